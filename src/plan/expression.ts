@@ -1,0 +1,171 @@
+/**
+ * Unresolved expressions: the tree that `col(...)`, `expr("...")`, `selectExpr` and string filters
+ * build. Names are not yet bound to columns and types are not yet known; analysis
+ * (`plan/expressions/bind.ts`) turns an `Expr` into a typed `BoundExpr` against an input schema.
+ *
+ * Every node is a frozen plain object with a `kind` discriminant.
+ */
+import type { DataType } from "../types/data-types.js";
+
+/** Literal payloads, by type: see {@link LiteralExpr}. */
+export type LiteralValue = null | boolean | number | bigint | string | Uint8Array;
+
+export type BinaryOp =
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%"
+  | "div"
+  | "="
+  | "<=>"
+  | "!="
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "and"
+  | "or"
+  | "||"
+  | "&"
+  | "|"
+  | "^";
+
+export type UnaryOp = "-" | "+" | "not" | "~";
+
+/** A column reference: `a`, `a.b` (struct field), `` `a.b` `` (one name with a dot). */
+export interface ColumnExpr {
+  readonly kind: "column";
+  readonly parts: readonly string[];
+}
+
+/** `*` (qualifier empty) or `data.*`. */
+export interface StarExpr {
+  readonly kind: "star";
+  readonly qualifier: readonly string[];
+}
+
+/**
+ * A typed literal. Values by type: string → string; boolean → boolean; integer/short/byte/float/
+ * double → number; long → bigint; decimal → bigint (unscaled, scale from the type);
+ * timestamp → bigint (µs since epoch); date → number (days since epoch); binary → Uint8Array;
+ * null → null (any type; NullType for an untyped NULL).
+ */
+export interface LiteralExpr {
+  readonly kind: "literal";
+  readonly value: LiteralValue;
+  readonly dataType: DataType;
+}
+
+/** A data type passed as an argument (from_json's schema, given as a StructType or DDL). */
+export interface TypeArgExpr {
+  readonly kind: "typeArg";
+  readonly dataType: DataType;
+}
+
+export interface AliasExpr {
+  readonly kind: "alias";
+  readonly child: Expr;
+  readonly name: string;
+}
+
+export interface CastExpr {
+  readonly kind: "cast";
+  readonly child: Expr;
+  readonly to: DataType;
+}
+
+export interface UnaryExpr {
+  readonly kind: "unary";
+  readonly op: UnaryOp;
+  readonly child: Expr;
+}
+
+export interface BinaryExpr {
+  readonly kind: "binary";
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+/** `x IS NULL` / `x IS NOT NULL`. */
+export interface IsNullExpr {
+  readonly kind: "isNull";
+  readonly child: Expr;
+  readonly negated: boolean;
+}
+
+/** `x [NOT] IN (a, b, ...)`. */
+export interface InExpr {
+  readonly kind: "in";
+  readonly child: Expr;
+  readonly list: readonly Expr[];
+  readonly negated: boolean;
+}
+
+/** `x [NOT] BETWEEN low AND high`. */
+export interface BetweenExpr {
+  readonly kind: "between";
+  readonly child: Expr;
+  readonly low: Expr;
+  readonly high: Expr;
+  readonly negated: boolean;
+}
+
+/** `x [NOT] LIKE pattern [ESCAPE 'c']` (regex = false) or `x [NOT] RLIKE pattern` (regex = true). */
+export interface LikeExpr {
+  readonly kind: "like";
+  readonly child: Expr;
+  readonly pattern: Expr;
+  readonly negated: boolean;
+  readonly regex: boolean;
+  readonly escape: string;
+}
+
+/** `CASE [operand] WHEN .. THEN .. [ELSE ..] END` and `when(...).otherwise(...)`. */
+export interface CaseExpr {
+  readonly kind: "case";
+  readonly operand: Expr | null;
+  readonly branches: readonly { readonly when: Expr; readonly then: Expr }[];
+  readonly otherwise: Expr | null;
+}
+
+/** A function call; `name` is lower-case. `count(*)` has a single `star` argument. */
+export interface CallExpr {
+  readonly kind: "call";
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly distinct: boolean;
+}
+
+/** A sort key: `col("a").desc()`, `a DESC NULLS LAST`. */
+export interface SortOrderExpr {
+  readonly kind: "sortOrder";
+  readonly child: Expr;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export type Expr =
+  | ColumnExpr
+  | StarExpr
+  | LiteralExpr
+  | TypeArgExpr
+  | AliasExpr
+  | CastExpr
+  | UnaryExpr
+  | BinaryExpr
+  | IsNullExpr
+  | InExpr
+  | BetweenExpr
+  | LikeExpr
+  | CaseExpr
+  | CallExpr
+  | SortOrderExpr;
+
+export type ExprKind = Expr["kind"];
+
+/** Freezes and returns a node (helper for builders and the parser). */
+export function node<E extends Expr>(e: E): E {
+  return Object.freeze(e);
+}
