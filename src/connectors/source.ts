@@ -1,0 +1,47 @@
+/**
+ * The streaming source contract (Spark's `SupportsAdmissionControl` + `MicroBatchStream`).
+ *
+ * An offset is an opaque JSON value the source defines; the runtime writes its JSON text into the
+ * checkpoint's `offsets/<N>` file before any data of batch N is read, and on restart hands the same
+ * offsets back. `read(start, end)` must then return exactly the same records.
+ */
+import type { Batch } from "../columnar/batch.js";
+import type { StructType } from "../types/data-types.js";
+import type { Storage } from "../storage/storage.js";
+
+/** A source offset, serialised as JSON text exactly as it appears in `offsets/<N>`. */
+export type OffsetJson = string;
+
+/** How much one micro-batch may admit (from `maxFilesPerTrigger`, `maxOffsetsPerTrigger` …). */
+export type ReadLimit = { readonly kind: "all" } | { readonly kind: "availableNow" };
+
+/** What a source is given when the query starts. */
+export interface SourceContext {
+  readonly storage: Storage;
+  /** This source's folder in the checkpoint, ending in `/`: `<checkpoint>/sources/<index>/`. */
+  readonly metadataPrefix: string;
+}
+
+export interface StreamSource {
+  /** Schema of the batches `read` returns. */
+  readonly schema: StructType;
+  /** A short description for progress reports, e.g. `FileStreamSource[file:/landing]`. */
+  readonly description: string;
+  /** Called once before the first batch. */
+  open(ctx: SourceContext): Promise<void>;
+  /**
+   * The end offset of the next batch, given where the previous batch ended (`start`, null before the
+   * first batch). Caps by the source's own rate-limit options. Returns `start` (or null) when there is
+   * nothing new. May persist source metadata (e.g. the file log) before returning.
+   */
+  latestOffset(start: OffsetJson | null, limit: ReadLimit): Promise<OffsetJson | null>;
+  /** Records in `(start, end]`, as chunks. Deterministic for the same range. */
+  read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch>;
+  /** Batch ending at `end` is committed: the source may release what it holds for it. */
+  commit(end: OffsetJson): Promise<void>;
+  /** For `availableNow`: fix the end of available data now, so later arrivals wait for the next run. */
+  prepareForTriggerAvailableNow?(): Promise<void>;
+  stop(): Promise<void>;
+  /** Per-source progress metrics (Spark's `sources[].metrics`). */
+  metrics?(): Record<string, string>;
+}

@@ -1,0 +1,62 @@
+/**
+ * The physical operator contract. An operator has one required method, `process`, and optional
+ * hooks the runtime calls around each micro-batch. The engine owns checkpointing: stateful
+ * operators keep their state in a `StateStore` the runtime opens for them and commit it when the
+ * runtime says the batch's output is safely in the sink.
+ */
+import type { Batch } from "../columnar/batch.js";
+import type { StructType } from "../types/data-types.js";
+import type { Storage } from "../storage/storage.js";
+
+export type OutputMode = "append" | "update" | "complete";
+
+/** What the runtime tells an operator about the micro-batch being run. */
+export interface BatchContext {
+  /** The micro-batch id (0-based, dense). */
+  readonly batchId: number;
+  /** Event-time watermark in effect for this batch, ms since the epoch (0 when none). */
+  readonly watermarkMs: number;
+  /** Processing time the batch started, ms since the epoch (`current_timestamp()`). */
+  readonly batchTimestampMs: number;
+  readonly outputMode: OutputMode;
+}
+
+/** Where a stateful operator keeps its state: `<checkpoint>/state/<operatorId>/<partition>/…`. */
+export interface StateLocation {
+  readonly storage: Storage;
+  /** Key prefix of this operator's state folder, ending in `/`, e.g. `ckpt/state/0/`. */
+  readonly prefix: string;
+}
+
+export interface Operator {
+  /** Schema of the batches this operator emits. */
+  readonly schema: StructType;
+  /**
+   * Called before the first `process` of each micro-batch. Stateful operators load the state as of
+   * the end of batch `ctx.batchId - 1` (a re-run batch starts again from that same state).
+   */
+  open?(ctx: BatchContext): Promise<void>;
+  /** Processes one chunk of the micro-batch's input and returns output rows (or null for none). */
+  process(batch: Batch): Batch | null;
+  /** After the last input chunk: emits what is held back (aggregations in update/complete mode). */
+  finish?(): Batch[];
+  /** The sink has committed the batch: persist state as of the end of `ctx.batchId`. */
+  commit?(): Promise<void>;
+  /** Releases resources; the operator is not used again. */
+  close?(): Promise<void>;
+  /** Metrics for the progress report's `stateOperators[]` entry, when stateful. */
+  stateMetrics?(): StateOperatorMetrics;
+}
+
+/** One entry of Spark's `stateOperators[]` in `StreamingQueryProgress`. */
+export interface StateOperatorMetrics {
+  readonly operatorName: string;
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly numRowsDroppedByWatermark: number;
+  readonly memoryUsedBytes: number;
+  readonly commitTimeMs: number;
+  readonly numShufflePartitions: number;
+  readonly numStateStoreInstances: number;
+}
