@@ -4,6 +4,8 @@
  *
  * Paths are keys relative to the storage's root, `/`-separated, never starting with `/`, and are not
  * POSIX paths: backends map them (local: joined under a root folder; S3: prefixed keys).
+ * A key is non-empty, has no empty, `.` or `..` segments and no trailing `/`; every method rejects
+ * other keys with `StorageError` (see `keys.ts`), so no key can escape the root.
  */
 
 export interface ObjectInfo {
@@ -14,6 +16,10 @@ export interface ObjectInfo {
   readonly modificationTime: number;
 }
 
+/**
+ * A byte range of an object. An `end` past the object's size is clamped to it (a `start` at or past
+ * the size gives an empty result); a negative `start` or an `end` before `start` is a `StorageError`.
+ */
 export interface ByteRange {
   /** First byte, inclusive. */
   readonly start: number;
@@ -35,7 +41,8 @@ export interface Storage {
   head(path: string): Promise<ObjectInfo | null>;
   /**
    * Every object whose key starts with `prefix` (recursively), sorted by key in UTF-8 byte order.
-   * A prefix ending in `/` lists a folder; an empty prefix lists everything.
+   * A prefix ending in `/` lists a folder; an empty prefix lists everything. A prefix matching
+   * nothing gives `[]`, not an error. Backends' own temporary files are never listed.
    */
   list(prefix: string): Promise<ObjectInfo[]>;
   /**

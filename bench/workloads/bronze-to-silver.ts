@@ -1,0 +1,335 @@
+/**
+ * Bronze → Silver end to end: the seed Glue job (text landing zone → from_json → filter →
+ * dropDuplicates → zstd Parquet with `_spark_metadata`) run by sluice through its public API with an
+ * `availableNow` trigger, against DuckDB doing the same job in one `COPY` (threads=2 and threads=1).
+ *
+ * Each measured run is a fresh child process, so its peak RSS is that run's alone. Every output is
+ * read back with DuckDB (sluice's through its `_spark_metadata` log only) and compared with the
+ * generator's ground truth. Progress goes to stderr; one JSON object goes to stdout at the end.
+ *
+ * Run:  node --import tsx bench/workloads/bronze-to-silver.ts
+ * Env:  BENCH_EVENTS (default 1000000), BENCH_RUNS (default 3), BENCH_ENGINES (default
+ *       "sluice,duckdb2,duckdb1"), BENCH_DIR (work folder, default a fresh one under the OS temp
+ *       folder), BENCH_KEEP=1 (keep the work folder).
+ */
+import { spawn } from "node:child_process";
+import { mkdir, rm } from "node:fs/promises";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { writeBookingEvents, writeExpectedEvents } from "../lib/booking-events.js";
+import type { BookingEventsTruth } from "../lib/booking-events.js";
+import { sparkMetadataFiles } from "../lib/spark-metadata.js";
+
+type Engine = "sluice" | "duckdb2" | "duckdb1";
+const ENGINES: readonly Engine[] = ["sluice", "duckdb2", "duckdb1"];
+
+/** What a child process is asked to do (passed as one JSON argument). */
+interface ChildTask {
+  readonly engine: Engine;
+  readonly landing: string;
+  readonly out: string;
+  readonly checkpoint: string;
+}
+
+/** What a child process reports on its last stdout line. */
+interface ChildResult {
+  readonly ok: boolean;
+  readonly seconds: number;
+  readonly peakRssBytes: number;
+  readonly batches?: number;
+  readonly error?: string;
+}
+
+/** What reading one output back finds. */
+interface Verification {
+  readonly rows: number;
+  readonly lost: number;
+  readonly duplicates: number;
+  readonly extra: number;
+  readonly nullIds: number;
+  readonly mismatched: number;
+  readonly files: number;
+}
+
+const SCHEMA_COLUMNS = "{event_id:'VARCHAR', user_id:'VARCHAR', timestamp:'BIGINT', event_type:'VARCHAR', payload:'VARCHAR'}";
+
+if (process.argv[2] === "--child") {
+  await child(JSON.parse(process.argv[3] ?? "{}") as ChildTask);
+} else {
+  await parent();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: generate, run every engine RUNS times in fresh processes, verify, print JSON.
+
+async function parent(): Promise<void> {
+  const events = envInt("BENCH_EVENTS", 1_000_000);
+  const runs = envInt("BENCH_RUNS", 3);
+  const engines = (process.env.BENCH_ENGINES ?? ENGINES.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s): s is Engine => (ENGINES as readonly string[]).includes(s));
+  const work = process.env.BENCH_DIR ?? join(tmpdir(), `sluice-bench-b2s-${process.pid}`);
+  const keep = process.env.BENCH_KEEP === "1";
+  const landing = join(work, "landing");
+  const expectedFile = join(work, "expected.ndjson");
+
+  await mkdir(work, { recursive: true });
+  await rm(landing, { recursive: true, force: true });
+  log(`generating ${events} events into ${landing}`);
+  const t0 = performance.now();
+  const truth = await writeBookingEvents(landing, { events, files: 10, seed: 42 });
+  await writeExpectedEvents(truth, expectedFile);
+  log(
+    `generated ${(truth.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
+      `${truth.validDistinct} distinct valid, ${truth.duplicateLines} duplicates, ${truth.missingIdLines} missing id, ${truth.malformedLines} malformed`,
+  );
+
+  const verifier = await (await DuckDBInstance.create(":memory:")).connect();
+  await verifier.run(`CREATE TABLE expected AS SELECT * FROM read_ndjson('${sqlPath(expectedFile)}', columns=${SCHEMA_COLUMNS})`);
+
+  const results = new Map<Engine, { child: ChildResult; check: Verification | null }[]>();
+  for (const e of engines) results.set(e, []);
+  for (let run = 1; run <= runs; run++) {
+    // Engines interleave within a run so slow drift of the machine spreads over all of them.
+    for (const engine of engines) {
+      const dir = join(work, `${engine}-run${run}`);
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true });
+      const task: ChildTask = {
+        engine,
+        landing,
+        out: engine === "sluice" ? join(dir, "silver") : join(dir, "silver.parquet"),
+        checkpoint: join(dir, "checkpoint"),
+      };
+      const r = await runChild(task);
+      let check: Verification | null = null;
+      if (r.ok) {
+        const files = engine === "sluice" ? await sparkMetadataFiles(task.out) : [task.out];
+        check = await verify(verifier, files, truth);
+        log(
+          `run ${run}/${runs} ${engine}: ${r.seconds.toFixed(2)} s, ${fmtRate(events / r.seconds)} rows/s, ` +
+            `peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, rows ${check.rows}, lost ${check.lost}, ` +
+            `duplicates ${check.duplicates}, extra ${check.extra}, mismatched ${check.mismatched}`,
+        );
+      } else {
+        log(`run ${run}/${runs} ${engine}: FAILED: ${r.error ?? "unknown error"}`);
+      }
+      results.get(engine)?.push({ child: r, check });
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    }
+  }
+  verifier.closeSync();
+  if (!keep) await rm(work, { recursive: true, force: true });
+
+  const summary: Record<string, unknown> = {
+    workload: "bronze-to-silver",
+    events,
+    validDistinct: truth.validDistinct,
+    runs,
+    landingBytes: truth.bytes,
+    input: {
+      duplicateLines: truth.duplicateLines,
+      missingIdLines: truth.missingIdLines,
+      malformedLines: truth.malformedLines,
+    },
+    machine: { cpus: cpus().length, node: process.version },
+  };
+  const medians = new Map<Engine, number>();
+  for (const [engine, rs] of results) {
+    const s = summarise(engine, rs, events);
+    summary[engine] = s;
+    if (typeof s.medianRowsPerSec === "number") medians.set(engine, s.medianRowsPerSec);
+  }
+  const sl = medians.get("sluice");
+  const d2 = medians.get("duckdb2");
+  const d1 = medians.get("duckdb1");
+  summary.ratioVsDuckdb2 = sl !== undefined && d2 !== undefined ? round(sl / d2, 3) : null;
+  summary.ratioVsDuckdb1 = sl !== undefined && d1 !== undefined ? round(sl / d1, 3) : null;
+  process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+}
+
+/** Per-engine block of the output: per-run arrays, medians, and the worst verification over runs. */
+function summarise(
+  engine: Engine,
+  rs: readonly { child: ChildResult; check: Verification | null }[],
+  events: number,
+): Record<string, unknown> & { medianRowsPerSec?: number } {
+  const failed = rs.filter((r) => !r.child.ok);
+  const okRuns = rs.filter((r) => r.child.ok);
+  const out: Record<string, unknown> & { medianRowsPerSec?: number } = {};
+  if (engine !== "sluice") out.threads = engine === "duckdb2" ? 2 : 1;
+  if (failed.length > 0) out.errors = failed.map((r) => r.child.error ?? "unknown error");
+  if (okRuns.length === 0) return out;
+  const seconds = okRuns.map((r) => round(r.child.seconds, 3));
+  const rowsPerSec = okRuns.map((r) => Math.round(events / r.child.seconds));
+  const rss = okRuns.map((r) => r.child.peakRssBytes);
+  out.seconds = seconds;
+  out.rowsPerSec = rowsPerSec;
+  out.medianRowsPerSec = median(rowsPerSec);
+  out.peakRssBytes = rss;
+  out.medianPeakRssBytes = median(rss);
+  if (engine === "sluice") out.batches = okRuns.map((r) => r.child.batches ?? null);
+  const checks = okRuns.map((r) => r.check).filter((c): c is Verification => c !== null);
+  const worst = (f: (c: Verification) => number): number => Math.max(...checks.map(f));
+  out.rows = checks.map((c) => c.rows);
+  out.outputFiles = checks.map((c) => c.files);
+  out.lost = worst((c) => c.lost);
+  out.duplicates = worst((c) => c.duplicates);
+  out.extra = worst((c) => c.extra);
+  out.nullIds = worst((c) => c.nullIds);
+  out.mismatched = worst((c) => c.mismatched);
+  return out;
+}
+
+/** Spawns one measured run and returns what it reports. */
+function runChild(task: ChildTask): Promise<ChildResult> {
+  const script = fileURLToPath(import.meta.url);
+  return new Promise((resolvePromise) => {
+    const p = spawn(process.execPath, [...process.execArgv, script, "--child", JSON.stringify(task)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let stdout = "";
+    p.stdout.setEncoding("utf8");
+    p.stdout.on("data", (d: string) => (stdout += d));
+    p.on("close", (code, signal) => {
+      const last = stdout.trim().split("\n").pop() ?? "";
+      try {
+        const r = JSON.parse(last) as ChildResult;
+        resolvePromise(r);
+      } catch {
+        resolvePromise({
+          ok: false,
+          seconds: 0,
+          peakRssBytes: 0,
+          error: `child exited with ${signal ?? code}; stdout: ${stdout.slice(-500)}`,
+        });
+      }
+    });
+  });
+}
+
+/** Reads an output back with DuckDB and compares it with the ground truth. */
+async function verify(conn: DuckDBConnection, files: readonly string[], truth: BookingEventsTruth): Promise<Verification> {
+  if (files.length === 0) {
+    return { rows: 0, lost: truth.validDistinct, duplicates: 0, extra: 0, nullIds: 0, mismatched: 0, files: 0 };
+  }
+  const list = files.map((f) => `'${sqlPath(f)}'`).join(", ");
+  await conn.run(`CREATE OR REPLACE TABLE output AS SELECT * FROM read_parquet([${list}])`);
+  const one = async (sql: string): Promise<number> => {
+    const rows = (await conn.runAndReadAll(sql)).getRows();
+    return Number(rows[0][0]);
+  };
+  const rows = await one(`SELECT count(*) FROM output`);
+  const nonNull = await one(`SELECT count(event_id) FROM output`);
+  const distinct = await one(`SELECT count(DISTINCT event_id) FROM output`);
+  const lost = await one(`SELECT count(*) FROM expected ANTI JOIN output USING (event_id)`);
+  const extra = await one(`SELECT count(DISTINCT event_id) FROM output ANTI JOIN expected USING (event_id)`);
+  // A row whose id is right but whose other fields differ from the landing zone (a parse bug).
+  const mismatched = await one(
+    `SELECT count(*) FROM output o JOIN expected e USING (event_id)
+     WHERE o.user_id IS DISTINCT FROM e.user_id OR o.timestamp IS DISTINCT FROM e.timestamp
+        OR o.event_type IS DISTINCT FROM e.event_type OR o.payload IS DISTINCT FROM e.payload`,
+  );
+  return { rows, lost, duplicates: nonNull - distinct, extra, nullIds: rows - nonNull, mismatched, files: files.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: one measured run of one engine.
+
+async function child(task: ChildTask): Promise<void> {
+  let result: ChildResult;
+  try {
+    result = task.engine === "sluice" ? await runSluice(task) : await runDuckdb(task, task.engine === "duckdb2" ? 2 : 1);
+  } catch (e) {
+    const err = e instanceof Error ? `${e.name}: ${e.message}${e.stack === undefined ? "" : "\n" + e.stack}` : String(e);
+    result = { ok: false, seconds: 0, peakRssBytes: peakRss(), error: err };
+  }
+  process.stdout.write(JSON.stringify(result) + "\n");
+  process.exitCode = result.ok ? 0 : 1;
+}
+
+async function runSluice(task: ChildTask): Promise<ChildResult> {
+  // Imported here so a DuckDB child never loads the engine (and a broken engine fails only its runs).
+  const { SparkSession, col, from_json, StructType, StructField, StringType, LongType } = await import("../../src/index.js");
+  const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
+  const schema = StructType([
+    StructField("event_id", StringType(), true),
+    StructField("user_id", StringType(), true),
+    StructField("timestamp", LongType(), true),
+    StructField("event_type", StringType(), true),
+    StructField("payload", StringType(), true),
+  ]);
+  const writer = spark.readStream
+    .format("text")
+    .load(task.landing)
+    .selectExpr("CAST(value AS STRING)")
+    .select(from_json(col("value"), schema).alias("data"))
+    .select("data.*")
+    .filter(col("event_id").isNotNull())
+    .dropDuplicates(["event_id"])
+    .writeStream.format("parquet")
+    .option("compression", "zstd")
+    .option("checkpointLocation", task.checkpoint)
+    .trigger({ availableNow: true });
+  const t0 = performance.now();
+  const q = writer.start(task.out);
+  await q.awaitTermination();
+  const seconds = (performance.now() - t0) / 1000;
+  return { ok: true, seconds, peakRssBytes: peakRss(), batches: q.recentProgress.length };
+}
+
+async function runDuckdb(task: ChildTask, threads: number): Promise<ChildResult> {
+  const db = await DuckDBInstance.create(":memory:", { threads: String(threads) });
+  const conn = await db.connect();
+  const sql =
+    `COPY (SELECT DISTINCT ON (event_id) * FROM read_ndjson('${sqlPath(task.landing)}/*', columns=${SCHEMA_COLUMNS}, ignore_errors=true) ` +
+    `WHERE event_id IS NOT NULL) TO '${sqlPath(task.out)}' (FORMAT parquet, COMPRESSION zstd)`;
+  const t0 = performance.now();
+  await conn.run(sql);
+  const seconds = (performance.now() - t0) / 1000;
+  conn.closeSync();
+  db.closeSync();
+  return { ok: true, seconds, peakRssBytes: peakRss() };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Peak resident set size of this process, in bytes (`maxRSS` is in KiB on Linux and macOS). */
+function peakRss(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+function envInt(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === "") return dflt;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`bench: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function sqlPath(p: string): string {
+  return p.replaceAll("'", "''");
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bronze-to-silver] ${msg}\n`);
+}

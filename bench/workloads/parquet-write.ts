@@ -1,0 +1,147 @@
+/**
+ * Parquet write throughput: 1M generated booking events (event_id, user_id, timestamp bigint,
+ * event_type, payload) written with zstd by sluice's ParquetWriter and, as the baseline, by
+ * DuckDB's `COPY … (FORMAT parquet, COMPRESSION zstd)` from an in-memory table holding the same
+ * rows. Median of 3 runs each; data generation is outside the timings. Prints JSON.
+ *
+ *   node --import tsx bench/workloads/parquet-write.ts [rows] [batchRows]
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { LongType, StringType, StructField, StructType } from "../../src/types/data-types.js";
+import { BytesBuilder } from "../../src/columnar/build.js";
+import { makeBatch } from "../../src/columnar/batch.js";
+import type { Batch } from "../../src/columnar/batch.js";
+import { ParquetWriter } from "../../src/formats/parquet/parquet-writer.js";
+import { loadCodec } from "../../src/formats/compression/codec.js";
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const BATCH_ROWS = Number(process.argv[3] ?? 100_000);
+const RUNS = 3;
+
+const schema = StructType([
+  StructField("event_id", StringType()),
+  StructField("user_id", StringType()),
+  StructField("timestamp", LongType()),
+  StructField("event_type", StringType()),
+  StructField("payload", StringType()),
+]);
+
+const EVENT_TYPES = ["booking_created", "booking_paid", "booking_cancelled", "search", "view", "cart_add", "login", "logout"];
+const CURRENCIES = ["EUR", "USD", "GBP", "CHF"];
+
+/** Deterministic xorshift so every run writes the same bytes. */
+function rng(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+function generate(rows: number, batchRows: number): Batch[] {
+  const rand = rng(42);
+  const batches: Batch[] = [];
+  let ts = 1_717_000_000_000n;
+  for (let start = 0; start < rows; start += batchRows) {
+    const n = Math.min(batchRows, rows - start);
+    const ids = new BytesBuilder(n, n * 16);
+    const users = new BytesBuilder(n, n * 12);
+    const types = new BytesBuilder(n, n * 14);
+    const payloads = new BytesBuilder(n, n * 24);
+    const times = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = start + i;
+      ids.appendString(`evt-${(row * 2654435761) >>> 0}`);
+      users.appendString(`u${Math.floor(rand() * 200_000)}`);
+      ts += BigInt(Math.floor(rand() * 20));
+      times[i] = ts;
+      types.appendString(EVENT_TYPES[Math.floor(rand() * EVENT_TYPES.length)]);
+      payloads.appendString(`{"amt":${Math.floor(rand() * 100_000)},"cur":"${CURRENCIES[Math.floor(rand() * 4)]}"}`);
+    }
+    batches.push(
+      makeBatch(schema, [
+        ids.finish(StringType()),
+        users.finish(StringType()),
+        { kind: "i64", type: LongType(), length: n, valid: null, values: times },
+        types.finish(StringType()),
+        payloads.finish(StringType()),
+      ]),
+    );
+  }
+  return batches;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  await loadCodec("zstd");
+  const batches = generate(ROWS, BATCH_ROWS);
+  const dir = mkdtempSync(join(tmpdir(), "sluice-bench-"));
+  try {
+    const sluiceMs: number[] = [];
+    let sluiceBytes = 0;
+    let file: Uint8Array = new Uint8Array(0);
+    for (let run = 0; run < RUNS; run++) {
+      const t0 = performance.now();
+      const w = new ParquetWriter(schema, { compression: "zstd" });
+      for (const b of batches) w.write(b);
+      file = w.finish();
+      sluiceMs.push(performance.now() - t0);
+      sluiceBytes = file.length;
+    }
+    const ours = join(dir, "sluice.parquet");
+    writeFileSync(ours, file);
+
+    const db = await (await DuckDBInstance.create(":memory:", { threads: "1" })).connect();
+    await db.run(`CREATE TABLE t AS SELECT * FROM read_parquet('${ours}')`);
+    const check = await db.runAndReadAll("SELECT count(*)::BIGINT AS n FROM t");
+    const duckRows = Number(check.getRowObjects()[0].n);
+    const duckMs: number[] = [];
+    const theirs = join(dir, "duckdb.parquet");
+    for (let run = 0; run < RUNS; run++) {
+      const t0 = performance.now();
+      await db.run(`COPY t TO '${theirs}' (FORMAT parquet, COMPRESSION zstd)`);
+      duckMs.push(performance.now() - t0);
+    }
+    const duckBytes = statSync(theirs).size;
+    const ms = median(sluiceMs);
+    const dms = median(duckMs);
+    console.log(
+      JSON.stringify(
+        {
+          workload: "parquet-write",
+          rows: ROWS,
+          batchRows: BATCH_ROWS,
+          codec: "zstd",
+          sluice: { medianMs: round(ms), rowsPerSec: Math.round(ROWS / (ms / 1000)), bytes: sluiceBytes, runsMs: sluiceMs.map(round) },
+          duckdbCopy: {
+            medianMs: round(dms),
+            rowsPerSec: Math.round(duckRows / (dms / 1000)),
+            bytes: duckBytes,
+            threads: 1,
+            runsMs: duckMs.map(round),
+          },
+          ratio: round(dms / ms),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+await main();

@@ -1,0 +1,99 @@
+/**
+ * `spark.readStream`: configures a streaming source, as Spark's DataStreamReader.
+ *
+ * @example
+ * const raw = spark.readStream.format("text").option("maxFilesPerTrigger", 100).load(process.env.LANDING);
+ */
+import type { StructType } from "../types/data-types.js";
+import { toSchema } from "../types/ddl.js";
+import type { SparkSession } from "./session.js";
+import { DataFrame } from "./dataframe.js";
+import { optionValue } from "./options.js";
+import type { OptionValue } from "./options.js";
+
+export class SourceReader {
+  protected formatName: string;
+  protected readonly opts: Record<string, string> = {};
+  protected userSchema: StructType | null = null;
+
+  /** @internal */
+  constructor(
+    protected readonly session: SparkSession,
+    private readonly streaming: boolean,
+  ) {
+    this.formatName = session.conf.get("spark.sql.sources.default") ?? "parquet";
+  }
+
+  /** Source format: `text`, `json`, `csv`, `rate`, `memory` … */
+  format(source: string): this {
+    this.formatName = source;
+    return this;
+  }
+
+  /** Sets a source option (stored as a string, as in Spark). */
+  option(key: string, value: OptionValue): this {
+    this.opts[key] = optionValue(key, value);
+    return this;
+  }
+
+  /** Sets several options. */
+  options(options: Readonly<Record<string, OptionValue>>): this {
+    for (const [k, v] of Object.entries(options)) this.option(k, v);
+    return this;
+  }
+
+  /** The schema, as a StructType, a DDL string (`"event_id STRING, ts BIGINT"`) or Spark JSON. */
+  schema(schema: StructType | string): this {
+    this.userSchema = toSchema(schema);
+    return this;
+  }
+
+  /** Creates the DataFrame. Options are validated here: a bad option fails at once. */
+  load(path?: string): DataFrame {
+    const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    return DataFrame.of(this.session, {
+      kind: "source",
+      format: this.formatName,
+      options,
+      userSchema: this.userSchema,
+      isStreaming: this.streaming,
+      path: options.path ?? null,
+    });
+  }
+
+  /** `format("json").load(path)`. */
+  json(path: string): DataFrame {
+    return this.format("json").load(path);
+  }
+
+  /** `format("csv").load(path)`. */
+  csv(path: string): DataFrame {
+    return this.format("csv").load(path);
+  }
+
+  /** `format("text").load(path)`. */
+  text(path: string): DataFrame {
+    return this.format("text").load(path);
+  }
+
+  /** `format("parquet").load(path)`. */
+  parquet(path: string): DataFrame {
+    return this.format("parquet").load(path);
+  }
+}
+
+/** `spark.readStream`. */
+export class DataStreamReader extends SourceReader {
+  /** @internal */
+  constructor(session: SparkSession) {
+    super(session, true);
+  }
+}
+
+/** `spark.read`: the same sources read once, as a batch DataFrame. */
+export class DataFrameReader extends SourceReader {
+  /** @internal */
+  constructor(session: SparkSession) {
+    super(session, false);
+  }
+}

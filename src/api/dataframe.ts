@@ -1,0 +1,308 @@
+/**
+ * DataFrame: an immutable query. Every method returns a new DataFrame over a new, analysed plan
+ * node, so mistakes (unknown column, wrong type) fail at the call that made them. Nothing runs
+ * until an action (`collect`, `show`, `count`, `write…save`) or `writeStream…start()`.
+ */
+import { AnalysisError } from "../errors.js";
+import type { Batch } from "../columnar/batch.js";
+import { batchToRows } from "../columnar/values.js";
+import type { Row } from "../columnar/values.js";
+import type { StructType } from "../types/data-types.js";
+import { treeString, simpleString } from "../types/print-schema.js";
+import type { Expr } from "../plan/expression.js";
+import { node } from "../plan/expression.js";
+import type { LogicalPlan } from "../plan/logical.js";
+import { analyzeNode } from "../plan/analyze.js";
+import type { ResolvedPlan } from "../plan/analyze.js";
+import { explainString } from "../plan/explain.js";
+import { parseExpression, parseNamedExpression } from "../sql/parser.js";
+import { collectBatches, executeBatch } from "../runtime/batch-execution.js";
+import { Column } from "./column.js";
+import { col } from "./functions.js";
+import { showString } from "./show.js";
+import type { ShowOptions } from "./show.js";
+import { GroupedData } from "./grouped-data.js";
+import { DataStreamWriter } from "./data-stream-writer.js";
+import { DataFrameWriter } from "./data-frame-writer.js";
+import type { SparkSession } from "./session.js";
+
+/** A column argument: a Column or a column name (`"a"`, `"data.event_id"`, `"data.*"`). */
+export type ColumnLike = Column | string;
+
+export class DataFrame {
+  /** The session that created this DataFrame. */
+  readonly sparkSession: SparkSession;
+  /** The logical plan (frozen). */
+  readonly logicalPlan: LogicalPlan;
+  /** @internal The analysed plan. */
+  readonly resolved: ResolvedPlan;
+
+  /** @internal Use the session's readers and the DataFrame methods to create DataFrames. */
+  constructor(session: SparkSession, logicalPlan: LogicalPlan, resolved: ResolvedPlan) {
+    this.sparkSession = session;
+    this.logicalPlan = logicalPlan;
+    this.resolved = resolved;
+  }
+
+  /** @internal Analyses `plan` (whose children are `children`) and wraps it. */
+  static of(session: SparkSession, plan: LogicalPlan, children: readonly DataFrame[] = []): DataFrame {
+    return new DataFrame(session, plan, analyzeNode(plan, children.map((c) => c.resolved)));
+  }
+
+  /** The output schema. */
+  get schema(): StructType {
+    return this.resolved.schema;
+  }
+
+  /** Output column names, in order. */
+  get columns(): string[] {
+    return this.schema.fields.map((f) => f.name);
+  }
+
+  /** `[name, simpleString type]` pairs, as Spark's `dtypes`. */
+  get dtypes(): [string, string][] {
+    return this.schema.fields.map((f) => [f.name, simpleString(f.dataType)]);
+  }
+
+  /** True when the plan reads a streaming source. */
+  get isStreaming(): boolean {
+    return this.resolved.isStreaming;
+  }
+
+  /**
+   * Projects columns or expressions.
+   * @example df.select("data.*") ; df.select(col("a"), upper(col("b")).alias("B"))
+   */
+  select(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
+    const exprs = cols.flat().map(toExpr);
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
+  }
+
+  /**
+   * Projects SQL expressions.
+   * @example df.selectExpr("CAST(value AS STRING)", "upper(user_id) AS user")
+   */
+  selectExpr(...exprs: (string | readonly string[])[]): DataFrame {
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs: exprs.flat().map((s) => parseNamedExpression(s)) });
+  }
+
+  /**
+   * Keeps rows where `condition` is true (null counts as false).
+   * @example df.filter(col("event_id").isNotNull()) ; df.filter("amount > 10 AND currency = 'EUR'")
+   */
+  filter(condition: Column | string): DataFrame {
+    const c = typeof condition === "string" ? parseExpression(condition) : condition.expr;
+    return this.derive({ kind: "filter", child: this.logicalPlan, condition: c });
+  }
+
+  /** Alias of {@link filter}. */
+  where(condition: Column | string): DataFrame {
+    return this.filter(condition);
+  }
+
+  /** Adds a column, or replaces the column of the same name in place (as Spark). */
+  withColumn(name: string, column: Column): DataFrame {
+    const lower = name.toLowerCase();
+    let replaced = false;
+    const exprs: Expr[] = this.columns.map((c) => {
+      if (c.toLowerCase() === lower) {
+        replaced = true;
+        return node({ kind: "alias", child: column.expr, name });
+      }
+      return ref(c);
+    });
+    if (!replaced) exprs.push(node({ kind: "alias", child: column.expr, name }));
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
+  }
+
+  /** Adds or replaces several columns at once. */
+  withColumns(columns: Readonly<Record<string, Column>>): DataFrame {
+    return Object.entries(columns).reduce<DataFrame>((df, [name, c]) => df.withColumn(name, c), this);
+  }
+
+  /** Renames a column; a no-op when `existing` is not a column (as Spark). */
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    const lower = existing.toLowerCase();
+    if (!this.columns.some((c) => c.toLowerCase() === lower)) return this;
+    const exprs = this.columns.map((c) => (c.toLowerCase() === lower ? node({ kind: "alias", child: ref(c), name: newName }) : ref(c)));
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
+  }
+
+  /** Drops columns by name; names that are not columns are ignored (as Spark). */
+  drop(...cols: (string | Column)[]): DataFrame {
+    const names = new Set(
+      cols.map((c) => {
+        if (typeof c === "string") return c.toLowerCase();
+        const e = c.expr;
+        if (e.kind !== "column") throw new AnalysisError("analysis: drop() takes column names or col(...) references");
+        return e.parts.join(".").toLowerCase();
+      }),
+    );
+    const keep = this.columns.filter((c) => !names.has(c.toLowerCase()));
+    if (keep.length === this.columns.length) return this;
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs: keep.map(ref) });
+  }
+
+  /**
+   * Removes duplicate rows, considering only `cols` when given. On a stream, the keys seen are
+   * kept in the checkpoint's state store across batches and restarts.
+   */
+  dropDuplicates(cols?: readonly string[]): DataFrame {
+    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys: cols === undefined ? null : [...cols] });
+  }
+
+  /** Alias of {@link dropDuplicates}. */
+  drop_duplicates(cols?: readonly string[]): DataFrame {
+    return this.dropDuplicates(cols);
+  }
+
+  /** `dropDuplicates()` over every column. */
+  distinct(): DataFrame {
+    return this.dropDuplicates();
+  }
+
+  /**
+   * Groups rows for aggregation.
+   * @example df.groupBy("user_id").count() ; df.groupBy(col("user_id")).agg(sum("amount").alias("total"))
+   */
+  groupBy(...cols: (ColumnLike | readonly ColumnLike[])[]): GroupedData {
+    return new GroupedData(this, cols.flat().map(toExpr));
+  }
+
+  /** Alias of {@link groupBy}. */
+  groupby(...cols: (ColumnLike | readonly ColumnLike[])[]): GroupedData {
+    return this.groupBy(...cols);
+  }
+
+  /** Aggregates over all rows: `df.agg(count("*"), max("ts"))`. */
+  agg(...exprs: Column[]): DataFrame {
+    return this.groupBy().agg(...exprs);
+  }
+
+  /** Rows of both inputs, matched by column position (as Spark's `union`; duplicates kept). */
+  union(other: DataFrame): DataFrame {
+    return DataFrame.of(this.sparkSession, { kind: "union", children: [this.logicalPlan, other.logicalPlan] }, [this, other]);
+  }
+
+  /** Alias of {@link union}. */
+  unionAll(other: DataFrame): DataFrame {
+    return this.union(other);
+  }
+
+  /** Union matching columns by name. */
+  unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
+    const names = this.columns;
+    const otherNames = new Map(other.columns.map((c) => [c.toLowerCase(), c]));
+    const exprs: Expr[] = names.map((n) => {
+      const o = otherNames.get(n.toLowerCase());
+      if (o !== undefined) return ref(o);
+      if (!allowMissingColumns) {
+        throw new AnalysisError(`analysis: unionByName: column '${n}' is missing from the second input [${other.columns.join(", ")}]`);
+      }
+      const f = this.schema.fields.find((x) => x.name === n);
+      return node({ kind: "alias", name: n, child: node({ kind: "cast", to: f?.dataType ?? this.schema.fields[0].dataType, child: node({ kind: "literal", value: null, dataType: { typeName: "null" } }) }) });
+    });
+    return this.union(other.select(...exprs.map((e) => new Column(e))));
+  }
+
+  /** Sorts rows (batch queries, or an aggregated stream in complete mode). */
+  orderBy(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
+    return this.derive({ kind: "sort", child: this.logicalPlan, orders: cols.flat().map(toExpr) });
+  }
+
+  /** Alias of {@link orderBy}. */
+  sort(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
+    return this.orderBy(...cols);
+  }
+
+  /** The first `n` rows. */
+  limit(n: number): DataFrame {
+    return this.derive({ kind: "limit", child: this.logicalPlan, n });
+  }
+
+  /** Registers this DataFrame as a temporary view for `spark.table(name)`. */
+  createOrReplaceTempView(name: string): void {
+    this.sparkSession.catalog.registerTempView(name, this);
+  }
+
+  /** Prints the schema as Spark's tree. */
+  printSchema(): void {
+    process.stdout.write(treeString(this.schema));
+  }
+
+  /** Prints the plan. With `extended`, also the analysed plan with types. */
+  explain(extended = false): void {
+    process.stdout.write(explainString(this.resolved, extended));
+  }
+
+  /** Runs the query and returns every row (batch DataFrames only). */
+  async collect(): Promise<Row[]> {
+    const batches = await collectBatches(this.resolved);
+    return batches.flatMap(batchToRows);
+  }
+
+  /** Runs the query and returns the output chunks (columnar; batch DataFrames only). */
+  async collectBatches(): Promise<Batch[]> {
+    return collectBatches(this.resolved);
+  }
+
+  /** The first `n` rows. */
+  async take(n: number): Promise<Row[]> {
+    return this.limit(n).collect();
+  }
+
+  /** The first row, or null. */
+  async first(): Promise<Row | null> {
+    const rows = await this.take(1);
+    return rows.length === 0 ? null : rows[0];
+  }
+
+  /** Number of rows. */
+  async count(): Promise<number> {
+    let n = 0;
+    for await (const b of executeBatch(this.resolved)) n += b.numRows;
+    return n;
+  }
+
+  /**
+   * Prints the first `numRows` rows as Spark's table.
+   * @example await df.show() ; await df.show(5, false)
+   */
+  async show(numRows = 20, truncate: boolean | number = true, vertical = false): Promise<void> {
+    process.stdout.write(await this.showString({ numRows, truncate, vertical }));
+  }
+
+  /** The text `show()` prints. */
+  async showString(options: ShowOptions = {}): Promise<string> {
+    const n = options.numRows ?? 20;
+    const batches = await this.limit(n + 1).collectBatches();
+    return showString(this.schema, batches, { ...options, numRows: n });
+  }
+
+  /** Batch writer: `df.write.format("parquet").mode("append").save(path)`. */
+  get write(): DataFrameWriter {
+    return new DataFrameWriter(this);
+  }
+
+  /** Streaming writer: `df.writeStream.format("parquet").option(...).start()`. */
+  get writeStream(): DataStreamWriter {
+    if (!this.isStreaming) {
+      throw new AnalysisError("analysis: 'writeStream' can be called only on a streaming DataFrame; use 'write' for batch DataFrames");
+    }
+    return new DataStreamWriter(this);
+  }
+
+  private derive(plan: LogicalPlan): DataFrame {
+    return DataFrame.of(this.sparkSession, plan, [this]);
+  }
+}
+
+/** A column reference to an existing output column by exact name (no dot splitting). */
+function ref(name: string): Expr {
+  return node({ kind: "column", parts: [name] });
+}
+
+/** A Column or a column name as an expression. */
+export function toExpr(c: ColumnLike): Expr {
+  return typeof c === "string" ? col(c).expr : c.expr;
+}

@@ -1,0 +1,75 @@
+/**
+ * The result of `groupBy(...)`: aggregate with `agg(...)` or a shortcut (`count()`, `sum(...)` …).
+ * Output columns are the grouping columns, then one column per aggregate, named as Spark names them
+ * (`count`, `sum(amount)`, `avg(amount)` …).
+ */
+import type { Expr } from "../plan/expression.js";
+import { node } from "../plan/expression.js";
+import { Column } from "./column.js";
+import type { DataFrame } from "./dataframe.js";
+import { DataFrame as DataFrameClass } from "./dataframe.js";
+
+export class GroupedData {
+  private readonly df: DataFrame;
+  private readonly keys: readonly Expr[];
+
+  /** @internal Created by `DataFrame.groupBy`. */
+  constructor(df: DataFrame, keys: readonly Expr[]) {
+    this.df = df;
+    this.keys = keys;
+  }
+
+  /**
+   * Computes aggregates per group.
+   * @example df.groupBy("user_id").agg(count("*").alias("n"), max("timestamp"))
+   * @example df.groupBy("user_id").agg({ amount: "sum", timestamp: "max" })
+   */
+  agg(...exprs: (Column | Readonly<Record<string, string>>)[]): DataFrame {
+    const aggregates: Expr[] = [];
+    for (const e of exprs) {
+      if (e instanceof Column) aggregates.push(e.expr);
+      else for (const [column, fn] of Object.entries(e)) aggregates.push(call(fn.toLowerCase() === "mean" ? "avg" : fn.toLowerCase(), column));
+    }
+    return DataFrameClass.of(this.df.sparkSession, { kind: "aggregate", child: this.df.logicalPlan, groupBy: this.keys, aggregates }, [this.df]);
+  }
+
+  /** Rows per group, in a column named `count`. */
+  count(): DataFrame {
+    const countStar: Expr = node({ kind: "call", name: "count", args: [node({ kind: "star", qualifier: [] })], distinct: false });
+    return this.agg(new Column(node({ kind: "alias", child: countStar, name: "count" })));
+  }
+
+  /** `sum(c)` per group for each named column. */
+  sum(...cols: string[]): DataFrame {
+    return this.simple("sum", cols);
+  }
+
+  /** `avg(c)` per group for each named column. */
+  avg(...cols: string[]): DataFrame {
+    return this.simple("avg", cols);
+  }
+
+  /** Alias of {@link avg}. */
+  mean(...cols: string[]): DataFrame {
+    return this.simple("avg", cols);
+  }
+
+  /** `min(c)` per group for each named column. */
+  min(...cols: string[]): DataFrame {
+    return this.simple("min", cols);
+  }
+
+  /** `max(c)` per group for each named column. */
+  max(...cols: string[]): DataFrame {
+    return this.simple("max", cols);
+  }
+
+  private simple(fn: string, cols: readonly string[]): DataFrame {
+    return this.agg(...cols.map((c) => new Column(call(fn, c))));
+  }
+}
+
+function call(name: string, column: string): Expr {
+  const arg: Expr = column === "*" ? node({ kind: "star", qualifier: [] }) : node({ kind: "column", parts: [column] });
+  return node({ kind: "call", name, args: [arg], distinct: false });
+}

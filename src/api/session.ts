@@ -1,0 +1,183 @@
+/**
+ * SparkSession: the entry point, as in Spark. One Node process usually has one session
+ * (`getOrCreate()` returns it); every query it starts runs in this process.
+ *
+ * @example
+ * const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
+ */
+import { AnalysisError, ConfigError, suggestion } from "../errors.js";
+import type { StructType } from "../types/data-types.js";
+import { toSchema } from "../types/ddl.js";
+import { batchFromRows } from "../columnar/build.js";
+import { StreamingQueryManager } from "../runtime/query-manager.js";
+import { DataFrame } from "./dataframe.js";
+import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
+import { registerBuiltinConnectors } from "../connectors/builtin.js";
+import { memorySinkTable } from "../connectors/memory/memory-sink.js";
+
+/** Session settings (`spark.conf`). Keys and values are strings, as in Spark. */
+export class RuntimeConfig {
+  private readonly values = new Map<string, string>();
+
+  constructor(initial: Readonly<Record<string, string>> = {}) {
+    for (const [k, v] of Object.entries(initial)) this.values.set(k, v);
+  }
+
+  /** The value of `key`, else `defaultValue`, else undefined. */
+  get(key: string, defaultValue?: string): string | undefined {
+    return this.values.get(key) ?? defaultValue;
+  }
+
+  set(key: string, value: string | number | boolean): void {
+    this.values.set(key, String(value));
+  }
+
+  unset(key: string): void {
+    this.values.delete(key);
+  }
+
+  getAll(): Record<string, string> {
+    return Object.fromEntries(this.values);
+  }
+
+  /** Settings recorded in each batch's `offsets/N` (`conf`), as Spark records them. */
+  checkpointConf(): Record<string, string> {
+    return {
+      "spark.sql.streaming.stateStore.providerClass":
+        this.get("spark.sql.streaming.stateStore.providerClass") ?? "sluice.state.VersionedStateStore",
+      "spark.sql.shuffle.partitions": this.get("spark.sql.shuffle.partitions") ?? "1",
+      "spark.sql.streaming.multipleWatermarkPolicy": this.get("spark.sql.streaming.multipleWatermarkPolicy") ?? "min",
+    };
+  }
+}
+
+/** Temporary views (`createOrReplaceTempView`, the memory sink's tables). */
+export class Catalog {
+  private readonly views = new Map<string, DataFrame>();
+
+  /** @internal */
+  constructor(private readonly session: SparkSession) {}
+
+  /** @internal */
+  registerTempView(name: string, df: DataFrame): void {
+    this.views.set(name.toLowerCase(), df);
+  }
+
+  /** The view named `name`, or an AnalysisError with a suggestion. */
+  view(name: string): DataFrame {
+    const df = this.views.get(name.toLowerCase());
+    if (df === undefined) {
+      const table = memorySinkTable(name);
+      if (table !== undefined) {
+        return DataFrame.of(this.session, { kind: "localRelation", schema: table.schema, batches: table.batches, isStreaming: false });
+      }
+      const names = [...this.views.keys()];
+      throw new AnalysisError(`analysis: table or view not found: ${name}${suggestion(name, names)}`);
+    }
+    return df;
+  }
+
+  dropTempView(name: string): boolean {
+    return this.views.delete(name.toLowerCase());
+  }
+
+  listTables(): string[] {
+    return [...this.views.keys()].sort();
+  }
+}
+
+export class SparkSession {
+  readonly conf: RuntimeConfig;
+  readonly catalog: Catalog = new Catalog(this);
+  readonly streams = new StreamingQueryManager();
+  readonly appName: string;
+
+  private static active: SparkSession | null = null;
+
+  /** @internal Use `SparkSession.builder…getOrCreate()`. */
+  constructor(appName: string, conf: Readonly<Record<string, string>>) {
+    registerBuiltinConnectors();
+    this.appName = appName;
+    this.conf = new RuntimeConfig(conf);
+  }
+
+  /** A new builder. */
+  static get builder(): SparkSessionBuilder {
+    return new SparkSessionBuilder();
+  }
+
+  /** The session `getOrCreate()` returned, or null. */
+  static getActiveSession(): SparkSession | null {
+    return SparkSession.active;
+  }
+
+  /** @internal */
+  static setActive(s: SparkSession | null): void {
+    SparkSession.active = s;
+  }
+
+  /** Streaming sources: `spark.readStream.format(...)...load()`. */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+
+  /** Batch sources: `spark.read.format(...)...load()`. */
+  get read(): DataFrameReader {
+    return new DataFrameReader(this);
+  }
+
+  /**
+   * A batch DataFrame from rows (objects keyed by field name) and a schema.
+   * @example spark.createDataFrame([{ id: "a", n: 1 }], "id STRING, n INT")
+   */
+  createDataFrame(rows: readonly Record<string, unknown>[], schema: StructType | string): DataFrame {
+    const s = toSchema(schema);
+    const batch = batchFromRows(s, rows);
+    return DataFrame.of(this, { kind: "localRelation", schema: s, batches: [batch], isStreaming: false });
+  }
+
+  /** A temporary view (or a memory sink's table) by name. */
+  table(name: string): DataFrame {
+    return this.catalog.view(name);
+  }
+
+  /** Stops every active query. */
+  async stop(): Promise<void> {
+    await Promise.all(this.streams.active.map((q) => q.stop()));
+    if (SparkSession.active === this) SparkSession.active = null;
+  }
+}
+
+export class SparkSessionBuilder {
+  private name = "sluice";
+  private readonly settings: Record<string, string> = {};
+
+  appName(name: string): this {
+    this.name = name;
+    return this;
+  }
+
+  /** Sets a session setting (`spark.sql.streaming.checkpointLocation`, …). */
+  config(key: string, value: string | number | boolean): this {
+    if (key === "") throw new ConfigError("session: config key must not be empty");
+    this.settings[key] = String(value);
+    return this;
+  }
+
+  /** Accepted for compatibility; sluice always runs in this process. */
+  master(_url: string): this {
+    return this;
+  }
+
+  /** Returns the active session (applying this builder's settings to it) or creates one. */
+  getOrCreate(): SparkSession {
+    const existing = SparkSession.getActiveSession();
+    if (existing !== null) {
+      for (const [k, v] of Object.entries(this.settings)) existing.conf.set(k, v);
+      return existing;
+    }
+    const s = new SparkSession(this.name, this.settings);
+    SparkSession.setActive(s);
+    return s;
+  }
+}

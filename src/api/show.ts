@@ -1,0 +1,156 @@
+/**
+ * Spark's `show()` text table, used by `df.show()` and the console sink. Values are rendered as
+ * Spark's `Dataset.showString` does: NULL for nulls, timestamps as `yyyy-MM-dd HH:mm:ss[.SSSSSS]`
+ * (UTC), dates as `yyyy-MM-dd`, arrays `[a, b]`, structs `{a, b}`, maps `{k -> v}`, binary as hex
+ * bytes `[0A FF]`; with truncation, cells longer than `truncate` characters are cut and end in `...`.
+ */
+import type { Batch } from "../columnar/batch.js";
+import type { Vector } from "../columnar/vector.js";
+import { isValid } from "../columnar/vector.js";
+import { decodeUtf8 } from "../columnar/utf8.js";
+import { formatDecimal } from "../columnar/values.js";
+import type { StructType } from "../types/data-types.js";
+
+export interface ShowOptions {
+  /** Rows to print (default 20). */
+  readonly numRows?: number;
+  /** `true` (20 characters), `false` (no truncation) or a character count. */
+  readonly truncate?: boolean | number;
+  /** One line per column and row block, as Spark's `vertical = true`. */
+  readonly vertical?: boolean;
+}
+
+/** Renders the first `numRows` rows of `batches` as Spark's show table (ends with a newline). */
+export function showString(schema: StructType, batches: readonly Batch[], options: ShowOptions = {}): string {
+  const numRows = options.numRows ?? 20;
+  const truncate = options.truncate === undefined || options.truncate === true ? 20 : options.truncate === false ? 0 : options.truncate;
+  const rows: string[][] = [];
+  let total = 0;
+  for (const b of batches) {
+    for (let i = 0; i < b.numRows; i++) {
+      total++;
+      if (rows.length < numRows) rows.push(b.columns.map((c) => cell(c, i, truncate)));
+    }
+  }
+  const header = schema.fields.map((f) => cut(f.name, truncate));
+  let out = options.vertical === true ? vertical(header, rows) : grid(header, rows, truncate > 0);
+  if (total > numRows) out += `only showing top ${numRows} row${numRows === 1 ? "" : "s"}\n`;
+  return out;
+}
+
+function grid(header: readonly string[], rows: readonly string[][], alignRight: boolean): string {
+  const widths = header.map((h, c) => Math.max(3, width(h), ...rows.map((r) => width(r[c]))));
+  const sep = `+${widths.map((w) => "-".repeat(w)).join("+")}+\n`;
+  const line = (cells: readonly string[]) =>
+    `|${cells.map((s, c) => (alignRight ? pad(s, widths[c], true) : pad(s, widths[c], false))).join("|")}|\n`;
+  let out = sep + line(header) + sep;
+  for (const r of rows) out += line(r);
+  return out + sep;
+}
+
+function vertical(header: readonly string[], rows: readonly string[][]): string {
+  const w = Math.max(0, ...header.map(width));
+  let out = "";
+  rows.forEach((r, i) => {
+    out += `-RECORD ${i}${"-".repeat(Math.max(0, w - 6))}\n`;
+    r.forEach((v, c) => {
+      out += ` ${pad(header[c], w, false)} | ${v}\n`;
+    });
+  });
+  return out === "" ? "(0 rows)\n" : out;
+}
+
+function pad(s: string, w: number, right: boolean): string {
+  const fill = " ".repeat(Math.max(0, w - width(s)));
+  return right ? fill + s : s + fill;
+}
+
+function width(s: string): number {
+  return [...s].length;
+}
+
+function cut(s: string, truncate: number): string {
+  if (truncate <= 0) return s;
+  const chars = [...s];
+  if (chars.length <= truncate) return s;
+  if (truncate < 4) return chars.slice(0, truncate).join("");
+  return chars.slice(0, truncate - 3).join("") + "...";
+}
+
+function cell(v: Vector, i: number, truncate: number): string {
+  return cut(render(v, i), truncate);
+}
+
+/** A value as Spark's show() prints it. */
+export function render(v: Vector, i: number): string {
+  if (!isValid(v, i)) return "NULL";
+  switch (v.kind) {
+    case "i64":
+      return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i]) : v.values[i].toString();
+    case "i32":
+      return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);
+    case "i16":
+    case "i8":
+      return String(v.values[i]);
+    case "f64":
+    case "f32":
+      return formatDouble(v.values[i]);
+    case "bool":
+      return v.values[i] === 1 ? "true" : "false";
+    case "bytes":
+      if (v.type.typeName === "binary") {
+        const parts: string[] = [];
+        for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(v.data[k].toString(16).toUpperCase().padStart(2, "0"));
+        return `[${parts.join(" ")}]`;
+      }
+      return decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
+    case "decimal":
+      return formatDecimal(v.values[i], v.type.scale);
+    case "null":
+      return "NULL";
+    case "struct":
+      return `{${v.children.map((c) => render(c, i)).join(", ")}}`;
+    case "list": {
+      const parts: string[] = [];
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(render(v.child, k));
+      return `[${parts.join(", ")}]`;
+    }
+    case "map": {
+      const parts: string[] = [];
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(`${render(v.keys, k)} -> ${render(v.items, k)}`);
+      return `{${parts.join(", ")}}`;
+    }
+  }
+}
+
+/** Spark's timestamp display: `2024-01-02 03:04:05` plus up to 6 fractional digits, trailing zeros dropped. */
+export function formatTimestamp(micros: bigint): string {
+  let secs = micros / 1_000_000n;
+  let frac = micros % 1_000_000n;
+  if (frac < 0n) {
+    frac += 1_000_000n;
+    secs -= 1n;
+  }
+  const base = new Date(Number(secs) * 1000).toISOString().slice(0, 19).replace("T", " ");
+  if (frac === 0n) return base;
+  return `${base}.${frac.toString().padStart(6, "0").replace(/0+$/, "")}`;
+}
+
+export function formatDate(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Java's Double.toString, which Spark uses: `1.0`, `1.5E10`, `NaN`, `Infinity`. */
+export function formatDouble(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const abs = Math.abs(x);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(x);
+    return s.includes(".") || s.includes("e") ? s : `${s}.0`;
+  }
+  const [mant, exp] = x.toExponential().split("e");
+  const m = mant.includes(".") ? mant : `${mant}.0`;
+  return `${m}E${Number(exp)}`;
+}

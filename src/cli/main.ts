@@ -1,0 +1,138 @@
+/**
+ * The `sluice` command line. Exit codes: 0 success, 1 the job or a query failed, 2 usage error.
+ * Errors print one line naming the subsystem, what went wrong and where; `--verbose` adds the
+ * stack trace and causes.
+ */
+import { resolve as resolvePath } from "node:path";
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { SluiceError } from "../errors.js";
+import { SparkSession } from "../api/session.js";
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const VERSION = "0.1.0";
+
+const MAIN_HELP = `sluice ${VERSION}: Spark Structured Streaming's programming model for Node.js
+
+Usage:
+  sluice run JOB.ts|JOB.js [-- args...]   run a job file (TypeScript runs directly)
+  sluice --help                           show this help
+  sluice --version                        show the version
+
+Options:
+  --verbose    print stack traces and causes on errors
+
+Exit codes: 0 ok, 1 query failed, 2 usage error.
+Run 'sluice COMMAND --help' for a command's help.
+`;
+
+const RUN_HELP = `Usage: sluice run JOB.ts|JOB.js [-- args...]
+
+Runs a job file. The file imports the API from "sluice" (resolved to this installation, wherever
+the file lives), builds its queries and usually awaits query.awaitTermination(). Arguments after
+'--' are in process.argv.slice(2) inside the job. Paths are best passed in environment variables.
+
+The command ends when the job's top-level code has finished and every query it started has
+stopped. SIGINT/SIGTERM stop the queries gracefully (after the batch in flight).
+
+Options:
+  --verbose    print stack traces and causes on errors
+`;
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  const args = argv.filter((a) => a !== "--verbose");
+  const out = (s: string) => void process.stdout.write(s);
+  const err = (s: string) => void process.stderr.write(s);
+  if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
+    out(MAIN_HELP);
+    return args.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (args[0] === "--version" || args[0] === "-v") {
+    out(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const [command, ...rest] = args;
+  switch (command) {
+    case "run":
+      return run(rest, verbose, out, err);
+    default:
+      err(`sluice: unknown command '${command}'; run 'sluice --help'\n`);
+      return EXIT_USAGE;
+  }
+}
+
+async function run(
+  args: readonly string[],
+  verbose: boolean,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    out(RUN_HELP);
+    return EXIT_OK;
+  }
+  const sep = args.indexOf("--");
+  const own = sep < 0 ? args : args.slice(0, sep);
+  const jobArgs = sep < 0 ? [] : args.slice(sep + 1);
+  if (own.length !== 1) {
+    err(`sluice run: expected one job file, got ${own.length === 0 ? "none" : own.join(" ")}; usage: sluice run JOB.ts [-- args...]\n`);
+    return EXIT_USAGE;
+  }
+  const file = resolvePath(own[0]);
+  if (!existsSync(file)) {
+    err(`sluice run: job file not found: ${file}\n`);
+    return EXIT_USAGE;
+  }
+  if (!/\.(ts|mts|js|mjs)$/.test(file)) {
+    err(`sluice run: job file must be .ts, .mts, .js or .mjs, got ${file}\n`);
+    return EXIT_USAGE;
+  }
+  process.argv = [process.argv[0], file, ...jobArgs];
+  let stopping = false;
+  const stopAll = (signal: string) => {
+    if (stopping) process.exit(EXIT_FAILED);
+    stopping = true;
+    err(`sluice: ${signal} received, stopping queries after the batch in flight (again to force)\n`);
+    const session = SparkSession.getActiveSession();
+    void (session === null ? Promise.resolve() : session.stop()).then(() => process.exit(EXIT_OK));
+  };
+  process.on("SIGINT", () => stopAll("SIGINT"));
+  process.on("SIGTERM", () => stopAll("SIGTERM"));
+  try {
+    await import(pathToFileURL(file).href);
+    // Like a Spark driver that awaits its queries: finish when every query has stopped.
+    const session = SparkSession.getActiveSession();
+    if (session !== null) {
+      for (const q of session.streams.active) await q.awaitTermination();
+    }
+    return EXIT_OK;
+  } catch (e) {
+    err(formatError(e, verbose));
+    return EXIT_FAILED;
+  }
+}
+
+/** One line (or, with verbose, the stack and causes) for an error that ended the job. */
+export function formatError(e: unknown, verbose: boolean): string {
+  if (e instanceof SluiceError) {
+    let s = `sluice: ${e.message} [${e.code}]\n`;
+    if (verbose) {
+      s += `${e.stack ?? ""}\n`;
+      let c: unknown = e.cause;
+      while (c !== undefined && c !== null) {
+        s += `caused by: ${c instanceof Error ? (c.stack ?? c.message) : String(c)}\n`;
+        c = c instanceof Error ? c.cause : undefined;
+      }
+    }
+    return s;
+  }
+  if (e instanceof Error) {
+    return verbose ? `sluice: job failed: ${e.stack ?? e.message}\n` : `sluice: job failed: ${e.name}: ${e.message} (--verbose for the stack)\n`;
+  }
+  return `sluice: job failed: ${String(e)}\n`;
+}

@@ -1,0 +1,25 @@
+/**
+ * The built-in connectors, registered once per process. Adding a connector means adding a line here.
+ */
+import { registerConnector } from "./registry.js";
+import { fileSourceConnector as fileSource } from "./file/create-file-source.js";
+import { consoleSinkConnector } from "./console/console-sink.js";
+import { memorySourceConnector } from "./memory/memory-stream.js";
+import { memorySinkConnector } from "./memory/memory-sink.js";
+import { rateSourceConnector } from "./rate/rate-source.js";
+import { fileSinkConnector } from "../tables/parquet-log/file-sink.js";
+
+let registered = false;
+
+/** Registers every built-in connector (idempotent). */
+export function registerBuiltinConnectors(): void {
+  if (registered) return;
+  registered = true;
+  registerConnector({ name: "text", source: fileSource("text") });
+  registerConnector({ name: "json", source: fileSource("json"), sink: fileSinkConnector("json") });
+  registerConnector({ name: "csv", source: fileSource("csv") });
+  registerConnector({ name: "parquet", sink: fileSinkConnector("parquet") });
+  registerConnector({ name: "console", sink: consoleSinkConnector });
+  registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
+  registerConnector({ name: "rate", source: rateSourceConnector });
+}

@@ -1,0 +1,311 @@
+/**
+ * Spark's `FileStreamSource`: streams the files that appear in a folder, each file read once.
+ *
+ * Offsets and the file log are Spark's, byte for byte:
+ * - an offset is `{"logOffset":N}`;
+ * - the source's checkpoint folder (`sources/<i>/`) holds a compactible log (interval 10: batch 9
+ *   is `9.compact`) whose batch N lists the files admitted in batch N as
+ *   `{"path":"file:///abs/landing/f1.json","timestamp":<mtime ms>,"batchId":N}`.
+ *
+ * `latestOffset` lists the folder, keeps files not seen before (and not older than `maxFileAge`
+ * behind the newest seen), orders them by modification time (newest first with `latestFirst`),
+ * admits up to `maxFilesPerTrigger` files or `maxBytesPerTrigger` bytes (at least one file), and
+ * writes log batch N *before* returning `{"logOffset":N}`. `read(start, end)` reads the files of
+ * log batches (start, end] from the log, never from a new listing, so a re-run reads the same
+ * files. A file that cannot be read or decompressed fails the query with a {@link SourceError}
+ * naming it (unless `ignoreCorruptFiles`), so no data is lost silently.
+ */
+import type { StructType, StructField } from "../../types/data-types.js";
+import type { Batch } from "../../columnar/batch.js";
+import { makeBatch } from "../../columnar/batch.js";
+import type { Vector } from "../../columnar/vector.js";
+import { take } from "../../columnar/ops.js";
+import { nullVector } from "../../columnar/build.js";
+import { encodeUtf8 } from "../../columnar/utf8.js";
+import { CompactibleLog } from "../../checkpoint/metadata-log.js";
+import { resolveLocation } from "../../storage/resolve.js";
+import { fileUrlOf } from "../../storage/url.js";
+import type { Storage } from "../../storage/storage.js";
+import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } from "../../errors.js";
+import { cellWriterFor } from "../../formats/csv/cell-writers.js";
+import { defaultCsvOptions } from "../../formats/csv/options.js";
+import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
+import type { FileFormat, FileSourceOptions, FormatOptions } from "./options.js";
+import { globToRegExp, listDataFiles, partitionValuesOf } from "./listing.js";
+import type { ListedFile, SourceLocation } from "./listing.js";
+import { SeenFiles } from "./seen-files.js";
+import { readLineChunks, isCorruptFileError, DEFAULT_CHUNK_LIMITS } from "./line-chunks.js";
+import type { ChunkLimits } from "./line-chunks.js";
+import { decodeChunk } from "./record-decoder.js";
+
+/** One line of the file source log (Spark's `FileEntry`). */
+export interface FileSourceEntry {
+  readonly path: string;
+  readonly timestamp: number;
+  readonly batchId: number;
+}
+
+/** Everything a {@link FileStreamSource} needs; options already validated. */
+export interface FileStreamSourceConfig {
+  readonly format: FileFormat;
+  /** Schema of the batches read. */
+  readonly schema: StructType;
+  readonly file: FileSourceOptions;
+  readonly formatOptions: FormatOptions;
+  /** Where the files are (resolved from `file.path`). */
+  readonly location: SourceLocation;
+  /** Chunk bounds for `read` (default ~64k rows / ~16 MiB). */
+  readonly chunkLimits?: ChunkLimits;
+}
+
+/** Spark's compaction interval for the file source log (`spark.sql.streaming.fileSource.log.compactInterval`). */
+export const FILE_SOURCE_LOG_COMPACT_INTERVAL = 10;
+
+/** The streaming file source for text, JSON and CSV files. */
+export class FileStreamSource implements StreamSource {
+  readonly schema: StructType;
+  readonly description: string;
+  private readonly config: FileStreamSourceConfig;
+  private readonly nameFilter: RegExp | null;
+  private readonly seen: SeenFiles;
+  private readonly lineSep: Uint8Array | undefined;
+  private readonly chunkLimits: ChunkLimits;
+  private log: CompactibleLog<FileSourceEntry> | null = null;
+  private currentLogOffset = -1;
+  /** With `availableNow`: the files considered for the rest of this run. */
+  private fixedFiles: ListedFile[] | null = null;
+  private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+  private outstanding = { files: 0, bytes: 0 };
+
+  constructor(config: FileStreamSourceConfig) {
+    this.config = config;
+    this.schema = config.schema;
+    this.description = `FileStreamSource[${fileUrlOf(config.location.storage, config.location.key)}]`;
+    const f = config.file;
+    this.nameFilter = f.pathGlobFilter === null ? null : globToRegExp(f.pathGlobFilter, "pathGlobFilter");
+    // Spark: with latestFirst and a per-trigger cap, maxFileAge is ignored (old files may be next).
+    const ignoreAge = f.latestFirst && (f.maxFilesPerTrigger !== null || f.maxBytesPerTrigger !== null);
+    this.seen = new SeenFiles(ignoreAge ? Number.POSITIVE_INFINITY : f.maxFileAgeMs, f.fileNameOnly);
+    this.lineSep = config.formatOptions.lineSep === null ? undefined : encodeUtf8(config.formatOptions.lineSep);
+    this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
+  }
+
+  /** Opens the file log in `ctx.metadataPrefix` and restores the files already seen. */
+  async open(ctx: SourceContext): Promise<void> {
+    const log = new CompactibleLog<FileSourceEntry>(ctx.storage, ctx.metadataPrefix, {
+      compactInterval: FILE_SOURCE_LOG_COMPACT_INTERVAL,
+    });
+    for (const e of await log.allEntries()) this.seen.add(e.path, e.timestamp);
+    this.seen.purge();
+    const ids = await log.listBatchIds();
+    this.currentLogOffset = ids.length === 0 ? -1 : ids[ids.length - 1];
+    this.log = log;
+  }
+
+  async prepareForTriggerAvailableNow(): Promise<void> {
+    this.fixedFiles = await listDataFiles(this.config.location, this.nameFilter);
+  }
+
+  async latestOffset(_start: OffsetJson | null, _limit: ReadLimit): Promise<OffsetJson | null> {
+    const log = this.requireLog();
+    const f = this.config.file;
+    const listed = this.fixedFiles ?? (await listDataFiles(this.config.location, this.nameFilter));
+    // Stable sort over the key-ordered listing: ties on modification time stay in path order.
+    const ordered = [...listed].sort((a, b) =>
+      f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
+    );
+    const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
+    const batch = this.admit(fresh);
+    for (const x of batch) this.seen.add(x.url, x.modificationTime);
+    this.seen.purge();
+    this.outstanding = { files: fresh.length - batch.length, bytes: fresh.slice(batch.length).reduce((s, x) => s + x.size, 0) };
+    if (batch.length > 0) {
+      const id = this.currentLogOffset + 1;
+      const entries = batch.map((x): FileSourceEntry => ({ path: x.url, timestamp: x.modificationTime, batchId: id }));
+      if (!(await log.add(id, entries))) {
+        throw new SourceError(
+          `file source: concurrent update to the file log: batch ${id} already exists in ${fileUrlOf(log.storage, log.prefix)}; ` +
+            `is another query using this checkpoint?`,
+          { batchId: id },
+        );
+      }
+      this.currentLogOffset = id;
+    }
+    return this.currentLogOffset < 0 ? null : formatOffset(this.currentLogOffset);
+  }
+
+  async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
+    const log = this.requireLog();
+    const from = start === null ? -1 : parseOffset(start);
+    const to = parseOffset(end);
+    if (to < from) throw new InternalError(`file source: read end ${end} is before start ${String(start)}`);
+    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    for (let id = from + 1; id <= to; id++) {
+      const entries = await log.get(id);
+      if (entries === null) {
+        const where = fileUrlOf(log.storage, log.prefix);
+        throw new CorruptCheckpointError(`file source: batch ${id} of the file log is missing in ${where}`, { batchId: id, path: where });
+      }
+      // A compact file holds every batch up to its id: keep this batch's own entries.
+      for (const e of entries) {
+        if (e.batchId !== id) continue;
+        yield* this.readFile(e);
+      }
+    }
+  }
+
+  async commit(_end: OffsetJson): Promise<void> {
+    // cleanSource is "off": committed files stay where they are.
+  }
+
+  async stop(): Promise<void> {
+    this.fixedFiles = null;
+  }
+
+  /**
+   * `numFilesProcessed`, `numBytesProcessed`, `numRecordsRead`, `numMalformedRecords`,
+   * `numFilesSkipped` (corrupt or missing files ignored) of the last `read`; `numFilesOutstanding`
+   * and `numBytesOutstanding` (new files not yet admitted) of the last `latestOffset`; `logOffset`.
+   */
+  metrics(): Record<string, string> {
+    const m = this.readMetrics;
+    return {
+      numFilesProcessed: String(m.files),
+      numBytesProcessed: String(m.bytes),
+      numRecordsRead: String(m.rows),
+      numMalformedRecords: String(m.malformed),
+      numFilesSkipped: String(m.skipped),
+      numFilesOutstanding: String(this.outstanding.files),
+      numBytesOutstanding: String(this.outstanding.bytes),
+      logOffset: String(this.currentLogOffset),
+    };
+  }
+
+  /** Spark's admission: `maxFilesPerTrigger` files, or files up to `maxBytesPerTrigger` (at least one). */
+  private admit(fresh: ListedFile[]): ListedFile[] {
+    const f = this.config.file;
+    if (f.maxFilesPerTrigger !== null) return fresh.slice(0, f.maxFilesPerTrigger);
+    if (f.maxBytesPerTrigger !== null) {
+      let total = 0;
+      let n = 0;
+      while (n < fresh.length && (n === 0 || total + fresh[n].size <= f.maxBytesPerTrigger)) {
+        total += fresh[n].size;
+        n++;
+      }
+      return fresh.slice(0, n);
+    }
+    return fresh;
+  }
+
+  private async *readFile(entry: FileSourceEntry): AsyncIterable<Batch> {
+    const { storage, key } = this.locate(entry.path);
+    const f = this.config.file;
+    const info = await storage.head(key);
+    if (info === null) {
+      if (f.ignoreMissingFiles) {
+        this.readMetrics.skipped++;
+        return;
+      }
+      throw new SourceError(`file source: file ${entry.path} of batch ${entry.batchId} no longer exists`, { path: entry.path, batchId: entry.batchId });
+    }
+    const { dataSchema, partitions } = this.fileLayout(key);
+    let headerPending = true;
+    try {
+      for await (const chunk of readLineChunks(storage, key, entry.path, info.size, this.lineSep, this.chunkLimits)) {
+        const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, entry.path, headerPending);
+        if (rows.headerSeen) headerPending = false;
+        this.readMetrics.malformed += rows.malformed;
+        if (rows.numRows === 0) continue;
+        this.readMetrics.rows += rows.numRows;
+        yield makeBatch(this.schema, this.assemble(rows.columns, rows.numRows, partitions), rows.numRows);
+      }
+    } catch (e) {
+      if (e instanceof NotFoundError && f.ignoreMissingFiles) {
+        this.readMetrics.skipped++;
+        return;
+      }
+      if (e instanceof NotFoundError) {
+        throw new SourceError(`file source: file ${entry.path} of batch ${entry.batchId} no longer exists`, { path: entry.path, cause: e });
+      }
+      // Spark's ignoreCorruptFiles: keep what was read, skip the rest of the file.
+      if (f.ignoreCorruptFiles && isCorruptFileError(e)) {
+        this.readMetrics.skipped++;
+        return;
+      }
+      throw e;
+    }
+    this.readMetrics.files++;
+    this.readMetrics.bytes += info.size;
+  }
+
+  /** The schema the decoder fills for file `key`, and the partition columns its folders supply. */
+  private fileLayout(key: string): { dataSchema: StructType; partitions: Map<number, string | null> } {
+    const partitions = new Map<number, string | null>();
+    if (this.config.format === "text" || this.config.file.recursiveFileLookup) return { dataSchema: this.schema, partitions };
+    const values = partitionValuesOf(this.config.location.key, key);
+    if (values.size === 0) return { dataSchema: this.schema, partitions };
+    const fields: StructField[] = [];
+    this.schema.fields.forEach((fld, i) => {
+      if (values.has(fld.name)) partitions.set(i, values.get(fld.name) ?? null);
+      else fields.push(fld);
+    });
+    if (partitions.size === 0) return { dataSchema: this.schema, partitions };
+    return { dataSchema: { typeName: "struct", fields }, partitions };
+  }
+
+  private assemble(data: Vector[], n: number, partitions: Map<number, string | null>): Vector[] {
+    if (partitions.size === 0) return data;
+    const out: Vector[] = [];
+    let d = 0;
+    this.schema.fields.forEach((fld, i) => {
+      if (!partitions.has(i)) {
+        out.push(data[d++]);
+        return;
+      }
+      const value = partitions.get(i) ?? null;
+      out.push(constantVector(fld, value, n));
+    });
+    return out;
+  }
+
+  private locate(url: string): { storage: Storage; key: string } {
+    const own = this.config.location.storage;
+    const r = resolveLocation(url);
+    return r.storage.root === own.root ? { storage: own, key: r.key } : r;
+  }
+
+  private requireLog(): CompactibleLog<FileSourceEntry> {
+    if (this.log === null) throw new InternalError(`file source: ${this.description} used before open()`);
+    return this.log;
+  }
+}
+
+/** A partition value (text) as an `n`-row constant column of the field's type; unconvertible → null. */
+function constantVector(field: StructField, value: string | null, n: number): Vector {
+  if (value === null) return nullVector(field.dataType, n);
+  const w = cellWriterFor(field.name, field.dataType, 1, defaultCsvOptions);
+  w.beginRow(0);
+  const bytes = encodeUtf8(value);
+  if (!w.write(0, bytes, 0, bytes.length)) return nullVector(field.dataType, n);
+  return take(w.finish(1), new Int32Array(n));
+}
+
+/** `{"logOffset":N}`. */
+export function formatOffset(logOffset: number): OffsetJson {
+  return JSON.stringify({ logOffset });
+}
+
+/** The log offset of `{"logOffset":N}` (or a bare `N`, Spark's older form). */
+export function parseOffset(json: OffsetJson): number {
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch (cause) {
+    throw new CorruptCheckpointError(`file source: invalid offset ${JSON.stringify(json)}`, { offset: json, cause });
+  }
+  const n = typeof v === "number" ? v : typeof v === "object" && v !== null ? (v as Record<string, unknown>).logOffset : undefined;
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < -1) {
+    throw new CorruptCheckpointError(`file source: invalid offset ${JSON.stringify(json)}; expected {"logOffset":N}`, { offset: json });
+  }
+  return n;
+}

@@ -1,0 +1,168 @@
+/**
+ * Options of the streaming file source (Spark's `FileStreamOptions`) plus each format's own options,
+ * validated once when the query is defined. Names are case-insensitive, as in Spark.
+ */
+import { z } from "zod";
+import { ConfigError } from "../../errors.js";
+import {
+  booleanOption,
+  durationOption,
+  encodingOption,
+  enumOption,
+  lineSepOption,
+  onlyDefault,
+  positiveIntOption,
+  validateOptions,
+} from "../../formats/text/options.js";
+import { csvOptionAliases, csvOptionShape, resolveCsvOptions } from "../../formats/csv/options.js";
+import type { CsvOptions } from "../../formats/csv/options.js";
+
+/** The formats the file source reads. */
+export type FileFormat = "text" | "json" | "csv";
+
+const notInStreaming = z.string().refine(() => false, { message: "is not allowed in streaming file sources (as in Spark)" });
+
+/** Options every format shares: where files are and which to admit per batch. */
+export const fileSourceOptionShape = {
+  path: z.string().refine((s) => s.trim() !== "", { message: "must not be empty" }),
+  maxFilesPerTrigger: positiveIntOption,
+  maxBytesPerTrigger: positiveIntOption,
+  latestFirst: booleanOption,
+  fileNameOnly: booleanOption,
+  pathGlobFilter: z.string().refine((s) => s !== "", { message: "must not be empty" }),
+  recursiveFileLookup: booleanOption,
+  maxFileAge: durationOption,
+  cleanSource: enumOption(["archive", "delete", "off"] as const).refine((v) => v === "off", {
+    message: "is not supported yet (only \"off\"; files are never moved or deleted)",
+  }),
+  sourceArchiveDir: z.string().refine(() => false, { message: "is not supported yet (cleanSource 'archive' is not implemented)" }),
+  ignoreCorruptFiles: booleanOption,
+  ignoreMissingFiles: booleanOption,
+  modifiedBefore: notInStreaming,
+  modifiedAfter: notInStreaming,
+};
+
+const textOptionShape = {
+  wholetext: onlyDefault("false", "each line is a record"),
+  lineSep: lineSepOption,
+  encoding: encodingOption,
+};
+
+/**
+ * JSON options: those the engine's JSON reader honours (validated here for messages in the user's
+ * terms, then handed to it), plus Spark's other JSON options accepted at their defaults only.
+ */
+const jsonOptionShape = {
+  mode: enumOption(["PERMISSIVE", "DROPMALFORMED", "FAILFAST"] as const),
+  columnNameOfCorruptRecord: z.string().min(1, { message: "must not be empty" }),
+  allowNumericLeadingZeros: booleanOption,
+  allowSingleQuotes: booleanOption,
+  allowNonNumericNumbers: booleanOption,
+  allowBackslashEscapingAnyCharacter: booleanOption,
+  allowUnquotedControlChars: booleanOption,
+  timeZone: z.string().min(1, { message: "must not be empty" }),
+  multiLine: onlyDefault("false", "records spanning lines are not read yet"),
+  lineSep: lineSepOption,
+  encoding: encodingOption,
+  primitivesAsString: onlyDefault("false", "not implemented"),
+  prefersDecimal: onlyDefault("false", "not implemented"),
+  allowComments: onlyDefault("false", "not implemented"),
+  allowUnquotedFieldNames: onlyDefault("false", "not implemented"),
+  dropFieldIfAllNull: onlyDefault("false", "not implemented"),
+  dateFormat: onlyDefault("yyyy-MM-dd", "JSON dates use Spark's default format"),
+  timestampFormat: onlyDefault("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]", "JSON timestamps use Spark's default format"),
+  locale: onlyDefault("en-US", "not implemented"),
+  samplingRatio: z.string(),
+};
+
+/** The JSON options passed through to the engine's JSON reader. */
+const JSON_READER_OPTIONS = [
+  "mode",
+  "columnNameOfCorruptRecord",
+  "allowNumericLeadingZeros",
+  "allowSingleQuotes",
+  "allowNonNumericNumbers",
+  "allowBackslashEscapingAnyCharacter",
+  "allowUnquotedControlChars",
+  "timeZone",
+] as const;
+
+/** Resolved file-source options (format options resolved separately). */
+export interface FileSourceOptions {
+  readonly path: string;
+  readonly maxFilesPerTrigger: number | null;
+  readonly maxBytesPerTrigger: number | null;
+  readonly latestFirst: boolean;
+  readonly fileNameOnly: boolean;
+  readonly pathGlobFilter: string | null;
+  readonly recursiveFileLookup: boolean;
+  /** Spark's `maxFileAge` in ms (default 7 days), relative to the newest file seen. */
+  readonly maxFileAgeMs: number;
+  readonly ignoreCorruptFiles: boolean;
+  readonly ignoreMissingFiles: boolean;
+}
+
+/** Resolved per-format reading options. */
+export type FormatOptions =
+  | { readonly format: "text"; readonly lineSep: string | null }
+  | {
+      readonly format: "json";
+      readonly lineSep: string | null;
+      /** Options for `parseJsonLines` (canonical names, the user's string values). */
+      readonly reader: Readonly<Record<string, string>>;
+    }
+  | { readonly format: "csv"; readonly lineSep: string | null; readonly csv: CsvOptions };
+
+const DEFAULT_MAX_FILE_AGE_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Validates `raw` for `format`: unknown names are a {@link ConfigError} with a did-you-mean, bad
+ * values name the option and value, and Spark's cross-option rules apply (`maxFilesPerTrigger` and
+ * `maxBytesPerTrigger` are exclusive). `path` may come from `load(path)` instead of the options.
+ */
+export function resolveFileSourceOptions(
+  format: FileFormat,
+  raw: Readonly<Record<string, string>>,
+): { file: FileSourceOptions; format: FormatOptions } {
+  const subsystem = `${format} source`;
+  const formatShape = format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : csvOptionShape;
+  const aliases: Record<string, string> = format === "csv" ? { ...csvOptionAliases } : {};
+  const shape = { ...formatShape, ...fileSourceOptionShape };
+  const o = validateOptions(subsystem, shape, raw, aliases as Record<string, keyof typeof shape & string>) as Record<string, unknown>;
+  const path = o.path;
+  if (typeof path !== "string") {
+    throw new ConfigError(`${subsystem}: a path is required; pass it to load(path) or as option 'path'`, { option: "path" });
+  }
+  if (o.maxFilesPerTrigger !== undefined && o.maxBytesPerTrigger !== undefined) {
+    throw new ConfigError(`${subsystem}: options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set at the same time`, {
+      option: "maxBytesPerTrigger",
+    });
+  }
+  const file: FileSourceOptions = Object.freeze({
+    path,
+    maxFilesPerTrigger: (o.maxFilesPerTrigger as number | undefined) ?? null,
+    maxBytesPerTrigger: (o.maxBytesPerTrigger as number | undefined) ?? null,
+    latestFirst: (o.latestFirst as boolean | undefined) ?? false,
+    fileNameOnly: (o.fileNameOnly as boolean | undefined) ?? false,
+    pathGlobFilter: (o.pathGlobFilter as string | undefined) ?? null,
+    recursiveFileLookup: (o.recursiveFileLookup as boolean | undefined) ?? false,
+    maxFileAgeMs: (o.maxFileAge as number | undefined) ?? DEFAULT_MAX_FILE_AGE_MS,
+    ignoreCorruptFiles: (o.ignoreCorruptFiles as boolean | undefined) ?? false,
+    ignoreMissingFiles: (o.ignoreMissingFiles as boolean | undefined) ?? false,
+  });
+  const lineSep = (o.lineSep as string | undefined) ?? null;
+  if (format === "text") return { file, format: { format, lineSep } };
+  if (format === "json") {
+    const reader: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      const name = JSON_READER_OPTIONS.find((n) => n.toLowerCase() === k.toLowerCase());
+      if (name !== undefined) reader[name] = v;
+    }
+    return { file, format: { format, lineSep, reader } };
+  }
+  // The CSV reader resolves its own options from the CSV subset (already validated above).
+  const csvNames = new Set([...Object.keys(csvOptionShape), ...Object.keys(csvOptionAliases)].map((k) => k.toLowerCase()));
+  const csvRaw: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) if (csvNames.has(k.toLowerCase())) csvRaw[k] = v;
+  return { file, format: { format, lineSep, csv: resolveCsvOptions(csvRaw, subsystem) } };
+}

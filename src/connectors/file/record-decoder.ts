@@ -1,0 +1,73 @@
+/**
+ * Lines → columns for each format the file source reads:
+ * - text: each line is one `value` string, byte for byte (separators removed);
+ * - json: each non-blank line is one record (a top-level array of objects gives one per object),
+ *   parsed with the engine's JSON reader; blank lines yield none, as in Spark; a malformed line
+ *   never affects its neighbours;
+ * - csv: see `formats/csv/parse-csv.ts`.
+ */
+import type { StructType } from "../../types/data-types.js";
+import type { Vector } from "../../columnar/vector.js";
+import { ExecutionError, SourceError } from "../../errors.js";
+import { parseJsonLines } from "../../exec/json/from-json.js";
+import { parseCsvLines } from "../../formats/csv/parse-csv.js";
+import type { FormatOptions } from "./options.js";
+import type { LineChunk } from "./line-chunks.js";
+
+/** Rows decoded from one chunk. */
+export interface DecodedRows {
+  /** One vector per field of the data schema given. */
+  readonly columns: Vector[];
+  readonly numRows: number;
+  /** Malformed records seen (kept or dropped per the mode). */
+  readonly malformed: number;
+  /** CSV: whether the file's header line was in this chunk. */
+  readonly headerSeen: boolean;
+}
+
+/** Decodes `chunk` of the file `url` into columns of `schema`. */
+export function decodeChunk(format: FormatOptions, schema: StructType, chunk: LineChunk, url: string, headerPending: boolean): DecodedRows {
+  switch (format.format) {
+    case "text":
+      return { columns: [linesAsStrings(chunk, schema)], numRows: chunk.starts.length, malformed: 0, headerSeen: false };
+    case "json":
+      return decodeJson(format, schema, chunk, url);
+    case "csv": {
+      const r = parseCsvLines(chunk.data, chunk.starts, chunk.ends, schema, format.csv, {
+        source: url,
+        firstLine: chunk.firstLine,
+        startOfFile: headerPending,
+      });
+      return { columns: r.columns, numRows: r.numRows, malformed: r.malformedRows, headerSeen: r.headerSeen };
+    }
+  }
+}
+
+function linesAsStrings(chunk: LineChunk, schema: StructType): Vector {
+  const { data, starts, ends } = chunk;
+  const n = starts.length;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += ends[i] - starts[i];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    out.set(data.subarray(starts[i], ends[i]), at);
+    at += ends[i] - starts[i];
+    offsets[i + 1] = at;
+  }
+  return { kind: "bytes", type: schema.fields[0].dataType, length: n, valid: null, offsets, data: out };
+}
+
+function decodeJson(format: Extract<FormatOptions, { format: "json" }>, schema: StructType, chunk: LineChunk, url: string): DecodedRows {
+  try {
+    const r = parseJsonLines(chunk.data, chunk.starts, chunk.ends, schema, format.reader);
+    return { columns: r.columns, numRows: r.numRows, malformed: r.malformed, headerSeen: false };
+  } catch (cause) {
+    if (!(cause instanceof ExecutionError)) throw cause;
+    // FAILFAST: name the file and the line, which the line parser does not know.
+    const index = typeof cause.context.offset === "number" ? cause.context.offset : -1;
+    const where = index >= 0 ? `${url} line ${chunk.firstLine + index}` : url;
+    throw new SourceError(`json source: malformed record at ${where} (mode FAILFAST): ${cause.message}`, { path: url, cause });
+  }
+}

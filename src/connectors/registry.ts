@@ -1,0 +1,77 @@
+/**
+ * The one explicit list of connectors. A format name maps to a connector that can validate options
+ * and describe its schema (at `load()` time, so bad options fail early), and create fresh source or
+ * sink instances when a query starts.
+ */
+import { ConfigError, suggestion } from "../errors.js";
+import type { StructType } from "../types/data-types.js";
+import type { OutputMode } from "../exec/operator.js";
+import type { StreamSource } from "./source.js";
+import type { StreamSink } from "./sink.js";
+
+export type Options = Readonly<Record<string, string>>;
+
+export interface SourceConnector {
+  /** Validates options (throws ConfigError) and returns the output schema. */
+  describe(options: Options, userSchema: StructType | null): StructType;
+  /** A fresh source instance for one query run. */
+  create(options: Options, userSchema: StructType | null): StreamSource;
+}
+
+/** What a sink is told when a query starts. */
+export interface SinkContext {
+  readonly options: Options;
+  readonly schema: StructType;
+  readonly outputMode: OutputMode;
+  readonly partitionBy: readonly string[];
+  readonly queryName: string | null;
+  /** The query's stable id (Delta's txn appId). */
+  readonly queryId: string;
+}
+
+export interface SinkConnector {
+  /** Output modes this sink supports. */
+  readonly outputModes: readonly OutputMode[];
+  /** Validates options (throws ConfigError) before the query starts. */
+  validate(ctx: SinkContext): void;
+  create(ctx: SinkContext): StreamSink;
+}
+
+export interface Connector {
+  readonly name: string;
+  readonly source?: SourceConnector;
+  readonly sink?: SinkConnector;
+}
+
+const connectors = new Map<string, Connector>();
+
+/** Registers a connector under its (case-insensitive) name. */
+export function registerConnector(c: Connector): void {
+  connectors.set(c.name.toLowerCase(), c);
+}
+
+/** The connector for `format`, or a ConfigError naming the format with a suggestion. */
+export function getConnector(format: string, role: "source" | "sink"): Connector {
+  const c = connectors.get(format.toLowerCase());
+  const usable = [...connectors.values()].filter((x) => (role === "source" ? x.source : x.sink) !== undefined);
+  if (c === undefined || (role === "source" ? c.source : c.sink) === undefined) {
+    const names = usable.map((x) => x.name);
+    throw new ConfigError(
+      `${role === "source" ? "readStream" : "writeStream"}: unknown ${role} format '${format}'${suggestion(format, names)} (available: ${names.join(", ")})`,
+      { option: "format" },
+    );
+  }
+  return c;
+}
+
+export function sourceConnector(format: string): SourceConnector {
+  const s = getConnector(format, "source").source;
+  if (s === undefined) throw new ConfigError(`readStream: '${format}' cannot be read`);
+  return s;
+}
+
+export function sinkConnector(format: string): SinkConnector {
+  const s = getConnector(format, "sink").sink;
+  if (s === undefined) throw new ConfigError(`writeStream: '${format}' cannot be written`);
+  return s;
+}

@@ -1,0 +1,64 @@
+/** Chooses the accumulator for an aggregate call from its function name, input and result types. */
+import type { DataType } from "../../types/data-types.js";
+import { isIntegral } from "../../types/data-types.js";
+import { AnalysisError } from "../../errors.js";
+import type { AggregateName } from "../../plan/expressions/bound.js";
+import type { Accumulator } from "./accumulator.js";
+import { CountAccumulator } from "./count.js";
+import { SumDecimalAccumulator, SumDoubleAccumulator, SumLongAccumulator } from "./sum.js";
+import { AvgDecimalAccumulator, AvgDoubleAccumulator } from "./avg.js";
+import { MinMaxAccumulator } from "./min-max.js";
+import { FirstLastAccumulator } from "./first-last.js";
+import { isOrderable } from "./value-slots.js";
+
+/** What the accumulator factory needs to know about one aggregate call. */
+export interface AccumulatorSpec {
+  readonly name: AggregateName;
+  /** Type of the argument column; null for `count(*)`. */
+  readonly inputType: DataType | null;
+  readonly resultType: DataType;
+  readonly ignoreNulls: boolean;
+}
+
+/** True when the call keeps a per-group set of distinct values (`count(DISTINCT x)` …). */
+export function needsDistinctSet(name: AggregateName, distinct: boolean): boolean {
+  if (name === "count_distinct" || name === "approx_count_distinct") return true;
+  // min/max/first/last(DISTINCT x) equal their plain forms.
+  return distinct && (name === "count" || name === "sum" || name === "avg");
+}
+
+/** Builds the accumulator, or throws `AnalysisError` naming the unsupported combination. */
+export function createAccumulator(spec: AccumulatorSpec, what: string): Accumulator {
+  const { name, inputType, resultType } = spec;
+  const bad = (why: string) => new AnalysisError(`${what}: ${name}(${inputType?.typeName ?? "*"}) ${why}`);
+  if (inputType === null) {
+    if (name !== "count") throw bad("needs an argument column");
+    return new CountAccumulator();
+  }
+  const numeric = isIntegral(inputType) || inputType.typeName === "float" || inputType.typeName === "double" || inputType.typeName === "decimal" || inputType.typeName === "null";
+  switch (name) {
+    case "count":
+    case "count_distinct":
+    case "approx_count_distinct":
+      if (resultType.typeName !== "long") throw bad(`must return long, not ${resultType.typeName}`);
+      return new CountAccumulator();
+    case "sum":
+      if (!numeric) throw bad("needs a numeric argument");
+      if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator();
+      if (resultType.typeName === "double") return new SumDoubleAccumulator();
+      if (resultType.typeName === "decimal") return new SumDecimalAccumulator(resultType);
+      throw bad(`cannot return ${resultType.typeName}`);
+    case "avg":
+      if (!numeric) throw bad("needs a numeric argument");
+      if (resultType.typeName === "double") return new AvgDoubleAccumulator();
+      if (resultType.typeName === "decimal") return new AvgDecimalAccumulator(resultType, inputType.typeName === "decimal" ? inputType.scale : 0);
+      throw bad(`cannot return ${resultType.typeName}`);
+    case "min":
+    case "max":
+      if (!isOrderable(inputType) && inputType.typeName !== "null") throw bad("is not supported for nested types yet");
+      return new MinMaxAccumulator(inputType, name === "max");
+    case "first":
+    case "last":
+      return new FirstLastAccumulator(inputType, name === "last", spec.ignoreNulls);
+  }
+}

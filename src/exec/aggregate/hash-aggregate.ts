@@ -1,0 +1,260 @@
+/**
+ * Streaming (and batch) hash aggregation: `groupBy(keys).agg(...)`. Rows are assigned a dense
+ * group id through a hash table of encoded grouping keys (null is a group of its own; NaN groups
+ * with NaN; -0.0 with 0.0), and each aggregate folds its argument column into per-group arrays.
+ *
+ * Output schema: the grouping columns, then one column per aggregate (Spark's order). Emitted at
+ * `finish()`: in `complete` mode (and in batch queries) every group; in `update` mode the groups
+ * that received rows in this micro-batch (Spark emits a group whenever its state was rewritten,
+ * even if the aggregate value came out the same). `append` needs a watermark and is rejected.
+ *
+ * In a streaming query the groups and their accumulators are the operator's state: a state
+ * value is each accumulator's serialized group state followed by each DISTINCT set.
+ */
+import type { Batch } from "../../columnar/batch.js";
+import { makeBatch } from "../../columnar/batch.js";
+import type { BytesVector } from "../../columnar/vector.js";
+import { AnalysisError, InternalError } from "../../errors.js";
+import type { AggregateName } from "../../plan/expressions/bound.js";
+import type { DataType, StructType } from "../../types/data-types.js";
+import { StructField, StructType as makeStructType } from "../../types/data-types.js";
+import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
+import { StateStore } from "../../state/state-store.js";
+import type { StateStoreOptions, StateValueCodec } from "../../state/state-store.js";
+import { KeyCodec } from "../hash/key-codec.js";
+import { hashKey, hashTagged } from "../hash/murmur3.js";
+import type { BatchContext, Operator, OutputMode, StateLocation, StateOperatorMetrics } from "../operator.js";
+import type { Accumulator } from "./accumulator.js";
+import { createAccumulator, needsDistinctSet } from "./create-accumulator.js";
+import { DistinctFilter } from "./distinct-filter.js";
+
+/** One aggregate call, with its argument already evaluated into an input column. */
+export interface AggregateColumnSpec {
+  readonly name: AggregateName;
+  /** Ordinal of the input column holding the evaluated argument; null for `count(*)`. */
+  readonly inputOrdinal: number | null;
+  readonly distinct: boolean;
+  readonly ignoreNulls: boolean;
+  readonly resultType: DataType;
+  readonly outputName: string;
+}
+
+export interface HashAggregateOptions {
+  readonly inputSchema: StructType;
+  readonly groupingOrdinals: readonly number[];
+  /** Output names of the grouping columns (same length as `groupingOrdinals`). */
+  readonly groupingNames: readonly string[];
+  readonly aggregates: readonly AggregateColumnSpec[];
+  readonly outputMode: OutputMode;
+  /** Where groups persist; null for a batch query (memory only, every group emitted). */
+  readonly state: StateLocation | null;
+  readonly operatorId: number;
+  /** Snapshot and retention tuning of the state store. */
+  readonly stateOptions?: Omit<StateStoreOptions, "operator">;
+}
+
+export class HashAggregateOperator implements Operator {
+  /** Grouping columns, then one column per aggregate. */
+  readonly schema: StructType;
+  private readonly name: string;
+  private readonly groupingOrdinals: readonly number[];
+  private readonly specs: readonly AggregateColumnSpec[];
+  private readonly inputTypes: readonly (DataType | null)[];
+  private readonly codec: KeyCodec;
+  private readonly store: StateStore;
+  private readonly streaming: boolean;
+  private readonly outputMode: OutputMode;
+  private accumulators: Accumulator[] = [];
+  private distinct: (DistinctFilter | null)[] = [];
+  private capacity = 0;
+  private groupIds = new Int32Array(1024);
+
+  constructor(options: HashAggregateOptions) {
+    const { inputSchema, groupingOrdinals, groupingNames, aggregates } = options;
+    this.name = `aggregate (operator ${options.operatorId})`;
+    const nFields = inputSchema.fields.length;
+    const checkOrdinal = (o: number, what: string) => {
+      if (!Number.isInteger(o) || o < 0 || o >= nFields) {
+        throw new AnalysisError(`${this.name}: ${what} ordinal ${o} is outside the input's ${nFields} columns`);
+      }
+    };
+    groupingOrdinals.forEach((o) => checkOrdinal(o, "grouping"));
+    if (groupingNames.length !== groupingOrdinals.length) {
+      throw new AnalysisError(`${this.name}: ${groupingOrdinals.length} grouping columns but ${groupingNames.length} names`);
+    }
+    for (const a of aggregates) if (a.inputOrdinal !== null) checkOrdinal(a.inputOrdinal, `${a.name} input`);
+    this.streaming = options.state !== null;
+    if (this.streaming && options.outputMode === "append") {
+      throw new AnalysisError(
+        `${this.name}: append output mode is not supported for streaming aggregations without a watermark; use outputMode("update") or outputMode("complete")`,
+      );
+    }
+    this.outputMode = options.outputMode;
+    this.groupingOrdinals = [...groupingOrdinals];
+    this.specs = [...aggregates];
+    this.inputTypes = aggregates.map((a) => (a.inputOrdinal === null ? null : inputSchema.fields[a.inputOrdinal].dataType));
+    this.codec = new KeyCodec(
+      groupingOrdinals.map((o) => inputSchema.fields[o].dataType),
+      this.name,
+    );
+    this.schema = makeStructType([
+      ...groupingOrdinals.map((o, i) => StructField(groupingNames[i], inputSchema.fields[o].dataType, inputSchema.fields[o].nullable)),
+      ...aggregates.map((a) => StructField(a.outputName, a.resultType, !isCount(a.name))),
+    ]);
+    this.resetAccumulators();
+    const codec: StateValueCodec = {
+      writeValue: (id, out) => this.writeValue(id, out),
+      readValue: (id, input) => this.readValue(id, input),
+      reset: () => this.resetAccumulators(),
+    };
+    this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name });
+  }
+
+  /** Loads the groups as of the end of batch `ctx.batchId - 1` unless they are already in memory. */
+  async open(ctx: BatchContext): Promise<void> {
+    if (!this.streaming) return;
+    if (this.store.version !== ctx.batchId || this.store.hasUncommittedChanges) await this.store.load(ctx.batchId);
+  }
+
+  /** Folds a chunk into the groups; output comes from `finish()`. */
+  process(batch: Batch): Batch | null {
+    if (this.store.version < 0) throw new InternalError(`${this.name}: process() before open()`);
+    const n = batch.numRows;
+    if (n === 0) return null;
+    const groupIds = this.assignGroups(batch);
+    this.ensureCapacity(this.store.keys.idCount);
+    for (let a = 0; a < this.specs.length; a++) {
+      const ord = this.specs[a].inputOrdinal;
+      const input = ord === null ? null : batch.columns[ord];
+      const filter = this.distinct[a];
+      if (filter !== null && input !== null) {
+        const sel = filter.filter(groupIds, null, n, input);
+        this.accumulators[a].update(groupIds, sel, sel.length, input);
+      } else {
+        this.accumulators[a].update(groupIds, null, n, input);
+      }
+    }
+    return null;
+  }
+
+  /** Emits the groups of this micro-batch per the output mode (see the file doc). */
+  finish(): Batch[] {
+    if (this.store.version < 0) throw new InternalError(`${this.name}: finish() before open()`);
+    if (this.groupingOrdinals.length === 0 && this.store.keys.size === 0) {
+      // A global aggregate has one row even over no input (count(*) = 0).
+      const empty = new Uint8Array(0);
+      this.store.keys.findOrInsert(empty, 0, 0, hashKey(empty, 0, 0));
+      this.ensureCapacity(this.store.keys.idCount);
+    }
+    const ids = !this.streaming || this.outputMode === "complete" ? this.store.liveIds() : this.store.updatedIds();
+    if (ids.length === 0) return [];
+    const table = this.store.keys;
+    const starts = new Int32Array(ids.length);
+    const ends = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      starts[i] = table.keyStart(ids[i]);
+      ends[i] = table.keyEnd(ids[i]);
+    }
+    const keys = this.codec.decode(table.arena, starts, ends, ids.length);
+    const values = this.accumulators.map((acc) => acc.result(ids));
+    return [makeBatch(this.schema, [...keys, ...values], ids.length)];
+  }
+
+  /** Persists the groups as of the end of this batch (state version batchId + 1). */
+  async commit(): Promise<void> {
+    await this.store.commit();
+  }
+
+  stateMetrics(): StateOperatorMetrics {
+    const m = this.store.metrics();
+    return {
+      operatorName: "stateStoreSave",
+      numRowsTotal: m.numRowsTotal,
+      numRowsUpdated: m.numRowsUpdated,
+      numRowsRemoved: m.numRowsRemoved,
+      numRowsDroppedByWatermark: 0,
+      memoryUsedBytes: m.memoryUsedBytes,
+      commitTimeMs: m.commitTimeMs,
+      numShufflePartitions: 1,
+      numStateStoreInstances: 1,
+    };
+  }
+
+  /** Group id of every row (a shared buffer, valid until the next call); marks the groups updated. */
+  private assignGroups(batch: Batch): Int32Array {
+    const n = batch.numRows;
+    if (this.groupIds.length < n) this.groupIds = new Int32Array(Math.max(n, this.groupIds.length * 2));
+    const ids = this.groupIds;
+    const table = this.store.keys;
+    if (this.groupingOrdinals.length === 0) {
+      const empty = new Uint8Array(0);
+      const id = table.findOrInsert(empty, 0, 0, hashKey(empty, 0, 0));
+      ids.fill(id, 0, n);
+    } else if (this.codec.singleBytes) {
+      const v = batch.columns[this.groupingOrdinals[0]] as BytesVector;
+      const { offsets, data, valid } = v;
+      const nullHash = hashTagged(0, data, 0, 0);
+      for (let i = 0; i < n; i++) {
+        if (valid !== null && valid[i] === 0) {
+          ids[i] = table.findOrInsertTagged(0, data, 0, 0, nullHash);
+        } else {
+          const s = offsets[i];
+          const e = offsets[i + 1];
+          ids[i] = table.findOrInsertTagged(1, data, s, e, hashTagged(1, data, s, e));
+        }
+      }
+    } else {
+      const codec = this.codec;
+      codec.bind(this.groupingOrdinals.map((o) => batch.columns[o]));
+      for (let i = 0; i < n; i++) {
+        const len = codec.encode(i);
+        const key = codec.scratch;
+        ids[i] = table.findOrInsert(key, 0, len, hashKey(key, 0, len));
+      }
+    }
+    const store = this.store;
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i];
+      if (g !== last) {
+        store.markUpdated(g);
+        last = g;
+      }
+    }
+    return ids.subarray(0, n);
+  }
+
+  private ensureCapacity(groups: number): void {
+    if (groups <= this.capacity) return;
+    const cap = Math.max(groups, this.capacity * 2, 64);
+    for (const acc of this.accumulators) acc.grow(cap);
+    for (const d of this.distinct) d?.grow(cap);
+    this.capacity = cap;
+  }
+
+  private resetAccumulators(): void {
+    this.accumulators = this.specs.map((s, i) =>
+      createAccumulator({ name: s.name, inputType: this.inputTypes[i], resultType: s.resultType, ignoreNulls: s.ignoreNulls }, this.name),
+    );
+    this.distinct = this.specs.map((s, i) => {
+      const t = this.inputTypes[i];
+      return t !== null && needsDistinctSet(s.name, s.distinct) ? new DistinctFilter(t) : null;
+    });
+    this.capacity = 0;
+  }
+
+  private writeValue(id: number, out: ByteWriter): void {
+    for (const acc of this.accumulators) acc.write(id, out);
+    for (const d of this.distinct) d?.write(id, out);
+  }
+
+  private readValue(id: number, input: ByteReader): void {
+    this.ensureCapacity(id + 1);
+    for (const acc of this.accumulators) acc.read(id, input);
+    for (const d of this.distinct) d?.read(id, input);
+  }
+}
+
+function isCount(name: AggregateName): boolean {
+  return name === "count" || name === "count_distinct" || name === "approx_count_distinct";
+}

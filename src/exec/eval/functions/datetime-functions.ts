@@ -1,0 +1,163 @@
+/**
+ * Date and time function kernels (UTC session time zone): to_timestamp, to_date,
+ * current_timestamp, current_date, date_trunc, date_format, unix_timestamp, from_unixtime and the
+ * field extractors year/month/dayofmonth/hour/minute/second.
+ */
+import type { Vector } from "../../../columnar/vector.js";
+import { isValid, compactMask } from "../../../columnar/vector.js";
+import { BytesBuilder } from "../../../columnar/build.js";
+import { decodeUtf8 } from "../../../columnar/utf8.js";
+import { ExecutionError } from "../../../errors.js";
+import type { BoundCall } from "../../../plan/expressions/bound.js";
+import { DateType, IntegerType, LongType, StringType, TimestampType } from "../../../types/data-types.js";
+import { broadcastLiteral, longVector, numberVector, writableMask } from "../vectors.js";
+import type { Kernel } from "./kernel.js";
+import { literalArg } from "./kernel.js";
+import type { DateTimePattern } from "../datetime.js";
+import {
+  MICROS_PER_SECOND,
+  compilePattern,
+  datePart,
+  formatWithPattern,
+  microsToDays,
+  microsToSeconds,
+  parseTimestamp,
+  parseWithPattern,
+  timePart,
+  truncTimestamp,
+  truncUnit,
+} from "../datetime.js";
+
+function i64(v: Vector, what: string): BigInt64Array {
+  if (v.kind === "i64") return v.values;
+  throw new ExecutionError(`${what}: expected a timestamp or long vector, got ${v.type.typeName}`);
+}
+
+function patternOf(call: BoundCall): DateTimePattern | null {
+  const f = call.fn.options.format ?? "";
+  return f === "" ? null : compilePattern(f);
+}
+
+/** Parses every string slot to µs (null where it does not parse). */
+function parseStrings(v: Vector, pattern: DateTimePattern | null): { values: BigInt64Array; valid: Uint8Array } {
+  const n = v.length;
+  const values = new BigInt64Array(n);
+  const valid = new Uint8Array(n);
+  if (v.kind !== "bytes") return { values, valid };
+  for (let i = 0; i < n; i++) {
+    if (!isValid(v, i)) continue;
+    const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
+    const r = pattern === null ? parseTimestamp(s) : parseWithPattern(s, pattern);
+    if (r !== null) {
+      values[i] = r;
+      valid[i] = 1;
+    }
+  }
+  return { values, valid };
+}
+
+/** to_timestamp(str[, fmt]); a non-string argument was cast at bind time and passes through. */
+export function toTimestampKernel(call: BoundCall): Kernel {
+  const pattern = patternOf(call);
+  return ([v], n) => {
+    if (v.kind === "i64") return v;
+    const r = parseStrings(v, pattern);
+    return longVector(TimestampType(), r.values, compactMask(r.valid, n));
+  };
+}
+
+/** to_date(str[, fmt]). */
+export function toDateKernel(call: BoundCall): Kernel {
+  const pattern = patternOf(call);
+  return ([v], n) => {
+    if (v.kind === "i32") return v;
+    const r = parseStrings(v, pattern);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(r.values[i]);
+    return numberVector(DateType(), out, compactMask(r.valid, n));
+  };
+}
+
+export const currentTimestampKernel: Kernel = (_args, n, ctx) =>
+  broadcastLiteral(BigInt(Math.trunc(ctx.batchTimestampMs)) * 1000n, TimestampType(), n);
+
+export const currentDateKernel: Kernel = (_args, n, ctx) =>
+  broadcastLiteral(Math.floor(ctx.batchTimestampMs / 86_400_000), DateType(), n);
+
+/** date_trunc(unit, ts): null for an unknown unit, as Spark. */
+export function dateTruncKernel(call: BoundCall): Kernel {
+  const fixed = literalArg(call, 0);
+  const fixedUnit = typeof fixed === "string" ? truncUnit(fixed) : undefined;
+  return ([unitV, tsV], n) => {
+    const ts = i64(tsV, "date_trunc");
+    const out = new BigInt64Array(n);
+    const m = writableMask(tsV.valid, n);
+    for (let i = 0; i < n; i++) {
+      if (m[i] === 0) continue;
+      let unit = fixedUnit;
+      if (unit === undefined) {
+        unit = unitV.kind === "bytes" && isValid(unitV, i) ? truncUnit(decodeUtf8(unitV.data, unitV.offsets[i], unitV.offsets[i + 1])) : null;
+      }
+      if (unit === null) m[i] = 0;
+      else out[i] = truncTimestamp(ts[i], unit);
+    }
+    return longVector(TimestampType(), out, compactMask(m, n));
+  };
+}
+
+function formatKernel(call: BoundCall, scale: bigint): Kernel {
+  const pattern = compilePattern(call.fn.options.format ?? "yyyy-MM-dd HH:mm:ss");
+  return ([v], n) => {
+    const ts = i64(v, call.fn.name);
+    const b = new BytesBuilder(n, n * 20);
+    for (let i = 0; i < n; i++) {
+      if (!isValid(v, i)) b.appendNull();
+      else b.appendString(formatWithPattern(ts[i] * scale, pattern));
+    }
+    return b.finish(StringType());
+  };
+}
+
+/** date_format(ts, fmt). */
+export const dateFormatKernel = (call: BoundCall): Kernel => formatKernel(call, 1n);
+
+/** from_unixtime(seconds[, fmt]). */
+export const fromUnixtimeKernel = (call: BoundCall): Kernel => formatKernel(call, MICROS_PER_SECOND);
+
+/** unix_timestamp([ts | str[, fmt]]): seconds since the epoch. */
+export function unixTimestampKernel(call: BoundCall): Kernel {
+  const pattern = compilePattern(call.fn.options.format ?? "yyyy-MM-dd HH:mm:ss");
+  return (args, n, ctx) => {
+    if (args.length === 0) return broadcastLiteral(BigInt(Math.floor(ctx.batchTimestampMs / 1000)), LongType(), n);
+    const v = args[0];
+    const out = new BigInt64Array(n);
+    if (v.kind === "i64") {
+      for (let i = 0; i < n; i++) out[i] = microsToSeconds(v.values[i]);
+      return longVector(LongType(), out, v.valid);
+    }
+    const r = parseStrings(v, pattern);
+    for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToSeconds(r.values[i]);
+    return longVector(LongType(), out, compactMask(r.valid, n));
+  };
+}
+
+/** year / month / dayofmonth of a date. */
+export function datePartKernel(part: 0 | 1 | 2): Kernel {
+  return ([v], n) => {
+    if (v.kind !== "i32") throw new ExecutionError(`date part: expected a date vector, got ${v.type.typeName}`);
+    const out = new Int32Array(n);
+    const days = v.values;
+    for (let i = 0; i < n; i++) out[i] = datePart(days[i], part);
+    return numberVector(IntegerType(), out, v.valid);
+  };
+}
+
+/** hour / minute / second of a timestamp. */
+export function timePartKernel(part: "hour" | "minute" | "second"): Kernel {
+  return ([v], n) => {
+    const ts = i64(v, part);
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = timePart(ts[i], part);
+    return numberVector(IntegerType(), out, v.valid);
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * Physical planning: turns a resolved plan into a tree of operators. Sources become numbered
+ * leaves (the runtime feeds each micro-batch's input to them); stateful operators get stable ids
+ * in plan order, so a restarted query finds its state under the same `state/<id>/` folder.
+ */
+import type { ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
+import type { Batch } from "../columnar/batch.js";
+import { StructType, StructField } from "../types/data-types.js";
+import type { Operator, OutputMode, StateLocation } from "./operator.js";
+import { ProjectOperator } from "./project.js";
+import { FilterOperator } from "./filter.js";
+import { SortOperator } from "./sort.js";
+import { LimitOperator } from "./limit.js";
+import { DeduplicateOperator } from "./dedup.js";
+import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
+import type { BoundExpr } from "../plan/expressions/bound.js";
+
+export type PhysicalNode =
+  | { readonly kind: "source"; readonly index: number }
+  | { readonly kind: "local"; readonly batches: readonly Batch[] }
+  | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode }
+  | { readonly kind: "union"; readonly children: readonly PhysicalNode[] };
+
+export interface PhysicalPlan {
+  readonly root: PhysicalNode;
+  /** Source leaves in index order. */
+  readonly sources: readonly ResolvedSource[];
+  /** Every operator, children before parents. */
+  readonly operators: readonly Operator[];
+}
+
+export interface PlanningContext {
+  readonly outputMode: OutputMode;
+  /** Where stateful operator `id` keeps its state; null for batch queries (state in memory only). */
+  readonly stateFor: (operatorId: number) => StateLocation | null;
+}
+
+export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): PhysicalPlan {
+  const sources: ResolvedSource[] = [];
+  const operators: Operator[] = [];
+  let nextStateId = 0;
+
+  const wrap = (op: Operator, child: PhysicalNode): PhysicalNode => {
+    operators.push(op);
+    return { kind: "operator", op, child };
+  };
+
+  const build = (p: ResolvedPlan): PhysicalNode => {
+    switch (p.kind) {
+      case "source":
+        sources.push(p);
+        return { kind: "source", index: sources.length - 1 };
+      case "localRelation":
+        return { kind: "local", batches: p.batches };
+      case "project":
+        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child));
+      case "filter":
+        return wrap(new FilterOperator(p.schema, p.condition), build(p.child));
+      case "deduplicate": {
+        const child = build(p.child);
+        const operatorId = nextStateId++;
+        return wrap(
+          new DeduplicateOperator({
+            inputSchema: p.child.schema,
+            keyOrdinals: [...p.keyOrdinals],
+            state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            operatorId,
+          }),
+          child,
+        );
+      }
+      case "aggregate": {
+        const child = build(p.child);
+        // Pre-project grouping keys and aggregate inputs into columns the aggregate reads by ordinal.
+        const preExprs: BoundExpr[] = [...p.groupExprs];
+        const preFields = p.groupNames.map((n, i) => StructField(n, p.groupExprs[i].dataType, p.groupExprs[i].nullable));
+        const aggregates = p.aggregates.map((a, k) => {
+          const arg = a.call.args[0];
+          let inputOrdinal: number | null = null;
+          if (arg !== undefined) {
+            inputOrdinal = preExprs.length;
+            preExprs.push(arg);
+            preFields.push(StructField(`_arg${k}`, arg.dataType, arg.nullable));
+          }
+          return {
+            name: a.call.name,
+            inputOrdinal,
+            distinct: a.call.distinct,
+            ignoreNulls: a.call.ignoreNulls,
+            resultType: a.call.dataType,
+            outputName: a.name,
+          };
+        });
+        const preSchema = StructType(preFields);
+        const pre = wrap(new ProjectOperator(preSchema, preExprs), child);
+        const operatorId = nextStateId++;
+        const mode = p.isStreaming ? ctx.outputMode : "complete";
+        const aggregate = wrap(
+          new HashAggregateOperator({
+            inputSchema: preSchema,
+            groupingOrdinals: p.groupExprs.map((_, i) => i),
+            groupingNames: [...p.groupNames],
+            aggregates,
+            outputMode: mode,
+            state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            operatorId,
+          }),
+          pre,
+        );
+        return p.post === null ? aggregate : wrap(new ProjectOperator(p.schema, p.post), aggregate);
+      }
+      case "union":
+        return { kind: "union", children: p.children.map(build) };
+      case "sort":
+        return wrap(new SortOperator(p.schema, p.orders), build(p.child));
+      case "limit":
+        return wrap(new LimitOperator(p.schema, p.n), build(p.child));
+    }
+  };
+
+  const root = build(plan);
+  return { root, sources, operators };
+}
+
+/**
+ * Runs one micro-batch (or a whole batch query) through the operator tree: pulls chunks from the
+ * source inputs, pushes them through each operator, and yields non-empty output chunks. Blocking
+ * operators emit at `finish()` after their input is exhausted.
+ */
+export async function* executePhysical(
+  node: PhysicalNode,
+  inputs: readonly (() => AsyncIterable<Batch>)[],
+): AsyncGenerator<Batch> {
+  switch (node.kind) {
+    case "source":
+      for await (const b of inputs[node.index]()) if (b.numRows > 0) yield b;
+      return;
+    case "local":
+      for (const b of node.batches) if (b.numRows > 0) yield b;
+      return;
+    case "union":
+      for (const c of node.children) yield* executePhysical(c, inputs);
+      return;
+    case "operator": {
+      const op = node.op;
+      for await (const b of executePhysical(node.child, inputs)) {
+        const out = op.process(b);
+        if (out !== null && out.numRows > 0) yield out;
+      }
+      if (op.finish !== undefined) {
+        for (const out of op.finish()) if (out.numRows > 0) yield out;
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * JSON text exactly as Spark's Jackson-based code writes it: string escaping, Java's
+ * `Double.toString` / `Float.toString`, `BigDecimal.toString`, base64 for binary, and the
+ * default JSON timestamp / date formats. Shared by `to_json`, the JSON sink and `from_json`
+ * (which re-serialises non-string values read into STRING fields, as Spark 3.5 does).
+ */
+import { zoneOffsetSeconds } from "./json-datetime.js";
+
+/** How non-ASCII characters are written. */
+export type EscapeStyle =
+  /** Jackson's `WriterBasedJsonGenerator` (to_json, the JSON sink): non-ASCII written as is. */
+  | "writer"
+  /** Jackson 2.15 `UTF8JsonGenerator` (used by from_json's re-serialisation): characters outside
+   * the BMP are written as two `\uXXXX` surrogate escapes. */
+  | "utf8";
+
+const HEX = "0123456789ABCDEF";
+
+/** `s` as a quoted JSON string: `"` `\` and control characters escaped as Jackson does. */
+export function quoteJsonString(s: string, style: EscapeStyle = "writer"): string {
+  let out = '"';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let esc: string | null = null;
+    if (c < 0x20) {
+      switch (c) {
+        case 0x08:
+          esc = "\\b";
+          break;
+        case 0x09:
+          esc = "\\t";
+          break;
+        case 0x0a:
+          esc = "\\n";
+          break;
+        case 0x0c:
+          esc = "\\f";
+          break;
+        case 0x0d:
+          esc = "\\r";
+          break;
+        default:
+          esc = `\\u00${HEX[c >> 4]}${HEX[c & 15]}`;
+      }
+    } else if (c === 0x22) {
+      esc = '\\"';
+    } else if (c === 0x5c) {
+      esc = "\\\\";
+    } else if (style === "utf8" && c >= 0xd800 && c <= 0xdfff) {
+      esc = `\\u${HEX[c >> 12]}${HEX[(c >> 8) & 15]}${HEX[(c >> 4) & 15]}${HEX[c & 15]}`;
+    }
+    if (esc !== null) {
+      out += s.slice(from, i) + esc;
+      from = i + 1;
+    }
+  }
+  return `${out}${s.slice(from)}"`;
+}
+
+/** Java's `Double.toString(d)`: `1.0`, `100.0`, `1.0E7`, `1.234E-5`, `NaN`, `-Infinity`. */
+export function javaDoubleString(d: number): string {
+  if (Number.isNaN(d)) return "NaN";
+  if (d === Infinity) return "Infinity";
+  if (d === -Infinity) return "-Infinity";
+  if (d === 0) return Object.is(d, -0) ? "-0.0" : "0.0";
+  return javaLayout(d, shortestDigits(d));
+}
+
+/** Java's `Float.toString(f)` for a float32 value held in a double. */
+export function javaFloatString(f: number): string {
+  if (Number.isNaN(f)) return "NaN";
+  if (f === Infinity) return "Infinity";
+  if (f === -Infinity) return "-Infinity";
+  if (f === 0) return Object.is(f, -0) ? "-0.0" : "0.0";
+  for (let p = 1; p <= 9; p++) {
+    const s = f.toPrecision(p);
+    if (Math.fround(Number(s)) === f) return javaLayout(f, shortestDigits(Number(s)));
+  }
+  return javaLayout(f, shortestDigits(f));
+}
+
+/** Decimal digits and exponent of the shortest round-tripping form of `d` (d ≠ 0, finite). */
+function shortestDigits(d: number): { digits: string; exp: number } {
+  // toExponential() with no argument gives the shortest round-tripping digits.
+  const e = Math.abs(d).toExponential();
+  const at = e.indexOf("e");
+  const digits = e.slice(0, at).replace(".", "");
+  return { digits, exp: Number(e.slice(at + 1)) };
+}
+
+function javaLayout(d: number, { digits, exp }: { digits: string; exp: number }): string {
+  const sign = d < 0 ? "-" : "";
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    if (exp >= 0) {
+      const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
+      const frac = digits.slice(exp + 1);
+      return `${sign}${intPart}.${frac === "" ? "0" : frac}`;
+    }
+    return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
+  }
+  const frac = digits.slice(1);
+  return `${sign}${digits[0]}.${frac === "" ? "0" : frac}E${exp}`;
+}
+
+/** Java's `BigDecimal.toString()` for an unscaled value and a non-negative scale. */
+export function javaBigDecimalString(unscaled: bigint, scale: number): string {
+  const neg = unscaled < 0n;
+  const digits = (neg ? -unscaled : unscaled).toString();
+  const sign = neg ? "-" : "";
+  const adjusted = digits.length - 1 - scale;
+  if (scale === 0) return sign + digits;
+  if (adjusted >= -6) {
+    if (digits.length > scale) return `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`;
+    return `${sign}0.${"0".repeat(scale - digits.length)}${digits}`;
+  }
+  const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+  return `${sign}${mant}E${adjusted}`;
+}
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Standard base64 with padding (Jackson's default `MIME_NO_LINEFEEDS` variant). */
+export function base64Encode(data: Uint8Array, start: number, end: number): string {
+  let out = "";
+  let i = start;
+  for (; i + 2 < end; i += 3) {
+    const n = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  if (end - i === 1) {
+    const n = data[i] << 16;
+    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}==`;
+  } else if (end - i === 2) {
+    const n = (data[i] << 16) | (data[i + 1] << 8);
+    out += `${B64[n >> 18]}${B64[(n >> 12) & 63]}${B64[(n >> 6) & 63]}=`;
+  }
+  return out;
+}
+
+/**
+ * Formats microseconds since the epoch with Spark 3.x's default JSON timestamp format
+ * `yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]` in `zone`: `2024-01-02T03:04:05.000Z`, `…+05:30`.
+ */
+export function formatJsonTimestamp(micros: bigint, zone: string): string {
+  const millis = Number(micros >= 0n ? micros / 1000n : -((-micros + 999n) / 1000n));
+  const epochSeconds = Math.floor(millis / 1000);
+  const offset = zoneOffsetSeconds(zone, epochSeconds);
+  const localMillis = millis + offset * 1000;
+  const days = Math.floor(localMillis / 86_400_000);
+  const msOfDay = localMillis - days * 86_400_000;
+  const h = Math.floor(msOfDay / 3_600_000);
+  const mi = Math.floor((msOfDay % 3_600_000) / 60_000);
+  const s = Math.floor((msOfDay % 60_000) / 1000);
+  const ms = msOfDay % 1000;
+  return `${formatDate(days)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}${formatOffset(offset)}`;
+}
+
+/** Formats days since the epoch as `yyyy-MM-dd` (Spark's default dateFormat). */
+export function formatDate(days: number): string {
+  const { y, m, d } = civilFromDays(days);
+  const year = y > 9999 ? `+${y}` : y < 0 ? `-${pad(-y, 4)}` : pad(y, 4);
+  return `${year}-${pad(m, 2)}-${pad(d, 2)}`;
+}
+
+function formatOffset(offset: number): string {
+  if (offset === 0) return "Z";
+  const a = Math.abs(offset);
+  const h = Math.floor(a / 3600);
+  const m = Math.floor((a % 3600) / 60);
+  const s = a % 60;
+  return `${offset < 0 ? "-" : "+"}${pad(h, 2)}:${pad(m, 2)}${s === 0 ? "" : `:${pad(s, 2)}`}`;
+}
+
+function civilFromDays(days: number): { y: number; m: number; d: number } {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return { y, m, d };
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}

@@ -1,0 +1,360 @@
+/**
+ * Analysis: resolves a logical plan node against its children's output before any data flows.
+ * Every DataFrame builder call analyses its new node at once, so an unknown column or a type
+ * mismatch fails at the call that introduced it, as in Spark.
+ *
+ * `checkStreamingQuery` adds the rules Spark's UnsupportedOperationChecker applies at `start()`.
+ */
+import { AnalysisError, suggestion } from "../errors.js";
+import type { StructType, DataType, StructField as Field } from "../types/data-types.js";
+import { StructField, StructType as Struct } from "../types/data-types.js";
+import type { Batch } from "../columnar/batch.js";
+import type { Expr } from "./expression.js";
+import type { LogicalPlan, SourceNode } from "./logical.js";
+import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
+import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
+import { boundChildren, containsAggregate } from "./expressions/bound.js";
+import { sourceConnector } from "../connectors/registry.js";
+import type { OutputMode } from "../exec/operator.js";
+
+interface ResolvedBase {
+  readonly schema: StructType;
+  readonly isStreaming: boolean;
+}
+
+export interface ResolvedSource extends ResolvedBase {
+  readonly kind: "source";
+  readonly node: SourceNode;
+}
+export interface ResolvedLocal extends ResolvedBase {
+  readonly kind: "localRelation";
+  readonly batches: readonly Batch[];
+}
+export interface ResolvedProject extends ResolvedBase {
+  readonly kind: "project";
+  readonly child: ResolvedPlan;
+  readonly exprs: readonly BoundExpr[];
+}
+export interface ResolvedFilter extends ResolvedBase {
+  readonly kind: "filter";
+  readonly child: ResolvedPlan;
+  readonly condition: BoundExpr;
+}
+export interface ResolvedDeduplicate extends ResolvedBase {
+  readonly kind: "deduplicate";
+  readonly child: ResolvedPlan;
+  readonly keyOrdinals: readonly number[];
+}
+/**
+ * An aggregation. Execution: project `[...groupExprs, ...aggregate inputs]`, hash-aggregate, then
+ * (only when an output expression wraps aggregates, e.g. `sum(a) / count(a)`) project `post`.
+ */
+export interface ResolvedAggregate extends ResolvedBase {
+  readonly kind: "aggregate";
+  readonly child: ResolvedPlan;
+  readonly groupExprs: readonly BoundExpr[];
+  readonly groupNames: readonly string[];
+  /** Distinct aggregate calls, each computed once. */
+  readonly aggregates: readonly { readonly call: BoundAggregate; readonly name: string }[];
+  /** Output expressions over the aggregate operator's output, when not the identity. */
+  readonly post: readonly BoundExpr[] | null;
+}
+export interface ResolvedUnion extends ResolvedBase {
+  readonly kind: "union";
+  readonly children: readonly ResolvedPlan[];
+}
+export interface ResolvedSort extends ResolvedBase {
+  readonly kind: "sort";
+  readonly child: ResolvedPlan;
+  readonly orders: readonly { readonly expr: BoundExpr; readonly ascending: boolean; readonly nullsFirst: boolean }[];
+}
+export interface ResolvedLimit extends ResolvedBase {
+  readonly kind: "limit";
+  readonly child: ResolvedPlan;
+  readonly n: number;
+}
+
+export type ResolvedPlan =
+  | ResolvedSource
+  | ResolvedLocal
+  | ResolvedProject
+  | ResolvedFilter
+  | ResolvedDeduplicate
+  | ResolvedAggregate
+  | ResolvedUnion
+  | ResolvedSort
+  | ResolvedLimit;
+
+/** Resolves `plan` whose children are already resolved (`children` in `childrenOf` order). */
+export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]): ResolvedPlan {
+  switch (plan.kind) {
+    case "source": {
+      const schema = sourceConnector(plan.format).describe(plan.options, plan.userSchema);
+      return freeze({ kind: "source", node: plan, schema, isStreaming: plan.isStreaming });
+    }
+    case "localRelation":
+      return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false });
+    case "project": {
+      const child = children[0];
+      const { exprs, names } = bindProjectList(plan.exprs, child.schema);
+      const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
+      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming });
+    }
+    case "filter": {
+      const child = children[0];
+      const condition = bindPredicate(plan.condition, child.schema);
+      return freeze({ kind: "filter", child, condition, schema: child.schema, isStreaming: child.isStreaming });
+    }
+    case "deduplicate": {
+      const child = children[0];
+      const names = child.schema.fields.map((f) => f.name);
+      const keyOrdinals =
+        plan.keys === null
+          ? names.map((_, i) => i)
+          : plan.keys.map((k) => {
+              const i = names.findIndex((n) => n.toLowerCase() === k.toLowerCase());
+              if (i < 0) {
+                throw new AnalysisError(
+                  `analysis: dropDuplicates: cannot resolve column '${k}' among [${names.join(", ")}]${suggestion(k, names)}`,
+                );
+              }
+              return i;
+            });
+      return freeze({ kind: "deduplicate", child, keyOrdinals, schema: child.schema, isStreaming: child.isStreaming });
+    }
+    case "aggregate":
+      return analyzeAggregate(plan.groupBy, plan.aggregates, children[0]);
+    case "union": {
+      const [first, ...rest] = children;
+      for (const [i, c] of rest.entries()) {
+        if (c.schema.fields.length !== first.schema.fields.length) {
+          throw new AnalysisError(
+            `analysis: union can only be performed on inputs with the same number of columns, but the first has ${first.schema.fields.length} and input ${i + 2} has ${c.schema.fields.length}`,
+          );
+        }
+        c.schema.fields.forEach((f, k) => {
+          const g = first.schema.fields[k];
+          if (!compatible(f.dataType, g.dataType)) {
+            throw new AnalysisError(
+              `analysis: union: column ${k + 1} ('${g.name}') is ${g.dataType.typeName} in the first input but ${f.dataType.typeName} in input ${i + 2}`,
+            );
+          }
+        });
+      }
+      // Spark keeps the first input's names; a column is nullable if it is in any input.
+      const schema = Struct(
+        first.schema.fields.map((f, k) => StructField(f.name, f.dataType, children.some((c) => c.schema.fields[k].nullable))),
+      );
+      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming) });
+    }
+    case "sort": {
+      const child = children[0];
+      const orders = plan.orders.map((o) => {
+        if (o.kind === "sortOrder") {
+          return { expr: bindExpr(o.child, child.schema), ascending: o.ascending, nullsFirst: o.nullsFirst };
+        }
+        return { expr: bindExpr(o, child.schema), ascending: true, nullsFirst: true };
+      });
+      return freeze({ kind: "sort", child, orders, schema: child.schema, isStreaming: child.isStreaming });
+    }
+    case "limit": {
+      const child = children[0];
+      if (!Number.isInteger(plan.n) || plan.n < 0) {
+        throw new AnalysisError(`analysis: limit must be a non-negative integer, got ${plan.n}`);
+      }
+      return freeze({ kind: "limit", child, n: plan.n, schema: child.schema, isStreaming: child.isStreaming });
+    }
+  }
+}
+
+function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], child: ResolvedPlan): ResolvedAggregate {
+  const groupExprs = groupBy.map((g) => bindExpr(g, child.schema));
+  for (const [i, g] of groupExprs.entries()) {
+    if (containsAggregate(g)) {
+      throw new AnalysisError(`analysis: aggregate functions are not allowed in GROUP BY: ${outputName(groupBy[i])}`);
+    }
+  }
+  const groupNames = groupBy.map((g) => outputName(g));
+  const aggregates: { call: BoundAggregate; name: string }[] = [];
+  const bound = aggExprs.map((e) => bindExpr(e, child.schema, { allowAggregates: true }));
+  const outNames = aggExprs.map((e) => outputName(e));
+  let identity = true;
+  bound.forEach((b, i) => {
+    const top = stripAlias(b);
+    if (top.kind === "aggregate") {
+      aggregates.push({ call: top, name: outNames[i] });
+      return;
+    }
+    identity = false;
+    if (!containsAggregate(b)) {
+      // Spark: a non-aggregated column must appear in GROUP BY.
+      const inGroup = groupExprs.some((g) => sameBound(g, b));
+      if (!inGroup) {
+        throw new AnalysisError(
+          `analysis: expression '${outNames[i]}' is neither present in the group by, nor is it an aggregate function; add it to groupBy or wrap it in first()`,
+        );
+      }
+    }
+    collectAggregates(b, (a) => {
+      if (!aggregates.some((x) => sameBound(x.call, a))) aggregates.push({ call: a, name: `_agg${aggregates.length}` });
+    });
+  });
+  const fields: Field[] = [
+    ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable)),
+    ...aggregates.map((a) => StructField(a.name, a.call.dataType, a.call.nullable)),
+  ];
+  const aggSchema = Struct(fields);
+  if (identity) {
+    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, schema: aggSchema, isStreaming: child.isStreaming });
+  }
+  // Output expressions over the aggregate's output: grouping columns pass through, then each
+  // aggregate call is replaced by a reference to its column.
+  const g = groupExprs.length;
+  const toOutput = (b: BoundExpr): BoundExpr => {
+    if (b.kind === "aggregate") {
+      const k = aggregates.findIndex((a) => sameBound(a.call, b));
+      return { kind: "ref", ordinal: g + k, name: aggregates[k].name, dataType: b.dataType, nullable: b.nullable };
+    }
+    const gi = groupExprs.findIndex((x) => sameBound(x, b));
+    if (gi >= 0) return { kind: "ref", ordinal: gi, name: groupNames[gi], dataType: b.dataType, nullable: b.nullable };
+    if (b.kind === "ref" || b.kind === "field") {
+      throw new AnalysisError(
+        `analysis: column '${b.name}' is neither present in the group by, nor is it an aggregate function; add it to groupBy or wrap it in first()`,
+      );
+    }
+    return mapChildren(b, toOutput);
+  };
+  const post = [...groupExprs.map((x, i): BoundExpr => ({ kind: "ref", ordinal: i, name: groupNames[i], dataType: x.dataType, nullable: x.nullable })), ...bound.map(toOutput)];
+  const schema = Struct([
+    ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable)),
+    ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable)),
+  ]);
+  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, schema, isStreaming: child.isStreaming });
+}
+
+/** Rebuilds `e` with `f` applied to each direct child. */
+function mapChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): BoundExpr {
+  switch (e.kind) {
+    case "ref":
+    case "literal":
+      return e;
+    case "field":
+    case "cast":
+    case "unary":
+    case "isNull":
+      return { ...e, child: f(e.child) };
+    case "binary":
+      return { ...e, left: f(e.left), right: f(e.right) };
+    case "in":
+      return { ...e, child: f(e.child), list: e.list.map(f) };
+    case "like":
+      return { ...e, child: f(e.child), pattern: f(e.pattern) };
+    case "case":
+      return { ...e, branches: e.branches.map((b) => ({ when: f(b.when), then: f(b.then) })), otherwise: e.otherwise === null ? null : f(e.otherwise) };
+    case "call":
+      return { ...e, args: e.args.map(f) };
+    case "aggregate":
+      return { ...e, args: e.args.map(f) };
+  }
+}
+
+function stripAlias(b: BoundExpr): BoundExpr {
+  return b;
+}
+
+function collectAggregates(b: BoundExpr, visit: (a: BoundAggregate) => void): void {
+  if (b.kind === "aggregate") {
+    visit(b);
+    return;
+  }
+  for (const c of boundChildren(b)) collectAggregates(c, visit);
+}
+
+function sameBound(a: BoundExpr, b: BoundExpr): boolean {
+  return JSON.stringify(a, replacer) === JSON.stringify(b, replacer);
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return undefined;
+  if (value instanceof RegExp) return value.source;
+  return value;
+}
+
+function compatible(a: DataType, b: DataType): boolean {
+  return a.typeName === b.typeName || a.typeName === "null" || b.typeName === "null";
+}
+
+function freeze<T extends ResolvedPlan>(p: T): T {
+  return Object.freeze(p);
+}
+
+/** Does the plan contain a streaming aggregation? */
+export function hasAggregate(p: ResolvedPlan): boolean {
+  if (p.kind === "aggregate" && p.isStreaming) return true;
+  return childrenOfResolved(p).some(hasAggregate);
+}
+
+export function childrenOfResolved(p: ResolvedPlan): readonly ResolvedPlan[] {
+  switch (p.kind) {
+    case "source":
+    case "localRelation":
+      return [];
+    case "union":
+      return p.children;
+    default:
+      return [p.child];
+  }
+}
+
+/**
+ * Spark's UnsupportedOperationChecker for streaming queries, run at `start()`:
+ * complete mode needs an aggregation; append mode cannot follow an aggregation without a
+ * watermark; sorting needs an aggregation in complete mode; at most one streaming aggregation;
+ * `limit` only in complete mode.
+ */
+export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void {
+  if (!plan.isStreaming) {
+    throw new AnalysisError("analysis: writeStream can only be called on a streaming DataFrame; use write for batch DataFrames");
+  }
+  const aggregates = countNodes(plan, (p) => p.kind === "aggregate" && p.isStreaming);
+  if (aggregates > 1) {
+    throw new AnalysisError("analysis: multiple streaming aggregations are not supported with streaming DataFrames");
+  }
+  if (mode === "complete" && aggregates === 0) {
+    throw new AnalysisError(
+      "analysis: complete output mode not supported when there are no streaming aggregations on streaming DataFrames",
+    );
+  }
+  if (mode === "append" && aggregates > 0) {
+    throw new AnalysisError(
+      "analysis: append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark; use update or complete",
+    );
+  }
+  walk(plan, (p) => {
+    if (p.kind === "sort" && p.isStreaming && !(mode === "complete" && hasAggregate(p.child))) {
+      throw new AnalysisError(
+        "analysis: sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode",
+      );
+    }
+    if (p.kind === "limit" && p.isStreaming && mode !== "complete") {
+      throw new AnalysisError(`analysis: limit is not supported on streaming DataFrames in ${mode} output mode`);
+    }
+    if (p.kind === "deduplicate" && p.isStreaming && hasAggregate(p.child) && mode !== "complete") {
+      throw new AnalysisError("analysis: dropDuplicates after a streaming aggregation is not supported");
+    }
+  });
+}
+
+function walk(p: ResolvedPlan, visit: (p: ResolvedPlan) => void): void {
+  visit(p);
+  for (const c of childrenOfResolved(p)) walk(c, visit);
+}
+
+function countNodes(p: ResolvedPlan, pred: (p: ResolvedPlan) => boolean): number {
+  let n = 0;
+  walk(p, (x) => {
+    if (pred(x)) n++;
+  });
+  return n;
+}

@@ -1,0 +1,718 @@
+/**
+ * Analysis of expressions: resolves names against an input schema, applies Spark 3.5's non-ANSI
+ * implicit casts, checks argument counts and types, and produces the typed `BoundExpr` tree the
+ * evaluator runs. Also names output columns the way Spark does (`(a + 1)`, `count(1)`, `upper(name)`).
+ */
+import type { DataType, StructType, StructField } from "../../types/data-types.js";
+import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
+import { AnalysisError, suggestion } from "../../errors.js";
+import type { Expr, BinaryOp } from "../expression.js";
+import type {
+  AggregateName,
+  BoundAggregate,
+  BoundBinaryOp,
+  BoundExpr,
+  BoundLiteral,
+} from "./bound.js";
+import {
+  canCast,
+  decimalArithmeticType,
+  decimalForType,
+  equalsIgnoreNullability,
+  findCommonTypeForComparison,
+  findTightestCommonType,
+  findWiderCommonType,
+  findWiderTypeForTwo,
+  isAtomic,
+  typeSql,
+  typeString,
+} from "./coercion.js";
+import { AGGREGATE_FUNCTIONS, functionNames, lookupFunction } from "./function-registry.js";
+import { javaRegExp, likeShape, likeToRegExp } from "./like-pattern.js";
+import { formatLiteral } from "./literal-text.js";
+
+/** Options of {@link bindExpr}. */
+export interface BindOptions {
+  /** Whether aggregate calls (`count`, `sum` …) may appear (in `agg(...)`); default false. */
+  readonly allowAggregates?: boolean;
+  /** Column-name matching; default false (case-insensitive), as Spark's `spark.sql.caseSensitive`. */
+  readonly caseSensitive?: boolean;
+}
+
+/**
+ * Resolves `e` against `input`. Throws `AnalysisError` for unknown or ambiguous columns (with a
+ * did-you-mean), unknown functions, wrong argument counts or types, and misplaced aggregates.
+ * A top-level alias is transparent here (use {@link bindProjectList} for names).
+ */
+export function bindExpr(e: Expr, input: StructType, options: BindOptions = {}): BoundExpr {
+  return new Binder(input, options).bind(e, null);
+}
+
+/** Binds a filter condition: it must be boolean (a NULL literal is accepted as always-null). */
+export function bindPredicate(e: Expr, input: StructType, options: BindOptions = {}): BoundExpr {
+  const b = bindExpr(e, input, options);
+  if (b.dataType.typeName === "boolean") return b;
+  if (b.dataType.typeName === "null") return castTo(b, BooleanType());
+  throw new AnalysisError(
+    `analysis: filter expression '${exprSql(e)}' of type ${typeString(b.dataType)} is not a boolean`,
+  );
+}
+
+/**
+ * Binds a select list: expands `*` and `data.*` into every field, and names each output column
+ * as Spark does (alias; column → its last name part; `CAST(col AS T)` → the column's name;
+ * otherwise Spark's pretty SQL text).
+ */
+export function bindProjectList(
+  exprs: readonly Expr[],
+  input: StructType,
+  options: BindOptions = {},
+): { exprs: BoundExpr[]; names: string[] } {
+  const binder = new Binder(input, options);
+  const out: BoundExpr[] = [];
+  const names: string[] = [];
+  for (const e of exprs) {
+    if (e.kind === "star") {
+      if (e.qualifier.length === 0) {
+        input.fields.forEach((f, i) => {
+          out.push({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable });
+          names.push(f.name);
+        });
+      } else {
+        const base = binder.bind({ kind: "column", parts: e.qualifier }, null);
+        if (base.dataType.typeName !== "struct") {
+          throw new AnalysisError(
+            `analysis: cannot expand '${e.qualifier.join(".")}.*': '${e.qualifier.join(".")}' is ${typeString(base.dataType)}, not a struct`,
+          );
+        }
+        const nullableParent = base.nullable;
+        base.dataType.fields.forEach((f, i) => {
+          out.push({ kind: "field", child: base, ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable || nullableParent });
+          names.push(f.name);
+        });
+      }
+      continue;
+    }
+    out.push(binder.bind(e, null));
+    names.push(outputName(e));
+  }
+  return { exprs: out, names };
+}
+
+/** The output column name Spark gives an unresolved expression in a select list. */
+export function outputName(e: Expr): string {
+  switch (e.kind) {
+    case "alias":
+      return e.name;
+    case "column":
+      return e.parts[e.parts.length - 1];
+    case "cast":
+      if (e.child.kind === "column" || e.child.kind === "alias") return outputName(e.child);
+      return exprSql(e);
+    default:
+      return exprSql(e);
+  }
+}
+
+/** Spark's pretty SQL text of an expression (`(a + 1)`, `count(1)`, `CAST(x AS BIGINT)`). */
+export function exprSql(e: Expr): string {
+  switch (e.kind) {
+    case "column":
+      return e.parts.join(".");
+    case "star":
+      return e.qualifier.length === 0 ? "*" : `${e.qualifier.join(".")}.*`;
+    case "literal":
+      return formatLiteral(e);
+    case "typeArg":
+      return typeSql(e.dataType);
+    case "alias":
+      return `${exprSql(e.child)} AS ${e.name}`;
+    case "cast":
+      return `CAST(${exprSql(e.child)} AS ${typeSql(e.to)})`;
+    case "unary":
+      switch (e.op) {
+        case "-":
+          return `(- ${exprSql(e.child)})`;
+        case "+":
+          return `(+ ${exprSql(e.child)})`;
+        case "not":
+          return `(NOT ${exprSql(e.child)})`;
+        case "~":
+          return `~${exprSql(e.child)}`;
+      }
+      break;
+    case "binary":
+      return binarySql(e.op, exprSql(e.left), exprSql(e.right));
+    case "isNull":
+      return `(${exprSql(e.child)} IS ${e.negated ? "NOT " : ""}NULL)`;
+    case "in": {
+      const s = `(${exprSql(e.child)} IN (${e.list.map(exprSql).join(", ")}))`;
+      return e.negated ? `(NOT ${s})` : s;
+    }
+    case "between": {
+      const c = exprSql(e.child);
+      const s = `((${c} >= ${exprSql(e.low)}) AND (${c} <= ${exprSql(e.high)}))`;
+      return e.negated ? `(NOT ${s})` : s;
+    }
+    case "like": {
+      const s = e.regex ? `RLIKE(${exprSql(e.child)}, ${exprSql(e.pattern)})` : `${exprSql(e.child)} LIKE ${exprSql(e.pattern)}`;
+      return e.negated ? `(NOT ${s})` : s;
+    }
+    case "case": {
+      let s = "CASE";
+      if (e.operand !== null) s += ` ${exprSql(e.operand)}`;
+      for (const b of e.branches) s += ` WHEN ${exprSql(b.when)} THEN ${exprSql(b.then)}`;
+      if (e.otherwise !== null) s += ` ELSE ${exprSql(e.otherwise)}`;
+      return `${s} END`;
+    }
+    case "call":
+      return callSql(e.name, e.args, e.distinct);
+    case "sortOrder":
+      return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
+  }
+  return "?";
+}
+
+function binarySql(op: BinaryOp, l: string, r: string): string {
+  switch (op) {
+    case "!=":
+      return `(NOT (${l} = ${r}))`;
+    case "||":
+      return `concat(${l}, ${r})`;
+    case "and":
+      return `(${l} AND ${r})`;
+    case "or":
+      return `(${l} OR ${r})`;
+    default:
+      return `(${l} ${op} ${r})`;
+  }
+}
+
+function callSql(name: string, args: readonly Expr[], distinct: boolean): string {
+  const lower = name.toLowerCase();
+  const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
+  switch (lower) {
+    case "count":
+      if (args.length === 1 && args[0].kind === "star") return "count(1)";
+      break;
+    case "countdistinct":
+    case "count_distinct":
+      return `count(DISTINCT ${list(args)})`;
+    case "isnull":
+      return `(${list(args)} IS NULL)`;
+    case "isnotnull":
+      return `(${list(args)} IS NOT NULL)`;
+    case "get_item":
+      if (args.length === 2) return `${exprSql(args[0])}[${exprSql(args[1])}]`;
+      break;
+    case "get_field":
+      if (args.length === 2) return `${exprSql(args[0])}.${exprSql(args[1])}`;
+      break;
+    case "from_json":
+      return `from_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
+    case "to_json":
+      return `to_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
+    case "ceil":
+    case "ceiling":
+      return `CEIL(${list(args)})`;
+    case "floor":
+      return `FLOOR(${list(args)})`;
+    case "round":
+      if (args.length === 1) return `round(${exprSql(args[0])}, 0)`;
+      break;
+    case "substring":
+    case "substr":
+      if (args.length === 2) return `${lower}(${list(args)}, 2147483647)`;
+      break;
+    case "mean":
+      return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
+  }
+  return `${lower}(${distinct ? "DISTINCT " : ""}${list(args)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function lit(value: BoundLiteral["value"], dataType: DataType): BoundLiteral {
+  return { kind: "literal", value, dataType, nullable: value === null };
+}
+
+/** Wraps `e` in a cast to `t` unless it already has that type; a NULL literal is retyped. */
+export function castTo(e: BoundExpr, t: DataType): BoundExpr {
+  if (equalsIgnoreNullability(e.dataType, t)) return e;
+  if (e.kind === "literal" && e.value === null) return lit(null, t);
+  return { kind: "cast", child: e, dataType: t, nullable: e.nullable || castCanFail(e.dataType, t) };
+}
+
+/** Whether a non-ANSI cast from `from` to `to` can produce null for a non-null input. */
+function castCanFail(from: DataType, to: DataType): boolean {
+  if (to.typeName === "string" || (to.typeName === "boolean" && from.typeName !== "string")) return false;
+  if (from.typeName === "string") return true;
+  if (to.typeName === "decimal") return true;
+  if (from.typeName === "date" && isNumeric(to)) return true;
+  return false;
+}
+
+const ARITHMETIC = new Set<BinaryOp>(["+", "-", "*", "/", "%", "div"]);
+const COMPARISON = new Set<BinaryOp>(["=", "<=>", "<", "<=", ">", ">="]);
+const BITWISE = new Set<BinaryOp>(["&", "|", "^"]);
+
+class Binder {
+  private readonly input: StructType;
+  private readonly caseSensitive: boolean;
+  private readonly allowAggregates: boolean;
+
+  constructor(input: StructType, options: BindOptions) {
+    this.input = input;
+    this.caseSensitive = options.caseSensitive ?? false;
+    this.allowAggregates = options.allowAggregates ?? false;
+  }
+
+  /** `inAggregate`: the enclosing aggregate call's name, when binding its arguments. */
+  bind(e: Expr, inAggregate: string | null): BoundExpr {
+    switch (e.kind) {
+      case "column":
+        return this.resolveColumn(e.parts);
+      case "star":
+        throw new AnalysisError(`analysis: '${exprSql(e)}' is only allowed in a select list or count(*)`);
+      case "literal":
+        return lit(e.value, e.dataType);
+      case "typeArg":
+        throw new AnalysisError(`analysis: a data type (${typeSql(e.dataType)}) is only allowed as a function's schema argument`);
+      case "alias":
+        return this.bind(e.child, inAggregate);
+      case "cast": {
+        const child = this.bind(e.child, inAggregate);
+        if (!canCast(child.dataType, e.to)) {
+          throw new AnalysisError(`analysis: cannot cast ${typeString(child.dataType)} to ${typeString(e.to)} in '${exprSql(e)}'`);
+        }
+        return castTo(child, e.to);
+      }
+      case "unary":
+        return this.bindUnary(e.op, this.bind(e.child, inAggregate), e);
+      case "binary":
+        return this.bindBinary(e.op, this.bind(e.left, inAggregate), this.bind(e.right, inAggregate), e);
+      case "isNull": {
+        const child = this.bind(e.child, inAggregate);
+        return { kind: "isNull", child, negated: e.negated, dataType: BooleanType(), nullable: false };
+      }
+      case "in":
+        return this.bindIn(
+          this.bind(e.child, inAggregate),
+          e.list.map((x) => this.bind(x, inAggregate)),
+          e.negated,
+          e,
+        );
+      case "between": {
+        const c = this.bind(e.child, inAggregate);
+        const ge = this.bindBinary(">=", c, this.bind(e.low, inAggregate), e);
+        const le = this.bindBinary("<=", c, this.bind(e.high, inAggregate), e);
+        const both = this.bindBinary("and", ge, le, e);
+        return e.negated ? this.bindUnary("not", both, e) : both;
+      }
+      case "like":
+        return this.bindLike(e.child, e.pattern, e.regex, e.negated, e.escape, inAggregate, e);
+      case "case":
+        return this.bindCase(e, inAggregate);
+      case "call":
+        return this.bindCall(e.name, e.args, e.distinct, inAggregate, e);
+      case "sortOrder":
+        throw new AnalysisError(`analysis: a sort order ('${exprSql(e)}') is only allowed in orderBy/sort`);
+    }
+  }
+
+  private matches(a: string, b: string): boolean {
+    return this.caseSensitive ? a === b : a.toLowerCase() === b.toLowerCase();
+  }
+
+  private resolveColumn(parts: readonly string[]): BoundExpr {
+    const fields = this.input.fields;
+    const first = parts[0];
+    const hits: number[] = [];
+    fields.forEach((f, i) => {
+      if (this.matches(f.name, first)) hits.push(i);
+    });
+    // A top-level column whose name contains a dot, written without backticks (`a.b` for column "a.b").
+    if (hits.length === 0 && parts.length > 1) {
+      const joined = parts.join(".");
+      const whole = fields.findIndex((f) => this.matches(f.name, joined));
+      if (whole >= 0) {
+        const f = fields[whole];
+        return { kind: "ref", ordinal: whole, name: f.name, dataType: f.dataType, nullable: f.nullable };
+      }
+    }
+    const shown = parts.join(".");
+    if (hits.length === 0) {
+      const names = fields.map((f) => f.name);
+      throw new AnalysisError(
+        `analysis: cannot resolve column '${shown}' among [${names.join(", ")}]${suggestion(shown, names)}`,
+      );
+    }
+    if (hits.length > 1) {
+      throw new AnalysisError(`analysis: column reference '${first}' is ambiguous: it matches ${hits.length} columns [${hits.map((i) => fields[i].name).join(", ")}]`);
+    }
+    const f = fields[hits[0]];
+    let cur: BoundExpr = { kind: "ref", ordinal: hits[0], name: f.name, dataType: f.dataType, nullable: f.nullable };
+    for (let k = 1; k < parts.length; k++) cur = this.extractField(cur, parts[k], parts.slice(0, k).join("."));
+    return cur;
+  }
+
+  /** `base.name` on a struct (field) or map (key lookup). */
+  private extractField(base: BoundExpr, name: string, baseText: string): BoundExpr {
+    const t = base.dataType;
+    if (t.typeName === "struct") {
+      const hits: number[] = [];
+      t.fields.forEach((f: StructField, i: number) => {
+        if (this.matches(f.name, name)) hits.push(i);
+      });
+      if (hits.length === 0) {
+        const names = t.fields.map((f) => f.name);
+        throw new AnalysisError(
+          `analysis: cannot resolve field '${name}' of struct '${baseText}' among [${names.join(", ")}]${suggestion(name, names)}`,
+        );
+      }
+      if (hits.length > 1) throw new AnalysisError(`analysis: field reference '${baseText}.${name}' is ambiguous`);
+      const f = t.fields[hits[0]];
+      return { kind: "field", child: base, ordinal: hits[0], name: f.name, dataType: f.dataType, nullable: f.nullable || base.nullable };
+    }
+    if (t.typeName === "map") {
+      return this.finishCall("get_item", [base, lit(name, StringType())], [{ kind: "column", parts: [baseText] }, { kind: "literal", value: name, dataType: StringType() }], [baseText, name]);
+    }
+    throw new AnalysisError(`analysis: cannot extract field '${name}' from '${baseText}' of type ${typeString(t)}; it is not a struct`);
+  }
+
+  private bindUnary(op: "-" | "+" | "not" | "~", child: BoundExpr, src: Expr): BoundExpr {
+    switch (op) {
+      case "+":
+        return child;
+      case "-": {
+        let c = child;
+        if (c.dataType.typeName === "string" || c.dataType.typeName === "null") c = castTo(c, DoubleType());
+        if (!isNumeric(c.dataType)) this.typeMismatch(src, "a numeric", c.dataType);
+        return { kind: "unary", op: "negate", child: c, dataType: c.dataType, nullable: c.nullable };
+      }
+      case "not": {
+        const c = this.asBoolean(child, src);
+        return { kind: "unary", op: "not", child: c, dataType: BooleanType(), nullable: c.nullable };
+      }
+      case "~": {
+        const c = child.dataType.typeName === "null" ? castTo(child, LongType()) : child;
+        if (!isIntegral(c.dataType)) this.typeMismatch(src, "an integral", c.dataType);
+        return { kind: "unary", op: "bitnot", child: c, dataType: c.dataType, nullable: c.nullable };
+      }
+    }
+  }
+
+  private asBoolean(e: BoundExpr, src: Expr): BoundExpr {
+    if (e.dataType.typeName === "boolean") return e;
+    if (e.dataType.typeName === "null") return castTo(e, BooleanType());
+    return this.typeMismatch(src, "a boolean", e.dataType);
+  }
+
+  private typeMismatch(src: Expr, expected: string, got: DataType): never {
+    throw new AnalysisError(`analysis: '${exprSql(src)}' requires ${expected} operand, got ${typeString(got)}`);
+  }
+
+  private bindBinary(op: BinaryOp, left: BoundExpr, right: BoundExpr, src: Expr): BoundExpr {
+    if (op === "!=") return this.bindUnary("not", this.bindBinary("=", left, right, src), src);
+    if (op === "||") return this.finishCall("concat", [left, right], [], ["", ""]);
+    if (op === "and" || op === "or") {
+      const l = this.asBoolean(left, src);
+      const r = this.asBoolean(right, src);
+      return { kind: "binary", op, left: l, right: r, dataType: BooleanType(), nullable: l.nullable || r.nullable };
+    }
+    if (ARITHMETIC.has(op)) return this.bindArithmetic(op as "+" | "-" | "*" | "/" | "%" | "div", left, right, src);
+    if (COMPARISON.has(op)) {
+      const t = this.comparisonType(left.dataType, right.dataType, src);
+      const l = castTo(left, t);
+      const r = castTo(right, t);
+      return { kind: "binary", op: op as BoundBinaryOp, left: l, right: r, dataType: BooleanType(), nullable: op === "<=>" ? false : l.nullable || r.nullable };
+    }
+    if (BITWISE.has(op)) {
+      const t = findTightestCommonType(left.dataType, right.dataType);
+      if (t === null || !(isIntegral(t) || t.typeName === "null")) {
+        this.typeMismatch(src, "integral", t === null || isIntegral(left.dataType) ? right.dataType : left.dataType);
+      }
+      const tt = t.typeName === "null" ? LongType() : t;
+      const l = castTo(left, tt);
+      const r = castTo(right, tt);
+      return { kind: "binary", op: op as BoundBinaryOp, left: l, right: r, dataType: tt, nullable: l.nullable || r.nullable };
+    }
+    throw new AnalysisError(`analysis: unsupported operator '${op}' in '${exprSql(src)}'`);
+  }
+
+  private comparisonType(a: DataType, b: DataType, src: Expr): DataType {
+    if (equalsIgnoreNullability(a, b)) {
+      if (!isAtomic(a)) this.typeMismatch(src, "comparable (atomic)", a);
+      return a.typeName === "null" ? StringType() : a;
+    }
+    let t = findCommonTypeForComparison(a, b) ?? findTightestCommonType(a, b);
+    if (t === null && isNumeric(a) && isNumeric(b)) t = findWiderTypeForTwo(a, b);
+    if (t === null || !isAtomic(t)) {
+      throw new AnalysisError(
+        `analysis: cannot compare ${typeString(a)} with ${typeString(b)} in '${exprSql(src)}'`,
+      );
+    }
+    return t;
+  }
+
+  private bindArithmetic(op: "+" | "-" | "*" | "/" | "%" | "div", left: BoundExpr, right: BoundExpr, src: Expr): BoundExpr {
+    // Spark's PromoteStrings: a string operand of arithmetic is read as double; NULL as the other side.
+    let l = left.dataType.typeName === "string" ? castTo(left, DoubleType()) : left;
+    let r = right.dataType.typeName === "string" ? castTo(right, DoubleType()) : right;
+    if (l.dataType.typeName === "null") l = castTo(l, r.dataType.typeName === "null" ? DoubleType() : r.dataType);
+    if (r.dataType.typeName === "null") r = castTo(r, l.dataType);
+    for (const x of [l, r]) {
+      if (!isNumeric(x.dataType)) this.typeMismatch(src, "numeric", x.dataType);
+    }
+    const lt = l.dataType;
+    const rt = r.dataType;
+    const nullable = l.nullable || r.nullable || op === "/" || op === "%" || op === "div";
+    const anyDecimal = lt.typeName === "decimal" || rt.typeName === "decimal";
+    const anyFloating = ["float", "double"].includes(lt.typeName) || ["float", "double"].includes(rt.typeName);
+    if (anyDecimal && !anyFloating) {
+      const dl = decimalForType(lt);
+      const dr = decimalForType(rt);
+      if (dl === null || dr === null) throw new AnalysisError(`analysis: cannot apply '${op}' in '${exprSql(src)}'`);
+      const cl = castTo(l, dl);
+      const cr = castTo(r, dr);
+      if (op === "div") return { kind: "binary", op, left: cl, right: cr, dataType: LongType(), nullable };
+      return { kind: "binary", op, left: cl, right: cr, dataType: decimalArithmeticType(op, dl, dr), nullable };
+    }
+    if (op === "/") {
+      const cl = castTo(l, DoubleType());
+      const cr = castTo(r, DoubleType());
+      return { kind: "binary", op, left: cl, right: cr, dataType: DoubleType(), nullable };
+    }
+    if (op === "div") {
+      const cl = castTo(l, LongType());
+      const cr = castTo(r, LongType());
+      return { kind: "binary", op, left: cl, right: cr, dataType: LongType(), nullable };
+    }
+    const t = anyDecimal ? DoubleType() : findTightestCommonType(lt, rt);
+    if (t === null) throw new AnalysisError(`analysis: cannot apply '${op}' to ${typeString(lt)} and ${typeString(rt)}`);
+    const cl = castTo(l, t);
+    const cr = castTo(r, t);
+    return { kind: "binary", op, left: cl, right: cr, dataType: t, nullable };
+  }
+
+  private bindIn(child: BoundExpr, list: BoundExpr[], negated: boolean, src: Expr): BoundExpr {
+    let c = child;
+    let items = list;
+    if (items.some((x) => !equalsIgnoreNullability(x.dataType, c.dataType))) {
+      const t = findWiderCommonType([c.dataType, ...items.map((x) => x.dataType)]);
+      if (t === null) {
+        throw new AnalysisError(
+          `analysis: '${exprSql(src)}' compares ${typeString(c.dataType)} with a list of (${items.map((x) => typeString(x.dataType)).join(", ")})`,
+        );
+      }
+      c = castTo(c, t);
+      items = items.map((x) => castTo(x, t));
+    }
+    if (!isAtomic(c.dataType)) this.typeMismatch(src, "an atomic", c.dataType);
+    return {
+      kind: "in",
+      child: c,
+      list: items,
+      negated,
+      dataType: BooleanType(),
+      nullable: c.nullable || items.some((x) => x.nullable),
+    };
+  }
+
+  private bindLike(
+    childExpr: Expr,
+    patternExpr: Expr,
+    regex: boolean,
+    negated: boolean,
+    escape: string,
+    inAggregate: string | null,
+    src: Expr,
+  ): BoundExpr {
+    const child = this.toStringArg(this.bind(childExpr, inAggregate), src);
+    const pattern = this.toStringArg(this.bind(patternExpr, inAggregate), src);
+    let compiled: RegExp | null = null;
+    let shape = null;
+    if (pattern.kind === "literal" && typeof pattern.value === "string") {
+      if (regex) compiled = javaRegExp(pattern.value);
+      else {
+        compiled = likeToRegExp(pattern.value, escape);
+        shape = likeShape(pattern.value, escape);
+      }
+    }
+    const like: BoundExpr = {
+      kind: "like",
+      child,
+      pattern,
+      regex,
+      negated: false,
+      escape,
+      compiled,
+      likeShape: shape,
+      dataType: BooleanType(),
+      nullable: child.nullable || pattern.nullable,
+    };
+    return negated ? { kind: "unary", op: "not", child: like, dataType: BooleanType(), nullable: like.nullable } : like;
+  }
+
+  private toStringArg(e: BoundExpr, src: Expr): BoundExpr {
+    if (e.dataType.typeName === "string") return e;
+    if (isAtomic(e.dataType)) return castTo(e, StringType());
+    return this.typeMismatch(src, "a string", e.dataType);
+  }
+
+  private bindCase(e: Extract<Expr, { kind: "case" }>, inAggregate: string | null): BoundExpr {
+    const operand = e.operand === null ? null : this.bind(e.operand, inAggregate);
+    const conds = e.branches.map((b) => {
+      const w = this.bind(b.when, inAggregate);
+      return operand === null ? this.asBoolean(w, b.when) : this.bindBinary("=", operand, w, e);
+    });
+    const thens = e.branches.map((b) => this.bind(b.then, inAggregate));
+    const otherwise = e.otherwise === null ? null : this.bind(e.otherwise, inAggregate);
+    const types = [...thens, ...(otherwise === null ? [] : [otherwise])].map((x) => x.dataType);
+    const t = findWiderCommonType(types);
+    if (t === null) {
+      throw new AnalysisError(`analysis: CASE branches have no common type (${types.map(typeString).join(", ")}) in '${exprSql(e)}'`);
+    }
+    const branches = conds.map((when, i) => ({ when, then: castTo(thens[i], t) }));
+    const other = otherwise === null ? null : castTo(otherwise, t);
+    return {
+      kind: "case",
+      branches,
+      otherwise: other,
+      dataType: t,
+      nullable: other === null || other.nullable || branches.some((b) => b.then.nullable),
+    };
+  }
+
+  private bindCall(name: string, rawArgs: readonly Expr[], distinct: boolean, inAggregate: string | null, src: Expr): BoundExpr {
+    const lower = name.toLowerCase();
+    const aggName = AGGREGATE_FUNCTIONS[lower];
+    if (aggName !== undefined) return this.bindAggregate(aggName, lower, rawArgs, distinct, inAggregate, src);
+    if (lower === "isnull" || lower === "isnotnull") {
+      if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);
+      const child = this.bind(rawArgs[0], inAggregate);
+      return { kind: "isNull", child, negated: lower === "isnotnull", dataType: BooleanType(), nullable: false };
+    }
+    if (lower === "not") {
+      if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);
+      return this.bindUnary("not", this.bind(rawArgs[0], inAggregate), src);
+    }
+    if (lower === "get_field" || (lower === "get_item" && rawArgs.length === 2)) {
+      const base = this.bind(rawArgs[0], inAggregate);
+      const key = rawArgs[1];
+      if (base.dataType.typeName === "struct" || lower === "get_field") {
+        if (key.kind !== "literal" || typeof key.value !== "string") {
+          throw new AnalysisError(`analysis: field name of '${exprSql(src)}' must be a string literal`);
+        }
+        return this.extractField(base, key.value, exprSql(rawArgs[0]));
+      }
+    }
+    const def = lookupFunction(lower);
+    if (def === undefined) {
+      throw new AnalysisError(`analysis: unknown function '${lower}'${suggestion(lower, functionNames())}`);
+    }
+    if (distinct) throw new AnalysisError(`analysis: DISTINCT is only allowed in aggregate functions, got '${exprSql(src)}'`);
+    if (rawArgs.length < def.minArgs || rawArgs.length > def.maxArgs) this.arityError(lower, def.minArgs, def.maxArgs, rawArgs.length);
+    const constant = new Set(def.constantArgs ?? []);
+    const args = rawArgs.map((a, i) => (constant.has(i) ? lit(null, NullType()) : this.bind(a, inAggregate)));
+    return this.finishCall(lower, args, rawArgs, rawArgs.map(outputName));
+  }
+
+  private finishCall(name: string, args: BoundExpr[], raw: readonly Expr[], argNames: readonly string[]): BoundExpr {
+    const def = lookupFunction(name);
+    if (def === undefined) throw new AnalysisError(`analysis: unknown function '${name}'${suggestion(name, functionNames())}`);
+    const resolved = def.resolve({ name, args, raw, argNames, cast: castTo });
+    return {
+      kind: "call",
+      fn: { name: def.name, prettyName: name, options: Object.freeze({ ...(resolved.options ?? {}) }) },
+      args: resolved.args,
+      dataType: resolved.dataType,
+      nullable: resolved.nullable,
+    };
+  }
+
+  private arityError(name: string, min: number, max: number, got: number): never {
+    const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    throw new AnalysisError(`analysis: function ${name} expects ${want} argument${want === "1" ? "" : "s"}, got ${got}`);
+  }
+
+  private bindAggregate(
+    canonical: string,
+    written: string,
+    rawArgs: readonly Expr[],
+    distinct: boolean,
+    inAggregate: string | null,
+    src: Expr,
+  ): BoundAggregate {
+    if (inAggregate !== null) {
+      throw new AnalysisError(
+        `analysis: aggregate function '${exprSql(src)}' cannot be nested inside aggregate function ${inAggregate}; aggregate arguments must not contain aggregates`,
+      );
+    }
+    if (!this.allowAggregates) {
+      throw new AnalysisError(
+        `analysis: aggregate function '${exprSql(src)}' is not allowed here; use it in groupBy(...).agg(...) or select on an aggregation`,
+      );
+    }
+    let name = canonical as AggregateName;
+    let isDistinct = distinct;
+    if (name === "count_distinct") isDistinct = true;
+    if (name === "count" && distinct) name = "count_distinct";
+    const isStar = rawArgs.length === 1 && rawArgs[0].kind === "star";
+    if (isStar && name !== "count") throw new AnalysisError(`analysis: '*' is only allowed in count(*), got '${exprSql(src)}'`);
+    let ignoreNulls = false;
+    let argExprs = isStar ? [] : rawArgs;
+    if ((name === "first" || name === "last") && argExprs.length === 2) {
+      const flag = argExprs[1];
+      if (flag.kind !== "literal" || typeof flag.value !== "boolean") {
+        throw new AnalysisError(`analysis: the second argument of ${written} must be a boolean literal (ignoreNulls)`);
+      }
+      ignoreNulls = flag.value;
+      argExprs = argExprs.slice(0, 1);
+    }
+    const args = argExprs.map((a) => this.bind(a, written));
+    const want = name === "count_distinct" ? [1, Infinity] : name === "count" ? [isStar ? 0 : 1, Infinity] : [1, 1];
+    if (args.length < want[0] || args.length > want[1]) this.arityError(written, want[0], want[1], args.length);
+    if (name === "approx_count_distinct" && args.length !== 1) this.arityError(written, 1, 1, args.length);
+    const agg = (dataType: DataType, nullable: boolean, a: BoundExpr[] = args): BoundAggregate => ({
+      kind: "aggregate",
+      name,
+      args: a,
+      distinct: isDistinct,
+      dataType,
+      nullable,
+      ignoreNulls,
+    });
+    switch (name) {
+      case "count":
+      case "count_distinct":
+      case "approx_count_distinct":
+        return agg(LongType(), false);
+      case "sum":
+      case "avg": {
+        let a = args[0];
+        if (a.dataType.typeName === "string" || a.dataType.typeName === "null") a = castTo(a, DoubleType());
+        const t = a.dataType;
+        if (!isNumeric(t)) throw new AnalysisError(`analysis: function ${written} expects a numeric argument, got ${typeString(t)}`);
+        if (t.typeName === "decimal") {
+          const dt = name === "sum"
+            ? DecimalType(Math.min(38, t.precision + 10), t.scale)
+            : DecimalType(Math.min(38, t.precision + 4), Math.min(38, t.scale + 4));
+          return agg(dt, true, [a]);
+        }
+        if (name === "avg") return agg(DoubleType(), true, [a]);
+        return agg(isIntegral(t) ? LongType() : DoubleType(), true, [a]);
+      }
+      case "min":
+      case "max":
+        if (!isAtomic(args[0].dataType)) {
+          throw new AnalysisError(`analysis: function ${written} expects an orderable argument, got ${typeString(args[0].dataType)}`);
+        }
+        return agg(args[0].dataType, true);
+      case "first":
+      case "last":
+        return agg(args[0].dataType, true);
+    }
+  }
+}
+

@@ -1,0 +1,241 @@
+/**
+ * Bound (resolved, typed) expressions: the output of analysis (`bind.ts`) and the input of the
+ * vectorized evaluator (`exec/eval`). Column names are resolved to ordinals of the input schema,
+ * implicit casts are explicit `cast` nodes, and every node carries its result `dataType` and
+ * whether it can be null.
+ *
+ * Invariants the evaluator relies on:
+ * - both operands of an arithmetic or comparison `binary` node have the same data type (the
+ *   operand type); `/` has double or decimal operands; `div` has long or decimal operands;
+ * - `and`/`or`/`not` operands are boolean; the `in` list has the child's type;
+ * - every `case` branch value and `otherwise` has the node's type;
+ * - arguments of `call` nodes are already cast to what the function's kernel expects.
+ */
+import type { DataType } from "../../types/data-types.js";
+import type { LiteralValue } from "../expression.js";
+
+/** Reference to a top-level input column by position. `name` is for display only. */
+export interface BoundRef {
+  readonly kind: "ref";
+  readonly ordinal: number;
+  readonly name: string;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** Field `ordinal` of a struct-typed child (`data.event_id`). Null when the struct is null. */
+export interface BoundField {
+  readonly kind: "field";
+  readonly child: BoundExpr;
+  readonly ordinal: number;
+  readonly name: string;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** A constant; `value` follows the encoding of `LiteralExpr` for `dataType`. */
+export interface BoundLiteral {
+  readonly kind: "literal";
+  readonly value: LiteralValue;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** A non-ANSI cast: values that cannot be converted become null. */
+export interface BoundCast {
+  readonly kind: "cast";
+  readonly child: BoundExpr;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** `negate` (-x), `not` (boolean NOT), `bitnot` (~x). */
+export type BoundUnaryOp = "negate" | "not" | "bitnot";
+
+export interface BoundUnary {
+  readonly kind: "unary";
+  readonly op: BoundUnaryOp;
+  readonly child: BoundExpr;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** Arithmetic, comparison, logical and bitwise operators (`!=` is bound as `not(=)`). */
+export type BoundBinaryOp =
+  | "+"
+  | "-"
+  | "*"
+  | "/"
+  | "%"
+  | "div"
+  | "="
+  | "<=>"
+  | "<"
+  | "<="
+  | ">"
+  | ">="
+  | "and"
+  | "or"
+  | "&"
+  | "|"
+  | "^";
+
+export interface BoundBinary {
+  readonly kind: "binary";
+  readonly op: BoundBinaryOp;
+  readonly left: BoundExpr;
+  readonly right: BoundExpr;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** `child IS [NOT] NULL`: never null itself. */
+export interface BoundIsNull {
+  readonly kind: "isNull";
+  readonly child: BoundExpr;
+  readonly negated: boolean;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** `child [NOT] IN (list)` with SQL null semantics (no match and a null in the list → null). */
+export interface BoundIn {
+  readonly kind: "in";
+  readonly child: BoundExpr;
+  readonly list: readonly BoundExpr[];
+  readonly negated: boolean;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * `child [NOT] LIKE pattern` / `RLIKE`. When the pattern is a literal, `compiled` holds the
+ * regular expression (LIKE patterns anchored, RLIKE unanchored find semantics) and `likeShape`
+ * a byte-level fast path for LIKE patterns that are a plain prefix, suffix, substring or equality.
+ */
+export interface BoundLike {
+  readonly kind: "like";
+  readonly child: BoundExpr;
+  readonly pattern: BoundExpr;
+  readonly regex: boolean;
+  readonly negated: boolean;
+  readonly escape: string;
+  readonly compiled: RegExp | null;
+  readonly likeShape: LikeShape | null;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** A LIKE pattern with no wildcard other than a leading and/or trailing `%`. */
+export interface LikeShape {
+  readonly op: "equals" | "startsWith" | "endsWith" | "contains";
+  readonly text: string;
+}
+
+/** Searched CASE (a simple `CASE x WHEN v` is bound as `x = v` conditions). */
+export interface BoundCase {
+  readonly kind: "case";
+  readonly branches: readonly { readonly when: BoundExpr; readonly then: BoundExpr }[];
+  readonly otherwise: BoundExpr | null;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * A scalar function resolved by the function registry. `name` is canonical (aliases resolved:
+ * `substr` → `substring`, `ifnull` → `nvl`); `options` are constant settings resolved at analysis
+ * (from_json's JSON options).
+ */
+export interface ScalarFunction {
+  readonly name: string;
+  /** The name the user wrote, used for output column names. */
+  readonly prettyName: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface BoundCall {
+  readonly kind: "call";
+  readonly fn: ScalarFunction;
+  readonly args: readonly BoundExpr[];
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/** Aggregate function names the aggregate operator implements. */
+export type AggregateName =
+  | "count"
+  | "sum"
+  | "avg"
+  | "min"
+  | "max"
+  | "first"
+  | "last"
+  | "count_distinct"
+  | "approx_count_distinct";
+
+/**
+ * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);
+ * `ignoreNulls` is first/last's flag (false elsewhere). Result types follow Spark: count* → long
+ * non-null; sum → long / double / decimal(p+10, s); avg → double / decimal(p+4, s+4);
+ * min/max/first/last → the input type.
+ */
+export interface BoundAggregate {
+  readonly kind: "aggregate";
+  readonly name: AggregateName;
+  readonly args: BoundExpr[];
+  readonly distinct: boolean;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+  readonly ignoreNulls: boolean;
+}
+
+export type BoundExpr =
+  | BoundRef
+  | BoundField
+  | BoundLiteral
+  | BoundCast
+  | BoundUnary
+  | BoundBinary
+  | BoundIsNull
+  | BoundIn
+  | BoundLike
+  | BoundCase
+  | BoundCall
+  | BoundAggregate;
+
+export type BoundExprKind = BoundExpr["kind"];
+
+/** The direct children of a bound node, in evaluation order. */
+export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
+  switch (e.kind) {
+    case "ref":
+    case "literal":
+      return [];
+    case "field":
+    case "cast":
+    case "unary":
+    case "isNull":
+      return [e.child];
+    case "binary":
+      return [e.left, e.right];
+    case "in":
+      return [e.child, ...e.list];
+    case "like":
+      return [e.child, e.pattern];
+    case "case": {
+      const out: BoundExpr[] = [];
+      for (const b of e.branches) out.push(b.when, b.then);
+      if (e.otherwise !== null) out.push(e.otherwise);
+      return out;
+    }
+    case "call":
+    case "aggregate":
+      return e.args;
+  }
+}
+
+/** True when `e` contains an aggregate call anywhere. */
+export function containsAggregate(e: BoundExpr): boolean {
+  if (e.kind === "aggregate") return true;
+  return boundChildren(e).some(containsAggregate);
+}

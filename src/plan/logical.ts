@@ -1,0 +1,94 @@
+/**
+ * The logical plan: frozen nodes with a `kind` discriminant, built by the DataFrame API and never
+ * mutated. Analysis (`analyze.ts`) resolves each node against its child's output schema.
+ */
+import type { Batch } from "../columnar/batch.js";
+import type { StructType } from "../types/data-types.js";
+import type { Expr } from "./expression.js";
+
+/** A table-like input: a streaming or batch source named by format and options. */
+export interface SourceNode {
+  readonly kind: "source";
+  readonly format: string;
+  readonly options: Readonly<Record<string, string>>;
+  /** The user's `.schema(...)`, when given. */
+  readonly userSchema: StructType | null;
+  readonly isStreaming: boolean;
+  /** Path given to `load(path)`, if any (also present as option `path`). */
+  readonly path: string | null;
+}
+
+/** Rows held in memory (createDataFrame, the DataFrame handed to foreachBatch, collected views). */
+export interface LocalRelationNode {
+  readonly kind: "localRelation";
+  readonly schema: StructType;
+  readonly batches: readonly Batch[];
+  readonly isStreaming: false;
+}
+
+export interface ProjectNode {
+  readonly kind: "project";
+  readonly child: LogicalPlan;
+  readonly exprs: readonly Expr[];
+}
+
+export interface FilterNode {
+  readonly kind: "filter";
+  readonly child: LogicalPlan;
+  readonly condition: Expr;
+}
+
+/** `dropDuplicates(keys)`; `keys` null means every column. */
+export interface DeduplicateNode {
+  readonly kind: "deduplicate";
+  readonly child: LogicalPlan;
+  readonly keys: readonly string[] | null;
+}
+
+export interface AggregateNode {
+  readonly kind: "aggregate";
+  readonly child: LogicalPlan;
+  readonly groupBy: readonly Expr[];
+  readonly aggregates: readonly Expr[];
+}
+
+export interface UnionNode {
+  readonly kind: "union";
+  readonly children: readonly LogicalPlan[];
+}
+
+export interface SortNode {
+  readonly kind: "sort";
+  readonly child: LogicalPlan;
+  readonly orders: readonly Expr[];
+}
+
+export interface LimitNode {
+  readonly kind: "limit";
+  readonly child: LogicalPlan;
+  readonly n: number;
+}
+
+export type LogicalPlan =
+  | SourceNode
+  | LocalRelationNode
+  | ProjectNode
+  | FilterNode
+  | DeduplicateNode
+  | AggregateNode
+  | UnionNode
+  | SortNode
+  | LimitNode;
+
+/** Children of a node, in order. */
+export function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case "source":
+    case "localRelation":
+      return [];
+    case "union":
+      return p.children;
+    default:
+      return [p.child];
+  }
+}

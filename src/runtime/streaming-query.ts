@@ -1,0 +1,395 @@
+/**
+ * A running streaming query: the micro-batch loop and its exactly-once protocol (DESIGN §5).
+ *
+ * For each micro-batch N:
+ * 1. ask every source for its end offset (sources persist their own metadata first, e.g. the file
+ *    source's seen-files log), and write `offsets/N` put-if-absent before any data is read;
+ * 2. read exactly `(end of N-1, end of N]`; stateful operators start from state version N;
+ * 3. the sink commits batch N idempotently (a batch it already has is skipped);
+ * 4. operators commit state version N+1, sources release, and `commits/N` is written.
+ * On restart a batch with `offsets/N` but no `commits/N` is re-run with the same offsets, so a crash
+ * at any instant loses nothing and duplicates nothing.
+ */
+import { randomUUID } from "node:crypto";
+import type { Batch } from "../columnar/batch.js";
+import type { Checkpoint } from "../checkpoint/checkpoint.js";
+import type { StreamSink } from "../connectors/sink.js";
+import type { StreamSource, OffsetJson, ReadLimit } from "../connectors/source.js";
+import { sourceConnector } from "../connectors/registry.js";
+import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
+import type { BatchContext, OutputMode } from "../exec/operator.js";
+import type { PhysicalPlan } from "../exec/planner.js";
+import { executePhysical, planPhysical } from "../exec/planner.js";
+import type { ResolvedPlan } from "../plan/analyze.js";
+import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
+import { offsetForProgress } from "./progress.js";
+import type { Trigger } from "./trigger.js";
+
+/** Everything a query needs to run; built by `DataStreamWriter.start()`. */
+export interface QuerySpec {
+  readonly name: string | null;
+  readonly plan: ResolvedPlan;
+  readonly outputMode: OutputMode;
+  readonly trigger: Trigger;
+  /** Opens (or creates) the checkpoint; called once when the query starts running. */
+  readonly openCheckpoint: () => Promise<Checkpoint>;
+  readonly createSink: (queryId: string) => StreamSink;
+  /** Session settings recorded in `offsets/N` (`conf`). */
+  readonly conf: Readonly<Record<string, string>>;
+  /** Idle wait between checks for new data under the default trigger. */
+  readonly pollingDelayMs: number;
+  /** How many progress reports `recentProgress` keeps. */
+  readonly numRecentProgress: number;
+}
+
+/** Callbacks the query manager receives. */
+export interface QueryEvents {
+  /** The checkpoint is open and the id known; throws to refuse the start (same id already active). */
+  onStarted(q: StreamingQuery): void;
+  onProgress(q: StreamingQuery, p: StreamingQueryProgress): void;
+  onIdle(q: StreamingQuery): void;
+  onTerminated(q: StreamingQuery, error: SluiceError | null): void;
+}
+
+export class StreamingQuery {
+  /** New on every start. */
+  readonly runId: string;
+  readonly name: string | null;
+
+  private readonly spec: QuerySpec;
+  private readonly events: QueryEvents;
+  private readonly progress: StreamingQueryProgress[] = [];
+  private statusValue: StreamingQueryStatus = { message: "Initializing sources", isDataAvailable: false, isTriggerActive: false };
+  private error: SluiceError | null = null;
+  private active = true;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+  private readonly done: Promise<void>;
+  private drainWaiters: { resolve: () => void }[] = [];
+  private batchesCompleted = 0;
+  private lastBatchId = -1;
+
+  constructor(spec: QuerySpec, events: QueryEvents) {
+    this.spec = spec;
+    this.events = events;
+    this.runId = randomUUID();
+    this.name = spec.name;
+    this.started = new Promise<void>((resolve) => {
+      this.markStarted = resolve;
+    });
+    this.done = this.run();
+  }
+
+  /** Resolves once the checkpoint is open and `id` is known (or the query failed to start). */
+  readonly started: Promise<void>;
+  private markStarted: () => void = () => undefined;
+  private checkpointValue: Checkpoint | null = null;
+
+  /**
+   * The query id, stable across restarts (stored in the checkpoint's `metadata`). Known once
+   * `started` has resolved; reading it earlier throws.
+   */
+  get id(): string {
+    if (this.checkpointValue === null) {
+      throw new InternalError("query: the id is known once the checkpoint is open; await query.started first");
+    }
+    return this.checkpointValue.id;
+  }
+
+  /** The id, or null while the checkpoint is not open yet. */
+  get idOrNull(): string | null {
+    return this.checkpointValue?.id ?? null;
+  }
+
+  get status(): StreamingQueryStatus {
+    return this.statusValue;
+  }
+
+  /** The most recent progress report, or null before the first batch. */
+  get lastProgress(): StreamingQueryProgress | null {
+    return this.progress.length === 0 ? null : this.progress[this.progress.length - 1];
+  }
+
+  /** Recent progress reports, oldest first. */
+  get recentProgress(): readonly StreamingQueryProgress[] {
+    return [...this.progress];
+  }
+
+  /** The error that stopped the query, or null. */
+  get exception(): SluiceError | null {
+    return this.error;
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /**
+   * Waits for the query to end. Without a timeout, resolves when it stops and rejects with the
+   * query's error if it failed. With `timeoutMs`, resolves `true` if it ended in time, else `false`.
+   */
+  async awaitTermination(timeoutMs?: number): Promise<boolean> {
+    if (timeoutMs === undefined) {
+      await this.done;
+      if (this.error !== null) throw this.error;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const r = await Promise.race([this.done.then(() => "done" as const), timedOut]);
+    clearTimeout(timer);
+    if (r === "timeout") return false;
+    if (this.error !== null) throw this.error;
+    return true;
+  }
+
+  /**
+   * Resolves once every record available when called has been processed and committed to the sink
+   * (for tests and notebooks). Rejects if the query fails first.
+   */
+  async processAllAvailable(): Promise<void> {
+    if (!this.active) {
+      if (this.error !== null) throw this.error;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.drainWaiters.push({ resolve });
+      this.wake?.();
+    });
+    if (this.error !== null) throw this.error;
+  }
+
+  /** Stops the query after the batch in flight (if any) completes, then releases sources and sink. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    this.wake?.();
+    await this.done;
+  }
+
+  /** The physical plan as text (`explain()` on a running query). */
+  explain(): string {
+    return `== Streaming query ${this.name ?? this.idOrNull ?? this.runId} ==\noutputMode: ${this.spec.outputMode}\ntrigger: ${this.spec.trigger.kind}`;
+  }
+
+  private async run(): Promise<void> {
+    await Promise.resolve();
+    const sources: StreamSource[] = [];
+    let sink: StreamSink | null = null;
+    try {
+      const cp = await this.spec.openCheckpoint();
+      this.checkpointValue = cp;
+      this.events.onStarted(this);
+      this.markStarted();
+      const physical = planPhysical(this.spec.plan, {
+        outputMode: this.spec.outputMode,
+        stateFor: (operatorId) => ({ storage: cp.storage, prefix: cp.statePrefix(operatorId) }),
+      });
+      for (const [i, s] of physical.sources.entries()) {
+        const src = sourceConnector(s.node.format).create(s.node.options, s.node.userSchema);
+        sources.push(src);
+        await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i) });
+      }
+      sink = this.spec.createSink(this.id);
+      await this.loop(cp, physical, sources, sink);
+    } catch (e) {
+      this.error = e instanceof SluiceError ? e : new InternalError(`query: ${describe(e)}`, { cause: e });
+    } finally {
+      this.markStarted();
+      for (const s of sources) await s.stop().catch(() => undefined);
+      if (sink?.stop !== undefined) await sink.stop().catch(() => undefined);
+      this.active = false;
+      this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
+      for (const w of this.drainWaiters) w.resolve();
+      this.drainWaiters = [];
+      this.events.onTerminated(this, this.error);
+    }
+  }
+
+  private async loop(cp: Checkpoint, physical: PhysicalPlan, sources: readonly StreamSource[], sink: StreamSink): Promise<void> {
+    const trigger = this.spec.trigger;
+    const recovery = await cp.recover();
+    let batchId = recovery.nextBatchId;
+    let start: (OffsetJson | null)[] = normalizeOffsets(recovery.startOffsets?.offsets, sources.length);
+    if (recovery.rerun !== null) {
+      const end = normalizeOffsets(recovery.rerun.offsets.offsets, sources.length);
+      const ts = recovery.rerun.offsets.metadata?.batchTimestampMs ?? Date.now();
+      this.statusValue = { message: `Re-running batch ${batchId} after a restart`, isDataAvailable: true, isTriggerActive: true };
+      await this.runBatch(cp, physical, sources, sink, batchId, start, end, ts, Date.now());
+      start = end;
+      batchId++;
+      if (trigger.kind === "once") return;
+    }
+    if (trigger.kind === "availableNow") {
+      for (const s of sources) await s.prepareForTriggerAvailableNow?.();
+    }
+    const limit: ReadLimit = trigger.kind === "availableNow" ? { kind: "availableNow" } : { kind: "all" };
+    while (!this.stopRequested) {
+      const triggerStart = Date.now();
+      this.statusValue = { message: "Getting offsets from sources", isDataAvailable: false, isTriggerActive: true };
+      const end: (OffsetJson | null)[] = [];
+      for (const [i, s] of sources.entries()) end.push((await s.latestOffset(start[i], limit)) ?? start[i]);
+      const latestOffsetMs = Date.now() - triggerStart;
+      const hasData = end.some((e, i) => e !== null && e !== start[i]);
+      if (!hasData) {
+        this.statusValue = { message: "Waiting for data to arrive", isDataAvailable: false, isTriggerActive: false };
+        this.resolveDrainWaiters();
+        this.events.onIdle(this);
+        if (trigger.kind === "once" || trigger.kind === "availableNow") return;
+        await this.sleep(trigger.kind === "processingTime" ? nextTriggerDelay(triggerStart, trigger.intervalMs) : this.spec.pollingDelayMs);
+        continue;
+      }
+      const batchTimestampMs = Date.now();
+      const written = await cp.writeOffsets(batchId, { batchWatermarkMs: 0, batchTimestampMs, conf: this.spec.conf }, end);
+      if (!written) {
+        throw new CorruptCheckpointError(
+          `query: offsets/${batchId} already exists in ${cp.url}; another query is running with this checkpoint location`,
+          { path: cp.url, batchId },
+        );
+      }
+      await this.runBatch(cp, physical, sources, sink, batchId, start, end, batchTimestampMs, triggerStart, latestOffsetMs);
+      start = end;
+      batchId++;
+      if (trigger.kind === "once") return;
+      if (trigger.kind === "processingTime") await this.sleep(nextTriggerDelay(triggerStart, trigger.intervalMs));
+    }
+  }
+
+  private async runBatch(
+    cp: Checkpoint,
+    physical: PhysicalPlan,
+    sources: readonly StreamSource[],
+    sink: StreamSink,
+    batchId: number,
+    start: readonly (OffsetJson | null)[],
+    end: readonly (OffsetJson | null)[],
+    batchTimestampMs: number,
+    triggerStart: number,
+    latestOffsetMs = 0,
+  ): Promise<void> {
+    this.statusValue = { message: `Processing new data (batch ${batchId})`, isDataAvailable: true, isTriggerActive: true };
+    const ctx: BatchContext = { batchId, watermarkMs: 0, batchTimestampMs, outputMode: this.spec.outputMode };
+    const t0 = Date.now();
+    for (const op of physical.operators) await op.open?.(ctx);
+    const rowsPerSource = sources.map(() => 0);
+    const inputs = sources.map((s, i) => () => countRows(readRange(s, start[i], end[i]), (n) => (rowsPerSource[i] += n)));
+    const data = executePhysical(physical.root, inputs);
+    const tAdd = Date.now();
+    const { numOutputRows } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
+    const addBatchMs = Date.now() - tAdd;
+    const tCommit = Date.now();
+    for (const op of physical.operators) await op.commit?.();
+    for (const [i, s] of sources.entries()) {
+      const e = end[i];
+      if (e !== null) await s.commit(e);
+    }
+    await cp.writeCommit(batchId, 0);
+    const commitMs = Date.now() - tCommit;
+    const finished = Date.now();
+    const numInputRows = rowsPerSource.reduce((a, b) => a + b, 0);
+    const duration = Math.max(1, finished - triggerStart);
+    const previous = this.lastProgress;
+    const sinceLast = previous === null ? 0 : (finished - Date.parse(previous.timestamp)) / 1000;
+    const inputRate = (n: number) => (sinceLast > 0 ? n / sinceLast : 0);
+    const sourceProgress: SourceProgress[] = sources.map((s, i) => ({
+      description: s.description,
+      startOffset: offsetForProgress(start[i]),
+      endOffset: offsetForProgress(end[i]),
+      latestOffset: offsetForProgress(end[i]),
+      numInputRows: rowsPerSource[i],
+      inputRowsPerSecond: inputRate(rowsPerSource[i]),
+      processedRowsPerSecond: (rowsPerSource[i] * 1000) / duration,
+      metrics: s.metrics?.() ?? {},
+    }));
+    const progress: StreamingQueryProgress = {
+      id: this.id,
+      runId: this.runId,
+      name: this.name,
+      timestamp: new Date(triggerStart).toISOString(),
+      batchId,
+      batchDuration: duration,
+      numInputRows,
+      inputRowsPerSecond: inputRate(numInputRows),
+      processedRowsPerSecond: (numInputRows * 1000) / duration,
+      durationMs: {
+        addBatch: addBatchMs,
+        commitOffsets: commitMs,
+        latestOffset: latestOffsetMs,
+        queryPlanning: tAdd - t0,
+        triggerExecution: duration,
+        walCommit: 0,
+      },
+      eventTime: {},
+      stateOperators: physical.operators.flatMap((op) => (op.stateMetrics === undefined ? [] : [op.stateMetrics()])),
+      sources: sourceProgress,
+      sink: { description: sink.description, numOutputRows, metrics: {} },
+      observedMetrics: {},
+    };
+    this.progress.push(progress);
+    if (this.progress.length > this.spec.numRecentProgress) this.progress.shift();
+    this.batchesCompleted++;
+    this.lastBatchId = batchId;
+    this.events.onProgress(this, progress);
+  }
+
+  private resolveDrainWaiters(): void {
+    // A waiter is satisfied by an idle check that happens after it registered.
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopRequested) return Promise.resolve();
+    if (this.drainWaiters.length > 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  /** The id of the last completed batch, or -1. */
+  get lastCompletedBatchId(): number {
+    return this.lastBatchId;
+  }
+}
+
+function normalizeOffsets(offsets: ReadonlyArray<string | null> | undefined, n: number): (OffsetJson | null)[] {
+  const out: (OffsetJson | null)[] = [];
+  for (let i = 0; i < n; i++) out.push(offsets?.[i] ?? null);
+  if (offsets !== undefined && offsets.length !== n) {
+    throw new CorruptCheckpointError(
+      `query: the checkpoint records ${offsets.length} sources but the query has ${n}; a checkpoint cannot be reused after changing the query's sources`,
+    );
+  }
+  return out;
+}
+
+async function* readRange(s: StreamSource, start: OffsetJson | null, end: OffsetJson | null): AsyncGenerator<Batch> {
+  if (end === null || end === start) return;
+  yield* s.read(start, end);
+}
+
+async function* countRows(it: AsyncIterable<Batch>, add: (n: number) => void): AsyncGenerator<Batch> {
+  for await (const b of it) {
+    add(b.numRows);
+    yield b;
+  }
+}
+
+function nextTriggerDelay(triggerStart: number, intervalMs: number): number {
+  const now = Date.now();
+  const next = Math.floor(triggerStart / intervalMs) * intervalMs + intervalMs;
+  return Math.max(0, next - now);
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+

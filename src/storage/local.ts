@@ -1,0 +1,245 @@
+/**
+ * A {@link Storage} over a local folder. Writes go to a temporary file in the destination folder,
+ * are fsynced, then published atomically: `rename(2)` to overwrite, `link(2)` for put-if-absent
+ * (`link` fails with EEXIST instead of replacing, so exactly one concurrent writer wins).
+ */
+import { randomUUID } from "node:crypto";
+import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import type { Dirent, Stats } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { AlreadyExistsError, NotFoundError, StorageError } from "../errors.js";
+import type { ByteRange, ObjectInfo, PutOptions, Storage } from "./storage.js";
+import { checkKey, checkRange, compareUtf8 } from "./keys.js";
+import { toDisplayUrl } from "./url.js";
+
+/** Names of in-flight temporary files start with this; they are never listed and never valid keys. */
+export const TEMP_FILE_PREFIX = ".sluice-tmp-";
+
+export interface LocalStorageOptions {
+  /**
+   * fsync written files and the folders whose entries changed, so a put survives a power loss once
+   * it returns (default true). Tests may turn it off for speed.
+   */
+  fsync?: boolean;
+}
+
+/** Objects as files under a root folder; keys are `/`-separated paths relative to it. Root `file:///<abs>`. */
+export class LocalStorage implements Storage {
+  readonly root: string;
+  /** The absolute root folder. */
+  readonly rootPath: string;
+  private readonly fsync: boolean;
+
+  /** `rootPath` is resolved against the working directory; it need not exist yet. */
+  constructor(rootPath: string, options: LocalStorageOptions = {}) {
+    this.rootPath = resolve(rootPath);
+    this.root = pathToFileURL(this.rootPath).href;
+    this.fsync = options.fsync ?? true;
+  }
+
+  /** The absolute file path of `key`. Throws `StorageError` for an invalid key (`..`, absolute …). */
+  pathOf(key: string): string {
+    checkKey(key, this.root);
+    const name = key.slice(key.lastIndexOf("/") + 1);
+    if (name.startsWith(TEMP_FILE_PREFIX)) {
+      throw new StorageError(`local storage: key ${JSON.stringify(key)} uses the reserved temporary-file prefix ${TEMP_FILE_PREFIX}`, {
+        path: key,
+      });
+    }
+    return join(this.rootPath, key);
+  }
+
+  async get(path: string, range?: ByteRange): Promise<Uint8Array> {
+    const file = this.pathOf(path);
+    let fh;
+    try {
+      fh = await open(file, "r");
+    } catch (e) {
+      throw this.ioError("read", path, e);
+    }
+    try {
+      const st = await fh.stat();
+      if (!st.isFile()) throw new NotFoundError(`local storage: ${this.url(path)} is a folder, not an object`, { path: this.url(path) });
+      if (range === undefined) return await fh.readFile();
+      const { start, end } = checkRange(range, st.size, this.url(path));
+      const out = new Uint8Array(end - start);
+      let done = 0;
+      while (done < out.length) {
+        const { bytesRead } = await fh.read(out, done, out.length - done, start + done);
+        if (bytesRead === 0) break; // shrank underneath us (an overwrite replaces the inode, so only a truncate)
+        done += bytesRead;
+      }
+      return done === out.length ? out : out.subarray(0, done);
+    } catch (e) {
+      throw this.ioError("read", path, e);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async head(path: string): Promise<ObjectInfo | null> {
+    const file = this.pathOf(path);
+    let st: Stats;
+    try {
+      st = await stat(file);
+    } catch (e) {
+      if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return null;
+      throw this.ioError("stat", path, e);
+    }
+    return st.isFile() ? { path, size: st.size, modificationTime: Math.floor(st.mtimeMs) } : null;
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const cut = prefix.lastIndexOf("/") + 1;
+    const folder = prefix.slice(0, cut);
+    if (folder !== "") checkKey(folder.slice(0, -1), this.root);
+    const found: Array<{ key: string; file: string }> = [];
+    await this.walk(folder, prefix, found);
+    const infos: ObjectInfo[] = [];
+    // stat in bounded parallel chunks: one syscall per file, without opening thousands of handles at once.
+    for (let i = 0; i < found.length; i += 64) {
+      const chunk = found.slice(i, i + 64);
+      const stats = await Promise.all(
+        chunk.map(async (f) => {
+          try {
+            return await stat(f.file);
+          } catch (e) {
+            if (isCode(e, "ENOENT")) return null; // deleted since readdir
+            throw this.ioError("stat", f.key, e);
+          }
+        }),
+      );
+      for (let j = 0; j < chunk.length; j++) {
+        const st = stats[j];
+        if (st !== null && st.isFile()) infos.push({ path: chunk[j].key, size: st.size, modificationTime: Math.floor(st.mtimeMs) });
+      }
+    }
+    return infos.sort((a, b) => compareUtf8(a.path, b.path));
+  }
+
+  async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
+    const file = this.pathOf(path);
+    const folder = dirname(file);
+    let created: string | undefined;
+    try {
+      created = await mkdir(folder, { recursive: true });
+    } catch (e) {
+      throw this.ioError("create the folder of", path, e);
+    }
+    const temp = join(folder, TEMP_FILE_PREFIX + randomUUID());
+    try {
+      const fh = await open(temp, "wx");
+      try {
+        await fh.writeFile(data);
+        if (this.fsync) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (options.ifNotExists === true) {
+        try {
+          await link(temp, file);
+        } catch (e) {
+          if (isCode(e, "EEXIST")) {
+            throw new AlreadyExistsError(`local storage: object already exists at ${this.url(path)}`, { path: this.url(path) });
+          }
+          if (isCode(e, "EPERM") || isCode(e, "ENOTSUP") || isCode(e, "ENOSYS")) {
+            throw new StorageError(
+              `local storage: the file system of ${this.url(path)} does not support hard links, which put-if-absent needs`,
+              { path: this.url(path), cause: e },
+            );
+          }
+          throw e;
+        }
+      } else {
+        await rename(temp, file);
+      }
+      if (this.fsync) await this.syncFolders(folder, created);
+    } catch (e) {
+      throw this.ioError("write", path, e);
+    } finally {
+      // After a rename the temp name is gone; after a link (or a failure) it still has to go.
+      await unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    const file = this.pathOf(path);
+    try {
+      await unlink(file);
+    } catch (e) {
+      // Absent, or a folder (not an object): there is no object to delete.
+      if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR") || isCode(e, "EISDIR")) return;
+      throw this.ioError("delete", path, e);
+    }
+  }
+
+  private url(key: string): string {
+    return toDisplayUrl(this, key);
+  }
+
+  /** Collects files under `folder` (a key prefix ending in `/`, or empty) whose keys start with `prefix`. */
+  private async walk(folder: string, prefix: string, out: Array<{ key: string; file: string }>): Promise<void> {
+    const dir = folder === "" ? this.rootPath : join(this.rootPath, folder);
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return;
+      throw this.ioError("list", folder, e);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(TEMP_FILE_PREFIX)) continue;
+      const key = folder + entry.name;
+      if (entry.isDirectory()) {
+        const sub = key + "/";
+        // Descend only where the prefix can still match: `sub` extends it, or it extends `sub`.
+        if (sub.startsWith(prefix) || prefix.startsWith(sub)) await this.walk(sub, prefix, out);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && key.startsWith(prefix)) {
+        // Symlinks are stat-ed (followed) later and kept only if they point at a file.
+        out.push({ key, file: join(dir, entry.name) });
+      }
+    }
+  }
+
+  /** fsyncs `folder` (its new entry) and the folders `mkdir` created on the way to it. */
+  private async syncFolders(folder: string, created: string | undefined): Promise<void> {
+    const folders = [folder];
+    if (created !== undefined) {
+      for (let f = dirname(folder); f.length >= dirname(created).length; f = dirname(f)) {
+        folders.push(f);
+        if (f === dirname(f)) break;
+      }
+    }
+    for (const f of folders) {
+      const fh = await open(f, "r");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+
+  private ioError(op: string, key: string, e: unknown): StorageError {
+    if (e instanceof StorageError) return e;
+    const where = key === "" ? this.root : this.url(key);
+    const code = errnoCode(e);
+    if (code === "ENOENT" && op === "read") return new NotFoundError(`local storage: no object at ${where}`, { path: where, cause: e });
+    const retryable = code === "EMFILE" || code === "ENFILE" || code === "EAGAIN" || code === "EBUSY";
+    const detail = e instanceof Error ? e.message : String(e);
+    return new StorageError(`local storage: cannot ${op} ${where}: ${detail}`, { path: where, cause: e, retryable });
+  }
+}
+
+function errnoCode(e: unknown): string | undefined {
+  if (typeof e === "object" && e !== null && "code" in e) {
+    const code = (e as { code: unknown }).code;
+    return typeof code === "string" ? code : undefined;
+  }
+  return undefined;
+}
+
+function isCode(e: unknown, code: string): boolean {
+  return errnoCode(e) === code;
+}

@@ -1,0 +1,90 @@
+/**
+ * An in-process {@link Storage} for tests and the `memory` formats: objects live in a map, named
+ * storages are shared through a process-wide registry so `memory://<name>` resolves to one instance.
+ */
+import { AlreadyExistsError, ConfigError, NotFoundError } from "../errors.js";
+import type { ByteRange, ObjectInfo, PutOptions, Storage } from "./storage.js";
+import { checkKey, checkRange, compareUtf8 } from "./keys.js";
+
+interface Entry {
+  readonly data: Uint8Array;
+  readonly modificationTime: number;
+}
+
+const registry = new Map<string, MemoryStorage>();
+let anonymousCount = 0;
+
+/** A storage held in memory. Root `memory://<name>`; objects are copied in and out. */
+export class MemoryStorage implements Storage {
+  readonly root: string;
+  readonly name: string;
+  private readonly objects = new Map<string, Entry>();
+
+  private constructor(name: string) {
+    this.name = name;
+    this.root = "memory://" + name;
+  }
+
+  /** The storage named `name`, created on first use; the same instance for the same name. */
+  static named(name: string): MemoryStorage {
+    if (name === "" || /[/\\?#\s]/.test(name)) {
+      throw new ConfigError(`memory storage: invalid name ${JSON.stringify(name)}; use letters, digits, '-', '_' or '.'`);
+    }
+    let s = registry.get(name);
+    if (s === undefined) {
+      s = new MemoryStorage(name);
+      registry.set(name, s);
+    }
+    return s;
+  }
+
+  /** A new, empty storage with a unique registered name (`anon-<n>`, or `<hint>-<n>`). */
+  static fresh(hint = "anon"): MemoryStorage {
+    for (;;) {
+      const name = `${hint}-${++anonymousCount}`;
+      if (!registry.has(name)) return MemoryStorage.named(name);
+    }
+  }
+
+  /** Removes `name` from the registry (its objects are dropped once no one holds the instance). */
+  static forget(name: string): void {
+    registry.delete(name);
+  }
+
+  async get(path: string, range?: ByteRange): Promise<Uint8Array> {
+    checkKey(path, this.root);
+    const e = this.objects.get(path);
+    if (e === undefined) throw new NotFoundError(`memory storage: no object at ${this.root}/${path}`, { path: `${this.root}/${path}` });
+    if (range === undefined) return e.data.slice();
+    const { start, end } = checkRange(range, e.data.length, `${this.root}/${path}`);
+    return e.data.slice(start, end);
+  }
+
+  async head(path: string): Promise<ObjectInfo | null> {
+    checkKey(path, this.root);
+    const e = this.objects.get(path);
+    return e === undefined ? null : { path, size: e.data.length, modificationTime: e.modificationTime };
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    const out: ObjectInfo[] = [];
+    for (const [path, e] of this.objects) {
+      if (path.startsWith(prefix)) out.push({ path, size: e.data.length, modificationTime: e.modificationTime });
+    }
+    return out.sort((a, b) => compareUtf8(a.path, b.path));
+  }
+
+  async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
+    checkKey(path, this.root);
+    // Check and set happen in one synchronous step, so concurrent put-if-absent calls have one winner.
+    if (options.ifNotExists === true && this.objects.has(path)) {
+      throw new AlreadyExistsError(`memory storage: object already exists at ${this.root}/${path}`, { path: `${this.root}/${path}` });
+    }
+    this.objects.set(path, { data: data.slice(), modificationTime: Date.now() });
+  }
+
+  async delete(path: string): Promise<void> {
+    checkKey(path, this.root);
+    this.objects.delete(path);
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The shared Storage contract: every backend runs this one suite (see storage-*.test.ts).
+ * `make` returns a fresh, empty storage for each test.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import type { Storage } from "../../src/storage/storage.js";
+import { AlreadyExistsError, ErrorCodes, NotFoundError, StorageError } from "../../src/errors.js";
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
+
+/** Registers the contract tests for the storage `name`. */
+export function storageContract(name: string, make: () => Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    test("root is a URL without credentials", async () => {
+      const s = await make();
+      assert.match(s.root, /^[a-z][a-z0-9+.-]*:\/\//);
+      assert.doesNotMatch(s.root, /@/);
+    });
+
+    test("put, get and head round trip", async () => {
+      const s = await make();
+      const before = Date.now();
+      await s.put("a/b/c.txt", enc("hello"));
+      assert.equal(dec(await s.get("a/b/c.txt")), "hello");
+      const info = await s.head("a/b/c.txt");
+      assert.ok(info !== null);
+      assert.equal(info.path, "a/b/c.txt");
+      assert.equal(info.size, 5);
+      assert.ok(info.modificationTime >= before - 2000 && info.modificationTime <= Date.now() + 2000, "mtime is about now");
+      assert.equal(await s.head("a/b/missing"), null);
+      assert.equal(await s.head("a/b"), null, "a folder is not an object");
+    });
+
+    test("empty objects and binary content survive", async () => {
+      const s = await make();
+      await s.put("empty", new Uint8Array(0));
+      assert.equal((await s.get("empty")).length, 0);
+      assert.equal((await s.head("empty"))?.size, 0);
+      const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+      await s.put("bin", bytes);
+      assert.deepEqual(Buffer.from(await s.get("bin")), Buffer.from(bytes));
+    });
+
+    test("the stored object does not alias the caller's buffer", async () => {
+      const s = await make();
+      const data = enc("abc");
+      await s.put("k", data);
+      data[0] = 0x7a;
+      const got = await s.get("k");
+      assert.equal(dec(got), "abc");
+      got[1] = 0x7a;
+      assert.equal(dec(await s.get("k")), "abc");
+    });
+
+    test("ranges: inclusive start, exclusive end, end clamped to the size", async () => {
+      const s = await make();
+      await s.put("r", enc("0123456789"));
+      assert.equal(dec(await s.get("r", { start: 2, end: 5 })), "234");
+      assert.equal(dec(await s.get("r", { start: 0, end: 1 })), "0");
+      assert.equal(dec(await s.get("r", { start: 7, end: 100 })), "789");
+      assert.equal((await s.get("r", { start: 4, end: 4 })).length, 0);
+      assert.equal((await s.get("r", { start: 10, end: 12 })).length, 0);
+      await assert.rejects(s.get("r", { start: 5, end: 2 }), StorageError);
+      await assert.rejects(s.get("r", { start: -1, end: 2 }), StorageError);
+      await assert.rejects(s.get("missing", { start: 0, end: 2 }), NotFoundError);
+    });
+
+    test("put-if-absent fails with AlreadyExistsError and leaves the content unchanged", async () => {
+      const s = await make();
+      await s.put("once", enc("first"), { ifNotExists: true });
+      const err = await s.put("once", enc("second"), { ifNotExists: true }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof AlreadyExistsError, `expected AlreadyExistsError, got ${String(err)}`);
+      assert.equal(err.code, ErrorCodes.ALREADY_EXISTS);
+      assert.equal(err.code, "SLUICE_ALREADY_EXISTS");
+      assert.match(err.message, /once/, "the message names the key");
+      assert.equal(dec(await s.get("once")), "first");
+    });
+
+    test("concurrent put-if-absent of one key: exactly one wins", async () => {
+      const s = await make();
+      const n = 16;
+      const results = await Promise.allSettled(
+        Array.from({ length: n }, (_, i) => s.put("race/key", enc(`writer ${i}`), { ifNotExists: true })),
+      );
+      const winners = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+      assert.equal(winners.length, 1, "exactly one writer succeeds");
+      for (const r of results) {
+        if (r.status === "rejected") assert.ok(r.reason instanceof AlreadyExistsError, String(r.reason));
+      }
+      assert.equal(dec(await s.get("race/key")), `writer ${winners[0]}`);
+      assert.deepEqual((await s.list("race/")).map((o) => o.path), ["race/key"], "no temporary leftovers are listed");
+    });
+
+    test("put without ifNotExists overwrites", async () => {
+      const s = await make();
+      await s.put("o", enc("one"));
+      await s.put("o", enc("two, longer"));
+      assert.equal(dec(await s.get("o")), "two, longer");
+      assert.equal((await s.head("o"))?.size, 11);
+      await s.put("o", enc("3"));
+      assert.equal(dec(await s.get("o")), "3");
+    });
+
+    test("list is recursive and sorted by UTF-8 bytes", async () => {
+      const s = await make();
+      const keys = [
+        "d/a/b",
+        "d/a-b",
+        "d/a0",
+        "d/a.b",
+        "d/A",
+        "d/Z",
+        "d/z",
+        "d/~",
+        "d/é",
+        "d/e",
+        "d/10",
+        "d/9",
+        "d/a/c/deep/x",
+        "d/\u{1F600}",
+        "d/\uFF21",
+      ];
+      for (const k of [...keys].reverse()) await s.put(k, enc(k));
+      await s.put("other/x", enc("x"));
+      const expected = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      // Spelled out, so a wrong comparator in both places cannot agree by accident.
+      assert.deepEqual(expected, [
+        "d/10",
+        "d/9",
+        "d/A",
+        "d/Z",
+        "d/a-b",
+        "d/a.b",
+        "d/a/b",
+        "d/a/c/deep/x",
+        "d/a0",
+        "d/e",
+        "d/z",
+        "d/~",
+        "d/é",
+        "d/\uFF21",
+        "d/\u{1F600}",
+      ]);
+      const listed = await s.list("d/");
+      assert.deepEqual(
+        listed.map((o) => o.path),
+        expected,
+      );
+      for (const o of listed) assert.equal(o.size, Buffer.byteLength(o.path));
+    });
+
+    test("list by a partial name, by a folder, and of everything", async () => {
+      const s = await make();
+      for (const k of ["logs/1", "logs/10", "logs/2", "logs2/x", "log", "z"]) await s.put(k, enc(k));
+      assert.deepEqual((await s.list("logs/")).map((o) => o.path), ["logs/1", "logs/10", "logs/2"]);
+      assert.deepEqual((await s.list("logs/1")).map((o) => o.path), ["logs/1", "logs/10"]);
+      assert.deepEqual((await s.list("logs")).map((o) => o.path), ["logs/1", "logs/10", "logs/2", "logs2/x"]);
+      assert.deepEqual((await s.list("")).map((o) => o.path), ["log", "logs/1", "logs/10", "logs/2", "logs2/x", "z"]);
+    });
+
+    test("list of a missing prefix is empty", async () => {
+      const s = await make();
+      assert.deepEqual(await s.list("nothing/here/"), []);
+      assert.deepEqual(await s.list("nothing"), []);
+      await s.put("file", enc("x"));
+      assert.deepEqual(await s.list("file/"), [], "a prefix under an object is empty, not an error");
+    });
+
+    test("delete removes, and is idempotent", async () => {
+      const s = await make();
+      await s.put("del/a", enc("a"));
+      await s.put("del/b", enc("b"));
+      await s.delete("del/a");
+      assert.equal(await s.head("del/a"), null);
+      await s.delete("del/a");
+      await s.delete("never/existed");
+      assert.deepEqual((await s.list("del/")).map((o) => o.path), ["del/b"]);
+      await assert.rejects(s.get("del/a"), NotFoundError);
+      await s.put("del/a", enc("again"), { ifNotExists: true });
+      assert.equal(dec(await s.get("del/a")), "again");
+    });
+
+    test("get of a missing object fails with NotFoundError naming the key", async () => {
+      const s = await make();
+      const err = await s.get("no/such/key").then(
+        () => null,
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof NotFoundError, String(err));
+      assert.equal(err.code, "SLUICE_NOT_FOUND");
+      assert.match(err.message, /no\/such\/key/);
+    });
+
+    test("invalid keys are rejected with StorageError", async () => {
+      const s = await make();
+      for (const bad of ["", "/abs", "a/../b", "..", "a//b", "a/./b", "dir/"]) {
+        await assert.rejects(s.put(bad, enc("x")), StorageError, `put ${JSON.stringify(bad)}`);
+        await assert.rejects(s.get(bad), StorageError, `get ${JSON.stringify(bad)}`);
+      }
+    });
+
+    test("large object (8 MiB) round trip and ranged read", async () => {
+      const s = await make();
+      const size = 8 * 1024 * 1024;
+      const data = new Uint8Array(size);
+      let x = 12345;
+      for (let i = 0; i < size; i++) {
+        x = (x * 1103515245 + 12345) >>> 0;
+        data[i] = x >>> 24;
+      }
+      await s.put("big/blob", data, { ifNotExists: true });
+      assert.equal((await s.head("big/blob"))?.size, size);
+      const back = await s.get("big/blob");
+      assert.equal(back.length, size);
+      assert.ok(Buffer.from(back).equals(Buffer.from(data)));
+      const mid = await s.get("big/blob", { start: size / 2 - 3, end: size / 2 + 5 });
+      assert.deepEqual(Buffer.from(mid), Buffer.from(data.subarray(size / 2 - 3, size / 2 + 5)));
+    });
+  });
+}
