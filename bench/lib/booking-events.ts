@@ -14,7 +14,8 @@
  * - a **malformed** line (`malformedRate`): truncated JSON, stray non-UTF-8 / control bytes between
  *   tokens, a missing closing brace, an extra opening brace, an unescaped quote inside a string, or
  *   a JSON array instead of an object. No variant is valid JSON for any parser (trailing garbage after
- *   a complete object is deliberately not generated: Jackson, hence Spark, accepts it).
+ *   a complete object is deliberately not generated: parsers disagree on it, and a streaming parser
+ *   such as Jackson may stop after the first complete value).
  *
  * Every non-duplicate line (valid, missing-id or malformed) consumes a fresh ordinal, and malformed
  * lines embed the id of their own ordinal, so a reader that wrongly accepts one shows up as an id

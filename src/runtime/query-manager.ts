@@ -54,7 +54,8 @@ export class StreamingQueryManager {
 
   /** The active query with this id (`query.id`), or null. */
   get(id: string): StreamingQuery | null {
-    return this.queries.get(id) ?? null;
+    const q = this.queries.get(id);
+    return q !== undefined && q.isActive ? q : null;
   }
 
   addListener(listener: StreamingQueryListener): void {

@@ -65,7 +65,10 @@ export class StreamingQuery {
   private stopRequested = false;
   private wake: (() => void) | null = null;
   private readonly done: Promise<void>;
-  private drainWaiters: { resolve: () => void }[] = [];
+  /** `checks` when the waiter registered: only an idle check that started later satisfies it. */
+  private drainWaiters: { resolve: () => void; registeredAt: number }[] = [];
+  /** Number of offset checks started so far. */
+  private checks = 0;
   private batchesCompleted = 0;
   private lastBatchId = -1;
 
@@ -155,7 +158,7 @@ export class StreamingQuery {
       return;
     }
     await new Promise<void>((resolve) => {
-      this.drainWaiters.push({ resolve });
+      this.drainWaiters.push({ resolve, registeredAt: this.checks });
       this.wake?.();
     });
     if (this.error !== null) throw this.error;
@@ -227,6 +230,7 @@ export class StreamingQuery {
     const limit: ReadLimit = trigger.kind === "availableNow" ? { kind: "availableNow" } : { kind: "all" };
     while (!this.stopRequested) {
       const triggerStart = Date.now();
+      const check = ++this.checks;
       this.statusValue = { message: "Getting offsets from sources", isDataAvailable: false, isTriggerActive: true };
       const end: (OffsetJson | null)[] = [];
       for (const [i, s] of sources.entries()) end.push((await s.latestOffset(start[i], limit)) ?? start[i]);
@@ -234,7 +238,7 @@ export class StreamingQuery {
       const hasData = end.some((e, i) => e !== null && e !== start[i]);
       if (!hasData) {
         this.statusValue = { message: "Waiting for data to arrive", isDataAvailable: false, isTriggerActive: false };
-        this.resolveDrainWaiters();
+        this.resolveDrainWaiters(check);
         this.events.onIdle(this);
         if (trigger.kind === "once" || trigger.kind === "availableNow") return;
         await this.sleep(trigger.kind === "processingTime" ? nextTriggerDelay(triggerStart, trigger.intervalMs) : this.spec.pollingDelayMs);
@@ -277,6 +281,9 @@ export class StreamingQuery {
     const data = executePhysical(physical.root, inputs);
     const tAdd = Date.now();
     const { numOutputRows } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
+    // A sink that skipped the batch (already committed) may not have pulled the input; stateful
+    // operators must still see all of it before their state is committed.
+    for await (const _ of data) void _;
     const addBatchMs = Date.now() - tAdd;
     const tCommit = Date.now();
     for (const op of physical.operators) await op.commit?.();
@@ -333,11 +340,12 @@ export class StreamingQuery {
     this.events.onProgress(this, progress);
   }
 
-  private resolveDrainWaiters(): void {
-    // A waiter is satisfied by an idle check that happens after it registered.
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w.resolve();
+  private resolveDrainWaiters(check: number): void {
+    // A waiter is satisfied only by an idle check that started after it registered: data added
+    // while a check was already asking the sources may not have been seen by it.
+    const ready = this.drainWaiters.filter((w) => w.registeredAt < check);
+    this.drainWaiters = this.drainWaiters.filter((w) => w.registeredAt >= check);
+    for (const w of ready) w.resolve();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -15,6 +15,8 @@ export interface MemoryTable {
   readonly batches: readonly Batch[];
   /** Last batch id applied, or -1. */
   readonly lastBatchId: number;
+  /** Id of the query (checkpoint) whose output this is. */
+  readonly queryId: string;
 }
 
 const tables = new Map<string, MemoryTable>();
@@ -29,14 +31,20 @@ class MemorySink implements StreamSink {
   constructor(
     private readonly name: string,
     private readonly schema: StructType,
+    private readonly queryId: string,
   ) {
     this.description = `MemorySink[${name}]`;
-    if (!tables.has(name.toLowerCase())) tables.set(name.toLowerCase(), { schema, batches: [], lastBatchId: -1 });
+    // A restart of the same query (same checkpoint, same id) keeps the rows and skips batches it
+    // already applied; any other query with this name starts an empty table.
+    const existing = tables.get(name.toLowerCase());
+    if (existing === undefined || existing.queryId !== queryId) {
+      tables.set(name.toLowerCase(), { schema, batches: [], lastBatchId: -1, queryId });
+    }
   }
 
   async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number }> {
     const key = this.name.toLowerCase();
-    const current = tables.get(key) ?? { schema: this.schema, batches: [], lastBatchId: -1 };
+    const current = tables.get(key) ?? { schema: this.schema, batches: [], lastBatchId: -1, queryId: this.queryId };
     const chunks: Batch[] = [];
     let n = 0;
     for await (const b of batch.data) {
@@ -45,7 +53,7 @@ class MemorySink implements StreamSink {
     }
     if (batch.batchId <= current.lastBatchId) return { numOutputRows: 0 };
     const batches = batch.outputMode === "complete" ? chunks : [...current.batches, ...chunks];
-    tables.set(key, { schema: this.schema, batches, lastBatchId: batch.batchId });
+    tables.set(key, { schema: this.schema, batches, lastBatchId: batch.batchId, queryId: this.queryId });
     return { numOutputRows: n };
   }
 }
@@ -61,6 +69,6 @@ export const memorySinkConnector: SinkConnector = {
   },
   create(ctx: SinkContext) {
     if (ctx.queryName === null) throw new ConfigError("memory sink: queryName must be specified for the memory sink");
-    return new MemorySink(ctx.queryName, ctx.schema);
+    return new MemorySink(ctx.queryName, ctx.schema, ctx.queryId);
   },
 };

@@ -33,7 +33,7 @@ export function compareScalar(op: ComparisonOp, l: Vector, value: LiteralValue, 
     return boolVector(new Uint8Array(n), new Uint8Array(n));
   }
   const signs = new Int8Array(n);
-  fillScalarSigns(l, value, signs);
+  fillScalarSigns(l, value, signs, op === "=" || op === "<=>");
   if (scalarOnLeft) for (let i = 0; i < n; i++) signs[i] = -signs[i];
   return finish(op, signs, validity(l), null, n);
 }
@@ -115,7 +115,8 @@ export function fillSigns(l: Vector, r: Vector, signs: Int8Array): void {
   throw new ExecutionError(`compare: cannot compare ${l.type.typeName} with ${r.type.typeName}`);
 }
 
-function fillScalarSigns(l: Vector, value: LiteralValue, signs: Int8Array): void {
+/** `equalityOnly`: only zero / non-zero matters, so strings of another length are skipped unread. */
+function fillScalarSigns(l: Vector, value: LiteralValue, signs: Int8Array, equalityOnly: boolean): void {
   const n = l.length;
   switch (l.kind) {
     case "i64": {
@@ -127,7 +128,22 @@ function fillScalarSigns(l: Vector, value: LiteralValue, signs: Int8Array): void
     case "bytes": {
       const b = typeof value === "string" ? new TextEncoder().encode(value) : value instanceof Uint8Array ? value : new TextEncoder().encode(String(value));
       const o = l.offsets;
-      for (let i = 0; i < n; i++) signs[i] = compareBytes(l.data, o[i], o[i + 1], b, 0, b.length);
+      const d = l.data;
+      const k = b.length;
+      if (equalityOnly) {
+        for (let i = 0; i < n; i++) {
+          const s = o[i];
+          if (o[i + 1] - s !== k) {
+            signs[i] = 1;
+            continue;
+          }
+          let j = 0;
+          while (j < k && d[s + j] === b[j]) j++;
+          signs[i] = j === k ? 0 : 1;
+        }
+        return;
+      }
+      for (let i = 0; i < n; i++) signs[i] = compareBytes(d, o[i], o[i + 1], b, 0, k);
       return;
     }
     case "bool": {

@@ -15,7 +15,7 @@ const positiveInt = z.number().int().positive();
 export const parquetWriteOptionsSchema = z.strictObject({
   /** Page codec, as Spark's `compression` option. Default `snappy`. */
   compression: z.enum(CODEC_NAMES).optional(),
-  /** Codec level (zstd: 1..22, default 3; gzip: 0..9, default 6). Ignored by snappy. */
+  /** Codec level (zstd: 1..22, default 1 — see DEFAULT_ZSTD_LEVEL; gzip: 0..9, default 6). Ignored by snappy. */
   compressionLevel: z.number().int().min(-7).max(22).optional(),
   /** Target row-group size in bytes of buffered encoded data (`parquet.block.size`). Default 128 MiB. */
   rowGroupSize: positiveInt.optional(),

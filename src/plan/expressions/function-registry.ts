@@ -73,6 +73,7 @@ export const AGGREGATE_FUNCTIONS: Readonly<Record<string, string>> = Object.free
   max: "max",
   first: "first",
   first_value: "first",
+  any_value: "first",
   last: "last",
   last_value: "last",
   count_distinct: "count_distinct",
@@ -541,10 +542,46 @@ const defs: FunctionDef[] = [
     resolve: (ctx) => resolveItem(ctx, false),
   },
   simple("isnan", [DoubleType()], BooleanType(), { neverNull: true }),
+  {
+    name: "extract",
+    aliases: ["date_part"],
+    minArgs: 2,
+    maxArgs: 2,
+    constantArgs: [0],
+    resolve(ctx) {
+      const field = EXTRACT_FIELDS[constString(ctx, 0, "a field name").trim().toUpperCase()];
+      if (field === undefined) {
+        throw new AnalysisError(`analysis: function ${ctx.name} does not support field '${constString(ctx, 0, "a field name")}'`);
+      }
+      const onTime = field === "hour" || field === "minute" || field === "second";
+      const x = expectArg(ctx, 1, onTime ? "timestamp" : "date");
+      return { args: [x], dataType: IntegerType(), nullable: x.nullable, options: { field } };
+    },
+  },
+  {
+    name: "locate",
+    aliases: ["position"],
+    minArgs: 2,
+    maxArgs: 3,
+    resolve(ctx) {
+      const args = ctx.args.map((_, i) => expectArg(ctx, i, i < 2 ? "string" : IntegerType()));
+      return { args, dataType: IntegerType(), nullable: anyNullable(args) };
+    },
+  },
   simple("startswith", ["stringOrBinary", "stringOrBinary"], BooleanType()),
   simple("endswith", ["stringOrBinary", "stringOrBinary"], BooleanType()),
   simple("contains", ["stringOrBinary", "stringOrBinary"], BooleanType()),
 ];
+
+/** EXTRACT field spellings Spark accepts (those returning integers), by canonical field. */
+const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
+  YEAR: "year", Y: "year", YEARS: "year", YR: "year", YRS: "year",
+  MONTH: "month", MON: "month", MONS: "month", MONTHS: "month",
+  DAY: "day", D: "day", DAYS: "day",
+  HOUR: "hour", H: "hour", HOURS: "hour", HR: "hour", HRS: "hour",
+  MINUTE: "minute", M: "minute", MIN: "minute", MINS: "minute", MINUTES: "minute",
+  SECOND: "second", S: "second", SEC: "second", SECONDS: "second", SECS: "second",
+};
 
 function resolveFloorCeil(ctx: ResolveContext): ResolvedCall {
   const x = expectArg(ctx, 0, "numeric");

@@ -161,3 +161,21 @@ export function timePartKernel(part: "hour" | "minute" | "second"): Kernel {
     return numberVector(IntegerType(), out, v.valid);
   };
 }
+
+/** extract(field FROM x) / date_part: integer fields of a date or timestamp. */
+export function extractKernel(call: BoundCall): Kernel {
+  switch (call.fn.options.field) {
+    case "year":
+      return datePartKernel(0);
+    case "month":
+      return datePartKernel(1);
+    case "day":
+      return datePartKernel(2);
+    case "hour":
+      return timePartKernel("hour");
+    case "minute":
+      return timePartKernel("minute");
+    default:
+      return timePartKernel("second");
+  }
+}

@@ -16,6 +16,7 @@ import {
   substringKernel,
   trimKernel,
   affixKernel,
+  locateKernel,
 } from "./string-functions.js";
 import {
   currentDateKernel,
@@ -28,6 +29,7 @@ import {
   toDateKernel,
   toTimestampKernel,
   unixTimestampKernel,
+  extractKernel,
 } from "./datetime-functions.js";
 import { crc32Kernel, hashKernel, md5Kernel, sha1Kernel, sha2Kernel } from "./hash-functions.js";
 import { absKernel, floorCeilKernel, isnanKernel, roundKernel } from "./math-functions.js";
@@ -92,6 +94,8 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = {
   startswith: fixed(affixKernel("startsWith")),
   endswith: fixed(affixKernel("endsWith")),
   contains: fixed(affixKernel("contains")),
+  extract: extractKernel,
+  locate: fixed(locateKernel),
 };
 
 /** The kernel for a bound call; an InternalError when the registry and the evaluator disagree. */

@@ -3,7 +3,7 @@
  * concat, ASCII case mapping, LIKE fast paths); the rest decode per row.
  */
 import type { Vector, BytesVector } from "../../../columnar/vector.js";
-import { isValid } from "../../../columnar/vector.js";
+import { compactMask, isValid } from "../../../columnar/vector.js";
 import { BytesBuilder } from "../../../columnar/build.js";
 import { decodeUtf8, encodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
@@ -47,6 +47,22 @@ export function caseMap(upper: boolean): Kernel {
     const b = new BytesBuilder(n, data.length);
     const lo = upper ? 0x61 : 0x41;
     const delta = upper ? -32 : 32;
+    let allAscii = true;
+    for (let k = 0; k < data.length; k++) {
+      if (data[k] >= 0x80) {
+        allAscii = false;
+        break;
+      }
+    }
+    if (allAscii) {
+      // Case mapping keeps every ASCII byte's length: same offsets, mapped copy of the bytes.
+      const out = new Uint8Array(data.length);
+      for (let k = 0; k < data.length; k++) {
+        const c = data[k];
+        out[k] = c >= lo && c < lo + 26 ? c + delta : c;
+      }
+      return { kind: "bytes", type: v.type, length: n, valid: v.valid, offsets: v.offsets, data: out };
+    }
     let scratch = new Uint8Array(64);
     for (let i = 0; i < n; i++) {
       if (!isValid(v, i)) {
@@ -167,45 +183,29 @@ export const substringKernel: Kernel = (args, n) => {
   return b.finish(v.type);
 };
 
-/** concat: null if any argument is null. */
+/** concat: null if any argument is null. Two passes: output sizes, then byte copies. */
 export const concatKernel: Kernel = (args, n, _ctx, call) => {
   const vs = args.map((a) => bytesArg(a, "concat"));
-  const b = new BytesBuilder(n, vs.reduce((s, v) => s + v.data.length, 0));
   const mask = andMasks(vs.map(validity), n);
+  const offsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    if (mask !== null && mask[i] === 0) {
-      b.appendNull();
-      continue;
-    }
-    appendJoined(b, vs, i, null);
+    let len = 0;
+    if (mask === null || mask[i] === 1) for (const v of vs) len += v.offsets[i + 1] - v.offsets[i];
+    offsets[i + 1] = offsets[i] + len;
   }
-  return b.finish(call.dataType);
+  const data = new Uint8Array(offsets[n]);
+  for (let i = 0; i < n; i++) {
+    if (mask !== null && mask[i] === 0) continue;
+    let at = offsets[i];
+    for (const v of vs) {
+      const s = v.offsets[i];
+      const e = v.offsets[i + 1];
+      const src = v.data;
+      for (let k = s; k < e; k++) data[at++] = src[k];
+    }
+  }
+  return { kind: "bytes", type: call.dataType, length: n, valid: mask, offsets, data };
 };
-
-function appendJoined(b: BytesBuilder, vs: readonly BytesVector[], i: number, sep: Uint8Array | null): void {
-  let total = 0;
-  let count = 0;
-  for (const v of vs) {
-    if (!isValid(v, i)) continue;
-    total += v.offsets[i + 1] - v.offsets[i];
-    count++;
-  }
-  const sepLen = sep === null ? 0 : sep.length;
-  const buf = new Uint8Array(total + Math.max(0, count - 1) * sepLen);
-  let at = 0;
-  let first = true;
-  for (const v of vs) {
-    if (!isValid(v, i)) continue;
-    if (!first && sep !== null) {
-      buf.set(sep, at);
-      at += sepLen;
-    }
-    first = false;
-    buf.set(v.data.subarray(v.offsets[i], v.offsets[i + 1]), at);
-    at += v.offsets[i + 1] - v.offsets[i];
-  }
-  b.appendBytes(buf, 0, at);
-}
 
 /** concat_ws(sep, ...): skips null arguments (and null array elements); null only when sep is null. */
 export const concatWsKernel: Kernel = (args, n) => {
@@ -467,3 +467,23 @@ function rangeAt(data: Uint8Array, at: number, needle: Uint8Array, ns: number, k
   for (let j = 0; j < k; j++) if (data[at + j] !== needle[ns + j]) return false;
   return true;
 }
+
+/** locate(substr, str[, pos = 1]): 1-based character position of the first occurrence at or after pos; 0 if none. */
+export const locateKernel: Kernel = (args, n) => {
+  const sub = bytesArg(args[0], "locate");
+  const str = bytesArg(args[1], "locate");
+  const posV = args.length > 2 ? args[2] : null;
+  const out = new Int32Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(sub, i) || !isValid(str, i) || (posV !== null && !isValid(posV, i))) continue;
+    valid[i] = 1;
+    const pos = posV !== null && posV.kind === "i32" ? posV.values[i] : 1;
+    if (pos < 1) continue;
+    const cps = Array.from(decodeUtf8(str.data, str.offsets[i], str.offsets[i + 1]));
+    const needle = decodeUtf8(sub.data, sub.offsets[i], sub.offsets[i + 1]);
+    const at = cps.slice(pos - 1).join("").indexOf(needle);
+    if (at >= 0) out[i] = pos + Array.from(cps.slice(pos - 1).join("").slice(0, at)).length;
+  }
+  return numberVector({ typeName: "integer" }, out, compactMask(valid, n));
+};

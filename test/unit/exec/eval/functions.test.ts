@@ -14,6 +14,8 @@ import {
   MapType,
 } from "../../../../src/types/data-types.js";
 import { values, evaluate } from "./helpers.js";
+import { bindExpr } from "../../../../src/plan/expressions/bind.js";
+import { parseExpression } from "../../../../src/sql/parser.js";
 import { kernelNames } from "../../../../src/exec/eval/functions/kernels.js";
 import { lookupFunction } from "../../../../src/plan/expressions/function-registry.js";
 
@@ -196,4 +198,17 @@ test("struct / named_struct / array / size / element_at / get_item", () => {
   assert.deepEqual(values("element_at(m, 'zz')", t, r), [null, null]);
   assert.deepEqual(values("struct(a, s).s", t, r), ["x", "y"]);
   assert.throws(() => evaluate("element_at(arr, 0)", t, r), /start at 1/);
+});
+
+test("EXTRACT / date_part, locate / POSITION, any_value", () => {
+  assert.deepEqual(values("EXTRACT(YEAR FROM ts)", ONE, one), [2024]);
+  assert.deepEqual(values("extract(MONTH FROM d)", ONE, one), [3]);
+  assert.deepEqual(values("date_part('hour', ts)", ONE, one), [13]);
+  assert.deepEqual(values("extract(MINS FROM ts)", ONE, one), [45]);
+  assert.deepEqual(values("locate('b', 'abcb')", ONE, one), [2]);
+  assert.deepEqual(values("locate('b', 'abcb', 3)", ONE, one), [4]);
+  assert.deepEqual(values("POSITION('é' IN 'aéé')", ONE, one), [2]);
+  assert.deepEqual(values("locate('z', 'abc')", ONE, one), [0]);
+  const b = bindExpr(parseExpression("any_value(s)"), ONE, { allowAggregates: true });
+  assert.equal(b.kind === "aggregate" ? b.name : "", "first");
 });
