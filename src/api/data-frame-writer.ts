@@ -97,7 +97,7 @@ export class DataFrameWriter {
       if (this.saveMode === "overwrite") for (const f of existing) await o.storage.delete(f.path);
     }
     const sink = new FileStreamSink(format as FileSinkFormat, ctx, o);
-    await sink.writeFiles(executeBatch(this.df.resolved), 0);
+    await sink.writeFiles(executeBatch(this.df.resolved, this.df.sparkSession.conf.parallelism()), 0);
     await o.storage.put(`${prefix}_SUCCESS`, encodeUtf8(""));
   }
 

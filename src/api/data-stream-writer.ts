@@ -164,6 +164,7 @@ export class DataStreamWriter {
       conf: session.conf.checkpointConf(),
       pollingDelayMs: parseInterval(session.conf.get("spark.sql.streaming.pollingDelay") ?? "10ms", "spark.sql.streaming.pollingDelay"),
       numRecentProgress: Number(session.conf.get("spark.sql.streaming.numRecentProgressUpdates") ?? "100"),
+      parallelism: session.conf.parallelism(),
     });
   }
 }

@@ -237,13 +237,13 @@ export class DataFrame {
 
   /** Runs the query and returns every row (batch DataFrames only). */
   async collect(): Promise<Row[]> {
-    const batches = await collectBatches(this.resolved);
+    const batches = await collectBatches(this.resolved, this.sparkSession.conf.parallelism());
     return batches.flatMap(batchToRows);
   }
 
   /** Runs the query and returns the output chunks (columnar; batch DataFrames only). */
   async collectBatches(): Promise<Batch[]> {
-    return collectBatches(this.resolved);
+    return collectBatches(this.resolved, this.sparkSession.conf.parallelism());
   }
 
   /** The first `n` rows. */
@@ -260,7 +260,7 @@ export class DataFrame {
   /** Number of rows. */
   async count(): Promise<number> {
     let n = 0;
-    for await (const b of executeBatch(this.resolved)) n += b.numRows;
+    for await (const b of executeBatch(this.resolved, this.sparkSession.conf.parallelism())) n += b.numRows;
     return n;
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Expr } from "../plan/expression.js";
 import { node } from "../plan/expression.js";
+import { bindExpr } from "../plan/expressions/bind.js";
 import { Column } from "./column.js";
 import type { DataFrame } from "./dataframe.js";
 import { DataFrame as DataFrameClass } from "./dataframe.js";
@@ -17,6 +18,8 @@ export class GroupedData {
   constructor(df: DataFrame, keys: readonly Expr[]) {
     this.df = df;
     this.keys = keys;
+    // Resolve the keys now, so an unknown grouping column fails at `groupBy(...)` as in Spark.
+    for (const k of keys) bindExpr(k, df.schema, { allowAggregates: true });
   }
 
   /**

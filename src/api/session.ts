@@ -5,6 +5,7 @@
  * @example
  * const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
  */
+import { availableParallelism } from "node:os";
 import { AnalysisError, ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import { toSchema } from "../types/ddl.js";
@@ -38,6 +39,27 @@ export class RuntimeConfig {
 
   getAll(): Record<string, string> {
     return Object.fromEntries(this.values);
+  }
+
+  /**
+   * Worker threads for stateless fragments (`sluice.exec.workers`, default: the machine's
+   * available parallelism; 0 disables) and the input size below which they are not used
+   * (`sluice.exec.parallelMinBytes`, default 8 MiB).
+   */
+  parallelism(): { workers: number; minBytes: number } {
+    const workers = Number(this.get("sluice.exec.workers") ?? String(availableParallelism()));
+    const minBytes = Number(this.get("sluice.exec.parallelMinBytes") ?? String(8 * 1024 * 1024));
+    if (!Number.isInteger(workers) || workers < 0) {
+      throw new ConfigError(`session: sluice.exec.workers must be a non-negative integer, got "${this.get("sluice.exec.workers")}"`, {
+        option: "sluice.exec.workers",
+      });
+    }
+    if (!Number.isFinite(minBytes) || minBytes < 0) {
+      throw new ConfigError(`session: sluice.exec.parallelMinBytes must be a non-negative number, got "${this.get("sluice.exec.parallelMinBytes")}"`, {
+        option: "sluice.exec.parallelMinBytes",
+      });
+    }
+    return { workers, minBytes };
   }
 
   /** Settings recorded in each batch's `offsets/N` (`conf`), as Spark records them. */

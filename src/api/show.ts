@@ -34,7 +34,8 @@ export function showString(schema: StructType, batches: readonly Batch[], option
   }
   const header = schema.fields.map((f) => cut(f.name, truncate));
   let out = options.vertical === true ? vertical(header, rows) : grid(header, rows, truncate > 0);
-  if (total > numRows) out += `only showing top ${numRows} row${numRows === 1 ? "" : "s"}\n`;
+  // Spark: a vertical table with no rows says "(0 rows)" and nothing more.
+  if (total > numRows && !(options.vertical === true && rows.length === 0)) out += `only showing top ${numRows} row${numRows === 1 ? "" : "s"}\n`;
   return out;
 }
 
@@ -49,12 +50,16 @@ function grid(header: readonly string[], rows: readonly string[][], alignRight: 
 }
 
 function vertical(header: readonly string[], rows: readonly string[][]): string {
-  const w = Math.max(0, ...header.map(width));
+  // Spark: names and values padded to their widest (at least 3); the record banner is padded with
+  // dashes to the width of a line (name + value + 5).
+  const nameWidth = Math.max(3, ...header.map(width));
+  const valueWidth = Math.max(3, ...rows.flatMap((r) => r.map(width)));
   let out = "";
   rows.forEach((r, i) => {
-    out += `-RECORD ${i}${"-".repeat(Math.max(0, w - 6))}\n`;
+    const banner = `-RECORD ${i}`;
+    out += `${banner}${"-".repeat(Math.max(0, nameWidth + valueWidth + 5 - width(banner)))}\n`;
     r.forEach((v, c) => {
-      out += ` ${pad(header[c], w, false)} | ${v}\n`;
+      out += ` ${pad(header[c], nameWidth, false)} | ${pad(v, valueWidth, false)} \n`;
     });
   });
   return out === "" ? "(0 rows)\n" : out;

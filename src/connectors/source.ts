@@ -44,4 +44,15 @@ export interface StreamSource {
   stop(): Promise<void>;
   /** Per-source progress metrics (Spark's `sources[].metrics`). */
   metrics?(): Record<string, string>;
+  /**
+   * Optional: splits `(start, end]` into partitions that can be read independently, in order, by
+   * `readPartition` on a fresh instance of this source in another thread. Reading every partition
+   * in order must yield exactly what `read(start, end)` yields.
+   */
+  planInputPartitions?(start: OffsetJson | null, end: OffsetJson): Promise<InputPartition[]>;
+  /** Reads one partition from `planInputPartitions`. Must not need `open()` (runs in a worker). */
+  readPartition?(partition: InputPartition): AsyncIterable<Batch>;
 }
+
+/** A unit of input a worker reads on its own; structured-cloneable (plain JSON values). */
+export type InputPartition = Readonly<Record<string, string | number | boolean | null>>;

@@ -15,11 +15,26 @@ import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 
+/**
+ * A stateless fragment: projects and filters over one source leaf, which a worker thread can run
+ * on its own over a partition of that source's input.
+ */
+export interface Fragment {
+  readonly sourceIndex: number;
+  readonly plan: ResolvedPlan;
+}
+
 export type PhysicalNode =
-  | { readonly kind: "source"; readonly index: number }
+  | { readonly kind: "source"; readonly index: number; readonly fragment: Fragment }
   | { readonly kind: "local"; readonly batches: readonly Batch[] }
-  | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode }
+  | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode; readonly fragment: Fragment | null }
   | { readonly kind: "union"; readonly children: readonly PhysicalNode[] };
+
+/**
+ * Runs a fragment some other way (in worker threads) or falls back to `local`, which runs it in
+ * this thread. Used by {@link executePhysical} at the topmost node of each fragment.
+ */
+export type FragmentRunner = (fragment: Fragment, local: () => AsyncIterable<Batch>) => AsyncIterable<Batch>;
 
 export interface PhysicalPlan {
   readonly root: PhysicalNode;
@@ -40,22 +55,24 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
   const operators: Operator[] = [];
   let nextStateId = 0;
 
-  const wrap = (op: Operator, child: PhysicalNode): PhysicalNode => {
+  const wrap = (op: Operator, child: PhysicalNode, plan: ResolvedPlan | null = null): PhysicalNode => {
     operators.push(op);
-    return { kind: "operator", op, child };
+    const childFragment = child.kind === "source" || child.kind === "operator" ? child.fragment : null;
+    const fragment = plan !== null && childFragment !== null ? { sourceIndex: childFragment.sourceIndex, plan } : null;
+    return { kind: "operator", op, child, fragment };
   };
 
   const build = (p: ResolvedPlan): PhysicalNode => {
     switch (p.kind) {
       case "source":
         sources.push(p);
-        return { kind: "source", index: sources.length - 1 };
+        return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p } };
       case "localRelation":
         return { kind: "local", batches: p.batches };
       case "project":
-        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child));
+        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child), p);
       case "filter":
-        return wrap(new FilterOperator(p.schema, p.condition), build(p.child));
+        return wrap(new FilterOperator(p.schema, p.condition), build(p.child), p);
       case "deduplicate": {
         const child = build(p.child);
         const operatorId = nextStateId++;
@@ -130,7 +147,13 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
 export async function* executePhysical(
   node: PhysicalNode,
   inputs: readonly (() => AsyncIterable<Batch>)[],
+  runFragment: FragmentRunner | null = null,
 ): AsyncGenerator<Batch> {
+  if (runFragment !== null && node.kind !== "local" && node.kind !== "union" && node.fragment !== null) {
+    // The topmost node of a stateless fragment: let the runner decide where it runs.
+    for await (const b of runFragment(node.fragment, () => executePhysical(node, inputs, null))) if (b.numRows > 0) yield b;
+    return;
+  }
   switch (node.kind) {
     case "source":
       for await (const b of inputs[node.index]()) if (b.numRows > 0) yield b;
@@ -139,11 +162,11 @@ export async function* executePhysical(
       for (const b of node.batches) if (b.numRows > 0) yield b;
       return;
     case "union":
-      for (const c of node.children) yield* executePhysical(c, inputs);
+      for (const c of node.children) yield* executePhysical(c, inputs, runFragment);
       return;
     case "operator": {
       const op = node.op;
-      for await (const b of executePhysical(node.child, inputs)) {
+      for await (const b of executePhysical(node.child, inputs, runFragment)) {
         const out = op.process(b);
         if (out !== null && out.numRows > 0) yield out;
       }

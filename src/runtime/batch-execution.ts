@@ -9,17 +9,24 @@ import type { StreamSource, OffsetJson } from "../connectors/source.js";
 import { AnalysisError } from "../errors.js";
 import type { BatchContext } from "../exec/operator.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
+import type { FragmentRunner } from "../exec/planner.js";
+import { FragmentExecutor } from "./fragment-executor.js";
+import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { MemoryStorage } from "../storage/memory.js";
 
-/** Runs `plan` (which must not be streaming) and yields its output chunks. */
-export async function* executeBatch(plan: ResolvedPlan): AsyncGenerator<Batch> {
+/**
+ * Runs `plan` (which must not be streaming) and yields its output chunks. `parallelism` lets
+ * stateless fragments over big inputs run in worker threads.
+ */
+export async function* executeBatch(plan: ResolvedPlan, parallelism: ParallelismSettings = { workers: 0, minBytes: 0 }): AsyncGenerator<Batch> {
   if (plan.isStreaming) {
     throw new AnalysisError("analysis: queries with streaming sources must be executed with writeStream.start()");
   }
   const physical = planPhysical(plan, { outputMode: "complete", stateFor: () => null });
   const scratch = MemoryStorage.fresh("batch-read");
   const sources: StreamSource[] = [];
+  const fragments = new FragmentExecutor(parallelism);
   try {
     for (const [i, s] of physical.sources.entries()) {
       const src = sourceConnector(s.node.format).create(s.node.options, s.node.userSchema);
@@ -28,30 +35,37 @@ export async function* executeBatch(plan: ResolvedPlan): AsyncGenerator<Batch> {
     }
     const ctx: BatchContext = { batchId: 0, watermarkMs: 0, batchTimestampMs: Date.now(), outputMode: "complete" };
     for (const op of physical.operators) await op.open?.(ctx);
-    const inputs = sources.map((s) => () => readAll(s));
-    yield* executePhysical(physical.root, inputs);
+    const ends: (OffsetJson | null)[] = [];
+    for (const s of sources) ends.push(await endOfAvailable(s));
+    const inputs = sources.map((s, i) => () => readRange(s, ends[i]));
+    const runFragment: FragmentRunner = (fragment, local) =>
+      fragments.run(fragment, sources[fragment.sourceIndex], null, ends[fragment.sourceIndex], ctx, local, () => undefined);
+    yield* executePhysical(physical.root, inputs, runFragment);
   } finally {
+    await fragments.close();
     for (const s of sources) await s.stop().catch(() => undefined);
     MemoryStorage.forget(scratch.name);
   }
 }
 
-/** Reads a source to the end of what is available now, batch after batch of its rate limits. */
-async function* readAll(s: StreamSource): AsyncGenerator<Batch> {
+/** Advances a source through everything available now (all its rate-limited steps). */
+async function endOfAvailable(s: StreamSource): Promise<OffsetJson | null> {
   await s.prepareForTriggerAvailableNow?.();
-  let start: OffsetJson | null = null;
+  let end: OffsetJson | null = null;
   for (;;) {
-    const end = await s.latestOffset(start, { kind: "availableNow" });
-    if (end === null || end === start) return;
-    yield* s.read(start, end);
-    await s.commit(end);
-    start = end;
+    const next = await s.latestOffset(end, { kind: "availableNow" });
+    if (next === null || next === end) return end;
+    end = next;
   }
 }
 
+async function* readRange(s: StreamSource, end: OffsetJson | null): AsyncGenerator<Batch> {
+  if (end !== null) yield* s.read(null, end);
+}
+
 /** Runs `plan` and collects every output chunk. */
-export async function collectBatches(plan: ResolvedPlan): Promise<Batch[]> {
+export async function collectBatches(plan: ResolvedPlan, parallelism?: ParallelismSettings): Promise<Batch[]> {
   const out: Batch[] = [];
-  for await (const b of executeBatch(plan)) out.push(b);
+  for await (const b of executeBatch(plan, parallelism)) out.push(b);
   return out;
 }

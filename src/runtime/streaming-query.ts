@@ -18,8 +18,10 @@ import type { StreamSource, OffsetJson, ReadLimit } from "../connectors/source.j
 import { sourceConnector } from "../connectors/registry.js";
 import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
 import type { BatchContext, OutputMode } from "../exec/operator.js";
-import type { PhysicalPlan } from "../exec/planner.js";
+import type { PhysicalPlan, FragmentRunner } from "../exec/planner.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
+import { FragmentExecutor } from "./fragment-executor.js";
+import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { offsetForProgress } from "./progress.js";
@@ -40,6 +42,8 @@ export interface QuerySpec {
   readonly pollingDelayMs: number;
   /** How many progress reports `recentProgress` keeps. */
   readonly numRecentProgress: number;
+  /** Worker threads for stateless fragments, and the input size below which they are not used. */
+  readonly parallelism: ParallelismSettings;
 }
 
 /** Callbacks the query manager receives. */
@@ -71,6 +75,7 @@ export class StreamingQuery {
   private checks = 0;
   private batchesCompleted = 0;
   private lastBatchId = -1;
+  private fragments: FragmentExecutor | null = null;
 
   constructor(spec: QuerySpec, events: QueryEvents) {
     this.spec = spec;
@@ -200,6 +205,7 @@ export class StreamingQuery {
       this.error = e instanceof SluiceError ? e : new InternalError(`query: ${describe(e)}`, { cause: e });
     } finally {
       this.markStarted();
+      await this.fragments?.close();
       for (const s of sources) await s.stop().catch(() => undefined);
       if (sink?.stop !== undefined) await sink.stop().catch(() => undefined);
       this.active = false;
@@ -241,7 +247,8 @@ export class StreamingQuery {
         this.resolveDrainWaiters(check);
         this.events.onIdle(this);
         if (trigger.kind === "once" || trigger.kind === "availableNow") return;
-        await this.sleep(trigger.kind === "processingTime" ? nextTriggerDelay(triggerStart, trigger.intervalMs) : this.spec.pollingDelayMs);
+        if (trigger.kind === "processingTime") await this.sleepUntil(nextTriggerTime(triggerStart, trigger.intervalMs));
+        else await this.sleep(this.spec.pollingDelayMs);
         continue;
       }
       const batchTimestampMs = Date.now();
@@ -256,7 +263,7 @@ export class StreamingQuery {
       start = end;
       batchId++;
       if (trigger.kind === "once") return;
-      if (trigger.kind === "processingTime") await this.sleep(nextTriggerDelay(triggerStart, trigger.intervalMs));
+      if (trigger.kind === "processingTime") await this.sleepUntil(nextTriggerTime(triggerStart, trigger.intervalMs));
     }
   }
 
@@ -278,7 +285,13 @@ export class StreamingQuery {
     for (const op of physical.operators) await op.open?.(ctx);
     const rowsPerSource = sources.map(() => 0);
     const inputs = sources.map((s, i) => () => countRows(readRange(s, start[i], end[i]), (n) => (rowsPerSource[i] += n)));
-    const data = executePhysical(physical.root, inputs);
+    this.fragments ??= new FragmentExecutor(this.spec.parallelism);
+    const fragments = this.fragments;
+    const runFragment: FragmentRunner = (fragment, local) => {
+      const i = fragment.sourceIndex;
+      return fragments.run(fragment, sources[i], start[i], end[i], ctx, local, (n) => (rowsPerSource[i] += n));
+    };
+    const data = executePhysical(physical.root, inputs, runFragment);
     const tAdd = Date.now();
     const { numOutputRows } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
     // A sink that skipped the batch (already committed) may not have pulled the input; stateful
@@ -348,6 +361,15 @@ export class StreamingQuery {
     for (const w of ready) w.resolve();
   }
 
+  /**
+   * Sleeps until the wall clock reaches `target` (or stop / processAllAvailable wakes the loop).
+   * Timers may fire a millisecond early by `Date.now()`; starting a trigger before its boundary
+   * would make the next boundary the same one and run two batches back to back.
+   */
+  private async sleepUntil(target: number): Promise<void> {
+    while (!this.stopRequested && this.drainWaiters.length === 0 && Date.now() < target) await this.sleep(target - Date.now());
+  }
+
   private sleep(ms: number): Promise<void> {
     if (this.stopRequested) return Promise.resolve();
     if (this.drainWaiters.length > 0) return Promise.resolve();
@@ -391,10 +413,9 @@ async function* countRows(it: AsyncIterable<Batch>, add: (n: number) => void): A
   }
 }
 
-function nextTriggerDelay(triggerStart: number, intervalMs: number): number {
-  const now = Date.now();
-  const next = Math.floor(triggerStart / intervalMs) * intervalMs + intervalMs;
-  return Math.max(0, next - now);
+/** The first interval boundary after the trigger that started at `triggerStart`. */
+function nextTriggerTime(triggerStart: number, intervalMs: number): number {
+  return Math.floor(triggerStart / intervalMs) * intervalMs + intervalMs;
 }
 
 function describe(e: unknown): string {

@@ -12,6 +12,7 @@ import type { FileFormat } from "./options.js";
 import { resolveSourceLocation } from "./listing.js";
 import { globToRegExp } from "./listing.js";
 import { FileStreamSource } from "./file-stream-source.js";
+import { asNullable, inferParquetSchema } from "./parquet-schema-inference.js";
 
 /** The text source's schema: one string column `value`. */
 export const TEXT_SCHEMA = StructType([StructField("value", StringType(), true)]);
@@ -21,6 +22,10 @@ export const TEXT_SCHEMA = StructType([StructField("value", StringType(), true)]
  * source will produce. Throws {@link ConfigError}: unknown option (with did-you-mean), bad value
  * (naming option and value), missing path, or a missing schema for json/csv (Structured Streaming
  * does not infer schemas).
+ *
+ * parquet: the user's schema, else the schema inferred from the files (see
+ * `parquet-schema-inference.ts`: local paths only, read synchronously; Spark infers only for batch
+ * reads, but a connector cannot tell them apart, so streaming reads infer too); every field nullable.
  */
 export function describeFileSource(format: FileFormat, options: Readonly<Record<string, string>>, userSchema: StructType | null): StructType {
   const { file, format: fmt } = resolveFileSourceOptions(format, options);
@@ -32,6 +37,10 @@ export function describeFileSource(format: FileFormat, options: Readonly<Record<
       throw new ConfigError(`text source: the schema must be a single string column, got (${f.map((x) => `${x.name} ${x.dataType.typeName}`).join(", ")})`);
     }
     return userSchema;
+  }
+  if (format === "parquet") {
+    if (userSchema === null) return inferParquetSchema(resolveSourceLocation(file.path), file);
+    return StructType(userSchema.fields.map((f) => StructField(f.name, asNullable(f.dataType), true, f.metadata)));
   }
   if (userSchema === null) {
     throw new ConfigError(`${format} source: a schema is required for streaming file sources; pass .schema(...)`);
@@ -48,10 +57,11 @@ export function describeFileSource(format: FileFormat, options: Readonly<Record<
 }
 
 /**
- * A new streaming file source for `format` (`text`, `json`, `csv`) with Spark's option names
+ * A new streaming file source for `format` (`text`, `json`, `csv`, `parquet`) with Spark's option names
  * (`path`, `maxFilesPerTrigger`, `maxBytesPerTrigger`, `latestFirst`, `fileNameOnly`,
  * `pathGlobFilter`, `recursiveFileLookup`, `maxFileAge`, `cleanSource` = off, plus the format's
- * options). Validation as {@link describeFileSource}; the path is resolved here (no I/O).
+ * options). Validation as {@link describeFileSource}; the path is resolved here (no I/O, except
+ * parquet schema inference).
  */
 export function createFileSource(format: FileFormat, options: Record<string, string>, userSchema: StructType | null): StreamSource {
   const schema = describeFileSource(format, options, userSchema);

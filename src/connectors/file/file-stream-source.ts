@@ -14,6 +14,16 @@
  * log batches (start, end] from the log, never from a new listing, so a re-run reads the same
  * files. A file that cannot be read or decompressed fails the query with a {@link SourceError}
  * naming it (unless `ignoreCorruptFiles`), so no data is lost silently.
+ *
+ * A folder holding `_spark_metadata/` is the output of a streaming file sink: its files are then
+ * exactly the live entries of that log (Spark's `MetadataLogFileIndex`), never a listing, so
+ * orphans of failed sink batches are never read. As in Spark, a glob path never consults the log,
+ * and the choice is made once: at the first listing that finds the log, or finds data files
+ * without one.
+ *
+ * Formats: text, JSON and CSV are read as bounded chunks of lines; Parquet row groups are read one
+ * at a time, sliced to the same row bound, columns matched to the schema by name (see
+ * `parquet-file.ts`).
  */
 import type { StructType, StructField } from "../../types/data-types.js";
 import type { Batch } from "../../columnar/batch.js";
@@ -37,6 +47,8 @@ import { SeenFiles } from "./seen-files.js";
 import { readLineChunks, isCorruptFileError, DEFAULT_CHUNK_LIMITS } from "./line-chunks.js";
 import type { ChunkLimits } from "./line-chunks.js";
 import { decodeChunk } from "./record-decoder.js";
+import { readParquetFile } from "./parquet-file.js";
+import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log-reader.js";
 
 /** One line of the file source log (Spark's `FileEntry`). */
 export interface FileSourceEntry {
@@ -61,7 +73,7 @@ export interface FileStreamSourceConfig {
 /** Spark's compaction interval for the file source log (`spark.sql.streaming.fileSource.log.compactInterval`). */
 export const FILE_SOURCE_LOG_COMPACT_INTERVAL = 10;
 
-/** The streaming file source for text, JSON and CSV files. */
+/** The streaming file source for text, JSON, CSV and Parquet files. */
 export class FileStreamSource implements StreamSource {
   readonly schema: StructType;
   readonly description: string;
@@ -76,6 +88,8 @@ export class FileStreamSource implements StreamSource {
   private fixedFiles: ListedFile[] | null = null;
   private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
   private outstanding = { files: 0, bytes: 0 };
+  /** Whether the folder is a file sink's output (`_spark_metadata`); null until a listing decides. */
+  private sourceHasMetadata: boolean | null;
 
   constructor(config: FileStreamSourceConfig) {
     this.config = config;
@@ -88,6 +102,7 @@ export class FileStreamSource implements StreamSource {
     this.seen = new SeenFiles(ignoreAge ? Number.POSITIVE_INFINITY : f.maxFileAgeMs, f.fileNameOnly);
     this.lineSep = config.formatOptions.lineSep === null ? undefined : encodeUtf8(config.formatOptions.lineSep);
     this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
+    this.sourceHasMetadata = config.location.patterns.length > 0 ? false : null;
   }
 
   /** Opens the file log in `ctx.metadataPrefix` and restores the files already seen. */
@@ -103,13 +118,13 @@ export class FileStreamSource implements StreamSource {
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
-    this.fixedFiles = await listDataFiles(this.config.location, this.nameFilter);
+    this.fixedFiles = await this.fetchAllFiles();
   }
 
   async latestOffset(_start: OffsetJson | null, _limit: ReadLimit): Promise<OffsetJson | null> {
     const log = this.requireLog();
     const f = this.config.file;
-    const listed = this.fixedFiles ?? (await listDataFiles(this.config.location, this.nameFilter));
+    const listed = this.fixedFiles ?? (await this.fetchAllFiles());
     // Stable sort over the key-ordered listing: ties on modification time stay in path order.
     const ordered = [...listed].sort((a, b) =>
       f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
@@ -181,6 +196,37 @@ export class FileStreamSource implements StreamSource {
     };
   }
 
+  /**
+   * Every file of the source now (Spark's `fetchAllFiles`): the sink log's live entries when the
+   * folder has `_spark_metadata`, else a listing. Until that is decided, each call checks for the
+   * log; once a listing finds data files, the log is checked again (it may have appeared in
+   * between) and the answer is kept for the rest of the run.
+   */
+  private async fetchAllFiles(): Promise<ListedFile[]> {
+    const loc = this.config.location;
+    if (this.sourceHasMetadata === true) return this.filesFromSinkLog();
+    if (this.sourceHasMetadata === false) return listDataFiles(loc, this.nameFilter);
+    if (await hasSinkLog(loc.storage, loc.key)) {
+      this.sourceHasMetadata = true;
+      return this.filesFromSinkLog();
+    }
+    const listed = await listDataFiles(loc, this.nameFilter);
+    if (listed.length === 0) return listed;
+    this.sourceHasMetadata = await hasSinkLog(loc.storage, loc.key);
+    return this.sourceHasMetadata ? this.filesFromSinkLog() : listed;
+  }
+
+  /** The live files of the folder's `_spark_metadata` log, as listed files (`pathGlobFilter` applies). */
+  private async filesFromSinkLog(): Promise<ListedFile[]> {
+    const loc = this.config.location;
+    const out: ListedFile[] = [];
+    for (const f of await readSinkLogFiles(loc.storage, loc.key)) {
+      if (this.nameFilter !== null && !this.nameFilter.test(f.key.slice(f.key.lastIndexOf("/") + 1))) continue;
+      out.push({ key: f.key, url: f.url, size: f.size, modificationTime: f.modificationTime });
+    }
+    return out;
+  }
+
   /** Spark's admission: `maxFilesPerTrigger` files, or files up to `maxBytesPerTrigger` (at least one). */
   private admit(fresh: ListedFile[]): ListedFile[] {
     const f = this.config.file;
@@ -209,15 +255,10 @@ export class FileStreamSource implements StreamSource {
       throw new SourceError(`file source: file ${entry.path} of batch ${entry.batchId} no longer exists`, { path: entry.path, batchId: entry.batchId });
     }
     const { dataSchema, partitions } = this.fileLayout(key);
-    let headerPending = true;
     try {
-      for await (const chunk of readLineChunks(storage, key, entry.path, info.size, this.lineSep, this.chunkLimits)) {
-        const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, entry.path, headerPending);
-        if (rows.headerSeen) headerPending = false;
-        this.readMetrics.malformed += rows.malformed;
-        if (rows.numRows === 0) continue;
-        this.readMetrics.rows += rows.numRows;
-        yield makeBatch(this.schema, this.assemble(rows.columns, rows.numRows, partitions), rows.numRows);
+      for await (const part of this.readRecords(storage, key, entry.path, info.size, dataSchema)) {
+        this.readMetrics.rows += part.numRows;
+        yield makeBatch(this.schema, this.assemble(part.columns, part.numRows, partitions), part.numRows);
       }
     } catch (e) {
       if (e instanceof NotFoundError && f.ignoreMissingFiles) {
@@ -236,6 +277,27 @@ export class FileStreamSource implements StreamSource {
     }
     this.readMetrics.files++;
     this.readMetrics.bytes += info.size;
+  }
+
+  /** The non-empty chunks of one file as columns of `dataSchema`. */
+  private async *readRecords(
+    storage: Storage,
+    key: string,
+    url: string,
+    size: number,
+    dataSchema: StructType,
+  ): AsyncGenerator<{ columns: Vector[]; numRows: number }> {
+    if (this.config.format === "parquet") {
+      yield* readParquetFile(storage, key, url, size, dataSchema, this.chunkLimits.maxLines);
+      return;
+    }
+    let headerPending = true;
+    for await (const chunk of readLineChunks(storage, key, url, size, this.lineSep, this.chunkLimits)) {
+      const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, url, headerPending);
+      if (rows.headerSeen) headerPending = false;
+      this.readMetrics.malformed += rows.malformed;
+      if (rows.numRows > 0) yield rows;
+    }
   }
 
   /** The schema the decoder fills for file `key`, and the partition columns its folders supply. */

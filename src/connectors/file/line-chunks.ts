@@ -107,6 +107,12 @@ export function isCorruptFileError(e: unknown): boolean {
 
 const fileErrors = new WeakSet<SourceError>();
 
+/** Marks `e` as a failure to read or decode a whole file (see {@link isCorruptFileError}); returns it. */
+export function markCorruptFile(e: SourceError): SourceError {
+  fileErrors.add(e);
+  return e;
+}
+
 async function decompress(url: string, raw: Uint8Array): Promise<Uint8Array> {
   try {
     return await decompressFile(url, raw);

@@ -18,7 +18,7 @@ import { csvOptionAliases, csvOptionShape, resolveCsvOptions } from "../../forma
 import type { CsvOptions } from "../../formats/csv/options.js";
 
 /** The formats the file source reads. */
-export type FileFormat = "text" | "json" | "csv";
+export type FileFormat = "text" | "json" | "csv" | "parquet";
 
 const notInStreaming = z.string().refine(() => false, { message: "is not allowed in streaming file sources (as in Spark)" });
 
@@ -46,6 +46,11 @@ const textOptionShape = {
   wholetext: onlyDefault("false", "each line is a record"),
   lineSep: lineSepOption,
   encoding: encodingOption,
+};
+
+/** Parquet options: Spark's `mergeSchema` at its default only (no other parquet option is read). */
+const parquetOptionShape = {
+  mergeSchema: onlyDefault("false", "the schema comes from the user or from the first file"),
 };
 
 /**
@@ -111,7 +116,8 @@ export type FormatOptions =
       /** Options for `parseJsonLines` (canonical names, the user's string values). */
       readonly reader: Readonly<Record<string, string>>;
     }
-  | { readonly format: "csv"; readonly lineSep: string | null; readonly csv: CsvOptions };
+  | { readonly format: "csv"; readonly lineSep: string | null; readonly csv: CsvOptions }
+  | { readonly format: "parquet"; readonly lineSep: null };
 
 const DEFAULT_MAX_FILE_AGE_MS = 7 * 24 * 3600 * 1000;
 
@@ -125,7 +131,8 @@ export function resolveFileSourceOptions(
   raw: Readonly<Record<string, string>>,
 ): { file: FileSourceOptions; format: FormatOptions } {
   const subsystem = `${format} source`;
-  const formatShape = format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : csvOptionShape;
+  const formatShape =
+    format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
   const aliases: Record<string, string> = format === "csv" ? { ...csvOptionAliases } : {};
   const shape = { ...formatShape, ...fileSourceOptionShape };
   const o = validateOptions(subsystem, shape, raw, aliases as Record<string, keyof typeof shape & string>) as Record<string, unknown>;
@@ -150,6 +157,7 @@ export function resolveFileSourceOptions(
     ignoreCorruptFiles: (o.ignoreCorruptFiles as boolean | undefined) ?? false,
     ignoreMissingFiles: (o.ignoreMissingFiles as boolean | undefined) ?? false,
   });
+  if (format === "parquet") return { file, format: { format, lineSep: null } };
   const lineSep = (o.lineSep as string | undefined) ?? null;
   if (format === "text") return { file, format: { format, lineSep } };
   if (format === "json") {

@@ -8,7 +8,7 @@
  */
 import type { StructType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
-import { ExecutionError, SourceError } from "../../errors.js";
+import { ExecutionError, InternalError, SourceError } from "../../errors.js";
 import { parseJsonLines } from "../../exec/json/from-json.js";
 import { parseCsvLines } from "../../formats/csv/parse-csv.js";
 import type { FormatOptions } from "./options.js";
@@ -40,6 +40,8 @@ export function decodeChunk(format: FormatOptions, schema: StructType, chunk: Li
       });
       return { columns: r.columns, numRows: r.numRows, malformed: r.malformedRows, headerSeen: r.headerSeen };
     }
+    case "parquet":
+      throw new InternalError(`file source: parquet file ${url} was handed to the line decoder`);
   }
 }
 

@@ -411,6 +411,7 @@ export class ColumnWriter {
       this.dictIdx = g;
     }
     const idx = this.dictIdx;
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let c = this.dictCount;
     let plain = 0;
     let k = s;
@@ -418,7 +419,7 @@ export class ColumnWriter {
       const i = sel === null ? k : sel[k];
       const a0 = offsets[i];
       const a1 = offsets[i + 1];
-      idx[c++] = dict.add(data, a0, a1);
+      idx[c++] = dict.add(data, view, a0, a1);
       plain += 4 + a1 - a0;
     }
     this.dictCount = c;
@@ -607,18 +608,23 @@ function plainBytesRange(out: ByteSink, data: Uint8Array, offsets: Int32Array, s
   const total = offsets[e] - offsets[s] + 4 * (e - s);
   out.reserve(total);
   const b = out.buf;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const sv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let o = out.length;
   for (let i = s; i < e; i++) {
     const a0 = offsets[i];
     const a1 = offsets[i + 1];
     const n = a1 - a0;
-    b[o] = n & 0xff;
-    b[o + 1] = (n >>> 8) & 0xff;
-    b[o + 2] = (n >>> 16) & 0xff;
-    b[o + 3] = n >>> 24;
+    dv.setInt32(o, n, true);
     o += 4;
-    if (n < 32) for (let x = a0; x < a1; x++) b[o++] = data[x];
-    else {
+    if (n < 256) {
+      let x = a0;
+      for (const stop = a1 - 3; x < stop; x += 4) {
+        dv.setInt32(o, sv.getInt32(x, true), true);
+        o += 4;
+      }
+      for (; x < a1; x++) b[o++] = data[x];
+    } else {
       b.set(data.subarray(a0, a1), o);
       o += n;
     }
@@ -633,19 +639,24 @@ function plainBytesSel(out: ByteSink, data: Uint8Array, offsets: Int32Array, sel
   for (let j = s; j < e; j++) total += offsets[sel[j] + 1] - offsets[sel[j]];
   out.reserve(total);
   const b = out.buf;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const sv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let o = out.length;
   for (let j = s; j < e; j++) {
     const i = sel[j];
     const a0 = offsets[i];
     const a1 = offsets[i + 1];
     const n = a1 - a0;
-    b[o] = n & 0xff;
-    b[o + 1] = (n >>> 8) & 0xff;
-    b[o + 2] = (n >>> 16) & 0xff;
-    b[o + 3] = n >>> 24;
+    dv.setInt32(o, n, true);
     o += 4;
-    if (n < 32) for (let x = a0; x < a1; x++) b[o++] = data[x];
-    else {
+    if (n < 256) {
+      let x = a0;
+      for (const stop = a1 - 3; x < stop; x += 4) {
+        dv.setInt32(o, sv.getInt32(x, true), true);
+        o += 4;
+      }
+      for (; x < a1; x++) b[o++] = data[x];
+    } else {
       b.set(data.subarray(a0, a1), o);
       o += n;
     }
@@ -654,12 +665,32 @@ function plainBytesSel(out: ByteSink, data: Uint8Array, offsets: Int32Array, sel
   return total;
 }
 
+/** True when bytes `[a0, a1)` sort before `[b0, b1)` (unsigned lexicographic), 4 bytes at a time. */
+function bytesLess(data: Uint8Array, sv: DataView, a0: number, a1: number, b0: number, b1: number): boolean {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  const n = la < lb ? la : lb;
+  let p = 0;
+  for (; p + 4 <= n; p += 4) {
+    const x = sv.getUint32(a0 + p);
+    const y = sv.getUint32(b0 + p);
+    if (x !== y) return x < y;
+  }
+  for (; p < n; p++) {
+    const x = data[a0 + p];
+    const y = data[b0 + p];
+    if (x !== y) return x < y;
+  }
+  return la < lb;
+}
+
 /**
  * Byte ranges of the smallest and largest (unsigned lexicographic) values of rows `[s, e)`, into
  * `mm` as [minStart, minEnd, maxStart, maxEnd]; false when the range is empty.
  */
 function bytesMinMaxRange(data: Uint8Array, offsets: Int32Array, s: number, e: number, mm: Int32Array): boolean {
   if (e <= s) return false;
+  const sv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let minA = offsets[s];
   let minB = offsets[s + 1];
   let maxA = minA;
@@ -667,21 +698,10 @@ function bytesMinMaxRange(data: Uint8Array, offsets: Int32Array, s: number, e: n
   for (let i = s + 1; i < e; i++) {
     const a0 = offsets[i];
     const a1 = offsets[i + 1];
-    const la = a1 - a0;
-    let lb = minB - minA;
-    let n = la < lb ? la : lb;
-    let p = 0;
-    while (p < n && data[a0 + p] === data[minA + p]) p++;
-    if (p < n ? data[a0 + p] < data[minA + p] : la < lb) {
+    if (bytesLess(data, sv, a0, a1, minA, minB)) {
       minA = a0;
       minB = a1;
-      continue;
-    }
-    lb = maxB - maxA;
-    n = la < lb ? la : lb;
-    p = 0;
-    while (p < n && data[a0 + p] === data[maxA + p]) p++;
-    if (p < n ? data[a0 + p] > data[maxA + p] : la > lb) {
+    } else if (bytesLess(data, sv, maxA, maxB, a0, a1)) {
       maxA = a0;
       maxB = a1;
     }
@@ -696,6 +716,7 @@ function bytesMinMaxRange(data: Uint8Array, offsets: Int32Array, s: number, e: n
 /** As {@link bytesMinMaxRange} over the values at `sel[s..e)`. */
 function bytesMinMaxSel(data: Uint8Array, offsets: Int32Array, sel: Int32Array, s: number, e: number, mm: Int32Array): boolean {
   if (e <= s) return false;
+  const sv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   let minA = offsets[sel[s]];
   let minB = offsets[sel[s] + 1];
   let maxA = minA;
@@ -703,21 +724,10 @@ function bytesMinMaxSel(data: Uint8Array, offsets: Int32Array, sel: Int32Array, 
   for (let j = s + 1; j < e; j++) {
     const a0 = offsets[sel[j]];
     const a1 = offsets[sel[j] + 1];
-    const la = a1 - a0;
-    let lb = minB - minA;
-    let n = la < lb ? la : lb;
-    let p = 0;
-    while (p < n && data[a0 + p] === data[minA + p]) p++;
-    if (p < n ? data[a0 + p] < data[minA + p] : la < lb) {
+    if (bytesLess(data, sv, a0, a1, minA, minB)) {
       minA = a0;
       minB = a1;
-      continue;
-    }
-    lb = maxB - maxA;
-    n = la < lb ? la : lb;
-    p = 0;
-    while (p < n && data[a0 + p] === data[maxA + p]) p++;
-    if (p < n ? data[a0 + p] > data[maxA + p] : la > lb) {
+    } else if (bytesLess(data, sv, maxA, maxB, a0, a1)) {
       maxA = a0;
       maxB = a1;
     }

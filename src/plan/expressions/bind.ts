@@ -2,6 +2,12 @@
  * Analysis of expressions: resolves names against an input schema, applies Spark 3.5's non-ANSI
  * implicit casts, checks argument counts and types, and produces the typed `BoundExpr` tree the
  * evaluator runs. Also names output columns the way Spark does (`(a + 1)`, `count(1)`, `upper(name)`).
+ *
+ * Known naming differences from Spark 3.5: `x BETWEEN a AND b` is named like its expansion
+ * `((x >= a) AND (x <= b))`; `mean(x)` is named `avg(x)`; name parts are never back-quoted; the
+ * `CAST(col AS T)` → `col` rule applies to column references and aliases only.
+ * Coercion not implemented (an analysis error instead): date/timestamp arithmetic (`d + 1`,
+ * `ts - ts`), `boolean = number` (Spark's BooleanEquality), comparisons of struct/array/map values.
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";

@@ -5,8 +5,10 @@
  * whether it can be null.
  *
  * Invariants the evaluator relies on:
- * - both operands of an arithmetic or comparison `binary` node have the same data type (the
- *   operand type); `/` has double or decimal operands; `div` has long or decimal operands;
+ * - both operands of a comparison, bitwise or non-decimal arithmetic `binary` node have the same
+ *   data type; decimal arithmetic has two decimal operands (precision/scale may differ) and the
+ *   node's type is Spark's result decimal; `/` has double or decimal operands; `div` has long or
+ *   decimal operands and a long result;
  * - `and`/`or`/`not` operands are boolean; the `in` list has the child's type;
  * - every `case` branch value and `otherwise` has the node's type;
  * - arguments of `call` nodes are already cast to what the function's kernel expects.
@@ -238,4 +240,49 @@ export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
 export function containsAggregate(e: BoundExpr): boolean {
   if (e.kind === "aggregate") return true;
   return boundChildren(e).some(containsAggregate);
+}
+
+/** Every aggregate call in `e`, outermost first, left to right (aggregates never nest). */
+export function collectAggregates(e: BoundExpr, out: BoundAggregate[] = []): BoundAggregate[] {
+  if (e.kind === "aggregate") out.push(e);
+  else for (const c of boundChildren(e)) collectAggregates(c, out);
+  return out;
+}
+
+/**
+ * Rebuilds `e` with each aggregate call replaced by `replace(agg, index)` (index in
+ * {@link collectAggregates} order), e.g. by a `ref` to the aggregate operator's output column, so
+ * the expression around the aggregates (`sum(a) / count(*)`) can be compiled and evaluated.
+ */
+export function replaceAggregates(e: BoundExpr, replace: (agg: BoundAggregate, index: number) => BoundExpr): BoundExpr {
+  let next = 0;
+  const walk = (x: BoundExpr): BoundExpr => {
+    switch (x.kind) {
+      case "aggregate":
+        return replace(x, next++);
+      case "ref":
+      case "literal":
+        return x;
+      case "field":
+      case "cast":
+      case "unary":
+      case "isNull":
+        return { ...x, child: walk(x.child) };
+      case "binary":
+        return { ...x, left: walk(x.left), right: walk(x.right) };
+      case "in":
+        return { ...x, child: walk(x.child), list: x.list.map(walk) };
+      case "like":
+        return { ...x, child: walk(x.child), pattern: walk(x.pattern) };
+      case "case":
+        return {
+          ...x,
+          branches: x.branches.map((b) => ({ when: walk(b.when), then: walk(b.then) })),
+          otherwise: x.otherwise === null ? null : walk(x.otherwise),
+        };
+      case "call":
+        return { ...x, args: x.args.map(walk) };
+    }
+  };
+  return walk(e);
 }

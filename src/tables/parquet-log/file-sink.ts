@@ -213,7 +213,7 @@ export class FileStreamSink implements StreamSink {
     const codec = this.o.compression === "none" ? "uncompressed" : this.o.compression;
     const ext =
       this.format === "parquet"
-        ? `${codec === "uncompressed" ? "" : `.${codec}`}.parquet`
+        ? `${codec === "uncompressed" ? "" : `.${codec === "gzip" ? "gz" : codec}`}.parquet` // Parquet's codec extensions, as Spark names files
         : `.json${this.o.compression === "gzip" ? ".gz" : ""}`;
     const relPath = `${dir}part-00000-${randomUUID()}.c000${ext}`;
     const parquet =

@@ -1,0 +1,173 @@
+/**
+ * A pool of worker threads that run stateless plan fragments (a source under projects and filters)
+ * over input partitions in parallel, while the calling thread runs the stateful rest of the plan
+ * and the sink. Output comes back in partition order, so the result is identical to reading the
+ * partitions one after another in one thread — which keeps re-run batches deterministic.
+ *
+ * Back-pressure: at most `size + 1` partitions are dispatched ahead of the one being consumed.
+ */
+import { Worker } from "node:worker_threads";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import type { Batch } from "../../columnar/batch.js";
+import type { ResolvedPlan } from "../../plan/analyze.js";
+import type { InputPartition } from "../../connectors/source.js";
+import { ExecutionError, SourceError, InternalError } from "../../errors.js";
+import type { ErrorCode } from "../../errors.js";
+import type { WorkerRequest, WorkerReply } from "./protocol.js";
+
+interface TaskState {
+  readonly batches: Batch[];
+  done: boolean;
+  error: Error | null;
+  inputRows: number;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  busy: boolean;
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly tasks = new Map<number, TaskState>();
+  private readonly waiting = new Map<number, () => void>();
+  private nextTaskId = 1;
+  private dispatchWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(readonly size: number) {
+    const url = workerUrl();
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(url, { execArgv: workerExecArgv(url) });
+      const slot: Slot = { worker, busy: false };
+      worker.on("message", (m: WorkerReply) => this.onReply(slot, m));
+      worker.on("error", (e) => this.failAll(e));
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  /**
+   * Runs `fragment` over every partition and yields the output batches in partition order.
+   * `onInputRows` receives each partition's count of rows read from the source.
+   */
+  async *run(
+    fragment: ResolvedPlan,
+    partitions: readonly InputPartition[],
+    ctx: { readonly batchId: number; readonly batchTimestampMs: number },
+    onInputRows: (n: number) => void,
+  ): AsyncGenerator<Batch> {
+    const ids: number[] = [];
+    let dispatched = 0;
+    const dispatchUpTo = async (limit: number) => {
+      while (dispatched < partitions.length && dispatched < limit) {
+        const slot = await this.freeSlot();
+        const taskId = this.nextTaskId++;
+        ids.push(taskId);
+        this.tasks.set(taskId, { batches: [], done: false, error: null, inputRows: 0 });
+        slot.busy = true;
+        slot.worker.ref();
+        const req: WorkerRequest = { taskId, batchId: ctx.batchId, batchTimestampMs: ctx.batchTimestampMs, fragment, partition: partitions[dispatched] };
+        slot.worker.postMessage(req);
+        dispatched++;
+      }
+    };
+    try {
+      for (let k = 0; k < partitions.length; k++) {
+        await dispatchUpTo(Math.min(partitions.length, k + this.size + 1));
+        const id = ids[k];
+        for (;;) {
+          const t = this.tasks.get(id);
+          if (t === undefined) throw new InternalError(`worker pool: task ${id} vanished`);
+          if (t.batches.length > 0) {
+            const b = t.batches.shift();
+            if (b !== undefined) yield b;
+            continue;
+          }
+          if (t.error !== null) throw t.error;
+          if (t.done) {
+            onInputRows(t.inputRows);
+            this.tasks.delete(id);
+            break;
+          }
+          await new Promise<void>((resolve) => this.waiting.set(id, resolve));
+          // Keep workers busy while this thread waits.
+          await dispatchUpTo(Math.min(partitions.length, k + this.size + 1));
+        }
+      }
+    } finally {
+      for (const id of ids) this.tasks.delete(id);
+    }
+  }
+
+  /** Terminates the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private freeSlot(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free !== undefined) return Promise.resolve(free);
+    return new Promise((resolve) => {
+      this.dispatchWaiters.push(() => {
+        const s = this.slots.find((x) => !x.busy);
+        if (s === undefined) throw new InternalError("worker pool: woken without a free worker");
+        resolve(s);
+      });
+    });
+  }
+
+  private onReply(slot: Slot, m: WorkerReply): void {
+    const t = this.tasks.get(m.taskId);
+    if (m.kind !== "batch") {
+      slot.busy = false;
+      slot.worker.unref();
+      const next = this.dispatchWaiters.shift();
+      if (next !== undefined) next();
+    }
+    if (t === undefined) return;
+    if (m.kind === "batch") t.batches.push(m.batch);
+    else if (m.kind === "done") {
+      t.done = true;
+      t.inputRows = m.inputRows;
+    } else {
+      t.error = rebuildError(m.message, m.code);
+    }
+    const wake = this.waiting.get(m.taskId);
+    if (wake !== undefined) {
+      this.waiting.delete(m.taskId);
+      wake();
+    }
+  }
+
+  private failAll(e: Error): void {
+    if (this.closed) return;
+    const err = new ExecutionError(`worker pool: a worker thread failed: ${e.message}`, { cause: e });
+    for (const [id, t] of this.tasks) {
+      t.error = err;
+      this.waiting.get(id)?.();
+    }
+  }
+}
+
+function rebuildError(message: string, code: string | null): Error {
+  if (code === "SLUICE_SOURCE") return new SourceError(message);
+  const e = new ExecutionError(message);
+  if (code !== null) Object.defineProperty(e, "code", { value: code as ErrorCode });
+  return e;
+}
+
+/** The worker entry: the .ts source when running from source (via tsx), else the compiled .js. */
+function workerUrl(): URL {
+  const self = import.meta.url;
+  return new URL(self.endsWith(".ts") ? "./worker-main.ts" : "./worker-main.js", self);
+}
+
+/** Running from TypeScript sources, workers load tsx too. */
+function workerExecArgv(url: URL): string[] {
+  if (!url.pathname.endsWith(".ts")) return [];
+  const tsx = createRequire(import.meta.url).resolve("tsx");
+  return ["--import", pathToFileURL(tsx).href];
+}
