@@ -453,3 +453,22 @@ test("errors name the offending column or option", () => {
   w.finish();
   assert.throws(() => w.finish(), SinkError);
 });
+
+test("row groups also close at rowGroupSize bytes; decimals that overflow their precision are rejected", async () => {
+  const schema = StructType([StructField("s", StringType()), StructField("d", DecimalType(5, 2))]);
+  const rows = Array.from({ length: 50_000 }, (_, i) => ({ s: `value-${i}-${"x".repeat(i % 40)}`, d: `${i % 1000}.5` }));
+  const w = new ParquetWriter(schema, { rowGroupSize: 256 * 1024, dictionary: false });
+  w.write(batchFromRows(schema, rows));
+  assert.ok(w.numRowGroups >= 3, `closed ${w.numRowGroups} row groups by size`);
+  const path = tempFile(w.finish());
+  const agg = await query(`SELECT count(*)::INT AS c, count(DISTINCT s)::INT AS ds, sum(d)::VARCHAR AS sd FROM read_parquet('${path}')`);
+  let sum = 0;
+  for (let i = 0; i < rows.length; i++) sum += (i % 1000) + 0.5;
+  assert.deepEqual(agg, [{ c: 50_000, ds: 50_000, sd: sum.toFixed(2) }]);
+
+  const bad = new ParquetWriter(schema);
+  assert.throws(
+    () => bad.write(makeBatch(schema, [vectorFromValues(StringType(), ["a"]), vectorFromValues(DecimalType(5, 2), [123456n])])),
+    (e: unknown) => e instanceof SinkError && /'d' holds unscaled decimal 123456, which does not fit decimal\(5,2\)/.test(e.message),
+  );
+});

@@ -244,3 +244,13 @@ test("float literals and comparisons keep float when tight", () => {
   assert.deepEqual(bindExpr(parseExpression("f + 1"), s).dataType, FloatType());
   assert.deepEqual(bindExpr(parseExpression("f + 1.5D"), s).dataType, DoubleType());
 });
+
+test("collectAggregates / replaceAggregates let the expression around aggregates be evaluated", async () => {
+  const { collectAggregates, replaceAggregates } = await import("../../../../src/plan/expressions/bound.js");
+  const b = agg("sum(n) / count(*) + 1");
+  const aggs = collectAggregates(b);
+  assert.deepEqual(aggs.map((a) => a.name), ["sum", "count"]);
+  const replaced = replaceAggregates(b, (a, i) => ({ kind: "ref", ordinal: i, name: a.name, dataType: a.dataType, nullable: a.nullable }));
+  assert.equal(JSON.stringify(replaced).includes('"aggregate"'), false);
+  assert.deepEqual(replaced.dataType, DoubleType());
+});

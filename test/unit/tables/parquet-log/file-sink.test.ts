@@ -1,0 +1,122 @@
+/**
+ * The streaming file sink: data files plus Spark's `_spark_metadata/<N>` log, batch ids already
+ * logged are skipped, Spark's file naming and SinkFileStatus lines; files read back with DuckDB.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SparkSession, MemoryStream } from "../../../../src/index.js";
+import { FileStreamSink, resolveFileSinkOptions, listSinkFiles, escapePathName } from "../../../../src/tables/parquet-log/file-sink.js";
+import type { SinkContext } from "../../../../src/connectors/registry.js";
+import { batchFromRows } from "../../../../src/columnar/build.js";
+import { toSchema } from "../../../../src/types/ddl.js";
+import { resolveLocation } from "../../../../src/storage/resolve.js";
+import { query } from "../../formats/parquet/duckdb.js";
+import { tempPath, uniqueName } from "../../api/support.js";
+
+const spark = SparkSession.builder.appName("file-sink-test").getOrCreate();
+const schema = toSchema("id STRING, n BIGINT");
+
+function sinkFor(path: string, options: Record<string, string> = {}, partitionBy: string[] = [], format: "parquet" | "json" = "parquet"): FileStreamSink {
+  const ctx: SinkContext = { options: { path, ...options }, schema, outputMode: "append", partitionBy, queryName: null, queryId: "q" };
+  return new FileStreamSink(format, ctx, resolveFileSinkOptions(format, ctx));
+}
+
+async function* chunks(...rows: { id: string | null; n: bigint | null }[][]) {
+  for (const r of rows) yield batchFromRows(schema, r);
+}
+
+test("each batch adds data files and a _spark_metadata/N entry in Spark's SinkFileStatus format", async () => {
+  const out = tempPath("out");
+  const sink = sinkFor(out);
+  assert.equal(sink.description, `FileSink[file://${out}]`);
+  assert.deepEqual(await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }], [{ id: "b", n: null }]) }), { numOutputRows: 2 });
+  const files = readdirSync(out).filter((f) => f.endsWith(".parquet"));
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^part-00000-[0-9a-f-]{36}\.c000\.snappy\.parquet$/);
+  const [version, line, ...rest] = readFileSync(join(out, "_spark_metadata", "0"), "utf8").split("\n");
+  assert.equal(version, "v1");
+  assert.deepEqual(rest.filter((l) => l !== ""), []);
+  const status = JSON.parse(line);
+  assert.deepEqual(Object.keys(status), ["path", "size", "isDir", "modificationTime", "blockReplication", "blockSize", "action"]);
+  assert.equal(status.path, `file://${join(out, files[0])}`);
+  assert.equal(status.action, "add");
+  assert.equal(status.isDir, false);
+  assert.equal(status.size, readFileSync(join(out, files[0])).length);
+  assert.deepEqual(await query(`SELECT id, n FROM read_parquet('${out}/*.parquet') ORDER BY id`), [
+    { id: "a", n: "1" },
+    { id: "b", n: null },
+  ]);
+});
+
+test("a batch id already in the log is skipped without writing files", async () => {
+  const out = tempPath("out");
+  const sink = sinkFor(out);
+  await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) });
+  const again = sinkFor(out); // a restarted query's sink
+  assert.deepEqual(await again.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) }), { numOutputRows: 0 });
+  assert.equal(readdirSync(out).filter((f) => f.endsWith(".parquet")).length, 1);
+  assert.deepEqual(await again.addBatch({ batchId: 1, schema, outputMode: "append", data: chunks([{ id: "b", n: 2n }]) }), { numOutputRows: 1 });
+  const { storage, key } = resolveLocation(out);
+  const listed = await listSinkFiles(storage, key);
+  assert.equal(listed?.length, 2);
+  assert.deepEqual(await query(`SELECT count(*) AS c FROM read_parquet('${out}/*.parquet')`), [{ c: "2" }]);
+});
+
+test("maxRecordsPerFile rolls files; partitionBy writes Hive folders with escaped values and a default for null", async () => {
+  const out = tempPath("out");
+  const rows = [
+    { id: "a/b", n: 1n },
+    { id: "a/b", n: 2n },
+    { id: "a/b", n: 3n },
+    { id: null, n: 4n },
+  ];
+  await sinkFor(out, { maxRecordsPerFile: "2" }, ["id"]).addBatch({ batchId: 0, schema, outputMode: "append", data: chunks(rows) });
+  assert.deepEqual(readdirSync(out).filter((f) => f.startsWith("id=")).sort(), ["id=__HIVE_DEFAULT_PARTITION__", "id=a%2Fb"]);
+  assert.equal(readdirSync(join(out, "id=a%2Fb")).length, 2);
+  assert.equal(escapePathName("x:y=z"), "x%3Ay%3Dz");
+  const all = await query(`SELECT n FROM read_parquet('${out}/*/*.parquet') ORDER BY n`);
+  assert.deepEqual(all.map((r) => r.n), ["1", "2", "3", "4"]);
+});
+
+test("json format writes JSON lines; gzip compression writes .json.gz", async () => {
+  const out = tempPath("json");
+  await sinkFor(out, {}, [], "json").addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }, { id: null, n: 2n }]) });
+  const f = readdirSync(out).filter((x) => x.endsWith(".json"));
+  assert.equal(f.length, 1);
+  assert.equal(readFileSync(join(out, f[0]), "utf8"), '{"id":"a","n":1}\n{"n":2}\n');
+  const gz = tempPath("gz");
+  await sinkFor(gz, { compression: "gzip" }, [], "json").addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) });
+  assert.equal(readdirSync(gz).filter((x) => x.endsWith(".json.gz")).length, 1);
+  assert.deepEqual(await query(`SELECT id FROM read_json_auto('${gz}/*.json.gz')`), [{ id: "a" }]);
+});
+
+test("option errors name the option or column", () => {
+  const ctx = (options: Record<string, string>, partitionBy: string[] = []): SinkContext => ({ options, schema, outputMode: "append", partitionBy, queryName: null, queryId: "q" });
+  assert.throws(() => resolveFileSinkOptions("parquet", ctx({})), /'path' is not specified/);
+  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x", compression: "lzo" })), /option 'compression' must be one of/);
+  assert.throws(() => resolveFileSinkOptions("json", ctx({ path: "/tmp/x", compression: "snappy" })), /json sink: option 'compression' must be none or gzip/);
+  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x", maxRecordsPerFile: "-1" })), /maxRecordsPerFile/);
+  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x" }, ["nope"])), /partition column 'nope' not found in schema \[id, n\]/);
+  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x" }, ["id", "n"])), /cannot use all columns for partition columns/);
+});
+
+test("through writeStream: the log compacts every 10 batches and readers see every row once", async () => {
+  const ms = new MemoryStream("id STRING, n BIGINT", uniqueName("ms"));
+  const out = tempPath("out");
+  const q = spark.readStream.format("memory").option("name", ms.name).load()
+    .writeStream.format("parquet").option("checkpointLocation", tempPath("ck")).start(out);
+  for (let i = 0; i < 11; i++) {
+    ms.addData([{ id: `e${i}`, n: BigInt(i) }]);
+    await q.processAllAvailable();
+  }
+  await q.stop();
+  assert.equal(q.exception, null);
+  const log = readdirSync(join(out, "_spark_metadata"));
+  assert.ok(log.includes("9.compact"), `log files: ${log.join(", ")}`);
+  assert.ok(log.includes("10"));
+  const { storage, key } = resolveLocation(out);
+  assert.equal((await listSinkFiles(storage, key))?.length, 11);
+  assert.deepEqual(await query(`SELECT count(*) AS c, count(DISTINCT id) AS d FROM read_parquet('${out}/*.parquet')`), [{ c: "11", d: "11" }]);
+});
