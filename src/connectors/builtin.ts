@@ -18,7 +18,7 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "text", source: fileSource("text") });
   registerConnector({ name: "json", source: fileSource("json"), sink: fileSinkConnector("json") });
   registerConnector({ name: "csv", source: fileSource("csv") });
-  registerConnector({ name: "parquet", sink: fileSinkConnector("parquet") });
+  registerConnector({ name: "parquet", source: fileSource("parquet"), sink: fileSinkConnector("parquet") });
   registerConnector({ name: "console", sink: consoleSinkConnector });
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
   registerConnector({ name: "rate", source: rateSourceConnector });

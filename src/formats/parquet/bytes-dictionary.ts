@@ -17,17 +17,12 @@ export class BytesDictionary {
   private slots = new Int32Array(2048); // id + 1, 0 = empty
   private mask = 2047;
 
-  /** The id of `src[start, end)`, adding it if new. `view` is a DataView over `src`. */
-  add(src: Uint8Array, view: DataView, start: number, end: number): number {
-    const len = end - start;
-    // FNV-style mixing of 4-byte words, then the tail bytes.
-    let h = 0x811c9dc5 ^ len;
-    let i = start;
-    for (; i + 4 <= end; i += 4) h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
-    for (; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
+  /** The id of `src[start, end)`, adding it if new. */
+  add(src: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ src[i], 0x01000193);
     h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 12;
+    const len = end - start;
     const slots = this.slots;
     const dict = this.data.buf;
     let pos = h & this.mask;

@@ -367,8 +367,13 @@ export class ColumnWriter {
     const len = this.leaf.typeLength;
     let min: bigint | null = null;
     let max: bigint | null = null;
+    const type = this.leaf.type;
+    const limit = 10n ** BigInt(type.typeName === "decimal" ? type.precision : 38);
     for (let k = s; k < e; k++) {
       const x = src[sel === null ? k : sel[k]];
+      if (x >= limit || x <= -limit) {
+        throw new SinkError(`parquet writer: column '${this.leaf.dotted}' holds unscaled decimal ${x}, which does not fit ${type.typeName === "decimal" ? `decimal(${type.precision},${type.scale})` : "the column"}`);
+      }
       if (phys === PhysicalType.INT32) out.int32(Number(BigInt.asIntN(32, x)));
       else if (phys === PhysicalType.INT64) out.int64(BigInt.asIntN(64, x));
       else out.append(bigEndianFixed(x, len));
@@ -411,7 +416,6 @@ export class ColumnWriter {
       this.dictIdx = g;
     }
     const idx = this.dictIdx;
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let c = this.dictCount;
     let plain = 0;
     let k = s;
@@ -419,7 +423,7 @@ export class ColumnWriter {
       const i = sel === null ? k : sel[k];
       const a0 = offsets[i];
       const a1 = offsets[i + 1];
-      idx[c++] = dict.add(data, view, a0, a1);
+      idx[c++] = dict.add(data, a0, a1);
       plain += 4 + a1 - a0;
     }
     this.dictCount = c;

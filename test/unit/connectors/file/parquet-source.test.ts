@@ -187,3 +187,16 @@ test("a corrupt file fails naming it, or is skipped with ignoreCorruptFiles; fil
     { v: 2, k: null },
   ]);
 });
+
+test("nested columns: inferred all-nullable, read by name; nested types must match", async () => {
+  const dir = await folder();
+  await duck(dir, "a.parquet", "SELECT {'a': 1, 'b': 'x'} AS s, [1, 2, NULL] AS l, MAP {'k': 1} AS m", 0);
+  const schema = describeFileSource("parquet", { path: dir }, null);
+  assert.equal(toDDL(schema), "s STRUCT<a: INT, b: STRING>,l ARRAY<INT>,m MAP<STRING, INT>");
+  const { rows } = await readAll(await open(createFileSource("parquet", { path: dir }, null)));
+  assert.deepEqual(rows, [{ s: { a: 1, b: "x" }, l: [1, 2, null], m: new Map([["k", 1]]) }]);
+  const picked = await readAll(await open(createFileSource("parquet", { path: dir }, toSchema("m MAP<STRING, INT>, s STRUCT<a: INT, b: STRING>"))));
+  assert.deepEqual(picked.rows, [{ m: new Map([["k", 1]]), s: { a: 1, b: "x" } }]);
+  const wrong = await open(createFileSource("parquet", { path: dir }, toSchema("s STRUCT<a: BIGINT, b: STRING>")));
+  await assert.rejects(readAll(wrong), /column 's' of file:.*a\.parquet is struct<a:int,b:string> in the file but struct<a:bigint,b:string> in the schema/);
+});
