@@ -39,7 +39,7 @@ import type { Storage } from "../../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } from "../../errors.js";
 import { cellWriterFor } from "../../formats/csv/cell-writers.js";
 import { defaultCsvOptions } from "../../formats/csv/options.js";
-import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
+import type { InputPartition, OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
 import type { FileFormat, FileSourceOptions, FormatOptions } from "./options.js";
 import { globToRegExp, listDataFiles, partitionValuesOf } from "./listing.js";
 import type { ListedFile, SourceLocation } from "./listing.js";
@@ -150,11 +150,38 @@ export class FileStreamSource implements StreamSource {
   }
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
+    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    for (const e of await this.entriesIn(start, end)) yield* this.readFile(e);
+  }
+
+  /** One partition per file of `(start, end]`, in log order, with its size for scheduling. */
+  async planInputPartitions(start: OffsetJson | null, end: OffsetJson): Promise<InputPartition[]> {
+    const out: InputPartition[] = [];
+    for (const e of await this.entriesIn(start, end)) {
+      const { storage, key } = this.locate(e.path);
+      const info = await storage.head(key);
+      out.push({ path: e.path, timestamp: e.timestamp, batchId: e.batchId, size: info?.size ?? 0 });
+    }
+    return out;
+  }
+
+  /** Reads one file planned by {@link planInputPartitions}; needs no `open()`. */
+  async *readPartition(partition: InputPartition): AsyncIterable<Batch> {
+    const { path, timestamp, batchId } = partition;
+    if (typeof path !== "string" || typeof timestamp !== "number" || typeof batchId !== "number") {
+      throw new InternalError(`file source: malformed input partition ${JSON.stringify(partition)}`);
+    }
+    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    yield* this.readFile({ path, timestamp, batchId });
+  }
+
+  /** The log entries of batches `(start, end]`, in order. Reads the log, never the folder. */
+  private async entriesIn(start: OffsetJson | null, end: OffsetJson): Promise<FileSourceEntry[]> {
     const log = this.requireLog();
     const from = start === null ? -1 : parseOffset(start);
     const to = parseOffset(end);
     if (to < from) throw new InternalError(`file source: read end ${end} is before start ${String(start)}`);
-    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    const out: FileSourceEntry[] = [];
     for (let id = from + 1; id <= to; id++) {
       const entries = await log.get(id);
       if (entries === null) {
@@ -162,12 +189,11 @@ export class FileStreamSource implements StreamSource {
         throw new CorruptCheckpointError(`file source: batch ${id} of the file log is missing in ${where}`, { batchId: id, path: where });
       }
       // A compact file holds every batch up to its id: keep this batch's own entries.
-      for (const e of entries) {
-        if (e.batchId !== id) continue;
-        yield* this.readFile(e);
-      }
+      for (const e of entries) if (e.batchId === id) out.push(e);
     }
+    return out;
   }
+
 
   async commit(_end: OffsetJson): Promise<void> {
     // cleanSource is "off": committed files stay where they are.
