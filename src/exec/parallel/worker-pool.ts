@@ -7,8 +7,6 @@
  * Back-pressure: at most `size + 1` partitions are dispatched ahead of the one being consumed.
  */
 import { Worker } from "node:worker_threads";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import type { Batch } from "../../columnar/batch.js";
 import type { ResolvedPlan } from "../../plan/analyze.js";
 import type { InputPartition } from "../../connectors/source.js";
@@ -35,14 +33,17 @@ export class WorkerPool {
   private nextTaskId = 1;
   private dispatchWaiters: (() => void)[] = [];
   private closed = false;
+  /** Set when a worker died: the pool cannot be used any more. */
+  private broken: ExecutionError | null = null;
 
   constructor(readonly size: number) {
     const url = workerUrl();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url, { execArgv: workerExecArgv(url) });
+      const worker = new Worker(url);
       const slot: Slot = { worker, busy: false };
       worker.on("message", (m: WorkerReply) => this.onReply(slot, m));
       worker.on("error", (e) => this.failAll(e));
+      worker.on("exit", (code) => this.failAll(new Error(`worker thread exited with code ${code}`)));
       worker.unref();
       this.slots.push(slot);
     }
@@ -86,6 +87,7 @@ export class WorkerPool {
             continue;
           }
           if (t.error !== null) throw t.error;
+          if (this.broken !== null) throw this.broken;
           if (t.done) {
             onInputRows(t.inputRows);
             this.tasks.delete(id);
@@ -108,12 +110,14 @@ export class WorkerPool {
   }
 
   private freeSlot(): Promise<Slot> {
+    if (this.broken !== null) return Promise.reject(this.broken);
     const free = this.slots.find((s) => !s.busy);
     if (free !== undefined) return Promise.resolve(free);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.dispatchWaiters.push(() => {
+        if (this.broken !== null) return reject(this.broken);
         const s = this.slots.find((x) => !x.busy);
-        if (s === undefined) throw new InternalError("worker pool: woken without a free worker");
+        if (s === undefined) return reject(new InternalError("worker pool: woken without a free worker"));
         resolve(s);
       });
     });
@@ -143,12 +147,18 @@ export class WorkerPool {
   }
 
   private failAll(e: Error): void {
-    if (this.closed) return;
+    if (this.closed || this.broken !== null) return;
     const err = new ExecutionError(`worker pool: a worker thread failed: ${e.message}`, { cause: e });
+    this.broken = err;
     for (const [id, t] of this.tasks) {
       t.error = err;
-      this.waiting.get(id)?.();
+      const wake = this.waiting.get(id);
+      this.waiting.delete(id);
+      wake?.();
     }
+    const waiters = this.dispatchWaiters;
+    this.dispatchWaiters = [];
+    for (const w of waiters) w();
   }
 }
 
@@ -159,15 +169,8 @@ function rebuildError(message: string, code: string | null): Error {
   return e;
 }
 
-/** The worker entry: the .ts source when running from source (via tsx), else the compiled .js. */
+/** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
 function workerUrl(): URL {
   const self = import.meta.url;
-  return new URL(self.endsWith(".ts") ? "./worker-main.ts" : "./worker-main.js", self);
-}
-
-/** Running from TypeScript sources, workers load tsx too. */
-function workerExecArgv(url: URL): string[] {
-  if (!url.pathname.endsWith(".ts")) return [];
-  const tsx = createRequire(import.meta.url).resolve("tsx");
-  return ["--import", pathToFileURL(tsx).href];
+  return new URL(self.endsWith(".ts") ? "./worker-boot.mjs" : "./worker-main.js", self);
 }

@@ -24,6 +24,9 @@ import { AnalysisError, ConfigError, SinkError, SluiceError } from "../../errors
 import type { Storage } from "../../storage/storage.js";
 import { resolveLocation, fileUrlOf, folderPrefix } from "../../storage/resolve.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
+import { openSinkLog, liveSinkFiles } from "./sink-log-reader.js";
+import { encodeUtf8 } from "../../columnar/utf8.js";
+import { AlreadyExistsError } from "../../errors.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import { writeJsonLines } from "../../exec/json/to-json.js";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
@@ -131,6 +134,7 @@ export class FileStreamSink implements StreamSink {
       for await (const _ of batch.data) void _;
       return { numOutputRows: 0 };
     }
+    if (latest === null) await this.markLogFolder();
     const { files, rows } = await this.writeFiles(batch.data, batch.batchId);
     const added = await this.log.add(batch.batchId, files);
     if (!added) {
@@ -138,6 +142,20 @@ export class FileStreamSink implements StreamSink {
       return { numOutputRows: 0 };
     }
     return { numOutputRows: rows };
+  }
+
+  /**
+   * Creates `_spark_metadata/` before the first data file is written (Spark creates the folder when
+   * the sink starts), so a reader that looks at the folder meanwhile already honours the log and
+   * never mistakes the first batch's partial files for data. Object stores have no empty folders,
+   * so the folder is a marker object that is not a batch file.
+   */
+  private async markLogFolder(): Promise<void> {
+    try {
+      await this.o.storage.put(`${folderPrefix(this.o.key)}${SPARK_METADATA}/.sluice-sink`, encodeUtf8("sluice file sink\n"), { ifNotExists: true });
+    } catch (e) {
+      if (!(e instanceof AlreadyExistsError)) throw e;
+    }
   }
 
   /**
@@ -292,12 +310,9 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 
 /** Lists the files a reader honouring `_spark_metadata` sees (null when the folder has no log). */
 export async function listSinkFiles(storage: Storage, key: string): Promise<SinkFileStatus[] | null> {
-  const log = new CompactibleLog<SinkFileStatus>(storage, `${folderPrefix(key)}${SPARK_METADATA}/`, {
-    compactInterval: 10,
-    isDeletedEntry: (e) => e.action === "delete",
-  });
+  const log = openSinkLog(storage, key);
   if ((await log.listBatchIds()).length === 0) return null;
-  return (await log.allEntries()).filter((e) => e.action === "add");
+  return liveSinkFiles(await log.allEntries());
 }
 
 export function fileSinkConnector(format: FileSinkFormat): SinkConnector {

@@ -1,0 +1,7 @@
+// Worker entry when sluice runs from its TypeScript sources: installs the TypeScript loader in this
+// thread (Node 20 does not apply `--import` hooks to a worker's entry module), then loads the
+// real entry. The bundled build starts dist/worker-main.js directly instead.
+import { register } from "tsx/esm/api";
+
+register();
+await import(new URL("./worker-main.ts", import.meta.url).href);
