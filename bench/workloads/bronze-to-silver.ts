@@ -10,7 +10,8 @@
  * Run:  node --import tsx bench/workloads/bronze-to-silver.ts
  * Env:  BENCH_EVENTS (default 1000000), BENCH_RUNS (default 3), BENCH_ENGINES (default
  *       "sluice,duckdb2,duckdb1"), BENCH_DIR (work folder, default a fresh one under the OS temp
- *       folder), BENCH_KEEP=1 (keep the work folder).
+ *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
+ *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
 import { spawn } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
@@ -19,7 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { writeBookingEvents, writeExpectedEvents } from "../lib/booking-events.js";
+import { checkBookingEvents, writeBookingEvents, writeExpectedEvents } from "../lib/booking-events.js";
 import type { BookingEventsTruth } from "../lib/booking-events.js";
 import { sparkMetadataFiles } from "../lib/spark-metadata.js";
 
@@ -32,14 +33,19 @@ interface ChildTask {
   readonly landing: string;
   readonly out: string;
   readonly checkpoint: string;
+  readonly maxFilesPerTrigger: number | null;
 }
 
 /** What a child process reports on its last stdout line. */
 interface ChildResult {
   readonly ok: boolean;
   readonly seconds: number;
+  /** User + system CPU time of the whole process (all threads) over the timed section. */
+  readonly cpuSeconds?: number;
   readonly peakRssBytes: number;
   readonly batches?: number;
+  /** sluice: `durationMs` of the query's `recentProgress` reports, summed per phase. */
+  readonly durationMs?: Record<string, number>;
   readonly error?: string;
 }
 
@@ -83,6 +89,8 @@ async function parent(): Promise<void> {
   const t0 = performance.now();
   const truth = await writeBookingEvents(landing, { events, files: 10, seed: 42 });
   await writeExpectedEvents(truth, expectedFile);
+  // The ground truth is checked by an independent classifier before anything is measured against it.
+  await checkBookingEvents(truth);
   log(
     `generated ${(truth.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s: ` +
       `${truth.validDistinct} distinct valid, ${truth.duplicateLines} duplicates, ${truth.missingIdLines} missing id, ${truth.malformedLines} malformed`,
@@ -104,14 +112,21 @@ async function parent(): Promise<void> {
         landing,
         out: engine === "sluice" ? join(dir, "silver") : join(dir, "silver.parquet"),
         checkpoint: join(dir, "checkpoint"),
+        maxFilesPerTrigger: process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
       };
-      const r = await runChild(task);
+      let r = await runChild(task);
       let check: Verification | null = null;
       if (r.ok) {
-        const files = engine === "sluice" ? await sparkMetadataFiles(task.out) : [task.out];
-        check = await verify(verifier, files, truth);
+        try {
+          const files = engine === "sluice" ? await sparkMetadataFiles(task.out) : [task.out];
+          check = await verify(verifier, files, truth);
+        } catch (e) {
+          r = { ...r, ok: false, error: `verification: ${e instanceof Error ? e.message : String(e)}` };
+        }
+      }
+      if (r.ok && check !== null) {
         log(
-          `run ${run}/${runs} ${engine}: ${r.seconds.toFixed(2)} s, ${fmtRate(events / r.seconds)} rows/s, ` +
+          `run ${run}/${runs} ${engine}: ${r.seconds.toFixed(2)} s (cpu ${(r.cpuSeconds ?? 0).toFixed(2)} s), ${fmtRate(events / r.seconds)} rows/s, ` +
             `peak RSS ${(r.peakRssBytes / 2 ** 20).toFixed(0)} MiB, rows ${check.rows}, lost ${check.lost}, ` +
             `duplicates ${check.duplicates}, extra ${check.extra}, mismatched ${check.mismatched}`,
         );
@@ -123,7 +138,14 @@ async function parent(): Promise<void> {
     }
   }
   verifier.closeSync();
-  if (!keep) await rm(work, { recursive: true, force: true });
+  if (!keep) {
+    // A folder given in BENCH_DIR may hold other things: remove only what this script wrote.
+    if (process.env.BENCH_DIR === undefined) await rm(work, { recursive: true, force: true });
+    else {
+      await rm(landing, { recursive: true, force: true });
+      await rm(expectedFile, { force: true });
+    }
+  }
 
   const summary: Record<string, unknown> = {
     workload: "bronze-to-silver",
@@ -135,6 +157,7 @@ async function parent(): Promise<void> {
       duplicateLines: truth.duplicateLines,
       missingIdLines: truth.missingIdLines,
       malformedLines: truth.malformedLines,
+      idChecksum: truth.idChecksum,
     },
     machine: { cpus: cpus().length, node: process.version },
   };
@@ -168,11 +191,16 @@ function summarise(
   const rowsPerSec = okRuns.map((r) => Math.round(events / r.child.seconds));
   const rss = okRuns.map((r) => r.child.peakRssBytes);
   out.seconds = seconds;
+  out.cpuSeconds = okRuns.map((r) => round(r.child.cpuSeconds ?? 0, 3));
+  out.medianCpuSeconds = round(median(okRuns.map((r) => r.child.cpuSeconds ?? 0)), 3);
   out.rowsPerSec = rowsPerSec;
-  out.medianRowsPerSec = median(rowsPerSec);
+  out.medianRowsPerSec = Math.round(median(rowsPerSec));
   out.peakRssBytes = rss;
-  out.medianPeakRssBytes = median(rss);
-  if (engine === "sluice") out.batches = okRuns.map((r) => r.child.batches ?? null);
+  out.medianPeakRssBytes = Math.round(median(rss));
+  if (engine === "sluice") {
+    out.batches = okRuns.map((r) => r.child.batches ?? null);
+    out.durationMs = okRuns.map((r) => r.child.durationMs ?? null);
+  }
   const checks = okRuns.map((r) => r.check).filter((c): c is Verification => c !== null);
   const worst = (f: (c: Verification) => number): number => Math.max(...checks.map(f));
   out.rows = checks.map((c) => c.rows);
@@ -263,8 +291,9 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
     StructField("event_type", StringType(), true),
     StructField("payload", StringType(), true),
   ]);
-  const writer = spark.readStream
-    .format("text")
+  let reader = spark.readStream.format("text");
+  if (task.maxFilesPerTrigger !== null) reader = reader.option("maxFilesPerTrigger", task.maxFilesPerTrigger);
+  const writer = reader
     .load(task.landing)
     .selectExpr("CAST(value AS STRING)")
     .select(from_json(col("value"), schema).alias("data"))
@@ -275,11 +304,17 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
     .option("compression", "zstd")
     .option("checkpointLocation", task.checkpoint)
     .trigger({ availableNow: true });
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const q = writer.start(task.out);
   await q.awaitTermination();
   const seconds = (performance.now() - t0) / 1000;
-  return { ok: true, seconds, peakRssBytes: peakRss(), batches: q.recentProgress.length };
+  const cpuSeconds = cpuSince(c0);
+  const durationMs: Record<string, number> = {};
+  for (const p of q.recentProgress) {
+    for (const [k, v] of Object.entries(p.durationMs)) durationMs[k] = (durationMs[k] ?? 0) + v;
+  }
+  return { ok: true, seconds, cpuSeconds, peakRssBytes: peakRss(), batches: q.recentProgress.length, durationMs };
 }
 
 async function runDuckdb(task: ChildTask, threads: number): Promise<ChildResult> {
@@ -288,15 +323,23 @@ async function runDuckdb(task: ChildTask, threads: number): Promise<ChildResult>
   const sql =
     `COPY (SELECT DISTINCT ON (event_id) * FROM read_ndjson('${sqlPath(task.landing)}/*', columns=${SCHEMA_COLUMNS}, ignore_errors=true) ` +
     `WHERE event_id IS NOT NULL) TO '${sqlPath(task.out)}' (FORMAT parquet, COMPRESSION zstd)`;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await conn.run(sql);
   const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(c0);
   conn.closeSync();
   db.closeSync();
-  return { ok: true, seconds, peakRssBytes: peakRss() };
+  return { ok: true, seconds, cpuSeconds, peakRssBytes: peakRss() };
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** User + system CPU seconds of this process (every thread, DuckDB's included) since `from`. */
+function cpuSince(from: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1e6;
+}
 
 /** Peak resident set size of this process, in bytes (`maxRSS` is in KiB on Linux and macOS). */
 function peakRss(): number {
@@ -318,7 +361,7 @@ function sqlPath(p: string): string {
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : Math.round((s[m - 1] + s[m]) / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function round(x: number, digits: number): number {

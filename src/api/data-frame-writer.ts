@@ -78,6 +78,7 @@ export class DataFrameWriter {
       partitionBy: this.partitionCols,
       queryName: null,
       queryId: "batch",
+      writerThread: this.df.sparkSession.conf.parallelism().workers > 0,
     };
     const o = resolveFileSinkOptions(format as FileSinkFormat, ctx);
     const prefix = folderPrefix(o.key);
@@ -97,7 +98,11 @@ export class DataFrameWriter {
       if (this.saveMode === "overwrite") for (const f of existing) await o.storage.delete(f.path);
     }
     const sink = new FileStreamSink(format as FileSinkFormat, ctx, o);
-    await sink.writeFiles(executeBatch(this.df.resolved, this.df.sparkSession.conf.parallelism()), 0);
+    try {
+      await sink.writeFiles(executeBatch(this.df.resolved, this.df.sparkSession.conf.parallelism()), 0);
+    } finally {
+      await sink.stop();
+    }
     await o.storage.put(`${prefix}_SUCCESS`, encodeUtf8(""));
   }
 

@@ -124,6 +124,7 @@ export class DataStreamWriter {
       partitionBy: this.partitionCols,
       queryName: this.name,
       queryId,
+      writerThread: session.conf.parallelism().workers > 0,
     });
     let createSink: (queryId: string) => StreamSink;
     if (isForeach) {

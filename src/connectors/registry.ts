@@ -27,6 +27,8 @@ export interface SinkContext {
   readonly queryName: string | null;
   /** The query's stable id (Delta's txn appId). */
   readonly queryId: string;
+  /** Sinks may encode output in a worker thread (`sluice.exec.workers` > 0). */
+  readonly writerThread?: boolean;
 }
 
 export interface SinkConnector {

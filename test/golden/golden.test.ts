@@ -103,7 +103,7 @@ describe("golden queries", { concurrency: 2 }, () => {
             });
           }
           assert.ok(report !== null);
-          assert.equal(report.final.code, 0, `final run failed (seed ${seed}):\n${report.final.stderr}`);
+          assert.equal(report.final.code, 0, `final run failed (exit ${report.final.code}, signal ${report.final.signal}, seed ${seed}):\n${report.final.stderr}`);
           t.diagnostic(`${name}: ${report.kills} kills (${report.midBatchKills} mid-batch), ${report.runs} runs, seed ${seed}`);
           assert.ok(report.kills >= 1, `no run was killed (seed ${seed}); the test proved nothing`);
           const out = await readGoldenOutput(query, run.out);

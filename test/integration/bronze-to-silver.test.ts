@@ -36,7 +36,7 @@ function jobEnv(d: Dirs, extra: Record<string, string> = {}): Record<string, str
 
 async function runJob(d: Dirs, extra: Record<string, string> = {}): Promise<void> {
   const r = await runSluice(["run", JOB], { env: jobEnv(d, extra), timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `sluice run ${JOB} exited ${r.code}:\n${r.stderr}`);
+  assert.equal(r.code, 0, `sluice run ${JOB} exited ${r.code} (signal ${r.signal}):\n${r.stderr}`);
 }
 
 async function count(sql: string): Promise<number> {
@@ -110,7 +110,7 @@ test("bronze → silver: kill -9 at random moments, restarted until done, gives 
       timeoutMs: 120_000,
     });
     t.diagnostic(`${report.kills} kills (${report.midBatchKills} mid-batch), ${report.runs} runs, seed ${seed}`);
-    assert.equal(report.final.code, 0, `the final run failed:\n${report.final.stderr}`);
+    assert.equal(report.final.code, 0, `the final run failed (signal ${report.final.signal}, seed ${seed}):\n${report.final.stderr}`);
     assert.ok(report.kills >= 2, `only ${report.kills} runs were killed before the job finished (seed ${seed})`);
 
     const a = `(SELECT ${COLUMNS} FROM ${readParquetSql(await visibleSinkFiles(straight.silver))})`;

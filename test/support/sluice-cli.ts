@@ -126,7 +126,7 @@ export async function runKilledUntilDone(args: readonly string[], options: KillO
     p.kill();
     const r = await p.done;
     if (r.signal !== "SIGKILL") {
-      if (r.code !== 0) throw new Error(`sluice ${args.join(" ")} failed (exit ${r.code}) before kill ${i + 1}:\n${r.stderr}`);
+      if (r.code !== 0) throw new Error(`sluice ${args.join(" ")} failed (exit ${r.code}, signal ${r.signal}) before kill ${i + 1}:\n${r.stderr}`);
       return { kills, midBatchKills, runs, final: r };
     }
     kills++;

@@ -13,13 +13,26 @@ import { registerBuiltinConnectors } from "../../connectors/builtin.js";
 import { executePhysical, planPhysical } from "../planner.js";
 import { InternalError, SluiceError } from "../../errors.js";
 import { prepareTransfer } from "./transfer.js";
-import type { WorkerRequest, WorkerReply } from "./protocol.js";
+import type { WorkerMessage, WorkerRequest, WorkerReply, WriterRequest, WriterReply } from "./protocol.js";
+import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 
 registerBuiltinConnectors();
 
 const port = parentPort;
 if (port !== null) {
-  port.on("message", (msg: WorkerRequest) => {
+  port.on("message", (msg: WorkerMessage) => {
+    if (msg.kind !== "fragment") {
+      void handleWriter(msg).catch((e: unknown) => {
+        const reply: WriterReply = {
+          kind: "parquetError",
+          fileId: msg.fileId,
+          message: e instanceof Error ? e.message : String(e),
+          code: e instanceof SluiceError ? e.code : null,
+        };
+        port.postMessage(reply);
+      });
+      return;
+    }
     void runTask(msg).catch((e: unknown) => {
       const reply: WorkerReply = {
         kind: "error",
@@ -34,6 +47,7 @@ if (port !== null) {
 }
 
 async function runTask(msg: WorkerRequest): Promise<void> {
+  // Writer messages are handled by handleWriter; this is a fragment task.
   if (port === null) return;
   const { fragment, partition, taskId, batchTimestampMs } = msg;
   const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null });
@@ -62,3 +76,44 @@ async function runTask(msg: WorkerRequest): Promise<void> {
 }
 
 export type { ResolvedPlan };
+
+/** Open files; a promise because opening loads the codec, and writes may arrive before it is done. */
+const writers = new Map<number, Promise<ParquetWriter>>();
+
+/** Parquet files being written in this thread, by id; messages for one file arrive in order. */
+async function handleWriter(msg: WriterRequest): Promise<void> {
+  if (port === null) return;
+  switch (msg.kind) {
+    case "parquetOpen":
+      writers.set(msg.fileId, ParquetWriter.create(msg.schema, msg.options));
+      return;
+    case "parquetWrite": {
+      const w = await writerFor(msg.fileId);
+      w.write(msg.batch);
+      const ack: WriterReply = { kind: "parquetAck", fileId: msg.fileId, seq: msg.seq };
+      port.postMessage(ack);
+      return;
+    }
+    case "parquetFinish": {
+      const w = await writerFor(msg.fileId);
+      writers.delete(msg.fileId);
+      const parts = [...w.takeChunks(), w.finish()];
+      const size = parts.reduce((n, p) => n + p.length, 0);
+      const bytes = new Uint8Array(size);
+      let at = 0;
+      for (const p of parts) {
+        bytes.set(p, at);
+        at += p.length;
+      }
+      const done: WriterReply = { kind: "parquetDone", fileId: msg.fileId, bytes, numRows: w.numRows };
+      port.postMessage(done, [bytes.buffer]);
+      return;
+    }
+  }
+}
+
+function writerFor(fileId: number): Promise<ParquetWriter> {
+  const w = writers.get(fileId);
+  if (w === undefined) return Promise.reject(new InternalError(`worker: no open Parquet file ${fileId}`));
+  return w;
+}

@@ -69,7 +69,7 @@ export class WorkerPool {
         this.tasks.set(taskId, { batches: [], done: false, error: null, inputRows: 0 });
         slot.busy = true;
         slot.worker.ref();
-        const req: WorkerRequest = { taskId, batchId: ctx.batchId, batchTimestampMs: ctx.batchTimestampMs, fragment, partition: partitions[dispatched] };
+        const req: WorkerRequest = { kind: "fragment", taskId, batchId: ctx.batchId, batchTimestampMs: ctx.batchTimestampMs, fragment, partition: partitions[dispatched] };
         slot.worker.postMessage(req);
         dispatched++;
       }
@@ -170,7 +170,7 @@ function rebuildError(message: string, code: string | null): Error {
 }
 
 /** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
-function workerUrl(): URL {
+export function workerUrl(): URL {
   const self = import.meta.url;
   return new URL(self.endsWith(".ts") ? "./worker-boot.mjs" : "./worker-main.js", self);
 }

@@ -28,10 +28,11 @@ export interface Codec {
 }
 
 /**
- * Default zstd level: 1, not Spark's 3 (`parquet.compression.codec.zstd.level`). In the WebAssembly
- * build level 3 cost about 1.3–3x the CPU of level 1 on Parquet pages of event data, for pages of
- * about the same size (JSON and text within 3%, timestamps equal, id-like strings smaller at level 1).
- * Any level is readable by every reader; pass `compressionLevel: 3` for Spark's setting.
+ * Default zstd level: 1, not Spark's 3 (`parquet.compression.codec.zstd.level`). With this
+ * WebAssembly build, on the booking-event benchmark (bench/workloads/parquet-write.ts) level 1 wrote
+ * an 11% smaller file with slightly less CPU; id-like string pages compress notably better at level
+ * 1, JSON and text pages within a few percent. Any level is readable by every reader; pass
+ * `compressionLevel: 3` for Spark's setting.
  */
 export const DEFAULT_ZSTD_LEVEL = 1;
 /** zlib's default level, which parquet-mr uses for gzip. */

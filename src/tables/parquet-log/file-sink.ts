@@ -28,6 +28,8 @@ import { openSinkLog, liveSinkFiles } from "./sink-log-reader.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { AlreadyExistsError } from "../../errors.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
+import { ParquetWriterThread } from "../../exec/parallel/parquet-writer-thread.js";
+import type { RemoteParquetFile } from "../../exec/parallel/parquet-writer-thread.js";
 import { writeJsonLines } from "../../exec/json/to-json.js";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
 import type { SinkConnector, SinkContext } from "../../connectors/registry.js";
@@ -100,8 +102,13 @@ interface OpenFile {
   readonly relPath: string;
   rows: number;
   readonly parquet: ParquetWriter | null;
+  /** The file is encoded in the writer thread instead. */
+  readonly remote: RemoteParquetFile | null;
   readonly json: Uint8Array[];
 }
+
+/** A file whose first chunk has at least this many rows is encoded in the writer thread. */
+const WRITER_THREAD_MIN_ROWS = 16_384;
 
 export class FileStreamSink implements StreamSink {
   readonly description: string;
@@ -109,6 +116,7 @@ export class FileStreamSink implements StreamSink {
   private readonly dataSchema: StructType;
   private readonly partitionOrdinals: readonly number[];
   private readonly dataOrdinals: readonly number[];
+  private thread: ParquetWriterThread | null = null;
 
   constructor(
     private readonly format: FileSinkFormat,
@@ -174,13 +182,13 @@ export class FileStreamSink implements StreamSink {
           while (start < part.numRows) {
             let f = open.get(dir);
             if (f === undefined) {
-              f = await this.openFile(dir);
+              f = await this.openFile(dir, part.numRows);
               open.set(dir, f);
             }
             const room = this.o.maxRecordsPerFile > 0 ? this.o.maxRecordsPerFile - f.rows : part.numRows - start;
             const n = Math.min(room, part.numRows - start);
             const slice = n === part.numRows && start === 0 ? part : takeBatch(part, range(start, start + n));
-            this.append(f, slice);
+            await this.append(f, slice);
             start += n;
             if (this.o.maxRecordsPerFile > 0 && f.rows >= this.o.maxRecordsPerFile) {
               files.push(await this.closeFile(f));
@@ -227,32 +235,44 @@ export class FileStreamSink implements StreamSink {
     return out;
   }
 
-  private async openFile(dir: string): Promise<OpenFile> {
+  private async openFile(dir: string, firstChunkRows: number): Promise<OpenFile> {
     const codec = this.o.compression === "none" ? "uncompressed" : this.o.compression;
     const ext =
       this.format === "parquet"
         ? `${codec === "uncompressed" ? "" : `.${codec === "gzip" ? "gz" : codec}`}.parquet` // Parquet's codec extensions, as Spark names files
         : `.json${this.o.compression === "gzip" ? ".gz" : ""}`;
     const relPath = `${dir}part-00000-${randomUUID()}.c000${ext}`;
-    const parquet =
-      this.format === "parquet"
-        ? await ParquetWriter.create(this.dataSchema, {
-            compression: codec,
-            keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(this.dataSchema) },
-          })
-        : null;
-    return { relPath, rows: 0, parquet, json: [] };
+    const options = {
+      compression: codec,
+      keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(this.dataSchema) },
+    } as const;
+    if (this.format !== "parquet") return { relPath, rows: 0, parquet: null, remote: null, json: [] };
+    // Big inputs are encoded and compressed beside the query's thread.
+    if (this.ctx.writerThread && firstChunkRows >= WRITER_THREAD_MIN_ROWS) {
+      this.thread ??= new ParquetWriterThread();
+      return { relPath, rows: 0, parquet: null, remote: this.thread.open(this.dataSchema, options), json: [] };
+    }
+    return { relPath, rows: 0, parquet: await ParquetWriter.create(this.dataSchema, options), remote: null, json: [] };
   }
 
-  private append(f: OpenFile, b: Batch): void {
+  private async append(f: OpenFile, b: Batch): Promise<void> {
     f.rows += b.numRows;
-    if (f.parquet !== null) f.parquet.write(b);
+    if (f.remote !== null) await f.remote.write(b);
+    else if (f.parquet !== null) f.parquet.write(b);
     else f.json.push(writeJsonLines(b));
+  }
+
+  /** Stops the writer thread, if one was started. */
+  async stop(): Promise<void> {
+    await this.thread?.close();
+    this.thread = null;
   }
 
   private async closeFile(f: OpenFile): Promise<SinkFileStatus> {
     let bytes: Uint8Array;
-    if (f.parquet !== null) {
+    if (f.remote !== null) {
+      bytes = await f.remote.finish();
+    } else if (f.parquet !== null) {
       const head = f.parquet.takeChunks();
       const tail = f.parquet.finish();
       bytes = concatBytes([...head, tail]);

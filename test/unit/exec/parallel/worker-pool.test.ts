@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SparkSession, col, from_json, SourceError } from "../../../../src/index.js";
+import { SparkSession, MemoryStream, col, from_json, SourceError } from "../../../../src/index.js";
 import type { DataFrame } from "../../../../src/index.js";
 
 const SCHEMA = "event_id STRING, user_id STRING, n BIGINT";
@@ -97,5 +97,29 @@ test("an error in a worker fails the query with the source's error naming the fi
   } finally {
     spark.conf.unset("sluice.exec.workers");
     spark.conf.unset("sluice.exec.parallelMinBytes");
+  }
+});
+
+test("the parquet sink encodes big files in the writer thread, with the same content", async () => {
+  const spark = SparkSession.builder.getOrCreate();
+  const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: `k${i}`, n: i % 3 === 0 ? null : i }));
+  const run = async (workers: number) => {
+    spark.conf.set("sluice.exec.workers", workers);
+    const base = mkdtempSync(join(tmpdir(), "sluice-writer-thread-"));
+    const ms = new MemoryStream("id STRING, n INT", `writer_thread_${workers}_${Date.now()}`);
+    ms.addData(rows);
+    const q = spark.readStream.format("memory").option("name", ms.name).load()
+      .writeStream.format("parquet").option("compression", "zstd").option("checkpointLocation", join(base, "ck"))
+      .trigger({ availableNow: true }).start(join(base, "out"));
+    await q.awaitTermination();
+    return spark.read.parquet(join(base, "out")).orderBy("id").collect();
+  };
+  try {
+    const inThread = await run(0);
+    const threaded = await run(2);
+    assert.equal(threaded.length, 40_000);
+    assert.deepEqual(threaded, inThread);
+  } finally {
+    spark.conf.unset("sluice.exec.workers");
   }
 });
