@@ -13,7 +13,7 @@
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdir, rm } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +83,11 @@ async function parent(): Promise<void> {
   const landing = join(work, "landing");
   const expectedFile = join(work, "expected.ndjson");
 
+  if (process.env.BENCH_FROM_SOURCE !== "1") {
+    // Build dist/ so the measured engine is the one `npx sluice run` uses.
+    const built = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url))], { stdio: "inherit" });
+    if (built.status !== 0) throw new Error("bench: npm run build failed");
+  }
   await mkdir(work, { recursive: true });
   await rm(landing, { recursive: true, force: true });
   log(`generating ${events} events into ${landing}`);
@@ -282,7 +287,13 @@ async function child(task: ChildTask): Promise<void> {
 
 async function runSluice(task: ChildTask): Promise<ChildResult> {
   // Imported here so a DuckDB child never loads the engine (and a broken engine fails only its runs).
-  const { SparkSession, col, from_json, StructType, StructField, StringType, LongType } = await import("../../src/index.js");
+  // The bundle in dist/ is what `npx sluice run` executes (the script builds it first); with
+  // BENCH_FROM_SOURCE=1 the TypeScript sources run instead (slower start of worker threads).
+  const engine: typeof import("../../src/index.js") =
+    process.env.BENCH_FROM_SOURCE === "1"
+      ? await import("../../src/index.js")
+      : ((await import(new URL("../../dist/index.js", import.meta.url).href)) as typeof import("../../src/index.js"));
+  const { SparkSession, col, from_json, StructType, StructField, StringType, LongType } = engine;
   const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
   const schema = StructType([
     StructField("event_id", StringType(), true),
