@@ -15,6 +15,7 @@ import type { LogicalPlan } from "../plan/logical.js";
 import { analyzeNode } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
+import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
 import { parseExpression, parseNamedExpression } from "../sql/parser.js";
 import { collectBatches, executeBatch } from "../runtime/batch-execution.js";
 import { Column } from "./column.js";
@@ -74,8 +75,7 @@ export class DataFrame {
    * @example df.select("data.*") ; df.select(col("a"), upper(col("b")).alias("B"))
    */
   select(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
-    const exprs = cols.flat().map(toExpr);
-    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
+    return this.project(cols.flat().map(toExpr));
   }
 
   /**
@@ -83,7 +83,13 @@ export class DataFrame {
    * @example df.selectExpr("CAST(value AS STRING)", "upper(user_id) AS user")
    */
   selectExpr(...exprs: (string | readonly string[])[]): DataFrame {
-    return this.derive({ kind: "project", child: this.logicalPlan, exprs: exprs.flat().map((s) => parseNamedExpression(s)) });
+    return this.project(exprs.flat().map((s) => parseNamedExpression(s)));
+  }
+
+  /** A projection, or, when it calls aggregate functions, a global aggregation (as Spark's analyzer). */
+  private project(exprs: readonly Expr[]): DataFrame {
+    if (exprs.some(callsAggregate)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
   }
 
   /**
@@ -294,6 +300,36 @@ export class DataFrame {
 
   private derive(plan: LogicalPlan): DataFrame {
     return DataFrame.of(this.sparkSession, plan, [this]);
+  }
+}
+
+/** Does `e` call an aggregate function (`count`, `sum` …) anywhere? */
+function callsAggregate(e: Expr): boolean {
+  switch (e.kind) {
+    case "call":
+      return e.name in AGGREGATE_FUNCTIONS || e.args.some(callsAggregate);
+    case "alias":
+    case "cast":
+    case "unary":
+    case "isNull":
+    case "sortOrder":
+      return callsAggregate(e.child);
+    case "binary":
+      return callsAggregate(e.left) || callsAggregate(e.right);
+    case "in":
+      return callsAggregate(e.child) || e.list.some(callsAggregate);
+    case "between":
+      return callsAggregate(e.child) || callsAggregate(e.low) || callsAggregate(e.high);
+    case "like":
+      return callsAggregate(e.child) || callsAggregate(e.pattern);
+    case "case":
+      return (
+        (e.operand !== null && callsAggregate(e.operand)) ||
+        e.branches.some((b) => callsAggregate(b.when) || callsAggregate(b.then)) ||
+        (e.otherwise !== null && callsAggregate(e.otherwise))
+      );
+    default:
+      return false;
   }
 }
 

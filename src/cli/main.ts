@@ -120,8 +120,11 @@ async function run(
 /** One line (or, with verbose, the stack and causes) for an error that ended the job. */
 export function formatError(e: unknown, verbose: boolean): string {
   if (e instanceof SluiceError) {
-    let s = `sluice: ${e.message} [${e.code}]\n`;
+    // One line: a parse error's caret excerpt (lines 2–3 of its message) is shown with --verbose.
+    const [first, ...more] = e.message.split("\n");
+    let s = `sluice: ${first} [${e.code}]\n`;
     if (verbose) {
+      if (more.length > 0) s += `${more.join("\n")}\n`;
       s += `${e.stack ?? ""}\n`;
       let c: unknown = e.cause;
       while (c !== undefined && c !== null) {
