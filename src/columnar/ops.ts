@@ -8,6 +8,7 @@ import type { Vector, ValidityMask, BytesVector } from "./vector.js";
 import { ExecutionError } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import { nullVector } from "./build.js";
+import { asBuffer } from "./utf8.js";
 
 /** Gathers `indices` (a selection vector) from `v`. */
 export function take(v: Vector, indices: Int32Array): Vector {
@@ -109,18 +110,25 @@ function takeBytes(v: BytesVector, indices: Int32Array, valid: ValidityMask): By
   }
   const data = new Uint8Array(total);
   const src = v.data;
+  // Buffer#copy copies natively without allocating a view per row (subarray would).
+  const srcBuf = asBuffer(src);
+  const dstBuf = asBuffer(data);
   let at = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  while (i < n) {
+    // Copy runs of consecutive source rows at once: selections from filters are mostly runs.
     const j = indices[i];
+    let k = i + 1;
+    while (k < n && indices[k] === indices[k - 1] + 1) k++;
     const s = so[j];
-    const e = so[j + 1];
-    const len = e - s;
-    if (len < 32) {
-      for (let k = s; k < e; k++) data[at++] = src[k];
+    const e = so[indices[k - 1] + 1];
+    if (e - s < 32) {
+      for (let b = s; b < e; b++) data[at++] = src[b];
     } else {
-      data.set(src.subarray(s, e), at);
-      at += len;
+      srcBuf.copy(dstBuf, at, s, e);
+      at += e - s;
     }
+    i = k;
   }
   return { ...v, length: n, valid, offsets, data };
 }

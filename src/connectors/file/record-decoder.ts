@@ -6,6 +6,7 @@
  *   never affects its neighbours;
  * - csv: see `formats/csv/parse-csv.ts`.
  */
+import { asBuffer } from "../../columnar/utf8.js";
 import type { StructType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
 import { ExecutionError, InternalError, SourceError } from "../../errors.js";
@@ -52,9 +53,12 @@ function linesAsStrings(chunk: LineChunk, schema: StructType): Vector {
   let total = 0;
   for (let i = 0; i < n; i++) total += ends[i] - starts[i];
   const out = new Uint8Array(total);
+  // Buffer#copy: a native copy without allocating a view per line.
+  const src = asBuffer(data);
+  const dst = asBuffer(out);
   let at = 0;
   for (let i = 0; i < n; i++) {
-    out.set(data.subarray(starts[i], ends[i]), at);
+    src.copy(dst, at, starts[i], ends[i]);
     at += ends[i] - starts[i];
     offsets[i + 1] = at;
   }
