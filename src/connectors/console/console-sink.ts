@@ -6,7 +6,7 @@ import type { Batch } from "../../columnar/batch.js";
 import { showString } from "../../api/show.js";
 import type { StreamSink, SinkBatch } from "../sink.js";
 import type { SinkConnector, SinkContext } from "../registry.js";
-import { booleanOption, positiveIntOption, validateOptions } from "../../formats/text/options.js";
+import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";
 
 const consoleOptions = { numRows: positiveIntOption, truncate: booleanOption };
 

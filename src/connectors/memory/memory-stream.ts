@@ -15,7 +15,7 @@ import { toSchema } from "../../types/ddl.js";
 import { ConfigError, SourceError } from "../../errors.js";
 import type { StreamSource, OffsetJson, ReadLimit } from "../source.js";
 import type { SourceConnector, Options } from "../registry.js";
-import { validateOptions } from "../../formats/text/options.js";
+import { validateOptions } from "../../options.js";
 import { z } from "zod";
 
 const streams = new Map<string, MemoryStream>();

@@ -12,7 +12,7 @@ import { StructType, StructField, TimestampType, LongType } from "../../types/da
 import { AlreadyExistsError, ConfigError, SourceError } from "../../errors.js";
 import type { StreamSource, OffsetJson, SourceContext, ReadLimit } from "../source.js";
 import type { SourceConnector, Options } from "../registry.js";
-import { positiveIntOption, validateOptions, onlyDefault } from "../../formats/text/options.js";
+import { positiveIntOption, validateOptions, onlyDefault } from "../../options.js";
 import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
 
 const RATE_SCHEMA = StructType([StructField("timestamp", TimestampType(), true), StructField("value", LongType(), true)]);

@@ -33,7 +33,7 @@ import type { RemoteParquetFile } from "../../exec/parallel/parquet-writer-threa
 import { writeJsonLines } from "../../exec/json/to-json.js";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
 import type { SinkConnector, SinkContext } from "../../connectors/registry.js";
-import { enumOption, validateOptions } from "../../formats/text/options.js";
+import { enumOption, validateOptions } from "../../options.js";
 
 /** Spark's `SinkFileStatus`, one JSON line per file in `_spark_metadata/<N>`. */
 export interface SinkFileStatus {
