@@ -12,6 +12,8 @@ import type { FileFormat } from "./options.js";
 import { resolveSourceLocation } from "./listing.js";
 import { globToRegExp } from "./listing.js";
 import { FileStreamSource } from "./file-stream-source.js";
+import { existsSync } from "node:fs";
+import { LocalStorage } from "../../storage/local.js";
 import { asNullable, inferParquetSchema } from "./parquet-schema-inference.js";
 
 /** The text source's schema: one string column `value`. */
@@ -29,6 +31,17 @@ export const TEXT_SCHEMA = StructType([StructField("value", StringType(), true)]
  */
 export function describeFileSource(format: FileFormat, options: Readonly<Record<string, string>>, userSchema: StructType | null): StructType {
   const { file, format: fmt } = resolveFileSourceOptions(format, options);
+  // A missing schema for json/csv is reported first (it is the user's first mistake to fix).
+  if (!((format === "json" || format === "csv") && userSchema === null)) checkPathExists(format, file.path);
+  return describeSchema(format, file, fmt, userSchema);
+}
+
+function describeSchema(
+  format: FileFormat,
+  file: ReturnType<typeof resolveFileSourceOptions>["file"],
+  fmt: ReturnType<typeof resolveFileSourceOptions>["format"],
+  userSchema: StructType | null,
+): StructType {
   if (file.pathGlobFilter !== null) globToRegExp(file.pathGlobFilter, "pathGlobFilter");
   if (format === "text") {
     if (userSchema === null) return TEXT_SCHEMA;
@@ -75,4 +88,16 @@ export function fileSourceConnector(format: FileFormat): SourceConnector {
     describe: (options, userSchema) => describeFileSource(format, options, userSchema),
     create: (options, userSchema) => createFileSource(format, { ...options }, userSchema),
   };
+}
+
+/**
+ * Spark fails at `load()` when a (non-glob) source path does not exist, rather than waiting
+ * forever on a misspelt folder; so do we, for local paths. Other storages are checked when listed.
+ */
+function checkPathExists(format: FileFormat, path: string): void {
+  const loc = resolveSourceLocation(path);
+  if (loc.patterns.length > 0 || loc.key === "" || !(loc.storage instanceof LocalStorage)) return;
+  if (!existsSync(loc.storage.pathOf(loc.key))) {
+    throw new ConfigError(`${format} source: path does not exist: ${path}`, { option: "path", path });
+  }
 }

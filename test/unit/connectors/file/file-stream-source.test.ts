@@ -50,28 +50,28 @@ async function readRows(src: StreamSource, startOffset: string | null, end: stri
 
 test("option validation: unknown option with did-you-mean, bad values, missing schema", () => {
   assert.throws(
-    () => createFileSource("json", { path: "/tmp/x", maxFilesPerTriger: "1" }, toSchema("a INT")),
+    () => createFileSource("json", { path: "/tmp", maxFilesPerTriger: "1" }, toSchema("a INT")),
     (e: unknown) => e instanceof ConfigError && /unknown option 'maxFilesPerTriger'; did you mean 'maxFilesPerTrigger'\?/.test(e.message),
   );
   assert.throws(
-    () => createFileSource("json", { path: "/tmp/x", maxFilesPerTrigger: "abc" }, toSchema("a INT")),
+    () => createFileSource("json", { path: "/tmp", maxFilesPerTrigger: "abc" }, toSchema("a INT")),
     /json source: option 'maxFilesPerTrigger' must be a positive integer, got "abc"/,
   );
-  assert.throws(() => createFileSource("json", { path: "/tmp/x" }, null), /json source: a schema is required for streaming file sources; pass \.schema\(\.\.\.\)/);
-  assert.throws(() => createFileSource("csv", { path: "/tmp/x" }, null), /csv source: a schema is required/);
-  assert.throws(() => createFileSource("text", { path: "/tmp/x", cleanSource: "delete" }, null), /option 'cleanSource' is not supported yet/);
-  assert.throws(() => createFileSource("text", { path: "/tmp/x", cleanSource: "zip" }, null), /must be one of archive, delete, off/);
-  assert.throws(() => createFileSource("text", { path: "/tmp/x", wholetext: "true" }, null), /option 'wholetext' is not supported yet/);
-  assert.throws(() => createFileSource("json", { path: "/tmp/x", multiLine: "true" }, toSchema("a INT")), /option 'multiLine' is not supported yet/);
+  assert.throws(() => createFileSource("json", { path: "/tmp" }, null), /json source: a schema is required for streaming file sources; pass \.schema\(\.\.\.\)/);
+  assert.throws(() => createFileSource("csv", { path: "/tmp" }, null), /csv source: a schema is required/);
+  assert.throws(() => createFileSource("text", { path: "/tmp", cleanSource: "delete" }, null), /option 'cleanSource' is not supported yet/);
+  assert.throws(() => createFileSource("text", { path: "/tmp", cleanSource: "zip" }, null), /must be one of archive, delete, off/);
+  assert.throws(() => createFileSource("text", { path: "/tmp", wholetext: "true" }, null), /option 'wholetext' is not supported yet/);
+  assert.throws(() => createFileSource("json", { path: "/tmp", multiLine: "true" }, toSchema("a INT")), /option 'multiLine' is not supported yet/);
   assert.throws(
-    () => createFileSource("text", { path: "/tmp/x", maxFilesPerTrigger: "1", maxBytesPerTrigger: "10" }, null),
+    () => createFileSource("text", { path: "/tmp", maxFilesPerTrigger: "1", maxBytesPerTrigger: "10" }, null),
     /can't be both set/,
   );
   assert.throws(() => createFileSource("text", {}, null), /a path is required/);
-  assert.throws(() => createFileSource("text", { path: "/tmp/x", maxFileAge: "soon" }, null), /option 'maxFileAge' must be a duration/);
+  assert.throws(() => createFileSource("text", { path: "/tmp", maxFileAge: "soon" }, null), /option 'maxFileAge' must be a duration/);
   // Option names are case-insensitive, as in Spark; csv options reach the csv reader.
-  assert.doesNotThrow(() => createFileSource("csv", { PATH: "/tmp/x", MAXFILESPERTRIGGER: "2", Header: "true" }, toSchema("a INT")));
-  assert.deepEqual(describeFileSource("text", { path: "/tmp/x" }, null).fields.map((f) => f.name), ["value"]);
+  assert.doesNotThrow(() => createFileSource("csv", { PATH: "/tmp", MAXFILESPERTRIGGER: "2", Header: "true" }, toSchema("a INT")));
+  assert.deepEqual(describeFileSource("text", { path: "/tmp" }, null).fields.map((f) => f.name), ["value"]);
 });
 
 test("text: CRLF, no trailing newline and garbage stay one record per line", async () => {

@@ -54,16 +54,16 @@ async function readAll(src: StreamSource): Promise<{ rows: Row[]; batches: Batch
 
 test("options: mergeSchema only false, other parquet options are unknown", () => {
   const s = toSchema("a INT");
-  assert.doesNotThrow(() => createFileSource("parquet", { path: "/tmp/x", mergeSchema: "false", maxFilesPerTrigger: "3" }, s));
+  assert.doesNotThrow(() => createFileSource("parquet", { path: "/tmp", mergeSchema: "false", maxFilesPerTrigger: "3" }, s));
   assert.throws(
-    () => createFileSource("parquet", { path: "/tmp/x", mergeSchema: "true" }, s),
+    () => createFileSource("parquet", { path: "/tmp", mergeSchema: "true" }, s),
     (e: unknown) => e instanceof ConfigError && /parquet source: option 'mergeSchema' is not supported yet \(only "false"/.test(e.message),
   );
-  assert.throws(() => createFileSource("parquet", { path: "/tmp/x", header: "true" }, s), (e: unknown) => e instanceof ConfigError && /unknown option 'header'/.test(e.message));
-  assert.throws(() => createFileSource("parquet", { path: "/tmp/x", lineSep: "\n" }, s), /unknown option 'lineSep'/);
+  assert.throws(() => createFileSource("parquet", { path: "/tmp", header: "true" }, s), (e: unknown) => e instanceof ConfigError && /unknown option 'header'/.test(e.message));
+  assert.throws(() => createFileSource("parquet", { path: "/tmp", lineSep: "\n" }, s), /unknown option 'lineSep'/);
   // A user schema is used as given, every field made nullable (as Spark does for file sources).
-  assert.equal(toDDL(describeFileSource("parquet", { path: "/tmp/x" }, toSchema("a INT NOT NULL, b ARRAY<STRING>"))), "a INT,b ARRAY<STRING>");
-  const d = describeFileSource("parquet", { path: "/tmp/x" }, toSchema("a INT NOT NULL"));
+  assert.equal(toDDL(describeFileSource("parquet", { path: "/tmp" }, toSchema("a INT NOT NULL, b ARRAY<STRING>"))), "a INT,b ARRAY<STRING>");
+  const d = describeFileSource("parquet", { path: "/tmp" }, toSchema("a INT NOT NULL"));
   assert.equal(d.fields[0].nullable, true);
 });
 
