@@ -231,9 +231,9 @@ export class DataFrame {
     this.sparkSession.catalog.registerTempView(name, this);
   }
 
-  /** Prints the schema as Spark's tree. */
+  /** Prints the schema as Spark's tree (followed by an empty line, as Spark's `println` leaves). */
   printSchema(): void {
-    process.stdout.write(treeString(this.schema));
+    process.stdout.write(`${treeString(this.schema)}\n`);
   }
 
   /** Prints the plan. With `extended`, also the analysed plan with types. */

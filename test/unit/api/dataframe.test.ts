@@ -63,7 +63,7 @@ test("printSchema prints Spark's tree", async () => {
   const out = await captureStdout(() => people().printSchema());
   assert.equal(
     out,
-    "root\n |-- name: string (nullable = true)\n |-- dept: string (nullable = true)\n |-- age: integer (nullable = true)\n |-- salary: double (nullable = true)\n",
+    "root\n |-- name: string (nullable = true)\n |-- dept: string (nullable = true)\n |-- age: integer (nullable = true)\n |-- salary: double (nullable = true)\n\n",
   );
 });
 
