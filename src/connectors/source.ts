@@ -12,8 +12,13 @@ import type { Storage } from "../storage/storage.js";
 /** A source offset, serialised as JSON text exactly as it appears in `offsets/<N>`. */
 export type OffsetJson = string;
 
-/** How much one micro-batch may admit (from `maxFilesPerTrigger`, `maxOffsetsPerTrigger` …). */
-export type ReadLimit = { readonly kind: "all" } | { readonly kind: "availableNow" };
+/**
+ * How much one micro-batch may admit. `default`: the source's own rate limits
+ * (`maxFilesPerTrigger`, `maxOffsetsPerTrigger` …), as under the default and processingTime
+ * triggers; `availableNow`: the same limits, within what was available when the query started;
+ * `all`: everything available, ignoring the rate limits (Spark's `Trigger.Once`).
+ */
+export type ReadLimit = { readonly kind: "default" } | { readonly kind: "availableNow" } | { readonly kind: "all" };
 
 /** What a source is given when the query starts. */
 export interface SourceContext {

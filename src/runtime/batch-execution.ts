@@ -53,7 +53,7 @@ async function endOfAvailable(s: StreamSource): Promise<OffsetJson | null> {
   await s.prepareForTriggerAvailableNow?.();
   let end: OffsetJson | null = null;
   for (;;) {
-    const next = await s.latestOffset(end, { kind: "availableNow" });
+    const next = await s.latestOffset(end, { kind: "all" });
     if (next === null || next === end) return end;
     end = next;
   }

@@ -233,7 +233,8 @@ export class StreamingQuery {
     if (trigger.kind === "availableNow") {
       for (const s of sources) await s.prepareForTriggerAvailableNow?.();
     }
-    const limit: ReadLimit = trigger.kind === "availableNow" ? { kind: "availableNow" } : { kind: "all" };
+    const limit: ReadLimit =
+      trigger.kind === "availableNow" ? { kind: "availableNow" } : trigger.kind === "once" ? { kind: "all" } : { kind: "default" };
     while (!this.stopRequested) {
       const triggerStart = Date.now();
       const check = ++this.checks;

@@ -121,7 +121,7 @@ export class FileStreamSource implements StreamSource {
     this.fixedFiles = await this.fetchAllFiles();
   }
 
-  async latestOffset(_start: OffsetJson | null, _limit: ReadLimit): Promise<OffsetJson | null> {
+  async latestOffset(_start: OffsetJson | null, limit: ReadLimit): Promise<OffsetJson | null> {
     const log = this.requireLog();
     const f = this.config.file;
     const listed = this.fixedFiles ?? (await this.fetchAllFiles());
@@ -130,7 +130,8 @@ export class FileStreamSource implements StreamSource {
       f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
     );
     const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
-    const batch = this.admit(fresh);
+    // Trigger.Once reads everything available in one batch, ignoring the rate limits (as Spark).
+    const batch = limit.kind === "all" ? fresh : this.admit(fresh);
     for (const x of batch) this.seen.add(x.url, x.modificationTime);
     this.seen.purge();
     this.outstanding = { files: fresh.length - batch.length, bytes: fresh.slice(batch.length).reduce((s, x) => s + x.size, 0) };

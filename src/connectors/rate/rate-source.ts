@@ -58,7 +58,7 @@ class RateSource implements StreamSource {
   async latestOffset(start: OffsetJson | null, limit: ReadLimit): Promise<OffsetJson | null> {
     let elapsed = Date.now() - this.startMs;
     if (limit.kind === "availableNow") elapsed = this.availableNowEnd ?? elapsed;
-    if (this.maxRowsPerBatch !== null) {
+    if (this.maxRowsPerBatch !== null && limit.kind !== "all") {
       const from = start === null ? 0 : parseOffset(start);
       const capMs = Math.floor((this.maxRowsPerBatch * 1000) / this.rowsPerSecond);
       elapsed = Math.min(elapsed, from + Math.max(1, capMs));

@@ -243,14 +243,19 @@ export class BytesHashTable {
   private rebuild(slotsCount: number): void {
     const slots = new Int32Array(slotsCount * 2);
     const mask = slotsCount - 1;
-    const hashes = this.hashes;
-    const liveFlags = this.liveFlags;
-    for (let id = 0; id < this.ids; id++) {
-      if (liveFlags[id] === 0) continue;
-      let s = hashes[id] & mask;
+    // Walk the old slots in order rather than the ids: every entry carries its hash, and with linear
+    // probing the new positions then ascend too, so both arrays stream through the cache instead of
+    // taking a random miss per key.
+    const old = this.slots;
+    const oldEnd = old.length;
+    for (let j = 0; j < oldEnd; j += 2) {
+      const e = old[j];
+      if (e <= 0) continue;
+      const h = old[j + 1];
+      let s = h & mask;
       while (slots[2 * s] !== EMPTY) s = (s + 1) & mask;
-      slots[2 * s] = id + 1;
-      slots[2 * s + 1] = hashes[id];
+      slots[2 * s] = e;
+      slots[2 * s + 1] = h;
     }
     this.slots = slots;
     this.mask = mask;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createFileSource, describeFileSource } from "../../../../src/connectors/file/create-file-source.js";
 import { LocalStorage } from "../../../../src/storage/local.js";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
@@ -78,12 +79,12 @@ test("text: CRLF, no trailing newline and garbage stay one record per line", asy
   const dir = await landing();
   await put(dir, "a.txt", Buffer.concat([Buffer.from("one\r\ntwo\n"), Buffer.from([0x00, 0xff, 0x22, 0x0a]), Buffer.from("last")]), 0);
   const { src } = await start("text", dir);
-  const end = await src.latestOffset(null, { kind: "all" });
+  const end = await src.latestOffset(null, { kind: "default" });
   assert.equal(end, '{"logOffset":0}');
   const rows = await readRows(src, null, end ?? "");
   assert.equal(rows.length, 4);
   assert.deepEqual(rows.map((r) => r.value).filter((_, i) => i !== 2), ["one", "two", "last"]);
-  assert.equal(await src.latestOffset(end, { kind: "all" }), end, "nothing new: the same offset");
+  assert.equal(await src.latestOffset(end, { kind: "default" }), end, "nothing new: the same offset");
   assert.equal(src.metrics?.().numFilesProcessed, "1");
   await rm(dir, { recursive: true });
 });
@@ -93,7 +94,7 @@ test("json: malformed lines do not affect their neighbours; gz read transparentl
   await put(dir, "a.json", '{"id":1,"v":"x"}\n{"id": broken\n\n{"id":3,"v":"z"}', 0);
   await put(dir, "b.json.gz", new Uint8Array(Buffer.concat([gzipSync('{"id":4}\n'), gzipSync('{"id":5}\n')])), 1000);
   const { src } = await start("json", dir, {}, "id INT, v STRING, _corrupt_record STRING");
-  const end = await src.latestOffset(null, { kind: "all" });
+  const end = await src.latestOffset(null, { kind: "default" });
   const rows = await readRows(src, null, end ?? "");
   assert.deepEqual(rows, [
     { id: 1, v: "x", _corrupt_record: null },
@@ -110,17 +111,17 @@ test("json FAILFAST names the file and line; a corrupt .gz fails naming the file
   const dir = await landing();
   await put(dir, "a.json", '{"id":1}\n{"id":\n', 0);
   const { src } = await start("json", dir, { mode: "FAILFAST" }, "id INT");
-  const end = (await src.latestOffset(null, { kind: "all" })) ?? "";
+  const end = (await src.latestOffset(null, { kind: "default" })) ?? "";
   await assert.rejects(readRows(src, null, end), (e: unknown) => e instanceof SourceError && /a\.json line 2/.test(e.message));
 
   const dir2 = await landing();
   await put(dir2, "bad.json.gz", new Uint8Array(gzipSync('{"id":1}\n').subarray(0, 12)), 0);
   const s2 = (await start("json", dir2, {}, "id INT")).src;
-  const e2 = (await s2.latestOffset(null, { kind: "all" })) ?? "";
+  const e2 = (await s2.latestOffset(null, { kind: "default" })) ?? "";
   await assert.rejects(readRows(s2, null, e2), (e: unknown) => e instanceof SourceError && /bad\.json\.gz/.test(e.message));
   // ignoreCorruptFiles skips it instead, as Spark does.
   const s3 = (await start("json", dir2, { ignoreCorruptFiles: "true" }, "id INT")).src;
-  const e3 = (await s3.latestOffset(null, { kind: "all" })) ?? "";
+  const e3 = (await s3.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(s3, null, e3), []);
   assert.equal(s3.metrics?.().numFilesSkipped, "1");
   await rm(dir, { recursive: true });
@@ -132,7 +133,7 @@ test("csv with header per file, quoting and a malformed row", async () => {
   await put(dir, "a.csv", 'id,name\n1,"Smith, J"\n2\n', 0);
   await put(dir, "b.csv", "id,name\n3,x\n", 1000);
   const { src } = await start("csv", dir, { header: "true" }, "id INT, name STRING, _corrupt_record STRING");
-  const end = (await src.latestOffset(null, { kind: "all" })) ?? "";
+  const end = (await src.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(src, null, end), [
     { id: 1, name: "Smith, J", _corrupt_record: null },
     { id: 2, name: null, _corrupt_record: "2" },
@@ -149,7 +150,7 @@ test("the log in the checkpoint is Spark's: entries, offsets, compaction at batc
   const { src } = await start("text", dir, { maxFilesPerTrigger: "1" }, null, ckpt);
   let prev: string | null = null;
   for (let i = 0; i < 11; i++) {
-    const end = await src.latestOffset(prev, { kind: "all" });
+    const end = await src.latestOffset(prev, { kind: "default" });
     assert.equal(end, JSON.stringify({ logOffset: i }));
     prev = end;
   }
@@ -177,14 +178,14 @@ test("re-reading (start, end] after a restart gives identical batches, even afte
   await put(dir, "a.json", '{"id":1}\n{"id":2}\n', 0);
   await put(dir, "b.json", '{"id":3}\n', 1000);
   const first = await start("json", dir, {}, "id INT", ckpt);
-  const end = (await first.src.latestOffset(null, { kind: "all" })) ?? "";
+  const end = (await first.src.latestOffset(null, { kind: "default" })) ?? "";
   const before = await readRows(first.src, null, end);
   await first.src.stop();
   await put(dir, "c.json", '{"id":4}\n', 2000);
   const second = await start("json", dir, {}, "id INT", ckpt);
   assert.deepEqual(await readRows(second.src, null, end), before);
   // The restarted source remembers what it saw: only the new file is next.
-  const next = await second.src.latestOffset(end, { kind: "all" });
+  const next = await second.src.latestOffset(end, { kind: "default" });
   assert.equal(next, '{"logOffset":1}');
   assert.deepEqual(await readRows(second.src, end, next ?? ""), [{ id: 4 }]);
   await rm(dir, { recursive: true });
@@ -193,12 +194,12 @@ test("re-reading (start, end] after a restart gives identical batches, even afte
 test("files added between latestOffset calls are picked up next time; nothing new returns null first", async () => {
   const dir = await landing();
   const { src } = await start("text", dir);
-  assert.equal(await src.latestOffset(null, { kind: "all" }), null);
+  assert.equal(await src.latestOffset(null, { kind: "default" }), null);
   await put(dir, "a.txt", "a\n", 0);
-  const o0 = await src.latestOffset(null, { kind: "all" });
+  const o0 = await src.latestOffset(null, { kind: "default" });
   assert.equal(o0, '{"logOffset":0}');
   await put(dir, "b.txt", "b\n", 5000);
-  const o1 = await src.latestOffset(o0, { kind: "all" });
+  const o1 = await src.latestOffset(o0, { kind: "default" });
   assert.equal(o1, '{"logOffset":1}');
   assert.deepEqual(await readRows(src, o0, o1 ?? ""), [{ value: "b" }]);
   await rm(dir, { recursive: true });
@@ -210,21 +211,21 @@ test("maxFilesPerTrigger, latestFirst and maxBytesPerTrigger", async () => {
   await put(dir, "a.txt", "a\n", 1000);
   await put(dir, "b.txt", "bbbbbbbbbb\n", 2000); // newest, 11 bytes
   const { src } = await start("text", dir, { maxFilesPerTrigger: "2" });
-  const o0 = (await src.latestOffset(null, { kind: "all" })) ?? "";
+  const o0 = (await src.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(src, null, o0), [{ value: "c" }, { value: "a" }], "oldest first");
   assert.equal(src.metrics?.().numFilesOutstanding, "1");
-  const o1 = (await src.latestOffset(o0, { kind: "all" })) ?? "";
+  const o1 = (await src.latestOffset(o0, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(src, o0, o1), [{ value: "bbbbbbbbbb" }]);
 
   const latest = (await start("text", dir, { maxFilesPerTrigger: "1", latestFirst: "true" })).src;
-  const l0 = (await latest.latestOffset(null, { kind: "all" })) ?? "";
+  const l0 = (await latest.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(latest, null, l0), [{ value: "bbbbbbbbbb" }], "newest first");
 
   // maxBytesPerTrigger: files while the total fits, but always at least one.
   const bytes = (await start("text", dir, { maxBytesPerTrigger: "4" })).src;
-  const b0 = (await bytes.latestOffset(null, { kind: "all" })) ?? "";
+  const b0 = (await bytes.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(bytes, null, b0), [{ value: "c" }, { value: "a" }]);
-  const b1 = (await bytes.latestOffset(b0, { kind: "all" })) ?? "";
+  const b1 = (await bytes.latestOffset(b0, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(bytes, b0, b1), [{ value: "bbbbbbbbbb" }], "one file larger than the limit still goes");
   await rm(dir, { recursive: true });
 });
@@ -241,7 +242,7 @@ test("fileNameOnly, pathGlobFilter, hidden files, sub-folders, partitions and re
   const schema = "id INT, day DATE";
   const ids = async (options: Record<string, string>) => {
     const { src } = await start("json", dir, options, schema);
-    const end = await src.latestOffset(null, { kind: "all" });
+    const end = await src.latestOffset(null, { kind: "default" });
     return end === null ? [] : await readRows(src, null, end);
   };
   const day = new Date("2024-01-02T00:00:00Z");
@@ -253,8 +254,8 @@ test("fileNameOnly, pathGlobFilter, hidden files, sub-folders, partitions and re
   // fileNameOnly: a file whose name was admitted in an earlier batch is not new, wherever it is.
   // (Within one listing Spark admits both, as here: names are only checked against earlier batches.)
   const byName = (await start("json", dir, { pathGlobFilter: "*.json", fileNameOnly: "true", maxFilesPerTrigger: "1" }, schema)).src;
-  const n0 = (await byName.latestOffset(null, { kind: "all" })) ?? "";
-  const n1 = (await byName.latestOffset(n0, { kind: "all" })) ?? "";
+  const n0 = (await byName.latestOffset(null, { kind: "default" })) ?? "";
+  const n1 = (await byName.latestOffset(n0, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(byName, null, n1), [
     { id: 1, day: null },
     { id: 3, day },
@@ -263,7 +264,7 @@ test("fileNameOnly, pathGlobFilter, hidden files, sub-folders, partitions and re
   assert.deepEqual((await ids({ pathGlobFilter: "*.{json}", recursiveFileLookup: "true" })).map((r) => r.day), [null, null, null]);
   // A glob in the path selects folders.
   const { src } = await start("json", join(dir, "[xy]") + "/", {}, schema);
-  const end = (await src.latestOffset(null, { kind: "all" })) ?? "";
+  const end = (await src.latestOffset(null, { kind: "default" })) ?? "";
   assert.deepEqual((await readRows(src, null, end)).map((r) => r.id), [1, 2]);
   await rm(dir, { recursive: true });
 });
@@ -272,10 +273,10 @@ test("maxFileAge ignores files older than the newest seen minus the age", async 
   const dir = await landing();
   await put(dir, "new.txt", "new\n", 10 * 3600_000);
   const { src } = await start("text", dir, { maxFileAge: "1h" });
-  const o0 = (await src.latestOffset(null, { kind: "all" })) ?? "";
+  const o0 = (await src.latestOffset(null, { kind: "default" })) ?? "";
   await put(dir, "old.txt", "old\n", 0);
   await put(dir, "recent.txt", "recent\n", 9.5 * 3600_000);
-  const o1 = (await src.latestOffset(o0, { kind: "all" })) ?? "";
+  const o1 = (await src.latestOffset(o0, { kind: "default" })) ?? "";
   assert.deepEqual(await readRows(src, o0, o1), [{ value: "recent" }]);
   await rm(dir, { recursive: true });
 });
@@ -303,4 +304,16 @@ test("availableNow fixes the file set; large files are read in bounded chunks", 
   assert.equal(last, "row-199999");
   assert.equal(await src.latestOffset(end, { kind: "availableNow" }), end, "the late file waits for the next run");
   await rm(dir, { recursive: true });
+});
+
+test("Trigger.Once's read limit 'all' admits every new file at once, ignoring maxFilesPerTrigger (as Spark)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-once-"));
+  for (let i = 0; i < 3; i++) writeFileSync(join(dir, `f${i}.txt`), `line ${i}\n`);
+  const src = createFileSource("text", { path: dir, maxFilesPerTrigger: "1" }, null);
+  await src.open({ storage: MemoryStorage.fresh("once"), metadataPrefix: "sources/0/" });
+  const end = await src.latestOffset(null, { kind: "all" });
+  assert.equal(end, '{"logOffset":0}');
+  let rows = 0;
+  for await (const b of src.read(null, end ?? "")) rows += b.numRows;
+  assert.equal(rows, 3);
 });

@@ -46,7 +46,7 @@ async function open(src: StreamSource): Promise<StreamSource> {
 }
 
 async function readAll(src: StreamSource): Promise<{ rows: Row[]; batches: Batch[] }> {
-  const end = await src.latestOffset(null, { kind: "all" });
+  const end = await src.latestOffset(null, { kind: "default" });
   const batches: Batch[] = [];
   if (end !== null) for await (const b of src.read(null, end)) batches.push(b);
   return { rows: batches.flatMap((b) => batchToRows(b)), batches };

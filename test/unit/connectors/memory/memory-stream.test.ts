@@ -33,10 +33,10 @@ test("offsets count blocks; read(start, end) returns exactly those blocks, repea
   const ms = new MemoryStream("id STRING", uniqueName("ms"));
   const src = memorySourceConnector.create({ name: ms.name }, null);
   await src.open({ storage: MemoryStorage.fresh("ms-test"), metadataPrefix: "sources/0/" });
-  assert.equal(await src.latestOffset(null, { kind: "all" }), null);
+  assert.equal(await src.latestOffset(null, { kind: "default" }), null);
   assert.equal(ms.addData([{ id: "a" }, { id: "b" }]), 1);
   assert.equal(ms.addData([{ id: "c" }]), 2);
-  const end = await src.latestOffset(null, { kind: "all" });
+  const end = await src.latestOffset(null, { kind: "default" });
   assert.equal(end, "2");
   assert.deepEqual(await rows(src.read(null, "2")), [{ id: "a" }, { id: "b" }, { id: "c" }]);
   assert.deepEqual(await rows(src.read("1", "2")), [{ id: "c" }]);
@@ -52,7 +52,7 @@ test("availableNow fixes the end offset when prepared", async () => {
   await src.prepareForTriggerAvailableNow?.();
   ms.addData([{ id: "b" }]);
   assert.equal(await src.latestOffset(null, { kind: "availableNow" }), "1");
-  assert.equal(await src.latestOffset(null, { kind: "all" }), "2");
+  assert.equal(await src.latestOffset(null, { kind: "default" }), "2");
 });
 
 test("the memory source needs a name and rejects unknown options", () => {
