@@ -25,6 +25,12 @@ export interface DeduplicateOptions {
   readonly stateOptions?: Omit<StateStoreOptions, "operator">;
 }
 
+/**
+ * Rows hashed and prefetched ahead of probing: enough loads in flight to hide memory latency, few
+ * enough that their slots are still in cache when probed.
+ */
+const PROBE_BLOCK = 512;
+
 /** Deduplication keeps keys only: the state value is empty. */
 const NO_VALUE: StateValueCodec = {
   writeValue() {},
@@ -80,18 +86,22 @@ export class DeduplicateOperator implements Operator {
       const data = v.data;
       const valid = v.valid;
       table.reserve(n, offsets[n] - offsets[0] + n);
-      // Hash every key first, then probe: the probe loop stays small, so the CPU overlaps the
-      // cache misses of consecutive rows' table slots.
-      if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.hashes.length * 2));
+      // Per block of rows: hash every key, touch each key's home slot, then probe. The touches are
+      // independent loads whose cache misses overlap; the probes then mostly hit cache.
+      if (this.hashes.length < PROBE_BLOCK) this.hashes = new Int32Array(PROBE_BLOCK);
       const hashes = this.hashes;
       const nullHash = hashTagged(0, data, 0, 0);
-      for (let i = 0; i < n; i++) {
-        hashes[i] = valid !== null && valid[i] === 0 ? nullHash : hashTagged(1, data, offsets[i], offsets[i + 1]);
-      }
-      for (let i = 0; i < n; i++) {
-        if (valid !== null && valid[i] === 0) table.findOrInsertTagged(0, data, 0, 0, hashes[i]);
-        else table.findOrInsertTagged(1, data, offsets[i], offsets[i + 1], hashes[i]);
-        if (table.lastInserted) sel[m++] = i;
+      for (let b = 0; b < n; b += PROBE_BLOCK) {
+        const e = Math.min(n, b + PROBE_BLOCK);
+        for (let i = b; i < e; i++) {
+          hashes[i - b] = valid !== null && valid[i] === 0 ? nullHash : hashTagged(1, data, offsets[i], offsets[i + 1]);
+        }
+        table.prefetch(hashes, 0, e - b);
+        for (let i = b; i < e; i++) {
+          if (valid !== null && valid[i] === 0) table.findOrInsertTagged(0, data, 0, 0, hashes[i - b]);
+          else table.findOrInsertTagged(1, data, offsets[i], offsets[i + 1], hashes[i - b]);
+          if (table.lastInserted) sel[m++] = i;
+        }
       }
     } else {
       const codec = this.codec;

@@ -30,7 +30,7 @@ export class ByteWriter {
   }
 
   u8(v: number): void {
-    this.reserve(1);
+    if (this.length + 1 > this.buf.length) this.reserve(1);
     this.buf[this.length++] = v;
   }
 
@@ -40,9 +40,15 @@ export class ByteWriter {
   }
 
   u32(v: number): void {
-    this.reserve(4);
-    this.dv.setUint32(this.length, v, true);
-    this.length += 4;
+    if (this.length + 4 > this.buf.length) this.reserve(4);
+    // Byte stores beat DataView calls on this per-record path.
+    const b = this.buf;
+    const at = this.length;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
+    b[at + 2] = v >>> 16;
+    b[at + 3] = v >>> 24;
+    this.length = at + 4;
   }
 
   i32(v: number): void {
@@ -79,9 +85,10 @@ export class ByteWriter {
   /** Raw bytes `src[start, end)`. */
   raw(src: Uint8Array, start = 0, end = src.length): void {
     const len = end - start;
-    this.reserve(len);
-    if (len > 32) this.buf.set(src.subarray(start, end), this.length);
-    else for (let i = start, at = this.length; i < end; i++) this.buf[at++] = src[i];
+    if (this.length + len > this.buf.length) this.reserve(len);
+    const b = this.buf;
+    if (len > 32) b.set(src.subarray(start, end), this.length);
+    else for (let i = start, at = this.length; i < end; i++) b[at++] = src[i];
     this.length += len;
   }
 
@@ -94,7 +101,8 @@ export class ByteWriter {
 
 /** A bounds-checked little-endian reader over `data[start, end)`. */
 export class ByteReader {
-  private readonly dv: DataView;
+  /** Made on first use: most readers (per-record values) never need one. */
+  private view: DataView | null = null;
   pos: number;
 
   /** `where` names the source in corruption errors (a state file path). */
@@ -104,8 +112,12 @@ export class ByteReader {
     start = 0,
     readonly end = data.length,
   ) {
-    this.dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.pos = start;
+  }
+
+  private get dv(): DataView {
+    if (this.view === null) this.view = new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength);
+    return this.view;
   }
 
   get remaining(): number {
@@ -127,8 +139,10 @@ export class ByteReader {
 
   u32(): number {
     this.need(4);
-    const v = this.dv.getUint32(this.pos, true);
-    this.pos += 4;
+    const d = this.data;
+    const at = this.pos;
+    const v = (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) >>> 0;
+    this.pos = at + 4;
     return v;
   }
 

@@ -48,6 +48,18 @@ export function endStateFile(w: ByteWriter, countAt: number, records: number): U
   return w.bytes();
 }
 
+/**
+ * The record count a state file's header claims, capped by what its size could hold; 0 when the file
+ * is too short. A sizing hint for readers: `readStateFile` still validates the file.
+ */
+export function stateFileRecordCountHint(data: Uint8Array): number {
+  if (data.length < HEADER_BYTES + 8) return 0;
+  const at = HEADER_BYTES;
+  const count = (data[at] | (data[at + 1] << 8) | (data[at + 2] << 16) | (data[at + 3] << 24)) >>> 0;
+  // Each record takes at least 5 bytes (op, key length).
+  return Math.min(count, Math.floor((data.length - HEADER_BYTES - 8) / 5));
+}
+
 /** Receives the records of a state file; ranges index into the file's bytes. */
 export interface StateFileVisitor {
   put(data: Uint8Array, keyStart: number, keyEnd: number, value: ByteReader): void;
@@ -76,10 +88,13 @@ export function readStateFile(data: Uint8Array, where: string, kind: StateFileKi
   const count = body.u32();
   for (let i = 0; i < count; i++) {
     const op = body.u8();
-    const [ks, ke] = body.lenRange();
+    const keyLen = body.u32();
+    const ks = body.skip(keyLen);
+    const ke = ks + keyLen;
     if (op === OP_PUT) {
-      const [vs, ve] = body.lenRange();
-      const value = new ByteReader(data, where, vs, ve);
+      const valueLen = body.u32();
+      const vs = body.skip(valueLen);
+      const value = new ByteReader(data, where, vs, vs + valueLen);
       visitor.put(data, ks, ke, value);
       if (value.remaining !== 0) throw value.corrupt(`value has ${value.remaining} unread bytes`);
     } else if (op === OP_REMOVE && kind === "delta") {

@@ -24,7 +24,7 @@ import type { StateLocation } from "../exec/operator.js";
 import { CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
 import { ByteWriter } from "./byte-io.js";
 import type { ByteReader } from "./byte-io.js";
-import { beginStateFile, endStateFile, OP_PUT, OP_REMOVE, readStateFile } from "./state-file.js";
+import { beginStateFile, endStateFile, OP_PUT, OP_REMOVE, readStateFile, stateFileRecordCountHint } from "./state-file.js";
 import type { StateFileKind } from "./state-file.js";
 
 /** Serializes the operator-held value of each key. */
@@ -272,6 +272,12 @@ export class StateStore {
     }
     const table = this.table;
     const codec = this.codec;
+    // The first file loaded (a snapshot, or the first delta) fills an empty table: size it once for
+    // the file's keys instead of rehashing as they arrive. Later deltas mostly repeat known keys.
+    if (table.idCount === 0) {
+      const records = stateFileRecordCountHint(data);
+      table.reserve(records, Math.max(0, data.length - 24 - records * 9));
+    }
     readStateFile(data, where, kind, version, {
       put(d, ks, ke, value) {
         const id = table.findOrInsert(d, ks, ke, hashKey(d, ks, ke));
@@ -285,7 +291,10 @@ export class StateStore {
   }
 
   private encodeDelta(version: number, updatedIds: Int32Array): Uint8Array {
-    const w = new ByteWriter(1024 + (this.table.idCount - this.baseIds) * 48);
+    // Sized for the keys (exact when values are empty, as for deduplication); grows as needed.
+    const t = this.table;
+    const newKeyBytes = t.idCount > this.baseIds ? t.keyEnd(t.idCount - 1) - t.keyStart(this.baseIds) : 0;
+    const w = new ByteWriter(1024 + updatedIds.length * 9 + newKeyBytes + (this.updated.length + this.removed.length) * 48);
     const countAt = beginStateFile(w, "delta", version);
     const removed = [...this.removed].sort((a, b) => a - b);
     for (const id of removed) {
