@@ -5,8 +5,8 @@
  *
  * Encodings, as parquet-mr's v1 writer: RLE levels; PLAIN values; PLAIN_DICTIONARY for strings and
  * binary while the dictionary pays off — it is dropped after the first page when
- * `indices + dictionary >= plain size`, and frozen (later pages PLAIN) once it passes
- * `dictionaryPageSize` bytes.
+ * `indices + dictionary >= plain size` (or already after the first 4096 values when nearly all of
+ * them are distinct), and frozen (later pages PLAIN) once it passes `dictionaryPageSize` bytes.
  */
 import { SinkError } from "../../errors.js";
 import type { Vector } from "../../columnar/vector.js";
@@ -21,6 +21,15 @@ import { StatsAccumulator, bigEndianFixed, compareBytes, encodeStat } from "./st
 import type { StatValue } from "./statistics.js";
 import { ThriftWriter } from "./thrift-compact.js";
 import type { LeafColumn } from "./write-schema.js";
+
+/**
+ * Values of a chunk's first page after which a dictionary whose entries exceed
+ * DICT_PROBE_DISTINCT of the values is abandoned early. 0.95 of 4096 keeps every column with
+ * fewer than about 40 000 uniformly drawn distinct values (where a dictionary can still pay off
+ * on a 20 000-row page); the end-of-first-page size check still applies to the rest.
+ */
+const DICT_PROBE_VALUES = 4096;
+const DICT_PROBE_DISTINCT = 0.95;
 
 /** Settings shared by every column of a file. */
 export interface ColumnWriterSettings {
@@ -385,8 +394,8 @@ export class ColumnWriter {
 
   private writeBytes(data: Uint8Array, offsets: Int32Array, sel: Int32Array | null, s: number, e: number): void {
     if (this.dictionaryActive()) {
-      this.writeDictIndices(data, offsets, sel, s, e);
-      return;
+      s = this.writeDictIndices(data, offsets, sel, s, e);
+      if (s >= e) return;
     }
     this.pagePlainBytes += sel === null ? plainBytesRange(this.values, data, offsets, s, e) : plainBytesSel(this.values, data, offsets, sel, s, e);
     const mm = this.minMaxScratch;
@@ -404,31 +413,48 @@ export class ColumnWriter {
   }
 
   /**
-   * Dictionary-encodes values. Once the dictionary passes `dictionaryPageSize` the open page is
-   * flushed (with the dictionary) at the end of this slice and later pages are PLAIN.
+   * Dictionary-encodes values; returns where it stopped: `e`, or earlier when the dictionary was
+   * abandoned (the rest of the slice is then written PLAIN). Once the dictionary passes
+   * `dictionaryPageSize` the open page is flushed (with the dictionary) at the end of this slice
+   * and later pages are PLAIN.
    */
-  private writeDictIndices(data: Uint8Array, offsets: Int32Array, sel: Int32Array | null, s: number, e: number): void {
+  private writeDictIndices(data: Uint8Array, offsets: Int32Array, sel: Int32Array | null, s: number, e: number): number {
     const dict = this.dict;
-    if (dict === null) return;
+    if (dict === null) return s;
     if (this.dictIdx.length < this.dictCount + (e - s)) {
       const g = new Int32Array(Math.max(this.dictCount + (e - s), this.dictIdx.length * 2));
       g.set(this.dictIdx.subarray(0, this.dictCount));
       this.dictIdx = g;
     }
-    const idx = this.dictIdx;
-    let c = this.dictCount;
-    let plain = 0;
-    let k = s;
-    for (; k < e; k++) {
-      const i = sel === null ? k : sel[k];
-      const a0 = offsets[i];
-      const a1 = offsets[i + 1];
-      idx[c++] = dict.add(data, a0, a1);
-      plain += 4 + a1 - a0;
+    // On the chunk's first page, probe the first DICT_PROBE_VALUES values: nearly all distinct
+    // means the dictionary will not pay off, so stop paying for hashing now.
+    const probing = this.pagesWritten === 0 && this.dictPages === 0 && this.dictCount < DICT_PROBE_VALUES;
+    let stop = e;
+    if (probing) stop = Math.min(e, s + (DICT_PROBE_VALUES - this.dictCount));
+    let bytes = dict.addAll(data, offsets, sel, s, stop, this.dictIdx, this.dictCount);
+    this.dictCount += stop - s;
+    this.pagePlainBytes += bytes + 4 * (stop - s);
+    if (probing && this.dictCount >= DICT_PROBE_VALUES && dict.size > DICT_PROBE_DISTINCT * this.dictCount) {
+      this.abandonDictionary(dict);
+      return stop;
     }
-    this.dictCount = c;
-    this.pagePlainBytes += plain;
+    if (stop < e) {
+      bytes = dict.addAll(data, offsets, sel, stop, e, this.dictIdx, this.dictCount);
+      this.dictCount += e - stop;
+      this.pagePlainBytes += bytes + 4 * (e - stop);
+    }
     if (dict.plainBytes > this.settings.dictionaryPageSize) this.freezePending = true;
+    return e;
+  }
+
+  /** Re-encodes the open page's values PLAIN and drops the dictionary for the rest of the chunk. */
+  private abandonDictionary(dict: BytesDictionary): void {
+    this.plainFromDictionary(this.values, dict);
+    this.dictionaryStats(dict);
+    dict.clear();
+    this.dict = null;
+    this.dictCount = 0;
+    this.freezePending = false;
   }
 
   private resetDictionary(): void {
@@ -525,6 +551,7 @@ export class ColumnWriter {
     body.patchInt32(at, body.length - at - 4);
   }
 
+  /** PLAIN-encodes the open page's dictionary-encoded values into `body`. */
   private plainFromDictionary(body: ByteSink, dict: BytesDictionary): void {
     const d = dict.data.buf;
     const off = dict.offsets;

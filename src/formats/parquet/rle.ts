@@ -95,6 +95,23 @@ export class HybridEncoder {
     let acc = 0;
     let bits = 0;
     const v = this.buffered;
+    if (w <= 24) {
+      // acc holds < 8 pending bits, so pending + w <= 31 bits: no overflow.
+      for (let k = 0; k < 8; k++) {
+        acc |= (v[k] & ((1 << w) - 1)) << bits;
+        bits += w;
+        while (bits >= 8) {
+          b[pos++] = acc & 0xff;
+          acc >>>= 8;
+          bits -= 8;
+        }
+      }
+      out.length = pos;
+      this.numBuffered = 0;
+      this.repeat = 0;
+      this.groupCount++;
+      return;
+    }
     for (let k = 0; k < 8; k++) {
       let val = v[k] >>> 0;
       let left = w;

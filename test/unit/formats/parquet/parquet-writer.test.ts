@@ -472,3 +472,53 @@ test("row groups also close at rowGroupSize bytes; decimals that overflow their 
     (e: unknown) => e instanceof SinkError && /'d' holds unscaled decimal 123456, which does not fit decimal\(5,2\)/.test(e.message),
   );
 });
+
+test("high-cardinality strings give up the dictionary within the first page; 5k-distinct ones keep it; stats stay exact", async () => {
+  const schema = StructType([StructField("id", StringType()), StructField("user", StringType()), StructField("kind", StringType())]);
+  const n = 50_000;
+  const id: (string | null)[] = [];
+  const user: string[] = [];
+  const kind: string[] = [];
+  let x = 12345;
+  const rand = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < n; i++) {
+    id.push(i % 13 === 0 ? null : `evt-${(i * 2654435761) >>> 0}`);
+    user.push(`u${Math.floor(rand() * 5_000)}`);
+    kind.push(["view", "search", "login"][Math.floor(rand() * 3)]);
+  }
+  const half = n / 2;
+  const batches = [0, half].map((s) =>
+    makeBatch(schema, [
+      vectorFromValues(StringType(), id.slice(s, s + half)),
+      vectorFromValues(StringType(), user.slice(s, s + half)),
+      vectorFromValues(StringType(), kind.slice(s, s + half)),
+    ]),
+  );
+  const w = new ParquetWriter(schema, { compression: "zstd" });
+  for (const b of batches) w.write(b);
+  const stats = w.columnStats();
+  const bytes = w.finish();
+  const path = tempFile(bytes);
+  const meta = await query(
+    `SELECT path_in_schema AS p, encodings AS e, dictionary_page_offset IS NOT NULL AS dict, stats_min_value AS mn, stats_max_value AS mx, stats_null_count::INT AS nulls FROM parquet_metadata('${path}')`,
+  );
+  const m = new Map(meta.map((r) => [r.p, r]));
+  const present = id.filter((v): v is string => v !== null);
+  const sortedIds = [...present].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const sortedUsers = [...user].sort();
+  assert.deepEqual(m.get("id"), { p: "id", e: "PLAIN, RLE", dict: false, mn: sortedIds[0], mx: sortedIds[sortedIds.length - 1], nulls: n - present.length });
+  assert.deepEqual(m.get("user"), { p: "user", e: "PLAIN_DICTIONARY, RLE", dict: true, mn: sortedUsers[0], mx: sortedUsers[n - 1], nulls: 0 });
+  assert.deepEqual(m.get("kind"), { p: "kind", e: "PLAIN_DICTIONARY, RLE", dict: true, mn: "login", mx: "view", nulls: 0 });
+  assert.equal(stats[0].min, sortedIds[0]);
+  assert.equal(stats[0].max, sortedIds[sortedIds.length - 1]);
+  assert.equal(stats[1].min, sortedUsers[0]);
+  const back = await query(`SELECT count(DISTINCT id)::INT AS di, count(DISTINCT "user")::INT AS du, count(*)::INT AS n FROM read_parquet('${path}')`);
+  assert.deepEqual(back, [{ di: present.length, du: new Set(user).size, n }]);
+  const rows = (await readParquet(bytes)).batches.flatMap(batchToRows);
+  for (let i = 0; i < n; i += 777) assert.deepEqual(rows[i], { id: id[i], user: user[i], kind: kind[i] });
+});
