@@ -4,7 +4,8 @@
  * scanner (`parseJsonLines`) against a JSON.parse loop filling the same columns.
  *
  * Run: `node --import tsx bench/workloads/from-json.ts` (BENCH_ROWS overrides N = 1,000,000).
- * Prints JSON: { rows, bytes, scannerRowsPerSec, jsonParseRowsPerSec, ratio, … }.
+ * Prints JSON: { rows, bytes, scannerRowsPerSec, scannerCpuSecondsPer1M (median CPU time, steadier
+ * than wall time on a shared machine), jsonParseRowsPerSec, ratio, … }.
  */
 import { parseJsonLines } from "../../src/exec/json/from-json.js";
 import { StructType, StructField, StringType, LongType } from "../../src/types/data-types.js";
@@ -115,6 +116,14 @@ function time(f: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
+/** CPU seconds (user + system) spent in `f`: steadier than wall time on a shared machine. */
+function cpuTime(f: () => void): number {
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
 const { data, starts, ends } = generate(N);
 // Warm both paths on a slice so the JIT has compiled them before timing.
 const warm = Math.min(N, 20_000);
@@ -122,17 +131,22 @@ parseJsonLines(data, starts.subarray(0, warm), ends.subarray(0, warm), schema);
 jsonParseLines(data, starts.subarray(0, warm), ends.subarray(0, warm));
 
 const scannerTimes: number[] = [];
+const scannerCpu: number[] = [];
 const parseTimes: number[] = [];
 let checkRows = 0;
 let malformed = 0;
 for (let k = 0; k < 3; k++) {
-  scannerTimes.push(
-    time(() => {
-      const r = parseJsonLines(data, starts, ends, schema);
-      checkRows = r.numRows;
-      malformed = r.malformed;
+  let wall = 0;
+  scannerCpu.push(
+    cpuTime(() => {
+      wall = time(() => {
+        const r = parseJsonLines(data, starts, ends, schema);
+        checkRows = r.numRows;
+        malformed = r.malformed;
+      });
     }),
   );
+  scannerTimes.push(wall);
   parseTimes.push(time(() => void jsonParseLines(data, starts, ends)));
 }
 const scanner = median(scannerTimes);
@@ -146,6 +160,8 @@ console.log(
       malformed,
       outputRows: checkRows,
       scannerSeconds: Number(scanner.toFixed(3)),
+      scannerCpuSeconds: Number(median(scannerCpu).toFixed(3)),
+      scannerCpuSecondsPer1M: Number(((median(scannerCpu) * 1e6) / N).toFixed(3)),
       jsonParseSeconds: Number(parse.toFixed(3)),
       scannerRowsPerSec: Math.round(N / scanner),
       jsonParseRowsPerSec: Math.round(N / parse),

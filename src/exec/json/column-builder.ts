@@ -74,7 +74,8 @@ export class ColumnBuilder {
       type.typeName === "array" ? new ColumnBuilder(type.elementType, 16) : type.typeName === "map" ? new ColumnBuilder(type.valueType, 16) : null;
     this.keys = type.typeName === "map" ? new ColumnBuilder(type.keyType, 16) : null;
     this.allocate(this.capacity);
-    if (this.code === K_STRING || this.code === K_BINARY) this.bytes = new Uint8Array(Math.max(256, capacity * 32));
+    // Start small: the first growth projects the column's final size (see reserveBytes).
+    if (this.code === K_STRING || this.code === K_BINARY) this.bytes = new Uint8Array(Math.max(256, Math.min(capacity * 32, 1 << 16)));
   }
 
   /** Makes room for slot `slot` (capacity grows geometrically). */
@@ -90,11 +91,21 @@ export class ColumnBuilder {
     this.capacity = cap;
   }
 
-  /** Makes room for `extra` more bytes (bytes kinds). */
+  /**
+   * Makes room for `extra` more bytes (bytes kinds). Grows at least geometrically, and to the
+   * size projected for `capacity` slots at the bytes per slot seen so far, so that a large
+   * column is copied about once instead of at every doubling.
+   */
   reserveBytes(extra: number): void {
     const need = this.pos + extra;
     if (need > this.bytes.length) {
-      const d = new Uint8Array(Math.max(need, this.bytes.length * 2));
+      let size = Math.max(need, this.bytes.length * 2);
+      const slots = this.lastSlot + 1;
+      if (slots >= 64 && slots < this.capacity) {
+        const projected = Math.ceil((this.pos / slots) * this.capacity * 1.125) + extra;
+        if (projected > size) size = projected;
+      }
+      const d = new Uint8Array(size);
       d.set(this.bytes.subarray(0, this.pos));
       this.bytes = d;
     }

@@ -15,6 +15,11 @@ export class FieldLookup {
   private readonly byName = new Map<string, number>();
   /** 1 where a field may be matched (not excluded, not shadowed by a later duplicate). */
   private readonly hintOk: Uint8Array;
+  /**
+   * 1 where a field may be matched by {@link FieldLookup.matchHint}: matchable, and its name is
+   * printable ASCII without quotes or backslashes, so raw bytes equal to it form a plain key.
+   */
+  private readonly quickOk: Uint8Array;
 
   /** Fields named `excluded` (the corrupt-record column) are never matched. */
   constructor(schema: StructType, excluded: string | null) {
@@ -37,6 +42,32 @@ export class FieldLookup {
     // A hint must never point at an excluded or shadowed field.
     this.hintOk = new Uint8Array(n + 1);
     for (const i of this.byName.values()) this.hintOk[i] = 1;
+    this.quickOk = new Uint8Array(n + 1);
+    for (const i of this.byName.values()) {
+      const nb = this.names[i];
+      let ok = 1;
+      for (let k = 0; k < nb.length; k++) {
+        const c = nb[k];
+        if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x27 || c === 0x5c) ok = 0;
+      }
+      this.quickOk[i] = ok;
+    }
+  }
+
+  /**
+   * The common case of keys arriving in schema order: when the key starting at `data[start]`
+   * (after its opening quote) is exactly field `hint`'s name followed by the closing quote `q`,
+   * returns the position of that quote; otherwise -1 (the caller then scans the key and calls
+   * {@link FieldLookup.find}, which gives the same field for such a key).
+   */
+  matchHint(data: Uint8Array, start: number, end: number, hint: number, q: number): number {
+    if (hint >= this.names.length || this.quickOk[hint] === 0) return -1;
+    const name = this.names[hint];
+    const len = name.length;
+    const e = start + len;
+    if (e >= end || data[e] !== q) return -1;
+    for (let k = 0; k < len; k++) if (name[k] !== data[start + k]) return -1;
+    return e;
   }
 
   /** Index of the field whose name is `data[start, end)`, or -1. `hint` is tried first. */

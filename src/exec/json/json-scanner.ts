@@ -66,6 +66,16 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
+/** Bytes that end a plain run in a string quoted with `"` (resp. `'`): the quote, `\\`, control and non-ASCII bytes. */
+const STOP_DQ = stopTable(0x22);
+const STOP_SQ = stopTable(0x27);
+
+function stopTable(q: number): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) if (c < 0x20 || c >= 0x80 || c === q || c === 0x5c) t[c] = 1;
+  return t;
+}
+
 const SPECIAL_NONE = 0;
 const SPECIAL_NAN = 1;
 const SPECIAL_POS_INF = 2;
@@ -258,25 +268,29 @@ export class JsonScanner {
     for (;;) {
       const q = data[p];
       if (q !== 0x22 && !(q === 0x27 && this.sq)) return this.syntax(p);
-      // Key: find the closing quote, noting escapes and non-ASCII bytes.
       const ks = p + 1;
-      let i = ks;
-      let plain = true;
-      for (; i < end; i++) {
-        const c = data[i];
-        if (c === q) break;
-        if (c === 0x5c || c >= 0x80 || c < 0x20) {
-          plain = false;
-          if (c === 0x5c) i++;
+      // Fast path: the key is the expected field's name.
+      let i = lookup === null ? -1 : lookup.matchHint(data, ks, end, hint, q);
+      let idx = hint;
+      if (i < 0) {
+        // Key: find the closing quote, noting escapes and non-ASCII bytes.
+        i = ks;
+        let plain = true;
+        for (; i < end; i++) {
+          const c = data[i];
+          if (c === q) break;
+          if (c === 0x5c || c >= 0x80 || c < 0x20) {
+            plain = false;
+            if (c === 0x5c) i++;
+          }
         }
-      }
-      if (i >= end) return this.syntax(i);
-      let idx: number;
-      if (plain) {
-        idx = lookup === null ? -1 : lookup.find(data, ks, i, hint);
-      } else {
-        if (this.decodeString(ks, i) < 0) return -1;
-        idx = lookup === null ? -1 : lookup.findString(this.str);
+        if (i >= end) return this.syntax(i);
+        if (plain) {
+          idx = lookup === null ? -1 : lookup.find(data, ks, i, hint);
+        } else {
+          if (this.decodeString(ks, i) < 0) return -1;
+          idx = lookup === null ? -1 : lookup.findString(this.str);
+        }
       }
       p = this.ws(i + 1);
       if (p >= end || data[p] !== 0x3a) return this.syntax(p);
@@ -678,6 +692,47 @@ export class JsonScanner {
     const data = this.data;
     const end = this.end;
     // Unescaping never makes a string longer, so the rest of the record bounds the output.
+    if (b.pos + (end - p) > b.bytes.length) b.reserveBytes(end - p);
+    const out = b.bytes;
+    // Fast path, one pass: plain bytes and the two-character escapes. Anything else (a control
+    // character, `\u`, another escape, no closing quote) restarts on the exact path below, so
+    // results and error messages do not depend on which path ran.
+    let o = b.pos;
+    let i = p;
+    let high = false;
+    const stop = q === 0x22 ? STOP_DQ : STOP_SQ;
+    for (;;) {
+      if (i >= end) return this.copyStringExact(p, q, b);
+      const c = data[i];
+      if (stop[c] === 0) {
+        out[o++] = c;
+        i++;
+        continue;
+      }
+      if (c === q) break;
+      if (c === 0x5c) {
+        if (i + 1 >= end) return this.copyStringExact(p, q, b);
+        const d = data[i + 1];
+        const u = d === 0x22 || d === 0x5c || d === 0x2f ? d : d === 0x6e ? 0x0a : d === 0x74 ? 0x09 : d === 0x72 ? 0x0d : d === 0x62 ? 0x08 : d === 0x66 ? 0x0c : -1;
+        if (u < 0) return this.copyStringExact(p, q, b);
+        out[o++] = u;
+        i += 2;
+        continue;
+      }
+      if (c < 0x20) return this.copyStringExact(p, q, b);
+      if (c >= 0x80) high = true;
+      out[o++] = c;
+      i++;
+    }
+    if (high && !validUtf8(out, b.pos, o)) return this.copyStringExact(p, q, b);
+    b.pos = o;
+    return i + 1;
+  }
+
+  /** {@link copyString} without the fast path: exact for every input, including errors. */
+  private copyStringExact(p: number, q: number, b: ColumnBuilder): number {
+    const data = this.data;
+    const end = this.end;
     b.reserveBytes(end - p);
     const out = b.bytes;
     const o0 = b.pos;

@@ -439,3 +439,23 @@ test("property: on standard JSON the reference's syntax verdict matches JSON.par
   }
   assert.ok(checked > 100);
 });
+
+test("strings: escapes mixed with \\u, invalid UTF-8 and control characters give the same text on every scanner path", () => {
+  const schema = StructType([StructField("a", StringType()), StructField("b", StringType())]);
+  const records: (string | Uint8Array)[] = [
+    '{"a":"x\\"y\\\\z\\/\\b\\f\\n\\r\\t","b":"{\\"k\\":\\"v\\"}"}',
+    '{"a":"pre \\n then \\u00e9 and \\ud83d\\ude00","b":"é \\t ü"}',
+    new Uint8Array([...enc.encode('{"a":"ok\\n'), 0xff, ...enc.encode('tail","b":"z"}')]),
+    '{"b":"second first","a":"then first"}',
+  ];
+  const out = fromJson(input(records), schema);
+  assert.deepEqual(valueAt(out, 0), { a: 'x"y\\z/\b\f\n\r\t', b: '{"k":"v"}' });
+  assert.deepEqual(valueAt(out, 1), { a: "pre \n then é and 😀", b: "é \t ü" });
+  assert.deepEqual(valueAt(out, 2), { a: "ok\n\ufffdtail", b: "z" });
+  assert.deepEqual(valueAt(out, 3), { a: "then first", b: "second first" });
+  // A control character after an escape is still a syntax error at its own byte.
+  assert.throws(
+    () => fromJson(input(['{"a":"x\\ny\u0001"}']), schema, { mode: "FAILFAST" }),
+    (e: unknown) => e instanceof ExecutionError && e.message.includes(`unexpected '\u0001"}' at byte 10`),
+  );
+});
