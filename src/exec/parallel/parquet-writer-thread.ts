@@ -10,7 +10,7 @@ import type { StructType } from "../../types/data-types.js";
 import type { ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { ExecutionError, SinkError } from "../../errors.js";
 import type { WriterReply, WriterRequest } from "./protocol.js";
-import { workerUrl } from "./worker-pool.js";
+import { workerOptions, workerUrl } from "./worker-pool.js";
 
 const MAX_IN_FLIGHT = 4;
 
@@ -30,7 +30,8 @@ export class ParquetWriterThread {
   private closed = false;
 
   constructor() {
-    this.worker = new Worker(workerUrl());
+    const url = workerUrl();
+    this.worker = new Worker(url, workerOptions(url));
     this.worker.on("message", (m: WriterReply) => this.onReply(m));
     this.worker.on("error", (e) => this.failAll(e));
     this.worker.on("exit", (code) => this.failAll(new Error(`writer thread exited with code ${code}`)));

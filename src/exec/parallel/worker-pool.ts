@@ -39,7 +39,7 @@ export class WorkerPool {
   constructor(readonly size: number) {
     const url = workerUrl();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url);
+      const worker = new Worker(url, workerOptions(url));
       const slot: Slot = { worker, busy: false };
       worker.on("message", (m: WorkerReply) => this.onReply(slot, m));
       worker.on("error", (e) => this.failAll(e));
@@ -167,6 +167,27 @@ function rebuildError(message: string, code: string | null): Error {
   const e = new ExecutionError(message);
   if (code !== null) Object.defineProperty(e, "code", { value: code as ErrorCode });
   return e;
+}
+
+/**
+ * Options for a worker thread: the bundled worker is plain JavaScript, so module loaders the
+ * process was started with (`--import tsx`, `--loader …`) are not passed on: they would only cost
+ * start-up time in every worker. Other Node flags are inherited as usual.
+ */
+export function workerOptions(url: URL): { execArgv?: string[] } {
+  if (url.pathname.endsWith(".mjs") && url.pathname.includes("worker-boot")) return {};
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--import" || a === "--loader" || a === "--experimental-loader" || a === "--require" || a === "-r") {
+      i++;
+      continue;
+    }
+    if (/^--(import|loader|experimental-loader|require)=/.test(a)) continue;
+    out.push(a);
+  }
+  return { execArgv: out };
 }
 
 /** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
