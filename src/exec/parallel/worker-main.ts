@@ -97,16 +97,10 @@ async function handleWriter(msg: WriterRequest): Promise<void> {
     case "parquetFinish": {
       const w = await writerFor(msg.fileId);
       writers.delete(msg.fileId);
-      const parts = [...w.takeChunks(), w.finish()];
-      const size = parts.reduce((n, p) => n + p.length, 0);
-      const bytes = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        bytes.set(p, at);
-        at += p.length;
-      }
+      const bytes = w.finish();
       const done: WriterReply = { kind: "parquetDone", fileId: msg.fileId, bytes, numRows: w.numRows };
-      port.postMessage(done, [bytes.buffer]);
+      // finish() returns a fresh array that owns its buffer: move it, do not copy it.
+      port.postMessage(done, [bytes.buffer as ArrayBuffer]);
       return;
     }
   }

@@ -273,9 +273,7 @@ export class FileStreamSink implements StreamSink {
     if (f.remote !== null) {
       bytes = await f.remote.finish();
     } else if (f.parquet !== null) {
-      const head = f.parquet.takeChunks();
-      const tail = f.parquet.finish();
-      bytes = concatBytes([...head, tail]);
+      bytes = f.parquet.finish();
     } else {
       bytes = concatBytes(f.json);
       if (this.o.compression === "gzip") bytes = gzipSync(bytes);
