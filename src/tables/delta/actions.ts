@@ -1,0 +1,178 @@
+/**
+ * Delta log actions (PROTOCOL.md "Actions") as plain values, and their parsing from one JSON
+ * commit line or one checkpoint row. Only the actions that log replay reconciles are kept; others
+ * (commitInfo, cdc, domainMetadata, …) parse to `null`.
+ */
+import { SourceError } from "../../errors.js";
+
+/** The `protocol` action: reader/writer versions and, from reader 3 / writer 7, table features. */
+export interface DeltaProtocol {
+  readonly minReaderVersion: number;
+  readonly minWriterVersion: number;
+  readonly readerFeatures?: readonly string[];
+  readonly writerFeatures?: readonly string[];
+}
+
+/** The `metaData` action as written in the log (the schema is still a JSON string). */
+export interface DeltaMetadataAction {
+  readonly id: string;
+  readonly schemaString: string;
+  readonly partitionColumns: readonly string[];
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly createdTime?: number;
+}
+
+/** A live data file. `path` is as written in the log: a URI, relative to the table root or absolute. */
+export interface AddFile {
+  readonly path: string;
+  /** Partition column → serialized value (`null` for the null partition). */
+  readonly partitionValues: Readonly<Record<string, string | null>>;
+  readonly size: number;
+  readonly modificationTime: number;
+  readonly dataChange: boolean;
+  /** The JSON stats string, when written. */
+  readonly stats?: string;
+  /** Present when the file has a deletion vector (a table feature sluice refuses). */
+  readonly deletionVector?: unknown;
+}
+
+/** A `remove` (tombstone) action. */
+export interface RemoveFile {
+  readonly path: string;
+  readonly deletionTimestamp?: number;
+  readonly dataChange: boolean;
+}
+
+/** A `txn` action: the latest version an application committed. */
+export interface DeltaTxn {
+  readonly appId: string;
+  readonly version: number;
+  readonly lastUpdated?: number;
+}
+
+/** One action relevant to replay. */
+export type DeltaAction =
+  | { readonly kind: "protocol"; readonly protocol: DeltaProtocol }
+  | { readonly kind: "metaData"; readonly metadata: DeltaMetadataAction }
+  | { readonly kind: "add"; readonly add: AddFile }
+  | { readonly kind: "remove"; readonly remove: RemoveFile }
+  | { readonly kind: "txn"; readonly txn: DeltaTxn };
+
+/**
+ * Parses one action object (a parsed JSON commit line, or a checkpoint row converted to plain
+ * values with `Map`s as objects and `bigint`s as numbers). Returns `null` for actions replay ignores.
+ * @throws SourceError (`delta log: …`) naming `where` when a required field is missing or mistyped.
+ */
+export function parseAction(value: unknown, where: string): DeltaAction | null {
+  const o = asObject(value, where, "action");
+  if (isPresent(o.add)) return { kind: "add", add: parseAdd(asObject(o.add, where, "add"), where) };
+  if (isPresent(o.remove)) {
+    const r = asObject(o.remove, where, "remove");
+    return {
+      kind: "remove",
+      remove: { path: str(r.path, where, "remove.path"), deletionTimestamp: optNum(r.deletionTimestamp), dataChange: r.dataChange !== false },
+    };
+  }
+  if (isPresent(o.metaData)) return { kind: "metaData", metadata: parseMetadata(asObject(o.metaData, where, "metaData"), where) };
+  if (isPresent(o.protocol)) {
+    const p = asObject(o.protocol, where, "protocol");
+    return {
+      kind: "protocol",
+      protocol: {
+        minReaderVersion: num(p.minReaderVersion, where, "protocol.minReaderVersion"),
+        minWriterVersion: num(p.minWriterVersion, where, "protocol.minWriterVersion"),
+        readerFeatures: optStrings(p.readerFeatures),
+        writerFeatures: optStrings(p.writerFeatures),
+      },
+    };
+  }
+  if (isPresent(o.txn)) {
+    const t = asObject(o.txn, where, "txn");
+    return {
+      kind: "txn",
+      txn: { appId: str(t.appId, where, "txn.appId"), version: num(t.version, where, "txn.version"), lastUpdated: optNum(t.lastUpdated) },
+    };
+  }
+  return null;
+}
+
+/**
+ * Converts a value read from a checkpoint (bigints, `Map`s, nested objects) into the JSON-like shape
+ * {@link parseAction} accepts: bigints become numbers, maps become objects.
+ */
+export function toPlain(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Map) {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of value) o[String(k)] = toPlain(v);
+    return o;
+  }
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value !== null && typeof value === "object" && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) o[k] = toPlain(v);
+    return o;
+  }
+  return value;
+}
+
+function parseAdd(a: Record<string, unknown>, where: string): AddFile {
+  const pv = asObject(a.partitionValues ?? {}, where, "add.partitionValues");
+  const partitionValues: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(pv)) partitionValues[k] = v === null || v === undefined ? null : String(v);
+  return {
+    path: str(a.path, where, "add.path"),
+    partitionValues,
+    size: num(a.size, where, "add.size"),
+    modificationTime: optNum(a.modificationTime) ?? 0,
+    dataChange: a.dataChange !== false,
+    stats: typeof a.stats === "string" ? a.stats : undefined,
+    deletionVector: isPresent(a.deletionVector) ? a.deletionVector : undefined,
+  };
+}
+
+function parseMetadata(m: Record<string, unknown>, where: string): DeltaMetadataAction {
+  const conf = asObject(m.configuration ?? {}, where, "metaData.configuration");
+  const configuration: Record<string, string> = {};
+  for (const [k, v] of Object.entries(conf)) if (v !== null && v !== undefined) configuration[k] = String(v);
+  const cols = m.partitionColumns ?? [];
+  if (!Array.isArray(cols)) throw new SourceError(`delta log: metaData.partitionColumns is not an array in ${where}`, { path: where });
+  return {
+    id: str(m.id, where, "metaData.id"),
+    schemaString: str(m.schemaString, where, "metaData.schemaString"),
+    partitionColumns: cols.map(String),
+    configuration,
+    createdTime: optNum(m.createdTime),
+  };
+}
+
+function isPresent(v: unknown): boolean {
+  return v !== null && v !== undefined;
+}
+
+function asObject(v: unknown, where: string, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) {
+    throw new SourceError(`delta log: ${what} is not an object in ${where}`, { path: where });
+  }
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown, where: string, what: string): string {
+  if (typeof v !== "string") throw new SourceError(`delta log: ${what} is missing or not a string in ${where}`, { path: where });
+  return v;
+}
+
+function num(v: unknown, where: string, what: string): number {
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v !== "number") throw new SourceError(`delta log: ${what} is missing or not a number in ${where}`, { path: where });
+  return v;
+}
+
+function optNum(v: unknown): number | undefined {
+  if (typeof v === "bigint") return Number(v);
+  return typeof v === "number" ? v : undefined;
+}
+
+function optStrings(v: unknown): readonly string[] | undefined {
+  return Array.isArray(v) ? v.map(String) : undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * A Delta snapshot: the reconciled state of a table at one version (protocol, metadata with the
+ * parsed schema, live files and app transactions), loaded by replaying its log.
+ */
+import { AnalysisError, SourceError } from "../../errors.js";
+import type { Storage } from "../../storage/storage.js";
+import { folderPrefix } from "../../storage/resolve.js";
+import { decodeUtf8 } from "../../columnar/utf8.js";
+import { isStruct } from "../../types/data-types.js";
+import type { DataType, StructType } from "../../types/data-types.js";
+import { schemaFromJson } from "../../types/json-schema.js";
+import { parseAction } from "./actions.js";
+import type { AddFile, DeltaProtocol, DeltaTxn } from "./actions.js";
+import { readCheckpoint, readLastCheckpoint } from "./checkpoint-reader.js";
+import { findLogSegment, LogReplay } from "./log-replay.js";
+import { unsupportedFeatureError, unsupportedReaderFeatures } from "./protocol-check.js";
+
+export type { AddFile, DeltaProtocol, DeltaTxn } from "./actions.js";
+
+/** The table metadata of a snapshot, with the schema parsed. */
+export interface DeltaMetadata {
+  readonly id: string;
+  readonly schema: StructType;
+  readonly schemaString: string;
+  readonly partitionColumns: readonly string[];
+  readonly configuration: Readonly<Record<string, string>>;
+  readonly createdTime?: number;
+}
+
+/** A live file of a snapshot; `path` is decoded from the log's URI encoding. */
+export interface DeltaFile extends AddFile {
+  /** The path as written in the log (URI-encoded). */
+  readonly rawPath: string;
+}
+
+/** The state of a table at one version. */
+export interface DeltaSnapshot {
+  readonly version: number;
+  readonly protocol: DeltaProtocol;
+  readonly metadata: DeltaMetadata;
+  /** Live files, sorted by path. */
+  readonly files: readonly DeltaFile[];
+  /** Latest txn per appId. */
+  readonly txns: ReadonlyMap<string, DeltaTxn>;
+}
+
+/** Options of {@link loadSnapshot}. */
+export interface LoadSnapshotOptions {
+  /** The version to load (time travel); the latest when absent. */
+  readonly version?: number;
+}
+
+/**
+ * Loads the snapshot of the table whose root is `tableKey` in `storage`: lists `_delta_log/`, uses
+ * `_last_checkpoint` as a hint, reads the newest complete classic checkpoint at or before the
+ * version, then the JSON commits after it, and reconciles their actions.
+ * Does not check that sluice can read the table's data (see `checkReadable`).
+ * @throws AnalysisError when there is no table or the version cannot be reconstructed;
+ *   SourceError for a malformed log; ParseError for a malformed schemaString.
+ */
+export async function loadSnapshot(storage: Storage, tableKey: string, options: LoadSnapshotOptions = {}): Promise<DeltaSnapshot> {
+  const logPrefix = `${folderPrefix(tableKey)}_delta_log/`;
+  const hint = await readLastCheckpoint(storage, logPrefix);
+  const segment = await findLogSegment(storage, logPrefix, options.version, hint?.version);
+  const replay = new LogReplay();
+  if (segment.checkpoint !== null) for (const a of await readCheckpoint(storage, segment.checkpoint.partKeys)) replay.apply(a);
+  for (const commit of segment.commits) {
+    const bytes = await storage.get(commit.key);
+    const text = decodeUtf8(bytes, 0, bytes.length);
+    const where = `${storage.root}/${commit.key}`;
+    let line = 0;
+    for (const raw of text.split("\n")) {
+      line++;
+      if (raw.trim() === "") continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (cause) {
+        throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
+      }
+      const action = parseAction(value, `${where} line ${line}`);
+      if (action !== null) replay.apply(action);
+    }
+  }
+  const state = replay.state();
+  const tablePath = `${storage.root}/${tableKey}`;
+  if (state.protocol === null || state.metadata === null) {
+    throw new SourceError(`delta log: version ${segment.version} of the table at ${tablePath} has no ${state.protocol === null ? "protocol" : "metaData"} action`, {
+      path: tablePath,
+    });
+  }
+  let schema: DataType;
+  try {
+    schema = schemaFromJson(state.metadata.schemaString);
+  } catch (cause) {
+    // A type sluice lacks (e.g. timestamp_ntz) comes with a reader feature: name the feature.
+    const missing = unsupportedReaderFeatures(state.protocol, state.metadata);
+    if (missing.length === 0) throw cause;
+    throw unsupportedFeatureError(missing, tablePath, cause);
+  }
+  if (!isStruct(schema)) throw new AnalysisError(`delta: schemaString of the table at ${tablePath} is not a struct`, { path: tablePath });
+  const files: DeltaFile[] = [];
+  for (const [path, add] of state.files) files.push({ ...add, path, rawPath: add.path });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return {
+    version: segment.version,
+    protocol: state.protocol,
+    metadata: { ...state.metadata, schema },
+    files,
+    txns: state.txns,
+  };
+}
