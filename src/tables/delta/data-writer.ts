@@ -1,0 +1,152 @@
+/**
+ * Writing data files for a Delta commit: batches are split by partition values into Hive-style
+ * directories (`col=value/`, escaped as Spark does, the null partition as
+ * `__HIVE_DEFAULT_PARTITION__`), written as snappy Parquet files with unique names, and described
+ * as `add` actions with partition values, size and per-file stats. The files are invisible to
+ * readers until a commit lists them.
+ */
+import { randomUUID } from "node:crypto";
+import type { Batch } from "../../columnar/batch.js";
+import { makeBatch } from "../../columnar/batch.js";
+import { sliceBatch, takeBatch } from "../../columnar/ops.js";
+import { isValid } from "../../columnar/vector.js";
+import { render } from "../../api/show.js";
+import { AnalysisError } from "../../errors.js";
+import type { Storage } from "../../storage/storage.js";
+import { folderPrefix } from "../../storage/resolve.js";
+import { StructType as Struct } from "../../types/data-types.js";
+import type { StructType } from "../../types/data-types.js";
+import { schemaToJson } from "../../types/json-schema.js";
+import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
+import { escapePathName, HIVE_DEFAULT_PARTITION } from "../parquet-log/file-sink.js";
+import type { AddFile } from "./actions.js";
+import { DeltaStatsCollector } from "./stats.js";
+
+/** Options of {@link writeDataFiles}. */
+export interface WriteDataFilesOptions {
+  /** Rows per file at most (Spark's `maxRecordsPerFile`); unlimited when absent or 0. */
+  readonly maxRecordsPerFile?: number;
+}
+
+/** One partition's open file. */
+interface OpenFile {
+  readonly relPath: string;
+  readonly partitionValues: Record<string, string | null>;
+  readonly writer: ParquetWriter;
+  readonly stats: DeltaStatsCollector;
+  rows: number;
+}
+
+/**
+ * Writes `batches` (each with `schema`) as new Parquet data files under the table root `tableKey`
+ * and returns their `add` actions (`dataChange: true`), in the order the files were closed.
+ * `add.path` is relative to the table root and URI-encoded; partition values are serialized
+ * strings (`null` for the null partition, which an empty string also is, as in Spark).
+ * @throws AnalysisError when a partition column is not in the schema; SinkError from the Parquet
+ *   writer or storage.
+ */
+export async function writeDataFiles(
+  storage: Storage,
+  tableKey: string,
+  schema: StructType,
+  partitionBy: readonly string[],
+  batches: Iterable<Batch> | AsyncIterable<Batch>,
+  options: WriteDataFilesOptions = {},
+): Promise<AddFile[]> {
+  const partitionOrdinals = partitionBy.map((c) => {
+    const i = schema.fields.findIndex((f) => f.name === c);
+    if (i < 0) throw new AnalysisError(`delta writer: partition column '${c}' is not in the schema of ${storage.root}/${tableKey}`);
+    return i;
+  });
+  const dataOrdinals = schema.fields.map((_, i) => i).filter((i) => !partitionOrdinals.includes(i));
+  const dataSchema = Struct(dataOrdinals.map((i) => schema.fields[i]));
+  const maxRows = options.maxRecordsPerFile !== undefined && options.maxRecordsPerFile > 0 ? options.maxRecordsPerFile : Infinity;
+  const root = folderPrefix(tableKey);
+  const open = new Map<string, OpenFile>();
+  const adds: AddFile[] = [];
+
+  const openFile = async (dir: string, values: Record<string, string | null>): Promise<OpenFile> => {
+    const writer = await ParquetWriter.create(dataSchema, {
+      compression: "snappy",
+      keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(dataSchema) },
+    });
+    return { relPath: `${dir}part-00000-${randomUUID()}.c000.snappy.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0 };
+  };
+  const closeFile = async (f: OpenFile): Promise<void> => {
+    const bytes = f.writer.finish();
+    await storage.put(`${root}${f.relPath}`, bytes);
+    adds.push({
+      path: encodeURI(f.relPath),
+      partitionValues: f.partitionValues,
+      size: bytes.length,
+      modificationTime: Date.now(),
+      dataChange: true,
+      stats: f.stats.toJson(f.writer.columnStats()),
+    });
+  };
+
+  for await (const batch of batches) {
+    if (batch.numRows === 0) continue;
+    const project = (b: Batch): Batch => makeBatch(dataSchema, dataOrdinals.map((i) => b.columns[i]), b.numRows);
+    for (const [dir, part] of splitByPartition(batch, partitionOrdinals)) {
+      let data = project(part.rows);
+      while (data.numRows > 0) {
+        let f = open.get(dir);
+        if (f === undefined) {
+          f = await openFile(dir, part.values);
+          open.set(dir, f);
+        }
+        const n = Math.min(data.numRows, maxRows - f.rows);
+        const chunk = n === data.numRows ? data : sliceBatch(data, 0, n);
+        f.writer.write(chunk);
+        f.stats.add(chunk);
+        f.rows += n;
+        data = n === data.numRows ? sliceBatch(data, 0, 0) : sliceBatch(data, n, data.numRows);
+        if (f.rows >= maxRows) {
+          open.delete(dir);
+          await closeFile(f);
+        }
+      }
+    }
+  }
+  for (const f of open.values()) await closeFile(f);
+  return adds;
+}
+
+/**
+ * A partition value serialized as PROTOCOL.md "Partition Value Serialization" says, or null for
+ * the null partition (a null or an empty string).
+ */
+export function serializePartitionValue(batch: Batch, column: number, row: number): string | null {
+  const v = batch.columns[column];
+  if (!isValid(v, row)) return null;
+  const s = render(v, row);
+  return s === "" ? null : s;
+}
+
+function splitByPartition(batch: Batch, ordinals: readonly number[]): Map<string, { values: Record<string, string | null>; rows: Batch }> {
+  const out = new Map<string, { values: Record<string, string | null>; rows: Batch }>();
+  if (ordinals.length === 0) {
+    out.set("", { values: {}, rows: batch });
+    return out;
+  }
+  const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
+  for (let r = 0; r < batch.numRows; r++) {
+    let dir = "";
+    const values: Record<string, string | null> = {};
+    for (const p of ordinals) {
+      const name = batch.schema.fields[p].name;
+      const value = serializePartitionValue(batch, p, r);
+      values[name] = value;
+      dir += `${escapePathName(name)}=${value === null ? HIVE_DEFAULT_PARTITION : escapePathName(value)}/`;
+    }
+    let g = groups.get(dir);
+    if (g === undefined) {
+      g = { values, rows: [] };
+      groups.set(dir, g);
+    }
+    g.rows.push(r);
+  }
+  for (const [dir, g] of groups) out.set(dir, { values: g.values, rows: takeBatch(batch, Int32Array.from(g.rows)) });
+  return out;
+}

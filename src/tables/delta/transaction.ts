@@ -1,0 +1,189 @@
+/**
+ * Committing to a Delta log (PROTOCOL.md "Delta Log Entries"): one commit is one
+ * `_delta_log/<20-digit version>.json` file, `commitInfo` first then one action per line, created
+ * put-if-absent. A writer that loses the race re-reads the winning commits, checks them for logical
+ * conflicts, and retries at the next version: no commit is ever lost or overwritten.
+ */
+import { randomUUID } from "node:crypto";
+import { AlreadyExistsError, CommitConflictError, NotFoundError, SourceError } from "../../errors.js";
+import type { Storage } from "../../storage/storage.js";
+import { folderPrefix } from "../../storage/resolve.js";
+import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
+import { parseAction } from "./actions.js";
+import type { DeltaAction } from "./actions.js";
+
+/** How often a blind append retries after losing a put-if-absent race. */
+export const MAX_COMMIT_ATTEMPTS = 100;
+
+/** The engine named in `commitInfo.engineInfo`. */
+export const ENGINE_INFO = "sluice/0.1.0";
+
+/** What a commit records in `commitInfo` and how conflicts are judged. */
+export interface CommitOptions {
+  /** Spark's operation name, e.g. `WRITE`, `STREAMING UPDATE`, `CREATE TABLE`. */
+  readonly operation: string;
+  /** Operation parameters; values are written as JSON strings, as Spark does. */
+  readonly operationParameters?: Readonly<Record<string, unknown>>;
+  /** Metrics (`numFiles`, `numOutputRows`, …); values are written as strings, as Spark does. */
+  readonly operationMetrics?: Readonly<Record<string, number>>;
+  /** True when the commit only adds files without reading the table: it never conflicts on data. */
+  readonly isBlindAppend: boolean;
+  /** Paths (as in the log) of the files the transaction read; a concurrent remove of one conflicts. */
+  readonly readPaths?: ReadonlySet<string>;
+}
+
+/** `_delta_log/` under a table root key. */
+export function logPrefix(tableKey: string): string {
+  return `${folderPrefix(tableKey)}_delta_log/`;
+}
+
+/** The key of commit `version`'s JSON file. */
+export function commitKey(tableKey: string, version: number): string {
+  return `${logPrefix(tableKey)}${String(version).padStart(20, "0")}.json`;
+}
+
+/**
+ * Commits `actions` as the version after `readVersion` (-1 for a new table), retrying at later
+ * versions while concurrent commits do not conflict. Returns the committed version.
+ * @throws CommitConflictError naming the winning version when a concurrent commit changed the
+ *   protocol or metadata, removed a file in `readPaths` (non-blind transactions), committed a txn
+ *   for one of our appIds, or created the table first; or after {@link MAX_COMMIT_ATTEMPTS} races.
+ */
+export async function commitActions(
+  storage: Storage,
+  tableKey: string,
+  readVersion: number,
+  actions: readonly DeltaAction[],
+  options: CommitOptions,
+): Promise<number> {
+  const txnId = randomUUID();
+  const appIds = new Set<string>();
+  for (const a of actions) if (a.kind === "txn") appIds.add(a.txn.appId);
+  let version = readVersion + 1;
+  for (let attempt = 1; ; attempt++) {
+    const key = commitKey(tableKey, version);
+    const text = commitText(actions, options, readVersion, txnId);
+    try {
+      await storage.put(key, encodeUtf8(text), { ifNotExists: true });
+      return version;
+    } catch (e) {
+      if (!(e instanceof AlreadyExistsError)) throw e;
+    }
+    // Lost the race: check every commit from `version` on, then try after the last one.
+    for (;;) {
+      const winner = await readCommit(storage, tableKey, version);
+      if (winner === null) break;
+      checkConflict(winner, version, readVersion, appIds, options, `${storage.root}/${tableKey}`);
+      version++;
+    }
+    if (attempt >= MAX_COMMIT_ATTEMPTS) {
+      throw new CommitConflictError(
+        `delta commit: gave up after ${attempt} attempts at ${storage.root}/${commitKey(tableKey, version)}: other writers keep committing first`,
+        { path: `${storage.root}/${tableKey}` },
+      );
+    }
+  }
+}
+
+/**
+ * The actions of commit `version` (those replay reconciles), or null when it does not exist.
+ * @throws SourceError for a malformed commit.
+ */
+export async function readCommit(storage: Storage, tableKey: string, version: number): Promise<DeltaAction[] | null> {
+  const key = commitKey(tableKey, version);
+  let bytes: Uint8Array;
+  try {
+    bytes = await storage.get(key);
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  }
+  const where = `${storage.root}/${key}`;
+  const out: DeltaAction[] = [];
+  let line = 0;
+  for (const raw of decodeUtf8(bytes, 0, bytes.length).split("\n")) {
+    line++;
+    if (raw.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (cause) {
+      throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
+    }
+    const a = parseAction(value, `${where} line ${line}`);
+    if (a !== null) out.push(a);
+  }
+  return out;
+}
+
+/** One action as its log line's JSON object (`metaData` gains Spark's `format`). */
+export function actionToJson(a: DeltaAction): Record<string, unknown> {
+  switch (a.kind) {
+    case "protocol":
+      return { protocol: a.protocol };
+    case "metaData": {
+      const m = a.metadata;
+      return {
+        metaData: {
+          id: m.id,
+          format: { provider: "parquet", options: {} },
+          schemaString: m.schemaString,
+          partitionColumns: m.partitionColumns,
+          configuration: m.configuration,
+          createdTime: m.createdTime,
+        },
+      };
+    }
+    case "add":
+      return { add: a.add };
+    case "remove":
+      return { remove: a.remove };
+    case "txn":
+      return { txn: a.txn };
+  }
+}
+
+function commitText(actions: readonly DeltaAction[], o: CommitOptions, readVersion: number, txnId: string): string {
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(o.operationParameters ?? {})) params[k] = typeof v === "string" ? v : JSON.stringify(v);
+  const commitInfo: Record<string, unknown> = {
+    timestamp: Date.now(),
+    operation: o.operation,
+    operationParameters: params,
+  };
+  if (readVersion >= 0) commitInfo.readVersion = readVersion;
+  commitInfo.isolationLevel = "Serializable";
+  commitInfo.isBlindAppend = o.isBlindAppend;
+  if (o.operationMetrics !== undefined) {
+    const metrics: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.operationMetrics)) metrics[k] = String(v);
+    commitInfo.operationMetrics = metrics;
+  }
+  commitInfo.engineInfo = ENGINE_INFO;
+  commitInfo.txnId = txnId;
+  const lines = [JSON.stringify({ commitInfo })];
+  for (const a of actions) lines.push(JSON.stringify(actionToJson(a)));
+  return `${lines.join("\n")}\n`;
+}
+
+function checkConflict(
+  winner: readonly DeltaAction[],
+  version: number,
+  readVersion: number,
+  appIds: ReadonlySet<string>,
+  o: CommitOptions,
+  tablePath: string,
+): void {
+  const fail = (why: string): never => {
+    throw new CommitConflictError(`delta commit: concurrent commit ${version} ${why} at ${tablePath} (read version ${readVersion})`, {
+      path: tablePath,
+    });
+  };
+  if (readVersion < 0) fail("created the table first");
+  for (const a of winner) {
+    if (a.kind === "protocol") fail("changed the protocol");
+    if (a.kind === "metaData") fail("changed the table metadata");
+    if (a.kind === "txn" && appIds.has(a.txn.appId)) fail(`committed a txn for appId '${a.txn.appId}'`);
+    if (a.kind === "remove" && !o.isBlindAppend && o.readPaths?.has(a.remove.path) === true) fail(`removed the file ${a.remove.path} this transaction read`);
+  }
+}
