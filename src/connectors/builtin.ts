@@ -8,6 +8,7 @@ import { memorySourceConnector } from "./memory/memory-stream.js";
 import { memorySinkConnector } from "./memory/memory-sink.js";
 import { rateSourceConnector } from "./rate/rate-source.js";
 import { fileSinkConnector } from "../tables/parquet-log/file-sink.js";
+import { deltaSinkConnector } from "../tables/delta/delta-sink.js";
 
 let registered = false;
 
@@ -22,4 +23,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "console", sink: consoleSinkConnector });
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
   registerConnector({ name: "rate", source: rateSourceConnector });
+  registerConnector({ name: "delta", sink: deltaSinkConnector });
 }

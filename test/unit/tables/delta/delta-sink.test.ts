@@ -1,0 +1,76 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SparkSession, MemoryStream, AnalysisError } from "../../../../src/index.js";
+import { readDeltaTable } from "../../../../src/tables/delta/table-reader.js";
+import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
+import { batchToRows } from "../../../../src/columnar/values.js";
+import { resolveLocation } from "../../../../src/storage/resolve.js";
+
+const spark = SparkSession.builder.getOrCreate();
+
+async function tableRows(path: string): Promise<string[]> {
+  const { storage, key } = resolveLocation(path);
+  const t = await readDeltaTable(storage, key);
+  return t.batches.flatMap(batchToRows).map((r) => String(r.id)).sort();
+}
+
+test("a stream appends to Delta exactly once: files and txn in one commit, a re-run batch is skipped", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-delta-sink-"));
+  const ms = new MemoryStream("id STRING, n INT", `delta_sink_${Date.now()}`);
+  const start = () =>
+    spark.readStream.format("memory").option("name", ms.name).load().dropDuplicates(["id"])
+      .writeStream.format("delta").option("checkpointLocation", join(base, "ck")).trigger({ availableNow: true })
+      .start(join(base, "silver"));
+  ms.addData([{ id: "a", n: 1 }, { id: "b", n: 2 }, { id: "a", n: 3 }]);
+  let q = start();
+  await q.awaitTermination();
+  assert.deepEqual(await tableRows(join(base, "silver")), ["a", "b"]);
+  const { storage, key } = resolveLocation(join(base, "silver"));
+  const snap = await loadSnapshot(storage, key);
+  assert.equal(snap.version, 0);
+  assert.deepEqual(snap.protocol.minReaderVersion, 1);
+  assert.equal(snap.txns.get(q.id)?.version, 0, "txn {appId: query id, version: batch id} is in the commit");
+  const commit = readFileSync(join(base, "silver", "_delta_log", "00000000000000000000.json"), "utf8");
+  assert.match(commit, /"operation":"STREAMING UPDATE"/);
+
+  // A crash after the Delta commit but before commits/0: the re-run must not append again.
+  rmSync(join(base, "ck", "commits", "0"));
+  q = start();
+  await q.awaitTermination();
+  assert.deepEqual(await tableRows(join(base, "silver")), ["a", "b"]);
+  assert.equal((await loadSnapshot(storage, key)).version, 0, "no new commit for the skipped batch");
+
+  // The dedup state of the re-run batch was committed: "a" stays a duplicate.
+  ms.addData([{ id: "a", n: 4 }, { id: "c", n: 5 }]);
+  q = start();
+  await q.awaitTermination();
+  assert.deepEqual(await tableRows(join(base, "silver")), ["a", "b", "c"]);
+  assert.equal(q.exception, null);
+});
+
+test("the Delta sink writes a Parquet checkpoint at version 10 and the table still reads", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-delta-ckpt-"));
+  const ms = new MemoryStream("id STRING", `delta_ckpt_${Date.now()}`);
+  const q = spark.readStream.format("memory").option("name", ms.name).load()
+    .writeStream.format("delta").option("checkpointLocation", join(base, "ck")).start(join(base, "t"));
+  for (let i = 0; i < 11; i++) {
+    ms.addData([{ id: `k${i}` }]);
+    await q.processAllAvailable();
+  }
+  await q.stop();
+  assert.ok(existsSync(join(base, "t", "_delta_log", "00000000000000000010.checkpoint.parquet")));
+  assert.equal(JSON.parse(readFileSync(join(base, "t", "_delta_log", "_last_checkpoint"), "utf8")).version, 10);
+  assert.equal((await tableRows(join(base, "t"))).length, 11);
+});
+
+test("complete mode into Delta is refused at start() until it is implemented", () => {
+  const ms = new MemoryStream("id STRING", `delta_complete_${Date.now()}`);
+  const agg = spark.readStream.format("memory").option("name", ms.name).load().groupBy("id").count();
+  assert.throws(
+    () => agg.writeStream.format("delta").outputMode("complete").option("checkpointLocation", mkdtempSync(join(tmpdir(), "ck-"))).start(join(tmpdir(), "never")),
+    (e: unknown) => e instanceof AnalysisError && /delta does not support complete output mode/.test(e.message),
+  );
+});
