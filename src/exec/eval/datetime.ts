@@ -105,30 +105,13 @@ function parseZone(z: string): number {
 export function parseTimestamp(input: string): bigint | null {
   const s = input.trim();
   const c: Cursor = { s, i: 0 };
-  let sign = 1;
-  if (s[0] === "-" || s[0] === "+") {
-    sign = s[0] === "-" ? -1 : 1;
-    c.i++;
-  }
-  const y = digitsAt(c, 4, 6);
-  if (y < 0) return null;
-  let mo = 1;
-  let d = 1;
+  const date = readDatePart(c);
+  if (date === null) return null;
   let h = 0;
   let mi = 0;
   let se = 0;
   let micros = 0;
   let zoneSec = 0;
-  if (c.i < s.length && s[c.i] === "-") {
-    c.i++;
-    mo = digitsAt(c, 1, 2);
-    if (mo < 0) return null;
-    if (c.i < s.length && s[c.i] === "-") {
-      c.i++;
-      d = digitsAt(c, 1, 2);
-      if (d < 0) return null;
-    }
-  }
   if (c.i < s.length) {
     const sep = s[c.i];
     if (sep !== " " && sep !== "T") return null;
@@ -165,9 +148,8 @@ export function parseTimestamp(input: string): bigint | null {
       }
     }
   }
-  const year = sign * y;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(year, mo) || h > 23 || mi > 59 || se > 59) return null;
-  const days = daysFromCivil(year, mo, d);
+  if (h > 23 || mi > 59 || se > 59) return null;
+  const days = daysFromCivil(date.year, date.month, date.day);
   const secs = days * 86400 + h * 3600 + mi * 60 + se - zoneSec;
   return BigInt(secs) * MICROS_PER_SECOND + BigInt(micros);
 }
@@ -176,29 +158,40 @@ export function parseTimestamp(input: string): bigint | null {
 export function parseDate(input: string): number | null {
   const s = input.trim();
   const c: Cursor = { s, i: 0 };
+  const date = readDatePart(c);
+  if (date === null) return null;
+  if (c.i < s.length && s[c.i] !== " " && s[c.i] !== "T") return null;
+  return daysFromCivil(date.year, date.month, date.day);
+}
+
+/**
+ * The date part both parsers share: `[+-]yyyy[-[m]m[-[d]d]]` (4–6 year digits), advancing `c`.
+ * Returns a valid calendar date (month and day default to 1) or null.
+ */
+function readDatePart(c: Cursor): { year: number; month: number; day: number } | null {
+  const s = c.s;
   let sign = 1;
-  if (s[0] === "-" || s[0] === "+") {
-    sign = s[0] === "-" ? -1 : 1;
+  if (s[c.i] === "-" || s[c.i] === "+") {
+    sign = s[c.i] === "-" ? -1 : 1;
     c.i++;
   }
   const y = digitsAt(c, 4, 6);
   if (y < 0) return null;
-  let mo = 1;
-  let d = 1;
-  if (s[c.i] === "-") {
+  let month = 1;
+  let day = 1;
+  if (c.i < s.length && s[c.i] === "-") {
     c.i++;
-    mo = digitsAt(c, 1, 2);
-    if (mo < 0) return null;
-    if (s[c.i] === "-") {
+    month = digitsAt(c, 1, 2);
+    if (month < 0) return null;
+    if (c.i < s.length && s[c.i] === "-") {
       c.i++;
-      d = digitsAt(c, 1, 2);
-      if (d < 0) return null;
+      day = digitsAt(c, 1, 2);
+      if (day < 0) return null;
     }
   }
-  if (c.i < s.length && s[c.i] !== " " && s[c.i] !== "T") return null;
   const year = sign * y;
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(year, mo)) return null;
-  return daysFromCivil(year, mo, d);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
 }
 
 const scratch = new Int32Array(3);
