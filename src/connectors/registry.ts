@@ -5,17 +5,30 @@
  */
 import { ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
+import type { BoundExpr } from "../plan/expressions/bound.js";
 import type { OutputMode } from "../exec/operator.js";
 import type { StreamSource } from "./source.js";
 import type { StreamSink } from "./sink.js";
 
 export type Options = Readonly<Record<string, string>>;
 
+/**
+ * How a source instance will be used. `streaming`: false for a batch read (`spark.read`), where a
+ * table source reads one snapshot rather than a stream of changes. `filter`: a predicate over the
+ * source's output that the plan applies right after the source; a source may use it to skip input
+ * it proves cannot match (Delta data skipping), but must never rely on it to drop rows (the plan
+ * still filters).
+ */
+export interface SourceHints {
+  readonly streaming: boolean;
+  readonly filter?: BoundExpr | null;
+}
+
 export interface SourceConnector {
   /** Validates options (throws ConfigError) and returns the output schema. */
   describe(options: Options, userSchema: StructType | null): StructType;
   /** A fresh source instance for one query run. */
-  create(options: Options, userSchema: StructType | null): StreamSource;
+  create(options: Options, userSchema: StructType | null, hints: SourceHints): StreamSource;
 }
 
 /** What a sink is told when a query starts. */

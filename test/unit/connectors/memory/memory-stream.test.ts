@@ -31,7 +31,7 @@ test("a MemoryStream takes a DDL string or a StructType; names are generated unl
 
 test("offsets count blocks; read(start, end) returns exactly those blocks, repeatably", async () => {
   const ms = new MemoryStream("id STRING", uniqueName("ms"));
-  const src = memorySourceConnector.create({ name: ms.name }, null);
+  const src = memorySourceConnector.create({ name: ms.name }, null, { streaming: true });
   await src.open({ storage: MemoryStorage.fresh("ms-test"), metadataPrefix: "sources/0/" });
   assert.equal(await src.latestOffset(null, { kind: "default" }), null);
   assert.equal(ms.addData([{ id: "a" }, { id: "b" }]), 1);
@@ -47,7 +47,7 @@ test("offsets count blocks; read(start, end) returns exactly those blocks, repea
 
 test("availableNow fixes the end offset when prepared", async () => {
   const ms = new MemoryStream("id STRING", uniqueName("ms"));
-  const src = memorySourceConnector.create({ name: ms.name }, null);
+  const src = memorySourceConnector.create({ name: ms.name }, null, { streaming: true });
   ms.addData([{ id: "a" }]);
   await src.prepareForTriggerAvailableNow?.();
   ms.addData([{ id: "b" }]);
