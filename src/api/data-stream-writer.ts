@@ -22,6 +22,7 @@ import { parseTrigger } from "../runtime/trigger.js";
 import type { Trigger, TriggerSpec } from "./../runtime/trigger.js";
 import { parseInterval } from "../runtime/trigger.js";
 import type { DataFrame } from "./dataframe.js";
+import { updateKeys } from "../plan/update-keys.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
 
@@ -125,6 +126,7 @@ export class DataStreamWriter {
       queryName: this.name,
       queryId,
       writerThread: session.conf.parallelism().workers > 0,
+      updateKeys: updateKeys(this.df.resolved),
     });
     let createSink: (queryId: string) => StreamSink;
     if (isForeach) {

@@ -6,6 +6,7 @@
 import { ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
+import type { UpdateKeys } from "../plan/update-keys.js";
 import type { OutputMode } from "../exec/operator.js";
 import type { StreamSource } from "./source.js";
 import type { StreamSink } from "./sink.js";
@@ -42,6 +43,8 @@ export interface SinkContext {
   readonly queryId: string;
   /** Sinks may encode output in a worker thread (`sluice.exec.workers` > 0). */
   readonly writerThread?: boolean;
+  /** What identifies a row of the query's result in update mode (merging sinks upsert by it). */
+  readonly updateKeys?: UpdateKeys;
 }
 
 export interface SinkConnector {

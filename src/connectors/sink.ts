@@ -18,7 +18,10 @@ export interface SinkBatch {
 export interface StreamSink {
   /** A short description for progress reports, e.g. `FileSink[file:/silver]`. */
   readonly description: string;
-  /** Writes and commits one micro-batch, exactly once. Returns the number of rows written. */
-  addBatch(batch: SinkBatch): Promise<{ numOutputRows: number }>;
+  /**
+   * Writes and commits one micro-batch, exactly once. Returns the number of rows written and,
+   * optionally, sink metrics for the progress report (Spark's `sink.metrics`).
+   */
+  addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>> }>;
   stop?(): Promise<void>;
 }

@@ -294,7 +294,7 @@ export class StreamingQuery {
     };
     const data = executePhysical(physical.root, inputs, runFragment);
     const tAdd = Date.now();
-    const { numOutputRows } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
+    const { numOutputRows, metrics: sinkMetrics } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
     // A sink that skipped the batch (already committed) may not have pulled the input; stateful
     // operators must still see all of it before their state is committed.
     for await (const _ of data) void _;
@@ -344,7 +344,7 @@ export class StreamingQuery {
       eventTime: {},
       stateOperators: physical.operators.flatMap((op) => (op.stateMetrics === undefined ? [] : [op.stateMetrics()])),
       sources: sourceProgress,
-      sink: { description: sink.description, numOutputRows, metrics: {} },
+      sink: { description: sink.description, numOutputRows, metrics: sinkMetrics ?? {} },
       observedMetrics: {},
     };
     this.progress.push(progress);
