@@ -1,6 +1,7 @@
 // The seed's Glue job (Bronze → Silver), translated line by line from PySpark.
-// Source: a landing folder of NDJSON files (as Firehose writes them); sink: Parquet with a
-// checkpoint that gives exactly-once. Paths come from the environment:
+// Source: a landing folder of NDJSON files (as Firehose writes them); sink: Parquet (or Delta with
+// SILVER_FORMAT=delta, as the seed's second job expects) with a checkpoint that gives exactly-once.
+// Paths come from the environment:
 //   LANDING=/data/landing SILVER=/data/silver CHECKPOINT=/data/_checkpoints/bronze_to_silver \
 //   npx sluice run examples/bronze-to-silver.ts
 import { SparkSession, col, from_json, StructType, StructField, StringType, LongType } from "sluice";
@@ -31,7 +32,7 @@ const parsed = raw
 const cleaned = parsed.filter(col("event_id").isNotNull()).dropDuplicates(["event_id"]);
 
 const query = cleaned.writeStream
-  .format("parquet")
+  .format(process.env.SILVER_FORMAT ?? "parquet") // the seed: could also be "delta" or "iceberg"
   .option("path", env("SILVER"))
   .option("checkpointLocation", env("CHECKPOINT"))
   .outputMode("append")

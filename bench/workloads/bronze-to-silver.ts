@@ -8,8 +8,10 @@
  * generator's ground truth. Progress goes to stderr; one JSON object goes to stdout at the end.
  *
  * Run:  node --import tsx bench/workloads/bronze-to-silver.ts
+ * Delta: `npm run bench:delta` runs the job into a Delta table (one batch, and ≈100k-row batches)
+ * against DuckDB; the live files are found by an independent replay of the Delta log.
  * Env:  BENCH_EVENTS (default 1000000), BENCH_RUNS (default 3), BENCH_ENGINES (default
- *       "sluice,duckdb2,duckdb1"), BENCH_DIR (work folder, default a fresh one under the OS temp
+ *       "sluice,duckdb2,duckdb1"; also "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
@@ -23,9 +25,17 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { checkBookingEvents, writeBookingEvents, writeExpectedEvents } from "../lib/booking-events.js";
 import type { BookingEventsTruth } from "../lib/booking-events.js";
 import { sparkMetadataFiles } from "../lib/spark-metadata.js";
+import { readDeltaLog } from "../lib/delta-log.js";
 
-type Engine = "sluice" | "duckdb2" | "duckdb1";
-const ENGINES: readonly Engine[] = ["sluice", "duckdb2", "duckdb1"];
+/**
+ * `sluice`: Parquet with `_spark_metadata`, one batch. `sluiceDelta`: the same job into a Delta
+ * table, one batch. `sluiceDelta100k`: into Delta with `maxFilesPerTrigger=1` (≈100k-row batches at
+ * the default 10 landing files per 1 M events), to measure the Delta log's share of batch time.
+ */
+type Engine = "sluice" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
+const ENGINES: readonly Engine[] = ["sluice", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
+const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "duckdb2", "duckdb1"];
+const isSluice = (e: Engine): boolean => e.startsWith("sluice");
 
 /** What a child process is asked to do (passed as one JSON argument). */
 interface ChildTask {
@@ -34,6 +44,15 @@ interface ChildTask {
   readonly out: string;
   readonly checkpoint: string;
   readonly maxFilesPerTrigger: number | null;
+  readonly format: "parquet" | "delta";
+}
+
+/** One micro-batch of a sluice run, from its progress report. */
+interface BatchReport {
+  readonly rows: number;
+  readonly triggerMs: number;
+  readonly addBatchMs: number;
+  readonly sinkMetrics: Readonly<Record<string, string>>;
 }
 
 /** What a child process reports on its last stdout line. */
@@ -46,6 +65,7 @@ interface ChildResult {
   readonly batches?: number;
   /** sluice: `durationMs` of the query's `recentProgress` reports, summed per phase. */
   readonly durationMs?: Record<string, number>;
+  readonly perBatch?: readonly BatchReport[];
   readonly error?: string;
 }
 
@@ -74,7 +94,7 @@ if (process.argv[2] === "--child") {
 async function parent(): Promise<void> {
   const events = envInt("BENCH_EVENTS", 1_000_000);
   const runs = envInt("BENCH_RUNS", 3);
-  const engines = (process.env.BENCH_ENGINES ?? ENGINES.join(","))
+  const engines = (process.env.BENCH_ENGINES ?? DEFAULT_ENGINES.join(","))
     .split(",")
     .map((s) => s.trim())
     .filter((s): s is Engine => (ENGINES as readonly string[]).includes(s));
@@ -115,15 +135,22 @@ async function parent(): Promise<void> {
       const task: ChildTask = {
         engine,
         landing,
-        out: engine === "sluice" ? join(dir, "silver") : join(dir, "silver.parquet"),
+        out: isSluice(engine) ? join(dir, "silver") : join(dir, "silver.parquet"),
         checkpoint: join(dir, "checkpoint"),
-        maxFilesPerTrigger: process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
+        maxFilesPerTrigger:
+          engine === "sluiceDelta100k" ? 1 : process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
+        format: engine === "sluiceDelta" || engine === "sluiceDelta100k" ? "delta" : "parquet",
       };
       let r = await runChild(task);
       let check: Verification | null = null;
       if (r.ok) {
         try {
-          const files = engine === "sluice" ? await sparkMetadataFiles(task.out) : [task.out];
+          const files =
+            task.format === "delta"
+              ? (await readDeltaLog(task.out, verifier)).files
+              : engine === "sluice"
+                ? await sparkMetadataFiles(task.out)
+                : [task.out];
           check = await verify(verifier, files, truth);
         } catch (e) {
           r = { ...r, ok: false, error: `verification: ${e instanceof Error ? e.message : String(e)}` };
@@ -172,6 +199,11 @@ async function parent(): Promise<void> {
     summary[engine] = s;
     if (typeof s.medianRowsPerSec === "number") medians.set(engine, s.medianRowsPerSec);
   }
+  for (const e of ["sluiceDelta", "sluiceDelta100k"] as const) {
+    const m = medians.get(e);
+    const d = medians.get("duckdb2");
+    if (m !== undefined && d !== undefined) summary[`ratio_${e}_vsDuckdb2`] = round(m / d, 3);
+  }
   const sl = medians.get("sluice");
   const d2 = medians.get("duckdb2");
   const d1 = medians.get("duckdb1");
@@ -189,7 +221,7 @@ function summarise(
   const failed = rs.filter((r) => !r.child.ok);
   const okRuns = rs.filter((r) => r.child.ok);
   const out: Record<string, unknown> & { medianRowsPerSec?: number } = {};
-  if (engine !== "sluice") out.threads = engine === "duckdb2" ? 2 : 1;
+  if (!isSluice(engine)) out.threads = engine === "duckdb2" ? 2 : 1;
   if (failed.length > 0) out.errors = failed.map((r) => r.child.error ?? "unknown error");
   if (okRuns.length === 0) return out;
   const seconds = okRuns.map((r) => round(r.child.seconds, 3));
@@ -202,9 +234,19 @@ function summarise(
   out.medianRowsPerSec = Math.round(median(rowsPerSec));
   out.peakRssBytes = rss;
   out.medianPeakRssBytes = Math.round(median(rss));
-  if (engine === "sluice") {
+  if (isSluice(engine)) {
     out.batches = okRuns.map((r) => r.child.batches ?? null);
     out.durationMs = okRuns.map((r) => r.child.durationMs ?? null);
+  }
+  if (engine === "sluiceDelta" || engine === "sluiceDelta100k") {
+    // The Delta log's share of each batch: the sink reports the time it spent on the log (snapshot
+    // reads, the commit, checkpoints) as `logMs`; the rest of a batch is reading, parsing and
+    // writing data files, which the Parquet sink does too.
+    const shares = okRuns.flatMap((r) =>
+      (r.child.perBatch ?? []).filter((b) => b.rows > 0 && b.sinkMetrics.logMs !== undefined).map((b) => Number(b.sinkMetrics.logMs) / b.triggerMs),
+    );
+    out.logShareOfBatch = shares.length === 0 ? null : { median: round(median(shares), 4), max: round(Math.max(...shares), 4), batches: shares.length };
+    out.perBatch = okRuns.map((r) => r.child.perBatch ?? null);
   }
   const checks = okRuns.map((r) => r.check).filter((c): c is Verification => c !== null);
   const worst = (f: (c: Verification) => number): number => Math.max(...checks.map(f));
@@ -276,7 +318,7 @@ async function verify(conn: DuckDBConnection, files: readonly string[], truth: B
 async function child(task: ChildTask): Promise<void> {
   let result: ChildResult;
   try {
-    result = task.engine === "sluice" ? await runSluice(task) : await runDuckdb(task, task.engine === "duckdb2" ? 2 : 1);
+    result = isSluice(task.engine) ? await runSluice(task) : await runDuckdb(task, task.engine === "duckdb2" ? 2 : 1);
   } catch (e) {
     const err = e instanceof Error ? `${e.name}: ${e.message}${e.stack === undefined ? "" : "\n" + e.stack}` : String(e);
     result = { ok: false, seconds: 0, peakRssBytes: peakRss(), error: err };
@@ -311,7 +353,7 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
     .select("data.*")
     .filter(col("event_id").isNotNull())
     .dropDuplicates(["event_id"])
-    .writeStream.format("parquet")
+    .writeStream.format(task.format)
     .option("compression", "zstd")
     .option("checkpointLocation", task.checkpoint)
     .trigger({ availableNow: true });
@@ -325,7 +367,13 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
   for (const p of q.recentProgress) {
     for (const [k, v] of Object.entries(p.durationMs)) durationMs[k] = (durationMs[k] ?? 0) + v;
   }
-  return { ok: true, seconds, cpuSeconds, peakRssBytes: peakRss(), batches: q.recentProgress.length, durationMs };
+  const perBatch: BatchReport[] = q.recentProgress.map((p) => ({
+    rows: p.numInputRows,
+    triggerMs: p.durationMs.triggerExecution ?? 0,
+    addBatchMs: p.durationMs.addBatch ?? 0,
+    sinkMetrics: p.sink.metrics,
+  }));
+  return { ok: true, seconds, cpuSeconds, peakRssBytes: peakRss(), batches: q.recentProgress.length, durationMs, perBatch };
 }
 
 async function runDuckdb(task: ChildTask, threads: number): Promise<ChildResult> {
