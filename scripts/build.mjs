@@ -14,6 +14,7 @@ await build({
     index: "src/index.ts",
     "cli-main": "src/cli/main.ts",
     "worker-main": "src/exec/parallel/worker-main.ts",
+    "blocking-call-worker": "src/runtime/blocking-call-worker.ts",
   },
   outdir: "dist",
   bundle: true,

@@ -56,6 +56,7 @@ export type { TriggerSpec } from "./runtime/trigger.js";
 export type { OutputMode } from "./exec/operator.js";
 export type { ForeachBatchFunction } from "./connectors/foreach-batch/foreach-batch-sink.js";
 export { MemoryStream } from "./connectors/memory/memory-stream.js";
+export { DeltaTable } from "./tables/delta/delta-table.js";
 
 export {
   SluiceError,

@@ -7,6 +7,10 @@
  * streaming sink's `_spark_metadata` log cannot be appended to in batch (log-honouring readers would
  * never see the files), as in Spark.
  *
+ * `format("delta")` writes a Delta table instead (see `saveDeltaTable`): every mode is one commit,
+ * `overwrite` replaces the table's files in that commit, options `mergeSchema`, `overwriteSchema`,
+ * `maxRecordsPerFile`, `targetFileSize`; no `_SUCCESS` marker.
+ *
  * @example await df.write.format("parquet").mode("overwrite").save(process.env.OUT)
  */
 import { AnalysisError, ConfigError } from "../errors.js";
@@ -15,6 +19,7 @@ import { executeBatch } from "../runtime/batch-execution.js";
 import { FileStreamSink, resolveFileSinkOptions, SPARK_METADATA } from "../tables/parquet-log/file-sink.js";
 import type { FileSinkFormat } from "../tables/parquet-log/file-sink.js";
 import { encodeUtf8 } from "../columnar/utf8.js";
+import { saveDeltaTable } from "../tables/delta/batch-write.js";
 import type { DataFrame } from "./dataframe.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
@@ -30,7 +35,7 @@ export class DataFrameWriter {
   /** @internal Use `df.write`. */
   constructor(private readonly df: DataFrame) {}
 
-  /** `parquet` (default) or `json`. */
+  /** `parquet` (default), `json` or `delta`. */
   format(source: string): this {
     this.formatName = source;
     return this;
@@ -67,10 +72,21 @@ export class DataFrameWriter {
   /** Runs the query and writes its rows under `path`. */
   async save(path?: string): Promise<void> {
     const format = this.formatName.toLowerCase();
-    if (format !== "parquet" && format !== "json") {
-      throw new ConfigError(`write: unknown format '${this.formatName}'; batch writes support parquet and json`, { option: "format" });
-    }
     const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    if (format === "delta") {
+      const df = this.df;
+      await saveDeltaTable({
+        mode: this.saveMode,
+        options,
+        partitionBy: this.partitionCols,
+        schema: df.schema,
+        data: () => executeBatch(df.resolved, df.sparkSession.conf.parallelism()),
+      });
+      return;
+    }
+    if (format !== "parquet" && format !== "json") {
+      throw new ConfigError(`write: unknown format '${this.formatName}'; batch writes support parquet, json and delta`, { option: "format" });
+    }
     const ctx = {
       options,
       schema: this.df.schema,

@@ -9,6 +9,7 @@ import { memorySinkConnector } from "./memory/memory-sink.js";
 import { rateSourceConnector } from "./rate/rate-source.js";
 import { fileSinkConnector } from "../tables/parquet-log/file-sink.js";
 import { deltaSinkConnector } from "../tables/delta/delta-sink.js";
+import { deltaSourceConnector } from "../tables/delta/delta-source.js";
 
 let registered = false;
 
@@ -23,5 +24,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "console", sink: consoleSinkConnector });
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
   registerConnector({ name: "rate", source: rateSourceConnector });
-  registerConnector({ name: "delta", sink: deltaSinkConnector });
+  registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
 }

@@ -14,6 +14,7 @@ import { LimitOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
+import { boundChildren } from "../plan/expressions/bound.js";
 
 /**
  * A stateless fragment: projects and filters over one source leaf, which a worker thread can run
@@ -36,10 +37,20 @@ export type PhysicalNode =
  */
 export type FragmentRunner = (fragment: Fragment, local: () => AsyncIterable<Batch>) => AsyncIterable<Batch>;
 
+/**
+ * A source leaf with `filter`: the conjuncts of the filters the plan applies directly on top of it
+ * (through projections, rewritten over the source's columns), or null. Every row the plan keeps
+ * satisfies it, so a source may skip input it proves cannot match (`SourceHints.filter`); the
+ * plan's filters still run.
+ */
+export interface PhysicalSource extends ResolvedSource {
+  readonly filter: BoundExpr | null;
+}
+
 export interface PhysicalPlan {
   readonly root: PhysicalNode;
   /** Source leaves in index order. */
-  readonly sources: readonly ResolvedSource[];
+  readonly sources: readonly PhysicalSource[];
   /** Every operator, children before parents. */
   readonly operators: readonly Operator[];
 }
@@ -51,7 +62,7 @@ export interface PlanningContext {
 }
 
 export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): PhysicalPlan {
-  const sources: ResolvedSource[] = [];
+  const sources: PhysicalSource[] = [];
   const operators: Operator[] = [];
   let nextStateId = 0;
 
@@ -62,17 +73,27 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
     return { kind: "operator", op, child, fragment };
   };
 
-  const build = (p: ResolvedPlan): PhysicalNode => {
+  // `above`: conjuncts over p's output that the filters directly above p (through projections) apply.
+  const build = (p: ResolvedPlan, above: readonly BoundExpr[] = []): PhysicalNode => {
     switch (p.kind) {
       case "source":
-        sources.push(p);
+        sources.push({ ...p, filter: conjunction(above) });
         return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p } };
       case "localRelation":
         return { kind: "local", batches: p.batches };
-      case "project":
-        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child), p);
-      case "filter":
-        return wrap(new FilterOperator(p.schema, p.condition), build(p.child), p);
+      case "project": {
+        const below: BoundExpr[] = [];
+        for (const c of above) {
+          const rewritten = substituteRefs(c, p.exprs);
+          if (isHintable(rewritten)) below.push(rewritten);
+        }
+        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child, below), p);
+      }
+      case "filter": {
+        const below = [...above];
+        for (const c of splitConjuncts(p.condition)) if (isHintable(c)) below.push(c);
+        return wrap(new FilterOperator(p.schema, p.condition), build(p.child, below), p);
+      }
       case "deduplicate": {
         const child = build(p.child);
         const operatorId = nextStateId++;
@@ -127,7 +148,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return p.post === null ? aggregate : wrap(new ProjectOperator(p.schema, p.post), aggregate);
       }
       case "union":
-        return { kind: "union", children: p.children.map(build) };
+        return { kind: "union", children: p.children.map((c) => build(c)) };
       case "sort":
         return wrap(new SortOperator(p.schema, p.orders), build(p.child));
       case "limit":
@@ -137,6 +158,64 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
 
   const root = build(plan);
   return { root, sources, operators };
+}
+
+function splitConjuncts(e: BoundExpr, out: BoundExpr[] = []): BoundExpr[] {
+  if (e.kind === "binary" && e.op === "and") {
+    splitConjuncts(e.left, out);
+    splitConjuncts(e.right, out);
+  } else {
+    out.push(e);
+  }
+  return out;
+}
+
+function conjunction(conjuncts: readonly BoundExpr[]): BoundExpr | null {
+  if (conjuncts.length === 0) return null;
+  return conjuncts.reduce((l, r) => ({ kind: "binary", op: "and", left: l, right: r, dataType: l.dataType, nullable: l.nullable || r.nullable }));
+}
+
+/**
+ * Whether a conjunct may be handed to a source: it must give the same answer when a source
+ * evaluates it (at another time than the batch), so no aggregates or clock-dependent calls.
+ */
+function isHintable(e: BoundExpr): boolean {
+  if (e.kind === "aggregate") return false;
+  if (e.kind === "call" && (e.fn.name === "current_timestamp" || e.fn.name === "current_date")) return false;
+  return boundChildren(e).every(isHintable);
+}
+
+/** `e` (over a projection's output) with each `ref` replaced by the projection's expression. */
+function substituteRefs(e: BoundExpr, exprs: readonly BoundExpr[]): BoundExpr {
+  const walk = (x: BoundExpr): BoundExpr => {
+    switch (x.kind) {
+      case "ref":
+        return exprs[x.ordinal];
+      case "literal":
+        return x;
+      case "field":
+      case "cast":
+      case "unary":
+      case "isNull":
+        return { ...x, child: walk(x.child) };
+      case "binary":
+        return { ...x, left: walk(x.left), right: walk(x.right) };
+      case "in":
+        return { ...x, child: walk(x.child), list: x.list.map(walk) };
+      case "like":
+        return { ...x, child: walk(x.child), pattern: walk(x.pattern) };
+      case "case":
+        return {
+          ...x,
+          branches: x.branches.map((b) => ({ when: walk(b.when), then: walk(b.then) })),
+          otherwise: x.otherwise === null ? null : walk(x.otherwise),
+        };
+      case "call":
+      case "aggregate":
+        return { ...x, args: x.args.map(walk) };
+    }
+  };
+  return walk(e);
 }
 
 /**

@@ -52,7 +52,10 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   const { fragment, partition, taskId, batchTimestampMs } = msg;
   const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null });
   const leaf = physical.sources[0];
-  const source = sourceConnector(leaf.node.format).create(leaf.node.options, leaf.node.userSchema, { streaming: leaf.node.isStreaming });
+  const source = sourceConnector(leaf.node.format).create(leaf.node.options, leaf.node.userSchema, {
+    streaming: leaf.node.isStreaming,
+    filter: leaf.filter,
+  });
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);
   }

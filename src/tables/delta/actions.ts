@@ -36,11 +36,27 @@ export interface AddFile {
   readonly deletionVector?: unknown;
 }
 
-/** A `remove` (tombstone) action. */
+/**
+ * A `remove` action (PROTOCOL.md "Add File and Remove File"): the file at `path` is no longer part
+ * of the table from this version on. Replay keeps it as a tombstone (until a later `add` of the
+ * same path) so checkpoints can carry it and VACUUM knows when the file may be deleted.
+ */
 export interface RemoveFile {
+  /** The path as written in the log: a URI, relative to the table root or absolute. */
   readonly path: string;
+  /** When the file was removed (ms since the epoch); tombstones without one count as expired. */
   readonly deletionTimestamp?: number;
   readonly dataChange: boolean;
+  /** True when `partitionValues`, `size` and `tags` are present (Spark writes them with it). */
+  readonly extendedFileMetadata?: boolean;
+  /** The removed file's partition values, as in its `add`. */
+  readonly partitionValues?: Readonly<Record<string, string | null>>;
+  /** The removed file's size in bytes. */
+  readonly size?: number;
+  /** The removed file's JSON stats string, when the writer kept it. */
+  readonly stats?: string;
+  /** The removed file's tags. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A `txn` action: the latest version an application committed. */
@@ -67,11 +83,7 @@ export function parseAction(value: unknown, where: string): DeltaAction | null {
   const o = asObject(value, where, "action");
   if (isPresent(o.add)) return { kind: "add", add: parseAdd(asObject(o.add, where, "add"), where) };
   if (isPresent(o.remove)) {
-    const r = asObject(o.remove, where, "remove");
-    return {
-      kind: "remove",
-      remove: { path: str(r.path, where, "remove.path"), deletionTimestamp: optNum(r.deletionTimestamp), dataChange: r.dataChange !== false },
-    };
+    return { kind: "remove", remove: parseRemove(asObject(o.remove, where, "remove"), where) };
   }
   if (isPresent(o.metaData)) return { kind: "metaData", metadata: parseMetadata(asObject(o.metaData, where, "metaData"), where) };
   if (isPresent(o.protocol)) {
@@ -129,6 +141,29 @@ function parseAdd(a: Record<string, unknown>, where: string): AddFile {
     stats: typeof a.stats === "string" ? a.stats : undefined,
     deletionVector: isPresent(a.deletionVector) ? a.deletionVector : undefined,
   };
+}
+
+function parseRemove(r: Record<string, unknown>, where: string): RemoveFile {
+  // Optional fields are left out (not `undefined`) so a remove written back to JSON stays minimal.
+  const out: { -readonly [K in keyof RemoveFile]: RemoveFile[K] } = { path: str(r.path, where, "remove.path"), dataChange: r.dataChange !== false };
+  const ts = optNum(r.deletionTimestamp);
+  if (ts !== undefined) out.deletionTimestamp = ts;
+  if (typeof r.extendedFileMetadata === "boolean") out.extendedFileMetadata = r.extendedFileMetadata;
+  if (isPresent(r.partitionValues)) {
+    const pv = asObject(r.partitionValues, where, "remove.partitionValues");
+    const values: Record<string, string | null> = {};
+    for (const [k, v] of Object.entries(pv)) values[k] = v === null || v === undefined ? null : String(v);
+    out.partitionValues = values;
+  }
+  const size = optNum(r.size);
+  if (size !== undefined) out.size = size;
+  if (typeof r.stats === "string") out.stats = r.stats;
+  if (isPresent(r.tags)) {
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(asObject(r.tags, where, "remove.tags"))) if (v !== null && v !== undefined) tags[k] = String(v);
+    out.tags = tags;
+  }
+  return out;
 }
 
 function parseMetadata(m: Record<string, unknown>, where: string): DeltaMetadataAction {

@@ -5,20 +5,21 @@
  * version: re-running a batch after a crash writes nothing twice.
  */
 import type { Batch } from "../../columnar/batch.js";
-import { AnalysisError, CommitConflictError } from "../../errors.js";
+import { CommitConflictError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import type { StructType } from "../../types/data-types.js";
 import { folderPrefix } from "../../storage/resolve.js";
-import type { AddFile, DeltaAction, DeltaTxn } from "./actions.js";
-import { newTableActions } from "./create-table.js";
+import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
-import { loadSnapshot } from "./snapshot.js";
-import type { DeltaSnapshot } from "./snapshot.js";
-import { commitActions, logPrefix } from "./transaction.js";
+import { commitActions } from "./transaction.js";
+import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 
 /** Options of {@link appendToTable}. */
 export interface AppendOptions {
-  /** The schema of every batch; must equal the table's (names and types) when the table exists. */
+  /**
+   * The schema of every batch. For an existing table the data is matched to the table's columns by
+   * name; table columns it lacks are written as nulls; new columns need `mergeSchema`.
+   */
   readonly schema: StructType;
   /** Partition columns of a new table; when given for an existing table they must match its own. */
   readonly partitionBy?: readonly string[];
@@ -26,6 +27,10 @@ export interface AppendOptions {
   readonly txn?: { readonly appId: string; readonly version: number };
   /** Rows per data file at most; unlimited when absent. */
   readonly maxRecordsPerFile?: number;
+  /** Encoded bytes per data file before rolling; the table's `delta.targetFileSize`, else 128 MiB, when absent. */
+  readonly targetFileSize?: number;
+  /** Add new columns of the data to the table schema (a `metaData` action in the same commit). */
+  readonly mergeSchema?: boolean;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
   readonly operation?: string;
   /** `commitInfo.operationParameters`; Spark's WRITE parameters by default. */
@@ -42,6 +47,8 @@ export interface AppendResult {
   readonly files: readonly AddFile[];
   /** Rows added. */
   readonly numRows: number;
+  /** The table configuration at the committed version (as the writer knew it), or null when skipped. */
+  readonly configuration: Readonly<Record<string, string>> | null;
 }
 
 /** Attempts when a concurrent writer creates the table or commits our appId's txn first. */
@@ -49,9 +56,11 @@ const APPEND_ATTEMPTS = 5;
 
 /**
  * Appends `batches` to the Delta table rooted at `tableKey`, creating it (protocol 1/2, the
- * schema, `partitionBy`) if it has no log. All files and the txn go in one commit.
- * @throws AnalysisError when the schema or partition columns differ from the existing table's;
- *   CommitConflictError when a concurrent commit conflicts (see `commitActions`).
+ * schema, `partitionBy`) if it has no log. All files, the txn and (with `mergeSchema`) the evolved
+ * `metaData` go in one commit.
+ * @throws AnalysisError when the data does not fit the table's schema (see `evolveSchema`) or the
+ *   partition columns differ from the existing table's; CommitConflictError when a concurrent commit
+ *   conflicts (see `commitActions`), e.g. changed the metadata in a way the written files do not fit.
  */
 export async function appendToTable(
   storage: Storage,
@@ -60,73 +69,44 @@ export async function appendToTable(
   options: AppendOptions,
 ): Promise<AppendResult> {
   const tablePath = `${storage.root}/${tableKey}`;
-  let snapshot = await loadIfExists(storage, tableKey);
-  if (isDone(snapshot, options.txn)) return { version: null, skipped: true, files: [], numRows: 0 };
-  const partitionBy = snapshot === null ? (options.partitionBy ?? []) : snapshot.metadata.partitionColumns;
-  if (snapshot !== null) checkCompatible(snapshot, options, tablePath);
-  let numRows = 0;
-  async function* counted(): AsyncGenerator<Batch> {
-    for await (const b of batches) {
-      numRows += b.numRows;
-      yield b;
-    }
-  }
-  const adds = await writeDataFiles(storage, tableKey, options.schema, partitionBy, counted(), { maxRecordsPerFile: options.maxRecordsPerFile });
+  const snapshot = await loadSnapshotIfExists(storage, tableKey);
+  if (txnCovered(snapshot, options.txn)) return skippedResult();
+  let plan = planWrite(snapshot, options, tablePath);
+  const count = { rows: 0 };
+  const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
+    maxRecordsPerFile: options.maxRecordsPerFile,
+    targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+  });
+  const numRows = count.rows;
   for (let attempt = 1; ; attempt++) {
-    const actions: DeltaAction[] = snapshot === null ? newTableActions(options.schema, partitionBy, tablePath) : [];
+    const actions: DeltaAction[] = [...plan.metadataActions];
     for (const add of adds) actions.push({ kind: "add", add });
     if (options.txn !== undefined) actions.push({ kind: "txn", txn: { appId: options.txn.appId, version: options.txn.version, lastUpdated: Date.now() } });
     try {
-      const version = await commitActions(storage, tableKey, snapshot === null ? -1 : snapshot.version, actions, {
+      const version = await commitActions(storage, tableKey, plan.snapshot === null ? -1 : plan.snapshot.version, actions, {
         operation: options.operation ?? "WRITE",
-        operationParameters: options.operationParameters ?? { mode: "Append", partitionBy: JSON.stringify(partitionBy) },
+        operationParameters: options.operationParameters ?? { mode: "Append", partitionBy: JSON.stringify(plan.partitionBy) },
         operationMetrics: { numFiles: adds.length, numOutputRows: numRows, numOutputBytes: adds.reduce((s, a) => s + a.size, 0) },
         isBlindAppend: true,
       });
-      return { version, skipped: false, files: adds, numRows };
+      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration };
     } catch (e) {
       if (!(e instanceof CommitConflictError) || attempt >= APPEND_ATTEMPTS) throw e;
-      // Someone created the table or committed our appId first: re-read and decide again.
-      snapshot = await loadIfExists(storage, tableKey);
-      if (isDone(snapshot, options.txn)) {
+      // Someone created the table, changed its metadata or committed our appId first: decide again.
+      const latest = await loadSnapshotIfExists(storage, tableKey);
+      if (txnCovered(latest, options.txn)) {
         for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
-        return { version: null, skipped: true, files: [], numRows: 0 };
+        return skippedResult();
       }
-      if (snapshot === null) throw e;
-      checkCompatible(snapshot, { ...options, partitionBy }, tablePath);
+      if (latest === null) throw e;
+      const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
+      // The files were written for the old plan; they only fit if the table shape did not move.
+      if (!sameFileLayout(next, plan)) throw e;
+      plan = next;
     }
   }
 }
 
-/** The latest snapshot, or null when the table has no log yet. */
-async function loadIfExists(storage: Storage, tableKey: string): Promise<DeltaSnapshot | null> {
-  const entries = await storage.list(logPrefix(tableKey));
-  if (!entries.some((e) => /\/\d{20}\.(json|checkpoint\.parquet|checkpoint\.\d+\.\d+\.parquet)$/.test(e.path))) return null;
-  return loadSnapshot(storage, tableKey);
-}
-
-function isDone(snapshot: DeltaSnapshot | null, txn: AppendOptions["txn"]): boolean {
-  if (snapshot === null || txn === undefined) return false;
-  const t: DeltaTxn | undefined = snapshot.txns.get(txn.appId);
-  return t !== undefined && t.version >= txn.version;
-}
-
-function checkCompatible(snapshot: DeltaSnapshot, options: AppendOptions, tablePath: string): void {
-  const want = snapshot.metadata.schema.fields;
-  const got = options.schema.fields;
-  const describe = (fs: typeof want): string => fs.map((f) => `${f.name} ${f.dataType.typeName}`).join(", ");
-  const same =
-    want.length === got.length && want.every((f, i) => f.name === got[i].name && JSON.stringify(f.dataType) === JSON.stringify(got[i].dataType));
-  if (!same) {
-    throw new AnalysisError(`delta writer: the data's schema (${describe(got)}) differs from the table's (${describe(want)}) at ${tablePath}`, {
-      path: tablePath,
-    });
-  }
-  const pb = options.partitionBy;
-  if (pb !== undefined && pb.join("\u0000") !== snapshot.metadata.partitionColumns.join("\u0000")) {
-    throw new AnalysisError(
-      `delta writer: partitionBy (${pb.join(", ")}) differs from the table's partition columns (${snapshot.metadata.partitionColumns.join(", ")}) at ${tablePath}`,
-      { path: tablePath },
-    );
-  }
+function skippedResult(): AppendResult {
+  return { version: null, skipped: true, files: [], numRows: 0, configuration: null };
 }

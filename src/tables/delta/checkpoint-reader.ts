@@ -3,6 +3,7 @@
  * `N.checkpoint.K.M.parquet`) into actions, and the `_last_checkpoint` hint.
  */
 import type { Storage } from "../../storage/storage.js";
+import { toDisplayUrl } from "../../storage/url.js";
 import { parquetSourceFromStorage, readParquet, readParquetSchema } from "../../formats/parquet/parquet-reader.js";
 import { batchToRows } from "../../columnar/values.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
@@ -31,7 +32,7 @@ export async function readCheckpoint(storage: Storage, partKeys: readonly string
     const present = new Set((await readParquetSchema(source, { path: key })).fields.map((f) => f.name));
     const columns = CHECKPOINT_COLUMNS.filter((c) => present.has(c));
     const { batches } = await readParquet(source, { columns, path: key });
-    const where = `${storage.root}/${key}`;
+    const where = toDisplayUrl(storage, key);
     for (const batch of batches) {
       for (const row of batchToRows(batch)) {
         const action = parseAction(toPlain(row), where);

@@ -4,11 +4,10 @@
  * "Checkpoints"), so that Spark, delta-rs, Trino and DuckDB accept them.
  *
  * A checkpoint holds one row per action of the reconciled state: the protocol, the metaData, the
- * latest txn per appId and every live add (with `dataChange = false`, as Spark writes them).
- * Remove tombstones are NOT carried: a {@link DeltaSnapshot} does not keep them. Readers stay
- * correct (a file is live only when it is in the checkpoint or added after it); what is lost is the
- * tombstone history that VACUUM and some change-feed tools use to know which files were removed
- * before the checkpoint but are still within the retention period.
+ * latest txn per appId, every live add and every unexpired remove tombstone (both with
+ * `dataChange = false`, as Spark writes them). A tombstone expires when its `deletionTimestamp` is
+ * not after `now - delta.deletedFileRetentionDuration` (default one week), `now` being the time the
+ * checkpoint is written, as Spark decides; VACUUM relies on the kept ones.
  */
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
@@ -18,7 +17,8 @@ import { vectorFromValues } from "../../columnar/build.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import { ConfigError } from "../../errors.js";
-import type { DeltaSnapshot } from "./snapshot.js";
+import type { DeltaSnapshot, DeltaTombstone } from "./snapshot.js";
+import { deletedFileRetentionMs } from "./table-properties.js";
 
 /** Delta's default `delta.checkpointInterval`: a checkpoint every 10 commits. */
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
@@ -119,27 +119,48 @@ function checkpointSchema(withFeatures: boolean): StructType {
   ]);
 }
 
+/** Options of {@link writeCheckpoint}. */
+export interface WriteCheckpointOptions {
+  /** The clock tombstone retention is measured from (ms since the epoch); `Date.now()` by default. */
+  readonly now?: number;
+}
+
+/**
+ * The tombstones of `snapshot` a checkpoint written at `now` keeps: those whose
+ * `deletionTimestamp` is after `now` minus the table's `delta.deletedFileRetentionDuration`
+ * (a missing timestamp counts as 0, so such tombstones expire), in path order.
+ * @throws ConfigError when the retention property is malformed.
+ */
+export function unexpiredTombstones(snapshot: DeltaSnapshot, now: number = Date.now()): DeltaTombstone[] {
+  const minRetained = now - deletedFileRetentionMs(snapshot.metadata.configuration);
+  return snapshot.tombstones.filter((t) => (t.deletionTimestamp ?? 0) > minRetained);
+}
+
 /**
  * Writes the checkpoint of `snapshot` for the table rooted at `tableKey`: first
  * `_delta_log/<version>.checkpoint.parquet` (snappy, one atomic overwriting put), then
  * `_delta_log/<version>` into `_last_checkpoint` (overwritten). The snapshot must be the table's
  * state at `snapshot.version` (e.g. from `loadSnapshot`). Add paths are written as they appear in
  * the log (`rawPath`, URI-encoded). Reader/writer features are written only when the protocol has
- * them. Remove tombstones are not carried (see the module comment). A checkpoint is an optimisation:
- * callers may ignore a failure, the log stays readable from its JSON commits.
+ * them. Unexpired tombstones are carried (see {@link unexpiredTombstones}); remove paths are also
+ * written as in the log. A checkpoint is an optimisation: callers may ignore a failure, the log stays
+ * readable from its JSON commits.
  * @returns the `_last_checkpoint` content written.
- * @throws SinkError / StorageError when the file cannot be encoded or stored.
+ * @throws SinkError / StorageError when the file cannot be encoded or stored; ConfigError when
+ *   `delta.deletedFileRetentionDuration` is malformed.
  */
-export async function writeCheckpoint(storage: Storage, tableKey: string, snapshot: DeltaSnapshot): Promise<LastCheckpoint> {
+export async function writeCheckpoint(storage: Storage, tableKey: string, snapshot: DeltaSnapshot, options: WriteCheckpointOptions = {}): Promise<LastCheckpoint> {
   const { protocol, metadata } = snapshot;
   const withFeatures = protocol.readerFeatures !== undefined || protocol.writerFeatures !== undefined;
   const schema = checkpointSchema(withFeatures);
   const txns = [...snapshot.txns.values()];
   const files = snapshot.files;
-  const numRows = 2 + txns.length + files.length;
-  // Row layout: 0 = protocol, 1 = metaData, then txns, then adds. Each column is null outside its rows.
+  const tombstones = unexpiredTombstones(snapshot, options.now);
+  const numRows = 2 + txns.length + files.length + tombstones.length;
+  // Row layout: 0 = protocol, 1 = metaData, then txns, adds, removes. Each column is null outside its rows.
   const txnValues = new Array<unknown>(numRows).fill(null);
   const addValues = new Array<unknown>(numRows).fill(null);
+  const removeValues = new Array<unknown>(numRows).fill(null);
   const metaValues = new Array<unknown>(numRows).fill(null);
   const protocolValues = new Array<unknown>(numRows).fill(null);
   const protocolRow: Record<string, unknown> = { minReaderVersion: protocol.minReaderVersion, minWriterVersion: protocol.minWriterVersion };
@@ -171,7 +192,18 @@ export async function writeCheckpoint(storage: Storage, tableKey: string, snapsh
       stats: f.stats ?? null,
     };
   }
-  const columnValues: Record<string, unknown[]> = { txn: txnValues, add: addValues, remove: new Array<unknown>(numRows).fill(null), metaData: metaValues, protocol: protocolValues };
+  for (const t of tombstones) {
+    removeValues[row++] = {
+      path: t.rawPath,
+      deletionTimestamp: t.deletionTimestamp ?? null,
+      dataChange: false,
+      extendedFileMetadata: t.extendedFileMetadata ?? null,
+      partitionValues: t.partitionValues ?? null,
+      size: t.size ?? null,
+      tags: t.tags ?? null,
+    };
+  }
+  const columnValues: Record<string, unknown[]> = { txn: txnValues, add: addValues, remove: removeValues, metaData: metaValues, protocol: protocolValues };
   const columns = schema.fields.map((field) => vectorFromValues(field.dataType, columnValues[field.name] ?? []));
   const writer = await ParquetWriter.create(schema, { compression: "snappy" });
   writer.write(makeBatch(schema, columns, numRows));

@@ -4,6 +4,13 @@
  * `__HIVE_DEFAULT_PARTITION__`), written as snappy Parquet files with unique names, and described
  * as `add` actions with partition values, size and per-file stats. The files are invisible to
  * readers until a commit lists them.
+ *
+ * One file is open per partition; it is closed and a new one started when it reaches
+ * `maxRecordsPerFile` rows or its encoded size reaches `targetFileSize` (default 128 MiB). Rows are
+ * fed in slices of {@link ROLL_CHECK_ROWS}; after each slice the file's size is predicted as the
+ * bytes of its closed row groups plus its open rows at the closed groups' bytes per row. Row groups
+ * are capped at the target, so the first one closes by then at the latest and gives the first
+ * estimate; files land near the target, overshooting by about one slice's worth of data.
  */
 import { randomUUID } from "node:crypto";
 import type { Batch } from "../../columnar/batch.js";
@@ -11,7 +18,7 @@ import { makeBatch } from "../../columnar/batch.js";
 import { sliceBatch, takeBatch } from "../../columnar/ops.js";
 import { isValid } from "../../columnar/vector.js";
 import { render } from "../../api/show.js";
-import { AnalysisError } from "../../errors.js";
+import { AnalysisError, ConfigError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import { StructType as Struct } from "../../types/data-types.js";
@@ -21,12 +28,21 @@ import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import { escapePathName, HIVE_DEFAULT_PARTITION } from "../parquet-log/file-sink.js";
 import type { AddFile } from "./actions.js";
 import { DeltaStatsCollector } from "./stats.js";
+import { DEFAULT_TARGET_FILE_SIZE } from "./table-properties.js";
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataFilesOptions {
   /** Rows per file at most (Spark's `maxRecordsPerFile`); unlimited when absent or 0. */
   readonly maxRecordsPerFile?: number;
+  /** Encoded bytes after which a file is closed and the next started; {@link DEFAULT_TARGET_FILE_SIZE} when absent. */
+  readonly targetFileSize?: number;
 }
+
+/** Rows written to a file between two checks of its size. */
+export const ROLL_CHECK_ROWS = 16_384;
+
+/** The Parquet writer's own row-group size (parquet-mr's 128 MiB); row groups never exceed the target file size. */
+const MAX_ROW_GROUP_BYTES = 128 * 1024 * 1024;
 
 /** One partition's open file. */
 interface OpenFile {
@@ -35,6 +51,9 @@ interface OpenFile {
   readonly writer: ParquetWriter;
   readonly stats: DeltaStatsCollector;
   rows: number;
+  /** Row groups the writer had closed at the last check, and the file's row count then. */
+  closedGroups: number;
+  closedRows: number;
 }
 
 /**
@@ -61,6 +80,10 @@ export async function writeDataFiles(
   const dataOrdinals = schema.fields.map((_, i) => i).filter((i) => !partitionOrdinals.includes(i));
   const dataSchema = Struct(dataOrdinals.map((i) => schema.fields[i]));
   const maxRows = options.maxRecordsPerFile !== undefined && options.maxRecordsPerFile > 0 ? options.maxRecordsPerFile : Infinity;
+  const targetBytes = options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE;
+  if (!Number.isSafeInteger(targetBytes) || targetBytes <= 0) {
+    throw new ConfigError(`delta writer: targetFileSize must be a positive number of bytes, got ${targetBytes}`, { option: "targetFileSize" });
+  }
   const root = folderPrefix(tableKey);
   const open = new Map<string, OpenFile>();
   const adds: AddFile[] = [];
@@ -68,9 +91,10 @@ export async function writeDataFiles(
   const openFile = async (dir: string, values: Record<string, string | null>): Promise<OpenFile> => {
     const writer = await ParquetWriter.create(dataSchema, {
       compression: "snappy",
+      rowGroupSize: Math.min(targetBytes, MAX_ROW_GROUP_BYTES),
       keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(dataSchema) },
     });
-    return { relPath: `${dir}part-00000-${randomUUID()}.c000.snappy.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0 };
+    return { relPath: `${dir}part-00000-${randomUUID()}.c000.snappy.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0, closedGroups: 0, closedRows: 0 };
   };
   const closeFile = async (f: OpenFile): Promise<void> => {
     const bytes = f.writer.finish();
@@ -89,20 +113,20 @@ export async function writeDataFiles(
     if (batch.numRows === 0) continue;
     const project = (b: Batch): Batch => makeBatch(dataSchema, dataOrdinals.map((i) => b.columns[i]), b.numRows);
     for (const [dir, part] of splitByPartition(batch, partitionOrdinals)) {
-      let data = project(part.rows);
-      while (data.numRows > 0) {
+      const data = project(part.rows);
+      for (let at = 0; at < data.numRows; ) {
         let f = open.get(dir);
         if (f === undefined) {
           f = await openFile(dir, part.values);
           open.set(dir, f);
         }
-        const n = Math.min(data.numRows, maxRows - f.rows);
-        const chunk = n === data.numRows ? data : sliceBatch(data, 0, n);
+        const n = Math.min(data.numRows - at, maxRows - f.rows, ROLL_CHECK_ROWS);
+        const chunk = sliceBatch(data, at, at + n);
         f.writer.write(chunk);
         f.stats.add(chunk);
         f.rows += n;
-        data = n === data.numRows ? sliceBatch(data, 0, 0) : sliceBatch(data, n, data.numRows);
-        if (f.rows >= maxRows) {
+        at += n;
+        if (f.rows >= maxRows || predictedSize(f) >= targetBytes) {
           open.delete(dir);
           await closeFile(f);
         }
@@ -111,6 +135,18 @@ export async function writeDataFiles(
   }
   for (const f of open.values()) await closeFile(f);
   return adds;
+}
+
+/** The encoded size `f` would have if finished now: closed row groups plus the open rows at their bytes per row. */
+function predictedSize(f: OpenFile): number {
+  const w = f.writer;
+  if (w.numRowGroups !== f.closedGroups) {
+    // A row group closed during the last slice: its rows are (about) all rows written so far.
+    f.closedGroups = w.numRowGroups;
+    f.closedRows = f.rows;
+  }
+  const closedBytes = w.bytesWritten;
+  return f.closedRows === 0 ? closedBytes : closedBytes + ((f.rows - f.closedRows) * closedBytes) / f.closedRows;
 }
 
 /**

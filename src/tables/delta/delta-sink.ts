@@ -1,29 +1,45 @@
 /**
- * The streaming Delta sink, append mode: each micro-batch's files and the transaction action
- * `txn {appId: <query id>, version: <batch id>}` go in one commit, and a batch whose id the table's
- * txn for this query already covers is skipped — exactly-once across restarts (DESIGN §3, §5).
- * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
+ * The streaming Delta sink. Every micro-batch is one commit that also records the transaction
+ * action `txn {appId: <query id>, version: <batch id>}`; a batch whose id the table's txn for this
+ * query already covers is skipped — exactly-once across restarts (DESIGN §3, §5).
  *
- * Complete and update modes (replacing the table, MERGE of changed aggregates) come with the rest
- * of the Delta issue; until then they are refused when the query starts.
+ * - append: the batch's rows are added (`appendToTable`).
+ * - complete: the batch's rows (the whole result table) replace the table's content
+ *   (`overwriteTable`); an empty result empties the table.
+ * - update (MERGE of changed aggregates) is not supported yet and is refused when the query starts.
+ *
+ * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `mergeSchema` (add new
+ * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
+ * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
  */
 import { z } from "zod";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
 import type { SinkConnector, SinkContext } from "../../connectors/registry.js";
-import { ConfigError } from "../../errors.js";
-import { positiveIntOption, validateOptions } from "../../options.js";
+import { ConfigError, InternalError } from "../../errors.js";
+import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { appendToTable } from "./append.js";
 import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
+import { overwriteTable } from "./overwrite.js";
 import { loadSnapshot } from "./snapshot.js";
+import { byteSizeOption } from "./table-properties.js";
 
-const deltaSinkOptions = { path: z.string().min(1), maxRecordsPerFile: positiveIntOption };
+const deltaSinkOptions = {
+  path: z.string().min(1),
+  maxRecordsPerFile: positiveIntOption,
+  targetFileSize: byteSizeOption,
+  mergeSchema: booleanOption,
+  overwriteSchema: booleanOption,
+};
 
 interface DeltaSinkOptions {
   readonly storage: Storage;
   readonly key: string;
   readonly maxRecordsPerFile: number | undefined;
+  readonly targetFileSize: number | undefined;
+  readonly mergeSchema: boolean;
+  readonly overwriteSchema: boolean;
 }
 
 function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
@@ -31,10 +47,23 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
   if (o.path === undefined) {
     throw new ConfigError("delta sink: 'path' is not specified; pass start(path) or option(\"path\", ...)", { option: "path" });
   }
+  if (o.overwriteSchema === true && ctx.outputMode !== "complete") {
+    throw new ConfigError(`delta sink: option 'overwriteSchema' applies to complete output mode only, the query uses ${ctx.outputMode}`, {
+      option: "overwriteSchema",
+    });
+  }
   const { storage, key } = resolveLocation(o.path);
-  return { storage, key, maxRecordsPerFile: o.maxRecordsPerFile };
+  return {
+    storage,
+    key,
+    maxRecordsPerFile: o.maxRecordsPerFile,
+    targetFileSize: o.targetFileSize,
+    mergeSchema: o.mergeSchema === true,
+    overwriteSchema: o.overwriteSchema === true,
+  };
 }
 
+/** The Delta streaming sink (see the module comment). */
 export class DeltaSink implements StreamSink {
   readonly description: string;
 
@@ -45,27 +74,44 @@ export class DeltaSink implements StreamSink {
     this.description = `DeltaSink[${fileUrlOf(o.storage, o.key)}]`;
   }
 
+  /** Commits the batch once (skipped when the table's txn for the query covers it), then checkpoints the log when due. */
   async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number }> {
-    const r = await appendToTable(this.o.storage, this.o.key, batch.data, {
+    const common = {
       schema: this.ctx.schema,
-      partitionBy: this.ctx.partitionBy,
+      partitionBy: this.ctx.partitionBy.length > 0 ? this.ctx.partitionBy : undefined,
       txn: { appId: this.ctx.queryId, version: batch.batchId },
       maxRecordsPerFile: this.o.maxRecordsPerFile,
+      targetFileSize: this.o.targetFileSize,
+      mergeSchema: this.o.mergeSchema,
       operation: "STREAMING UPDATE",
-      operationParameters: { outputMode: "Append", queryId: this.ctx.queryId, epochId: String(batch.batchId) },
-    });
-    if (r.version !== null) {
-      const snapshot = await loadSnapshot(this.o.storage, this.o.key, { version: r.version });
-      if (shouldCheckpoint(r.version, checkpointInterval(snapshot.metadata.configuration))) {
-        await writeCheckpoint(this.o.storage, this.o.key, snapshot);
-      }
+    };
+    const parameters = (outputMode: string) => ({ outputMode, queryId: this.ctx.queryId, epochId: String(batch.batchId) });
+    let result: { readonly version: number | null; readonly numRows: number; readonly configuration: Readonly<Record<string, string>> | null };
+    switch (batch.outputMode) {
+      case "append":
+        result = await appendToTable(this.o.storage, this.o.key, batch.data, { ...common, operationParameters: parameters("Append") });
+        break;
+      case "complete":
+        result = await overwriteTable(this.o.storage, this.o.key, batch.data, {
+          ...common,
+          overwriteSchema: this.o.overwriteSchema,
+          operationParameters: parameters("Complete"),
+        });
+        break;
+      case "update":
+        // The connector does not list update, so start() refuses such queries before any batch runs.
+        throw new InternalError(`delta sink: update output mode reached ${this.description}, which start() should have refused`);
     }
-    return { numOutputRows: r.numRows };
+    if (result.version !== null && shouldCheckpoint(result.version, checkpointInterval(result.configuration ?? {}))) {
+      await writeCheckpoint(this.o.storage, this.o.key, await loadSnapshot(this.o.storage, this.o.key, { version: result.version }));
+    }
+    return { numOutputRows: result.numRows };
   }
 }
 
+/** The `delta` sink connector: append and complete output modes. */
 export const deltaSinkConnector: SinkConnector = {
-  outputModes: ["append"],
+  outputModes: ["append", "complete"],
   validate(ctx) {
     resolveOptions(ctx);
   },

@@ -2,11 +2,13 @@
  * Delta log replay: finding the log segment that reconstructs a version (newest complete classic
  * checkpoint at or before it plus the JSON commits after it) and reconciling its actions as
  * PROTOCOL.md "Action Reconciliation" says: the latest protocol and metaData win, the latest txn per
- * appId wins, and a file is live when its latest add/remove action (by path) is an add.
+ * appId wins, and a file is live when its latest add/remove action (by path) is an add; when it is
+ * a remove, the remove is kept as a tombstone.
  */
 import { AnalysisError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
-import type { AddFile, DeltaAction, DeltaMetadataAction, DeltaProtocol, DeltaTxn } from "./actions.js";
+import { toDisplayUrl } from "../../storage/url.js";
+import type { AddFile, DeltaAction, DeltaMetadataAction, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 
 /** The files that reconstruct one version of a table. */
 export interface LogSegment {
@@ -46,7 +48,7 @@ export async function findLogSegment(storage: Storage, logPrefix: string, versio
     m = MULTI_CHECKPOINT.exec(name);
     if (m !== null) addPart(checkpoints, Number(m[1]), `m${Number(m[3])}`, info.path);
   }
-  const tablePath = `${storage.root}/${logPrefix}`;
+  const tablePath = toDisplayUrl(storage, logPrefix);
   if (commits.size === 0 && checkpoints.size === 0) {
     throw new AnalysisError(`delta: no Delta table at ${tablePath} (no commits in the log)`, { path: tablePath });
   }
@@ -91,6 +93,8 @@ export interface ReplayState {
   readonly metadata: DeltaMetadataAction | null;
   /** Live files, keyed by their path as written in the log. */
   readonly files: ReadonlyMap<string, AddFile>;
+  /** Tombstones: files whose latest action is a `remove`, keyed like `files` (never in both). */
+  readonly tombstones: ReadonlyMap<string, RemoveFile>;
   readonly txns: ReadonlyMap<string, DeltaTxn>;
 }
 
@@ -102,6 +106,7 @@ export class LogReplay {
   private protocol: DeltaProtocol | null = null;
   private metadata: DeltaMetadataAction | null = null;
   private readonly files = new Map<string, AddFile>();
+  private readonly tombstones = new Map<string, RemoveFile>();
   private readonly txns = new Map<string, DeltaTxn>();
 
   /** Applies one action; later actions override earlier ones. */
@@ -116,18 +121,24 @@ export class LogReplay {
       case "txn":
         this.txns.set(action.txn.appId, action.txn);
         return;
-      case "add":
-        this.files.set(canonicalPath(action.add.path), action.add);
+      case "add": {
+        const key = canonicalPath(action.add.path);
+        this.files.set(key, action.add);
+        this.tombstones.delete(key);
         return;
-      case "remove":
-        this.files.delete(canonicalPath(action.remove.path));
+      }
+      case "remove": {
+        const key = canonicalPath(action.remove.path);
+        this.files.delete(key);
+        this.tombstones.set(key, action.remove);
         return;
+      }
     }
   }
 
   /** The state so far. */
   state(): ReplayState {
-    return { protocol: this.protocol, metadata: this.metadata, files: this.files, txns: this.txns };
+    return { protocol: this.protocol, metadata: this.metadata, files: this.files, tombstones: this.tombstones, txns: this.txns };
   }
 }
 

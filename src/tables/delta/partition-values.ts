@@ -2,28 +2,36 @@
  * Partition values: parsing the string serialization of PROTOCOL.md "Partition Value Serialization"
  * into the values `vectorFromValues` accepts, and building constant partition columns.
  */
-import { SourceError } from "../../errors.js";
+import { ConfigError, SourceError } from "../../errors.js";
 import type { DataType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
 import { nullVector, vectorFromValues } from "../../columnar/build.js";
+import { stringToDate, stringToTimestamp } from "../../formats/json/json-datetime.js";
+
+/** The time zone zone-less timestamp partition values are read in when none is given. */
+export const DEFAULT_PARTITION_TIME_ZONE = "UTC";
 
 /**
  * A column of `length` copies of the partition value `raw` (a serialized string; `null` or `""` is
- * the null partition) typed `type`.
+ * the null partition) typed `type`. `timeZone` is as in {@link parsePartitionValue}.
  * @throws SourceError (`delta reader: …`) naming the column and the value when it does not parse.
  */
-export function partitionVector(type: DataType, raw: string | null, length: number, column: string): Vector {
-  const value = parsePartitionValue(type, raw, column);
+export function partitionVector(type: DataType, raw: string | null, length: number, column: string, timeZone = DEFAULT_PARTITION_TIME_ZONE): Vector {
+  const value = parsePartitionValue(type, raw, column, timeZone);
   if (value === null) return nullVector(type, length);
   return vectorFromValues(type, new Array<unknown>(length).fill(value));
 }
 
 /**
  * Parses one serialized partition value: numbers in decimal, booleans `true`/`false`, dates
- * `yyyy-MM-dd`, timestamps `yyyy-MM-dd HH:mm:ss[.SSSSSS]` (UTC) or ISO 8601 with a zone, decimals
- * and strings as written. Returns `null` for the null partition.
+ * `yyyy-MM-dd`, decimals and strings as written. Timestamps are parsed as Spark casts a string to
+ * a timestamp (`yyyy-MM-dd[ T]HH:mm:ss[.ffffff]` with an optional zone: `Z`, `±HH:mm`, a region id);
+ * a value without a zone is a wall-clock time in `timeZone` (an IANA name such as
+ * `America/Los_Angeles`, `UTC`, or an offset such as `+08:00`), because Spark writes such values in
+ * its session time zone (`spark.sql.session.timeZone`). Returns `null` for the null partition.
+ * `timeZone` must be valid (see {@link checkTimeZone}); an unknown one makes zone-less values fail.
  */
-export function parsePartitionValue(type: DataType, raw: string | null, column: string): unknown {
+export function parsePartitionValue(type: DataType, raw: string | null, column: string, timeZone = DEFAULT_PARTITION_TIME_ZONE): unknown {
   if (raw === null || raw === "") return null;
   const bad = (): never => {
     throw new SourceError(`delta reader: partition value ${JSON.stringify(raw)} of column '${column}' is not a valid ${type.typeName}`);
@@ -53,29 +61,25 @@ export function parsePartitionValue(type: DataType, raw: string | null, column: 
       return s === "true";
     }
     case "date": {
-      const m = /^(\d{4,})-(\d{2})-(\d{2})$/.exec(raw);
-      if (m === null) return bad();
-      return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+      // Proleptic Gregorian days (Date.UTC would read years 0-99 as 1900-1999); invalid days fail.
+      const days = /^\d{4,6}-\d{2}-\d{2}$/.test(raw) ? stringToDate(raw) : null;
+      return days ?? bad();
     }
     case "timestamp":
-      return parseTimestampMicros(raw) ?? bad();
+      return stringToTimestamp(raw, timeZone) ?? bad();
     default:
       return bad();
   }
 }
 
-/** `yyyy-MM-dd[ T]HH:mm:ss[.ffffff][Z|±HH:mm]` as microseconds since the epoch (UTC when no zone), or `null`. */
-function parseTimestampMicros(raw: string): bigint | null {
-  const m = /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(raw);
-  if (m === null) return null;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const fraction = BigInt(((m[7] ?? "") + "000000").slice(0, 6));
-  let offsetMinutes = 0;
-  const zone = m[8];
-  if (zone !== undefined && zone !== "Z") {
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (z === null) return null;
-    offsetMinutes = (z[1] === "-" ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+/**
+ * Checks that `timeZone` names a time zone: an IANA region id known to this runtime's `Intl`
+ * (`Europe/Paris`), `UTC`/`GMT`/`Z`, or a fixed offset (`+08:00`, `UTC-5`).
+ * @throws ConfigError naming the option and the value otherwise.
+ */
+export function checkTimeZone(timeZone: string, option = "timeZone"): void {
+  // Midnight on 1970-01-01 parses exactly when the zone is known (an unknown zone makes it null).
+  if (timeZone.trim() !== timeZone || stringToTimestamp("1970-01-01 00:00:00", timeZone) === null) {
+    throw new ConfigError(`delta reader: option '${option}' must be a time zone such as 'UTC', 'America/Los_Angeles' or '+08:00', got ${JSON.stringify(timeZone)}`);
   }
-  return BigInt(ms - offsetMinutes * 60_000) * 1000n + fraction;
 }

@@ -1,21 +1,21 @@
 /**
  * A Delta snapshot: the reconciled state of a table at one version (protocol, metadata with the
- * parsed schema, live files and app transactions), loaded by replaying its log.
+ * parsed schema, live files, remove tombstones and app transactions), loaded by replaying its log.
  */
 import { AnalysisError, SourceError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
-import { folderPrefix } from "../../storage/resolve.js";
+import { folderPrefix, toDisplayUrl } from "../../storage/resolve.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { isStruct } from "../../types/data-types.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { schemaFromJson } from "../../types/json-schema.js";
 import { parseAction } from "./actions.js";
-import type { AddFile, DeltaProtocol, DeltaTxn } from "./actions.js";
+import type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 import { readCheckpoint, readLastCheckpoint } from "./checkpoint-reader.js";
 import { findLogSegment, LogReplay } from "./log-replay.js";
 import { unsupportedFeatureError, unsupportedReaderFeatures } from "./protocol-check.js";
 
-export type { AddFile, DeltaProtocol, DeltaTxn } from "./actions.js";
+export type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 
 /** The table metadata of a snapshot, with the schema parsed. */
 export interface DeltaMetadata {
@@ -33,6 +33,16 @@ export interface DeltaFile extends AddFile {
   readonly rawPath: string;
 }
 
+/**
+ * A remove tombstone of a snapshot: a file removed at or before the snapshot's version and not
+ * added again since; `path` is decoded from the log's URI encoding. A checkpoint's tombstones are
+ * only those its writer kept (unexpired at the time), so older ones may be missing.
+ */
+export interface DeltaTombstone extends RemoveFile {
+  /** The path as written in the log (URI-encoded). */
+  readonly rawPath: string;
+}
+
 /** The state of a table at one version. */
 export interface DeltaSnapshot {
   readonly version: number;
@@ -40,6 +50,8 @@ export interface DeltaSnapshot {
   readonly metadata: DeltaMetadata;
   /** Live files, sorted by path. */
   readonly files: readonly DeltaFile[];
+  /** Remove tombstones (expired ones included; see `writeCheckpoint` for retention), sorted by path. */
+  readonly tombstones: readonly DeltaTombstone[];
   /** Latest txn per appId. */
   readonly txns: ReadonlyMap<string, DeltaTxn>;
 }
@@ -67,7 +79,7 @@ export async function loadSnapshot(storage: Storage, tableKey: string, options: 
   for (const commit of segment.commits) {
     const bytes = await storage.get(commit.key);
     const text = decodeUtf8(bytes, 0, bytes.length);
-    const where = `${storage.root}/${commit.key}`;
+    const where = toDisplayUrl(storage, commit.key);
     let line = 0;
     for (const raw of text.split("\n")) {
       line++;
@@ -83,7 +95,7 @@ export async function loadSnapshot(storage: Storage, tableKey: string, options: 
     }
   }
   const state = replay.state();
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   if (state.protocol === null || state.metadata === null) {
     throw new SourceError(`delta log: version ${segment.version} of the table at ${tablePath} has no ${state.protocol === null ? "protocol" : "metaData"} action`, {
       path: tablePath,
@@ -101,12 +113,20 @@ export async function loadSnapshot(storage: Storage, tableKey: string, options: 
   if (!isStruct(schema)) throw new AnalysisError(`delta: schemaString of the table at ${tablePath} is not a struct`, { path: tablePath });
   const files: DeltaFile[] = [];
   for (const [path, add] of state.files) files.push({ ...add, path, rawPath: add.path });
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort(byPath);
+  const tombstones: DeltaTombstone[] = [];
+  for (const [path, remove] of state.tombstones) tombstones.push({ ...remove, path, rawPath: remove.path });
+  tombstones.sort(byPath);
   return {
     version: segment.version,
     protocol: state.protocol,
     metadata: { ...state.metadata, schema },
     files,
+    tombstones,
     txns: state.txns,
   };
+}
+
+function byPath(a: { readonly path: string }, b: { readonly path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

@@ -5,7 +5,7 @@
  */
 import { SourceError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
-import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
+import { folderPrefix, resolveLocation, toDisplayUrl } from "../../storage/resolve.js";
 import { parquetSourceFromStorage, readParquet, readParquetSchema } from "../../formats/parquet/parquet-reader.js";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
@@ -13,12 +13,23 @@ import { nullVector } from "../../columnar/build.js";
 import type { Vector } from "../../columnar/vector.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { checkReadable, unsupportedFeatureError } from "./protocol-check.js";
-import { partitionVector } from "./partition-values.js";
+import { checkTimeZone, DEFAULT_PARTITION_TIME_ZONE, partitionVector } from "./partition-values.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 
+/** Options of {@link readDeltaFile}. */
+export interface ReadDeltaFileOptions {
+  /**
+   * The session time zone (Spark's `spark.sql.session.timeZone`) that timestamp partition values
+   * written without a zone are read in: an IANA name (`America/Los_Angeles`), `UTC` or an offset
+   * (`+08:00`). Spark writes such values as wall-clock times in the writer's session time zone, so
+   * the reader must use the same zone to get the same instants. Default `UTC`.
+   */
+  readonly timeZone?: string;
+}
+
 /** Options of {@link readDeltaTable}. */
-export interface ReadDeltaTableOptions {
+export interface ReadDeltaTableOptions extends ReadDeltaFileOptions {
   /** The version to read (time travel); the latest when absent. */
   readonly version?: number;
 }
@@ -33,28 +44,38 @@ export interface DeltaTableContent {
 /**
  * Reads the table rooted at `tableKey` in `storage` at a version (the latest by default). Every batch
  * has the table schema. Files are read in path order, row groups in file order.
- * @throws AnalysisError when the table needs a reader feature sluice does not support (named in the
- *   message) or a file has a deletion vector; SourceError when a data file cannot be read or a
- *   column's type in a file differs from the table schema.
+ * @throws ConfigError when `options.timeZone` is not a time zone; AnalysisError when the table needs
+ *   a reader feature sluice does not support (named in the message) or a file has a deletion vector;
+ *   SourceError when a data file cannot be read or a column's type in a file differs from the table schema.
  */
 export async function readDeltaTable(storage: Storage, tableKey: string, options: ReadDeltaTableOptions = {}): Promise<DeltaTableContent> {
-  const snapshot = await loadSnapshot(storage, tableKey, options);
-  checkReadable(snapshot.protocol, snapshot.metadata, `${storage.root}/${tableKey}`);
+  if (options.timeZone !== undefined) checkTimeZone(options.timeZone);
+  const snapshot = await loadSnapshot(storage, tableKey, { version: options.version });
+  checkReadable(snapshot.protocol, snapshot.metadata, toDisplayUrl(storage, tableKey));
   const batches: Batch[] = [];
-  for (const file of snapshot.files) for (const b of await readDeltaFile(storage, tableKey, snapshot, file)) batches.push(b);
+  for (const file of snapshot.files) for (const b of await readDeltaFile(storage, tableKey, snapshot, file, options)) batches.push(b);
   return { schema: snapshot.metadata.schema, version: snapshot.version, batches };
 }
 
 /**
  * Reads one live file of a snapshot as batches with the table schema. Checks the snapshot is
  * readable first, so callers iterating files themselves get the same guarantees.
+ * @throws ConfigError when `options.timeZone` is not a time zone; otherwise as {@link readDeltaTable}.
  */
-export async function readDeltaFile(storage: Storage, tableKey: string, snapshot: DeltaSnapshot, file: DeltaFile): Promise<Batch[]> {
-  const tablePath = `${storage.root}/${tableKey}`;
+export async function readDeltaFile(
+  storage: Storage,
+  tableKey: string,
+  snapshot: DeltaSnapshot,
+  file: DeltaFile,
+  options: ReadDeltaFileOptions = {},
+): Promise<Batch[]> {
+  const timeZone = options.timeZone ?? DEFAULT_PARTITION_TIME_ZONE;
+  if (options.timeZone !== undefined) checkTimeZone(options.timeZone);
+  const tablePath = toDisplayUrl(storage, tableKey);
   checkReadable(snapshot.protocol, snapshot.metadata, tablePath);
   if (file.deletionVector !== undefined) throw unsupportedFeatureError(["deletionVectors"], tablePath);
   const { storage: fileStorage, key } = locateFile(storage, tableKey, file);
-  const where = `${fileStorage.root}/${key}`;
+  const where = toDisplayUrl(fileStorage, key);
   const schema = snapshot.metadata.schema;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns.map((c) => c.toLowerCase()));
   const source = await parquetSourceFromStorage(fileStorage, key);
@@ -79,7 +100,7 @@ export async function readDeltaFile(storage: Storage, tableKey: string, snapshot
     let next = 0;
     const vectors: Vector[] = schema.fields.map((f, i) => {
       if (partitionColumns.has(f.name.toLowerCase())) {
-        return partitionVector(f.dataType, partitionValue(file, f.name), b.numRows, f.name);
+        return partitionVector(f.dataType, partitionValue(file, f.name), b.numRows, f.name, timeZone);
       }
       if (sources[i] === undefined) return nullVector(f.dataType, b.numRows);
       return retype(b.columns[next++], f.dataType);

@@ -30,6 +30,12 @@ export interface CommitOptions {
   readonly isBlindAppend: boolean;
   /** Paths (as in the log) of the files the transaction read; a concurrent remove of one conflicts. */
   readonly readPaths?: ReadonlySet<string>;
+  /**
+   * True when the transaction depends on every file of the table (an overwrite replaces them all):
+   * a concurrent commit that adds data (`add` with `dataChange`) conflicts, since its files would
+   * otherwise outlive the overwrite (Serializable isolation).
+   */
+  readonly readWholeTable?: boolean;
 }
 
 /** `_delta_log/` under a table root key. */
@@ -46,7 +52,8 @@ export function commitKey(tableKey: string, version: number): string {
  * Commits `actions` as the version after `readVersion` (-1 for a new table), retrying at later
  * versions while concurrent commits do not conflict. Returns the committed version.
  * @throws CommitConflictError naming the winning version when a concurrent commit changed the
- *   protocol or metadata, removed a file in `readPaths` (non-blind transactions), committed a txn
+ *   protocol or metadata, removed a file in `readPaths` (non-blind transactions), added data while
+ *   `readWholeTable` is set, committed a txn
  *   for one of our appIds, or created the table first; or after {@link MAX_COMMIT_ATTEMPTS} races.
  */
 export async function commitActions(
@@ -185,5 +192,6 @@ function checkConflict(
     if (a.kind === "metaData") fail("changed the table metadata");
     if (a.kind === "txn" && appIds.has(a.txn.appId)) fail(`committed a txn for appId '${a.txn.appId}'`);
     if (a.kind === "remove" && !o.isBlindAppend && o.readPaths?.has(a.remove.path) === true) fail(`removed the file ${a.remove.path} this transaction read`);
+    if (a.kind === "add" && a.add.dataChange && o.readWholeTable === true) fail(`added the file ${a.add.path} while this transaction replaces the whole table`);
   }
 }

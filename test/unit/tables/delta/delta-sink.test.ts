@@ -66,11 +66,11 @@ test("the Delta sink writes a Parquet checkpoint at version 10 and the table sti
   assert.equal((await tableRows(join(base, "t"))).length, 11);
 });
 
-test("complete mode into Delta is refused at start() until it is implemented", () => {
-  const ms = new MemoryStream("id STRING", `delta_complete_${Date.now()}`);
+test("update mode into Delta is refused at start() until it is implemented", () => {
+  const ms = new MemoryStream("id STRING", `delta_update_${Date.now()}`);
   const agg = spark.readStream.format("memory").option("name", ms.name).load().groupBy("id").count();
   assert.throws(
-    () => agg.writeStream.format("delta").outputMode("complete").option("checkpointLocation", mkdtempSync(join(tmpdir(), "ck-"))).start(join(tmpdir(), "never")),
-    (e: unknown) => e instanceof AnalysisError && /delta does not support complete output mode/.test(e.message),
+    () => agg.writeStream.format("delta").outputMode("update").option("checkpointLocation", mkdtempSync(join(tmpdir(), "ck-"))).start(join(tmpdir(), "never")),
+    (e: unknown) => e instanceof AnalysisError && /delta does not support update output mode/.test(e.message),
   );
 });

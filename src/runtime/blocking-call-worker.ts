@@ -1,0 +1,45 @@
+/**
+ * Entry point of the blocking-call worker thread (see `blocking-call.ts`): runs one task at a time
+ * from `blocking-tasks.ts`, posts the reply on its port, then sets and notifies the shared flag the
+ * caller waits on.
+ */
+import { workerData } from "node:worker_threads";
+import { InternalError, SluiceError } from "../errors.js";
+import { ERROR_CLASSES } from "./blocking-call.js";
+import type { BlockingReply, BlockingRequest, BlockingWorkerData, SerializedError } from "./blocking-call.js";
+import { blockingTasks } from "./blocking-tasks.js";
+
+const data = workerData as BlockingWorkerData | null;
+if (data !== null) {
+  const flag = new Int32Array(data.flag);
+  const port = data.port;
+  port.on("message", (req: BlockingRequest) => {
+    void run(req).then((reply) => {
+      port.postMessage(reply);
+      Atomics.store(flag, 0, 1);
+      Atomics.notify(flag, 0);
+    });
+  });
+  // The entry is loaded: the caller now waits for the reply alone.
+  Atomics.store(flag, 1, 1);
+}
+
+async function run(req: BlockingRequest): Promise<BlockingReply> {
+  try {
+    if (!Object.hasOwn(blockingTasks, req.task)) throw new InternalError(`blocking call: unknown task '${req.task}'`);
+    const load = blockingTasks[req.task as keyof typeof blockingTasks];
+    const fn = (await load()) as (...args: readonly unknown[]) => Promise<unknown>;
+    return { id: req.id, ok: true, value: await fn(...req.args) };
+  } catch (e) {
+    return { id: req.id, ok: false, error: serialize(e) };
+  }
+}
+
+function serialize(e: unknown): SerializedError {
+  if (e instanceof SluiceError) {
+    // The class is found by identity, not by `constructor.name`, which a bundler may rename.
+    const name = Object.keys(ERROR_CLASSES).find((k) => ERROR_CLASSES[k] === e.constructor) ?? "InternalError";
+    return { name, message: e.message, context: { ...e.context }, retryable: e.retryable };
+  }
+  return { name: "Error", message: e instanceof Error ? e.message : String(e), context: null, retryable: false };
+}

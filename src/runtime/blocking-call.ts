@@ -1,0 +1,209 @@
+/**
+ * Calling an async function synchronously, for the few places Spark's API is synchronous but the
+ * work is async I/O (a Delta source's `describe` runs at `load()` and must read the table's log).
+ *
+ * The function runs in one long-lived worker thread (started on first use, `unref`'d so it never
+ * keeps the process alive) while the calling thread blocks in `Atomics.wait` on a shared flag; the
+ * worker posts the reply on a `MessageChannel` and then sets and notifies the flag, and the caller
+ * takes the reply with `receiveMessageOnPort` (the synckit technique). Only functions listed in
+ * `blocking-tasks.ts` can be called, so the same names work from the TypeScript sources (through
+ * tsx) and from the esbuild bundle (`dist/blocking-call-worker.js`, a bundle entry).
+ *
+ * Errors: a {@link SluiceError} thrown by the task is rethrown in the caller as the same class with
+ * the same message and context; any other error becomes an {@link InternalError} naming the task.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import {
+  AlreadyExistsError,
+  AnalysisError,
+  CommitConflictError,
+  ConfigError,
+  CorruptCheckpointError,
+  ExecutionError,
+  InternalError,
+  NotFoundError,
+  ParseError,
+  SinkError,
+  SourceError,
+  StoppedError,
+  StorageError,
+} from "../errors.js";
+import type { ErrorContext, SluiceError, SluiceErrorOptions } from "../errors.js";
+import type { BlockingTaskFn, BlockingTaskName } from "./blocking-tasks.js";
+
+/** How long a call may block before it fails (the worker is then replaced). */
+export const BLOCKING_CALL_TIMEOUT_MS = 120_000;
+
+/** How long a new worker may take to load its entry before a call fails. */
+const STARTUP_TIMEOUT_MS = 30_000;
+
+/** Slots of the shared flag: the reply flag, and the worker's "entry loaded" flag. */
+const REPLY = 0;
+const READY = 1;
+
+/**
+ * Runs task `name` of `blocking-tasks.ts` with `args` in the blocking-call worker and returns its
+ * result, blocking this thread until it is there.
+ * @throws the task's SluiceError subclass (same class, message and context);
+ *   InternalError when the task throws something else, or does not answer within
+ *   {@link BLOCKING_CALL_TIMEOUT_MS}.
+ */
+export function blockingCall<K extends BlockingTaskName>(name: K, ...args: Parameters<BlockingTaskFn<K>>): Awaited<ReturnType<BlockingTaskFn<K>>> {
+  const w = channel();
+  const id = ++w.lastId;
+  Atomics.store(w.flag, REPLY, 0);
+  const request: BlockingRequest = { id, task: name, args };
+  w.port.postMessage(request);
+  const started = Date.now();
+  const deadline = started + BLOCKING_CALL_TIMEOUT_MS;
+  for (;;) {
+    // Wait in slices, so a worker that never loads (its death cannot be observed while this
+    // thread blocks) fails the call after the startup timeout rather than the full one.
+    const left = deadline - Date.now();
+    const outcome = left <= 0 ? "timed-out" : Atomics.wait(w.flag, REPLY, 0, Math.min(left, 1000));
+    if (outcome === "timed-out") {
+      const notStarted = Atomics.load(w.flag, READY) === 0 && Date.now() - started >= STARTUP_TIMEOUT_MS;
+      if (Date.now() < deadline && !notStarted) continue;
+      discard(w);
+      throw new InternalError(
+        notStarted
+          ? `blocking call: the worker thread did not start within ${STARTUP_TIMEOUT_MS} ms (task '${name}')`
+          : `blocking call: task '${name}' did not answer within ${BLOCKING_CALL_TIMEOUT_MS} ms`,
+      );
+    }
+    // Replies of earlier, timed-out calls are skipped by id.
+    let msg = receiveMessageOnPort(w.port);
+    while (msg !== undefined) {
+      const reply = msg.message as BlockingReply;
+      if (reply.id === id) {
+        if (reply.ok) return reply.value as Awaited<ReturnType<BlockingTaskFn<K>>>;
+        throw rebuildError(reply.error, name);
+      }
+      msg = receiveMessageOnPort(w.port);
+    }
+    Atomics.store(w.flag, REPLY, 0);
+  }
+}
+
+/** The thread id of the blocking-call worker, or null before the first call (for diagnostics and tests). */
+export function blockingCallThreadId(): number | null {
+  return current?.worker.threadId ?? null;
+}
+
+/** A request to the worker. */
+export interface BlockingRequest {
+  readonly id: number;
+  readonly task: string;
+  readonly args: readonly unknown[];
+}
+
+/** An error as it crosses the thread boundary. */
+export interface SerializedError {
+  /** The class name (`SourceError` …), or `Error` for non-sluice errors. */
+  readonly name: string;
+  readonly message: string;
+  readonly context: ErrorContext | null;
+  readonly retryable: boolean;
+}
+
+/** The worker's answer to a request. */
+export type BlockingReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: SerializedError };
+
+/** What the worker is started with (`workerData`). */
+export interface BlockingWorkerData {
+  readonly flag: SharedArrayBuffer;
+  readonly port: MessagePort;
+}
+
+interface Channel {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly flag: Int32Array;
+  lastId: number;
+}
+
+let current: Channel | null = null;
+
+function channel(): Channel {
+  if (current !== null) return current;
+  const url = workerUrl();
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const data: BlockingWorkerData = { flag: flag.buffer as SharedArrayBuffer, port: port2 };
+  const worker = new Worker(url, { execArgv: workerExecArgv(), workerData: data, transferList: [port2] });
+  worker.unref();
+  port1.unref();
+  const c: Channel = { worker, port: port1, flag, lastId: 0 };
+  // A worker that dies is replaced on the next call; its death cannot interrupt a wait, which
+  // ends at the timeout instead.
+  const forget = (): void => {
+    if (current === c) current = null;
+  };
+  worker.on("error", forget);
+  worker.on("exit", forget);
+  current = c;
+  return c;
+}
+
+function discard(c: Channel): void {
+  if (current === c) current = null;
+  c.port.close();
+  void c.worker.terminate();
+}
+
+/**
+ * The process's Node flags minus those that must not reach the worker: module loaders (the
+ * bootstrap installs tsx itself; the bundle needs none) and `-e`/`-p`/`--input-type`, which would
+ * make the worker run the caller's script again.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  const withValue = new Set(["--import", "--loader", "--experimental-loader", "--require", "-r", "-e", "--eval", "-p", "--print"]);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (withValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (/^--(import|loader|experimental-loader|require|eval|print|input-type)(=|$)/.test(a)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+/** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
+function workerUrl(): URL {
+  const self = import.meta.url;
+  return new URL(self.endsWith(".ts") ? "./blocking-call-worker-boot.mjs" : "./blocking-call-worker.js", self);
+}
+
+/** A SluiceError subclass constructor. */
+export type ErrorClass = new (message: string, options?: SluiceErrorOptions) => SluiceError;
+
+/** The error classes that cross the thread boundary as themselves, by a stable name. */
+export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
+  ConfigError,
+  AnalysisError,
+  ParseError,
+  SourceError,
+  SinkError,
+  StorageError,
+  NotFoundError,
+  AlreadyExistsError,
+  CommitConflictError,
+  CorruptCheckpointError,
+  ExecutionError,
+  StoppedError,
+  InternalError,
+};
+
+/** The caller-side error for a serialized one: the same class when it is a known sluice error. */
+export function rebuildError(e: SerializedError, task: string): SluiceError {
+  const cls = Object.hasOwn(ERROR_CLASSES, e.name) ? ERROR_CLASSES[e.name] : undefined;
+  if (cls === undefined) return new InternalError(`blocking call: task '${task}' failed: ${e.message}`);
+  return new cls(e.message, { ...(e.context ?? {}), retryable: e.retryable });
+}

@@ -1,0 +1,41 @@
+/**
+ * What every Delta writer does after a successful commit: a Parquet checkpoint every
+ * `delta.checkpointInterval` commits (as the streaming sink does), and the `remove` action that
+ * retires a live file.
+ */
+import type { Storage } from "../../storage/storage.js";
+import type { RemoveFile } from "./actions.js";
+import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
+import { loadSnapshot } from "./snapshot.js";
+import type { DeltaFile } from "./snapshot.js";
+
+/**
+ * Writes the checkpoint of `version` when one is due under the table's `configuration` (the
+ * metadata the commit was made against; none of the maintenance commits changes it).
+ */
+export async function checkpointAfterCommit(
+  storage: Storage,
+  tableKey: string,
+  version: number,
+  configuration: Readonly<Record<string, string>>,
+): Promise<void> {
+  if (!shouldCheckpoint(version, checkpointInterval(configuration))) return;
+  await writeCheckpoint(storage, tableKey, await loadSnapshot(storage, tableKey, { version }));
+}
+
+/**
+ * The `remove` action for a live file, with Spark's extended file metadata (partition values, size,
+ * stats) so tombstones carry what VACUUM and change readers need. `path` is the log's raw path.
+ */
+export function removeFor(file: DeltaFile, deletionTimestamp: number, dataChange: boolean): RemoveFile {
+  const r: { -readonly [K in keyof RemoveFile]: RemoveFile[K] } = {
+    path: file.rawPath,
+    deletionTimestamp,
+    dataChange,
+    extendedFileMetadata: true,
+    partitionValues: file.partitionValues,
+    size: file.size,
+  };
+  if (file.stats !== undefined) r.stats = file.stats;
+  return r;
+}

@@ -1,0 +1,148 @@
+/**
+ * What a write does to a Delta table's metadata, decided before any data file is written: the table
+ * schema the files are written with, the partition columns, and the `protocol`/`metaData` actions
+ * the commit must carry (a new table, an evolved schema with `mergeSchema`, or a replaced schema
+ * with `overwriteSchema`). Shared by appends ({@link appendToTable}) and overwrites
+ * ({@link overwriteTable}).
+ */
+import type { Batch } from "../../columnar/batch.js";
+import { AnalysisError } from "../../errors.js";
+import type { Storage } from "../../storage/storage.js";
+import type { StructType } from "../../types/data-types.js";
+import { schemaToJson } from "../../types/json-schema.js";
+import type { DeltaAction } from "./actions.js";
+import { newTableActions } from "./create-table.js";
+import { conformBatch, evolveSchema } from "./schema-evolution.js";
+import { loadSnapshot } from "./snapshot.js";
+import type { DeltaSnapshot } from "./snapshot.js";
+import { DEFAULT_TARGET_FILE_SIZE, tableTargetFileSize } from "./table-properties.js";
+import { logPrefix } from "./transaction.js";
+
+/** The table-shaping options of a write. */
+export interface WritePlanOptions {
+  /** The schema of the data written. */
+  readonly schema: StructType;
+  /** Partition columns: those of a new table; for an existing one they must match (unless `overwriteSchema`). */
+  readonly partitionBy?: readonly string[];
+  /** Add the data's new columns (and nested fields) to the table schema (Delta's `mergeSchema`). */
+  readonly mergeSchema?: boolean;
+  /**
+   * Replace the table's schema and partitioning with the data's (Delta's `overwriteSchema`); only
+   * overwrites may set it. Without `partitionBy` the table keeps its partition columns when the new
+   * schema still has them all, else it becomes unpartitioned.
+   */
+  readonly overwriteSchema?: boolean;
+}
+
+/** The decided shape of a write. */
+export interface WritePlan {
+  /** The snapshot the write is based on, or null for a new table. */
+  readonly snapshot: DeltaSnapshot | null;
+  /** The table schema after the commit; data files are written with it (see {@link conformBatch}). */
+  readonly schema: StructType;
+  /** The table's partition columns after the commit. */
+  readonly partitionBy: readonly string[];
+  /** Actions to commit before the file actions: protocol + metaData (new table), metaData (changed), or none. */
+  readonly metadataActions: readonly DeltaAction[];
+  /** The table configuration after the commit. */
+  readonly configuration: Readonly<Record<string, string>>;
+}
+
+/**
+ * Decides the shape of writing data of `options.schema` over `snapshot` (null: a new table).
+ * @throws AnalysisError when the data does not fit the table (see `evolveSchema`), or `partitionBy`
+ *   differs from the table's without `overwriteSchema`, or a partition column is invalid.
+ */
+export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOptions, tablePath: string): WritePlan {
+  if (snapshot === null) {
+    const partitionBy = options.partitionBy ?? [];
+    return { snapshot, schema: options.schema, partitionBy, metadataActions: newTableActions(options.schema, partitionBy, tablePath), configuration: {} };
+  }
+  const meta = snapshot.metadata;
+  const base = { snapshot, configuration: meta.configuration };
+  if (options.overwriteSchema === true) {
+    const keep = meta.partitionColumns.every((c) => options.schema.fields.some((f) => f.name === c));
+    const partitionBy = options.partitionBy ?? (keep ? meta.partitionColumns : []);
+    // Validates the partition columns against the new schema; only the metaData's shape is reused.
+    newTableActions(options.schema, partitionBy, tablePath);
+    const schemaString = schemaToJson(options.schema);
+    const changed = schemaString !== meta.schemaString || !sameColumns(partitionBy, meta.partitionColumns);
+    return {
+      ...base,
+      schema: options.schema,
+      partitionBy,
+      metadataActions: changed ? [metadataAction(snapshot, schemaString, partitionBy)] : [],
+    };
+  }
+  const pb = options.partitionBy;
+  if (pb !== undefined && !sameColumns(pb, meta.partitionColumns)) {
+    throw new AnalysisError(
+      `delta writer: partitionBy (${pb.join(", ")}) differs from the table's partition columns (${meta.partitionColumns.join(", ")}) at ${tablePath}` +
+        `; overwrite with .option("overwriteSchema", "true") to change the partitioning`,
+      { path: tablePath },
+    );
+  }
+  const evolved = evolveSchema(meta.schema, options.schema, { mergeSchema: options.mergeSchema === true, tablePath });
+  return {
+    ...base,
+    schema: evolved.schema,
+    partitionBy: meta.partitionColumns,
+    metadataActions: evolved.changed ? [metadataAction(snapshot, schemaToJson(evolved.schema), meta.partitionColumns)] : [],
+  };
+}
+
+/** True when two plans write files of the same layout (same schema JSON and partition columns). */
+export function sameFileLayout(a: WritePlan, b: WritePlan): boolean {
+  return schemaToJson(a.schema) === schemaToJson(b.schema) && sameColumns(a.partitionBy, b.partitionBy);
+}
+
+/** `batches` conformed to the plan's schema (columns by name, missing ones as nulls), counting rows into `count.rows`. */
+export async function* conformed(
+  batches: Iterable<Batch> | AsyncIterable<Batch>,
+  schema: StructType,
+  count: { rows: number },
+): AsyncGenerator<Batch> {
+  for await (const b of batches) {
+    count.rows += b.numRows;
+    yield conformBatch(b, schema);
+  }
+}
+
+/** The target data file size of a write: the option, else the table's `delta.targetFileSize`, else 128 MiB. */
+export function targetFileSizeOf(option: number | undefined, configuration: Readonly<Record<string, string>>): number {
+  return option ?? tableTargetFileSize(configuration) ?? DEFAULT_TARGET_FILE_SIZE;
+}
+
+/**
+ * The latest snapshot of the table rooted at `tableKey`, or null when its `_delta_log/` holds no
+ * commit or checkpoint (no table yet).
+ * @throws as `loadSnapshot` for a malformed log.
+ */
+export async function loadSnapshotIfExists(storage: Storage, tableKey: string): Promise<DeltaSnapshot | null> {
+  return (await deltaTableExists(storage, tableKey)) ? loadSnapshot(storage, tableKey) : null;
+}
+
+/** True when the `_delta_log/` under `tableKey` holds a commit or a checkpoint (a Delta table is there). */
+export async function deltaTableExists(storage: Storage, tableKey: string): Promise<boolean> {
+  const entries = await storage.list(logPrefix(tableKey));
+  return entries.some((e) => /\/\d{20}\.(json|checkpoint\.parquet|checkpoint\.\d+\.\d+\.parquet)$/.test(e.path));
+}
+
+/** True when `snapshot` holds a txn for `txn.appId` at or past `txn.version` (the write already happened). */
+export function txnCovered(snapshot: DeltaSnapshot | null, txn: { readonly appId: string; readonly version: number } | undefined): boolean {
+  if (snapshot === null || txn === undefined) return false;
+  const t = snapshot.txns.get(txn.appId);
+  return t !== undefined && t.version >= txn.version;
+}
+
+function metadataAction(snapshot: DeltaSnapshot, schemaString: string, partitionColumns: readonly string[]): DeltaAction {
+  const m = snapshot.metadata;
+  return {
+    kind: "metaData",
+    metadata: { id: m.id, schemaString, partitionColumns: [...partitionColumns], configuration: m.configuration, createdTime: m.createdTime },
+  };
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
