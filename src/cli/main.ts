@@ -8,6 +8,11 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { SluiceError } from "../errors.js";
 import { SparkSession } from "../api/session.js";
+import { UsageError, wantsHelp } from "./cli-args.js";
+import type { CliIO } from "./cli-args.js";
+import { DEMO_HELP, demoCommand } from "./demo-command.js";
+import { QUERY_HELP, queryCommand } from "./query-command.js";
+import { TABLE_HELP, tableCommand } from "./table-command.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -19,6 +24,10 @@ const MAIN_HELP = `sluice ${VERSION}: Spark Structured Streaming's programming m
 
 Usage:
   sluice run JOB.ts|JOB.js [-- args...]   run a job file (TypeScript runs directly)
+  sluice demo [--lake DIR] [--events N]   generate booking events and run Bronze -> Silver -> Gold
+  sluice query "SQL" [--format F]         run SQL over tables: delta.\`PATH\`, parquet.\`PATH\` ...
+  sluice table describe|history|optimize|vacuum PATH
+                                          inspect and maintain a Delta table
   sluice --help                           show this help
   sluice --version                        show the version
 
@@ -46,6 +55,8 @@ Options:
 export async function main(argv: readonly string[]): Promise<number> {
   const verbose = argv.includes("--verbose");
   const args = argv.filter((a) => a !== "--verbose");
+  // `sluice query … | head` closes the pipe early: the rest of the output is dropped, not an error.
+  if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", ignoreClosedPipe);
   const out = (s: string) => void process.stdout.write(s);
   const err = (s: string) => void process.stderr.write(s);
   if (args.length === 0 || args[0] === "--help" || args[0] === "-h" || args[0] === "help") {
@@ -57,13 +68,67 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   const [command, ...rest] = args;
+  const io: CliIO = { out, err, verbose };
   switch (command) {
     case "run":
       return run(rest, verbose, out, err);
+    case "demo":
+      return subcommand("demo", rest, DEMO_HELP, demoCommand, io);
+    case "query":
+      return subcommand("query", rest, QUERY_HELP, queryCommand, io);
+    case "table":
+      return subcommand(["describe", "history", "optimize", "vacuum"].includes(rest[0] ?? "") ? `table ${rest[0]}` : "table", rest, TABLE_HELP, tableCommand, io);
     default:
       err(`sluice: unknown command '${command}'; run 'sluice --help'\n`);
       return EXIT_USAGE;
   }
+}
+
+/**
+ * Runs one command: `--help` prints `help` (exit 0); a {@link UsageError} prints its line and the
+ * help on stderr (exit 2); any other error prints one line `sluice COMMAND: …` (exit 1).
+ */
+async function subcommand(
+  name: string,
+  args: readonly string[],
+  help: string,
+  command: (args: readonly string[], io: CliIO) => Promise<number>,
+  io: CliIO,
+): Promise<number> {
+  if (wantsHelp(args)) {
+    io.out(help);
+    return EXIT_OK;
+  }
+  try {
+    return await command(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`sluice ${e.message}\n\n${e.help}`);
+      return EXIT_USAGE;
+    }
+    io.err(formatCommandError(name, e, io.verbose));
+    return EXIT_FAILED;
+  }
+}
+
+/**
+ * One line for an error that ended a command (`sluice query: … [SLUICE_…]`), or with `verbose`
+ * the stack and causes. A message that already starts with the command's name is not prefixed twice.
+ */
+export function formatCommandError(command: string, e: unknown, verbose: boolean): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const [first, ...more] = message.split("\n");
+  const text = first.startsWith(`${command}: `) ? first.slice(command.length + 2) : first;
+  let s = `sluice ${command}: ${e instanceof SluiceError ? `${text} [${e.code}]` : e instanceof Error ? `${e.name}: ${text}` : text}\n`;
+  if (!verbose) return s;
+  if (more.length > 0) s += `${more.join("\n")}\n`;
+  if (e instanceof Error) s += `${e.stack ?? ""}\n`;
+  let c: unknown = e instanceof Error ? e.cause : undefined;
+  while (c !== undefined && c !== null) {
+    s += `caused by: ${c instanceof Error ? (c.stack ?? c.message) : String(c)}\n`;
+    c = c instanceof Error ? c.cause : undefined;
+  }
+  return s;
 }
 
 async function run(
@@ -115,6 +180,11 @@ async function run(
     err(formatError(e, verbose));
     return EXIT_FAILED;
   }
+}
+
+function ignoreClosedPipe(e: NodeJS.ErrnoException): void {
+  if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") return;
+  throw e;
 }
 
 /** One line (or, with verbose, the stack and causes) for an error that ended the job. */

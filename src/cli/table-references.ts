@@ -1,0 +1,293 @@
+/**
+ * Spark's path-based table references in SQL (``delta.`/data/silver` ``, ``parquet.`…` ``,
+ * ``json.`…` ``) found outside string literals, quoted identifiers and comments, and replaced by
+ * DuckDB relations. A Delta table becomes the union of its live Parquet files at the latest
+ * snapshot (the log replayed by sluice), one `read_parquet` per partition with the partition
+ * columns added as typed constants.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../errors.js";
+import type { DataType, StructType } from "../types/data-types.js";
+import { LocalStorage } from "../storage/local.js";
+import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import { parsePartitionValue } from "../tables/delta/partition-values.js";
+import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
+import type { DeltaLocation } from "./delta-location.js";
+
+/** The table formats a reference can name. */
+export type ReferenceFormat = "delta" | "parquet" | "json" | "csv" | "iceberg";
+
+/** One ``format.`path` `` in a SQL text. */
+export interface TableReference {
+  readonly format: ReferenceFormat;
+  /** The path between the back-quotes, with doubled back-quotes unescaped. */
+  readonly path: string;
+  /** Offset of the format name in the SQL text. */
+  readonly start: number;
+  /** Offset just past the closing back-quote. */
+  readonly end: number;
+}
+
+const FORMATS: ReadonlySet<string> = new Set(["delta", "parquet", "json", "csv", "iceberg"]);
+
+/**
+ * Every ``format.`path` `` in `sql`, in order. The format name is case-insensitive and must not be
+ * part of a longer name (`x.delta.`p`` is not a reference). Text inside `'…'` strings, `"…"`
+ * identifiers, `-- …` and `/* … *\/` comments is skipped.
+ * @throws ConfigError for an unterminated back-quoted path.
+ */
+export function findTableReferences(sql: string): TableReference[] {
+  const refs: TableReference[] = [];
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      i = skipQuoted(sql, i, c);
+      continue;
+    }
+    if (c === "-" && sql[i + 1] === "-") {
+      const nl = sql.indexOf("\n", i);
+      i = nl < 0 ? n : nl + 1;
+      continue;
+    }
+    if (c === "/" && sql[i + 1] === "*") {
+      const close = sql.indexOf("*/", i + 2);
+      i = close < 0 ? n : close + 2;
+      continue;
+    }
+    if (c === "`") {
+      i = skipQuoted(sql, i, "`");
+      continue;
+    }
+    if (isIdentStart(c) && (i === 0 || !isIdentPart(sql[i - 1]))) {
+      let j = i;
+      while (j < n && isIdentPart(sql[j])) j++;
+      const word = sql.slice(i, j).toLowerCase();
+      const prev = previousNonSpace(sql, i);
+      if (FORMATS.has(word) && sql[j] === "." && sql[j + 1] === "`" && prev !== ".") {
+        const close = closingBackquote(sql, j + 1);
+        if (close < 0) throw new ConfigError(`query: unterminated back-quoted path after ${sql.slice(i, j + 1)} at offset ${i}`);
+        const path = sql.slice(j + 2, close).replaceAll("``", "`");
+        refs.push({ format: word as ReferenceFormat, path, start: i, end: close + 1 });
+        i = close + 1;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return refs;
+}
+
+/**
+ * `sql` with every table reference replaced by `(relation)` as `relationOf` returns it. Each
+ * distinct (format, path) is resolved once.
+ */
+export async function rewriteTableReferences(sql: string, relationOf: (ref: TableReference) => Promise<string>): Promise<string> {
+  const refs = findTableReferences(sql);
+  const cache = new Map<string, string>();
+  let out = "";
+  let at = 0;
+  for (const ref of refs) {
+    const key = `${ref.format}\u0000${ref.path}`;
+    let rel = cache.get(key);
+    if (rel === undefined) {
+      rel = await relationOf(ref);
+      cache.set(key, rel);
+    }
+    out += `${sql.slice(at, ref.start)}(${rel})`;
+    at = ref.end;
+  }
+  return out + sql.slice(at);
+}
+
+/**
+ * A DuckDB `SELECT` over the live files of a Delta snapshot, columns in table-schema order with
+ * their Delta types: one `read_parquet([...])` per distinct partition, partition columns as typed
+ * constants, combined with `UNION ALL BY NAME`; a table without files gives an empty relation with
+ * the right columns and types.
+ * @throws ConfigError when the table is not on the local file system (DuckDB reads local files only here);
+ *   SourceError when a partition value does not parse as its column's type.
+ */
+export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapshot): string {
+  const schema = snapshot.metadata.schema;
+  const partitionColumns = new Set(snapshot.metadata.partitionColumns.map((c) => c.toLowerCase()));
+  if (snapshot.files.length === 0) {
+    const cols = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.dataType)}) AS ${quoteIdent(f.name)}`);
+    return `SELECT ${cols.join(", ")} WHERE false`;
+  }
+  const groups = new Map<string, { values: Readonly<Record<string, string | null>>; files: string[] }>();
+  for (const file of snapshot.files) {
+    const values = file.partitionValues;
+    const key = JSON.stringify(snapshot.metadata.partitionColumns.map((c) => partitionValue(values, c)));
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { values, files: [] };
+      groups.set(key, g);
+    }
+    g.files.push(localFilePath(location, file));
+  }
+  const selects: string[] = [];
+  for (const g of groups.values()) {
+    const cols = schema.fields.map((f) =>
+      partitionColumns.has(f.name.toLowerCase())
+        ? `${partitionConstant(f.dataType, partitionValue(g.values, f.name), f.name)} AS ${quoteIdent(f.name)}`
+        : `${quoteIdent(f.name)}`,
+    );
+    selects.push(`SELECT ${cols.join(", ")} FROM read_parquet([${g.files.map(quoteString).join(", ")}], hive_partitioning = false)`);
+  }
+  return selects.join(" UNION ALL BY NAME ");
+}
+
+/**
+ * A DuckDB relation for a `parquet`, `json` or `csv` reference: a file, a glob, or a folder (every
+ * `*.parquet` / `*.json` / `*.csv` file below it, Hive partition folders as columns).
+ * @throws ConfigError when the path is not on the local file system.
+ */
+export function fileRelationSql(format: "parquet" | "json" | "csv", path: string): string {
+  const { storage, key } = resolveLocation(path);
+  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${format}.\`${path}\` is not on the local file system; only local paths can be queried`);
+  let local = join(storage.rootPath, key);
+  if (isDirectory(local)) local = join(local, "**", `*.${format}`);
+  const reader = format === "parquet" ? "read_parquet" : format === "json" ? "read_json_auto" : "read_csv_auto";
+  return `SELECT * FROM ${reader}(${quoteString(local)})`;
+}
+
+/** The DuckDB type of a Spark type (timestamps are instants: `TIMESTAMPTZ`). */
+export function duckdbType(t: DataType): string {
+  switch (t.typeName) {
+    case "string":
+      return "VARCHAR";
+    case "long":
+      return "BIGINT";
+    case "integer":
+      return "INTEGER";
+    case "short":
+      return "SMALLINT";
+    case "byte":
+      return "TINYINT";
+    case "double":
+      return "DOUBLE";
+    case "float":
+      return "FLOAT";
+    case "boolean":
+      return "BOOLEAN";
+    case "binary":
+      return "BLOB";
+    case "date":
+      return "DATE";
+    case "timestamp":
+      return "TIMESTAMPTZ";
+    case "decimal":
+      return `DECIMAL(${t.precision},${t.scale})`;
+    case "null":
+      return "INTEGER";
+    case "array":
+      return `${duckdbType(t.elementType)}[]`;
+    case "map":
+      return `MAP(${duckdbType(t.keyType)}, ${duckdbType(t.valueType)})`;
+    case "struct":
+      return structType(t);
+  }
+}
+
+/** A SQL string literal. */
+export function quoteString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** A SQL quoted identifier. */
+export function quoteIdent(s: string): string {
+  return `"${s.replaceAll('"', '""')}"`;
+}
+
+function structType(t: StructType): string {
+  return `STRUCT(${t.fields.map((f) => `${quoteIdent(f.name)} ${duckdbType(f.dataType)}`).join(", ")})`;
+}
+
+/** A typed constant for a serialized partition value (validated as sluice's reader parses it). */
+function partitionConstant(type: DataType, raw: string | null, column: string): string {
+  const value = parsePartitionValue(type, raw, column);
+  if (value === null || raw === null) return `CAST(NULL AS ${duckdbType(type)})`;
+  if (type.typeName === "timestamp" && typeof value === "bigint") return `make_timestamptz(${value.toString()}::BIGINT)`;
+  if (type.typeName === "boolean") return value === true ? "true" : "false";
+  return `CAST(${quoteString(raw)} AS ${duckdbType(type)})`;
+}
+
+function partitionValue(values: Readonly<Record<string, string | null>>, column: string): string | null {
+  const v = values[column];
+  if (v !== undefined) return v;
+  const lower = column.toLowerCase();
+  for (const [k, x] of Object.entries(values)) if (k.toLowerCase() === lower) return x;
+  return null;
+}
+
+/** The local file path of a live file (relative paths are under the table root). */
+function localFilePath(location: DeltaLocation, file: DeltaFile): string {
+  if (/^file:/i.test(file.rawPath)) return fileURLToPath(new URL(file.rawPath));
+  const storage = location.storage;
+  if (!(storage instanceof LocalStorage)) {
+    throw new ConfigError(`query: the Delta table at ${location.url} is not on the local file system; only local tables can be queried`);
+  }
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file.rawPath)) {
+    throw new ConfigError(`query: file ${file.rawPath} of the Delta table at ${location.url} is not on the local file system`);
+  }
+  const key = file.path.startsWith("/") ? file.path.replace(/^\/+/, "") : folderPrefix(location.key) + file.path;
+  return join(storage.rootPath, key);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function skipQuoted(sql: string, i: number, q: string): number {
+  let j = i + 1;
+  while (j < sql.length) {
+    if (sql[j] === q) {
+      if (sql[j + 1] === q) {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+  return sql.length;
+}
+
+function closingBackquote(sql: string, open: number): number {
+  let j = open + 1;
+  while (j < sql.length) {
+    if (sql[j] === "`") {
+      if (sql[j + 1] === "`") {
+        j += 2;
+        continue;
+      }
+      return j;
+    }
+    j++;
+  }
+  return -1;
+}
+
+function previousNonSpace(sql: string, i: number): string {
+  let j = i - 1;
+  while (j >= 0 && /\s/.test(sql[j])) j--;
+  return j < 0 ? "" : sql[j];
+}
+
+function isIdentStart(c: string): boolean {
+  return /[A-Za-z_]/.test(c);
+}
+
+function isIdentPart(c: string | undefined): boolean {
+  return c !== undefined && /[A-Za-z0-9_$]/.test(c);
+}

@@ -1,0 +1,168 @@
+/**
+ * `runQuery` (what `sluice query` runs) over Delta tables written by sluice: the rewritten
+ * ``delta.`path` `` must give exactly the table's live rows with typed partition columns, compared
+ * with the rows written and with aggregates computed here.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runQuery } from "../../../src/cli/query-command.js";
+import type { QueryResult } from "../../../src/cli/query-command.js";
+import { batchFromRows } from "../../../src/columnar/build.js";
+import { AnalysisError, ConfigError } from "../../../src/errors.js";
+import { LocalStorage } from "../../../src/storage/local.js";
+import { appendToTable } from "../../../src/tables/delta/append.js";
+import { optimizeTable } from "../../../src/tables/delta/optimize.js";
+import { BooleanType, DateType, DoubleType, IntegerType, LongType, StringType, StructField, StructType, TimestampType } from "../../../src/types/data-types.js";
+
+let dir = "";
+let storage: LocalStorage;
+
+const SALES = StructType([
+  StructField("id", LongType()),
+  StructField("day", DateType()),
+  StructField("city", StringType()),
+  StructField("amount", DoubleType()),
+]);
+
+type Sale = {
+  id: bigint;
+  day: number;
+  city: string | null;
+  amount: number;
+};
+
+function sales(from: number, n: number): Sale[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return { id: BigInt(i), day: 19_700 + (i % 3), city: i % 7 === 0 ? null : `c'${i % 3}`, amount: i * 0.5 };
+  });
+}
+
+const written: Sale[] = [];
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "sluice-cli-query-"));
+  storage = new LocalStorage(dir, { fsync: false });
+  for (const [from, n] of [
+    [0, 40],
+    [40, 25],
+    [65, 10],
+  ]) {
+    const rows = sales(from, n);
+    written.push(...rows);
+    await appendToTable(storage, "sales", [batchFromRows(SALES, rows)], { schema: SALES, partitionBy: ["day", "city"] });
+  }
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const table = (name: string) => `delta.\`${join(dir, name)}\``;
+
+function rowsOf(r: QueryResult): Record<string, unknown>[] {
+  return r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i]])));
+}
+
+function isoDay(days: number): string {
+  return new Date(days * 86_400_000).toISOString().slice(0, 10);
+}
+
+test("a partitioned table reads back as the rows written, partition columns typed and in schema order", async () => {
+  const r = await runQuery(`SELECT * FROM ${table("sales")} ORDER BY id`);
+  assert.deepEqual(
+    r.columns.map((c) => c.name),
+    ["id", "day", "city", "amount"],
+  );
+  assert.deepEqual(
+    rowsOf(r),
+    written.map((s) => ({ id: String(s.id), day: isoDay(s.day), city: s.city, amount: s.amount })),
+  );
+  const types = await runQuery(`SELECT typeof(id) AS a, typeof(day) AS b, typeof(city) AS c, typeof(amount) AS d FROM ${table("sales")} LIMIT 1`);
+  assert.deepEqual(types.rows[0], ["BIGINT", "DATE", "VARCHAR", "DOUBLE"]);
+});
+
+test("aggregates per partition equal the ones computed from the rows written", async () => {
+  const r = await runQuery(`SELECT day, city, count(*) AS n, sum(amount) AS total FROM ${table("sales")} GROUP BY day, city ORDER BY day, city NULLS FIRST`);
+  const expected = new Map<string, { day: string; city: string | null; n: number; total: number }>();
+  for (const s of written) {
+    const key = `${s.day}|${s.city ?? ""}`;
+    const e = expected.get(key) ?? { day: isoDay(s.day), city: s.city, n: 0, total: 0 };
+    e.n++;
+    e.total += s.amount;
+    expected.set(key, e);
+  }
+  const sorted = [...expected.values()].sort((a, b) => (a.day !== b.day ? (a.day < b.day ? -1 : 1) : a.city === null ? -1 : b.city === null ? 1 : a.city < b.city ? -1 : 1));
+  assert.deepEqual(
+    rowsOf(r),
+    sorted.map((e) => ({ day: e.day, city: e.city, n: String(e.n), total: e.total })),
+  );
+  // A filter on a partition column with a quote in its values.
+  const c1 = await runQuery(`SELECT count(*) AS n FROM ${table("sales")} WHERE city = 'c''1'`);
+  assert.equal(c1.rows[0][0], String(written.filter((s) => s.city === "c'1").length));
+});
+
+test("only live files count: after OPTIMIZE the removed files stay on disk but are not read", async () => {
+  const before = await runQuery(`SELECT count(*) AS n, sum(id) AS s FROM ${table("sales")}`);
+  const { version } = await optimizeTable(storage, "sales");
+  assert.notEqual(version, null, "optimize compacted something");
+  const afterOptimize = await runQuery(`SELECT count(*) AS n, sum(id) AS s FROM ${table("sales")}`);
+  assert.deepEqual(afterOptimize.rows, before.rows);
+  assert.equal(afterOptimize.rows[0][0], String(written.length));
+});
+
+test("timestamp, integer and boolean partition values become typed constants; a null partition is NULL", async () => {
+  const schema = StructType([
+    StructField("v", StringType()),
+    StructField("ts", TimestampType()),
+    StructField("n", IntegerType()),
+    StructField("flag", BooleanType()),
+  ]);
+  const rows = [
+    { v: "a", ts: 1_700_000_000_123_456n, n: 1, flag: true },
+    { v: "b", ts: 1_700_000_000_123_456n, n: 2, flag: false },
+    { v: "c", ts: null, n: null, flag: null },
+  ];
+  await appendToTable(storage, "typed", [batchFromRows(schema, rows)], { schema, partitionBy: ["ts", "n", "flag"] });
+  const r = await runQuery(`SELECT v, epoch_us(ts) AS us, n, flag, typeof(ts) AS t, typeof(n) AS tn FROM ${table("typed")} ORDER BY v`);
+  assert.deepEqual(rowsOf(r), [
+    { v: "a", us: "1700000000123456", n: 1, flag: true, t: "TIMESTAMP WITH TIME ZONE", tn: "INTEGER" },
+    { v: "b", us: "1700000000123456", n: 2, flag: false, t: "TIMESTAMP WITH TIME ZONE", tn: "INTEGER" },
+    { v: "c", us: null, n: null, flag: null, t: "TIMESTAMP WITH TIME ZONE", tn: "INTEGER" },
+  ]);
+});
+
+test("a table without files is an empty relation with the table's columns and types", async () => {
+  await appendToTable(storage, "empty", [], { schema: SALES, partitionBy: ["day"] });
+  const r = await runQuery(`SELECT * FROM ${table("empty")}`);
+  assert.deepEqual(r.rows, []);
+  assert.deepEqual(
+    r.columns.map((c) => c.name),
+    ["id", "day", "city", "amount"],
+  );
+  const d = await runQuery(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${table("empty")})`);
+  assert.deepEqual(d.rows, [
+    ["id", "BIGINT"],
+    ["day", "DATE"],
+    ["city", "VARCHAR"],
+    ["amount", "DOUBLE"],
+  ]);
+});
+
+test("parquet and json references read files; a folder means the files below it", async () => {
+  const landing = join(dir, "landing");
+  mkdirSync(landing, { recursive: true });
+  writeFileSync(join(landing, "a.json"), '{"k":1}\n{"k":2}\n');
+  writeFileSync(join(landing, "b.json"), '{"k":3}\n');
+  const j = await runQuery(`SELECT sum(k) AS s, count(*) AS n FROM json.\`${landing}\``);
+  assert.deepEqual(j.rows, [["6", "3"]]);
+  const p = await runQuery(`SELECT count(*) AS n FROM parquet.\`${join(dir, "sales")}/*/*/*.parquet\``);
+  assert.ok(Number(p.rows[0][0]) >= written.length, "every data file on disk, removed ones included");
+});
+
+test("errors: not a Delta table, a bad column, iceberg", async () => {
+  await assert.rejects(runQuery(`SELECT * FROM ${table("nope")}`), (e: unknown) => e instanceof AnalysisError && /is not a Delta table/.test(e.message));
+  await assert.rejects(runQuery(`SELECT nope FROM ${table("sales")}`), (e: unknown) => e instanceof AnalysisError && /nope/.test(e.message));
+  await assert.rejects(runQuery("SELECT * FROM iceberg.`/x`"), ConfigError);
+});
