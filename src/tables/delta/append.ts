@@ -49,6 +49,11 @@ export interface AppendResult {
   readonly numRows: number;
   /** The table configuration at the committed version (as the writer knew it), or null when skipped. */
   readonly configuration: Readonly<Record<string, string>> | null;
+  /**
+   * Where the time went, in ms: `dataMs` pulling the input and writing data files, `logMs` the
+   * rest (reading the snapshot, planning, committing, retries): the Delta log's own overhead.
+   */
+  readonly timings: { readonly dataMs: number; readonly logMs: number };
 }
 
 /** Attempts when a concurrent writer creates the table or commits our appId's txn first. */
@@ -68,16 +73,19 @@ export async function appendToTable(
   batches: Iterable<Batch> | AsyncIterable<Batch>,
   options: AppendOptions,
 ): Promise<AppendResult> {
+  const started = performance.now();
   const tablePath = `${storage.root}/${tableKey}`;
   const snapshot = await loadSnapshotIfExists(storage, tableKey);
-  if (txnCovered(snapshot, options.txn)) return skippedResult();
+  if (txnCovered(snapshot, options.txn)) return skippedResult(started, 0);
   let plan = planWrite(snapshot, options, tablePath);
   const count = { rows: 0 };
+  const dataStarted = performance.now();
   const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
   });
   const numRows = count.rows;
+  const dataMs = performance.now() - dataStarted;
   for (let attempt = 1; ; attempt++) {
     const actions: DeltaAction[] = [...plan.metadataActions];
     for (const add of adds) actions.push({ kind: "add", add });
@@ -89,14 +97,14 @@ export async function appendToTable(
         operationMetrics: { numFiles: adds.length, numOutputRows: numRows, numOutputBytes: adds.reduce((s, a) => s + a.size, 0) },
         isBlindAppend: true,
       });
-      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration };
+      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs) };
     } catch (e) {
       if (!(e instanceof CommitConflictError) || attempt >= APPEND_ATTEMPTS) throw e;
       // Someone created the table, changed its metadata or committed our appId first: decide again.
       const latest = await loadSnapshotIfExists(storage, tableKey);
       if (txnCovered(latest, options.txn)) {
         for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
-        return skippedResult();
+        return skippedResult(started, dataMs);
       }
       if (latest === null) throw e;
       const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
@@ -107,6 +115,10 @@ export async function appendToTable(
   }
 }
 
-function skippedResult(): AppendResult {
-  return { version: null, skipped: true, files: [], numRows: 0, configuration: null };
+function skippedResult(started: number, dataMs: number): AppendResult {
+  return { version: null, skipped: true, files: [], numRows: 0, configuration: null, timings: timings(started, dataMs) };
+}
+
+function timings(started: number, dataMs: number): AppendResult["timings"] {
+  return { dataMs, logMs: performance.now() - started - dataMs };
 }

@@ -6,7 +6,14 @@
  * - append: the batch's rows are added (`appendToTable`).
  * - complete: the batch's rows (the whole result table) replace the table's content
  *   (`overwriteTable`); an empty result empties the table.
- * - update (MERGE of changed aggregates) is not supported yet and is refused when the query starts.
+ * - update: the batch's rows are the aggregation's changed groups; they are merged into the table
+ *   by the grouping columns (`upsertByKey`: matched rows replaced, new ones inserted; files holding
+ *   a changed row are rewritten, others untouched). A query without aggregation never re-emits a
+ *   row, so update behaves as append; an aggregation whose grouping columns are not all in the
+ *   output cannot be merged and is refused when the query starts.
+ *
+ * Progress: `sink.metrics` carries the committed `version` and, for append, `logMs` (time spent on
+ * the Delta log: snapshot, commit, checkpoint) and `dataMs` (input and data files).
  *
  * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `mergeSchema` (add new
  * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
@@ -22,6 +29,7 @@ import type { Storage } from "../../storage/storage.js";
 import { appendToTable } from "./append.js";
 import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
 import { overwriteTable } from "./overwrite.js";
+import { upsertByKey } from "./merge.js";
 import { loadSnapshot } from "./snapshot.js";
 import { byteSizeOption } from "./table-properties.js";
 
@@ -46,6 +54,12 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
   const o = validateOptions("delta sink", deltaSinkOptions, ctx.options);
   if (o.path === undefined) {
     throw new ConfigError("delta sink: 'path' is not specified; pass start(path) or option(\"path\", ...)", { option: "path" });
+  }
+  if (ctx.outputMode === "update" && ctx.updateKeys?.kind === "unknown") {
+    throw new ConfigError(
+      `delta sink: update output mode merges rows by the aggregation's grouping columns, but ${ctx.updateKeys.reason}; keep every grouping column in the output or use complete mode`,
+      { option: "outputMode" },
+    );
   }
   if (o.overwriteSchema === true && ctx.outputMode !== "complete") {
     throw new ConfigError(`delta sink: option 'overwriteSchema' applies to complete output mode only, the query uses ${ctx.outputMode}`, {
@@ -75,7 +89,7 @@ export class DeltaSink implements StreamSink {
   }
 
   /** Commits the batch once (skipped when the table's txn for the query covers it), then checkpoints the log when due. */
-  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number }> {
+  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics: Readonly<Record<string, string>> }> {
     const common = {
       schema: this.ctx.schema,
       partitionBy: this.ctx.partitionBy.length > 0 ? this.ctx.partitionBy : undefined,
@@ -86,10 +100,34 @@ export class DeltaSink implements StreamSink {
       operation: "STREAMING UPDATE",
     };
     const parameters = (outputMode: string) => ({ outputMode, queryId: this.ctx.queryId, epochId: String(batch.batchId) });
-    let result: { readonly version: number | null; readonly numRows: number; readonly configuration: Readonly<Record<string, string>> | null };
+    let result: {
+      readonly version: number | null;
+      readonly numRows: number;
+      readonly configuration: Readonly<Record<string, string>> | null;
+      readonly timings?: { readonly dataMs: number; readonly logMs: number };
+    };
+    const keys = this.ctx.updateKeys;
     switch (batch.outputMode) {
       case "append":
         result = await appendToTable(this.o.storage, this.o.key, batch.data, { ...common, operationParameters: parameters("Append") });
+        break;
+      case "update":
+        if (keys === undefined || keys.kind === "appendOnly") {
+          result = await appendToTable(this.o.storage, this.o.key, batch.data, { ...common, operationParameters: parameters("Update") });
+        } else if (keys.kind === "keys") {
+          const r = await upsertByKey(this.o.storage, this.o.key, batch.data, {
+            keyColumns: keys.columns,
+            schema: this.ctx.schema,
+            partitionBy: common.partitionBy,
+            txn: common.txn,
+            operation: "STREAMING UPDATE",
+            operationParameters: parameters("Update"),
+          });
+          // upsertByKey checkpoints when due itself.
+          return { numOutputRows: r.metrics.numSourceRows, metrics: r.version === null ? {} : { version: String(r.version) } };
+        } else {
+          throw new InternalError(`delta sink: update output mode without a merge key reached ${this.description} (${keys.reason})`);
+        }
         break;
       case "complete":
         result = await overwriteTable(this.o.storage, this.o.key, batch.data, {
@@ -98,20 +136,25 @@ export class DeltaSink implements StreamSink {
           operationParameters: parameters("Complete"),
         });
         break;
-      case "update":
-        // The connector does not list update, so start() refuses such queries before any batch runs.
-        throw new InternalError(`delta sink: update output mode reached ${this.description}, which start() should have refused`);
     }
+    const checkpointStarted = performance.now();
     if (result.version !== null && shouldCheckpoint(result.version, checkpointInterval(result.configuration ?? {}))) {
       await writeCheckpoint(this.o.storage, this.o.key, await loadSnapshot(this.o.storage, this.o.key, { version: result.version }));
     }
-    return { numOutputRows: result.numRows };
+    const checkpointMs = performance.now() - checkpointStarted;
+    const metrics: Record<string, string> = {};
+    if (result.version !== null) metrics.version = String(result.version);
+    if (result.timings !== undefined) {
+      metrics.logMs = String(Math.round(result.timings.logMs + checkpointMs));
+      metrics.dataMs = String(Math.round(result.timings.dataMs));
+    }
+    return { numOutputRows: result.numRows, metrics };
   }
 }
 
-/** The `delta` sink connector: append and complete output modes. */
+/** The `delta` sink connector: append, complete and update output modes. */
 export const deltaSinkConnector: SinkConnector = {
-  outputModes: ["append", "complete"],
+  outputModes: ["append", "complete", "update"],
   validate(ctx) {
     resolveOptions(ctx);
   },

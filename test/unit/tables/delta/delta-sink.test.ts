@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SparkSession, MemoryStream, AnalysisError } from "../../../../src/index.js";
+import { SparkSession, MemoryStream } from "../../../../src/index.js";
 import { readDeltaTable } from "../../../../src/tables/delta/table-reader.js";
 import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
@@ -64,13 +64,4 @@ test("the Delta sink writes a Parquet checkpoint at version 10 and the table sti
   assert.ok(existsSync(join(base, "t", "_delta_log", "00000000000000000010.checkpoint.parquet")));
   assert.equal(JSON.parse(readFileSync(join(base, "t", "_delta_log", "_last_checkpoint"), "utf8")).version, 10);
   assert.equal((await tableRows(join(base, "t"))).length, 11);
-});
-
-test("update mode into Delta is refused at start() until it is implemented", () => {
-  const ms = new MemoryStream("id STRING", `delta_update_${Date.now()}`);
-  const agg = spark.readStream.format("memory").option("name", ms.name).load().groupBy("id").count();
-  assert.throws(
-    () => agg.writeStream.format("delta").outputMode("update").option("checkpointLocation", mkdtempSync(join(tmpdir(), "ck-"))).start(join(tmpdir(), "never")),
-    (e: unknown) => e instanceof AnalysisError && /delta does not support update output mode/.test(e.message),
-  );
 });
