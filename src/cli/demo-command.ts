@@ -167,9 +167,9 @@ export async function runDemo(lake: string, events: number, log: (s: string) => 
     );
     log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Run it again to land more events, or query the tables:\n`);
     // Single quotes: a shell would run back-quoted text inside double quotes.
-    log(`  sluice query 'SELECT event_type, count(*) AS events FROM delta.\`${shown(silver)}\` GROUP BY event_type ORDER BY events DESC'\n`);
-    log(`  sluice query 'SELECT * FROM delta.\`${shown(gold)}\` ORDER BY count DESC LIMIT 5'\n`);
-    log(`  sluice table history ${shown(silver)}\n`);
+    log(`  npx sluice query 'SELECT event_type, count(*) AS events FROM delta.\`${shown(silver)}\` GROUP BY event_type ORDER BY events DESC'\n`);
+    log(`  npx sluice query 'SELECT * FROM delta.\`${shown(gold)}\` ORDER BY count DESC LIMIT 5'\n`);
+    log(`  npx sluice table history ${shown(silver)}\n`);
     return {
       lake,
       run,
