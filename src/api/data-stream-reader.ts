@@ -10,6 +10,7 @@ import type { SparkSession } from "./session.js";
 import { DataFrame } from "./dataframe.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
+import { SESSION_TIME_ZONE_OPTION } from "../connectors/registry.js";
 
 export class SourceReader {
   protected formatName: string;
@@ -48,9 +49,15 @@ export class SourceReader {
     return this;
   }
 
-  /** Creates the DataFrame. Options are validated here: a bad option fails at once. */
+  /**
+   * Creates the DataFrame. Options are validated here: a bad option fails at once. The session's
+   * `spark.sql.session.timeZone`, when set, is recorded with the source (as of this call) so its
+   * reads use it wherever they run (see `SESSION_TIME_ZONE_OPTION`).
+   */
   load(path?: string): DataFrame {
-    const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    const zone = this.session.conf.sessionTimeZone();
+    const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    if (zone !== undefined) options[SESSION_TIME_ZONE_OPTION] = zone;
     return DataFrame.of(this.session, {
       kind: "source",
       format: this.formatName,

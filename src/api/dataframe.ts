@@ -134,14 +134,17 @@ export class DataFrame {
     return this.derive({ kind: "project", child: this.logicalPlan, exprs });
   }
 
-  /** Drops columns by name; names that are not columns are ignored (as Spark). */
+  /**
+   * Drops columns by name; names that are not columns are ignored (as Spark). A `col(...)`
+   * reference may be qualified by an alias (`drop(col("s.id"))`).
+   */
   drop(...cols: (string | Column)[]): DataFrame {
     const names = new Set(
       cols.map((c) => {
         if (typeof c === "string") return c.toLowerCase();
         const e = c.expr;
         if (e.kind !== "column") throw new AnalysisError("analysis: drop() takes column names or col(...) references");
-        return e.parts.join(".").toLowerCase();
+        return (this.qualifiedColumnName(e.parts) ?? e.parts.join(".")).toLowerCase();
       }),
     );
     const keep = this.columns.filter((c) => !names.has(c.toLowerCase()));
@@ -226,6 +229,31 @@ export class DataFrame {
     return this.derive({ kind: "limit", child: this.logicalPlan, n });
   }
 
+  /**
+   * Names this DataFrame as a relation (Spark's `Dataset.alias` / SubqueryAlias), so its columns
+   * can be written `name.col`, and `name.*` selects them all. Same rows, same schema.
+   *
+   * Resolution, as Spark's analyzer: `x.y` is column `y` of the relation aliased `x` when one
+   * exists; otherwise field `y` of a struct column `x` (so an alias shadows a struct column of the
+   * same name; write `x.x.y` or use another alias to reach the field). Matching is case-insensitive
+   * unless `spark.sql.caseSensitive`. The qualifier stays on the columns through `filter`, `where`,
+   * `dropDuplicates`, `orderBy`, `limit`, `withColumn` (untouched columns) and projections of plain
+   * column references; a computed or renamed column loses it. A new `alias` replaces the old one.
+   * Works on streaming DataFrames too. `explain()` shows it as `SubqueryAlias name`.
+   * `DeltaTable.merge` takes its source's alias from here.
+   * @example
+   * const s = updates.alias("s");
+   * s.filter("s.amount > 0").select("s.*") ; s.select(col("s.id"), col("s.payload.kind"))
+   */
+  alias(name: string): DataFrame {
+    return this.derive({ kind: "subqueryAlias", child: this.logicalPlan, alias: name });
+  }
+
+  /** Same as {@link alias} (Scala's `Dataset.as(alias)`). */
+  as(name: string): DataFrame {
+    return this.alias(name);
+  }
+
   /** Registers this DataFrame as a temporary view for `spark.table(name)`. */
   createOrReplaceTempView(name: string): void {
     this.sparkSession.catalog.registerTempView(name, this);
@@ -296,6 +324,14 @@ export class DataFrame {
       throw new AnalysisError("analysis: 'writeStream' can be called only on a streaming DataFrame; use 'write' for batch DataFrames");
     }
     return new DataStreamWriter(this);
+  }
+
+  /** The name of the column `parts` denotes when its first part is an alias qualifying it (`s.id` → `id`). */
+  private qualifiedColumnName(parts: readonly string[]): string | null {
+    if (parts.length !== 2) return null;
+    const [q, name] = parts.map((x) => x.toLowerCase());
+    const i = this.schema.fields.findIndex((f, k) => f.name.toLowerCase() === name && this.resolved.qualifiers[k]?.toLowerCase() === q);
+    return i < 0 ? null : this.schema.fields[i].name;
   }
 
   private derive(plan: LogicalPlan): DataFrame {

@@ -19,7 +19,7 @@ export class GroupedData {
     this.df = df;
     this.keys = keys;
     // Resolve the keys now, so an unknown grouping column fails at `groupBy(...)` as in Spark.
-    for (const k of keys) bindExpr(k, df.schema, { allowAggregates: true });
+    for (const k of keys) bindExpr(k, df.schema, { allowAggregates: true, qualifiers: df.resolved.qualifiers });
   }
 
   /**

@@ -15,13 +15,22 @@ import { DataFrame } from "./dataframe.js";
 import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { memorySinkTable } from "../connectors/memory/memory-sink.js";
+import { checkTimeZone } from "../tables/delta/partition-values.js";
 
-/** Session settings (`spark.conf`). Keys and values are strings, as in Spark. */
+/** The session time zone setting (Spark's `spark.sql.session.timeZone`). */
+export const SESSION_TIME_ZONE = "spark.sql.session.timeZone";
+
+/**
+ * Session settings (`spark.conf`). Keys and values are strings, as in Spark. Settings sluice
+ * interprets are checked when set, as Spark checks them: `spark.sql.session.timeZone` must be a
+ * time zone (see {@link RuntimeConfig.sessionTimeZone}).
+ */
 export class RuntimeConfig {
   private readonly values = new Map<string, string>();
 
+  /** @throws ConfigError when a checked setting has a bad value. */
   constructor(initial: Readonly<Record<string, string>> = {}) {
-    for (const [k, v] of Object.entries(initial)) this.values.set(k, v);
+    for (const [k, v] of Object.entries(initial)) this.set(k, v);
   }
 
   /** The value of `key`, else `defaultValue`, else undefined. */
@@ -29,8 +38,21 @@ export class RuntimeConfig {
     return this.values.get(key) ?? defaultValue;
   }
 
+  /** Sets `key`. @throws ConfigError when a checked setting gets a bad value (the old value stays). */
   set(key: string, value: string | number | boolean): void {
-    this.values.set(key, String(value));
+    const v = String(value);
+    if (key === SESSION_TIME_ZONE) checkTimeZone(v, SESSION_TIME_ZONE, "session");
+    this.values.set(key, v);
+  }
+
+  /**
+   * The session time zone: zone-less timestamp values read from tables (Delta timestamp partition
+   * values) are wall-clock times in it. An IANA name (`America/Los_Angeles`), `UTC` or an offset
+   * (`+08:00`); undefined when unset, which means UTC in sluice (Spark defaults to the JVM's zone;
+   * sluice does not depend on the host's). Recorded by `load()` for the sources it creates.
+   */
+  sessionTimeZone(): string | undefined {
+    return this.get(SESSION_TIME_ZONE);
   }
 
   unset(key: string): void {

@@ -18,12 +18,28 @@ export type Options = Readonly<Record<string, string>>;
  * table source reads one snapshot rather than a stream of changes. `filter`: a predicate over the
  * source's output that the plan applies right after the source; a source may use it to skip input
  * it proves cannot match (Delta data skipping), but must never rely on it to drop rows (the plan
- * still filters).
+ * still filters). `timeZone`: the session time zone (see {@link SESSION_TIME_ZONE_OPTION}).
  */
 export interface SourceHints {
   readonly streaming: boolean;
+  /** The schema the plan was analysed with (what `describe` returned at `load()`). */
+  readonly schema?: StructType;
   readonly filter?: BoundExpr | null;
+  /**
+   * The session time zone (`spark.sql.session.timeZone`) that zone-less timestamps in the input
+   * are read in (Delta's timestamp partition values): an IANA name, `UTC` or an offset, validated
+   * by the session. Absent means UTC, sluice's default session time zone.
+   */
+  readonly timeZone?: string;
 }
+
+/**
+ * The source option under which `load()` records the session's `spark.sql.session.timeZone` (when
+ * the session sets one), so the zone travels with the plan to every place a source is created
+ * (batch, streaming, worker threads). It is not a connector option: connectors obtained from
+ * {@link sourceConnector} never see it in their options and get it as {@link SourceHints.timeZone}.
+ */
+export const SESSION_TIME_ZONE_OPTION = "spark.sql.session.timeZone";
 
 export interface SourceConnector {
   /** Validates options (throws ConfigError) and returns the output schema. */
@@ -82,10 +98,28 @@ export function getConnector(format: string, role: "source" | "sink"): Connector
   return c;
 }
 
+/**
+ * The source side of `format`'s connector, with session settings recorded in the options
+ * ({@link SESSION_TIME_ZONE_OPTION}) removed from the options it is given and passed to `create`
+ * as hints instead (a `timeZone` already in the hints wins).
+ */
 export function sourceConnector(format: string): SourceConnector {
   const s = getConnector(format, "source").source;
   if (s === undefined) throw new ConfigError(`readStream: '${format}' cannot be read`);
-  return s;
+  return {
+    describe: (options, userSchema) => s.describe(withoutSessionOptions(options), userSchema),
+    create: (options, userSchema, hints) => {
+      const timeZone = options[SESSION_TIME_ZONE_OPTION];
+      const withZone = timeZone === undefined || hints.timeZone !== undefined ? hints : { ...hints, timeZone };
+      return s.create(withoutSessionOptions(options), userSchema, withZone);
+    },
+  };
+}
+
+function withoutSessionOptions(options: Options): Options {
+  if (!(SESSION_TIME_ZONE_OPTION in options)) return options;
+  const { [SESSION_TIME_ZONE_OPTION]: _zone, ...rest } = options;
+  return rest;
 }
 
 export function sinkConnector(format: string): SinkConnector {

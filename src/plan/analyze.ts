@@ -20,6 +20,16 @@ import type { OutputMode } from "../exec/operator.js";
 interface ResolvedBase {
   readonly schema: StructType;
   readonly isStreaming: boolean;
+  /**
+   * Per output column (parallel to `schema.fields`): the alias of the relation it belongs to, or
+   * null. `df.alias("s")` qualifies every output column with `s`; filter, dropDuplicates, sort,
+   * limit and union (its first input's) pass qualifiers through; a projection or aggregation keeps
+   * them only for plain column references (and `*` / `s.*`), as Spark's attributes. Names bind
+   * through them: `s.id` is column `id` qualified `s` before it is field `id` of a struct `s`.
+   */
+  readonly qualifiers: readonly (string | null)[];
+  /** The `df.alias(name)` calls applied to exactly this node's output, innermost first (explain shows them). */
+  readonly aliases: readonly string[];
 }
 
 export interface ResolvedSource extends ResolvedBase {
@@ -90,20 +100,26 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
   switch (plan.kind) {
     case "source": {
       const schema = sourceConnector(plan.format).describe(plan.options, plan.userSchema);
-      return freeze({ kind: "source", node: plan, schema, isStreaming: plan.isStreaming });
+      return freeze({ kind: "source", node: plan, schema, isStreaming: plan.isStreaming, ...unqualified(schema) });
     }
     case "localRelation":
-      return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false });
+      return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
+    case "subqueryAlias": {
+      const child = children[0];
+      if (plan.alias.length === 0) throw new AnalysisError("analysis: alias: the alias must not be empty");
+      // Spark's SubqueryAlias re-qualifies every column of its child (replacing earlier aliases).
+      return freeze({ ...child, qualifiers: child.schema.fields.map(() => plan.alias), aliases: [...child.aliases, plan.alias] });
+    }
     case "project": {
       const child = children[0];
-      const { exprs, names } = bindProjectList(plan.exprs, child.schema);
+      const { exprs, names, qualifiers } = bindProjectList(plan.exprs, child.schema, scopeOf(child));
       const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
-      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming });
+      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
     }
     case "filter": {
       const child = children[0];
-      const condition = bindPredicate(plan.condition, child.schema);
-      return freeze({ kind: "filter", child, condition, schema: child.schema, isStreaming: child.isStreaming });
+      const condition = bindPredicate(plan.condition, child.schema, scopeOf(child));
+      return freeze({ kind: "filter", child, condition, ...passThrough(child) });
     }
     case "deduplicate": {
       const child = children[0];
@@ -120,7 +136,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
               }
               return i;
             });
-      return freeze({ kind: "deduplicate", child, keyOrdinals, schema: child.schema, isStreaming: child.isStreaming });
+      return freeze({ kind: "deduplicate", child, keyOrdinals, ...passThrough(child) });
     }
     case "aggregate":
       return analyzeAggregate(plan.groupBy, plan.aggregates, children[0]);
@@ -145,30 +161,31 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const schema = Struct(
         first.schema.fields.map((f, k) => StructField(f.name, f.dataType, children.some((c) => c.schema.fields[k].nullable))),
       );
-      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming) });
+      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming), qualifiers: first.qualifiers, aliases: [] });
     }
     case "sort": {
       const child = children[0];
       const orders = plan.orders.map((o) => {
         if (o.kind === "sortOrder") {
-          return { expr: bindExpr(o.child, child.schema), ascending: o.ascending, nullsFirst: o.nullsFirst };
+          return { expr: bindExpr(o.child, child.schema, scopeOf(child)), ascending: o.ascending, nullsFirst: o.nullsFirst };
         }
-        return { expr: bindExpr(o, child.schema), ascending: true, nullsFirst: true };
+        return { expr: bindExpr(o, child.schema, scopeOf(child)), ascending: true, nullsFirst: true };
       });
-      return freeze({ kind: "sort", child, orders, schema: child.schema, isStreaming: child.isStreaming });
+      return freeze({ kind: "sort", child, orders, ...passThrough(child) });
     }
     case "limit": {
       const child = children[0];
       if (!Number.isInteger(plan.n) || plan.n < 0) {
         throw new AnalysisError(`analysis: limit must be a non-negative integer, got ${plan.n}`);
       }
-      return freeze({ kind: "limit", child, n: plan.n, schema: child.schema, isStreaming: child.isStreaming });
+      return freeze({ kind: "limit", child, n: plan.n, ...passThrough(child) });
     }
   }
 }
 
 function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], child: ResolvedPlan): ResolvedAggregate {
-  const groupExprs = groupBy.map((g) => bindExpr(g, child.schema));
+  const scope = scopeOf(child);
+  const groupExprs = groupBy.map((g) => bindExpr(g, child.schema, scope));
   for (const [i, g] of groupExprs.entries()) {
     if (containsAggregate(g)) {
       throw new AnalysisError(`analysis: aggregate functions are not allowed in GROUP BY: ${outputName(groupBy[i])}`);
@@ -176,7 +193,7 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
   }
   const groupNames = groupBy.map((g) => outputName(g));
   const aggregates: { call: BoundAggregate; name: string }[] = [];
-  const bound = aggExprs.map((e) => bindExpr(e, child.schema, { allowAggregates: true }));
+  const bound = aggExprs.map((e) => bindExpr(e, child.schema, { ...scope, allowAggregates: true }));
   const outNames = aggExprs.map((e) => outputName(e));
   let identity = true;
   bound.forEach((b, i) => {
@@ -204,8 +221,11 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
     ...aggregates.map((a) => StructField(a.name, a.call.dataType, a.call.nullable)),
   ];
   const aggSchema = Struct(fields);
+  // Grouping columns written as plain column references keep their qualifier (Spark's attributes).
+  const groupQualifiers = groupExprs.map((g, i) => (groupBy[i].kind === "column" && g.kind === "ref" ? (child.qualifiers[g.ordinal] ?? null) : null));
   if (identity) {
-    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, schema: aggSchema, isStreaming: child.isStreaming });
+    const qualifiers = [...groupQualifiers, ...aggregates.map(() => null)];
+    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, schema: aggSchema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
   }
   // Output expressions over the aggregate's output: grouping columns pass through, then each
   // aggregate call is replaced by a reference to its column.
@@ -229,7 +249,22 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
     ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable)),
     ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable)),
   ]);
-  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, schema, isStreaming: child.isStreaming });
+  const qualifiers = [...groupQualifiers, ...bound.map(() => null)];
+  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+}
+
+/** Binding options that let names resolve through `p`'s output qualifiers. */
+export function scopeOf(p: ResolvedPlan): { readonly qualifiers: readonly (string | null)[] } {
+  return { qualifiers: p.qualifiers };
+}
+
+/** The output of an operator that passes its child's rows' columns through unchanged. */
+function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases"> {
+  return { schema: child.schema, isStreaming: child.isStreaming, qualifiers: child.qualifiers, aliases: [] };
+}
+
+function unqualified(schema: StructType): Pick<ResolvedBase, "qualifiers" | "aliases"> {
+  return { qualifiers: schema.fields.map(() => null), aliases: [] };
 }
 
 /** Rebuilds `e` with `f` applied to each direct child. */

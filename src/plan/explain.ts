@@ -1,4 +1,8 @@
-/** `explain()`: the analysed plan as an indented tree, one operator per line, Spark-like. */
+/**
+ * `explain()`: the analysed plan as an indented tree, one operator per line, Spark-like. A
+ * `df.alias(name)` shows as `SubqueryAlias name` above the aliased operator; the extended form
+ * lists output columns with their qualifier (`s.id: bigint`).
+ */
 import type { ResolvedPlan } from "./analyze.js";
 import { childrenOfResolved } from "./analyze.js";
 import type { BoundExpr } from "./expressions/bound.js";
@@ -6,12 +10,21 @@ import { simpleString } from "../types/print-schema.js";
 
 export function explainString(plan: ResolvedPlan, extended = false): string {
   const lines: string[] = [extended ? "== Analyzed Logical Plan ==" : "== Physical Plan =="];
+  const indent = (depth: number): string => (depth === 0 ? "" : `${"   ".repeat(depth - 1)}+- `);
   const visit = (p: ResolvedPlan, depth: number) => {
-    const indent = depth === 0 ? "" : `${"   ".repeat(depth - 1)}+- `;
-    let line = `${indent}${describe(p)}`;
-    if (extended) line += `  [${p.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(", ")}]`;
+    // `df.alias(name)` is recorded on the aliased node; shown as Spark's SubqueryAlias above it.
+    let d = depth;
+    for (let k = p.aliases.length - 1; k >= 0; k--) lines.push(`${indent(d++)}SubqueryAlias ${p.aliases[k]}`);
+    let line = `${indent(d)}${describe(p)}`;
+    if (extended) {
+      const names = p.schema.fields.map((f, i) => {
+        const q = p.qualifiers[i];
+        return `${q === null ? "" : `${q}.`}${f.name}: ${simpleString(f.dataType)}`;
+      });
+      line += `  [${names.join(", ")}]`;
+    }
     lines.push(line);
-    for (const c of childrenOfResolved(p)) visit(c, depth + 1);
+    for (const c of childrenOfResolved(p)) visit(c, d + 1);
   };
   visit(plan, 0);
   return lines.join("\n") + "\n";

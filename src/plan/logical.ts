@@ -69,6 +69,17 @@ export interface LimitNode {
   readonly n: number;
 }
 
+/**
+ * `df.alias(name)`: names the child's output as a relation, so `name.col` and `name.*` refer to
+ * its columns (Spark's SubqueryAlias). Analysis does not keep a node for it: it qualifies the
+ * child's resolved output (see `ResolvedPlan.qualifiers`), which leaves execution untouched.
+ */
+export interface SubqueryAliasNode {
+  readonly kind: "subqueryAlias";
+  readonly child: LogicalPlan;
+  readonly alias: string;
+}
+
 export type LogicalPlan =
   | SourceNode
   | LocalRelationNode
@@ -78,7 +89,8 @@ export type LogicalPlan =
   | AggregateNode
   | UnionNode
   | SortNode
-  | LimitNode;
+  | LimitNode
+  | SubqueryAliasNode;
 
 /** Children of a node, in order. */
 export function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {

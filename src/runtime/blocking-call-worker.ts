@@ -15,7 +15,12 @@ if (data !== null) {
   const port = data.port;
   port.on("message", (req: BlockingRequest) => {
     void run(req).then((reply) => {
-      port.postMessage(reply);
+      try {
+        port.postMessage(reply);
+      } catch (e) {
+        // A result or error context that cannot be cloned still gets an answer.
+        port.postMessage({ id: req.id, ok: false, error: serialize(new InternalError(`blocking call: the reply of task '${req.task}' cannot cross threads: ${describe(e)}`)) });
+      }
       Atomics.store(flag, 0, 1);
       Atomics.notify(flag, 0);
     });
@@ -35,11 +40,15 @@ async function run(req: BlockingRequest): Promise<BlockingReply> {
   }
 }
 
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 function serialize(e: unknown): SerializedError {
   if (e instanceof SluiceError) {
     // The class is found by identity, not by `constructor.name`, which a bundler may rename.
     const name = Object.keys(ERROR_CLASSES).find((k) => ERROR_CLASSES[k] === e.constructor) ?? "InternalError";
     return { name, message: e.message, context: { ...e.context }, retryable: e.retryable };
   }
-  return { name: "Error", message: e instanceof Error ? e.message : String(e), context: null, retryable: false };
+  return { name: "Error", message: describe(e), context: null, retryable: false };
 }

@@ -11,8 +11,18 @@
  *
  * Errors: a {@link SluiceError} thrown by the task is rethrown in the caller as the same class with
  * the same message and context; any other error becomes an {@link InternalError} naming the task.
+ * A missing worker entry (a bundle built without it) or a bootstrap that cannot load fails the call
+ * at once; a worker that never answers fails it after the timeouts below.
+ *
+ * Threads: each thread that calls has its own worker (a call made inside a worker thread, the
+ * blocking-call worker included, starts a nested one; nothing is shared, so nothing deadlocks).
+ * Calls on one thread never overlap: the thread is blocked for the whole call.
  */
-import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "../exec/parallel/start-worker.js";
 import type { MessagePort } from "node:worker_threads";
 import {
   AlreadyExistsError,
@@ -61,30 +71,34 @@ export function blockingCall<K extends BlockingTaskName>(name: K, ...args: Param
     // Wait in slices, so a worker that never loads (its death cannot be observed while this
     // thread blocks) fails the call after the startup timeout rather than the full one.
     const left = deadline - Date.now();
-    const outcome = left <= 0 ? "timed-out" : Atomics.wait(w.flag, REPLY, 0, Math.min(left, 1000));
-    if (outcome === "timed-out") {
-      const notStarted = Atomics.load(w.flag, READY) === 0 && Date.now() - started >= STARTUP_TIMEOUT_MS;
-      if (Date.now() < deadline && !notStarted) continue;
-      discard(w);
-      throw new InternalError(
-        notStarted
-          ? `blocking call: the worker thread did not start within ${STARTUP_TIMEOUT_MS} ms (task '${name}')`
-          : `blocking call: task '${name}' did not answer within ${BLOCKING_CALL_TIMEOUT_MS} ms`,
-      );
-    }
-    // Replies of earlier, timed-out calls are skipped by id.
+    if (left > 0) Atomics.wait(w.flag, REPLY, 0, Math.min(left, 1000));
+    // Reset before draining: a reply posted from now on sets the flag again, so no wake-up is lost.
+    Atomics.store(w.flag, REPLY, 0);
+    // Look at the port after every wake-up, time-outs included. Replies of earlier, timed-out
+    // calls are skipped by id.
     let msg = receiveMessageOnPort(w.port);
     while (msg !== undefined) {
       const reply = msg.message as BlockingReply;
-      if (reply.id === id) {
+      if (reply.id === id || reply.id === BOOT_FAILED_ID) {
         if (reply.ok) return reply.value as Awaited<ReturnType<BlockingTaskFn<K>>>;
+        if (reply.id === BOOT_FAILED_ID) discard(w);
         throw rebuildError(reply.error, name);
       }
       msg = receiveMessageOnPort(w.port);
     }
-    Atomics.store(w.flag, REPLY, 0);
+    const notStarted = Atomics.load(w.flag, READY) === 0 && Date.now() - started >= STARTUP_TIMEOUT_MS;
+    if (Date.now() < deadline && !notStarted) continue;
+    discard(w);
+    throw new InternalError(
+      notStarted
+        ? `blocking call: the worker thread did not start within ${STARTUP_TIMEOUT_MS} ms (task '${name}', entry ${w.entry})`
+        : `blocking call: task '${name}' did not answer within ${BLOCKING_CALL_TIMEOUT_MS} ms`,
+    );
   }
 }
+
+/** The id of the reply a worker whose entry failed to load posts instead of any answer. */
+export const BOOT_FAILED_ID = 0;
 
 /** The thread id of the blocking-call worker, or null before the first call (for diagnostics and tests). */
 export function blockingCallThreadId(): number | null {
@@ -122,6 +136,8 @@ interface Channel {
   readonly worker: Worker;
   readonly port: MessagePort;
   readonly flag: Int32Array;
+  /** The worker's entry file, for messages. */
+  readonly entry: string;
   lastId: number;
 }
 
@@ -130,13 +146,20 @@ let current: Channel | null = null;
 function channel(): Channel {
   if (current !== null) return current;
   const url = workerUrl();
+  const entry = url.protocol === "file:" ? fileURLToPath(url) : url.href;
+  // A missing entry (a bundle built without it) would only show as a worker that never starts.
+  if (url.protocol === "file:" && !existsSync(entry)) {
+    throw new InternalError(
+      `blocking call: the worker entry ${entry} does not exist; a bundle of sluice must include src/runtime/blocking-call-worker.ts as the entry 'blocking-call-worker' next to the chunk that holds blocking-call.ts`,
+    );
+  }
   const flag = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const data: BlockingWorkerData = { flag: flag.buffer as SharedArrayBuffer, port: port2 };
-  const worker = new Worker(url, { execArgv: workerExecArgv(), workerData: data, transferList: [port2] });
+  const worker = startBlockingWorker(url, data, port2);
   worker.unref();
   port1.unref();
-  const c: Channel = { worker, port: port1, flag, lastId: 0 };
+  const c: Channel = { worker, port: port1, flag, entry, lastId: 0 };
   // A worker that dies is replaced on the next call; its death cannot interrupt a wait, which
   // ends at the timeout instead.
   const forget = (): void => {
@@ -148,37 +171,26 @@ function channel(): Channel {
   return c;
 }
 
+/** Starts the worker (see `startWorker`: flags Node refuses for workers are dropped). */
+function startBlockingWorker(url: URL, data: BlockingWorkerData, port: MessagePort): Worker {
+  try {
+    return startWorker(url, { workerData: data, transferList: [port] });
+  } catch (e) {
+    throw new InternalError(`blocking call: cannot start the worker thread ${url.href}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
 function discard(c: Channel): void {
   if (current === c) current = null;
   c.port.close();
   void c.worker.terminate();
 }
 
-/**
- * The process's Node flags minus those that must not reach the worker: module loaders (the
- * bootstrap installs tsx itself; the bundle needs none) and `-e`/`-p`/`--input-type`, which would
- * make the worker run the caller's script again.
- */
-function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const argv = process.execArgv;
-  const withValue = new Set(["--import", "--loader", "--experimental-loader", "--require", "-r", "-e", "--eval", "-p", "--print"]);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (withValue.has(a)) {
-      i++;
-      continue;
-    }
-    if (/^--(import|loader|experimental-loader|require|eval|print|input-type)(=|$)/.test(a)) continue;
-    out.push(a);
-  }
-  return out;
-}
-
 /** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
 function workerUrl(): URL {
-  const self = import.meta.url;
-  return new URL(self.endsWith(".ts") ? "./blocking-call-worker-boot.mjs" : "./blocking-call-worker.js", self);
+  const self = new URL(import.meta.url);
+  // The path, not the whole URL: a loader may add a query (`?tsx-namespace=…`).
+  return new URL(self.pathname.endsWith(".ts") ? "./blocking-call-worker-boot.mjs" : "./blocking-call-worker.js", self);
 }
 
 /** A SluiceError subclass constructor. */

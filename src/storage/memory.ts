@@ -11,6 +11,16 @@ interface Entry {
   readonly modificationTime: number;
 }
 
+/** An object of a memory storage as {@link MemoryStorage.snapshotPrefixSync} copies it out. */
+export interface MemoryObjectCopy {
+  /** Its key. */
+  readonly path: string;
+  /** A copy of its bytes (the caller owns it). */
+  readonly data: Uint8Array;
+  /** ms since the epoch, as `head`/`list` report it. */
+  readonly modificationTime: number;
+}
+
 const registry = new Map<string, MemoryStorage>();
 let anonymousCount = 0;
 
@@ -81,6 +91,20 @@ export class MemoryStorage implements Storage {
       throw new AlreadyExistsError(`memory storage: object already exists at ${this.root}/${path}`, { path: `${this.root}/${path}` });
     }
     this.objects.set(path, { data: data.slice(), modificationTime: Date.now() });
+  }
+
+  /**
+   * The objects whose key starts with `prefix`, copied (bytes included) synchronously and sorted
+   * by key as `list` sorts them. For callers that must hand a memory storage's content to another
+   * thread without awaiting (a memory storage lives in one thread's heap): the copy is consistent,
+   * no write can interleave with it.
+   */
+  snapshotPrefixSync(prefix: string): MemoryObjectCopy[] {
+    const out: MemoryObjectCopy[] = [];
+    for (const [path, e] of this.objects) {
+      if (path.startsWith(prefix)) out.push({ path, data: e.data.slice(), modificationTime: e.modificationTime });
+    }
+    return out.sort((a, b) => compareUtf8(a.path, b.path));
   }
 
   async delete(path: string): Promise<void> {

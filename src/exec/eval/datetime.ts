@@ -209,13 +209,25 @@ export function formatDate(days: number): string {
 
 /** `yyyy-MM-dd HH:mm:ss[.ffffff]` with trailing zeros of the fraction trimmed (`CAST(ts AS STRING)`). */
 export function formatTimestamp(us: bigint): string {
+  const { date, time, frac } = timestampParts(us);
+  return frac === 0 ? `${date} ${time}` : `${date} ${time}.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
+}
+
+/**
+ * ISO 8601 in UTC with exactly six fractional digits, `yyyy-MM-ddTHH:mm:ss.ffffffZ`: the form Delta
+ * writers use for timestamp partition values, which means the same instant in every time zone.
+ */
+export function formatTimestampIsoUtc(us: bigint): string {
+  const { date, time, frac } = timestampParts(us);
+  return `${date}T${time}.${String(frac).padStart(6, "0")}Z`;
+}
+
+function timestampParts(us: bigint): { date: string; time: string; frac: number } {
   const days = microsToDays(us);
   const inDay = Number(us - BigInt(days) * MICROS_PER_DAY);
   const secOfDay = Math.floor(inDay / 1_000_000);
-  const frac = inDay - secOfDay * 1_000_000;
-  let s = `${formatDate(days)} ${pad(Math.floor(secOfDay / 3600), 2)}:${pad(Math.floor(secOfDay / 60) % 60, 2)}:${pad(secOfDay % 60, 2)}`;
-  if (frac !== 0) s += `.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
-  return s;
+  const time = `${pad(Math.floor(secOfDay / 3600), 2)}:${pad(Math.floor(secOfDay / 60) % 60, 2)}:${pad(secOfDay % 60, 2)}`;
+  return { date: formatDate(days), time, frac: inDay - secOfDay * 1_000_000 };
 }
 
 // ---------------------------------------------------------------------------------------------

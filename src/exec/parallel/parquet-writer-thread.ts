@@ -4,13 +4,14 @@
  * worker (structured clone): the sink does not own its input's buffers, so it must not move them.
  * At most {@link MAX_IN_FLIGHT} batches per file wait in the worker, which bounds memory.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "./start-worker.js";
 import type { Batch } from "../../columnar/batch.js";
 import type { StructType } from "../../types/data-types.js";
 import type { ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { ExecutionError, SinkError } from "../../errors.js";
 import type { WriterReply, WriterRequest } from "./protocol.js";
-import { workerOptions, workerUrl } from "./worker-pool.js";
+import { workerUrl } from "./worker-pool.js";
 
 const MAX_IN_FLIGHT = 4;
 
@@ -31,7 +32,7 @@ export class ParquetWriterThread {
 
   constructor() {
     const url = workerUrl();
-    this.worker = new Worker(url, workerOptions(url));
+    this.worker = startWorker(url);
     this.worker.on("message", (m: WriterReply) => this.onReply(m));
     this.worker.on("error", (e) => this.failAll(e));
     this.worker.on("exit", (code) => this.failAll(new Error(`writer thread exited with code ${code}`)));

@@ -55,6 +55,7 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   const source = sourceConnector(leaf.node.format).create(leaf.node.options, leaf.node.userSchema, {
     streaming: leaf.node.isStreaming,
     filter: leaf.filter,
+    schema: leaf.schema,
   });
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);

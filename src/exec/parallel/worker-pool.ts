@@ -6,7 +6,8 @@
  *
  * Back-pressure: at most `size + 1` partitions are dispatched ahead of the one being consumed.
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startWorker } from "./start-worker.js";
 import type { Batch } from "../../columnar/batch.js";
 import type { ResolvedPlan } from "../../plan/analyze.js";
 import type { InputPartition } from "../../connectors/source.js";
@@ -39,7 +40,7 @@ export class WorkerPool {
   constructor(readonly size: number) {
     const url = workerUrl();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url, workerOptions(url));
+      const worker = startWorker(url);
       const slot: Slot = { worker, busy: false };
       worker.on("message", (m: WorkerReply) => this.onReply(slot, m));
       worker.on("error", (e) => this.failAll(e));
@@ -169,26 +170,6 @@ function rebuildError(message: string, code: string | null): Error {
   return e;
 }
 
-/**
- * Options for a worker thread: the bundled worker is plain JavaScript, so module loaders the
- * process was started with (`--import tsx`, `--loader …`) are not passed on: they would only cost
- * start-up time in every worker. Other Node flags are inherited as usual.
- */
-export function workerOptions(url: URL): { execArgv?: string[] } {
-  if (url.pathname.endsWith(".mjs") && url.pathname.includes("worker-boot")) return {};
-  const out: string[] = [];
-  const argv = process.execArgv;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--import" || a === "--loader" || a === "--experimental-loader" || a === "--require" || a === "-r") {
-      i++;
-      continue;
-    }
-    if (/^--(import|loader|experimental-loader|require)=/.test(a)) continue;
-    out.push(a);
-  }
-  return { execArgv: out };
-}
 
 /** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
 export function workerUrl(): URL {

@@ -11,7 +11,7 @@
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
-import { AnalysisError, suggestion } from "../../errors.js";
+import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp } from "../expression.js";
 import type {
   AggregateName,
@@ -43,6 +43,14 @@ export interface BindOptions {
   readonly allowAggregates?: boolean;
   /** Column-name matching; default false (case-insensitive), as Spark's `spark.sql.caseSensitive`. */
   readonly caseSensitive?: boolean;
+  /**
+   * Per input column (parallel to `input.fields`): the alias of the relation it belongs to
+   * (`df.alias("s")`), or null. With qualifiers, `s.id` resolves as Spark's analyzer does: first
+   * column `id` of the relation aliased `s`; only when no such column exists, field `id` of a
+   * struct column `s` (a column wins over a field, no ambiguity error). `s.*` expands the columns
+   * qualified `s` before a struct column `s`. Absent: no column is qualified.
+   */
+  readonly qualifiers?: readonly (string | null)[];
 }
 
 /**
@@ -65,25 +73,35 @@ export function bindPredicate(e: Expr, input: StructType, options: BindOptions =
 }
 
 /**
- * Binds a select list: expands `*` and `data.*` into every field, and names each output column
- * as Spark does (alias; column → its last name part; `CAST(col AS T)` → the column's name;
- * otherwise Spark's pretty SQL text).
+ * Binds a select list: expands `*`, `s.*` (every column of the relation aliased `s`) and `data.*`
+ * (every field of struct column `data`), and names each output column as Spark does (alias;
+ * column → its last name part; `CAST(col AS T)` → the column's name; otherwise Spark's pretty SQL
+ * text). `qualifiers` are the output columns' qualifiers: a plain column reference (or a `*` /
+ * `s.*` expansion) keeps its input column's qualifier, anything else (an alias, an expression, a
+ * struct field) has none, as Spark's attributes.
  */
 export function bindProjectList(
   exprs: readonly Expr[],
   input: StructType,
   options: BindOptions = {},
-): { exprs: BoundExpr[]; names: string[] } {
+): { exprs: BoundExpr[]; names: string[]; qualifiers: (string | null)[] } {
   const binder = new Binder(input, options);
+  const inputQualifiers = options.qualifiers;
+  const qualifierOf = (ordinal: number): string | null => inputQualifiers?.[ordinal] ?? null;
   const out: BoundExpr[] = [];
   const names: string[] = [];
+  const qualifiers: (string | null)[] = [];
   for (const e of exprs) {
     if (e.kind === "star") {
-      if (e.qualifier.length === 0) {
-        input.fields.forEach((f, i) => {
+      const relation = e.qualifier.length === 1 ? binder.qualifiedOrdinals(e.qualifier[0]) : [];
+      if (e.qualifier.length === 0 || relation.length > 0) {
+        const ordinals = e.qualifier.length === 0 ? input.fields.map((_, i) => i) : relation;
+        for (const i of ordinals) {
+          const f = input.fields[i];
           out.push({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable });
           names.push(f.name);
-        });
+          qualifiers.push(qualifierOf(i));
+        }
       } else {
         const base = binder.bind({ kind: "column", parts: e.qualifier }, null);
         if (base.dataType.typeName !== "struct") {
@@ -95,14 +113,17 @@ export function bindProjectList(
         base.dataType.fields.forEach((f, i) => {
           out.push({ kind: "field", child: base, ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable || nullableParent });
           names.push(f.name);
+          qualifiers.push(null);
         });
       }
       continue;
     }
-    out.push(binder.bind(e, null));
+    const b = binder.bind(e, null);
+    out.push(b);
     names.push(outputName(e));
+    qualifiers.push(e.kind === "column" && b.kind === "ref" ? qualifierOf(b.ordinal) : null);
   }
-  return { exprs: out, names };
+  return { exprs: out, names, qualifiers };
 }
 
 /** The output column name Spark gives an unresolved expression in a select list. */
@@ -266,11 +287,39 @@ class Binder {
   private readonly input: StructType;
   private readonly caseSensitive: boolean;
   private readonly allowAggregates: boolean;
+  /** Per input column, its qualifier or null; null when no column is qualified. */
+  private readonly qualifiers: readonly (string | null)[] | null;
 
   constructor(input: StructType, options: BindOptions) {
     this.input = input;
     this.caseSensitive = options.caseSensitive ?? false;
     this.allowAggregates = options.allowAggregates ?? false;
+    const q = options.qualifiers;
+    this.qualifiers = q !== undefined && q.some((x) => x !== null) ? q : null;
+    if (this.qualifiers !== null && this.qualifiers.length !== input.fields.length) {
+      throw new InternalError(`analysis: ${this.qualifiers.length} qualifiers for ${input.fields.length} input columns`);
+    }
+  }
+
+  /** Ordinals of the input columns qualified by `qualifier` (the relation aliased so), in order. */
+  qualifiedOrdinals(qualifier: string): number[] {
+    const out: number[] = [];
+    const q = this.qualifiers;
+    if (q === null) return out;
+    for (let i = 0; i < q.length; i++) {
+      const x = q[i];
+      if (x !== null && this.matches(x, qualifier)) out.push(i);
+    }
+    return out;
+  }
+
+  /** The input columns as a user may write them: `s.id` when qualified, else `id`. */
+  private displayNames(): string[] {
+    const q = this.qualifiers;
+    return this.input.fields.map((f, i) => {
+      const x = q === null ? null : q[i];
+      return x === null ? f.name : `${x}.${f.name}`;
+    });
   }
 
   /** `inAggregate`: the enclosing aggregate call's name, when binding its arguments. */
@@ -333,6 +382,23 @@ class Binder {
   private resolveColumn(parts: readonly string[]): BoundExpr {
     const fields = this.input.fields;
     const first = parts[0];
+    // Spark's AttributeSeq.resolve: `x.y…` is first column `y` of the relation aliased `x`; only
+    // when no such column exists is it read as field `y` of a column `x` (a column wins over a field).
+    if (parts.length > 1 && this.qualifiers !== null) {
+      const qualified = this.qualifiedOrdinals(first).filter((i) => this.matches(fields[i].name, parts[1]));
+      if (qualified.length > 1) {
+        throw new AnalysisError(
+          `analysis: column reference '${first}.${parts[1]}' is ambiguous: it matches ${qualified.length} columns of the relation aliased '${first}'`,
+        );
+      }
+      if (qualified.length === 1) {
+        const i = qualified[0];
+        const f = fields[i];
+        let cur: BoundExpr = { kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable };
+        for (let k = 2; k < parts.length; k++) cur = this.extractField(cur, parts[k], parts.slice(0, k).join("."));
+        return cur;
+      }
+    }
     const hits: number[] = [];
     fields.forEach((f, i) => {
       if (this.matches(f.name, first)) hits.push(i);
@@ -348,13 +414,16 @@ class Binder {
     }
     const shown = parts.join(".");
     if (hits.length === 0) {
-      const names = fields.map((f) => f.name);
+      const names = this.displayNames();
+      // Did-you-mean over the names as written (`s.id`) and, for a mistyped qualifier's column, bare.
+      const candidates = this.qualifiers === null ? names : [...names, ...fields.map((f) => f.name)];
       throw new AnalysisError(
-        `analysis: cannot resolve column '${shown}' among [${names.join(", ")}]${suggestion(shown, names)}`,
+        `analysis: cannot resolve column '${shown}' among [${names.join(", ")}]${suggestion(shown, candidates)}`,
       );
     }
     if (hits.length > 1) {
-      throw new AnalysisError(`analysis: column reference '${first}' is ambiguous: it matches ${hits.length} columns [${hits.map((i) => fields[i].name).join(", ")}]`);
+      const names = this.displayNames();
+      throw new AnalysisError(`analysis: column reference '${first}' is ambiguous: it matches ${hits.length} columns [${hits.map((i) => names[i]).join(", ")}]`);
     }
     const f = fields[hits[0]];
     let cur: BoundExpr = { kind: "ref", ordinal: hits[0], name: f.name, dataType: f.dataType, nullable: f.nullable };

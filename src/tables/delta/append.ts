@@ -99,20 +99,32 @@ export async function appendToTable(
       });
       return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs) };
     } catch (e) {
-      if (!(e instanceof CommitConflictError) || attempt >= APPEND_ATTEMPTS) throw e;
+      if (!(e instanceof CommitConflictError)) throw e; // the commit may have landed: keep its files
+      if (attempt >= APPEND_ATTEMPTS) {
+        await deleteFiles(storage, tableKey, adds);
+        throw e;
+      }
       // Someone created the table, changed its metadata or committed our appId first: decide again.
       const latest = await loadSnapshotIfExists(storage, tableKey);
       if (txnCovered(latest, options.txn)) {
-        for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
+        await deleteFiles(storage, tableKey, adds);
         return skippedResult(started, dataMs);
       }
       if (latest === null) throw e;
       const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
       // The files were written for the old plan; they only fit if the table shape did not move.
-      if (!sameFileLayout(next, plan)) throw e;
+      if (!sameFileLayout(next, plan)) {
+        await deleteFiles(storage, tableKey, adds);
+        throw e;
+      }
       plan = next;
     }
   }
+}
+
+/** Deletes the data files of a commit that is known not to have been written. */
+async function deleteFiles(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
+  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
 }
 
 function skippedResult(started: number, dataMs: number): AppendResult {

@@ -12,9 +12,8 @@ import { booleanOption, positiveIntOption, validateOptions } from "../../options
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { StructType } from "../../types/data-types.js";
 import { appendToTable } from "./append.js";
-import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
 import { overwriteTable } from "./overwrite.js";
-import { loadSnapshot } from "./snapshot.js";
+import { checkpointAfterCommit } from "./post-commit.js";
 import { byteSizeOption } from "./table-properties.js";
 import { deltaTableExists } from "./write-plan.js";
 
@@ -55,7 +54,8 @@ export interface DeltaBatchWriteResult {
  * Writes `write.data()` into the Delta table at option `path` according to `write.mode`; creates
  * the table when it has no log (every mode). `overwriteSchema` applies to `overwrite` only and lets
  * the schema and partitioning change; `mergeSchema` adds new columns in `append` and `overwrite`.
- * A Parquet checkpoint follows when the commit's version is due (`delta.checkpointInterval`).
+ * A Parquet checkpoint follows when the commit's version is due (`delta.checkpointInterval`); its
+ * failure does not fail the write, which is committed by then.
  * @throws ConfigError for an unknown or malformed option or a missing path; AnalysisError when the
  *   table exists in `errorifexists` mode ("Table … already exists") or the data does not fit the
  *   table; CommitConflictError when a concurrent commit conflicts.
@@ -85,8 +85,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
           ...common,
           operationParameters: parameters(write.mode === "append" ? "Append" : write.mode === "ignore" ? "Ignore" : "ErrorIfExists"),
         });
-  if (result.version !== null && shouldCheckpoint(result.version, checkpointInterval(result.configuration ?? {}))) {
-    await writeCheckpoint(storage, key, await loadSnapshot(storage, key, { version: result.version }));
-  }
+  // A checkpoint failure is not the write's: the commit is durable (see checkpointAfterCommit).
+  if (result.version !== null) await checkpointAfterCommit(storage, key, result.version, result.configuration ?? {});
   return { version: result.version, numRows: result.numRows };
 }

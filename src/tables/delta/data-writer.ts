@@ -17,7 +17,8 @@ import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { sliceBatch, takeBatch } from "../../columnar/ops.js";
 import { isValid } from "../../columnar/vector.js";
-import { render } from "../../api/show.js";
+import { formatDouble, render } from "../../api/show.js";
+import { formatTimestampIsoUtc } from "../../exec/eval/datetime.js";
 import { AnalysisError, ConfigError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
@@ -156,8 +157,27 @@ function predictedSize(f: OpenFile): number {
 export function serializePartitionValue(batch: Batch, column: number, row: number): string | null {
   const v = batch.columns[column];
   if (!isValid(v, row)) return null;
-  const s = render(v, row);
+  // A float is written as Java's Float.toString does (0.1, not its double widening 0.10000000149011612);
+  // a timestamp as ISO 8601 UTC (`2021-09-08T18:11:11.000000Z`), as Delta 3 writes it: a zone-less
+  // value would be read in each reader's session time zone.
+  const type = batch.schema.fields[column].dataType;
+  const s =
+    v.kind === "f32"
+      ? formatDouble(shortestFloat32(v.values[row]))
+      : type.typeName === "timestamp" && v.kind === "i64"
+        ? formatTimestampIsoUtc(v.values[row])
+        : render(v, row);
   return s === "" ? null : s;
+}
+
+/** The double with the fewest significant digits that rounds to the float `x` (`x` itself when not finite). */
+function shortestFloat32(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  for (let p = 1; p < 9; p++) {
+    const d = Number(x.toPrecision(p));
+    if (Math.fround(d) === x) return d;
+  }
+  return x;
 }
 
 function splitByPartition(batch: Batch, ordinals: readonly number[]): Map<string, { values: Record<string, string | null>; rows: Batch }> {

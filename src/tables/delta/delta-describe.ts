@@ -80,27 +80,10 @@ export async function describeDeltaTableTask(req: DeltaDescribeRequest): Promise
 
 /**
  * The objects of the `_delta_log/` of the table at `tableKey` in an in-process memory storage,
- * copied synchronously so another thread can replay the log.
- *
- * MemoryStorage has no synchronous accessor, so its private map is read here (checked at run
- * time); a public `MemoryStorage` method returning the entries under a prefix would replace this.
+ * copied synchronously (`MemoryStorage.snapshotPrefixSync`) so another thread can replay the log.
  */
 export function memoryLogObjects(storage: MemoryStorage, tableKey: string): CopiedObject[] {
-  const objects: unknown = Reflect.get(storage, "objects");
-  if (!(objects instanceof Map)) throw new InternalError(`delta: cannot read the memory storage ${storage.root} synchronously`);
-  const prefix = deltaLogPrefix(tableKey);
-  const out: CopiedObject[] = [];
-  for (const [key, entry] of objects as Map<unknown, unknown>) {
-    if (typeof key !== "string" || !key.startsWith(prefix) || !isEntry(entry)) continue;
-    out.push({ key, data: entry.data.slice(), modificationTime: entry.modificationTime });
-  }
-  return out;
-}
-
-function isEntry(e: unknown): e is { data: Uint8Array; modificationTime: number } {
-  if (e === null || typeof e !== "object") return false;
-  const { data, modificationTime } = e as { data?: unknown; modificationTime?: unknown };
-  return data instanceof Uint8Array && typeof modificationTime === "number";
+  return storage.snapshotPrefixSync(deltaLogPrefix(tableKey)).map((o) => ({ key: o.path, data: o.data, modificationTime: o.modificationTime }));
 }
 
 /** True when `storage` lives in this thread's memory only. */

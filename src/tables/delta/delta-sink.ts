@@ -27,10 +27,9 @@ import { booleanOption, positiveIntOption, validateOptions } from "../../options
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { appendToTable } from "./append.js";
-import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
+import { checkpointAfterCommit } from "./post-commit.js";
 import { overwriteTable } from "./overwrite.js";
 import { upsertByKey } from "./merge.js";
-import { loadSnapshot } from "./snapshot.js";
 import { byteSizeOption } from "./table-properties.js";
 
 const deltaSinkOptions = {
@@ -138,11 +137,12 @@ export class DeltaSink implements StreamSink {
         break;
     }
     const checkpointStarted = performance.now();
-    if (result.version !== null && shouldCheckpoint(result.version, checkpointInterval(result.configuration ?? {}))) {
-      await writeCheckpoint(this.o.storage, this.o.key, await loadSnapshot(this.o.storage, this.o.key, { version: result.version }));
-    }
+    // The batch is committed: a checkpoint that cannot be written must not fail it (readers replay
+    // the JSON commits); the next due checkpoint covers it. Reported in the progress metrics.
+    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {});
     const checkpointMs = performance.now() - checkpointStarted;
     const metrics: Record<string, string> = {};
+    if (checkpointError !== null) metrics.checkpointError = checkpointError instanceof Error ? checkpointError.message : String(checkpointError);
     if (result.version !== null) metrics.version = String(result.version);
     if (result.timings !== undefined) {
       metrics.logMs = String(Math.round(result.timings.logMs + checkpointMs));

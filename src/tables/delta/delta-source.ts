@@ -34,7 +34,7 @@
  * Each data file is one input partition (read in worker threads without `open()`), read with the
  * Delta file reader (partition values filled, columns matched by name).
  */
-import { AnalysisError, ConfigError, CorruptCheckpointError, InternalError, SourceError, AlreadyExistsError } from "../../errors.js";
+import { AnalysisError, ConfigError, CorruptCheckpointError, InternalError, NotFoundError, SourceError, AlreadyExistsError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { isStruct } from "../../types/data-types.js";
@@ -128,8 +128,8 @@ export const deltaSourceConnector: SourceConnector = {
 /**
  * Validates `options` and returns the table's schema (at `versionAsOf`/`timestampAsOf` when given),
  * loading it synchronously (`blockingCall`): Spark's `load()` is synchronous. A `memory://` table's
- * log is copied to the worker. The result is remembered for the same options, so the query reads
- * with the schema it was analysed with.
+ * log is copied to the worker. The runtime hands the schema back to `create` (`hints.schema`), so
+ * the query reads with the schema it was analysed with.
  * @throws ConfigError for bad options; AnalysisError when the path is not a Delta table
  *   (`` delta: `<path>` is not a Delta table ``), the version or timestamp does not exist, the table
  *   needs a reader feature sluice lacks, or `userSchema` differs from the table's.
@@ -151,7 +151,6 @@ export function describeDeltaSource(options: Options, userSchema: StructType | n
       { path: opts.path },
     );
   }
-  remember(cacheKey(options), schema);
   return schema;
 }
 
@@ -197,6 +196,8 @@ export class DeltaSource implements StreamSource {
   private readonly tablePath: string;
   private readonly streaming: boolean;
   private readonly filter: BoundExpr | null;
+  /** Options for readDeltaFile and pruneFiles: both must parse partition values in the same (session) zone. */
+  private readonly zone: { readonly timeZone?: string };
   private readonly rawOptions: Options;
   private readSchema: StructType | null;
   private ctx: SourceContext | null = null;
@@ -213,6 +214,7 @@ export class DeltaSource implements StreamSource {
     this.opts = resolveDeltaSourceOptions(options);
     this.streaming = hints.streaming;
     this.filter = hints.filter ?? null;
+    this.zone = hints.timeZone === undefined ? {} : { timeZone: hints.timeZone };
     if (this.streaming && (this.opts.versionAsOf !== null || this.opts.timestampAsOf !== null)) {
       throw new ConfigError(
         `delta source: '${this.opts.versionAsOf !== null ? "versionAsOf" : "timestampAsOf"}' is for batch reads (spark.read); ` +
@@ -225,7 +227,9 @@ export class DeltaSource implements StreamSource {
     this.tableKey = key;
     this.tablePath = toDisplayUrl(storage, key);
     this.description = `DeltaSource[${fileUrlOf(storage, key)}]`;
-    this.readSchema = remembered(cacheKey(options)) ?? userSchema;
+    // The schema the plan was analysed with at load(): a table that gained columns since still
+    // reads with the query's schema.
+    this.readSchema = hints.schema ?? userSchema;
   }
 
   /** The query's schema: the table schema `describe` returned for these options. */
@@ -273,7 +277,7 @@ export class DeltaSource implements StreamSource {
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     const descriptor = this.descriptor();
-    for (const f of await this.filesIn(start, end)) yield* await readDeltaFile(this.storage, this.tableKey, descriptor, f);
+    for (const f of await this.filesIn(start, end)) yield* await readDeltaFile(this.storage, this.tableKey, descriptor, f, this.zone);
   }
 
   /**
@@ -315,13 +319,16 @@ export class DeltaSource implements StreamSource {
       modificationTime: typeof modificationTime === "number" ? modificationTime : 0,
       dataChange: true,
     };
-    yield* await readDeltaFile(this.storage, this.tableKey, snapshot, add);
+    yield* await readDeltaFile(this.storage, this.tableKey, snapshot, add, this.zone);
   }
 
   async commit(end: OffsetJson): Promise<void> {
-    // Commits before the committed end will not be read again in this run.
-    const v = this.toOffset(end).reservoirVersion;
+    // Commits before the committed end will not be read again in this run, nor will the initial
+    // snapshot once the stream is past it (Delta's cleanUpSnapshotResources).
+    const o = this.toOffset(end);
+    const v = o.reservoirVersion;
     for (const k of this.commits.keys()) if (k < v) this.commits.delete(k);
+    if (!o.isStartingVersion) this.snapshotCache = null;
   }
 
   async stop(): Promise<void> {
@@ -447,7 +454,7 @@ export class DeltaSource implements StreamSource {
   private async snapshotFiles(version: number): Promise<IndexedFile[]> {
     if (this.snapshotCache?.version === version) return this.snapshotCache.files;
     const initial = this.requireOpen();
-    const snapshot = initial.version === version ? initial : await loadSnapshot(this.storage, this.tableKey, { version });
+    const snapshot = initial.version === version ? initial : await this.loadOlderSnapshot(version);
     checkReadable(snapshot.protocol, snapshot.metadata, this.tablePath);
     // The table may have changed between the query's definition and its start.
     if (this.streaming) this.checkSchema(snapshot.metadata.schema, version);
@@ -457,6 +464,26 @@ export class DeltaSource implements StreamSource {
     const files = sorted.map((add, index): IndexedFile => ({ version, index, add, isLast: false }));
     this.snapshotCache = { version, files, snapshot };
     return files;
+  }
+
+  /**
+   * The snapshot at `version` (older than the one the source opened on): the initial snapshot of a
+   * query restarted from its checkpoint.
+   * @throws SourceError (streaming) when the log can no longer rebuild it (Delta's
+   *   `logFileNotFoundExceptionForStreamingSource`): log retention removed the commits and no
+   *   checkpoint precedes them.
+   */
+  private async loadOlderSnapshot(version: number): Promise<DeltaSnapshot> {
+    try {
+      return await loadSnapshot(this.storage, this.tableKey, { version });
+    } catch (e) {
+      if (!this.streaming || !(e instanceof AnalysisError || e instanceof NotFoundError)) throw e;
+      throw new SourceError(
+        `delta source: cannot rebuild the snapshot of version ${version} of the table at ${this.tablePath}, which the query was reading ` +
+          `(its log files may have been removed by log retention: ${e.message}); restart the query with a new checkpoint directory`,
+        { path: this.tablePath, cause: e },
+      );
+    }
   }
 
   /**
@@ -585,7 +612,7 @@ export class DeltaSource implements StreamSource {
    * snapshot the same way, keeping the indices).
    */
   private skipFiles(files: DeltaFile[]): DeltaFile[] {
-    return this.filter === null ? files : pruneFiles(files, this.descriptor().metadata, this.filter);
+    return this.filter === null ? files : pruneFiles(files, this.descriptor().metadata, this.filter, this.zone);
   }
 
   private toOffset(json: OffsetJson): DeltaSourceOffset {
@@ -685,25 +712,3 @@ function describeFields(s: StructType): string {
   return s.fields.map((f) => `${f.name} ${f.dataType.typeName}`).join(", ");
 }
 
-/** Schemas `describe` returned, by options, so the query reads with the schema it was analysed with. */
-const described = new Map<string, StructType>();
-const DESCRIBED_LIMIT = 256;
-
-function cacheKey(options: Options): string {
-  const entries = Object.entries(options).map(([k, v]) => [k.toLowerCase(), v] as const);
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return JSON.stringify(entries);
-}
-
-function remember(key: string, schema: StructType): void {
-  described.delete(key);
-  described.set(key, schema);
-  if (described.size > DESCRIBED_LIMIT) {
-    const oldest = described.keys().next();
-    if (oldest.done !== true) described.delete(oldest.value);
-  }
-}
-
-function remembered(key: string): StructType | null {
-  return described.get(key) ?? null;
-}

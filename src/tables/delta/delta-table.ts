@@ -5,21 +5,23 @@
  * Differences from Delta Lake, all forced by JavaScript or by what sluice has:
  * - Operations that do I/O return Promises (`history`, `vacuum`, `executeCompaction`, `execute`);
  *   `history()` runs when called instead of returning a lazy DataFrame over the log.
- * - The DataFrame API has no `alias`, so the source of a merge is qualified with
- *   `merge(source, condition, { sourceAlias: "s" })` (default `source`); the target with
- *   `alias("t")` (default `target`).
+ * - Merge names: as in Delta, the target is qualified by `alias("t")` and the source by its
+ *   DataFrame's alias (`updates.alias("s")`); a bare column name resolves when only one side has
+ *   it. When neither is aliased, sluice still accepts `target.col` and `source.col`; the option
+ *   `merge(source, condition, { sourceAlias: "s" })` is a fallback that names an unaliased source.
  * - `history()` has no `job` and `notebook` columns; `operationParameters` and `operationMetrics`
  *   are `map<string,string>` as in Spark.
  *
  * @example
  * const t = DeltaTable.forPath(spark, "/lake/silver/users");
  * await t.alias("t")
- *   .merge(updates, "t.id = s.id", { sourceAlias: "s" })
+ *   .merge(updates.alias("s"), "t.id = s.id")
  *   .whenMatchedUpdateAll()
  *   .whenNotMatchedInsertAll()
  *   .execute();
  */
 import type { Column } from "../../api/column.js";
+import { AnalysisError } from "../../errors.js";
 import type { DataFrame } from "../../api/dataframe.js";
 import type { SparkSession } from "../../api/session.js";
 import type { Expr } from "../../plan/expression.js";
@@ -40,7 +42,11 @@ export type ExprLike = string | Column;
 
 /** Options of {@link DeltaTable.merge}. */
 export interface MergeSourceOptions {
-  /** The name qualifying source columns in conditions and values (`s` in `s.id`); `source` by default. */
+  /**
+   * A fallback for a source DataFrame without an alias: the name qualifying its columns in
+   * conditions and values (`s` in `s.id`); `source` by default. Prefer `source.alias("s")`, as
+   * in Delta. Must agree with the DataFrame's alias when it has one.
+   */
   readonly sourceAlias?: string;
 }
 
@@ -120,10 +126,22 @@ export class DeltaTable {
 
   /**
    * Starts a MERGE of `source` into this table on `condition`; add clauses, then `execute()`.
-   * Target columns are qualified by this table's alias, source columns by `options.sourceAlias`.
+   * Target columns are qualified by this table's {@link alias} (`target` when none); source columns
+   * by the DataFrame's own alias (`updates.alias("s")`, as Delta), else by `options.sourceAlias`
+   * (`source` when none). A bare column name resolves when only one side has it.
+   * @example
+   * dt.alias("t").merge(updates.alias("s"), "t.id = s.id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute()
+   * @throws AnalysisError when `options.sourceAlias` differs from the source DataFrame's alias.
    */
   merge(source: DataFrame, condition: ExprLike, options: MergeSourceOptions = {}): DeltaMergeBuilder {
-    return new DeltaMergeBuilder(this, source, toExpr(condition), options.sourceAlias ?? "source", []);
+    const fallback = options.sourceAlias;
+    if (fallback !== undefined) {
+      const other = source.resolved.qualifiers.find((q) => q !== null && q.toLowerCase() !== fallback.toLowerCase());
+      if (other !== undefined && other !== null) {
+        throw new AnalysisError(`delta merge: the source DataFrame is aliased '${other}' but options.sourceAlias is '${fallback}'; drop the option or use the same name`);
+      }
+    }
+    return new DeltaMergeBuilder(this, source, toExpr(condition), fallback ?? "source", []);
   }
 
   /** @internal */
@@ -301,7 +319,7 @@ export class DeltaMergeBuilder {
     await this.table.requireTable();
     const batches = await this.source.collectBatches();
     const r = await mergeIntoTable(storage, key, {
-      source: { schema: this.source.schema, batches },
+      source: { schema: this.source.schema, batches, qualifiers: this.source.resolved.qualifiers },
       condition: this.condition,
       clauses: this.clauses,
       targetAlias: aliasName ?? undefined,

@@ -11,7 +11,8 @@
  * new files with stats); other files keep their paths. Inserts go to new files.
  *
  * Names in conditions and expressions resolve against both sides: `<targetAlias>.col`,
- * `<sourceAlias>.col`, or a bare `col` when only one side has it (ambiguous otherwise, as in Spark).
+ * `<sourceAlias>.col` (qualified columns, as Spark's aliased relations), or a bare `col` when only
+ * one side has it (ambiguous otherwise, as in Spark).
  */
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
@@ -26,6 +27,7 @@ import { KeyCodec } from "../../exec/hash/key-codec.js";
 import { hashKey } from "../../exec/hash/murmur3.js";
 import type { Expr } from "../../plan/expression.js";
 import { bindExpr, bindPredicate, castTo, exprSql } from "../../plan/expressions/bind.js";
+import type { BindOptions } from "../../plan/expressions/bind.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { boundChildren } from "../../plan/expressions/bound.js";
 import { canCast, typeString } from "../../plan/expressions/coercion.js";
@@ -37,7 +39,7 @@ import type { AddFile, DeltaAction } from "./actions.js";
 import { appendToTable } from "./append.js";
 import { writeDataFiles } from "./data-writer.js";
 import { checkpointAfterCommit, removeFor } from "./post-commit.js";
-import { checkReadable } from "./protocol-check.js";
+import { checkWritable } from "./writer-protocol.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import { readDeltaFile } from "./table-reader.js";
@@ -63,8 +65,16 @@ export interface MergeClause {
 
 /** Options of {@link mergeIntoTable}. */
 export interface MergeOptions {
-  /** The source rows (all held in memory while merging) and their schema. */
-  readonly source: { readonly schema: StructTypeT; readonly batches: Iterable<Batch> | AsyncIterable<Batch> };
+  /**
+   * The source rows (all held in memory while merging) and their schema. `qualifiers`, when
+   * given, is per source column the alias qualifying it (a DataFrame's `alias("s")`), or null for
+   * a column qualified by `sourceAlias`.
+   */
+  readonly source: {
+    readonly schema: StructTypeT;
+    readonly batches: Iterable<Batch> | AsyncIterable<Batch>;
+    readonly qualifiers?: readonly (string | null)[];
+  };
   /** The merge condition over target and source columns. */
   readonly condition: Expr;
   readonly clauses: readonly MergeClause[];
@@ -124,7 +134,7 @@ export async function mergeIntoTable(storage: Storage, tableKey: string, options
   const tablePath = `${storage.root}/${tableKey}`;
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   const snapshot = await loadSnapshot(storage, tableKey);
-  checkReadable(snapshot.protocol, snapshot.metadata, tablePath);
+  checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: true, removesData: true, rewritesRows: true });
   if (isTxnDone(snapshot, options.txn)) return { version: null, skipped: true, metrics: emptyMetrics(0) };
   const plan = planMerge(snapshot.metadata.schema, options);
   const sourceBatches: Batch[] = [];
@@ -161,9 +171,14 @@ export async function mergeIntoTable(storage: Storage, tableKey: string, options
       operationMetrics: { ...metrics },
       isBlindAppend: false,
       readPaths,
+      // The merge read the whole table to find its matches: a concurrent commit that added rows
+      // (other than a blind append, which WriteSerializable orders after us) conflicts.
+      readWholeTable: true,
+      isolationLevel: "WriteSerializable",
     });
   } catch (e) {
-    await deleteFiles(storage, tableKey, adds);
+    // Only a conflict proves the commit was not written; after any other error it may have landed.
+    if (e instanceof CommitConflictError) await deleteFiles(storage, tableKey, adds);
     if (e instanceof CommitConflictError && options.txn !== undefined && isTxnDone(await loadSnapshot(storage, tableKey), options.txn)) {
       return { version: null, skipped: true, metrics: emptyMetrics(0) };
     }
@@ -255,61 +270,48 @@ const TARGET = 1;
 const SOURCE = 2;
 
 /**
- * The schema conditions and expressions bind against: `[targetAlias struct, sourceAlias struct,
- * ...bare columns of both sides]`. A column name both sides have appears twice among the bare
- * columns, so an unqualified reference to it is ambiguous, as in Spark.
+ * What conditions and expressions bind against: the target's columns qualified by the target
+ * alias, then the source's, each qualified by its own alias (from the source DataFrame) or else
+ * the source alias (Spark's qualified attributes, see `BindOptions.qualifiers`). `t.id` / `s.id`
+ * pick a side; a bare `id` resolves when only one side has it and is ambiguous otherwise, as in
+ * Spark and Delta; a struct column named like an alias is still reached (`s.f`) when the alias has
+ * no column of that name. Every column is nullable here: a side is all null in the rows it is
+ * absent from.
  */
 class MergeScope {
   readonly schema: StructTypeT;
-  /** Per scope field: TARGET or SOURCE. */
-  readonly sides: Uint8Array;
-  /** Per scope field from index 2: the column index within its side. */
-  private readonly columnOf: Int32Array;
+  /** Binding options: the user's case sensitivity and the per-column qualifiers. */
+  readonly bindOptions: BindOptions;
 
   constructor(
     readonly target: StructTypeT,
     readonly source: StructTypeT,
     targetAlias: string,
-    sourceAlias: string,
+    sourceQualifiers: readonly string[],
+    caseSensitive: boolean | undefined,
   ) {
-    const fields: StructField[] = [StructField(targetAlias, target), StructField(sourceAlias, source)];
-    const sides = [TARGET, SOURCE];
-    const columnOf = [-1, -1];
-    const lowerAliases = new Set([targetAlias.toLowerCase(), sourceAlias.toLowerCase()]);
-    const addBare = (t: StructTypeT, side: number): void =>
-      t.fields.forEach((f, i) => {
-        if (lowerAliases.has(f.name.toLowerCase())) return;
-        fields.push(f);
-        sides.push(side);
-        columnOf.push(i);
-      });
-    addBare(target, TARGET);
-    addBare(source, SOURCE);
-    this.schema = StructType(fields);
-    this.sides = Uint8Array.from(sides);
-    this.columnOf = Int32Array.from(columnOf);
+    const nullable = (t: StructTypeT): StructField[] => t.fields.map((f) => StructField(f.name, f.dataType, true, f.metadata));
+    this.schema = StructType([...nullable(target), ...nullable(source)]);
+    const qualifiers = [...target.fields.map(() => targetAlias), ...sourceQualifiers];
+    this.bindOptions = { caseSensitive, qualifiers };
   }
 
-  /** A scope batch of `n` rows from target rows and source rows (a null side when absent). */
+  /** A scope batch of `n` rows from target rows and source rows (a side's columns all null when absent). */
   build(target: Batch | null, source: Batch | null, n: number): Batch {
-    const side = (b: Batch | null, type: StructTypeT): Vector =>
-      b === null
-        ? { kind: "struct", type, length: n, valid: new Uint8Array(n), children: type.fields.map((f) => nullVector(f.dataType, n)) }
-        : { kind: "struct", type, length: n, valid: null, children: b.columns };
-    const t = side(target, this.target);
-    const s = side(source, this.source);
-    const columns: Vector[] = [t, s];
-    for (let i = 2; i < this.sides.length; i++) {
-      const owner = this.sides[i] === TARGET ? t : s;
-      if (owner.kind !== "struct") continue;
-      columns.push(owner.children[this.columnOf[i]]);
-    }
-    return makeBatch(this.schema, columns, n);
+    const side = (b: Batch | null, type: StructTypeT): readonly Vector[] => (b === null ? type.fields.map((f) => nullVector(f.dataType, n)) : b.columns);
+    return makeBatch(this.schema, [...side(target, this.target), ...side(source, this.source)], n);
+  }
+
+  /** A reference to column `i` of the target (`side` 0) or the source (`side` 1). */
+  column(side: 0 | 1, i: number): BoundExpr {
+    const ordinal = side === 0 ? i : this.target.fields.length + i;
+    const f = this.schema.fields[ordinal];
+    return { kind: "ref", ordinal, name: f.name, dataType: f.dataType, nullable: true };
   }
 
   /** Bitmask of the sides `b` reads (0 for constants). */
   sidesOf(b: BoundExpr): number {
-    if (b.kind === "ref") return this.sides[b.ordinal];
+    if (b.kind === "ref") return b.ordinal < this.target.fields.length ? TARGET : SOURCE;
     let m = 0;
     for (const c of boundChildren(b)) m |= this.sidesOf(c);
     return m;
@@ -346,12 +348,14 @@ interface MergePlan {
 function planMerge(targetSchema: StructTypeT, o: MergeOptions): MergePlan {
   const targetAlias = o.targetAlias ?? "target";
   const sourceAlias = o.sourceAlias ?? "source";
-  if (targetAlias.toLowerCase() === sourceAlias.toLowerCase()) {
-    throw new AnalysisError(`delta merge: the target and the source have the same alias '${targetAlias}'; give the source another alias`);
+  const sourceQualifiers = o.source.schema.fields.map((_, i) => o.source.qualifiers?.[i] ?? sourceAlias);
+  for (const q of new Set(sourceQualifiers)) {
+    if (targetAlias.toLowerCase() === q.toLowerCase()) {
+      throw new AnalysisError(`delta merge: the target and the source have the same alias '${targetAlias}'; give the source another alias`);
+    }
   }
-  const scope = new MergeScope(targetSchema, o.source.schema, targetAlias, sourceAlias);
-  const bindOpts = { caseSensitive: o.caseSensitive };
-  const bound = bindPredicate(o.condition, scope.schema, bindOpts);
+  const scope = new MergeScope(targetSchema, o.source.schema, targetAlias, sourceQualifiers, o.caseSensitive);
+  const bound = bindPredicate(o.condition, scope.schema, scope.bindOptions);
   const keys: JoinKey[] = [];
   let residual: BoundExpr | null = null;
   for (const c of conjuncts(bound)) {
@@ -359,7 +363,7 @@ function planMerge(targetSchema: StructTypeT, o: MergeOptions): MergePlan {
     if (key !== null) keys.push(key);
     else residual = residual === null ? c : and(residual, c);
   }
-  const compile = (clause: MergeClause): CompiledClause => compileClause(clause, scope, bindOpts);
+  const compile = (clause: MergeClause): CompiledClause => compileClause(clause, scope);
   for (const c of o.clauses) checkClause(c);
   const matched = o.clauses.filter((c) => c.when === "matched").map(compile);
   const notMatched = o.clauses.filter((c) => c.when === "notMatched").map(compile);
@@ -389,23 +393,13 @@ function clauseName(when: MergeClause["when"]): string {
   return when === "matched" ? "MATCHED" : when === "notMatched" ? "NOT MATCHED" : "NOT MATCHED BY SOURCE";
 }
 
-function compileClause(clause: MergeClause, scope: MergeScope, bindOpts: { caseSensitive?: boolean }): CompiledClause {
+function compileClause(clause: MergeClause, scope: MergeScope): CompiledClause {
+  const bindOpts = scope.bindOptions;
   const where = `WHEN ${clauseName(clause.when)}`;
   const condition = clause.condition === undefined ? null : bindPredicate(clause.condition, scope.schema, bindOpts);
   if (condition !== null) checkSides(condition, clause.when, scope, `${where} condition`);
   if (clause.action === "delete") return { clause, condition: condition === null ? null : compileExpr(condition), values: null };
   const target = scope.target;
-  const fieldOf = (side: 0 | 1, t: StructTypeT, i: number): BoundExpr => {
-    const f = t.fields[i];
-    return {
-      kind: "field",
-      child: { kind: "ref", ordinal: side, name: scope.schema.fields[side].name, dataType: t, nullable: true },
-      ordinal: i,
-      name: f.name,
-      dataType: f.dataType,
-      nullable: true,
-    };
-  };
   const matches = (a: string, b: string): boolean => (bindOpts.caseSensitive === true ? a === b : a.toLowerCase() === b.toLowerCase());
   const values: (BoundExpr | null)[] = target.fields.map(() => null);
   if (clause.assignments === "*") {
@@ -417,7 +411,7 @@ function compileClause(clause: MergeClause, scope: MergeScope, bindOpts: { caseS
           `delta merge: ${where} ${clause.action.toUpperCase()} *: target column '${f.name}' has no source column of that name among [${names.join(", ")}]${suggestion(f.name, names)}`,
         );
       }
-      values[i] = fieldOf(1, scope.source, j);
+      values[i] = scope.column(1, j);
     });
   } else {
     for (const [name, expr] of clause.assignments ?? []) {
@@ -434,7 +428,7 @@ function compileClause(clause: MergeClause, scope: MergeScope, bindOpts: { caseS
   }
   const evaluators = target.fields.map((f, i) => {
     // Unassigned: an update keeps the target's value, an insert writes null.
-    const v = values[i] ?? (clause.action === "update" ? fieldOf(0, target, i) : ({ kind: "literal", value: null, dataType: f.dataType, nullable: true } as const));
+    const v = values[i] ?? (clause.action === "update" ? scope.column(0, i) : ({ kind: "literal", value: null, dataType: f.dataType, nullable: true } as const));
     if (!canCast(v.dataType, f.dataType)) {
       throw new AnalysisError(`delta merge: ${where} ${clause.action}: cannot write ${typeString(v.dataType)} to column '${f.name}' of type ${typeString(f.dataType)}`);
     }

@@ -5,13 +5,15 @@
  * One commit removes the compacted files and adds the new ones, all with `dataChange: false`, so
  * streaming readers skip it and the table's rows are unchanged.
  *
- * Conflicts: the commit is not a blind append and names the compacted files as read, so a
- * concurrent commit that removed one of them makes it fail; concurrent appends do not.
+ * Each bin is written as one file (no rolling at the writer's target size), so a second OPTIMIZE
+ * finds nothing left to do. Conflicts: the commit is not a blind append and names the compacted
+ * files as read, so a concurrent commit that removed one of them makes it fail (its new files are
+ * then deleted); concurrent appends do not.
  */
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { vectorFromValues } from "../../columnar/build.js";
-import { AnalysisError, ConfigError } from "../../errors.js";
+import { AnalysisError, CommitConflictError, ConfigError } from "../../errors.js";
 import { compileExpr } from "../../exec/eval/compile.js";
 import type { Expr } from "../../plan/expression.js";
 import { bindPredicate, exprSql } from "../../plan/expressions/bind.js";
@@ -25,11 +27,11 @@ import { writeDataFiles } from "./data-writer.js";
 import { hasDeltaLog, notADeltaTable } from "./table-check.js";
 import { parsePartitionValue } from "./partition-values.js";
 import { checkpointAfterCommit, removeFor } from "./post-commit.js";
-import { checkReadable } from "./protocol-check.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 import { readDeltaFile } from "./table-reader.js";
 import { commitActions } from "./transaction.js";
+import { checkWritable } from "./writer-protocol.js";
 
 /** Delta's default `spark.databricks.delta.optimize.maxFileSize`: 1 GiB. */
 export const DEFAULT_OPTIMIZE_MAX_FILE_SIZE = 1024 * 1024 * 1024;
@@ -80,7 +82,8 @@ export interface OptimizeResult {
 
 /**
  * Compacts the small files of the Delta table at `tableKey` (see the module comment).
- * @throws AnalysisError when there is no table or a predicate references a non-partition column;
+ * @throws AnalysisError when there is no table, sluice cannot write it (see `checkWritable`: e.g.
+ *   deletion vectors, column mapping), or a predicate references a non-partition column;
  *   ConfigError for a non-positive size; CommitConflictError when a concurrent commit removed a
  *   compacted file (or changed the metadata).
  */
@@ -91,7 +94,7 @@ export async function optimizeTable(storage: Storage, tableKey: string, options:
   const maxFileSize = sizeOption(options.maxFileSize, DEFAULT_OPTIMIZE_MAX_FILE_SIZE, "maxFileSize");
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   const snapshot = await loadSnapshot(storage, tableKey);
-  checkReadable(snapshot.protocol, snapshot.metadata, tablePath);
+  checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: false });
   const candidates = filterPartitions(snapshot, options.where ?? [], tablePath);
   const bins = binPack(
     candidates.filter((f) => f.size < minFileSize),
@@ -105,7 +108,10 @@ export async function optimizeTable(storage: Storage, tableKey: string, options:
     async function* rows(): AsyncGenerator<Batch> {
       for (const f of bin) for (const b of await readDeltaFile(storage, tableKey, snapshot, f)) yield b;
     }
-    for (const a of await writeDataFiles(storage, tableKey, schema, partitionColumns, rows())) adds.push({ ...a, dataChange: false });
+    // One file per bin, as Delta writes it: rolling at the writer's default target (128 MiB) would
+    // leave files below minFileSize that every later OPTIMIZE compacts again.
+    const written = await writeDataFiles(storage, tableKey, schema, partitionColumns, rows(), { targetFileSize: Number.MAX_SAFE_INTEGER });
+    for (const a of written) adds.push({ ...a, dataChange: false });
   }
   const metrics = (endTimeMs: number): OptimizeMetrics => ({
     numFilesAdded: adds.length,
@@ -156,7 +162,10 @@ export async function optimizeTable(storage: Storage, tableKey: string, options:
       readPaths: new Set(compacted.map((f) => f.rawPath)),
     });
   } catch (e) {
-    for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
+    // Only a conflict proves the commit was not written; after any other error it may have landed.
+    if (e instanceof CommitConflictError) {
+      for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURIComponent(a.path)}`).catch(() => undefined);
+    }
     throw e;
   }
   await checkpointAfterCommit(storage, tableKey, version, snapshot.metadata.configuration);

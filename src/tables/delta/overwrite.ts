@@ -74,6 +74,7 @@ const OVERWRITE_ATTEMPTS = 5;
  * (`commitActions` with `readWholeTable`); the overwrite then re-reads the table and retries with the
  * new set of live files (its output does not depend on them), unless the table's schema or
  * partitioning moved so the written files no longer fit, or a concurrent commit recorded our txn.
+ * When the overwrite gives up on a conflict (or is skipped), the data files it wrote are deleted.
  * @throws AnalysisError when the data does not fit the table (see `planWrite`); CommitConflictError
  *   when conflicts persist or the metadata changed concurrently.
  */
@@ -86,7 +87,7 @@ export async function overwriteTable(
   const tablePath = `${storage.root}/${tableKey}`;
   const snapshot = await loadSnapshotIfExists(storage, tableKey);
   if (txnCovered(snapshot, options.txn)) return skippedResult();
-  let plan = planWrite(snapshot, options, tablePath);
+  let plan = planWrite(snapshot, { ...options, replacesData: true }, tablePath);
   const count = { rows: 0 };
   const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
     maxRecordsPerFile: options.maxRecordsPerFile,
@@ -118,18 +119,30 @@ export async function overwriteTable(
       });
       return { version, skipped: false, files: adds, removed: removes, numRows, configuration: plan.configuration };
     } catch (e) {
-      if (!(e instanceof CommitConflictError) || attempt >= OVERWRITE_ATTEMPTS) throw e;
+      // Any other error may come after the commit landed (e.g. a lost response): the files stay.
+      if (!(e instanceof CommitConflictError)) throw e;
+      // A conflict means this commit was not written: its files are nobody's.
+      const giveUp = async (): Promise<never> => {
+        await deleteAdded(storage, tableKey, adds);
+        throw e;
+      };
+      if (attempt >= OVERWRITE_ATTEMPTS) return giveUp();
       const latest = await loadSnapshotIfExists(storage, tableKey);
       if (txnCovered(latest, options.txn)) {
-        for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
+        await deleteAdded(storage, tableKey, adds);
         return skippedResult();
       }
-      if (latest === null) throw e;
+      if (latest === null) return giveUp();
       const next = replan(latest, plan, options, tablePath);
-      if (next === null) throw e;
+      if (next === null) return giveUp();
       plan = next;
     }
   }
+}
+
+/** Deletes the data files of a commit that was not written (best effort: VACUUM gets any left). */
+async function deleteAdded(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
+  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURIComponent(a.path)}`).catch(() => undefined);
 }
 
 /**
@@ -151,7 +164,7 @@ export function removeOf(file: DeltaFile, deletionTimestamp: number, dataChange 
 function replan(latest: NonNullable<WritePlan["snapshot"]>, plan: WritePlan, options: OverwriteOptions, tablePath: string): WritePlan | null {
   let next: WritePlan;
   try {
-    next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
+    next = planWrite(latest, { ...options, partitionBy: plan.partitionBy, replacesData: true }, tablePath);
   } catch {
     return null;
   }

@@ -74,12 +74,16 @@ export function parsePartitionValue(type: DataType, raw: string | null, column: 
 
 /**
  * Checks that `timeZone` names a time zone: an IANA region id known to this runtime's `Intl`
- * (`Europe/Paris`), `UTC`/`GMT`/`Z`, or a fixed offset (`+08:00`, `UTC-5`).
+ * (`Europe/Paris`), `UTC`/`GMT`/`Z`, or a fixed offset (`+08:00`, `UTC-5`). `option` and
+ * `subsystem` are for the message (the session checks `spark.sql.session.timeZone` with this too).
  * @throws ConfigError naming the option and the value otherwise.
  */
-export function checkTimeZone(timeZone: string, option = "timeZone"): void {
+export function checkTimeZone(timeZone: string, option = "timeZone", subsystem = "delta reader"): void {
   // Midnight on 1970-01-01 parses exactly when the zone is known (an unknown zone makes it null).
   if (timeZone.trim() !== timeZone || stringToTimestamp("1970-01-01 00:00:00", timeZone) === null) {
-    throw new ConfigError(`delta reader: option '${option}' must be a time zone such as 'UTC', 'America/Los_Angeles' or '+08:00', got ${JSON.stringify(timeZone)}`);
+    throw new ConfigError(
+      `${subsystem}: option '${option}' must be a time zone such as 'UTC', 'America/Los_Angeles' or '+08:00', got ${JSON.stringify(timeZone)}`,
+      { option },
+    );
   }
 }

@@ -12,15 +12,25 @@ import type { DeltaFile } from "./snapshot.js";
 /**
  * Writes the checkpoint of `version` when one is due under the table's `configuration` (the
  * metadata the commit was made against; none of the maintenance commits changes it).
+ *
+ * Never throws: the commit is already durable, and a checkpoint is only an optimisation (readers
+ * replay the JSON commits without it), so a failure must not make the caller report the write as
+ * failed — a retried append would add its rows twice. As Delta's post-commit hook does, the
+ * failure is returned instead (null when the checkpoint was written or not due).
  */
 export async function checkpointAfterCommit(
   storage: Storage,
   tableKey: string,
   version: number,
   configuration: Readonly<Record<string, string>>,
-): Promise<void> {
-  if (!shouldCheckpoint(version, checkpointInterval(configuration))) return;
-  await writeCheckpoint(storage, tableKey, await loadSnapshot(storage, tableKey, { version }));
+): Promise<unknown> {
+  try {
+    if (!shouldCheckpoint(version, checkpointInterval(configuration))) return null;
+    await writeCheckpoint(storage, tableKey, await loadSnapshot(storage, tableKey, { version }));
+    return null;
+  } catch (e) {
+    return e;
+  }
 }
 
 /**

@@ -2,7 +2,10 @@
  * Committing to a Delta log (PROTOCOL.md "Delta Log Entries"): one commit is one
  * `_delta_log/<20-digit version>.json` file, `commitInfo` first then one action per line, created
  * put-if-absent. A writer that loses the race re-reads the winning commits, checks them for logical
- * conflicts, and retries at the next version: no commit is ever lost or overwritten.
+ * conflicts (Delta's `ConflictChecker` rules), and retries at the next version: no commit is ever
+ * lost or overwritten. A "winning" commit carrying this attempt's own `commitInfo.txnId` is this
+ * commit (a put-if-absent that succeeded but reported "already exists", as a retried conditional
+ * PUT on an object store does), so it is never written twice.
  */
 import { randomUUID } from "node:crypto";
 import { AlreadyExistsError, CommitConflictError, NotFoundError, SourceError } from "../../errors.js";
@@ -17,6 +20,13 @@ export const MAX_COMMIT_ATTEMPTS = 100;
 
 /** The engine named in `commitInfo.engineInfo`. */
 export const ENGINE_INFO = "sluice/0.1.0";
+
+/**
+ * Delta's isolation levels. `Serializable`: a transaction that read the whole table conflicts with
+ * every concurrent data add. `WriteSerializable` (Delta's default): concurrent blind appends do not
+ * conflict with it (the append is ordered after it), other data adds do.
+ */
+export type IsolationLevel = "Serializable" | "WriteSerializable";
 
 /** What a commit records in `commitInfo` and how conflicts are judged. */
 export interface CommitOptions {
@@ -36,6 +46,11 @@ export interface CommitOptions {
    * otherwise outlive the overwrite (Serializable isolation).
    */
   readonly readWholeTable?: boolean;
+  /**
+   * How `readWholeTable` treats concurrent blind appends (see {@link IsolationLevel}); written to
+   * `commitInfo.isolationLevel`. `Serializable` by default.
+   */
+  readonly isolationLevel?: IsolationLevel;
 }
 
 /** `_delta_log/` under a table root key. */
@@ -52,9 +67,11 @@ export function commitKey(tableKey: string, version: number): string {
  * Commits `actions` as the version after `readVersion` (-1 for a new table), retrying at later
  * versions while concurrent commits do not conflict. Returns the committed version.
  * @throws CommitConflictError naming the winning version when a concurrent commit changed the
- *   protocol or metadata, removed a file in `readPaths` (non-blind transactions), added data while
- *   `readWholeTable` is set, committed a txn
- *   for one of our appIds, or created the table first; or after {@link MAX_COMMIT_ATTEMPTS} races.
+ *   protocol, changed the metadata (unless this commit has no actions, e.g. VACUUM START/END),
+ *   removed a file in `readPaths` (non-blind transactions) or a file this commit removes too, added
+ *   data while `readWholeTable` is set (under `WriteSerializable` only from a commit that is not a
+ *   blind append), committed a txn for one of our appIds, or created the table first; or after
+ *   {@link MAX_COMMIT_ATTEMPTS} races.
  */
 export async function commitActions(
   storage: Storage,
@@ -65,11 +82,16 @@ export async function commitActions(
 ): Promise<number> {
   const txnId = randomUUID();
   const appIds = new Set<string>();
-  for (const a of actions) if (a.kind === "txn") appIds.add(a.txn.appId);
+  const removed = new Set<string>();
+  for (const a of actions) {
+    if (a.kind === "txn") appIds.add(a.txn.appId);
+    if (a.kind === "remove") removed.add(a.remove.path);
+  }
+  const text = commitText(actions, options, readVersion, txnId);
+  const ours: OwnCommit = { appIds, removed, hasActions: actions.length > 0 };
   let version = readVersion + 1;
   for (let attempt = 1; ; attempt++) {
     const key = commitKey(tableKey, version);
-    const text = commitText(actions, options, readVersion, txnId);
     try {
       await storage.put(key, encodeUtf8(text), { ifNotExists: true });
       return version;
@@ -78,9 +100,11 @@ export async function commitActions(
     }
     // Lost the race: check every commit from `version` on, then try after the last one.
     for (;;) {
-      const winner = await readCommit(storage, tableKey, version);
+      const winner = await readCommitWithInfo(storage, tableKey, version);
       if (winner === null) break;
-      checkConflict(winner, version, readVersion, appIds, options, `${storage.root}/${tableKey}`);
+      // Our own put landed after all (its success was reported as "already exists").
+      if (winner.txnId === txnId) return version;
+      checkConflict(winner, version, readVersion, ours, options, `${storage.root}/${tableKey}`);
       version++;
     }
     if (attempt >= MAX_COMMIT_ATTEMPTS) {
@@ -97,6 +121,19 @@ export async function commitActions(
  * @throws SourceError for a malformed commit.
  */
 export async function readCommit(storage: Storage, tableKey: string, version: number): Promise<DeltaAction[] | null> {
+  return (await readCommitWithInfo(storage, tableKey, version))?.actions ?? null;
+}
+
+/** A commit's replayed actions plus the `commitInfo` fields conflict checking needs. */
+interface CommitWithInfo {
+  readonly actions: DeltaAction[];
+  /** `commitInfo.txnId`, when written. */
+  readonly txnId: string | undefined;
+  /** `commitInfo.isBlindAppend`; a commit without it counts as not blind. */
+  readonly isBlindAppend: boolean;
+}
+
+async function readCommitWithInfo(storage: Storage, tableKey: string, version: number): Promise<CommitWithInfo | null> {
   const key = commitKey(tableKey, version);
   let bytes: Uint8Array;
   try {
@@ -107,6 +144,8 @@ export async function readCommit(storage: Storage, tableKey: string, version: nu
   }
   const where = `${storage.root}/${key}`;
   const out: DeltaAction[] = [];
+  let txnId: string | undefined;
+  let isBlindAppend = false;
   let line = 0;
   for (const raw of decodeUtf8(bytes, 0, bytes.length).split("\n")) {
     line++;
@@ -119,8 +158,17 @@ export async function readCommit(storage: Storage, tableKey: string, version: nu
     }
     const a = parseAction(value, `${where} line ${line}`);
     if (a !== null) out.push(a);
+    else if (isRecord(value) && isRecord(value.commitInfo)) {
+      const ci = value.commitInfo;
+      if (typeof ci.txnId === "string") txnId = ci.txnId;
+      isBlindAppend = ci.isBlindAppend === true;
+    }
   }
-  return out;
+  return { actions: out, txnId, isBlindAppend };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** One action as its log line's JSON object (`metaData` gains Spark's `format`). */
@@ -159,7 +207,7 @@ function commitText(actions: readonly DeltaAction[], o: CommitOptions, readVersi
     operationParameters: params,
   };
   if (readVersion >= 0) commitInfo.readVersion = readVersion;
-  commitInfo.isolationLevel = "Serializable";
+  commitInfo.isolationLevel = o.isolationLevel ?? "Serializable";
   commitInfo.isBlindAppend = o.isBlindAppend;
   if (o.operationMetrics !== undefined) {
     const metrics: Record<string, string> = {};
@@ -173,25 +221,32 @@ function commitText(actions: readonly DeltaAction[], o: CommitOptions, readVersi
   return `${lines.join("\n")}\n`;
 }
 
-function checkConflict(
-  winner: readonly DeltaAction[],
-  version: number,
-  readVersion: number,
-  appIds: ReadonlySet<string>,
-  o: CommitOptions,
-  tablePath: string,
-): void {
+/** What conflict checking needs to know of the commit being attempted. */
+interface OwnCommit {
+  /** The appIds of its txn actions. */
+  readonly appIds: ReadonlySet<string>;
+  /** The paths it removes. */
+  readonly removed: ReadonlySet<string>;
+  /** False for a commit of `commitInfo` only (VACUUM START/END). */
+  readonly hasActions: boolean;
+}
+
+function checkConflict(winner: CommitWithInfo, version: number, readVersion: number, ours: OwnCommit, o: CommitOptions, tablePath: string): void {
   const fail = (why: string): never => {
     throw new CommitConflictError(`delta commit: concurrent commit ${version} ${why} at ${tablePath} (read version ${readVersion})`, {
       path: tablePath,
     });
   };
   if (readVersion < 0) fail("created the table first");
-  for (const a of winner) {
+  // Under WriteSerializable a blind append is ordered after this transaction: its files do not matter.
+  const addsMatter = o.readWholeTable === true && !(o.isolationLevel === "WriteSerializable" && winner.isBlindAppend);
+  for (const a of winner.actions) {
     if (a.kind === "protocol") fail("changed the protocol");
-    if (a.kind === "metaData") fail("changed the table metadata");
-    if (a.kind === "txn" && appIds.has(a.txn.appId)) fail(`committed a txn for appId '${a.txn.appId}'`);
+    // A commit of commitInfo only depends on neither the schema nor the files.
+    if (a.kind === "metaData" && ours.hasActions) fail("changed the table metadata");
+    if (a.kind === "txn" && ours.appIds.has(a.txn.appId)) fail(`committed a txn for appId '${a.txn.appId}'`);
+    if (a.kind === "remove" && ours.removed.has(a.remove.path)) fail(`also removed the file ${a.remove.path}`);
     if (a.kind === "remove" && !o.isBlindAppend && o.readPaths?.has(a.remove.path) === true) fail(`removed the file ${a.remove.path} this transaction read`);
-    if (a.kind === "add" && a.add.dataChange && o.readWholeTable === true) fail(`added the file ${a.add.path} while this transaction replaces the whole table`);
+    if (a.kind === "add" && a.add.dataChange && addsMatter) fail(`added the file ${a.add.path} while this transaction depends on the whole table`);
   }
 }

@@ -9,16 +9,20 @@
  * temp files stay. Files referenced by absolute paths outside the table root are never listed.
  *
  * As Delta 2.x+ does, a `VACUUM START` commit (files and bytes to delete) precedes the deletion and
- * a `VACUUM END` commit (files deleted) follows it; both hold only `commitInfo`.
+ * a `VACUUM END` commit (files deleted) follows it; both hold only `commitInfo` (so a concurrent
+ * metadata change does not make them conflict), and either writes the checkpoint when its version
+ * is due, as every commit does.
  */
 import { ConfigError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import { canonicalPath } from "./log-replay.js";
 import { hasDeltaLog, notADeltaTable } from "./table-check.js";
+import { checkpointAfterCommit } from "./post-commit.js";
 import { loadSnapshot } from "./snapshot.js";
 import { deletedFileRetentionMs } from "./table-properties.js";
 import { commitActions } from "./transaction.js";
+import { checkWritable } from "./writer-protocol.js";
 
 /** The session setting that allows a retention shorter than the table's (Spark's name). */
 export const RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled";
@@ -54,13 +58,17 @@ export interface VacuumResult {
 
 /**
  * Vacuums the Delta table at `tableKey` (see the module comment).
- * @throws AnalysisError when there is no table; ConfigError when the retention is negative, or
+ * @throws AnalysisError when there is no table or sluice cannot write it (see `checkWritable`:
+ *   e.g. deletion vectors, unknown writer features); ConfigError when the retention is negative, or
  *   shorter than the table's while the retention check is on (Spark's message).
  */
 export async function vacuumTable(storage: Storage, tableKey: string, options: VacuumOptions = {}): Promise<VacuumResult> {
   const tablePath = `${storage.root}/${tableKey}`;
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   const snapshot = await loadSnapshot(storage, tableKey);
+  // A table feature sluice does not know may reference files in ways this snapshot does not show
+  // (deletion vector files, v2 checkpoint sidecars): deleting by our reading could destroy live data.
+  checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: false });
   const configured = deletedFileRetentionMs(snapshot.metadata.configuration);
   let retentionMs = configured;
   if (options.retentionHours !== undefined) {
@@ -111,6 +119,7 @@ export async function vacuumTable(storage: Storage, tableKey: string, options: V
       operationMetrics: { numFilesToDelete: files.length, sizeOfDataToDelete: bytes },
       isBlindAppend: true,
     });
+    await checkpointAfterCommit(storage, tableKey, startVersion, snapshot.metadata.configuration);
   }
   for (const key of files) await storage.delete(key);
   let endVersion: number | null = null;
@@ -121,6 +130,7 @@ export async function vacuumTable(storage: Storage, tableKey: string, options: V
       operationMetrics: { numDeletedFiles: files.length, numVacuumedDirectories: countDirectories(files, root) + 1 },
       isBlindAppend: true,
     });
+    await checkpointAfterCommit(storage, tableKey, endVersion, snapshot.metadata.configuration);
   }
   return { files, bytes, deleteBeforeTimestamp: deleteBefore, startVersion, endVersion };
 }

@@ -17,6 +17,7 @@ import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import { DEFAULT_TARGET_FILE_SIZE, tableTargetFileSize } from "./table-properties.js";
 import { logPrefix } from "./transaction.js";
+import { checkWritable } from "./writer-protocol.js";
 
 /** The table-shaping options of a write. */
 export interface WritePlanOptions {
@@ -32,6 +33,8 @@ export interface WritePlanOptions {
    * schema still has them all, else it becomes unpartitioned.
    */
   readonly overwriteSchema?: boolean;
+  /** True for an overwrite: the write removes every live file (refused on `delta.appendOnly` tables). */
+  readonly replacesData?: boolean;
 }
 
 /** The decided shape of a write. */
@@ -50,10 +53,14 @@ export interface WritePlan {
 
 /**
  * Decides the shape of writing data of `options.schema` over `snapshot` (null: a new table).
- * @throws AnalysisError when the data does not fit the table (see `evolveSchema`), or `partitionBy`
- *   differs from the table's without `overwriteSchema`, or a partition column is invalid.
+ * @throws AnalysisError when sluice cannot write the table (see `checkWritable`), the data does not
+ *   fit the table (see `evolveSchema`), or `partitionBy` differs from the table's without
+ *   `overwriteSchema`, or a partition column is invalid.
  */
 export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOptions, tablePath: string): WritePlan {
+  if (snapshot !== null) {
+    checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: true, removesData: options.replacesData === true && snapshot.files.length > 0 });
+  }
   if (snapshot === null) {
     const partitionBy = options.partitionBy ?? [];
     return { snapshot, schema: options.schema, partitionBy, metadataActions: newTableActions(options.schema, partitionBy, tablePath), configuration: {} };

@@ -68,6 +68,59 @@ test("the worker does not keep the process alive, and does not inherit -e", asyn
   assert.match(res.stdout, /version 0/);
 });
 
+test("Node flags a worker refuses (V8 and process-wide ones such as --max-old-space-size) do not break the call", async () => {
+  const p = await table();
+  const script = `
+    import { blockingCall } from ${JSON.stringify(new URL("../../../src/runtime/blocking-call.ts", import.meta.url).href)};
+    const r = blockingCall("deltaDescribe", { path: ${JSON.stringify(p)}, versionAsOf: null, timestampAsOf: null, memoryLog: null });
+    console.log("version", r.version);
+  `;
+  const res = spawnSync(process.execPath, ["--max-old-space-size=512", "--stack-size=900", "--import", "tsx", "--input-type=module", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(res.status, 0, res.stderr);
+  assert.match(res.stdout, /version 0/);
+});
+
+test("a bundle without the worker entry fails the call at once, naming the missing file", async () => {
+  const p = await table();
+  const out = join(ROOT, ".sluice-tmp", `bundle-noworker-${process.pid}-${Date.now()}`);
+  mkdirSync(out, { recursive: true });
+  try {
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: { index: "src/index.ts" },
+      outdir: out,
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "warning",
+      chunkNames: "chunk-[hash]",
+    });
+    const script = join(out, "run.mjs");
+    writeFileSync(
+      script,
+      `import { SparkSession } from "./index.js";
+       const spark = SparkSession.builder.getOrCreate();
+       const t0 = Date.now();
+       try { spark.read.format("delta").load(${JSON.stringify(p)}); console.log("loaded"); } catch (e) { console.log(e.constructor.name, e.code, Date.now() - t0, e.message); }`,
+    );
+    const res = spawnSync(process.execPath, [script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+    assert.equal(res.status, 0, res.stderr);
+    const m = /^InternalError SLUICE_INTERNAL (\d+) (.*)$/m.exec(res.stdout);
+    assert.ok(m !== null, res.stdout);
+    assert.ok(Number(m[1]) < 5000, `failed after ${m[1]} ms`);
+    assert.match(m[2], /blocking-call-worker\.js/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test("the esbuild bundle runs describe through its own worker entry (dist/blocking-call-worker.js)", async () => {
   const p = await table();
   const out = join(ROOT, ".sluice-tmp", `bundle-${process.pid}-${Date.now()}`);

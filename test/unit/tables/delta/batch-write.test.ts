@@ -5,7 +5,7 @@
  */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalysisError, ConfigError, SparkSession } from "../../../../src/index.js";
@@ -94,4 +94,15 @@ test("unknown options are ConfigErrors with a did-you-mean; options validate the
   await people([["a", 1], ["b", 2], ["c", 3]]).write.format("delta").option("MAXRECORDSPERFILE", "1").option("path", t).save();
   const back = await readBack(t);
   assert.equal(back.snapshot.files.length, 3, "maxRecordsPerFile (case-insensitive name) rolls files");
+});
+
+test("a checkpoint that cannot be written does not fail the committed write (a retry would append twice)", async () => {
+  const t = join(base, "checkpoint-fails");
+  for (let i = 0; i < 10; i++) await people([[`p${i}`, i]]).write.format("delta").mode("append").save(t);
+  // Something occupies the checkpoint's name, so writing checkpoint 10 fails.
+  mkdirSync(join(t, "_delta_log", `${String(10).padStart(20, "0")}.checkpoint.parquet`));
+  await people([["late", 10]]).write.format("delta").mode("append").save(t);
+  const back = await readBack(t);
+  assert.equal(back.snapshot.version, 10);
+  assert.equal(back.rows.length, 11);
 });

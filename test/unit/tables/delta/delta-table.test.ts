@@ -34,7 +34,7 @@ test("forPath does no I/O; the first operation on a path without a table fails a
   await assert.rejects(t.optimize().executeCompaction(), AnalysisError);
 });
 
-test("merge through the API: aliases, Column and SQL values, Delta 3's result row", async () => {
+test("merge through the API, as PySpark: dt.alias('t').merge(updates.alias('s'), 't.id = s.id'), Column and SQL values, Delta 3's result row", async () => {
   const path = await table("api-merge");
   assert.equal(await DeltaTable.isDeltaTable(spark, path), true);
   const updates = spark.createDataFrame(
@@ -47,7 +47,7 @@ test("merge through the API: aliases, Column and SQL values, Delta 3's result ro
   );
   const result = await DeltaTable.forPath(spark, path)
     .alias("t")
-    .merge(updates, "t.id = s.id", { sourceAlias: "s" })
+    .merge(updates.alias("s"), "t.id = s.id")
     .whenMatchedDelete("s.name = 'drop'")
     .whenMatchedUpdate({ set: { name: upper(col("s.name")) } })
     .whenNotMatchedInsert({ values: { id: "s.id", name: "concat(s.name, '?')" } })
@@ -57,6 +57,48 @@ test("merge through the API: aliases, Column and SQL values, Delta 3's result ro
   // toDF reads the table back.
   const back = await DeltaTable.forPath(spark, path).toDF().collect();
   assert.deepEqual(normalize(back, ["id", "name"]), normalize([{ id: 0, name: "n0" }, { id: 1, name: "ONE" }, { id: 9, name: "nine?" }], ["id", "name"]));
+});
+
+test("merge source names: a filtered aliased source, bare names when unambiguous, the sourceAlias fallback, conflicts", async () => {
+  const path = await table("api-merge-alias");
+  const updates = spark.createDataFrame(
+    [
+      { id: 1n, name: "one", note: "a" },
+      { id: 7n, name: "seven", note: "b" },
+      { id: 8n, name: "skipped", note: "c" },
+    ],
+    "id BIGINT, name STRING, note STRING",
+  );
+  // The alias survives a filter on the source; `note` is only in the source, so it resolves bare.
+  const r = await DeltaTable.forPath(spark, path)
+    .as("target_rows")
+    .merge(updates.alias("u").filter("u.id < 8"), "target_rows.id = u.id")
+    .whenMatchedUpdate({ set: { name: "concat(u.name, note)" } })
+    .whenNotMatchedInsert({ values: { id: col("u.id"), name: "note" } })
+    .execute();
+  assert.deepEqual(await r.collect(), [{ num_affected_rows: 2n, num_updated_rows: 1n, num_deleted_rows: 0n, num_inserted_rows: 1n }]);
+  const first = normalize([{ id: 0, name: "n0" }, { id: 1, name: "onea" }, { id: 2, name: "n2" }, { id: 7, name: "b" }], ["id", "name"]);
+  assert.deepEqual(normalize(await duckRows(path), ["id", "name"]), first);
+  // The fallback option still names an unaliased source; an option that disagrees with the alias is refused.
+  const again = await DeltaTable.forPath(spark, path)
+    .alias("t")
+    .merge(updates, "t.id = s.id", { sourceAlias: "s" })
+    .whenMatchedUpdate({ set: { name: "upper(s.name)" } })
+    .execute();
+  assert.deepEqual((await again.collect())[0].num_updated_rows, 2n);
+  const want = normalize([{ id: 0, name: "n0" }, { id: 1, name: "ONE" }, { id: 2, name: "n2" }, { id: 7, name: "SEVEN" }], ["id", "name"]);
+  assert.deepEqual(normalize(await duckRows(path), ["id", "name"]), want);
+  assert.throws(
+    () => DeltaTable.forPath(spark, path).alias("t").merge(updates.alias("u"), "t.id = s.id", { sourceAlias: "s" }),
+    (e: unknown) => e instanceof AnalysisError && /source DataFrame is aliased 'u' but options.sourceAlias is 's'/.test(e.message),
+  );
+  // A bare name both sides have is ambiguous; an unknown qualifier gets a did-you-mean; same aliases are refused.
+  const run = (condition: string, source = updates.alias("s")): Promise<unknown> =>
+    DeltaTable.forPath(spark, path).alias("t").merge(source, condition).whenMatchedDelete().execute();
+  await assert.rejects(run("id = s.id"), (e: unknown) => e instanceof AnalysisError && /column reference 'id' is ambiguous: it matches 2 columns \[t.id, s.id\]/.test(e.message));
+  await assert.rejects(run("t.id = ss.id"), (e: unknown) => e instanceof AnalysisError && /cannot resolve column 'ss.id'.*did you mean 's.id'\?/.test(e.message));
+  await assert.rejects(run("t.id = t.id", updates.alias("t")), (e: unknown) => e instanceof AnalysisError && /same alias 't'/.test(e.message));
+  assert.deepEqual(normalize(await duckRows(path), ["id", "name"]), want);
 });
 
 test("history: newest first, Spark's columns, limit", async () => {

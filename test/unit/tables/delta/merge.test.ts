@@ -171,6 +171,28 @@ test("merge: a partitioned table; an update that moves a row to another partitio
   for (const [path, a] of liveAdds(join(dir, "part"))) assert.ok(path.startsWith(`city=${a.partitionValues.city}/`), path);
 });
 
+test("merge: source columns carry their own qualifiers (a DataFrame's alias); a struct column named like an alias stays reachable", async () => {
+  await threeFiles("qual");
+  // As `updates.alias("u").withColumn("name", ...)`: `id` and `t` are qualified `u`, `name` is not (so `sourceAlias`).
+  const source = StructType([StructField("id", LongType()), StructField("t", StructType([StructField("city", StringType())])), StructField("name", StringType())]);
+  const batch = batchFromRows(source, [{ id: 5n, t: { city: "p" }, name: "five" }]);
+  const src = { schema: source, batches: [batch], qualifiers: ["u", "u", null] };
+  const r = await mergeIntoTable(storage, "qual", {
+    source: src,
+    condition: e("t.id = u.id"), // `t.id`: the target's column (a column wins over the source struct's field)
+    targetAlias: "t",
+    sourceAlias: "s",
+    // `u.t.city`: the source struct's field; `t.city`: the target's old city; `s.name`: the unqualified column.
+    clauses: [{ when: "matched", action: "update", assignments: [["city", e("u.t.city")], ["name", e("concat(s.name, t.city)")]] }],
+  });
+  assert.equal(r.metrics.numTargetRowsUpdated, 1);
+  await assertRows("qual", [...rows(0, 30).map((x) => (x.id === 5n ? { id: 5n, name: "fivex", city: "p" } : { ...x, city: (x.id as bigint) >= 20n ? "z" : "x" }))]);
+  await assert.rejects(
+    mergeIntoTable(storage, "qual", { source: src, condition: e("t.id = s.id"), targetAlias: "t", sourceAlias: "s", clauses: [] }),
+    (err: unknown) => err instanceof AnalysisError && /cannot resolve column 's.id' among \[t.id, t.name, t.city, u.id, u.t, s.name\]; did you mean '[tu].id'\?/.test(err.message),
+  );
+});
+
 test("merge: analysis errors name the problem", async () => {
   await threeFiles("bad");
   const src = { schema: SOURCE, batches: [batchFromRows(SOURCE, [])] };

@@ -15,7 +15,7 @@ import type { DeltaFile } from "../../../../src/tables/delta/snapshot.js";
 import { readDeltaTable } from "../../../../src/tables/delta/table-reader.js";
 import { commitActions } from "../../../../src/tables/delta/transaction.js";
 import { parseExpression } from "../../../../src/sql/parser.js";
-import { AnalysisError, CommitConflictError } from "../../../../src/errors.js";
+import { AnalysisError, CommitConflictError, StorageError } from "../../../../src/errors.js";
 import { commitOf, duckRows, liveAdds, normalize } from "./delta-table-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-delta-optimize-"));
@@ -162,4 +162,27 @@ test("optimize concurrent with a delete of a compacted file: CommitConflictError
   const snap = await loadSnapshot(local, "o5");
   assert.equal(snap.version, 3);
   assert.equal(snap.files.length, 2);
+});
+
+/** Storage whose first commit put lands but reports a failure, as a lost response does. */
+class LostResponseStorage extends HookedStorage {
+  private failed = false;
+  override async put(path: string, data: Uint8Array, options?: PutOptions): Promise<void> {
+    await super.put(path, data, options);
+    if (!this.failed && options?.ifNotExists === true && path.includes("_delta_log/")) {
+      this.failed = true;
+      throw new StorageError(`test storage: connection reset after writing ${path}`);
+    }
+  }
+}
+
+test("optimize whose commit may have landed (an error other than a conflict) keeps the files it wrote", async () => {
+  await smallFiles(local, "o6", 4);
+  const tableDir = join(dir, "o6");
+  const want = normalize(await duckRows(tableDir), COLS);
+  await assert.rejects(optimizeTable(new LostResponseStorage(local, async () => undefined), "o6"), StorageError);
+  const snap = await loadSnapshot(local, "o6");
+  assert.equal(snap.version, 4, "the OPTIMIZE commit landed");
+  // Every live file exists and the rows are unchanged.
+  assert.deepEqual(normalize(await duckRows(tableDir), COLS), want);
 });

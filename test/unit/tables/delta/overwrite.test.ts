@@ -5,7 +5,7 @@
  */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { batchFromRows } from "../../../../src/columnar/build.js";
@@ -132,7 +132,7 @@ test("commitActions with readWholeTable conflicts with a concurrent data add", a
   await appendToTable(storage, key(t), [batch([2])], { schema: SCHEMA });
   await assert.rejects(
     commitActions(storage, key(t), 0, [], { operation: "WRITE", isBlindAppend: false, readWholeTable: true }),
-    (e: unknown) => e instanceof CommitConflictError && /commit 1 added the file .* while this transaction replaces the whole table/.test(e.message),
+    (e: unknown) => e instanceof CommitConflictError && /commit 1 added the file .* while this transaction depends on the whole table/.test(e.message),
   );
 });
 
@@ -149,4 +149,22 @@ test("a concurrent append landing while the overwrite writes its files is replac
   assert.equal(r.removed.length, 2, "both the old file and the concurrently appended one are removed");
   const back = await readBack(join(base, t));
   assert.deepEqual(back.rows, rowsOf([100]));
+});
+
+test("an overwrite that loses to a concurrent schema change deletes the data files it wrote", async () => {
+  const t = "lost";
+  await appendToTable(storage, key(t), [batch([1])], { schema: SCHEMA });
+  const WIDER = StructType([...SCHEMA.fields, StructField("extra", StringType())]);
+  async function* data(): AsyncGenerator<Batch> {
+    // Another writer adds a column while the overwrite writes its files: they no longer fit.
+    await appendToTable(storage, key(t), [batchFromRows(WIDER, [{ id: 2n, city: "y", extra: "e" }])], { schema: WIDER, mergeSchema: true });
+    yield batch([100]);
+  }
+  await assert.rejects(overwriteTable(storage, key(t), data(), { schema: SCHEMA }), CommitConflictError);
+  const logged = new Set<string>();
+  for (const v of [0, 1]) for (const l of commitLines(t, v)) if (l.add !== undefined) logged.add(decodeURIComponent(String(l.add.path)));
+  const onDisk = readdirSync(join(base, t), { recursive: true, encoding: "utf8" }).filter((p) => p.endsWith(".parquet") && !p.startsWith("_delta_log"));
+  assert.deepEqual(onDisk.sort(), [...logged].sort(), "no orphan data file of the failed overwrite");
+  const back = await readBack(join(base, t));
+  assert.equal(back.rows.length, 2);
 });

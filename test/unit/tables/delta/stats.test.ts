@@ -142,3 +142,16 @@ test("a float column holding NaN gets no bounds, and only the first 32 leaf colu
   assert.equal(stats.minValues.c30, 30);
   assert.equal("c31" in stats.minValues, false);
 });
+
+test("timestamp bounds are cut to milliseconds outwards: the max is never below a microsecond value (readers would skip the file)", async () => {
+  const schema = StructType([StructField("ts", TimestampType())]);
+  // 1.999999 ms before and after the epoch, and a value with 456 µs past the millisecond.
+  const values = [-1999n, 1999n, 1704164645123456n];
+  const [add] = await writeDataFiles(storage, "ts-micros", schema, [], [batchFromRows(schema, values.map((ts) => ({ ts })))]);
+  const stats = JSON.parse(add.stats ?? "null") as { minValues: { ts: string }; maxValues: { ts: string } };
+  assert.deepEqual([stats.minValues.ts, stats.maxValues.ts], ["1969-12-31T23:59:59.998Z", "2024-01-02T03:04:05.124Z"]);
+  const file = join(dir, "ts-micros", add.path);
+  const [r] = await query(`SELECT epoch_us(min(ts))::VARCHAR AS lo, epoch_us(max(ts))::VARCHAR AS hi FROM read_parquet('${file}')`);
+  assert.ok(BigInt(Date.parse(stats.minValues.ts)) * 1000n <= BigInt(String(r.lo)));
+  assert.ok(BigInt(Date.parse(stats.maxValues.ts)) * 1000n >= BigInt(String(r.hi)));
+});

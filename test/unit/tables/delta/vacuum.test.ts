@@ -12,6 +12,7 @@ import { isHiddenPathSegment, vacuumTable } from "../../../../src/tables/delta/v
 import { readHistory } from "../../../../src/tables/delta/history.js";
 import { ConfigError } from "../../../../src/errors.js";
 import { duckRows, liveAdds, logLines, normalize } from "./delta-table-helpers.js";
+import { query } from "../../formats/parquet/duckdb.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-delta-vacuum-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,4 +96,23 @@ test("isHiddenPathSegment follows Delta's rule", () => {
   assert.equal(isHiddenPathSegment(["_p"], "_p=1"), false);
   assert.equal(isHiddenPathSegment([], "_change_data"), false);
   assert.equal(isHiddenPathSegment([], "part-0.parquet"), false);
+});
+
+test("vacuum: a VACUUM START or END commit landing on a multiple of 10 writes the checkpoint, like every other commit", async () => {
+  for (const [table, appends] of [["vc-start", 10], ["vc-end", 9]] as const) {
+    for (let i = 0; i < appends; i++) await appendToTable(storage, table, [batchFromRows(SCHEMA, rows(i, 1))], { schema: SCHEMA, partitionBy: ["_p"] });
+    const tableDir = join(dir, table);
+    const orphan = join(tableDir, "_p=1", "orphan.parquet");
+    touch(orphan, 10 * DAY);
+    const dry = await vacuumTable(storage, table, { dryRun: true });
+    assert.deepEqual(dry.files, [`${table}/_p=1/orphan.parquet`]);
+    assert.ok(existsSync(orphan), "a dry run deletes nothing");
+    const r = await vacuumTable(storage, table);
+    assert.equal(existsSync(orphan), false);
+    assert.ok(r.startVersion === 10 || r.endVersion === 10, `${table}: START ${r.startVersion}, END ${r.endVersion}`);
+    const cp = join(tableDir, "_delta_log", `${String(10).padStart(20, "0")}.checkpoint.parquet`);
+    assert.ok(existsSync(cp), `${table}: checkpoint 10 written`);
+    const [count] = await query(`SELECT count(add)::INT AS adds FROM read_parquet('${cp}')`);
+    assert.equal(count.adds, appends);
+  }
 });
