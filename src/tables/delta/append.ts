@@ -11,6 +11,7 @@ import type { StructType } from "../../types/data-types.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
+import type { DeltaCompression } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 
@@ -29,6 +30,8 @@ export interface AppendOptions {
   readonly maxRecordsPerFile?: number;
   /** Encoded bytes per data file before rolling; the table's `delta.targetFileSize`, else 128 MiB, when absent. */
   readonly targetFileSize?: number;
+  /** Parquet compression of the data files (`snappy` when absent). */
+  readonly compression?: DeltaCompression;
   /** Add new columns of the data to the table schema (a `metaData` action in the same commit). */
   readonly mergeSchema?: boolean;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
@@ -83,6 +86,7 @@ export async function appendToTable(
   const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+    compression: options.compression,
   });
   const numRows = count.rows;
   const dataMs = performance.now() - dataStarted;

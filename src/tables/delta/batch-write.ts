@@ -8,7 +8,8 @@
 import { z } from "zod";
 import type { Batch } from "../../columnar/batch.js";
 import { AnalysisError, ConfigError } from "../../errors.js";
-import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";
+import { booleanOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
+import { DELTA_COMPRESSIONS } from "./data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { StructType } from "../../types/data-types.js";
 import { appendToTable } from "./append.js";
@@ -27,6 +28,7 @@ const deltaWriteOptions = {
   overwriteSchema: booleanOption,
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
+  compression: enumOption(DELTA_COMPRESSIONS),
 };
 
 /** What {@link saveDeltaTable} writes. */
@@ -76,6 +78,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
     mergeSchema: o.mergeSchema === true,
     maxRecordsPerFile: o.maxRecordsPerFile,
     targetFileSize: o.targetFileSize,
+    compression: o.compression,
   };
   const parameters = (mode: string) => ({ mode, partitionBy: JSON.stringify(write.partitionBy) });
   const result =

@@ -37,7 +37,16 @@ export interface WriteDataFilesOptions {
   readonly maxRecordsPerFile?: number;
   /** Encoded bytes after which a file is closed and the next started; {@link DEFAULT_TARGET_FILE_SIZE} when absent. */
   readonly targetFileSize?: number;
+  /** Parquet compression of the data files; `snappy` (Spark's default) when absent. */
+  readonly compression?: DeltaCompression;
 }
+
+/** Parquet codecs a Delta data file may use (Spark's `compression` write option). */
+export const DELTA_COMPRESSIONS = ["none", "uncompressed", "snappy", "gzip", "zstd"] as const;
+export type DeltaCompression = (typeof DELTA_COMPRESSIONS)[number];
+
+/** The file-name infix Spark uses for a codec: `part-….c000.snappy.parquet`, `….c000.parquet` uncompressed. */
+const CODEC_SUFFIX: Record<DeltaCompression, string> = { none: "", uncompressed: "", snappy: ".snappy", gzip: ".gz", zstd: ".zstd" };
 
 /** Rows written to a file between two checks of its size. */
 export const ROLL_CHECK_ROWS = 16_384;
@@ -89,13 +98,14 @@ export async function writeDataFiles(
   const open = new Map<string, OpenFile>();
   const adds: AddFile[] = [];
 
+  const compression = options.compression ?? "snappy";
   const openFile = async (dir: string, values: Record<string, string | null>): Promise<OpenFile> => {
     const writer = await ParquetWriter.create(dataSchema, {
-      compression: "snappy",
+      compression: compression === "none" ? "uncompressed" : compression,
       rowGroupSize: Math.min(targetBytes, MAX_ROW_GROUP_BYTES),
       keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(dataSchema) },
     });
-    return { relPath: `${dir}part-00000-${randomUUID()}.c000.snappy.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0, closedGroups: 0, closedRows: 0 };
+    return { relPath: `${dir}part-00000-${randomUUID()}.c000${CODEC_SUFFIX[compression]}.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0, closedGroups: 0, closedRows: 0 };
   };
   const closeFile = async (f: OpenFile): Promise<void> => {
     const bytes = f.writer.finish();

@@ -15,7 +15,8 @@
  * Progress: `sink.metrics` carries the committed `version` and, for append, `logMs` (time spent on
  * the Delta log: snapshot, commit, checkpoint) and `dataMs` (input and data files).
  *
- * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `mergeSchema` (add new
+ * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `compression`
+ * (`snappy` default, `zstd`, `gzip`, `none`), `mergeSchema` (add new
  * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
  * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
  */
@@ -23,7 +24,9 @@ import { z } from "zod";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
 import type { SinkConnector, SinkContext } from "../../connectors/registry.js";
 import { ConfigError, InternalError } from "../../errors.js";
-import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";
+import { booleanOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
+import { DELTA_COMPRESSIONS } from "./data-writer.js";
+import type { DeltaCompression } from "./data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { appendToTable } from "./append.js";
@@ -36,6 +39,7 @@ const deltaSinkOptions = {
   path: z.string().min(1),
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
+  compression: enumOption(DELTA_COMPRESSIONS),
   mergeSchema: booleanOption,
   overwriteSchema: booleanOption,
 };
@@ -45,6 +49,7 @@ interface DeltaSinkOptions {
   readonly key: string;
   readonly maxRecordsPerFile: number | undefined;
   readonly targetFileSize: number | undefined;
+  readonly compression: DeltaCompression | undefined;
   readonly mergeSchema: boolean;
   readonly overwriteSchema: boolean;
 }
@@ -71,6 +76,7 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
     key,
     maxRecordsPerFile: o.maxRecordsPerFile,
     targetFileSize: o.targetFileSize,
+    compression: o.compression,
     mergeSchema: o.mergeSchema === true,
     overwriteSchema: o.overwriteSchema === true,
   };
@@ -95,6 +101,7 @@ export class DeltaSink implements StreamSink {
       txn: { appId: this.ctx.queryId, version: batch.batchId },
       maxRecordsPerFile: this.o.maxRecordsPerFile,
       targetFileSize: this.o.targetFileSize,
+      compression: this.o.compression,
       mergeSchema: this.o.mergeSchema,
       operation: "STREAMING UPDATE",
     };

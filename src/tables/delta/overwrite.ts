@@ -12,6 +12,7 @@ import type { StructType } from "../../types/data-types.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction, RemoveFile } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
+import type { DeltaCompression } from "./data-writer.js";
 import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
@@ -36,6 +37,8 @@ export interface OverwriteOptions {
   readonly maxRecordsPerFile?: number;
   /** Encoded bytes per data file before rolling; the table's `delta.targetFileSize`, else 128 MiB, when absent. */
   readonly targetFileSize?: number;
+  /** Parquet compression of the data files (`snappy` when absent). */
+  readonly compression?: DeltaCompression;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
   readonly operation?: string;
   /** `commitInfo.operationParameters`; Spark's WRITE parameters for mode Overwrite by default. */
@@ -92,6 +95,7 @@ export async function overwriteTable(
   const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+    compression: options.compression,
   });
   const numRows = count.rows;
   for (let attempt = 1; ; attempt++) {

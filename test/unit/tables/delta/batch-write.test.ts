@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnalysisError, ConfigError, SparkSession } from "../../../../src/index.js";
 import { readBack } from "./written-table.js";
+import { query } from "../../formats/parquet/duckdb.js";
 
 const spark = SparkSession.builder.getOrCreate();
 const base = mkdtempSync(join(tmpdir(), "sluice-delta-batch-write-"));
@@ -105,4 +106,21 @@ test("a checkpoint that cannot be written does not fail the committed write (a r
   const back = await readBack(t);
   assert.equal(back.snapshot.version, 10);
   assert.equal(back.rows.length, 11);
+});
+
+test("option compression picks the data files' Parquet codec and Spark's file-name infix", async () => {
+  for (const [codec, infix, duck] of [["zstd", ".c000.zstd.parquet", "ZSTD"], ["none", ".c000.parquet", "UNCOMPRESSED"], ["snappy", ".c000.snappy.parquet", "SNAPPY"]] as const) {
+    const t = join(base, `codec-${codec}`);
+    await people([["ann", 30]]).write.format("delta").option("compression", codec).save(t);
+    const back = await readBack(t);
+    assert.deepEqual(back.rows, rowsOf([["ann", 30]]));
+    const [file] = back.snapshot.files;
+    assert.ok(file.path.endsWith(infix), `${codec}: ${file.path}`);
+    const codecs = await query(`SELECT DISTINCT compression FROM parquet_metadata('${join(t, file.path).replaceAll("'", "''")}')`);
+    assert.deepEqual(codecs, [{ compression: duck }], codec);
+  }
+  await assert.rejects(
+    people([["x", 1]]).write.format("delta").option("compression", "lz4").save(join(base, "codec-bad")),
+    (e: unknown) => e instanceof ConfigError && /compression/.test(e.message),
+  );
 });
