@@ -11,6 +11,7 @@ import type { StructType } from "../../types/data-types.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
+import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
@@ -32,6 +33,11 @@ export interface AppendOptions {
   readonly targetFileSize?: number;
   /** Parquet compression of the data files (`snappy` when absent). */
   readonly compression?: DeltaCompression;
+  /**
+   * A snapshot of this table from an earlier write (e.g. `AppendResult.snapshot` of the previous
+   * batch): only the commits after it are read, instead of the checkpoint and everything since.
+   */
+  readonly base?: DeltaSnapshot | null;
   /** Add new columns of the data to the table schema (a `metaData` action in the same commit). */
   readonly mergeSchema?: boolean;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
@@ -57,6 +63,8 @@ export interface AppendResult {
    * rest (reading the snapshot, planning, committing, retries): the Delta log's own overhead.
    */
   readonly timings: { readonly dataMs: number; readonly logMs: number };
+  /** The snapshot the append was planned on (null when the table did not exist); a `base` for the next one. */
+  readonly snapshot: DeltaSnapshot | null;
 }
 
 /** Attempts when a concurrent writer creates the table or commits our appId's txn first. */
@@ -78,8 +86,8 @@ export async function appendToTable(
 ): Promise<AppendResult> {
   const started = performance.now();
   const tablePath = `${storage.root}/${tableKey}`;
-  const snapshot = await loadSnapshotIfExists(storage, tableKey);
-  if (txnCovered(snapshot, options.txn)) return skippedResult(started, 0);
+  const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
+  if (txnCovered(snapshot, options.txn)) return skippedResult(started, 0, snapshot);
   let plan = planWrite(snapshot, options, tablePath);
   const count = { rows: 0 };
   const dataStarted = performance.now();
@@ -101,7 +109,7 @@ export async function appendToTable(
         operationMetrics: { numFiles: adds.length, numOutputRows: numRows, numOutputBytes: adds.reduce((s, a) => s + a.size, 0) },
         isBlindAppend: true,
       });
-      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs) };
+      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs), snapshot: plan.snapshot };
     } catch (e) {
       if (!(e instanceof CommitConflictError)) throw e; // the commit may have landed: keep its files
       if (attempt >= APPEND_ATTEMPTS) {
@@ -109,10 +117,10 @@ export async function appendToTable(
         throw e;
       }
       // Someone created the table, changed its metadata or committed our appId first: decide again.
-      const latest = await loadSnapshotIfExists(storage, tableKey);
+      const latest = await loadSnapshotIfExists(storage, tableKey, plan.snapshot);
       if (txnCovered(latest, options.txn)) {
         await deleteFiles(storage, tableKey, adds);
-        return skippedResult(started, dataMs);
+        return skippedResult(started, dataMs, latest);
       }
       if (latest === null) throw e;
       const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
@@ -131,8 +139,8 @@ async function deleteFiles(storage: Storage, tableKey: string, adds: readonly Ad
   for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
 }
 
-function skippedResult(started: number, dataMs: number): AppendResult {
-  return { version: null, skipped: true, files: [], numRows: 0, configuration: null, timings: timings(started, dataMs) };
+function skippedResult(started: number, dataMs: number, snapshot: DeltaSnapshot | null): AppendResult {
+  return { version: null, skipped: true, files: [], numRows: 0, configuration: null, timings: timings(started, dataMs), snapshot };
 }
 
 function timings(started: number, dataMs: number): AppendResult["timings"] {

@@ -30,6 +30,8 @@ import type { DeltaCompression } from "./data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { appendToTable } from "./append.js";
+import type { AppendOptions, AppendResult } from "./append.js";
+import type { DeltaSnapshot } from "./snapshot.js";
 import { checkpointAfterCommit } from "./post-commit.js";
 import { overwriteTable } from "./overwrite.js";
 import { upsertByKey } from "./merge.js";
@@ -85,6 +87,8 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
 /** The Delta streaming sink (see the module comment). */
 export class DeltaSink implements StreamSink {
   readonly description: string;
+  /** The snapshot the last append was planned on: the next batch reads only the commits after it. */
+  private base: DeltaSnapshot | null = null;
 
   constructor(
     private readonly ctx: SinkContext,
@@ -115,11 +119,11 @@ export class DeltaSink implements StreamSink {
     const keys = this.ctx.updateKeys;
     switch (batch.outputMode) {
       case "append":
-        result = await appendToTable(this.o.storage, this.o.key, batch.data, { ...common, operationParameters: parameters("Append") });
+        result = await this.append(batch, { ...common, operationParameters: parameters("Append") });
         break;
       case "update":
         if (keys === undefined || keys.kind === "appendOnly") {
-          result = await appendToTable(this.o.storage, this.o.key, batch.data, { ...common, operationParameters: parameters("Update") });
+          result = await this.append(batch, { ...common, operationParameters: parameters("Update") });
         } else if (keys.kind === "keys") {
           const r = await upsertByKey(this.o.storage, this.o.key, batch.data, {
             keyColumns: keys.columns,
@@ -146,7 +150,7 @@ export class DeltaSink implements StreamSink {
     const checkpointStarted = performance.now();
     // The batch is committed: a checkpoint that cannot be written must not fail it (readers replay
     // the JSON commits); the next due checkpoint covers it. Reported in the progress metrics.
-    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {});
+    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {}, this.base);
     const checkpointMs = performance.now() - checkpointStarted;
     const metrics: Record<string, string> = {};
     if (checkpointError !== null) metrics.checkpointError = checkpointError instanceof Error ? checkpointError.message : String(checkpointError);
@@ -156,6 +160,13 @@ export class DeltaSink implements StreamSink {
       metrics.dataMs = String(Math.round(result.timings.dataMs));
     }
     return { numOutputRows: result.numRows, metrics };
+  }
+
+  /** Appends the batch, reading only the commits after the previous append's snapshot. */
+  private async append(batch: SinkBatch, options: AppendOptions): Promise<AppendResult> {
+    const r = await appendToTable(this.o.storage, this.o.key, batch.data, { ...options, base: this.base });
+    this.base = r.snapshot;
+    return r;
   }
 }
 

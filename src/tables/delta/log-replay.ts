@@ -16,8 +16,10 @@ export interface LogSegment {
   readonly version: number;
   /** The checkpoint the replay starts from, or `null` to replay from commit 0. */
   readonly checkpoint: { readonly version: number; readonly partKeys: readonly string[] } | null;
-  /** JSON commits after the checkpoint, ascending, contiguous up to `version`. */
+  /** JSON commits after the checkpoint (or the base), ascending, contiguous up to `version`. */
   readonly commits: readonly { readonly version: number; readonly key: string }[];
+  /** True when replay starts from the caller's base snapshot (see `findLogSegment`'s `baseVersion`). */
+  readonly fromBase: boolean;
 }
 
 /**
@@ -26,10 +28,18 @@ export interface LogSegment {
  * multi-part checkpoints count only when all their parts are listed. `hintVersion` (from
  * `_last_checkpoint`) is only a hint: the listing is authoritative (Storage.list has no start-after,
  * so the whole folder is listed anyway), and a hint naming a missing or incomplete checkpoint is ignored.
+ * With `baseVersion` (the version of a snapshot the caller already holds), when it is at or before
+ * the target and every commit after it is listed, the segment is those commits alone (`fromBase`).
  * @throws AnalysisError when the folder holds no commits, or the version does not exist or cannot be
  *   reconstructed (commits missing after the checkpoint).
  */
-export async function findLogSegment(storage: Storage, logPrefix: string, version?: number, hintVersion?: number): Promise<LogSegment> {
+export async function findLogSegment(
+  storage: Storage,
+  logPrefix: string,
+  version?: number,
+  hintVersion?: number,
+  baseVersion?: number,
+): Promise<LogSegment> {
   const listing = await storage.list(logPrefix);
   const commits = new Map<number, string>();
   const checkpoints = new Map<number, { parts: Map<string, string[]> }>();
@@ -59,6 +69,15 @@ export async function findLogSegment(storage: Storage, logPrefix: string, versio
       path: tablePath,
     });
   }
+  if (baseVersion !== undefined && baseVersion <= target) {
+    const fromBase: { version: number; key: string }[] = [];
+    for (let v = baseVersion + 1; v <= target; v++) {
+      const key = commits.get(v);
+      if (key === undefined) break;
+      fromBase.push({ version: v, key });
+    }
+    if (fromBase.length === target - baseVersion) return { version: target, checkpoint: null, commits: fromBase, fromBase: true };
+  }
   const complete = new Map<number, readonly string[]>();
   for (const [v, cp] of checkpoints) {
     const parts = completeParts(cp.parts);
@@ -84,6 +103,7 @@ export async function findLogSegment(storage: Storage, logPrefix: string, versio
     version: target,
     checkpoint: cpVersion === null || partKeys === undefined ? null : { version: cpVersion, partKeys },
     commits: segmentCommits,
+    fromBase: false,
   };
 }
 
@@ -108,6 +128,20 @@ export class LogReplay {
   private readonly files = new Map<string, AddFile>();
   private readonly tombstones = new Map<string, RemoveFile>();
   private readonly txns = new Map<string, DeltaTxn>();
+
+  /**
+   * Starts from a reconciled state (a snapshot's, with files keyed as {@link canonicalPath} keys
+   * them); actions applied after it override it as usual.
+   */
+  static from(state: ReplayState): LogReplay {
+    const r = new LogReplay();
+    r.protocol = state.protocol;
+    r.metadata = state.metadata;
+    for (const [k, v] of state.files) r.files.set(k, v);
+    for (const [k, v] of state.tombstones) r.tombstones.set(k, v);
+    for (const [k, v] of state.txns) r.txns.set(k, v);
+    return r;
+  }
 
   /** Applies one action; later actions override earlier ones. */
   apply(action: DeltaAction): void {

@@ -7,7 +7,7 @@ import type { Storage } from "../../storage/storage.js";
 import type { RemoveFile } from "./actions.js";
 import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
 import { loadSnapshot } from "./snapshot.js";
-import type { DeltaFile } from "./snapshot.js";
+import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 
 /**
  * Writes the checkpoint of `version` when one is due under the table's `configuration` (the
@@ -16,17 +16,20 @@ import type { DeltaFile } from "./snapshot.js";
  * Never throws: the commit is already durable, and a checkpoint is only an optimisation (readers
  * replay the JSON commits without it), so a failure must not make the caller report the write as
  * failed — a retried append would add its rows twice. As Delta's post-commit hook does, the
- * failure is returned instead (null when the checkpoint was written or not due).
+ * failure is returned instead (null when the checkpoint was written or not due). `base`: a
+ * snapshot of the table before the commit, so only the commits after it are read.
  */
 export async function checkpointAfterCommit(
   storage: Storage,
   tableKey: string,
   version: number,
   configuration: Readonly<Record<string, string>>,
+  base?: DeltaSnapshot | null,
 ): Promise<unknown> {
   try {
     if (!shouldCheckpoint(version, checkpointInterval(configuration))) return null;
-    await writeCheckpoint(storage, tableKey, await loadSnapshot(storage, tableKey, { version }));
+    const snapshot = await loadSnapshot(storage, tableKey, base === null || base === undefined ? { version } : { version, base });
+    await writeCheckpoint(storage, tableKey, snapshot);
     return null;
   } catch (e) {
     return e;

@@ -13,6 +13,7 @@ import { parseAction } from "./actions.js";
 import type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 import { readCheckpoint, readLastCheckpoint } from "./checkpoint-reader.js";
 import { findLogSegment, LogReplay } from "./log-replay.js";
+import type { ReplayState } from "./log-replay.js";
 import { unsupportedFeatureError, unsupportedReaderFeatures } from "./protocol-check.js";
 
 export type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
@@ -60,6 +61,13 @@ export interface DeltaSnapshot {
 export interface LoadSnapshotOptions {
   /** The version to load (time travel); the latest when absent. */
   readonly version?: number;
+  /**
+   * A snapshot of the same table the caller already holds (e.g. a streaming sink's previous one):
+   * when it is at or before the version and every commit after it is still in the log, only those
+   * commits are read and applied to it, instead of the checkpoint and the commits after it.
+   * Otherwise (log cleaned up, newer than the version) the snapshot is loaded in full.
+   */
+  readonly base?: DeltaSnapshot;
 }
 
 /**
@@ -73,8 +81,9 @@ export interface LoadSnapshotOptions {
 export async function loadSnapshot(storage: Storage, tableKey: string, options: LoadSnapshotOptions = {}): Promise<DeltaSnapshot> {
   const logPrefix = `${folderPrefix(tableKey)}_delta_log/`;
   const hint = await readLastCheckpoint(storage, logPrefix);
-  const segment = await findLogSegment(storage, logPrefix, options.version, hint?.version);
-  const replay = new LogReplay();
+  const base = options.base;
+  const segment = await findLogSegment(storage, logPrefix, options.version, hint?.version, base?.version);
+  const replay = segment.fromBase && base !== undefined ? LogReplay.from(replayStateOf(base)) : new LogReplay();
   if (segment.checkpoint !== null) for (const a of await readCheckpoint(storage, segment.checkpoint.partKeys)) replay.apply(a);
   for (const commit of segment.commits) {
     const bytes = await storage.get(commit.key);
@@ -125,6 +134,22 @@ export async function loadSnapshot(storage: Storage, tableKey: string, options: 
     tombstones,
     txns: state.txns,
   };
+}
+
+/** A snapshot's state as replay keeps it: actions with their log paths, keyed by decoded path. */
+function replayStateOf(s: DeltaSnapshot): ReplayState {
+  const files = new Map<string, AddFile>();
+  for (const f of s.files) {
+    const { rawPath, ...add } = f;
+    files.set(f.path, { ...add, path: rawPath });
+  }
+  const tombstones = new Map<string, RemoveFile>();
+  for (const t of s.tombstones) {
+    const { rawPath, ...remove } = t;
+    tombstones.set(t.path, { ...remove, path: rawPath });
+  }
+  const { schema: _schema, ...metadata } = s.metadata;
+  return { protocol: s.protocol, metadata, files, tombstones, txns: s.txns };
 }
 
 function byPath(a: { readonly path: string }, b: { readonly path: string }): number {

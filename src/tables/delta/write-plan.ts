@@ -122,11 +122,13 @@ export function targetFileSizeOf(option: number | undefined, configuration: Read
 
 /**
  * The latest snapshot of the table rooted at `tableKey`, or null when its `_delta_log/` holds no
- * commit or checkpoint (no table yet).
+ * commit or checkpoint (no table yet). `base`: a snapshot of this table the caller already holds,
+ * from which only newer commits are read (see `LoadSnapshotOptions.base`).
  * @throws as `loadSnapshot` for a malformed log.
  */
-export async function loadSnapshotIfExists(storage: Storage, tableKey: string): Promise<DeltaSnapshot | null> {
-  return (await deltaTableExists(storage, tableKey)) ? loadSnapshot(storage, tableKey) : null;
+export async function loadSnapshotIfExists(storage: Storage, tableKey: string, base?: DeltaSnapshot | null): Promise<DeltaSnapshot | null> {
+  if (!(await deltaTableExists(storage, tableKey))) return null;
+  return loadSnapshot(storage, tableKey, base === null || base === undefined ? {} : { base });
 }
 
 /** True when the `_delta_log/` under `tableKey` holds a commit or a checkpoint (a Delta table is there). */
