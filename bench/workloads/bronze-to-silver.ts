@@ -10,7 +10,7 @@
  * Run:  node --import tsx bench/workloads/bronze-to-silver.ts
  * Delta: `npm run bench:delta` runs the job into a Delta table (one batch, and ≈100k-row batches)
  * against DuckDB; the live files are found by an independent replay of the Delta log.
- * Env:  BENCH_EVENTS (default 1000000), BENCH_RUNS (default 3), BENCH_ENGINES (default
+ * Env:  BENCH_EVENTS (default 1000000), BENCH_FILES (landing files, default 10), BENCH_RUNS (default 3), BENCH_ENGINES (default
  *       "sluice,duckdb2,duckdb1"; also "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
@@ -112,7 +112,7 @@ async function parent(): Promise<void> {
   await rm(landing, { recursive: true, force: true });
   log(`generating ${events} events into ${landing}`);
   const t0 = performance.now();
-  const truth = await writeBookingEvents(landing, { events, files: 10, seed: 42 });
+  const truth = await writeBookingEvents(landing, { events, files: envInt("BENCH_FILES", 10), seed: 42 });
   await writeExpectedEvents(truth, expectedFile);
   // The ground truth is checked by an independent classifier before anything is measured against it.
   await checkBookingEvents(truth);

@@ -14,7 +14,7 @@ import { LimitOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
-import { boundChildren } from "../plan/expressions/bound.js";
+import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
 
 /**
  * A stateless fragment: projects and filters over one source leaf, which a worker thread can run
@@ -187,34 +187,7 @@ function isHintable(e: BoundExpr): boolean {
 
 /** `e` (over a projection's output) with each `ref` replaced by the projection's expression. */
 function substituteRefs(e: BoundExpr, exprs: readonly BoundExpr[]): BoundExpr {
-  const walk = (x: BoundExpr): BoundExpr => {
-    switch (x.kind) {
-      case "ref":
-        return exprs[x.ordinal];
-      case "literal":
-        return x;
-      case "field":
-      case "cast":
-      case "unary":
-      case "isNull":
-        return { ...x, child: walk(x.child) };
-      case "binary":
-        return { ...x, left: walk(x.left), right: walk(x.right) };
-      case "in":
-        return { ...x, child: walk(x.child), list: x.list.map(walk) };
-      case "like":
-        return { ...x, child: walk(x.child), pattern: walk(x.pattern) };
-      case "case":
-        return {
-          ...x,
-          branches: x.branches.map((b) => ({ when: walk(b.when), then: walk(b.then) })),
-          otherwise: x.otherwise === null ? null : walk(x.otherwise),
-        };
-      case "call":
-      case "aggregate":
-        return { ...x, args: x.args.map(walk) };
-    }
-  };
+  const walk = (x: BoundExpr): BoundExpr => (x.kind === "ref" ? exprs[x.ordinal] : mapBoundChildren(x, walk));
   return walk(e);
 }
 

@@ -13,7 +13,7 @@ import type { Expr } from "./expression.js";
 import type { LogicalPlan, SourceNode } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
-import { boundChildren, containsAggregate } from "./expressions/bound.js";
+import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
 import { sourceConnector } from "../connectors/registry.js";
 import type { OutputMode } from "../exec/operator.js";
 
@@ -242,7 +242,7 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
         `analysis: column '${b.name}' is neither present in the group by, nor is it an aggregate function; add it to groupBy or wrap it in first()`,
       );
     }
-    return mapChildren(b, toOutput);
+    return mapBoundChildren(b, toOutput);
   };
   const post = [...groupExprs.map((x, i): BoundExpr => ({ kind: "ref", ordinal: i, name: groupNames[i], dataType: x.dataType, nullable: x.nullable })), ...bound.map(toOutput)];
   const schema = Struct([
@@ -268,31 +268,6 @@ function unqualified(schema: StructType): Pick<ResolvedBase, "qualifiers" | "ali
 }
 
 /** Rebuilds `e` with `f` applied to each direct child. */
-function mapChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): BoundExpr {
-  switch (e.kind) {
-    case "ref":
-    case "literal":
-      return e;
-    case "field":
-    case "cast":
-    case "unary":
-    case "isNull":
-      return { ...e, child: f(e.child) };
-    case "binary":
-      return { ...e, left: f(e.left), right: f(e.right) };
-    case "in":
-      return { ...e, child: f(e.child), list: e.list.map(f) };
-    case "like":
-      return { ...e, child: f(e.child), pattern: f(e.pattern) };
-    case "case":
-      return { ...e, branches: e.branches.map((b) => ({ when: f(b.when), then: f(b.then) })), otherwise: e.otherwise === null ? null : f(e.otherwise) };
-    case "call":
-      return { ...e, args: e.args.map(f) };
-    case "aggregate":
-      return { ...e, args: e.args.map(f) };
-  }
-}
-
 function stripAlias(b: BoundExpr): BoundExpr {
   return b;
 }

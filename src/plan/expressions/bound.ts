@@ -256,33 +256,34 @@ export function collectAggregates(e: BoundExpr, out: BoundAggregate[] = []): Bou
  */
 export function replaceAggregates(e: BoundExpr, replace: (agg: BoundAggregate, index: number) => BoundExpr): BoundExpr {
   let next = 0;
-  const walk = (x: BoundExpr): BoundExpr => {
-    switch (x.kind) {
-      case "aggregate":
-        return replace(x, next++);
-      case "ref":
-      case "literal":
-        return x;
-      case "field":
-      case "cast":
-      case "unary":
-      case "isNull":
-        return { ...x, child: walk(x.child) };
-      case "binary":
-        return { ...x, left: walk(x.left), right: walk(x.right) };
-      case "in":
-        return { ...x, child: walk(x.child), list: x.list.map(walk) };
-      case "like":
-        return { ...x, child: walk(x.child), pattern: walk(x.pattern) };
-      case "case":
-        return {
-          ...x,
-          branches: x.branches.map((b) => ({ when: walk(b.when), then: walk(b.then) })),
-          otherwise: x.otherwise === null ? null : walk(x.otherwise),
-        };
-      case "call":
-        return { ...x, args: x.args.map(walk) };
-    }
-  };
+  const walk = (x: BoundExpr): BoundExpr => (x.kind === "aggregate" ? replace(x, next++) : mapBoundChildren(x, walk));
   return walk(e);
+}
+
+/**
+ * `e` rebuilt with `f` applied to each direct child expression (leaves, `ref` and `literal`, are
+ * returned as they are). Children are visited in {@link boundChildren} order.
+ */
+export function mapBoundChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): BoundExpr {
+  switch (e.kind) {
+    case "ref":
+    case "literal":
+      return e;
+    case "field":
+    case "cast":
+    case "unary":
+    case "isNull":
+      return { ...e, child: f(e.child) };
+    case "binary":
+      return { ...e, left: f(e.left), right: f(e.right) };
+    case "in":
+      return { ...e, child: f(e.child), list: e.list.map(f) };
+    case "like":
+      return { ...e, child: f(e.child), pattern: f(e.pattern) };
+    case "case":
+      return { ...e, branches: e.branches.map((b) => ({ when: f(b.when), then: f(b.then) })), otherwise: e.otherwise === null ? null : f(e.otherwise) };
+    case "call":
+    case "aggregate":
+      return { ...e, args: e.args.map(f) };
+  }
 }
