@@ -3,26 +3,52 @@
  * stateful operators while the sink's files are encoded beside it. Batches are copied to the
  * worker (structured clone): the sink does not own its input's buffers, so it must not move them.
  * At most {@link MAX_IN_FLIGHT} batches per file wait in the worker, which bounds memory.
+ *
+ * A file's progress (`bytesWritten`, `numRowGroups`, rows encoded) is known from the worker's acks,
+ * so it lags the batches queued but not yet encoded (at most {@link MAX_IN_FLIGHT}).
  */
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "./start-worker.js";
 import type { Batch } from "../../columnar/batch.js";
 import type { StructType } from "../../types/data-types.js";
-import type { ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
+import type { ColumnStats, ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { ExecutionError, SinkError } from "../../errors.js";
 import type { WriterReply, WriterRequest } from "./protocol.js";
+import { prepareTransfer } from "./transfer.js";
 import { workerUrl } from "./worker-pool.js";
 
 const MAX_IN_FLIGHT = 4;
 
+/** Sinks encode a file in the writer thread when its first chunk has at least this many rows. */
+export const WRITER_THREAD_MIN_ROWS = 16_384;
+
+/** A remote file's writer state as of the last acknowledged batch. */
+export interface RemoteProgress {
+  /** Bytes of the closed row groups (and the leading magic). */
+  bytesWritten: number;
+  /** Row groups closed. */
+  numRowGroups: number;
+  /** Rows encoded. */
+  numRows: number;
+}
+
+/** A finished file: its bytes and the writer's per-leaf column statistics. */
+export interface FinishedParquetFile {
+  readonly bytes: Uint8Array;
+  readonly numRows: number;
+  readonly columnStats: readonly ColumnStats[];
+}
+
 interface FileState {
   inFlight: number;
+  readonly progress: RemoteProgress;
   wake: (() => void) | null;
-  done: ((bytes: Uint8Array) => void) | null;
+  done: ((file: FinishedParquetFile) => void) | null;
   fail: ((e: Error) => void) | null;
   error: Error | null;
 }
 
+/** A worker thread that encodes Parquet files; one serves many files (of one query) at a time. */
 export class ParquetWriterThread {
   private readonly worker: Worker;
   private readonly files = new Map<number, FileState>();
@@ -42,27 +68,33 @@ export class ParquetWriterThread {
   /** Starts a new file. */
   open(schema: StructType, options: ParquetWriteOptions): RemoteParquetFile {
     const fileId = this.nextFileId++;
-    this.files.set(fileId, { inFlight: 0, wake: null, done: null, fail: null, error: null });
+    const progress: RemoteProgress = { bytesWritten: 0, numRowGroups: 0, numRows: 0 };
+    this.files.set(fileId, { inFlight: 0, progress, wake: null, done: null, fail: null, error: null });
     this.post({ kind: "parquetOpen", fileId, schema, options });
-    return new RemoteParquetFile(this, fileId);
+    return new RemoteParquetFile(this, fileId, progress);
   }
 
-  /** @internal */
-  async write(fileId: number, seq: number, batch: Batch): Promise<void> {
+  /** @internal Queues a batch; `move` transfers its buffers (the caller must own them and not use them again). */
+  async write(fileId: number, seq: number, batch: Batch, move: boolean): Promise<void> {
     const f = this.state(fileId);
     while (f.inFlight >= MAX_IN_FLIGHT && f.error === null) {
       await new Promise<void>((resolve) => (f.wake = resolve));
     }
     if (f.error !== null) throw f.error;
     f.inFlight++;
-    this.post({ kind: "parquetWrite", fileId, seq, batch });
+    if (move) {
+      const t = prepareTransfer(batch);
+      this.post({ kind: "parquetWrite", fileId, seq, batch: t.batch }, t.transfer);
+    } else {
+      this.post({ kind: "parquetWrite", fileId, seq, batch });
+    }
   }
 
   /** @internal */
-  finish(fileId: number): Promise<Uint8Array> {
+  finish(fileId: number): Promise<FinishedParquetFile> {
     const f = this.state(fileId);
     if (f.error !== null) return Promise.reject(f.error);
-    const result = new Promise<Uint8Array>((resolve, reject) => {
+    const result = new Promise<FinishedParquetFile>((resolve, reject) => {
       f.done = resolve;
       f.fail = reject;
     });
@@ -70,15 +102,26 @@ export class ParquetWriterThread {
     return result;
   }
 
+  /** @internal Drops a file without finishing it (after a failure); no-op when it is already gone. */
+  abort(fileId: number): void {
+    const f = this.files.get(fileId);
+    if (f === undefined) return;
+    this.files.delete(fileId);
+    if (this.broken === null && !this.closed) this.post({ kind: "parquetAbort", fileId });
+    this.unrefWhenIdle();
+  }
+
+  /** Stops the worker; files not finished yet fail with an `ExecutionError`. */
   async close(): Promise<void> {
+    if (!this.closed && this.broken === null) this.failAll(new Error("closed"));
     this.closed = true;
     await this.worker.terminate();
   }
 
-  private post(m: WriterRequest): void {
+  private post(m: WriterRequest, transfer: ArrayBuffer[] = []): void {
     if (this.broken !== null) throw this.broken;
     this.worker.ref();
-    this.worker.postMessage(m);
+    this.worker.postMessage(m, transfer);
   }
 
   private state(fileId: number): FileState {
@@ -92,18 +135,26 @@ export class ParquetWriterThread {
     if (f === undefined) return;
     if (m.kind === "parquetAck") {
       f.inFlight--;
+      f.progress.bytesWritten = m.bytesWritten;
+      f.progress.numRowGroups = m.numRowGroups;
+      f.progress.numRows = m.numRows;
       const w = f.wake;
       f.wake = null;
       w?.();
     } else if (m.kind === "parquetDone") {
       this.files.delete(m.fileId);
-      f.done?.(m.bytes);
+      f.done?.({ bytes: m.bytes, numRows: m.numRows, columnStats: m.columnStats });
     } else {
       f.error = new SinkError(m.message);
       this.files.delete(m.fileId);
       f.fail?.(f.error);
       f.wake?.();
     }
+    this.unrefWhenIdle();
+  }
+
+  /** Lets the process exit while no file waits for the worker. */
+  private unrefWhenIdle(): void {
     if ([...this.files.values()].every((x) => x.inFlight === 0 && x.done === null)) this.worker.unref();
   }
 
@@ -122,21 +173,38 @@ export class ParquetWriterThread {
 /** One Parquet file being encoded in the writer thread. */
 export class RemoteParquetFile {
   private seq = 0;
+  /** Rows queued so far (encoded or not). */
   numRows = 0;
 
   constructor(
     private readonly thread: ParquetWriterThread,
     private readonly fileId: number,
+    /** The writer's state as of the last acknowledged batch (lags the queued batches; see the module comment). */
+    readonly progress: Readonly<RemoteProgress>,
   ) {}
 
-  /** Queues a batch; waits only when too many batches are already queued. */
-  async write(batch: Batch): Promise<void> {
+  /**
+   * Queues a batch; waits only when too many batches are already queued. The batch is copied,
+   * unless `move` is true: then its buffers are transferred (views not owning their whole buffer
+   * are copied first), so the caller must own them and never read them again.
+   */
+  async write(batch: Batch, move = false): Promise<void> {
     this.numRows += batch.numRows;
-    await this.thread.write(this.fileId, this.seq++, batch);
+    await this.thread.write(this.fileId, this.seq++, batch, move);
   }
 
   /** The complete file's bytes. */
-  finish(): Promise<Uint8Array> {
+  async finish(): Promise<Uint8Array> {
+    return (await this.thread.finish(this.fileId)).bytes;
+  }
+
+  /** The complete file's bytes with the writer's column statistics (`ParquetWriter.columnStats()`). */
+  finishWithStats(): Promise<FinishedParquetFile> {
     return this.thread.finish(this.fileId);
+  }
+
+  /** Drops the file unfinished (after a failure elsewhere); its queued batches are discarded. */
+  abort(): void {
+    this.thread.abort(this.fileId);
   }
 }

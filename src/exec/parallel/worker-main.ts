@@ -94,7 +94,14 @@ async function handleWriter(msg: WriterRequest): Promise<void> {
     case "parquetWrite": {
       const w = await writerFor(msg.fileId);
       w.write(msg.batch);
-      const ack: WriterReply = { kind: "parquetAck", fileId: msg.fileId, seq: msg.seq };
+      const ack: WriterReply = {
+        kind: "parquetAck",
+        fileId: msg.fileId,
+        seq: msg.seq,
+        bytesWritten: w.bytesWritten,
+        numRowGroups: w.numRowGroups,
+        numRows: w.numRows,
+      };
       port.postMessage(ack);
       return;
     }
@@ -102,11 +109,15 @@ async function handleWriter(msg: WriterRequest): Promise<void> {
       const w = await writerFor(msg.fileId);
       writers.delete(msg.fileId);
       const bytes = w.finish();
-      const done: WriterReply = { kind: "parquetDone", fileId: msg.fileId, bytes, numRows: w.numRows };
+      const done: WriterReply = { kind: "parquetDone", fileId: msg.fileId, bytes, numRows: w.numRows, columnStats: w.columnStats() };
       // finish() returns a fresh array that owns its buffer: move it, do not copy it.
       port.postMessage(done, [bytes.buffer as ArrayBuffer]);
       return;
     }
+    case "parquetAbort":
+      // Writes already queued still run on the dropped writer; their acks are ignored.
+      writers.delete(msg.fileId);
+      return;
   }
 }
 

@@ -12,7 +12,7 @@ import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
 import type { DeltaSnapshot } from "./snapshot.js";
-import type { DeltaCompression } from "./data-writer.js";
+import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 
@@ -33,6 +33,8 @@ export interface AppendOptions {
   readonly targetFileSize?: number;
   /** Parquet compression of the data files (`snappy` when absent). */
   readonly compression?: DeltaCompression;
+  /** Encodes big data files in this writer thread (see `writeDataFiles`); all in the calling thread when absent. */
+  readonly writerThread?: WriteDataFilesOptions["writerThread"];
   /**
    * A snapshot of this table from an earlier write (e.g. `AppendResult.snapshot` of the previous
    * batch): only the commits after it are read, instead of the checkpoint and everything since.
@@ -95,6 +97,7 @@ export async function appendToTable(
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
     compression: options.compression,
+    writerThread: options.writerThread,
   });
   const numRows = count.rows;
   const dataMs = performance.now() - dataStarted;

@@ -11,6 +11,12 @@
  * bytes of its closed row groups plus its open rows at the closed groups' bytes per row. Row groups
  * are capped at the target, so the first one closes by then at the latest and gives the first
  * estimate; files land near the target, overshooting by about one slice's worth of data.
+ *
+ * With the `writerThread` option, a file whose first chunk has at least `WRITER_THREAD_MIN_ROWS`
+ * rows is encoded and compressed in that thread while this one goes on. Its bytes and stats are
+ * the same as a local writer's; but its row groups and bytes are known from the thread's acks,
+ * which lag the slices still queued (up to four), so a size-based roll may come up to that many
+ * slices later than in a local file (rows-based rolls are exact).
  */
 import { randomUUID } from "node:crypto";
 import type { Batch } from "../../columnar/batch.js";
@@ -26,6 +32,9 @@ import { StructType as Struct } from "../../types/data-types.js";
 import type { StructType } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
+import type { ColumnStats, ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
+import { WRITER_THREAD_MIN_ROWS } from "../../exec/parallel/parquet-writer-thread.js";
+import type { ParquetWriterThread, RemoteParquetFile } from "../../exec/parallel/parquet-writer-thread.js";
 import { escapePathName, HIVE_DEFAULT_PARTITION } from "../parquet-log/file-sink.js";
 import type { AddFile } from "./actions.js";
 import { DeltaStatsCollector } from "./stats.js";
@@ -39,6 +48,12 @@ export interface WriteDataFilesOptions {
   readonly targetFileSize?: number;
   /** Parquet compression of the data files; `snappy` (Spark's default) when absent. */
   readonly compression?: DeltaCompression;
+  /**
+   * The thread to encode big files in (see the module comment), called when the first such file
+   * opens; the caller owns the thread (one can serve a whole query) and closes it. Every file is
+   * encoded in the calling thread when absent.
+   */
+  readonly writerThread?: () => ParquetWriterThread;
 }
 
 /** Parquet codecs a Delta data file may use (Spark's `compression` write option). */
@@ -54,14 +69,73 @@ export const ROLL_CHECK_ROWS = 16_384;
 /** The Parquet writer's own row-group size (parquet-mr's 128 MiB); row groups never exceed the target file size. */
 const MAX_ROW_GROUP_BYTES = 128 * 1024 * 1024;
 
+/**
+ * Encodes one data file, here or in the writer thread. `numRowGroups`, `bytesWritten` and
+ * `rowsEncoded` describe the rows encoded so far, which may lag the rows written.
+ */
+interface FileEncoder {
+  /** Encodes (or queues) a chunk; `owned` chunks are the writer's own copies, which it may give away. */
+  write(chunk: Batch, owned: boolean): Promise<void> | void;
+  readonly numRowGroups: number;
+  readonly bytesWritten: number;
+  readonly rowsEncoded: number;
+  /** The whole file and the writer's statistics of its columns. */
+  finish(): Promise<{ readonly bytes: Uint8Array; readonly columnStats: readonly ColumnStats[] }>;
+  /** Drops the unfinished file. */
+  abort(): void;
+}
+
+class LocalEncoder implements FileEncoder {
+  constructor(private readonly writer: ParquetWriter) {}
+  write(chunk: Batch): void {
+    this.writer.write(chunk);
+  }
+  get numRowGroups(): number {
+    return this.writer.numRowGroups;
+  }
+  get bytesWritten(): number {
+    return this.writer.bytesWritten;
+  }
+  get rowsEncoded(): number {
+    return this.writer.numRows;
+  }
+  finish(): Promise<{ bytes: Uint8Array; columnStats: ColumnStats[] }> {
+    const bytes = this.writer.finish();
+    return Promise.resolve({ bytes, columnStats: this.writer.columnStats() });
+  }
+  abort(): void {}
+}
+
+class RemoteEncoder implements FileEncoder {
+  constructor(private readonly file: RemoteParquetFile) {}
+  write(chunk: Batch, owned: boolean): Promise<void> {
+    return this.file.write(chunk, owned);
+  }
+  get numRowGroups(): number {
+    return this.file.progress.numRowGroups;
+  }
+  get bytesWritten(): number {
+    return this.file.progress.bytesWritten;
+  }
+  get rowsEncoded(): number {
+    return this.file.progress.numRows;
+  }
+  finish(): Promise<{ readonly bytes: Uint8Array; readonly columnStats: readonly ColumnStats[] }> {
+    return this.file.finishWithStats();
+  }
+  abort(): void {
+    this.file.abort();
+  }
+}
+
 /** One partition's open file. */
 interface OpenFile {
   readonly relPath: string;
   readonly partitionValues: Record<string, string | null>;
-  readonly writer: ParquetWriter;
+  readonly encoder: FileEncoder;
   readonly stats: DeltaStatsCollector;
   rows: number;
-  /** Row groups the writer had closed at the last check, and the file's row count then. */
+  /** Row groups the encoder had closed at the last check, and its encoded rows then. */
   closedGroups: number;
   closedRows: number;
 }
@@ -99,16 +173,25 @@ export async function writeDataFiles(
   const adds: AddFile[] = [];
 
   const compression = options.compression ?? "snappy";
-  const openFile = async (dir: string, values: Record<string, string | null>): Promise<OpenFile> => {
-    const writer = await ParquetWriter.create(dataSchema, {
-      compression: compression === "none" ? "uncompressed" : compression,
-      rowGroupSize: Math.min(targetBytes, MAX_ROW_GROUP_BYTES),
-      keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(dataSchema) },
-    });
-    return { relPath: `${dir}part-00000-${randomUUID()}.c000${CODEC_SUFFIX[compression]}.parquet`, partitionValues: values, writer, stats: new DeltaStatsCollector(dataSchema), rows: 0, closedGroups: 0, closedRows: 0 };
+  const writeOptions: ParquetWriteOptions = {
+    compression: compression === "none" ? "uncompressed" : compression,
+    rowGroupSize: Math.min(targetBytes, MAX_ROW_GROUP_BYTES),
+    keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(dataSchema) },
+  };
+  let thread: ParquetWriterThread | null = null;
+  const openFile = async (dir: string, values: Record<string, string | null>, firstChunkRows: number): Promise<OpenFile> => {
+    let encoder: FileEncoder;
+    if (options.writerThread !== undefined && firstChunkRows >= WRITER_THREAD_MIN_ROWS) {
+      thread ??= options.writerThread();
+      encoder = new RemoteEncoder(thread.open(dataSchema, writeOptions));
+    } else {
+      encoder = new LocalEncoder(await ParquetWriter.create(dataSchema, writeOptions));
+    }
+    const relPath = `${dir}part-00000-${randomUUID()}.c000${CODEC_SUFFIX[compression]}.parquet`;
+    return { relPath, partitionValues: values, encoder, stats: new DeltaStatsCollector(dataSchema), rows: 0, closedGroups: 0, closedRows: 0 };
   };
   const closeFile = async (f: OpenFile): Promise<void> => {
-    const bytes = f.writer.finish();
+    const { bytes, columnStats } = await f.encoder.finish();
     await storage.put(`${root}${f.relPath}`, bytes);
     adds.push({
       path: encodeURI(f.relPath),
@@ -116,45 +199,56 @@ export async function writeDataFiles(
       size: bytes.length,
       modificationTime: Date.now(),
       dataChange: true,
-      stats: f.stats.toJson(f.writer.columnStats()),
+      stats: f.stats.toJson(columnStats),
     });
   };
 
-  for await (const batch of batches) {
-    if (batch.numRows === 0) continue;
-    const project = (b: Batch): Batch => makeBatch(dataSchema, dataOrdinals.map((i) => b.columns[i]), b.numRows);
-    for (const [dir, part] of splitByPartition(batch, partitionOrdinals)) {
-      const data = project(part.rows);
-      for (let at = 0; at < data.numRows; ) {
-        let f = open.get(dir);
-        if (f === undefined) {
-          f = await openFile(dir, part.values);
-          open.set(dir, f);
-        }
-        const n = Math.min(data.numRows - at, maxRows - f.rows, ROLL_CHECK_ROWS);
-        const chunk = sliceBatch(data, at, at + n);
-        f.writer.write(chunk);
-        f.stats.add(chunk);
-        f.rows += n;
-        at += n;
-        if (f.rows >= maxRows || predictedSize(f) >= targetBytes) {
-          open.delete(dir);
-          await closeFile(f);
+  try {
+    for await (const batch of batches) {
+      if (batch.numRows === 0) continue;
+      const project = (b: Batch): Batch => makeBatch(dataSchema, dataOrdinals.map((i) => b.columns[i]), b.numRows);
+      for (const [dir, part] of splitByPartition(batch, partitionOrdinals)) {
+        const data = project(part.rows);
+        // The partition's rows are a copy made here unless they are the whole input batch.
+        const dataOwned = part.rows !== batch;
+        for (let at = 0; at < data.numRows; ) {
+          let f = open.get(dir);
+          if (f === undefined) {
+            f = await openFile(dir, part.values, data.numRows - at);
+            open.set(dir, f);
+          }
+          const n = Math.min(data.numRows - at, maxRows - f.rows, ROLL_CHECK_ROWS);
+          const chunk = sliceBatch(data, at, at + n);
+          f.stats.add(chunk);
+          // A slice is a fresh copy (sliceBatch returns the batch itself only when whole).
+          await f.encoder.write(chunk, chunk !== data || dataOwned);
+          f.rows += n;
+          at += n;
+          if (f.rows >= maxRows || predictedSize(f) >= targetBytes) {
+            open.delete(dir);
+            await closeFile(f);
+          }
         }
       }
     }
+    for (const [dir, f] of open) {
+      open.delete(dir);
+      await closeFile(f);
+    }
+  } catch (e) {
+    for (const f of open.values()) f.encoder.abort();
+    throw e;
   }
-  for (const f of open.values()) await closeFile(f);
   return adds;
 }
 
 /** The encoded size `f` would have if finished now: closed row groups plus the open rows at their bytes per row. */
 function predictedSize(f: OpenFile): number {
-  const w = f.writer;
+  const w = f.encoder;
   if (w.numRowGroups !== f.closedGroups) {
-    // A row group closed during the last slice: its rows are (about) all rows written so far.
+    // A row group closed during the last slice encoded: its rows are (about) all rows encoded so far.
     f.closedGroups = w.numRowGroups;
-    f.closedRows = f.rows;
+    f.closedRows = w.rowsEncoded;
   }
   const closedBytes = w.bytesWritten;
   return f.closedRows === 0 ? closedBytes : closedBytes + ((f.rows - f.closedRows) * closedBytes) / f.closedRows;

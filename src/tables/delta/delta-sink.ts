@@ -19,6 +19,10 @@
  * (`snappy` default, `zstd`, `gzip`, `none`), `mergeSchema` (add new
  * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
  * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
+ *
+ * With worker threads (`sluice.exec.workers` > 0), append and complete batches encode their big
+ * data files in one writer thread the sink owns, started with the first such file and stopped by
+ * `stop()`.
  */
 import { z } from "zod";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
@@ -36,6 +40,7 @@ import { checkpointAfterCommit } from "./post-commit.js";
 import { overwriteTable } from "./overwrite.js";
 import { upsertByKey } from "./merge.js";
 import { byteSizeOption } from "./table-properties.js";
+import { ParquetWriterThread } from "../../exec/parallel/parquet-writer-thread.js";
 
 const deltaSinkOptions = {
   path: z.string().min(1),
@@ -89,6 +94,8 @@ export class DeltaSink implements StreamSink {
   readonly description: string;
   /** The snapshot the last append was planned on: the next batch reads only the commits after it. */
   private base: DeltaSnapshot | null = null;
+  /** Encodes big data files beside the query's thread; started on first use. */
+  private thread: ParquetWriterThread | null = null;
 
   constructor(
     private readonly ctx: SinkContext,
@@ -108,6 +115,7 @@ export class DeltaSink implements StreamSink {
       compression: this.o.compression,
       mergeSchema: this.o.mergeSchema,
       operation: "STREAMING UPDATE",
+      writerThread: this.ctx.writerThread === true ? () => (this.thread ??= new ParquetWriterThread()) : undefined,
     };
     const parameters = (outputMode: string) => ({ outputMode, queryId: this.ctx.queryId, epochId: String(batch.batchId) });
     let result: {
@@ -160,6 +168,12 @@ export class DeltaSink implements StreamSink {
       metrics.dataMs = String(Math.round(result.timings.dataMs));
     }
     return { numOutputRows: result.numRows, metrics };
+  }
+
+  /** Stops the writer thread, if one was started. */
+  async stop(): Promise<void> {
+    await this.thread?.close();
+    this.thread = null;
   }
 
   /** Appends the batch, reading only the commits after the previous append's snapshot. */

@@ -12,7 +12,7 @@ import type { StructType } from "../../types/data-types.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction, RemoveFile } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
-import type { DeltaCompression } from "./data-writer.js";
+import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
@@ -39,6 +39,8 @@ export interface OverwriteOptions {
   readonly targetFileSize?: number;
   /** Parquet compression of the data files (`snappy` when absent). */
   readonly compression?: DeltaCompression;
+  /** Encodes big data files in this writer thread (see `writeDataFiles`); all in the calling thread when absent. */
+  readonly writerThread?: WriteDataFilesOptions["writerThread"];
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
   readonly operation?: string;
   /** `commitInfo.operationParameters`; Spark's WRITE parameters for mode Overwrite by default. */
@@ -96,6 +98,7 @@ export async function overwriteTable(
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
     compression: options.compression,
+    writerThread: options.writerThread,
   });
   const numRows = count.rows;
   for (let attempt = 1; ; attempt++) {

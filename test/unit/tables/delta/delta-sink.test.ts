@@ -65,3 +65,32 @@ test("the Delta sink writes a Parquet checkpoint at version 10 and the table sti
   assert.equal(JSON.parse(readFileSync(join(base, "t", "_delta_log", "_last_checkpoint"), "utf8")).version, 10);
   assert.equal((await tableRows(join(base, "t"))).length, 11);
 });
+
+test("with worker threads the Delta sink encodes big files in its writer thread: same files' stats and rows as without", async () => {
+  const rows = Array.from({ length: 40_000 }, (_, i) => ({ id: `k${i}`, n: i % 3 === 0 ? null : i }));
+  const run = async (workers: number) => {
+    spark.conf.set("sluice.exec.workers", workers);
+    const base = mkdtempSync(join(tmpdir(), "sluice-delta-sink-thread-"));
+    const ms = new MemoryStream("id STRING, n INT", `delta_sink_thread_${workers}_${Date.now()}`);
+    ms.addData(rows);
+    const q = spark.readStream.format("memory").option("name", ms.name).load()
+      .writeStream.format("delta").option("compression", "zstd").option("maxRecordsPerFile", 25_000)
+      .option("checkpointLocation", join(base, "ck")).trigger({ availableNow: true }).start(join(base, "t"));
+    await q.awaitTermination();
+    const { storage, key } = resolveLocation(join(base, "t"));
+    const snap = await loadSnapshot(storage, key);
+    const stats = [...snap.files.values()].map((f) => f.stats ?? "").sort();
+    const table = await readDeltaTable(storage, key);
+    const ids = table.batches.flatMap(batchToRows).map((r) => `${String(r.id)}:${String(r.n)}`).sort();
+    return { stats, ids };
+  };
+  try {
+    const here = await run(0);
+    const threaded = await run(2);
+    assert.equal(threaded.ids.length, 40_000);
+    assert.equal(threaded.stats.length, 2);
+    assert.deepEqual(threaded, here);
+  } finally {
+    spark.conf.unset("sluice.exec.workers");
+  }
+});
