@@ -28,7 +28,7 @@ import { openSinkLog, liveSinkFiles } from "./sink-log-reader.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { AlreadyExistsError } from "../../errors.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
-import { ParquetWriterThread } from "../../exec/parallel/parquet-writer-thread.js";
+import { ParquetWriterThread, WRITER_THREAD_MIN_ROWS } from "../../exec/parallel/parquet-writer-thread.js";
 import type { RemoteParquetFile } from "../../exec/parallel/parquet-writer-thread.js";
 import { writeJsonLines } from "../../exec/json/to-json.js";
 import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
@@ -106,9 +106,6 @@ interface OpenFile {
   readonly remote: RemoteParquetFile | null;
   readonly json: Uint8Array[];
 }
-
-/** A file whose first chunk has at least this many rows is encoded in the writer thread. */
-const WRITER_THREAD_MIN_ROWS = 16_384;
 
 export class FileStreamSink implements StreamSink {
   readonly description: string;
