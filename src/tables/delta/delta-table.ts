@@ -325,6 +325,7 @@ export class DeltaMergeBuilder {
       targetAlias: aliasName ?? undefined,
       sourceAlias: this.sourceAlias,
       caseSensitive: spark.conf.get("spark.sql.caseSensitive", "false")?.toLowerCase() === "true",
+      timeZone: spark.conf.sessionTimeZone(),
     });
     const m = r.metrics;
     const affected = m.numTargetRowsUpdated + m.numTargetRowsDeleted + m.numTargetRowsInserted;

@@ -90,6 +90,11 @@ export interface MergeOptions {
   readonly operationParameters?: Readonly<Record<string, unknown>>;
   /** Column-name matching; case-insensitive by default, as Spark. */
   readonly caseSensitive?: boolean;
+  /**
+   * Time zone of zone-less timestamp partition values in the target (Spark's session time zone);
+   * UTC when absent. Rewritten files store such values as ISO 8601 UTC.
+   */
+  readonly timeZone?: string;
 }
 
 /** Delta's MERGE metrics (`commitInfo.operationMetrics`). */
@@ -148,7 +153,7 @@ export async function mergeIntoTable(storage: Storage, tableKey: string, options
   async function* output(): AsyncGenerator<Batch> {
     for (const file of snapshot.files) {
       readPaths.add(file.rawPath);
-      const target = concatBatches(snapshot.metadata.schema, await readDeltaFile(storage, tableKey, snapshot, file));
+      const target = concatBatches(snapshot.metadata.schema, await readDeltaFile(storage, tableKey, snapshot, file, options.timeZone === undefined ? {} : { timeZone: options.timeZone }));
       const rewritten = run.processFile(target);
       if (rewritten === null) continue;
       removes.push({ kind: "remove", remove: removeFor(file, deletionTimestamp, true) });

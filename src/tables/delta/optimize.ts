@@ -111,7 +111,9 @@ export async function optimizeTable(storage: Storage, tableKey: string, options:
     // One file per bin, as Delta writes it: rolling at the writer's default target (128 MiB) would
     // leave files below minFileSize that every later OPTIMIZE compacts again.
     const written = await writeDataFiles(storage, tableKey, schema, partitionColumns, rows(), { targetFileSize: Number.MAX_SAFE_INTEGER });
-    for (const a of written) adds.push({ ...a, dataChange: false });
+    // A bin is one partition: its new file keeps the partition strings exactly as the log has them
+    // (re-serialising a parsed value could change a zone-less timestamp's meaning for other readers).
+    for (const a of written) adds.push({ ...a, partitionValues: bin[0].partitionValues, dataChange: false });
   }
   const metrics = (endTimeMs: number): OptimizeMetrics => ({
     numFilesAdded: adds.length,

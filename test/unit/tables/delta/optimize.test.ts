@@ -7,7 +7,7 @@ import { LocalStorage } from "../../../../src/storage/local.js";
 import type { ByteRange, ObjectInfo, PutOptions, Storage } from "../../../../src/storage/storage.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
-import { LongType, StringType, StructField, StructType } from "../../../../src/types/data-types.js";
+import { LongType, StringType, StructField, StructType, TimestampType } from "../../../../src/types/data-types.js";
 import { appendToTable } from "../../../../src/tables/delta/append.js";
 import { binPack, optimizeTable } from "../../../../src/tables/delta/optimize.js";
 import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
@@ -185,4 +185,27 @@ test("optimize whose commit may have landed (an error other than a conflict) kee
   assert.equal(snap.version, 4, "the OPTIMIZE commit landed");
   // Every live file exists and the rows are unchanged.
   assert.deepEqual(normalize(await duckRows(tableDir), COLS), want);
+});
+
+test("optimize keeps a bin's partition strings as the log has them (a Spark-written zone-less timestamp stays zone-less)", async () => {
+  const schema = StructType([StructField("id", LongType()), StructField("ts", TimestampType())]);
+  const table = "o-ts";
+  await appendToTable(local, table, [batchFromRows(schema, [{ id: 1n, ts: 1631124671000000n }])], { schema, partitionBy: ["ts"] });
+  // Two more files in the same partition, committed with the zone-less form Spark writes in its
+  // session time zone (here: the same wall-clock string a Pacific session would write).
+  const sparkValue = "2021-09-08 11:11:11";
+  let snapshot = await loadSnapshot(local, table);
+  for (const id of [2n, 3n]) {
+    const [add] = (await appendToTable(local, `${table}-scratch-${id}`, [batchFromRows(schema, [{ id, ts: 1631124671000000n }])], { schema, partitionBy: ["ts"] })).files;
+    const fileKey = `${table}-scratch-${id}/${decodeURI(add.path)}`;
+    const target = `${table}/spark-${id}.parquet`;
+    await local.put(target, await local.get(fileKey));
+    await commitActions(local, table, snapshot.version, [{ kind: "add", add: { ...add, path: `spark-${id}.parquet`, partitionValues: { ts: sparkValue } } }], { operation: "WRITE", isBlindAppend: true });
+    snapshot = await loadSnapshot(local, table);
+  }
+  await optimizeTable(local, table, {});
+  const after = await loadSnapshot(local, table);
+  const values = after.files.map((f) => f.partitionValues.ts).sort();
+  assert.ok(values.includes(sparkValue), `the Spark partition string survives: ${values.join(", ")}`);
+  assert.equal(after.files.length, 2, "the two Spark files are compacted into one; the ISO-partition file stays");
 });
