@@ -4,6 +4,7 @@
  * (commitInfo, cdc, domainMetadata, …) parse to `null`.
  */
 import { SourceError } from "../../errors.js";
+import { decodeUtf8 } from "../../columnar/utf8.js";
 
 /** The `protocol` action: reader/writer versions and, from reader 3 / writer 7, table features. */
 export interface DeltaProtocol {
@@ -73,6 +74,42 @@ export type DeltaAction =
   | { readonly kind: "add"; readonly add: AddFile }
   | { readonly kind: "remove"; readonly remove: RemoveFile }
   | { readonly kind: "txn"; readonly txn: DeltaTxn };
+
+/** One JSON commit file, parsed. */
+export interface ParsedCommit {
+  /** The actions replay reconciles, in file order. */
+  readonly actions: DeltaAction[];
+  /** The commit's `commitInfo` object (the last one, should a writer have written several), or null. */
+  readonly commitInfo: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * Parses a JSON commit file (one action per line; blank lines ignored).
+ * @throws SourceError naming `where` and the line for a line that is not JSON or a malformed action.
+ */
+export function parseCommit(bytes: Uint8Array, where: string): ParsedCommit {
+  const actions: DeltaAction[] = [];
+  let commitInfo: Record<string, unknown> | null = null;
+  let line = 0;
+  for (const raw of decodeUtf8(bytes, 0, bytes.length).split("\n")) {
+    line++;
+    if (raw.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (cause) {
+      throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
+    }
+    const action = parseAction(value, `${where} line ${line}`);
+    if (action !== null) actions.push(action);
+    else if (isRecord(value) && isRecord(value.commitInfo)) commitInfo = value.commitInfo;
+  }
+  return { actions, commitInfo };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
 
 /**
  * Parses one action object (a parsed JSON commit line, or a checkpoint row converted to plain

@@ -6,11 +6,10 @@
  * commits as Delta's `DeltaHistoryManager` does (a commit not later than its predecessor counts as
  * one millisecond after it). In-commit timestamps (`delta.enableInCommitTimestamps`) are not read.
  */
-import { AnalysisError, SourceError } from "../../errors.js";
+import { AnalysisError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
-import { decodeUtf8 } from "../../columnar/utf8.js";
-import { parseAction } from "./actions.js";
+import { parseCommit } from "./actions.js";
 import type { DeltaAction } from "./actions.js";
 
 /** One commit file of the log. */
@@ -105,24 +104,7 @@ export function firstVersionAtOrAfter(listing: CommitListing, ts: number, tableP
  * @throws SourceError naming the file and line for malformed JSON or actions.
  */
 export async function readCommitActions(storage: Storage, key: string): Promise<DeltaAction[]> {
-  const bytes = await storage.get(key);
-  const text = decodeUtf8(bytes, 0, bytes.length);
-  const where = `${storage.root}/${key}`;
-  const out: DeltaAction[] = [];
-  let line = 0;
-  for (const raw of text.split("\n")) {
-    line++;
-    if (raw.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (cause) {
-      throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
-    }
-    const action = parseAction(value, `${where} line ${line}`);
-    if (action !== null) out.push(action);
-  }
-  return out;
+  return parseCommit(await storage.get(key), `${storage.root}/${key}`).actions;
 }
 
 /** `yyyy-MM-dd HH:mm:ss.SSS` in UTC. */

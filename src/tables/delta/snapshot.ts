@@ -5,11 +5,10 @@
 import { AnalysisError, SourceError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix, toDisplayUrl } from "../../storage/resolve.js";
-import { decodeUtf8 } from "../../columnar/utf8.js";
 import { isStruct } from "../../types/data-types.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { schemaFromJson } from "../../types/json-schema.js";
-import { parseAction } from "./actions.js";
+import { parseCommit } from "./actions.js";
 import type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 import { readCheckpoint, readLastCheckpoint } from "./checkpoint-reader.js";
 import { findLogSegment, LogReplay } from "./log-replay.js";
@@ -86,22 +85,7 @@ export async function loadSnapshot(storage: Storage, tableKey: string, options: 
   const replay = segment.fromBase && base !== undefined ? LogReplay.from(replayStateOf(base)) : new LogReplay();
   if (segment.checkpoint !== null) for (const a of await readCheckpoint(storage, segment.checkpoint.partKeys)) replay.apply(a);
   for (const commit of segment.commits) {
-    const bytes = await storage.get(commit.key);
-    const text = decodeUtf8(bytes, 0, bytes.length);
-    const where = toDisplayUrl(storage, commit.key);
-    let line = 0;
-    for (const raw of text.split("\n")) {
-      line++;
-      if (raw.trim() === "") continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(raw);
-      } catch (cause) {
-        throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
-      }
-      const action = parseAction(value, `${where} line ${line}`);
-      if (action !== null) replay.apply(action);
-    }
+    for (const a of parseCommit(await storage.get(commit.key), toDisplayUrl(storage, commit.key)).actions) replay.apply(a);
   }
   const state = replay.state();
   const tablePath = toDisplayUrl(storage, tableKey);

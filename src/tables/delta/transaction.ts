@@ -8,11 +8,11 @@
  * PUT on an object store does), so it is never written twice.
  */
 import { randomUUID } from "node:crypto";
-import { AlreadyExistsError, CommitConflictError, NotFoundError, SourceError } from "../../errors.js";
+import { AlreadyExistsError, CommitConflictError, NotFoundError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
-import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
-import { parseAction } from "./actions.js";
+import { encodeUtf8 } from "../../columnar/utf8.js";
+import { parseCommit } from "./actions.js";
 import type { DeltaAction } from "./actions.js";
 
 /** How often a blind append retries after losing a put-if-absent race. */
@@ -142,33 +142,12 @@ async function readCommitWithInfo(storage: Storage, tableKey: string, version: n
     if (e instanceof NotFoundError) return null;
     throw e;
   }
-  const where = `${storage.root}/${key}`;
-  const out: DeltaAction[] = [];
-  let txnId: string | undefined;
-  let isBlindAppend = false;
-  let line = 0;
-  for (const raw of decodeUtf8(bytes, 0, bytes.length).split("\n")) {
-    line++;
-    if (raw.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (cause) {
-      throw new SourceError(`delta log: invalid JSON at ${where} line ${line}`, { cause, path: where });
-    }
-    const a = parseAction(value, `${where} line ${line}`);
-    if (a !== null) out.push(a);
-    else if (isRecord(value) && isRecord(value.commitInfo)) {
-      const ci = value.commitInfo;
-      if (typeof ci.txnId === "string") txnId = ci.txnId;
-      isBlindAppend = ci.isBlindAppend === true;
-    }
-  }
-  return { actions: out, txnId, isBlindAppend };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+  const { actions, commitInfo } = parseCommit(bytes, `${storage.root}/${key}`);
+  return {
+    actions,
+    txnId: typeof commitInfo?.txnId === "string" ? commitInfo.txnId : undefined,
+    isBlindAppend: commitInfo?.isBlindAppend === true,
+  };
 }
 
 /** One action as its log line's JSON object (`metaData` gains Spark's `format`). */
