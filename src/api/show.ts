@@ -39,7 +39,11 @@ export function showString(schema: StructType, batches: readonly Batch[], option
   return out;
 }
 
-function grid(header: readonly string[], rows: readonly string[][], alignRight: boolean): string {
+/**
+ * Spark's bordered text table of already rendered cells: columns at least 3 characters wide, cells
+ * right-aligned when `alignRight` (Spark aligns right when truncating), left otherwise.
+ */
+export function grid(header: readonly string[], rows: readonly (readonly string[])[], alignRight: boolean): string {
   const widths = header.map((h, c) => Math.max(3, width(h), ...rows.map((r) => width(r[c]))));
   const sep = `+${widths.map((w) => "-".repeat(w)).join("+")}+\n`;
   const line = (cells: readonly string[]) =>
@@ -74,7 +78,8 @@ function width(s: string): number {
   return [...s].length;
 }
 
-function cut(s: string, truncate: number): string {
+/** `s` cut to `truncate` characters (0: never) as Spark's show() cuts cells, ending in `...`. */
+export function cut(s: string, truncate: number): string {
   if (truncate <= 0) return s;
   const chars = [...s];
   if (chars.length <= truncate) return s;

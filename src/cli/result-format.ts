@@ -3,7 +3,7 @@
  * double format, right-aligned cells when truncating), as CSV (RFC 4180, header row, empty
  * cells for nulls) or as JSON lines (one object per row, numbers exact).
  */
-import { formatDouble } from "../api/show.js";
+import { cut, formatDouble, grid } from "../api/show.js";
 
 /** A JSON value as a SQL engine hands it over (big integers and decimals as strings). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -45,17 +45,7 @@ export function formatResult(columns: readonly ResultColumn[], rows: readonly (r
 function showTable(columns: readonly ResultColumn[], rows: readonly (readonly JsonValue[])[], truncate: number): string {
   const header = columns.map((c) => cut(c.name, truncate));
   const cells = rows.map((r) => r.map((v, i) => cut(display(v, columns[i].kind), truncate)));
-  const widths = header.map((h, c) => {
-    let w = Math.max(3, width(h));
-    for (const r of cells) w = Math.max(w, width(r[c]));
-    return w;
-  });
-  const sep = `+${widths.map((w) => "-".repeat(w)).join("+")}+\n`;
-  const right = truncate > 0;
-  const line = (r: readonly string[]) => `|${r.map((s, c) => pad(s, widths[c], right)).join("|")}|\n`;
-  let out = sep + line(header) + sep;
-  for (const r of cells) out += line(r);
-  return out + sep;
+  return grid(header, cells, truncate > 0);
 }
 
 /** A value as `show()` prints it. */
@@ -116,21 +106,4 @@ function jsonLines(columns: readonly ResultColumn[], rows: readonly (readonly Js
     out += `{${parts.join(",")}}\n`;
   }
   return out;
-}
-
-function pad(s: string, w: number, right: boolean): string {
-  const fill = " ".repeat(Math.max(0, w - width(s)));
-  return right ? fill + s : s + fill;
-}
-
-function width(s: string): number {
-  return [...s].length;
-}
-
-function cut(s: string, truncate: number): string {
-  if (truncate <= 0) return s;
-  const chars = [...s];
-  if (chars.length <= truncate) return s;
-  if (truncate < 4) return chars.slice(0, truncate).join("");
-  return chars.slice(0, truncate - 3).join("") + "...";
 }
