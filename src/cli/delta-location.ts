@@ -4,7 +4,8 @@
  */
 import { AnalysisError } from "../errors.js";
 import type { Storage } from "../storage/storage.js";
-import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import { resolveLocation } from "../storage/resolve.js";
+import { hasDeltaLog } from "../tables/delta/table-check.js";
 import { loadSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaSnapshot } from "../tables/delta/snapshot.js";
 
@@ -26,8 +27,7 @@ export interface DeltaLocation {
 export async function openDeltaLocation(path: string): Promise<DeltaLocation> {
   const { storage, key } = resolveLocation(path);
   const url = key === "" ? storage.root : `${storage.root.replace(/\/$/, "")}/${key}`;
-  const log = await storage.list(`${folderPrefix(key)}_delta_log/`);
-  if (!log.some((e) => /\/\d{20}\.(json|checkpoint\.parquet|checkpoint\.\d+\.\d+\.parquet)$/.test(e.path))) {
+  if (!(await hasDeltaLog(storage, key))) {
     throw new AnalysisError(`${path} is not a Delta table (no commits in ${url}/_delta_log/)`, { path: url });
   }
   return { storage, key, url };

@@ -16,7 +16,7 @@ import { appendToTable } from "./append.js";
 import { overwriteTable } from "./overwrite.js";
 import { checkpointAfterCommit } from "./post-commit.js";
 import { byteSizeOption } from "./table-properties.js";
-import { deltaTableExists } from "./write-plan.js";
+import { hasDeltaLog } from "./table-check.js";
 
 /** Spark's save modes, canonical spelling. */
 export type DeltaSaveMode = "append" | "overwrite" | "errorifexists" | "ignore";
@@ -67,7 +67,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
   if (o.path === undefined) throw new ConfigError(`delta writer: 'path' is not specified; pass save(path) or option("path", ...)`, { option: "path" });
   const { storage, key } = resolveLocation(o.path);
   const url = fileUrlOf(storage, key);
-  const exists = await deltaTableExists(storage, key);
+  const exists = await hasDeltaLog(storage, key);
   if (exists && write.mode === "errorifexists") {
     throw new AnalysisError(`delta writer: Table ${url} already exists; write with mode("append") or mode("overwrite")`, { path: url });
   }

@@ -16,7 +16,7 @@ import { conformBatch, evolveSchema } from "./schema-evolution.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import { DEFAULT_TARGET_FILE_SIZE, tableTargetFileSize } from "./table-properties.js";
-import { logPrefix } from "./transaction.js";
+import { hasDeltaLog } from "./table-check.js";
 import { checkWritable } from "./writer-protocol.js";
 
 /** The table-shaping options of a write. */
@@ -127,14 +127,8 @@ export function targetFileSizeOf(option: number | undefined, configuration: Read
  * @throws as `loadSnapshot` for a malformed log.
  */
 export async function loadSnapshotIfExists(storage: Storage, tableKey: string, base?: DeltaSnapshot | null): Promise<DeltaSnapshot | null> {
-  if (!(await deltaTableExists(storage, tableKey))) return null;
+  if (!(await hasDeltaLog(storage, tableKey))) return null;
   return loadSnapshot(storage, tableKey, base === null || base === undefined ? {} : { base });
-}
-
-/** True when the `_delta_log/` under `tableKey` holds a commit or a checkpoint (a Delta table is there). */
-export async function deltaTableExists(storage: Storage, tableKey: string): Promise<boolean> {
-  const entries = await storage.list(logPrefix(tableKey));
-  return entries.some((e) => /\/\d{20}\.(json|checkpoint\.parquet|checkpoint\.\d+\.\d+\.parquet)$/.test(e.path));
 }
 
 /** True when `snapshot` holds a txn for `txn.appId` at or past `txn.version` (the write already happened). */
