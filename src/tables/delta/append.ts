@@ -8,9 +8,9 @@ import type { Batch } from "../../columnar/batch.js";
 import { CommitConflictError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import type { StructType } from "../../types/data-types.js";
-import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
+import { deleteUncommittedFiles } from "./post-commit.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
@@ -116,30 +116,25 @@ export async function appendToTable(
     } catch (e) {
       if (!(e instanceof CommitConflictError)) throw e; // the commit may have landed: keep its files
       if (attempt >= APPEND_ATTEMPTS) {
-        await deleteFiles(storage, tableKey, adds);
+        await deleteUncommittedFiles(storage, tableKey, adds);
         throw e;
       }
       // Someone created the table, changed its metadata or committed our appId first: decide again.
       const latest = await loadSnapshotIfExists(storage, tableKey, plan.snapshot);
       if (txnCovered(latest, options.txn)) {
-        await deleteFiles(storage, tableKey, adds);
+        await deleteUncommittedFiles(storage, tableKey, adds);
         return skippedResult(started, dataMs, latest);
       }
       if (latest === null) throw e;
       const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
       // The files were written for the old plan; they only fit if the table shape did not move.
       if (!sameFileLayout(next, plan)) {
-        await deleteFiles(storage, tableKey, adds);
+        await deleteUncommittedFiles(storage, tableKey, adds);
         throw e;
       }
       plan = next;
     }
   }
-}
-
-/** Deletes the data files of a commit that is known not to have been written. */
-async function deleteFiles(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
-  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
 }
 
 function skippedResult(started: number, dataMs: number, snapshot: DeltaSnapshot | null): AppendResult {

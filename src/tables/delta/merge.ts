@@ -32,13 +32,12 @@ import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { boundChildren } from "../../plan/expressions/bound.js";
 import { canCast, typeString } from "../../plan/expressions/coercion.js";
 import type { Storage } from "../../storage/storage.js";
-import { folderPrefix } from "../../storage/resolve.js";
 import { BooleanType, StructField, StructType } from "../../types/data-types.js";
 import type { DataType, StructType as StructTypeT } from "../../types/data-types.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { appendToTable } from "./append.js";
 import { writeDataFiles } from "./data-writer.js";
-import { checkpointAfterCommit, removeFor } from "./post-commit.js";
+import { checkpointAfterCommit, deleteUncommittedFiles, removeFor } from "./post-commit.js";
 import { checkWritable } from "./writer-protocol.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
@@ -183,7 +182,7 @@ export async function mergeIntoTable(storage: Storage, tableKey: string, options
     });
   } catch (e) {
     // Only a conflict proves the commit was not written; after any other error it may have landed.
-    if (e instanceof CommitConflictError) await deleteFiles(storage, tableKey, adds);
+    if (e instanceof CommitConflictError) await deleteUncommittedFiles(storage, tableKey, adds);
     if (e instanceof CommitConflictError && options.txn !== undefined && isTxnDone(await loadSnapshot(storage, tableKey), options.txn)) {
       return { version: null, skipped: true, metrics: emptyMetrics(0) };
     }
@@ -769,9 +768,5 @@ function mergeParameters(o: MergeOptions): Record<string, unknown> {
     notMatchedPredicates: describe("notMatched"),
     notMatchedBySourcePredicates: describe("notMatchedBySource"),
   };
-}
-
-async function deleteFiles(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
-  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURI(a.path)}`);
 }
 

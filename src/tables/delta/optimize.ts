@@ -20,13 +20,12 @@ import { bindPredicate, exprSql } from "../../plan/expressions/bind.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { boundChildren } from "../../plan/expressions/bound.js";
 import type { Storage } from "../../storage/storage.js";
-import { folderPrefix } from "../../storage/resolve.js";
 import { StructType } from "../../types/data-types.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
 import { hasDeltaLog, notADeltaTable } from "./table-check.js";
 import { parsePartitionValue } from "./partition-values.js";
-import { checkpointAfterCommit, removeFor } from "./post-commit.js";
+import { checkpointAfterCommit, deleteUncommittedFiles, removeFor } from "./post-commit.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 import { readDeltaFile } from "./table-reader.js";
@@ -165,9 +164,7 @@ export async function optimizeTable(storage: Storage, tableKey: string, options:
     });
   } catch (e) {
     // Only a conflict proves the commit was not written; after any other error it may have landed.
-    if (e instanceof CommitConflictError) {
-      for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURIComponent(a.path)}`).catch(() => undefined);
-    }
+    if (e instanceof CommitConflictError) await deleteUncommittedFiles(storage, tableKey, adds);
     throw e;
   }
   await checkpointAfterCommit(storage, tableKey, version, snapshot.metadata.configuration);

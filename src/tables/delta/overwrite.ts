@@ -9,9 +9,9 @@ import type { Batch } from "../../columnar/batch.js";
 import { CommitConflictError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
 import type { StructType } from "../../types/data-types.js";
-import { folderPrefix } from "../../storage/resolve.js";
 import type { AddFile, DeltaAction, RemoveFile } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
+import { deleteUncommittedFiles } from "./post-commit.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
@@ -130,13 +130,13 @@ export async function overwriteTable(
       if (!(e instanceof CommitConflictError)) throw e;
       // A conflict means this commit was not written: its files are nobody's.
       const giveUp = async (): Promise<never> => {
-        await deleteAdded(storage, tableKey, adds);
+        await deleteUncommittedFiles(storage, tableKey, adds);
         throw e;
       };
       if (attempt >= OVERWRITE_ATTEMPTS) return giveUp();
       const latest = await loadSnapshotIfExists(storage, tableKey);
       if (txnCovered(latest, options.txn)) {
-        await deleteAdded(storage, tableKey, adds);
+        await deleteUncommittedFiles(storage, tableKey, adds);
         return skippedResult();
       }
       if (latest === null) return giveUp();
@@ -145,11 +145,6 @@ export async function overwriteTable(
       plan = next;
     }
   }
-}
-
-/** Deletes the data files of a commit that was not written (best effort: VACUUM gets any left). */
-async function deleteAdded(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
-  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURIComponent(a.path)}`).catch(() => undefined);
 }
 
 /**

@@ -4,7 +4,8 @@
  * retires a live file.
  */
 import type { Storage } from "../../storage/storage.js";
-import type { RemoveFile } from "./actions.js";
+import type { AddFile, RemoveFile } from "./actions.js";
+import { folderPrefix } from "../../storage/resolve.js";
 import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
@@ -51,4 +52,13 @@ export function removeFor(file: DeltaFile, deletionTimestamp: number, dataChange
   };
   if (file.stats !== undefined) r.stats = file.stats;
   return r;
+}
+
+/**
+ * Deletes the data files `adds` of a commit known not to have been written (it lost to a conflict,
+ * or the write was skipped). Best effort: a file that cannot be deleted is left for VACUUM, and the
+ * caller's own outcome (the conflict, the skip) is what it reports.
+ */
+export async function deleteUncommittedFiles(storage: Storage, tableKey: string, adds: readonly AddFile[]): Promise<void> {
+  for (const a of adds) await storage.delete(`${folderPrefix(tableKey)}${decodeURIComponent(a.path)}`).catch(() => undefined);
 }
