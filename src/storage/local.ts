@@ -6,10 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
 import type { Dirent, Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { AlreadyExistsError, NotFoundError, StorageError } from "../errors.js";
-import type { ByteRange, ObjectInfo, PutOptions, Storage } from "./storage.js";
+import type { ByteRange, ListOptions, ObjectInfo, ObjectWriter, PutOptions, Storage } from "./storage.js";
 import { checkKey, checkRange, compareUtf8 } from "./keys.js";
 import { toDisplayUrl } from "./url.js";
 
@@ -90,12 +91,12 @@ export class LocalStorage implements Storage {
     return st.isFile() ? { path, size: st.size, modificationTime: Math.floor(st.mtimeMs) } : null;
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const cut = prefix.lastIndexOf("/") + 1;
     const folder = prefix.slice(0, cut);
     if (folder !== "") checkKey(folder.slice(0, -1), this.root);
     const found: Array<{ key: string; file: string }> = [];
-    await this.walk(folder, prefix, found);
+    await this.walk(folder, prefix, options.startAfter ?? null, found);
     const infos: ObjectInfo[] = [];
     // stat in bounded parallel chunks: one syscall per file, without opening thousands of handles at once.
     for (let i = 0; i < found.length; i += 64) {
@@ -178,8 +179,15 @@ export class LocalStorage implements Storage {
     return toDisplayUrl(this, key);
   }
 
-  /** Collects files under `folder` (a key prefix ending in `/`, or empty) whose keys start with `prefix`. */
-  private async walk(folder: string, prefix: string, out: Array<{ key: string; file: string }>): Promise<void> {
+  createWriter(path: string): ObjectWriter {
+    return new LocalObjectWriter(this, path, this.pathOf(path), this.fsync);
+  }
+
+  /**
+   * Collects files under `folder` (a key prefix ending in `/`, or empty) whose keys start with
+   * `prefix` and sort after `startAfter` (when not null).
+   */
+  private async walk(folder: string, prefix: string, startAfter: string | null, out: Array<{ key: string; file: string }>): Promise<void> {
     const dir = folder === "" ? this.rootPath : join(this.rootPath, folder);
     let entries: Dirent[];
     try {
@@ -193,9 +201,11 @@ export class LocalStorage implements Storage {
       const key = folder + entry.name;
       if (entry.isDirectory()) {
         const sub = key + "/";
-        // Descend only where the prefix can still match: `sub` extends it, or it extends `sub`.
-        if (sub.startsWith(prefix) || prefix.startsWith(sub)) await this.walk(sub, prefix, out);
-      } else if ((entry.isFile() || entry.isSymbolicLink()) && key.startsWith(prefix)) {
+        // Descend only where the prefix can still match (`sub` extends it, or it extends `sub`) and
+        // some key can sort after `startAfter`: not when `sub` sorts before it without being its prefix.
+        const skipped = startAfter !== null && !startAfter.startsWith(sub) && compareUtf8(sub, startAfter) < 0;
+        if ((sub.startsWith(prefix) || prefix.startsWith(sub)) && !skipped) await this.walk(sub, prefix, startAfter, out);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && key.startsWith(prefix) && (startAfter === null || compareUtf8(key, startAfter) > 0)) {
         // Symlinks are stat-ed (followed) later and kept only if they point at a file.
         out.push({ key, file: join(dir, entry.name) });
       }
@@ -203,7 +213,7 @@ export class LocalStorage implements Storage {
   }
 
   /** fsyncs `folder` (its new entry) and the folders `mkdir` created on the way to it. */
-  private async syncFolders(folder: string, created: string | undefined): Promise<void> {
+  async syncFolders(folder: string, created: string | undefined): Promise<void> {
     const folders = [folder];
     if (created !== undefined) {
       for (let f = dirname(folder); f.length >= dirname(created).length; f = dirname(f)) {
@@ -221,7 +231,8 @@ export class LocalStorage implements Storage {
     }
   }
 
-  private ioError(op: string, key: string, e: unknown): StorageError {
+  /** @internal A typed error for a failed file-system call on `key`. */
+  ioError(op: string, key: string, e: unknown): StorageError {
     if (e instanceof StorageError) return e;
     const where = key === "" ? this.root : this.url(key);
     const code = errnoCode(e);
@@ -229,6 +240,91 @@ export class LocalStorage implements Storage {
     const retryable = code === "EMFILE" || code === "ENFILE" || code === "EAGAIN" || code === "EBUSY";
     const detail = e instanceof Error ? e.message : String(e);
     return new StorageError(`local storage: cannot ${op} ${where}: ${detail}`, { path: where, cause: e, retryable });
+  }
+}
+
+/**
+ * A local object written in chunks: a temporary file in the destination folder (created on the
+ * first call), fsynced and renamed over the key on close, as {@link LocalStorage.put} publishes.
+ */
+class LocalObjectWriter implements ObjectWriter {
+  bytesWritten = 0;
+  private handle: FileHandle | null = null;
+  private temp: string | null = null;
+  private created: string | undefined;
+  private state: "open" | "closed" | "aborted" = "open";
+
+  constructor(
+    private readonly storage: LocalStorage,
+    readonly path: string,
+    private readonly file: string,
+    private readonly fsync: boolean,
+  ) {}
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.checkOpen("write");
+    const fh = await this.open();
+    try {
+      let done = 0;
+      while (done < chunk.length) done += (await fh.write(chunk, done, chunk.length - done)).bytesWritten;
+    } catch (e) {
+      await this.abort();
+      throw this.storage.ioError("write", this.path, e);
+    }
+    this.bytesWritten += chunk.length;
+  }
+
+  async close(): Promise<ObjectInfo> {
+    this.checkOpen("close");
+    const fh = await this.open();
+    const temp = this.temp ?? "";
+    const folder = dirname(this.file);
+    try {
+      if (this.fsync) await fh.sync();
+      await fh.close();
+      this.handle = null;
+      await rename(temp, this.file);
+      this.temp = null;
+      this.state = "closed";
+      if (this.fsync) await this.storage.syncFolders(folder, this.created);
+      const st = await stat(this.file);
+      return { path: this.path, size: st.size, modificationTime: Math.floor(st.mtimeMs) };
+    } catch (e) {
+      await this.abort();
+      throw this.storage.ioError("write", this.path, e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.state === "open") this.state = "aborted";
+    const fh = this.handle;
+    this.handle = null;
+    if (fh !== null) await fh.close().catch(() => undefined);
+    const temp = this.temp;
+    this.temp = null;
+    if (temp !== null) await unlink(temp).catch(() => undefined);
+  }
+
+  private async open(): Promise<FileHandle> {
+    if (this.handle !== null) return this.handle;
+    const folder = dirname(this.file);
+    try {
+      this.created = await mkdir(folder, { recursive: true });
+      this.temp = join(folder, TEMP_FILE_PREFIX + randomUUID());
+      this.handle = await open(this.temp, "wx");
+    } catch (e) {
+      await this.abort();
+      throw this.storage.ioError("create the folder of", this.path, e);
+    }
+    return this.handle;
+  }
+
+  private checkOpen(op: string): void {
+    if (this.state !== "open") {
+      throw new StorageError(`local storage: cannot ${op} ${toDisplayUrl(this.storage, this.path)}: the writer is already ${this.state}`, {
+        path: toDisplayUrl(this.storage, this.path),
+      });
+    }
   }
 }
 

@@ -3,7 +3,8 @@
  * storages are shared through a process-wide registry so `memory://<name>` resolves to one instance.
  */
 import { AlreadyExistsError, ConfigError, NotFoundError } from "../errors.js";
-import type { ByteRange, ObjectInfo, PutOptions, Storage } from "./storage.js";
+import type { ByteRange, ListOptions, ObjectInfo, ObjectWriter, PutOptions, Storage } from "./storage.js";
+import { StorageError } from "../errors.js";
 import { checkKey, checkRange, compareUtf8 } from "./keys.js";
 
 interface Entry {
@@ -76,10 +77,11 @@ export class MemoryStorage implements Storage {
     return e === undefined ? null : { path, size: e.data.length, modificationTime: e.modificationTime };
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
+    const after = options.startAfter;
     for (const [path, e] of this.objects) {
-      if (path.startsWith(prefix)) out.push({ path, size: e.data.length, modificationTime: e.modificationTime });
+      if (path.startsWith(prefix) && (after === undefined || compareUtf8(path, after) > 0)) out.push({ path, size: e.data.length, modificationTime: e.modificationTime });
     }
     return out.sort((a, b) => compareUtf8(a.path, b.path));
   }
@@ -105,6 +107,45 @@ export class MemoryStorage implements Storage {
       if (path.startsWith(prefix)) out.push({ path, data: e.data.slice(), modificationTime: e.modificationTime });
     }
     return out.sort((a, b) => compareUtf8(a.path, b.path));
+  }
+
+  createWriter(path: string): ObjectWriter {
+    checkKey(path, this.root);
+    const chunks: Uint8Array[] = [];
+    let state: "open" | "closed" | "aborted" = "open";
+    const check = (op: string): void => {
+      if (state !== "open") {
+        throw new StorageError(`memory storage: cannot ${op} ${this.root}/${path}: the writer is already ${state}`, { path: `${this.root}/${path}` });
+      }
+    };
+    const writer: ObjectWriter = {
+      path,
+      bytesWritten: 0,
+      write: async (chunk) => {
+        check("write");
+        chunks.push(chunk.slice());
+        (writer as { bytesWritten: number }).bytesWritten += chunk.length;
+      },
+      close: async () => {
+        check("close");
+        state = "closed";
+        const data = new Uint8Array(writer.bytesWritten);
+        let at = 0;
+        for (const c of chunks) {
+          data.set(c, at);
+          at += c.length;
+        }
+        chunks.length = 0;
+        const modificationTime = Date.now();
+        this.objects.set(path, { data, modificationTime });
+        return { path, size: data.length, modificationTime };
+      },
+      abort: async () => {
+        if (state === "open") state = "aborted";
+        chunks.length = 0;
+      },
+    };
+    return writer;
   }
 
   async delete(path: string): Promise<void> {

@@ -27,6 +27,17 @@ export interface ByteRange {
   readonly end: number;
 }
 
+/** Options of {@link Storage.list}. */
+export interface ListOptions {
+  /**
+   * Only keys that sort strictly after this one (UTF-8 byte order), as S3's ListObjectsV2
+   * `StartAfter`: it need not name an existing object. Backends skip what sorts before it without
+   * reading it where they can (S3 server side; local: no `stat` of skipped files, no walk of
+   * skipped folders), so a listing from a known position costs what it returns, not what precedes it.
+   */
+  readonly startAfter?: string;
+}
+
 export interface PutOptions {
   /** Fail with `AlreadyExistsError` (atomically: exactly one concurrent caller wins) if the key exists. */
   readonly ifNotExists?: boolean;
@@ -44,12 +55,37 @@ export interface Storage {
    * A prefix ending in `/` lists a folder; an empty prefix lists everything. A prefix matching
    * nothing gives `[]`, not an error. Backends' own temporary files are never listed.
    */
-  list(prefix: string): Promise<ObjectInfo[]>;
+  list(prefix: string, options?: ListOptions): Promise<ObjectInfo[]>;
   /**
    * Writes an object. Readers never see a partial object: the write is atomic. With
    * `ifNotExists`, fails with `AlreadyExistsError` when the key exists, and never overwrites it.
    */
   put(path: string, data: Uint8Array, options?: PutOptions): Promise<void>;
+  /**
+   * Starts writing a large object in chunks (a multipart upload on S3). Nothing is visible at
+   * `path` until {@link ObjectWriter.close} publishes the whole object atomically, replacing any
+   * object there; {@link ObjectWriter.abort} (or a crash) leaves no object and nothing listed.
+   * Validates the key at once (`StorageError`).
+   */
+  createWriter(path: string): ObjectWriter;
   /** Deletes an object; deleting an absent object succeeds (idempotent). */
   delete(path: string): Promise<void>;
+}
+
+/**
+ * A large object being written; see {@link Storage.createWriter}. Calls must not overlap: await
+ * each `write` before the next call. After `close` or `abort` every call but `abort` throws
+ * `StorageError`; `abort` is idempotent and never throws for I/O.
+ */
+export interface ObjectWriter {
+  /** The object's key. */
+  readonly path: string;
+  /** Bytes accepted so far. */
+  readonly bytesWritten: number;
+  /** Appends a chunk. The writer does not keep a reference to it after the promise resolves. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Publishes the object atomically and returns its metadata. */
+  close(): Promise<ObjectInfo>;
+  /** Drops the object; nothing is published. */
+  abort(): Promise<void>;
 }

@@ -172,6 +172,75 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       assert.deepEqual(await s.list("file/"), [], "a prefix under an object is empty, not an error");
     });
 
+    test("list with startAfter returns only keys sorting after it, as S3's StartAfter", async () => {
+      const s = await make();
+      const keys = ["log/00000000000000000001.json", "log/00000000000000000002.checkpoint.parquet", "log/00000000000000000002.json", "log/00000000000000000010.json", "log/_last_checkpoint", "log/a/b", "log/a/c/d", "log/é"];
+      for (const k of keys) await s.put(k, enc(k));
+      await s.put("other", enc("x"));
+      const after = async (startAfter: string, prefix = "log/") => (await s.list(prefix, { startAfter })).map((o) => o.path);
+      assert.deepEqual(await after("log/00000000000000000002.json"), keys.slice(3));
+      assert.deepEqual(await after("log/00000000000000000002"), keys.slice(1), "an absent key: everything after it");
+      assert.deepEqual(await after("log/00000000000000000001.json"), keys.slice(1), "strictly after an existing key");
+      assert.deepEqual(await after(""), keys, "an empty startAfter lists everything");
+      assert.deepEqual(await after("a"), keys, "a startAfter before the prefix lists the whole prefix");
+      assert.deepEqual(await after("m"), [], "a startAfter past the prefix lists nothing");
+      assert.deepEqual(await after("log/a"), ["log/a/b", "log/a/c/d", "log/é"], "a folder's own name sorts before its contents");
+      assert.deepEqual(await after("log/a/b"), ["log/a/c/d", "log/é"], "into a folder");
+      assert.deepEqual(await after("log/a/c/d"), ["log/é"], "past a whole folder");
+      assert.deepEqual(await after("log/a/"), ["log/a/b", "log/a/c/d", "log/é"]);
+      assert.deepEqual(await after("log/\uFF21"), [], "UTF-8 byte order, not UTF-16");
+      assert.deepEqual(await after("log/00000000000000000002.json", "log/0"), keys.slice(3, 4), "with a partial-name prefix");
+    });
+
+    test("createWriter: chunks become one object, invisible until close", async () => {
+      const s = await make();
+      const w = s.createWriter("big/part-0.parquet");
+      assert.equal(w.path, "big/part-0.parquet");
+      const chunks = [enc("PAR1"), new Uint8Array(0), Uint8Array.from({ length: 70_000 }, (_, i) => i & 0xff), enc("PAR1")];
+      for (const c of chunks) {
+        await w.write(c);
+        assert.equal(await s.head("big/part-0.parquet"), null, "not visible before close");
+        assert.deepEqual(await s.list("big/"), [], "no temporary file is listed");
+      }
+      chunks[0][0] = 0; // the writer must not keep the caller's buffer
+      assert.equal(w.bytesWritten, 70_008);
+      const before = Date.now();
+      const info = await w.close();
+      assert.equal(info.path, "big/part-0.parquet");
+      assert.equal(info.size, 70_008);
+      assert.ok(info.modificationTime >= before - 2000);
+      const back = await s.get("big/part-0.parquet");
+      assert.equal(dec(back.subarray(0, 4)), "PAR1");
+      assert.equal(back[4 + 300], 300 & 0xff);
+      assert.equal(dec(back.subarray(70_004)), "PAR1");
+      assert.deepEqual((await s.list("big/")).map((o) => [o.path, o.size]), [["big/part-0.parquet", 70_008]]);
+      await assert.rejects(w.write(enc("late")), StorageError, "a closed writer refuses writes");
+      await assert.rejects(w.close(), StorageError);
+      await w.abort(); // idempotent, and does not undo a close
+      assert.equal((await s.head("big/part-0.parquet"))?.size, 70_008);
+    });
+
+    test("createWriter: abort publishes nothing; close replaces an existing object; empty objects", async () => {
+      const s = await make();
+      const w = s.createWriter("w/x");
+      await w.write(enc("partial"));
+      await w.abort();
+      await w.abort();
+      assert.equal(await s.head("w/x"), null);
+      assert.deepEqual(await s.list("w/"), [], "an aborted writer leaves nothing listed");
+      await assert.rejects(w.write(enc("more")), StorageError);
+      await s.put("w/y", enc("old content"));
+      const r = s.createWriter("w/y");
+      await r.write(enc("new"));
+      assert.equal(dec(await s.get("w/y")), "old content", "the old object stays until close");
+      await r.close();
+      assert.equal(dec(await s.get("w/y")), "new");
+      const e = s.createWriter("w/empty");
+      assert.equal((await e.close()).size, 0);
+      assert.equal((await s.get("w/empty")).length, 0);
+      assert.throws(() => s.createWriter("bad/../key"), StorageError);
+    });
+
     test("delete removes, and is idempotent", async () => {
       const s = await make();
       await s.put("del/a", enc("a"));

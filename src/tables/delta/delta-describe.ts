@@ -4,7 +4,7 @@
  * `describe` of the delta source do it in the blocking-call worker (`runtime/blocking-call.ts`).
  */
 import { AnalysisError, InternalError, NotFoundError } from "../../errors.js";
-import type { ByteRange, ObjectInfo, Storage } from "../../storage/storage.js";
+import type { ByteRange, ObjectInfo, ObjectWriter, Storage } from "../../storage/storage.js";
 import { resolveLocation, toDisplayUrl } from "../../storage/resolve.js";
 import { MemoryStorage } from "../../storage/memory.js";
 import { compareUtf8 } from "../../storage/keys.js";
@@ -121,6 +121,10 @@ class CopiedStorage implements Storage {
 
   async put(path: string): Promise<void> {
     throw new InternalError(`delta: the copied log of ${this.root} is read-only (put ${path})`);
+  }
+
+  createWriter(path: string): ObjectWriter {
+    throw new InternalError(`delta: the copied log of ${this.root} is read-only (write ${path})`);
   }
 
   async delete(path: string): Promise<void> {

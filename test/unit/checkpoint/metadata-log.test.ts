@@ -200,6 +200,7 @@ test("allEntries survives a writer compacting and deleting old files while it re
     head: (p) => inner.head(p),
     list: (p) => inner.list(p),
     put: (p, d, o) => inner.put(p, d, o),
+    createWriter: (p) => inner.createWriter(p),
     delete: (p) => inner.delete(p),
     get: async (p, r) => {
       if (p === "m/3" && !interfered) {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalStorage } from "../../../../src/storage/local.js";
-import type { ByteRange, ObjectInfo, PutOptions, Storage } from "../../../../src/storage/storage.js";
+import type { PutOptions, Storage } from "../../../../src/storage/storage.js";
+import { ForwardingStorage } from "../../../../src/storage/forwarding.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import { LongType, StringType, StructField, StructType, TimestampType } from "../../../../src/types/data-types.js";
@@ -104,33 +105,20 @@ test("optimize().where: only matching partitions; a data column is refused", asy
 });
 
 /** Local storage that runs `hook` once, just before the first put-if-absent of a commit file. */
-class HookedStorage implements Storage {
-  readonly root: string;
+class HookedStorage extends ForwardingStorage {
   private fired = false;
   constructor(
-    private readonly inner: Storage,
+    inner: Storage,
     private readonly hook: () => Promise<void>,
   ) {
-    this.root = inner.root;
+    super(inner);
   }
-  get(path: string, range?: ByteRange): Promise<Uint8Array> {
-    return this.inner.get(path, range);
-  }
-  head(path: string): Promise<ObjectInfo | null> {
-    return this.inner.head(path);
-  }
-  list(prefix: string): Promise<ObjectInfo[]> {
-    return this.inner.list(prefix);
-  }
-  async put(path: string, data: Uint8Array, options?: PutOptions): Promise<void> {
+  override async put(path: string, data: Uint8Array, options?: PutOptions): Promise<void> {
     if (!this.fired && options?.ifNotExists === true && path.includes("_delta_log/")) {
       this.fired = true;
       await this.hook();
     }
     return this.inner.put(path, data, options);
-  }
-  delete(path: string): Promise<void> {
-    return this.inner.delete(path);
   }
 }
 

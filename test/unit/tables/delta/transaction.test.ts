@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
-import type { ByteRange, ObjectInfo, PutOptions, Storage } from "../../../../src/storage/storage.js";
+import type { PutOptions, Storage } from "../../../../src/storage/storage.js";
+import { ForwardingStorage } from "../../../../src/storage/forwarding.js";
 import { decodeUtf8 } from "../../../../src/columnar/utf8.js";
 import { LongType, StructField, StructType } from "../../../../src/types/data-types.js";
 import { AlreadyExistsError, CommitConflictError } from "../../../../src/errors.js";
@@ -86,23 +87,12 @@ test("concurrent metadata changes, creations, same-appId txns and removes of rea
  * AlreadyExistsError, as an object store does when a conditional PUT that succeeded is retried
  * after a lost response (the retry gets 412 Precondition Failed).
  */
-class RetriedConditionalPut implements Storage {
+class RetriedConditionalPut extends ForwardingStorage {
   armed = false;
-  private readonly inner = MemoryStorage.fresh("delta-txn-retried");
-  readonly root = this.inner.root;
-  get(path: string, range?: ByteRange): Promise<Uint8Array> {
-    return this.inner.get(path, range);
+  constructor() {
+    super(MemoryStorage.fresh("delta-txn-retried"));
   }
-  head(path: string): Promise<ObjectInfo | null> {
-    return this.inner.head(path);
-  }
-  list(prefix: string): Promise<ObjectInfo[]> {
-    return this.inner.list(prefix);
-  }
-  delete(path: string): Promise<void> {
-    return this.inner.delete(path);
-  }
-  async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
+  override async put(path: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     await this.inner.put(path, data, options);
     if (this.armed && options.ifNotExists === true) {
       this.armed = false;
