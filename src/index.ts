@@ -37,7 +37,7 @@ export {
   StructField,
 } from "./types/data-types.js";
 export type { DataType, AtomicType, RowOf, ValueOf, FieldMetadata } from "./types/data-types.js";
-export { parseDDL, parseDataType } from "./types/ddl.js";
+export { parseDDL, parseDataType } from "./sql/ddl.js";
 export { schemaToJson, schemaFromJson } from "./types/json-schema.js";
 export { treeString } from "./types/print-schema.js";
 export type { Row } from "./columnar/values.js";
@@ -53,7 +53,7 @@ export type {
 } from "./runtime/query-manager.js";
 export type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress, SinkProgress } from "./runtime/progress.js";
 export type { TriggerSpec } from "./runtime/trigger.js";
-export type { OutputMode } from "./exec/operator.js";
+export type { OutputMode } from "./plan/logical.js";
 export type { ForeachBatchFunction } from "./connectors/foreach-batch/foreach-batch-sink.js";
 export { MemoryStream } from "./connectors/memory/memory-stream.js";
 export { DeltaTable } from "./tables/delta/delta-table.js";

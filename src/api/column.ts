@@ -19,10 +19,10 @@ import {
   TimestampType,
 } from "../types/data-types.js";
 import { AnalysisError } from "../errors.js";
-import { node } from "../plan/expression.js";
-import type { BinaryOp, Expr, LiteralExpr } from "../plan/expression.js";
+import { node } from "../sql/expression.js";
+import type { BinaryOp, Expr, LiteralExpr } from "../sql/expression.js";
 import { exprSql } from "../plan/expressions/bind.js";
-import { parseDataType } from "../types/ddl.js";
+import { parseDataType } from "../sql/ddl.js";
 
 /** A value a Column method accepts as an operand: another Column or a plain value (a literal). */
 export type ColumnOrValue = Column | null | undefined | boolean | number | bigint | string | Date | Uint8Array;

@@ -5,7 +5,7 @@
  * const raw = spark.readStream.format("text").option("maxFilesPerTrigger", 100).load(process.env.LANDING);
  */
 import type { StructType } from "../types/data-types.js";
-import { toSchema } from "../types/ddl.js";
+import { toSchema } from "../sql/ddl.js";
 import type { SparkSession } from "./session.js";
 import { DataFrame } from "./dataframe.js";
 import { optionValue } from "./options.js";

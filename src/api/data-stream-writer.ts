@@ -9,7 +9,7 @@
  */
 import { AnalysisError, ConfigError } from "../errors.js";
 import { checkStreamingQuery } from "../plan/analyze.js";
-import type { OutputMode } from "../exec/operator.js";
+import type { OutputMode } from "../plan/logical.js";
 import { sinkConnector } from "../connectors/registry.js";
 import type { SinkContext } from "../connectors/registry.js";
 import type { StreamSink } from "../connectors/sink.js";

@@ -5,8 +5,8 @@
  */
 import type { DataType } from "../types/data-types.js";
 import { AnalysisError } from "../errors.js";
-import { node } from "../plan/expression.js";
-import type { Expr } from "../plan/expression.js";
+import { node } from "../sql/expression.js";
+import type { Expr } from "../sql/expression.js";
 import { parseAttributeName, parseExpression } from "../sql/parser.js";
 import { Column, literalExpr, toExpr } from "./column.js";
 import type { ColumnOrValue } from "./column.js";

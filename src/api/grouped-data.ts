@@ -3,8 +3,8 @@
  * Output columns are the grouping columns, then one column per aggregate, named as Spark names them
  * (`count`, `sum(amount)`, `avg(amount)` …).
  */
-import type { Expr } from "../plan/expression.js";
-import { node } from "../plan/expression.js";
+import type { Expr } from "../sql/expression.js";
+import { node } from "../sql/expression.js";
 import { bindExpr } from "../plan/expressions/bind.js";
 import { Column } from "./column.js";
 import type { DataFrame } from "./dataframe.js";

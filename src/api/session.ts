@@ -8,7 +8,7 @@
 import { availableParallelism } from "node:os";
 import { AnalysisError, ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
-import { toSchema } from "../types/ddl.js";
+import { toSchema } from "../sql/ddl.js";
 import { batchFromRows } from "../columnar/build.js";
 import { StreamingQueryManager } from "../runtime/query-manager.js";
 import { DataFrame } from "./dataframe.js";

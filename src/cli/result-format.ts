@@ -3,7 +3,8 @@
  * double format, right-aligned cells when truncating), as CSV (RFC 4180, header row, empty
  * cells for nulls) or as JSON lines (one object per row, numbers exact).
  */
-import { cut, formatDouble, grid } from "../api/show.js";
+import { cut, grid } from "../exec/show.js";
+import { javaDoubleString } from "../columnar/java-text.js";
 
 /** A JSON value as a SQL engine hands it over (big integers and decimals as strings). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -53,7 +54,7 @@ function display(v: JsonValue, kind: ColumnKind): string {
   if (v === null) return "NULL";
   switch (kind) {
     case "double":
-      return typeof v === "number" ? formatDouble(v) : String(v);
+      return typeof v === "number" ? javaDoubleString(v) : String(v);
     case "timestamptz":
       // DuckDB prints the zone offset; the session is in UTC, as Spark's show() with UTC.
       return typeof v === "string" ? v.replace(/\+00(:00)?$/, "") : String(v);

@@ -7,7 +7,7 @@ import { ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import type { UpdateKeys } from "../plan/update-keys.js";
-import type { OutputMode } from "../exec/operator.js";
+import type { OutputMode } from "../plan/logical.js";
 import type { StreamSource } from "./source.js";
 import type { StreamSink } from "./sink.js";
 

@@ -5,7 +5,7 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import type { StructType } from "../types/data-types.js";
-import type { OutputMode } from "../exec/operator.js";
+import type { OutputMode } from "../plan/logical.js";
 
 export interface SinkBatch {
   readonly batchId: number;

@@ -8,9 +8,10 @@ import type { BytesVector } from "../columnar/vector.js";
 import { takeBatch } from "../columnar/ops.js";
 import { AnalysisError, InternalError } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
-import type { BatchContext, Operator, StateLocation, StateOperatorMetrics } from "./operator.js";
-import { KeyCodec } from "./hash/key-codec.js";
-import { hashKey, hashTagged } from "./hash/murmur3.js";
+import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
+import type { StateLocation } from "../state/state-store.js";
+import { KeyCodec } from "../columnar/key-codec.js";
+import { hashKey, hashTagged } from "../columnar/murmur3.js";
 import { StateStore } from "../state/state-store.js";
 import type { StateStoreOptions, StateValueCodec } from "../state/state-store.js";
 

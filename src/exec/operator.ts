@@ -6,9 +6,7 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import type { StructType } from "../types/data-types.js";
-import type { Storage } from "../storage/storage.js";
-
-export type OutputMode = "append" | "update" | "complete";
+import type { OutputMode } from "../plan/logical.js";
 
 /** What the runtime tells an operator about the micro-batch being run. */
 export interface BatchContext {
@@ -19,13 +17,6 @@ export interface BatchContext {
   /** Processing time the batch started, ms since the epoch (`current_timestamp()`). */
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
-}
-
-/** Where a stateful operator keeps its state: `<checkpoint>/state/<operatorId>/<partition>/…`. */
-export interface StateLocation {
-  readonly storage: Storage;
-  /** Key prefix of this operator's state folder, ending in `/`, e.g. `ckpt/state/0/`. */
-  readonly prefix: string;
 }
 
 export interface Operator {

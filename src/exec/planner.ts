@@ -6,7 +6,9 @@
 import type { ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
 import type { Batch } from "../columnar/batch.js";
 import { StructType, StructField } from "../types/data-types.js";
-import type { Operator, OutputMode, StateLocation } from "./operator.js";
+import type { Operator } from "./operator.js";
+import type { OutputMode } from "../plan/logical.js";
+import type { StateLocation } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
 import { SortOperator } from "./sort.js";

@@ -9,13 +9,13 @@ import { AnalysisError, suggestion } from "../errors.js";
 import type { StructType, DataType, StructField as Field } from "../types/data-types.js";
 import { StructField, StructType as Struct } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
-import type { Expr } from "./expression.js";
+import type { Expr } from "../sql/expression.js";
 import type { LogicalPlan, SourceNode } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
 import { sourceConnector } from "../connectors/registry.js";
-import type { OutputMode } from "../exec/operator.js";
+import type { OutputMode } from "./logical.js";
 
 interface ResolvedBase {
   readonly schema: StructType;

@@ -4,7 +4,13 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import type { StructType } from "../types/data-types.js";
-import type { Expr } from "./expression.js";
+import type { Expr } from "../sql/expression.js";
+
+/**
+ * How a streaming query's result reaches its sink (Spark's `outputMode`): `append` emits only new
+ * rows, `update` the rows that changed in the batch, `complete` the whole result every batch.
+ */
+export type OutputMode = "append" | "update" | "complete";
 
 /** A table-like input: a streaming or batch source named by format and options. */
 export interface SourceNode {

@@ -1,6 +1,6 @@
 /**
  * Tokeniser shared by the SQL expression parser (`sql/parser.ts`) and the DDL type parser
- * (`types/ddl.ts`). It follows Spark's lexer: keywords are case-insensitive words, identifiers may
+ * (`sql/ddl.ts`). It follows Spark's lexer: keywords are case-insensitive words, identifiers may
  * be back-quoted (with ` `` ` as an escaped back-tick), strings are '...' or "..." with backslash
  * escapes, `--` and `/* *\/` are comments, and numbers keep their raw text so the parser can type
  * them as Spark does.

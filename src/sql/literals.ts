@@ -17,7 +17,7 @@ import {
   TimestampType,
   type DataType,
 } from "../types/data-types.js";
-import type { LiteralValue } from "../plan/expression.js";
+import type { LiteralValue } from "./expression.js";
 
 /** A typed literal value, or the reason the text is not a valid literal. */
 export type LiteralResult = { ok: true; value: LiteralValue; dataType: DataType } | { ok: false; problem: string };

@@ -21,9 +21,9 @@
  *   bare `current_date` / `current_timestamp` → calls with no arguments.
  */
 import { ParseError } from "../errors.js";
-import { node, type BinaryOp, type Expr, type LiteralExpr, type SortOrderExpr } from "../plan/expression.js";
+import { node, type BinaryOp, type Expr, type LiteralExpr, type SortOrderExpr } from "./expression.js";
 import { BooleanType, NullType, StringType } from "../types/data-types.js";
-import { readDataType } from "../types/ddl.js";
+import { readDataType } from "./ddl.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
 import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, type LiteralResult } from "./literals.js";
 

@@ -9,7 +9,7 @@
  *           | (put only) value length u32 | value bytes
  * trailer CRC-32 (u32) of every preceding byte
  * ```
- * All integers little-endian. Keys are encoded by `exec/hash/key-codec.ts`; values by the owning
+ * All integers little-endian. Keys are encoded by `columnar/key-codec.ts`; values by the owning
  * operator. A delta lists removes then puts, each in key-id order, so re-running a batch writes the
  * same bytes. A snapshot holds only puts: the whole state at that version.
  */

@@ -11,20 +11,27 @@
  * no longer needed to load any of the last `minBatchesToRetain` versions. File format:
  * `state-file.ts`.
  *
- * Keys are byte strings (`exec/hash/key-codec.ts`) held in a {@link BytesHashTable} that the owning
+ * Keys are byte strings (`columnar/key-codec.ts`) held in a {@link BytesHashTable} that the owning
  * operator probes directly on its hot path; ids in it index the operator's own per-key arrays.
  * Values stay in the operator (accumulators, or nothing for deduplication): the store asks the
  * operator's {@link StateValueCodec} to serialize a key's value when it writes a file and to
  * restore it when it loads one. A key inserted since the last commit is written by the next
  * commit; an existing key whose value changed must be reported with {@link StateStore.markUpdated}.
  */
-import { BytesHashTable } from "../exec/hash/bytes-hash-table.js";
-import { hashKey } from "../exec/hash/murmur3.js";
-import type { StateLocation } from "../exec/operator.js";
+import { BytesHashTable } from "../columnar/bytes-hash-table.js";
+import { hashKey } from "../columnar/murmur3.js";
+import type { Storage } from "../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
 import { ByteWriter } from "./byte-io.js";
 import type { ByteReader } from "./byte-io.js";
 import { beginStateFile, endStateFile, OP_PUT, OP_REMOVE, readStateFile, stateFileRecordCountHint } from "./state-file.js";
+
+/** Where a stateful operator keeps its state: `<checkpoint>/state/<operatorId>/<partition>/…`. */
+export interface StateLocation {
+  readonly storage: Storage;
+  /** Key prefix of this operator's state folder, ending in `/`, e.g. `ckpt/state/0/`. */
+  readonly prefix: string;
+}
 import type { StateFileKind } from "./state-file.js";
 
 /** Serializes the operator-held value of each key. */

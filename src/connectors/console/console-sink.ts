@@ -3,7 +3,7 @@
  * table). Options: `numRows` (default 20), `truncate` (default true).
  */
 import type { Batch } from "../../columnar/batch.js";
-import { showString } from "../../api/show.js";
+import { showString } from "../../exec/show.js";
 import type { StreamSink, SinkBatch } from "../sink.js";
 import type { SinkConnector, SinkContext } from "../registry.js";
 import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";

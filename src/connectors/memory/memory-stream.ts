@@ -11,7 +11,7 @@
 import type { Batch } from "../../columnar/batch.js";
 import { batchFromRows } from "../../columnar/build.js";
 import type { StructType } from "../../types/data-types.js";
-import { toSchema } from "../../types/ddl.js";
+import { toSchema } from "../../sql/ddl.js";
 import { ConfigError, SourceError } from "../../errors.js";
 import type { StreamSource, OffsetJson, ReadLimit } from "../source.js";
 import type { SourceConnector, Options } from "../registry.js";

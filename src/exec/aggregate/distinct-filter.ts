@@ -7,9 +7,9 @@
 import type { Vector } from "../../columnar/vector.js";
 import type { DataType } from "../../types/data-types.js";
 import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
-import { BytesHashTable } from "../hash/bytes-hash-table.js";
-import { KeyCodec } from "../hash/key-codec.js";
-import { hashKey } from "../hash/murmur3.js";
+import { BytesHashTable } from "../../columnar/bytes-hash-table.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
+import { hashKey } from "../../columnar/murmur3.js";
 
 export class DistinctFilter {
   /** Keys: group id (u32 little-endian) then the value's encoding. */

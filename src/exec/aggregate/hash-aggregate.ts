@@ -21,9 +21,11 @@ import { StructField, StructType as makeStructType } from "../../types/data-type
 import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
 import { StateStore } from "../../state/state-store.js";
 import type { StateStoreOptions, StateValueCodec } from "../../state/state-store.js";
-import { KeyCodec } from "../hash/key-codec.js";
-import { hashKey, hashTagged } from "../hash/murmur3.js";
-import type { BatchContext, Operator, OutputMode, StateLocation, StateOperatorMetrics } from "../operator.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
+import { hashKey, hashTagged } from "../../columnar/murmur3.js";
+import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
+import type { OutputMode } from "../../plan/logical.js";
+import type { StateLocation } from "../../state/state-store.js";
 import type { Accumulator } from "./accumulator.js";
 import { createAccumulator, needsDistinctSet } from "./create-accumulator.js";
 import { DistinctFilter } from "./distinct-filter.js";

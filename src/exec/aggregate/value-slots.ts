@@ -8,7 +8,7 @@ import type { DataType, DecimalType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
 import { kindOf, compactMask } from "../../columnar/vector.js";
 import { BytesBuilder } from "../../columnar/build.js";
-import { KeyCodec } from "../hash/key-codec.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
 import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
 import { InternalError } from "../../errors.js";
 

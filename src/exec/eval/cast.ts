@@ -11,7 +11,7 @@ import { decodeUtf8 } from "../../columnar/utf8.js";
 import { formatDecimal } from "../../columnar/values.js";
 import { ExecutionError } from "../../errors.js";
 import { equalsIgnoreNullability } from "../../plan/expressions/coercion.js";
-import { javaDoubleString, javaFloatString } from "../../plan/expressions/literal-text.js";
+import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 import {
   allocNumbers,
   boolVector,
@@ -488,8 +488,24 @@ function castToString(v: Vector, to: DataType): Vector {
   return b.finish(to);
 }
 
-/** Spark's string form of slot `i` (`CAST(x AS STRING)`): `1.0E10`, `[1, 2]`, `{a, 1}`, `{k -> v}`. */
-export function slotText(v: Vector, i: number): string {
+/** How {@link slotText} spells what a cast and show() spell differently. */
+export interface TextStyle {
+  /** A null nested in an array, struct or map. */
+  readonly nullText: string;
+  /** Binary as hex bytes `[0A FF]` rather than its bytes decoded as UTF-8. */
+  readonly binaryAsHex: boolean;
+}
+
+/** `CAST(x AS STRING)`. */
+export const CAST: TextStyle = { nullText: "null", binaryAsHex: false };
+/** show()'s `ToPrettyString` (Spark 3.5): `NULL`, binary as hex. */
+export const PRETTY: TextStyle = { nullText: "NULL", binaryAsHex: true };
+
+/**
+ * Spark's string form of the valid slot `i` (`CAST(x AS STRING)` by default): `1.0E10`, `[1, 2]`,
+ * `{a, 1}`, `{k -> v}`; timestamps in UTC.
+ */
+export function slotText(v: Vector, i: number, style: TextStyle = CAST): string {
   switch (v.kind) {
     case "i64":
       return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i]) : v.values[i].toString();
@@ -505,22 +521,27 @@ export function slotText(v: Vector, i: number): string {
     case "bool":
       return v.values[i] === 1 ? "true" : "false";
     case "bytes":
+      if (style.binaryAsHex && v.type.typeName === "binary") {
+        const parts: string[] = [];
+        for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(v.data[k].toString(16).toUpperCase().padStart(2, "0"));
+        return `[${parts.join(" ")}]`;
+      }
       return decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
     case "decimal":
       return formatDecimal(v.values[i], v.type.scale);
     case "null":
-      return "null";
+      return style.nullText;
     case "struct":
-      return `{${v.children.map((c) => (isValid(c, i) ? slotText(c, i) : "null")).join(", ")}}`;
+      return `{${v.children.map((c) => (isValid(c, i) ? slotText(c, i, style) : style.nullText)).join(", ")}}`;
     case "list": {
       const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(isValid(v.child, k) ? slotText(v.child, k) : "null");
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(isValid(v.child, k) ? slotText(v.child, k, style) : style.nullText);
       return `[${parts.join(", ")}]`;
     }
     case "map": {
       const parts: string[] = [];
       for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) {
-        parts.push(`${slotText(v.keys, k)} -> ${isValid(v.items, k) ? slotText(v.items, k) : "null"}`);
+        parts.push(`${slotText(v.keys, k, style)} -> ${isValid(v.items, k) ? slotText(v.items, k, style) : style.nullText}`);
       }
       return `{${parts.join(", ")}}`;
     }

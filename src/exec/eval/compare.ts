@@ -6,7 +6,7 @@
  */
 import type { Vector, BoolVector, ValidityMask } from "../../columnar/vector.js";
 import { ExecutionError } from "../../errors.js";
-import type { LiteralValue } from "../../plan/expression.js";
+import type { LiteralValue } from "../../sql/expression.js";
 import { andMasks, boolVector, numberValues, validity } from "./vectors.js";
 import { rescale } from "./cast.js";
 

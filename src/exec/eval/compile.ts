@@ -10,7 +10,7 @@ import type { Vector } from "../../columnar/vector.js";
 import { andValidity, isValid } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { InternalError } from "../../errors.js";
-import type { LiteralValue } from "../../plan/expression.js";
+import type { LiteralValue } from "../../sql/expression.js";
 import type { BoundExpr, BoundLiteral } from "../../plan/expressions/bound.js";
 import { boundChildren } from "../../plan/expressions/bound.js";
 import { StructType } from "../../types/data-types.js";

@@ -7,7 +7,7 @@ import type { Vector, ValidityMask, BytesVector, BoolVector } from "../../column
 import { kindOf, compactMask } from "../../columnar/vector.js";
 import { BytesBuilder, nullVector, vectorFromValues } from "../../columnar/build.js";
 import { InternalError } from "../../errors.js";
-import type { LiteralValue } from "../../plan/expression.js";
+import type { LiteralValue } from "../../sql/expression.js";
 
 /** Typed arrays holding JavaScript numbers. */
 export type NumberArray = Int32Array | Int16Array | Int8Array | Float64Array | Float32Array;

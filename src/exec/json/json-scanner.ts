@@ -19,7 +19,8 @@ import * as kinds from "./column-builder.js";
 import { FieldLookup } from "./field-lookup.js";
 import type { DecimalType } from "../../types/data-types.js";
 import { stringToDate, stringToTimestamp } from "../../formats/json/json-datetime.js";
-import { javaDoubleString, quoteJsonString } from "../../formats/json/json-text.js";
+import { quoteJsonString } from "../../formats/json/json-text.js";
+import { javaDoubleString } from "../../columnar/java-text.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { AnalysisError } from "../../errors.js";
 

@@ -11,7 +11,8 @@ import type { Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { InternalError } from "../../errors.js";
-import { base64Encode, formatDate, formatJsonTimestamp, javaBigDecimalString, javaDoubleString, javaFloatString, quoteJsonString } from "./json-text.js";
+import { base64Encode, formatDate, formatJsonTimestamp, quoteJsonString } from "./json-text.js";
+import { javaBigDecimalString, javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 
 /** Generator settings. */
 export interface JsonGeneratorOptions {

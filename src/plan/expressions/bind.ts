@@ -12,7 +12,7 @@
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
-import type { Expr, BinaryOp } from "../expression.js";
+import type { Expr, BinaryOp } from "../../sql/expression.js";
 import type {
   AggregateName,
   BoundAggregate,

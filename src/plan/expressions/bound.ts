@@ -14,7 +14,7 @@
  * - arguments of `call` nodes are already cast to what the function's kernel expects.
  */
 import type { DataType } from "../../types/data-types.js";
-import type { LiteralValue } from "../expression.js";
+import type { LiteralValue } from "../../sql/expression.js";
 
 /** Reference to a top-level input column by position. `name` is for display only. */
 export interface BoundRef {

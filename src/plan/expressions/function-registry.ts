@@ -23,11 +23,11 @@ import {
   isNumeric,
 } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
-import type { Expr } from "../expression.js";
+import type { Expr } from "../../sql/expression.js";
 import type { BoundExpr } from "./bound.js";
 import type { ExpectedType } from "./coercion.js";
 import { findWiderCommonType, findWiderTypeWithoutStringPromotion, implicitCastType, isAtomic, typeString } from "./coercion.js";
-import { parseDataType, parseDDL } from "../../types/ddl.js";
+import { parseDataType, parseDDL } from "../../sql/ddl.js";
 
 /** What the binder hands a function definition to resolve one call. */
 export interface ResolveContext {

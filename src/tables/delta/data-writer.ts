@@ -23,7 +23,8 @@ import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { sliceBatch, takeBatch } from "../../columnar/ops.js";
 import { isValid } from "../../columnar/vector.js";
-import { formatDouble, render } from "../../api/show.js";
+import { slotText } from "../../exec/eval/cast.js";
+import { javaFloatString } from "../../columnar/java-text.js";
 import { formatTimestampIsoUtc } from "../../exec/eval/datetime.js";
 import { AnalysisError, ConfigError } from "../../errors.js";
 import type { Storage } from "../../storage/storage.js";
@@ -267,21 +268,11 @@ export function serializePartitionValue(batch: Batch, column: number, row: numbe
   const type = batch.schema.fields[column].dataType;
   const s =
     v.kind === "f32"
-      ? formatDouble(shortestFloat32(v.values[row]))
+      ? javaFloatString(v.values[row])
       : type.typeName === "timestamp" && v.kind === "i64"
         ? formatTimestampIsoUtc(v.values[row])
-        : render(v, row);
+        : slotText(v, row);
   return s === "" ? null : s;
-}
-
-/** The double with the fewest significant digits that rounds to the float `x` (`x` itself when not finite). */
-function shortestFloat32(x: number): number {
-  if (!Number.isFinite(x) || x === 0) return x;
-  for (let p = 1; p < 9; p++) {
-    const d = Number(x.toPrecision(p));
-    if (Math.fround(d) === x) return d;
-  }
-  return x;
 }
 
 function splitByPartition(batch: Batch, ordinals: readonly number[]): Map<string, { values: Record<string, string | null>; rows: Batch }> {

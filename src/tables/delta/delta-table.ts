@@ -24,7 +24,7 @@ import type { Column } from "../../api/column.js";
 import { AnalysisError } from "../../errors.js";
 import type { DataFrame } from "../../api/dataframe.js";
 import type { SparkSession } from "../../api/session.js";
-import type { Expr } from "../../plan/expression.js";
+import type { Expr } from "../../sql/expression.js";
 import { parseExpression } from "../../sql/parser.js";
 import { resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";

@@ -15,7 +15,7 @@ import { makeBatch } from "../../columnar/batch.js";
 import { vectorFromValues } from "../../columnar/build.js";
 import { AnalysisError, CommitConflictError, ConfigError } from "../../errors.js";
 import { compileExpr } from "../../exec/eval/compile.js";
-import type { Expr } from "../../plan/expression.js";
+import type { Expr } from "../../sql/expression.js";
 import { bindPredicate, exprSql } from "../../plan/expressions/bind.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { boundChildren } from "../../plan/expressions/bound.js";

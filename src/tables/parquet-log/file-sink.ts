@@ -16,7 +16,7 @@ import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { takeBatch } from "../../columnar/ops.js";
 import { isValid } from "../../columnar/vector.js";
-import { render } from "../../api/show.js";
+import { render } from "../../exec/show.js";
 import type { StructType } from "../../types/data-types.js";
 import { StructType as Struct } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";

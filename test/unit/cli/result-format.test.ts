@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatResult } from "../../../src/cli/result-format.js";
 import type { ResultColumn } from "../../../src/cli/result-format.js";
-import { showString } from "../../../src/api/show.js";
+import { showString } from "../../../src/exec/show.js";
 import { batchFromRows } from "../../../src/columnar/build.js";
 import { DoubleType, LongType, StringType, StructField, StructType } from "../../../src/types/data-types.js";
 

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DeduplicateOperator } from "../../../src/exec/dedup.js";
-import type { BatchContext, StateLocation } from "../../../src/exec/operator.js";
+import type { BatchContext } from "../../../src/exec/operator.js";
+import type { StateLocation } from "../../../src/state/state-store.js";
 import { batchFromRows } from "../../../src/columnar/build.js";
 import { batchToRows } from "../../../src/columnar/values.js";
 import type { Row } from "../../../src/columnar/values.js";

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseExpression } from "../../../src/sql/parser.js";
 import { daysFromCivil, numericLiteral, timestampLiteral } from "../../../src/sql/literals.js";
-import type { LiteralExpr } from "../../../src/plan/expression.js";
+import type { LiteralExpr } from "../../../src/sql/expression.js";
 import { simpleString } from "../../../src/types/print-schema.js";
 import { ParseError } from "../../../src/errors.js";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseExpression, parseNamedExpression, parseSortExpression, parseAttributeName } from "../../../src/sql/parser.js";
-import type { Expr } from "../../../src/plan/expression.js";
+import type { Expr } from "../../../src/sql/expression.js";
 import { simpleString } from "../../../src/types/print-schema.js";
 import { ParseError } from "../../../src/errors.js";
 import { ArrayType, DecimalType, IntegerType, StringType, StructField, StructType, sameType } from "../../../src/types/data-types.js";

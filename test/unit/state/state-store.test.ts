@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StateStore } from "../../../src/state/state-store.js";
 import type { StateValueCodec } from "../../../src/state/state-store.js";
-import { hashKey } from "../../../src/exec/hash/murmur3.js";
+import { hashKey } from "../../../src/columnar/murmur3.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import type { Storage } from "../../../src/storage/storage.js";

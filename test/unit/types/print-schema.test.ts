@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { treeString, simpleString, catalogString, sqlTypeName, toDDL, quoteIfNeeded } from "../../../src/types/print-schema.js";
-import { parseDDL, parseDataType } from "../../../src/types/ddl.js";
+import { parseDDL, parseDataType } from "../../../src/sql/ddl.js";
 import {
   ArrayType,
   BinaryType,

@@ -5,7 +5,7 @@
  */
 import type { Vector } from "../../../columnar/vector.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
-import type { LiteralValue } from "../../../plan/expression.js";
+import type { LiteralValue } from "../../../sql/expression.js";
 import type { EvalContext } from "../vectors.js";
 
 export type Kernel = (args: readonly Vector[], n: number, ctx: EvalContext, call: BoundCall) => Vector;

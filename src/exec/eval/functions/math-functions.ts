@@ -3,7 +3,7 @@
  * decimal text), floor, ceil, isnan.
  */
 import { ExecutionError } from "../../../errors.js";
-import { javaDoubleString, javaFloatString } from "../../../plan/expressions/literal-text.js";
+import { javaDoubleString, javaFloatString } from "../../../columnar/java-text.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import { LongType } from "../../../types/data-types.js";
 import { allocNumbers, boolVector, decimalVector, longVector, numberValues, numberVector } from "../vectors.js";

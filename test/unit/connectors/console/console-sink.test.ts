@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { SparkSession, MemoryStream, count } from "../../../../src/index.js";
 import { ConsoleSink } from "../../../../src/connectors/console/console-sink.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { captureStdout, uniqueName } from "../../api/support.js";
 
 const spark = SparkSession.builder.appName("console-test").getOrCreate();

@@ -12,7 +12,7 @@ import { MemoryStorage } from "../../../../src/storage/memory.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import type { Row } from "../../../../src/columnar/values.js";
 import type { StreamSource } from "../../../../src/connectors/source.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { ConfigError, SourceError } from "../../../../src/errors.js";
 import type { Storage } from "../../../../src/storage/storage.js";
 

@@ -18,7 +18,7 @@ import { batchToRows } from "../../../../src/columnar/values.js";
 import type { Row } from "../../../../src/columnar/values.js";
 import type { StreamSource } from "../../../../src/connectors/source.js";
 import type { Batch } from "../../../../src/columnar/batch.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { toDDL } from "../../../../src/types/print-schema.js";
 import { AnalysisError, ConfigError, SourceError } from "../../../../src/errors.js";
 import { writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";

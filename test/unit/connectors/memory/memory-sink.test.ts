@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { SparkSession, MemoryStream, count, col } from "../../../../src/index.js";
 import { memorySinkConnector, memorySinkTable } from "../../../../src/connectors/memory/memory-sink.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { tempPath, uniqueName } from "../../api/support.js";
 
 const spark = SparkSession.builder.appName("memory-sink-test").getOrCreate();

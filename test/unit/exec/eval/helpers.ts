@@ -1,6 +1,6 @@
 /** Test helpers: bind and evaluate an expression over rows, reading results back as JS values. */
 import type { StructType } from "../../../../src/types/data-types.js";
-import type { Expr } from "../../../../src/plan/expression.js";
+import type { Expr } from "../../../../src/sql/expression.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import { valueAt } from "../../../../src/columnar/values.js";
 import type { Vector } from "../../../../src/columnar/vector.js";

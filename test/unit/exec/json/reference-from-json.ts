@@ -7,7 +7,8 @@
  */
 import type { DataType, StructType } from "../../../../src/types/data-types.js";
 import { stringToDate, stringToTimestamp } from "../../../../src/formats/json/json-datetime.js";
-import { javaDoubleString, quoteJsonString } from "../../../../src/formats/json/json-text.js";
+import { quoteJsonString } from "../../../../src/formats/json/json-text.js";
+import { javaDoubleString } from "../../../../src/columnar/java-text.js";
 
 type J =
   | { t: "obj"; entries: [string, J][] }

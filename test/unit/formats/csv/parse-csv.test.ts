@@ -6,7 +6,7 @@ import { parseDecimal } from "../../../../src/formats/csv/cell-writers.js";
 import { splitLines } from "../../../../src/formats/text/lines.js";
 import { makeBatch } from "../../../../src/columnar/batch.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { ConfigError, SourceError } from "../../../../src/errors.js";
 import type { StructType } from "../../../../src/types/data-types.js";
 

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { javaBigDecimalString, javaDoubleString, javaFloatString, quoteJsonString, formatJsonTimestamp } from "../../../../src/formats/json/json-text.js";
+import { quoteJsonString, formatJsonTimestamp } from "../../../../src/formats/json/json-text.js";
+import { javaBigDecimalString, javaDoubleString, javaFloatString } from "../../../../src/columnar/java-text.js";
 import { stringToDate, stringToTimestamp } from "../../../../src/formats/json/json-datetime.js";
 
 test("Java number formats", () => {

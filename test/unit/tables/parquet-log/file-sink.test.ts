@@ -10,7 +10,7 @@ import { SparkSession, MemoryStream } from "../../../../src/index.js";
 import { FileStreamSink, resolveFileSinkOptions, listSinkFiles, escapePathName } from "../../../../src/tables/parquet-log/file-sink.js";
 import type { SinkContext } from "../../../../src/connectors/registry.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { resolveLocation } from "../../../../src/storage/resolve.js";
 import { query } from "../../formats/parquet/duckdb.js";
 import { tempPath, uniqueName } from "../../api/support.js";

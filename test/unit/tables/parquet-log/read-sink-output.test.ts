@@ -11,7 +11,7 @@ import { SparkSession, MemoryStream } from "../../../../src/index.js";
 import type { Row } from "../../../../src/index.js";
 import { writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
-import { toSchema } from "../../../../src/types/ddl.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { toDDL } from "../../../../src/types/print-schema.js";
 import { tempPath, uniqueName } from "../../api/support.js";
 

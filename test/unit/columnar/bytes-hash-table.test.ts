@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BytesHashTable } from "../../../../src/exec/hash/bytes-hash-table.js";
-import { murmur3, hashKey, hashTagged } from "../../../../src/exec/hash/murmur3.js";
-import { KeyCodec } from "../../../../src/exec/hash/key-codec.js";
-import { vectorFromValues } from "../../../../src/columnar/build.js";
-import { valueAt } from "../../../../src/columnar/values.js";
+import { BytesHashTable } from "../../../src/columnar/bytes-hash-table.js";
+import { murmur3, hashKey, hashTagged } from "../../../src/columnar/murmur3.js";
+import { KeyCodec } from "../../../src/columnar/key-codec.js";
+import { vectorFromValues } from "../../../src/columnar/build.js";
+import { valueAt } from "../../../src/columnar/values.js";
 import {
   StringType, LongType, DoubleType, IntegerType, StructType, StructField, ArrayType, DecimalType, BooleanType, MapType, BinaryType, DateType, TimestampType, FloatType,
-} from "../../../../src/types/data-types.js";
-import { AnalysisError } from "../../../../src/errors.js";
+} from "../../../src/types/data-types.js";
+import { AnalysisError } from "../../../src/errors.js";
 
 const enc = new TextEncoder();
 

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SparkSession, col } from "../../../src/index.js";
-import { captureStdout } from "./support.js";
+import { captureStdout } from "../api/support.js";
 
 const spark = SparkSession.builder.appName("show-test").getOrCreate();
 

@@ -1,5 +1,5 @@
 /**
- * Spark's `show()` text table, used by `df.show()` and the console sink. Values are rendered as
+ * Spark's `show()` text table (`df.show()`, the console sink, `sluice query`). Values are rendered as
  * Spark's `Dataset.showString` does: NULL for nulls, timestamps as `yyyy-MM-dd HH:mm:ss[.SSSSSS]`
  * (UTC), dates as `yyyy-MM-dd`, arrays `[a, b]`, structs `{a, b}`, maps `{k -> v}`, binary as hex
  * bytes `[0A FF]`; with truncation, cells longer than `truncate` characters are cut and end in `...`.
@@ -7,9 +7,8 @@
 import type { Batch } from "../columnar/batch.js";
 import type { Vector } from "../columnar/vector.js";
 import { isValid } from "../columnar/vector.js";
-import { decodeUtf8 } from "../columnar/utf8.js";
-import { formatDecimal } from "../columnar/values.js";
 import type { StructType } from "../types/data-types.js";
+import { PRETTY, slotText } from "./eval/cast.js";
 
 export interface ShowOptions {
   /** Rows to print (default 20). */
@@ -91,76 +90,7 @@ function cell(v: Vector, i: number, truncate: number): string {
   return cut(render(v, i), truncate);
 }
 
-/** A value as Spark's show() prints it. */
+/** A value as Spark's show() prints it (Spark 3.5's `ToPrettyString`). */
 export function render(v: Vector, i: number): string {
-  if (!isValid(v, i)) return "NULL";
-  switch (v.kind) {
-    case "i64":
-      return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i]) : v.values[i].toString();
-    case "i32":
-      return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);
-    case "i16":
-    case "i8":
-      return String(v.values[i]);
-    case "f64":
-    case "f32":
-      return formatDouble(v.values[i]);
-    case "bool":
-      return v.values[i] === 1 ? "true" : "false";
-    case "bytes":
-      if (v.type.typeName === "binary") {
-        const parts: string[] = [];
-        for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(v.data[k].toString(16).toUpperCase().padStart(2, "0"));
-        return `[${parts.join(" ")}]`;
-      }
-      return decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
-    case "decimal":
-      return formatDecimal(v.values[i], v.type.scale);
-    case "null":
-      return "NULL";
-    case "struct":
-      return `{${v.children.map((c) => render(c, i)).join(", ")}}`;
-    case "list": {
-      const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(render(v.child, k));
-      return `[${parts.join(", ")}]`;
-    }
-    case "map": {
-      const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(`${render(v.keys, k)} -> ${render(v.items, k)}`);
-      return `{${parts.join(", ")}}`;
-    }
-  }
-}
-
-/** Spark's timestamp display: `2024-01-02 03:04:05` plus up to 6 fractional digits, trailing zeros dropped. */
-export function formatTimestamp(micros: bigint): string {
-  let secs = micros / 1_000_000n;
-  let frac = micros % 1_000_000n;
-  if (frac < 0n) {
-    frac += 1_000_000n;
-    secs -= 1n;
-  }
-  const base = new Date(Number(secs) * 1000).toISOString().slice(0, 19).replace("T", " ");
-  if (frac === 0n) return base;
-  return `${base}.${frac.toString().padStart(6, "0").replace(/0+$/, "")}`;
-}
-
-export function formatDate(days: number): string {
-  return new Date(days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Java's Double.toString, which Spark uses: `1.0`, `1.5E10`, `NaN`, `Infinity`. */
-export function formatDouble(x: number): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(x);
-    return s.includes(".") || s.includes("e") ? s : `${s}.0`;
-  }
-  const [mant, exp] = x.toExponential().split("e");
-  const m = mant.includes(".") ? mant : `${mant}.0`;
-  return `${m}E${Number(exp)}`;
+  return isValid(v, i) ? slotText(v, i, PRETTY) : "NULL";
 }

@@ -7,7 +7,7 @@
  * Ids are never reused: a removed key's id stays dead and a re-inserted key gets a new id. Stateful
  * operators index their per-key arrays (accumulators, dirty flags) by id.
  */
-import { InternalError } from "../../errors.js";
+import { InternalError } from "../errors.js";
 
 const EMPTY = 0;
 const TOMBSTONE = -1;

@@ -14,11 +14,11 @@
  * So a single string key column is `[tag] ++ utf8 bytes`: callers hash and look it up in place.
  * Map-typed keys are rejected, as Spark does.
  */
-import type { DataType, DecimalType } from "../../types/data-types.js";
-import { AnalysisError, CorruptCheckpointError } from "../../errors.js";
-import type { Vector } from "../../columnar/vector.js";
-import { kindOf, compactMask } from "../../columnar/vector.js";
-import { BytesBuilder, vectorFromValues } from "../../columnar/build.js";
+import type { DataType, DecimalType } from "../types/data-types.js";
+import { AnalysisError, CorruptCheckpointError } from "../errors.js";
+import type { Vector } from "./vector.js";
+import { kindOf, compactMask } from "./vector.js";
+import { BytesBuilder, vectorFromValues } from "./build.js";
 
 /** Checks that `type` can be a grouping or deduplication key; throws `AnalysisError` if not. */
 export function checkKeyType(type: DataType, what: string): void {

@@ -4,7 +4,7 @@
  * takes a schema (a StructType, a DDL string, or Spark's JSON schema text).
  */
 import { AnalysisError, ParseError, suggestion } from "../errors.js";
-import { TokenStream, type Token } from "../sql/lexer.js";
+import { TokenStream, type Token } from "./lexer.js";
 import {
   ArrayType,
   BinaryType,
@@ -24,8 +24,8 @@ import {
   StructType,
   TimestampType,
   type DataType,
-} from "./data-types.js";
-import { schemaFromJson } from "./json-schema.js";
+} from "../types/data-types.js";
+import { schemaFromJson } from "../types/json-schema.js";
 
 /**
  * Parses one Spark data type, case-insensitively: `string`, `varchar(n)`/`char(n)` (read as

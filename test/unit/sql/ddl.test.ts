@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseDataType, parseDDL, toSchema, toDataType } from "../../../src/types/ddl.js";
+import { parseDataType, parseDDL, toSchema, toDataType } from "../../../src/sql/ddl.js";
 import {
   ArrayType,
   BinaryType,
