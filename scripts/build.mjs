@@ -5,26 +5,9 @@
 import { build } from "esbuild";
 import { writeFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { bundleOptions } from "./build-options.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 rmSync(`${root}/dist`, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: {
-    index: "src/index.ts",
-    "cli-main": "src/cli/main.ts",
-    "worker-main": "src/exec/parallel/worker-main.ts",
-    "blocking-call-worker": "src/runtime/blocking-call-worker.ts",
-  },
-  outdir: "dist",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  sourcemap: true,
-  logLevel: "warning",
-  chunkNames: "chunk-[hash]",
-});
+await build(bundleOptions(root, `${root}/dist`));
 writeFileSync(`${root}/dist/BUILD_STAMP`, `${Date.now()}\n`);

@@ -54,9 +54,9 @@ export type {
 export type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress, SinkProgress } from "./runtime/progress.js";
 export type { TriggerSpec } from "./runtime/trigger.js";
 export type { OutputMode } from "./plan/logical.js";
-export type { ForeachBatchFunction } from "./connectors/foreach-batch/foreach-batch-sink.js";
+export type { ForeachBatchFunction } from "./api/foreach-batch-sink.js";
 export { MemoryStream } from "./connectors/memory/memory-stream.js";
-export { DeltaTable } from "./tables/delta/delta-table.js";
+export { DeltaTable } from "./api/delta-table.js";
 
 export {
   SluiceError,

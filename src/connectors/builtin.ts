@@ -8,8 +8,8 @@ import { memorySourceConnector } from "./memory/memory-stream.js";
 import { memorySinkConnector } from "./memory/memory-sink.js";
 import { rateSourceConnector } from "./rate/rate-source.js";
 import { fileSinkConnector } from "../tables/parquet-log/file-sink.js";
-import { deltaSinkConnector } from "../tables/delta/delta-sink.js";
-import { deltaSourceConnector } from "../tables/delta/delta-source.js";
+import { deltaSinkConnector } from "./delta/delta-sink.js";
+import { deltaSourceConnector } from "./delta/delta-source.js";
 
 let registered = false;
 

@@ -8,7 +8,7 @@ import type { Batch } from "../columnar/batch.js";
 import type { StreamSource, OffsetJson } from "../connectors/source.js";
 import type { BatchContext } from "../exec/operator.js";
 import type { Fragment } from "../exec/planner.js";
-import { WorkerPool } from "../exec/parallel/worker-pool.js";
+import { WorkerPool } from "./worker-pool.js";
 
 export interface ParallelismSettings {
   /** Worker threads (0: everything runs in the query's thread). */

@@ -1,6 +1,5 @@
 /**
- * Starting a worker thread the same way everywhere (fragment workers, the Parquet writer thread,
- * the blocking-call worker): the worker inherits the process's Node flags except those that would
+ * Starting a worker thread the same way everywhere: the worker inherits the process's Node flags except those that would
  * make it load or run something else (loaders, `--require`, `-e`/`-p` scripts), and when Node
  * refuses a flag for workers (`--max-old-space-size`, `--title` … give
  * ERR_WORKER_INVALID_EXEC_ARGV) it starts with no flags rather than failing.
@@ -27,15 +26,33 @@ export function inheritableExecArgv(argv: readonly string[] = process.execArgv):
 }
 
 /**
- * Starts `url` in a worker thread with `options` and the inheritable flags. A TypeScript bootstrap
- * (`*-boot.mjs`, which installs its own loader) gets them too. Errors other than refused flags
- * propagate.
+ * The URL of the worker entry module `name` next to the module at `base` (pass `import.meta.url`):
+ * `<name>.ts` when sluice runs from its TypeScript sources, `<name>.js` in the bundle (whose
+ * entries sit flat in `dist/`, named after their source files).
+ */
+export function workerEntry(base: string, name: string): URL {
+  const fromSources = new URL(base).pathname.endsWith(".ts");
+  return new URL(`./${name}${fromSources ? ".ts" : ".js"}`, base);
+}
+
+/**
+ * Starts the entry module `url` in a worker thread with `options` and the inheritable flags. A
+ * TypeScript entry is started through `worker-boot.mjs`, which installs the TypeScript loader in
+ * the new thread first (Node 20 does not apply `--import` hooks to a worker's entry), with the
+ * entry's URL in `workerData.sluiceEntry`. Errors other than refused flags propagate.
  */
 export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
+  const typescript = url.pathname.endsWith(".ts");
+  const target = typescript ? new URL("./worker-boot.mjs", import.meta.url) : url;
+  const opts: WorkerOptions = typescript ? { ...options, workerData: { ...asRecord(options.workerData), sluiceEntry: url.href } } : options;
   try {
-    return new Worker(url, { ...options, execArgv: inheritableExecArgv() });
+    return new Worker(target, { ...opts, execArgv: inheritableExecArgv() });
   } catch (e) {
     if (!(e instanceof Error && (e as { code?: unknown }).code === "ERR_WORKER_INVALID_EXEC_ARGV")) throw e;
-    return new Worker(url, { ...options, execArgv: [] });
+    return new Worker(target, { ...opts, execArgv: [] });
   }
+}
+
+function asRecord(data: unknown): Record<string, unknown> {
+  return typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
 }

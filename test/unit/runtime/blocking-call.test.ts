@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { bundleOptions } from "../../../scripts/build-options.mjs";
 import { blockingCall, blockingCallThreadId } from "../../../src/runtime/blocking-call.js";
 import { AnalysisError, ConfigError } from "../../../src/errors.js";
 import { resolveLocation } from "../../../src/storage/resolve.js";
@@ -126,24 +127,8 @@ test("the esbuild bundle runs describe through its own worker entry (dist/blocki
   const out = join(ROOT, ".sluice-tmp", `bundle-${process.pid}-${Date.now()}`);
   mkdirSync(out, { recursive: true });
   try {
-    // The entries of scripts/build.mjs.
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: {
-        index: "src/index.ts",
-        "worker-main": "src/exec/parallel/worker-main.ts",
-        "blocking-call-worker": "src/runtime/blocking-call-worker.ts",
-      },
-      outdir: out,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-      chunkNames: "chunk-[hash]",
-    });
+    await build({ ...bundleOptions(ROOT, out), sourcemap: false });
+
     const script = join(out, "run.mjs");
     writeFileSync(
       script,

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import type { Batch } from "../../../../src/columnar/batch.js";
 import { SinkError } from "../../../../src/errors.js";
-import { ParquetWriterThread } from "../../../../src/exec/parallel/parquet-writer-thread.js";
+import { ParquetWriterThread } from "../../../../src/tables/files/writer-thread.js";
 import type { AddFile } from "../../../../src/tables/delta/actions.js";
 import type { WriteDataFilesOptions } from "../../../../src/tables/delta/data-writer.js";
 import { LocalStorage } from "../../../../src/storage/local.js";

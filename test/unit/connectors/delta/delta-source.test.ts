@@ -366,7 +366,7 @@ test("a streaming read in worker threads gives the same rows", async () => {
 });
 
 test("the source directly: availableNow fixes the end; partitions read without open() equal read(); offsets parse back", async () => {
-  const { DeltaSource, parseDeltaOffset, formatDeltaOffset } = await import("../../../../src/tables/delta/delta-source.js");
+  const { DeltaSource, parseDeltaOffset, formatDeltaOffset } = await import("../../../../src/connectors/delta/delta-source.js");
   const { MemoryStorage } = await import("../../../../src/storage/memory.js");
   const p = newTablePath();
   await append(p, rows(0, 4), { maxRecordsPerFile: 2, partitionBy: ["city"] });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { resolveDeltaSourceOptions } from "../../../../src/tables/delta/delta-source-options.js";
+import { resolveDeltaSourceOptions } from "../../../../src/connectors/delta/delta-source-options.js";
 import { ConfigError } from "../../../../src/errors.js";
 
 test("delta source options: Delta's names and value forms, case-insensitive", () => {

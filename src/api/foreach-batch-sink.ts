@@ -3,12 +3,12 @@
  * Spark, a batch re-run after a failure calls `fn` again with the same batch id; exactly-once
  * output needs `fn` to be idempotent per batch id.
  */
-import type { Batch } from "../../columnar/batch.js";
-import type { StructType } from "../../types/data-types.js";
-import type { StreamSink, SinkBatch } from "../sink.js";
-import { SinkError, SluiceError } from "../../errors.js";
-import { DataFrame } from "../../api/dataframe.js";
-import type { SparkSession } from "../../api/session.js";
+import type { Batch } from "../columnar/batch.js";
+import type { StructType } from "../types/data-types.js";
+import type { StreamSink, SinkBatch } from "../connectors/sink.js";
+import { SinkError, SluiceError } from "../errors.js";
+import { DataFrame } from "./dataframe.js";
+import type { SparkSession } from "./session.js";
 
 export type ForeachBatchFunction = (df: DataFrame, batchId: number) => Promise<void> | void;
 

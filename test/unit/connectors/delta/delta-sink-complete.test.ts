@@ -13,7 +13,7 @@ import { MemoryStream, SparkSession } from "../../../../src/index.js";
 import { localFileSystem } from "../../../../src/storage/resolve.js";
 import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
 import { query } from "../../formats/parquet/duckdb.js";
-import { readBack } from "./written-table.js";
+import { readBack } from "../../tables/delta/written-table.js";
 
 const spark = SparkSession.builder.getOrCreate();
 const base = mkdtempSync(join(tmpdir(), "sluice-delta-complete-"));

@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SparkSession, MemoryStream, SinkError, ConfigError, count, col } from "../../../../src/index.js";
-import { query } from "../../formats/parquet/duckdb.js";
-import { tempPath, uniqueName } from "../../api/support.js";
+import { SparkSession, MemoryStream, SinkError, ConfigError, count, col } from "../../../src/index.js";
+import { query } from "../formats/parquet/duckdb.js";
+import { tempPath, uniqueName } from "./support.js";
 
 const spark = SparkSession.builder.appName("foreach-batch-test").getOrCreate();
 

@@ -20,22 +20,22 @@
  *   .whenNotMatchedInsertAll()
  *   .execute();
  */
-import type { Column } from "../../api/column.js";
-import { AnalysisError } from "../../errors.js";
-import type { DataFrame } from "../../api/dataframe.js";
-import type { SparkSession } from "../../api/session.js";
-import type { Expr } from "../../sql/expression.js";
-import { parseExpression } from "../../sql/parser.js";
-import { resolveLocation } from "../../storage/resolve.js";
-import type { Storage } from "../../storage/storage.js";
-import { BooleanType, DoubleType, LongType, StringType, StructField, StructType } from "../../types/data-types.js";
-import { HISTORY_SCHEMA, historyRows, readHistory } from "./history.js";
-import { mergeIntoTable } from "./merge.js";
-import { hasDeltaLog, notADeltaTable } from "./table-check.js";
-import type { MergeClause } from "./merge.js";
-import { optimizeTable } from "./optimize.js";
-import type { FileSizeMetrics } from "./optimize.js";
-import { RETENTION_CHECK_CONF, VACUUM_LOGGING_CONF, vacuumTable } from "./vacuum.js";
+import type { Column } from "./column.js";
+import { AnalysisError } from "../errors.js";
+import type { DataFrame } from "./dataframe.js";
+import type { SparkSession } from "./session.js";
+import type { Expr } from "../sql/expression.js";
+import { parseExpression } from "../sql/parser.js";
+import { resolveLocation } from "../storage/resolve.js";
+import type { Storage } from "../storage/storage.js";
+import { BooleanType, DoubleType, LongType, StringType, StructField, StructType } from "../types/data-types.js";
+import { HISTORY_SCHEMA, historyRows, readHistory } from "../tables/delta/history.js";
+import { mergeIntoTable } from "../tables/delta/merge.js";
+import { hasDeltaLog, notADeltaTable } from "../tables/delta/table-check.js";
+import type { MergeClause } from "../tables/delta/merge.js";
+import { optimizeTable } from "../tables/delta/optimize.js";
+import type { FileSizeMetrics } from "../tables/delta/optimize.js";
+import { RETENTION_CHECK_CONF, VACUUM_LOGGING_CONF, vacuumTable } from "../tables/delta/vacuum.js";
 
 /** A condition or value: a SQL expression string (`"t.id = s.id"`) or a Column. */
 export type ExprLike = string | Column;

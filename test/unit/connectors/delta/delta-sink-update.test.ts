@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, MemoryStream, SparkSession, sum, col } from "../../../../src/index.js";
-import { readBack } from "./written-table.js";
+import { readBack } from "../../tables/delta/written-table.js";
 
 const spark = SparkSession.builder.getOrCreate();
 const base = mkdtempSync(join(tmpdir(), "sluice-delta-update-"));

@@ -7,13 +7,13 @@
  * Back-pressure: at most `size + 1` partitions are dispatched ahead of the one being consumed.
  */
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "./start-worker.js";
-import type { Batch } from "../../columnar/batch.js";
-import type { ResolvedPlan } from "../../plan/analyze.js";
-import type { InputPartition } from "../../connectors/source.js";
-import { ExecutionError, SourceError, InternalError } from "../../errors.js";
-import type { ErrorCode } from "../../errors.js";
-import type { WorkerRequest, WorkerReply } from "./protocol.js";
+import { startWorker, workerEntry } from "../exec/parallel/start-worker.js";
+import type { Batch } from "../columnar/batch.js";
+import type { ResolvedPlan } from "../plan/analyze.js";
+import type { InputPartition } from "../connectors/source.js";
+import { ExecutionError, SourceError, InternalError } from "../errors.js";
+import type { ErrorCode } from "../errors.js";
+import type { WorkerRequest, WorkerReply } from "./fragment-protocol.js";
 
 interface TaskState {
   readonly batches: Batch[];
@@ -38,7 +38,7 @@ export class WorkerPool {
   private broken: ExecutionError | null = null;
 
   constructor(readonly size: number) {
-    const url = workerUrl();
+    const url = workerEntry(import.meta.url, "fragment-worker");
     for (let i = 0; i < size; i++) {
       const worker = startWorker(url);
       const slot: Slot = { worker, busy: false };
@@ -168,11 +168,4 @@ function rebuildError(message: string, code: string | null): Error {
   const e = new ExecutionError(message);
   if (code !== null) Object.defineProperty(e, "code", { value: code as ErrorCode });
   return e;
-}
-
-
-/** The worker entry: a bootstrap that loads the TypeScript sources, or the bundled .js. */
-export function workerUrl(): URL {
-  const self = import.meta.url;
-  return new URL(self.endsWith(".ts") ? "./worker-boot.mjs" : "./worker-main.js", self);
 }

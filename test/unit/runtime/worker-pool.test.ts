@@ -4,8 +4,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SparkSession, MemoryStream, col, from_json, SourceError } from "../../../../src/index.js";
-import type { DataFrame } from "../../../../src/index.js";
+import { SparkSession, MemoryStream, col, from_json, SourceError } from "../../../src/index.js";
+import type { DataFrame } from "../../../src/index.js";
 
 const SCHEMA = "event_id STRING, user_id STRING, n BIGINT";
 

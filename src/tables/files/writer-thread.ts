@@ -8,16 +8,49 @@
  * so it lags the batches queued but not yet encoded (at most {@link MAX_IN_FLIGHT}).
  */
 import type { Worker } from "node:worker_threads";
-import { startWorker } from "./start-worker.js";
+import { startWorker } from "../../exec/parallel/start-worker.js";
 import type { Batch } from "../../columnar/batch.js";
 import type { StructType } from "../../types/data-types.js";
 import type { ColumnStats, ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { ExecutionError, SinkError } from "../../errors.js";
-import type { WriterReply, WriterRequest } from "./protocol.js";
-import { prepareTransfer } from "./transfer.js";
-import { workerUrl } from "./worker-pool.js";
+import { prepareTransfer } from "../../exec/parallel/transfer.js";
+import { workerEntry } from "../../exec/parallel/start-worker.js";
 
 const MAX_IN_FLIGHT = 4;
+
+/**
+ * Writing one Parquet file in the writer thread: open, write batches, finish (returns the file
+ * bytes), or abort (drops the file without finishing it; no reply).
+ */
+export type WriterRequest =
+  | { readonly kind: "parquetOpen"; readonly fileId: number; readonly schema: StructType; readonly options: ParquetWriteOptions }
+  | { readonly kind: "parquetWrite"; readonly fileId: number; readonly seq: number; readonly batch: Batch }
+  | { readonly kind: "parquetFinish"; readonly fileId: number }
+  | { readonly kind: "parquetAbort"; readonly fileId: number };
+
+/**
+ * Replies about a Parquet file. An ack reports the writer's state right after batch `seq`: its
+ * `bytesWritten` (closed row groups plus the leading magic), `numRowGroups` and `numRows`. `done`
+ * carries the whole file and the writer's `columnStats()` (plain values: strings, numbers, bigints,
+ * booleans, Dates, byte arrays and data types, all structured-cloneable).
+ */
+export type WriterReply =
+  | {
+      readonly kind: "parquetAck";
+      readonly fileId: number;
+      readonly seq: number;
+      readonly bytesWritten: number;
+      readonly numRowGroups: number;
+      readonly numRows: number;
+    }
+  | {
+      readonly kind: "parquetDone";
+      readonly fileId: number;
+      readonly bytes: Uint8Array;
+      readonly numRows: number;
+      readonly columnStats: readonly ColumnStats[];
+    }
+  | { readonly kind: "parquetError"; readonly fileId: number; readonly message: string; readonly code: string | null };
 
 /** Sinks encode a file in the writer thread when its first chunk has at least this many rows. */
 export const WRITER_THREAD_MIN_ROWS = 16_384;
@@ -57,8 +90,7 @@ export class ParquetWriterThread {
   private closed = false;
 
   constructor() {
-    const url = workerUrl();
-    this.worker = startWorker(url);
+    this.worker = startWorker(workerEntry(import.meta.url, "writer-worker"));
     this.worker.on("message", (m: WriterReply) => this.onReply(m));
     this.worker.on("error", (e) => this.failAll(e));
     this.worker.on("exit", (code) => this.failAll(new Error(`writer thread exited with code ${code}`)));

@@ -25,22 +25,22 @@
  * `stop()`.
  */
 import { z } from "zod";
-import type { StreamSink, SinkBatch } from "../../connectors/sink.js";
-import type { SinkConnector, SinkContext } from "../../connectors/registry.js";
+import type { StreamSink, SinkBatch } from "../sink.js";
+import type { SinkConnector, SinkContext } from "../registry.js";
 import { ConfigError, InternalError } from "../../errors.js";
 import { booleanOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
-import { DELTA_COMPRESSIONS } from "./data-writer.js";
-import type { DeltaCompression } from "./data-writer.js";
+import { DELTA_COMPRESSIONS } from "../../tables/delta/data-writer.js";
+import type { DeltaCompression } from "../../tables/delta/data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
-import { appendToTable } from "./append.js";
-import type { AppendOptions, AppendResult } from "./append.js";
-import type { DeltaSnapshot } from "./snapshot.js";
-import { checkpointAfterCommit } from "./post-commit.js";
-import { overwriteTable } from "./overwrite.js";
-import { upsertByKey } from "./merge.js";
-import { byteSizeOption } from "./table-properties.js";
-import { ParquetWriterThread } from "../../exec/parallel/parquet-writer-thread.js";
+import { appendToTable } from "../../tables/delta/append.js";
+import type { AppendOptions, AppendResult } from "../../tables/delta/append.js";
+import type { DeltaSnapshot } from "../../tables/delta/snapshot.js";
+import { checkpointAfterCommit } from "../../tables/delta/post-commit.js";
+import { overwriteTable } from "../../tables/delta/overwrite.js";
+import { upsertByKey } from "../../tables/delta/merge.js";
+import { byteSizeOption } from "../../tables/delta/table-properties.js";
+import { ParquetWriterThread } from "../../tables/files/writer-thread.js";
 
 const deltaSinkOptions = {
   path: z.string().min(1),
