@@ -1,6 +1,7 @@
 import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { layersRule } from "./scripts/lint/layers.mjs";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "dist/**", "bench/out/**"] },
@@ -17,7 +18,9 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
+    plugins: { sluice: { rules: { layers: layersRule } } },
     rules: {
+      "sluice/layers": "error",
       "no-restricted-syntax": ["error", {
         selector: "ThrowStatement > NewExpression[callee.name='Error']",
         message: "Use the typed errors of src/errors.ts",

@@ -1,30 +1,25 @@
 /**
- * `df.write`: writes a batch DataFrame once, as Spark's DataFrameWriter.
+ * `df.write`: writes a batch DataFrame once, as Spark's DataFrameWriter, through the format's
+ * sink connector (`SinkConnector.writeBatch`).
  *
- * Modes: `errorifexists` (default; fails if the path holds data), `append`, `overwrite` (deletes
- * the existing data files first), `ignore` (does nothing if the path holds data). A successful
- * write ends with a `_SUCCESS` marker, as Hadoop's committer writes. A folder that holds a
- * streaming sink's `_spark_metadata` log cannot be appended to in batch (log-honouring readers would
- * never see the files), as in Spark.
- *
- * `format("delta")` writes a Delta table instead (see `saveDeltaTable`): every mode is one commit,
- * `overwrite` replaces the table's files in that commit, options `mergeSchema`, `overwriteSchema`,
- * `maxRecordsPerFile`, `targetFileSize`; no `_SUCCESS` marker.
+ * Modes: `errorifexists` (default; fails if the path holds data), `append`, `overwrite`, `ignore`
+ * (does nothing if the path holds data). `parquet` and `json` write a folder of files ending with a
+ * `_SUCCESS` marker, as Hadoop's committer does (a folder holding a streaming sink's
+ * `_spark_metadata` log is refused, as in Spark); `delta` writes one commit per save (`overwrite`
+ * replaces the table's files in that commit; options `mergeSchema`, `overwriteSchema`,
+ * `maxRecordsPerFile`, `targetFileSize`).
  *
  * @example await df.write.format("parquet").mode("overwrite").save(process.env.OUT)
  */
-import { AnalysisError, ConfigError } from "../errors.js";
-import { folderPrefix } from "../storage/resolve.js";
+import { ConfigError } from "../errors.js";
 import { executeBatch } from "../runtime/batch-execution.js";
-import { FileStreamSink, resolveFileSinkOptions, SPARK_METADATA } from "../tables/parquet-log/file-sink.js";
-import type { FileSinkFormat } from "../tables/parquet-log/file-sink.js";
-import { encodeUtf8 } from "../columnar/utf8.js";
-import { saveDeltaTable } from "../tables/delta/batch-write.js";
+import { sinkConnector } from "../connectors/registry.js";
+import type { SaveMode } from "../connectors/registry.js";
 import type { DataFrame } from "./dataframe.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
 
-export type SaveMode = "append" | "overwrite" | "errorifexists" | "ignore";
+export type { SaveMode };
 
 export class DataFrameWriter {
   private formatName = "parquet";
@@ -69,57 +64,22 @@ export class DataFrameWriter {
     return this;
   }
 
-  /** Runs the query and writes its rows under `path`. */
+  /** Runs the query and writes its rows under `path`, through the format's sink connector. */
   async save(path?: string): Promise<void> {
-    const format = this.formatName.toLowerCase();
-    const options = path === undefined ? { ...this.opts } : { ...this.opts, path };
-    if (format === "delta") {
-      const df = this.df;
-      await saveDeltaTable({
-        mode: this.saveMode,
-        options,
-        partitionBy: this.partitionCols,
-        schema: df.schema,
-        data: () => executeBatch(df.resolved, df.sparkSession.conf.parallelism()),
-      });
-      return;
+    const sink = sinkConnector(this.formatName);
+    if (sink.writeBatch === undefined) {
+      throw new ConfigError(`write: format '${this.formatName}' can only be written by a streaming query (writeStream)`, { option: "format" });
     }
-    if (format !== "parquet" && format !== "json") {
-      throw new ConfigError(`write: unknown format '${this.formatName}'; batch writes support parquet, json and delta`, { option: "format" });
-    }
-    const ctx = {
-      options,
-      schema: this.df.schema,
-      outputMode: "append" as const,
+    const df = this.df;
+    const parallelism = df.sparkSession.conf.parallelism();
+    await sink.writeBatch({
+      mode: this.saveMode,
+      options: path === undefined ? { ...this.opts } : { ...this.opts, path },
       partitionBy: this.partitionCols,
-      queryName: null,
-      queryId: "batch",
-      writerThread: this.df.sparkSession.conf.parallelism().workers > 0,
-    };
-    const o = resolveFileSinkOptions(format as FileSinkFormat, ctx);
-    const prefix = folderPrefix(o.key);
-    const existing = (await o.storage.list(prefix)).filter((f) => !f.path.slice(prefix.length).startsWith("_SUCCESS"));
-    if (existing.some((f) => f.path.startsWith(`${prefix}${SPARK_METADATA}/`))) {
-      throw new AnalysisError(
-        `write: ${options.path} is a streaming sink's output (it has ${SPARK_METADATA}); batch writes into it would be invisible to readers`,
-      );
-    }
-    if (existing.length > 0) {
-      if (this.saveMode === "errorifexists") {
-        throw new AnalysisError(`write: path ${options.path} already exists; use mode("append") or mode("overwrite")`, {
-          path: options.path,
-        });
-      }
-      if (this.saveMode === "ignore") return;
-      if (this.saveMode === "overwrite") for (const f of existing) await o.storage.delete(f.path);
-    }
-    const sink = new FileStreamSink(format as FileSinkFormat, ctx, o);
-    try {
-      await sink.writeFiles(executeBatch(this.df.resolved, this.df.sparkSession.conf.parallelism()), 0);
-    } finally {
-      await sink.stop();
-    }
-    await o.storage.put(`${prefix}_SUCCESS`, encodeUtf8(""));
+      schema: df.schema,
+      data: () => executeBatch(df.resolved, parallelism),
+      writerThread: parallelism.workers > 0,
+    });
   }
 
   /** `format("parquet").save(path)`. */

@@ -11,6 +11,7 @@ import { DataFrame } from "./dataframe.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
 import { SESSION_TIME_ZONE_OPTION } from "../connectors/registry.js";
+import { resolveSourceSchema } from "../runtime/source-schema.js";
 
 export class SourceReader {
   protected formatName: string;
@@ -50,7 +51,9 @@ export class SourceReader {
   }
 
   /**
-   * Creates the DataFrame. Options are validated here: a bad option fails at once. The session's
+   * Creates the DataFrame. Options are validated and the schema resolved here (reading storage if
+   * the format needs it: a Delta log, a Parquet footer, that the path exists), so a bad option or a
+   * missing path fails at once. The session's
    * `spark.sql.session.timeZone`, when set, is recorded with the source (as of this call) so its
    * reads use it wherever they run (see `SESSION_TIME_ZONE_OPTION`).
    */
@@ -58,11 +61,13 @@ export class SourceReader {
     const zone = this.session.conf.sessionTimeZone();
     const options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
     if (zone !== undefined) options[SESSION_TIME_ZONE_OPTION] = zone;
+    const schema = resolveSourceSchema(this.formatName, options, this.userSchema, this.streaming);
     return DataFrame.of(this.session, {
       kind: "source",
       format: this.formatName,
       options,
       userSchema: this.userSchema,
+      schema,
       isStreaming: this.streaming,
       path: options.path ?? null,
     });

@@ -7,7 +7,7 @@ import { consoleSinkConnector } from "./console/console-sink.js";
 import { memorySourceConnector } from "./memory/memory-stream.js";
 import { memorySinkConnector } from "./memory/memory-sink.js";
 import { rateSourceConnector } from "./rate/rate-source.js";
-import { fileSinkConnector } from "../tables/parquet-log/file-sink.js";
+import { fileSinkConnector } from "./file/file-sink.js";
 import { deltaSinkConnector } from "./delta/delta-sink.js";
 import { deltaSourceConnector } from "./delta/delta-source.js";
 

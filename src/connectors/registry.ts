@@ -5,6 +5,7 @@
  */
 import { ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
+import type { Batch } from "../columnar/batch.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import type { UpdateKeys } from "../plan/update-keys.js";
 import type { OutputMode } from "../plan/logical.js";
@@ -22,8 +23,8 @@ export type Options = Readonly<Record<string, string>>;
  */
 export interface SourceHints {
   readonly streaming: boolean;
-  /** The schema the plan was analysed with (what `describe` returned at `load()`). */
-  readonly schema?: StructType;
+  /** The schema the plan was analysed with (resolved once, at `load()`). */
+  readonly schema: StructType;
   readonly filter?: BoundExpr | null;
   /**
    * The session time zone (`spark.sql.session.timeZone`) that zone-less timestamps in the input
@@ -41,11 +42,34 @@ export interface SourceHints {
  */
 export const SESSION_TIME_ZONE_OPTION = "spark.sql.session.timeZone";
 
+/** How a DataFrame reads a source: as a stream (`readStream`) or once (`read`). */
+export interface SchemaContext {
+  readonly streaming: boolean;
+}
+
+/**
+ * A source format. Its schema is resolved once, when `load()` defines the DataFrame, and stored in
+ * the plan; every instance the query creates later (in the query's thread or a worker) reads with
+ * that schema.
+ */
 export interface SourceConnector {
-  /** Validates options (throws ConfigError) and returns the output schema. */
-  describe(options: Options, userSchema: StructType | null): StructType;
-  /** A fresh source instance for one query run. */
-  create(options: Options, userSchema: StructType | null, hints: SourceHints): StreamSource;
+  /**
+   * Validates `options` and `userSchema` without any I/O (throws ConfigError naming the option,
+   * with a did-you-mean for unknown ones) and returns the output schema when it is known without
+   * reading storage (a fixed schema, or the user's where the format takes it as is); `null` when
+   * only {@link resolveSchema} can tell.
+   */
+  staticSchema(options: Options, userSchema: StructType | null, ctx: SchemaContext): StructType | null;
+  /**
+   * Reads what the schema depends on (a table's log, a file footer, that the path exists) and
+   * returns it. Called when `staticSchema` returned null, once per `load()`, in the blocking-call
+   * worker (`runtime/source-schema.ts`): it may use any storage, but only through the `Storage`
+   * interface. Throws ConfigError, AnalysisError (no such table, no files to infer from) or
+   * StorageError.
+   */
+  resolveSchema?(options: Options, userSchema: StructType | null, ctx: SchemaContext): Promise<StructType>;
+  /** A fresh source instance for one query run, reading with `hints.schema`. No I/O. */
+  create(options: Options, hints: SourceHints): StreamSource;
 }
 
 /** What a sink is told when a query starts. */
@@ -69,6 +93,25 @@ export interface SinkConnector {
   /** Validates options (throws ConfigError) before the query starts. */
   validate(ctx: SinkContext): void;
   create(ctx: SinkContext): StreamSink;
+  /** Writes a batch DataFrame once (`df.write…save()`); absent for formats that only stream. */
+  writeBatch?(write: BatchWrite): Promise<void>;
+}
+
+/** Spark's save modes, canonical spelling. */
+export type SaveMode = "append" | "overwrite" | "errorifexists" | "ignore";
+
+/** What `df.write…save()` asks a sink connector to write. */
+export interface BatchWrite {
+  readonly mode: SaveMode;
+  /** Writer options as strings (`path` included); unknown names are refused. */
+  readonly options: Options;
+  /** `partitionBy(...)` columns. */
+  readonly partitionBy: readonly string[];
+  readonly schema: StructType;
+  /** Runs the query; not called when the mode decides nothing is written (`ignore` on existing data). */
+  readonly data: () => AsyncIterable<Batch>;
+  /** Big files may be encoded in a writer thread (`sluice.exec.workers` > 0). */
+  readonly writerThread: boolean;
 }
 
 export interface Connector {
@@ -106,12 +149,14 @@ export function getConnector(format: string, role: "source" | "sink"): Connector
 export function sourceConnector(format: string): SourceConnector {
   const s = getConnector(format, "source").source;
   if (s === undefined) throw new ConfigError(`readStream: '${format}' cannot be read`);
+  const resolve = s.resolveSchema;
   return {
-    describe: (options, userSchema) => s.describe(withoutSessionOptions(options), userSchema),
-    create: (options, userSchema, hints) => {
+    staticSchema: (options, userSchema, ctx) => s.staticSchema(withoutSessionOptions(options), userSchema, ctx),
+    resolveSchema: resolve === undefined ? undefined : (options, userSchema, ctx) => resolve.call(s, withoutSessionOptions(options), userSchema, ctx),
+    create: (options, hints) => {
       const timeZone = options[SESSION_TIME_ZONE_OPTION];
       const withZone = timeZone === undefined || hints.timeZone !== undefined ? hints : { ...hints, timeZone };
-      return s.create(withoutSessionOptions(options), userSchema, withZone);
+      return s.create(withoutSessionOptions(options), withZone);
     },
   };
 }

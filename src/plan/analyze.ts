@@ -14,7 +14,6 @@ import type { LogicalPlan, SourceNode } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
-import { sourceConnector } from "../connectors/registry.js";
 import type { OutputMode } from "./logical.js";
 
 interface ResolvedBase {
@@ -99,7 +98,7 @@ export type ResolvedPlan =
 export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]): ResolvedPlan {
   switch (plan.kind) {
     case "source": {
-      const schema = sourceConnector(plan.format).describe(plan.options, plan.userSchema);
+      const schema = plan.schema;
       return freeze({ kind: "source", node: plan, schema, isStreaming: plan.isStreaming, ...unqualified(schema) });
     }
     case "localRelation":

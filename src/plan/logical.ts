@@ -19,6 +19,8 @@ export interface SourceNode {
   readonly options: Readonly<Record<string, string>>;
   /** The user's `.schema(...)`, when given. */
   readonly userSchema: StructType | null;
+  /** The source's output schema, resolved once by `load()` (`runtime/source-schema.ts`). */
+  readonly schema: StructType;
   readonly isStreaming: boolean;
   /** Path given to `load(path)`, if any (also present as option `path`). */
   readonly path: string | null;

@@ -18,6 +18,7 @@
  * blocking-call worker included, starts a nested one; nothing is shared, so nothing deadlocks).
  * Calls on one thread never overlap: the thread is blocked for the whole call.
  */
+// eslint-disable-next-line sluice/layers -- checks that the worker's module file exists (code, not data)
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";

@@ -5,8 +5,8 @@
  * structured-cloneable (plain JSON-like values, typed arrays).
  */
 export const blockingTasks = {
-  /** Loads a Delta table's schema (at a version or timestamp), for the delta source's `describe`. */
-  deltaDescribe: async () => (await import("../tables/delta/delta-describe.js")).describeDeltaTableTask,
+  /** Reads what a source's schema depends on, for `load()` (see `source-schema.ts`). */
+  resolveSourceSchema: async () => (await import("./source-schema.js")).resolveSourceSchemaTask,
 } as const;
 
 /** The name of a task in {@link blockingTasks}. */

@@ -37,7 +37,7 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   const { fragment, partition, taskId, batchTimestampMs } = msg;
   const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null });
   const leaf = physical.sources[0];
-  const source = sourceConnector(leaf.node.format).create(leaf.node.options, leaf.node.userSchema, {
+  const source = sourceConnector(leaf.node.format).create(leaf.node.options, {
     streaming: leaf.node.isStreaming,
     filter: leaf.filter,
     schema: leaf.schema,

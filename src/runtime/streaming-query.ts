@@ -196,7 +196,7 @@ export class StreamingQuery {
         stateFor: (operatorId) => ({ storage: cp.storage, prefix: cp.statePrefix(operatorId) }),
       });
       for (const [i, s] of physical.sources.entries()) {
-        const src = sourceConnector(s.node.format).create(s.node.options, s.node.userSchema, { streaming: true, filter: s.filter, schema: s.schema });
+        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.schema });
         sources.push(src);
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i) });
       }

@@ -22,6 +22,10 @@ export class ForwardingStorage implements Storage {
     return this.inner.head(path);
   }
 
+  exists(path: string): Promise<boolean> {
+    return this.inner.exists(path);
+  }
+
   list(prefix: string, options?: ListOptions): Promise<ObjectInfo[]> {
     return this.inner.list(prefix, options);
   }
@@ -39,7 +43,10 @@ export class ForwardingStorage implements Storage {
   }
 }
 
-/** Counters of a {@link CountingStorage}; `listedEntries` is the number of objects listings returned. */
+/**
+ * Counters of a {@link CountingStorage}; `listedEntries` is the number of objects listings
+ * returned, and `head` counts `exists` calls too (both are one metadata request).
+ */
 export interface StorageCallCounts {
   get: number;
   head: number;
@@ -86,6 +93,11 @@ export class CountingStorage extends ForwardingStorage {
   override head(path: string): Promise<ObjectInfo | null> {
     this.counts.head++;
     return super.head(path);
+  }
+
+  override exists(path: string): Promise<boolean> {
+    this.counts.head++;
+    return super.exists(path);
   }
 
   override async list(prefix: string, options?: ListOptions): Promise<ObjectInfo[]> {

@@ -91,6 +91,17 @@ export class LocalStorage implements Storage {
     return st.isFile() ? { path, size: st.size, modificationTime: Math.floor(st.mtimeMs) } : null;
   }
 
+  async exists(path: string): Promise<boolean> {
+    if (path === "") return true;
+    try {
+      await stat(this.pathOf(path));
+      return true;
+    } catch (e) {
+      if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return false;
+      throw this.ioError("stat", path, e);
+    }
+  }
+
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const cut = prefix.lastIndexOf("/") + 1;
     const folder = prefix.slice(0, cut);

@@ -77,6 +77,15 @@ export class MemoryStorage implements Storage {
     return e === undefined ? null : { path, size: e.data.length, modificationTime: e.modificationTime };
   }
 
+  async exists(path: string): Promise<boolean> {
+    if (path === "") return true;
+    checkKey(path, this.root);
+    if (this.objects.has(path)) return true;
+    const folder = path + "/";
+    for (const key of this.objects.keys()) if (key.startsWith(folder)) return true;
+    return false;
+  }
+
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
     const out: ObjectInfo[] = [];
     const after = options.startAfter;
@@ -146,6 +155,19 @@ export class MemoryStorage implements Storage {
       },
     };
     return writer;
+  }
+
+  /**
+   * Replaces every object whose key starts with `prefix` by `objects` (copies made by
+   * {@link snapshotPrefixSync}, keeping their modification times): how another thread gets a view
+   * of this storage's content.
+   */
+  restoreSync(prefix: string, objects: readonly MemoryObjectCopy[]): void {
+    for (const key of [...this.objects.keys()]) if (key.startsWith(prefix)) this.objects.delete(key);
+    for (const o of objects) {
+      checkKey(o.path, this.root);
+      this.objects.set(o.path, { data: o.data.slice(), modificationTime: o.modificationTime });
+    }
   }
 
   async delete(path: string): Promise<void> {

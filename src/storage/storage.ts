@@ -51,6 +51,12 @@ export interface Storage {
   /** Object metadata, or `null` if absent. */
   head(path: string): Promise<ObjectInfo | null>;
   /**
+   * Whether `path` names an object or a folder: some object's key starts with `path/`, or (on a
+   * file system) a directory exists there, empty or not. For "does the user's path exist" checks;
+   * the empty key (the root) always exists.
+   */
+  exists(path: string): Promise<boolean>;
+  /**
    * Every object whose key starts with `prefix` (recursively), sorted by key in UTF-8 byte order.
    * A prefix ending in `/` lists a folder; an empty prefix lists everything. A prefix matching
    * nothing gives `[]`, not an error. Backends' own temporary files are never listed.

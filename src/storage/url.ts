@@ -27,3 +27,25 @@ export function fileUrlOf(storage: Storage, key: string): string {
   const full = key === "" ? rootPath : rootPath.endsWith("/") ? rootPath + key : rootPath + "/" + key;
   return pathToFileURL(full).href;
 }
+
+/**
+ * The key in `storage` of the object a canonical URL names (the inverse of {@link fileUrlOf};
+ * Hadoop's `file:/abs` form is accepted too), or null when the URL is not under the storage's root.
+ */
+export function keyOfUrl(storage: Storage, url: string): string | null {
+  const root = storage.root;
+  if (root.startsWith("file:")) {
+    if (!url.startsWith("file:")) return null;
+    let path: string;
+    try {
+      path = fileURLToPath(url);
+    } catch {
+      return null;
+    }
+    const rootPath = fileURLToPath(root);
+    const prefix = rootPath.endsWith("/") ? rootPath : rootPath + "/";
+    return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : null;
+  }
+  const prefix = root.endsWith("/") ? root : root + "/";
+  return url.startsWith(prefix) && url.length > prefix.length ? url.slice(prefix.length) : null;
+}

@@ -241,6 +241,20 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       assert.throws(() => s.createWriter("bad/../key"), StorageError);
     });
 
+    test("exists: an object, a folder holding objects, the root; not a missing key or a key prefix", async () => {
+      const s = await make();
+      assert.equal(await s.exists(""), true, "the root exists");
+      await s.put("land/2024/a.json", enc("{}"));
+      assert.equal(await s.exists("land/2024/a.json"), true);
+      assert.equal(await s.exists("land/2024"), true);
+      assert.equal(await s.exists("land"), true);
+      assert.equal(await s.exists("lan"), false, "a partial name is not a folder");
+      assert.equal(await s.exists("land/2024/a.json/x"), false);
+      assert.equal(await s.exists("missing/path"), false);
+      await s.delete("land/2024/a.json");
+      assert.equal(await s.exists("land/2024/a.json"), false);
+    });
+
     test("delete removes, and is idempotent", async () => {
       const s = await make();
       await s.put("del/a", enc("a"));

@@ -3,7 +3,7 @@
  * action `txn {appId: <query id>, version: <batch id>}`; a batch whose id the table's txn for this
  * query already covers is skipped — exactly-once across restarts (DESIGN §3, §5).
  *
- * - append: the batch's rows are added (`appendToTable`).
+ * - append: the batch's rows are added through the shared table sink (`DeltaStreamingTable`).
  * - complete: the batch's rows (the whole result table) replace the table's content
  *   (`overwriteTable`); an empty result empties the table.
  * - update: the batch's rows are the aggregation's changed groups; they are merged into the table
@@ -33,14 +33,14 @@ import { DELTA_COMPRESSIONS } from "../../tables/delta/data-writer.js";
 import type { DeltaCompression } from "../../tables/delta/data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
-import { appendToTable } from "../../tables/delta/append.js";
-import type { AppendOptions, AppendResult } from "../../tables/delta/append.js";
-import type { DeltaSnapshot } from "../../tables/delta/snapshot.js";
 import { checkpointAfterCommit } from "../../tables/delta/post-commit.js";
 import { overwriteTable } from "../../tables/delta/overwrite.js";
 import { upsertByKey } from "../../tables/delta/merge.js";
 import { byteSizeOption } from "../../tables/delta/table-properties.js";
-import { ParquetWriterThread } from "../../tables/files/writer-thread.js";
+import { LazyWriterThread } from "../../tables/files/writer-thread.js";
+import { DeltaStreamingTable } from "../../tables/delta/streaming-table.js";
+import { TableStreamSink } from "../table-sink.js";
+import { saveDeltaTable } from "../../tables/delta/batch-write.js";
 
 const deltaSinkOptions = {
   path: z.string().min(1),
@@ -92,95 +92,78 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
 /** The Delta streaming sink (see the module comment). */
 export class DeltaSink implements StreamSink {
   readonly description: string;
-  /** The snapshot the last append was planned on: the next batch reads only the commits after it. */
-  private base: DeltaSnapshot | null = null;
   /** Encodes big data files beside the query's thread; started on first use. */
-  private thread: ParquetWriterThread | null = null;
+  private readonly thread: LazyWriterThread | null;
+  /** Append-like batches: the shared table sink over the Delta table. */
+  private readonly appends: TableStreamSink;
 
   constructor(
     private readonly ctx: SinkContext,
     private readonly o: DeltaSinkOptions,
   ) {
     this.description = `DeltaSink[${fileUrlOf(o.storage, o.key)}]`;
+    this.thread = ctx.writerThread === true ? new LazyWriterThread() : null;
+    const table = new DeltaStreamingTable(o.storage, o.key, {
+      queryId: ctx.queryId,
+      partitionBy: ctx.partitionBy.length > 0 ? ctx.partitionBy : undefined,
+      maxRecordsPerFile: o.maxRecordsPerFile,
+      targetFileSize: o.targetFileSize,
+      compression: o.compression,
+      mergeSchema: o.mergeSchema,
+      outputMode: ctx.outputMode === "update" ? "Update" : "Append",
+    });
+    this.appends = new TableStreamSink(table, this.thread);
   }
 
   /** Commits the batch once (skipped when the table's txn for the query covers it), then checkpoints the log when due. */
   async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics: Readonly<Record<string, string>> }> {
-    const common = {
+    const txn = { appId: this.ctx.queryId, version: batch.batchId };
+    const partitionBy = this.ctx.partitionBy.length > 0 ? this.ctx.partitionBy : undefined;
+    const parameters = (outputMode: string) => ({ outputMode, queryId: this.ctx.queryId, epochId: String(batch.batchId) });
+    const keys = this.ctx.updateKeys;
+    if (batch.outputMode === "append" || (batch.outputMode === "update" && (keys === undefined || keys.kind === "appendOnly"))) {
+      return this.appends.addBatch(batch);
+    }
+    if (batch.outputMode === "update") {
+      if (keys === undefined || keys.kind !== "keys") {
+        throw new InternalError(`delta sink: update output mode without a merge key reached ${this.description} (${keys?.kind === "unknown" ? keys.reason : "no keys"})`);
+      }
+      const r = await upsertByKey(this.o.storage, this.o.key, batch.data, {
+        keyColumns: keys.columns,
+        schema: this.ctx.schema,
+        partitionBy,
+        txn,
+        operation: "STREAMING UPDATE",
+        operationParameters: parameters("Update"),
+      });
+      // upsertByKey checkpoints when due itself.
+      return { numOutputRows: r.metrics.numSourceRows, metrics: r.version === null ? {} : { version: String(r.version) } };
+    }
+    const result = await overwriteTable(this.o.storage, this.o.key, batch.data, {
       schema: this.ctx.schema,
-      partitionBy: this.ctx.partitionBy.length > 0 ? this.ctx.partitionBy : undefined,
-      txn: { appId: this.ctx.queryId, version: batch.batchId },
+      partitionBy,
+      txn,
       maxRecordsPerFile: this.o.maxRecordsPerFile,
       targetFileSize: this.o.targetFileSize,
       compression: this.o.compression,
       mergeSchema: this.o.mergeSchema,
       operation: "STREAMING UPDATE",
-      writerThread: this.ctx.writerThread === true ? () => (this.thread ??= new ParquetWriterThread()) : undefined,
-    };
-    const parameters = (outputMode: string) => ({ outputMode, queryId: this.ctx.queryId, epochId: String(batch.batchId) });
-    let result: {
-      readonly version: number | null;
-      readonly numRows: number;
-      readonly configuration: Readonly<Record<string, string>> | null;
-      readonly timings?: { readonly dataMs: number; readonly logMs: number };
-    };
-    const keys = this.ctx.updateKeys;
-    switch (batch.outputMode) {
-      case "append":
-        result = await this.append(batch, { ...common, operationParameters: parameters("Append") });
-        break;
-      case "update":
-        if (keys === undefined || keys.kind === "appendOnly") {
-          result = await this.append(batch, { ...common, operationParameters: parameters("Update") });
-        } else if (keys.kind === "keys") {
-          const r = await upsertByKey(this.o.storage, this.o.key, batch.data, {
-            keyColumns: keys.columns,
-            schema: this.ctx.schema,
-            partitionBy: common.partitionBy,
-            txn: common.txn,
-            operation: "STREAMING UPDATE",
-            operationParameters: parameters("Update"),
-          });
-          // upsertByKey checkpoints when due itself.
-          return { numOutputRows: r.metrics.numSourceRows, metrics: r.version === null ? {} : { version: String(r.version) } };
-        } else {
-          throw new InternalError(`delta sink: update output mode without a merge key reached ${this.description} (${keys.reason})`);
-        }
-        break;
-      case "complete":
-        result = await overwriteTable(this.o.storage, this.o.key, batch.data, {
-          ...common,
-          overwriteSchema: this.o.overwriteSchema,
-          operationParameters: parameters("Complete"),
-        });
-        break;
-    }
-    const checkpointStarted = performance.now();
+      writerThread: this.thread?.get,
+      overwriteSchema: this.o.overwriteSchema,
+      operationParameters: parameters("Complete"),
+    });
     // The batch is committed: a checkpoint that cannot be written must not fail it (readers replay
     // the JSON commits); the next due checkpoint covers it. Reported in the progress metrics.
-    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {}, this.base);
-    const checkpointMs = performance.now() - checkpointStarted;
+    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {});
     const metrics: Record<string, string> = {};
     if (checkpointError !== null) metrics.checkpointError = checkpointError instanceof Error ? checkpointError.message : String(checkpointError);
     if (result.version !== null) metrics.version = String(result.version);
-    if (result.timings !== undefined) {
-      metrics.logMs = String(Math.round(result.timings.logMs + checkpointMs));
-      metrics.dataMs = String(Math.round(result.timings.dataMs));
-    }
     return { numOutputRows: result.numRows, metrics };
   }
 
   /** Stops the writer thread, if one was started. */
   async stop(): Promise<void> {
-    await this.thread?.close();
-    this.thread = null;
-  }
-
-  /** Appends the batch, reading only the commits after the previous append's snapshot. */
-  private async append(batch: SinkBatch, options: AppendOptions): Promise<AppendResult> {
-    const r = await appendToTable(this.o.storage, this.o.key, batch.data, { ...options, base: this.base });
-    this.base = r.snapshot;
-    return r;
+    await this.appends.stop();
   }
 }
 
@@ -192,5 +175,8 @@ export const deltaSinkConnector: SinkConnector = {
   },
   create(ctx) {
     return new DeltaSink(ctx, resolveOptions(ctx));
+  },
+  async writeBatch(write) {
+    await saveDeltaTable(write);
   },
 };

@@ -41,12 +41,12 @@ import { isStruct } from "../../types/data-types.js";
 import { schemaFromJson, schemaToJson } from "../../types/json-schema.js";
 import type { Storage } from "../../storage/storage.js";
 import { resolveLocation } from "../../storage/resolve.js";
+import { MemoryStorage } from "../../storage/memory.js";
 import { fileUrlOf, toDisplayUrl } from "../../storage/url.js";
 import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import type { InputPartition, OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
 import type { Options, SourceConnector, SourceHints } from "../registry.js";
-import { blockingCall } from "../../runtime/blocking-call.js";
 import type { DeltaMetadataAction, DeltaProtocol } from "../../tables/delta/actions.js";
 import { checkReadable } from "../../tables/delta/protocol-check.js";
 import { canonicalPath } from "../../tables/delta/log-replay.js";
@@ -56,7 +56,7 @@ import { readDeltaFile } from "../../tables/delta/table-reader.js";
 import { pruneFiles } from "../../tables/delta/data-skipping.js";
 import { firstVersionAtOrAfter, listCommits, readCommitActions } from "../../tables/delta/commit-history.js";
 import type { CommitListing } from "../../tables/delta/commit-history.js";
-import { isInProcessStorage, loadTableSnapshot, memoryLogObjects } from "../../tables/delta/delta-describe.js";
+import { loadTableSnapshot } from "../../tables/delta/delta-describe.js";
 import { DEFAULT_MAX_FILES_PER_TRIGGER, resolveDeltaSourceOptions } from "./delta-source-options.js";
 import type { DeltaSourceOptions } from "./delta-source-options.js";
 
@@ -121,30 +121,42 @@ export function parseDeltaOffset(json: OffsetJson): DeltaSourceOffset {
 
 /** The registry entry of the delta source. */
 export const deltaSourceConnector: SourceConnector = {
-  describe: describeDeltaSource,
-  create: (options, userSchema, hints) => new DeltaSource(options, userSchema, hints),
+  staticSchema: (options, _userSchema, ctx) => {
+    checkDeltaSourceOptions(options, ctx.streaming);
+    return null; // the schema is the table's: it is in the log
+  },
+  resolveSchema: resolveDeltaSourceSchema,
+  create: (options, hints) => new DeltaSource(options, hints),
 };
 
 /**
- * Validates `options` and returns the table's schema (at `versionAsOf`/`timestampAsOf` when given),
- * loading it synchronously (`blockingCall`): Spark's `load()` is synchronous. A `memory://` table's
- * log is copied to the worker. The runtime hands the schema back to `create` (`hints.schema`), so
- * the query reads with the schema it was analysed with.
+ * Validates `options` for a streaming or batch read. Throws ConfigError for bad options, and for
+ * time travel (`versionAsOf`, `timestampAsOf`) on a stream, which starts from `startingVersion` or
+ * `startingTimestamp` instead.
+ */
+export function checkDeltaSourceOptions(options: Options, streaming: boolean): DeltaSourceOptions {
+  const opts = resolveDeltaSourceOptions(options);
+  if (streaming && (opts.versionAsOf !== null || opts.timestampAsOf !== null)) {
+    throw new ConfigError(
+      `delta source: '${opts.versionAsOf !== null ? "versionAsOf" : "timestampAsOf"}' is for batch reads (spark.read); ` +
+        `a stream starts from 'startingVersion' or 'startingTimestamp'`,
+      { option: opts.versionAsOf !== null ? "versionAsOf" : "timestampAsOf" },
+    );
+  }
+  return opts;
+}
+
+/**
+ * The table's schema (at `versionAsOf`/`timestampAsOf` when given), read from its log.
  * @throws ConfigError for bad options; AnalysisError when the path is not a Delta table
  *   (`` delta: `<path>` is not a Delta table ``), the version or timestamp does not exist, the table
  *   needs a reader feature sluice lacks, or `userSchema` differs from the table's.
  */
-export function describeDeltaSource(options: Options, userSchema: StructType | null): StructType {
+export async function resolveDeltaSourceSchema(options: Options, userSchema: StructType | null): Promise<StructType> {
   const opts = resolveDeltaSourceOptions(options);
   const { storage, key } = resolveLocation(opts.path);
-  const result = blockingCall("deltaDescribe", {
-    path: opts.path,
-    versionAsOf: opts.versionAsOf,
-    timestampAsOf: opts.timestampAsOf,
-    memoryLog: isInProcessStorage(storage) ? memoryLogObjects(storage, key) : null,
-  });
-  const schema = schemaFromJson(result.schemaJson);
-  if (!isStruct(schema)) throw new InternalError(`delta source: the schema of ${opts.path} is not a struct`);
+  const snapshot = await loadTableSnapshot(storage, key, opts.path, opts);
+  const schema = snapshot.metadata.schema;
   if (userSchema !== null && !sameSchema(userSchema, schema)) {
     throw new AnalysisError(
       `delta: a schema cannot be specified when reading a Delta table (${opts.path}); the table's schema is (${describeFields(schema)}), got (${describeFields(userSchema)})`,
@@ -198,8 +210,8 @@ export class DeltaSource implements StreamSource {
   private readonly filter: BoundExpr | null;
   /** Options for readDeltaFile and pruneFiles: both must parse partition values in the same (session) zone. */
   private readonly zone: { readonly timeZone?: string };
-  private readonly rawOptions: Options;
-  private readSchema: StructType | null;
+  /** The schema the plan was analysed with at load(): a table that gained columns since still reads with it. */
+  readonly schema: StructType;
   private ctx: SourceContext | null = null;
   private initial: DeltaSnapshot | null = null;
   private snapshotCache: { version: number; files: IndexedFile[]; snapshot: DeltaSnapshot } | null = null;
@@ -209,33 +221,17 @@ export class DeltaSource implements StreamSource {
   private availableNowEnd: DeltaSourceOffset | null = null;
   private outstanding = { files: 0, bytes: 0 };
 
-  constructor(options: Options, userSchema: StructType | null, hints: SourceHints) {
-    this.rawOptions = options;
-    this.opts = resolveDeltaSourceOptions(options);
+  constructor(options: Options, hints: SourceHints) {
+    this.opts = checkDeltaSourceOptions(options, hints.streaming);
     this.streaming = hints.streaming;
     this.filter = hints.filter ?? null;
     this.zone = hints.timeZone === undefined ? {} : { timeZone: hints.timeZone };
-    if (this.streaming && (this.opts.versionAsOf !== null || this.opts.timestampAsOf !== null)) {
-      throw new ConfigError(
-        `delta source: '${this.opts.versionAsOf !== null ? "versionAsOf" : "timestampAsOf"}' is for batch reads (spark.read); ` +
-          `a stream starts from 'startingVersion' or 'startingTimestamp'`,
-        { option: this.opts.versionAsOf !== null ? "versionAsOf" : "timestampAsOf" },
-      );
-    }
+    this.schema = hints.schema;
     const { storage, key } = resolveLocation(this.opts.path);
     this.storage = storage;
     this.tableKey = key;
     this.tablePath = toDisplayUrl(storage, key);
     this.description = `DeltaSource[${fileUrlOf(storage, key)}]`;
-    // The schema the plan was analysed with at load(): a table that gained columns since still
-    // reads with the query's schema.
-    this.readSchema = hints.schema ?? userSchema;
-  }
-
-  /** The query's schema: the table schema `describe` returned for these options. */
-  get schema(): StructType {
-    this.readSchema ??= describeDeltaSource(this.rawOptions, null);
-    return this.readSchema;
   }
 
   /**
@@ -248,7 +244,6 @@ export class DeltaSource implements StreamSource {
     const spec = this.streaming ? { versionAsOf: null, timestampAsOf: null } : this.opts;
     const snapshot = await loadTableSnapshot(this.storage, this.tableKey, this.opts.path, spec);
     this.initial = snapshot;
-    this.readSchema ??= snapshot.metadata.schema;
   }
 
   async prepareForTriggerAvailableNow(): Promise<void> {
@@ -285,7 +280,7 @@ export class DeltaSource implements StreamSource {
    * which other threads cannot see (the range is then read in this thread).
    */
   async planInputPartitions(start: OffsetJson | null, end: OffsetJson): Promise<InputPartition[]> {
-    if (isInProcessStorage(this.storage)) return [];
+    if (this.storage instanceof MemoryStorage) return [];
     const d = this.descriptor();
     const descriptor = JSON.stringify({
       version: d.version,
@@ -548,7 +543,7 @@ export class DeltaSource implements StreamSource {
 
   /** Throws unless data written with `schema` (at `version`) can be read with the query's schema. */
   private checkSchema(schema: DataType, version: number): void {
-    const read = this.readSchema;
+    const read = this.schema;
     if (read === null || readCompatible(schema, read)) return;
     throw new SourceError(
       `delta source: detected an incompatible schema change in version ${version} of the table at ${this.tablePath}: ` +

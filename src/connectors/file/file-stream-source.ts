@@ -48,7 +48,7 @@ import { readLineChunks, isCorruptFileError, DEFAULT_CHUNK_LIMITS } from "./line
 import type { ChunkLimits } from "./line-chunks.js";
 import { decodeChunk } from "./record-decoder.js";
 import { readParquetFile } from "./parquet-file.js";
-import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log-reader.js";
+import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log.js";
 
 /** One line of the file source log (Spark's `FileEntry`). */
 export interface FileSourceEntry {

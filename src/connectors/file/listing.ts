@@ -12,13 +12,7 @@
  * - `k=v` folder names are partition values (unless `recursiveFileLookup`), percent-unescaped as
  *   Hive does, `__HIVE_DEFAULT_PARTITION__` meaning null.
  */
-import { readdirSync, statSync } from "node:fs";
-import type { Dirent, Stats } from "node:fs";
-import { join } from "node:path";
-import type { ObjectInfo, Storage } from "../../storage/storage.js";
-import type { LocalStorage } from "../../storage/local.js";
-import { TEMP_FILE_PREFIX } from "../../storage/local.js";
-import { compareUtf8 } from "../../storage/keys.js";
+import type { Storage } from "../../storage/storage.js";
 import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
 import { fileUrlOf } from "../../storage/url.js";
 import { ConfigError } from "../../errors.js";
@@ -121,22 +115,6 @@ export async function listDataFiles(loc: SourceLocation, nameFilter: RegExp | nu
   return out;
 }
 
-/**
- * {@link listDataFiles} for a folder of the local file system, with synchronous calls (schema
- * inference runs while a DataFrame is defined, which cannot wait). Same files, same order.
- */
-export function listLocalDataFilesSync(loc: SourceLocation, storage: LocalStorage, nameFilter: RegExp | null): ListedFile[] {
-  const prefix = folderPrefix(loc.key);
-  const found: ObjectInfo[] = [];
-  walkSync(loc, storage, prefix, 0, found);
-  found.sort((a, b) => compareUtf8(a.path, b.path));
-  const out: ListedFile[] = [];
-  for (const info of found) {
-    if (!isDataFileKey(loc, info.path.slice(prefix.length), nameFilter)) continue;
-    out.push({ key: info.path, url: fileUrlOf(storage, info.path), size: info.size, modificationTime: info.modificationTime });
-  }
-  return out;
-}
 
 /** Whether `rel` (a key relative to the folder of `loc`) is one of its data files. */
 function isDataFileKey(loc: SourceLocation, rel: string, nameFilter: RegExp | null): boolean {
@@ -152,30 +130,6 @@ function isDataFileKey(loc: SourceLocation, rel: string, nameFilter: RegExp | nu
 /** Whether the path segment `name` at depth `depth` below the folder may lead to data files. */
 function segmentAllowed(loc: SourceLocation, depth: number, name: string): boolean {
   return depth < loc.patterns.length ? loc.patterns[depth].test(name) : !isHiddenName(name);
-}
-
-function walkSync(loc: SourceLocation, storage: LocalStorage, folder: string, depth: number, out: ObjectInfo[]): void {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(folder === "" ? storage.rootPath : join(storage.rootPath, folder), { withFileTypes: true });
-  } catch {
-    return; // absent, or not a folder: lists nothing, as Storage.list does
-  }
-  for (const e of entries) {
-    if (e.name.startsWith(TEMP_FILE_PREFIX) || !segmentAllowed(loc, depth, e.name)) continue;
-    const key = folder + e.name;
-    if (e.isDirectory()) {
-      walkSync(loc, storage, key + "/", depth + 1, out);
-      continue;
-    }
-    let st: Stats;
-    try {
-      st = statSync(join(storage.rootPath, key));
-    } catch {
-      continue; // deleted since readdir, or a dangling link
-    }
-    if (st.isFile()) out.push({ path: key, size: st.size, modificationTime: Math.floor(st.mtimeMs) });
-  }
 }
 
 /**

@@ -12,50 +12,37 @@
  * Spark requires a schema for streaming parquet sources unless `spark.sql.streaming.schemaInference`
  * is set; a connector cannot tell a streaming read from a batch read, so both infer for now.
  *
- * A DataFrame's schema is known when it is defined, so inference reads the folder with synchronous
- * calls; it is only available for local paths (others need `.schema(...)`).
+ * It runs once, at `load()`, in the blocking-call worker (see `SourceConnector.resolveSchema`).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { parquetMetadata, parquetSchema } from "hyparquet";
-import { AnalysisError, ConfigError, SourceError } from "../../errors.js";
+import { parquetSchema } from "hyparquet";
+import { AnalysisError, SourceError } from "../../errors.js";
 import { ArrayType, DateType, DecimalType, DoubleType, IntegerType, LongType, MapType, StringType, StructField, StructType } from "../../types/data-types.js";
 import type { DataType } from "../../types/data-types.js";
 import { sparkSchemaOf } from "../../formats/parquet/read-schema.js";
-import { LocalStorage } from "../../storage/local.js";
-import { readSinkLogFilesSync } from "../../tables/parquet-log/sink-log-reader.js";
+import type { Storage } from "../../storage/storage.js";
+import { parquetSourceFromStorage, readParquetMetadata } from "../../formats/parquet/parquet-reader.js";
+import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log.js";
 import type { FileSourceOptions } from "./options.js";
-import { globToRegExp, listLocalDataFilesSync, partitionValuesOf } from "./listing.js";
+import { globToRegExp, listDataFiles, partitionValuesOf } from "./listing.js";
 import type { SourceLocation } from "./listing.js";
 
 /**
  * Infers the schema of the parquet files at `loc` (see the module comment). Throws
- * {@link ConfigError} for a location that is not local, {@link AnalysisError} when there is no
- * data file to infer from (Spark's "Unable to infer schema for Parquet"), and {@link SourceError}
- * when the first file's footer cannot be read.
+ * {@link AnalysisError} when there is no data file to infer from (Spark's "Unable to infer schema
+ * for Parquet"), and {@link SourceError} when the first file's footer cannot be read.
  */
-export function inferParquetSchema(loc: SourceLocation, file: FileSourceOptions): StructType {
-  const storage = loc.storage;
-  if (!(storage instanceof LocalStorage)) {
-    throw new ConfigError(
-      `parquet source: cannot infer the schema of ${loc.display} (schema inference reads local paths only); pass .schema(...)`,
-      { path: loc.display },
-    );
-  }
+export async function inferParquetSchema(loc: SourceLocation, file: FileSourceOptions): Promise<StructType> {
   const nameFilter = file.pathGlobFilter === null ? null : globToRegExp(file.pathGlobFilter, "pathGlobFilter");
-  const fromLog = loc.patterns.length === 0 ? readSinkLogFilesSync(storage, loc.key) : null;
+  const fromLog = loc.patterns.length === 0 && (await hasSinkLog(loc.storage, loc.key)) ? await readSinkLogFiles(loc.storage, loc.key) : null;
   const files =
     fromLog === null
-      ? listLocalDataFilesSync(loc, storage, nameFilter)
+      ? (await listDataFiles(loc, nameFilter)).map((f) => ({ ...f, storage: loc.storage }))
       : fromLog.filter((f) => nameFilter === null || nameFilter.test(f.key.slice(f.key.lastIndexOf("/") + 1)));
   if (files.length === 0) {
     throw new AnalysisError(`parquet source: unable to infer the schema: no data files in ${loc.display}; it must be specified manually with .schema(...)`);
   }
   const first = files[0];
-  const firstStorage = "storage" in first ? first.storage : storage;
-  if (!(firstStorage instanceof LocalStorage)) {
-    throw new ConfigError(`parquet source: cannot infer the schema from ${first.url} (not a local file); pass .schema(...)`, { path: first.url });
-  }
-  const data = readFooterSchemaSync(firstStorage, first.key, first.url);
+  const data = await readFooterSchema(first.storage, first.key, first.url);
   const fields = data.fields.map((f) => StructField(f.name, asNullable(f.dataType), true));
   if (!file.recursiveFileLookup) {
     const names = new Set(fields.map((f) => f.name));
@@ -135,48 +122,13 @@ function widerPartitionType(a: DataType | null, b: DataType | null): DataType | 
   return LongType();
 }
 
-/** The Spark schema in the footer of a local Parquet file, read synchronously. */
-function readFooterSchemaSync(storage: LocalStorage, key: string, url: string): StructType {
-  const fail = (reason: string, cause?: unknown) =>
-    new SourceError(`parquet source: cannot read the schema of ${url}: ${reason}`, { path: url, cause });
-  let fd: number;
+/** The Spark schema in the footer of a Parquet file, read with ranged gets. */
+async function readFooterSchema(storage: Storage, key: string, url: string): Promise<StructType> {
   try {
-    fd = openSync(storage.pathOf(key), "r");
+    const md = await readParquetMetadata(await parquetSourceFromStorage(storage, key), { path: url });
+    return sparkSchemaOf(parquetSchema(md));
   } catch (cause) {
-    throw fail(cause instanceof Error ? cause.message : String(cause), cause);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size < 12) throw fail(`the file is ${size} bytes, too short for Parquet`);
-    const trailer = readAt(fd, size - 8, 8);
-    if (trailer[4] !== 0x50 || trailer[5] !== 0x41 || trailer[6] !== 0x52 || trailer[7] !== 0x31) {
-      throw fail("the file does not end with the Parquet magic PAR1");
-    }
-    const footerLength = new DataView(trailer.buffer, trailer.byteOffset, 8).getUint32(0, true);
-    if (footerLength + 8 > size - 4) throw fail(`footer length ${footerLength} exceeds the file size ${size}`);
-    const tail = readAt(fd, size - 8 - footerLength, footerLength + 8);
-    try {
-      return sparkSchemaOf(parquetSchema(parquetMetadata(tail)));
-    } catch (cause) {
-      if (cause instanceof SourceError) throw cause;
-      throw fail(cause instanceof Error ? cause.message : String(cause), cause);
-    }
-  } catch (cause) {
-    if (cause instanceof SourceError) throw cause;
-    throw fail(cause instanceof Error ? cause.message : String(cause), cause);
-  } finally {
-    closeSync(fd);
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new SourceError(`parquet source: cannot read the schema of ${url}: ${reason}`, { path: url, cause });
   }
 }
-
-function readAt(fd: number, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, out, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === length ? out : out.subarray(0, done);
-}
-

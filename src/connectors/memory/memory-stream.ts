@@ -102,7 +102,7 @@ function parseOffset(json: string): number {
 const memoryOptions = { name: z.string().min(1), path: z.string() };
 
 export const memorySourceConnector: SourceConnector = {
-  describe(options: Options) {
+  staticSchema(options: Options) {
     return streamFor(options).schema;
   },
   create(options: Options) {

@@ -15,7 +15,7 @@ import type { SourceConnector, Options } from "../registry.js";
 import { positiveIntOption, validateOptions, onlyDefault } from "../../options.js";
 import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
 
-const RATE_SCHEMA = StructType([StructField("timestamp", TimestampType(), true), StructField("value", LongType(), true)]);
+export const RATE_SCHEMA = StructType([StructField("timestamp", TimestampType(), true), StructField("value", LongType(), true)]);
 const CHUNK_ROWS = 65_536;
 
 const rateOptions = {
@@ -107,8 +107,9 @@ function parseOffset(json: string): number {
 }
 
 export const rateSourceConnector: SourceConnector = {
-  describe(options: Options) {
-    validateOptions("rate source", rateOptions, options);
+  staticSchema(options: Options) {
+    const o = validateOptions("rate source", rateOptions, options);
+    if (o.path !== undefined) throw new ConfigError("rate source: does not take a path", { option: "path" });
     return RATE_SCHEMA;
   },
   create(options: Options) {

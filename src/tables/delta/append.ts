@@ -86,55 +86,98 @@ export async function appendToTable(
   batches: Iterable<Batch> | AsyncIterable<Batch>,
   options: AppendOptions,
 ): Promise<AppendResult> {
-  const started = performance.now();
-  const tablePath = `${storage.root}/${tableKey}`;
-  const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
-  if (txnCovered(snapshot, options.txn)) return skippedResult(started, 0, snapshot);
-  let plan = planWrite(snapshot, options, tablePath);
+  const append = await beginAppend(storage, tableKey, options);
+  if (append.kind === "skipped") return append.result;
   const count = { rows: 0 };
   const dataStarted = performance.now();
-  const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
+  const adds = await writeDataFiles(storage, tableKey, append.schema, append.partitionBy, conformed(batches, append.schema, count), {
     maxRecordsPerFile: options.maxRecordsPerFile,
-    targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+    targetFileSize: append.targetFileSize,
     compression: options.compression,
     writerThread: options.writerThread,
   });
-  const numRows = count.rows;
-  const dataMs = performance.now() - dataStarted;
-  for (let attempt = 1; ; attempt++) {
-    const actions: DeltaAction[] = [...plan.metadataActions];
-    for (const add of adds) actions.push({ kind: "add", add });
-    if (options.txn !== undefined) actions.push({ kind: "txn", txn: { appId: options.txn.appId, version: options.txn.version, lastUpdated: Date.now() } });
-    try {
-      const version = await commitActions(storage, tableKey, plan.snapshot === null ? -1 : plan.snapshot.version, actions, {
-        operation: options.operation ?? "WRITE",
-        operationParameters: options.operationParameters ?? { mode: "Append", partitionBy: JSON.stringify(plan.partitionBy) },
-        operationMetrics: { numFiles: adds.length, numOutputRows: numRows, numOutputBytes: adds.reduce((s, a) => s + a.size, 0) },
-        isBlindAppend: true,
-      });
-      return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs), snapshot: plan.snapshot };
-    } catch (e) {
-      if (!(e instanceof CommitConflictError)) throw e; // the commit may have landed: keep its files
-      if (attempt >= APPEND_ATTEMPTS) {
-        await deleteUncommittedFiles(storage, tableKey, adds);
-        throw e;
+  return append.commit(adds, count.rows, performance.now() - dataStarted);
+}
+
+/**
+ * An append decided but not written: the table schema and partition columns the data files must be
+ * written with (data conformed to the schema, see `conformed`), and the commit of those files.
+ */
+export interface PendingAppend {
+  readonly kind: "pending";
+  readonly schema: StructType;
+  readonly partitionBy: readonly string[];
+  /** The `targetFileSize` in force (the option, else the table's `delta.targetFileSize`, else 128 MiB). */
+  readonly targetFileSize: number;
+  /**
+   * Commits `adds` (files written for this plan) with the txn and any metadata change, retrying a
+   * blind append over concurrent commits. When a concurrent commit covered the txn first, or moved
+   * the table so the files no longer fit, the files are deleted; the result is then skipped, or the
+   * CommitConflictError is thrown. `dataMs`: time spent writing the files, for the timings.
+   */
+  commit(adds: readonly AddFile[], numRows: number, dataMs: number): Promise<AppendResult>;
+}
+
+/**
+ * Plans an append to the table at `tableKey` (see {@link appendToTable}, which is this, then
+ * writing the files, then `commit`), or says it is skipped when the table's txn covers it.
+ * @throws as {@link appendToTable} for data that does not fit the table.
+ */
+export async function beginAppend(
+  storage: Storage,
+  tableKey: string,
+  options: AppendOptions,
+): Promise<PendingAppend | { readonly kind: "skipped"; readonly result: AppendResult }> {
+  const started = performance.now();
+  const tablePath = `${storage.root}/${tableKey}`;
+  const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
+  // The table's txn already covers this append: nothing to write.
+  if (txnCovered(snapshot, options.txn)) return { kind: "skipped", result: skippedResult(started, 0, snapshot) };
+  let plan = planWrite(snapshot, options, tablePath);
+  const commit = async (files: readonly AddFile[], numRows: number, dataMs: number): Promise<AppendResult> => {
+    const adds = [...files];
+    for (let attempt = 1; ; attempt++) {
+      const actions: DeltaAction[] = [...plan.metadataActions];
+      for (const add of adds) actions.push({ kind: "add", add });
+      if (options.txn !== undefined) actions.push({ kind: "txn", txn: { appId: options.txn.appId, version: options.txn.version, lastUpdated: Date.now() } });
+      try {
+        const version = await commitActions(storage, tableKey, plan.snapshot === null ? -1 : plan.snapshot.version, actions, {
+          operation: options.operation ?? "WRITE",
+          operationParameters: options.operationParameters ?? { mode: "Append", partitionBy: JSON.stringify(plan.partitionBy) },
+          operationMetrics: { numFiles: adds.length, numOutputRows: numRows, numOutputBytes: adds.reduce((s, a) => s + a.size, 0) },
+          isBlindAppend: true,
+        });
+        return { version, skipped: false, files: adds, numRows, configuration: plan.configuration, timings: timings(started, dataMs), snapshot: plan.snapshot };
+      } catch (e) {
+        if (!(e instanceof CommitConflictError)) throw e; // the commit may have landed: keep its files
+        if (attempt >= APPEND_ATTEMPTS) {
+          await deleteUncommittedFiles(storage, tableKey, adds);
+          throw e;
+        }
+        // Someone created the table, changed its metadata or committed our appId first: decide again.
+        const latest = await loadSnapshotIfExists(storage, tableKey, plan.snapshot);
+        if (txnCovered(latest, options.txn)) {
+          await deleteUncommittedFiles(storage, tableKey, adds);
+          return skippedResult(started, dataMs, latest);
+        }
+        if (latest === null) throw e;
+        const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
+        // The files were written for the old plan; they only fit if the table shape did not move.
+        if (!sameFileLayout(next, plan)) {
+          await deleteUncommittedFiles(storage, tableKey, adds);
+          throw e;
+        }
+        plan = next;
       }
-      // Someone created the table, changed its metadata or committed our appId first: decide again.
-      const latest = await loadSnapshotIfExists(storage, tableKey, plan.snapshot);
-      if (txnCovered(latest, options.txn)) {
-        await deleteUncommittedFiles(storage, tableKey, adds);
-        return skippedResult(started, dataMs, latest);
-      }
-      if (latest === null) throw e;
-      const next = planWrite(latest, { ...options, partitionBy: plan.partitionBy }, tablePath);
-      // The files were written for the old plan; they only fit if the table shape did not move.
-      if (!sameFileLayout(next, plan)) {
-        await deleteUncommittedFiles(storage, tableKey, adds);
-        throw e;
-      }
-      plan = next;
     }
-  }
+  };
+  return {
+    kind: "pending",
+    schema: plan.schema,
+    partitionBy: plan.partitionBy,
+    targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+    commit,
+  };
 }
 
 function skippedResult(started: number, dataMs: number, snapshot: DeltaSnapshot | null): AppendResult {

@@ -30,8 +30,9 @@ export type WriterRequest =
 
 /**
  * Replies about a Parquet file. An ack reports the writer's state right after batch `seq`: its
- * `bytesWritten` (closed row groups plus the leading magic), `numRowGroups` and `numRows`. `done`
- * carries the whole file and the writer's `columnStats()` (plain values: strings, numbers, bigints,
+ * `bytesWritten` (closed row groups plus the leading magic), `numRowGroups` and `numRows`, and
+ * carries the file's bytes produced since the previous reply (`chunks`, transferred). `done` carries
+ * the rest of the file and the writer's `columnStats()` (plain values: strings, numbers, bigints,
  * booleans, Dates, byte arrays and data types, all structured-cloneable).
  */
 export type WriterReply =
@@ -42,6 +43,7 @@ export type WriterReply =
       readonly bytesWritten: number;
       readonly numRowGroups: number;
       readonly numRows: number;
+      readonly chunks: readonly Uint8Array[];
     }
   | {
       readonly kind: "parquetDone";
@@ -65,15 +67,17 @@ export interface RemoteProgress {
   numRows: number;
 }
 
-/** A finished file: its bytes and the writer's per-leaf column statistics. */
+/** A finished file: its bytes not taken before (in order) and the writer's per-leaf column statistics. */
 export interface FinishedParquetFile {
-  readonly bytes: Uint8Array;
+  readonly chunks: readonly Uint8Array[];
   readonly numRows: number;
   readonly columnStats: readonly ColumnStats[];
 }
 
 interface FileState {
   inFlight: number;
+  /** Bytes of the file received in acks and not taken yet. */
+  chunks: Uint8Array[];
   readonly progress: RemoteProgress;
   wake: (() => void) | null;
   done: ((file: FinishedParquetFile) => void) | null;
@@ -101,7 +105,7 @@ export class ParquetWriterThread {
   open(schema: StructType, options: ParquetWriteOptions): RemoteParquetFile {
     const fileId = this.nextFileId++;
     const progress: RemoteProgress = { bytesWritten: 0, numRowGroups: 0, numRows: 0 };
-    this.files.set(fileId, { inFlight: 0, progress, wake: null, done: null, fail: null, error: null });
+    this.files.set(fileId, { inFlight: 0, chunks: [], progress, wake: null, done: null, fail: null, error: null });
     this.post({ kind: "parquetOpen", fileId, schema, options });
     return new RemoteParquetFile(this, fileId, progress);
   }
@@ -120,6 +124,15 @@ export class ParquetWriterThread {
     } else {
       this.post({ kind: "parquetWrite", fileId, seq, batch });
     }
+  }
+
+  /** @internal Removes and returns the file's bytes received so far. */
+  takeChunks(fileId: number): Uint8Array[] {
+    const f = this.files.get(fileId);
+    if (f === undefined) return [];
+    const out = f.chunks;
+    f.chunks = [];
+    return out;
   }
 
   /** @internal */
@@ -170,12 +183,13 @@ export class ParquetWriterThread {
       f.progress.bytesWritten = m.bytesWritten;
       f.progress.numRowGroups = m.numRowGroups;
       f.progress.numRows = m.numRows;
+      for (const c of m.chunks) f.chunks.push(c);
       const w = f.wake;
       f.wake = null;
       w?.();
     } else if (m.kind === "parquetDone") {
       this.files.delete(m.fileId);
-      f.done?.({ bytes: m.bytes, numRows: m.numRows, columnStats: m.columnStats });
+      f.done?.({ chunks: [...f.chunks, m.bytes], numRows: m.numRows, columnStats: m.columnStats });
     } else {
       f.error = new SinkError(m.message);
       this.files.delete(m.fileId);
@@ -225,12 +239,18 @@ export class RemoteParquetFile {
     await this.thread.write(this.fileId, this.seq++, batch, move);
   }
 
-  /** The complete file's bytes. */
-  async finish(): Promise<Uint8Array> {
-    return (await this.thread.finish(this.fileId)).bytes;
+  /**
+   * Removes and returns the file's bytes produced so far, in order (those the acks of the batches
+   * encoded so far brought back).
+   */
+  takeChunks(): Uint8Array[] {
+    return this.thread.takeChunks(this.fileId);
   }
 
-  /** The complete file's bytes with the writer's column statistics (`ParquetWriter.columnStats()`). */
+  /**
+   * Finishes the file: its bytes not taken yet with {@link takeChunks}, with the writer's column
+   * statistics (`ParquetWriter.columnStats()`).
+   */
   finishWithStats(): Promise<FinishedParquetFile> {
     return this.thread.finish(this.fileId);
   }
@@ -238,5 +258,19 @@ export class RemoteParquetFile {
   /** Drops the file unfinished (after a failure elsewhere); its queued batches are discarded. */
   abort(): void {
     this.thread.abort(this.fileId);
+  }
+}
+
+/** A writer thread started on first use (`get`), for a sink or one write; `close` stops it if started. */
+export class LazyWriterThread {
+  private thread: ParquetWriterThread | null = null;
+
+  /** The thread, started now if it is not running yet. */
+  readonly get = (): ParquetWriterThread => (this.thread ??= new ParquetWriterThread());
+
+  async close(): Promise<void> {
+    const t = this.thread;
+    this.thread = null;
+    await t?.close();
   }
 }

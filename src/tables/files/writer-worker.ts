@@ -34,6 +34,7 @@ async function handle(msg: WriterRequest): Promise<void> {
     case "parquetWrite": {
       const w = await writerFor(msg.fileId);
       w.write(msg.batch);
+      const chunks = w.takeChunks().map(owned);
       const ack: WriterReply = {
         kind: "parquetAck",
         fileId: msg.fileId,
@@ -41,8 +42,9 @@ async function handle(msg: WriterRequest): Promise<void> {
         bytesWritten: w.bytesWritten,
         numRowGroups: w.numRowGroups,
         numRows: w.numRows,
+        chunks,
       };
-      port.postMessage(ack);
+      port.postMessage(ack, chunks.map((c) => c.buffer as ArrayBuffer));
       return;
     }
     case "parquetFinish": {
@@ -59,6 +61,11 @@ async function handle(msg: WriterRequest): Promise<void> {
       writers.delete(msg.fileId);
       return;
   }
+}
+
+/** `c`, or a copy of it, owning its whole buffer (so transferring it detaches nothing else). */
+function owned(c: Uint8Array): Uint8Array {
+  return c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : c.slice();
 }
 
 function writerFor(fileId: number): Promise<ParquetWriter> {

@@ -198,6 +198,7 @@ test("allEntries survives a writer compacting and deleting old files while it re
   const racy: Storage = {
     root: inner.root,
     head: (p) => inner.head(p),
+    exists: (p) => inner.exists(p),
     list: (p) => inner.list(p),
     put: (p, d, o) => inner.put(p, d, o),
     createWriter: (p) => inner.createWriter(p),

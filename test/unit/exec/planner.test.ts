@@ -24,10 +24,10 @@ const created: SourceHints[] = [];
 registerConnector({
   name: "hint-probe",
   source: {
-    describe: (options, schema) => memorySourceConnector.describe(options, schema),
-    create: (options, schema, hints) => {
+    staticSchema: (options, schema, ctx) => memorySourceConnector.staticSchema(options, schema, ctx),
+    create: (options, hints) => {
       created.push(hints);
-      return memorySourceConnector.create(options, schema, hints);
+      return memorySourceConnector.create(options, hints);
     },
   },
 });

@@ -21,7 +21,7 @@ const colRef = (name: string): Expr => node({ kind: "column", parts: [name] });
 const call = (name: string, ...args: Expr[]): Expr => node({ kind: "call", name, args, distinct: false });
 const lit = (value: number): Expr => node({ kind: "literal", value, dataType: { typeName: "integer" } });
 
-const stream = analyzeNode({ kind: "source", format: "memory", options: { name: ms.name }, userSchema: null, isStreaming: true, path: null }, []);
+const stream = analyzeNode({ kind: "source", format: "memory", options: { name: ms.name }, userSchema: null, schema: ms.schema, isStreaming: true, path: null }, []);
 const local = analyzeNode({ kind: "localRelation", schema: toSchema("k STRING, v BIGINT"), batches: [], isStreaming: false }, []);
 
 function agg(child: ResolvedPlan): ResolvedPlan {

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { bundleOptions } from "../../../scripts/build-options.mjs";
 import { blockingCall, blockingCallThreadId } from "../../../src/runtime/blocking-call.js";
+import type { SourceSchemaRequest } from "../../../src/runtime/source-schema.js";
 import { AnalysisError, ConfigError } from "../../../src/errors.js";
 import { resolveLocation } from "../../../src/storage/resolve.js";
 import { appendToTable } from "../../../src/tables/delta/append.js";
@@ -25,6 +26,11 @@ const base = mkdtempSync(join(tmpdir(), "sluice-blocking-"));
 after(() => rmSync(base, { recursive: true, force: true }));
 const SCHEMA = StructType([StructField("id", LongType())]);
 
+/** The request `load()` makes for a delta source at `path`. */
+function deltaSchemaRequest(path: string): SourceSchemaRequest {
+  return { format: "delta", options: { path }, userSchemaJson: null, streaming: false, memory: [] };
+}
+
 async function table(): Promise<string> {
   const p = join(base, `t${Math.random().toString(36).slice(2)}`);
   const { storage, key } = resolveLocation(p);
@@ -34,24 +40,23 @@ async function table(): Promise<string> {
 
 test("a task's result comes back synchronously, from one worker kept for later calls", async () => {
   const p = await table();
-  const req = { path: p, versionAsOf: null, timestampAsOf: null, memoryLog: null };
-  const r = blockingCall("deltaDescribe", req);
-  assert.equal(r.version, 0);
-  assert.deepEqual(schemaFromJson(r.schemaJson), schemaFromJson(JSON.stringify({ type: "struct", fields: [{ name: "id", type: "long", nullable: true, metadata: {} }] })));
+  const req = deltaSchemaRequest(p);
+  const r = blockingCall("resolveSourceSchema", req);
+  assert.deepEqual(schemaFromJson(r), schemaFromJson(JSON.stringify({ type: "struct", fields: [{ name: "id", type: "long", nullable: true, metadata: {} }] })));
   const thread = blockingCallThreadId();
   assert.notEqual(thread, null);
-  assert.equal(blockingCall("deltaDescribe", req).tableId, r.tableId);
+  assert.equal(blockingCall("resolveSourceSchema", req), r);
   assert.equal(blockingCallThreadId(), thread, "the same worker answers the second call");
 });
 
 test("sluice errors thrown by the task are rethrown as the same class with the same message and context", () => {
   const missing = join(base, "missing");
   assert.throws(
-    () => blockingCall("deltaDescribe", { path: missing, versionAsOf: null, timestampAsOf: null, memoryLog: null }),
+    () => blockingCall("resolveSourceSchema", deltaSchemaRequest(missing)),
     (e: unknown) => e instanceof AnalysisError && e.message === `delta: \`${missing}\` is not a Delta table` && e.context.path === missing,
   );
   assert.throws(
-    () => blockingCall("deltaDescribe", { path: "ftp://host/x", versionAsOf: null, timestampAsOf: null, memoryLog: null }),
+    () => blockingCall("resolveSourceSchema", deltaSchemaRequest("ftp://host/x")),
     (e: unknown) => e instanceof ConfigError && /unsupported URL scheme 'ftp'/.test(e.message),
   );
 });
@@ -60,21 +65,21 @@ test("the worker does not keep the process alive, and does not inherit -e", asyn
   const p = await table();
   const script = `
     import { blockingCall } from ${JSON.stringify(new URL("../../../src/runtime/blocking-call.ts", import.meta.url).href)};
-    const r = blockingCall("deltaDescribe", { path: ${JSON.stringify(p)}, versionAsOf: null, timestampAsOf: null, memoryLog: null });
-    console.log("version", r.version);
+    const r = blockingCall("resolveSourceSchema", ${JSON.stringify(deltaSchemaRequest(p))});
+    console.log("schema", r);
   `;
   // Run with -e: the worker must not inherit the eval flags (it would run this script again).
   const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
   assert.equal(res.status, 0, res.stderr);
-  assert.match(res.stdout, /version 0/);
+  assert.match(res.stdout, /schema \{"type":"struct"/);
 });
 
 test("Node flags a worker refuses (V8 and process-wide ones such as --max-old-space-size) do not break the call", async () => {
   const p = await table();
   const script = `
     import { blockingCall } from ${JSON.stringify(new URL("../../../src/runtime/blocking-call.ts", import.meta.url).href)};
-    const r = blockingCall("deltaDescribe", { path: ${JSON.stringify(p)}, versionAsOf: null, timestampAsOf: null, memoryLog: null });
-    console.log("version", r.version);
+    const r = blockingCall("resolveSourceSchema", ${JSON.stringify(deltaSchemaRequest(p))});
+    console.log("schema", r);
   `;
   const res = spawnSync(process.execPath, ["--max-old-space-size=512", "--stack-size=900", "--import", "tsx", "--input-type=module", "-e", script], {
     cwd: ROOT,
@@ -82,7 +87,7 @@ test("Node flags a worker refuses (V8 and process-wide ones such as --max-old-sp
     timeout: 60_000,
   });
   assert.equal(res.status, 0, res.stderr);
-  assert.match(res.stdout, /version 0/);
+  assert.match(res.stdout, /schema \{"type":"struct"/);
 });
 
 test("a bundle without the worker entry fails the call at once, naming the missing file", async () => {

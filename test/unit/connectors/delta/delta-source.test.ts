@@ -366,12 +366,13 @@ test("a streaming read in worker threads gives the same rows", async () => {
 });
 
 test("the source directly: availableNow fixes the end; partitions read without open() equal read(); offsets parse back", async () => {
-  const { DeltaSource, parseDeltaOffset, formatDeltaOffset } = await import("../../../../src/connectors/delta/delta-source.js");
+  const { DeltaSource, parseDeltaOffset, formatDeltaOffset, resolveDeltaSourceSchema } = await import("../../../../src/connectors/delta/delta-source.js");
   const { MemoryStorage } = await import("../../../../src/storage/memory.js");
   const p = newTablePath();
   await append(p, rows(0, 4), { maxRecordsPerFile: 2, partitionBy: ["city"] });
   const scratch = MemoryStorage.fresh("delta-src-test");
-  const src = new DeltaSource({ path: p, maxFilesPerTrigger: "1" }, null, { streaming: true });
+  const schema = await resolveDeltaSourceSchema({ path: p }, null);
+  const src = new DeltaSource({ path: p, maxFilesPerTrigger: "1" }, { streaming: true, schema });
   await src.open({ storage: scratch, metadataPrefix: "sources/0/" });
   await src.prepareForTriggerAvailableNow();
   const o1 = await src.latestOffset(null, { kind: "availableNow" });
@@ -385,7 +386,7 @@ test("the source directly: availableNow fixes the end; partitions read without o
 
   const viaRead: Record<string, unknown>[] = [];
   for await (const b of src.read(null, o2)) viaRead.push(...batchToRows(b));
-  const fresh = new DeltaSource({ path: p }, null, { streaming: true });
+  const fresh = new DeltaSource({ path: p }, { streaming: true, schema });
   const parts = await src.planInputPartitions(null, o2);
   assert.equal(parts.length, 2);
   const viaParts: Record<string, unknown>[] = [];

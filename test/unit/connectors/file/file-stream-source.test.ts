@@ -6,7 +6,8 @@ import { join, dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createFileSource, describeFileSource } from "../../../../src/connectors/file/create-file-source.js";
+import { checkFileSource, resolveFileSourceSchema } from "../../../../src/connectors/file/create-file-source.js";
+import { fileSource } from "../../../support/file-source.js";
 import { LocalStorage } from "../../../../src/storage/local.js";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
@@ -38,7 +39,7 @@ async function start(
   schema: string | null = null,
   checkpoint: Storage = MemoryStorage.fresh("file-source-ckpt"),
 ): Promise<{ src: StreamSource; checkpoint: Storage }> {
-  const src = createFileSource(format, { path: dir, ...options }, schema === null ? null : toSchema(schema));
+  const src = await fileSource(format, { path: dir, ...options }, schema === null ? null : toSchema(schema));
   await src.open({ storage: checkpoint, metadataPrefix: "sources/0/" });
   return { src, checkpoint };
 }
@@ -49,30 +50,30 @@ async function readRows(src: StreamSource, startOffset: string | null, end: stri
   return rows;
 }
 
-test("option validation: unknown option with did-you-mean, bad values, missing schema", () => {
+test("option validation: unknown option with did-you-mean, bad values, missing schema", async () => {
   assert.throws(
-    () => createFileSource("json", { path: "/tmp", maxFilesPerTriger: "1" }, toSchema("a INT")),
+    () => checkFileSource("json", { path: "/tmp", maxFilesPerTriger: "1" }, toSchema("a INT")),
     (e: unknown) => e instanceof ConfigError && /unknown option 'maxFilesPerTriger'; did you mean 'maxFilesPerTrigger'\?/.test(e.message),
   );
   assert.throws(
-    () => createFileSource("json", { path: "/tmp", maxFilesPerTrigger: "abc" }, toSchema("a INT")),
+    () => checkFileSource("json", { path: "/tmp", maxFilesPerTrigger: "abc" }, toSchema("a INT")),
     /json source: option 'maxFilesPerTrigger' must be a positive integer, got "abc"/,
   );
-  assert.throws(() => createFileSource("json", { path: "/tmp" }, null), /json source: a schema is required for streaming file sources; pass \.schema\(\.\.\.\)/);
-  assert.throws(() => createFileSource("csv", { path: "/tmp" }, null), /csv source: a schema is required/);
-  assert.throws(() => createFileSource("text", { path: "/tmp", cleanSource: "delete" }, null), /option 'cleanSource' is not supported yet/);
-  assert.throws(() => createFileSource("text", { path: "/tmp", cleanSource: "zip" }, null), /must be one of archive, delete, off/);
-  assert.throws(() => createFileSource("text", { path: "/tmp", wholetext: "true" }, null), /option 'wholetext' is not supported yet/);
-  assert.throws(() => createFileSource("json", { path: "/tmp", multiLine: "true" }, toSchema("a INT")), /option 'multiLine' is not supported yet/);
+  assert.throws(() => checkFileSource("json", { path: "/tmp" }, null), /json source: a schema is required for streaming file sources; pass \.schema\(\.\.\.\)/);
+  assert.throws(() => checkFileSource("csv", { path: "/tmp" }, null), /csv source: a schema is required/);
+  assert.throws(() => checkFileSource("text", { path: "/tmp", cleanSource: "delete" }, null), /option 'cleanSource' is not supported yet/);
+  assert.throws(() => checkFileSource("text", { path: "/tmp", cleanSource: "zip" }, null), /must be one of archive, delete, off/);
+  assert.throws(() => checkFileSource("text", { path: "/tmp", wholetext: "true" }, null), /option 'wholetext' is not supported yet/);
+  assert.throws(() => checkFileSource("json", { path: "/tmp", multiLine: "true" }, toSchema("a INT")), /option 'multiLine' is not supported yet/);
   assert.throws(
-    () => createFileSource("text", { path: "/tmp", maxFilesPerTrigger: "1", maxBytesPerTrigger: "10" }, null),
+    () => checkFileSource("text", { path: "/tmp", maxFilesPerTrigger: "1", maxBytesPerTrigger: "10" }, null),
     /can't be both set/,
   );
-  assert.throws(() => createFileSource("text", {}, null), /a path is required/);
-  assert.throws(() => createFileSource("text", { path: "/tmp", maxFileAge: "soon" }, null), /option 'maxFileAge' must be a duration/);
+  assert.throws(() => checkFileSource("text", {}, null), /a path is required/);
+  assert.throws(() => checkFileSource("text", { path: "/tmp", maxFileAge: "soon" }, null), /option 'maxFileAge' must be a duration/);
   // Option names are case-insensitive, as in Spark; csv options reach the csv reader.
-  assert.doesNotThrow(() => createFileSource("csv", { PATH: "/tmp", MAXFILESPERTRIGGER: "2", Header: "true" }, toSchema("a INT")));
-  assert.deepEqual(describeFileSource("text", { path: "/tmp" }, null).fields.map((f) => f.name), ["value"]);
+  assert.doesNotThrow(() => checkFileSource("csv", { PATH: "/tmp", MAXFILESPERTRIGGER: "2", Header: "true" }, toSchema("a INT")));
+  assert.deepEqual((await resolveFileSourceSchema("text", { path: "/tmp" }, null)).fields.map((f) => f.name), ["value"]);
 });
 
 test("text: CRLF, no trailing newline and garbage stay one record per line", async () => {
@@ -309,7 +310,7 @@ test("availableNow fixes the file set; large files are read in bounded chunks", 
 test("Trigger.Once's read limit 'all' admits every new file at once, ignoring maxFilesPerTrigger (as Spark)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-once-"));
   for (let i = 0; i < 3; i++) writeFileSync(join(dir, `f${i}.txt`), `line ${i}\n`);
-  const src = createFileSource("text", { path: dir, maxFilesPerTrigger: "1" }, null);
+  const src = await fileSource("text", { path: dir, maxFilesPerTrigger: "1" }, null);
   await src.open({ storage: MemoryStorage.fresh("once"), metadataPrefix: "sources/0/" });
   const end = await src.latestOffset(null, { kind: "all" });
   assert.equal(end, '{"logOffset":0}');

@@ -31,7 +31,7 @@ test("a MemoryStream takes a DDL string or a StructType; names are generated unl
 
 test("offsets count blocks; read(start, end) returns exactly those blocks, repeatably", async () => {
   const ms = new MemoryStream("id STRING", uniqueName("ms"));
-  const src = memorySourceConnector.create({ name: ms.name }, null, { streaming: true });
+  const src = memorySourceConnector.create({ name: ms.name }, { streaming: true, schema: ms.schema });
   await src.open({ storage: MemoryStorage.fresh("ms-test"), metadataPrefix: "sources/0/" });
   assert.equal(await src.latestOffset(null, { kind: "default" }), null);
   assert.equal(ms.addData([{ id: "a" }, { id: "b" }]), 1);
@@ -47,7 +47,7 @@ test("offsets count blocks; read(start, end) returns exactly those blocks, repea
 
 test("availableNow fixes the end offset when prepared", async () => {
   const ms = new MemoryStream("id STRING", uniqueName("ms"));
-  const src = memorySourceConnector.create({ name: ms.name }, null, { streaming: true });
+  const src = memorySourceConnector.create({ name: ms.name }, { streaming: true, schema: ms.schema });
   ms.addData([{ id: "a" }]);
   await src.prepareForTriggerAvailableNow?.();
   ms.addData([{ id: "b" }]);
@@ -56,6 +56,6 @@ test("availableNow fixes the end offset when prepared", async () => {
 });
 
 test("the memory source needs a name and rejects unknown options", () => {
-  assert.throws(() => memorySourceConnector.describe({}, null), /option 'name'.*is required/);
-  assert.throws(() => memorySourceConnector.describe({ nam: "x" }, null), /did you mean 'name'/);
+  assert.throws(() => memorySourceConnector.staticSchema({}, null, { streaming: true }), /option 'name'.*is required/);
+  assert.throws(() => memorySourceConnector.staticSchema({ nam: "x" }, null, { streaming: true }), /did you mean 'name'/);
 });

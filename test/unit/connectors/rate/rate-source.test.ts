@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SparkSession, ConfigError } from "../../../../src/index.js";
-import { rateSourceConnector } from "../../../../src/connectors/rate/rate-source.js";
+import { RATE_SCHEMA, rateSourceConnector } from "../../../../src/connectors/rate/rate-source.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
 import { sleep, uniqueName, tempPath, waitFor } from "../../api/support.js";
@@ -45,7 +45,7 @@ test("a running rate query produces dense values with timestamps 1/rowsPerSecond
 test("the start time is kept in the checkpoint: a re-read range gives identical rows", async () => {
   const storage = MemoryStorage.fresh("rate-test");
   const ctx = { storage, metadataPrefix: "sources/0/" };
-  const a = rateSourceConnector.create({ rowsPerSecond: "1000" }, null, { streaming: true });
+  const a = rateSourceConnector.create({ rowsPerSecond: "1000" }, { streaming: true, schema: RATE_SCHEMA });
   await a.open(ctx);
   await sleep(20);
   const end = await a.latestOffset(null, { kind: "default" });
@@ -54,7 +54,7 @@ test("the start time is kept in the checkpoint: a re-read range gives identical 
   for await (const b of a.read(null, end)) first.push(...batchToRows(b));
   await sleep(10);
   // A new instance (a restarted query) over the same checkpoint regenerates the same rows.
-  const b = rateSourceConnector.create({ rowsPerSecond: "1000" }, null, { streaming: true });
+  const b = rateSourceConnector.create({ rowsPerSecond: "1000" }, { streaming: true, schema: RATE_SCHEMA });
   await b.open(ctx);
   const again: unknown[] = [];
   for await (const batch of b.read(null, end)) again.push(...batchToRows(batch));

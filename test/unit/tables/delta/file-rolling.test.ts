@@ -17,7 +17,7 @@ import { LongType, StringType, StructField, StructType } from "../../../../src/t
 import { appendToTable } from "../../../../src/tables/delta/append.js";
 import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
 import { commitActions } from "../../../../src/tables/delta/transaction.js";
-import { ROLL_CHECK_ROWS } from "../../../../src/tables/delta/data-writer.js";
+import { ROLL_CHECK_ROWS } from "../../../../src/tables/files/data-file-writer.js";
 import { query } from "../../formats/parquet/duckdb.js";
 import { readBack } from "./written-table.js";
 

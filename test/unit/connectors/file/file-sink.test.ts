@@ -7,7 +7,10 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession, MemoryStream } from "../../../../src/index.js";
-import { FileStreamSink, resolveFileSinkOptions, listSinkFiles, escapePathName } from "../../../../src/tables/parquet-log/file-sink.js";
+import { fileSinkConnector, resolveFileSinkOptions } from "../../../../src/connectors/file/file-sink.js";
+import type { StreamSink } from "../../../../src/connectors/sink.js";
+import { readSinkLogFiles } from "../../../../src/tables/parquet-log/sink-log.js";
+import { escapePathName } from "../../../../src/tables/files/partition-path.js";
 import type { SinkContext } from "../../../../src/connectors/registry.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import { toSchema } from "../../../../src/sql/ddl.js";
@@ -18,9 +21,9 @@ import { tempPath, uniqueName } from "../../api/support.js";
 const spark = SparkSession.builder.appName("file-sink-test").getOrCreate();
 const schema = toSchema("id STRING, n BIGINT");
 
-function sinkFor(path: string, options: Record<string, string> = {}, partitionBy: string[] = [], format: "parquet" | "json" = "parquet"): FileStreamSink {
+function sinkFor(path: string, options: Record<string, string> = {}, partitionBy: string[] = [], format: "parquet" | "json" = "parquet"): StreamSink {
   const ctx: SinkContext = { options: { path, ...options }, schema, outputMode: "append", partitionBy, queryName: null, queryId: "q" };
-  return new FileStreamSink(format, ctx, resolveFileSinkOptions(format, ctx));
+  return fileSinkConnector(format).create(ctx);
 }
 
 async function* chunks(...rows: { id: string | null; n: bigint | null }[][]) {
@@ -31,7 +34,7 @@ test("each batch adds data files and a _spark_metadata/N entry in Spark's SinkFi
   const out = tempPath("out");
   const sink = sinkFor(out);
   assert.equal(sink.description, `FileSink[file://${out}]`);
-  assert.deepEqual(await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }], [{ id: "b", n: null }]) }), { numOutputRows: 2 });
+  assert.deepEqual(await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }], [{ id: "b", n: null }]) }), { numOutputRows: 2, metrics: {} });
   const files = readdirSync(out).filter((f) => f.endsWith(".parquet"));
   assert.equal(files.length, 1);
   assert.match(files[0], /^part-00000-[0-9a-f-]{36}\.c000\.snappy\.parquet$/);
@@ -55,11 +58,11 @@ test("a batch id already in the log is skipped without writing files", async () 
   const sink = sinkFor(out);
   await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) });
   const again = sinkFor(out); // a restarted query's sink
-  assert.deepEqual(await again.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) }), { numOutputRows: 0 });
+  assert.deepEqual(await again.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) }), { numOutputRows: 0, metrics: {} });
   assert.equal(readdirSync(out).filter((f) => f.endsWith(".parquet")).length, 1);
-  assert.deepEqual(await again.addBatch({ batchId: 1, schema, outputMode: "append", data: chunks([{ id: "b", n: 2n }]) }), { numOutputRows: 1 });
+  assert.deepEqual(await again.addBatch({ batchId: 1, schema, outputMode: "append", data: chunks([{ id: "b", n: 2n }]) }), { numOutputRows: 1, metrics: {} });
   const { storage, key } = resolveLocation(out);
-  const listed = await listSinkFiles(storage, key);
+  const listed = await readSinkLogFiles(storage, key);
   assert.equal(listed?.length, 2);
   assert.deepEqual(await query(`SELECT count(*) AS c FROM read_parquet('${out}/*.parquet')`), [{ c: "2" }]);
 });
@@ -71,13 +74,15 @@ test("maxRecordsPerFile rolls files; partitionBy writes Hive folders with escape
     { id: "a/b", n: 2n },
     { id: "a/b", n: 3n },
     { id: null, n: 4n },
+    { id: "", n: 5n },
   ];
   await sinkFor(out, { maxRecordsPerFile: "2" }, ["id"]).addBatch({ batchId: 0, schema, outputMode: "append", data: chunks(rows) });
+  // An empty string is the null partition, as in Spark (and Delta): no `id=` folder.
   assert.deepEqual(readdirSync(out).filter((f) => f.startsWith("id=")).sort(), ["id=__HIVE_DEFAULT_PARTITION__", "id=a%2Fb"]);
   assert.equal(readdirSync(join(out, "id=a%2Fb")).length, 2);
   assert.equal(escapePathName("x:y=z"), "x%3Ay%3Dz");
   const all = await query(`SELECT n FROM read_parquet('${out}/*/*.parquet') ORDER BY n`);
-  assert.deepEqual(all.map((r) => r.n), ["1", "2", "3", "4"]);
+  assert.deepEqual(all.map((r) => r.n), ["1", "2", "3", "4", "5"]);
 });
 
 test("json format writes JSON lines; gzip compression writes .json.gz", async () => {
@@ -93,13 +98,13 @@ test("json format writes JSON lines; gzip compression writes .json.gz", async ()
 });
 
 test("option errors name the option or column", () => {
-  const ctx = (options: Record<string, string>, partitionBy: string[] = []): SinkContext => ({ options, schema, outputMode: "append", partitionBy, queryName: null, queryId: "q" });
-  assert.throws(() => resolveFileSinkOptions("parquet", ctx({})), /'path' is not specified/);
-  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x", compression: "lzo" })), /option 'compression' must be one of/);
-  assert.throws(() => resolveFileSinkOptions("json", ctx({ path: "/tmp/x", compression: "snappy" })), /json sink: option 'compression' must be none or gzip/);
-  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x", maxRecordsPerFile: "-1" })), /maxRecordsPerFile/);
-  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x" }, ["nope"])), /partition column 'nope' not found in schema \[id, n\]/);
-  assert.throws(() => resolveFileSinkOptions("parquet", ctx({ path: "/tmp/x" }, ["id", "n"])), /cannot use all columns for partition columns/);
+  const check = (format: "parquet" | "json", options: Record<string, string>, partitionBy: string[] = []) => resolveFileSinkOptions(format, options, schema, partitionBy);
+  assert.throws(() => check("parquet", {}), /'path' is not specified/);
+  assert.throws(() => check("parquet", { path: "/tmp/x", compression: "lzo" }), /option 'compression' must be one of/);
+  assert.throws(() => check("json", { path: "/tmp/x", compression: "snappy" }), /json sink: option 'compression' must be none or gzip/);
+  assert.throws(() => check("parquet", { path: "/tmp/x", maxRecordsPerFile: "-1" }), /maxRecordsPerFile/);
+  assert.throws(() => check("parquet", { path: "/tmp/x" }, ["nope"]), /partition column 'nope' not found in schema \[id, n\]/);
+  assert.throws(() => check("parquet", { path: "/tmp/x" }, ["id", "n"]), /cannot use all columns for partition columns/);
 });
 
 test("through writeStream: the log compacts every 10 batches and readers see every row once", async () => {
@@ -117,6 +122,6 @@ test("through writeStream: the log compacts every 10 batches and readers see eve
   assert.ok(log.includes("9.compact"), `log files: ${log.join(", ")}`);
   assert.ok(log.includes("10"));
   const { storage, key } = resolveLocation(out);
-  assert.equal((await listSinkFiles(storage, key))?.length, 11);
+  assert.equal((await readSinkLogFiles(storage, key))?.length, 11);
   assert.deepEqual(await query(`SELECT count(*) AS c, count(DISTINCT id) AS d FROM read_parquet('${out}/*.parquet')`), [{ c: "11", d: "11" }]);
 });

@@ -9,8 +9,8 @@ import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { hasSinkLog, liveSinkFiles, readSinkLogFiles, readSinkLogFilesSync } from "../../../../src/tables/parquet-log/sink-log-reader.js";
-import type { SinkFileStatus } from "../../../../src/tables/parquet-log/file-sink.js";
+import { hasSinkLog, liveSinkFiles, readSinkLogFiles } from "../../../../src/tables/parquet-log/sink-log.js";
+import type { SinkFileStatus } from "../../../../src/tables/parquet-log/sink-log.js";
 import { localFileSystem, resolveLocation } from "../../../../src/storage/resolve.js";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
 import { CorruptCheckpointError, SourceError } from "../../../../src/errors.js";
@@ -49,8 +49,6 @@ test("a compacted log with deltas and a delete: exactly the live files, sync and
   const files = await readSinkLogFiles(storage, key);
   assert.deepEqual(files.map((f) => f.url), expected);
   assert.ok(files.every((f) => f.storage === storage && f.size === 10 && f.key === resolveLocation(f.url).key));
-  const sync = readSinkLogFilesSync(storage, key);
-  assert.deepEqual(sync?.map((f) => f.url), expected);
 });
 
 test("no log, an empty log folder, a gap in the log, an unresolvable path", async () => {
@@ -58,17 +56,14 @@ test("no log, an empty log folder, a gap in the log, an unresolvable path", asyn
   const plain = await mkdtemp(join(tmpdir(), "sluice-sink-log-"));
   await writeFile(join(plain, "a.parquet"), "x");
   assert.equal(await hasSinkLog(storage, resolveLocation(plain).key), false);
-  assert.equal(readSinkLogFilesSync(storage, resolveLocation(plain).key), null);
   // An empty _spark_metadata folder does not count (object stores have no empty folders).
   await mkdir(join(plain, "_spark_metadata"));
   assert.equal(await hasSinkLog(storage, resolveLocation(plain).key), false);
-  assert.equal(readSinkLogFilesSync(storage, resolveLocation(plain).key), null);
 
   const { dir, key, url } = await sinkFolder();
   await writeFile(join(dir, "_spark_metadata", "0"), logFile([status(url("a.parquet"))]));
   await writeFile(join(dir, "_spark_metadata", "2"), logFile([status(url("c.parquet"))]));
   await assert.rejects(readSinkLogFiles(storage, key), (e: unknown) => e instanceof CorruptCheckpointError && /batch 1 is missing/.test(e.message));
-  assert.throws(() => readSinkLogFilesSync(storage, key), (e: unknown) => e instanceof CorruptCheckpointError && /sink log: batch 1 is missing in file:\/\//.test(e.message));
 
   const mem = MemoryStorage.fresh("sink-log");
   await mem.put("out/_spark_metadata/0", new TextEncoder().encode(logFile([status("s3://bucket/out/a.parquet")])));

@@ -1,5 +1,6 @@
 /**
- * Reading a streaming file sink's output as Spark's `MetadataLogFileIndex` does: when a folder holds
+ * The streaming file sink's `_spark_metadata` log (Spark's `FileStreamSinkLog`), and reading a
+ * sink's output as Spark's `MetadataLogFileIndex` does: when a folder holds
  * `_spark_metadata/`, its files are exactly the live entries of that log, never a folder listing.
  * Files in the folder but not in the log are orphans of batches that failed before their log entry
  * was written, and must never be read.
@@ -8,16 +9,25 @@
  * it is resolved with `storage/resolve.ts`. The log is Spark's `FileStreamSinkLog`: compactible
  * every 10 batches, and an entry with `action: "delete"` removes every entry of its path.
  */
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
-import { CompactibleLog, jsonLineCodec, parseLog } from "../../checkpoint/metadata-log.js";
+import { CompactibleLog } from "../../checkpoint/metadata-log.js";
 import { CorruptCheckpointError, SluiceError, SourceError } from "../../errors.js";
-import type { LocalStorage } from "../../storage/local.js";
-import { TEMP_FILE_PREFIX } from "../../storage/local.js";
 import { fileUrlOf, folderPrefix, resolveLocation, toDisplayUrl } from "../../storage/resolve.js";
+import { keyOfUrl } from "../../storage/url.js";
 import type { Storage } from "../../storage/storage.js";
-import { SPARK_METADATA } from "./file-sink.js";
-import type { SinkFileStatus } from "./file-sink.js";
+
+/** Spark's `SinkFileStatus`, one JSON line per file in `_spark_metadata/<N>`. */
+export interface SinkFileStatus {
+  readonly path: string;
+  readonly size: number;
+  readonly isDir: boolean;
+  readonly modificationTime: number;
+  readonly blockReplication: number;
+  readonly blockSize: number;
+  readonly action: "add" | "delete";
+}
+
+/** The metadata log folder under a sink's path. */
+export const SPARK_METADATA = "_spark_metadata";
 
 /** A data file listed in a sink log, resolved to a storage and key. */
 export interface SinkLogFile {
@@ -71,52 +81,6 @@ export async function readSinkLogFiles(storage: Storage, folderKey: string): Pro
 }
 
 /**
- * {@link readSinkLogFiles} with synchronous file-system calls, for local folders only (schema
- * inference runs while a DataFrame is defined, which cannot wait). `null` when the folder has no
- * `_spark_metadata` (or it is empty).
- */
-export function readSinkLogFilesSync(storage: LocalStorage, folderKey: string): SinkLogFile[] | null {
-  const prefix = sinkLogPrefix(folderKey);
-  const dir = join(storage.rootPath, prefix);
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => !n.startsWith(TEMP_FILE_PREFIX));
-  } catch {
-    return null; // absent, or not a folder
-  }
-  if (names.length === 0) return null;
-  const plain = new Set<number>();
-  const compact = new Set<number>();
-  for (const n of names) {
-    const m = /^(0|[1-9][0-9]{0,15})(\.compact)?$/.exec(n);
-    if (m === null) continue;
-    (m[2] === undefined ? plain : compact).add(Number(m[1]));
-  }
-  const where = toDisplayUrl(storage, prefix);
-  const ids = [...plain, ...compact];
-  if (ids.length === 0) return [];
-  const latest = Math.max(...ids);
-  const lastCompact = compact.size === 0 ? -1 : Math.max(...compact);
-  const entries: SinkFileStatus[] = [];
-  for (let id = Math.max(lastCompact, 0); id <= latest; id++) {
-    if (!plain.has(id) && !compact.has(id)) {
-      throw new CorruptCheckpointError(`sink log: batch ${id} is missing in ${where} (latest batch ${latest})`, { batchId: id, path: where });
-    }
-    // The latest compact file holds everything up to it; later batches are plain deltas.
-    const name = id === lastCompact || !plain.has(id) ? `${id}.compact` : String(id);
-    const fileUrl = toDisplayUrl(storage, prefix + name);
-    let data: Uint8Array;
-    try {
-      data = readFileSync(join(dir, name));
-    } catch (cause) {
-      throw new SourceError(`sink log: cannot read ${fileUrl}: ${cause instanceof Error ? cause.message : String(cause)}`, { path: fileUrl, cause });
-    }
-    for (const e of parseLog(data, 1, jsonLineCodec<SinkFileStatus>(), fileUrl)) entries.push(e);
-  }
-  return resolveEntries(storage, liveSinkFiles(entries), where);
-}
-
-/**
  * Spark's view of a sink log's entries: every path with a `delete` entry is dropped (its adds too),
  * directories are dropped, and a path listed twice counts once (its first entry).
  */
@@ -138,17 +102,18 @@ function resolveEntries(storage: Storage, entries: readonly SinkFileStatus[], wh
     if (typeof e.path !== "string" || e.path === "") {
       throw new CorruptCheckpointError(`sink log: an entry in ${where} has no path: ${JSON.stringify(e).slice(0, 200)}`, { path: where });
     }
+    // A file under the folder's own storage is read through it (whatever wraps it); others by URL.
+    const ownKey = keyOfUrl(storage, e.path);
     let resolved: { storage: Storage; key: string };
     try {
-      resolved = resolveLocation(e.path);
+      resolved = ownKey !== null ? { storage, key: ownKey } : resolveLocation(e.path);
     } catch (cause) {
       const reason = cause instanceof SluiceError ? cause.message : String(cause);
       throw new SourceError(`sink log: cannot resolve path ${JSON.stringify(e.path)} listed in ${where}: ${reason}`, { path: where, cause });
     }
-    const own = resolved.storage.root === storage.root ? storage : resolved.storage;
     return {
-      url: fileUrlOf(own, resolved.key),
-      storage: own,
+      url: fileUrlOf(resolved.storage, resolved.key),
+      storage: resolved.storage,
       key: resolved.key,
       size: typeof e.size === "number" ? e.size : 0,
       modificationTime: typeof e.modificationTime === "number" ? e.modificationTime : 0,
