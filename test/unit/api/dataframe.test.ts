@@ -148,6 +148,41 @@ test("dropDuplicates keeps the first row of each key; distinct considers every c
   assert.throws(() => df.dropDuplicates(["kk"]), (e: unknown) => e instanceof AnalysisError && /cannot resolve column 'kk'.*did you mean 'k'/.test(e.message));
 });
 
+test("dropDuplicates takes Spark's forms: none, a PySpark list, Scala varargs, one name (never split into characters)", async () => {
+  const df = spark.createDataFrame(
+    [
+      { guid: "g1", day: "mon", n: 1 },
+      { guid: "g1", day: "tue", n: 2 },
+      { guid: "g2", day: "mon", n: 3 },
+      { guid: "g1", day: "mon", n: 4 },
+      { guid: "g1", day: "mon", n: 1 },
+    ],
+    "guid STRING, day STRING, n INT",
+  );
+  const ns = async (d: DataFrame) => (await d.collect()).map((r) => r.n);
+  // One name: the column "guid", not the columns "g", "u", "i", "d".
+  assert.deepEqual(await ns(df.dropDuplicates("guid")), [1, 3]);
+  const plan = df.dropDuplicates("guid").resolved;
+  assert.ok(plan.kind === "deduplicate");
+  assert.deepEqual(plan.keyOrdinals, [0]);
+  assert.deepEqual(await ns(df.dropDuplicates(["guid"])), [1, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates("guid", "day")), [1, 2, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates(["guid", "day"])), [1, 2, 3]);
+  assert.deepEqual(await ns(df.drop_duplicates("guid", "day")), [1, 2, 3]);
+  assert.deepEqual(await ns(df.drop_duplicates(["guid"])), [1, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates()), [1, 2, 3, 4]);
+  assert.deepEqual(await ns(df.dropDuplicates(null)), [1, 2, 3, 4]); // PySpark's subset=None
+  assert.deepEqual(await ns(df.distinct()), [1, 2, 3, 4]);
+  // Unknown names fail at the call, naming the column, in every form.
+  for (const bad of [() => df.dropDuplicates("guid", "dya"), () => df.dropDuplicates(["dya"]), () => df.dropDuplicates("dya")]) {
+    assert.throws(bad, (e: unknown) => e instanceof AnalysisError && /dropDuplicates: cannot resolve column 'dya' among \[guid, day, n\]; did you mean 'day'/.test(e.message));
+  }
+  // What a JavaScript caller could pass that is not a column name.
+  const loose = df.dropDuplicates as (...args: unknown[]) => DataFrame;
+  assert.throws(() => loose.call(df, ["guid", 3]), (e: unknown) => e instanceof AnalysisError && /dropDuplicates takes column names.*got number/.test(e.message));
+  assert.throws(() => loose.call(df, "guid", ["day"]), (e: unknown) => e instanceof AnalysisError && /got a nested list/.test(e.message));
+});
+
 test("groupBy().agg() and the shortcuts name their columns as Spark does", async () => {
   const df = people();
   const g = df.groupBy("dept").agg(sum("salary"), count("*"), avg("age"), max("age"), min("name").alias("first_name"));
