@@ -1,8 +1,9 @@
 /**
  * `sluice query "SQL"`: runs SQL in DuckDB over sluice's tables. ``delta.`PATH` `` reads a Delta
  * table's latest snapshot (the log replayed by sluice, so no DuckDB extension is needed);
- * ``parquet.`PATH` ``, ``json.`PATH` `` and ``csv.`PATH` `` read files. DuckDB
- * (`@duckdb/node-api`) is an optional dependency, loaded only by this command.
+ * ``parquet.`PATH` ``, ``json.`PATH` `` and ``csv.`PATH` `` read files (a file sink's folder: the
+ * files its `_spark_metadata` log lists). DuckDB (`@duckdb/node-api`) is an optional dependency,
+ * loaded only by this command.
  */
 import { AnalysisError, ConfigError } from "../errors.js";
 import { checkReadable } from "../tables/delta/protocol-check.js";
@@ -24,8 +25,10 @@ Runs SQL in DuckDB over tables named by path, as in Spark SQL:
   parquet.\`PATH\`   Parquet files: a file, a glob, or a folder (every *.parquet below it)
   json.\`PATH\`      JSON / NDJSON files (a folder: every *.json below it)
   csv.\`PATH\`       CSV files with a header (a folder: every *.csv below it)
-PATH is a local path or a file: URL. The rest of the statement is DuckDB SQL; with several
-statements, the last one's result is printed.
+PATH is a local path or a file: URL. A folder written by a streaming file sink (it holds
+_spark_metadata/) means exactly the files its log lists, as Spark reads it: files of batches that
+never committed are left out. The rest of the statement is DuckDB SQL; with several statements,
+the last one's result is printed.
 
 Options:
   --format F     table (as df.show(), default), csv (with a header row) or json (one object per line)

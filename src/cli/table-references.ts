@@ -12,7 +12,9 @@ import { ConfigError } from "../errors.js";
 import type { DataType, StructType } from "../types/data-types.js";
 import { LocalStorage } from "../storage/local.js";
 import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import type { Storage } from "../storage/storage.js";
 import { parsePartitionValue } from "../tables/delta/partition-values.js";
+import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log-reader.js";
 import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaLocation } from "./delta-location.js";
 
@@ -144,17 +146,34 @@ export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapsho
 }
 
 /**
- * A DuckDB relation for a `parquet`, `json` or `csv` reference: a file, a glob, or a folder (every
- * `*.parquet` / `*.json` / `*.csv` file below it, Hive partition folders as columns).
- * @throws ConfigError when the path is not on the local file system.
+ * A DuckDB relation for a `parquet`, `json` or `csv` reference: a file, a glob, or a folder. A
+ * folder written by a streaming file sink (it holds `_spark_metadata/`) means exactly the files its
+ * log lists, as Spark's reader (`MetadataLogFileIndex`) and `spark.read` see it: files of batches
+ * that never committed (left by a crash) are not read. Any other folder means every `*.parquet` /
+ * `*.json` / `*.csv` file below it, Hive partition folders as columns. A glob never consults the
+ * log, as in Spark.
+ * @throws ConfigError when the path is not on the local file system, or a sink folder has no
+ *   committed file yet (there is no schema to read); CorruptCheckpointError for a damaged log.
  */
-export function fileRelationSql(format: "parquet" | "json" | "csv", path: string): string {
+export async function fileRelationSql(format: "parquet" | "json" | "csv", path: string): Promise<string> {
   const { storage, key } = resolveLocation(path);
-  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${format}.\`${path}\` is not on the local file system; only local paths can be queried`);
-  let local = join(storage.rootPath, key);
-  if (isDirectory(local)) local = join(local, "**", `*.${format}`);
+  const local = localStorageOf(storage, `${format}.\`${path}\``);
   const reader = format === "parquet" ? "read_parquet" : format === "json" ? "read_json_auto" : "read_csv_auto";
-  return `SELECT * FROM ${reader}(${quoteString(local)})`;
+  const file = join(local.rootPath, key);
+  if (!isDirectory(file)) return `SELECT * FROM ${reader}(${quoteString(file)})`;
+  if (await hasSinkLog(local, key)) {
+    const files = (await readSinkLogFiles(local, key)).map((f) => join(localStorageOf(f.storage, `file ${f.url} listed in the _spark_metadata log of ${format}.\`${path}\``).rootPath, f.key));
+    if (files.length === 0) {
+      throw new ConfigError(`query: ${format}.\`${path}\` is the output of a streaming file sink with no committed batch yet (its _spark_metadata log lists no file)`);
+    }
+    return `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`;
+  }
+  return `SELECT * FROM ${reader}(${quoteString(join(file, "**", `*.${format}`))})`;
+}
+
+function localStorageOf(storage: Storage, what: string): LocalStorage {
+  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${what} is not on the local file system; only local paths can be queried`);
+  return storage;
 }
 
 /** The DuckDB type of a Spark type (timestamps are instants: `TIMESTAMPTZ`). */

@@ -11,6 +11,9 @@ import { join } from "node:path";
 import { runQuery } from "../../../src/cli/query-command.js";
 import type { QueryResult } from "../../../src/cli/query-command.js";
 import { batchFromRows } from "../../../src/columnar/build.js";
+import { SparkSession, MemoryStream } from "../../../src/index.js";
+import { writeParquet } from "../../../src/formats/parquet/parquet-writer.js";
+import { toSchema } from "../../../src/sql/ddl.js";
 import { AnalysisError, ConfigError } from "../../../src/errors.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import { appendToTable } from "../../../src/tables/delta/append.js";
@@ -159,6 +162,61 @@ test("parquet and json references read files; a folder means the files below it"
   assert.deepEqual(j.rows, [["6", "3"]]);
   const p = await runQuery(`SELECT count(*) AS n FROM parquet.\`${join(dir, "sales")}/*/*/*.parquet\``);
   assert.ok(Number(p.rows[0][0]) >= written.length, "every data file on disk, removed ones included");
+});
+
+/** Writes `blocks` through a streaming `format` file sink into `out` (one batch per block), partitioned by `p`. */
+async function sinkFolder(format: "parquet" | "json", out: string, blocks: Record<string, unknown>[][]): Promise<void> {
+  const spark = SparkSession.builder.getOrCreate();
+  const ms = new MemoryStream("id STRING, n BIGINT, p STRING", `query_sink_${format}_${process.pid}`);
+  const q = spark.readStream.format("memory").option("name", ms.name).load()
+    .writeStream.format(format).partitionBy("p").option("path", out).option("checkpointLocation", join(dir, `ck-${format}`)).start();
+  for (const b of blocks) {
+    ms.addData(b);
+    await q.processAllAvailable();
+  }
+  await q.stop();
+  assert.equal(q.exception, null);
+}
+
+test("a file sink's folder reads exactly the files of its _spark_metadata log; orphans of uncommitted batches are not read", async () => {
+  const blocks = [
+    [
+      { id: "a", n: 1n, p: "x" },
+      { id: "b", n: 2n, p: "y" },
+    ],
+    [{ id: "c", n: 3n, p: "x" }],
+  ];
+  const silver = join(dir, "sink-parquet");
+  await sinkFolder("parquet", silver, blocks);
+  // What a batch killed before its log entry leaves: a data file the log does not list.
+  const schema = toSchema("id STRING, n BIGINT");
+  writeFileSync(join(silver, "p=x", "part-00000-orphan.c000.snappy.parquet"), await writeParquet(schema, [batchFromRows(schema, [{ id: "orphan", n: 99n }])]));
+  const p = await runQuery(`SELECT id, n, p FROM parquet.\`${silver}\` ORDER BY id`);
+  assert.deepEqual(rowsOf(p), [
+    { id: "a", n: "1", p: "x" },
+    { id: "b", n: "2", p: "y" },
+    { id: "c", n: "3", p: "x" },
+  ]);
+  // A glob never consults the log (as in Spark): the orphan is there on disk.
+  const glob = await runQuery(`SELECT count(*) AS n FROM parquet.\`${silver}/*/*.parquet\``);
+  assert.deepEqual(glob.rows, [["4"]]);
+
+  const bronze = join(dir, "sink-json");
+  await sinkFolder("json", bronze, blocks);
+  writeFileSync(join(bronze, "p=y", "part-00000-orphan.c000.json"), '{"id":"orphan","n":99}\n');
+  const j = await runQuery(`SELECT id, n, p FROM json.\`${bronze}\` ORDER BY id`);
+  assert.deepEqual(rowsOf(j), [
+    { id: "a", n: "1", p: "x" },
+    { id: "b", n: "2", p: "y" },
+    { id: "c", n: "3", p: "x" },
+  ]);
+
+  // A sink that has not committed a batch yet has nothing to read.
+  const empty = join(dir, "sink-empty");
+  mkdirSync(join(empty, "_spark_metadata"), { recursive: true });
+  writeFileSync(join(empty, "_spark_metadata", ".sluice-sink"), "sluice file sink\n");
+  writeFileSync(join(empty, "part-00000-orphan.c000.json"), '{"id":"orphan"}\n');
+  await assert.rejects(runQuery(`SELECT * FROM json.\`${empty}\``), (e: unknown) => e instanceof ConfigError && /no committed batch yet/.test(e.message));
 });
 
 test("errors: not a Delta table, a bad column, iceberg", async () => {
