@@ -32,6 +32,18 @@ export interface TableReference {
   readonly end: number;
 }
 
+/**
+ * A DuckDB relation for one reference, and the local paths it reads: what `sluice query`'s lock
+ * lets DuckDB open.
+ */
+export interface Relation {
+  readonly sql: string;
+  /** Files read by their exact path. */
+  readonly files: readonly string[];
+  /** Folders read by a glob (every file below them), each ending in `/`. */
+  readonly directories: readonly string[];
+}
+
 const FORMATS: ReadonlySet<string> = new Set(["delta", "parquet", "json", "csv", "iceberg"]);
 
 /**
@@ -108,19 +120,19 @@ export async function rewriteTableReferences(sql: string, relationOf: (ref: Tabl
 }
 
 /**
- * A DuckDB `SELECT` over the live files of a Delta snapshot, columns in table-schema order with
+ * A DuckDB `SELECT` over the live files of a Delta snapshot (and those files), columns in table-schema order with
  * their Delta types: one `read_parquet([...])` per distinct partition, partition columns as typed
  * constants, combined with `UNION ALL BY NAME`; a table without files gives an empty relation with
  * the right columns and types.
  * @throws ConfigError when the table is not on the local file system (DuckDB reads local files only here);
  *   SourceError when a partition value does not parse as its column's type.
  */
-export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapshot): string {
+export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot): Relation {
   const schema = snapshot.metadata.schema;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns.map((c) => c.toLowerCase()));
   if (snapshot.files.length === 0) {
     const cols = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.dataType)}) AS ${quoteIdent(f.name)}`);
-    return `SELECT ${cols.join(", ")} WHERE false`;
+    return { sql: `SELECT ${cols.join(", ")} WHERE false`, files: [], directories: [] };
   }
   const groups = new Map<string, { values: Readonly<Record<string, string | null>>; files: string[] }>();
   for (const file of snapshot.files) {
@@ -142,7 +154,7 @@ export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapsho
     );
     selects.push(`SELECT ${cols.join(", ")} FROM read_parquet([${g.files.map(quoteString).join(", ")}], hive_partitioning = false)`);
   }
-  return selects.join(" UNION ALL BY NAME ");
+  return { sql: selects.join(" UNION ALL BY NAME "), files: [...groups.values()].flatMap((g) => g.files), directories: [] };
 }
 
 /**
@@ -155,20 +167,34 @@ export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapsho
  * @throws ConfigError when the path is not on the local file system, or a sink folder has no
  *   committed file yet (there is no schema to read); CorruptCheckpointError for a damaged log.
  */
-export async function fileRelationSql(format: "parquet" | "json" | "csv", path: string): Promise<string> {
+export async function fileRelation(format: "parquet" | "json" | "csv", path: string): Promise<Relation> {
   const { storage, key } = resolveLocation(path);
   const local = localStorageOf(storage, `${format}.\`${path}\``);
   const reader = format === "parquet" ? "read_parquet" : format === "json" ? "read_json_auto" : "read_csv_auto";
   const file = join(local.rootPath, key);
-  if (!isDirectory(file)) return `SELECT * FROM ${reader}(${quoteString(file)})`;
+  if (!isDirectory(file)) {
+    const glob = globBase(file);
+    return { sql: `SELECT * FROM ${reader}(${quoteString(file)})`, files: glob === null ? [file] : [], directories: glob === null ? [] : [glob] };
+  }
   if (await hasSinkLog(local, key)) {
     const files = (await readSinkLogFiles(local, key)).map((f) => join(localStorageOf(f.storage, `file ${f.url} listed in the _spark_metadata log of ${format}.\`${path}\``).rootPath, f.key));
     if (files.length === 0) {
       throw new ConfigError(`query: ${format}.\`${path}\` is the output of a streaming file sink with no committed batch yet (its _spark_metadata log lists no file)`);
     }
-    return `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`;
+    return { sql: `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`, files, directories: [] };
   }
-  return `SELECT * FROM ${reader}(${quoteString(join(file, "**", `*.${format}`))})`;
+  return { sql: `SELECT * FROM ${reader}(${quoteString(join(file, "**", `*.${format}`))})`, files: [], directories: [folderOf(file)] };
+}
+
+/** The folder before the first glob segment of `path` (ending in `/`), or null when it has no glob. */
+function globBase(path: string): string | null {
+  const parts = path.split("/");
+  const g = parts.findIndex((p) => /[*?[{]/.test(p));
+  return g < 0 ? null : folderOf(parts.slice(0, g).join("/"));
+}
+
+function folderOf(path: string): string {
+  return path.endsWith("/") ? path : `${path}/`;
 }
 
 function localStorageOf(storage: Storage, what: string): LocalStorage {

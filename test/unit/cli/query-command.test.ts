@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runQuery } from "../../../src/cli/query-command.js";
@@ -217,6 +217,58 @@ test("a file sink's folder reads exactly the files of its _spark_metadata log; o
   writeFileSync(join(empty, "_spark_metadata", ".sluice-sink"), "sluice file sink\n");
   writeFileSync(join(empty, "part-00000-orphan.c000.json"), '{"id":"orphan"}\n');
   await assert.rejects(runQuery(`SELECT * FROM json.\`${empty}\``), (e: unknown) => e instanceof ConfigError && /no committed batch yet/.test(e.message));
+});
+
+test("the lock: every way out of the named tables is refused with a sluice error naming --unsafe", async () => {
+  const landing = join(dir, "lock-landing");
+  mkdirSync(landing, { recursive: true });
+  writeFileSync(join(landing, "a.json"), '{"k":1}\n');
+  const secret = join(dir, "secret.csv");
+  writeFileSync(secret, "user,password\nroot,hunter2\n");
+  const named = `json.\`${landing}\``;
+  const escapes: [string, RegExp][] = [
+    [`SELECT * FROM read_csv('${secret}')`, /refused by the lock: Permission Error: Cannot access file ".*secret\.csv"/],
+    [`SELECT * FROM read_csv('/etc/passwd')`, /refused by the lock: .*\/etc\/passwd/],
+    [`SELECT * FROM ${named}, read_text('${secret}')`, /refused by the lock: .*secret\.csv/],
+    [`SELECT * FROM read_text('${landing}/../secret.csv')`, /refused by the lock/],
+    [`SELECT * FROM glob('${dir}/*')`, /refused by the lock/],
+    [`SELECT * FROM read_parquet('https://example.com/t.parquet')`, /refused by the lock: .*https:\/\/example\.com/],
+    [`COPY (SELECT 1 AS x) TO '${join(dir, "out.csv")}'`, /refused by the lock/],
+    [`SELECT * FROM ${named}; COPY (SELECT 1 AS x) TO '${join(landing, "out.csv")}'`, /query: COPY is not allowed \(statement 2 of 2\)/],
+    [`EXPORT DATABASE '${join(dir, "export")}'`, /refused by the lock/],
+    [`ATTACH '${join(dir, "other.duckdb")}' AS other`, /query: ATTACH is not allowed/],
+    [`ATTACH ':memory:' AS other`, /query: ATTACH is not allowed/],
+    [`DETACH memory`, /query: DETACH is not allowed/],
+    ["INSTALL httpfs", /query: INSTALL and LOAD are not allowed/],
+    ["LOAD httpfs", /query: INSTALL and LOAD are not allowed/],
+    ["UPDATE EXTENSIONS", /query: UPDATE EXTENSIONS is not allowed/],
+    ["SET enable_external_access = true", /query: SET, RESET and PRAGMA settings are not allowed/],
+    ["RESET lock_configuration", /query: SET, RESET and PRAGMA settings are not allowed/],
+    [`PRAGMA profile_output = '${join(dir, "profile.json")}'`, /query: SET, RESET and PRAGMA settings are not allowed/],
+  ];
+  for (const [sql, message] of escapes) {
+    await assert.rejects(runQuery(sql), (e: unknown) => {
+      assert.ok(e instanceof AnalysisError, `${sql}: ${String(e)}`);
+      assert.match(e.message, message, sql);
+      assert.match(e.message, /^query: /, sql);
+      assert.match(e.message, /run with --unsafe to lift the lock$/, sql);
+      return true;
+    });
+  }
+  for (const name of ["out.csv", "export", "other.duckdb", "profile.json"]) assert.equal(existsSync(join(dir, name)), false, `${name} was written`);
+  assert.equal(existsSync(join(landing, "out.csv")), false, "nothing written inside a named table's folder either");
+
+  // What the lock leaves: the named tables, in-memory work, several statements.
+  const ok = await runQuery(`CREATE TABLE t AS SELECT k FROM ${named}; SELECT count(*) AS n, current_setting('enable_external_access') AS ext FROM t`);
+  assert.deepEqual(ok.rows, [["1", false]]);
+});
+
+test("--unsafe lifts the lock: DuckDB reads any file", async () => {
+  const csv = join(dir, "unsafe.csv");
+  writeFileSync(csv, "a,b\n1,x\n2,y\n");
+  const r = await runQuery(`SELECT sum(a) AS s FROM read_csv('${csv}')`, { unsafe: true });
+  assert.deepEqual(r.rows, [["3"]]);
+  await assert.rejects(runQuery(`SELECT sum(a) AS s FROM read_csv('${csv}')`), /refused by the lock/);
 });
 
 test("errors: not a Delta table, a bad column, iceberg", async () => {
