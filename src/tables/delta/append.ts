@@ -15,6 +15,7 @@ import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link appendToTable}. */
 export interface AppendOptions {
@@ -87,7 +88,7 @@ export async function appendToTable(
   options: AppendOptions,
 ): Promise<AppendResult> {
   const started = performance.now();
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
   if (txnCovered(snapshot, options.txn)) return skippedResult(started, 0, snapshot);
   let plan = planWrite(snapshot, options, tablePath);

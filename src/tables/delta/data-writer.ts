@@ -40,6 +40,7 @@ import { escapePathName, HIVE_DEFAULT_PARTITION } from "../parquet-log/file-sink
 import type { AddFile } from "./actions.js";
 import { DeltaStatsCollector } from "./stats.js";
 import { DEFAULT_TARGET_FILE_SIZE } from "./table-properties.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link writeDataFiles}. */
 export interface WriteDataFilesOptions {
@@ -159,7 +160,7 @@ export async function writeDataFiles(
 ): Promise<AddFile[]> {
   const partitionOrdinals = partitionBy.map((c) => {
     const i = schema.fields.findIndex((f) => f.name === c);
-    if (i < 0) throw new AnalysisError(`delta writer: partition column '${c}' is not in the schema of ${storage.root}/${tableKey}`);
+    if (i < 0) throw new AnalysisError(`delta writer: partition column '${c}' is not in the schema of ${toDisplayUrl(storage, tableKey)}`);
     return i;
   });
   const dataOrdinals = schema.fields.map((_, i) => i).filter((i) => !partitionOrdinals.includes(i));

@@ -104,7 +104,7 @@ class CopiedStorage implements Storage {
 
   async get(path: string, range?: ByteRange): Promise<Uint8Array> {
     const o = this.objects.get(path);
-    if (o === undefined) throw new NotFoundError(`memory storage: no object at ${this.root}/${path}`, { path: `${this.root}/${path}` });
+    if (o === undefined) throw new NotFoundError(`memory storage: no object at ${toDisplayUrl(this, path)}`, { path: toDisplayUrl(this, path) });
     return range === undefined ? o.data : o.data.slice(range.start, Math.min(range.end, o.data.length));
   }
 
