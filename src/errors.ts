@@ -46,6 +46,10 @@ export interface ErrorContext {
   offset?: number | string;
   option?: string;
   position?: number;
+  /** The 0-based index of the offending row in data handed over by code (`createDataFrame`). */
+  row?: number;
+  /** The offending column (`a.b`, `a[2]` inside nested values). */
+  column?: string;
 }
 
 export interface SluiceErrorOptions extends ErrorContext {

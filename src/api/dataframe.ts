@@ -153,16 +153,25 @@ export class DataFrame {
   }
 
   /**
-   * Removes duplicate rows, considering only `cols` when given. On a stream, the keys seen are
-   * kept in the checkpoint's state store across batches and restarts.
+   * Removes duplicate rows, considering only the named columns when given: every Spark form is
+   * accepted, `dropDuplicates()` (all columns), `dropDuplicates(["a", "b"])` (PySpark's list) and
+   * `dropDuplicates("a", "b")` (Scala's varargs). On a stream, the keys seen are kept in the
+   * checkpoint's state store across batches and restarts.
+   * @throws AnalysisError naming the column when one is not in the schema, or when an argument is
+   *   not a column name.
+   * @example df.dropDuplicates() ; df.dropDuplicates(["event_id"]) ; df.dropDuplicates("user_id", "day")
    */
-  dropDuplicates(cols?: readonly string[]): DataFrame {
-    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys: cols === undefined ? null : [...cols] });
+  dropDuplicates(subset?: readonly string[] | null): DataFrame;
+  dropDuplicates(...cols: string[]): DataFrame;
+  dropDuplicates(...args: readonly (string | readonly string[] | null | undefined)[]): DataFrame {
+    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys: dropDuplicatesKeys("dropDuplicates", args) });
   }
 
-  /** Alias of {@link dropDuplicates}. */
-  drop_duplicates(cols?: readonly string[]): DataFrame {
-    return this.dropDuplicates(cols);
+  /** Alias of {@link dropDuplicates} (PySpark's `drop_duplicates`), with the same forms. */
+  drop_duplicates(subset?: readonly string[] | null): DataFrame;
+  drop_duplicates(...cols: string[]): DataFrame;
+  drop_duplicates(...args: readonly (string | readonly string[] | null | undefined)[]): DataFrame {
+    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys: dropDuplicatesKeys("drop_duplicates", args) });
   }
 
   /** `dropDuplicates()` over every column. */
@@ -366,6 +375,33 @@ function callsAggregate(e: Expr): boolean {
       );
     default:
       return false;
+  }
+}
+
+/**
+ * The key columns of a `dropDuplicates` call from its arguments in any of Spark's forms: none (or
+ * one `null`/`undefined`, PySpark's `subset=None`) means every column; one array is PySpark's list;
+ * strings are Scala's varargs. A string is a column name, never split into characters.
+ */
+function dropDuplicatesKeys(method: string, args: readonly unknown[]): string[] | null {
+  if (args.length === 0 || (args.length === 1 && (args[0] === undefined || args[0] === null))) return null;
+  const names = args.length === 1 && Array.isArray(args[0]) ? (args[0] as readonly unknown[]) : args;
+  for (const n of names) {
+    if (typeof n !== "string") {
+      const got = Array.isArray(n) ? "a nested list" : n === null ? "null" : typeof n;
+      throw new AnalysisError(
+        `analysis: ${method} takes column names, as ${method}("a", "b") or ${method}(["a", "b"]); got ${got} in ${describeArgs(args)}`,
+      );
+    }
+  }
+  return [...(names as readonly string[])];
+}
+
+function describeArgs(args: readonly unknown[]): string {
+  try {
+    return JSON.stringify(args, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(args);
+  } catch {
+    return String(args);
   }
 }
 

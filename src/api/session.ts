@@ -9,7 +9,8 @@ import { availableParallelism } from "node:os";
 import { AnalysisError, ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import { toSchema } from "../sql/ddl.js";
-import { batchFromRows } from "../columnar/build.js";
+import { batchFromCheckedRows } from "../columnar/row-values.js";
+import { stringToDate, stringToTimestamp } from "../formats/json/json-datetime.js";
 import { StreamingQueryManager } from "../runtime/query-manager.js";
 import { DataFrame } from "./dataframe.js";
 import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
@@ -171,12 +172,24 @@ export class SparkSession {
   }
 
   /**
-   * A batch DataFrame from rows (objects keyed by field name) and a schema.
+   * A batch DataFrame from rows (objects keyed by field name) and a schema. Every value is checked
+   * against the schema first, as PySpark's `verifySchema`: an integer out of its type's range, a
+   * fraction for an integral type, a wrong kind of value or a null in a non-nullable field is an
+   * ExecutionError naming the row, the column and the value. Timestamps keep microseconds: give a
+   * bigint of microseconds since the epoch, a Date, a number of milliseconds, or a string such as
+   * `2024-05-01 12:00:00.123456` (without a zone it is a wall-clock time in
+   * `spark.sql.session.timeZone`, UTC when unset). See `columnar/row-values.ts` for every type.
+   * @throws ExecutionError when a value does not fit its column.
    * @example spark.createDataFrame([{ id: "a", n: 1 }], "id STRING, n INT")
    */
   createDataFrame(rows: readonly Record<string, unknown>[], schema: StructType | string): DataFrame {
     const s = toSchema(schema);
-    const batch = batchFromRows(s, rows);
+    const zone = this.conf.sessionTimeZone() ?? "UTC";
+    const batch = batchFromCheckedRows(s, rows, {
+      subsystem: "createDataFrame",
+      parseTimestamp: (text) => stringToTimestamp(text, zone),
+      parseDate: stringToDate,
+    });
     return DataFrame.of(this, { kind: "localRelation", schema: s, batches: [batch], isStreaming: false });
   }
 

@@ -8,6 +8,7 @@ import { resolveLocation } from "../storage/resolve.js";
 import { hasDeltaLog } from "../tables/delta/table-check.js";
 import { loadSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaSnapshot } from "../tables/delta/snapshot.js";
+import { toDisplayUrl } from "../storage/url.js";
 
 /** A Delta table location given on the command line. */
 export interface DeltaLocation {
@@ -26,7 +27,7 @@ export interface DeltaLocation {
  */
 export async function openDeltaLocation(path: string): Promise<DeltaLocation> {
   const { storage, key } = resolveLocation(path);
-  const url = key === "" ? storage.root : `${storage.root.replace(/\/$/, "")}/${key}`;
+  const url = toDisplayUrl(storage, key);
   if (!(await hasDeltaLog(storage, key))) {
     throw new AnalysisError(`${path} is not a Delta table (no commits in ${url}/_delta_log/)`, { path: url });
   }

@@ -23,9 +23,10 @@
  *
  * Same options (seed included) → byte-identical files and truth.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { ConfigError } from "../errors.js";
+import { ConfigError, StorageError } from "../errors.js";
+import { makeFolders } from "../storage/local.js";
 
 /** The schema of a booking event, in Spark DDL (also the schema the bench passes to from_json). */
 export const BOOKING_EVENT_DDL = "event_id STRING, user_id STRING, timestamp BIGINT, event_type STRING, payload STRING";
@@ -138,7 +139,11 @@ export async function writeBookingEvents(dir: string, options: BookingEventsOpti
   const idWidth = Math.max(8, String(Math.max(0, events - 1)).length);
   const shape: LineShape = { seed, idWidth, idPrefix: options.idPrefix ?? "e-", users };
   const absDir = resolve(dir);
-  await mkdir(absDir, { recursive: true });
+  try {
+    await makeFolders(absDir);
+  } catch (cause) {
+    throw new StorageError(`booking events: cannot create the folder ${absDir}: ${cause instanceof Error ? cause.message : String(cause)}`, { path: absDir, cause });
+  }
 
   const rand = mulberry32(seed);
   const valid = new Uint32Array(events);

@@ -1,35 +1,45 @@
 /**
  * `sluice query "SQL"`: runs SQL in DuckDB over sluice's tables. ``delta.`PATH` `` reads a Delta
  * table's latest snapshot (the log replayed by sluice, so no DuckDB extension is needed);
- * ``parquet.`PATH` ``, ``json.`PATH` `` and ``csv.`PATH` `` read files. DuckDB
- * (`@duckdb/node-api`) is an optional dependency, loaded only by this command.
+ * ``parquet.`PATH` ``, ``json.`PATH` `` and ``csv.`PATH` `` read files (a file sink's folder: the
+ * files its `_spark_metadata` log lists). DuckDB (`@duckdb/node-api`) is an optional dependency,
+ * loaded only by this command.
  */
-import { AnalysisError, ConfigError } from "../errors.js";
+import { AnalysisError, ConfigError, InternalError } from "../errors.js";
 import { checkReadable } from "../tables/delta/protocol-check.js";
 import { numberOption, parseArgs, UsageError } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 import { openDeltaSnapshot } from "./delta-location.js";
 import { formatResult, RESULT_FORMATS } from "./result-format.js";
 import type { ColumnKind, JsonValue, ResultColumn, ResultFormat } from "./result-format.js";
-import { deltaRelationSql, fileRelationSql, rewriteTableReferences } from "./table-references.js";
-import type { TableReference } from "./table-references.js";
+import { deltaRelation, fileRelation, quoteString, rewriteTableReferences } from "./table-references.js";
+import type { Relation, TableReference } from "./table-references.js";
 
 type DuckDB = typeof import("@duckdb/node-api");
+type DuckDBConnection = import("@duckdb/node-api").DuckDBConnection;
 
 /** Help text of `sluice query`. */
-export const QUERY_HELP = `Usage: sluice query "SQL" [--format table|csv|json] [--truncate N]
+export const QUERY_HELP = `Usage: sluice query "SQL" [--format table|csv|json] [--truncate N] [--unsafe]
 
 Runs SQL in DuckDB over tables named by path, as in Spark SQL:
   delta.\`PATH\`     a Delta table at its latest version (partition columns included)
   parquet.\`PATH\`   Parquet files: a file, a glob, or a folder (every *.parquet below it)
   json.\`PATH\`      JSON / NDJSON files (a folder: every *.json below it)
   csv.\`PATH\`       CSV files with a header (a folder: every *.csv below it)
-PATH is a local path or a file: URL. The rest of the statement is DuckDB SQL; with several
-statements, the last one's result is printed.
+PATH is a local path or a file: URL. A folder written by a streaming file sink (it holds
+_spark_metadata/) means exactly the files its log lists, as Spark reads it: files of batches that
+never committed are left out. The rest of the statement is DuckDB SQL; with several statements,
+the last one's result is printed.
+
+The query is locked to the tables it names: DuckDB may open exactly their files and nothing else
+(no other file, e.g. read_csv('/etc/passwd'), no network, no extension), its settings cannot be
+changed, and ATTACH, DETACH, COPY, EXPORT DATABASE, INSTALL, LOAD and SET are refused. --unsafe
+lifts the lock: the statement then runs with DuckDB's full file and network access.
 
 Options:
   --format F     table (as df.show(), default), csv (with a header row) or json (one object per line)
   --truncate N   table format: cut cells longer than N characters (default 20; 0 = never)
+  --unsafe       run without the lock (only for SQL you trust)
   --verbose      print stack traces and causes on errors
 
 Needs the optional package @duckdb/node-api (npm install @duckdb/node-api).
@@ -46,51 +56,78 @@ export interface QueryResult {
 
 /** Runs `sluice query` with the arguments after `query`; resolves to the exit code. */
 export async function queryCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, { format: "string", truncate: "string" }, "query", QUERY_HELP);
+  const parsed = parseArgs(args, { format: "string", truncate: "string", unsafe: "boolean" }, "query", QUERY_HELP);
   if (parsed.positionals.length !== 1) {
     throw new UsageError(`query: expected one SQL statement in quotes, got ${parsed.positionals.length === 0 ? "none" : `${parsed.positionals.length} arguments`}`, QUERY_HELP);
   }
   const format = parsed.strings.get("format") ?? "table";
   if (!isResultFormat(format)) throw new UsageError(`query: --format must be one of ${RESULT_FORMATS.join(", ")}, got '${format}'`, QUERY_HELP);
   const truncate = numberOption(parsed, "truncate", 20, { min: 0, integer: true }, "query", QUERY_HELP);
-  const result = await runQuery(parsed.positionals[0]);
+  const result = await runQuery(parsed.positionals[0], { unsafe: parsed.flags.has("unsafe") });
   io.out(formatResult(result.columns, result.rows, format, { truncate }));
   return 0;
+}
+
+/** Options of {@link runQuery}. */
+export interface QueryOptions {
+  /** Lift the lock: DuckDB may then read and write any file, use the network, attach and install. */
+  readonly unsafe?: boolean;
 }
 
 /**
  * Runs `sql` (table references rewritten, see the module comment) in a fresh in-memory DuckDB whose
  * time zone is UTC, and returns the last statement's result.
+ *
+ * Unless `options.unsafe`, DuckDB is locked to the tables the statement names before any statement
+ * runs: external access off (no other file, no network, no extension loading or installing) except
+ * for exactly the files and folders of those tables (`allowed_paths`, `allowed_directories`), the
+ * configuration locked, and ATTACH/DETACH, COPY, EXPORT, INSTALL/LOAD and SET refused.
  * @throws ConfigError when `@duckdb/node-api` is not installed or a path is not local;
- *   AnalysisError when a Delta path is not a table or DuckDB rejects the statement.
+ *   AnalysisError when a Delta path is not a table, DuckDB rejects the statement, or the lock
+ *   refuses it (the message names what was refused and `--unsafe`).
  */
-export async function runQuery(sql: string): Promise<QueryResult> {
+export async function runQuery(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
   const duckdb = await loadDuckDB();
-  const rewritten = await rewriteTableReferences(sql, relationOf);
+  const files = new Set<string>();
+  const directories = new Set<string>();
+  const rewritten = await rewriteTableReferences(sql, async (ref) => {
+    const r = await relationOf(ref);
+    for (const f of r.files) files.add(f);
+    for (const d of r.directories) directories.add(d);
+    return r.sql;
+  });
+  const locked = options.unsafe !== true;
   const instance = await duckdb.DuckDBInstance.create(":memory:");
   const conn = await instance.connect();
   try {
     // Spark timestamps are instants shown in the session zone: show them in UTC (needs ICU; without it DuckDB already uses UTC).
     await conn.run("SET TimeZone = 'UTC'").catch(() => undefined);
+    if (locked) await lock(conn, [...files], [...directories]);
     let extracted;
     try {
       extracted = await conn.extractStatements(rewritten);
     } catch (cause) {
-      throw duckdbError(cause);
+      throw duckdbError(cause, locked);
     }
     if (extracted.count === 0) throw new AnalysisError("query: no SQL statement given");
     let columns: ResultColumn[] = [];
     let rows: JsonValue[][] = [];
     for (let i = 0; i < extracted.count; i++) {
+      let stmt;
       try {
-        const stmt = await extracted.prepare(i);
+        stmt = await extracted.prepare(i);
+      } catch (cause) {
+        throw duckdbError(cause, locked);
+      }
+      if (locked) refuseUnlocked(duckdb, stmt.statementType, i, extracted.count);
+      try {
         const reader = await stmt.runAndReadAll();
         const names = reader.columnNames();
         const types = reader.columnTypes();
         columns = names.map((name, c) => ({ name, kind: columnKind(duckdb, types[c].typeId) }));
         rows = reader.getRowsJson() as JsonValue[][];
       } catch (cause) {
-        throw duckdbError(cause);
+        throw duckdbError(cause, locked);
       }
     }
     return { columns, rows };
@@ -100,17 +137,68 @@ export async function runQuery(sql: string): Promise<QueryResult> {
   }
 }
 
-async function relationOf(ref: TableReference): Promise<string> {
+/** What the lock adds to every refusal. */
+const LOCK_HINT = "sluice query reads only the tables the statement names (delta.`…`, parquet.`…`, json.`…`, csv.`…`); run with --unsafe to lift the lock";
+
+/**
+ * Locks the connection's database: only `files` and the folders `directories` may be opened, no
+ * network, no extension installed or loaded (the built-in Parquet and JSON readers need none),
+ * and no setting changed afterwards (so the lock cannot be undone by the statement).
+ */
+async function lock(conn: DuckDBConnection, files: readonly string[], directories: readonly string[]): Promise<void> {
+  const list = (xs: readonly string[]) => `[${xs.map(quoteString).join(", ")}]`;
+  const settings = [
+    `SET allowed_paths = ${list(files)}`,
+    `SET allowed_directories = ${list(directories)}`,
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET enable_external_access = false",
+    "SET lock_configuration = true",
+  ];
+  for (const statement of settings) {
+    try {
+      await conn.run(statement);
+    } catch (cause) {
+      throw new InternalError(`query: cannot lock DuckDB (${statement.slice(0, 60)}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    }
+  }
+}
+
+/**
+ * Refuses statements that reach beyond the named tables even inside their folders: writing files
+ * (COPY … TO, EXPORT DATABASE), other databases (ATTACH, DETACH, COPY FROM DATABASE), extensions
+ * (INSTALL, LOAD, UPDATE EXTENSIONS) and settings (SET, RESET).
+ */
+function refuseUnlocked(duckdb: DuckDB, type: number, index: number, count: number): void {
+  const T = duckdb.StatementType;
+  const refused: Readonly<Partial<Record<number, string>>> = {
+    [T.ATTACH]: "ATTACH is",
+    [T.DETACH]: "DETACH is",
+    [T.COPY]: "COPY is",
+    [T.COPY_DATABASE]: "COPY FROM DATABASE is",
+    [T.EXPORT]: "EXPORT DATABASE is",
+    [T.LOAD]: "INSTALL and LOAD are",
+    [T.EXTENSION]: "extension statements are",
+    [T.UPDATE_EXTENSIONS]: "UPDATE EXTENSIONS is",
+    [T.SET]: "SET, RESET and PRAGMA settings are",
+  };
+  const what = refused[type];
+  if (what === undefined) return;
+  const which = count === 1 ? "" : ` (statement ${index + 1} of ${count})`;
+  throw new AnalysisError(`query: ${what} not allowed${which}; ${LOCK_HINT}`);
+}
+
+async function relationOf(ref: TableReference): Promise<Relation> {
   switch (ref.format) {
     case "delta": {
       const { location, snapshot } = await openDeltaSnapshot(ref.path);
       checkReadable(snapshot.protocol, snapshot.metadata, location.url);
-      return deltaRelationSql(location, snapshot);
+      return deltaRelation(location, snapshot);
     }
     case "parquet":
     case "json":
     case "csv":
-      return fileRelationSql(ref.format, ref.path);
+      return fileRelation(ref.format, ref.path);
     case "iceberg":
       throw new ConfigError(`query: iceberg tables are not supported yet (iceberg.\`${ref.path}\`)`);
   }
@@ -124,9 +212,15 @@ async function loadDuckDB(): Promise<DuckDB> {
   }
 }
 
-/** DuckDB's message (its first line is the summary: `Binder Error: …`) as an AnalysisError. */
-function duckdbError(cause: unknown): AnalysisError {
+/**
+ * DuckDB's message (its first line is the summary: `Binder Error: …`) as an AnalysisError; under
+ * the lock, a refused file or setting says so and names `--unsafe`.
+ */
+function duckdbError(cause: unknown, locked: boolean): AnalysisError {
   const message = cause instanceof Error ? cause.message : String(cause);
+  if (locked && /^Permission Error|disabled (by|through) configuration|configuration has been locked/.test(message)) {
+    return new AnalysisError(`query: refused by the lock: ${message.split("\n")[0]}; ${LOCK_HINT}`, { cause });
+  }
   return new AnalysisError(`query: ${message}`, { cause });
 }
 

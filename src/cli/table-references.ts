@@ -12,7 +12,9 @@ import { ConfigError } from "../errors.js";
 import type { DataType, StructType } from "../types/data-types.js";
 import { LocalStorage } from "../storage/local.js";
 import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import type { Storage } from "../storage/storage.js";
 import { parsePartitionValue } from "../tables/delta/partition-values.js";
+import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
 import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaLocation } from "./delta-location.js";
 
@@ -28,6 +30,18 @@ export interface TableReference {
   readonly start: number;
   /** Offset just past the closing back-quote. */
   readonly end: number;
+}
+
+/**
+ * A DuckDB relation for one reference, and the local paths it reads: what `sluice query`'s lock
+ * lets DuckDB open.
+ */
+export interface Relation {
+  readonly sql: string;
+  /** Files read by their exact path. */
+  readonly files: readonly string[];
+  /** Folders read by a glob (every file below them), each ending in `/`. */
+  readonly directories: readonly string[];
 }
 
 const FORMATS: ReadonlySet<string> = new Set(["delta", "parquet", "json", "csv", "iceberg"]);
@@ -106,19 +120,19 @@ export async function rewriteTableReferences(sql: string, relationOf: (ref: Tabl
 }
 
 /**
- * A DuckDB `SELECT` over the live files of a Delta snapshot, columns in table-schema order with
+ * A DuckDB `SELECT` over the live files of a Delta snapshot (and those files), columns in table-schema order with
  * their Delta types: one `read_parquet([...])` per distinct partition, partition columns as typed
  * constants, combined with `UNION ALL BY NAME`; a table without files gives an empty relation with
  * the right columns and types.
  * @throws ConfigError when the table is not on the local file system (DuckDB reads local files only here);
  *   SourceError when a partition value does not parse as its column's type.
  */
-export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapshot): string {
+export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot): Relation {
   const schema = snapshot.metadata.schema;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns.map((c) => c.toLowerCase()));
   if (snapshot.files.length === 0) {
     const cols = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.dataType)}) AS ${quoteIdent(f.name)}`);
-    return `SELECT ${cols.join(", ")} WHERE false`;
+    return { sql: `SELECT ${cols.join(", ")} WHERE false`, files: [], directories: [] };
   }
   const groups = new Map<string, { values: Readonly<Record<string, string | null>>; files: string[] }>();
   for (const file of snapshot.files) {
@@ -140,21 +154,52 @@ export function deltaRelationSql(location: DeltaLocation, snapshot: DeltaSnapsho
     );
     selects.push(`SELECT ${cols.join(", ")} FROM read_parquet([${g.files.map(quoteString).join(", ")}], hive_partitioning = false)`);
   }
-  return selects.join(" UNION ALL BY NAME ");
+  return { sql: selects.join(" UNION ALL BY NAME "), files: [...groups.values()].flatMap((g) => g.files), directories: [] };
 }
 
 /**
- * A DuckDB relation for a `parquet`, `json` or `csv` reference: a file, a glob, or a folder (every
- * `*.parquet` / `*.json` / `*.csv` file below it, Hive partition folders as columns).
- * @throws ConfigError when the path is not on the local file system.
+ * A DuckDB relation for a `parquet`, `json` or `csv` reference: a file, a glob, or a folder. A
+ * folder written by a streaming file sink (it holds `_spark_metadata/`) means exactly the files its
+ * log lists, as Spark's reader (`MetadataLogFileIndex`) and `spark.read` see it: files of batches
+ * that never committed (left by a crash) are not read. Any other folder means every `*.parquet` /
+ * `*.json` / `*.csv` file below it, Hive partition folders as columns. A glob never consults the
+ * log, as in Spark.
+ * @throws ConfigError when the path is not on the local file system, or a sink folder has no
+ *   committed file yet (there is no schema to read); CorruptCheckpointError for a damaged log.
  */
-export function fileRelationSql(format: "parquet" | "json" | "csv", path: string): string {
+export async function fileRelation(format: "parquet" | "json" | "csv", path: string): Promise<Relation> {
   const { storage, key } = resolveLocation(path);
-  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${format}.\`${path}\` is not on the local file system; only local paths can be queried`);
-  let local = join(storage.rootPath, key);
-  if (isDirectory(local)) local = join(local, "**", `*.${format}`);
+  const local = localStorageOf(storage, `${format}.\`${path}\``);
   const reader = format === "parquet" ? "read_parquet" : format === "json" ? "read_json_auto" : "read_csv_auto";
-  return `SELECT * FROM ${reader}(${quoteString(local)})`;
+  const file = join(local.rootPath, key);
+  if (!isDirectory(file)) {
+    const glob = globBase(file);
+    return { sql: `SELECT * FROM ${reader}(${quoteString(file)})`, files: glob === null ? [file] : [], directories: glob === null ? [] : [glob] };
+  }
+  if (await hasSinkLog(local, key)) {
+    const files = (await readSinkLogFiles(local, key)).map((f) => join(localStorageOf(f.storage, `file ${f.url} listed in the _spark_metadata log of ${format}.\`${path}\``).rootPath, f.key));
+    if (files.length === 0) {
+      throw new ConfigError(`query: ${format}.\`${path}\` is the output of a streaming file sink with no committed batch yet (its _spark_metadata log lists no file)`);
+    }
+    return { sql: `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`, files, directories: [] };
+  }
+  return { sql: `SELECT * FROM ${reader}(${quoteString(join(file, "**", `*.${format}`))})`, files: [], directories: [folderOf(file)] };
+}
+
+/** The folder before the first glob segment of `path` (ending in `/`), or null when it has no glob. */
+function globBase(path: string): string | null {
+  const parts = path.split("/");
+  const g = parts.findIndex((p) => /[*?[{]/.test(p));
+  return g < 0 ? null : folderOf(parts.slice(0, g).join("/"));
+}
+
+function folderOf(path: string): string {
+  return path.endsWith("/") ? path : `${path}/`;
+}
+
+function localStorageOf(storage: Storage, what: string): LocalStorage {
+  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${what} is not on the local file system; only local paths can be queried`);
+  return storage;
 }
 
 /** The DuckDB type of a Spark type (timestamps are instants: `TIMESTAMPTZ`). */

@@ -66,7 +66,9 @@ export function nullVector(type: DataType, length: number): Vector {
  * string → string; long → bigint | number | numeric string; integer/short/byte/double/float → number;
  * boolean → boolean; binary → Uint8Array | string; timestamp → Date | bigint (µs) | ISO string;
  * date → Date | ISO date string | number (days); decimal → bigint (unscaled) | number | string;
- * array → array; map → Map | plain object; struct → plain object by field name.
+ * array → array; map → Map | plain object; struct → plain object by field name. Values are trusted
+ * (literals, partition values, tests): one out of its type's range is not checked here; rows from
+ * users are checked by `batchFromCheckedRows` (`row-values.ts`) first.
  */
 export function vectorFromValues(type: DataType, values: readonly unknown[]): Vector {
   const n = values.length;
@@ -180,7 +182,11 @@ export function vectorFromValues(type: DataType, values: readonly unknown[]): Ve
   }
 }
 
-/** Builds a batch from row objects keyed by field name (tests, the memory source). */
+/**
+ * Builds a batch from row objects keyed by field name whose values are already right for the
+ * schema (as {@link vectorFromValues} takes them). Rows from users go through
+ * `batchFromCheckedRows` (`row-values.ts`), which checks every value first.
+ */
 export function batchFromRows(schema: StructType, rows: readonly Record<string, unknown>[]): Batch {
   return makeBatch(
     schema,

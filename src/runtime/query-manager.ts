@@ -7,6 +7,7 @@ import { AnalysisError } from "../errors.js";
 import type { SluiceError } from "../errors.js";
 import type { StreamingQueryProgress } from "./progress.js";
 import { StreamingQuery } from "./streaming-query.js";
+import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
 import type { QuerySpec, QueryEvents } from "./streaming-query.js";
 
 export interface QueryStartedEvent {
@@ -68,24 +69,18 @@ export class StreamingQueryManager {
   }
 
   /**
-   * Resolves when any query terminates (since the last `resetTerminated()`); rejects with its error
-   * if it failed. With `timeoutMs`, resolves false on time-out.
+   * Waits until any query of this session terminates (since the last `resetTerminated()`), as
+   * Spark's `awaitAnyTermination([timeout])`: resolves `true`, or rejects with the error of a query
+   * that failed. With `timeoutSeconds` (seconds, as PySpark; fractions allowed), resolves `false`
+   * when no query terminated within that time.
+   * @throws ConfigError when `timeoutSeconds` is negative or not a finite number.
    */
-  async awaitAnyTermination(timeoutMs?: number): Promise<boolean> {
+  async awaitAnyTermination(timeoutSeconds?: number): Promise<boolean> {
+    const seconds = timeoutSeconds === undefined ? undefined : checkTimeoutSeconds(timeoutSeconds, "awaitAnyTermination");
     if (this.terminated.length === 0) {
       const ended = new Promise<void>((resolve) => this.terminationWaiters.push(resolve));
-      if (timeoutMs === undefined) await ended;
-      else {
-        let timer: NodeJS.Timeout | undefined;
-        const r = await Promise.race([
-          ended.then(() => true),
-          new Promise<false>((resolve) => {
-            timer = setTimeout(() => resolve(false), timeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
-        if (!r) return false;
-      }
+      if (seconds === undefined) await ended;
+      else if (!(await resolvesWithin(ended, seconds))) return false;
     }
     const failed = this.terminated.find((t) => t.error !== null);
     if (failed?.error) throw failed.error;

@@ -27,6 +27,7 @@ import type { ResolvedPlan } from "../plan/analyze.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
+import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
 
 /** Everything a query needs to run; built by `DataStreamWriter.start()`. */
 export interface QuerySpec {
@@ -134,22 +135,20 @@ export class StreamingQuery {
   }
 
   /**
-   * Waits for the query to end. Without a timeout, resolves when it stops and rejects with the
-   * query's error if it failed. With `timeoutMs`, resolves `true` if it ended in time, else `false`.
+   * Waits for the query to end, as Spark's `awaitTermination([timeout])`. Without a timeout,
+   * resolves `true` when the query stops and rejects with the query's error if it failed. With
+   * `timeoutSeconds` (seconds, as PySpark; fractions allowed), resolves `true` if the query ended
+   * within that time and `false` if it is still running; a query that failed rejects either way.
+   * @throws ConfigError when `timeoutSeconds` is negative or not a finite number.
+   * @example await query.awaitTermination() ; const ended = await query.awaitTermination(10)
    */
-  async awaitTermination(timeoutMs?: number): Promise<boolean> {
-    if (timeoutMs === undefined) {
+  async awaitTermination(timeoutSeconds?: number): Promise<boolean> {
+    if (timeoutSeconds === undefined) {
       await this.done;
-      if (this.error !== null) throw this.error;
-      return true;
+    } else {
+      const seconds = checkTimeoutSeconds(timeoutSeconds, "awaitTermination");
+      if (!(await resolvesWithin(this.done, seconds))) return false;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const r = await Promise.race([this.done.then(() => "done" as const), timedOut]);
-    clearTimeout(timer);
-    if (r === "timeout") return false;
     if (this.error !== null) throw this.error;
     return true;
   }

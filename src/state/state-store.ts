@@ -33,6 +33,7 @@ export interface StateLocation {
   readonly prefix: string;
 }
 import type { StateFileKind } from "./state-file.js";
+import { toDisplayUrl } from "../storage/url.js";
 
 /** Serializes the operator-held value of each key. */
 export interface StateValueCodec {
@@ -243,9 +244,7 @@ export class StateStore {
   }
 
   private describe(path: string): string {
-    if (this.location === null) return path;
-    const root = this.location.storage.root;
-    return root.endsWith("/") ? `${root}${path}` : `${root}/${path}`;
+    return this.location === null ? path : toDisplayUrl(this.location.storage, path);
   }
 
   private noteFile(version: number, kind: StateFileKind): void {

@@ -135,7 +135,7 @@ export class LocalStorage implements Storage {
     const folder = dirname(file);
     let created: string | undefined;
     try {
-      created = await mkdir(folder, { recursive: true });
+      created = await makeFolders(folder);
     } catch (e) {
       throw this.ioError("create the folder of", path, e);
     }
@@ -320,7 +320,7 @@ class LocalObjectWriter implements ObjectWriter {
     if (this.handle !== null) return this.handle;
     const folder = dirname(this.file);
     try {
-      this.created = await mkdir(folder, { recursive: true });
+      this.created = await makeFolders(folder);
       this.temp = join(folder, TEMP_FILE_PREFIX + randomUUID());
       this.handle = await open(this.temp, "wx");
     } catch (e) {
@@ -337,6 +337,48 @@ class LocalObjectWriter implements ObjectWriter {
       });
     }
   }
+}
+
+/**
+ * Creates `folder` and every missing folder above it, as `mkdir -p`; returns the first folder it
+ * created (as `mkdir(folder, { recursive: true })` does), or undefined when `folder` existed.
+ *
+ * Node's recursive `mkdir` never settles, spinning a thread-pool thread, when a folder's `mkdir`
+ * fails with ENOENT although its parent exists: under `/proc` or `/sys`, or through a dangling
+ * symlink. Here each level is tried at most twice (before and after its parent is made), so such a
+ * folder fails with the file system's own error at once.
+ * @throws the file system's error (with `code` and `path`) when a folder cannot be created;
+ *   ENOTDIR when a path on the way is a file.
+ */
+export async function makeFolders(folder: string): Promise<string | undefined> {
+  const first = await makeFolder(folder);
+  if (first === "created") return folder;
+  if (first === "exists") return undefined;
+  const parent = dirname(folder);
+  const createdAbove = parent === folder ? undefined : await makeFolders(parent);
+  const second = await makeFolder(folder);
+  if (second === "no parent") {
+    // The parent exists now, yet the folder still cannot be made: final, not a race to retry.
+    throw Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${folder}' (its parent folder exists but refuses new entries)`), {
+      code: "ENOENT",
+      path: folder,
+    });
+  }
+  return createdAbove ?? (second === "created" ? folder : undefined);
+}
+
+/** One non-recursive `mkdir`: created, already a folder, or ENOENT (no parent); other errors throw. */
+async function makeFolder(folder: string): Promise<"created" | "exists" | "no parent"> {
+  try {
+    await mkdir(folder);
+    return "created";
+  } catch (e) {
+    if (isCode(e, "ENOENT")) return "no parent";
+    if (!isCode(e, "EEXIST")) throw e;
+  }
+  const st = await stat(folder);
+  if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${folder}'`), { code: "ENOTDIR", path: folder });
+  return "exists";
 }
 
 function errnoCode(e: unknown): string | undefined {

@@ -6,6 +6,7 @@ import { AlreadyExistsError, ConfigError, NotFoundError } from "../errors.js";
 import type { ByteRange, ListOptions, ObjectInfo, ObjectWriter, PutOptions, Storage } from "./storage.js";
 import { StorageError } from "../errors.js";
 import { checkKey, checkRange, compareUtf8 } from "./keys.js";
+import { toDisplayUrl } from "./url.js";
 
 interface Entry {
   readonly data: Uint8Array;
@@ -65,9 +66,9 @@ export class MemoryStorage implements Storage {
   async get(path: string, range?: ByteRange): Promise<Uint8Array> {
     checkKey(path, this.root);
     const e = this.objects.get(path);
-    if (e === undefined) throw new NotFoundError(`memory storage: no object at ${this.root}/${path}`, { path: `${this.root}/${path}` });
+    if (e === undefined) throw new NotFoundError(`memory storage: no object at ${toDisplayUrl(this, path)}`, { path: toDisplayUrl(this, path) });
     if (range === undefined) return e.data.slice();
-    const { start, end } = checkRange(range, e.data.length, `${this.root}/${path}`);
+    const { start, end } = checkRange(range, e.data.length, toDisplayUrl(this, path));
     return e.data.slice(start, end);
   }
 
@@ -99,7 +100,7 @@ export class MemoryStorage implements Storage {
     checkKey(path, this.root);
     // Check and set happen in one synchronous step, so concurrent put-if-absent calls have one winner.
     if (options.ifNotExists === true && this.objects.has(path)) {
-      throw new AlreadyExistsError(`memory storage: object already exists at ${this.root}/${path}`, { path: `${this.root}/${path}` });
+      throw new AlreadyExistsError(`memory storage: object already exists at ${toDisplayUrl(this, path)}`, { path: toDisplayUrl(this, path) });
     }
     this.objects.set(path, { data: data.slice(), modificationTime: Date.now() });
   }
@@ -124,7 +125,7 @@ export class MemoryStorage implements Storage {
     let state: "open" | "closed" | "aborted" = "open";
     const check = (op: string): void => {
       if (state !== "open") {
-        throw new StorageError(`memory storage: cannot ${op} ${this.root}/${path}: the writer is already ${state}`, { path: `${this.root}/${path}` });
+        throw new StorageError(`memory storage: cannot ${op} ${toDisplayUrl(this, path)}: the writer is already ${state}`, { path: toDisplayUrl(this, path) });
       }
     };
     const writer: ObjectWriter = {

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { batchFromRows } from "../../src/columnar/build.js";
@@ -149,4 +149,22 @@ test("errors: one line and exit 1 for a missing table; exit 2 with the help for 
   assert.match(main.stdout, /sluice query/);
   assert.match(main.stdout, /sluice demo/);
   assert.match(main.stdout, /sluice table/);
+});
+
+test("query is locked to the tables it names: escapes exit 1 with one line; --unsafe lifts the lock; --help says so", async () => {
+  const csv = join(dir, "plain.csv");
+  writeFileSync(csv, "a,b\n1,x\n2,y\n");
+  for (const sql of [`SELECT * FROM read_csv('${csv}')`, `COPY (SELECT 1) TO '${join(dir, "copied.csv")}'`, "INSTALL httpfs", `ATTACH '${join(dir, "x.duckdb")}'`]) {
+    const r = await sluice("query", sql);
+    assert.equal(r.code, 1, `${sql}: exit ${String(r.code)}\n${r.stderr}`);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^sluice query: .*--unsafe to lift the lock/);
+  }
+  assert.equal(existsSync(join(dir, "copied.csv")), false);
+  assert.equal(ok(await sluice("query", `SELECT sum(a) AS s FROM read_csv('${csv}')`, "--unsafe", "--format", "csv")), "s\n3\n");
+  // A legit query over a named table runs under the lock.
+  assert.equal(ok(await sluice("query", `SELECT count(*) AS n FROM delta.\`${join(dir, "t")}\``, "--format", "csv")), `n\n${rows.length}\n`);
+  const help = ok(await sluice("query", "--help"));
+  assert.match(help, /locked to the tables it names/);
+  assert.match(help, /--unsafe/);
 });

@@ -681,10 +681,10 @@ async function readStoredVersion(storage: Storage, key: string): Promise<number 
   try {
     v = JSON.parse(decodeUtf8(bytes, 0, bytes.length));
   } catch (cause) {
-    throw new CorruptCheckpointError(`delta source: unreadable ${storage.root}/${key}`, { path: key, cause });
+    throw new CorruptCheckpointError(`delta source: unreadable ${toDisplayUrl(storage, key)}`, { path: toDisplayUrl(storage, key), cause });
   }
   const n = v !== null && typeof v === "object" ? (v as Record<string, unknown>).startingVersion : undefined;
-  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new CorruptCheckpointError(`delta source: unreadable ${storage.root}/${key}`, { path: key });
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new CorruptCheckpointError(`delta source: unreadable ${toDisplayUrl(storage, key)}`, { path: toDisplayUrl(storage, key) });
   return n;
 }
 

@@ -21,6 +21,13 @@
  * and the choice is made once: at the first listing that finds the log, or finds data files
  * without one.
  *
+ * Files must be complete when they appear (placed atomically: written elsewhere, then renamed or
+ * moved in), as Spark requires: a file is read once, at the size it has when its batch reads it. A
+ * file whose size (or, after a restart, modification time) differs from what its listing saw, or
+ * that changes after it was read, is reported once per file on stderr and counted in the metrics
+ * (`numFilesChangedAfterListing`, `latestFileChangedAfterListing`); which bytes are read stays
+ * the same, so a re-run batch reads what the first run read.
+ *
  * Formats: text, JSON and CSV are read as bounded chunks of lines; Parquet row groups are read one
  * at a time, sliced to the same row bound, columns matched to the schema by name (see
  * `parquet-file.ts`).
@@ -35,7 +42,7 @@ import { encodeUtf8 } from "../../columnar/utf8.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
 import { resolveLocation } from "../../storage/resolve.js";
 import { fileUrlOf } from "../../storage/url.js";
-import type { Storage } from "../../storage/storage.js";
+import type { ObjectInfo, Storage } from "../../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } from "../../errors.js";
 import { cellWriterFor } from "../../formats/csv/cell-writers.js";
 import { defaultCsvOptions } from "../../formats/csv/options.js";
@@ -90,6 +97,9 @@ export class FileStreamSource implements StreamSource {
   private outstanding = { files: 0, bytes: 0 };
   /** Whether the folder is a file sink's output (`_spark_metadata`); null until a listing decides. */
   private sourceHasMetadata: boolean | null;
+  /** Files that changed after they were listed, warned about once each (this run). */
+  private readonly changedFiles = new Set<string>();
+  private latestChangedFile = "";
 
   constructor(config: FileStreamSourceConfig) {
     this.config = config;
@@ -130,9 +140,17 @@ export class FileStreamSource implements StreamSource {
       f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
     );
     const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
+    // A file read earlier and listed again with another size changed after it was read (a fixed
+    // availableNow listing is not new, so it says nothing).
+    if (this.fixedFiles === null) {
+      for (const x of listed) {
+        const known = this.seen.sizeOf(x.url);
+        if (known !== null && known !== x.size) this.warnChanged(x.url, `${known} bytes when read, ${x.size} bytes now; the change is not read (a file is read once)`);
+      }
+    }
     // Trigger.Once reads everything available in one batch, ignoring the rate limits (as Spark).
     const batch = limit.kind === "all" ? fresh : this.admit(fresh);
-    for (const x of batch) this.seen.add(x.url, x.modificationTime);
+    for (const x of batch) this.seen.add(x.url, x.modificationTime, x.size);
     this.seen.purge();
     this.outstanding = { files: fresh.length - batch.length, bytes: fresh.slice(batch.length).reduce((s, x) => s + x.size, 0) };
     if (batch.length > 0) {
@@ -152,7 +170,7 @@ export class FileStreamSource implements StreamSource {
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
-    for (const e of await this.entriesIn(start, end)) yield* this.readFile(e);
+    for (const e of await this.entriesIn(start, end)) yield* this.readFile(e, true);
   }
 
   /** One partition per file of `(start, end]`, in log order, with its size for scheduling. */
@@ -161,6 +179,7 @@ export class FileStreamSource implements StreamSource {
     for (const e of await this.entriesIn(start, end)) {
       const { storage, key } = this.locate(e.path);
       const info = await storage.head(key);
+      if (info !== null) this.checkUnchanged(e, info);
       out.push({ path: e.path, timestamp: e.timestamp, batchId: e.batchId, size: info?.size ?? 0 });
     }
     return out;
@@ -173,7 +192,8 @@ export class FileStreamSource implements StreamSource {
       throw new InternalError(`file source: malformed input partition ${JSON.stringify(partition)}`);
     }
     this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
-    yield* this.readFile({ path, timestamp, batchId });
+    // The query's own source checked the file when it planned this partition.
+    yield* this.readFile({ path, timestamp, batchId }, false);
   }
 
   /** The log entries of batches `(start, end]`, in order. Reads the log, never the folder. */
@@ -207,7 +227,9 @@ export class FileStreamSource implements StreamSource {
   /**
    * `numFilesProcessed`, `numBytesProcessed`, `numRecordsRead`, `numMalformedRecords`,
    * `numFilesSkipped` (corrupt or missing files ignored) of the last `read`; `numFilesOutstanding`
-   * and `numBytesOutstanding` (new files not yet admitted) of the last `latestOffset`; `logOffset`.
+   * and `numBytesOutstanding` (new files not yet admitted) of the last `latestOffset`; `logOffset`;
+   * `numFilesChangedAfterListing` (files whose size changed after they were listed, since the query
+   * started) and `latestFileChangedAfterListing` (the last such file's URL, empty when none).
    */
   metrics(): Record<string, string> {
     const m = this.readMetrics;
@@ -220,7 +242,38 @@ export class FileStreamSource implements StreamSource {
       numFilesOutstanding: String(this.outstanding.files),
       numBytesOutstanding: String(this.outstanding.bytes),
       logOffset: String(this.currentLogOffset),
+      numFilesChangedAfterListing: String(this.changedFiles.size),
+      latestFileChangedAfterListing: this.latestChangedFile,
     };
+  }
+
+  /**
+   * Warns when the file of `entry` is not as its listing saw it: another size than listed (known in
+   * the run that admitted it) or, for a plain folder after a restart, another modification time than
+   * the log recorded. The file is read as it is now either way.
+   */
+  private checkUnchanged(entry: FileSourceEntry, info: ObjectInfo): void {
+    const listed = this.seen.sizeOf(entry.path);
+    if (listed !== null && listed !== info.size) {
+      this.warnChanged(entry.path, `${listed} bytes when listed, ${info.size} bytes when batch ${entry.batchId} read it`);
+    } else if (listed === null && this.sourceHasMetadata !== true && info.modificationTime !== entry.timestamp) {
+      // A file sink's log records its own clock, not the file's modification time: sizes only there.
+      this.warnChanged(
+        entry.path,
+        `modified at ${new Date(info.modificationTime).toISOString()} after it was listed (modified at ${new Date(entry.timestamp).toISOString()}), ${info.size} bytes when batch ${entry.batchId} read it`,
+      );
+    }
+    this.seen.recordSize(entry.path, info.size);
+  }
+
+  /** Counts `url` as changed and warns on stderr, once per file. */
+  private warnChanged(url: string, what: string): void {
+    this.latestChangedFile = url;
+    if (this.changedFiles.has(url)) return;
+    this.changedFiles.add(url);
+    process.stderr.write(
+      `file source: warning: ${url} changed after it was listed (${what}). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${this.config.location.display}.\n`,
+    );
   }
 
   /**
@@ -270,7 +323,8 @@ export class FileStreamSource implements StreamSource {
     return fresh;
   }
 
-  private async *readFile(entry: FileSourceEntry): AsyncIterable<Batch> {
+  /** Reads one file at its current size; `check` compares it with its listing first. */
+  private async *readFile(entry: FileSourceEntry, check: boolean): AsyncIterable<Batch> {
     const { storage, key } = this.locate(entry.path);
     const f = this.config.file;
     const info = await storage.head(key);
@@ -281,6 +335,7 @@ export class FileStreamSource implements StreamSource {
       }
       throw new SourceError(`file source: file ${entry.path} of batch ${entry.batchId} no longer exists`, { path: entry.path, batchId: entry.batchId });
     }
+    if (check) this.checkUnchanged(entry, info);
     const { dataSchema, partitions } = this.fileLayout(key);
     try {
       for await (const part of this.readRecords(storage, key, entry.path, info.size, dataSchema)) {

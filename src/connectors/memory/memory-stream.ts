@@ -9,7 +9,8 @@
  * input.addData([{ event_id: "e1", user_id: "u1" }]);
  */
 import type { Batch } from "../../columnar/batch.js";
-import { batchFromRows } from "../../columnar/build.js";
+import { batchFromCheckedRows } from "../../columnar/row-values.js";
+import { stringToDate, stringToTimestamp } from "../../formats/json/json-datetime.js";
 import type { StructType } from "../../types/data-types.js";
 import { toSchema } from "../../sql/ddl.js";
 import { ConfigError, SourceError } from "../../errors.js";
@@ -43,9 +44,19 @@ export class MemoryStream {
     return s;
   }
 
-  /** Appends rows (objects keyed by field name); returns the new end offset. */
+  /**
+   * Appends rows (objects keyed by field name); returns the new end offset. Values are checked as
+   * `createDataFrame` checks them (timestamp strings without a zone are UTC).
+   * @throws ExecutionError naming the row, the column and the value that does not fit.
+   */
   addData(rows: readonly Record<string, unknown>[]): number {
-    this.blocks.push(batchFromRows(this.schema, rows));
+    this.blocks.push(
+      batchFromCheckedRows(this.schema, rows, {
+        subsystem: `memory stream '${this.name}'`,
+        parseTimestamp: (text) => stringToTimestamp(text, "UTC"),
+        parseDate: stringToDate,
+      }),
+    );
     return this.blocks.length;
   }
 

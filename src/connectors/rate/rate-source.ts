@@ -14,6 +14,7 @@ import type { StreamSource, OffsetJson, SourceContext, ReadLimit } from "../sour
 import type { SourceConnector, Options } from "../registry.js";
 import { positiveIntOption, validateOptions, onlyDefault } from "../../options.js";
 import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 export const RATE_SCHEMA = StructType([StructField("timestamp", TimestampType(), true), StructField("value", LongType(), true)]);
 const CHUNK_ROWS = 65_536;
@@ -50,7 +51,7 @@ class RateSource implements StreamSource {
       const bytes = await ctx.storage.get(key);
       const text = decodeUtf8(bytes, 0, bytes.length);
       const m = /"startTimeMs":(\d+)/.exec(text);
-      if (m === null) throw new SourceError(`rate source: cannot read the start time in ${ctx.storage.root}/${key}`);
+      if (m === null) throw new SourceError(`rate source: cannot read the start time in ${toDisplayUrl(ctx.storage, key)}`);
       this.startMs = Number(m[1]);
     }
   }

@@ -21,6 +21,7 @@ import { loadCodec, zstdDecompress } from "../compression/codec.js";
 import { readColumns } from "./read-schema.js";
 import type { LeafDecode, ReadColumn, ReadNode } from "./read-schema.js";
 import type { Storage } from "../../storage/storage.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 export type { FileMetaData } from "hyparquet";
 
@@ -48,7 +49,7 @@ export interface ParquetReadResult {
 /** A {@link ParquetSource} over an object in a Storage, read with ranged gets. */
 export async function parquetSourceFromStorage(storage: Storage, path: string): Promise<ParquetSource> {
   const info = await storage.head(path);
-  if (info === null) throw new SourceError(`parquet reader: no file at ${storage.root}/${path}`, { path });
+  if (info === null) throw new SourceError(`parquet reader: no file at ${toDisplayUrl(storage, path)}`, { path: toDisplayUrl(storage, path) });
   return { byteLength: info.size, read: (start, end) => storage.get(path, { start, end }) };
 }
 

@@ -15,6 +15,7 @@ import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link appendToTable}. */
 export interface AppendOptions {
@@ -129,7 +130,7 @@ export async function beginAppend(
   options: AppendOptions,
 ): Promise<PendingAppend | { readonly kind: "skipped"; readonly result: AppendResult }> {
   const started = performance.now();
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
   // The table's txn already covers this append: nothing to write.
   if (txnCovered(snapshot, options.txn)) return { kind: "skipped", result: skippedResult(started, 0, snapshot) };

@@ -28,11 +28,11 @@ export interface LastCheckpointHint {
 export async function readCheckpoint(storage: Storage, partKeys: readonly string[]): Promise<DeltaAction[]> {
   const out: DeltaAction[] = [];
   for (const key of partKeys) {
-    const source = await parquetSourceFromStorage(storage, key);
-    const present = new Set((await readParquetSchema(source, { path: key })).fields.map((f) => f.name));
-    const columns = CHECKPOINT_COLUMNS.filter((c) => present.has(c));
-    const { batches } = await readParquet(source, { columns, path: key });
     const where = toDisplayUrl(storage, key);
+    const source = await parquetSourceFromStorage(storage, key);
+    const present = new Set((await readParquetSchema(source, { path: where })).fields.map((f) => f.name));
+    const columns = CHECKPOINT_COLUMNS.filter((c) => present.has(c));
+    const { batches } = await readParquet(source, { columns, path: where });
     for (const batch of batches) {
       for (const row of batchToRows(batch)) {
         const action = parseAction(toPlain(row), where);

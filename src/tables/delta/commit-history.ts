@@ -11,6 +11,7 @@ import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import { parseCommit } from "./actions.js";
 import type { DeltaAction } from "./actions.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** One commit file of the log. */
 export interface CommitFile {
@@ -104,7 +105,7 @@ export function firstVersionAtOrAfter(listing: CommitListing, ts: number, tableP
  * @throws SourceError naming the file and line for malformed JSON or actions.
  */
 export async function readCommitActions(storage: Storage, key: string): Promise<DeltaAction[]> {
-  return parseCommit(await storage.get(key), `${storage.root}/${key}`).actions;
+  return parseCommit(await storage.get(key), toDisplayUrl(storage, key)).actions;
 }
 
 /** `yyyy-MM-dd HH:mm:ss.SSS` in UTC. */

@@ -9,6 +9,7 @@ import { decodeUtf8 } from "../../columnar/utf8.js";
 import { BooleanType, LongType, MapType, StringType, StructField, StructType, TimestampType } from "../../types/data-types.js";
 import { hasDeltaLog, notADeltaTable } from "./table-check.js";
 import { listCommits } from "./commit-history.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** One commit of the history: the `commitInfo` fields Delta's DESCRIBE HISTORY shows. */
 export interface HistoryEntry {
@@ -61,7 +62,7 @@ export const HISTORY_SCHEMA = StructType([
  *   commit line that is not JSON. A missing or odd commitInfo gives null fields.
  */
 export async function readHistory(storage: Storage, tableKey: string, limit?: number): Promise<HistoryEntry[]> {
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   // Newest first; timestamps monotonized as time travel sees them.
   const commits = [...(await listCommits(storage, tableKey)).commits].reverse();
@@ -69,7 +70,7 @@ export async function readHistory(storage: Storage, tableKey: string, limit?: nu
   const out: HistoryEntry[] = [];
   for (const c of commits.slice(0, n)) {
     const bytes = await storage.get(c.key);
-    out.push(entryOf(c.version, c.timestamp, findCommitInfo(decodeUtf8(bytes, 0, bytes.length), `${storage.root}/${c.key}`)));
+    out.push(entryOf(c.version, c.timestamp, findCommitInfo(decodeUtf8(bytes, 0, bytes.length), toDisplayUrl(storage, c.key))));
   }
   return out;
 }

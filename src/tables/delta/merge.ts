@@ -44,6 +44,7 @@ import type { DeltaSnapshot } from "./snapshot.js";
 import { readDeltaFile } from "./table-reader.js";
 import { hasDeltaLog, notADeltaTable } from "./table-check.js";
 import { commitActions } from "./transaction.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** One WHEN clause of a merge, in the order the user gave them (the first applicable one wins). */
 export interface MergeClause {
@@ -135,7 +136,7 @@ export interface MergeResult {
  */
 export async function mergeIntoTable(storage: Storage, tableKey: string, options: MergeOptions): Promise<MergeResult> {
   const started = Date.now();
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   const snapshot = await loadSnapshot(storage, tableKey);
   checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: true, removesData: true, rewritesRows: true });
@@ -250,7 +251,7 @@ export async function upsertByKey(
     const eq: Expr = { kind: "binary", op: "<=>", left: col("t", k), right: col("s", k) };
     condition = condition === null ? eq : { kind: "binary", op: "and", left: condition, right: eq };
   }
-  if (condition === null) throw new AnalysisError(`delta upsert: keyColumns must not be empty for ${storage.root}/${tableKey}`);
+  if (condition === null) throw new AnalysisError(`delta upsert: keyColumns must not be empty for ${toDisplayUrl(storage, tableKey)}`);
   return mergeIntoTable(storage, tableKey, {
     source: { schema: options.schema, batches: data },
     condition,

@@ -31,6 +31,7 @@ import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 import { readDeltaFile } from "./table-reader.js";
 import { commitActions } from "./transaction.js";
 import { checkWritable } from "./writer-protocol.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** Delta's default `spark.databricks.delta.optimize.maxFileSize`: 1 GiB. */
 export const DEFAULT_OPTIMIZE_MAX_FILE_SIZE = 1024 * 1024 * 1024;
@@ -88,7 +89,7 @@ export interface OptimizeResult {
  */
 export async function optimizeTable(storage: Storage, tableKey: string, options: OptimizeOptions = {}): Promise<OptimizeResult> {
   const startTimeMs = Date.now();
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   const minFileSize = sizeOption(options.minFileSize, DEFAULT_OPTIMIZE_MIN_FILE_SIZE, "minFileSize");
   const maxFileSize = sizeOption(options.maxFileSize, DEFAULT_OPTIMIZE_MAX_FILE_SIZE, "maxFileSize");
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);

@@ -17,6 +17,7 @@ import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
 import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 import type { WritePlan } from "./write-plan.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link overwriteTable}. */
 export interface OverwriteOptions {
@@ -89,7 +90,7 @@ export async function overwriteTable(
   batches: Iterable<Batch> | AsyncIterable<Batch>,
   options: OverwriteOptions,
 ): Promise<OverwriteResult> {
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   const snapshot = await loadSnapshotIfExists(storage, tableKey);
   if (txnCovered(snapshot, options.txn)) return skippedResult();
   let plan = planWrite(snapshot, { ...options, replacesData: true }, tablePath);

@@ -14,6 +14,7 @@ import { folderPrefix } from "../../storage/resolve.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { parseCommit } from "./actions.js";
 import type { DeltaAction } from "./actions.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** How often a blind append retries after losing a put-if-absent race. */
 export const MAX_COMMIT_ATTEMPTS = 100;
@@ -104,13 +105,13 @@ export async function commitActions(
       if (winner === null) break;
       // Our own put landed after all (its success was reported as "already exists").
       if (winner.txnId === txnId) return version;
-      checkConflict(winner, version, readVersion, ours, options, `${storage.root}/${tableKey}`);
+      checkConflict(winner, version, readVersion, ours, options, toDisplayUrl(storage, tableKey));
       version++;
     }
     if (attempt >= MAX_COMMIT_ATTEMPTS) {
       throw new CommitConflictError(
-        `delta commit: gave up after ${attempt} attempts at ${storage.root}/${commitKey(tableKey, version)}: other writers keep committing first`,
-        { path: `${storage.root}/${tableKey}` },
+        `delta commit: gave up after ${attempt} attempts at ${toDisplayUrl(storage, commitKey(tableKey, version))}: other writers keep committing first`,
+        { path: toDisplayUrl(storage, tableKey) },
       );
     }
   }
@@ -142,7 +143,7 @@ async function readCommitWithInfo(storage: Storage, tableKey: string, version: n
     if (e instanceof NotFoundError) return null;
     throw e;
   }
-  const { actions, commitInfo } = parseCommit(bytes, `${storage.root}/${key}`);
+  const { actions, commitInfo } = parseCommit(bytes, toDisplayUrl(storage, key));
   return {
     actions,
     txnId: typeof commitInfo?.txnId === "string" ? commitInfo.txnId : undefined,

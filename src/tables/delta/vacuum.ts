@@ -23,6 +23,7 @@ import { loadSnapshot } from "./snapshot.js";
 import { deletedFileRetentionMs } from "./table-properties.js";
 import { commitActions } from "./transaction.js";
 import { checkWritable } from "./writer-protocol.js";
+import { toDisplayUrl } from "../../storage/url.js";
 
 /** The session setting that allows a retention shorter than the table's (Spark's name). */
 export const RETENTION_CHECK_CONF = "spark.databricks.delta.retentionDurationCheck.enabled";
@@ -63,7 +64,7 @@ export interface VacuumResult {
  *   shorter than the table's while the retention check is on (Spark's message).
  */
 export async function vacuumTable(storage: Storage, tableKey: string, options: VacuumOptions = {}): Promise<VacuumResult> {
-  const tablePath = `${storage.root}/${tableKey}`;
+  const tablePath = toDisplayUrl(storage, tableKey);
   if (!(await hasDeltaLog(storage, tableKey))) throw notADeltaTable(tablePath);
   const snapshot = await loadSnapshot(storage, tableKey);
   // A table feature sluice does not know may reference files in ways this snapshot does not show

@@ -9,6 +9,7 @@ import {
   SparkSession,
   DataFrame,
   AnalysisError,
+  ExecutionError,
   ParseError,
   col,
   lit,
@@ -57,6 +58,51 @@ test("createDataFrame takes a DDL string or a StructType; schema, columns and dt
   const df2 = spark.createDataFrame([{ id: 1n, label: "x" }], schema);
   assert.deepEqual(df2.schema, schema);
   assert.deepEqual(await df2.collect(), [{ id: 1n, label: "x" }]);
+});
+
+test("createDataFrame keeps timestamp microseconds from every input form", async () => {
+  const forms = [
+    { k: "bigint", ts: 1_714_564_800_123_456n },
+    { k: "iso", ts: "2024-05-01T12:00:00.123456Z" },
+    { k: "zone-less", ts: "2024-05-01 12:00:00.123456" },
+    { k: "offset", ts: "2024-05-01T14:00:00.123456+02:00" },
+    { k: "date", ts: new Date(Date.UTC(2024, 4, 1, 12, 0, 0, 123)) },
+  ];
+  const df = spark.createDataFrame(forms, "k STRING, ts TIMESTAMP");
+  const us = 1_714_564_800_123_456n;
+  assert.deepEqual(await micros(df), [us, us, us, us, us - 456n]); // a Date holds milliseconds
+  assert.deepEqual((await df.selectExpr("CAST(ts AS STRING) AS s").collect())[0], { s: "2024-05-01 12:00:00.123456" });
+  // A zone-less string is a wall-clock time in the session time zone.
+  spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles");
+  try {
+    const la = spark.createDataFrame([{ ts: "2024-05-01 05:00:00.000001" }], "ts TIMESTAMP");
+    assert.deepEqual(await micros(la), [1_714_564_800_000_001n]);
+  } finally {
+    spark.conf.unset("spark.sql.session.timeZone");
+  }
+});
+
+/** The stored microseconds of the `ts` column. */
+async function micros(df: DataFrame): Promise<bigint[]> {
+  const out: bigint[] = [];
+  for (const b of await df.collectBatches()) {
+    const v = b.columns[b.schema.fields.findIndex((f) => f.name === "ts")];
+    assert.ok(v.kind === "i64");
+    out.push(...v.values);
+  }
+  return out;
+}
+
+test("createDataFrame verifies the schema: an out-of-range or non-integral value is an error naming row, column and value", () => {
+  const fails = (rows: Record<string, unknown>[], ddl: string, message: RegExp) =>
+    assert.throws(() => spark.createDataFrame(rows, ddl), (e: unknown) => e instanceof ExecutionError && e.code === "SLUICE_EXECUTION" && message.test(e.message));
+  fails([{ n: 1 }, { n: 2 ** 31 }], "n INT", /^createDataFrame: row 1, column 'n' \(int\): value 2147483648 is out of range \[-2147483648, 2147483647\]$/);
+  fails([{ n: 40000 }], "n SMALLINT", /row 0, column 'n' \(smallint\): value 40000 is out of range/);
+  fails([{ n: 200 }], "n TINYINT", /row 0, column 'n' \(tinyint\): value 200 is out of range/);
+  fails([{ n: 2n ** 63n }], "n BIGINT", /row 0, column 'n' \(bigint\): value 9223372036854775808n is out of range/);
+  fails([{ n: 2.5 }], "n BIGINT", /value 2.5 is not an integer/);
+  fails([{ n: Number.NaN }], "n INT", /value NaN is not an integer/);
+  fails([{ s: { n: [1, 2 ** 40] } }], "s STRUCT<n: ARRAY<INT>>", /row 0, column 's\.n\[1\]' \(int\): value 1099511627776 is out of range/);
 });
 
 test("printSchema prints Spark's tree", async () => {
@@ -146,6 +192,41 @@ test("dropDuplicates keeps the first row of each key; distinct considers every c
   assert.equal(await df.distinct().count(), 5);
   assert.equal(await df.dropDuplicates().count(), 5);
   assert.throws(() => df.dropDuplicates(["kk"]), (e: unknown) => e instanceof AnalysisError && /cannot resolve column 'kk'.*did you mean 'k'/.test(e.message));
+});
+
+test("dropDuplicates takes Spark's forms: none, a PySpark list, Scala varargs, one name (never split into characters)", async () => {
+  const df = spark.createDataFrame(
+    [
+      { guid: "g1", day: "mon", n: 1 },
+      { guid: "g1", day: "tue", n: 2 },
+      { guid: "g2", day: "mon", n: 3 },
+      { guid: "g1", day: "mon", n: 4 },
+      { guid: "g1", day: "mon", n: 1 },
+    ],
+    "guid STRING, day STRING, n INT",
+  );
+  const ns = async (d: DataFrame) => (await d.collect()).map((r) => r.n);
+  // One name: the column "guid", not the columns "g", "u", "i", "d".
+  assert.deepEqual(await ns(df.dropDuplicates("guid")), [1, 3]);
+  const plan = df.dropDuplicates("guid").resolved;
+  assert.ok(plan.kind === "deduplicate");
+  assert.deepEqual(plan.keyOrdinals, [0]);
+  assert.deepEqual(await ns(df.dropDuplicates(["guid"])), [1, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates("guid", "day")), [1, 2, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates(["guid", "day"])), [1, 2, 3]);
+  assert.deepEqual(await ns(df.drop_duplicates("guid", "day")), [1, 2, 3]);
+  assert.deepEqual(await ns(df.drop_duplicates(["guid"])), [1, 3]);
+  assert.deepEqual(await ns(df.dropDuplicates()), [1, 2, 3, 4]);
+  assert.deepEqual(await ns(df.dropDuplicates(null)), [1, 2, 3, 4]); // PySpark's subset=None
+  assert.deepEqual(await ns(df.distinct()), [1, 2, 3, 4]);
+  // Unknown names fail at the call, naming the column, in every form.
+  for (const bad of [() => df.dropDuplicates("guid", "dya"), () => df.dropDuplicates(["dya"]), () => df.dropDuplicates("dya")]) {
+    assert.throws(bad, (e: unknown) => e instanceof AnalysisError && /dropDuplicates: cannot resolve column 'dya' among \[guid, day, n\]; did you mean 'day'/.test(e.message));
+  }
+  // What a JavaScript caller could pass that is not a column name.
+  const loose = df.dropDuplicates as (...args: unknown[]) => DataFrame;
+  assert.throws(() => loose.call(df, ["guid", 3]), (e: unknown) => e instanceof AnalysisError && /dropDuplicates takes column names.*got number/.test(e.message));
+  assert.throws(() => loose.call(df, "guid", ["day"]), (e: unknown) => e instanceof AnalysisError && /got a nested list/.test(e.message));
 });
 
 test("groupBy().agg() and the shortcuts name their columns as Spark does", async () => {

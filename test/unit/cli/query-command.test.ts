@@ -5,12 +5,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runQuery } from "../../../src/cli/query-command.js";
 import type { QueryResult } from "../../../src/cli/query-command.js";
 import { batchFromRows } from "../../../src/columnar/build.js";
+import { SparkSession, MemoryStream } from "../../../src/index.js";
+import { writeParquet } from "../../../src/formats/parquet/parquet-writer.js";
+import { toSchema } from "../../../src/sql/ddl.js";
 import { AnalysisError, ConfigError } from "../../../src/errors.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import { appendToTable } from "../../../src/tables/delta/append.js";
@@ -159,6 +162,113 @@ test("parquet and json references read files; a folder means the files below it"
   assert.deepEqual(j.rows, [["6", "3"]]);
   const p = await runQuery(`SELECT count(*) AS n FROM parquet.\`${join(dir, "sales")}/*/*/*.parquet\``);
   assert.ok(Number(p.rows[0][0]) >= written.length, "every data file on disk, removed ones included");
+});
+
+/** Writes `blocks` through a streaming `format` file sink into `out` (one batch per block), partitioned by `p`. */
+async function sinkFolder(format: "parquet" | "json", out: string, blocks: Record<string, unknown>[][]): Promise<void> {
+  const spark = SparkSession.builder.getOrCreate();
+  const ms = new MemoryStream("id STRING, n BIGINT, p STRING", `query_sink_${format}_${process.pid}`);
+  const q = spark.readStream.format("memory").option("name", ms.name).load()
+    .writeStream.format(format).partitionBy("p").option("path", out).option("checkpointLocation", join(dir, `ck-${format}`)).start();
+  for (const b of blocks) {
+    ms.addData(b);
+    await q.processAllAvailable();
+  }
+  await q.stop();
+  assert.equal(q.exception, null);
+}
+
+test("a file sink's folder reads exactly the files of its _spark_metadata log; orphans of uncommitted batches are not read", async () => {
+  const blocks = [
+    [
+      { id: "a", n: 1n, p: "x" },
+      { id: "b", n: 2n, p: "y" },
+    ],
+    [{ id: "c", n: 3n, p: "x" }],
+  ];
+  const silver = join(dir, "sink-parquet");
+  await sinkFolder("parquet", silver, blocks);
+  // What a batch killed before its log entry leaves: a data file the log does not list.
+  const schema = toSchema("id STRING, n BIGINT");
+  writeFileSync(join(silver, "p=x", "part-00000-orphan.c000.snappy.parquet"), await writeParquet(schema, [batchFromRows(schema, [{ id: "orphan", n: 99n }])]));
+  const p = await runQuery(`SELECT id, n, p FROM parquet.\`${silver}\` ORDER BY id`);
+  assert.deepEqual(rowsOf(p), [
+    { id: "a", n: "1", p: "x" },
+    { id: "b", n: "2", p: "y" },
+    { id: "c", n: "3", p: "x" },
+  ]);
+  // A glob never consults the log (as in Spark): the orphan is there on disk.
+  const glob = await runQuery(`SELECT count(*) AS n FROM parquet.\`${silver}/*/*.parquet\``);
+  assert.deepEqual(glob.rows, [["4"]]);
+
+  const bronze = join(dir, "sink-json");
+  await sinkFolder("json", bronze, blocks);
+  writeFileSync(join(bronze, "p=y", "part-00000-orphan.c000.json"), '{"id":"orphan","n":99}\n');
+  const j = await runQuery(`SELECT id, n, p FROM json.\`${bronze}\` ORDER BY id`);
+  assert.deepEqual(rowsOf(j), [
+    { id: "a", n: "1", p: "x" },
+    { id: "b", n: "2", p: "y" },
+    { id: "c", n: "3", p: "x" },
+  ]);
+
+  // A sink that has not committed a batch yet has nothing to read.
+  const empty = join(dir, "sink-empty");
+  mkdirSync(join(empty, "_spark_metadata"), { recursive: true });
+  writeFileSync(join(empty, "_spark_metadata", ".sluice-sink"), "sluice file sink\n");
+  writeFileSync(join(empty, "part-00000-orphan.c000.json"), '{"id":"orphan"}\n');
+  await assert.rejects(runQuery(`SELECT * FROM json.\`${empty}\``), (e: unknown) => e instanceof ConfigError && /no committed batch yet/.test(e.message));
+});
+
+test("the lock: every way out of the named tables is refused with a sluice error naming --unsafe", async () => {
+  const landing = join(dir, "lock-landing");
+  mkdirSync(landing, { recursive: true });
+  writeFileSync(join(landing, "a.json"), '{"k":1}\n');
+  const secret = join(dir, "secret.csv");
+  writeFileSync(secret, "user,password\nroot,hunter2\n");
+  const named = `json.\`${landing}\``;
+  const escapes: [string, RegExp][] = [
+    [`SELECT * FROM read_csv('${secret}')`, /refused by the lock: Permission Error: Cannot access file ".*secret\.csv"/],
+    [`SELECT * FROM read_csv('/etc/passwd')`, /refused by the lock: .*\/etc\/passwd/],
+    [`SELECT * FROM ${named}, read_text('${secret}')`, /refused by the lock: .*secret\.csv/],
+    [`SELECT * FROM read_text('${landing}/../secret.csv')`, /refused by the lock/],
+    [`SELECT * FROM glob('${dir}/*')`, /refused by the lock/],
+    [`SELECT * FROM read_parquet('https://example.com/t.parquet')`, /refused by the lock: .*https:\/\/example\.com/],
+    [`COPY (SELECT 1 AS x) TO '${join(dir, "out.csv")}'`, /refused by the lock/],
+    [`SELECT * FROM ${named}; COPY (SELECT 1 AS x) TO '${join(landing, "out.csv")}'`, /query: COPY is not allowed \(statement 2 of 2\)/],
+    [`EXPORT DATABASE '${join(dir, "export")}'`, /refused by the lock/],
+    [`ATTACH '${join(dir, "other.duckdb")}' AS other`, /query: ATTACH is not allowed/],
+    [`ATTACH ':memory:' AS other`, /query: ATTACH is not allowed/],
+    [`DETACH memory`, /query: DETACH is not allowed/],
+    ["INSTALL httpfs", /query: INSTALL and LOAD are not allowed/],
+    ["LOAD httpfs", /query: INSTALL and LOAD are not allowed/],
+    ["UPDATE EXTENSIONS", /query: UPDATE EXTENSIONS is not allowed/],
+    ["SET enable_external_access = true", /query: SET, RESET and PRAGMA settings are not allowed/],
+    ["RESET lock_configuration", /query: SET, RESET and PRAGMA settings are not allowed/],
+    [`PRAGMA profile_output = '${join(dir, "profile.json")}'`, /query: SET, RESET and PRAGMA settings are not allowed/],
+  ];
+  for (const [sql, message] of escapes) {
+    await assert.rejects(runQuery(sql), (e: unknown) => {
+      assert.ok(e instanceof AnalysisError, `${sql}: ${String(e)}`);
+      assert.match(e.message, message, sql);
+      assert.match(e.message, /^query: /, sql);
+      assert.match(e.message, /run with --unsafe to lift the lock$/, sql);
+      return true;
+    });
+  }
+  for (const name of ["out.csv", "export", "other.duckdb", "profile.json"]) assert.equal(existsSync(join(dir, name)), false, `${name} was written`);
+  assert.equal(existsSync(join(landing, "out.csv")), false, "nothing written inside a named table's folder either");
+
+  // What the lock leaves: the named tables, in-memory work, several statements.
+  const ok = await runQuery(`CREATE TABLE t AS SELECT k FROM ${named}; SELECT count(*) AS n, current_setting('enable_external_access') AS ext FROM t`);
+  assert.deepEqual(ok.rows, [["1", false]]);
+});
+
+test("--unsafe lifts the lock: DuckDB reads any file", async () => {
+  const csv = join(dir, "unsafe.csv");
+  writeFileSync(csv, "a,b\n1,x\n2,y\n");
+  const r = await runQuery(`SELECT sum(a) AS s FROM read_csv('${csv}')`, { unsafe: true });
+  assert.deepEqual(r.rows, [["3"]]);
+  await assert.rejects(runQuery(`SELECT sum(a) AS s FROM read_csv('${csv}')`), /refused by the lock/);
 });
 
 test("errors: not a Delta table, a bad column, iceberg", async () => {

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SparkSession, MemoryStream, SinkError, AnalysisError, count, col } from "../../../src/index.js";
+import { SparkSession, MemoryStream, SinkError, AnalysisError, ConfigError, count, col } from "../../../src/index.js";
 import type { StreamingQueryListener, StreamingQueryProgress } from "../../../src/index.js";
 import { tempPath, uniqueName, sleep, waitFor } from "../api/support.js";
 
@@ -133,13 +133,33 @@ test("id is stable across restarts with the same checkpoint; runId is new on eve
   }
 });
 
-test("awaitTermination(timeout) resolves false while running and true once stopped", async () => {
+test("awaitTermination(timeout) takes seconds: false after the timeout while running, true once stopped", async () => {
   const ms = memoryInput();
   const q = load(ms).writeStream.format("memory").queryName(uniqueName("await")).start();
-  assert.equal(await q.awaitTermination(30), false);
+  // Seconds, as PySpark: 0.3 waits about 300 ms (not 0.3 ms) before reporting "still running".
+  const t0 = performance.now();
+  assert.equal(await q.awaitTermination(0.3), false);
+  assert.ok(performance.now() - t0 >= 250, `awaitTermination(0.3) returned after ${(performance.now() - t0).toFixed(1)} ms`);
+  assert.equal(await q.awaitTermination(0), false);
   setTimeout(() => void q.stop(), 20);
-  assert.equal(await q.awaitTermination(5000), true);
+  const t1 = performance.now();
+  assert.equal(await q.awaitTermination(30), true);
+  assert.ok(performance.now() - t1 < 10_000, "resolves when the query ends, not when the timeout passes");
   assert.equal(await q.awaitTermination(0), true);
+});
+
+test("awaitTermination and awaitAnyTermination refuse a timeout that is not a non-negative number of seconds", async () => {
+  const ms = memoryInput();
+  const q = load(ms).writeStream.format("memory").queryName(uniqueName("badTimeout")).start();
+  try {
+    for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, "10"]) {
+      const refused = (e: unknown) => e instanceof ConfigError && /awaitTermination timeout must be a non-negative number of seconds, got/.test(e.message);
+      await assert.rejects(q.awaitTermination(bad as number), refused);
+      await assert.rejects(spark.streams.awaitAnyTermination(bad as number), (e: unknown) => e instanceof ConfigError && /awaitAnyTermination timeout/.test(e.message));
+    }
+  } finally {
+    await q.stop();
+  }
 });
 
 test("a throwing foreachBatch function fails the query: exception set, awaitTermination and processAllAvailable reject", async () => {
@@ -160,7 +180,7 @@ test("a throwing foreachBatch function fails the query: exception set, awaitTerm
   ]);
   await assert.rejects(q.processAllAvailable(), (e: unknown) => e instanceof SinkError && /foreachBatch: the function failed on batch 1: too many rows/.test(e.message));
   await assert.rejects(q.awaitTermination(), SinkError);
-  await assert.rejects(q.awaitTermination(10), SinkError);
+  await assert.rejects(q.awaitTermination(10), SinkError); // failed: rejects at once, timeout or not
   assert.equal(q.isActive, false);
   assert.ok(q.exception instanceof SinkError);
   assert.equal(q.exception.code, "SLUICE_SINK");
@@ -194,7 +214,9 @@ test("spark.streams: active, get, listeners (started/progress/idle/terminated), 
     assert.equal(spark.streams.get("00000000-0000-0000-0000-000000000000"), null);
     ms.addData([{ id: "a", n: 1 }]);
     await q.processAllAvailable();
-    assert.equal(await spark.streams.awaitAnyTermination(20), false);
+    const t0 = performance.now();
+    assert.equal(await spark.streams.awaitAnyTermination(0.2), false);
+    assert.ok(performance.now() - t0 >= 150, "awaitAnyTermination(0.2) waits about 200 ms");
     setTimeout(() => void q.stop(), 10);
     assert.equal(await spark.streams.awaitAnyTermination(), true);
     assert.ok(!spark.streams.active.includes(q));
@@ -273,7 +295,7 @@ test("trigger once runs one batch of everything available, then stops", async ()
   ms.addData([{ id: "b", n: 2 }]);
   const name = uniqueName("once");
   const q = load(ms).writeStream.format("memory").queryName(name).trigger({ once: true }).start();
-  assert.equal(await q.awaitTermination(5000), true);
+  assert.equal(await q.awaitTermination(30), true);
   assert.deepEqual(q.recentProgress.map((p) => [p.batchId, p.numInputRows]), [[0, 2]]);
   assert.equal((await spark.table(name).collect()).length, 2);
   // With nothing new, a once trigger ends without a batch.

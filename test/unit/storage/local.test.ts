@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalStorage, TEMP_FILE_PREFIX } from "../../../src/storage/local.js";
+import { LocalStorage, TEMP_FILE_PREFIX, makeFolders } from "../../../src/storage/local.js";
 import { AlreadyExistsError, ErrorCodes, NotFoundError, StorageError } from "../../../src/errors.js";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -84,3 +85,43 @@ test("fsync can be turned off and writes still land", () =>
     await s.put("deep/er/k", enc("v"), { ifNotExists: true });
     assert.equal(await readFile(join(dir, "deep", "er", "k"), "utf8"), "v");
   }));
+
+/** `p`, or a rejection after `ms`: a call that never settles fails the test instead of hanging it. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+test("makeFolders creates missing folders and returns the first it created, as mkdir -p", () =>
+  withDir(async (dir) => {
+    assert.equal(await makeFolders(join(dir, "a", "b", "c")), join(dir, "a"));
+    assert.ok((await stat(join(dir, "a", "b", "c"))).isDirectory());
+    assert.equal(await makeFolders(join(dir, "a", "b", "c")), undefined);
+    assert.equal(await makeFolders(join(dir, "a", "b", "d")), join(dir, "a", "b", "d"));
+    await writeFile(join(dir, "file"), "x");
+    await assert.rejects(makeFolders(join(dir, "file")), (e: unknown) => (e as { code?: string }).code === "ENOTDIR");
+    await assert.rejects(makeFolders(join(dir, "file", "sub")), (e: unknown) => (e as { code?: string }).code === "ENOTDIR");
+  }));
+
+// Under /proc, mkdir of a new name fails with ENOENT although /proc exists; Node's recursive mkdir
+// then never settles (and spins a thread), which made a query with such a path hang forever.
+test("a folder that cannot be created fails at once with the file system's reason, naming the path", { skip: !existsSync("/proc/self") && "needs Linux /proc" }, async () => {
+  await assert.rejects(within(makeFolders("/proc/sluice-test-no/such"), 5000, "makeFolders"), (e: unknown) => {
+    assert.equal((e as { code?: string }).code, "ENOENT");
+    assert.match(String(e), /mkdir '\/proc\/sluice-test-no'.*parent folder exists but refuses new entries/);
+    return true;
+  });
+  const s = new LocalStorage("/proc/sluice-test-root");
+  const named = (op: string) => (e: unknown) => {
+    assert.ok(e instanceof StorageError, String(e));
+    assert.match(e.message, new RegExp(`^local storage: cannot ${op} file:///proc/sluice-test-root/cp/metadata: ENOENT: no such file or directory, mkdir '/proc/sluice-test-root'`));
+    assert.equal(e.context.path, "file:///proc/sluice-test-root/cp/metadata");
+    return true;
+  };
+  await assert.rejects(within(s.put("cp/metadata", enc("{}")), 5000, "put"), named("create the folder of"));
+  const w = s.createWriter("cp/metadata");
+  await assert.rejects(within(w.write(enc("{}")), 5000, "createWriter().write"), named("create the folder of"));
+});

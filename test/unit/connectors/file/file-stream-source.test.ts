@@ -318,3 +318,100 @@ test("Trigger.Once's read limit 'all' admits every new file at once, ignoring ma
   for await (const b of src.read(null, end ?? "")) rows += b.numRows;
   assert.equal(rows, 3);
 });
+
+/** Runs `fn` while capturing what is written to stderr; returns it. */
+async function captureStderr(fn: () => Promise<void>): Promise<string> {
+  const original = process.stderr.write.bind(process.stderr);
+  let err = "";
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    err += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await fn();
+  } finally {
+    process.stderr.write = original;
+  }
+  return err;
+}
+
+test("a file that grows after it was listed: read as it is, counted in the metrics, warned once on stderr", async () => {
+  const dir = await landing();
+  await put(dir, "growing.txt", "a\nb\n", 0);
+  const { src } = await start("text", dir);
+  const url = pathToFileURL(join(dir, "growing.txt")).href;
+  let rows: Row[] = [];
+  const err = await captureStderr(async () => {
+    const end = (await src.latestOffset(null, { kind: "default" })) ?? "";
+    await writeFile(join(dir, "growing.txt"), "a\nb\nc\n"); // appended between listing and reading
+    rows = await readRows(src, null, end);
+    // Read again (a re-run of the batch): the same bytes, and no second warning.
+    assert.deepEqual(await readRows(src, null, end), rows);
+  });
+  assert.deepEqual(rows.map((r) => r.value), ["a", "b", "c"], "which bytes are read does not change: the file as it is when read");
+  assert.equal(err.split("\n").filter((l) => l !== "").length, 1, err);
+  assert.ok(err.startsWith(`file source: warning: ${url} changed after it was listed (4 bytes when listed, 6 bytes when batch 0 read it).`), err);
+  assert.match(err, /Landing files must be placed atomically: write them elsewhere, then rename or move them into /);
+  assert.equal(src.metrics?.().numFilesChangedAfterListing, "1");
+  assert.equal(src.metrics?.().latestFileChangedAfterListing, url);
+
+  // Growing after it was read: the tail is not read (a file is read once); the next listing says so.
+  await put(dir, "later.txt", "x\n", 1000);
+  const more = await captureStderr(async () => {
+    const o1 = (await src.latestOffset('{"logOffset":0}', { kind: "default" })) ?? "";
+    assert.deepEqual((await readRows(src, '{"logOffset":0}', o1)).map((r) => r.value), ["x"]);
+    await writeFile(join(dir, "later.txt"), "x\ny\n");
+    assert.equal(await src.latestOffset(o1, { kind: "default" }), o1, "a changed file is not admitted again");
+  });
+  const laterUrl = pathToFileURL(join(dir, "later.txt")).href;
+  assert.equal(more, `file source: warning: ${laterUrl} changed after it was listed (2 bytes when read, 4 bytes now; the change is not read (a file is read once)). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${dir}.\n`);
+  assert.equal(src.metrics?.().numFilesChangedAfterListing, "2");
+  assert.equal(src.metrics?.().latestFileChangedAfterListing, laterUrl);
+  await rm(dir, { recursive: true });
+});
+
+test("after a restart, a file modified since its listing is noticed by its modification time; unchanged files are not", async () => {
+  const dir = await landing();
+  await put(dir, "a.txt", "one\n", 0);
+  await put(dir, "b.txt", "two\n", 1000);
+  const checkpoint = MemoryStorage.fresh("file-source-restart");
+  const first = await start("text", dir, {}, null, checkpoint);
+  const end = (await first.src.latestOffset(null, { kind: "default" })) ?? "";
+  // The process dies before reading; meanwhile a.txt is rewritten.
+  await put(dir, "a.txt", "one\nmore\n", 5000);
+  const again = await start("text", dir, {}, null, checkpoint);
+  let rows: Row[] = [];
+  const err = await captureStderr(async () => {
+    rows = await readRows(again.src, null, end);
+  });
+  assert.deepEqual(rows.map((r) => r.value), ["one", "more", "two"]);
+  const url = pathToFileURL(join(dir, "a.txt")).href;
+  assert.equal(err.split("\n").filter((l) => l !== "").length, 1, err);
+  assert.ok(err.startsWith(`file source: warning: ${url} changed after it was listed (modified at ${new Date(T0 + 5000).toISOString()} after it was listed (modified at ${new Date(T0).toISOString()}), 9 bytes when batch 0 read it)`), err);
+  assert.equal(again.src.metrics?.().numFilesChangedAfterListing, "1");
+  await rm(dir, { recursive: true });
+});
+
+test("the query's progress reports files changed after listing in the source's metrics", async () => {
+  const { SparkSession } = await import("../../../../src/index.js");
+  const spark = SparkSession.builder.getOrCreate();
+  const dir = await landing();
+  await put(dir, "a.txt", "1\n", 0);
+  const name = `changed_${process.pid}`;
+  const q = spark.readStream.format("text").load(dir).writeStream.format("memory").queryName(name).start();
+  const err = await captureStderr(async () => {
+    await q.processAllAvailable();
+    await writeFile(join(dir, "a.txt"), "1\n2\n");
+    await put(dir, "b.txt", "3\n", 1000);
+    await q.processAllAvailable();
+    await q.stop();
+  });
+  assert.equal(q.exception, null);
+  const url = pathToFileURL(join(dir, "a.txt")).href;
+  const metrics = q.lastProgress?.sources[0].metrics ?? {};
+  assert.equal(metrics.numFilesChangedAfterListing, "1");
+  assert.equal(metrics.latestFileChangedAfterListing, url);
+  assert.match(err, new RegExp(`file source: warning: ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} changed after it was listed \\(2 bytes when read, 4 bytes now`));
+  assert.deepEqual((await spark.table(name).collect()).map((r) => r.value).sort(), ["1", "3"]);
+  await rm(dir, { recursive: true });
+});

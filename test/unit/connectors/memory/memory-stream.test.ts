@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SparkSession, MemoryStream, ConfigError, SourceError, StructType, StructField, StringType, LongType } from "../../../../src/index.js";
+import { SparkSession, MemoryStream, ConfigError, ExecutionError, SourceError, StructType, StructField, StringType, LongType } from "../../../../src/index.js";
 import { memorySourceConnector } from "../../../../src/connectors/memory/memory-stream.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import type { Batch } from "../../../../src/columnar/batch.js";
@@ -58,4 +58,14 @@ test("availableNow fixes the end offset when prepared", async () => {
 test("the memory source needs a name and rejects unknown options", () => {
   assert.throws(() => memorySourceConnector.staticSchema({}, null, { streaming: true }), /option 'name'.*is required/);
   assert.throws(() => memorySourceConnector.staticSchema({ nam: "x" }, null, { streaming: true }), /did you mean 'name'/);
+});
+
+test("addData checks values as createDataFrame does: an out-of-range integer is refused, nothing is added", () => {
+  const ms = new MemoryStream("id STRING, n INT", uniqueName("checked"));
+  ms.addData([{ id: "a", n: 1 }]);
+  assert.throws(
+    () => ms.addData([{ id: "b", n: 2 }, { id: "c", n: 2 ** 31 }]),
+    (e: unknown) => e instanceof ExecutionError && e.message === `memory stream '${ms.name}': row 1, column 'n' (int): value 2147483648 is out of range [-2147483648, 2147483647]`,
+  );
+  assert.equal(ms.latest, 1);
 });
