@@ -3,7 +3,8 @@
  * (@bokuweb/zstd-wasm, an optional dependency for Node 20). Where both exist, each must read the
  * other's frames and Parquet files, and levels must behave the same.
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
+import type { TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -25,7 +26,10 @@ const BOTH = NATIVE ? false : `Node.js ${process.version} has no native zstd, so
 const BACKENDS: readonly ZstdBackendName[] = NATIVE ? ["native", "wasm"] : ["wasm"];
 const LEVELS = [-5, 1, 3, 9, 19] as const;
 
-after(() => loadCodec("zstd").then(() => (NATIVE ? useZstdBackend("native") : undefined)));
+/** Puts the default backend back after a test that switched it (other test files may share this process). */
+function restoreDefaultBackend(t: TestContext): void {
+  t.after(() => loadCodec("zstd").then(() => (NATIVE ? useZstdBackend("native") : undefined)));
+}
 
 /** JSON lines shaped like the booking events: compressible, but not trivially. */
 const EVENTS = new TextEncoder().encode(
@@ -109,7 +113,8 @@ test("native zstd is used exactly where Node has it; otherwise loadCodec brings 
   assert.equal(zstdBackendName(), NATIVE ? "native" : "wasm");
 });
 
-test("every backend round-trips at every level; the fastest level is the largest output, the strongest the smallest", async () => {
+test("every backend round-trips at every level; the fastest level is the largest output, the strongest the smallest", async (t) => {
+  restoreDefaultBackend(t);
   for (const backend of BACKENDS) {
     await useZstdBackend(backend);
     const sizes = LEVELS.map((level) => {
@@ -122,7 +127,8 @@ test("every backend round-trips at every level; the fastest level is the largest
   }
 });
 
-test("native and WebAssembly zstd read each other's frames at every level, within 3% of each other's size", { skip: BOTH }, async () => {
+test("native and WebAssembly zstd read each other's frames at every level, within 3% of each other's size", { skip: BOTH }, async (t) => {
+  restoreDefaultBackend(t);
   for (const level of LEVELS) {
     await useZstdBackend("native");
     const byNative = codec("zstd", level).compress(EVENTS);
@@ -135,7 +141,8 @@ test("native and WebAssembly zstd read each other's frames at every level, withi
   }
 });
 
-test("a frame that does not record its size (as the zstd CLI streams it) decompresses on every backend", async () => {
+test("a frame that does not record its size (as the zstd CLI streams it) decompresses on every backend", async (t) => {
+  restoreDefaultBackend(t);
   const expected = repeatedBlock(3_000_000);
   for (const backend of BACKENDS) {
     await useZstdBackend(backend);
@@ -145,7 +152,8 @@ test("a frame that does not record its size (as the zstd CLI streams it) decompr
   }
 });
 
-test("the default level is 1 (not Spark's 3) and is what codec('zstd') uses", async () => {
+test("the default level is 1 (not Spark's 3) and is what codec('zstd') uses", async (t) => {
+  restoreDefaultBackend(t);
   assert.equal(DEFAULT_ZSTD_LEVEL, 1);
   for (const backend of BACKENDS) {
     await useZstdBackend(backend);
@@ -153,7 +161,8 @@ test("the default level is 1 (not Spark's 3) and is what codec('zstd') uses", as
   }
 });
 
-test("Parquet files written with zstd by each backend read the same in DuckDB and in hyparquet through the other backend", async () => {
+test("Parquet files written with zstd by each backend read the same in DuckDB and in hyparquet through the other backend", async (t) => {
+  restoreDefaultBackend(t);
   const schema = StructType([StructField("event_id", StringType()), StructField("user_id", StringType()), StructField("n", LongType())]);
   const rows = Array.from({ length: 20_000 }, (_, i) => ({ event_id: `e-${(i * 7919) % 9000}`, user_id: i % 11 === 0 ? null : `u-${i % 313}`, n: BigInt(i) * 1_000_003n }));
   const batch = batchFromRows(schema, rows);
