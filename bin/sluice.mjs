@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `sluice` command. Runs the prebuilt bundle in dist/ when it is up to date with src/ (always,
 // in an installed package), else the TypeScript sources through tsx (a devDependency: this
-// repository only). A resolve hook maps the bare specifier "sluice" to this installation, so a
-// job file anywhere on disk can `import … from "sluice"` and get the very sluice that runs it.
+// repository only). For `sluice run`, a resolve hook maps the bare specifier "sluice" to this
+// installation, so a job file anywhere on disk can `import … from "sluice"` and get the very
+// sluice that runs it.
 //
 // TypeScript job files (`sluice run job.ts`) run with Node's own type stripping where Node strips
 // types by default (22.18+, 23.6+, 24). On 22.6–22.17, where stripping exists behind a flag, the
@@ -32,11 +33,15 @@ if (how === "respawn") {
   process.stderr.write(`sluice run: ${file} is TypeScript. ${why}\n`);
   process.exitCode = 2;
 } else if (how !== "tsx" || (await registerTsx())) {
-  const entry = new URL(useDist ? "../dist/index.js" : "../src/index.ts", import.meta.url).href;
-  // With tsx, its load hook compiles TypeScript given as "module"; with native stripping a .ts file
-  // must be "module-typescript" for Node to strip it.
-  const typeScriptFormat = how === "native" ? "module-typescript" : "module";
-  register("./resolve-sluice.mjs", import.meta.url, { data: { entry, typeScriptFormat } });
+  // Only job files import "sluice"; the hooks run in a thread of their own, so the other commands
+  // start faster without them.
+  if (command === "run") {
+    const entry = new URL(useDist ? "../dist/index.js" : "../src/index.ts", import.meta.url).href;
+    // With tsx, its load hook compiles TypeScript given as "module"; with native stripping a .ts
+    // file must be "module-typescript" for Node to strip it.
+    const typeScriptFormat = how === "native" ? "module-typescript" : "module";
+    register("./resolve-sluice.mjs", import.meta.url, { data: { entry, typeScriptFormat } });
+  }
   const { main } = await import(new URL(useDist ? "../dist/cli-main.js" : "../src/cli/main.ts", import.meta.url).href);
   process.exitCode = await main(args);
 }
