@@ -2,23 +2,43 @@
 // - "sluice" resolves to the running installation's entry point, wherever the importing job lives;
 // - a .ts job file (and the .ts files it imports) outside node_modules whose nearest package.json
 //   does not declare "type": "commonjs" is loaded as an ES module, so jobs in a bare folder can use
-//   `import` and top-level `await` without a package.json of their own.
+//   `import` and top-level `await` without a package.json of their own;
+// - a relative `./x.js` imported from a .ts file that does not exist as .js resolves to `./x.ts`,
+//   as TypeScript's NodeNext convention writes it and tsx resolves it, so a job that imports its
+//   own modules runs the same under Node's type stripping (which only finds `./x.ts`) and tsx.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let entry = "";
+/** "module" when a loader (tsx) compiles TypeScript, "module-typescript" for Node's stripping. */
+let typeScriptFormat = "module";
 
 export function initialize(data) {
   entry = data.entry;
+  typeScriptFormat = data.typeScriptFormat ?? "module";
 }
 
 export async function resolve(specifier, context, next) {
-  const r = await next(specifier === "sluice" ? entry : specifier, context);
+  const r = await resolveTypeScriptSibling(specifier === "sluice" ? entry : specifier, context, next);
   if (r.url.startsWith("file:") && /\.tsx?$/.test(r.url) && !r.url.includes("/node_modules/") && !declaresCommonJs(r.url)) {
-    return { ...r, format: "module" };
+    return { ...r, format: typeScriptFormat };
   }
   return r;
+}
+
+async function resolveTypeScriptSibling(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    const fromTypeScript = context.parentURL !== undefined && /\.[mc]?tsx?$/.test(context.parentURL) && !context.parentURL.includes("/node_modules/");
+    const relative = specifier.startsWith("./") || specifier.startsWith("../");
+    const m = /\.([mc]?)js$/.exec(specifier);
+    if (!fromTypeScript || !relative || m === null || e?.code !== "ERR_MODULE_NOT_FOUND") throw e;
+    const sibling = `${specifier.slice(0, -m[0].length)}.${m[1]}ts`;
+    if (!existsSync(fileURLToPath(new URL(sibling, context.parentURL)))) throw e;
+    return next(sibling, context);
+  }
 }
 
 const cache = new Map();

@@ -4,7 +4,9 @@
  * Spark's level 3) and, as the baseline, by DuckDB's `COPY … (FORMAT parquet, COMPRESSION zstd)`
  * from an in-memory table holding the same rows, on one thread. Median of 3 runs each; data
  * generation is outside the timings. Reports wall time and process CPU time (the CPU figure is
- * the steadier one on a shared machine). Prints JSON.
+ * the steadier one on a shared machine). Where Node has native zstd, level 1 is also written with
+ * the WebAssembly fallback (the zstd of Node 20) in the same process, to compare the backends.
+ * Prints JSON.
  *
  *   node --import tsx bench/workloads/parquet-write.ts [rows] [batchRows]
  */
@@ -17,7 +19,7 @@ import { BytesBuilder } from "../../src/columnar/build.js";
 import { makeBatch } from "../../src/columnar/batch.js";
 import type { Batch } from "../../src/columnar/batch.js";
 import { ParquetWriter } from "../../src/formats/parquet/parquet-writer.js";
-import { loadCodec } from "../../src/formats/compression/codec.js";
+import { loadCodec, useZstdBackend, zstdBackendName } from "../../src/formats/compression/codec.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH_ROWS = Number(process.argv[3] ?? 100_000);
@@ -106,6 +108,13 @@ async function main(): Promise<void> {
     };
     const level1 = runSluice(undefined);
     const level3 = runSluice(3);
+    const backend = zstdBackendName();
+    let wasmLevel1: ReturnType<typeof runSluice> | null = null;
+    if (backend === "native") {
+      await useZstdBackend("wasm");
+      wasmLevel1 = runSluice(undefined);
+      await useZstdBackend("native");
+    }
     const file = level1.out;
     const ours = join(dir, "sluice.parquet");
     writeFileSync(ours, file);
@@ -143,8 +152,9 @@ async function main(): Promise<void> {
           rows: ROWS,
           batchRows: BATCH_ROWS,
           codec: "zstd",
-          sluice: { level: 1, ...ours1 },
+          sluice: { level: 1, zstd: backend, ...ours1 },
           sluiceLevel3: { level: 3, ...summary(level3.wall, level3.cpu, ROWS, level3.out.length) },
+          ...(wasmLevel1 === null ? {} : { sluiceWasmZstd: { level: 1, zstd: "wasm", ...summary(wasmLevel1.wall, wasmLevel1.cpu, ROWS, wasmLevel1.out.length) } }),
           duckdbCopy: { threads: 1, ...duck },
           wallRatio: round(median(duckMs) / median(level1.wall)),
         },

@@ -7,14 +7,14 @@
  * body    record count u32, then per record:
  *           op u8 (1 put, 2 remove) | key length u32 | key bytes
  *           | (put only) value length u32 | value bytes
- * trailer CRC-32 (u32) of every preceding byte
+ * trailer CRC-32 (u32, IEEE: zlib's) of every preceding byte
  * ```
  * All integers little-endian. Keys are encoded by `columnar/key-codec.ts`; values by the owning
  * operator. A delta lists removes then puts, each in key-id order, so re-running a batch writes the
  * same bytes. A snapshot holds only puts: the whole state at that version.
  */
+import { crc32 } from "node:zlib";
 import { ByteReader, ByteWriter } from "./byte-io.js";
-import { crc32 } from "./crc32.js";
 
 /** `"SLST"`. */
 const MAGIC = [0x53, 0x4c, 0x53, 0x54];
@@ -44,7 +44,7 @@ export function beginStateFile(w: ByteWriter, kind: StateFileKind, version: numb
 export function endStateFile(w: ByteWriter, countAt: number, records: number): Uint8Array {
   w.patchU32(countAt, records);
   const body = w.bytes();
-  w.u32(crc32(body, 0, body.length));
+  w.u32(crc32(body));
   return w.bytes();
 }
 
@@ -75,7 +75,7 @@ export function readStateFile(data: Uint8Array, where: string, kind: StateFileKi
   if (data.length < HEADER_BYTES + 8) throw r.corrupt(`file too short (${data.length} bytes) for a state file`);
   for (let i = 0; i < 4; i++) if (data[i] !== MAGIC[i]) throw new ByteReader(data, where, i).corrupt("bad magic (not a sluice state file)");
   const stored = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(data.length - 4, true);
-  if (crc32(data, 0, data.length - 4) !== stored) throw new ByteReader(data, where, data.length - 4).corrupt("checksum mismatch");
+  if (crc32(data.subarray(0, data.length - 4)) !== stored) throw new ByteReader(data, where, data.length - 4).corrupt("checksum mismatch");
   r.pos = 4;
   const format = r.u8();
   if (format !== STATE_FORMAT_VERSION) throw r.corrupt(`unsupported state format version ${format}`);

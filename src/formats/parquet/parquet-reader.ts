@@ -151,7 +151,7 @@ function stripAnnotations(e: SchemaElement): SchemaElement {
 
 const COMPRESSORS: Compressors = {
   GZIP: (input) => toU8(gunzipSync(input)),
-  ZSTD: (input) => zstdDecompress(input),
+  ZSTD: (input, outputLength) => zstdDecompress(input, outputLength),
   BROTLI: (input) => toU8(brotliDecompressSync(input)),
 };
 

@@ -10,7 +10,6 @@ import { MemoryStorage } from "../../../src/storage/memory.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import type { Storage } from "../../../src/storage/storage.js";
 import { CorruptCheckpointError } from "../../../src/errors.js";
-import { crc32 } from "../../../src/state/crc32.js";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -50,10 +49,6 @@ class KV {
     return out;
   }
 }
-
-test("crc32 check value", () => {
-  assert.equal(crc32(enc.encode("123456789")), 0xcbf43926);
-});
 
 test("batch N commits version N + 1 in Spark's folder layout", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-state-"));

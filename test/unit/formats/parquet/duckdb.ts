@@ -5,12 +5,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { DuckDBConnection } from "@duckdb/node-api";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-parquet-test-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+// At exit, not in an after() hook: the fast lane (scripts/run-tests.mjs --fast) runs many test
+// files in one process, where a hook would belong to the first file that imported this module.
+process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
 
 let conn: DuckDBConnection | null = null;
 let counter = 0;
