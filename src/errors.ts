@@ -177,6 +177,55 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   return bestDistance <= limit ? best : undefined;
 }
 
+/** An error as it crosses a thread boundary (structured-cloneable). */
+export interface SerializedError {
+  /** The class name (`SourceError` …), or `Error` for non-sluice errors. */
+  readonly name: string;
+  readonly message: string;
+  readonly context: ErrorContext | null;
+  readonly retryable: boolean;
+}
+
+/** A SluiceError subclass constructor. */
+type ErrorClass = new (message: string, options?: SluiceErrorOptions) => SluiceError;
+
+/** The error classes that cross threads as themselves, by a stable name (a bundler may rename classes). */
+const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
+  ConfigError,
+  AnalysisError,
+  ParseError,
+  SourceError,
+  SinkError,
+  StorageError,
+  NotFoundError,
+  AlreadyExistsError,
+  CommitConflictError,
+  CorruptCheckpointError,
+  ExecutionError,
+  StoppedError,
+  InternalError,
+};
+
+/** `e` as it is sent to another thread: a sluice error keeps its class, message, context and retry flag. */
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof SluiceError) {
+    // The class is found by identity, not by `constructor.name`, which a bundler may rename.
+    const name = Object.keys(ERROR_CLASSES).find((k) => ERROR_CLASSES[k] === e.constructor) ?? "InternalError";
+    return { name, message: e.message, context: { ...e.context }, retryable: e.retryable };
+  }
+  return { name: "Error", message: e instanceof Error ? e.message : String(e), context: null, retryable: false };
+}
+
+/**
+ * The error a thread rethrows for one another thread serialized: the same class when it is a
+ * sluice error, else `fallback(message)` (which says where it came from).
+ */
+export function deserializeError(e: SerializedError, fallback: (message: string) => SluiceError): SluiceError {
+  const cls = Object.hasOwn(ERROR_CLASSES, e.name) ? ERROR_CLASSES[e.name] : undefined;
+  if (cls === undefined) return fallback(e.message);
+  return new cls(e.message, { ...(e.context ?? {}), retryable: e.retryable });
+}
+
 /** Formats the did-you-mean tail of a message: `; did you mean 'x'?` or the empty string. */
 export function suggestion(name: string, candidates: Iterable<string>): string {
   const s = didYouMean(name, candidates);

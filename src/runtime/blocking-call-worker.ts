@@ -4,9 +4,8 @@
  * caller waits on.
  */
 import { workerData } from "node:worker_threads";
-import { InternalError, SluiceError } from "../errors.js";
-import { ERROR_CLASSES } from "./blocking-call.js";
-import type { BlockingReply, BlockingRequest, BlockingWorkerData, SerializedError } from "./blocking-call.js";
+import { InternalError, serializeError as serialize } from "../errors.js";
+import type { BlockingReply, BlockingRequest, BlockingWorkerData } from "./blocking-call.js";
 import { blockingTasks } from "./blocking-tasks.js";
 
 const data = workerData as BlockingWorkerData | null;
@@ -42,13 +41,4 @@ async function run(req: BlockingRequest): Promise<BlockingReply> {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function serialize(e: unknown): SerializedError {
-  if (e instanceof SluiceError) {
-    // The class is found by identity, not by `constructor.name`, which a bundler may rename.
-    const name = Object.keys(ERROR_CLASSES).find((k) => ERROR_CLASSES[k] === e.constructor) ?? "InternalError";
-    return { name, message: e.message, context: { ...e.context }, retryable: e.retryable };
-  }
-  return { name: "Error", message: describe(e), context: null, retryable: false };
 }

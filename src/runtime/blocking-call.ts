@@ -25,22 +25,8 @@ import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
 import type { Worker } from "node:worker_threads";
 import { startWorker } from "../exec/parallel/start-worker.js";
 import type { MessagePort } from "node:worker_threads";
-import {
-  AlreadyExistsError,
-  AnalysisError,
-  CommitConflictError,
-  ConfigError,
-  CorruptCheckpointError,
-  ExecutionError,
-  InternalError,
-  NotFoundError,
-  ParseError,
-  SinkError,
-  SourceError,
-  StoppedError,
-  StorageError,
-} from "../errors.js";
-import type { ErrorContext, SluiceError, SluiceErrorOptions } from "../errors.js";
+import { InternalError, deserializeError } from "../errors.js";
+import type { SerializedError, SluiceError } from "../errors.js";
 import type { BlockingTaskFn, BlockingTaskName } from "./blocking-tasks.js";
 
 /** How long a call may block before it fails (the worker is then replaced). */
@@ -111,15 +97,6 @@ export interface BlockingRequest {
   readonly id: number;
   readonly task: string;
   readonly args: readonly unknown[];
-}
-
-/** An error as it crosses the thread boundary. */
-export interface SerializedError {
-  /** The class name (`SourceError` …), or `Error` for non-sluice errors. */
-  readonly name: string;
-  readonly message: string;
-  readonly context: ErrorContext | null;
-  readonly retryable: boolean;
 }
 
 /** The worker's answer to a request. */
@@ -194,29 +171,7 @@ function workerUrl(): URL {
   return new URL(self.pathname.endsWith(".ts") ? "./blocking-call-worker-boot.mjs" : "./blocking-call-worker.js", self);
 }
 
-/** A SluiceError subclass constructor. */
-export type ErrorClass = new (message: string, options?: SluiceErrorOptions) => SluiceError;
-
-/** The error classes that cross the thread boundary as themselves, by a stable name. */
-export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
-  ConfigError,
-  AnalysisError,
-  ParseError,
-  SourceError,
-  SinkError,
-  StorageError,
-  NotFoundError,
-  AlreadyExistsError,
-  CommitConflictError,
-  CorruptCheckpointError,
-  ExecutionError,
-  StoppedError,
-  InternalError,
-};
-
 /** The caller-side error for a serialized one: the same class when it is a known sluice error. */
-export function rebuildError(e: SerializedError, task: string): SluiceError {
-  const cls = Object.hasOwn(ERROR_CLASSES, e.name) ? ERROR_CLASSES[e.name] : undefined;
-  if (cls === undefined) return new InternalError(`blocking call: task '${task}' failed: ${e.message}`);
-  return new cls(e.message, { ...(e.context ?? {}), retryable: e.retryable });
+function rebuildError(e: SerializedError, task: string): SluiceError {
+  return deserializeError(e, (message) => new InternalError(`blocking call: task '${task}' failed: ${message}`));
 }

@@ -2,6 +2,7 @@
 import type { Batch } from "../columnar/batch.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import type { InputPartition } from "../connectors/source.js";
+import type { SerializedError } from "../errors.js";
 
 /** A stateless fragment to run over one input partition. */
 export interface WorkerRequest {
@@ -17,4 +18,4 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { readonly kind: "batch"; readonly taskId: number; readonly batch: Batch }
   | { readonly kind: "done"; readonly taskId: number; readonly inputRows: number }
-  | { readonly kind: "error"; readonly taskId: number; readonly message: string; readonly code: string | null; readonly name: string };
+  | { readonly kind: "error"; readonly taskId: number; readonly error: SerializedError };

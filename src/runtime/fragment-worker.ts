@@ -10,7 +10,7 @@ import type { InputPartition } from "../connectors/source.js";
 import { sourceConnector } from "../connectors/registry.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
-import { InternalError, SluiceError } from "../errors.js";
+import { InternalError, serializeError } from "../errors.js";
 import { prepareTransfer } from "../exec/parallel/transfer.js";
 import type { WorkerRequest, WorkerReply } from "./fragment-protocol.js";
 
@@ -20,13 +20,7 @@ const port = parentPort;
 if (port !== null) {
   port.on("message", (msg: WorkerRequest) => {
     void runTask(msg).catch((e: unknown) => {
-      const reply: WorkerReply = {
-        kind: "error",
-        taskId: msg.taskId,
-        message: e instanceof Error ? e.message : String(e),
-        code: e instanceof SluiceError ? e.code : null,
-        name: e instanceof Error ? e.name : "Error",
-      };
+      const reply: WorkerReply = { kind: "error", taskId: msg.taskId, error: serializeError(e) };
       port.postMessage(reply);
     });
   });

@@ -11,8 +11,7 @@ import { startWorker, workerEntry } from "../exec/parallel/start-worker.js";
 import type { Batch } from "../columnar/batch.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import type { InputPartition } from "../connectors/source.js";
-import { ExecutionError, SourceError, InternalError } from "../errors.js";
-import type { ErrorCode } from "../errors.js";
+import { ExecutionError, InternalError, deserializeError } from "../errors.js";
 import type { WorkerRequest, WorkerReply } from "./fragment-protocol.js";
 
 interface TaskState {
@@ -138,7 +137,7 @@ export class WorkerPool {
       t.done = true;
       t.inputRows = m.inputRows;
     } else {
-      t.error = rebuildError(m.message, m.code);
+      t.error = deserializeError(m.error, (message) => new ExecutionError(`worker: a fragment task failed: ${message}`));
     }
     const wake = this.waiting.get(m.taskId);
     if (wake !== undefined) {
@@ -163,9 +162,3 @@ export class WorkerPool {
   }
 }
 
-function rebuildError(message: string, code: string | null): Error {
-  if (code === "SLUICE_SOURCE") return new SourceError(message);
-  const e = new ExecutionError(message);
-  if (code !== null) Object.defineProperty(e, "code", { value: code as ErrorCode });
-  return e;
-}
