@@ -1,27 +1,44 @@
 /**
- * Option validation shared by every connector and format: option names are matched
- * case-insensitively as Spark does, an unknown name is a {@link ConfigError} with a did-you-mean,
- * and a bad value names the option and the value (`option 'maxFilesPerTrigger' must be a positive
- * integer, got "abc"`). Values arrive as strings, as Spark stores every option.
+ * The one option validator, shared by every connector, format and writer: an option set is a zod
+ * shape (one value schema per name, defaults written in the shape with `.default(…)`), and
+ * {@link validateOptions} returns values whose type is inferred from it ({@link OptionValues}), so
+ * no option set writes its resolved type by hand. Names are matched case-insensitively as Spark
+ * does, an unknown name is a {@link ConfigError} with a did-you-mean, and a bad value names the
+ * option and the value (`option 'maxFilesPerTrigger' must be a positive integer, got "abc"`).
+ * Values arrive as strings, as Spark stores every option, or typed where an API takes typed
+ * options (`from_json`'s map, the Parquet writer's): the value schemas accept both where it makes
+ * sense.
  */
 import { z } from "zod";
 import { ConfigError, suggestion } from "./errors.js";
 
-/** `true`/`false`, case-insensitive. */
-export const booleanOption = z.string().transform((s, ctx) => {
-  const l = s.trim().toLowerCase();
+/** `true`/`false` (a boolean, or a string, case-insensitive). */
+export const booleanOption = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === "boolean") return v;
+  const l = v.trim().toLowerCase();
   if (l === "true") return true;
   if (l === "false") return false;
   ctx.addIssue({ code: "custom", message: "must be true or false" });
   return z.NEVER;
 });
 
-/** A positive integer (no sign, no fraction). */
-export const positiveIntOption = z.string().transform((s, ctx) => {
-  const t = s.trim();
+/** A positive integer (a number, or a string without sign or fraction). */
+export const positiveIntOption = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const t = typeof v === "number" ? String(v) : v.trim();
   const n = Number(t);
   if (!/^\d+$/.test(t) || !Number.isSafeInteger(n) || n <= 0) {
     ctx.addIssue({ code: "custom", message: "must be a positive integer" });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/** A non-negative integer (a number, or a string without sign or fraction). */
+export const nonNegativeIntOption = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const t = typeof v === "number" ? String(v) : v.trim();
+  const n = Number(t);
+  if (!/^\d+$/.test(t) || !Number.isSafeInteger(n)) {
+    ctx.addIssue({ code: "custom", message: "must be a non-negative integer" });
     return z.NEVER;
   }
   return n;
@@ -62,26 +79,62 @@ export const durationOption = z.string().transform((s, ctx) => {
   return Math.floor(n * scale[unit]);
 });
 
-/** A schema of option name → value schema (each value arrives as a string). */
-export type OptionShape = Record<string, z.ZodType<unknown, string>>;
+const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
+
+/**
+ * Bytes of a size as Spark's `byteStringAsBytes` reads it: a number of bytes, or a number with a
+ * binary unit `b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, `p`/`pb` (case-insensitive; `128mb` is
+ * 128 MiB). Null when it does not parse or is not a positive safe integer.
+ */
+export function byteSize(text: string): number | null {
+  const m = /^\s*(\d+)\s*([bkmgtp])?b?\s*$/i.exec(text);
+  const n = m === null ? NaN : Number(m[1]) * SIZE_UNITS[(m[2] ?? "b").toLowerCase()];
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+/** A positive byte size (`134217728`, `512k`, `128mb`), as {@link byteSize} reads it. */
+export const byteSizeOption = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const n = byteSize(String(v));
+  if (n === null) {
+    ctx.addIssue({ code: "custom", message: "must be a positive size such as 134217728, 128mb or 1gb" });
+    return z.NEVER;
+  }
+  return n;
+});
+
+/** A schema of option name → value schema. */
+export type OptionShape = Record<string, z.ZodType>;
+
+/**
+ * The values {@link validateOptions} returns for `S`: every name of the shape, with the schema's
+ * output type; `undefined` when the option is absent and its schema has no default.
+ */
+export type OptionValues<S extends OptionShape> = {
+  readonly [K in keyof S]: S[K] extends z.ZodDefault<z.ZodType> ? z.output<S[K]> : z.output<S[K]> | undefined;
+};
+
+/** The options a caller may pass for `S` (by canonical name; every one optional). */
+export type OptionInput<S extends OptionShape> = { readonly [K in keyof S]?: z.input<S[K]> };
 
 /**
  * Validates `raw` against `shape`. Names match case-insensitively; `aliases` maps extra names
- * (`delimiter`) to canonical ones (`sep`). Returns the parsed values under canonical names (absent
- * options are absent). `subsystem` starts every message (`json source`).
+ * (`delimiter`) to canonical ones (`sep`). Returns every option of the shape under its canonical
+ * name: the parsed value, its default when absent, else undefined. `subsystem` starts every
+ * message (`json source`). Entries whose value is `undefined` count as absent.
  */
 export function validateOptions<S extends OptionShape>(
   subsystem: string,
   shape: S,
-  raw: Readonly<Record<string, string>>,
+  raw: Readonly<Record<string, unknown>>,
   aliases: Readonly<Record<string, keyof S & string>> = {},
-): { [K in keyof S]?: z.output<S[K]> } {
+): OptionValues<S> {
   const canonical = new Map<string, string>();
   for (const k of Object.keys(shape)) canonical.set(k.toLowerCase(), k);
   for (const [a, k] of Object.entries(aliases)) canonical.set(a.toLowerCase(), k);
   const out: Record<string, unknown> = {};
   const seenFrom = new Map<string, string>();
   for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
     const key = canonical.get(name.toLowerCase());
     if (key === undefined) {
       throw new ConfigError(`${subsystem}: unknown option '${name}'${suggestion(name, [...Object.keys(shape), ...Object.keys(aliases)])}`, {
@@ -93,9 +146,6 @@ export function validateOptions<S extends OptionShape>(
       throw new ConfigError(`${subsystem}: options '${prior}' and '${name}' both set '${key}' with different values`, { option: name });
     }
     seenFrom.set(key, name);
-    if (typeof value !== "string") {
-      throw new ConfigError(`${subsystem}: option '${name}' must be a string, got ${typeof value}`, { option: name });
-    }
     const r = shape[key].safeParse(value);
     if (!r.success) {
       const message = r.error.issues[0]?.message ?? "is invalid";
@@ -103,5 +153,9 @@ export function validateOptions<S extends OptionShape>(
     }
     out[key] = r.data;
   }
-  return out as { [K in keyof S]?: z.output<S[K]> };
+  for (const [key, schema] of Object.entries(shape)) {
+    if (key in out || !(schema instanceof z.ZodDefault)) continue;
+    out[key] = schema.parse(undefined);
+  }
+  return out as OptionValues<S>;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ConfigError } from "../../errors.js";
-import { booleanOption, onlyDefault, positiveIntOption, validateOptions } from "../../options.js";
+import { booleanOption, byteSizeOption, onlyDefault, positiveIntOption, validateOptions } from "../../options.js";
 import { parseTimestamp } from "../../exec/eval/datetime.js";
 
 /** A non-negative integer (a table version). */
@@ -40,19 +40,6 @@ const timestampOption = z.string().transform((s, ctx) => {
   }
   // Floor to the millisecond: commit timestamps are milliseconds.
   return Number(us / 1000n) - (us % 1000n < 0n ? 1 : 0);
-});
-
-/** Spark's `byteStringAsBytes`: a number with an optional unit b, k/kb, m/mb, g/gb, t/tb (powers of 1024). */
-const byteSizeOption = z.string().transform((s, ctx) => {
-  const m = /^\s*(\d+)\s*(b|k|kb|m|mb|g|gb|t|tb|p|pb)?\s*$/i.exec(s);
-  const n = m === null ? NaN : Number(m[1]);
-  if (m === null || !Number.isSafeInteger(n) || n <= 0) {
-    ctx.addIssue({ code: "custom", message: "must be a positive size such as 1048576, 512k, 100m or 1g" });
-    return z.NEVER;
-  }
-  const unit = (m[2] ?? "b").toLowerCase()[0];
-  const scale: Record<string, number> = { b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
-  return n * scale[unit];
 });
 
 /** A regular expression (Java syntax is close enough for the patterns used on file paths). */

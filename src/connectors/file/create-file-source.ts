@@ -38,7 +38,7 @@ export function fileSourceConnector(format: FileFormat): SourceConnector {
 export function checkFileSource(format: FileFormat, options: Readonly<Record<string, string>>, userSchema: StructType | null): void {
   const { file, format: fmt } = resolveFileSourceOptions(format, options);
   resolveSourceLocation(file.path);
-  if (file.pathGlobFilter !== null) globToRegExp(file.pathGlobFilter, "pathGlobFilter");
+  if (file.pathGlobFilter !== undefined) globToRegExp(file.pathGlobFilter, "pathGlobFilter");
   if (format === "text" && userSchema !== null) {
     const f = userSchema.fields;
     if (f.length !== 1 || f[0].dataType.typeName !== "string") {

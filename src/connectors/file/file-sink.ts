@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { AnalysisError, ConfigError } from "../../errors.js";
-import { enumOption, validateOptions } from "../../options.js";
+import { enumOption, nonNegativeIntOption, validateOptions } from "../../options.js";
 import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
@@ -22,19 +22,10 @@ import { SPARK_METADATA } from "../../tables/parquet-log/sink-log.js";
 import type { BatchWrite, Options, SinkConnector } from "../registry.js";
 import { TableStreamSink } from "../table-sink.js";
 
-const nonNegativeInt = z.string().transform((s, ctx) => {
-  const n = Number(s.trim());
-  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(n)) {
-    ctx.addIssue({ code: "custom", message: "must be a non-negative integer" });
-    return z.NEVER;
-  }
-  return n;
-});
-
 const sinkOptions = {
   path: z.string().min(1),
   compression: enumOption(["none", "uncompressed", "snappy", "gzip", "zstd"] as const),
-  maxRecordsPerFile: nonNegativeInt,
+  maxRecordsPerFile: nonNegativeIntOption.default(0),
 };
 
 /** A file sink's validated options. */
@@ -72,7 +63,7 @@ export function resolveFileSinkOptions(format: DataFileFormat, options: Options,
     format,
     compression: compression === "none" ? "uncompressed" : compression,
     partitionBy,
-    maxRecordsPerFile: o.maxRecordsPerFile ?? 0,
+    maxRecordsPerFile: o.maxRecordsPerFile,
   };
 }
 

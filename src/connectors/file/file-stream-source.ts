@@ -106,10 +106,10 @@ export class FileStreamSource implements StreamSource {
     this.schema = config.schema;
     this.description = `FileStreamSource[${fileUrlOf(config.location.storage, config.location.key)}]`;
     const f = config.file;
-    this.nameFilter = f.pathGlobFilter === null ? null : globToRegExp(f.pathGlobFilter, "pathGlobFilter");
+    this.nameFilter = f.pathGlobFilter === undefined ? null : globToRegExp(f.pathGlobFilter, "pathGlobFilter");
     // Spark: with latestFirst and a per-trigger cap, maxFileAge is ignored (old files may be next).
-    const ignoreAge = f.latestFirst && (f.maxFilesPerTrigger !== null || f.maxBytesPerTrigger !== null);
-    this.seen = new SeenFiles(ignoreAge ? Number.POSITIVE_INFINITY : f.maxFileAgeMs, f.fileNameOnly);
+    const ignoreAge = f.latestFirst && (f.maxFilesPerTrigger !== undefined || f.maxBytesPerTrigger !== undefined);
+    this.seen = new SeenFiles(ignoreAge ? Number.POSITIVE_INFINITY : f.maxFileAge, f.fileNameOnly);
     this.lineSep = config.formatOptions.lineSep === null ? undefined : encodeUtf8(config.formatOptions.lineSep);
     this.chunkLimits = config.chunkLimits ?? DEFAULT_CHUNK_LIMITS;
     this.sourceHasMetadata = config.location.patterns.length > 0 ? false : null;
@@ -310,8 +310,8 @@ export class FileStreamSource implements StreamSource {
   /** Spark's admission: `maxFilesPerTrigger` files, or files up to `maxBytesPerTrigger` (at least one). */
   private admit(fresh: ListedFile[]): ListedFile[] {
     const f = this.config.file;
-    if (f.maxFilesPerTrigger !== null) return fresh.slice(0, f.maxFilesPerTrigger);
-    if (f.maxBytesPerTrigger !== null) {
+    if (f.maxFilesPerTrigger !== undefined) return fresh.slice(0, f.maxFilesPerTrigger);
+    if (f.maxBytesPerTrigger !== undefined) {
       let total = 0;
       let n = 0;
       while (n < fresh.length && (n === 0 || total + fresh[n].size <= f.maxBytesPerTrigger)) {

@@ -14,6 +14,7 @@ import {
   positiveIntOption,
   validateOptions,
 } from "../../formats/text/options.js";
+import type { OptionValues } from "../../options.js";
 import { csvOptionAliases, csvOptionShape, resolveCsvOptions } from "../../formats/csv/options.js";
 import type { CsvOptions } from "../../formats/csv/options.js";
 
@@ -27,17 +28,18 @@ export const fileSourceOptionShape = {
   path: z.string().refine((s) => s.trim() !== "", { message: "must not be empty" }),
   maxFilesPerTrigger: positiveIntOption,
   maxBytesPerTrigger: positiveIntOption,
-  latestFirst: booleanOption,
-  fileNameOnly: booleanOption,
+  latestFirst: booleanOption.default(false),
+  fileNameOnly: booleanOption.default(false),
   pathGlobFilter: z.string().refine((s) => s !== "", { message: "must not be empty" }),
-  recursiveFileLookup: booleanOption,
-  maxFileAge: durationOption,
+  recursiveFileLookup: booleanOption.default(false),
+  /** Spark's `maxFileAge` in ms (default 7 days), relative to the newest file seen. */
+  maxFileAge: durationOption.default(7 * 24 * 3600 * 1000),
   cleanSource: enumOption(["archive", "delete", "off"] as const).refine((v) => v === "off", {
     message: "is not supported yet (only \"off\"; files are never moved or deleted)",
   }),
   sourceArchiveDir: z.string().refine(() => false, { message: "is not supported yet (cleanSource 'archive' is not implemented)" }),
-  ignoreCorruptFiles: booleanOption,
-  ignoreMissingFiles: booleanOption,
+  ignoreCorruptFiles: booleanOption.default(false),
+  ignoreMissingFiles: booleanOption.default(false),
   modifiedBefore: notInStreaming,
   modifiedAfter: notInStreaming,
 };
@@ -92,20 +94,8 @@ const JSON_READER_OPTIONS = [
   "timeZone",
 ] as const;
 
-/** Resolved file-source options (format options resolved separately). */
-export interface FileSourceOptions {
-  readonly path: string;
-  readonly maxFilesPerTrigger: number | null;
-  readonly maxBytesPerTrigger: number | null;
-  readonly latestFirst: boolean;
-  readonly fileNameOnly: boolean;
-  readonly pathGlobFilter: string | null;
-  readonly recursiveFileLookup: boolean;
-  /** Spark's `maxFileAge` in ms (default 7 days), relative to the newest file seen. */
-  readonly maxFileAgeMs: number;
-  readonly ignoreCorruptFiles: boolean;
-  readonly ignoreMissingFiles: boolean;
-}
+/** Resolved file-source options (format options resolved separately); `path` is required. */
+export type FileSourceOptions = OptionValues<typeof fileSourceOptionShape> & { readonly path: string };
 
 /** Resolved per-format reading options. */
 export type FormatOptions =
@@ -118,8 +108,6 @@ export type FormatOptions =
     }
   | { readonly format: "csv"; readonly lineSep: string | null; readonly csv: CsvOptions }
   | { readonly format: "parquet"; readonly lineSep: null };
-
-const DEFAULT_MAX_FILE_AGE_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Validates `raw` for `format`: unknown names are a {@link ConfigError} with a did-you-mean, bad
@@ -135,30 +123,23 @@ export function resolveFileSourceOptions(
     format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
   const aliases: Record<string, string> = format === "csv" ? { ...csvOptionAliases } : {};
   const shape = { ...formatShape, ...fileSourceOptionShape };
-  const o = validateOptions(subsystem, shape, raw, aliases as Record<string, keyof typeof shape & string>) as Record<string, unknown>;
-  const path = o.path;
-  if (typeof path !== "string") {
+  // Every name and value is checked against the whole option set; the file options are then read
+  // typed from their own shape.
+  const o = validateOptions(subsystem, shape, raw, aliases as Record<string, keyof typeof shape & string>);
+  const fileNames = new Set(Object.keys(fileSourceOptionShape).map((k) => k.toLowerCase()));
+  const f = validateOptions(subsystem, fileSourceOptionShape, Object.fromEntries(Object.entries(raw).filter(([k]) => fileNames.has(k.toLowerCase()))));
+  const path = f.path;
+  if (path === undefined) {
     throw new ConfigError(`${subsystem}: a path is required; pass it to load(path) or as option 'path'`, { option: "path" });
   }
-  if (o.maxFilesPerTrigger !== undefined && o.maxBytesPerTrigger !== undefined) {
+  if (f.maxFilesPerTrigger !== undefined && f.maxBytesPerTrigger !== undefined) {
     throw new ConfigError(`${subsystem}: options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set at the same time`, {
       option: "maxBytesPerTrigger",
     });
   }
-  const file: FileSourceOptions = Object.freeze({
-    path,
-    maxFilesPerTrigger: (o.maxFilesPerTrigger as number | undefined) ?? null,
-    maxBytesPerTrigger: (o.maxBytesPerTrigger as number | undefined) ?? null,
-    latestFirst: (o.latestFirst as boolean | undefined) ?? false,
-    fileNameOnly: (o.fileNameOnly as boolean | undefined) ?? false,
-    pathGlobFilter: (o.pathGlobFilter as string | undefined) ?? null,
-    recursiveFileLookup: (o.recursiveFileLookup as boolean | undefined) ?? false,
-    maxFileAgeMs: (o.maxFileAge as number | undefined) ?? DEFAULT_MAX_FILE_AGE_MS,
-    ignoreCorruptFiles: (o.ignoreCorruptFiles as boolean | undefined) ?? false,
-    ignoreMissingFiles: (o.ignoreMissingFiles as boolean | undefined) ?? false,
-  });
+  const file: FileSourceOptions = Object.freeze({ ...f, path });
   if (format === "parquet") return { file, format: { format, lineSep: null } };
-  const lineSep = (o.lineSep as string | undefined) ?? null;
+  const lineSep = "lineSep" in o && typeof o.lineSep === "string" ? o.lineSep : null;
   if (format === "text") return { file, format: { format, lineSep } };
   if (format === "json") {
     const reader: Record<string, string> = {};

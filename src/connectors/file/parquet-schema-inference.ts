@@ -32,7 +32,7 @@ import type { SourceLocation } from "./listing.js";
  * for Parquet"), and {@link SourceError} when the first file's footer cannot be read.
  */
 export async function inferParquetSchema(loc: SourceLocation, file: FileSourceOptions): Promise<StructType> {
-  const nameFilter = file.pathGlobFilter === null ? null : globToRegExp(file.pathGlobFilter, "pathGlobFilter");
+  const nameFilter = file.pathGlobFilter === undefined ? null : globToRegExp(file.pathGlobFilter, "pathGlobFilter");
   const fromLog = loc.patterns.length === 0 && (await hasSinkLog(loc.storage, loc.key)) ? await readSinkLogFiles(loc.storage, loc.key) : null;
   const files =
     fromLog === null

@@ -37,7 +37,7 @@ import * as kinds from "./column-builder.js";
 import * as scan from "./json-scanner.js";
 import { JsonScanner } from "./json-scanner.js";
 import { resolveJsonOptions } from "./json-options.js";
-import type { FromJsonOptions, ResolvedJsonOptions } from "./json-options.js";
+import type { FromJsonOptions, JsonOptions } from "./json-options.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 
 export type { FromJsonOptions, JsonParseMode } from "./json-options.js";
@@ -168,7 +168,7 @@ export function parseJsonLines(
 }
 
 /** Index of the corrupt-record column in `schema`, or -1; it must be a nullable string. */
-function corruptColumnIndex(schema: StructType, opts: ResolvedJsonOptions): number {
+function corruptColumnIndex(schema: StructType, opts: JsonOptions): number {
   const name = opts.columnNameOfCorruptRecord;
   let idx = -1;
   schema.fields.forEach((f, i) => {

@@ -8,14 +8,13 @@
 import { z } from "zod";
 import type { Batch } from "../../columnar/batch.js";
 import { AnalysisError, ConfigError } from "../../errors.js";
-import { booleanOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
+import { booleanOption, byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
 import { DELTA_COMPRESSIONS } from "./data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { StructType } from "../../types/data-types.js";
 import { appendToTable } from "./append.js";
 import { overwriteTable } from "./overwrite.js";
 import { checkpointAfterCommit } from "./post-commit.js";
-import { byteSizeOption } from "./table-properties.js";
 import { hasDeltaLog } from "./table-check.js";
 
 /** Spark's save modes, canonical spelling. */

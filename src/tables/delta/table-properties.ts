@@ -3,8 +3,8 @@
  * accepts: `delta.deletedFileRetentionDuration` as a calendar interval (`interval 1 week`) and
  * `delta.targetFileSize` as a byte size (`134217728`, `128mb`).
  */
-import { z } from "zod";
 import { ConfigError } from "../../errors.js";
+import { byteSize } from "../../options.js";
 
 /** The property that sets how long remove tombstones are kept in checkpoints. */
 export const DELETED_FILE_RETENTION_PROPERTY = "delta.deletedFileRetentionDuration";
@@ -55,18 +55,13 @@ export function parseCalendarInterval(text: string, what: string): number {
   return Math.floor(ms);
 }
 
-const SIZE_UNITS: Readonly<Record<string, number>> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-
 /**
- * Bytes of a size as Spark's `byteStringAsBytes` reads it: a number of bytes, or a number with a
- * binary unit `b`, `k`/`kb`, `m`/`mb`, `g`/`gb`, `t`/`tb`, `p`/`pb` (case-insensitive; `128mb` is
- * 128 MiB).
+ * A table property holding a byte size, read as Spark's `byteStringAsBytes` (see `byteSize`).
  * @throws ConfigError naming `what` and the value when it does not parse or is not positive.
  */
 export function parseByteSize(text: string, what: string): number {
-  const m = /^\s*(\d+)\s*([bkmgtp])?b?\s*$/i.exec(text);
-  const n = m === null ? NaN : Number(m[1]) * SIZE_UNITS[(m[2] ?? "b").toLowerCase()];
-  if (m === null || !Number.isSafeInteger(n) || n <= 0) {
+  const n = byteSize(text);
+  if (n === null) {
     throw new ConfigError(`delta: ${what} must be a positive size such as 134217728, 128mb or 1gb, got '${text}'`, { option: what });
   }
   return n;
@@ -89,13 +84,3 @@ export function tableTargetFileSize(configuration: Readonly<Record<string, strin
   const raw = configuration[TARGET_FILE_SIZE_PROPERTY];
   return raw === undefined ? undefined : parseByteSize(raw, TARGET_FILE_SIZE_PROPERTY);
 }
-
-/** A writer option holding a byte size (`134217728`, `128mb`), parsed as {@link parseByteSize}. */
-export const byteSizeOption = z.string().transform((s, ctx) => {
-  try {
-    return parseByteSize(s, "targetFileSize");
-  } catch {
-    ctx.addIssue({ code: "custom", message: "must be a positive size such as 134217728, 128mb or 1gb" });
-    return z.NEVER;
-  }
-});
