@@ -16,9 +16,16 @@ export function take(v: Vector, indices: Int32Array): Vector {
   const valid = takeMask(v.valid, indices);
   switch (v.kind) {
     case "i64": {
+      // Two 32-bit halves per value: reading a BigInt64Array element allocates a bigint.
       const out = new BigInt64Array(n);
       const src = v.values;
-      for (let i = 0; i < n; i++) out[i] = src[indices[i]];
+      const s32 = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
+      const o32 = new Int32Array(out.buffer);
+      for (let i = 0; i < n; i++) {
+        const j = indices[i] * 2;
+        o32[2 * i] = s32[j];
+        o32[2 * i + 1] = s32[j + 1];
+      }
       return { ...v, length: n, valid, values: out };
     }
     case "i32": {
@@ -113,6 +120,8 @@ function takeBytes(v: BytesVector, indices: Int32Array, valid: ValidityMask): By
   // Buffer#copy copies natively without allocating a view per row (subarray would).
   const srcBuf = asBuffer(src);
   const dstBuf = asBuffer(data);
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dv = new DataView(data.buffer);
   let at = 0;
   let i = 0;
   while (i < n) {
@@ -122,8 +131,11 @@ function takeBytes(v: BytesVector, indices: Int32Array, valid: ValidityMask): By
     while (k < n && indices[k] === indices[k - 1] + 1) k++;
     const s = so[j];
     const e = so[indices[k - 1] + 1];
-    if (e - s < 32) {
-      for (let b = s; b < e; b++) data[at++] = src[b];
+    // Below a few hundred bytes a loop (four bytes at a time) beats a native copy's call overhead.
+    if (e - s < 256) {
+      let b = s;
+      for (; b + 4 <= e; b += 4, at += 4) dv.setUint32(at, sv.getUint32(b));
+      for (; b < e; b++) data[at++] = src[b];
     } else {
       srcBuf.copy(dstBuf, at, s, e);
       at += e - s;
@@ -133,12 +145,57 @@ function takeBytes(v: BytesVector, indices: Int32Array, valid: ValidityMask): By
   return { ...v, length: n, valid, offsets, data };
 }
 
-/** Rows `[start, end)` of `v`. */
+/** Rows `[start, end)` of `v`, copied (the result owns its buffers), or `v` itself when whole. */
 export function slice(v: Vector, start: number, end: number): Vector {
-  if (start === 0 && end === v.length) return v;
-  const idx = new Int32Array(end - start);
-  for (let i = 0; i < idx.length; i++) idx[i] = start + i;
-  return take(v, idx);
+  return start === 0 && end === v.length ? v : copyRange(v, start, end);
+}
+
+/** Rows `[start, end)` of `v`, always copied: the result owns every buffer it holds. */
+export function copyRange(v: Vector, start: number, end: number): Vector {
+  const n = end - start;
+  const valid = sliceMask(v.valid, start, end);
+  switch (v.kind) {
+    case "i64":
+    case "i32":
+    case "i16":
+    case "i8":
+    case "f64":
+    case "f32":
+    case "bool":
+      return { ...v, length: n, valid, values: v.values.slice(start, end) } as Vector;
+    case "decimal":
+      return { ...v, length: n, valid, values: v.values.slice(start, end) };
+    case "bytes": {
+      const base = v.offsets[start];
+      const offsets = new Int32Array(n + 1);
+      for (let i = 0; i <= n; i++) offsets[i] = v.offsets[start + i] - base;
+      return { ...v, length: n, valid, offsets, data: v.data.slice(base, v.offsets[end]) };
+    }
+    case "null":
+      return { ...v, length: n };
+    case "struct":
+      return { ...v, length: n, valid, children: v.children.map((c) => copyRange(c, start, end)) };
+    case "list":
+    case "map": {
+      const base = v.offsets[start];
+      const childEnd = v.offsets[end];
+      const offsets = new Int32Array(n + 1);
+      for (let i = 0; i <= n; i++) offsets[i] = v.offsets[start + i] - base;
+      if (v.kind === "list") return { ...v, length: n, valid, offsets, child: copyRange(v.child, base, childEnd) };
+      return { ...v, length: n, valid, offsets, keys: copyRange(v.keys, base, childEnd), items: copyRange(v.items, base, childEnd) };
+    }
+  }
+}
+
+/** Every column of `batch` copied (see {@link copyRange}): a batch that owns all its buffers. */
+export function copyBatch(batch: Batch): Batch {
+  return makeBatch(batch.schema, batch.columns.map((c) => copyRange(c, 0, c.length)), batch.numRows);
+}
+
+function sliceMask(mask: ValidityMask, start: number, end: number): ValidityMask {
+  if (mask === null) return null;
+  for (let i = start; i < end; i++) if (mask[i] === 0) return mask.slice(start, end);
+  return null;
 }
 
 /** Gathers `indices` from every column of `batch`. */
@@ -160,6 +217,191 @@ export function takeBatch(batch: Batch, indices: Int32Array): Batch {
 export function sliceBatch(batch: Batch, start: number, end: number): Batch {
   if (start === 0 && end === batch.numRows) return batch;
   return makeBatch(batch.schema, batch.columns.map((c) => slice(c, start, end)), end - start);
+}
+
+/**
+ * Rows `[start, end)` of `v` as views of its buffers (no copy; `v` itself when whole). The result
+ * shares memory with `v`: use it where the rows are read at once (encoding, hashing), and
+ * {@link slice} where they are kept or moved to another thread.
+ */
+export function sliceView(v: Vector, start: number, end: number): Vector {
+  if (start === 0 && end === v.length) return v;
+  const n = end - start;
+  const valid = v.valid === null ? null : v.valid.subarray(start, end);
+  switch (v.kind) {
+    case "i64":
+    case "i32":
+    case "i16":
+    case "i8":
+    case "f64":
+    case "f32":
+    case "bool":
+      return { ...v, length: n, valid, values: v.values.subarray(start, end) } as Vector;
+    case "decimal":
+      return { ...v, length: n, valid, values: v.values.slice(start, end) };
+    case "bytes":
+      // Offsets stay absolute into the same data: a view need not start its data at 0.
+      return { ...v, length: n, valid, offsets: v.offsets.subarray(start, end + 1) };
+    case "null":
+      return { ...v, length: n };
+    case "struct":
+      return { ...v, length: n, valid, children: v.children.map((c) => sliceView(c, start, end)) };
+    case "list":
+    case "map":
+      return { ...v, length: n, valid, offsets: v.offsets.subarray(start, end + 1) };
+  }
+}
+
+/** Rows `[start, end)` of every column of `batch`, as views (see {@link sliceView}). */
+export function sliceBatchView(batch: Batch, start: number, end: number): Batch {
+  if (start === 0 && end === batch.numRows) return batch;
+  return makeBatch(batch.schema, batch.columns.map((c) => sliceView(c, start, end)), end - start);
+}
+
+/** `v` with row i moved to `positions[i]` (a permutation that keeps each group's rows together). */
+function scatterTo(v: Vector, positions: Int32Array, groupOf: Int32Array, start: Int32Array, scratch: ScratchArrays): Vector {
+  const n = v.length;
+  const valid = scatterMask(v.valid, positions, scratch);
+  switch (v.kind) {
+    case "i64": {
+      const out = scratch.get(BigInt64Array, n);
+      const s32 = new Int32Array(v.values.buffer, v.values.byteOffset, n * 2);
+      const o32 = new Int32Array(out.buffer, out.byteOffset, n * 2);
+      for (let i = 0; i < n; i++) {
+        const p = positions[i] * 2;
+        o32[p] = s32[2 * i];
+        o32[p + 1] = s32[2 * i + 1];
+      }
+      return { ...v, valid, values: out };
+    }
+    case "i32":
+    case "i16":
+    case "i8":
+    case "f64":
+    case "f32":
+    case "bool": {
+      const src = v.values;
+      const out = scratch.get(src.constructor as TypedArrayClass<typeof src>, n);
+      for (let i = 0; i < n; i++) out[positions[i]] = src[i];
+      return { ...v, valid, values: out } as Vector;
+    }
+    case "decimal": {
+      const out = new Array<bigint>(n);
+      for (let i = 0; i < n; i++) out[positions[i]] = v.values[i];
+      return { ...v, valid, values: out };
+    }
+    case "bytes": {
+      const so = v.offsets;
+      const groups = start.length - 1;
+      // Each group's bytes start after the bytes of the groups before it.
+      const groupBytes = new Float64Array(groups + 1);
+      for (let i = 0; i < n; i++) groupBytes[groupOf[i] + 1] += so[i + 1] - so[i];
+      for (let g = 0; g < groups; g++) groupBytes[g + 1] += groupBytes[g];
+      const total = groupBytes[groups];
+      const data = scratch.get(Uint8Array, total);
+      const offsets = scratch.get(Int32Array, n + 1);
+      const at = Int32Array.from(groupBytes.subarray(0, groups));
+      for (let g = 0; g < groups; g++) offsets[start[g]] = at[g];
+      offsets[n] = total;
+      const src = v.data;
+      const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+      const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = 0; i < n; i++) {
+        const g = groupOf[i];
+        let o = at[g];
+        let b = so[i];
+        const e = so[i + 1];
+        // Four bytes at a time, then the tail: a native copy per row costs more than a typical
+        // value's bytes.
+        for (; b + 4 <= e; b += 4, o += 4) dv.setUint32(o, sv.getUint32(b));
+        for (; b < e; b++) data[o++] = src[b];
+        at[g] = o;
+        offsets[positions[i] + 1] = o;
+      }
+      return { ...v, valid, offsets, data };
+    }
+    case "null":
+      return v;
+    case "struct":
+      return { ...v, valid, children: v.children.map((c) => scatterTo(c, positions, groupOf, start, scratch)) };
+    case "list":
+    case "map": {
+      // Nested values move with their rows: gather by the inverse permutation.
+      const order = new Int32Array(n);
+      for (let i = 0; i < n; i++) order[positions[i]] = i;
+      return take(v, order);
+    }
+  }
+}
+
+function scatterMask(mask: ValidityMask, positions: Int32Array, scratch: ScratchArrays): ValidityMask {
+  if (mask === null) return null;
+  const out = scratch.get(Uint8Array, mask.length);
+  for (let i = 0; i < mask.length; i++) out[positions[i]] = mask[i];
+  return out;
+}
+
+/**
+ * The rows of `batch` reordered so each group's rows are together, groups in order, rows in their
+ * order within a group: row i belongs to group `groupOf[i]`, whose rows start at `start[g]`
+ * (`start` has one more entry than there are groups: a counting sort's offsets). Unlike a
+ * {@link takeBatch} with the equivalent permutation, the source is read sequentially and written
+ * through one cursor per group, which keeps a big batch's partition split cache-friendly.
+ *
+ * With `scratch`, the result's arrays are views of buffers that the next call with the same
+ * scratch overwrites (no allocation per batch): use the result before that call.
+ */
+export function scatterBatch(batch: Batch, groupOf: Int32Array, start: Int32Array, scratch: ScratchArrays = new ScratchArrays()): Batch {
+  scratch.reset();
+  const n = batch.numRows;
+  const groups = start.length - 1;
+  const cursor = start.slice(0, groups);
+  const positions = scratch.get(Int32Array, n);
+  for (let i = 0; i < n; i++) positions[i] = cursor[groupOf[i]]++;
+  return makeBatch(batch.schema, batch.columns.map((c) => scatterTo(c, positions, groupOf, start, scratch)), n);
+}
+
+type TypedArray = Uint8Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+type TypedArrayClass<T extends TypedArray> = new (length: number) => T;
+
+/**
+ * Typed arrays handed out in a fixed order and reused from one round to the next: round after
+ * round (`reset` starts one) the k-th `get` returns a view of the same buffer, grown when too small.
+ * For work that makes the same arrays per batch and drops them before the next (a partition split).
+ */
+export class ScratchArrays {
+  private readonly slots: TypedArray[] = [];
+  private next = 0;
+  private static readonly pool: ScratchArrays[] = [];
+
+  /**
+   * A set from a small process-wide pool (or a new one): whoever takes it is its only user until
+   * {@link checkin}, so concurrent writers never share one, and sequential ones reuse the buffers.
+   */
+  static checkout(): ScratchArrays {
+    return ScratchArrays.pool.pop() ?? new ScratchArrays();
+  }
+
+  /** Returns a set to the pool (which keeps at most two; others are dropped for the GC). */
+  static checkin(s: ScratchArrays): void {
+    if (ScratchArrays.pool.length < 2 && !ScratchArrays.pool.includes(s)) ScratchArrays.pool.push(s);
+  }
+
+  /** Starts a round: the next `get` is the first slot again. */
+  reset(): void {
+    this.next = 0;
+  }
+
+  /** `n` elements of the next slot (their content is whatever the last round left there). */
+  get<T extends TypedArray>(cls: TypedArrayClass<T>, n: number): T {
+    const i = this.next++;
+    let a = this.slots[i];
+    if (!(a instanceof cls) || a.length < n) {
+      a = new cls(Math.max(n, Math.ceil((a instanceof cls ? a.length : 0) * 1.5)));
+      this.slots[i] = a;
+    }
+    return (a as T).subarray(0, n) as T;
+  }
 }
 
 /** Concatenates vectors of the same type. */

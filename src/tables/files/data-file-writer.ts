@@ -28,7 +28,7 @@ import { createGzip } from "node:zlib";
 import type { Gzip } from "node:zlib";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
-import { sliceBatch, takeBatch } from "../../columnar/ops.js";
+import { ScratchArrays, copyBatch, scatterBatch, sliceBatchView } from "../../columnar/ops.js";
 import type { Vector } from "../../columnar/vector.js";
 import { AnalysisError, ConfigError, SinkError, SluiceError } from "../../errors.js";
 import type { ObjectWriter, Storage } from "../../storage/storage.js";
@@ -154,6 +154,11 @@ export class DataFileWriter<S = undefined> {
   private readonly open = new Map<string, OpenFile<S>>();
   private readonly done: DataFile<S>[] = [];
   private thread: ParquetWriterThread | null = null;
+  /**
+   * The split's buffers, reused batch after batch (a batch's partitions are written before the
+   * next batch is split), taken from a pool and returned by `close`/`abort`.
+   */
+  private scratch: ScratchArrays | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -198,28 +203,36 @@ export class DataFileWriter<S = undefined> {
   /** Writes one batch (with the writer's schema). */
   async write(batch: Batch): Promise<void> {
     if (batch.numRows === 0) return;
+    const data = this.project(batch);
     if (this.splitter === null) {
-      await this.writePartition("", [], this.project(batch), false);
+      await this.writePartition("", [], data);
       return;
     }
     const groups = this.splitter.split(batch);
+    // One sequential pass puts each partition's rows together (cheaper than encoding them from
+    // their scattered positions), into buffers reused batch after batch; partitions are views of it.
+    this.scratch ??= ScratchArrays.checkout();
+    const grouped = groups.count === 1 ? data : scatterBatch(data, groups.groupOf, groups.start, this.scratch);
     for (let g = 0; g < groups.count; g++) {
       const values = this.partitionOrdinals.map((o) => {
         const v = this.layout.partitionValue(batch.columns[o], groups.firstRow[g]);
         return v === "" ? null : v;
       });
       const dir = partitionFolder(this.layout.partitionBy, values);
-      const rows = groups.count === 1 ? batch : takeBatch(batch, groups.rows.subarray(groups.start[g], groups.start[g + 1]));
-      await this.writePartition(dir, values, this.project(rows), rows !== batch);
+      await this.writePartition(dir, values, sliceBatchView(grouped, groups.start[g], groups.start[g + 1]));
     }
   }
 
   /** Closes every open file and returns all files written, in the order they were closed. */
   async close(): Promise<DataFile<S>[]> {
-    for (const [dir, f] of this.open) {
-      this.open.delete(dir);
-      await this.closeFile(f);
-    }
+    // The open files (one per partition) are finished and published together: their storage work
+    // (an fsync each on local disk, an upload's completion on S3) overlaps instead of queueing.
+    const files = [...this.open.values()];
+    this.open.clear();
+    const settled = await Promise.allSettled(files.map((f) => f.close()));
+    this.releaseScratch();
+    for (const s of settled) if (s.status === "rejected") throw s.reason;
+    for (const s of settled) if (s.status === "fulfilled") this.done.push(s.value);
     return [...this.done];
   }
 
@@ -227,6 +240,12 @@ export class DataFileWriter<S = undefined> {
   async abort(): Promise<void> {
     for (const f of this.open.values()) await f.abort();
     this.open.clear();
+    this.releaseScratch();
+  }
+
+  private releaseScratch(): void {
+    if (this.scratch !== null) ScratchArrays.checkin(this.scratch);
+    this.scratch = null;
   }
 
   /**
@@ -238,18 +257,17 @@ export class DataFileWriter<S = undefined> {
     return makeBatch(this.dataSchema, this.dataOrdinals.map((i) => b.columns[i]), b.numRows);
   }
 
-  /** Writes a partition's rows; `owned`: they are a copy made here, which the writer thread may take. */
-  private async writePartition(dir: string, values: readonly (string | null)[], data: Batch, owned: boolean): Promise<void> {
-    for (let at = 0; at < data.numRows; ) {
+  /** Writes a partition's rows (views of buffers the caller reuses after this call: see `Encoder.write`). */
+  private async writePartition(dir: string, values: readonly (string | null)[], data: Batch): Promise<void> {
+    const total = data.numRows;
+    for (let at = 0; at < total; ) {
       let f = this.open.get(dir);
       if (f === undefined) {
-        f = await this.openFile(dir, values, data.numRows - at);
+        f = await this.openFile(dir, values, total - at);
         this.open.set(dir, f);
       }
-      const n = Math.min(data.numRows - at, this.maxRows - f.rows, ROLL_CHECK_ROWS);
-      const chunk = sliceBatch(data, at, at + n);
-      // A slice is a fresh copy (sliceBatch returns the batch itself only when whole).
-      await f.write(chunk, chunk !== data || owned);
+      const n = Math.min(total - at, this.maxRows - f.rows, ROLL_CHECK_ROWS);
+      await f.write(sliceBatchView(data, at, at + n));
       at += n;
       if (f.rows >= this.maxRows || f.predictedSize() >= this.targetBytes) {
         this.open.delete(dir);
@@ -296,11 +314,11 @@ class OpenFile<S> {
     private readonly stats: FileStatsCollector<S> | null,
   ) {}
 
-  async write(chunk: Batch, owned: boolean): Promise<void> {
+  async write(chunk: Batch): Promise<void> {
     this.stats?.add(chunk);
     this.rows += chunk.numRows;
     try {
-      await this.encoder.write(chunk, owned);
+      await this.encoder.write(chunk);
       await this.flush(this.encoder.takeChunks());
     } catch (e) {
       throw this.failure(e);
@@ -365,8 +383,11 @@ class OpenFile<S> {
  * so far, which may lag the rows written (in the writer thread).
  */
 interface Encoder {
-  /** Encodes (or queues) a chunk; `owned` chunks are the writer's own copies, which it may give away. */
-  write(chunk: Batch, owned: boolean): Promise<void> | void;
+  /**
+   * Encodes (or queues) a chunk. The chunk may be a view of buffers the caller reuses after the
+   * call returns: an encoder that keeps it longer (or sends it to another thread) copies it first.
+   */
+  write(chunk: Batch): Promise<void> | void;
   /** Removes and returns the file's bytes produced so far, in order. */
   takeChunks(): Uint8Array[];
   readonly numRowGroups: number;
@@ -404,8 +425,9 @@ class LocalEncoder implements Encoder {
 
 class RemoteEncoder implements Encoder {
   constructor(private readonly file: RemoteParquetFile) {}
-  write(chunk: Batch, owned: boolean): Promise<void> {
-    return this.file.write(chunk, owned);
+  write(chunk: Batch): Promise<void> {
+    // A compact copy that owns its buffers, moved to the thread rather than cloned.
+    return this.file.write(copyBatch(chunk), true);
   }
   takeChunks(): Uint8Array[] {
     return this.file.takeChunks();
@@ -480,3 +502,4 @@ class JsonEncoder implements Encoder {
     this.gzip?.destroy();
   }
 }
+

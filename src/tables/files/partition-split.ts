@@ -16,6 +16,8 @@ import type { DataType } from "../../types/data-types.js";
 export interface PartitionGroups {
   /** Number of distinct partitions in the batch, numbered in order of first appearance. */
   readonly count: number;
+  /** `groupOf[i]`: the group of row i (valid until the splitter's next `split`). */
+  readonly groupOf: Int32Array;
   /** `firstRow[g]`: the first row of group `g` (to read its partition values from). */
   readonly firstRow: Int32Array;
   /** The rows of group `g`, ascending: `rows.subarray(start[g], start[g + 1])`. */
@@ -72,6 +74,6 @@ export class PartitionSplitter {
     const at = start.slice(0, count);
     const rows = new Int32Array(n);
     for (let i = 0; i < n; i++) rows[at[groupOf[i]]++] = i;
-    return { count, firstRow, rows, start };
+    return { count, groupOf: groupOf.subarray(0, n), firstRow, rows, start };
   }
 }

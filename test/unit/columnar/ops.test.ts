@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { vectorFromValues, batchFromRows } from "../../../src/columnar/build.js";
-import { take, concat, slice, takeBatch } from "../../../src/columnar/ops.js";
+import { ScratchArrays, copyBatch, scatterBatch, sliceBatch, sliceBatchView, take, concat, slice, takeBatch } from "../../../src/columnar/ops.js";
+import { toSchema } from "../../../src/sql/ddl.js";
 import { valueAt, batchToRows } from "../../../src/columnar/values.js";
 import { StringType, LongType, ArrayType, StructType, StructField, IntegerType, DecimalType } from "../../../src/types/data-types.js";
 
@@ -30,4 +31,56 @@ test("decimal and struct round trip through rows", () => {
     { d: null, s: null },
     { d: "12.50", s: { x: 1 } },
   ]);
+});
+
+test("slice copies, sliceView shares, and both give the same rows of every kind (views of views too)", () => {
+  const schema = toSchema("s STRING, n BIGINT, d DOUBLE, b BOOLEAN, st STRUCT<x: INT, y: STRING>, l ARRAY<STRING>, m DECIMAL(10,2)");
+  const rows = Array.from({ length: 9 }, (_, i) => ({
+    s: i % 3 === 0 ? null : `v${i}-${"x".repeat(i)}`,
+    n: i % 4 === 0 ? null : BigInt(i * 1_000_000_007),
+    d: i / 3,
+    b: i % 2 === 0,
+    st: i === 5 ? null : { x: i, y: i % 2 === 0 ? null : `y${i}` },
+    l: i === 2 ? null : Array.from({ length: i % 3 }, (_, k) => `e${i}${k}`),
+    m: i === 7 ? null : `${i}.25`,
+  }));
+  const batch = batchFromRows(schema, rows);
+  const view = sliceBatchView(batch, 2, 8);
+  const copied = sliceBatch(batch, 2, 8);
+  assert.deepEqual(batchToRows(view), batchToRows(copied));
+  assert.deepEqual(batchToRows(copied), batchToRows(batchFromRows(schema, rows.slice(2, 8))));
+  assert.deepEqual(batchToRows(sliceBatchView(view, 1, 4)), batchToRows(batchFromRows(schema, rows.slice(3, 6))), "a view of a view");
+  assert.deepEqual(batchToRows(sliceBatch(view, 1, 4)), batchToRows(batchFromRows(schema, rows.slice(3, 6))), "a copy of a view");
+  const s = copied.columns[0];
+  assert.ok(s.kind === "bytes" && s.offsets[0] === 0 && s.data.buffer !== (batch.columns[0] as typeof s).data.buffer, "a slice owns its bytes from offset 0");
+  const copy = copyBatch(batch);
+  assert.deepEqual(batchToRows(copy), batchToRows(batch));
+  assert.notEqual(copy.columns[1], batch.columns[1], "copyBatch copies even a whole batch");
+});
+
+test("scatterBatch groups rows by group id, stable within a group, into reused buffers", () => {
+  const schema = toSchema("k STRING, n BIGINT, st STRUCT<x: INT>, l ARRAY<INT>, f FLOAT");
+  const rows = Array.from({ length: 40 }, (_, i) => ({
+    k: i % 5 === 0 ? null : `key-${i}-${"z".repeat(i % 7)}`,
+    n: i % 6 === 0 ? null : BigInt(-i * 3_000_000_000),
+    st: i % 9 === 0 ? null : { x: i },
+    l: [i, i + 1].slice(0, i % 3),
+    f: i === 3 ? null : i / 4,
+  }));
+  const batch = batchFromRows(schema, rows);
+  const groupOf = Int32Array.from(rows, (_, i) => (i * 7) % 3);
+  const start = Int32Array.from([0, 0, 0, 0]);
+  for (const g of groupOf) start[g + 1]++;
+  for (let g = 0; g < 3; g++) start[g + 1] += start[g];
+  const expected = [0, 1, 2].flatMap((g) => rows.filter((_, i) => groupOf[i] === g));
+  const scratch = new ScratchArrays();
+  const grouped = scatterBatch(batch, groupOf, start, scratch);
+  assert.deepEqual(batchToRows(grouped), batchToRows(batchFromRows(schema, expected)));
+  for (let g = 0; g < 3; g++) {
+    assert.deepEqual(batchToRows(sliceBatchView(grouped, start[g], start[g + 1])), batchToRows(batchFromRows(schema, rows.filter((_, i) => groupOf[i] === g))));
+  }
+  // A second round with the same scratch overwrites the same buffers and is right again.
+  const again = scatterBatch(sliceBatchView(batch, 0, 40), groupOf, start, scratch);
+  assert.deepEqual(batchToRows(again), batchToRows(batchFromRows(schema, expected)));
+  assert.equal((again.columns[1] as { values: BigInt64Array }).values.buffer, (grouped.columns[1] as { values: BigInt64Array }).values.buffer);
 });
