@@ -15,8 +15,8 @@
  *    (put-if-absent) **before** reading any data.
  * 2. Read exactly `(end of N-1, end of N]`; stateful operators read state N-1 and stage N.
  * 3. The sink commits batch N idempotently (Delta: `txn.version >= N` for this query id → skip).
- * 4. Commit state version N, then {@link Checkpoint.writeCommit} `commits/N`, then
- *    {@link Checkpoint.purge} old log files.
+ * 4. Commit state version N, then {@link Checkpoint.writeCommit} `commits/N`.
+ * Once `offsets/N+1` is written, {@link Checkpoint.purge} deletes what falls out of retention.
  *
  * On restart {@link Checkpoint.recover} tells the runtime where to resume: a batch with
  * `offsets/N` but no `commits/N` is re-run with exactly the offsets recorded for it.
@@ -201,23 +201,23 @@ export class Checkpoint {
   }
 
   /**
-   * Spark's log retention (`spark.sql.streaming.minBatchesToRetain`): with N the newest planned
-   * batch, deletes `offsets/` and `commits/` files of batches before `N - minBatchesToRetain`.
+   * Spark's log retention (`spark.sql.streaming.minBatchesToRetain`), run once `offsets/<batchId>`
+   * is written: deletes the `offsets/` and `commits/` files of batches before
+   * `batchId - minBatchesToRetain`, so the folders keep the last `minBatchesToRetain + 1` batches.
+   * The first call lists both folders; later calls delete by name (see `MetadataLog.purge`), so
+   * purging after every batch costs two deletes whatever the query's age.
+   * @throws ConfigError when `minBatchesToRetain` is not a positive integer.
    */
-  async purge(minBatchesToRetain = 100): Promise<void> {
+  async purge(batchId: number, minBatchesToRetain: number): Promise<void> {
     if (!Number.isSafeInteger(minBatchesToRetain) || minBatchesToRetain < 1) {
       throw new ConfigError(
         `checkpoint: spark.sql.streaming.minBatchesToRetain must be a positive integer, got ${String(minBatchesToRetain)}`,
         { option: "spark.sql.streaming.minBatchesToRetain" },
       );
     }
-    const ids = await this.offsets.listBatchIds();
-    if (ids.length === 0) return;
-    const current = ids[ids.length - 1];
-    if (minBatchesToRetain < current) {
-      await this.offsets.purge(current - minBatchesToRetain);
-      await this.commits.purge(current - minBatchesToRetain);
-    }
+    if (minBatchesToRetain >= batchId) return;
+    await this.offsets.purge(batchId - minBatchesToRetain);
+    await this.commits.purge(batchId - minBatchesToRetain);
   }
 
   /**

@@ -46,6 +46,8 @@ export class MetadataLog<T> {
   readonly prefix: string;
   readonly version: number;
   private readonly codec: LineCodec<T>;
+  /** Every id below this was purged by this instance; null before its first purge. */
+  private purgedBefore: number | null = null;
 
   constructor(storage: Storage, prefix: string /* ends with "/" */, options: MetadataLogOptions<T> = {}) {
     this.storage = storage;
@@ -90,16 +92,34 @@ export class MetadataLog<T> {
     return ids.sort((a, b) => a - b);
   }
 
-  /** Deletes batch files with id < `thresholdBatchId`. */
+  /**
+   * Deletes batch files with id < `thresholdBatchId` (Spark's `HDFSMetadataLog.purge`). The first
+   * call lists the folder; later calls delete the ids between the previous threshold and this one
+   * by name, without listing, as long as at most {@link MAX_PURGE_BY_NAME} ids lie between them (a
+   * log purged once per batch deletes one file per call, whatever its history).
+   */
   async purge(thresholdBatchId: number): Promise<void> {
-    for (const info of await this.storage.list(this.prefix)) {
-      const parsed = parseBatchFileName(info.path.slice(this.prefix.length));
-      if (parsed !== null && !parsed.compact && parsed.batchId < thresholdBatchId) {
-        await this.storage.delete(info.path);
+    const from = this.purgedBefore;
+    if (from !== null && thresholdBatchId <= from) return;
+    if (from !== null && thresholdBatchId - from <= MAX_PURGE_BY_NAME) {
+      for (let id = from; id < thresholdBatchId; id++) await this.storage.delete(this.batchKey(id));
+    } else {
+      for (const info of await this.storage.list(this.prefix)) {
+        const parsed = parseBatchFileName(info.path.slice(this.prefix.length));
+        if (parsed !== null && !parsed.compact && parsed.batchId < thresholdBatchId) {
+          await this.storage.delete(info.path);
+        }
       }
     }
+    this.purgedBefore = thresholdBatchId;
   }
 }
+
+/**
+ * The most batch files {@link MetadataLog.purge} deletes by name instead of listing (Spark's
+ * threshold is 3): beyond that a listing costs less than deleting ids that may not exist.
+ */
+export const MAX_PURGE_BY_NAME = 3;
 
 export interface CompactibleLogOptions<T> extends MetadataLogOptions<T> {
   /**

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Checkpoint } from "../../../src/checkpoint/checkpoint.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
+import { CountingStorage } from "../../../src/storage/forwarding.js";
+import type { StorageCallCounts } from "../../../src/storage/forwarding.js";
 import { ConfigError, CorruptCheckpointError } from "../../../src/errors.js";
 import type { Storage } from "../../../src/storage/storage.js";
 
@@ -203,16 +205,35 @@ test("purge keeps the last minBatchesToRetain batches of offsets and commits", a
     await c.writeOffsets(b, { batchWatermarkMs: 0, batchTimestampMs: b, conf: {} }, [`{"o":${b}}`]);
     if (b < 11) await c.writeCommit(b);
   }
-  await c.purge(100);
+  await c.purge(11, 100);
   assert.equal((await c.offsets.listBatchIds()).length, 12, "nothing to purge yet");
-  await c.purge(5);
+  await c.purge(11, 5);
   // Spark: newest planned batch 11, purge(11 - 5) deletes ids < 6.
   assert.deepEqual(await c.offsets.listBatchIds(), [6, 7, 8, 9, 10, 11]);
   assert.deepEqual(await c.commits.listBatchIds(), [6, 7, 8, 9, 10]);
   const plan = await c.recover();
   assert.equal(plan.nextBatchId, 11);
   assert.deepEqual(plan.startOffsets?.offsets, ['{"o":10}']);
-  await assert.rejects(c.purge(0), ConfigError);
+  await assert.rejects(c.purge(11, 0), ConfigError);
+});
+
+test("purging after every batch deletes by name: two deletes per batch, no listing", async () => {
+  const counting = new CountingStorage(MemoryStorage.fresh("ckpt"));
+  const c = await Checkpoint.open({ storage: counting, prefix: "" });
+  const perBatch: StorageCallCounts[] = [];
+  for (let b = 0; b < 40; b++) {
+    await c.writeOffsets(b, { batchWatermarkMs: 0, batchTimestampMs: b, conf: {} }, [`{"o":${b}}`]);
+    counting.reset();
+    await c.purge(b, 10);
+    perBatch.push(counting.reset());
+    await c.writeCommit(b);
+  }
+  // The first purge (batch 11) lists both folders; every later one deletes one file from each.
+  assert.deepEqual(perBatch.slice(0, 11).map((x) => x.list + x.delete), new Array<number>(11).fill(0));
+  assert.equal(perBatch[11].list, 2);
+  for (const x of perBatch.slice(12)) assert.deepEqual({ list: x.list, delete: x.delete }, { list: 0, delete: 2 });
+  assert.deepEqual(await c.offsets.listBatchIds(), Array.from({ length: 11 }, (_, i) => 29 + i));
+  assert.deepEqual(await c.commits.listBatchIds(), Array.from({ length: 11 }, (_, i) => 29 + i));
 });
 
 test("a checkpoint folder written by Spark on disk opens and recovers", () =>

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CompactibleLog, MetadataLog, isCompactionBatch } from "../../../src/checkpoint/metadata-log.js";
+import { CompactibleLog, MAX_PURGE_BY_NAME, MetadataLog, isCompactionBatch } from "../../../src/checkpoint/metadata-log.js";
+import { CountingStorage } from "../../../src/storage/forwarding.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
 import { CorruptCheckpointError, ErrorCodes } from "../../../src/errors.js";
 import type { Storage } from "../../../src/storage/storage.js";
@@ -55,6 +56,26 @@ test("get, getLatest, listBatchIds and purge", async () => {
   await log.purge(9);
   assert.deepEqual(await log.listBatchIds(), [9, 10]);
   assert.equal(await s.head("offsets/3.crc") !== null, true, "purge leaves non-batch files");
+});
+
+test("purge lists the folder once, then deletes the ids it passes by name (Spark's lastPurgedBatchId)", async () => {
+  const counting = new CountingStorage(MemoryStorage.fresh("mlog"));
+  const log = new MetadataLog<string>(counting, "offsets/");
+  for (let id = 0; id < 20; id++) await log.add(id, [`b${id}`]);
+  counting.reset();
+  await log.purge(5);
+  assert.deepEqual({ list: counting.counts.list, delete: counting.counts.delete }, { list: 1, delete: 5 });
+  counting.reset();
+  await log.purge(6);
+  await log.purge(8);
+  await log.purge(8);
+  assert.deepEqual({ list: counting.counts.list, delete: counting.counts.delete }, { list: 0, delete: 3 });
+  assert.deepEqual(await log.listBatchIds(), Array.from({ length: 12 }, (_, i) => 8 + i));
+  // A jump of more than MAX_PURGE_BY_NAME ids lists again instead of deleting ids that may not exist.
+  counting.reset();
+  await log.purge(8 + MAX_PURGE_BY_NAME + 1);
+  assert.equal(counting.counts.list, 1);
+  assert.deepEqual(await log.listBatchIds(), Array.from({ length: 8 }, (_, i) => 12 + i));
 });
 
 test("a newer log version is rejected with the documented message", async () => {
