@@ -16,6 +16,7 @@ import type { StreamSink } from "../connectors/sink.js";
 import { ForeachBatchSink } from "./foreach-batch-sink.js";
 import type { ForeachBatchFunction } from "./foreach-batch-sink.js";
 import { Checkpoint } from "../checkpoint/checkpoint.js";
+import { streamingRetention } from "../checkpoint/retention.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { StreamingQuery } from "../runtime/streaming-query.js";
 import { parseTrigger } from "../runtime/trigger.js";
@@ -118,6 +119,9 @@ export class DataStreamWriter {
     const sinkOptions = Object.fromEntries(
       Object.entries(this.opts).filter(([k]) => k.toLowerCase() !== "checkpointlocation"),
     );
+    const sessionConf = session.conf.getAll();
+    // Malformed retention settings fail here, as Spark fails the query at start.
+    streamingRetention(sessionConf);
     const baseCtx = (queryId: string): SinkContext => ({
       options: sinkOptions,
       schema: this.df.schema,
@@ -127,6 +131,7 @@ export class DataStreamWriter {
       queryId,
       writerThread: session.conf.parallelism().workers > 0,
       updateKeys: updateKeys(this.df.resolved),
+      sessionConf,
     });
     let createSink: (queryId: string) => StreamSink;
     if (isForeach) {
@@ -165,6 +170,7 @@ export class DataStreamWriter {
       openCheckpoint: () => Checkpoint.open(location),
       createSink,
       conf: session.conf.checkpointConf(),
+      sessionConf,
       pollingDelayMs: parseInterval(session.conf.get("spark.sql.streaming.pollingDelay") ?? "10ms", "spark.sql.streaming.pollingDelay"),
       numRecentProgress: Number(session.conf.get("spark.sql.streaming.numRecentProgressUpdates") ?? "100"),
       parallelism: session.conf.parallelism(),

@@ -85,6 +85,11 @@ export interface SinkContext {
   readonly writerThread?: boolean;
   /** What identifies a row of the query's result in update mode (merging sinks upsert by it). */
   readonly updateKeys?: UpdateKeys;
+  /**
+   * The session's settings when the query started (Spark's `SQLConf`): the file sink's log
+   * retention, Delta's `spark.databricks.delta.properties.defaults.*`. Absent: Spark's defaults.
+   */
+  readonly sessionConf?: Readonly<Record<string, string>>;
 }
 
 export interface SinkConnector {

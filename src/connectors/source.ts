@@ -25,6 +25,11 @@ export interface SourceContext {
   readonly storage: Storage;
   /** This source's folder in the checkpoint, ending in `/`: `<checkpoint>/sources/<index>/`. */
   readonly metadataPrefix: string;
+  /**
+   * The session's settings when the query started (Spark's `SQLConf`), e.g. the retention of the
+   * source's own log (`streamingRetention`). Absent: Spark's defaults.
+   */
+  readonly sessionConf?: Readonly<Record<string, string>>;
 }
 
 export interface StreamSource {

@@ -8,7 +8,7 @@ import type { Batch } from "../columnar/batch.js";
 import { StructType, StructField } from "../types/data-types.js";
 import type { Operator } from "./operator.js";
 import type { OutputMode } from "../plan/logical.js";
-import type { StateLocation } from "../state/state-store.js";
+import type { StateLocation, StateStoreOptions } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
 import { SortOperator } from "./sort.js";
@@ -61,6 +61,8 @@ export interface PlanningContext {
   readonly outputMode: OutputMode;
   /** Where stateful operator `id` keeps its state; null for batch queries (state in memory only). */
   readonly stateFor: (operatorId: number) => StateLocation | null;
+  /** Snapshot and retention tuning of every state store (the store's defaults when absent). */
+  readonly stateOptions?: Omit<StateStoreOptions, "operator">;
 }
 
 export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): PhysicalPlan {
@@ -104,6 +106,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             inputSchema: p.child.schema,
             keyOrdinals: [...p.keyOrdinals],
             state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            stateOptions: ctx.stateOptions,
             operatorId,
           }),
           child,
@@ -143,6 +146,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             aggregates,
             outputMode: mode,
             state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            stateOptions: ctx.stateOptions,
             operatorId,
           }),
           pre,

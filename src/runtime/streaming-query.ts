@@ -7,6 +7,8 @@
  * 2. read exactly `(end of N-1, end of N]`; stateful operators start from state version N;
  * 3. the sink commits batch N idempotently (a batch it already has is skipped);
  * 4. operators commit state version N+1, sources release, and `commits/N` is written.
+ * Once `offsets/N` is written, the `offsets/` and `commits/` files that fall out of
+ * `spark.sql.streaming.minBatchesToRetain` are deleted by name (Spark purges at the same point).
  * On restart a batch with `offsets/N` but no `commits/N` is re-run with the same offsets, so a crash
  * at any instant loses nothing and duplicates nothing.
  */
@@ -28,6 +30,8 @@ import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } fro
 import { offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
 import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
+import { streamingRetention } from "../checkpoint/retention.js";
+import type { StreamingRetention } from "../checkpoint/retention.js";
 
 /** Everything a query needs to run; built by `DataStreamWriter.start()`. */
 export interface QuerySpec {
@@ -40,6 +44,11 @@ export interface QuerySpec {
   readonly createSink: (queryId: string) => StreamSink;
   /** Session settings recorded in `offsets/N` (`conf`). */
   readonly conf: Readonly<Record<string, string>>;
+  /**
+   * Every session setting when the query started, handed to sources (`SourceContext.sessionConf`);
+   * the retention settings in it (`streamingRetention`) bound the checkpoint and the state store.
+   */
+  readonly sessionConf: Readonly<Record<string, string>>;
   /** Idle wait between checks for new data under the default trigger. */
   readonly pollingDelayMs: number;
   /** How many progress reports `recentProgress` keeps. */
@@ -186,6 +195,7 @@ export class StreamingQuery {
     const sources: StreamSource[] = [];
     let sink: StreamSink | null = null;
     try {
+      const retention = streamingRetention(this.spec.sessionConf);
       const cp = await this.spec.openCheckpoint();
       this.checkpointValue = cp;
       this.events.onStarted(this);
@@ -193,14 +203,15 @@ export class StreamingQuery {
       const physical = planPhysical(this.spec.plan, {
         outputMode: this.spec.outputMode,
         stateFor: (operatorId) => ({ storage: cp.storage, prefix: cp.statePrefix(operatorId) }),
+        stateOptions: { minBatchesToRetain: retention.minBatchesToRetain, minDeltasForSnapshot: retention.minDeltasForSnapshot },
       });
       for (const [i, s] of physical.sources.entries()) {
         const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.schema });
         sources.push(src);
-        await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i) });
+        await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }
       sink = this.spec.createSink(this.id);
-      await this.loop(cp, physical, sources, sink);
+      await this.loop(cp, physical, sources, sink, retention);
     } catch (e) {
       this.error = e instanceof SluiceError ? e : new InternalError(`query: ${describe(e)}`, { cause: e });
     } finally {
@@ -216,7 +227,13 @@ export class StreamingQuery {
     }
   }
 
-  private async loop(cp: Checkpoint, physical: PhysicalPlan, sources: readonly StreamSource[], sink: StreamSink): Promise<void> {
+  private async loop(
+    cp: Checkpoint,
+    physical: PhysicalPlan,
+    sources: readonly StreamSource[],
+    sink: StreamSink,
+    retention: StreamingRetention,
+  ): Promise<void> {
     const trigger = this.spec.trigger;
     const recovery = await cp.recover();
     let batchId = recovery.nextBatchId;
@@ -260,7 +277,9 @@ export class StreamingQuery {
           { path: cp.url, batchId },
         );
       }
-      await this.runBatch(cp, physical, sources, sink, batchId, start, end, batchTimestampMs, triggerStart, latestOffsetMs);
+      await cp.purge(batchId, retention.minBatchesToRetain);
+      const walCommitMs = Date.now() - triggerStart - latestOffsetMs;
+      await this.runBatch(cp, physical, sources, sink, batchId, start, end, batchTimestampMs, triggerStart, latestOffsetMs, walCommitMs);
       start = end;
       batchId++;
       if (trigger.kind === "once") return;
@@ -279,6 +298,7 @@ export class StreamingQuery {
     batchTimestampMs: number,
     triggerStart: number,
     latestOffsetMs = 0,
+    walCommitMs = 0,
   ): Promise<void> {
     this.statusValue = { message: `Processing new data (batch ${batchId})`, isDataAvailable: true, isTriggerActive: true };
     const ctx: BatchContext = { batchId, watermarkMs: 0, batchTimestampMs, outputMode: this.spec.outputMode };
@@ -339,7 +359,7 @@ export class StreamingQuery {
         latestOffset: latestOffsetMs,
         queryPlanning: tAdd - t0,
         triggerExecution: duration,
-        walCommit: 0,
+        walCommit: walCommitMs,
       },
       eventTime: {},
       stateOperators: physical.operators.flatMap((op) => (op.stateMetrics === undefined ? [] : [op.stateMetrics()])),
