@@ -12,7 +12,7 @@
  * (the offsets log writes `-` for a source without an offset).
  */
 import { AlreadyExistsError, CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
-import type { ObjectInfo, Storage } from "../storage/storage.js";
+import type { Storage } from "../storage/storage.js";
 import { toDisplayUrl } from "../storage/url.js";
 import { decodeUtf8, encodeUtf8 } from "../columnar/utf8.js";
 
@@ -138,7 +138,10 @@ export interface CompactibleLogOptions<T> extends MetadataLogOptions<T> {
    * replaces `isDeletedEntry`. E.g. the file sink drops every entry whose path has a delete entry.
    */
   compactLogs?: (entries: T[]) => T[];
-  /** Keep every old batch file (default false: files older than needed are deleted, as Spark does). */
+  /**
+   * Keep every old batch file (default false: files older than needed are deleted, as Spark does
+   * unless `spark.sql.streaming.fileSink.log.deletion` / `fileSource.log.deletion` is false).
+   */
   retainOldFiles?: boolean;
   /**
    * Spark's `spark.sql.streaming.minBatchesToRetain` (default 100): old files are deleted only
@@ -152,7 +155,24 @@ export interface CompactibleLogOptions<T> extends MetadataLogOptions<T> {
   cleanupDelayMs?: number;
 }
 
-/** Spark's CompactibleFileStreamLog: every `compactInterval` batches (default 10) the file is `<N>.compact` and holds all entries up to N (minus deleted ones); readers start from the latest compact file. */
+/** A batch file this log knows of, and when it was last modified (ms; for ours, once written). */
+interface KnownFile {
+  readonly key: string;
+  readonly compact: boolean;
+  readonly modificationTime: number;
+}
+
+/**
+ * Spark's CompactibleFileStreamLog: every `compactInterval` batches (default 10) the file is
+ * `<N>.compact` and holds all entries up to N (minus deleted ones); readers start from the latest
+ * compact file.
+ *
+ * A writer lists the folder once (when it first needs the interval, the latest batch id or the
+ * files to expire) and from then on knows its files from its own writes, so adding a batch and
+ * deleting expired files cost no listing, however long the log has run. The readers
+ * ({@link allEntries}, {@link getLatest}, {@link listBatchIds}) list afresh: they may follow
+ * another process's writer.
+ */
 export class CompactibleLog<T> {
   readonly storage: Storage;
   readonly prefix: string;
@@ -164,6 +184,8 @@ export class CompactibleLog<T> {
   private readonly cleanupDelayMs: number;
   private readonly minBatchesToRetain: number;
   private interval: number | null = null;
+  /** Batch files by id, from the last listing plus this instance's writes and deletes; null until listed. */
+  private known: Map<number, KnownFile> | null = null;
 
   constructor(storage: Storage, prefix: string, options: CompactibleLogOptions<T> = {}) {
     this.storage = storage;
@@ -184,34 +206,28 @@ export class CompactibleLog<T> {
 
   /** The compaction interval in force (derived from existing compact files on first use, as Spark does). */
   async compactInterval(): Promise<number> {
-    if (this.interval === null) {
-      const compactIds: number[] = [];
-      for (const f of await this.listFiles()) if (f.compact) compactIds.push(f.batchId);
-      compactIds.sort((a, b) => b - a);
-      if (compactIds.length >= 2) this.interval = compactIds[0] - compactIds[1];
-      else if (compactIds.length === 1) this.interval = deriveCompactInterval(this.defaultInterval, compactIds[0]);
-      else this.interval = this.defaultInterval;
-    }
-    return this.interval;
+    if (this.interval === null) await this.refresh();
+    return this.interval ?? this.defaultInterval;
   }
 
   /** The key of batch `batchId`'s file (`<N>` or `<N>.compact`). */
   async batchKey(batchId: number): Promise<string> {
     const interval = await this.compactInterval();
     const id = checkBatchId(batchId);
-    return this.prefix + String(id) + (isCompactionBatch(id, interval) ? ".compact" : "");
+    return this.prefix + String(id) + (isCompactionBatch(id, interval) ? COMPACT_SUFFIX : "");
   }
 
   /**
    * Writes batch `batchId` put-if-absent; returns false (and writes nothing) if it already exists.
    * For a compaction batch the file holds the previous compact file's entries, the deltas since,
-   * and `entries`, minus deleted ones; the deltas must all be present.
+   * and `entries`, minus deleted ones; the deltas must all be present. Then, unless
+   * `retainOldFiles`, deletes the files no reader needs any more (see {@link deleteExpired}).
    */
   async add(batchId: number, entries: readonly T[]): Promise<boolean> {
     const interval = await this.compactInterval();
     const key = await this.batchKey(batchId);
     if (!isCompactionBatch(batchId, interval)) {
-      return this.afterAdd(batchId, interval, await putIfAbsent(this.storage, key, serializeLog(this.version, entries, this.codec)));
+      return this.afterAdd(batchId, key, interval, await putIfAbsent(this.storage, key, serializeLog(this.version, entries, this.codec)));
     }
     if ((await this.storage.head(key)) !== null) return false;
     const all: T[] = [];
@@ -226,12 +242,15 @@ export class CompactibleLog<T> {
       for (const e of part) all.push(e);
     }
     for (const e of entries) all.push(e);
-    return this.afterAdd(batchId, interval, await putIfAbsent(this.storage, key, serializeLog(this.version, this.live(all), this.codec)));
+    return this.afterAdd(batchId, key, interval, await putIfAbsent(this.storage, key, serializeLog(this.version, this.live(all), this.codec)));
   }
 
-  private async afterAdd(batchId: number, interval: number, written: boolean): Promise<boolean> {
-    if (written && !this.retainOldFiles) await this.deleteExpired(batchId, interval);
-    return written;
+  private async afterAdd(batchId: number, key: string, interval: number, written: boolean): Promise<boolean> {
+    if (!written) return false;
+    // Our clock after the put is not before the file's own modification time: never early.
+    this.known?.set(batchId, { key, compact: key.endsWith(COMPACT_SUFFIX), modificationTime: Date.now() });
+    if (!this.retainOldFiles) await this.deleteExpired(batchId, interval);
+    return true;
   }
 
   /** Entries of batch `batchId`, or null if absent; for a compact batch, the whole compacted content. */
@@ -240,7 +259,7 @@ export class CompactibleLog<T> {
     const found = await readLog(this.storage, key, this.version, this.codec);
     if (found !== null) return found;
     // Written with another interval than the one derived: accept either name.
-    const other = key.endsWith(".compact") ? key.slice(0, -".compact".length) : key + ".compact";
+    const other = key.endsWith(COMPACT_SUFFIX) ? key.slice(0, -COMPACT_SUFFIX.length) : key + COMPACT_SUFFIX;
     return readLog(this.storage, other, this.version, this.codec);
   }
 
@@ -254,10 +273,22 @@ export class CompactibleLog<T> {
     return null;
   }
 
+  /**
+   * The highest batch id this writer knows of, or null for an empty log: the folder is listed on
+   * first use only, then this instance's own writes keep it current (another process writing the
+   * same log is not seen; `add`'s put-if-absent still refuses its batches).
+   */
+  async latestBatchId(): Promise<number | null> {
+    const known = this.known ?? (await this.refresh());
+    let latest: number | null = null;
+    for (const id of known.keys()) if (latest === null || id > latest) latest = id;
+    return latest;
+  }
+
   /** Every live entry from batch 0 through the latest batch (compact file + later deltas). */
   async allEntries(): Promise<T[]> {
+    const ids = [...(await this.refresh()).keys()].sort((a, b) => a - b);
     const interval = await this.compactInterval();
-    const ids = await this.listBatchIds();
     if (ids.length === 0) return [];
     let latest = ids[ids.length - 1];
     for (;;) {
@@ -288,38 +319,57 @@ export class CompactibleLog<T> {
 
   /** Batch ids present (plain and compact files), ascending. */
   async listBatchIds(): Promise<number[]> {
-    const ids = new Set<number>();
-    for (const f of await this.listFiles()) ids.add(f.batchId);
-    return [...ids].sort((a, b) => a - b);
+    return [...(await this.refresh()).keys()].sort((a, b) => a - b);
   }
 
   private live(entries: T[]): T[] {
     return this.compactLogs(entries);
   }
 
-  private async listFiles(): Promise<Array<{ batchId: number; compact: boolean; info: ObjectInfo }>> {
-    const out: Array<{ batchId: number; compact: boolean; info: ObjectInfo }> = [];
+  /**
+   * Lists the folder and makes the listing what this instance knows; derives the compaction
+   * interval from it on the first listing (Spark's rule, see `compactInterval`).
+   */
+  private async refresh(): Promise<Map<number, KnownFile>> {
+    const known = new Map<number, KnownFile>();
+    const compactIds: number[] = [];
     for (const info of await this.storage.list(this.prefix)) {
       const parsed = parseBatchFileName(info.path.slice(this.prefix.length));
-      if (parsed !== null) out.push({ ...parsed, info });
+      if (parsed === null) continue;
+      known.set(parsed.batchId, { key: info.path, compact: parsed.compact, modificationTime: info.modificationTime });
+      if (parsed.compact) compactIds.push(parsed.batchId);
     }
-    return out;
+    if (this.interval === null) {
+      compactIds.sort((a, b) => b - a);
+      if (compactIds.length >= 2) this.interval = compactIds[0] - compactIds[1];
+      else if (compactIds.length === 1) this.interval = deriveCompactInterval(this.defaultInterval, compactIds[0]);
+      else this.interval = this.defaultInterval;
+    }
+    this.known = known;
+    return known;
   }
 
   /**
    * Spark's deleteExpiredLog: keeps the compact file at or before batch `batchId + 1 -
    * minBatchesToRetain` and everything after it; older files go once older than the cleanup delay.
+   * Expired files are deleted by name from what this instance knows (Spark lists the folder here,
+   * on every batch): the folder is listed once, on the first call that has anything to expire.
    */
   private async deleteExpired(batchId: number, interval: number): Promise<void> {
     if (interval > batchId + 1 - this.minBatchesToRetain) return;
     const minBatchId = batchId + 1 - this.minBatchesToRetain;
     const minCompactionBatchId = minBatchId - (minBatchId % interval) - 1;
     const expiredBefore = Date.now() - this.cleanupDelayMs;
-    for (const f of await this.listFiles()) {
-      if (f.batchId < minCompactionBatchId && f.info.modificationTime <= expiredBefore) await this.storage.delete(f.info.path);
+    const known = this.known ?? (await this.refresh());
+    const expired = [...known].filter(([id, f]) => id < minCompactionBatchId && f.modificationTime <= expiredBefore).sort((a, b) => a[0] - b[0]);
+    for (const [id, f] of expired) {
+      await this.storage.delete(f.key);
+      known.delete(id);
     }
   }
 }
+
+const COMPACT_SUFFIX = ".compact";
 
 /** Whether batch `batchId` is a compaction batch for `interval` (Spark: `(id + 1) % interval == 0`). */
 export function isCompactionBatch(batchId: number, interval: number): boolean {

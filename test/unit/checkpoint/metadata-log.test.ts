@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CompactibleLog, MAX_PURGE_BY_NAME, MetadataLog, isCompactionBatch } from "../../../src/checkpoint/metadata-log.js";
 import { CountingStorage } from "../../../src/storage/forwarding.js";
+import type { StorageCallCounts } from "../../../src/storage/forwarding.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
 import { CorruptCheckpointError, ErrorCodes } from "../../../src/errors.js";
 import type { Storage } from "../../../src/storage/storage.js";
@@ -172,6 +173,26 @@ test("old files are deleted after compaction beyond minBatchesToRetain, as Spark
   const delayed = new CompactibleLog<FileEntry>(MemoryStorage.fresh("clog"), "m/", { compactInterval: 3, minBatchesToRetain: 4 });
   for (let b = 0; b < 9; b++) await delayed.add(b, [file(`p${b}`)]);
   assert.equal((await delayed.listBatchIds()).length, 9, "files younger than the cleanup delay stay");
+});
+
+test("a writer lists its log once, then adds, compacts and deletes expired files by name", async () => {
+  const counting = new CountingStorage(MemoryStorage.fresh("clog"));
+  const log = new CompactibleLog<FileEntry>(counting, "m/", { compactInterval: 5, minBatchesToRetain: 7, cleanupDelayMs: 0 });
+  const perBatch: StorageCallCounts[] = [];
+  for (let b = 0; b < 200; b++) {
+    counting.reset();
+    await log.add(b, [file(`p${b}`)]);
+    perBatch.push(counting.reset());
+    assert.equal(await log.latestBatchId(), b);
+  }
+  assert.equal(perBatch.reduce((n, c) => n + c.list, 0), 1, "one listing, for the interval, at the first add");
+  assert.equal(counting.counts.list, 0, "latestBatchId does not list");
+  // Steady state: a cycle of 5 batches costs the same at the start and at the end of the run.
+  const cycle = (from: number) => perBatch.slice(from, from + 5).reduce((n, c) => n + c.get + c.head + c.put + c.delete, 0);
+  assert.equal(cycle(20), cycle(195));
+  // After batch 199: minBatchId 193, its compaction batch 189: files from 189 on are kept.
+  assert.deepEqual(await log.listBatchIds(), Array.from({ length: 11 }, (_, i) => 189 + i));
+  assert.equal((await log.allEntries()).length, 200);
 });
 
 test("the compact interval is derived from existing compact files", async () => {
