@@ -58,6 +58,28 @@ export function localFileSystem(): LocalStorage {
 
 let localRoot: LocalStorage | undefined;
 
+/**
+ * Test and benchmark hook, not for jobs: until the returned function is called, every local
+ * location {@link resolveLocation} resolves in this thread is in `wrap(localFileSystem())` (e.g.
+ * a `CountingStorage`, to measure what a query asks of storage). The wrapper must keep the local
+ * root (`storage.root`), so the URLs written into logs stay `file:` URLs. Worker threads resolve
+ * locations on their own and are not routed. Routes do not nest: a second call replaces the first.
+ * @throws ConfigError when the wrapper changes the root.
+ */
+export function routeLocalStorage(wrap: (local: LocalStorage) => Storage): () => void {
+  const local = localFileSystem();
+  const routed = wrap(local);
+  if (routed.root !== local.root) {
+    throw new ConfigError(`storage: a route for local locations must keep the root ${local.root}, got ${routed.root}`);
+  }
+  localRoute = routed;
+  return () => {
+    if (localRoute === routed) localRoute = null;
+  };
+}
+
+let localRoute: Storage | null = null;
+
 const schemes: Record<string, (url: string) => ResolvedLocation> = {
   file: fileLocation,
   memory: memoryLocation,
@@ -86,7 +108,7 @@ function fileLocation(url: string): ResolvedLocation {
 }
 
 function localLocation(absolutePath: string): ResolvedLocation {
-  return { storage: localFileSystem(), key: trimSlashes(resolvePath(absolutePath)) };
+  return { storage: localRoute ?? localFileSystem(), key: trimSlashes(resolvePath(absolutePath)) };
 }
 
 function memoryLocation(url: string): ResolvedLocation {

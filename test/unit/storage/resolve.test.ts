@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileUrlOf, folderPrefix, localFileSystem, resolveLocation, toDisplayUrl } from "../../../src/storage/resolve.js";
+import { fileUrlOf, folderPrefix, localFileSystem, resolveLocation, routeLocalStorage, toDisplayUrl } from "../../../src/storage/resolve.js";
+import { CountingStorage } from "../../../src/storage/forwarding.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
 import { ConfigError } from "../../../src/errors.js";
@@ -75,4 +76,19 @@ test("folderPrefix turns a key into a list prefix", () => {
   assert.equal(folderPrefix(""), "");
   assert.equal(folderPrefix("a/b"), "a/b/");
   assert.equal(folderPrefix("a/b/"), "a/b/");
+});
+
+test("routeLocalStorage sends local locations through a wrapper until it is undone", () => {
+  const local = localFileSystem();
+  const counting = new CountingStorage(local);
+  const undo = routeLocalStorage(() => counting);
+  try {
+    assert.equal(resolveLocation("/data/lake/t").storage, counting);
+    assert.equal(resolveLocation("file:///data/lake/t").storage, counting);
+    assert.equal(resolveLocation("memory://route-test/x").storage instanceof MemoryStorage, true, "other schemes are not routed");
+  } finally {
+    undo();
+  }
+  assert.equal(resolveLocation("/data/lake/t").storage, local);
+  assert.throws(() => routeLocalStorage(() => MemoryStorage.fresh("other-root")), /must keep the root file:\/\/\//);
 });
