@@ -10,8 +10,10 @@
  * `latestOffset` lists the folder, keeps files not seen before (and not older than `maxFileAge`
  * behind the newest seen), orders them by modification time (newest first with `latestFirst`),
  * admits up to `maxFilesPerTrigger` files or `maxBytesPerTrigger` bytes (at least one file), and
- * writes log batch N *before* returning `{"logOffset":N}`. `read(start, end)` reads the files of
- * log batches (start, end] from the log, never from a new listing, so a re-run reads the same
+ * writes log batch N *before* returning `{"logOffset":N}`. With `maxFilesPerTrigger`, the new
+ * files it did not admit are the next triggers' candidates without a new listing, as in Spark 3.1+
+ * (SPARK-30866). `read(start, end)` reads the files of log batches (start, end] from the log (or
+ * from what this instance just wrote to it), never from a new listing, so a re-run reads the same
  * files. A file that cannot be read or decompressed fails the query with a {@link SourceError}
  * naming it (unless `ignoreCorruptFiles`), so no data is lost silently.
  *
@@ -40,6 +42,7 @@ import { take } from "../../columnar/ops.js";
 import { nullVector } from "../../columnar/build.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
+import { streamingRetention } from "../../checkpoint/retention.js";
 import { resolveLocation } from "../../storage/resolve.js";
 import { fileUrlOf } from "../../storage/url.js";
 import type { ObjectInfo, Storage } from "../../storage/storage.js";
@@ -77,8 +80,19 @@ export interface FileStreamSourceConfig {
   readonly chunkLimits?: ChunkLimits;
 }
 
-/** Spark's compaction interval for the file source log (`spark.sql.streaming.fileSource.log.compactInterval`). */
-export const FILE_SOURCE_LOG_COMPACT_INTERVAL = 10;
+
+/** Spark's `DISCARD_UNSEEN_FILES_RATIO`: fewer unread files than this share of `maxFilesPerTrigger` are dropped. */
+const DISCARD_UNREAD_FILES_RATIO = 0.2;
+
+/** Spark's `MAX_CACHED_UNSEEN_FILES`. */
+const MAX_CACHED_UNREAD_FILES = 10_000;
+
+/** Files found new but not admitted yet: `files[next..]`, whose sizes sum to `bytes`. */
+interface UnreadFiles {
+  files: readonly ListedFile[];
+  next: number;
+  bytes: number;
+}
 
 /** The streaming file source for text, JSON, CSV and Parquet files. */
 export class FileStreamSource implements StreamSource {
@@ -93,6 +107,13 @@ export class FileStreamSource implements StreamSource {
   private currentLogOffset = -1;
   /** With `availableNow`: the files considered for the rest of this run. */
   private fixedFiles: ListedFile[] | null = null;
+  /** New files a trigger did not admit, for the next ones (see `keepUnread`); null: list again. */
+  private unread: UnreadFiles | null = null;
+  /**
+   * The entries of the log batches this instance wrote and that are not committed yet, so reading
+   * them costs no read of the log (a compact file holds every entry of the log's history).
+   */
+  private readonly written = new Map<number, FileSourceEntry[]>();
   private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
   private outstanding = { files: 0, bytes: 0 };
   /** Whether the folder is a file sink's output (`_spark_metadata`); null until a listing decides. */
@@ -115,10 +136,18 @@ export class FileStreamSource implements StreamSource {
     this.sourceHasMetadata = config.location.patterns.length > 0 ? false : null;
   }
 
-  /** Opens the file log in `ctx.metadataPrefix` and restores the files already seen. */
+  /**
+   * Opens the file log in `ctx.metadataPrefix` and restores the files already seen. The log is
+   * compacted and its expired files deleted as the session's `spark.sql.streaming.fileSource.log.*`
+   * and `minBatchesToRetain` settings say (`streamingRetention`).
+   */
   async open(ctx: SourceContext): Promise<void> {
+    const settings = streamingRetention(ctx.sessionConf ?? {}).fileSourceLog;
     const log = new CompactibleLog<FileSourceEntry>(ctx.storage, ctx.metadataPrefix, {
-      compactInterval: FILE_SOURCE_LOG_COMPACT_INTERVAL,
+      compactInterval: settings.compactInterval,
+      retainOldFiles: !settings.deletion,
+      cleanupDelayMs: settings.cleanupDelayMs,
+      minBatchesToRetain: settings.minBatchesToRetain,
     });
     for (const e of await log.allEntries()) this.seen.add(e.path, e.timestamp);
     this.seen.purge();
@@ -134,25 +163,29 @@ export class FileStreamSource implements StreamSource {
   async latestOffset(_start: OffsetJson | null, limit: ReadLimit): Promise<OffsetJson | null> {
     const log = this.requireLog();
     const f = this.config.file;
-    const listed = this.fixedFiles ?? (await this.fetchAllFiles());
-    // Stable sort over the key-ordered listing: ties on modification time stay in path order.
-    const ordered = [...listed].sort((a, b) =>
-      f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
-    );
-    const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
-    // A file read earlier and listed again with another size changed after it was read (a fixed
-    // availableNow listing is not new, so it says nothing).
-    if (this.fixedFiles === null) {
-      for (const x of listed) {
-        const known = this.seen.sizeOf(x.url);
-        if (known !== null && known !== x.size) this.warnChanged(x.url, `${known} bytes when read, ${x.size} bytes now; the change is not read (a file is read once)`);
+    let pending = this.unread;
+    if (pending === null) {
+      const listed = this.fixedFiles ?? (await this.fetchAllFiles());
+      // Stable sort over the key-ordered listing: ties on modification time stay in path order.
+      const ordered = [...listed].sort((a, b) =>
+        f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
+      );
+      const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
+      // A file read earlier and listed again with another size changed after it was read (a fixed
+      // availableNow listing is not new, so it says nothing).
+      if (this.fixedFiles === null) {
+        for (const x of listed) {
+          const known = this.seen.sizeOf(x.url);
+          if (known !== null && known !== x.size) this.warnChanged(x.url, `${known} bytes when read, ${x.size} bytes now; the change is not read (a file is read once)`);
+        }
       }
+      pending = { files: fresh, next: 0, bytes: fresh.reduce((n, x) => n + x.size, 0) };
     }
-    // Trigger.Once reads everything available in one batch, ignoring the rate limits (as Spark).
-    const batch = limit.kind === "all" ? fresh : this.admit(fresh);
+    const batch = this.admit(pending, limit);
+    this.unread = this.keepUnread(pending, limit) ? pending : null;
     for (const x of batch) this.seen.add(x.url, x.modificationTime, x.size);
     this.seen.purge();
-    this.outstanding = { files: fresh.length - batch.length, bytes: fresh.slice(batch.length).reduce((s, x) => s + x.size, 0) };
+    this.outstanding = { files: pending.files.length - pending.next, bytes: pending.bytes };
     if (batch.length > 0) {
       const id = this.currentLogOffset + 1;
       const entries = batch.map((x): FileSourceEntry => ({ path: x.url, timestamp: x.modificationTime, batchId: id }));
@@ -164,6 +197,7 @@ export class FileStreamSource implements StreamSource {
         );
       }
       this.currentLogOffset = id;
+      this.written.set(id, entries);
     }
     return this.currentLogOffset < 0 ? null : formatOffset(this.currentLogOffset);
   }
@@ -204,7 +238,7 @@ export class FileStreamSource implements StreamSource {
     if (to < from) throw new InternalError(`file source: read end ${end} is before start ${String(start)}`);
     const out: FileSourceEntry[] = [];
     for (let id = from + 1; id <= to; id++) {
-      const entries = await log.get(id);
+      const entries = this.written.get(id) ?? (await log.get(id));
       if (entries === null) {
         const where = fileUrlOf(log.storage, log.prefix);
         throw new CorruptCheckpointError(`file source: batch ${id} of the file log is missing in ${where}`, { batchId: id, path: where });
@@ -216,12 +250,16 @@ export class FileStreamSource implements StreamSource {
   }
 
 
-  async commit(_end: OffsetJson): Promise<void> {
-    // cleanSource is "off": committed files stay where they are.
+  async commit(end: OffsetJson): Promise<void> {
+    // cleanSource is "off": committed files stay where they are. Committed batches are not read again.
+    const committed = parseOffset(end);
+    for (const id of this.written.keys()) if (id <= committed) this.written.delete(id);
   }
 
   async stop(): Promise<void> {
     this.fixedFiles = null;
+    this.unread = null;
+    this.written.clear();
   }
 
   /**
@@ -307,20 +345,48 @@ export class FileStreamSource implements StreamSource {
     return out;
   }
 
-  /** Spark's admission: `maxFilesPerTrigger` files, or files up to `maxBytesPerTrigger` (at least one). */
-  private admit(fresh: ListedFile[]): ListedFile[] {
+  /**
+   * Spark's admission: takes from `pending` up to `maxFilesPerTrigger` files, or files up to
+   * `maxBytesPerTrigger` (at least one), or all of them under Trigger.Once's limit `all` (as Spark,
+   * which then ignores the rate limits). Files that stopped being new since they were listed (a
+   * name admitted meanwhile with `fileNameOnly`, an age past `maxFileAge`) are skipped.
+   */
+  private admit(pending: UnreadFiles, limit: ReadLimit): ListedFile[] {
     const f = this.config.file;
-    if (f.maxFilesPerTrigger !== undefined) return fresh.slice(0, f.maxFilesPerTrigger);
-    if (f.maxBytesPerTrigger !== undefined) {
-      let total = 0;
-      let n = 0;
-      while (n < fresh.length && (n === 0 || total + fresh[n].size <= f.maxBytesPerTrigger)) {
-        total += fresh[n].size;
-        n++;
-      }
-      return fresh.slice(0, n);
+    const maxFiles = limit.kind === "all" ? Infinity : (f.maxFilesPerTrigger ?? Infinity);
+    const maxBytes = limit.kind === "all" || f.maxFilesPerTrigger !== undefined ? Infinity : (f.maxBytesPerTrigger ?? Infinity);
+    const batch: ListedFile[] = [];
+    let bytes = 0;
+    while (pending.next < pending.files.length && batch.length < maxFiles) {
+      const x = pending.files[pending.next];
+      const isNew = this.seen.isNewFile(x.url, x.modificationTime);
+      if (isNew && batch.length > 0 && bytes + x.size > maxBytes) break;
+      pending.next++;
+      pending.bytes -= x.size;
+      if (!isNew) continue;
+      batch.push(x);
+      bytes += x.size;
     }
-    return fresh;
+    return batch;
+  }
+
+  /**
+   * Spark's unread-files cache (SPARK-30866): with `maxFilesPerTrigger` (and not `latestFirst`,
+   * which must see the newest files each time), the new files a trigger did not admit are the
+   * next triggers' candidates, without listing the folder again, while at least a fifth of a
+   * trigger's worth remain. At most {@link MAX_CACHED_UNREAD_FILES} are kept.
+   */
+  private keepUnread(pending: UnreadFiles, limit: ReadLimit): boolean {
+    const f = this.config.file;
+    if (limit.kind === "all" || f.maxFilesPerTrigger === undefined || f.latestFirst) return false;
+    const left = pending.files.length - pending.next;
+    if (left < f.maxFilesPerTrigger * DISCARD_UNREAD_FILES_RATIO) return false;
+    if (left > MAX_CACHED_UNREAD_FILES) {
+      const end = pending.next + MAX_CACHED_UNREAD_FILES;
+      for (let i = end; i < pending.files.length; i++) pending.bytes -= pending.files[i].size;
+      pending.files = pending.files.slice(0, end);
+    }
+    return true;
   }
 
   /** Reads one file at its current size; `check` compares it with its listing first. */

@@ -9,6 +9,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { checkFileSource, resolveFileSourceSchema } from "../../../../src/connectors/file/create-file-source.js";
 import { fileSource } from "../../../support/file-source.js";
 import { LocalStorage } from "../../../../src/storage/local.js";
+import { CountingStorage } from "../../../../src/storage/forwarding.js";
+import { localFileSystem, routeLocalStorage } from "../../../../src/storage/resolve.js";
 import { MemoryStorage } from "../../../../src/storage/memory.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import type { Row } from "../../../../src/columnar/values.js";
@@ -413,5 +415,50 @@ test("the query's progress reports files changed after listing in the source's m
   assert.equal(metrics.latestFileChangedAfterListing, url);
   assert.match(err, new RegExp(`file source: warning: ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} changed after it was listed \\(2 bytes when read, 4 bytes now`));
   assert.deepEqual((await spark.table(name).collect()).map((r) => r.value).sort(), ["1", "3"]);
+});
+
+test("maxFilesPerTrigger keeps the files it did not admit for the next triggers (SPARK-30866); the log follows the session's retention", async () => {
+  const dir = await landing();
+  for (let i = 0; i < 60; i++) await put(dir, `f${String(i).padStart(2, "0")}.txt`, `line ${i}\n`, i);
+  const counting = new CountingStorage(localFileSystem());
+  const undo = routeLocalStorage(() => counting);
+  try {
+    const src = await fileSource("text", { path: dir, maxFilesPerTrigger: "5" }, null);
+    const ckpt = new CountingStorage(MemoryStorage.fresh("unread"));
+    await src.open({
+      storage: ckpt,
+      metadataPrefix: "sources/0/",
+      sessionConf: {
+        "spark.sql.streaming.minBatchesToRetain": "3",
+        "spark.sql.streaming.fileSource.log.compactInterval": "2",
+        "spark.sql.streaming.fileSource.log.cleanupDelay": "0",
+      },
+    });
+    counting.reset();
+    ckpt.reset();
+    const listings: number[] = [];
+    const seen: string[] = [];
+    let start: string | null = null;
+    for (;;) {
+      const end = await src.latestOffset(start, { kind: "default" });
+      listings.push(counting.reset().list);
+      if (end === start || end === null) break;
+      for (const r of await readRows(src, start, end)) seen.push(String(r.value));
+      await src.commit(end);
+      start = end;
+    }
+    // 60 files, 5 a trigger: the first trigger lists (and checks twice for a _spark_metadata log,
+    // as Spark's first fetchAllFiles does); the next ones take the files it kept; the last lists again.
+    assert.deepEqual(listings, [3, ...new Array<number>(11).fill(0), 1]);
+    assert.deepEqual(seen, Array.from({ length: 60 }, (_, i) => `line ${i}`));
+    assert.deepEqual(JSON.parse(src.metrics?.().numFilesOutstanding ?? "-1"), 0);
+    // Batches 0..11, compacting every 2: after batch 11 the last 3 batches start at 9, whose
+    // compaction batch is 7; older files are deleted. Reading what the source just wrote costs no
+    // read of its log: only compactions read (the batch before and the previous compact file).
+    assert.deepEqual((await ckpt.list("sources/0/")).map((o) => o.path.slice("sources/0/".length)), ["10", "11.compact", "7.compact", "8", "9.compact"]);
+    assert.equal(ckpt.counts.get, 1 + 2 * 5);
+  } finally {
+    undo();
+  }
   await rm(dir, { recursive: true });
 });
