@@ -19,6 +19,7 @@ import { LazyWriterThread } from "../../tables/files/writer-thread.js";
 import { FileSinkTable, fileSinkPartitionValue } from "../../tables/parquet-log/file-sink-table.js";
 import type { FileSinkLayout } from "../../tables/parquet-log/file-sink-table.js";
 import { SPARK_METADATA } from "../../tables/parquet-log/sink-log.js";
+import { streamingRetention } from "../../checkpoint/retention.js";
 import type { BatchWrite, Options, SinkConnector } from "../registry.js";
 import { TableStreamSink } from "../table-sink.js";
 
@@ -73,10 +74,12 @@ export function fileSinkConnector(format: DataFileFormat): SinkConnector {
     outputModes: ["append"],
     validate(ctx) {
       resolveFileSinkOptions(format, ctx.options, ctx.schema, ctx.partitionBy);
+      streamingRetention(ctx.sessionConf ?? {});
     },
     create(ctx) {
       const o = resolveFileSinkOptions(format, ctx.options, ctx.schema, ctx.partitionBy);
-      return new TableStreamSink(new FileSinkTable(o.storage, o.key, o), ctx.writerThread === true ? new LazyWriterThread() : null);
+      const table = new FileSinkTable(o.storage, o.key, o, streamingRetention(ctx.sessionConf ?? {}).fileSinkLog);
+      return new TableStreamSink(table, ctx.writerThread === true ? new LazyWriterThread() : null);
     },
     writeBatch: (write) => saveFiles(format, write),
   };

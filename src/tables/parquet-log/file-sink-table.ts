@@ -4,11 +4,16 @@
  * (put-if-absent): readers that honour the log (Spark, and sluice's own readers) see a batch's
  * files only once its log entry exists, so a crash mid-batch leaves only unlisted orphans. A batch
  * whose id is already in the log is skipped. Entries are Spark's `SinkFileStatus` JSON; the log
- * compacts every 10 batches (`spark.sql.streaming.fileSink.log.compactInterval`) into `N.compact`.
+ * compacts every 10 batches into `N.compact` and deletes the files no reader needs any more, as
+ * the session's `spark.sql.streaming.fileSink.log.*` and `minBatchesToRetain` settings say
+ * (`streamingRetention`). The table lists its log once, at its first batch; afterwards it knows the
+ * latest batch id from its own writes, so a batch costs no listing however long the log.
  */
 import type { Batch } from "../../columnar/batch.js";
 import { AlreadyExistsError } from "../../errors.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
+import { DEFAULT_RETENTION } from "../../checkpoint/retention.js";
+import type { CompactibleLogSettings } from "../../checkpoint/retention.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
 import { slotText } from "../../exec/eval/cast.js";
 import { isValid } from "../../columnar/vector.js";
@@ -18,7 +23,7 @@ import { keyOfUrl } from "../../storage/url.js";
 import type { StructType } from "../../types/data-types.js";
 import type { DataFile, DataFileCodec, DataFileFormat, DataFileLayout, PartitionValueText } from "../files/data-file-writer.js";
 import type { BatchCommit, BatchWrite, StreamingTable } from "../table-format.js";
-import { SINK_LOG_COMPACT_INTERVAL, SPARK_METADATA, liveSinkFiles, sinkLogPrefix } from "./sink-log.js";
+import { SPARK_METADATA, liveSinkFiles, sinkLogPrefix } from "./sink-log.js";
 import type { SinkFileStatus } from "./sink-log.js";
 
 /** How the sink writes its files. */
@@ -43,15 +48,20 @@ export class FileSinkTable implements StreamingTable {
   /** The newest batch id in the log, once known (-1: none); the sink tracks it instead of listing the log per batch. */
   private latest: number | null = null;
 
+  /** `logSettings`: the log's compaction and retention (`streamingRetention(…).fileSinkLog`; Spark's defaults when absent). */
   constructor(
     readonly storage: Storage,
     readonly tableKey: string,
     private readonly layout: FileSinkLayout,
+    logSettings: CompactibleLogSettings = DEFAULT_RETENTION.fileSinkLog,
   ) {
     this.description = `FileSink[${fileUrlOf(storage, tableKey)}]`;
     this.log = new CompactibleLog<SinkFileStatus>(storage, sinkLogPrefix(tableKey), {
-      compactInterval: SINK_LOG_COMPACT_INTERVAL,
+      compactInterval: logSettings.compactInterval,
       isDeletedEntry: (e) => e.action === "delete",
+      retainOldFiles: !logSettings.deletion,
+      cleanupDelayMs: logSettings.cleanupDelayMs,
+      minBatchesToRetain: logSettings.minBatchesToRetain,
     });
   }
 
@@ -62,10 +72,8 @@ export class FileSinkTable implements StreamingTable {
   }
 
   async beginBatch(batchId: number, schema: StructType): Promise<BatchWrite<undefined> | null> {
-    if (this.latest === null) {
-      const latest = await this.log.getLatest();
-      this.latest = latest === null ? -1 : latest.batchId;
-    }
+    // The log's latest batch id lists the log once, without reading a (compact) file.
+    this.latest ??= (await this.log.latestBatchId()) ?? -1;
     if (batchId <= this.latest) return null;
     // Spark creates `_spark_metadata/` when the sink starts, so a reader that looks at the folder
     // meanwhile already honours the log and never mistakes the first batch's partial files for

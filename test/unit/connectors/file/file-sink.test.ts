@@ -14,7 +14,10 @@ import { escapePathName } from "../../../../src/tables/files/partition-path.js";
 import type { SinkContext } from "../../../../src/connectors/registry.js";
 import { batchFromRows } from "../../../../src/columnar/build.js";
 import { toSchema } from "../../../../src/sql/ddl.js";
-import { resolveLocation } from "../../../../src/storage/resolve.js";
+import { localFileSystem, resolveLocation, routeLocalStorage } from "../../../../src/storage/resolve.js";
+import { CountingStorage } from "../../../../src/storage/forwarding.js";
+import type { StorageCallCounts } from "../../../../src/storage/forwarding.js";
+import { visibleSinkFiles } from "../../../support/spark-metadata.js";
 import { query } from "../../formats/parquet/duckdb.js";
 import { tempPath, uniqueName } from "../../api/support.js";
 
@@ -124,4 +127,36 @@ test("through writeStream: the log compacts every 10 batches and readers see eve
   const { storage, key } = resolveLocation(out);
   assert.equal((await readSinkLogFiles(storage, key))?.length, 11);
   assert.deepEqual(await query(`SELECT count(*) AS c, count(DISTINCT id) AS d FROM read_parquet('${out}/*.parquet')`), [{ c: "11", d: "11" }]);
+});
+
+test("the sink lists its log once; expired log files are deleted as the session's fileSink.log settings say", async () => {
+  const out = tempPath("out");
+  const counting = new CountingStorage(localFileSystem());
+  const undo = routeLocalStorage(() => counting);
+  const sessionConf = {
+    "spark.sql.streaming.minBatchesToRetain": "4",
+    "spark.sql.streaming.fileSink.log.compactInterval": "3",
+    "spark.sql.streaming.fileSink.log.cleanupDelay": "0ms",
+  };
+  const perBatch: StorageCallCounts[] = [];
+  try {
+    const ctx: SinkContext = { options: { path: out }, schema, outputMode: "append", partitionBy: [], queryName: null, queryId: "q", sessionConf };
+    const sink = fileSinkConnector("parquet").create(ctx);
+    for (let b = 0; b < 30; b++) {
+      counting.reset();
+      await sink.addBatch({ batchId: b, schema, outputMode: "append", data: chunks([{ id: `e${b}`, n: BigInt(b) }]) });
+      perBatch.push(counting.reset());
+    }
+  } finally {
+    undo();
+  }
+  assert.equal(perBatch[0].list, 1, "the first batch lists the log");
+  assert.deepEqual(perBatch.slice(1).map((c) => c.list), new Array<number>(29).fill(0));
+  const calls = (c: StorageCallCounts): number => c.get + c.head + c.put + c.createWriter + c.delete;
+  const cycle = (from: number): number => perBatch.slice(from, from + 3).reduce((n, c) => n + calls(c), 0);
+  assert.equal(cycle(9), cycle(27), "a compaction cycle costs the same early and late");
+  // After batch 29: the last 4 batches start at 26, whose compaction batch is 23.
+  assert.deepEqual(readdirSync(join(out, "_spark_metadata")).filter((n) => /^\d/.test(n)).sort(), ["23.compact", "24", "25", "26.compact", "27", "28", "29.compact"]);
+  assert.equal((await visibleSinkFiles(out)).length, 30, "an independent reader of the log sees every file");
+  assert.deepEqual(await query(`SELECT count(*) AS c FROM read_parquet([${(await visibleSinkFiles(out)).map((f) => `'${f}'`).join(",")}])`), [{ c: "30" }]);
 });
