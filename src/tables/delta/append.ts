@@ -11,10 +11,11 @@ import type { StructType } from "../../types/data-types.js";
 import type { AddFile, DeltaAction } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
 import { deleteUncommittedFiles } from "./post-commit.js";
+import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
-import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import { conformed, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link appendToTable}. */
@@ -131,7 +132,7 @@ export async function beginAppend(
 ): Promise<PendingAppend | { readonly kind: "skipped"; readonly result: AppendResult }> {
   const started = performance.now();
   const tablePath = toDisplayUrl(storage, tableKey);
-  const snapshot = await loadSnapshotIfExists(storage, tableKey, options.base);
+  const snapshot = await loadSnapshotIfExists(storage, tableKey, { base: options.base ?? undefined });
   // The table's txn already covers this append: nothing to write.
   if (txnCovered(snapshot, options.txn)) return { kind: "skipped", result: skippedResult(started, 0, snapshot) };
   let plan = planWrite(snapshot, options, tablePath);
@@ -156,7 +157,7 @@ export async function beginAppend(
           throw e;
         }
         // Someone created the table, changed its metadata or committed our appId first: decide again.
-        const latest = await loadSnapshotIfExists(storage, tableKey, plan.snapshot);
+        const latest = await loadSnapshotIfExists(storage, tableKey, { base: plan.snapshot ?? undefined });
         if (txnCovered(latest, options.txn)) {
           await deleteUncommittedFiles(storage, tableKey, adds);
           return skippedResult(started, dataMs, latest);

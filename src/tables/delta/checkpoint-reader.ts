@@ -44,18 +44,23 @@ export async function readCheckpoint(storage: Storage, partKeys: readonly string
 }
 
 /**
- * Reads `_last_checkpoint` under `logPrefix` (which ends in `/`). Returns `null` when it is absent or
- * unreadable: it is only a hint, and listing the log is the fallback.
+ * Reads `_last_checkpoint` under `logPrefix` (which ends in `/`). Returns `null` when it is absent,
+ * unreadable or malformed (`version` not a non-negative integer, `parts` present but not a
+ * positive integer): it is only a hint, which readers check against the listing, and listing the
+ * log is the fallback.
  */
 export async function readLastCheckpoint(storage: Storage, logPrefix: string): Promise<LastCheckpointHint | null> {
+  let value: unknown;
   try {
     const bytes = await storage.get(`${logPrefix}_last_checkpoint`);
-    const value: unknown = JSON.parse(decodeUtf8(bytes, 0, bytes.length));
-    if (value === null || typeof value !== "object") return null;
-    const { version, parts } = value as { version?: unknown; parts?: unknown };
-    if (typeof version !== "number") return null;
-    return { version, parts: typeof parts === "number" ? parts : undefined };
+    value = JSON.parse(decodeUtf8(bytes, 0, bytes.length));
   } catch {
     return null;
   }
+  if (value === null || typeof value !== "object") return null;
+  const { version, parts } = value as { version?: unknown; parts?: unknown };
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) return null;
+  if (parts === undefined || parts === null) return { version };
+  if (typeof parts !== "number" || !Number.isSafeInteger(parts) || parts < 1) return null;
+  return { version, parts };
 }

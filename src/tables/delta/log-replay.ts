@@ -6,9 +6,10 @@
  * a remove, the remove is kept as a tombstone.
  */
 import { AnalysisError } from "../../errors.js";
-import type { Storage } from "../../storage/storage.js";
+import type { ObjectInfo, Storage } from "../../storage/storage.js";
 import { toDisplayUrl } from "../../storage/url.js";
 import type { AddFile, DeltaAction, DeltaMetadataAction, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
+import { readLastCheckpoint } from "./checkpoint-reader.js";
 
 /** The files that reconstruct one version of a table. */
 export interface LogSegment {
@@ -18,93 +19,178 @@ export interface LogSegment {
   readonly checkpoint: { readonly version: number; readonly partKeys: readonly string[] } | null;
   /** JSON commits after the checkpoint (or the base), ascending, contiguous up to `version`. */
   readonly commits: readonly { readonly version: number; readonly key: string }[];
-  /** True when replay starts from the caller's base snapshot (see `findLogSegment`'s `baseVersion`). */
+  /** True when replay starts from the caller's base snapshot (see {@link FindLogSegmentOptions.baseVersion}). */
   readonly fromBase: boolean;
 }
 
+/** Options of {@link findLogSegment}. */
+export interface FindLogSegmentOptions {
+  /** The version to reconstruct; the latest when absent. */
+  readonly version?: number;
+  /**
+   * The version of a snapshot the caller already holds: when it is at or before the target and
+   * every commit after it is in the log, the segment is those commits alone (`fromBase`), found by
+   * listing only what sorts after the base's commit.
+   */
+  readonly baseVersion?: number;
+}
+
 /**
- * Lists `logPrefix` (the `_delta_log/` folder, ending in `/`) and picks the segment for `version`
- * (the latest when absent). The newest complete checkpoint at or before the version is used;
- * multi-part checkpoints count only when all their parts are listed. `hintVersion` (from
- * `_last_checkpoint`) is only a hint: the listing is authoritative (Storage.list has no start-after,
- * so the whole folder is listed anyway), and a hint naming a missing or incomplete checkpoint is ignored.
- * With `baseVersion` (the version of a snapshot the caller already holds), when it is at or before
- * the target and every commit after it is listed, the segment is those commits alone (`fromBase`).
- * @throws AnalysisError when the folder holds no commits, or the version does not exist or cannot be
- *   reconstructed (commits missing after the checkpoint).
+ * Picks the segment that reconstructs `options.version` (the latest when absent) from the
+ * `_delta_log/` folder at `logPrefix` (ending in `/`), listing as little of it as it can, as
+ * PROTOCOL.md's "Last Checkpoint File" suggests:
+ * - from the caller's base snapshot: only the keys after the base's commit;
+ * - else from `_last_checkpoint` (a hint), when the target is not older than it: only the keys
+ *   from the hinted version on. The newest complete checkpoint at or before the target found there
+ *   is used (a newer one than the hint, if the hint is stale);
+ * - else, or when that listing holds no usable checkpoint (missing, incomplete: a stale or wrong
+ *   hint) or no contiguous commits: the whole folder, as Delta falls back to listing from 0.
+ * Multi-part checkpoints count only when all their parts are listed.
+ * @returns null when the folder holds no commit or checkpoint (no table).
+ * @throws AnalysisError when the version does not exist, was removed by log cleanup (naming the
+ *   oldest version still available), or cannot be reconstructed (commits missing after a checkpoint).
  */
-export async function findLogSegment(
-  storage: Storage,
-  logPrefix: string,
-  version?: number,
-  hintVersion?: number,
-  baseVersion?: number,
-): Promise<LogSegment> {
-  const listing = await storage.list(logPrefix);
+export async function findLogSegment(storage: Storage, logPrefix: string, options: FindLogSegmentOptions = {}): Promise<LogSegment | null> {
+  const target = options.version;
+  const base = options.baseVersion;
+  if (base !== undefined && (target === undefined || target >= base)) {
+    const after = parseLogListing(await storage.list(logPrefix, { startAfter: logPrefix + commitFileName(base) }), logPrefix);
+    const latest = Math.max(base, after.latest);
+    const to = target ?? latest;
+    if (to <= latest) {
+      const commits = contiguousCommits(after, base + 1, to);
+      if (commits !== null) return { version: to, checkpoint: null, commits, fromBase: true };
+    }
+  }
+  const hint = await readLastCheckpoint(storage, logPrefix);
+  if (hint !== null && (target === undefined || target >= hint.version)) {
+    const from = parseLogListing(await storage.list(logPrefix, { startAfter: logPrefix + versionPrefix(hint.version) }), logPrefix);
+    const segment = segmentOf(from, target, hint.version);
+    if (segment !== null) return segment;
+  }
+  const all = parseLogListing(await storage.list(logPrefix), logPrefix);
+  if (all.commits.size === 0 && all.checkpoints.size === 0) return null;
+  const tablePath = toDisplayUrl(storage, logPrefix);
+  const to = target ?? all.latest;
+  if (!Number.isInteger(to) || to < 0 || to > all.latest) {
+    throw new AnalysisError(`delta: version ${to} of the table at ${tablePath} does not exist; the latest is ${all.latest}`, { path: tablePath });
+  }
+  const segment = segmentOf(all, to, 0);
+  if (segment !== null) return segment;
+  const oldest = oldestAvailableVersion(all);
+  if (oldest !== null && to < oldest) {
+    throw new AnalysisError(
+      `delta: cannot load version ${to} of the table at ${tablePath}: its log files were removed by log cleanup ` +
+        `(delta.logRetentionDuration); the oldest available version is ${oldest} (available versions: [${oldest}, ${all.latest}])`,
+      { path: tablePath },
+    );
+  }
+  const cp = newestCompleteCheckpoint(all, to);
+  let missing = cp === null ? 0 : cp.version + 1;
+  while (all.commits.has(missing)) missing++;
+  throw new AnalysisError(
+    `delta: cannot reconstruct version ${to} of the table at ${tablePath}: commit ${missing} is missing${cp === null ? " and no checkpoint precedes it" : ""}`,
+    { path: tablePath },
+  );
+}
+
+/**
+ * The oldest version the listed log can reconstruct: 0 when commit 0 is there, else the oldest
+ * complete checkpoint (log cleanup leaves a checkpoint first), else null.
+ */
+function oldestAvailableVersion(log: LogListing): number | null {
+  if (log.commits.has(0)) return 0;
+  let oldest: number | null = null;
+  for (const [v, cp] of log.checkpoints) if (completeParts(cp) !== null && (oldest === null || v < oldest)) oldest = v;
+  return oldest;
+}
+
+/**
+ * The segment for `target` (the listing's latest when undefined) in `log`, using the newest
+ * complete checkpoint at or before it that is at least `minCheckpoint` (0: none needed), or null
+ * when there is none or the commits after it are not contiguous up to the target.
+ */
+function segmentOf(log: LogListing, target: number | undefined, minCheckpoint: number): LogSegment | null {
+  const to = target ?? log.latest;
+  if (to < 0 || to > log.latest) return null;
+  const cp = newestCompleteCheckpoint(log, to);
+  if (cp === null ? minCheckpoint > 0 : cp.version < minCheckpoint) return null;
+  const commits = contiguousCommits(log, cp === null ? 0 : cp.version + 1, to);
+  if (commits === null) return null;
+  return { version: to, checkpoint: cp, commits, fromBase: false };
+}
+
+function newestCompleteCheckpoint(log: LogListing, atOrBefore: number): { version: number; partKeys: readonly string[] } | null {
+  let best: { version: number; partKeys: readonly string[] } | null = null;
+  for (const [v, cp] of log.checkpoints) {
+    if (v > atOrBefore || (best !== null && v < best.version)) continue;
+    const parts = completeParts(cp);
+    if (parts !== null) best = { version: v, partKeys: parts };
+  }
+  return best;
+}
+
+/** The commits `from..to` of `log` when all are listed (an empty list when `from > to`), else null. */
+function contiguousCommits(log: LogListing, from: number, to: number): { version: number; key: string }[] | null {
+  const out: { version: number; key: string }[] = [];
+  for (let v = from; v <= to; v++) {
+    const key = log.commits.get(v);
+    if (key === undefined) return null;
+    out.push({ version: v, key });
+  }
+  return out;
+}
+
+/** The commits and checkpoints of a listing of `_delta_log/`. */
+export interface LogListing {
+  /** Commit keys by version. */
+  readonly commits: ReadonlyMap<number, string>;
+  /** Checkpoint part keys by version, grouped by part set (`"1"` single file, `m<M>` M parts). */
+  readonly checkpoints: ReadonlyMap<number, { readonly parts: ReadonlyMap<string, readonly string[]> }>;
+  /** The newest version listed (commit or checkpoint), or -1. */
+  readonly latest: number;
+}
+
+/** Sorts the log files of a listing of the `_delta_log/` folder `logPrefix` into commits and checkpoints. */
+export function parseLogListing(listing: readonly ObjectInfo[], logPrefix: string): LogListing {
   const commits = new Map<number, string>();
   const checkpoints = new Map<number, { parts: Map<string, string[]> }>();
+  let latest = -1;
   for (const info of listing) {
     const name = info.path.slice(logPrefix.length);
     let m = COMMIT.exec(name);
     if (m !== null) {
       commits.set(Number(m[1]), info.path);
+      latest = Math.max(latest, Number(m[1]));
       continue;
     }
     m = SINGLE_CHECKPOINT.exec(name);
     if (m !== null) {
       addPart(checkpoints, Number(m[1]), "1", info.path);
+      latest = Math.max(latest, Number(m[1]));
       continue;
     }
     m = MULTI_CHECKPOINT.exec(name);
-    if (m !== null) addPart(checkpoints, Number(m[1]), `m${Number(m[3])}`, info.path);
-  }
-  const tablePath = toDisplayUrl(storage, logPrefix);
-  if (commits.size === 0 && checkpoints.size === 0) {
-    throw new AnalysisError(`delta: no Delta table at ${tablePath} (no commits in the log)`, { path: tablePath });
-  }
-  const latest = Math.max(...commits.keys(), ...checkpoints.keys());
-  const target = version ?? latest;
-  if (!Number.isInteger(target) || target < 0 || target > latest) {
-    throw new AnalysisError(`delta: version ${target} of the table at ${tablePath} does not exist; the latest is ${latest}`, {
-      path: tablePath,
-    });
-  }
-  if (baseVersion !== undefined && baseVersion <= target) {
-    const fromBase: { version: number; key: string }[] = [];
-    for (let v = baseVersion + 1; v <= target; v++) {
-      const key = commits.get(v);
-      if (key === undefined) break;
-      fromBase.push({ version: v, key });
+    if (m !== null) {
+      addPart(checkpoints, Number(m[1]), `m${Number(m[3])}`, info.path);
+      latest = Math.max(latest, Number(m[1]));
     }
-    if (fromBase.length === target - baseVersion) return { version: target, checkpoint: null, commits: fromBase, fromBase: true };
   }
-  const complete = new Map<number, readonly string[]>();
-  for (const [v, cp] of checkpoints) {
-    const parts = completeParts(cp.parts);
-    if (parts !== null && v <= target) complete.set(v, parts);
-  }
-  let cpVersion: number | null = null;
-  if (hintVersion !== undefined && complete.has(hintVersion)) cpVersion = hintVersion;
-  for (const v of complete.keys()) if (cpVersion === null || v > cpVersion) cpVersion = v;
-  const from = cpVersion === null ? 0 : cpVersion + 1;
-  const segmentCommits: { version: number; key: string }[] = [];
-  for (let v = from; v <= target; v++) {
-    const key = commits.get(v);
-    if (key === undefined) {
-      throw new AnalysisError(
-        `delta: cannot reconstruct version ${target} of the table at ${tablePath}: commit ${v} is missing${cpVersion === null ? " and no checkpoint precedes it" : ""}`,
-        { path: tablePath },
-      );
-    }
-    segmentCommits.push({ version: v, key });
-  }
-  const partKeys = cpVersion === null ? undefined : complete.get(cpVersion);
-  return {
-    version: target,
-    checkpoint: cpVersion === null || partKeys === undefined ? null : { version: cpVersion, partKeys },
-    commits: segmentCommits,
-    fromBase: false,
-  };
+  return { commits, checkpoints, latest };
+}
+
+/** A version's 20-digit zero-padded name prefix, which sorts before every file of that version. */
+export function versionPrefix(version: number): string {
+  return String(version).padStart(20, "0");
+}
+
+/**
+ * The name of commit `version`'s file. It sorts after every other file of its version
+ * (`.checkpoint…`, `.crc`, `.<v>.compacted.json`), so a listing that starts after it starts at
+ * the next version.
+ */
+export function commitFileName(version: number): string {
+  return `${versionPrefix(version)}.json`;
 }
 
 /** The reconciled state after replaying actions. */
@@ -206,7 +292,8 @@ function addPart(checkpoints: Map<number, { parts: Map<string, string[]> }>, ver
 }
 
 /** The keys of a complete checkpoint (single file, or all parts of an M-part one), or `null`. */
-function completeParts(parts: Map<string, string[]>): readonly string[] | null {
+function completeParts(cp: { readonly parts: ReadonlyMap<string, readonly string[]> }): readonly string[] | null {
+  const parts = cp.parts;
   const single = parts.get("1");
   if (single !== undefined) return single;
   for (const [set, keys] of parts) {

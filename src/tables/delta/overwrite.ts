@@ -13,9 +13,10 @@ import type { AddFile, DeltaAction, RemoveFile } from "./actions.js";
 import { writeDataFiles } from "./data-writer.js";
 import { deleteUncommittedFiles } from "./post-commit.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
+import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
-import { conformed, loadSnapshotIfExists, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import { conformed, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
 import type { WritePlan } from "./write-plan.js";
 import { toDisplayUrl } from "../../storage/url.js";
 

@@ -10,7 +10,7 @@ import type { DataType, StructType } from "../../types/data-types.js";
 import { schemaFromJson } from "../../types/json-schema.js";
 import { parseCommit } from "./actions.js";
 import type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
-import { readCheckpoint, readLastCheckpoint } from "./checkpoint-reader.js";
+import { readCheckpoint } from "./checkpoint-reader.js";
 import { findLogSegment, LogReplay } from "./log-replay.js";
 import type { ReplayState } from "./log-replay.js";
 import { unsupportedFeatureError, unsupportedReaderFeatures } from "./protocol-check.js";
@@ -70,18 +70,32 @@ export interface LoadSnapshotOptions {
 }
 
 /**
- * Loads the snapshot of the table whose root is `tableKey` in `storage`: lists `_delta_log/`, uses
- * `_last_checkpoint` as a hint, reads the newest complete classic checkpoint at or before the
- * version, then the JSON commits after it, and reconciles their actions.
- * Does not check that sluice can read the table's data (see `checkReadable`).
+ * Loads the snapshot of the table whose root is `tableKey` in `storage`: finds the log segment
+ * (`findLogSegment`: from the base, or from the checkpoint `_last_checkpoint` names, listing only
+ * the log files from there on), reads that checkpoint and the JSON commits after it, and
+ * reconciles their actions. Does not check that sluice can read the table's data (see
+ * `checkReadable`).
  * @throws AnalysisError when there is no table or the version cannot be reconstructed;
  *   SourceError for a malformed log; ParseError for a malformed schemaString.
  */
 export async function loadSnapshot(storage: Storage, tableKey: string, options: LoadSnapshotOptions = {}): Promise<DeltaSnapshot> {
+  const snapshot = await loadSnapshotIfExists(storage, tableKey, options);
+  if (snapshot === null) {
+    const tablePath = toDisplayUrl(storage, `${folderPrefix(tableKey)}_delta_log/`);
+    throw new AnalysisError(`delta: no Delta table at ${tablePath} (no commits in the log)`, { path: tablePath });
+  }
+  return snapshot;
+}
+
+/**
+ * {@link loadSnapshot}, or null when the table's `_delta_log/` holds no commit or checkpoint (no
+ * table yet). With a `base`, the table is known to exist and only the log after it is listed.
+ */
+export async function loadSnapshotIfExists(storage: Storage, tableKey: string, options: LoadSnapshotOptions = {}): Promise<DeltaSnapshot | null> {
   const logPrefix = `${folderPrefix(tableKey)}_delta_log/`;
-  const hint = await readLastCheckpoint(storage, logPrefix);
   const base = options.base;
-  const segment = await findLogSegment(storage, logPrefix, options.version, hint?.version, base?.version);
+  const segment = await findLogSegment(storage, logPrefix, { version: options.version, baseVersion: base?.version });
+  if (segment === null) return null;
   const replay = segment.fromBase && base !== undefined ? LogReplay.from(replayStateOf(base)) : new LogReplay();
   if (segment.checkpoint !== null) for (const a of await readCheckpoint(storage, segment.checkpoint.partKeys)) replay.apply(a);
   for (const commit of segment.commits) {

@@ -19,7 +19,8 @@ import type { AppendOptions } from "./append.js";
 import { addFileOf, deltaFileLayout } from "./data-writer.js";
 import type { DeltaCompression } from "./data-writer.js";
 import { checkpointAfterCommit } from "./post-commit.js";
-import { loadSnapshotIfExists, conformed } from "./write-plan.js";
+import { conformed } from "./write-plan.js";
+import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 
 /** How a streaming query writes the table. */

@@ -7,16 +7,13 @@
  */
 import type { Batch } from "../../columnar/batch.js";
 import { AnalysisError } from "../../errors.js";
-import type { Storage } from "../../storage/storage.js";
 import type { StructType } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";
 import type { DeltaAction } from "./actions.js";
 import { newTableActions } from "./create-table.js";
 import { conformBatch, evolveSchema } from "./schema-evolution.js";
-import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import { DEFAULT_TARGET_FILE_SIZE, tableTargetFileSize } from "./table-properties.js";
-import { hasDeltaLog } from "./table-check.js";
 import { checkWritable } from "./writer-protocol.js";
 
 /** The table-shaping options of a write. */
@@ -118,17 +115,6 @@ export async function* conformed(
 /** The target data file size of a write: the option, else the table's `delta.targetFileSize`, else 128 MiB. */
 export function targetFileSizeOf(option: number | undefined, configuration: Readonly<Record<string, string>>): number {
   return option ?? tableTargetFileSize(configuration) ?? DEFAULT_TARGET_FILE_SIZE;
-}
-
-/**
- * The latest snapshot of the table rooted at `tableKey`, or null when its `_delta_log/` holds no
- * commit or checkpoint (no table yet). `base`: a snapshot of this table the caller already holds,
- * from which only newer commits are read (see `LoadSnapshotOptions.base`).
- * @throws as `loadSnapshot` for a malformed log.
- */
-export async function loadSnapshotIfExists(storage: Storage, tableKey: string, base?: DeltaSnapshot | null): Promise<DeltaSnapshot | null> {
-  if (!(await hasDeltaLog(storage, tableKey))) return null;
-  return loadSnapshot(storage, tableKey, base === null || base === undefined ? {} : { base });
 }
 
 /** True when `snapshot` holds a txn for `txn.appId` at or past `txn.version` (the write already happened). */
