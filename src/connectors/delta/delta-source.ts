@@ -425,7 +425,8 @@ export class DeltaSource implements StreamSource {
     }
     const first = isStarting ? fromVersion + 1 : fromVersion;
     if (bound !== null && first > bound.reservoirVersion) return;
-    const listing = await listCommits(this.storage, this.tableKey);
+    // Only the commits from the first one needed on: the cost does not grow with the table's history.
+    const listing = await listCommits(this.storage, this.tableKey, { fromVersion: first });
     const keys = new Map(listing.commits.map((c) => [c.version, c.key] as const));
     const lastCommit = listing.commits.at(-1)?.version ?? -1;
     for (let v = first; v <= lastCommit; v++) {
@@ -490,9 +491,10 @@ export class DeltaSource implements StreamSource {
     const cached = this.commits.get(version);
     if (cached !== undefined) return cached;
     if (key === undefined) {
+      const next = listing.commits.find((c) => c.version > version)?.version;
       throw new SourceError(
         `delta source: the commit file of version ${version} is missing from the log of the table at ${this.tablePath} ` +
-          `(versions ${listing.commits[0]?.version ?? "none"} to ${listing.latest} exist; it may have been removed by log retention); ` +
+          `(the log continues at ${next ?? "no later version"}, the latest is ${listing.latest}; it may have been removed by log retention); ` +
           `restart the query with a new checkpoint directory`,
         { path: this.tablePath },
       );

@@ -12,6 +12,7 @@ import { folderPrefix } from "../../storage/resolve.js";
 import { parseCommit } from "./actions.js";
 import type { DeltaAction } from "./actions.js";
 import { toDisplayUrl } from "../../storage/url.js";
+import { commitFileName } from "./log-replay.js";
 
 /** One commit file of the log. */
 export interface CommitFile {
@@ -35,13 +36,27 @@ export function deltaLogPrefix(tableKey: string): string {
   return `${folderPrefix(tableKey)}_delta_log/`;
 }
 
-/** Lists the log of the table at `tableKey`: commit files with their timestamps and the latest version. */
-export async function listCommits(storage: Storage, tableKey: string): Promise<CommitListing> {
+/** Options of {@link listCommits}. */
+export interface ListCommitsOptions {
+  /**
+   * List only versions from this one on (with `startAfter`, so the cost is what is listed, not the
+   * log's history). Timestamps are then made increasing over the listed commits only, so use the
+   * whole listing for timestamp lookups.
+   */
+  readonly fromVersion?: number;
+}
+
+/**
+ * Lists the log of the table at `tableKey`: commit files with their timestamps and the latest
+ * version (of those listed).
+ */
+export async function listCommits(storage: Storage, tableKey: string, options: ListCommitsOptions = {}): Promise<CommitListing> {
   const prefix = deltaLogPrefix(tableKey);
   const commits: CommitFile[] = [];
   let latest = -1;
   let previous = -Infinity;
-  for (const info of await storage.list(prefix)) {
+  const from = options.fromVersion ?? 0;
+  for (const info of await storage.list(prefix, from > 0 ? { startAfter: prefix + commitFileName(from - 1) } : {})) {
     const name = info.path.slice(prefix.length);
     const m = /^(\d{20})\.(json|checkpoint\.parquet|checkpoint\.\d{10}\.\d{10}\.parquet)$/.exec(name);
     if (m === null) continue;
