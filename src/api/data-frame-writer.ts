@@ -79,6 +79,7 @@ export class DataFrameWriter {
       schema: df.schema,
       data: () => executeBatch(df.resolved, parallelism),
       writerThread: parallelism.workers > 0,
+      sessionConf: df.sparkSession.conf.getAll(),
     });
   }
 

@@ -117,6 +117,8 @@ export interface BatchWrite {
   readonly data: () => AsyncIterable<Batch>;
   /** Big files may be encoded in a writer thread (`sluice.exec.workers` > 0). */
   readonly writerThread: boolean;
+  /** The session's settings (Delta's `spark.databricks.delta.properties.defaults.*`). Absent: none. */
+  readonly sessionConf?: Readonly<Record<string, string>>;
 }
 
 export interface Connector {

@@ -18,6 +18,8 @@
  * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `compression`
  * (`snappy` default, `zstd`, `gzip`, `none`), `mergeSchema` (add new
  * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
+ * Writer options named `delta.*` and the session's `spark.databricks.delta.properties.defaults.*`
+ * are the table's properties when the sink creates it (`newTableProperties`).
  * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
  *
  * With worker threads (`sluice.exec.workers` > 0), append and complete batches encode their big
@@ -36,6 +38,7 @@ import type { Storage } from "../../storage/storage.js";
 import { checkpointAfterCommit } from "../../tables/delta/post-commit.js";
 import { overwriteTable } from "../../tables/delta/overwrite.js";
 import { upsertByKey } from "../../tables/delta/merge.js";
+import { newTableProperties, splitTableProperties } from "../../tables/delta/table-properties.js";
 import { LazyWriterThread } from "../../tables/files/writer-thread.js";
 import { DeltaStreamingTable } from "../../tables/delta/streaming-table.js";
 import { TableStreamSink } from "../table-sink.js";
@@ -58,10 +61,13 @@ interface DeltaSinkOptions {
   readonly compression: DeltaCompression | undefined;
   readonly mergeSchema: boolean;
   readonly overwriteSchema: boolean;
+  readonly tableProperties: Readonly<Record<string, string>>;
 }
 
 function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
-  const o = validateOptions("delta sink", deltaSinkOptions, ctx.options);
+  const { properties, others } = splitTableProperties(ctx.options);
+  const o = validateOptions("delta sink", deltaSinkOptions, others);
+  const sessionConf = ctx.sessionConf ?? {};
   if (o.path === undefined) {
     throw new ConfigError("delta sink: 'path' is not specified; pass start(path) or option(\"path\", ...)", { option: "path" });
   }
@@ -85,6 +91,7 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
     compression: o.compression,
     mergeSchema: o.mergeSchema === true,
     overwriteSchema: o.overwriteSchema === true,
+    tableProperties: newTableProperties(properties, sessionConf),
   };
 }
 
@@ -109,6 +116,7 @@ export class DeltaSink implements StreamSink {
       targetFileSize: o.targetFileSize,
       compression: o.compression,
       mergeSchema: o.mergeSchema,
+      tableProperties: o.tableProperties,
       outputMode: ctx.outputMode === "update" ? "Update" : "Append",
     });
     this.appends = new TableStreamSink(table, this.thread);
@@ -134,6 +142,7 @@ export class DeltaSink implements StreamSink {
         txn,
         operation: "STREAMING UPDATE",
         operationParameters: parameters("Update"),
+        tableProperties: this.o.tableProperties,
       });
       // upsertByKey checkpoints when due itself.
       return { numOutputRows: r.metrics.numSourceRows, metrics: r.version === null ? {} : { version: String(r.version) } };
@@ -146,6 +155,7 @@ export class DeltaSink implements StreamSink {
       targetFileSize: this.o.targetFileSize,
       compression: this.o.compression,
       mergeSchema: this.o.mergeSchema,
+      tableProperties: this.o.tableProperties,
       operation: "STREAMING UPDATE",
       writerThread: this.thread?.get,
       overwriteSchema: this.o.overwriteSchema,

@@ -44,6 +44,8 @@ export interface AppendOptions {
   readonly base?: DeltaSnapshot | null;
   /** Add new columns of the data to the table schema (a `metaData` action in the same commit). */
   readonly mergeSchema?: boolean;
+  /** The properties of the table when this append creates it (see `newTableProperties`). */
+  readonly tableProperties?: Readonly<Record<string, string>>;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
   readonly operation?: string;
   /** `commitInfo.operationParameters`; Spark's WRITE parameters by default. */

@@ -15,6 +15,7 @@ import type { StructType } from "../../types/data-types.js";
 import { appendToTable } from "./append.js";
 import { overwriteTable } from "./overwrite.js";
 import { checkpointAfterCommit } from "./post-commit.js";
+import { newTableProperties, splitTableProperties } from "./table-properties.js";
 import { hasDeltaLog } from "./table-check.js";
 
 /** Spark's save modes, canonical spelling. */
@@ -41,6 +42,11 @@ export interface DeltaBatchWrite {
   readonly schema: StructType;
   /** Produces the data; not called when the mode decides nothing is written (`ignore` on an existing table). */
   readonly data: () => AsyncIterable<Batch>;
+  /**
+   * The session's settings: `spark.databricks.delta.properties.defaults.*` give a new table its
+   * properties (writer options named `delta.*` win), as in Delta. Absent: none.
+   */
+  readonly sessionConf?: Readonly<Record<string, string>>;
 }
 
 /** What {@link saveDeltaTable} did. */
@@ -62,7 +68,10 @@ export interface DeltaBatchWriteResult {
  *   table; CommitConflictError when a concurrent commit conflicts.
  */
 export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatchWriteResult> {
-  const o = validateOptions("delta writer", deltaWriteOptions, write.options);
+  const sessionConf = write.sessionConf ?? {};
+  const { properties, others } = splitTableProperties(write.options);
+  const o = validateOptions("delta writer", deltaWriteOptions, others);
+  const tableProperties = newTableProperties(properties, sessionConf);
   if (o.path === undefined) throw new ConfigError(`delta writer: 'path' is not specified; pass save(path) or option("path", ...)`, { option: "path" });
   const { storage, key } = resolveLocation(o.path);
   const url = fileUrlOf(storage, key);
@@ -78,6 +87,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
     maxRecordsPerFile: o.maxRecordsPerFile,
     targetFileSize: o.targetFileSize,
     compression: o.compression,
+    tableProperties,
   };
   const parameters = (mode: string) => ({ mode, partitionBy: JSON.stringify(write.partitionBy) });
   const result =

@@ -18,13 +18,7 @@ import { encodeUtf8 } from "../../columnar/utf8.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import { ConfigError } from "../../errors.js";
 import type { DeltaSnapshot, DeltaTombstone } from "./snapshot.js";
-import { deletedFileRetentionMs } from "./table-properties.js";
-
-/** Delta's default `delta.checkpointInterval`: a checkpoint every 10 commits. */
-export const DEFAULT_CHECKPOINT_INTERVAL = 10;
-
-/** The table property that sets the checkpoint interval. */
-export const CHECKPOINT_INTERVAL_PROPERTY = "delta.checkpointInterval";
+import { CHECKPOINT_INTERVAL_PROPERTY, DEFAULT_CHECKPOINT_INTERVAL, deletedFileRetentionMs } from "./table-properties.js";
 
 /** The content sluice writes to `_delta_log/_last_checkpoint` (Spark's fields, without `checkpointSchema`/`checksum`). */
 export interface LastCheckpoint {
@@ -47,20 +41,6 @@ export function shouldCheckpoint(version: number, interval: number = DEFAULT_CHE
     throw new ConfigError(`delta: ${CHECKPOINT_INTERVAL_PROPERTY} must be a positive integer, got ${interval}`);
   }
   return version > 0 && version % interval === 0;
-}
-
-/**
- * The checkpoint interval of a table: `delta.checkpointInterval` from its configuration, else 10.
- * @throws ConfigError when the property is set but is not a positive integer.
- */
-export function checkpointInterval(configuration: Readonly<Record<string, string>>): number {
-  const raw = configuration[CHECKPOINT_INTERVAL_PROPERTY];
-  if (raw === undefined) return DEFAULT_CHECKPOINT_INTERVAL;
-  const n = Number(raw.trim());
-  if (raw.trim() === "" || !Number.isInteger(n) || n <= 0) {
-    throw new ConfigError(`delta: ${CHECKPOINT_INTERVAL_PROPERTY} must be a positive integer, got '${raw}'`);
-  }
-  return n;
 }
 
 /** The `_delta_log/` key of the single-file checkpoint of `version` (20-digit zero-padded). */

@@ -15,12 +15,18 @@ export const NEW_TABLE_PROTOCOL: DeltaProtocol = Object.freeze({ minReaderVersio
 const PARTITION_TYPES = new Set(["string", "long", "integer", "short", "byte", "double", "float", "boolean", "date", "timestamp", "decimal"]);
 
 /**
- * The `protocol` and `metaData` actions of a new table with `schema`, partitioned by `partitionBy`.
+ * The `protocol` and `metaData` actions of a new table with `schema`, partitioned by `partitionBy`,
+ * with the table properties `configuration` (already checked: see `newTableProperties`).
  * @throws AnalysisError when a partition column is not in the schema (case-sensitively, as Spark
  *   resolves them by default it must match a field name), is repeated, has a type that cannot be a
  *   partition value, or when every column is a partition column.
  */
-export function newTableActions(schema: StructType, partitionBy: readonly string[], tablePath: string): DeltaAction[] {
+export function newTableActions(
+  schema: StructType,
+  partitionBy: readonly string[],
+  tablePath: string,
+  configuration: Readonly<Record<string, string>> = {},
+): DeltaAction[] {
   const seen = new Set<string>();
   for (const c of partitionBy) {
     const f = schema.fields.find((x) => x.name === c);
@@ -48,7 +54,7 @@ export function newTableActions(schema: StructType, partitionBy: readonly string
         id: randomUUID(),
         schemaString: schemaToJson(schema),
         partitionColumns: [...partitionBy],
-        configuration: {},
+        configuration: { ...configuration },
         createdTime: Date.now(),
       },
     },

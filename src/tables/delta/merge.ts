@@ -205,6 +205,8 @@ export interface UpsertOptions {
   readonly txn?: { readonly appId: string; readonly version: number };
   readonly operation?: string;
   readonly operationParameters?: Readonly<Record<string, unknown>>;
+  /** The properties of the table when the upsert creates it (see `newTableProperties`). */
+  readonly tableProperties?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -230,6 +232,7 @@ export async function upsertByKey(
       txn: options.txn,
       operation: options.operation ?? "MERGE",
       operationParameters: options.operationParameters,
+      tableProperties: options.tableProperties,
     });
     const added = r.files.reduce((s, f) => s + f.size, 0);
     return {

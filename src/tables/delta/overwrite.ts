@@ -33,6 +33,8 @@ export interface OverwriteOptions {
   readonly mergeSchema?: boolean;
   /** Replace the table's schema and partitioning with the data's (a new `metaData`, same table id). */
   readonly overwriteSchema?: boolean;
+  /** The properties of the table when this overwrite creates it (see `newTableProperties`). */
+  readonly tableProperties?: Readonly<Record<string, string>>;
   /** The application transaction to record; the overwrite is skipped when the table already holds it. */
   readonly txn?: { readonly appId: string; readonly version: number };
   /** Rows per data file at most; unlimited when absent. */

@@ -6,7 +6,8 @@
 import type { Storage } from "../../storage/storage.js";
 import type { AddFile, RemoveFile } from "./actions.js";
 import { folderPrefix } from "../../storage/resolve.js";
-import { checkpointInterval, shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
+import { shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
+import { checkpointInterval } from "./table-properties.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 

@@ -34,6 +34,8 @@ export interface DeltaStreamingOptions {
   readonly compression?: DeltaCompression;
   /** Add new columns of the data to the table schema. */
   readonly mergeSchema?: boolean;
+  /** The properties of the table when the first batch creates it (see `newTableProperties`). */
+  readonly tableProperties?: Readonly<Record<string, string>>;
   /** `commitInfo.operationParameters.outputMode` (`Append`, or `Update` for a query without aggregation). */
   readonly outputMode: string;
 }
@@ -62,6 +64,7 @@ export class DeltaStreamingTable implements StreamingTable<string> {
       targetFileSize: o.targetFileSize,
       compression: o.compression,
       mergeSchema: o.mergeSchema,
+      tableProperties: o.tableProperties,
       base: this.base,
       operation: "STREAMING UPDATE",
       operationParameters: { outputMode: o.outputMode, queryId: o.queryId, epochId: String(batchId) },

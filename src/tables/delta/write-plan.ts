@@ -32,6 +32,8 @@ export interface WritePlanOptions {
   readonly overwriteSchema?: boolean;
   /** True for an overwrite: the write removes every live file (refused on `delta.appendOnly` tables). */
   readonly replacesData?: boolean;
+  /** The properties of a new table (see `newTableProperties`); ignored when the table exists, as in Delta. */
+  readonly tableProperties?: Readonly<Record<string, string>>;
 }
 
 /** The decided shape of a write. */
@@ -60,7 +62,8 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
   }
   if (snapshot === null) {
     const partitionBy = options.partitionBy ?? [];
-    return { snapshot, schema: options.schema, partitionBy, metadataActions: newTableActions(options.schema, partitionBy, tablePath), configuration: {} };
+    const configuration = options.tableProperties ?? {};
+    return { snapshot, schema: options.schema, partitionBy, metadataActions: newTableActions(options.schema, partitionBy, tablePath, configuration), configuration };
   }
   const meta = snapshot.metadata;
   const base = { snapshot, configuration: meta.configuration };
