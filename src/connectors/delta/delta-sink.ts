@@ -20,7 +20,9 @@
  * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
  * Writer options named `delta.*` and the session's `spark.databricks.delta.properties.defaults.*`
  * are the table's properties when the sink creates it (`newTableProperties`).
- * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits.
+ * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits, then expired log
+ * files are deleted (`cleanUpExpiredLogs`); the sink keeps what it knows of the log between
+ * batches, so neither lists the whole log.
  *
  * With worker threads (`sluice.exec.workers` > 0), append and complete batches encode their big
  * data files in one writer thread the sink owns, started with the first such file and stopped by
@@ -36,6 +38,9 @@ import type { DeltaCompression } from "../../tables/delta/data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { checkpointAfterCommit } from "../../tables/delta/post-commit.js";
+import type { PostCommitOptions } from "../../tables/delta/post-commit.js";
+import { cutoffTruncation, DeltaLogFiles } from "../../tables/delta/log-cleanup.js";
+import type { CutoffTruncation } from "../../tables/delta/log-cleanup.js";
 import { overwriteTable } from "../../tables/delta/overwrite.js";
 import { upsertByKey } from "../../tables/delta/merge.js";
 import { newTableProperties, splitTableProperties } from "../../tables/delta/table-properties.js";
@@ -62,6 +67,7 @@ interface DeltaSinkOptions {
   readonly mergeSchema: boolean;
   readonly overwriteSchema: boolean;
   readonly tableProperties: Readonly<Record<string, string>>;
+  readonly cutoffTruncation: CutoffTruncation;
 }
 
 function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
@@ -92,6 +98,7 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
     mergeSchema: o.mergeSchema === true,
     overwriteSchema: o.overwriteSchema === true,
     tableProperties: newTableProperties(properties, sessionConf),
+    cutoffTruncation: cutoffTruncation(sessionConf),
   };
 }
 
@@ -102,6 +109,8 @@ export class DeltaSink implements StreamSink {
   private readonly thread: LazyWriterThread | null;
   /** Append-like batches: the shared table sink over the Delta table. */
   private readonly appends: TableStreamSink;
+  /** Log cleanup after checkpoints, with what the sink knows of the table's log between batches. */
+  private readonly postCommit: PostCommitOptions;
 
   constructor(
     private readonly ctx: SinkContext,
@@ -109,6 +118,7 @@ export class DeltaSink implements StreamSink {
   ) {
     this.description = `DeltaSink[${fileUrlOf(o.storage, o.key)}]`;
     this.thread = ctx.writerThread === true ? new LazyWriterThread() : null;
+    this.postCommit = { logFiles: new DeltaLogFiles(), cutoffTruncation: o.cutoffTruncation };
     const table = new DeltaStreamingTable(o.storage, o.key, {
       queryId: ctx.queryId,
       partitionBy: ctx.partitionBy.length > 0 ? ctx.partitionBy : undefined,
@@ -117,6 +127,7 @@ export class DeltaSink implements StreamSink {
       compression: o.compression,
       mergeSchema: o.mergeSchema,
       tableProperties: o.tableProperties,
+      postCommit: this.postCommit,
       outputMode: ctx.outputMode === "update" ? "Update" : "Append",
     });
     this.appends = new TableStreamSink(table, this.thread);
@@ -143,6 +154,7 @@ export class DeltaSink implements StreamSink {
         operation: "STREAMING UPDATE",
         operationParameters: parameters("Update"),
         tableProperties: this.o.tableProperties,
+        postCommit: this.postCommit,
       });
       // upsertByKey checkpoints when due itself.
       return { numOutputRows: r.metrics.numSourceRows, metrics: r.version === null ? {} : { version: String(r.version) } };
@@ -163,7 +175,8 @@ export class DeltaSink implements StreamSink {
     });
     // The batch is committed: a checkpoint that cannot be written must not fail it (readers replay
     // the JSON commits); the next due checkpoint covers it. Reported in the progress metrics.
-    const checkpointError = result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {});
+    const checkpointError =
+      result.version === null ? null : await checkpointAfterCommit(this.o.storage, this.o.key, result.version, result.configuration ?? {}, null, this.postCommit);
     const metrics: Record<string, string> = {};
     if (checkpointError !== null) metrics.checkpointError = checkpointError instanceof Error ? checkpointError.message : String(checkpointError);
     if (result.version !== null) metrics.version = String(result.version);

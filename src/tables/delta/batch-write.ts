@@ -16,6 +16,7 @@ import { appendToTable } from "./append.js";
 import { overwriteTable } from "./overwrite.js";
 import { checkpointAfterCommit } from "./post-commit.js";
 import { newTableProperties, splitTableProperties } from "./table-properties.js";
+import { cutoffTruncation } from "./log-cleanup.js";
 import { hasDeltaLog } from "./table-check.js";
 
 /** Spark's save modes, canonical spelling. */
@@ -72,6 +73,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
   const { properties, others } = splitTableProperties(write.options);
   const o = validateOptions("delta writer", deltaWriteOptions, others);
   const tableProperties = newTableProperties(properties, sessionConf);
+  const truncation = cutoffTruncation(sessionConf);
   if (o.path === undefined) throw new ConfigError(`delta writer: 'path' is not specified; pass save(path) or option("path", ...)`, { option: "path" });
   const { storage, key } = resolveLocation(o.path);
   const url = fileUrlOf(storage, key);
@@ -98,6 +100,8 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
           operationParameters: parameters(write.mode === "append" ? "Append" : write.mode === "ignore" ? "Ignore" : "ErrorIfExists"),
         });
   // A checkpoint failure is not the write's: the commit is durable (see checkpointAfterCommit).
-  if (result.version !== null) await checkpointAfterCommit(storage, key, result.version, result.configuration ?? {});
+  if (result.version !== null) {
+    await checkpointAfterCommit(storage, key, result.version, result.configuration ?? {}, null, { cutoffTruncation: truncation });
+  }
   return { version: result.version, numRows: result.numRows };
 }

@@ -38,6 +38,7 @@ import type { AddFile, DeltaAction } from "./actions.js";
 import { appendToTable } from "./append.js";
 import { writeDataFiles } from "./data-writer.js";
 import { checkpointAfterCommit, deleteUncommittedFiles, removeFor } from "./post-commit.js";
+import type { PostCommitOptions } from "./post-commit.js";
 import { checkWritable } from "./writer-protocol.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
@@ -95,6 +96,8 @@ export interface MergeOptions {
    * UTC when absent. Rewritten files store such values as ISO 8601 UTC.
    */
   readonly timeZone?: string;
+  /** How the checkpoint after the commit cleans up the log (see `checkpointAfterCommit`). */
+  readonly postCommit?: PostCommitOptions;
 }
 
 /** Delta's MERGE metrics (`commitInfo.operationMetrics`). */
@@ -189,7 +192,7 @@ export async function mergeIntoTable(storage: Storage, tableKey: string, options
     }
     throw e;
   }
-  await checkpointAfterCommit(storage, tableKey, version, snapshot.metadata.configuration);
+  await checkpointAfterCommit(storage, tableKey, version, snapshot.metadata.configuration, snapshot, options.postCommit);
   return { version, skipped: false, metrics };
 }
 
@@ -207,6 +210,8 @@ export interface UpsertOptions {
   readonly operationParameters?: Readonly<Record<string, unknown>>;
   /** The properties of the table when the upsert creates it (see `newTableProperties`). */
   readonly tableProperties?: Readonly<Record<string, string>>;
+  /** How the checkpoint after the commit cleans up the log (see `checkpointAfterCommit`). */
+  readonly postCommit?: PostCommitOptions;
 }
 
 /**
@@ -267,6 +272,7 @@ export async function upsertByKey(
     txn: options.txn,
     operation: options.operation,
     operationParameters: options.operationParameters,
+    postCommit: options.postCommit,
   });
 }
 

@@ -1,19 +1,33 @@
 /**
  * What every Delta writer does after a successful commit: a Parquet checkpoint every
- * `delta.checkpointInterval` commits (as the streaming sink does), and the `remove` action that
- * retires a live file.
+ * `delta.checkpointInterval` commits (as the streaming sink does) followed by log cleanup, and the
+ * `remove` action that retires a live file.
  */
 import type { Storage } from "../../storage/storage.js";
 import type { AddFile, RemoveFile } from "./actions.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import { shouldCheckpoint, writeCheckpoint } from "./checkpoint-writer.js";
 import { checkpointInterval } from "./table-properties.js";
+import { cleanUpExpiredLogs } from "./log-cleanup.js";
+import type { CutoffTruncation, DeltaLogFiles } from "./log-cleanup.js";
 import { loadSnapshot } from "./snapshot.js";
 import type { DeltaFile, DeltaSnapshot } from "./snapshot.js";
 
+/** Options of {@link checkpointAfterCommit}. */
+export interface PostCommitOptions {
+  /**
+   * What a long-lived writer knows of the table's log (kept between commits), so log cleanup lists
+   * only what is new; without it, cleanup lists the whole log, as Delta's does.
+   */
+  readonly logFiles?: DeltaLogFiles;
+  /** How log cleanup truncates its cutoffs (`day`, Delta's, by default). */
+  readonly cutoffTruncation?: CutoffTruncation;
+}
+
 /**
  * Writes the checkpoint of `version` when one is due under the table's `configuration` (the
- * metadata the commit was made against; none of the maintenance commits changes it).
+ * metadata the commit was made against; none of the maintenance commits changes it), then deletes
+ * the log files that expired (`cleanUpExpiredLogs`), as Delta's `checkpointAndCleanUpDeltaLog`.
  *
  * Never throws: the commit is already durable, and a checkpoint is only an optimisation (readers
  * replay the JSON commits without it), so a failure must not make the caller report the write as
@@ -27,11 +41,16 @@ export async function checkpointAfterCommit(
   version: number,
   configuration: Readonly<Record<string, string>>,
   base?: DeltaSnapshot | null,
+  options: PostCommitOptions = {},
 ): Promise<unknown> {
   try {
     if (!shouldCheckpoint(version, checkpointInterval(configuration))) return null;
     const snapshot = await loadSnapshot(storage, tableKey, base === null || base === undefined ? { version } : { version, base });
     await writeCheckpoint(storage, tableKey, snapshot);
+    await cleanUpExpiredLogs(storage, tableKey, snapshot.version, snapshot.metadata.configuration, snapshot.metadata.id, {
+      files: options.logFiles,
+      cutoffTruncation: options.cutoffTruncation,
+    });
     return null;
   } catch (e) {
     return e;

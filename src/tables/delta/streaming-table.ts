@@ -3,7 +3,7 @@
  * holding its data files and `txn {appId: <query id>, version: N}`; a batch the table's txn for the
  * query already covers is skipped (DESIGN §3, §5). Each batch reads only the commits after the
  * snapshot the previous one was planned on, and a Parquet checkpoint follows every
- * `delta.checkpointInterval` commits.
+ * `delta.checkpointInterval` commits, then log cleanup (`postCommit`).
  *
  * Progress metrics: the committed `version`, `logMs` (time on the Delta log: snapshot, planning,
  * commit, checkpoint) and `dataMs` (input and data files).
@@ -19,6 +19,7 @@ import type { AppendOptions } from "./append.js";
 import { addFileOf, deltaFileLayout } from "./data-writer.js";
 import type { DeltaCompression } from "./data-writer.js";
 import { checkpointAfterCommit } from "./post-commit.js";
+import type { PostCommitOptions } from "./post-commit.js";
 import { conformed } from "./write-plan.js";
 import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
@@ -36,6 +37,8 @@ export interface DeltaStreamingOptions {
   readonly mergeSchema?: boolean;
   /** The properties of the table when the first batch creates it (see `newTableProperties`). */
   readonly tableProperties?: Readonly<Record<string, string>>;
+  /** How the checkpoint after a commit cleans up the log (a long-lived view of it, the cutoff truncation). */
+  readonly postCommit?: PostCommitOptions;
   /** `commitInfo.operationParameters.outputMode` (`Append`, or `Update` for a query without aggregation). */
   readonly outputMode: string;
 }
@@ -86,7 +89,7 @@ export class DeltaStreamingTable implements StreamingTable<string> {
         const checkpointStarted = performance.now();
         // The batch is committed: a checkpoint that cannot be written must not fail it (readers
         // replay the JSON commits); the next due checkpoint covers it. Reported in the metrics.
-        const checkpointError = await checkpointAfterCommit(this.storage, this.tableKey, r.version, r.configuration ?? {}, r.snapshot);
+        const checkpointError = await checkpointAfterCommit(this.storage, this.tableKey, r.version, r.configuration ?? {}, r.snapshot, o.postCommit);
         const metrics: Record<string, string> = {
           version: String(r.version),
           logMs: String(Math.round(r.timings.logMs + performance.now() - checkpointStarted)),

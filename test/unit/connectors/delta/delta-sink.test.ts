@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, MemoryStream } from "../../../../src/index.js";
@@ -8,6 +8,7 @@ import { readDeltaTable } from "../../../../src/tables/delta/table-reader.js";
 import { loadSnapshot } from "../../../../src/tables/delta/snapshot.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import { resolveLocation } from "../../../../src/storage/resolve.js";
+import { readBack } from "../../tables/delta/written-table.js";
 
 const spark = SparkSession.builder.getOrCreate();
 
@@ -93,4 +94,34 @@ test("with worker threads the Delta sink encodes big files in its writer thread:
   } finally {
     spark.conf.unset("sluice.exec.workers");
   }
+});
+
+test("after each checkpoint the Delta sink deletes expired log files; the table reads back both ways", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-delta-cleanup-"));
+  const ms = new MemoryStream("id STRING", `delta_cleanup_${Date.now()}`);
+  spark.conf.set("sluice.delta.logCleanup.cutoffTruncation", "none");
+  try {
+    const q = spark.readStream.format("memory").option("name", ms.name).load()
+      .writeStream.format("delta").option("checkpointLocation", join(base, "ck"))
+      .option("delta.logRetentionDuration", "interval 0 seconds").option("delta.checkpointRetentionDuration", "interval 0 seconds")
+      .start(join(base, "t"));
+    for (let i = 0; i < 35; i++) {
+      ms.addData([{ id: `k${i}` }]);
+      await q.processAllAvailable();
+    }
+    await q.stop();
+    assert.equal(q.exception, null);
+    assert.equal(q.lastProgress?.sink.metrics.checkpointError, undefined);
+  } finally {
+    spark.conf.unset("sluice.delta.logCleanup.cutoffTruncation");
+  }
+  // After the checkpoint at 30 everything before it went (before 20 at least, should the last
+  // span have been written within the millisecond of the cleanup); commits 31..34 followed.
+  const log = readdirSync(join(base, "t", "_delta_log")).filter((n) => /^\d{20}\./.test(n)).sort();
+  const oldest = Number(log[0].slice(0, 20));
+  assert.ok((oldest === 30 || oldest === 20) && log[0].endsWith(".checkpoint.parquet"), `log: ${log.join(", ")}`);
+  const commits = log.filter((n) => n.endsWith(".json")).map((n) => Number(n.slice(0, 20)));
+  assert.deepEqual(commits, Array.from({ length: 35 - oldest }, (_, k) => oldest + k));
+  const { rows } = await readBack(join(base, "t"));
+  assert.equal(rows.length, 35);
 });
