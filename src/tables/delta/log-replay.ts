@@ -215,20 +215,6 @@ export class LogReplay {
   private readonly tombstones = new Map<string, RemoveFile>();
   private readonly txns = new Map<string, DeltaTxn>();
 
-  /**
-   * Starts from a reconciled state (a snapshot's, with files keyed as {@link canonicalPath} keys
-   * them); actions applied after it override it as usual.
-   */
-  static from(state: ReplayState): LogReplay {
-    const r = new LogReplay();
-    r.protocol = state.protocol;
-    r.metadata = state.metadata;
-    for (const [k, v] of state.files) r.files.set(k, v);
-    for (const [k, v] of state.tombstones) r.tombstones.set(k, v);
-    for (const [k, v] of state.txns) r.txns.set(k, v);
-    return r;
-  }
-
   /** Applies one action; later actions override earlier ones. */
   apply(action: DeltaAction): void {
     switch (action.kind) {

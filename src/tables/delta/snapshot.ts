@@ -9,10 +9,9 @@ import { isStruct } from "../../types/data-types.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { schemaFromJson } from "../../types/json-schema.js";
 import { parseCommit } from "./actions.js";
-import type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
+import type { AddFile, DeltaAction, DeltaMetadataAction, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
 import { readCheckpoint } from "./checkpoint-reader.js";
-import { findLogSegment, LogReplay } from "./log-replay.js";
-import type { ReplayState } from "./log-replay.js";
+import { canonicalPath, findLogSegment, LogReplay } from "./log-replay.js";
 import { unsupportedFeatureError, unsupportedReaderFeatures } from "./protocol-check.js";
 
 export type { AddFile, DeltaProtocol, DeltaTxn, RemoveFile } from "./actions.js";
@@ -96,28 +95,25 @@ export async function loadSnapshotIfExists(storage: Storage, tableKey: string, o
   const base = options.base;
   const segment = await findLogSegment(storage, logPrefix, { version: options.version, baseVersion: base?.version });
   if (segment === null) return null;
-  const replay = segment.fromBase && base !== undefined ? LogReplay.from(replayStateOf(base)) : new LogReplay();
+  const tablePath = toDisplayUrl(storage, tableKey);
+  if (segment.fromBase && base !== undefined) {
+    const actions: DeltaAction[] = [];
+    for (const commit of segment.commits) {
+      for (const a of parseCommit(await storage.get(commit.key), toDisplayUrl(storage, commit.key)).actions) actions.push(a);
+    }
+    return applyActions(base, segment.version, actions, tablePath);
+  }
+  const replay = new LogReplay();
   if (segment.checkpoint !== null) for (const a of await readCheckpoint(storage, segment.checkpoint.partKeys)) replay.apply(a);
   for (const commit of segment.commits) {
     for (const a of parseCommit(await storage.get(commit.key), toDisplayUrl(storage, commit.key)).actions) replay.apply(a);
   }
   const state = replay.state();
-  const tablePath = toDisplayUrl(storage, tableKey);
   if (state.protocol === null || state.metadata === null) {
     throw new SourceError(`delta log: version ${segment.version} of the table at ${tablePath} has no ${state.protocol === null ? "protocol" : "metaData"} action`, {
       path: tablePath,
     });
   }
-  let schema: DataType;
-  try {
-    schema = schemaFromJson(state.metadata.schemaString);
-  } catch (cause) {
-    // A type sluice lacks (e.g. timestamp_ntz) comes with a reader feature: name the feature.
-    const missing = unsupportedReaderFeatures(state.protocol, state.metadata);
-    if (missing.length === 0) throw cause;
-    throw unsupportedFeatureError(missing, tablePath, cause);
-  }
-  if (!isStruct(schema)) throw new AnalysisError(`delta: schemaString of the table at ${tablePath} is not a struct`, { path: tablePath });
   const files: DeltaFile[] = [];
   for (const [path, add] of state.files) files.push({ ...add, path, rawPath: add.path });
   files.sort(byPath);
@@ -127,27 +123,98 @@ export async function loadSnapshotIfExists(storage: Storage, tableKey: string, o
   return {
     version: segment.version,
     protocol: state.protocol,
-    metadata: { ...state.metadata, schema },
+    metadata: withSchema(state.protocol, state.metadata, tablePath),
     files,
     tombstones,
     txns: state.txns,
   };
 }
 
-/** A snapshot's state as replay keeps it: actions with their log paths, keyed by decoded path. */
-function replayStateOf(s: DeltaSnapshot): ReplayState {
-  const files = new Map<string, AddFile>();
-  for (const f of s.files) {
-    const { rawPath, ...add } = f;
-    files.set(f.path, { ...add, path: rawPath });
+/**
+ * `base` with `actions` (the commits after it, in log order) applied, reconciled as replay does
+ * (later actions win; a file's latest add/remove decides). The work is the actions' count times a
+ * binary search and an array copy of the base's files, not a rebuild of every file's entry, so a
+ * writer holding a snapshot of a large table pays for what changed.
+ */
+function applyActions(base: DeltaSnapshot, version: number, actions: readonly DeltaAction[], tablePath: string): DeltaSnapshot {
+  let protocol = base.protocol;
+  let metadataAction: DeltaMetadataAction | null = null;
+  let files: DeltaFile[] | null = null;
+  let tombstones: DeltaTombstone[] | null = null;
+  let txns: Map<string, DeltaTxn> | null = null;
+  for (const a of actions) {
+    switch (a.kind) {
+      case "protocol":
+        protocol = a.protocol;
+        break;
+      case "metaData":
+        metadataAction = a.metadata;
+        break;
+      case "txn":
+        (txns ??= new Map(base.txns)).set(a.txn.appId, a.txn);
+        break;
+      case "add": {
+        const path = canonicalPath(a.add.path);
+        removeByPath((tombstones ??= base.tombstones.slice()), path);
+        putByPath((files ??= base.files.slice()), { ...a.add, path, rawPath: a.add.path });
+        break;
+      }
+      case "remove": {
+        const path = canonicalPath(a.remove.path);
+        removeByPath((files ??= base.files.slice()), path);
+        putByPath((tombstones ??= base.tombstones.slice()), { ...a.remove, path, rawPath: a.remove.path });
+        break;
+      }
+    }
   }
-  const tombstones = new Map<string, RemoveFile>();
-  for (const t of s.tombstones) {
-    const { rawPath, ...remove } = t;
-    tombstones.set(t.path, { ...remove, path: rawPath });
+  return {
+    version,
+    protocol,
+    metadata: metadataAction === null ? base.metadata : withSchema(protocol, metadataAction, tablePath),
+    files: files ?? base.files,
+    tombstones: tombstones ?? base.tombstones,
+    txns: txns ?? base.txns,
+  };
+}
+
+/** The metadata with its schema parsed. @throws as {@link loadSnapshot} for an unreadable schema. */
+function withSchema(protocol: DeltaProtocol, metadata: DeltaMetadataAction, tablePath: string): DeltaMetadata {
+  let schema: DataType;
+  try {
+    schema = schemaFromJson(metadata.schemaString);
+  } catch (cause) {
+    // A type sluice lacks (e.g. timestamp_ntz) comes with a reader feature: name the feature.
+    const missing = unsupportedReaderFeatures(protocol, metadata);
+    if (missing.length === 0) throw cause;
+    throw unsupportedFeatureError(missing, tablePath, cause);
   }
-  const { schema: _schema, ...metadata } = s.metadata;
-  return { protocol: s.protocol, metadata, files, tombstones, txns: s.txns };
+  if (!isStruct(schema)) throw new AnalysisError(`delta: schemaString of the table at ${tablePath} is not a struct`, { path: tablePath });
+  return { ...metadata, schema };
+}
+
+/** Inserts `item` into `sorted` (by path), replacing the entry with the same path. */
+function putByPath<T extends { readonly path: string }>(sorted: T[], item: T): void {
+  const i = lowerBound(sorted, item.path);
+  if (i < sorted.length && sorted[i].path === item.path) sorted[i] = item;
+  else sorted.splice(i, 0, item);
+}
+
+/** Removes the entry with `path` from `sorted` (by path), if any. */
+function removeByPath(sorted: { readonly path: string }[], path: string): void {
+  const i = lowerBound(sorted, path);
+  if (i < sorted.length && sorted[i].path === path) sorted.splice(i, 1);
+}
+
+/** The first index whose path is not before `path` (the order of {@link byPath}). */
+function lowerBound(sorted: readonly { readonly path: string }[], path: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].path < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function byPath(a: { readonly path: string }, b: { readonly path: string }): number {

@@ -77,3 +77,16 @@ test("a base whose later commits were cleaned up, or that is newer than the vers
   assert.equal(fromStale.version, 2);
   assert.deepEqual(plain(fromStale), plain(v2));
 });
+
+test("rolling a base forward reuses its file entries: the work is the new actions, not the table's size", async () => {
+  const storage = MemoryStorage.fresh("incremental-reuse");
+  for (let i = 0; i < 50; i++) await appendToTable(storage, "t", rows(schema, [i]), { schema, txn: { appId: "q", version: i } });
+  const base = await loadSnapshot(storage, "t");
+  await appendToTable(storage, "t", rows(schema, [50]), { schema, txn: { appId: "q", version: 50 } });
+  const next = await loadSnapshot(storage, "t", { base });
+  assert.equal(next.files.length, 51);
+  const reused = next.files.filter((f) => base.files.includes(f)).length;
+  assert.equal(reused, 50, "every file of the base is the same object in the next snapshot");
+  assert.equal(next.metadata, base.metadata, "no metaData action: the parsed metadata is reused");
+  assert.deepEqual(plain(next), plain(await loadSnapshot(storage, "t")));
+});
