@@ -20,6 +20,7 @@ import { makeBatch } from "../../src/columnar/batch.js";
 import type { Batch } from "../../src/columnar/batch.js";
 import { ParquetWriter } from "../../src/formats/parquet/parquet-writer.js";
 import { loadCodec, useZstdBackend, zstdBackendName } from "../../src/formats/compression/codec.js";
+import { xorshift } from "../lib/xorshift.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const BATCH_ROWS = Number(process.argv[3] ?? 100_000);
@@ -36,19 +37,9 @@ const schema = StructType([
 const EVENT_TYPES = ["booking_created", "booking_paid", "booking_cancelled", "search", "view", "cart_add", "login", "logout"];
 const CURRENCIES = ["EUR", "USD", "GBP", "CHF"];
 
-/** Deterministic xorshift so every run writes the same bytes. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function generate(rows: number, batchRows: number): Batch[] {
-  const rand = rng(42);
+  const rand = xorshift(42);
   const batches: Batch[] = [];
   let ts = 1_717_000_000_000n;
   for (let start = 0; start < rows; start += batchRows) {

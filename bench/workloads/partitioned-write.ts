@@ -14,25 +14,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { xorshift } from "../lib/xorshift.js";
 
 const ROWS = Number(process.argv[2] ?? 500_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const REGIONS = 28;
 const EVENT_TYPES = ["booking_created", "booking_paid", "booking_cancelled", "search", "view", "cart_add", "login", "logout"];
 
-/** Deterministic xorshift so every run writes the same rows. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 function rows(n: number): Record<string, unknown>[] {
-  const r = rng(42);
+  const r = xorshift(42);
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < n; i++) {
     out.push({

@@ -95,19 +95,7 @@ test("a bundle without the worker entry fails the call at once, naming the missi
   const out = join(ROOT, ".sluice-tmp", `bundle-noworker-${process.pid}-${Date.now()}`);
   mkdirSync(out, { recursive: true });
   try {
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: { index: "src/index.ts" },
-      outdir: out,
-      bundle: true,
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "warning",
-      chunkNames: "chunk-[hash]",
-    });
+    await build({ ...bundleOptions(ROOT, out), entryPoints: { index: "src/index.ts" }, sourcemap: false });
     const script = join(out, "run.mjs");
     writeFileSync(
       script,
