@@ -63,11 +63,8 @@ export class ColumnWriter {
   private readonly isBytes: boolean;
   private readonly flat: boolean;
 
-  // current page
-  private readonly defs = new ByteSink(4096);
-  private readonly reps = new ByteSink(1024);
-  private readonly values = new ByteSink(1 << 16);
-  private dictIdx = new Int32Array(4096);
+  /** The open page's buffers, borrowed from the pool while the writer has a page open. */
+  private pb: PageBuffers | null = null;
   private dictCount = 0;
   private pageLevels = 0;
   private pageRows = 0;
@@ -86,10 +83,7 @@ export class ColumnWriter {
   private pagesUncompressed = 0;
   private chunkLevels = 0;
 
-  // scratch
-  private scratchIdx = new Int32Array(1024);
   private readonly minMaxScratch = new Int32Array(4);
-  private readonly body = new ByteSink(1 << 16);
 
   constructor(leaf: LeafColumn, settings: ColumnWriterSettings) {
     this.leaf = leaf;
@@ -99,9 +93,27 @@ export class ColumnWriter {
     this.resetDictionary();
   }
 
+  /** The open page's buffers, taken from the pool on first use. */
+  private get page(): PageBuffers {
+    return (this.pb ??= PageBuffers.take());
+  }
+
+  /**
+   * Returns the page buffers to the pool; the next write takes a set again. Only between pages:
+   * call {@link flushPage} first. For a chunk that goes idle while other files are written (one
+   * of many open partition files), so their pages share a few sets of buffers instead of each
+   * growing its own.
+   */
+  releaseBuffers(): void {
+    if (this.pageLevels > 0) throw new SinkError(`parquet writer: column '${this.leaf.dotted}' released its buffers with a page open`);
+    if (this.pb !== null) PageBuffers.give(this.pb);
+    this.pb = null;
+  }
+
   /** Bytes buffered for this chunk so far (compressed pages plus the open page, uncompressed). */
   get bufferedBytes(): number {
-    return this.pagesBytes + this.values.length + this.dictCount * 2 + this.defs.length / 8 + (this.dict?.plainBytes ?? 0);
+    const pb = this.pb;
+    return this.pagesBytes + (pb === null ? 0 : pb.values.length + pb.defs.length / 8) + this.dictCount * 2 + (this.dict?.plainBytes ?? 0);
   }
 
   /** Appends rows `[start, end)` of the top-level vector `top`. */
@@ -119,16 +131,16 @@ export class ColumnWriter {
       const n = e - r;
       const valid = v.kind === "null" ? new Uint8Array(n) : v.valid;
       if (valid === null) {
-        if (leaf.maxDef > 0) this.pushLevels(this.defs, leaf.maxDef, n);
+        if (leaf.maxDef > 0) this.pushLevels(this.page.defs, leaf.maxDef, n);
         this.writeValues(v, null, r, e);
       } else {
         // Definition levels straight from the validity mask; values through a selection.
-        const defs = this.defs;
+        const defs = this.page.defs;
         defs.reserve(n);
         const buf = defs.buf;
         let o = defs.length;
-        let sel = this.scratchIdx;
-        if (sel.length < n) sel = this.scratchIdx = new Int32Array(Math.max(n, sel.length * 2));
+        let sel = this.page.scratchIdx;
+        if (sel.length < n) sel = this.page.scratchIdx = new Int32Array(Math.max(n, sel.length * 2));
         let k = 0;
         const base = v.kind === "null" ? 0 : r;
         for (let i = 0; i < n; i++) {
@@ -159,8 +171,8 @@ export class ColumnWriter {
       const e = Math.min(rows, r + (this.settings.pageRowLimit - this.pageRows));
       const l0 = sh.rowStarts[r];
       const l1 = sh.rowStarts[e];
-      this.defs.append(sh.defs, l0, l1);
-      this.reps.append(sh.reps, l0, l1);
+      this.page.defs.append(sh.defs, l0, l1);
+      this.page.reps.append(sh.reps, l0, l1);
       let present = 0;
       const maxDef = leaf.maxDef;
       for (let i = l0; i < l1; i++) if (sh.defs[i] === maxDef) present++;
@@ -183,7 +195,7 @@ export class ColumnWriter {
 
   private pageFull(): boolean {
     if (this.pageRows >= this.settings.pageRowLimit || this.freezePending) return true;
-    const size = this.dictionaryActive() ? this.dictCount * 2 : this.values.length;
+    const size = this.dictionaryActive() ? this.dictCount * 2 : this.page.values.length;
     return size >= this.settings.pageSize;
   }
 
@@ -193,7 +205,7 @@ export class ColumnWriter {
 
   /** Last row (exclusive) in `[r, e)` keeping the PLAIN page within `pageSize` (at least one row). */
   private bytesSliceEnd(offsets: Int32Array, r: number, e: number): number {
-    const budget = this.settings.pageSize - this.values.length;
+    const budget = this.settings.pageSize - this.page.values.length;
     const fits = (x: number) => offsets[x] - offsets[r] + 4 * (x - r) <= budget;
     if (fits(e)) return e;
     let lo = r + 1;
@@ -244,7 +256,7 @@ export class ColumnWriter {
   }
 
   private writeI64(src: BigInt64Array, sel: Int32Array | null, s: number, e: number): void {
-    const out = this.values;
+    const out = this.page.values;
     const words = new Int32Array(src.buffer, src.byteOffset, src.length * 2);
     let minHi = 0x7fffffff;
     let minLo = 0xffffffff;
@@ -301,7 +313,7 @@ export class ColumnWriter {
   }
 
   private writeI32(src: Int32Array | Int16Array | Int8Array, sel: Int32Array | null, s: number, e: number): void {
-    const out = this.values;
+    const out = this.page.values;
     const n = e - s;
     out.reserve(n * 4);
     let min = 0x7fffffff;
@@ -329,7 +341,7 @@ export class ColumnWriter {
   }
 
   private writeFloat(src: Float64Array | Float32Array, single: boolean, sel: Int32Array | null, s: number, e: number): void {
-    const out = this.values;
+    const out = this.page.values;
     const width = single ? 4 : 8;
     out.reserve((e - s) * width);
     const view = new DataView(out.buf.buffer);
@@ -354,7 +366,7 @@ export class ColumnWriter {
 
   private writeBool(src: Uint8Array, sel: Int32Array | null, s: number, e: number): void {
     // Buffered one byte per value; bit-packed when the page is flushed.
-    const out = this.values;
+    const out = this.page.values;
     out.reserve(e - s);
     const b = out.buf;
     let o = out.length;
@@ -371,7 +383,7 @@ export class ColumnWriter {
   }
 
   private writeDecimal(src: readonly bigint[], sel: Int32Array | null, s: number, e: number): void {
-    const out = this.values;
+    const out = this.page.values;
     const phys = this.leaf.physical;
     const len = this.leaf.typeLength;
     let min: bigint | null = null;
@@ -397,7 +409,7 @@ export class ColumnWriter {
       s = this.writeDictIndices(data, offsets, sel, s, e);
       if (s >= e) return;
     }
-    this.pagePlainBytes += sel === null ? plainBytesRange(this.values, data, offsets, s, e) : plainBytesSel(this.values, data, offsets, sel, s, e);
+    this.pagePlainBytes += sel === null ? plainBytesRange(this.page.values, data, offsets, s, e) : plainBytesSel(this.page.values, data, offsets, sel, s, e);
     const mm = this.minMaxScratch;
     if (sel === null ? bytesMinMaxRange(data, offsets, s, e, mm) : bytesMinMaxSel(data, offsets, sel, s, e, mm)) {
       this.offerBytes(data.slice(mm[0], mm[1]), data.slice(mm[2], mm[3]));
@@ -421,17 +433,17 @@ export class ColumnWriter {
   private writeDictIndices(data: Uint8Array, offsets: Int32Array, sel: Int32Array | null, s: number, e: number): number {
     const dict = this.dict;
     if (dict === null) return s;
-    if (this.dictIdx.length < this.dictCount + (e - s)) {
-      const g = new Int32Array(Math.max(this.dictCount + (e - s), this.dictIdx.length * 2));
-      g.set(this.dictIdx.subarray(0, this.dictCount));
-      this.dictIdx = g;
+    if (this.page.dictIdx.length < this.dictCount + (e - s)) {
+      const g = new Int32Array(Math.max(this.dictCount + (e - s), this.page.dictIdx.length * 2));
+      g.set(this.page.dictIdx.subarray(0, this.dictCount));
+      this.page.dictIdx = g;
     }
     // On the chunk's first page, probe the first DICT_PROBE_VALUES values: nearly all distinct
     // means the dictionary will not pay off, so stop paying for hashing now.
     const probing = this.pagesWritten === 0 && this.dictPages === 0 && this.dictCount < DICT_PROBE_VALUES;
     let stop = e;
     if (probing) stop = Math.min(e, s + (DICT_PROBE_VALUES - this.dictCount));
-    let bytes = dict.addAll(data, offsets, sel, s, stop, this.dictIdx, this.dictCount);
+    let bytes = dict.addAll(data, offsets, sel, s, stop, this.page.dictIdx, this.dictCount);
     this.dictCount += stop - s;
     this.pagePlainBytes += bytes + 4 * (stop - s);
     if (probing && this.dictCount >= DICT_PROBE_VALUES && dict.size > DICT_PROBE_DISTINCT * this.dictCount) {
@@ -439,7 +451,7 @@ export class ColumnWriter {
       return stop;
     }
     if (stop < e) {
-      bytes = dict.addAll(data, offsets, sel, stop, e, this.dictIdx, this.dictCount);
+      bytes = dict.addAll(data, offsets, sel, stop, e, this.page.dictIdx, this.dictCount);
       this.dictCount += e - stop;
       this.pagePlainBytes += bytes + 4 * (e - stop);
     }
@@ -449,7 +461,7 @@ export class ColumnWriter {
 
   /** Re-encodes the open page's values PLAIN and drops the dictionary for the rest of the chunk. */
   private abandonDictionary(dict: BytesDictionary): void {
-    this.plainFromDictionary(this.values, dict);
+    this.plainFromDictionary(this.page.values, dict);
     this.dictionaryStats(dict);
     dict.clear();
     this.dict = null;
@@ -487,10 +499,10 @@ export class ColumnWriter {
   flushPage(): void {
     if (this.pageLevels === 0) return;
     const leaf = this.leaf;
-    const body = this.body;
+    const body = this.page.body;
     body.reset();
-    if (leaf.maxRep > 0) this.levelsInto(body, this.reps, bitWidth(leaf.maxRep));
-    if (leaf.maxDef > 0) this.levelsInto(body, this.defs, bitWidth(leaf.maxDef));
+    if (leaf.maxRep > 0) this.levelsInto(body, this.page.reps, bitWidth(leaf.maxRep));
+    if (leaf.maxDef > 0) this.levelsInto(body, this.page.defs, bitWidth(leaf.maxDef));
     let encoding: number = Encoding.PLAIN;
     const dict = this.dict;
     if (this.dictionaryActive() && dict !== null) {
@@ -505,16 +517,16 @@ export class ColumnWriter {
         this.dict = null;
       } else {
         body.byte(width);
-        encodeRleHybrid(body, this.dictIdx, 0, this.dictCount, width);
+        encodeRleHybrid(body, this.page.dictIdx, 0, this.dictCount, width);
         encoding = Encoding.PLAIN_DICTIONARY;
         this.dictPages++;
         if (this.freezePending) this.dictFrozen = true;
       }
       this.freezePending = false;
     } else if (leaf.physical === PhysicalType.BOOLEAN) {
-      packBooleans(body, this.values.buf, this.values.length);
+      packBooleans(body, this.page.values.buf, this.page.values.length);
     } else {
-      body.append(this.values.buf, 0, this.values.length);
+      body.append(this.page.values.buf, 0, this.page.values.length);
     }
     if (encoding === Encoding.PLAIN) this.plainPages++;
     const raw = body.bytes();
@@ -535,9 +547,9 @@ export class ColumnWriter {
     this.pagesBytes += header.length + compressed.length;
     this.pagesUncompressed += header.length + raw.length;
     this.pagesWritten++;
-    this.defs.reset();
-    this.reps.reset();
-    this.values.reset();
+    this.page.defs.reset();
+    this.page.reps.reset();
+    this.page.values.reset();
     this.dictCount = 0;
     this.pageLevels = 0;
     this.pageRows = 0;
@@ -557,7 +569,7 @@ export class ColumnWriter {
     const off = dict.offsets;
     body.reserve(this.pagePlainBytes);
     for (let k = 0; k < this.dictCount; k++) {
-      const id = this.dictIdx[k];
+      const id = this.page.dictIdx[k];
       const a0 = off[id];
       const a1 = off[id + 1];
       body.int32(a1 - a0);
@@ -577,7 +589,7 @@ export class ColumnWriter {
     const hasDictionary = dict !== null && this.dictPages > 0;
     if (dict !== null && hasDictionary) {
       this.dictionaryStats(dict);
-      const body = this.body;
+      const body = this.page.body;
       body.reset();
       const d = dict.data.buf;
       for (let id = 0; id < dict.size; id++) {
@@ -630,6 +642,7 @@ export class ColumnWriter {
     this.chunkLevels = 0;
     this.chunkStats.reset();
     this.resetDictionary();
+    this.releaseBuffers();
     return result;
   }
 }
@@ -805,4 +818,46 @@ export function footerStats(stats: StatsAccumulator, leaf: LeafColumn): { min: U
     max = null;
   }
   return { min, max, nulls: stats.nullCount };
+}
+
+/**
+ * The buffers of one open page: levels, values, the page body being assembled and index scratch.
+ * They grow to a page's size, so they are pooled per thread and lent to whichever column writer
+ * has a page open: many files open at once (a partitioned write) share a few sets, and a file
+ * written after another reuses its grown buffers instead of growing new ones.
+ */
+class PageBuffers {
+  readonly defs = new ByteSink(4096);
+  readonly reps = new ByteSink(1024);
+  readonly values = new ByteSink(1 << 16);
+  readonly body = new ByteSink(1 << 16);
+  dictIdx = new Int32Array(4096);
+  scratchIdx = new Int32Array(1024);
+
+  private static readonly pool: PageBuffers[] = [];
+  private static pooledBytes = 0;
+  /** Bytes the pool keeps at most; sets beyond are left to the GC. */
+  private static readonly POOL_LIMIT = 32 * 1024 * 1024;
+
+  static take(): PageBuffers {
+    const pb = PageBuffers.pool.pop();
+    if (pb === undefined) return new PageBuffers();
+    PageBuffers.pooledBytes -= pb.capacity();
+    return pb;
+  }
+
+  static give(pb: PageBuffers): void {
+    pb.defs.reset();
+    pb.reps.reset();
+    pb.values.reset();
+    pb.body.reset();
+    const bytes = pb.capacity();
+    if (PageBuffers.pooledBytes + bytes > PageBuffers.POOL_LIMIT) return;
+    PageBuffers.pool.push(pb);
+    PageBuffers.pooledBytes += bytes;
+  }
+
+  private capacity(): number {
+    return this.defs.buf.length + this.reps.buf.length + this.values.buf.length + this.body.buf.length + 4 * (this.dictIdx.length + this.scratchIdx.length);
+  }
 }

@@ -131,6 +131,20 @@ export class ParquetWriter {
     this.closeRowGroup();
   }
 
+  /**
+   * Ends the open pages and returns their buffers to the pool shared by the writers of this
+   * thread (the pages are compressed and kept with the row group); the next rows start new pages.
+   * For a file that goes idle while others are written: a partitioned write's files then share a
+   * few sets of page buffers instead of each growing its own.
+   */
+  endPages(): void {
+    this.checkOpen();
+    for (const cw of this.columns) {
+      cw.flushPage();
+      cw.releaseBuffers();
+    }
+  }
+
   /** Removes and returns the bytes produced so far (closed row groups), in file order. */
   takeChunks(): Uint8Array[] {
     return this.pending.splice(0, this.pending.length);

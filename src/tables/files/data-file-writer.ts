@@ -220,6 +220,8 @@ export class DataFileWriter<S = undefined> {
       });
       const dir = partitionFolder(this.layout.partitionBy, values);
       await this.writePartition(dir, values, sliceBatchView(grouped, groups.start[g], groups.start[g + 1]));
+      // Other partitions come next: this file's open pages end and lend their buffers to them.
+      if (groups.count > 1) this.open.get(dir)?.idle();
     }
   }
 
@@ -325,6 +327,15 @@ class OpenFile<S> {
     }
   }
 
+  /** See `Encoder.idle`. */
+  idle(): void {
+    try {
+      this.encoder.idle();
+    } catch (e) {
+      throw this.failure(e);
+    }
+  }
+
   /** The encoded size the file would have if finished now: closed row groups plus the open rows at their bytes per row. */
   predictedSize(): number {
     const w = this.encoder;
@@ -388,6 +399,11 @@ interface Encoder {
    * call returns: an encoder that keeps it longer (or sends it to another thread) copies it first.
    */
   write(chunk: Batch): Promise<void> | void;
+  /**
+   * The file will wait while other files are written: end the open pages and give back the
+   * buffers they hold (a no-op where there are none to give).
+   */
+  idle(): void;
   /** Removes and returns the file's bytes produced so far, in order. */
   takeChunks(): Uint8Array[];
   readonly numRowGroups: number;
@@ -403,6 +419,9 @@ class LocalEncoder implements Encoder {
   constructor(private readonly writer: ParquetWriter) {}
   write(chunk: Batch): void {
     this.writer.write(chunk);
+  }
+  idle(): void {
+    this.writer.endPages();
   }
   takeChunks(): Uint8Array[] {
     return this.writer.takeChunks();
@@ -428,6 +447,10 @@ class RemoteEncoder implements Encoder {
   write(chunk: Batch): Promise<void> {
     // A compact copy that owns its buffers, moved to the thread rather than cloned.
     return this.file.write(copyBatch(chunk), true);
+  }
+  idle(): void {
+    // The same page boundaries as a local writer's, so the file's bytes do not depend on the thread.
+    this.file.endPages();
   }
   takeChunks(): Uint8Array[] {
     return this.file.takeChunks();
@@ -471,6 +494,9 @@ class JsonEncoder implements Encoder {
     }
     const z = this.gzip;
     return new Promise((resolve, reject) => z.write(text, (e) => (e === null || e === undefined ? resolve() : reject(e))));
+  }
+  idle(): void {
+    // Lines are encoded whole; nothing is held between writes.
   }
   takeChunks(): Uint8Array[] {
     const out = this.chunks;

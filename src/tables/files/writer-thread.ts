@@ -25,6 +25,7 @@ const MAX_IN_FLIGHT = 4;
 export type WriterRequest =
   | { readonly kind: "parquetOpen"; readonly fileId: number; readonly schema: StructType; readonly options: ParquetWriteOptions }
   | { readonly kind: "parquetWrite"; readonly fileId: number; readonly seq: number; readonly batch: Batch }
+  | { readonly kind: "parquetEndPages"; readonly fileId: number }
   | { readonly kind: "parquetFinish"; readonly fileId: number }
   | { readonly kind: "parquetAbort"; readonly fileId: number };
 
@@ -124,6 +125,12 @@ export class ParquetWriterThread {
     } else {
       this.post({ kind: "parquetWrite", fileId, seq, batch });
     }
+  }
+
+  /** @internal Ends the file's open pages after the batches queued so far (`ParquetWriter.endPages`). */
+  endPages(fileId: number): void {
+    const f = this.state(fileId);
+    if (f.error === null) this.post({ kind: "parquetEndPages", fileId });
   }
 
   /** @internal Removes and returns the file's bytes received so far. */
@@ -237,6 +244,14 @@ export class RemoteParquetFile {
   async write(batch: Batch, move = false): Promise<void> {
     this.numRows += batch.numRows;
     await this.thread.write(this.fileId, this.seq++, batch, move);
+  }
+
+  /**
+   * Ends the file's open pages once the batches queued so far are encoded, as
+   * `ParquetWriter.endPages` does, so the file's bytes stay those of a writer in this thread.
+   */
+  endPages(): void {
+    this.thread.endPages(this.fileId);
   }
 
   /**

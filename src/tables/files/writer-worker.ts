@@ -47,6 +47,9 @@ async function handle(msg: WriterRequest): Promise<void> {
       port.postMessage(ack, chunks.map((c) => c.buffer as ArrayBuffer));
       return;
     }
+    case "parquetEndPages":
+      (await writerFor(msg.fileId)).endPages();
+      return;
     case "parquetFinish": {
       const w = await writerFor(msg.fileId);
       writers.delete(msg.fileId);

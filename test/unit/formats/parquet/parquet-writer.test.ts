@@ -522,3 +522,34 @@ test("high-cardinality strings give up the dictionary within the first page; 5k-
   const rows = (await readParquet(bytes)).batches.flatMap(batchToRows);
   for (let i = 0; i < n; i += 777) assert.deepEqual(rows[i], { id: id[i], user: user[i], kind: kind[i] });
 });
+
+test("endPages: files written in turn share page buffers, each keeps its own rows, pages and dictionary", async () => {
+  const schema = StructType([StructField("k", StringType()), StructField("v", LongType()), StructField("nested", ArrayType(IntegerType()))]);
+  const writers = [0, 1, 2].map(() => new ParquetWriter(schema, { pageRowLimit: 10_000 }));
+  const expected: Record<string, unknown>[][] = [[], [], []];
+  // Three rounds, each writer taking its turn and going idle: the buffers one writer gives back
+  // are the next one's, so any row left behind in a shared buffer would show up in another file.
+  for (let round = 0; round < 3; round++) {
+    writers.forEach((w, f) => {
+      const rows = Array.from({ length: 700 + 100 * f }, (_, i) => ({
+        k: f === 2 ? `unique-${round}-${i}` : `key-${f}-${i % 4}`,
+        v: i % 9 === 0 ? null : BigInt(f * 1_000_000 + round * 1000 + i),
+        nested: i % 5 === 0 ? null : [f, round, i],
+      }));
+      expected[f].push(...rows);
+      w.write(batchFromRows(schema, rows));
+      w.endPages();
+    });
+  }
+  for (const [f, w] of writers.entries()) {
+    const bytes = w.finish();
+    const back = await readParquet(bytes);
+    assert.deepEqual(back.batches.flatMap(batchToRows), expected[f], `file ${f}`);
+    const path = tempFile(bytes, `idle-${f}`);
+    const pages = await query(`SELECT path_in_schema AS p, encodings AS e, num_values::INT AS n FROM parquet_metadata('${path}') ORDER BY p`);
+    // Each writer's dictionary spans its idle periods (one dictionary per chunk), unless it does not pay off.
+    const k = pages.find((r) => r.p === "k");
+    assert.equal(k?.e, f === 2 ? "PLAIN, RLE" : "PLAIN_DICTIONARY, RLE", `file ${f}`);
+    assert.equal(k?.n, expected[f].length);
+  }
+});
