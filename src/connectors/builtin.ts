@@ -10,6 +10,7 @@ import { rateSourceConnector } from "./rate/rate-source.js";
 import { fileSinkConnector } from "./file/file-sink.js";
 import { deltaSinkConnector } from "./delta/delta-sink.js";
 import { deltaSourceConnector } from "./delta/delta-source.js";
+import { kafkaSourceConnector } from "./kafka/kafka-source.js";
 
 let registered = false;
 
@@ -25,4 +26,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
   registerConnector({ name: "rate", source: rateSourceConnector });
   registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
+  registerConnector({ name: "kafka", source: kafkaSourceConnector() });
 }

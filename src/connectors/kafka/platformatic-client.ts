@@ -1,0 +1,265 @@
+/**
+ * {@link KafkaClient} on `@platformatic/kafka` (chosen on measurements, docs/kafka.md): its public
+ * `metadata`, `listOffsets` and `fetch` calls read exact offset ranges without joining a consumer
+ * group, and it decodes gzip, snappy, lz4 and zstd without native code.
+ *
+ * The package is an optional dependency that needs Node ≥ 22.22 or ≥ 24.6; it is imported on first
+ * use, and its absence (or an older Node) is a ConfigError saying so. Its types are not imported:
+ * the few shapes used are declared below, so sluice type-checks where the package is not installed.
+ *
+ * Offsets are listed one partition per request: a single request for several partitions would be
+ * fewer round trips, but the librdkafka mock cluster the tests run against mis-encodes multi-
+ * partition ListOffsets replies (v4+), and the requests run concurrently anyway.
+ */
+import { ConfigError, SourceError } from "../../errors.js";
+import type { FetchResult, KafkaClient, KafkaClientConfig, KafkaRecord } from "./kafka-client.js";
+import { offsetOf, offsetsFrom, partitionsOf } from "./kafka-offsets.js";
+import type { PartitionOffsets, TopicPartition } from "./kafka-offsets.js";
+
+/** The package, as sluice uses it (a structural subset of its declarations). */
+interface PlatformaticKafka {
+  Consumer: new (options: Record<string, unknown>) => PlatformaticConsumer;
+  Admin: new (options: Record<string, unknown>) => PlatformaticAdmin;
+}
+
+interface PlatformaticConsumer {
+  metadata(options: { topics: string[]; forceUpdate?: boolean }): Promise<{ topics: Map<string, { id: string; partitionsCount: number; partitions: { leader: number }[] }> }>;
+  listOffsets(options: { topics: string[]; partitions?: Record<string, number[]>; timestamp?: bigint }): Promise<Map<string, bigint[]>>;
+  listOffsetsWithTimestamps(options: { topics: string[]; partitions?: Record<string, number[]>; timestamp?: bigint }): Promise<Map<string, Map<number, { offset: bigint; timestamp: bigint }>>>;
+  fetch(options: {
+    node: number;
+    maxWaitTime?: number;
+    maxBytes?: number;
+    topics: { topicId: string; partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number; currentLeaderEpoch: number; lastFetchedEpoch: number }[] }[];
+  }): Promise<{ responses: { partitions: FetchedPartition[] }[] }>;
+  close(force?: boolean): Promise<void>;
+}
+
+interface PlatformaticAdmin {
+  listTopics(options?: { includeInternals?: boolean }): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+interface FetchedPartition {
+  partitionIndex: number;
+  errorCode: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  records?: FetchedBatch[] | null;
+}
+
+interface FetchedBatch {
+  firstOffset: bigint;
+  attributes: number;
+  lastOffsetDelta: number;
+  firstTimestamp: bigint;
+  maxTimestamp: bigint;
+  records: { timestampDelta: bigint; offsetDelta: number; key: Uint8Array | null; value: Uint8Array | null; headers: [Uint8Array | null, Uint8Array | null][] }[];
+}
+
+const PACKAGE = "@platformatic/kafka";
+/** Record batch attributes: bit 3 is the timestamp type (LogAppendTime), bit 5 marks a control batch. */
+const LOG_APPEND_TIME = 0x08;
+const CONTROL_BATCH = 0x20;
+
+let loaded: Promise<PlatformaticKafka> | null = null;
+
+function load(): Promise<PlatformaticKafka> {
+  loaded ??= (async () => {
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    if (major < 22 || (major === 22 && minor < 22) || (major === 24 && minor < 6)) {
+      throw new ConfigError(`kafka: the Kafka connector needs Node.js 22.22+ or 24.6+ (its client, ${PACKAGE}, requires it); this is Node.js ${process.versions.node}`);
+    }
+    try {
+      const name: string = PACKAGE;
+      return (await import(name)) as PlatformaticKafka;
+    } catch (e) {
+      throw new ConfigError(`kafka: the Kafka connector needs the package ${PACKAGE} (an optional dependency of sluice): npm install ${PACKAGE}`, { cause: e });
+    }
+  })();
+  loaded.catch(() => (loaded = null));
+  return loaded;
+}
+
+/** Opens a client; the first call to a cluster happens on first use. */
+export async function openPlatformaticClient(config: KafkaClientConfig): Promise<KafkaClient> {
+  const lib = await load();
+  const options = clientOptions(config);
+  return new PlatformaticClient(new lib.Consumer({ ...options, groupId: `${config.clientId}-offsets` }), () => new lib.Admin(options));
+}
+
+/** The library's options from Kafka's consumer settings (`kafka.*` without the prefix). */
+function clientOptions(config: KafkaClientConfig): Record<string, unknown> {
+  const p = config.params;
+  const used = new Set<string>(["bootstrap.servers"]);
+  const get = (k: string): string | undefined => {
+    used.add(k);
+    return p[k];
+  };
+  const options: Record<string, unknown> = {
+    clientId: get("client.id") ?? config.clientId,
+    bootstrapBrokers: (p["bootstrap.servers"] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
+    // The source retries a failed batch itself (the query fails and restarts from its checkpoint).
+    retries: 3,
+  };
+  const ms = (k: string, target: string) => {
+    const v = get(k);
+    if (v === undefined) return;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`kafka: option 'kafka.${k}' must be a positive number of milliseconds, got ${JSON.stringify(v)}`, { option: `kafka.${k}` });
+    options[target] = n;
+  };
+  ms("request.timeout.ms", "requestTimeout");
+  ms("socket.connection.setup.timeout.ms", "connectTimeout");
+  const protocol = (get("security.protocol") ?? "PLAINTEXT").toUpperCase();
+  if (!["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"].includes(protocol)) {
+    throw new ConfigError(`kafka: option 'kafka.security.protocol' must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got ${JSON.stringify(p["security.protocol"])}`, {
+      option: "kafka.security.protocol",
+    });
+  }
+  // TLS with the system's certificate authorities (MSK's brokers present Amazon-trusted certificates).
+  if (protocol.endsWith("SSL")) options.tls = {};
+  if (protocol.startsWith("SASL")) options.sasl = saslOptions(get("sasl.mechanism") ?? "GSSAPI", get("sasl.jaas.config"));
+  const ignored = Object.keys(p).filter((k) => !used.has(k));
+  if (ignored.length > 0) {
+    process.stderr.write(`kafka: warning: ignoring client settings with no effect on sluice's client: ${ignored.map((k) => `kafka.${k}`).join(", ")}\n`);
+  }
+  return options;
+}
+
+function saslOptions(mechanism: string, jaas: string | undefined): Record<string, unknown> {
+  const m = mechanism.toUpperCase();
+  if (m === "PLAIN" || m === "SCRAM-SHA-256" || m === "SCRAM-SHA-512") {
+    const field = (name: string) => (jaas === undefined ? undefined : new RegExp(`\\b${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas)?.[1]);
+    const username = field("username");
+    const password = field("password");
+    if (username === undefined || password === undefined) {
+      throw new ConfigError(
+        `kafka: SASL ${m} needs a username and a password in 'kafka.sasl.jaas.config', e.g. org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";`,
+        { option: "kafka.sasl.jaas.config" },
+      );
+    }
+    return { mechanism: m, username, password };
+  }
+  throw new ConfigError(`kafka: SASL mechanism ${JSON.stringify(mechanism)} is not supported yet (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are)`, { option: "kafka.sasl.mechanism" });
+}
+
+class PlatformaticClient implements KafkaClient {
+  private admin: PlatformaticAdmin | null = null;
+  /** Topic ids and partition leaders, refreshed when a fetch finds a leader moved. */
+  private readonly topicMeta = new Map<string, { id: string; leaders: number[] }>();
+
+  constructor(
+    private readonly consumer: PlatformaticConsumer,
+    private readonly newAdmin: () => PlatformaticAdmin,
+  ) {}
+
+  async partitionsOf(topics: readonly string[]): Promise<TopicPartition[]> {
+    if (topics.length === 0) return [];
+    const known = new Set(await this.topics());
+    const present = topics.filter((t) => known.has(t));
+    await this.refresh(present);
+    const out: TopicPartition[] = [];
+    for (const topic of present) {
+      const meta = this.topicMeta.get(topic);
+      for (let partition = 0; partition < (meta?.leaders.length ?? 0); partition++) out.push({ topic, partition });
+    }
+    return out;
+  }
+
+  async topics(): Promise<string[]> {
+    this.admin ??= this.newAdmin();
+    return (await this.admin.listTopics({ includeInternals: false })).filter((t) => !t.startsWith("__"));
+  }
+
+  async listOffsets(partitions: readonly TopicPartition[], at: "earliest" | "latest"): Promise<PartitionOffsets> {
+    const entries = await Promise.all(
+      partitions.map(async (tp): Promise<[TopicPartition, number]> => {
+        const r = await this.consumer.listOffsets({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: at === "earliest" ? -2n : -1n });
+        const o = r.get(tp.topic)?.[tp.partition];
+        if (o === undefined) throw new SourceError(`kafka: the broker did not list the ${at} offset of ${tp.topic}-${tp.partition}`);
+        return [tp, Number(o)];
+      }),
+    );
+    return offsetsFrom(entries);
+  }
+
+  async offsetsForTimes(timestamps: PartitionOffsets): Promise<PartitionOffsets> {
+    const entries = await Promise.all(
+      partitionsOf(timestamps).map(async (tp): Promise<[TopicPartition, number]> => {
+        const ts = offsetOf(timestamps, tp) ?? 0;
+        const r = await this.consumer.listOffsetsWithTimestamps({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: BigInt(ts) });
+        const o = r.get(tp.topic)?.get(tp.partition)?.offset;
+        return [tp, o === undefined ? -1 : Number(o)];
+      }),
+    );
+    return offsetsFrom(entries);
+  }
+
+  async fetch(tp: TopicPartition, offset: number, maxBytes: number): Promise<FetchResult> {
+    for (let attempt = 0; ; attempt++) {
+      let meta = this.topicMeta.get(tp.topic);
+      if (meta === undefined || meta.leaders[tp.partition] === undefined) {
+        await this.refresh([tp.topic]);
+        meta = this.topicMeta.get(tp.topic);
+      }
+      const leader = meta?.leaders[tp.partition];
+      if (meta === undefined || leader === undefined) throw new SourceError(`kafka: ${tp.topic}-${tp.partition} does not exist (any more)`);
+      const res = await this.consumer.fetch({
+        node: leader,
+        maxWaitTime: 10,
+        maxBytes,
+        topics: [{ topicId: meta.id, partitions: [{ partition: tp.partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+      });
+      const part = res.responses[0]?.partitions[0];
+      if (part === undefined) throw new SourceError(`kafka: the broker answered a fetch of ${tp.topic}-${tp.partition} with no partition`);
+      // NOT_LEADER_OR_FOLLOWER (6), LEADER_NOT_AVAILABLE (5), FENCED/UNKNOWN_LEADER_EPOCH (74, 76): the leader moved.
+      if ([5, 6, 74, 76].includes(part.errorCode) && attempt < 3) {
+        this.topicMeta.delete(tp.topic);
+        continue;
+      }
+      // OFFSET_OUT_OF_RANGE (1) is answered with the log's bounds below, for the source to decide.
+      if (part.errorCode !== 0 && part.errorCode !== 1) throw new SourceError(`kafka: fetching ${tp.topic}-${tp.partition} at offset ${offset} failed with Kafka error code ${part.errorCode}`, { offset });
+      return decode(part, offset);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.consumer.close(true), this.admin?.close()]);
+  }
+
+  private async refresh(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const md = await this.consumer.metadata({ topics: [...topics], forceUpdate: true });
+    for (const t of topics) {
+      const m = md.topics.get(t);
+      if (m !== undefined) this.topicMeta.set(t, { id: m.id, leaders: m.partitions.map((x) => x.leader) });
+    }
+  }
+}
+
+const utf8 = new TextDecoder();
+
+function decode(part: FetchedPartition, from: number): FetchResult {
+  const records: KafkaRecord[] = [];
+  let next = from;
+  for (const b of part.records ?? []) {
+    const first = Number(b.firstOffset);
+    next = Math.max(next, first + b.lastOffsetDelta + 1);
+    if ((b.attributes & CONTROL_BATCH) !== 0) continue;
+    const logAppend = (b.attributes & LOG_APPEND_TIME) !== 0;
+    for (const r of b.records) {
+      const offset = first + r.offsetDelta;
+      if (offset < from) continue;
+      records.push({
+        offset,
+        timestamp: Number(logAppend ? b.maxTimestamp : b.firstTimestamp + r.timestampDelta),
+        timestampType: logAppend ? 1 : 0,
+        key: r.key,
+        value: r.value,
+        headers: r.headers.map(([k, v]) => [k === null ? "" : utf8.decode(k), v] as const),
+      });
+    }
+  }
+  return { records, nextOffset: next, logStartOffset: Number(part.logStartOffset), highWatermark: Number(part.highWatermark) };
+}
