@@ -171,3 +171,38 @@ test("options Spark refuses fail at load() with the option's name", { skip: kafk
     /auto\.offset\.reset.*startingOffsets/s,
   );
 });
+
+test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTrigger bounds every batch", { skip: kafkaSkip }, async () => {
+  const topic = "live_t";
+  const sizes: number[] = [];
+  let seen = 0;
+  const q = spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", kafka.bootstrap)
+    .option("subscribe", topic)
+    .option("startingOffsets", "earliest")
+    .option("maxOffsetsPerTrigger", "400")
+    .load()
+    .writeStream.option("checkpointLocation", join(dir, "ck-live"))
+    .trigger({ processingTime: "100 milliseconds" })
+    .foreachBatch(async (df) => {
+      const n = await df.count();
+      sizes.push(n);
+      seen += n;
+    })
+    .start();
+  try {
+    // 12 rounds of 250 messages, 150 ms apart, while the query runs.
+    for (let round = 0; round < 12; round++) {
+      kafka.produce(topic, events(round * 250, 250), { keys: events(round * 250, 250).map((_, i) => `k${round}-${i}`) });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const deadline = Date.now() + 20_000;
+    while (seen < 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(seen, 3000, `read ${seen} of 3000 within 20 s of the last message`);
+    assert.ok(sizes.filter((n) => n > 0).length >= 8, `batches: ${sizes.join(",")}`);
+    for (const n of sizes) assert.ok(n <= 404, `a batch of ${n} rows (maxOffsetsPerTrigger 400)`);
+  } finally {
+    await q.stop();
+  }
+});
