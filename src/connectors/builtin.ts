@@ -11,6 +11,7 @@ import { fileSinkConnector } from "./file/file-sink.js";
 import { deltaSinkConnector } from "./delta/delta-sink.js";
 import { deltaSourceConnector } from "./delta/delta-source.js";
 import { kafkaSourceConnector } from "./kafka/kafka-source.js";
+import { kafkaSinkConnector } from "./kafka/kafka-sink.js";
 
 let registered = false;
 
@@ -26,5 +27,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });
   registerConnector({ name: "rate", source: rateSourceConnector });
   registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
-  registerConnector({ name: "kafka", source: kafkaSourceConnector() });
+  registerConnector({ name: "kafka", source: kafkaSourceConnector(), sink: kafkaSinkConnector() });
 }

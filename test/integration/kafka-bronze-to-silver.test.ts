@@ -6,7 +6,7 @@
  * of its log (bench/lib/delta-log.ts) and DuckDB, and compared with the generator's ground truth:
  * after a first run, after more events and a second run, and after kill -9 at random moments.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,35 +15,27 @@ import { idSetChecksum, writeBookingEvents, writeExpectedEvents } from "../../be
 import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
 import { readDeltaLog } from "../../bench/lib/delta-log.js";
 import { duckdb, queryRows, readParquetSql, sqlString } from "../support/duckdb.js";
-import { kafkaSkip, startMockKafka } from "../support/kafka-broker.js";
-import type { MockKafka } from "../support/kafka-broker.js";
+import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
 import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
 
 const JOB = "examples/kafka-bronze-to-silver.ts";
 const COLUMNS = "event_id, user_id, timestamp, event_type, payload";
 const NDJSON_COLUMNS = "{event_id: 'VARCHAR', user_id: 'VARCHAR', timestamp: 'BIGINT', event_type: 'VARCHAR', payload: 'VARCHAR'}";
 
-let kafka: MockKafka;
 const base = mkdtempSync(join(tmpdir(), "sluice-kafka-b2s-"));
-before(async () => {
-  if (kafkaSkip === false) kafka = await startMockKafka();
-});
-after(() => {
-  if (kafkaSkip === false) kafka.stop();
-  rmSync(base, { recursive: true, force: true });
-});
+const broker = mockKafkaForFile(() => rmSync(base, { recursive: true, force: true }));
 
 /** Produces every line of the landing files in `dir` (in file order) to `topic`. */
 function produceLanding(topic: string, dir: string): void {
   for (const f of readdirSync(dir).sort()) {
     const lines = readFileSync(join(dir, f), "utf8").split("\n").filter((l) => l !== "");
-    kafka.produce(topic, lines);
+    broker().produce(topic, lines);
   }
 }
 
 function jobEnv(topic: string, name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    BOOTSTRAP: kafka.bootstrap,
+    BOOTSTRAP: broker().bootstrap,
     TOPIC: topic,
     STARTING_OFFSETS: "earliest",
     SILVER: join(base, name, "silver"),

@@ -4,27 +4,19 @@
  * restarts from the checkpoint, maxOffsetsPerTrigger, batch reads with ending offsets, every
  * compression codec producers use, and failOnDataLoss.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, col, from_json } from "../../src/index.js";
 import { simpleString } from "../../src/types/print-schema.js";
-import { kafkaSkip, startMockKafka } from "../support/kafka-broker.js";
-import type { MockKafka } from "../support/kafka-broker.js";
+import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
 
 const spark = SparkSession.builder.appName("kafka-source-test").getOrCreate();
-let kafka: MockKafka;
 const dir = mkdtempSync(join(tmpdir(), "sluice-kafka-"));
 
-before(async () => {
-  if (kafkaSkip === false) kafka = await startMockKafka();
-});
-after(() => {
-  if (kafkaSkip === false) kafka.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+const broker = mockKafkaForFile(() => rmSync(dir, { recursive: true, force: true }));
 
 function events(from: number, n: number): string[] {
   return Array.from({ length: n }, (_, i) => JSON.stringify({ event_id: `e-${from + i}`, user_id: `u-${(from + i) % 7}`, amount: from + i }));
@@ -35,7 +27,7 @@ async function runOnce(topic: string, checkpoint: string, extra: Record<string, 
   const batches: string[][] = [];
   const q = spark.readStream
     .format("kafka")
-    .option("kafka.bootstrap.servers", kafka.bootstrap)
+    .option("kafka.bootstrap.servers", broker().bootstrap)
     .option("subscribe", topic)
     .option("startingOffsets", "earliest")
     .options(extra)
@@ -54,8 +46,8 @@ async function runOnce(topic: string, checkpoint: string, extra: Record<string, 
 }
 
 test("rows have Spark's schema; CAST(value AS STRING) gives the message", { skip: kafkaSkip }, async () => {
-  kafka.produce("schema_t", ["hello", "world"], { keys: ["k1", "k2"], partition: 2 });
-  const df = spark.read.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("subscribe", "schema_t").load();
+  broker().produce("schema_t", ["hello", "world"], { keys: ["k1", "k2"], partition: 2 });
+  const df = spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", "schema_t").load();
   assert.equal(
     simpleString(df.schema),
     "struct<key:binary,value:binary,topic:string,partition:int,offset:bigint,timestamp:timestamp,timestampType:int>",
@@ -75,30 +67,30 @@ test("rows have Spark's schema; CAST(value AS STRING) gives the message", { skip
 test("exactly once from the checkpoint: a second run reads only what was produced since", { skip: kafkaSkip }, async () => {
   const topic = "booking_events";
   const ck = join(dir, "ck-once");
-  kafka.produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `k${i}`) });
+  broker().produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `k${i}`) });
   const first = (await runOnce(topic, ck)).flat();
   assert.equal(first.length, 1000);
   assert.equal(new Set(first).size, 1000);
   const again = await runOnce(topic, ck);
   assert.equal(again.flat().length, 0, "nothing new, nothing read");
-  kafka.produce(topic, events(1000, 500), { keys: events(1000, 500).map((_, i) => `k${i}`) });
+  broker().produce(topic, events(1000, 500), { keys: events(1000, 500).map((_, i) => `k${i}`) });
   const second = (await runOnce(topic, ck)).flat();
   assert.deepEqual(new Set(second), new Set(events(1000, 500).map((e) => String((JSON.parse(e) as { event_id: string }).event_id))));
 });
 
 test("startingOffsets applies to a new query only; latest skips what is there", { skip: kafkaSkip }, async () => {
   const topic = "latest_t";
-  kafka.produce(topic, events(0, 50));
+  broker().produce(topic, events(0, 50));
   const ck = join(dir, "ck-latest");
   assert.equal((await runOnce(topic, ck, { startingOffsets: "latest" })).flat().length, 0);
-  kafka.produce(topic, events(50, 20));
+  broker().produce(topic, events(50, 20));
   // The same checkpoint with another startingOffsets resumes where it was: only the 20 new ones.
   assert.equal((await runOnce(topic, ck, { startingOffsets: "earliest" })).flat().length, 20);
 });
 
 test("maxOffsetsPerTrigger bounds each batch; availableNow still reads everything", { skip: kafkaSkip }, async () => {
   const topic = "limited_t";
-  kafka.produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `key-${i}`) });
+  broker().produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `key-${i}`) });
   const batches = await runOnce(topic, join(dir, "ck-limit"), { maxOffsetsPerTrigger: "300" });
   assert.ok(batches.length >= 4, `${batches.length} batches`);
   // A partition's share below 1 is rounded up: at most one extra record per partition (4).
@@ -108,13 +100,13 @@ test("maxOffsetsPerTrigger bounds each batch; availableNow still reads everythin
 
 test("subscribePattern picks up a topic that appears later, from its earliest offset", { skip: kafkaSkip }, async () => {
   const ck = join(dir, "ck-pattern");
-  kafka.produce("pat_a", events(0, 30));
+  broker().produce("pat_a", events(0, 30));
   const pattern = { subscribePattern: "pat_.*" };
   const first = await runPattern(ck, pattern);
   assert.equal(first.length, 30);
-  kafka.produce("pat_b", events(100, 40));
-  kafka.produce("pat_a", events(30, 5));
-  kafka.produce("other_b", events(500, 9));
+  broker().produce("pat_b", events(100, 40));
+  broker().produce("pat_a", events(30, 5));
+  broker().produce("other_b", events(500, 9));
   const second = await runPattern(ck, pattern);
   assert.equal(second.length, 45, "5 more of pat_a and all 40 of the new pat_b; other_b does not match");
 });
@@ -124,7 +116,7 @@ async function runPattern(checkpoint: string, options: Record<string, string>): 
   const ids: string[] = [];
   const q = spark.readStream
     .format("kafka")
-    .option("kafka.bootstrap.servers", kafka.bootstrap)
+    .option("kafka.bootstrap.servers", broker().bootstrap)
     .option("startingOffsets", "earliest")
     .options(options)
     .load()
@@ -140,10 +132,10 @@ async function runPattern(checkpoint: string, options: Record<string, string>): 
 }
 
 test("batch reads: startingOffsets/endingOffsets JSON, -2 for earliest", { skip: kafkaSkip }, async () => {
-  kafka.produce("range_t", events(0, 10), { partition: 0 });
+  broker().produce("range_t", events(0, 10), { partition: 0 });
   const rows = await spark.read
     .format("kafka")
-    .option("kafka.bootstrap.servers", kafka.bootstrap)
+    .option("kafka.bootstrap.servers", broker().bootstrap)
     .option("assign", '{"range_t":[0]}')
     .option("startingOffsets", '{"range_t":{"0":3}}')
     .option("endingOffsets", '{"range_t":{"0":7}}')
@@ -151,15 +143,15 @@ test("batch reads: startingOffsets/endingOffsets JSON, -2 for earliest", { skip:
     .select("offset")
     .collect();
   assert.deepEqual(rows.map((r) => r.offset), [3n, 4n, 5n, 6n]);
-  const all = await spark.read.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("assign", '{"range_t":[0]}').option("startingOffsets", '{"range_t":{"0":-2}}').load().count();
+  const all = await spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("assign", '{"range_t":[0]}').option("startingOffsets", '{"range_t":{"0":-2}}').load().count();
   assert.equal(all, 10);
 });
 
 test("compressed topics: gzip, snappy, lz4 and zstd batches read back", { skip: kafkaSkip }, async () => {
   for (const codec of ["gzip", "snappy", "lz4", "zstd"] as const) {
     const topic = `codec_${codec}`;
-    kafka.produce(topic, events(0, 200), { compression: codec });
-    const df = spark.read.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("subscribe", topic).load();
+    broker().produce(topic, events(0, 200), { compression: codec });
+    const df = spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", topic).load();
     const values = (await df.selectExpr("CAST(value AS STRING) AS v").collect()).map((r) => String(r.v)).sort();
     assert.deepEqual(values, events(0, 200).sort(), codec);
   }
@@ -167,7 +159,7 @@ test("compressed topics: gzip, snappy, lz4 and zstd batches read back", { skip: 
 
 test("options Spark refuses fail at load() with the option's name", { skip: kafkaSkip }, () => {
   assert.throws(
-    () => spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("subscribe", "t").option("kafka.auto.offset.reset", "earliest").load(),
+    () => spark.readStream.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", "t").option("kafka.auto.offset.reset", "earliest").load(),
     /auto\.offset\.reset.*startingOffsets/s,
   );
 });
@@ -178,7 +170,7 @@ test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTr
   let seen = 0;
   const q = spark.readStream
     .format("kafka")
-    .option("kafka.bootstrap.servers", kafka.bootstrap)
+    .option("kafka.bootstrap.servers", broker().bootstrap)
     .option("subscribe", topic)
     .option("startingOffsets", "earliest")
     .option("maxOffsetsPerTrigger", "400")
@@ -194,7 +186,7 @@ test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTr
   try {
     // 12 rounds of 250 messages, 150 ms apart, while the query runs.
     for (let round = 0; round < 12; round++) {
-      kafka.produce(topic, events(round * 250, 250), { keys: events(round * 250, 250).map((_, i) => `k${round}-${i}`) });
+      broker().produce(topic, events(round * 250, 250), { keys: events(round * 250, 250).map((_, i) => `k${round}-${i}`) });
       await new Promise((r) => setTimeout(r, 150));
     }
     const deadline = Date.now() + 20_000;

@@ -7,6 +7,7 @@
  * {@link kafkaSkip}: no `kcat` on the PATH, or a Node.js older than the Kafka client needs.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { after, before } from "node:test";
 import type { ChildProcess } from "node:child_process";
 
 /** Why Kafka tests cannot run here, or false when they can. */
@@ -25,6 +26,8 @@ export interface MockKafka {
   readonly bootstrap: string;
   /** Produces `values` (one message each) to `topic`, with keys when given, and waits for the acks. */
   produce(topic: string, values: readonly string[], options?: { keys?: readonly string[]; partition?: number; compression?: "gzip" | "snappy" | "lz4" | "zstd" }): void;
+  /** Every record of `topic` as kcat reads it: partition, key, value and headers (`k=v,…`), by partition then offset. */
+  consume(topic: string): { partition: number; key: string; value: string; headers: string }[];
   stop(): void;
 }
 
@@ -64,9 +67,41 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
       const r = spawnSync("kcat", args, { input: lines.join("\n") + "\n", encoding: "utf8", timeout: 60_000 });
       if (r.status !== 0) throw new Error(`kcat could not produce to ${topic}: ${r.stderr || r.error?.message}`);
     },
+    consume(topic) {
+      // -e: exit at the end of every partition; fields separated by a unit separator.
+      const r = spawnSync("kcat", ["-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-f", "%p\x1f%k\x1f%s\x1f%h\x1e"], { encoding: "utf8", timeout: 60_000 });
+      if (r.status !== 0) throw new Error(`kcat could not consume ${topic}: ${r.stderr || r.error?.message}`);
+      return r.stdout
+        .split("\x1e")
+        .filter((x) => x !== "")
+        .map((x) => {
+          const [partition, key, value, headers] = x.split("\x1f");
+          return { partition: Number(partition), key: key ?? "", value: value ?? "", headers: headers ?? "" };
+        })
+        .sort((a, b) => a.partition - b.partition);
+    },
     stop() {
       child.stdin?.end();
       child.kill("SIGKILL");
     },
+  };
+}
+
+/**
+ * One mock cluster for the tests of the calling file: started before them (unless
+ * {@link kafkaSkip}), stopped after; `cleanup` runs after too. Returns the cluster's accessor.
+ */
+export function mockKafkaForFile(cleanup: () => void = () => undefined): () => MockKafka {
+  let kafka: MockKafka | null = null;
+  before(async () => {
+    if (kafkaSkip === false) kafka = await startMockKafka();
+  });
+  after(() => {
+    kafka?.stop();
+    cleanup();
+  });
+  return () => {
+    if (kafka === null) throw new Error("the mock Kafka cluster is not running (the test should be skipped with kafkaSkip)");
+    return kafka;
   };
 }

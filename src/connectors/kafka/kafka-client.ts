@@ -53,3 +53,19 @@ export interface KafkaClientConfig {
   readonly params: Readonly<Record<string, string>>;
   readonly clientId: string;
 }
+
+/** A record to produce. */
+export interface ProducedRecord {
+  readonly topic: string;
+  /** The partition; the producer's partitioner chooses (by key) when absent. */
+  readonly partition?: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly (readonly [string, Uint8Array | null])[];
+}
+
+/** Produces records; `send` resolves once every record of the call is acknowledged. */
+export interface KafkaProducer {
+  send(records: readonly ProducedRecord[]): Promise<void>;
+  close(): Promise<void>;
+}

@@ -12,7 +12,7 @@
  * partition ListOffsets replies (v4+), and the requests run concurrently anyway.
  */
 import { ConfigError, SourceError } from "../../errors.js";
-import type { FetchResult, KafkaClient, KafkaClientConfig, KafkaRecord } from "./kafka-client.js";
+import type { FetchResult, KafkaClient, KafkaClientConfig, KafkaProducer, KafkaRecord, ProducedRecord } from "./kafka-client.js";
 import { offsetOf, offsetsFrom, partitionsOf } from "./kafka-offsets.js";
 import type { PartitionOffsets, TopicPartition } from "./kafka-offsets.js";
 
@@ -20,6 +20,12 @@ import type { PartitionOffsets, TopicPartition } from "./kafka-offsets.js";
 interface PlatformaticKafka {
   Consumer: new (options: Record<string, unknown>) => PlatformaticConsumer;
   Admin: new (options: Record<string, unknown>) => PlatformaticAdmin;
+  Producer: new (options: Record<string, unknown>) => PlatformaticProducer;
+}
+
+interface PlatformaticProducer {
+  send(options: { messages: { topic: string; partition?: number; key?: Buffer; value?: Buffer; headers?: Map<Buffer, Buffer> }[] }): Promise<unknown>;
+  close(force?: boolean): Promise<void>;
 }
 
 interface PlatformaticConsumer {
@@ -88,10 +94,42 @@ export async function openPlatformaticClient(config: KafkaClientConfig): Promise
   return new PlatformaticClient(new lib.Consumer({ ...options, groupId: `${config.clientId}-offsets` }), () => new lib.Admin(options));
 }
 
-/** The library's options from Kafka's consumer settings (`kafka.*` without the prefix). */
-function clientOptions(config: KafkaClientConfig): Record<string, unknown> {
+/**
+ * Opens a producer (acks from all in-sync replicas, Kafka's default since 3.0). Records are sent
+ * as given; the library's default partitioner picks a partition by key when none is set.
+ */
+export async function openPlatformaticProducer(config: KafkaClientConfig): Promise<KafkaProducer> {
+  const lib = await load();
   const p = config.params;
-  const used = new Set<string>(["bootstrap.servers"]);
+  const acks = p.acks === undefined || p.acks === "all" ? -1 : Number(p.acks);
+  if (![-1, 0, 1].includes(acks)) throw new ConfigError(`kafka: option 'kafka.acks' must be all, -1, 0 or 1, got ${JSON.stringify(p.acks)}`, { option: "kafka.acks" });
+  const compression = (p["compression.type"] ?? "none").toLowerCase();
+  if (!["none", "gzip", "snappy", "lz4", "zstd"].includes(compression)) {
+    throw new ConfigError(`kafka: option 'kafka.compression.type' must be none, gzip, snappy, lz4 or zstd, got ${JSON.stringify(p["compression.type"])}`, { option: "kafka.compression.type" });
+  }
+  const producer = new lib.Producer({ ...clientOptions(config, ["acks", "compression.type"]), acks, ...(compression === "none" ? {} : { compression }) });
+  const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  return {
+    async send(records: readonly ProducedRecord[]): Promise<void> {
+      if (records.length === 0) return;
+      await producer.send({
+        messages: records.map((r) => ({
+          topic: r.topic,
+          ...(r.partition === undefined ? {} : { partition: r.partition }),
+          ...(r.key === null ? {} : { key: buf(r.key) }),
+          ...(r.value === null ? {} : { value: buf(r.value) }),
+          ...(r.headers.length === 0 ? {} : { headers: new Map(r.headers.map(([k, v]) => [Buffer.from(k, "utf8"), v === null ? Buffer.alloc(0) : buf(v)])) }),
+        })),
+      });
+    },
+    close: () => producer.close(),
+  };
+}
+
+/** The library's options from Kafka's consumer settings (`kafka.*` without the prefix). */
+function clientOptions(config: KafkaClientConfig, handledElsewhere: readonly string[] = []): Record<string, unknown> {
+  const p = config.params;
+  const used = new Set<string>(["bootstrap.servers", ...handledElsewhere]);
   const get = (k: string): string | undefined => {
     used.add(k);
     return p[k];
