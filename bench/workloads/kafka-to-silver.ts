@@ -17,9 +17,13 @@
  * Both rates are records in the topics per wall second of the timed section; the query's also
  * includes writing Silver. Needs Node 22.22+/24.6+ and kcat.
  *
+ * BENCH_WORKERS sets `sluice.exec.workers` for the query (default: the machine's cores).
+ * The query runs the dist/ bundle (built first), as `npx sluice run` does; BENCH_FROM_SOURCE=1 runs
+ * the TypeScript sources.
+ *
  *   node --import tsx bench/workloads/kafka-to-silver.ts [events] [runs]
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +57,10 @@ if (process.argv[2] === "--child") {
 }
 
 async function parent(): Promise<void> {
+  if (process.env.BENCH_FROM_SOURCE !== "1") {
+    const build = spawnSync(process.execPath, [fileURLToPath(new URL("../../scripts/build.mjs", import.meta.url))], { stdio: "inherit" });
+    if (build.status !== 0) throw new Error("the build failed");
+  }
   const events = Number(process.argv[2] ?? 400_000);
   const runs = Number(process.argv[3] ?? 3);
   const dir = mkdtempSync(join(tmpdir(), "sluice-bench-kafka-"));
@@ -180,8 +188,12 @@ async function consumeWithClient(bootstrap: string): Promise<ChildResult> {
 
 /** The seed query through the public API, from the earliest offsets into Delta, availableNow. */
 async function runQuery(bootstrap: string, out: string): Promise<ChildResult> {
-  const { SparkSession, col, from_json } = (await import(new URL("../../src/index.js", import.meta.url).href)) as typeof import("../../src/index.js");
+  // The bundle in dist/ is what `npx sluice run` executes (the parent builds it first); with
+  // BENCH_FROM_SOURCE=1 the TypeScript sources run instead (slower start of worker threads).
+  const entry = process.env.BENCH_FROM_SOURCE === "1" ? "../../src/index.js" : "../../dist/index.js";
+  const { SparkSession, col, from_json } = (await import(new URL(entry, import.meta.url).href)) as typeof import("../../src/index.js");
   const spark = SparkSession.builder.appName("kafka_to_silver").getOrCreate();
+  if (process.env.BENCH_WORKERS !== undefined) spark.conf.set("sluice.exec.workers", process.env.BENCH_WORKERS);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const q = spark.readStream
