@@ -52,6 +52,12 @@ export interface StreamSource {
   /** For `availableNow`: fix the end of available data now, so later arrivals wait for the next run. */
   prepareForTriggerAvailableNow?(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The latest offset available at the last `latestOffset` call, before rate limits (Spark's
+   * `SupportsAdmissionControl.reportLatestOffset`), for the progress's `latestOffset`; the batch's
+   * end offset is reported when absent or null.
+   */
+  reportLatestOffset?(): OffsetJson | null;
   /** Per-source progress metrics (Spark's `sources[].metrics`). */
   metrics?(): Record<string, string>;
   /**

@@ -337,7 +337,7 @@ export class StreamingQuery {
       description: s.description,
       startOffset: offsetForProgress(start[i]),
       endOffset: offsetForProgress(end[i]),
-      latestOffset: offsetForProgress(end[i]),
+      latestOffset: offsetForProgress(s.reportLatestOffset?.() ?? end[i]),
       numInputRows: rowsPerSource[i],
       inputRowsPerSecond: inputRate(rowsPerSource[i]),
       processedRowsPerSecond: (rowsPerSource[i] * 1000) / duration,

@@ -198,3 +198,70 @@ test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTr
     await q.stop();
   }
 });
+
+test("progress: start, end and latest offsets in Spark's JSON, and the offsets-behind-latest metrics", { skip: kafkaSkip }, async () => {
+  const topic = "progress_t";
+  broker().produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `p${i}`) });
+  const q = spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", broker().bootstrap)
+    .option("subscribe", topic)
+    .option("startingOffsets", "earliest")
+    .option("maxOffsetsPerTrigger", "100")
+    .load()
+    .writeStream.option("checkpointLocation", join(dir, "ck-progress"))
+    .trigger({ availableNow: true })
+    .foreachBatch(async () => undefined)
+    .start();
+  await q.awaitTermination();
+  const total = (o: unknown) => Object.values((o as Record<string, Record<string, number>> | null)?.[topic] ?? {}).reduce((a, b) => a + b, 0);
+  const [first, second] = q.recentProgress.map((p) => p.sources[0]);
+  assert.equal(first.startOffset, null, "Spark reports no start offset for a query's first batch");
+  assert.ok(total(first.endOffset) >= 100 && total(first.endOffset) <= 104, JSON.stringify(first.endOffset));
+  assert.equal(total(first.latestOffset), 1000, "latestOffset is what was available, before the rate limit");
+  assert.deepEqual(second.startOffset, first.endOffset);
+  assert.equal(first.numInputRows, total(first.endOffset));
+  const m = first.metrics;
+  assert.equal(Number(m.maxOffsetsBehindLatest) + Number(m.minOffsetsBehindLatest) > 0, true, JSON.stringify(m));
+  assert.equal(Number(m.avgOffsetsBehindLatest) * 4, 1000 - total(first.endOffset));
+});
+
+test("failOnDataLoss: offsets deleted by retention fail the query by default, or are skipped and counted", { skip: kafkaSkip }, async () => {
+  const topic = "retention_t";
+  // The mock keeps about 5 MiB per partition: 8 MiB into partition 0 deletes its oldest records.
+  const big = Array.from({ length: 16_000 }, (_, i) => `${i}:${"x".repeat(512)}`);
+  broker().produce(topic, big.slice(0, 4000), { partition: 0 });
+  broker().produce(topic, big.slice(4000), { partition: 0 });
+  const read = (failOnDataLoss: string) =>
+    spark.read
+      .format("kafka")
+      .option("kafka.bootstrap.servers", broker().bootstrap)
+      .option("assign", `{"${topic}":[0]}`)
+      .option("startingOffsets", `{"${topic}":{"0":0}}`)
+      .option("failOnDataLoss", failOnDataLoss)
+      .load()
+      .selectExpr("offset")
+      .collect();
+  await assert.rejects(read("true"), (e: unknown) => e instanceof Error && /offsets 0 to \d+ of retention_t-0 cannot be read.*failOnDataLoss/s.test(e.message));
+  const rows = await read("false");
+  const offsets = rows.map((r) => Number(r.offset));
+  assert.ok(offsets.length > 0 && offsets.length < 16_000, `${offsets.length} records survive retention`);
+  assert.equal(offsets[offsets.length - 1], 15_999);
+  assert.equal(offsets[0], 16_000 - offsets.length, "what is left is read without a gap");
+  // A stream counts what it skipped in its progress.
+  const q = spark.readStream
+    .format("kafka")
+    .option("kafka.bootstrap.servers", broker().bootstrap)
+    .option("assign", `{"${topic}":[0]}`)
+    .option("startingOffsets", `{"${topic}":{"0":0}}`)
+    .option("failOnDataLoss", "false")
+    .load()
+    .writeStream.option("checkpointLocation", join(dir, "ck-loss"))
+    .trigger({ availableNow: true })
+    .foreachBatch(async () => undefined)
+    .start();
+  await q.awaitTermination();
+  const last = q.recentProgress.at(-1)?.sources[0];
+  assert.equal(Number(last?.metrics.numOffsetsLost), 16_000 - offsets.length);
+  assert.equal(q.recentProgress.reduce((n, p) => n + p.numInputRows, 0), offsets.length);
+});

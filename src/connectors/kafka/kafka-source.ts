@@ -92,6 +92,8 @@ class KafkaSource implements StreamSource {
   private lastTriggerMs = Date.now();
   private lost = 0;
   private behind: number[] = [];
+  /** The latest offsets of the last `latestOffset` call, as JSON (Spark's `reportLatestOffset`). */
+  private latestSeen: string | null = null;
 
   constructor(
     private readonly o: KafkaSourceOptions,
@@ -137,6 +139,7 @@ class KafkaSource implements StreamSource {
       }
     }
     this.behind = partitionsOf(latest).map((tp) => (offsetOf(latest, tp) ?? 0) - (offsetOf(end, tp) ?? 0));
+    this.latestSeen = offsetsToJson(latest);
     const json = offsetsToJson(end);
     if (json === (start ?? offsetsToJson(from))) return start;
     this.lastTriggerMs = Date.now();
@@ -208,6 +211,10 @@ class KafkaSource implements StreamSource {
       if (at < stop) out.push({ tp, from: at, to: stop });
     }
     return out;
+  }
+
+  reportLatestOffset(): OffsetJson | null {
+    return this.latestSeen;
   }
 
   async commit(): Promise<void> {}

@@ -243,13 +243,23 @@ class PlatformaticClient implements KafkaClient {
       }
       const leader = meta?.leaders[tp.partition];
       if (meta === undefined || leader === undefined) throw new SourceError(`kafka: ${tp.topic}-${tp.partition} does not exist (any more)`);
-      const res = await this.consumer.fetch({
-        node: leader,
-        maxWaitTime: 10,
-        maxBytes,
-        topics: [{ topicId: meta.id, partitions: [{ partition: tp.partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
-      });
-      const part = res.responses[0]?.partitions[0];
+      const part = await this.consumer
+        .fetch({
+          node: leader,
+          maxWaitTime: 10,
+          maxBytes,
+          topics: [{ topicId: meta.id, partitions: [{ partition: tp.partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+        })
+        .then(
+          (res) => res.responses[0]?.partitions[0],
+          // The library rejects a reply whose partition has an error code; the reply still holds
+          // the partition (its log bounds, for OFFSET_OUT_OF_RANGE).
+          (e: unknown) => {
+            const replied = (e as { response?: { responses?: { partitions?: FetchedPartition[] }[] } }).response?.responses?.[0]?.partitions?.[0];
+            if (replied === undefined || replied.errorCode === 0) throw e;
+            return replied;
+          },
+        );
       if (part === undefined) throw new SourceError(`kafka: the broker answered a fetch of ${tp.topic}-${tp.partition} with no partition`);
       // NOT_LEADER_OR_FOLLOWER (6), LEADER_NOT_AVAILABLE (5), FENCED/UNKNOWN_LEADER_EPOCH (74, 76): the leader moved.
       if ([5, 6, 74, 76].includes(part.errorCode) && attempt < 3) {
