@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, col, from_json } from "../../src/index.js";
+import type { DataFrame, StreamingQuery } from "../../src/index.js";
 import { simpleString } from "../../src/types/print-schema.js";
 import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
 
@@ -18,6 +19,19 @@ const dir = mkdtempSync(join(tmpdir(), "sluice-kafka-"));
 
 const broker = mockKafkaForFile(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A streaming (or, with `batch`, a batch) Kafka DataFrame on the test cluster with `options`. */
+function kafkaDf(options: Record<string, string>, batch = false): DataFrame {
+  const reader = batch ? spark.read : spark.readStream;
+  return reader.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).options(options).load();
+}
+
+/** Runs `df` to the end of what is there (availableNow) with `checkpoint`, handing each batch to `each`; returns the query. */
+async function drain(df: DataFrame, checkpoint: string, each: (batch: DataFrame) => Promise<void> = async () => undefined): Promise<StreamingQuery> {
+  const q = df.writeStream.option("checkpointLocation", checkpoint).trigger({ availableNow: true }).foreachBatch(each).start();
+  await q.awaitTermination();
+  return q;
+}
+
 function events(from: number, n: number): string[] {
   return Array.from({ length: n }, (_, i) => JSON.stringify({ event_id: `e-${from + i}`, user_id: `u-${(from + i) % 7}`, amount: from + i }));
 }
@@ -25,29 +39,19 @@ function events(from: number, n: number): string[] {
 /** Runs the stream to the end of what is there now (availableNow) and returns every batch's event ids. */
 async function runOnce(topic: string, checkpoint: string, extra: Record<string, string> = {}): Promise<string[][]> {
   const batches: string[][] = [];
-  const q = spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("subscribe", topic)
-    .option("startingOffsets", "earliest")
-    .options(extra)
-    .load()
+  const ids = kafkaDf({ subscribe: topic, startingOffsets: "earliest", ...extra })
     .selectExpr("CAST(value AS STRING) AS value", "partition", "offset")
     .select(from_json(col("value"), "event_id STRING, user_id STRING, amount BIGINT").alias("e"))
-    .select("e.event_id")
-    .writeStream.option("checkpointLocation", checkpoint)
-    .trigger({ availableNow: true })
-    .foreachBatch(async (df) => {
-      batches.push((await df.collect()).map((r) => String(r.event_id)));
-    })
-    .start();
-  await q.awaitTermination();
+    .select("e.event_id");
+  await drain(ids, checkpoint, async (df) => {
+    batches.push((await df.collect()).map((r) => String(r.event_id)));
+  });
   return batches;
 }
 
 test("rows have Spark's schema; CAST(value AS STRING) gives the message", { skip: kafkaSkip }, async () => {
   broker().produce("schema_t", ["hello", "world"], { keys: ["k1", "k2"], partition: 2 });
-  const df = spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", "schema_t").load();
+  const df = kafkaDf({ subscribe: "schema_t" }, true);
   assert.equal(
     simpleString(df.schema),
     "struct<key:binary,value:binary,topic:string,partition:int,offset:bigint,timestamp:timestamp,timestampType:int>",
@@ -114,36 +118,19 @@ test("subscribePattern picks up a topic that appears later, from its earliest of
 /** Like runOnce, over a pattern (no `subscribe`). */
 async function runPattern(checkpoint: string, options: Record<string, string>): Promise<string[]> {
   const ids: string[] = [];
-  const q = spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("startingOffsets", "earliest")
-    .options(options)
-    .load()
-    .selectExpr("CAST(value AS STRING) AS v")
-    .writeStream.option("checkpointLocation", checkpoint)
-    .trigger({ availableNow: true })
-    .foreachBatch(async (df) => {
-      for (const r of await df.collect()) ids.push(String(r.v));
-    })
-    .start();
-  await q.awaitTermination();
+  await drain(kafkaDf({ startingOffsets: "earliest", ...options }).selectExpr("CAST(value AS STRING) AS v"), checkpoint, async (df) => {
+    for (const r of await df.collect()) ids.push(String(r.v));
+  });
   return ids;
 }
 
 test("batch reads: startingOffsets/endingOffsets JSON, -2 for earliest", { skip: kafkaSkip }, async () => {
   broker().produce("range_t", events(0, 10), { partition: 0 });
-  const rows = await spark.read
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("assign", '{"range_t":[0]}')
-    .option("startingOffsets", '{"range_t":{"0":3}}')
-    .option("endingOffsets", '{"range_t":{"0":7}}')
-    .load()
+  const rows = await kafkaDf({ assign: '{"range_t":[0]}', startingOffsets: '{"range_t":{"0":3}}', endingOffsets: '{"range_t":{"0":7}}' }, true)
     .select("offset")
     .collect();
   assert.deepEqual(rows.map((r) => r.offset), [3n, 4n, 5n, 6n]);
-  const all = await spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("assign", '{"range_t":[0]}').option("startingOffsets", '{"range_t":{"0":-2}}').load().count();
+  const all = await kafkaDf({ assign: '{"range_t":[0]}', startingOffsets: '{"range_t":{"0":-2}}' }, true).count();
   assert.equal(all, 10);
 });
 
@@ -151,7 +138,7 @@ test("compressed topics: gzip, snappy, lz4 and zstd batches read back", { skip: 
   for (const codec of ["gzip", "snappy", "lz4", "zstd"] as const) {
     const topic = `codec_${codec}`;
     broker().produce(topic, events(0, 200), { compression: codec });
-    const df = spark.read.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", topic).load();
+    const df = kafkaDf({ subscribe: topic }, true);
     const values = (await df.selectExpr("CAST(value AS STRING) AS v").collect()).map((r) => String(r.v)).sort();
     assert.deepEqual(values, events(0, 200).sort(), codec);
   }
@@ -159,7 +146,7 @@ test("compressed topics: gzip, snappy, lz4 and zstd batches read back", { skip: 
 
 test("options Spark refuses fail at load() with the option's name", { skip: kafkaSkip }, () => {
   assert.throws(
-    () => spark.readStream.format("kafka").option("kafka.bootstrap.servers", broker().bootstrap).option("subscribe", "t").option("kafka.auto.offset.reset", "earliest").load(),
+    () => kafkaDf({ subscribe: "t", "kafka.auto.offset.reset": "earliest" }),
     /auto\.offset\.reset.*startingOffsets/s,
   );
 });
@@ -168,13 +155,7 @@ test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTr
   const topic = "live_t";
   const sizes: number[] = [];
   let seen = 0;
-  const q = spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("subscribe", topic)
-    .option("startingOffsets", "earliest")
-    .option("maxOffsetsPerTrigger", "400")
-    .load()
+  const q = kafkaDf({ subscribe: topic, startingOffsets: "earliest", maxOffsetsPerTrigger: "400" })
     .writeStream.option("checkpointLocation", join(dir, "ck-live"))
     .trigger({ processingTime: "100 milliseconds" })
     .foreachBatch(async (df) => {
@@ -202,18 +183,7 @@ test("live: a processingTime query keeps up with a producer, and maxOffsetsPerTr
 test("progress: start, end and latest offsets in Spark's JSON, and the offsets-behind-latest metrics", { skip: kafkaSkip }, async () => {
   const topic = "progress_t";
   broker().produce(topic, events(0, 1000), { keys: events(0, 1000).map((_, i) => `p${i}`) });
-  const q = spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("subscribe", topic)
-    .option("startingOffsets", "earliest")
-    .option("maxOffsetsPerTrigger", "100")
-    .load()
-    .writeStream.option("checkpointLocation", join(dir, "ck-progress"))
-    .trigger({ availableNow: true })
-    .foreachBatch(async () => undefined)
-    .start();
-  await q.awaitTermination();
+  const q = await drain(kafkaDf({ subscribe: topic, startingOffsets: "earliest", maxOffsetsPerTrigger: "100" }), join(dir, "ck-progress"));
   const total = (o: unknown) => Object.values((o as Record<string, Record<string, number>> | null)?.[topic] ?? {}).reduce((a, b) => a + b, 0);
   const [first, second] = q.recentProgress.map((p) => p.sources[0]);
   assert.equal(first.startOffset, null, "Spark reports no start offset for a query's first batch");
@@ -232,16 +202,8 @@ test("failOnDataLoss: offsets deleted by retention fail the query by default, or
   const big = Array.from({ length: 16_000 }, (_, i) => `${i}:${"x".repeat(512)}`);
   broker().produce(topic, big.slice(0, 4000), { partition: 0 });
   broker().produce(topic, big.slice(4000), { partition: 0 });
-  const read = (failOnDataLoss: string) =>
-    spark.read
-      .format("kafka")
-      .option("kafka.bootstrap.servers", broker().bootstrap)
-      .option("assign", `{"${topic}":[0]}`)
-      .option("startingOffsets", `{"${topic}":{"0":0}}`)
-      .option("failOnDataLoss", failOnDataLoss)
-      .load()
-      .selectExpr("offset")
-      .collect();
+  const fromZero = { assign: `{"${topic}":[0]}`, startingOffsets: `{"${topic}":{"0":0}}` };
+  const read = (failOnDataLoss: string) => kafkaDf({ ...fromZero, failOnDataLoss }, true).selectExpr("offset").collect();
   await assert.rejects(read("true"), (e: unknown) => e instanceof Error && /offsets 0 to \d+ of retention_t-0 cannot be read.*failOnDataLoss/s.test(e.message));
   const rows = await read("false");
   const offsets = rows.map((r) => Number(r.offset));
@@ -249,18 +211,7 @@ test("failOnDataLoss: offsets deleted by retention fail the query by default, or
   assert.equal(offsets[offsets.length - 1], 15_999);
   assert.equal(offsets[0], 16_000 - offsets.length, "what is left is read without a gap");
   // A stream counts what it skipped in its progress.
-  const q = spark.readStream
-    .format("kafka")
-    .option("kafka.bootstrap.servers", broker().bootstrap)
-    .option("assign", `{"${topic}":[0]}`)
-    .option("startingOffsets", `{"${topic}":{"0":0}}`)
-    .option("failOnDataLoss", "false")
-    .load()
-    .writeStream.option("checkpointLocation", join(dir, "ck-loss"))
-    .trigger({ availableNow: true })
-    .foreachBatch(async () => undefined)
-    .start();
-  await q.awaitTermination();
+  const q = await drain(kafkaDf({ ...fromZero, failOnDataLoss: "false" }), join(dir, "ck-loss"));
   const last = q.recentProgress.at(-1)?.sources[0];
   assert.equal(Number(last?.metrics.numOffsetsLost), 16_000 - offsets.length);
   assert.equal(q.recentProgress.reduce((n, p) => n + p.numInputRows, 0), offsets.length);
