@@ -80,15 +80,18 @@ export class Checkpoint {
   readonly prefix: string;
   /** The query id from `metadata`: stable across restarts. */
   readonly id: string;
+  /** The state version at which operator state starts empty (an imported checkpoint), if any. */
+  readonly stateEmptyAtVersion: number | undefined;
   /** `offsets/`: one line per entry, the metadata line first (use the typed helpers below). */
   readonly offsets: MetadataLog<string>;
   /** `commits/`. */
   readonly commits: MetadataLog<CommitMetadata>;
 
-  private constructor(storage: Storage, prefix: string, id: string) {
+  private constructor(storage: Storage, prefix: string, meta: StreamMetadata) {
     this.storage = storage;
     this.prefix = prefix;
-    this.id = id;
+    this.id = meta.id;
+    this.stateEmptyAtVersion = meta.stateEmptyAtVersion;
     this.offsets = new MetadataLog<string>(storage, prefix + "offsets/", { codec: rawLines });
     this.commits = new MetadataLog<CommitMetadata>(storage, prefix + "commits/", { codec: commitCodec });
   }
@@ -114,19 +117,19 @@ export class Checkpoint {
       }
     }
     const key = prefix + "metadata";
-    let id = await readQueryId(storage, key);
-    if (id === null) {
+    let meta = await readMetadata(storage, key);
+    if (meta === null) {
       const fresh = randomUUID();
       try {
         await storage.put(key, encodeUtf8(JSON.stringify({ id: fresh })), { ifNotExists: true });
-        id = fresh;
+        meta = { id: fresh, stateEmptyAtVersion: undefined };
       } catch (e) {
         if (!(e instanceof AlreadyExistsError)) throw e;
-        id = await readQueryId(storage, key);
-        if (id === null) throw new InternalError(`checkpoint: ${toDisplayUrl(storage, key)} vanished right after another writer created it`);
+        meta = await readMetadata(storage, key);
+        if (meta === null) throw new InternalError(`checkpoint: ${toDisplayUrl(storage, key)} vanished right after another writer created it`);
       }
     }
-    return new Checkpoint(storage, prefix, id);
+    return new Checkpoint(storage, prefix, meta);
   }
 
   /** The folder's URL, for messages. */
@@ -344,7 +347,19 @@ function parseOffsetSeqMetadata(line: string): OffsetSeqMetadata | null {
   return { batchWatermarkMs, batchTimestampMs, conf: confOut };
 }
 
-async function readQueryId(storage: Storage, key: string): Promise<string | null> {
+/**
+ * The `metadata` field (a sluice addition; Spark ignores fields it does not know) saying at which
+ * state version operator state starts empty: set by `sluice checkpoint import-spark`.
+ */
+export const STATE_EMPTY_AT = "sluiceStateEmptyAtVersion";
+
+/** What `metadata` holds: Spark's query id, and sluice's {@link STATE_EMPTY_AT} when present. */
+interface StreamMetadata {
+  readonly id: string;
+  readonly stateEmptyAtVersion: number | undefined;
+}
+
+async function readMetadata(storage: Storage, key: string): Promise<StreamMetadata | null> {
   let data: Uint8Array;
   try {
     data = await storage.get(key);
@@ -368,7 +383,11 @@ async function readQueryId(storage: Storage, key: string): Promise<string | null
       path: where,
     });
   }
-  return v.id;
+  const empty = v[STATE_EMPTY_AT];
+  if (empty !== undefined && (typeof empty !== "number" || !Number.isSafeInteger(empty) || empty < 1)) {
+    throw new CorruptCheckpointError(`checkpoint: metadata file ${where} has a malformed ${STATE_EMPTY_AT}: ${JSON.stringify(empty)}`, { path: where });
+  }
+  return { id: v.id, stateEmptyAtVersion: empty };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -10,6 +10,7 @@ import { SluiceError } from "../errors.js";
 import { SparkSession } from "../api/session.js";
 import { UsageError, wantsHelp } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
+import { CHECKPOINT_HELP, checkpointCommand } from "./checkpoint-command.js";
 import { DEMO_HELP, demoCommand } from "./demo-command.js";
 import { QUERY_HELP, queryCommand } from "./query-command.js";
 import { TABLE_HELP, tableCommand } from "./table-command.js";
@@ -28,6 +29,7 @@ Usage:
   sluice query "SQL" [--format F]         run SQL over tables: delta.\`PATH\`, parquet.\`PATH\` ...
   sluice table describe|history|optimize|vacuum PATH
                                           inspect and maintain a Delta table
+  sluice checkpoint import-spark SRC DST  resume a Spark/Glue Kafka query's checkpoint in sluice
   sluice --help                           show this help
   sluice --version                        show the version
 
@@ -76,6 +78,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return subcommand("demo", rest, DEMO_HELP, demoCommand, io);
     case "query":
       return subcommand("query", rest, QUERY_HELP, queryCommand, io);
+    case "checkpoint":
+      return subcommand("checkpoint", rest, CHECKPOINT_HELP, checkpointCommand, io);
     case "table":
       return subcommand(["describe", "history", "optimize", "vacuum"].includes(rest[0] ?? "") ? `table ${rest[0]}` : "table", rest, TABLE_HELP, tableCommand, io);
     default:

@@ -202,7 +202,7 @@ export class StreamingQuery {
       this.markStarted();
       const physical = planPhysical(this.spec.plan, {
         outputMode: this.spec.outputMode,
-        stateFor: (operatorId) => ({ storage: cp.storage, prefix: cp.statePrefix(operatorId) }),
+        stateFor: (operatorId) => ({ storage: cp.storage, prefix: cp.statePrefix(operatorId), emptyAtVersion: cp.stateEmptyAtVersion }),
         stateOptions: { minBatchesToRetain: retention.minBatchesToRetain, minDeltasForSnapshot: retention.minDeltasForSnapshot },
       });
       for (const [i, s] of physical.sources.entries()) {

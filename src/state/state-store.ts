@@ -31,6 +31,12 @@ export interface StateLocation {
   readonly storage: Storage;
   /** Key prefix of this operator's state folder, ending in `/`, e.g. `ckpt/state/0/`. */
   readonly prefix: string;
+  /**
+   * A version at which the state is empty without any file: a checkpoint imported from Spark
+   * (`sluice checkpoint import-spark`) resumes after Spark's batches with empty operator state,
+   * since Spark's state store is not imported. Versions before it are never read.
+   */
+  readonly emptyAtVersion?: number;
 }
 import type { StateFileKind } from "./state-file.js";
 import { toDisplayUrl } from "../storage/url.js";
@@ -173,7 +179,9 @@ export class StateStore {
     await this.listFiles();
     let snapshot = 0;
     for (const [v, f] of this.files) if (f.snapshot && v <= version && v > snapshot) snapshot = v;
-    if (snapshot > 0) await this.readFile(snapshot, "snapshot");
+    const empty = this.location.emptyAtVersion ?? 0;
+    if (empty > snapshot && empty <= version) snapshot = empty;
+    else if (snapshot > 0) await this.readFile(snapshot, "snapshot");
     for (let v = snapshot + 1; v <= version; v++) {
       if (this.files.get(v)?.delta !== true) {
         const path = this.pathOf(v, "delta");

@@ -6,13 +6,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession, col, from_json } from "../../src/index.js";
 import type { DataFrame, StreamingQuery } from "../../src/index.js";
 import { simpleString } from "../../src/types/print-schema.js";
 import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
+import { runSluice } from "../support/sluice-cli.js";
 
 const spark = SparkSession.builder.appName("kafka-source-test").getOrCreate();
 const dir = mkdtempSync(join(tmpdir(), "sluice-kafka-"));
@@ -215,4 +216,46 @@ test("failOnDataLoss: offsets deleted by retention fail the query by default, or
   const last = q.recentProgress.at(-1)?.sources[0];
   assert.equal(Number(last?.metrics.numOffsetsLost), 16_000 - offsets.length);
   assert.equal(q.recentProgress.reduce((n, p) => n + p.numInputRows, 0), offsets.length);
+});
+
+test("sluice checkpoint import-spark: a query resumes where the Spark query's last committed batch ended", { skip: kafkaSkip }, async () => {
+  const topic = "import_t";
+  for (let p = 0; p < 4; p++) broker().produce(topic, events(p * 100, 100), { partition: p });
+  // A Spark checkpoint in Spark's layout: batch 1 committed at offset 60 of each partition,
+  // batch 2 planned up to 80 but never committed, operator state present.
+  const spark3 = join(dir, "spark-ck");
+  const offsetsAt = (n: number) => JSON.stringify({ [topic]: { "0": n, "1": n, "2": n, "3": n } });
+  const meta = (ts: number) => JSON.stringify({ batchWatermarkMs: 0, batchTimestampMs: ts, conf: { "spark.sql.shuffle.partitions": "200" } });
+  mkdirSync(join(spark3, "offsets"), { recursive: true });
+  mkdirSync(join(spark3, "commits"), { recursive: true });
+  mkdirSync(join(spark3, "sources", "0"), { recursive: true });
+  mkdirSync(join(spark3, "state", "0", "0"), { recursive: true });
+  writeFileSync(join(spark3, "metadata"), '{"id":"9a3e2b1c-4d5e-4f60-8a71-92b3c4d5e6f7"}\n');
+  writeFileSync(join(spark3, "sources", "0", "0"), `\u0000v1\n${offsetsAt(0)}`);
+  writeFileSync(join(spark3, "offsets", "0"), `v1\n${meta(1_700_000_000_000)}\n${offsetsAt(30)}`);
+  writeFileSync(join(spark3, "commits", "0"), 'v1\n{"nextBatchWatermarkMs":0}');
+  writeFileSync(join(spark3, "offsets", "1"), `v1\n${meta(1_700_000_060_000)}\n${offsetsAt(60)}`);
+  writeFileSync(join(spark3, "commits", "1"), 'v1\n{"nextBatchWatermarkMs":0}');
+  writeFileSync(join(spark3, "offsets", "2"), `v1\n${meta(1_700_000_120_000)}\n${offsetsAt(80)}`);
+  writeFileSync(join(spark3, "state", "0", "0", "2.delta"), new Uint8Array([0, 1, 2]));
+
+  const ck = join(dir, "imported-ck");
+  const r = await runSluice(["checkpoint", "import-spark", spark3, ck]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /imported batch 1 .*query id 9a3e2b1c-4d5e-4f60-8a71-92b3c4d5e6f7/);
+  assert.match(r.stdout, /resumes with batch 2/);
+  assert.match(r.stdout, /state .* not imported/);
+
+  const seen: { p: number; o: number }[] = [];
+  const q = await drain(kafkaDf({ subscribe: topic, startingOffsets: "earliest" }).dropDuplicates(["partition", "offset"]), ck, async (df) => {
+    for (const row of await df.select("partition", "offset").collect()) seen.push({ p: Number(row.partition), o: Number(row.offset) });
+  });
+  assert.equal(q.recentProgress[0]?.batchId, 2, "the first sluice batch is the Spark query's next one");
+  assert.equal(seen.length, 4 * 40, "offsets 60..99 of each partition, nothing before");
+  assert.ok(seen.every((x) => x.o >= 60 && x.o < 100));
+  assert.equal(q.id, "9a3e2b1c-4d5e-4f60-8a71-92b3c4d5e6f7");
+
+  const again = await runSluice(["checkpoint", "import-spark", spark3, ck]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /is not empty/);
 });

@@ -1,0 +1,120 @@
+/**
+ * `sluice checkpoint import-spark SRC DST`: moving a streaming job from Spark or AWS Glue to
+ * sluice without reprocessing or skipping. It reads the latest committed batch of a Spark
+ * checkpoint and writes a new sluice checkpoint at DST whose last committed batch is that one,
+ * with the same offsets and query id: the sluice query then resumes with the next batch, from
+ * the Kafka offsets where the Spark query stopped.
+ *
+ * Only Kafka offsets are imported (every source of the query must be Kafka). Spark's state store
+ * (RocksDB or HDFS-backed, under `state/`) is not read: stateful operators (dropDuplicates,
+ * aggregations) start empty at the next batch (the `metadata` file says so, see
+ * `STATE_EMPTY_AT`), which the command reports when SRC has state.
+ */
+import { Checkpoint, STATE_EMPTY_AT } from "../checkpoint/checkpoint.js";
+import { parsePartitionOffsets } from "../connectors/kafka/kafka-offsets.js";
+import { AlreadyExistsError, ConfigError, CorruptCheckpointError } from "../errors.js";
+import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import { toDisplayUrl } from "../storage/url.js";
+import { encodeUtf8 } from "../columnar/utf8.js";
+import { parseArgs, UsageError } from "./cli-args.js";
+import type { CliIO } from "./cli-args.js";
+
+/** Help text of `sluice checkpoint`. */
+export const CHECKPOINT_HELP = `Usage: sluice checkpoint import-spark SRC DST
+
+Makes a new sluice checkpoint at DST that resumes a Spark or AWS Glue streaming query from the
+Kafka offsets of the latest batch committed in its checkpoint SRC (Spark's layout: metadata,
+offsets/N, commits/N). Point the sluice job's checkpointLocation at DST: its first batch is the
+Spark query's next one, so nothing is read twice or skipped. The query id is kept, so a Delta
+sink recognises the batches the Spark query already committed.
+
+Every source of the query must be Kafka. Spark's state store is not imported: dropDuplicates and
+aggregations start empty. DST must not exist or must be empty.
+
+Options:
+  --verbose    print stack traces and causes on errors
+
+Exit codes: 0 ok, 1 the checkpoint could not be imported, 2 usage error.
+`;
+
+/** Runs `sluice checkpoint` with the arguments after `checkpoint`; resolves to the exit code. */
+export async function checkpointCommand(args: readonly string[], io: CliIO): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== "import-spark") {
+    throw new UsageError(sub === undefined ? "checkpoint: missing subcommand; expected import-spark" : `checkpoint: unknown subcommand '${sub}'; expected import-spark`, CHECKPOINT_HELP);
+  }
+  const parsed = parseArgs(rest, {}, "checkpoint import-spark", CHECKPOINT_HELP);
+  if (parsed.positionals.length !== 2) throw new UsageError(`checkpoint import-spark: expected SRC and DST, got ${parsed.positionals.length} argument(s)`, CHECKPOINT_HELP);
+  const [src, dst] = parsed.positionals;
+  const r = await importSparkCheckpoint(src, dst);
+  io.out(
+    `imported batch ${r.batchId} of ${r.source} into ${r.destination} (query id ${r.queryId})\n` +
+      r.offsets.map((o, i) => `  source ${i}: ${o}\n`).join("") +
+      `the sluice query resumes with batch ${r.batchId + 1}\n` +
+      (r.hasState ? "note: the Spark checkpoint has operator state (state/), which is not imported: stateful operators start empty\n" : ""),
+  );
+  return 0;
+}
+
+/** What {@link importSparkCheckpoint} did. */
+export interface ImportResult {
+  readonly source: string;
+  readonly destination: string;
+  readonly queryId: string;
+  /** The batch imported: the latest committed in the Spark checkpoint. */
+  readonly batchId: number;
+  /** Its Kafka offsets, per source, as Spark's JSON. */
+  readonly offsets: readonly string[];
+  /** Whether the Spark checkpoint has a `state/` folder (not imported). */
+  readonly hasState: boolean;
+}
+
+/**
+ * Imports the latest committed batch of the Spark checkpoint at `src` into a new checkpoint at
+ * `dst` (see the module comment).
+ * @throws ConfigError when `dst` is not empty; CorruptCheckpointError when `src` has no committed
+ *   batch, lacks its offsets, or holds offsets that are not Kafka's.
+ */
+export async function importSparkCheckpoint(src: string, dst: string): Promise<ImportResult> {
+  const from = resolveLocation(src);
+  const fromPrefix = folderPrefix(from.key);
+  const fromUrl = toDisplayUrl(from.storage, fromPrefix);
+  if (!(await from.storage.exists(fromPrefix + "metadata"))) {
+    throw new CorruptCheckpointError(`checkpoint import-spark: ${fromUrl} is not a streaming checkpoint (it has no metadata file)`, { path: fromUrl });
+  }
+  const spark = await Checkpoint.open({ storage: from.storage, prefix: fromPrefix });
+  const commit = await spark.latestCommit();
+  if (commit === null) throw new CorruptCheckpointError(`checkpoint import-spark: ${fromUrl} has no committed batch (commits/ is empty): nothing to resume from`, { path: fromUrl });
+  const seq = await spark.readOffsets(commit.batchId);
+  if (seq === null) {
+    throw new CorruptCheckpointError(`checkpoint import-spark: ${fromUrl} has commits/${commit.batchId} but no offsets/${commit.batchId}`, { path: fromUrl, batchId: commit.batchId });
+  }
+  const offsets = seq.offsets.map((o, i) => {
+    const where = `${fromUrl}offsets/${commit.batchId}`;
+    if (o === null) throw new CorruptCheckpointError(`checkpoint import-spark: source ${i} has no offset in ${where}`, { path: where });
+    try {
+      parsePartitionOffsets(o, { file: where }, 0);
+    } catch {
+      throw new CorruptCheckpointError(`checkpoint import-spark: source ${i} in ${where} is not a Kafka source (its offset is ${o}); only Kafka offsets can be imported`, { path: where });
+    }
+    return o;
+  });
+  const hasState = (await from.storage.list(fromPrefix + "state/")).length > 0;
+
+  const to = resolveLocation(dst);
+  const toPrefix = folderPrefix(to.key);
+  const toUrl = toDisplayUrl(to.storage, toPrefix);
+  if ((await to.storage.list(toPrefix)).length > 0) throw new ConfigError(`checkpoint import-spark: ${toUrl} is not empty; import into a new folder`, { path: toUrl });
+  try {
+    // Batch N+1 loads state version N+1: stateful operators start empty there.
+    await to.storage.put(toPrefix + "metadata", encodeUtf8(JSON.stringify({ id: spark.id, [STATE_EMPTY_AT]: commit.batchId + 1 })), { ifNotExists: true });
+  } catch (e) {
+    if (e instanceof AlreadyExistsError) throw new ConfigError(`checkpoint import-spark: ${toUrl} was created meanwhile; import into a new folder`, { path: toUrl });
+    throw e;
+  }
+  const sluice = await Checkpoint.open({ storage: to.storage, prefix: toPrefix });
+  const metadata = seq.metadata ?? { batchWatermarkMs: 0, batchTimestampMs: Date.now(), conf: {} };
+  await sluice.writeOffsets(commit.batchId, metadata, offsets);
+  await sluice.writeCommit(commit.batchId, commit.commit.nextBatchWatermarkMs);
+  return { source: fromUrl, destination: toUrl, queryId: spark.id, batchId: commit.batchId, offsets, hasState };
+}

@@ -1,0 +1,60 @@
+/**
+ * `sluice checkpoint import-spark`: what it refuses, each with the reason, and the checkpoint it
+ * writes (the end-to-end resume against a broker is in test/integration/kafka-source.test.ts).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { importSparkCheckpoint } from "../../../src/cli/checkpoint-command.js";
+import { Checkpoint } from "../../../src/checkpoint/checkpoint.js";
+import { ConfigError, CorruptCheckpointError } from "../../../src/errors.js";
+
+function sparkCheckpoint(dir: string, offsets: readonly string[], committed: readonly number[]): string {
+  mkdirSync(join(dir, "offsets"), { recursive: true });
+  mkdirSync(join(dir, "commits"), { recursive: true });
+  writeFileSync(join(dir, "metadata"), '{"id":"0d2c6f0e-1b7a-4c11-9a53-6f1e2d3c4b5a"}');
+  offsets.forEach((o, n) => writeFileSync(join(dir, "offsets", String(n)), `v1\n{"batchWatermarkMs":0,"batchTimestampMs":${1000 + n},"conf":{}}\n${o}`));
+  for (const n of committed) writeFileSync(join(dir, "commits", String(n)), 'v1\n{"nextBatchWatermarkMs":0}');
+  return dir;
+}
+
+test("imports the latest committed batch's offsets and the query id; state starts empty at the next batch", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-import-"));
+  try {
+    const src = sparkCheckpoint(join(base, "spark"), ['{"t":{"0":5}}', '{"t":{"0":9,"1":3}}', '{"t":{"0":12,"1":4}}'], [0, 1]);
+    const r = await importSparkCheckpoint(src, join(base, "dst"));
+    assert.equal(r.batchId, 1);
+    assert.deepEqual(r.offsets, ['{"t":{"0":9,"1":3}}']);
+    assert.equal(r.hasState, false);
+    const cp = await Checkpoint.open(join(base, "dst"));
+    assert.equal(cp.id, "0d2c6f0e-1b7a-4c11-9a53-6f1e2d3c4b5a");
+    assert.equal(cp.stateEmptyAtVersion, 2);
+    const plan = await cp.recover();
+    assert.equal(plan.nextBatchId, 2);
+    assert.deepEqual((await cp.readOffsets(1))?.offsets, ['{"t":{"0":9,"1":3}}']);
+    assert.equal((await cp.readOffsets(1))?.metadata?.batchTimestampMs, 1001);
+    // Spark reads the metadata too: the id is where Spark looks for it.
+    assert.equal((JSON.parse(readFileSync(join(base, "dst", "metadata"), "utf8")) as { id: string }).id, cp.id);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("refuses what it cannot import, saying why", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-import-"));
+  try {
+    await assert.rejects(importSparkCheckpoint(join(base, "nothing"), join(base, "d0")), (e: unknown) => e instanceof CorruptCheckpointError && /no metadata file/.test(e.message));
+    const none = sparkCheckpoint(join(base, "uncommitted"), ['{"t":{"0":5}}'], []);
+    await assert.rejects(importSparkCheckpoint(none, join(base, "d1")), (e: unknown) => e instanceof CorruptCheckpointError && /no committed batch/.test(e.message));
+    const files = sparkCheckpoint(join(base, "files"), ['{"logOffset":3}'], [0]);
+    await assert.rejects(importSparkCheckpoint(files, join(base, "d2")), (e: unknown) => e instanceof CorruptCheckpointError && /not a Kafka source.*logOffset/.test(e.message));
+    const ok = sparkCheckpoint(join(base, "ok"), ['{"t":{"0":5}}'], [0]);
+    mkdirSync(join(base, "busy"));
+    writeFileSync(join(base, "busy", "x"), "");
+    await assert.rejects(importSparkCheckpoint(ok, join(base, "busy")), (e: unknown) => e instanceof ConfigError && /not empty/.test(e.message));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
