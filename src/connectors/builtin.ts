@@ -12,6 +12,7 @@ import { deltaSinkConnector } from "./delta/delta-sink.js";
 import { deltaSourceConnector } from "./delta/delta-source.js";
 import { kafkaSourceConnector } from "./kafka/kafka-source.js";
 import { kafkaSinkConnector } from "./kafka/kafka-sink.js";
+import { kinesisSourceConnector } from "./kinesis/kinesis-source.js";
 
 let registered = false;
 
@@ -28,4 +29,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "rate", source: rateSourceConnector });
   registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
   registerConnector({ name: "kafka", source: kafkaSourceConnector(), sink: kafkaSinkConnector() });
+  registerConnector({ name: "kinesis", source: kinesisSourceConnector });
 }

@@ -4,9 +4,9 @@
  * Node.js older than the Kafka client needs).
  */
 import { spawnSync } from "node:child_process";
-import { after, before } from "node:test";
 import { startMockKafka } from "../../bench/lib/mock-kafka.js";
 import type { MockKafka } from "../../bench/lib/mock-kafka.js";
+import { perFile } from "./per-file.js";
 
 export type { MockKafka } from "../../bench/lib/mock-kafka.js";
 
@@ -21,21 +21,7 @@ export const kafkaSkip: false | string = (() => {
 })();
 
 
-/**
- * One mock cluster for the tests of the calling file: started before them (unless
- * {@link kafkaSkip}), stopped after; `cleanup` runs after too. Returns the cluster's accessor.
- */
+/** One mock cluster for the tests of the calling file (unless {@link kafkaSkip}); `cleanup` runs after them. */
 export function mockKafkaForFile(cleanup: () => void = () => undefined): () => MockKafka {
-  let kafka: MockKafka | null = null;
-  before(async () => {
-    if (kafkaSkip === false) kafka = await startMockKafka();
-  });
-  after(() => {
-    kafka?.stop();
-    cleanup();
-  });
-  return () => {
-    if (kafka === null) throw new Error("the mock Kafka cluster is not running (the test should be skipped with kafkaSkip)");
-    return kafka;
-  };
+  return perFile(kafkaSkip, () => startMockKafka(), cleanup);
 }
