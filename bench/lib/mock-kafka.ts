@@ -13,7 +13,7 @@ export interface MockKafka {
   /** `host:port,…` for `kafka.bootstrap.servers`. */
   readonly bootstrap: string;
   /** Produces `values` (one message each) to `topic`, with keys when given, and waits for the acks. */
-  produce(topic: string, values: readonly string[], options?: { keys?: readonly string[]; partition?: number; compression?: "gzip" | "snappy" | "lz4" | "zstd" }): void;
+  produce(topic: string, values: readonly string[], options?: ProduceOptions): void;
   /** Every record of `topic` as kcat reads it: partition, key, value and headers (`k=v,…`), by partition then offset. */
   consume(topic: string): { partition: number; key: string; value: string; headers: string }[];
   stop(): void;
@@ -42,30 +42,8 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
   });
   return {
     bootstrap,
-    produce(topic, values, options = {}) {
-      const keys = options.keys;
-      const args = ["-P", "-b", bootstrap, "-t", topic, "-X", "acks=all"];
-      if (options.partition !== undefined) args.push("-p", String(options.partition));
-      if (options.compression !== undefined) args.push("-z", options.compression);
-      // One message per line; with keys, `key\tvalue` lines split at the first tab (-K).
-      if (keys !== undefined) args.push("-K", "\t");
-      const lines = values.map((v, i) => (keys === undefined ? v : `${keys[i] ?? ""}\t${v}`));
-      const r = spawnSync("kcat", args, { input: lines.join("\n") + "\n", encoding: "utf8", timeout: 60_000 });
-      if (r.status !== 0) throw new Error(`kcat could not produce to ${topic}: ${r.stderr || r.error?.message}`);
-    },
-    consume(topic) {
-      // -e: exit at the end of every partition; fields separated by a unit separator.
-      const r = spawnSync("kcat", ["-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-f", "%p\x1f%k\x1f%s\x1f%h\x1e"], { encoding: "utf8", timeout: 60_000 });
-      if (r.status !== 0) throw new Error(`kcat could not consume ${topic}: ${r.stderr || r.error?.message}`);
-      return r.stdout
-        .split("\x1e")
-        .filter((x) => x !== "")
-        .map((x) => {
-          const [partition, key, value, headers] = x.split("\x1f");
-          return { partition: Number(partition), key: key ?? "", value: value ?? "", headers: headers ?? "" };
-        })
-        .sort((a, b) => a.partition - b.partition);
-    },
+    produce: (topic, values, options) => kcatProduce(bootstrap, topic, values, options),
+    consume: (topic) => kcatConsume(bootstrap, topic),
     stop() {
       // The shell, kcat, grep and cat: the whole process group started above.
       if (child.pid !== undefined) {
@@ -79,3 +57,38 @@ export async function startMockKafka(brokers = 3): Promise<MockKafka> {
   };
 }
 
+
+/** Options of {@link kcatProduce}. */
+export interface ProduceOptions {
+  readonly keys?: readonly string[];
+  readonly partition?: number;
+  readonly compression?: "gzip" | "snappy" | "lz4" | "zstd";
+}
+
+/** Produces `values` (one message each) to `topic` with kcat, with keys when given, and waits for the acks. */
+export function kcatProduce(bootstrap: string, topic: string, values: readonly string[], options: ProduceOptions = {}): void {
+  const keys = options.keys;
+  const args = ["-P", "-b", bootstrap, "-t", topic, "-X", "acks=all"];
+  if (options.partition !== undefined) args.push("-p", String(options.partition));
+  if (options.compression !== undefined) args.push("-z", options.compression);
+  // One message per line; with keys, `key\tvalue` lines split at the first tab (-K).
+  if (keys !== undefined) args.push("-K", "\t");
+  const lines = values.map((v, i) => (keys === undefined ? v : `${keys[i] ?? ""}\t${v}`));
+  const r = spawnSync("kcat", args, { input: lines.join("\n") + "\n", encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`kcat could not produce to ${topic}: ${r.stderr || r.error?.message}`);
+}
+
+/** Every record of `topic` as kcat reads it: partition, key, value and headers (`k=v,…`), by partition then offset. */
+export function kcatConsume(bootstrap: string, topic: string): { partition: number; key: string; value: string; headers: string }[] {
+  // -e: exit at the end of every partition; fields separated by a unit separator.
+  const r = spawnSync("kcat", ["-C", "-b", bootstrap, "-t", topic, "-e", "-q", "-f", "%p\x1f%k\x1f%s\x1f%h\x1e"], { encoding: "utf8", timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`kcat could not consume ${topic}: ${r.stderr || r.error?.message}`);
+  return r.stdout
+    .split("\x1e")
+    .filter((x) => x !== "")
+    .map((x) => {
+      const [partition, key, value, headers] = x.split("\x1f");
+      return { partition: Number(partition), key: key ?? "", value: value ?? "", headers: headers ?? "" };
+    })
+    .sort((a, b) => a.partition - b.partition);
+}

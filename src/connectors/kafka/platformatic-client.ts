@@ -64,6 +64,16 @@ interface FetchedBatch {
 }
 
 const PACKAGE = "@platformatic/kafka";
+/** Kafka's OFFSET_OUT_OF_RANGE error code. */
+const OFFSET_OUT_OF_RANGE = 1;
+
+/** The partition of a fetch reply the library rejected for its error code, if the error carries one. */
+function repliedPartition(e: unknown): FetchedPartition | undefined {
+  const direct = (e as { response?: { responses?: { partitions?: FetchedPartition[] }[] } }).response?.responses?.[0]?.partitions?.[0];
+  if (direct !== undefined) return direct;
+  const inner = (e as { errors?: unknown }).errors;
+  return Array.isArray(inner) ? inner.map(repliedPartition).find((p) => p !== undefined) : undefined;
+}
 /** Record batch attributes: bit 3 is the timestamp type (LogAppendTime), bit 5 marks a control batch. */
 const LOG_APPEND_TIME = 0x08;
 const CONTROL_BATCH = 0x20;
@@ -137,8 +147,10 @@ function clientOptions(config: KafkaClientConfig, handledElsewhere: readonly str
   const options: Record<string, unknown> = {
     clientId: get("client.id") ?? config.clientId,
     bootstrapBrokers: (p["bootstrap.servers"] ?? "").split(",").map((s) => s.trim()).filter((s) => s !== ""),
-    // The source retries a failed batch itself (the query fails and restarts from its checkpoint).
-    retries: 3,
+    // One quick retry in the library (it refreshes metadata on a moved leader); the requests the
+    // source makes are retried again with backoff (`withRetries`), then the query fails and a
+    // restart resumes from its checkpoint.
+    retries: 1,
   };
   const ms = (k: string, target: string) => {
     const v = get(k);
@@ -182,6 +194,40 @@ function saslOptions(mechanism: string, jaas: string | undefined): Record<string
   throw new ConfigError(`kafka: SASL mechanism ${JSON.stringify(mechanism)} is not supported yet (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are)`, { option: "kafka.sasl.mechanism" });
 }
 
+/** Attempts of a request that failed (a broker down, a moved leader, a dropped connection). */
+const ATTEMPTS = 5;
+/** Backoff before the second attempt; doubled after each failure. */
+const FIRST_BACKOFF_MS = 100;
+
+/** An error's message with the messages it wraps (the library's MultipleErrors, AggregateError). */
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const inner = (e as { errors?: unknown }).errors;
+  const parts = Array.isArray(inner) ? [...new Set(inner.map(describe))] : [];
+  return parts.length === 0 ? e.message : `${e.message} (${parts.join("; ")})`;
+}
+
+/**
+ * Runs `request` until it succeeds, up to {@link ATTEMPTS} times with exponential backoff,
+ * calling `recover` (a metadata refresh) between attempts; then fails with a SourceError that
+ * says what was asked and why it failed. The query fails with it and, restarted, resumes from its
+ * checkpoint.
+ */
+async function withRetries<T>(what: string, request: () => Promise<T>, recover: () => void = () => undefined): Promise<T> {
+  let last: unknown;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, FIRST_BACKOFF_MS * 2 ** (attempt - 1)));
+    try {
+      return await request();
+    } catch (e) {
+      if (e instanceof SourceError && !e.retryable) throw e;
+      last = e;
+      recover();
+    }
+  }
+  throw new SourceError(`kafka: ${what} failed after ${ATTEMPTS} attempts: ${describe(last)}`, { cause: last, retryable: true });
+}
+
 class PlatformaticClient implements KafkaClient {
   private admin: PlatformaticAdmin | null = null;
   /** Topic ids and partition leaders, refreshed when a fetch finds a leader moved. */
@@ -207,13 +253,16 @@ class PlatformaticClient implements KafkaClient {
 
   async topics(): Promise<string[]> {
     this.admin ??= this.newAdmin();
-    return (await this.admin.listTopics({ includeInternals: false })).filter((t) => !t.startsWith("__"));
+    const admin = this.admin;
+    return (await withRetries("listing the cluster's topics", () => admin.listTopics({ includeInternals: false }))).filter((t) => !t.startsWith("__"));
   }
 
   async listOffsets(partitions: readonly TopicPartition[], at: "earliest" | "latest"): Promise<PartitionOffsets> {
     const entries = await Promise.all(
       partitions.map(async (tp): Promise<[TopicPartition, number]> => {
-        const r = await this.consumer.listOffsets({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: at === "earliest" ? -2n : -1n });
+        const r = await withRetries(`listing the ${at} offset of ${tp.topic}-${tp.partition}`, () =>
+          this.consumer.listOffsets({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: at === "earliest" ? -2n : -1n }),
+        );
         const o = r.get(tp.topic)?.[tp.partition];
         if (o === undefined) throw new SourceError(`kafka: the broker did not list the ${at} offset of ${tp.topic}-${tp.partition}`);
         return [tp, Number(o)];
@@ -226,7 +275,9 @@ class PlatformaticClient implements KafkaClient {
     const entries = await Promise.all(
       partitionsOf(timestamps).map(async (tp): Promise<[TopicPartition, number]> => {
         const ts = offsetOf(timestamps, tp) ?? 0;
-        const r = await this.consumer.listOffsetsWithTimestamps({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: BigInt(ts) });
+        const r = await withRetries(`listing the offset at timestamp ${ts} of ${tp.topic}-${tp.partition}`, () =>
+          this.consumer.listOffsetsWithTimestamps({ topics: [tp.topic], partitions: { [tp.topic]: [tp.partition] }, timestamp: BigInt(ts) }),
+        );
         const o = r.get(tp.topic)?.get(tp.partition)?.offset;
         return [tp, o === undefined ? -1 : Number(o)];
       }),
@@ -235,41 +286,41 @@ class PlatformaticClient implements KafkaClient {
   }
 
   async fetch(tp: TopicPartition, offset: number, maxBytes: number): Promise<FetchResult> {
-    for (let attempt = 0; ; attempt++) {
-      let meta = this.topicMeta.get(tp.topic);
-      if (meta === undefined || meta.leaders[tp.partition] === undefined) {
-        await this.refresh([tp.topic]);
-        meta = this.topicMeta.get(tp.topic);
-      }
-      const leader = meta?.leaders[tp.partition];
-      if (meta === undefined || leader === undefined) throw new SourceError(`kafka: ${tp.topic}-${tp.partition} does not exist (any more)`);
-      const part = await this.consumer
-        .fetch({
-          node: leader,
-          maxWaitTime: 10,
-          maxBytes,
-          topics: [{ topicId: meta.id, partitions: [{ partition: tp.partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
-        })
-        .then(
-          (res) => res.responses[0]?.partitions[0],
-          // The library rejects a reply whose partition has an error code; the reply still holds
-          // the partition (its log bounds, for OFFSET_OUT_OF_RANGE).
-          (e: unknown) => {
-            const replied = (e as { response?: { responses?: { partitions?: FetchedPartition[] }[] } }).response?.responses?.[0]?.partitions?.[0];
-            if (replied === undefined || replied.errorCode === 0) throw e;
-            return replied;
-          },
-        );
-      if (part === undefined) throw new SourceError(`kafka: the broker answered a fetch of ${tp.topic}-${tp.partition} with no partition`);
-      // NOT_LEADER_OR_FOLLOWER (6), LEADER_NOT_AVAILABLE (5), FENCED/UNKNOWN_LEADER_EPOCH (74, 76): the leader moved.
-      if ([5, 6, 74, 76].includes(part.errorCode) && attempt < 3) {
-        this.topicMeta.delete(tp.topic);
-        continue;
-      }
-      // OFFSET_OUT_OF_RANGE (1) is answered with the log's bounds below, for the source to decide.
-      if (part.errorCode !== 0 && part.errorCode !== 1) throw new SourceError(`kafka: fetching ${tp.topic}-${tp.partition} at offset ${offset} failed with Kafka error code ${part.errorCode}`, { offset });
-      return decode(part, offset);
-    }
+    const part = await withRetries(
+      `fetching ${tp.topic}-${tp.partition} at offset ${offset}`,
+      async () => {
+        let meta = this.topicMeta.get(tp.topic);
+        if (meta === undefined || meta.leaders[tp.partition] === undefined) {
+          await this.refresh([tp.topic]);
+          meta = this.topicMeta.get(tp.topic);
+        }
+        const leader = meta?.leaders[tp.partition];
+        if (meta === undefined || leader === undefined) throw new SourceError(`kafka: ${tp.topic}-${tp.partition} does not exist (any more)`, { retryable: false });
+        const p = await this.consumer
+          .fetch({
+            node: leader,
+            maxWaitTime: 10,
+            maxBytes,
+            topics: [{ topicId: meta.id, partitions: [{ partition: tp.partition, fetchOffset: BigInt(offset), partitionMaxBytes: maxBytes, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+          })
+          .then(
+            (res) => res.responses[0]?.partitions[0],
+            // The library rejects a reply whose partition has an error code; OFFSET_OUT_OF_RANGE's
+            // reply still holds the log's bounds, for the source to decide about data loss.
+            (e: unknown) => {
+              const replied = repliedPartition(e);
+              if (replied === undefined || replied.errorCode !== OFFSET_OUT_OF_RANGE) throw e;
+              return replied;
+            },
+          );
+        if (p === undefined) throw new SourceError(`kafka: the broker answered a fetch of ${tp.topic}-${tp.partition} with no partition`);
+        if (p.errorCode !== 0 && p.errorCode !== OFFSET_OUT_OF_RANGE) throw new SourceError(`kafka: fetching ${tp.topic}-${tp.partition} returned Kafka error code ${p.errorCode}`, { offset });
+        return p;
+      },
+      // A moved leader or a lost broker: ask the cluster again who leads the partition.
+      () => this.topicMeta.delete(tp.topic),
+    );
+    return decode(part, offset);
   }
 
   async close(): Promise<void> {
@@ -278,7 +329,7 @@ class PlatformaticClient implements KafkaClient {
 
   private async refresh(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
-    const md = await this.consumer.metadata({ topics: [...topics], forceUpdate: true });
+    const md = await withRetries(`reading the metadata of ${topics.join(", ")}`, () => this.consumer.metadata({ topics: [...topics], forceUpdate: true }));
     for (const t of topics) {
       const m = md.topics.get(t);
       if (m !== undefined) this.topicMeta.set(t, { id: m.id, leaders: m.partitions.map((x) => x.leader) });
