@@ -13,6 +13,7 @@ import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { SparkSession } from "../../src/index.js";
 import type { DataFrame, StreamingQuery } from "../../src/index.js";
 import { simpleString } from "../../src/types/print-schema.js";
+import { aggregate } from "../support/kpl-aggregate.js";
 import { MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
 
 const spark = SparkSession.builder.appName("kinesis-source-test").getOrCreate();
@@ -134,6 +135,26 @@ test("maxFetchRecordsPerShard bounds a batch; a split while the query runs loses
   } finally {
     await q.stop();
   }
+});
+
+test("records aggregated by the KPL become one row per user record", { skip: motoSkip }, async () => {
+  const stream = "kpl_s";
+  await createStream(stream, 1);
+  const packed = aggregate(["user-1", "user-2"], [
+    { key: 0, data: "u1-a" },
+    { key: 1, data: "u2-a" },
+    { key: 0, data: "u1-b" },
+  ]);
+  await kinesis().send(new PutRecordsCommand({ StreamName: stream, Records: [{ PartitionKey: "plain", Data: new TextEncoder().encode("plain-1") }, { PartitionKey: "agg", Data: packed }, { PartitionKey: "plain", Data: new TextEncoder().encode("plain-2") }] }));
+  const rows: string[] = [];
+  const q = kinesisDf(stream)
+    .selectExpr("partitionKey", "CAST(data AS STRING) AS v")
+    .writeStream.option("checkpointLocation", join(dir, "ck-kpl"))
+    .trigger({ availableNow: true })
+    .foreachBatch(async (b) => void rows.push(...(await b.collect()).map((r) => `${String(r.partitionKey)}:${String(r.v)}`)))
+    .start();
+  await q.awaitTermination();
+  assert.deepEqual(rows, ["plain:plain-1", "user-1:u1-a", "user-2:u2-a", "user-1:u1-b", "plain:plain-2"]);
 });
 
 test("options are checked at load()", { skip: motoSkip }, () => {

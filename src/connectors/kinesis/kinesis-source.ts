@@ -21,7 +21,8 @@
  *   or a timestamp (`AT_TIMESTAMP` with `startingTimestamp`, or an ISO 8601 value).
  * - **availableNow** reads the records that arrived before the query started.
  *
- * Not yet: records aggregated by the KPL are returned as they are stored (not de-aggregated).
+ * - **KPL.** A record aggregated by the Kinesis Producer Library becomes one row per user record
+ *   (its partition key and data), all with the stored record's sequence number (`kpl.ts`).
  */
 import { z } from "zod";
 import type { Batch } from "../../columnar/batch.js";
@@ -38,6 +39,7 @@ import type { Options, SourceConnector, SourceHints } from "../registry.js";
 import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
 import { KinesisStreamClient } from "./kinesis-client.js";
 import type { KinesisRecord, ReadLimits, ShardInfo, ShardPosition } from "./kinesis-client.js";
+import { deaggregate, looksAggregated } from "./kpl.js";
 
 /** The Kinesis source schema (the Glue and Databricks connectors' columns). */
 export const KINESIS_SCHEMA = StructType([
@@ -252,7 +254,7 @@ class KinesisSource implements StreamSource {
           throw new SourceError(`kinesis source: shard ${id} no longer holds the records up to sequence number ${until} that this batch planned (expired by the stream's retention?)`);
         }
       }
-      if (records.length > 0) yield this.toBatch(id, records);
+      if (records.length > 0) yield await this.toBatch(id, records);
     }
     this.planned = new Map();
   }
@@ -264,7 +266,14 @@ class KinesisSource implements StreamSource {
     this.client = null;
   }
 
-  private toBatch(shardId: string, records: readonly KinesisRecord[]): Batch {
+  /** The rows of `records`; a record aggregated by the KPL becomes one row per user record. */
+  private async toBatch(shardId: string, stored: readonly KinesisRecord[]): Promise<Batch> {
+    const records: KinesisRecord[] = [];
+    for (const r of stored) {
+      const users = looksAggregated(r.data) ? await deaggregate(r.data, `record ${r.sequenceNumber} of ${shardId}`) : null;
+      if (users === null) records.push(r);
+      else for (const u of users) records.push({ ...r, partitionKey: u.partitionKey, data: u.data });
+    }
     const n = records.length;
     const keys = new BytesBuilder(n, n * 16);
     const data = new BytesBuilder(n, n * 256);
