@@ -6,7 +6,7 @@
  * Silver → Gold (Delta stream, groupBy(user_id).count(), Delta complete). Every run lands a new
  * set of events with new ids, so the counts grow exactly once per run.
  */
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { SparkSession } from "../api/session.js";
 import { col, from_json } from "../api/functions.js";
@@ -15,6 +15,7 @@ import { resolveLocation } from "../storage/resolve.js";
 import { loadSnapshot } from "../tables/delta/snapshot.js";
 import { readDeltaTable } from "../tables/delta/table-reader.js";
 import type { StreamingQuery } from "../runtime/streaming-query.js";
+import type { DataFrame } from "../api/dataframe.js";
 import { numberOption, parseArgs, UsageError } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 import { BOOKING_EVENT_DDL, writeBookingEvents } from "./demo-events.js";
@@ -30,7 +31,7 @@ export const DEFAULT_DEMO_LAKE = "sluice-demo-lake";
 export const DEFAULT_DEMO_EVENTS = 20_000;
 
 /** Help text of `sluice demo`. */
-export const DEMO_HELP = `Usage: sluice demo [--lake DIR] [--events N]
+export const DEMO_HELP = `Usage: sluice demo [--lake DIR] [--events N] [--kafka BOOTSTRAP [--topic T]]
 
 Runs the Bronze -> Silver -> Gold pipeline of the Glue streaming walkthrough on the local disk,
 with no service needed:
@@ -41,6 +42,10 @@ with no service needed:
      (checkpoint DIR/_checkpoints/bronze_to_silver/)
   3. Silver -> Gold: readStream.format("delta") of Silver -> groupBy("user_id").count()
      -> Delta, complete mode, at DIR/gold/booking_summary/ (checkpoint DIR/_checkpoints/silver_to_gold/)
+With --kafka, the events of step 1 are also produced to the Kafka topic T (default
+booking_events) at BOOTSTRAP with the Kafka sink, and Bronze -> Silver reads them from Kafka
+(startingOffsets earliest; checkpoint DIR/_checkpoints/bronze_to_silver_kafka/) as the seed's job
+does: CAST(value AS STRING) -> from_json -> ... The Kafka connector needs Node.js 22.22+ or 24.6+.
 Both jobs use trigger({ availableNow: true }): they process what is there and stop. Then the
 command prints a summary and the top 10 users of the Gold table. Run it again to see the counts
 grow: every event is counted exactly once.
@@ -48,11 +53,19 @@ grow: every event is counted exactly once.
 Options:
   --lake DIR     the lake folder (default ./${DEFAULT_DEMO_LAKE})
   --events N     events to generate in this run (default ${DEFAULT_DEMO_EVENTS})
+  --kafka B      read Bronze from Kafka at bootstrap servers B (host:port,...)
+  --topic T      the Kafka topic (default booking_events)
   --verbose      print stack traces and causes on errors
 `;
 
 /** Users the generated events are spread over: few enough that the Gold counts say something. */
 const DEMO_USERS = 1_000;
+
+/** Where `--kafka` sends Bronze: bootstrap servers and topic. */
+export interface DemoKafka {
+  readonly bootstrap: string;
+  readonly topic: string;
+}
 
 /** What one demo run did. */
 export interface DemoReport {
@@ -75,11 +88,14 @@ export interface DemoReport {
 
 /** Runs `sluice demo` with the arguments after `demo`; resolves to the exit code. */
 export async function demoCommand(args: readonly string[], io: CliIO): Promise<number> {
-  const parsed = parseArgs(args, { lake: "string", events: "string" }, "demo", DEMO_HELP);
+  const parsed = parseArgs(args, { lake: "string", events: "string", kafka: "string", topic: "string" }, "demo", DEMO_HELP);
   if (parsed.positionals.length > 0) throw new UsageError(`demo: unexpected argument '${parsed.positionals[0]}'`, DEMO_HELP);
   const events = numberOption(parsed, "events", DEFAULT_DEMO_EVENTS, { min: 1, max: 10_000_000, integer: true }, "demo", DEMO_HELP);
   const lake = resolve(parsed.strings.get("lake") ?? DEFAULT_DEMO_LAKE);
-  await runDemo(lake, events, io.out);
+  const bootstrap = parsed.strings.get("kafka");
+  const topic = parsed.strings.get("topic");
+  if (topic !== undefined && bootstrap === undefined) throw new UsageError("demo: --topic needs --kafka", DEMO_HELP);
+  await runDemo(lake, events, io.out, bootstrap === undefined ? null : { bootstrap, topic: topic ?? "booking_events" });
   return 0;
 }
 
@@ -87,7 +103,7 @@ export async function demoCommand(args: readonly string[], io: CliIO): Promise<n
  * One demo run on the lake folder `lake` (created if missing) with `events` new events; `log`
  * receives the progress lines and the summary.
  */
-export async function runDemo(lake: string, events: number, log: (s: string) => void): Promise<DemoReport> {
+export async function runDemo(lake: string, events: number, log: (s: string) => void, kafka: DemoKafka | null = null): Promise<DemoReport> {
   const started = Date.now();
   const bronze = join(lake, "bronze", "booking");
   const silver = join(lake, "silver", "booking");
@@ -112,9 +128,18 @@ export async function runDemo(lake: string, events: number, log: (s: string) => 
   const silverRowsBefore = await tableRows(silver);
   const spark = SparkSession.builder.appName("sluice-demo").getOrCreate();
   try {
-    const bronzeToSilver = spark.readStream
-      .format("text")
-      .load(bronze)
+    let raw: DataFrame;
+    if (kafka === null) {
+      raw = spark.readStream.format("text").load(bronze);
+    } else {
+      // This run's lines go to the topic through the Kafka sink, as a producing service would send them.
+      const lines: { value: string }[] = [];
+      for (const f of generated.files) for (const line of (await readFile(f, "utf8")).split("\n")) if (line !== "") lines.push({ value: line });
+      await spark.createDataFrame(lines, "value STRING").write.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("topic", kafka.topic).save();
+      log(`  kafka   produced ${formatCount(lines.length)} messages to topic ${kafka.topic} at ${kafka.bootstrap}\n`);
+      raw = spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap).option("subscribe", kafka.topic).option("startingOffsets", "earliest").load();
+    }
+    const bronzeToSilver = raw
       .selectExpr("CAST(value AS STRING)")
       .select(from_json(col("value"), BOOKING_EVENT_DDL).alias("data"))
       .select("data.*")
@@ -123,7 +148,7 @@ export async function runDemo(lake: string, events: number, log: (s: string) => 
       .writeStream.format("delta")
       .queryName("bronze_to_silver")
       .option("path", silver)
-      .option("checkpointLocation", join(lake, "_checkpoints", "bronze_to_silver"))
+      .option("checkpointLocation", join(lake, "_checkpoints", kafka === null ? "bronze_to_silver" : "bronze_to_silver_kafka"))
       .outputMode("append")
       .trigger({ availableNow: true })
       .start();

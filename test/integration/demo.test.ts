@@ -13,6 +13,9 @@ import { LocalStorage } from "../../src/storage/local.js";
 import { loadSnapshot } from "../../src/tables/delta/snapshot.js";
 import { queryRows, readParquetSql } from "../support/duckdb.js";
 import { runSluice } from "../support/sluice-cli.js";
+import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
+
+const broker = mockKafkaForFile();
 
 /** The live data files of the Delta table at `dir`. */
 async function liveFiles(dir: string): Promise<string[]> {
@@ -87,6 +90,26 @@ test("sluice demo twice on one lake: Silver holds each valid event once, Gold co
     assert.match(second.stdout, new RegExp(`appended ${added.toLocaleString("en-US")} rows`));
     assert.match(second.stdout, new RegExp(`has ${two.silverRows.toLocaleString("en-US")} rows`));
     assert.equal(readdirSync(join(lake, "bronze", "booking")).filter((n) => n.startsWith("booking-r0002-")).length, 1, "run 2 wrote new files");
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("sluice demo --kafka: Bronze goes through a Kafka topic, and Silver still holds each valid event once", { skip: kafkaSkip }, async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-demo-kafka-"));
+  try {
+    const lake = join(base, "lake");
+    const args = ["demo", "--lake", lake, "--kafka", broker().bootstrap, "--topic", "demo_events"];
+    const first = await runSluice([...args, "--events", "3000"], { timeoutMs: 120_000 });
+    assert.equal(first.code, 0, `demo run 1 exited ${first.code}:\n${first.stderr}`);
+    assert.match(first.stdout, /produced 3,000 messages to topic demo_events/);
+    const one = await checkLake(lake);
+    const second = await runSluice([...args, "--events", "2000"], { timeoutMs: 120_000 });
+    assert.equal(second.code, 0, `demo run 2 exited ${second.code}:\n${second.stderr}`);
+    const two = await checkLake(lake);
+    const added = two.silverRows - one.silverRows;
+    assert.ok(added > 1_700 && added < 2_000, `run 2 adds its own new events from the topic, got ${added}`);
+    assert.equal(broker().consume("demo_events").length, 5000, "every generated line was produced once");
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
