@@ -20,7 +20,14 @@ import { parseArgs, UsageError } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 
 /** Help text of `sluice checkpoint`. */
-export const CHECKPOINT_HELP = `Usage: sluice checkpoint import-spark SRC DST
+export const CHECKPOINT_HELP = `Usage: sluice checkpoint show DIR [--json]
+       sluice checkpoint import-spark SRC DST
+
+show: what a streaming query's checkpoint DIR (sluice's or Spark's layout) says: the query id,
+the last committed batch and its end offsets per source, a batch planned but not committed (run
+again on restart), the batch a restart runs next, and the stateful operators' folders.
+
+import-spark:
 
 Makes a new sluice checkpoint at DST that resumes a Spark or AWS Glue streaming query from the
 Kafka offsets of the latest batch committed in its checkpoint SRC (Spark's layout: metadata,
@@ -40,8 +47,9 @@ Exit codes: 0 ok, 1 the checkpoint could not be imported, 2 usage error.
 /** Runs `sluice checkpoint` with the arguments after `checkpoint`; resolves to the exit code. */
 export async function checkpointCommand(args: readonly string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === "show") return show(rest, io);
   if (sub !== "import-spark") {
-    throw new UsageError(sub === undefined ? "checkpoint: missing subcommand; expected import-spark" : `checkpoint: unknown subcommand '${sub}'; expected import-spark`, CHECKPOINT_HELP);
+    throw new UsageError(sub === undefined ? "checkpoint: missing subcommand; expected show or import-spark" : `checkpoint: unknown subcommand '${sub}'; expected show or import-spark`, CHECKPOINT_HELP);
   }
   const parsed = parseArgs(rest, {}, "checkpoint import-spark", CHECKPOINT_HELP);
   if (parsed.positionals.length !== 2) throw new UsageError(`checkpoint import-spark: expected SRC and DST, got ${parsed.positionals.length} argument(s)`, CHECKPOINT_HELP);
@@ -53,6 +61,44 @@ export async function checkpointCommand(args: readonly string[], io: CliIO): Pro
       `the sluice query resumes with batch ${r.batchId + 1}\n` +
       (r.hasState ? "note: the Spark checkpoint has operator state (state/), which is not imported: stateful operators start empty\n" : ""),
   );
+  return 0;
+}
+
+/** `sluice checkpoint show DIR [--json]`. Reads only: a folder without `metadata` is refused, never created. */
+async function show(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { json: "boolean" }, "checkpoint show", CHECKPOINT_HELP);
+  if (parsed.positionals.length !== 1) throw new UsageError(`checkpoint show: expected one checkpoint folder, got ${parsed.positionals.length}`, CHECKPOINT_HELP);
+  const at = resolveLocation(parsed.positionals[0]);
+  const prefix = folderPrefix(at.key);
+  const url = toDisplayUrl(at.storage, prefix);
+  if (!(await at.storage.exists(prefix + "metadata"))) throw new CorruptCheckpointError(`checkpoint show: ${url} is not a streaming checkpoint (it has no metadata file)`, { path: url });
+  const cp = await Checkpoint.open({ storage: at.storage, prefix });
+  const plan = await cp.recover();
+  const operators = [...new Set((await at.storage.list(prefix + "state/")).map((o) => o.path.slice(prefix.length + "state/".length).split("/")[0]))].filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
+  const report = {
+    checkpoint: url,
+    queryId: cp.id,
+    lastCommitted: plan.lastCommitted === null ? null : { batchId: plan.lastCommitted.batchId, nextBatchWatermarkMs: plan.lastCommitted.commit.nextBatchWatermarkMs, offsets: plan.lastCommitted.offsets?.offsets ?? null },
+    inFlight: plan.rerun === null ? null : { batchId: plan.rerun.batchId, offsets: plan.rerun.offsets.offsets },
+    nextBatchId: plan.nextBatchId,
+    stateOperators: operators.map(Number),
+    stateEmptyAtVersion: cp.stateEmptyAtVersion ?? null,
+  };
+  if (parsed.flags.has("json")) {
+    io.out(JSON.stringify(report, null, 2) + "\n");
+    return 0;
+  }
+  const lines = [`checkpoint ${url}`, `  query id        ${cp.id}`];
+  const c = report.lastCommitted;
+  lines.push(c === null ? "  last committed  none (the query has not committed a batch)" : `  last committed  batch ${c.batchId} (next watermark ${c.nextBatchWatermarkMs} ms)`);
+  for (const [i, o] of (c?.offsets ?? []).entries()) lines.push(`    source ${i} end offset: ${o ?? "-"}`);
+  if (report.inFlight !== null) {
+    lines.push(`  in flight       batch ${report.inFlight.batchId} planned but not committed: a restart runs it again with the same offsets`);
+    for (const [i, o] of report.inFlight.offsets.entries()) lines.push(`    source ${i} end offset: ${o ?? "-"}`);
+  }
+  lines.push(`  next batch      ${report.nextBatchId}`);
+  lines.push(`  state           ${operators.length === 0 ? "none" : `operators ${operators.join(", ")} (state/<operator>/)`}${report.stateEmptyAtVersion === null ? "" : `; empty before version ${report.stateEmptyAtVersion} (imported from Spark)`}`);
+  io.out(lines.join("\n") + "\n");
   return 0;
 }
 

@@ -29,6 +29,7 @@ Usage:
   sluice query "SQL" [--format F]         run SQL over tables: delta.\`PATH\`, parquet.\`PATH\` ...
   sluice table describe|history|optimize|vacuum PATH
                                           inspect and maintain a Delta table
+  sluice checkpoint show DIR [--json]     what a streaming query's checkpoint says
   sluice checkpoint import-spark SRC DST  resume a Spark/Glue Kafka query's checkpoint in sluice
   sluice --help                           show this help
   sluice --version                        show the version

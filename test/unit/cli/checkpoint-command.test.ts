@@ -4,10 +4,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { importSparkCheckpoint } from "../../../src/cli/checkpoint-command.js";
+import { checkpointCommand, importSparkCheckpoint } from "../../../src/cli/checkpoint-command.js";
 import { Checkpoint } from "../../../src/checkpoint/checkpoint.js";
 import { ConfigError, CorruptCheckpointError } from "../../../src/errors.js";
 
@@ -54,6 +54,34 @@ test("refuses what it cannot import, saying why", async () => {
     mkdirSync(join(base, "busy"));
     writeFileSync(join(base, "busy", "x"), "");
     await assert.rejects(importSparkCheckpoint(ok, join(base, "busy")), (e: unknown) => e instanceof ConfigError && /not empty/.test(e.message));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("checkpoint show: the last committed batch and its offsets, the batch in flight, the next batch; nothing is created", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-show-"));
+  try {
+    const src = sparkCheckpoint(join(base, "spark"), ['{"t":{"0":5}}', '{"t":{"0":9}}', '{"t":{"0":12}}'], [0, 1]);
+    mkdirSync(join(src, "state", "0", "0"), { recursive: true });
+    writeFileSync(join(src, "state", "0", "0", "2.delta"), "");
+    const out: string[] = [];
+    const io = { out: (s: string) => void out.push(s), err: () => undefined, verbose: false };
+    assert.equal(await checkpointCommand(["show", src], io), 0);
+    const text = out.join("");
+    assert.match(text, /query id\s+0d2c6f0e-1b7a-4c11-9a53-6f1e2d3c4b5a/);
+    assert.match(text, /last committed\s+batch 1/);
+    assert.match(text, /source 0 end offset: \{"t":\{"0":9\}\}/);
+    assert.match(text, /in flight\s+batch 2 planned but not committed/);
+    assert.match(text, /next batch\s+2/);
+    assert.match(text, /operators 0/);
+    out.length = 0;
+    await checkpointCommand(["show", src, "--json"], io);
+    const json = JSON.parse(out.join("")) as { nextBatchId: number; lastCommitted: { batchId: number; offsets: string[] } };
+    assert.equal(json.nextBatchId, 2);
+    assert.deepEqual(json.lastCommitted.offsets, ['{"t":{"0":9}}']);
+    await assert.rejects(checkpointCommand(["show", join(base, "none")], io), (e: unknown) => e instanceof CorruptCheckpointError && /no metadata file/.test(e.message));
+    assert.equal(existsSync(join(base, "none", "metadata")), false, "show creates nothing");
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
