@@ -56,6 +56,8 @@ export type { TriggerSpec } from "./runtime/trigger.js";
 export type { OutputMode } from "./plan/logical.js";
 export type { ForeachBatchFunction } from "./api/foreach-batch-sink.js";
 export { MemoryStream } from "./connectors/memory/memory-stream.js";
+export { setKafkaTokenProvider } from "./connectors/kafka/platformatic-client.js";
+export type { KafkaTokenProvider } from "./connectors/kafka/platformatic-client.js";
 export { DeltaTable } from "./api/delta-table.js";
 
 export {

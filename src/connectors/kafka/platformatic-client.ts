@@ -169,7 +169,9 @@ function clientOptions(config: KafkaClientConfig, handledElsewhere: readonly str
   }
   // TLS with the system's certificate authorities (MSK's brokers present Amazon-trusted certificates).
   if (protocol.endsWith("SSL")) options.tls = {};
-  if (protocol.startsWith("SASL")) options.sasl = saslOptions(get("sasl.mechanism") ?? "GSSAPI", get("sasl.jaas.config"));
+  if (protocol.startsWith("SASL")) {
+    options.sasl = saslOptions(get("sasl.mechanism") ?? "GSSAPI", get("sasl.jaas.config"), [get("sasl.login.callback.handler.class"), get("sasl.client.callback.handler.class")], options.bootstrapBrokers as string[]);
+  }
   const ignored = Object.keys(p).filter((k) => !used.has(k));
   if (ignored.length > 0) {
     process.stderr.write(`kafka: warning: ignoring client settings with no effect on sluice's client: ${ignored.map((k) => `kafka.${k}`).join(", ")}\n`);
@@ -177,10 +179,17 @@ function clientOptions(config: KafkaClientConfig, handledElsewhere: readonly str
   return options;
 }
 
-function saslOptions(mechanism: string, jaas: string | undefined): Record<string, unknown> {
+/**
+ * The library's SASL settings from Kafka's: PLAIN and SCRAM with the JAAS config's username and
+ * password; OAUTHBEARER with the token provider set by {@link setKafkaTokenProvider}; and Amazon
+ * MSK's IAM authentication, as Spark jobs configure it (`AWS_MSK_IAM`, or OAUTHBEARER with the
+ * aws-msk-iam-auth callback handler), with tokens signed by `aws-msk-iam-sasl-signer-js` from the
+ * standard AWS credential chain. Exported for tests.
+ */
+export function saslOptions(mechanism: string, jaas: string | undefined, handlers: readonly (string | undefined)[], brokers: readonly string[]): Record<string, unknown> {
   const m = mechanism.toUpperCase();
   if (m === "PLAIN" || m === "SCRAM-SHA-256" || m === "SCRAM-SHA-512") {
-    const field = (name: string) => (jaas === undefined ? undefined : new RegExp(`\\b${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas)?.[1]);
+    const field = (name: string) => (jaas === undefined ? undefined : new RegExp(`\\b${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas)?.[1]?.replace(/\\(.)/g, "$1"));
     const username = field("username");
     const password = field("password");
     if (username === undefined || password === undefined) {
@@ -191,7 +200,60 @@ function saslOptions(mechanism: string, jaas: string | undefined): Record<string
     }
     return { mechanism: m, username, password };
   }
-  throw new ConfigError(`kafka: SASL mechanism ${JSON.stringify(mechanism)} is not supported yet (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are)`, { option: "kafka.sasl.mechanism" });
+  const mskIam = m === "AWS_MSK_IAM" || handlers.some((h) => h !== undefined && /software\.amazon\.msk\.auth\.iam\./.test(h));
+  if (mskIam) {
+    const region = mskRegion(brokers);
+    return { mechanism: "OAUTHBEARER", token: () => mskToken(region) };
+  }
+  if (m === "OAUTHBEARER") {
+    const provider = tokenProvider;
+    if (provider === null) {
+      throw new ConfigError(
+        "kafka: SASL OAUTHBEARER needs a token: register one with setKafkaTokenProvider(() => token) before the query starts, or, for Amazon MSK, set kafka.sasl.mechanism to AWS_MSK_IAM",
+        { option: "kafka.sasl.mechanism" },
+      );
+    }
+    const bootstrapServers = brokers.join(",");
+    return { mechanism: "OAUTHBEARER", token: () => provider({ bootstrapServers }) };
+  }
+  throw new ConfigError(`kafka: SASL mechanism ${JSON.stringify(mechanism)} is not supported (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER and AWS_MSK_IAM are)`, { option: "kafka.sasl.mechanism" });
+}
+
+/** Returns an OAUTHBEARER token for a cluster, e.g. from an identity provider. */
+export type KafkaTokenProvider = (context: { readonly bootstrapServers: string }) => string | Promise<string>;
+
+let tokenProvider: KafkaTokenProvider | null = null;
+
+/**
+ * Sets the token provider Kafka clients use with `kafka.sasl.mechanism` OAUTHBEARER (Spark's
+ * `sasl.login.callback.handler.class`); it is called whenever a connection authenticates. Null
+ * removes it.
+ */
+export function setKafkaTokenProvider(provider: KafkaTokenProvider | null): void {
+  tokenProvider = provider;
+}
+
+/** The region of an MSK cluster: AWS_REGION / AWS_DEFAULT_REGION, else from its broker names (`….kafka.eu-west-1.amazonaws.com`). */
+function mskRegion(brokers: readonly string[]): string {
+  const fromEnv = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  for (const b of brokers) {
+    const m = /\.kafka(?:-serverless)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(b);
+    if (m !== null) return m[1];
+  }
+  throw new ConfigError("kafka: MSK IAM authentication needs the cluster's region: set AWS_REGION (the broker names do not say it)", { option: "kafka.sasl.mechanism" });
+}
+
+/** An MSK IAM token (a signed request, valid 15 minutes) from the standard AWS credential chain. */
+async function mskToken(region: string): Promise<string> {
+  const name: string = "aws-msk-iam-sasl-signer-js";
+  let signer: { generateAuthToken(o: { region: string }): Promise<{ token: string }> };
+  try {
+    signer = (await import(name)) as typeof signer;
+  } catch (e) {
+    throw new ConfigError(`kafka: MSK IAM authentication needs the package ${name} (an optional dependency of sluice): npm install ${name}`, { cause: e });
+  }
+  return (await signer.generateAuthToken({ region })).token;
 }
 
 /** Attempts of a request that failed (a broker down, a moved leader, a dropped connection). */
