@@ -105,10 +105,12 @@ test("a writer that keeps its DeltaLogFiles lists the log once, then only what i
   assert.ok(Math.max(...listed.slice(1)) <= 20, `entries listed per checkpoint: ${listed.join(", ")}`);
   assert.equal(Math.max(...listed.slice(2)), Math.min(...listed.slice(2)), `flat: ${listed.join(", ")}`);
   const left = (await counting.list(LOG)).map((o) => o.path.slice(LOG.length)).filter((n) => /^\d{20}\./.test(n));
-  // Retention 0: what is left starts at checkpoint 190 (or 180, when the span before 190 was
-  // written within the millisecond of the last cleanup), followed by every commit since.
+  // Retention 0: what is left starts at checkpoint 190, followed by every commit since. Delta's
+  // time adjustment (a file no later than a lower version's counts as 1 ms after it) pushes the
+  // times of files written faster than one per millisecond ahead of the clock, so a span or two
+  // before may still count as unexpired at the last cleanup (seen in CI: 170).
   const oldest = versionsOf(left, ".checkpoint.parquet")[0];
-  assert.ok(oldest === 190 || oldest === 180, `left: ${left.join(", ")}`);
+  assert.ok(oldest === 190 || oldest === 180 || oldest === 170, `left: ${left.join(", ")}`);
   assert.ok(left[0].startsWith(`${String(oldest).padStart(20, "0")}.checkpoint`), `left: ${left.join(", ")}`);
   assert.deepEqual(versionsOf(left, ".json"), Array.from({ length: 200 - oldest }, (_, k) => oldest + k));
   assert.equal((await loadSnapshot(counting, "t")).files.length, 200);
