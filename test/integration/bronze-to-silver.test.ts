@@ -10,15 +10,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { idSetChecksum, writeBookingEvents, writeExpectedEvents } from "../../bench/lib/booking-events.js";
+import { writeBookingEvents } from "../../bench/lib/booking-events.js";
 import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
-import { queryRows, readParquetSql, sqlString } from "../support/duckdb.js";
+import { queryRows, readParquetSql } from "../support/duckdb.js";
 import { sinkBatchIds, visibleSinkFiles } from "../support/spark-metadata.js";
-import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
+import { assertSilverFilesMatch } from "../support/silver-check.js";
+import { runJobOk, runKilledUntilDone } from "../support/sluice-cli.js";
 
 const JOB = "examples/bronze-to-silver.ts";
 const COLUMNS = "event_id, user_id, timestamp, event_type, payload";
-const NDJSON_COLUMNS = "{event_id: 'VARCHAR', user_id: 'VARCHAR', timestamp: 'BIGINT', event_type: 'VARCHAR', payload: 'VARCHAR'}";
 
 interface Dirs {
   readonly landing: string;
@@ -35,8 +35,7 @@ function jobEnv(d: Dirs, extra: Record<string, string> = {}): Record<string, str
 }
 
 async function runJob(d: Dirs, extra: Record<string, string> = {}): Promise<void> {
-  const r = await runSluice(["run", JOB], { env: jobEnv(d, extra), timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `sluice run ${JOB} exited ${r.code} (signal ${r.signal}):\n${r.stderr}`);
+  await runJobOk(JOB, jobEnv(d, extra));
 }
 
 async function count(sql: string): Promise<number> {
@@ -44,21 +43,9 @@ async function count(sql: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-/** Asserts the Silver table at `silver` holds exactly the distinct valid events of `truth`, each once, with their fields. */
+/** Asserts the Silver folder at `silver` holds exactly the distinct valid events of `truth`, each once, through its `_spark_metadata` log. */
 async function assertSilverMatches(silver: string, truth: BookingEventsTruth, expectedFile: string): Promise<void> {
-  const files = await visibleSinkFiles(silver);
-  assert.ok(files.length > 0, `no data files listed in ${silver}/_spark_metadata`);
-  await writeExpectedEvents(truth, expectedFile);
-  const actual = `(SELECT ${COLUMNS} FROM ${readParquetSql(files)})`;
-  const expected = `(SELECT ${COLUMNS} FROM read_ndjson(${sqlString(expectedFile)}, columns = ${NDJSON_COLUMNS}))`;
-  const totals = (await queryRows(`SELECT count(*) AS n, count(DISTINCT event_id) AS d, count(event_id) AS ids FROM ${actual}`))[0];
-  assert.equal(Number(totals.n), truth.validDistinct, "rows in Silver");
-  assert.equal(Number(totals.d), truth.validDistinct, "distinct event ids in Silver");
-  assert.equal(Number(totals.ids), truth.validDistinct, "rows with an event id");
-  assert.equal(await count(`SELECT count(*) AS n FROM (${actual} EXCEPT ALL ${expected})`), 0, "rows in Silver that are not valid events");
-  assert.equal(await count(`SELECT count(*) AS n FROM (${expected} EXCEPT ALL ${actual})`), 0, "valid events missing from Silver");
-  const ids = (await queryRows(`SELECT event_id FROM ${actual}`)).map((r) => String(r.event_id));
-  assert.equal(idSetChecksum(ids), truth.idChecksum);
+  await assertSilverFilesMatch(await visibleSinkFiles(silver), truth, expectedFile);
 }
 
 test("bronze → silver: a second run over re-delivered and new files adds every new valid event exactly once", async () => {

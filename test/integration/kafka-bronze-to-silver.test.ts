@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeBookingEvents } from "../../bench/lib/booking-events.js";
-import { assertDeltaSilverMatches, landingLines } from "../support/delta-silver.js";
+import { assertDeltaSilverMatches, landingLines } from "../support/silver-check.js";
 import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
-import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
+import { runJobOk, runKilledUntilDone } from "../support/sluice-cli.js";
 
 const JOB = "examples/kafka-bronze-to-silver.ts";
 
@@ -39,8 +39,7 @@ function jobEnv(topic: string, name: string, extra: Record<string, string> = {})
 }
 
 async function runJob(env: Record<string, string>): Promise<void> {
-  const r = await runSluice(["run", JOB], { env, timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `sluice run ${JOB} exited ${r.code} (signal ${r.signal}):\n${r.stderr}`);
+  await runJobOk(JOB, env);
 }
 
 test("kafka → silver (Delta): a second run after more events adds every new valid event exactly once", { skip: kafkaSkip }, async () => {

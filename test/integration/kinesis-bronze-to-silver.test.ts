@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { CreateStreamCommand, KinesisClient, ListShardsCommand, PutRecordsCommand, SplitShardCommand } from "@aws-sdk/client-kinesis";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { writeBookingEvents } from "../../bench/lib/booking-events.js";
-import { assertDeltaSilverMatches, landingLines } from "../support/delta-silver.js";
+import { assertDeltaSilverMatches, landingLines } from "../support/silver-check.js";
 import { MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
-import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
+import { runJobOk, runKilledUntilDone } from "../support/sluice-cli.js";
 
 const JOB = "examples/kinesis-bronze-to-silver.ts";
 const base = mkdtempSync(join(tmpdir(), "sluice-kinesis-b2s-"));
@@ -52,8 +52,7 @@ function jobEnv(stream: string, name: string, extra: Record<string, string> = {}
 }
 
 async function runJob(env: Record<string, string>): Promise<void> {
-  const r = await runSluice(["run", JOB], { env, timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `sluice run ${JOB} exited ${r.code} (signal ${r.signal}):\n${r.stderr}`);
+  await runJobOk(JOB, env);
 }
 
 test("kinesis → silver (Delta): exact over two runs with a shard split between them", { skip: motoSkip }, async () => {

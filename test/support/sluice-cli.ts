@@ -154,3 +154,9 @@ function countEntries(dir: string): number {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Runs the job file `job` with `sluice run` and asserts it exits 0 (its stderr in the message otherwise). */
+export async function runJobOk(job: string, env: Readonly<Record<string, string>>, timeoutMs = 120_000): Promise<void> {
+  const r = await runSluice(["run", job], { env, timeoutMs });
+  if (r.code !== 0) throw new Error(`sluice run ${job} exited ${r.code} (signal ${r.signal}):\n${r.stderr}`);
+}

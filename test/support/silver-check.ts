@@ -1,7 +1,8 @@
 /**
- * Checks of a Silver Delta table written by the seed job, independent of sluice's Delta code: the
- * live files come from bench/lib/delta-log.ts's replay of the log, the rows are read by DuckDB and
- * compared with the booking-event generator's ground truth.
+ * Checks of a Silver table written by the seed job, independent of sluice's readers: its data files
+ * (a Delta table's live files from bench/lib/delta-log.ts's replay of the log, or a file sink's
+ * from its `_spark_metadata` log) are read by DuckDB and compared with the booking-event
+ * generator's ground truth.
  */
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -19,7 +20,7 @@ async function count(sql: string): Promise<number> {
 }
 
 /** The live files of the Delta table at `silver`, by an independent replay of its log. */
-async function liveFiles(silver: string): Promise<readonly string[]> {
+export async function deltaLiveFiles(silver: string): Promise<readonly string[]> {
   const state = await readDeltaLog(silver, await duckdb());
   assert.ok(state.files.length > 0, `no live files in ${silver}`);
   return state.files;
@@ -27,12 +28,19 @@ async function liveFiles(silver: string): Promise<readonly string[]> {
 
 /** Asserts the Delta table at `silver` holds exactly the distinct valid events of `truth`, each once, with their fields. */
 export async function assertDeltaSilverMatches(silver: string, truth: BookingEventsTruth, expectedFile: string): Promise<void> {
+  await assertSilverFilesMatch(await deltaLiveFiles(silver), truth, expectedFile);
+}
+
+/** Asserts the Parquet data `files` hold exactly the distinct valid events of `truth`, each once, with their fields. */
+export async function assertSilverFilesMatch(files: readonly string[], truth: BookingEventsTruth, expectedFile: string): Promise<void> {
+  assert.ok(files.length > 0, "Silver has no data files");
   await writeExpectedEvents(truth, expectedFile);
-  const actual = `(SELECT ${COLUMNS} FROM ${readParquetSql(await liveFiles(silver))})`;
+  const actual = `(SELECT ${COLUMNS} FROM ${readParquetSql(files)})`;
   const expected = `(SELECT ${COLUMNS} FROM read_ndjson(${sqlString(expectedFile)}, columns = ${NDJSON_COLUMNS}))`;
-  const totals = (await queryRows(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM ${actual}`))[0];
+  const totals = (await queryRows(`SELECT count(*) AS n, count(DISTINCT event_id) AS d, count(event_id) AS ids FROM ${actual}`))[0];
   assert.equal(Number(totals.n), truth.validDistinct, "rows in Silver");
   assert.equal(Number(totals.d), truth.validDistinct, "distinct event ids in Silver");
+  assert.equal(Number(totals.ids), truth.validDistinct, "rows with an event id");
   assert.equal(await count(`SELECT count(*) AS n FROM (${actual} EXCEPT ALL ${expected})`), 0, "rows in Silver that are not valid events");
   assert.equal(await count(`SELECT count(*) AS n FROM (${expected} EXCEPT ALL ${actual})`), 0, "valid events missing from Silver");
   const ids = (await queryRows(`SELECT event_id FROM ${actual}`)).map((r) => String(r.event_id));
