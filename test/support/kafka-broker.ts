@@ -6,14 +6,14 @@
 import { spawnSync } from "node:child_process";
 import { startMockKafka } from "../../bench/lib/mock-kafka.js";
 import type { MockKafka } from "../../bench/lib/mock-kafka.js";
+import { nodeSupportsKafkaClient } from "../../src/connectors/kafka/platformatic-client.js";
 import { perFile } from "./per-file.js";
 
 export type { MockKafka } from "../../bench/lib/mock-kafka.js";
 
 /** Why Kafka tests cannot run here, or false when they can. */
 export const kafkaSkip: false | string = (() => {
-  const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 22 || (major === 22 && minor < 22) || (major === 24 && minor < 6)) {
+  if (!nodeSupportsKafkaClient()) {
     return `the Kafka connector needs Node.js 22.22+ or 24.6+ (this is ${process.versions.node}); CI runs these tests on Node 24`;
   }
   if (spawnSync("kcat", ["-V"], { stdio: "ignore" }).error !== undefined) return "kcat is not installed (apt-get install -y kcat): it provides the mock Kafka cluster";

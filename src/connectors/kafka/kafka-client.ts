@@ -32,10 +32,12 @@ export interface FetchResult {
 
 /** A connection to a cluster, for one source instance; closed by `close`. */
 export interface KafkaClient {
-  /** The partitions of `topics` that exist (a topic that does not exist has none). */
-  partitionsOf(topics: readonly string[]): Promise<TopicPartition[]>;
-  /** Every topic of the cluster (for `subscribePattern`), internal ones excluded. */
-  topics(): Promise<string[]>;
+  /**
+   * The partitions of the cluster's topics that `select` accepts (internal topics excluded): the
+   * names of `subscribe`, or the regular expression of `subscribePattern`. The topics are listed
+   * once per call.
+   */
+  partitionsWhere(select: (topic: string) => boolean): Promise<TopicPartition[]>;
   /** The earliest or latest offset of each partition. */
   listOffsets(partitions: readonly TopicPartition[], at: "earliest" | "latest"): Promise<PartitionOffsets>;
   /**

@@ -258,8 +258,11 @@ class KafkaSource implements StreamSource {
     const s = this.o.selection;
     const c = this.clientOrFail();
     if (s.kind === "assign") return [...s.partitions];
-    if (s.kind === "subscribe") return c.partitionsOf(s.topics);
-    return c.partitionsOf((await c.topics()).filter((t) => s.pattern.test(t)));
+    if (s.kind === "subscribe") {
+      const wanted = new Set(s.topics);
+      return c.partitionsWhere((t) => wanted.has(t));
+    }
+    return c.partitionsWhere((t) => s.pattern.test(t));
   }
 
   private latestOf(partitions: readonly TopicPartition[]): Promise<PartitionOffsets> {

@@ -78,12 +78,17 @@ function repliedPartition(e: unknown): FetchedPartition | undefined {
 const LOG_APPEND_TIME = 0x08;
 const CONTROL_BATCH = 0x20;
 
+/** Whether this Node.js is one the client library runs on: 22.22+ or 24.6+ (its `engines`). */
+export function nodeSupportsKafkaClient(version = process.versions.node): boolean {
+  const [major, minor] = version.split(".").map(Number);
+  return !(major < 22 || (major === 22 && minor < 22) || (major === 24 && minor < 6));
+}
+
 let loaded: Promise<PlatformaticKafka> | null = null;
 
 function load(): Promise<PlatformaticKafka> {
   loaded ??= (async () => {
-    const [major, minor] = process.versions.node.split(".").map(Number);
-    if (major < 22 || (major === 22 && minor < 22) || (major === 24 && minor < 6)) {
+    if (!nodeSupportsKafkaClient()) {
       throw new ConfigError(`kafka: the Kafka connector needs Node.js 22.22+ or 24.6+ (its client, ${PACKAGE}, requires it); this is Node.js ${process.versions.node}`);
     }
     try {
@@ -300,10 +305,8 @@ class PlatformaticClient implements KafkaClient {
     private readonly newAdmin: () => PlatformaticAdmin,
   ) {}
 
-  async partitionsOf(topics: readonly string[]): Promise<TopicPartition[]> {
-    if (topics.length === 0) return [];
-    const known = new Set(await this.topics());
-    const present = topics.filter((t) => known.has(t));
+  async partitionsWhere(select: (topic: string) => boolean): Promise<TopicPartition[]> {
+    const present = (await this.topics()).filter(select);
     await this.refresh(present);
     const out: TopicPartition[] = [];
     for (const topic of present) {
@@ -313,7 +316,7 @@ class PlatformaticClient implements KafkaClient {
     return out;
   }
 
-  async topics(): Promise<string[]> {
+  private async topics(): Promise<string[]> {
     this.admin ??= this.newAdmin();
     const admin = this.admin;
     return (await withRetries("listing the cluster's topics", () => admin.listTopics({ includeInternals: false }))).filter((t) => !t.startsWith("__"));
