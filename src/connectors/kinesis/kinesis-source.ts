@@ -227,8 +227,9 @@ class KinesisSource implements StreamSource {
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     const from = start === null ? await this.initialOffsets() : parseOffsets(start, "the offsets of the previous batch").shards;
     const to = parseOffsets(end, "the offsets of this batch").shards;
-    const shards = new Map((await this.currentShards(true)).map((s) => [s.shardId, s]));
     const client = this.clientOrFail();
+    // The shard list is needed only to re-read a batch after a restart; listed then, once.
+    let shards: Map<string, ShardInfo> | null = null;
     for (const [id, stop] of [...to].sort((a, b) => a[0].localeCompare(b[0]))) {
       const at = from.get(id) ?? { iteratorType: "TRIM_HORIZON", iteratorPosition: "" };
       if (JSON.stringify(at) === JSON.stringify(stop) || at.iteratorType === "SHARD_END") continue;
@@ -237,6 +238,7 @@ class KinesisSource implements StreamSource {
       if (kept !== undefined && kept.from === JSON.stringify(at)) {
         records = kept.records;
       } else {
+        shards ??= new Map((await this.currentShards(true)).map((s) => [s.shardId, s]));
         const sh = shards.get(id);
         if (sh === undefined) throw new SourceError(`kinesis source: shard ${id} of stream ${this.stream} no longer exists (expired after resharding?); its records up to ${JSON.stringify(stop)} cannot be read again`);
         const until = stop.iteratorType === "AFTER_SEQUENCE_NUMBER" ? stop.iteratorPosition : null;
@@ -277,15 +279,17 @@ class KinesisSource implements StreamSource {
     const n = records.length;
     const keys = new BytesBuilder(n, n * 16);
     const data = new BytesBuilder(n, n * 256);
-    const stream = new BytesBuilder(n, n * this.stream.length + 1);
-    const shard = new BytesBuilder(n, n * shardId.length + 1);
+    const streamName = encodeUtf8(this.stream);
+    const shardName = encodeUtf8(shardId);
+    const stream = new BytesBuilder(n, n * streamName.length + 1);
+    const shard = new BytesBuilder(n, n * shardName.length + 1);
     const seqs = new BytesBuilder(n, n * 56);
     const times = new BigInt64Array(n);
     records.forEach((r, i) => {
       keys.appendString(r.partitionKey);
       data.appendBytes(r.data, 0, r.data.length);
-      stream.appendString(this.stream);
-      shard.appendString(shardId);
+      stream.appendBytes(streamName, 0, streamName.length);
+      shard.appendBytes(shardName, 0, shardName.length);
       seqs.appendString(r.sequenceNumber);
       times[i] = BigInt(r.approximateArrivalTimestamp) * 1000n;
     });
