@@ -17,6 +17,7 @@ import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { memorySinkTable } from "../connectors/memory/memory-sink.js";
 import { checkTimeZone } from "../tables/delta/partition-values.js";
+import { configureS3, isS3Setting } from "../storage/s3/s3-settings.js";
 
 /** The session time zone setting (Spark's `spark.sql.session.timeZone`). */
 export const SESSION_TIME_ZONE = "spark.sql.session.timeZone";
@@ -24,7 +25,9 @@ export const SESSION_TIME_ZONE = "spark.sql.session.timeZone";
 /**
  * Session settings (`spark.conf`). Keys and values are strings, as in Spark. Settings sluice
  * interprets are checked when set, as Spark checks them: `spark.sql.session.timeZone` must be a
- * time zone (see {@link RuntimeConfig.sessionTimeZone}).
+ * time zone (see {@link RuntimeConfig.sessionTimeZone}). S3 settings (`sluice.s3.*`,
+ * `spark.hadoop.fs.s3a.*`) configure how `s3://` locations are reached from then on, for the whole
+ * thread (see `storage/s3/s3-settings.ts`).
  */
 export class RuntimeConfig {
   private readonly values = new Map<string, string>();
@@ -43,6 +46,7 @@ export class RuntimeConfig {
   set(key: string, value: string | number | boolean): void {
     const v = String(value);
     if (key === SESSION_TIME_ZONE) checkTimeZone(v, SESSION_TIME_ZONE, "session");
+    if (isS3Setting(key)) configureS3({ ...this.getAll(), [key]: v });
     this.values.set(key, v);
   }
 
@@ -58,6 +62,7 @@ export class RuntimeConfig {
 
   unset(key: string): void {
     this.values.delete(key);
+    if (isS3Setting(key)) configureS3(this.getAll());
   }
 
   getAll(): Record<string, string> {

@@ -9,6 +9,8 @@ import type { BlockingReply, BlockingRequest, BlockingWorkerData } from "./block
 import { blockingTasks } from "./blocking-tasks.js";
 
 const data = workerData as BlockingWorkerData | null;
+// The AWS SDK warns once per thread about old Node versions; the calling thread already has.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 if (data !== null) {
   const flag = new Int32Array(data.flag);
   const port = data.port;

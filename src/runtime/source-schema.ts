@@ -7,7 +7,8 @@
  * thread waits; a source whose schema needs no I/O answers from `staticSchema` in this thread.
  *
  * `memory://` storage lives in this thread's heap: the objects under the locations the options
- * name are copied to the worker for the call.
+ * name are copied to the worker for the call. S3 settings are per thread: this thread's are sent
+ * along, so `s3://` locations resolve in the worker as they do here.
  */
 import { InternalError } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
@@ -16,6 +17,7 @@ import { schemaFromJson, schemaToJson } from "../types/json-schema.js";
 import { MemoryStorage } from "../storage/memory.js";
 import type { MemoryObjectCopy } from "../storage/memory.js";
 import { resolveLocation } from "../storage/resolve.js";
+import { configureS3, currentS3Conf } from "../storage/s3/s3-settings.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import type { Options } from "../connectors/registry.js";
 import { sourceConnector } from "../connectors/registry.js";
@@ -39,6 +41,7 @@ export function resolveSourceSchema(format: string, options: Options, userSchema
     userSchemaJson: userSchema === null ? null : schemaToJson(userSchema),
     streaming,
     memory: memoryCopies(options),
+    s3Conf: currentS3Conf(),
   });
   return toStruct(json, format);
 }
@@ -51,6 +54,8 @@ export interface SourceSchemaRequest {
   readonly streaming: boolean;
   /** Objects of the `memory://` storages the options name, to restore in the worker. */
   readonly memory: readonly MemoryLocationCopy[];
+  /** This thread's S3 session settings ({@link currentS3Conf}). */
+  readonly s3Conf: Readonly<Record<string, string>>;
 }
 
 /** The objects under `prefix` of the memory storage `name`. */
@@ -64,6 +69,7 @@ export interface MemoryLocationCopy {
 export async function resolveSourceSchemaTask(req: SourceSchemaRequest): Promise<string> {
   registerBuiltinConnectors();
   for (const m of req.memory) MemoryStorage.named(m.name).restoreSync(m.prefix, m.objects);
+  configureS3(req.s3Conf);
   const connector = sourceConnector(req.format);
   if (connector.resolveSchema === undefined) throw new InternalError(`load: source '${req.format}' has no resolveSchema`);
   const userSchema = req.userSchemaJson === null ? null : toStruct(req.userSchemaJson, req.format);

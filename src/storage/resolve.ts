@@ -8,6 +8,8 @@ import { ConfigError, suggestion } from "../errors.js";
 import type { Storage } from "./storage.js";
 import { LocalStorage } from "./local.js";
 import { MemoryStorage } from "./memory.js";
+import { S3Storage } from "./s3/s3-storage.js";
+import { currentS3Settings } from "./s3/s3-settings.js";
 
 export { fileUrlOf, toDisplayUrl } from "./url.js";
 
@@ -28,7 +30,9 @@ export interface ResolveOptions {
  *   (Hadoop's form, as Spark writes it) → the local file system, rooted at `/`, key = the path
  *   without its leading `/`; `file:` URLs are percent-decoded.
  * - `memory://name/key` → the registered {@link MemoryStorage} `name` (same name, same instance).
- * - `s3://`, `s3a://` → `ConfigError` for now (the S3 backend is not there yet).
+ * - `s3://bucket/key`, `s3a://bucket/key` (as Glue and EMR scripts write it) → the {@link S3Storage}
+ *   of the bucket, with this thread's S3 settings (see `s3/s3-settings.ts`); one instance per bucket
+ *   while the settings stay the same.
  * Other schemes, empty locations and `file://host/…` with a remote host are a `ConfigError`.
  */
 export function resolveLocation(url: string, options: ResolveOptions = {}): ResolvedLocation {
@@ -119,10 +123,27 @@ function memoryLocation(url: string): ResolvedLocation {
   return { storage: MemoryStorage.named(m[1]), key: trimSlashes(m[2]) };
 }
 
-// The S3 backend arrives in a later issue: it slots in here as `S3Storage` keyed by bucket.
 function s3Location(url: string): ResolvedLocation {
-  throw new ConfigError(`storage: s3 is not available yet (location ${JSON.stringify(url)})`);
+  const m = /^s3a?:\/\/([^/?#]*)([^?#]*)$/i.exec(url);
+  if (m === null || m[1] === "") {
+    throw new ConfigError(`storage: S3 URL ${JSON.stringify(url)} must look like s3://<bucket>/<key>`);
+  }
+  const bucket = m[1];
+  const { settings, generation } = currentS3Settings();
+  if (generation !== s3Generation) {
+    s3Buckets.clear();
+    s3Generation = generation;
+  }
+  let storage = s3Buckets.get(bucket);
+  if (storage === undefined) {
+    storage = new S3Storage(bucket, settings);
+    s3Buckets.set(bucket, storage);
+  }
+  return { storage, key: trimSlashes(m[2]) };
 }
+
+const s3Buckets = new Map<string, S3Storage>();
+let s3Generation = -1;
 
 function trimSlashes(s: string): string {
   let start = 0;

@@ -47,5 +47,7 @@ export function keyOfUrl(storage: Storage, url: string): string | null {
     return path.startsWith(prefix) && path.length > prefix.length ? path.slice(prefix.length) : null;
   }
   const prefix = root.endsWith("/") ? root : root + "/";
-  return url.startsWith(prefix) && url.length > prefix.length ? url.slice(prefix.length) : null;
+  // Hadoop's s3a:// names the same objects as s3:// (S3 storages are rooted at s3://bucket).
+  const same = root.startsWith("s3://") && /^s3a:\/\//i.test(url) ? "s3://" + url.slice(6) : url;
+  return same.startsWith(prefix) && same.length > prefix.length ? same.slice(prefix.length) : null;
 }

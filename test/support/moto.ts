@@ -1,11 +1,13 @@
 /**
- * moto's server (preinstalled: `python3 -m moto.server`) as the AWS endpoint for tests: Kinesis
- * today, S3 and the Glue Data Catalog next. One server per test file, on a free port.
+ * moto's server (preinstalled: `python3 -m moto.server`) as the AWS endpoint for tests: Kinesis,
+ * S3 and the Glue Data Catalog. One server per test file, on a free port.
  */
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { perFile } from "./per-file.js";
+import { s3SettingsFrom } from "../../src/storage/s3/s3-settings.js";
+import type { S3Settings } from "../../src/storage/s3/s3-settings.js";
 
 /** Why moto tests cannot run here, or false when they can. */
 export const motoSkip: false | string =
@@ -52,4 +54,34 @@ async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
 export function motoForFile(cleanup: () => void = () => undefined): () => string {
   const moto = perFile(motoSkip, startMoto, cleanup);
   return () => moto().endpoint;
+}
+
+/** S3 settings pointing at a moto endpoint (or a proxy in front of it), with the fake credentials. */
+export function motoS3Settings(endpoint: string, extra: Record<string, string> = {}): S3Settings {
+  return s3SettingsFrom(motoS3Conf(endpoint, extra), {});
+}
+
+/** Session settings (`sluice.s3.*`) that point sluice's S3 storages at `endpoint`. */
+export function motoS3Conf(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    "sluice.s3.endpoint": endpoint,
+    "sluice.s3.accessKeyId": MOTO_CREDENTIALS.accessKeyId,
+    "sluice.s3.secretAccessKey": MOTO_CREDENTIALS.secretAccessKey,
+    ...extra,
+  };
+}
+
+let bucketCount = 0;
+
+/** Creates a bucket with a fresh name (`<hint>-<pid>-<n>`) on moto; resolves with its name. */
+export async function createBucket(endpoint: string, hint = "test"): Promise<string> {
+  const { S3Client, CreateBucketCommand } = await import("@aws-sdk/client-s3");
+  const name = `${hint}-${String(process.pid)}-${String(++bucketCount)}`.toLowerCase();
+  const client = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: name }));
+  } finally {
+    client.destroy();
+  }
+  return name;
 }

@@ -28,7 +28,7 @@ const SCHEMA = StructType([StructField("id", LongType())]);
 
 /** The request `load()` makes for a delta source at `path`. */
 function deltaSchemaRequest(path: string): SourceSchemaRequest {
-  return { format: "delta", options: { path }, userSchemaJson: null, streaming: false, memory: [] };
+  return { format: "delta", options: { path }, userSchemaJson: null, streaming: false, memory: [], s3Conf: {} };
 }
 
 async function table(): Promise<string> {

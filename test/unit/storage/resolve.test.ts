@@ -4,9 +4,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileUrlOf, folderPrefix, localFileSystem, resolveLocation, routeLocalStorage, toDisplayUrl } from "../../../src/storage/resolve.js";
+import { keyOfUrl } from "../../../src/storage/url.js";
 import { CountingStorage } from "../../../src/storage/forwarding.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
+import { S3Storage } from "../../../src/storage/s3/s3-storage.js";
 import { ConfigError } from "../../../src/errors.js";
 
 test("local paths and file URLs resolve to the local file system rooted at /", () => {
@@ -44,10 +46,19 @@ test("memory URLs name a shared registered storage", () => {
   assert.throws(() => resolveLocation("memory:///x"), ConfigError);
 });
 
-test("s3 is not available yet; other schemes and bad input are ConfigErrors", () => {
-  for (const url of ["s3://bucket/p", "s3a://bucket/p", "S3://bucket/p"]) {
-    assert.throws(() => resolveLocation(url), (e: unknown) => e instanceof ConfigError && e.message.startsWith("storage: s3 is not available yet"));
-  }
+test("s3:// and s3a:// name a bucket's S3Storage and a key; other schemes and bad input are ConfigErrors", () => {
+  const a = resolveLocation("s3://bucket/lake/silver/");
+  assert.ok(a.storage instanceof S3Storage);
+  assert.equal(a.storage.root, "s3://bucket");
+  assert.equal(a.key, "lake/silver");
+  const b = resolveLocation("s3a://bucket/lake/x.json");
+  assert.equal(b.storage, a.storage, "s3a:// is the same bucket's storage");
+  assert.equal(b.key, "lake/x.json");
+  assert.equal(resolveLocation("S3://bucket").key, "");
+  assert.equal(keyOfUrl(a.storage, "s3a://bucket/lake/x.json"), "lake/x.json", "logs written with s3a:// resolve");
+  assert.notEqual(resolveLocation("s3://other/p").storage, a.storage);
+  assert.throws(() => resolveLocation("s3:///key"), /must look like s3:\/\/<bucket>\/<key>/);
+  assert.throws(() => resolveLocation("s3://a/key"), /invalid bucket name "a"/);
   assert.throws(() => resolveLocation("hdfs://nn/x"), /storage: unsupported URL scheme 'hdfs'/);
   assert.throws(() => resolveLocation("fle:///x"), /did you mean 'file'\?/);
   assert.throws(() => resolveLocation(""), ConfigError);

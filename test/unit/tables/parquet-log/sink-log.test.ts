@@ -66,10 +66,10 @@ test("no log, an empty log folder, a gap in the log, an unresolvable path", asyn
   await assert.rejects(readSinkLogFiles(storage, key), (e: unknown) => e instanceof CorruptCheckpointError && /batch 1 is missing/.test(e.message));
 
   const mem = MemoryStorage.fresh("sink-log");
-  await mem.put("out/_spark_metadata/0", new TextEncoder().encode(logFile([status("s3://bucket/out/a.parquet")])));
+  await mem.put("out/_spark_metadata/0", new TextEncoder().encode(logFile([status("hdfs://namenode/out/a.parquet")])));
   await assert.rejects(
     readSinkLogFiles(mem, "out"),
-    (e: unknown) => e instanceof SourceError && /sink log: cannot resolve path "s3:\/\/bucket\/out\/a\.parquet" listed in memory:\/\/sink-log-\d+\/out\/_spark_metadata\//.test(e.message),
+    (e: unknown) => e instanceof SourceError && /sink log: cannot resolve path "hdfs:\/\/namenode\/out\/a\.parquet" listed in memory:\/\/sink-log-\d+\/out\/_spark_metadata\//.test(e.message),
   );
 });
 
