@@ -24,7 +24,7 @@ const VERSION = "0.1.0";
 const MAIN_HELP = `sluice ${VERSION}: Spark Structured Streaming's programming model for Node.js
 
 Usage:
-  sluice run JOB.ts|JOB.js [-- args...]   run a job file (TypeScript runs directly)
+  sluice run [--conf K=V] JOB.ts [-- args] run a job file (TypeScript runs directly)
   sluice demo [--lake DIR] [--events N]   generate booking events and run Bronze -> Silver -> Gold
   sluice query "SQL" [--format F]         run SQL over tables: delta.\`PATH\`, parquet.\`PATH\` ...
   sluice table describe|history|optimize|vacuum PATH
@@ -41,7 +41,7 @@ Exit codes: 0 ok, 1 query failed, 2 usage error.
 Run 'sluice COMMAND --help' for a command's help.
 `;
 
-const RUN_HELP = `Usage: sluice run JOB.ts|JOB.js [-- args...]
+const RUN_HELP = `Usage: sluice run [--conf KEY=VALUE]... JOB.ts|JOB.js [-- args...]
 
 Runs a job file. The file imports the API from "sluice" (resolved to this installation, wherever
 the file lives), builds its queries and usually awaits query.awaitTermination(). Arguments after
@@ -51,7 +51,10 @@ The command ends when the job's top-level code has finished and every query it s
 stopped. SIGINT/SIGTERM stop the queries gracefully (after the batch in flight).
 
 Options:
-  --verbose    print stack traces and causes on errors
+  --conf KEY=VALUE   a session setting, as spark-submit's --conf (repeatable): set before the job
+                     runs, so the job's own SparkSession.builder.config(...) calls still win.
+                     E.g. --conf sluice.s3.endpoint=http://127.0.0.1:9000
+  --verbose          print stack traces and causes on errors
 `;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -147,8 +150,24 @@ async function run(
     return EXIT_OK;
   }
   const sep = args.indexOf("--");
-  const own = sep < 0 ? args : args.slice(0, sep);
   const jobArgs = sep < 0 ? [] : args.slice(sep + 1);
+  const own: string[] = [];
+  const conf: Record<string, string> = {};
+  const before = sep < 0 ? args : args.slice(0, sep);
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i];
+    if (a !== "--conf" && !a.startsWith("--conf=")) {
+      own.push(a);
+      continue;
+    }
+    const setting = a === "--conf" ? before[++i] : a.slice("--conf=".length);
+    const eq = setting === undefined ? -1 : setting.indexOf("=");
+    if (setting === undefined || eq <= 0) {
+      err(`sluice run: --conf takes KEY=VALUE, got ${setting === undefined ? "nothing" : JSON.stringify(setting)}\n`);
+      return EXIT_USAGE;
+    }
+    conf[setting.slice(0, eq)] = setting.slice(eq + 1);
+  }
   if (own.length !== 1) {
     err(`sluice run: expected one job file, got ${own.length === 0 ? "none" : own.join(" ")}; usage: sluice run JOB.ts [-- args...]\n`);
     return EXIT_USAGE;
@@ -174,6 +193,11 @@ async function run(
   process.on("SIGINT", () => stopAll("SIGINT"));
   process.on("SIGTERM", () => stopAll("SIGTERM"));
   try {
+    if (Object.keys(conf).length > 0) {
+      const builder = SparkSession.builder;
+      for (const [k, v] of Object.entries(conf)) builder.config(k, v);
+      builder.getOrCreate();
+    }
     await import(pathToFileURL(file).href);
     // Like a Spark driver that awaits its queries: finish when every query has stopped.
     const session = SparkSession.getActiveSession();

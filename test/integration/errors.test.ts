@@ -130,6 +130,26 @@ describe("usage", { concurrency: 2 }, () => {
     assert.match(missing.stderr, /sluice-no-such-job\.ts/);
   });
 
+  test("run --conf sets session settings before the job, which can still override them", async () => {
+    const file = join(work, "conf-job.ts");
+    writeFileSync(
+      file,
+      `import { SparkSession } from "sluice";
+const spark = SparkSession.builder.config("b", "job").getOrCreate();
+console.log(JSON.stringify([spark.conf.get("a"), spark.conf.get("b"), spark.conf.get("sluice.s3.region")]));
+`,
+    );
+    const r = await runSluice(["run", "--conf", "a=1", "--conf=b=cli", "--conf", "sluice.s3.region=eu-west-1", file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '["1","job","eu-west-1"]');
+    const bad = await runSluice(["run", "--conf", "novalue", file]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--conf takes KEY=VALUE, got "novalue"/);
+    const unknown = await runSluice(["run", "--conf", "sluice.s3.regoin=x", file]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /unknown setting 'sluice\.s3\.regoin'; did you mean 'sluice\.s3\.region'/);
+  });
+
   test("--help: exit 0 with the commands", async () => {
     const r = await runSluice(["--help"]);
     assert.equal(r.code, 0);
