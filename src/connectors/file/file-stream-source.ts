@@ -17,6 +17,11 @@
  * files. A file that cannot be read or decompressed fails the query with a {@link SourceError}
  * naming it (unless `ignoreCorruptFiles`), so no data is lost silently.
  *
+ * With `useIncrementalListing`, a listing starts after the greatest key admitted so far (restored
+ * from the file log on restart) and files are admitted in key order, so a trigger costs what is
+ * new, not the folder's history. A key that sorts before one already admitted is not seen, except
+ * by the full listings `backfillInterval` asks for (at a run's first trigger, then once per interval).
+ *
  * A folder holding `_spark_metadata/` is the output of a streaming file sink: its files are then
  * exactly the live entries of that log (Spark's `MetadataLogFileIndex`), never a listing, so
  * orphans of failed sink batches are never read. As in Spark, a glob path never consults the log,
@@ -44,7 +49,8 @@ import { encodeUtf8 } from "../../columnar/utf8.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
 import { streamingRetention } from "../../checkpoint/retention.js";
 import { resolveLocation } from "../../storage/resolve.js";
-import { fileUrlOf } from "../../storage/url.js";
+import { fileUrlOf, keyOfUrl } from "../../storage/url.js";
+import { compareUtf8 } from "../../storage/keys.js";
 import type { ObjectInfo, Storage } from "../../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } from "../../errors.js";
 import { cellWriterFor } from "../../formats/csv/cell-writers.js";
@@ -121,6 +127,10 @@ export class FileStreamSource implements StreamSource {
   /** Files that changed after they were listed, warned about once each (this run). */
   private readonly changedFiles = new Set<string>();
   private latestChangedFile = "";
+  /** Incremental listing: the greatest key admitted (listings start after it), or null. */
+  private admittedUpTo: string | null = null;
+  /** Incremental listing: when the folder was last listed whole (ms), or null before the first. */
+  private lastFullListing: number | null = null;
 
   constructor(config: FileStreamSourceConfig) {
     this.config = config;
@@ -149,7 +159,10 @@ export class FileStreamSource implements StreamSource {
       cleanupDelayMs: settings.cleanupDelayMs,
       minBatchesToRetain: settings.minBatchesToRetain,
     });
-    for (const e of await log.allEntries()) this.seen.add(e.path, e.timestamp);
+    for (const e of await log.allEntries()) {
+      this.seen.add(e.path, e.timestamp);
+      if (this.config.file.useIncrementalListing) this.noteAdmitted(e.path);
+    }
     this.seen.purge();
     const ids = await log.listBatchIds();
     this.currentLogOffset = ids.length === 0 ? -1 : ids[ids.length - 1];
@@ -167,9 +180,10 @@ export class FileStreamSource implements StreamSource {
     if (pending === null) {
       const listed = this.fixedFiles ?? (await this.fetchAllFiles());
       // Stable sort over the key-ordered listing: ties on modification time stay in path order.
-      const ordered = [...listed].sort((a, b) =>
-        f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime,
-      );
+      // With incremental listing, key order, so what is admitted is always a prefix of the keys.
+      const ordered = f.useIncrementalListing
+        ? listed
+        : [...listed].sort((a, b) => (f.latestFirst ? b.modificationTime - a.modificationTime : a.modificationTime - b.modificationTime));
       const fresh = ordered.filter((x) => this.seen.isNewFile(x.url, x.modificationTime));
       // A file read earlier and listed again with another size changed after it was read (a fixed
       // availableNow listing is not new, so it says nothing).
@@ -183,7 +197,10 @@ export class FileStreamSource implements StreamSource {
     }
     const batch = this.admit(pending, limit);
     this.unread = this.keepUnread(pending, limit) ? pending : null;
-    for (const x of batch) this.seen.add(x.url, x.modificationTime, x.size);
+    for (const x of batch) {
+      this.seen.add(x.url, x.modificationTime, x.size);
+      if (f.useIncrementalListing) this.noteAdmitted(x.url);
+    }
     this.seen.purge();
     this.outstanding = { files: pending.files.length - pending.next, bytes: pending.bytes };
     if (batch.length > 0) {
@@ -323,15 +340,38 @@ export class FileStreamSource implements StreamSource {
   private async fetchAllFiles(): Promise<ListedFile[]> {
     const loc = this.config.location;
     if (this.sourceHasMetadata === true) return this.filesFromSinkLog();
-    if (this.sourceHasMetadata === false) return listDataFiles(loc, this.nameFilter);
+    if (this.sourceHasMetadata === false) return this.listFolder();
     if (await hasSinkLog(loc.storage, loc.key)) {
       this.sourceHasMetadata = true;
       return this.filesFromSinkLog();
     }
-    const listed = await listDataFiles(loc, this.nameFilter);
+    const listed = await this.listFolder();
     if (listed.length === 0) return listed;
     this.sourceHasMetadata = await hasSinkLog(loc.storage, loc.key);
     return this.sourceHasMetadata ? this.filesFromSinkLog() : listed;
+  }
+
+  /**
+   * The folder's data files: all of them, or with incremental listing those after the greatest
+   * key admitted (all of them before anything was admitted, and, with `backfillInterval`, at the
+   * first listing of a run and once per interval).
+   */
+  private async listFolder(): Promise<ListedFile[]> {
+    const f = this.config.file;
+    const now = Date.now();
+    const backfillDue = f.backfillInterval !== undefined && (this.lastFullListing === null || now - this.lastFullListing >= f.backfillInterval);
+    if (!f.useIncrementalListing || this.admittedUpTo === null || backfillDue) {
+      this.lastFullListing = now;
+      return listDataFiles(this.config.location, this.nameFilter);
+    }
+    return listDataFiles(this.config.location, this.nameFilter, this.admittedUpTo);
+  }
+
+  /** Raises the incremental listing's start to the key of `url`, when it is in this source's storage. */
+  private noteAdmitted(url: string): void {
+    const own = this.config.location.storage;
+    const key = keyOfUrl(own, url);
+    if (key !== null && (this.admittedUpTo === null || compareUtf8(key, this.admittedUpTo) > 0)) this.admittedUpTo = key;
   }
 
   /** The live files of the folder's `_spark_metadata` log, as listed files (`pathGlobFilter` applies). */

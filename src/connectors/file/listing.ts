@@ -104,11 +104,11 @@ export function isHiddenName(name: string): boolean {
   return exclude && !include;
 }
 
-/** Every data file under `loc`, sorted by key (the storage's listing order). */
-export async function listDataFiles(loc: SourceLocation, nameFilter: RegExp | null): Promise<ListedFile[]> {
+/** Every data file under `loc` (with `startAfter`: whose key sorts after it), sorted by key (the storage's listing order). */
+export async function listDataFiles(loc: SourceLocation, nameFilter: RegExp | null, startAfter?: string): Promise<ListedFile[]> {
   const prefix = folderPrefix(loc.key);
   const out: ListedFile[] = [];
-  for (const info of await loc.storage.list(prefix)) {
+  for (const info of await loc.storage.list(prefix, startAfter === undefined ? {} : { startAfter })) {
     if (!isDataFileKey(loc, info.path.slice(prefix.length), nameFilter)) continue;
     out.push({ key: info.path, url: fileUrlOf(loc.storage, info.path), size: info.size, modificationTime: info.modificationTime });
   }

@@ -40,6 +40,14 @@ export const fileSourceOptionShape = {
   sourceArchiveDir: z.string().refine(() => false, { message: "is not supported yet (cleanSource 'archive' is not implemented)" }),
   ignoreCorruptFiles: booleanOption.default(false),
   ignoreMissingFiles: booleanOption.default(false),
+  /**
+   * Lists only keys after the greatest key admitted so far (S3's StartAfter) instead of the whole
+   * folder, and admits files in key order: for landing zones whose keys sort by arrival time, as
+   * Firehose's `yyyy/MM/dd/HH/` prefixes do (Auto Loader's `cloudFiles.useIncrementalListing`).
+   */
+  useIncrementalListing: booleanOption.default(false),
+  /** With incremental listing: list the whole folder again at most this often, for late keys (ms). */
+  backfillInterval: durationOption,
   modifiedBefore: notInStreaming,
   modifiedAfter: notInStreaming,
 };
@@ -136,6 +144,14 @@ export function resolveFileSourceOptions(
     throw new ConfigError(`${subsystem}: options 'maxFilesPerTrigger' and 'maxBytesPerTrigger' can't be both set at the same time`, {
       option: "maxBytesPerTrigger",
     });
+  }
+  if (f.useIncrementalListing && f.latestFirst) {
+    throw new ConfigError(`${subsystem}: option 'latestFirst' cannot be used with 'useIncrementalListing', which admits files in key order`, {
+      option: "latestFirst",
+    });
+  }
+  if (f.backfillInterval !== undefined && !f.useIncrementalListing) {
+    throw new ConfigError(`${subsystem}: option 'backfillInterval' only applies with 'useIncrementalListing' set to true`, { option: "backfillInterval" });
   }
   const file: FileSourceOptions = Object.freeze({ ...f, path });
   if (format === "parquet") return { file, format: { format, lineSep: null } };
