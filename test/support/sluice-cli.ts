@@ -73,6 +73,11 @@ export function runSluice(args: readonly string[], options: RunOptions = {}): Pr
   return startSluice(args, options).done;
 }
 
+/** Lists the batch files (`"0"`, `"1"`, …) of a checkpoint's `offsets/` or `commits/` folder. */
+export interface CheckpointProbe {
+  batches(folder: "offsets" | "commits"): Promise<string[]>;
+}
+
 /** What {@link runKilledUntilDone} did. */
 export interface KillReport {
   /** Runs ended by SIGKILL. */
@@ -90,8 +95,13 @@ export interface KillOptions extends RunOptions {
   readonly seed: number;
   /** How many times to kill (each kill ends one process; runs continue from the checkpoint). */
   readonly kills: number;
-  /** The query's checkpoint folder: kill moments are chosen by watching its `offsets/` and `commits/`. */
-  readonly checkpoint: string;
+  /**
+   * The query's checkpoint: a local folder, or a probe listing a remote one's batch files. Kill
+   * moments are chosen by watching its `offsets/` and `commits/`.
+   */
+  readonly checkpoint: string | CheckpointProbe;
+  /** How often the checkpoint is polled (default 3 ms). */
+  readonly pollMs?: number;
   /** Upper bound of the random delay after the chosen checkpoint event (default 25 ms). */
   readonly maxDelayMs?: number;
 }
@@ -105,6 +115,8 @@ export interface KillOptions extends RunOptions {
  */
 export async function runKilledUntilDone(args: readonly string[], options: KillOptions): Promise<KillReport> {
   const rand = seededRandom(options.seed);
+  const local = options.checkpoint;
+  const probe: CheckpointProbe = typeof local === "string" ? { batches: async (folder) => batchFiles(join(local, folder)) } : local;
   let kills = 0;
   let midBatchKills = 0;
   let runs = 0;
@@ -115,13 +127,11 @@ export async function runKilledUntilDone(args: readonly string[], options: KillO
     const delay = Math.floor(rand() * (options.maxDelayMs ?? 25));
     let exited = false;
     void p.done.then(() => (exited = true));
-    const offsets0 = countEntries(join(options.checkpoint, "offsets"));
-    const commits0 = countEntries(join(options.checkpoint, "commits"));
-    const reached = () =>
-      after === 0
-        ? countEntries(join(options.checkpoint, "offsets")) > offsets0
-        : countEntries(join(options.checkpoint, "commits")) >= commits0 + after;
-    while (!exited && !reached()) await sleep(3);
+    const offsets0 = (await probe.batches("offsets")).length;
+    const commits0 = (await probe.batches("commits")).length;
+    const reached = async (): Promise<boolean> =>
+      after === 0 ? (await probe.batches("offsets")).length > offsets0 : (await probe.batches("commits")).length >= commits0 + after;
+    while (!exited && !(await reached())) await sleep(options.pollMs ?? 3);
     if (!exited) await sleep(delay);
     p.kill();
     const r = await p.done;
@@ -130,7 +140,8 @@ export async function runKilledUntilDone(args: readonly string[], options: KillO
       return { kills, midBatchKills, runs, final: r };
     }
     kills++;
-    if (hasUncommittedBatch(options.checkpoint)) midBatchKills++;
+    const commits = new Set(await probe.batches("commits"));
+    if ((await probe.batches("offsets")).some((o) => !commits.has(o))) midBatchKills++;
   }
   const final = await runSluice(args, options);
   runs++;
@@ -145,10 +156,6 @@ export function hasUncommittedBatch(checkpoint: string): boolean {
 
 function batchFiles(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((n) => /^\d+$/.test(n)) : [];
-}
-
-function countEntries(dir: string): number {
-  return batchFiles(dir).length;
 }
 
 function sleep(ms: number): Promise<void> {
