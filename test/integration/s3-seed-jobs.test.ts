@@ -18,9 +18,9 @@ import { readDeltaLog } from "../../bench/lib/delta-log.js";
 import { duckdb, queryRows, readParquetSql } from "../support/duckdb.js";
 import { assertDeltaSilverMatches } from "../support/silver-check.js";
 import { createBucket, MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
-import { downloadPrefix, listKeys, uploadDir } from "../support/s3-objects.js";
-import { randomFaults, startFaultyS3 } from "../support/faulty-s3.js";
-import type { FaultyS3 } from "../support/faulty-s3.js";
+import { downloadPrefix, listKeys, uploadDir } from "../../bench/lib/s3-objects.js";
+import { randomFaults, startFaultyS3 } from "../../bench/lib/s3-proxy.js";
+import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
 import { REPO_ROOT, runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
 import type { RunResult } from "../support/sluice-cli.js";
 

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { S3Storage } from "../../src/storage/s3/s3-storage.js";
 import { AlreadyExistsError, StorageError } from "../../src/errors.js";
 import { createBucket, motoForFile, motoS3Settings, motoSkip } from "../support/moto.js";
-import { randomFaults, startFaultyS3 } from "../support/faulty-s3.js";
-import type { FaultyS3, S3Fault } from "../support/faulty-s3.js";
+import { randomFaults, startFaultyS3 } from "../../bench/lib/s3-proxy.js";
+import type { FaultyS3, S3Fault } from "../../bench/lib/s3-proxy.js";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);

@@ -2,9 +2,8 @@
  * moto's server (preinstalled: `python3 -m moto.server`) as the AWS endpoint for tests: Kinesis,
  * S3 and the Glue Data Catalog. One server per test file, on a free port.
  */
-import { spawn, spawnSync } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import { spawnSync } from "node:child_process";
+import { MOTO_CREDENTIALS, startMoto } from "../../bench/lib/moto-server.js";
 import { perFile } from "./per-file.js";
 import { s3SettingsFrom } from "../../src/storage/s3/s3-settings.js";
 import type { S3Settings } from "../../src/storage/s3/s3-settings.js";
@@ -13,42 +12,7 @@ import type { S3Settings } from "../../src/storage/s3/s3-settings.js";
 export const motoSkip: false | string =
   spawnSync("python3", ["-c", "import moto.server"], { stdio: "ignore" }).status === 0 ? false : "moto is not installed (python3 -m pip install 'moto[server]')";
 
-/** Fake credentials moto accepts (requests must be signed, with anything). */
-export const MOTO_CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" } as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts moto on a free port; resolves with its endpoint once it answers. */
-async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${endpoint}/moto-api/`);
-      if (r.status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`moto did not start on ${endpoint}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { endpoint, stop: () => void child.kill("SIGKILL") };
-}
+export { MOTO_CREDENTIALS } from "../../bench/lib/moto-server.js";
 
 /** One moto server for the tests of the calling file (unless {@link motoSkip}); returns its endpoint's accessor. */
 export function motoForFile(cleanup: () => void = () => undefined): () => string {

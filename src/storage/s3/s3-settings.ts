@@ -88,7 +88,7 @@ export function isS3Setting(key: string): boolean {
  * `fs.s3a.*` knobs are accepted and ignored) and computes the settings with the environment.
  * @throws ConfigError naming the setting and its bad value.
  */
-export function s3SettingsFrom(conf: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): S3Settings {
+export function s3SettingsFrom(conf: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env, checkPairs = true): S3Settings {
   for (const key of Object.keys(conf)) {
     if (key.startsWith("sluice.s3.") && !SLUICE_KEYS.includes(key)) {
       throw new ConfigError(`s3: unknown setting '${key}'${suggestion(key, SLUICE_KEYS)}`, { option: key });
@@ -107,7 +107,7 @@ export function s3SettingsFrom(conf: Readonly<Record<string, string>>, env: Node
   const forcePathStyle = pathStyle !== undefined ? parseBoolean(pathStyle, S3_SETTING_KEYS.forcePathStyle) : endpoint !== null && impliesPathStyle(endpoint);
   const accessKeyId = pick(S3_SETTING_KEYS.accessKeyId);
   const secretAccessKey = pick(S3_SETTING_KEYS.secretAccessKey);
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+  if (checkPairs && (accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new ConfigError(`s3: set both ${S3_SETTING_KEYS.accessKeyId[0]} and ${S3_SETTING_KEYS.secretAccessKey[0]} (or their fs.s3a names), or neither`, {
       option: accessKeyId === undefined ? S3_SETTING_KEYS.accessKeyId[0] : S3_SETTING_KEYS.secretAccessKey[0],
     });
@@ -146,24 +146,30 @@ export function s3Conf(conf: Readonly<Record<string, string>>): Record<string, s
   return Object.fromEntries(Object.entries(conf).filter(([k]) => isS3Setting(k)));
 }
 
-let current: { conf: Record<string, string>; settings: S3Settings; generation: number } | null = null;
+let current: { conf: Record<string, string>; settings: S3Settings | null; generation: number } | null = null;
 let generation = 0;
 
 /**
  * Replaces this thread's S3 session settings (the S3 entries of a session's configuration). Storages
- * resolved afterwards use the new settings; ones already handed out keep theirs.
+ * resolved afterwards use the new settings; ones already handed out keep theirs. Each value is
+ * checked here; rules across settings (both halves of static credentials) when an `s3://`
+ * location is next resolved, since a session sets its settings one at a time.
  * @throws ConfigError for a bad setting (the previous settings stay).
  */
 export function configureS3(conf: Readonly<Record<string, string>>): void {
   const own = s3Conf(conf);
-  const settings = s3SettingsFrom(own);
-  current = { conf: own, settings, generation: ++generation };
+  s3SettingsFrom(own, process.env, false);
+  current = { conf: own, settings: null, generation: ++generation };
 }
 
-/** This thread's S3 settings and their generation (it changes whenever they are replaced). */
+/**
+ * This thread's S3 settings and their generation (it changes whenever they are replaced).
+ * @throws ConfigError when the settings do not fit together.
+ */
 export function currentS3Settings(): { readonly settings: S3Settings; readonly generation: number } {
-  current ??= { conf: {}, settings: s3SettingsFrom({}), generation: ++generation };
-  return current;
+  current ??= { conf: {}, settings: null, generation: ++generation };
+  current.settings ??= s3SettingsFrom(current.conf);
+  return { settings: current.settings, generation: current.generation };
 }
 
 /** The S3 session settings this thread was configured with, to hand to another thread. */

@@ -1,7 +1,7 @@
 /**
- * A fault-injecting HTTP proxy in front of moto's S3 server: the real client code talks to it over
- * the network, and it decides per request whether to pass the request on or fail it the ways S3
- * fails in production:
+ * A counting, fault-injecting HTTP proxy in front of moto's S3 server (tests inject faults with it,
+ * benchmarks count requests by kind): the real client code talks to it over the network, and it
+ * decides per request whether to pass the request on or fail it the ways S3 fails in production:
  * - `503`: a 503 ServiceUnavailable, the request never reaches the server;
  * - `slowDown`: a 503 SlowDown, the request never reaches the server;
  * - `reset`: the connection is dropped before the request is forwarded;
@@ -15,6 +15,13 @@ import type { AddressInfo } from "node:net";
 
 export type S3Fault = "503" | "slowDown" | "reset" | "timeout" | "lost";
 
+/** An answer the policy makes up instead of the server's (e.g. a Glue error), never forwarded. */
+export interface CannedReply {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType?: string;
+}
+
 /** What the proxy sees of a request, for a fault policy. */
 export interface ProxiedRequest {
   readonly method: string;
@@ -24,15 +31,16 @@ export interface ProxiedRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** 0-based index of the request since the proxy started. */
   readonly index: number;
+  readonly body: Buffer;
 }
 
 /** A running proxy. */
 export interface FaultyS3 {
   readonly endpoint: string;
   /** Decides each request's fate; null passes it on. Replace it at any time. */
-  policy: (r: ProxiedRequest) => S3Fault | null;
-  /** Requests seen and faults injected, by kind. */
-  readonly counts: { requests: number; faults: Record<S3Fault, number> };
+  policy: (r: ProxiedRequest) => S3Fault | CannedReply | null;
+  /** Requests seen, by kind (`GET`, `HEAD`, `PUT`, `POST`, `DELETE`, and `LIST` for listings), and faults injected. */
+  readonly counts: { requests: number; byKind: Record<string, number>; faults: Record<S3Fault, number> };
   close(): Promise<void>;
 }
 
@@ -40,7 +48,7 @@ export interface FaultyS3 {
 export async function startFaultyS3(target: string): Promise<FaultyS3> {
   const to = new URL(target);
   const held = new Set<ServerResponse>();
-  const counts = { requests: 0, faults: { "503": 0, slowDown: 0, reset: 0, timeout: 0, lost: 0 } as Record<S3Fault, number> };
+  const counts = { requests: 0, byKind: {} as Record<string, number>, faults: { "503": 0, slowDown: 0, reset: 0, timeout: 0, lost: 0 } as Record<S3Fault, number> };
   const proxy: FaultyS3 = {
     endpoint: "",
     policy: () => null,
@@ -54,10 +62,18 @@ export async function startFaultyS3(target: string): Promise<FaultyS3> {
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const index = counts.requests++;
+    const kind = req.method === "GET" && /[?&]list-type=2/.test(req.url ?? "") ? "LIST" : (req.method ?? "GET");
+    counts.byKind[kind] = (counts.byKind[kind] ?? 0) + 1;
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const fault = proxy.policy({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, index });
+      const body = Buffer.concat(chunks);
+      const fault = proxy.policy({ method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers, index, body });
+      if (typeof fault === "object" && fault !== null) {
+        res.writeHead(fault.status, { "content-type": fault.contentType ?? "application/x-amz-json-1.1" });
+        res.end(fault.body);
+        return;
+      }
       if (fault !== null) counts.faults[fault]++;
       if (fault === "503" || fault === "slowDown") {
         const code = fault === "503" ? "ServiceUnavailable" : "SlowDown";
@@ -74,7 +90,6 @@ export async function startFaultyS3(target: string): Promise<FaultyS3> {
         res.on("close", () => held.delete(res));
         return;
       }
-      const body = Buffer.concat(chunks);
       const upstream = httpRequest(
         { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
         (up) => {

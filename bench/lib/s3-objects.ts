@@ -1,11 +1,12 @@
 /**
- * Moving objects between local folders and moto's S3 with the AWS SDK directly, so tests put input
- * in place and read what sluice wrote without going through sluice's own S3 storage.
+ * Moving objects between local folders and moto's S3 with the AWS SDK directly, so tests and
+ * benchmarks put input in place and read what sluice wrote without going through sluice's own S3
+ * storage.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { MOTO_CREDENTIALS } from "./moto.js";
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { MOTO_CREDENTIALS } from "./moto-server.js";
 
 function client(endpoint: string): S3Client {
   return new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials: MOTO_CREDENTIALS });
@@ -23,6 +24,16 @@ export async function listKeys(endpoint: string, bucket: string, prefix: string)
       token = r.IsTruncated === true ? r.NextContinuationToken : undefined;
     } while (token !== undefined);
     return keys.sort();
+  } finally {
+    c.destroy();
+  }
+}
+
+/** Creates `bucket` on moto. */
+export async function makeBucket(endpoint: string, bucket: string): Promise<void> {
+  const c = client(endpoint);
+  try {
+    await c.send(new CreateBucketCommand({ Bucket: bucket }));
   } finally {
     c.destroy();
   }
