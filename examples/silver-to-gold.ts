@@ -2,6 +2,8 @@
 // table read as a stream, counted per user, and the whole Gold table replaced on every trigger.
 //   SILVER=/data/silver GOLD=/data/gold/booking_summary CHECKPOINT=/data/_checkpoints/silver_to_gold \
 //   npx sluice run examples/silver-to-gold.ts
+// With GLUE_DATABASE set, Gold is also kept registered in the AWS Glue Data Catalog as
+// GLUE_DATABASE.booking_summary (or GLUE_TABLE), for Athena.
 import { SparkSession } from "sluice";
 
 const env = (name: string): string => {
@@ -16,8 +18,12 @@ const silverDf = spark.readStream.format("delta").option("maxFilesPerTrigger", p
 
 const goldDf = silverDf.groupBy("user_id").count();
 
-const query = goldDf.writeStream
-  .format("delta")
+const writer = goldDf.writeStream.format("delta");
+if (process.env.GLUE_DATABASE) {
+  writer.option("catalog", "glue").option("database", process.env.GLUE_DATABASE).option("table", process.env.GLUE_TABLE ?? "booking_summary");
+}
+
+const query = writer
   .option("path", env("GOLD"))
   .option("checkpointLocation", env("CHECKPOINT"))
   .outputMode("complete") // overwrite aggregates

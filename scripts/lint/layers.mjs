@@ -13,6 +13,7 @@ export const LAYERS = [
   ["api"],
   ["runtime"],
   ["connectors"],
+  ["catalog"],
   ["tables"],
   ["exec"],
   ["plan"],

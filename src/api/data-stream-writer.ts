@@ -13,6 +13,7 @@ import type { OutputMode } from "../plan/logical.js";
 import { sinkConnector } from "../connectors/registry.js";
 import type { SinkContext } from "../connectors/registry.js";
 import type { StreamSink } from "../connectors/sink.js";
+import { CatalogRegisteringSink, splitCatalogOptions } from "../connectors/catalog-sink.js";
 import { ForeachBatchSink } from "./foreach-batch-sink.js";
 import type { ForeachBatchFunction } from "./foreach-batch-sink.js";
 import { Checkpoint } from "../checkpoint/checkpoint.js";
@@ -116,8 +117,9 @@ export class DataStreamWriter {
     const format = this.formatName.toLowerCase();
     const isForeach = this.foreachBatchFn !== null;
     const checkpointOpt = this.opts.checkpointLocation ?? this.opts.checkpointlocation;
-    const sinkOptions = Object.fromEntries(
-      Object.entries(this.opts).filter(([k]) => k.toLowerCase() !== "checkpointlocation"),
+    const { target: catalogTarget, rest: sinkOptions } = splitCatalogOptions(
+      format,
+      Object.fromEntries(Object.entries(this.opts).filter(([k]) => k.toLowerCase() !== "checkpointlocation")),
     );
     const sessionConf = session.conf.getAll();
     // Malformed retention settings fail here, as Spark fails the query at start.
@@ -145,6 +147,12 @@ export class DataStreamWriter {
       }
       connector.validate(baseCtx("validation"));
       createSink = (queryId) => connector.create(baseCtx(queryId));
+      if (catalogTarget !== null) {
+        const path = Object.entries(sinkOptions).find(([k]) => k.toLowerCase() === "path")?.[1] ?? "";
+        const registration = { target: catalogTarget, path, schema: this.df.schema, partitionBy: this.partitionCols, sessionConf };
+        const create = createSink;
+        createSink = (queryId) => new CatalogRegisteringSink(create(queryId), registration);
+      }
     }
     let location: string;
     if (checkpointOpt !== undefined) {

@@ -21,6 +21,7 @@ import { createBucket, MOTO_CREDENTIALS, motoForFile, motoSkip } from "../suppor
 import { downloadPrefix, listKeys, uploadDir } from "../../bench/lib/s3-objects.js";
 import { randomFaults, startFaultyS3 } from "../../bench/lib/s3-proxy.js";
 import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
+import { GetTableCommand, GlueClient } from "@aws-sdk/client-glue";
 import { REPO_ROOT, runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
 import type { RunResult } from "../support/sluice-cli.js";
 
@@ -56,6 +57,7 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
   function awsEnv(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL_S3: proxy.endpoint,
+      AWS_ENDPOINT_URL_GLUE: moto(),
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CANARY,
       AWS_REGION: "us-east-1",
@@ -135,9 +137,23 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
     await run(GOLD_JOB, goldEnv(l));
     const second = await land(l, 11_000, 3, 21, "second-");
     await run(SILVER_JOB, silverEnv(l));
-    await run(GOLD_JOB, goldEnv(l, "2"));
+    await run(GOLD_JOB, { ...goldEnv(l, "2"), GLUE_DATABASE: "lake" });
     const dir = await download(l, "final");
     await assertLake(dir, second);
+    // Gold is registered as Athena expects a Delta table.
+    const glue = new GlueClient({ region: "us-east-1", endpoint: moto(), credentials: MOTO_CREDENTIALS });
+    const table = (await glue.send(new GetTableCommand({ DatabaseName: "lake", Name: "booking_summary" }))).Table;
+    glue.destroy();
+    assert.equal(table?.Parameters?.table_type, "DELTA");
+    assert.equal(table?.TableType, "EXTERNAL_TABLE");
+    assert.equal(table?.StorageDescriptor?.Location, `s3://${l.bucket}/gold/booking_summary`);
+    assert.deepEqual(
+      table?.StorageDescriptor?.Columns?.map((c) => [c.Name, c.Type]),
+      [
+        ["user_id", "string"],
+        ["count", "bigint"],
+      ],
+    );
     const commits = await listKeys(moto(), l.bucket, "_checkpoints/bronze_to_silver/commits/");
     assert.ok(commits.length >= 5, `the Silver query committed a batch per 2 files: ${commits.join(", ")}`);
     assertNoCanaryIn(dir);

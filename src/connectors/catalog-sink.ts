@@ -1,0 +1,156 @@
+/**
+ * Keeping a sink's table registered in a data catalog (the AWS Glue Data Catalog) as batches
+ * commit, so that Athena and other engines find it by name:
+ *
+ *   .writeStream.format("delta").option("path", "s3://lake/gold/summary")
+ *     .option("catalog", "glue").option("database", "lake").option("table", "booking_summary")
+ *
+ * After each batch the sink committed, the table is made to describe the sink's output (created,
+ * or updated when the schema changed; see `GlueCatalog.ensureTable`). For Parquet, JSON and CSV
+ * file sinks the partition folders of the batch's files (from the sink's `_spark_metadata` log)
+ * become catalog partitions; at the first batch of a run, every live file's partitions are
+ * checked, so partitions a crash kept from being registered are added then. Delta tables need no
+ * catalog partitions (engines read them from the log).
+ *
+ * Registration follows the commit: a failure to register fails the batch, which the query runs
+ * again after a restart; the sink skips the already committed data and registration is retried.
+ */
+import { ConfigError } from "../errors.js";
+import { GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
+import type { CatalogTableFormat, CatalogTableSpec } from "../catalog/glue/glue-catalog.js";
+import type { StructType } from "../types/data-types.js";
+import { resolveLocation } from "../storage/resolve.js";
+import { keyOfUrl } from "../storage/url.js";
+import type { Storage } from "../storage/storage.js";
+import { openSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
+import { HIVE_DEFAULT_PARTITION, unescapePathName } from "../tables/files/partition-path.js";
+import type { Options } from "./registry.js";
+import type { SinkBatch, StreamSink } from "./sink.js";
+
+/** The catalog options of a sink: which catalog, and the table's name there. */
+export interface CatalogTarget {
+  readonly catalog: "glue";
+  /** The sink's format, one a catalog table can describe. */
+  readonly format: CatalogTableFormat;
+  readonly database: string;
+  readonly table: string;
+}
+
+const CATALOG_OPTIONS = new Set(["catalog", "database", "table"]);
+const CATALOG_FORMATS: readonly CatalogTableFormat[] = ["delta", "parquet", "json", "csv"];
+
+/**
+ * Takes the catalog options (`catalog`, `database`, `table`; names case-insensitive) out of a
+ * sink's options. `catalog` must be `glue` and needs both others; `database`/`table` without it
+ * are an error too, since no other sink reads them.
+ * @throws ConfigError naming the option.
+ */
+export function splitCatalogOptions(format: string, options: Options): { target: CatalogTarget | null; rest: Options } {
+  const rest: Record<string, string> = {};
+  const picked: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options)) {
+    if (CATALOG_OPTIONS.has(k.toLowerCase())) picked[k.toLowerCase()] = v;
+    else rest[k] = v;
+  }
+  if (Object.keys(picked).length === 0) return { target: null, rest: options };
+  const catalog = picked.catalog;
+  if (catalog === undefined) {
+    const name = Object.keys(picked)[0];
+    throw new ConfigError(`${format} sink: option '${name}' names a catalog table; set option 'catalog' to "glue" as well`, { option: name });
+  }
+  if (catalog.toLowerCase() !== "glue") throw new ConfigError(`${format} sink: option 'catalog' must be "glue", got ${JSON.stringify(catalog)}`, { option: "catalog" });
+  const tableFormat = CATALOG_FORMATS.find((f) => f === format);
+  if (tableFormat === undefined) {
+    throw new ConfigError(`${format} sink: option 'catalog' is supported for the delta, parquet, json and csv sinks, not ${format}`, { option: "catalog" });
+  }
+  for (const name of ["database", "table"] as const) {
+    const v = picked[name];
+    if (v === undefined || !/^[A-Za-z0-9_]{1,255}$/.test(v)) {
+      throw new ConfigError(`${format} sink: option '${name}' is required with 'catalog' and must be a Glue name (letters, digits, '_'), got ${JSON.stringify(v ?? null)}`, {
+        option: name,
+      });
+    }
+  }
+  return { target: { catalog: "glue", format: tableFormat, database: picked.database.toLowerCase(), table: picked.table.toLowerCase() }, rest };
+}
+
+/** What {@link CatalogRegisteringSink} registers. */
+export interface CatalogRegistration {
+  readonly target: CatalogTarget;
+  /** The sink's `path`. */
+  readonly path: string;
+  readonly schema: StructType;
+  readonly partitionBy: readonly string[];
+  readonly sessionConf: Readonly<Record<string, string>>;
+}
+
+/** A sink that registers its table in the catalog after each committed batch (see the module comment). */
+export class CatalogRegisteringSink implements StreamSink {
+  readonly description: string;
+  private readonly catalog: GlueCatalog;
+  private readonly spec: CatalogTableSpec;
+  private readonly storage: Storage;
+  private readonly key: string;
+  private registered = false;
+  /** Partition folders known to be in the catalog (this run). */
+  private readonly partitions = new Set<string>();
+
+  constructor(
+    private readonly inner: StreamSink,
+    r: CatalogRegistration,
+  ) {
+    this.description = `${inner.description} → glue:${r.target.database}.${r.target.table}`;
+    this.catalog = new GlueCatalog(glueSettingsFrom(r.sessionConf));
+    const { storage, key } = resolveLocation(r.path);
+    this.storage = storage;
+    this.key = key;
+    const location = storage.root.startsWith("s3://") ? `${storage.root}/${key}` : r.path;
+    this.spec = { database: r.target.database, table: r.target.table, location, format: r.target.format, schema: r.schema, partitionColumns: r.partitionBy };
+  }
+
+  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>> }> {
+    const result = await this.inner.addBatch(batch);
+    const metrics: Record<string, string> = { ...(result.metrics ?? {}) };
+    if (!this.registered) {
+      const what = await this.catalog.ensureTable(this.spec);
+      if (what !== "unchanged") metrics.catalogTable = what;
+    }
+    if (this.spec.format !== "delta" && this.spec.partitionColumns.length > 0) {
+      const fresh = await this.newPartitions(batch.batchId);
+      const added = await this.catalog.addPartitions(this.spec, fresh.map((p) => p.values));
+      for (const p of fresh) this.partitions.add(p.id);
+      if (added > 0) metrics.catalogPartitionsAdded = String(added);
+    }
+    this.registered = true;
+    return { numOutputRows: result.numOutputRows, metrics };
+  }
+
+  async stop(): Promise<void> {
+    await this.inner.stop?.();
+  }
+
+  /** Partition values of the batch's files (of every live file at a run's first batch) not registered yet. */
+  private async newPartitions(batchId: number): Promise<{ id: string; values: (string | null)[] }[]> {
+    const urls = this.registered
+      ? ((await openSinkLog(this.storage, this.key).get(batchId)) ?? []).map((e) => e.path)
+      : (await readSinkLogFiles(this.storage, this.key)).map((f) => f.url);
+    const out: { id: string; values: (string | null)[] }[] = [];
+    const seen = new Set<string>();
+    for (const url of urls) {
+      const key = keyOfUrl(this.storage, url);
+      if (key === null || !key.startsWith(this.key + "/")) continue;
+      const folders = key.slice(this.key.length + 1).split("/").slice(0, -1);
+      const values = this.spec.partitionColumns.map((c) => {
+        const seg = folders.find((s) => unescapePathName(s.slice(0, s.indexOf("="))) === c);
+        if (seg === undefined) return null;
+        const v = unescapePathName(seg.slice(seg.indexOf("=") + 1));
+        return v === HIVE_DEFAULT_PARTITION ? null : v;
+      });
+      const id = JSON.stringify(values);
+      if (this.partitions.has(id) || seen.has(id)) continue;
+      seen.add(id);
+      out.push({ id, values });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The Glue Data Catalog on moto's server: tables kept registered by streaming sinks (Delta as
+ * Athena's `table_type=DELTA`, Parquet as a Hive table with partitions added as batches commit),
+ * and optimistic updates with Glue's VersionId. moto does not enforce VersionId, so a conflict is
+ * made by a proxy that answers the first UpdateTable with ConcurrentModificationException.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { GetPartitionsCommand, GetTableCommand, GlueClient } from "@aws-sdk/client-glue";
+import { MemoryStream, SparkSession } from "../../src/index.js";
+import { GlueCatalog, glueSettingsFrom } from "../../src/catalog/glue/glue-catalog.js";
+import type { CatalogTableSpec } from "../../src/catalog/glue/glue-catalog.js";
+import { LongType, StringType, StructField, StructType } from "../../src/types/data-types.js";
+import { ConfigError } from "../../src/errors.js";
+import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
+import { startFaultyS3 } from "../../bench/lib/s3-proxy.js";
+import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
+
+describe("the Glue Data Catalog", { skip: motoSkip }, () => {
+  const moto = motoForFile();
+  let proxy: FaultyS3;
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  before(async () => {
+    proxy = await startFaultyS3(moto());
+    // Glue uses the AWS credential chain: the environment here.
+    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  });
+  after(async () => {
+    await proxy.close();
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  });
+
+  const glue = (): GlueClient => new GlueClient({ region: "us-east-1", endpoint: moto(), credentials: MOTO_CREDENTIALS });
+  const schema = StructType([StructField("user_id", StringType()), StructField("count", LongType())]);
+
+  test("ensureTable creates the database and the table, leaves an equal one alone, updates a changed one", async () => {
+    const catalog = new GlueCatalog(glueSettingsFrom({ "sluice.glue.endpoint": moto() }, {}));
+    const spec: CatalogTableSpec = { database: "ensure", table: "summary", location: "s3://b/gold/summary", format: "delta", schema, partitionColumns: [] };
+    assert.equal(await catalog.ensureTable(spec), "created");
+    assert.equal(await catalog.ensureTable(spec), "unchanged");
+    const wider = { ...spec, schema: StructType([...schema.fields, StructField("last_seen", LongType())]) };
+    assert.equal(await catalog.ensureTable(wider), "updated");
+    const t = await catalog.getTable("ensure", "summary");
+    assert.equal(t?.format, "delta");
+    assert.equal(t?.location, "s3://b/gold/summary");
+    assert.deepEqual(t?.columns.map((c) => c.name), ["user_id", "count", "last_seen"]);
+    assert.equal(t?.parameters.table_type, "DELTA");
+    assert.equal(await catalog.getTable("ensure", "missing"), null);
+    assert.equal(await catalog.getTable("no_such_db", "t"), null);
+  });
+
+  test("a concurrent change (ConcurrentModificationException) makes the update be computed again from the new VersionId", async () => {
+    const direct = new GlueCatalog(glueSettingsFrom({ "sluice.glue.endpoint": moto() }, {}));
+    const spec: CatalogTableSpec = { database: "conflict", table: "t", location: "s3://b/t", format: "delta", schema, partitionColumns: [] };
+    await direct.ensureTable(spec);
+    const updates: { versionId: unknown }[] = [];
+    proxy.policy = (r) => {
+      if (r.headers["x-amz-target"] !== "AWSGlue.UpdateTable") return null;
+      updates.push({ versionId: (JSON.parse(r.body.toString("utf8")) as { VersionId?: string }).VersionId });
+      if (updates.length > 1) return null;
+      return { status: 400, body: JSON.stringify({ __type: "ConcurrentModificationException", message: "Update table failed due to concurrent modifications." }) };
+    };
+    try {
+      const viaProxy = new GlueCatalog(glueSettingsFrom({ "sluice.glue.endpoint": proxy.endpoint }, {}));
+      const changed = { ...spec, location: "s3://b/t2" };
+      assert.equal(await viaProxy.ensureTable(changed), "updated");
+    } finally {
+      proxy.policy = () => null;
+    }
+    assert.equal(updates.length, 2, "the update was sent again after the conflict");
+    for (const u of updates) assert.equal(typeof u.versionId, "string", "each update carries the VersionId it was computed from");
+    assert.equal((await direct.getTable("conflict", "t"))?.location, "s3://b/t2");
+  });
+
+  test("a partitioned Parquet stream on S3 keeps its Hive table and partitions registered as batches commit", async () => {
+    const bucket = await createBucket(moto(), "glue-parquet");
+    const spark = SparkSession.builder.appName("glue-parquet").getOrCreate();
+    for (const [k, v] of Object.entries({ ...motoS3Conf(moto()), "sluice.glue.endpoint": moto() })) spark.conf.set(k, v);
+    try {
+      const ms = new MemoryStream("event_id STRING, event_type STRING, n BIGINT", `glue-${String(Date.now())}`);
+      const start = () =>
+        spark.readStream
+          .format("memory")
+          .option("name", ms.name)
+          .load()
+          .writeStream.format("parquet")
+          .partitionBy("event_type")
+          .option("path", `s3://${bucket}/silver/events`)
+          .option("checkpointLocation", `s3://${bucket}/_checkpoints/events`)
+          .option("catalog", "glue")
+          .option("database", "lake")
+          .option("table", "Events")
+          .start();
+      let q = start();
+      ms.addData([
+        { event_id: "a", event_type: "click", n: 1n },
+        { event_id: "b", event_type: "view", n: 2n },
+      ]);
+      await q.processAllAvailable();
+      ms.addData([{ event_id: "c", event_type: "buy/now", n: 3n }]);
+      await q.processAllAvailable();
+      await q.stop();
+      // A restart registers nothing twice and adds what is new.
+      q = start();
+      ms.addData([
+        { event_id: "d", event_type: "click", n: 4n },
+        { event_id: "e", event_type: null, n: 5n },
+      ]);
+      await q.processAllAvailable();
+      await q.stop();
+      const client = glue();
+      const t = (await client.send(new GetTableCommand({ DatabaseName: "lake", Name: "events" }))).Table;
+      assert.equal(t?.Parameters?.classification, "parquet");
+      assert.equal(t?.StorageDescriptor?.Location, `s3://${bucket}/silver/events`);
+      assert.deepEqual(t?.StorageDescriptor?.Columns?.map((c) => [c.Name, c.Type]), [
+        ["event_id", "string"],
+        ["n", "bigint"],
+      ]);
+      assert.deepEqual(t?.PartitionKeys?.map((c) => [c.Name, c.Type]), [["event_type", "string"]]);
+      assert.match(t?.StorageDescriptor?.SerdeInfo?.SerializationLibrary ?? "", /ParquetHiveSerDe/);
+      const parts = (await client.send(new GetPartitionsCommand({ DatabaseName: "lake", TableName: "events" }))).Partitions ?? [];
+      client.destroy();
+      const byValue = new Map(parts.map((p) => [p.Values?.[0] ?? "", p.StorageDescriptor?.Location ?? ""]));
+      assert.deepEqual([...byValue.keys()].sort(), ["__HIVE_DEFAULT_PARTITION__", "buy/now", "click", "view"]);
+      assert.equal(byValue.get("buy/now"), `s3://${bucket}/silver/events/event_type=buy%2Fnow/`);
+    } finally {
+      for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint"]) spark.conf.unset(k);
+    }
+  });
+
+  test("catalog options are checked when the query starts", () => {
+    const spark = SparkSession.builder.getOrCreate();
+    const ms = new MemoryStream("a STRING", `glue-options-${String(Date.now())}`);
+    const w = () => spark.readStream.format("memory").option("name", ms.name).load().writeStream.option("checkpointLocation", "memory://glue-options/ck");
+    assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("database", "db").start(), /option 'database' names a catalog table; set option 'catalog' to "glue"/);
+    assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("catalog", "hive").start(), /option 'catalog' must be "glue"/);
+    assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("catalog", "glue").option("database", "db").start(), /option 'table' is required/);
+    assert.throws(() => w().format("console").option("catalog", "glue").option("database", "db").option("table", "t").start(), /supported for the delta, parquet, json and csv sinks/);
+    assert.throws(() => glueSettingsFrom({ "sluice.glue.endpiont": "x" }), (e: unknown) => e instanceof ConfigError && /did you mean 'sluice.glue.endpoint'/.test(e.message));
+  });
+});
