@@ -12,6 +12,8 @@ import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
 import { SESSION_TIME_ZONE_OPTION } from "../connectors/registry.js";
 import { resolveSourceSchema } from "../runtime/source-schema.js";
+import { glueCatalogConfigured, lookupCatalogTable } from "../runtime/catalog-table.js";
+import { AnalysisError } from "../errors.js";
 
 export class SourceReader {
   protected formatName: string;
@@ -81,6 +83,27 @@ export class SourceReader {
   /** `format("csv").load(path)`. */
   csv(path: string): DataFrame {
     return this.format("csv").load(path);
+  }
+
+  /**
+   * A table by name: a temporary view, else, when the session configures the Glue Data Catalog
+   * (`sluice.catalog` = `glue`, or Glue's Hive metastore client factory), the catalog's table
+   * `database.table` read at its location in its format (Delta, Parquet, JSON, CSV; JSON and CSV
+   * with the catalog's columns as the schema).
+   * @throws AnalysisError when no view or catalog table has that name.
+   */
+  table(name: string): DataFrame {
+    const conf = this.session.conf.getAll();
+    if (this.session.catalog.hasView(name) || !glueCatalogConfigured(conf)) {
+      const view = this.session.catalog.view(name);
+      if (this.streaming && !view.isStreaming) throw new AnalysisError(`table: ${name} is a batch view; spark.readStream.table needs a streaming one (use spark.table)`);
+      return view;
+    }
+    const t = lookupCatalogTable(name, conf);
+    this.format(t.format);
+    for (const [k, v] of Object.entries(t.options)) if (!(k in this.opts)) this.option(k, v);
+    if ((t.format === "json" || t.format === "csv") && this.userSchema === null) this.schema(t.schemaDdl);
+    return this.load(t.location);
   }
 
   /** `format("text").load(path)`. */

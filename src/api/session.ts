@@ -127,6 +127,11 @@ export class Catalog {
     return df;
   }
 
+  /** Whether a temporary view (or a memory sink's table) has this name. */
+  hasView(name: string): boolean {
+    return this.views.has(name.toLowerCase()) || memorySinkTable(name) !== undefined;
+  }
+
   dropTempView(name: string): boolean {
     return this.views.delete(name.toLowerCase());
   }
@@ -198,9 +203,13 @@ export class SparkSession {
     return DataFrame.of(this, { kind: "localRelation", schema: s, batches: [batch], isStreaming: false });
   }
 
-  /** A temporary view (or a memory sink's table) by name. */
+  /**
+   * A temporary view (or a memory sink's table) by name, else a table of the configured data
+   * catalog read as a batch (see `DataFrameReader.table`).
+   */
   table(name: string): DataFrame {
-    return this.catalog.view(name);
+    if (this.catalog.hasView(name)) return this.catalog.view(name);
+    return this.read.table(name);
   }
 
   /** Stops every active query. */

@@ -7,6 +7,8 @@
 export const blockingTasks = {
   /** Reads what a source's schema depends on, for `load()` (see `source-schema.ts`). */
   resolveSourceSchema: async () => (await import("./source-schema.js")).resolveSourceSchemaTask,
+  /** Finds a table in the data catalog, for `spark.table` (see `catalog-table.ts`). */
+  lookupCatalogTable: async () => (await import("./catalog-table.js")).lookupCatalogTableTask,
 } as const;
 
 /** The name of a task in {@link blockingTasks}. */

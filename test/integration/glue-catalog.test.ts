@@ -127,8 +127,32 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
       const byValue = new Map(parts.map((p) => [p.Values?.[0] ?? "", p.StorageDescriptor?.Location ?? ""]));
       assert.deepEqual([...byValue.keys()].sort(), ["__HIVE_DEFAULT_PARTITION__", "buy/now", "click", "view"]);
       assert.equal(byValue.get("buy/now"), `s3://${bucket}/silver/events/event_type=buy%2Fnow/`);
+
+      // With the catalog configured, spark.table finds the table by name.
+      spark.conf.set("sluice.catalog", "glue");
+      const rows = (await spark.table("lake.events").orderBy("event_id").collect()).map((r) => [r.event_id, r.event_type, r.n]);
+      assert.deepEqual(rows, [
+        ["a", "click", 1n],
+        ["b", "view", 2n],
+        ["c", "buy/now", 3n],
+        ["d", "click", 4n],
+        ["e", null, 5n],
+      ]);
+      // A Delta table registered by a sink reads through its log, batch and streaming.
+      await spark.createDataFrame([{ id: 1n }, { id: 2n }], "id BIGINT").write.format("delta").save(`s3://${bucket}/gold/ids`);
+      await new GlueCatalog(glueSettingsFrom({ "sluice.glue.endpoint": moto() })).ensureTable({
+        database: "lake",
+        table: "ids",
+        location: `s3://${bucket}/gold/ids`,
+        format: "delta",
+        schema: StructType([StructField("id", LongType())]),
+        partitionColumns: [],
+      });
+      assert.equal(await spark.read.table("`lake`.`ids`").count(), 2);
+      assert.equal(spark.readStream.table("lake.ids").isStreaming, true);
+      assert.throws(() => spark.table("lake.nothing"), /lake\.nothing is not in the Glue Data Catalog/);
     } finally {
-      for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint"]) spark.conf.unset(k);
+      for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint", "sluice.catalog"]) spark.conf.unset(k);
     }
   });
 

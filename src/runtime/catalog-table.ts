@@ -1,0 +1,81 @@
+/**
+ * Tables by name in the data catalog the session configures, for `spark.table("db.t")`,
+ * `spark.read.table` and `spark.readStream.table`: the AWS Glue Data Catalog when
+ * `sluice.catalog` is `glue`, or when the session sets Hive's metastore client to Glue's, as EMR
+ * and Glue jobs do (`spark.hadoop.hive.metastore.client.factory.class` =
+ * `com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory`).
+ *
+ * `DataFrame` builders are synchronous, as in Spark, so the lookup runs in the blocking-call worker.
+ */
+import { AnalysisError, ConfigError } from "../errors.js";
+import { GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
+import type { CatalogTableFormat } from "../catalog/glue/glue-catalog.js";
+import { blockingCall } from "./blocking-call.js";
+
+/** Where a catalog table's data is and how to read it. */
+export interface CatalogTableRef {
+  readonly database: string;
+  readonly table: string;
+  readonly location: string;
+  readonly format: CatalogTableFormat;
+  /** Spark DDL of the columns (partition keys last), for formats whose files carry no schema (JSON, CSV). */
+  readonly schemaDdl: string;
+  /** Reader options the table's SerDe parameters imply (CSV separator, header). */
+  readonly options: Readonly<Record<string, string>>;
+}
+
+const GLUE_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory";
+
+/** Whether the session's configuration names the Glue Data Catalog as its catalog. */
+export function glueCatalogConfigured(conf: Readonly<Record<string, string>>): boolean {
+  const sluice = conf["sluice.catalog"];
+  if (sluice !== undefined) {
+    if (sluice.toLowerCase() === "glue") return true;
+    if (sluice.toLowerCase() === "none" || sluice === "") return false;
+    throw new ConfigError(`session: setting 'sluice.catalog' must be "glue" or "none", got ${JSON.stringify(sluice)}`, { option: "sluice.catalog" });
+  }
+  return (conf["spark.hadoop.hive.metastore.client.factory.class"] ?? conf["hive.metastore.client.factory.class"]) === GLUE_FACTORY;
+}
+
+/** `db.table`, `` `db`.`table` `` or `table` (in `default`), lower-cased as Glue stores names. */
+export function parseTableName(name: string): { database: string; table: string } {
+  const parts = name.split(".").map((p) => p.trim().replace(/^`(.*)`$/, "$1"));
+  if (parts.length > 2 || parts.some((p) => !/^[A-Za-z0-9_]+$/.test(p))) {
+    throw new AnalysisError(`table: ${JSON.stringify(name)} is not a table name (database.table or table)`);
+  }
+  return parts.length === 2 ? { database: parts[0].toLowerCase(), table: parts[1].toLowerCase() } : { database: "default", table: parts[0].toLowerCase() };
+}
+
+/**
+ * Looks `name` up in the Glue Data Catalog (blocking the caller; see the module comment).
+ * @throws AnalysisError when there is no such table, or it has no location or a format sluice cannot read.
+ */
+export function lookupCatalogTable(name: string, conf: Readonly<Record<string, string>>): CatalogTableRef {
+  const { database, table } = parseTableName(name);
+  return blockingCall("lookupCatalogTable", { database, table, conf: { ...conf } });
+}
+
+/** The blocking-call task behind {@link lookupCatalogTable}. */
+export async function lookupCatalogTableTask(req: { database: string; table: string; conf: Record<string, string> }): Promise<CatalogTableRef> {
+  const catalog = new GlueCatalog(glueSettingsFrom(req.conf));
+  const t = await catalog.getTable(req.database, req.table);
+  const full = `${req.database}.${req.table}`;
+  if (t === null) throw new AnalysisError(`table: ${full} is not in the Glue Data Catalog`);
+  if (t.location === null || t.location === "") throw new AnalysisError(`table: ${full} in the Glue Data Catalog has no location`);
+  if (t.format === null) {
+    throw new AnalysisError(`table: ${full} in the Glue Data Catalog has a format sluice does not read (classification ${JSON.stringify(t.parameters.classification ?? null)})`);
+  }
+  const columns = [...t.columns, ...t.partitionKeys].map((c) => `\`${c.name}\` ${sparkType(c.type)}`);
+  const options: Record<string, string> = {};
+  if (t.format === "csv") {
+    const sep = t.parameters["separatorChar"] ?? t.parameters["field.delim"];
+    if (sep !== undefined) options.sep = sep;
+    if (t.parameters["skip.header.line.count"] === "1") options.header = "true";
+  }
+  return { database: req.database, table: req.table, location: t.location, format: t.format, schemaDdl: columns.join(", "), options };
+}
+
+/** A Hive column type as Spark DDL: `varchar(n)`/`char(n)` read as strings, as Spark does. */
+function sparkType(hive: string): string {
+  return hive.replace(/\b(?:var)?char\(\d+\)/gi, "string");
+}
