@@ -14,6 +14,7 @@ import { formatResult, RESULT_FORMATS } from "./result-format.js";
 import type { ColumnKind, JsonValue, ResultColumn, ResultFormat } from "./result-format.js";
 import { deltaRelation, fileRelation, quoteString, rewriteTableReferences } from "./table-references.js";
 import type { Relation, TableReference } from "./table-references.js";
+import { StagedFiles } from "./staged-files.js";
 
 type DuckDB = typeof import("@duckdb/node-api");
 type DuckDBConnection = import("@duckdb/node-api").DuckDBConnection;
@@ -26,10 +27,11 @@ Runs SQL in DuckDB over tables named by path, as in Spark SQL:
   parquet.\`PATH\`   Parquet files: a file, a glob, or a folder (every *.parquet below it)
   json.\`PATH\`      JSON / NDJSON files (a folder: every *.json below it)
   csv.\`PATH\`       CSV files with a header (a folder: every *.csv below it)
-PATH is a local path or a file: URL. A folder written by a streaming file sink (it holds
-_spark_metadata/) means exactly the files its log lists, as Spark reads it: files of batches that
-never committed are left out. The rest of the statement is DuckDB SQL; with several statements,
-the last one's result is printed.
+PATH is a local path, a file: URL or an s3:// URL (its files are downloaded through sluice, with
+the S3 settings of the environment, into a temporary folder removed afterwards). A folder written
+by a streaming file sink (it holds _spark_metadata/) means exactly the files its log lists, as
+Spark reads it: files of batches that never committed are left out. The rest of the statement is
+DuckDB SQL; with several statements, the last one's result is printed.
 
 The query is locked to the tables it names: DuckDB may open exactly their files and nothing else
 (no other file, e.g. read_csv('/etc/passwd'), no network, no extension), its settings cannot be
@@ -82,16 +84,26 @@ export interface QueryOptions {
  * runs: external access off (no other file, no network, no extension loading or installing) except
  * for exactly the files and folders of those tables (`allowed_paths`, `allowed_directories`), the
  * configuration locked, and ATTACH/DETACH, COPY, EXPORT, INSTALL/LOAD and SET refused.
- * @throws ConfigError when `@duckdb/node-api` is not installed or a path is not local;
+ * Tables outside the local file system are read from local copies, removed afterwards.
+ * @throws ConfigError when `@duckdb/node-api` is not installed;
  *   AnalysisError when a Delta path is not a table, DuckDB rejects the statement, or the lock
  *   refuses it (the message names what was refused and `--unsafe`).
  */
 export async function runQuery(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
   const duckdb = await loadDuckDB();
+  const staged = new StagedFiles();
+  try {
+    return await runWithDuckDB(duckdb, sql, staged, options);
+  } finally {
+    staged.dispose();
+  }
+}
+
+async function runWithDuckDB(duckdb: DuckDB, sql: string, staged: StagedFiles, options: QueryOptions): Promise<QueryResult> {
   const files = new Set<string>();
   const directories = new Set<string>();
   const rewritten = await rewriteTableReferences(sql, async (ref) => {
-    const r = await relationOf(ref);
+    const r = await relationOf(ref, staged);
     for (const f of r.files) files.add(f);
     for (const d of r.directories) directories.add(d);
     return r.sql;
@@ -188,17 +200,17 @@ function refuseUnlocked(duckdb: DuckDB, type: number, index: number, count: numb
   throw new AnalysisError(`query: ${what} not allowed${which}; ${LOCK_HINT}`);
 }
 
-async function relationOf(ref: TableReference): Promise<Relation> {
+async function relationOf(ref: TableReference, staged: StagedFiles): Promise<Relation> {
   switch (ref.format) {
     case "delta": {
       const { location, snapshot } = await openDeltaSnapshot(ref.path);
       checkReadable(snapshot.protocol, snapshot.metadata, location.url);
-      return deltaRelation(location, snapshot);
+      return deltaRelation(location, snapshot, staged);
     }
     case "parquet":
     case "json":
     case "csv":
-      return fileRelation(ref.format, ref.path);
+      return fileRelation(ref.format, ref.path, staged);
     case "iceberg":
       throw new ConfigError(`query: iceberg tables are not supported yet (iceberg.\`${ref.path}\`)`);
   }

@@ -17,7 +17,9 @@ import { formatBytes, formatCount, formatTableDetail, tableDetail } from "./tabl
 /** Help text of `sluice table`. */
 export const TABLE_HELP = `Usage: sluice table SUBCOMMAND PATH [options]
 
-Inspects and maintains a Delta table. PATH is a local path, a file: URL or a memory:// URL.
+Inspects and maintains a Delta table. PATH is a local path, a file: URL, an s3:// URL (with the
+S3 settings of the environment: AWS_ENDPOINT_URL_S3, AWS_REGION, the AWS credential chain) or a
+memory:// URL.
 
 Subcommands:
   describe PATH [--json]                 format, location, id, version, protocol, partition columns,

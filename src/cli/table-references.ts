@@ -17,6 +17,8 @@ import { parsePartitionValue } from "../tables/delta/partition-values.js";
 import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
 import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaLocation } from "./delta-location.js";
+import type { StagedFiles } from "./staged-files.js";
+import { isHiddenName } from "../connectors/file/listing.js";
 
 /** The table formats a reference can name. */
 export type ReferenceFormat = "delta" | "parquet" | "json" | "csv" | "iceberg";
@@ -124,10 +126,10 @@ export async function rewriteTableReferences(sql: string, relationOf: (ref: Tabl
  * their Delta types: one `read_parquet([...])` per distinct partition, partition columns as typed
  * constants, combined with `UNION ALL BY NAME`; a table without files gives an empty relation with
  * the right columns and types.
- * @throws ConfigError when the table is not on the local file system (DuckDB reads local files only here);
- *   SourceError when a partition value does not parse as its column's type.
+ * Files of a table outside the local file system are downloaded first (`staged`).
+ * @throws SourceError when a partition value does not parse as its column's type.
  */
-export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot): Relation {
+export async function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot, staged: StagedFiles): Promise<Relation> {
   const schema = snapshot.metadata.schema;
   const partitionColumns = new Set(snapshot.metadata.partitionColumns.map((c) => c.toLowerCase()));
   if (snapshot.files.length === 0) {
@@ -135,7 +137,8 @@ export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot):
     return { sql: `SELECT ${cols.join(", ")} WHERE false`, files: [], directories: [] };
   }
   const groups = new Map<string, { values: Readonly<Record<string, string | null>>; files: string[] }>();
-  for (const file of snapshot.files) {
+  const paths = await stagedFilePaths(location, snapshot.files, staged);
+  snapshot.files.forEach((file, i) => {
     const values = file.partitionValues;
     const key = JSON.stringify(snapshot.metadata.partitionColumns.map((c) => partitionValue(values, c)));
     let g = groups.get(key);
@@ -143,8 +146,8 @@ export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot):
       g = { values, files: [] };
       groups.set(key, g);
     }
-    g.files.push(localFilePath(location, file));
-  }
+    g.files.push(paths[i]);
+  });
   const selects: string[] = [];
   for (const g of groups.values()) {
     const cols = schema.fields.map((f) =>
@@ -164,26 +167,59 @@ export function deltaRelation(location: DeltaLocation, snapshot: DeltaSnapshot):
  * that never committed (left by a crash) are not read. Any other folder means every `*.parquet` /
  * `*.json` / `*.csv` file below it, Hive partition folders as columns. A glob never consults the
  * log, as in Spark.
- * @throws ConfigError when the path is not on the local file system, or a sink folder has no
- *   committed file yet (there is no schema to read); CorruptCheckpointError for a damaged log.
+ * Objects outside the local file system are downloaded first (`staged`).
+ * @throws ConfigError when a sink folder has no committed file yet (there is no schema to read), or
+ *   a remote path has a glob; CorruptCheckpointError for a damaged log.
  */
-export async function fileRelation(format: "parquet" | "json" | "csv", path: string): Promise<Relation> {
+export async function fileRelation(format: "parquet" | "json" | "csv", path: string, staged: StagedFiles): Promise<Relation> {
   const { storage, key } = resolveLocation(path);
-  const local = localStorageOf(storage, `${format}.\`${path}\``);
   const reader = format === "parquet" ? "read_parquet" : format === "json" ? "read_json_auto" : "read_csv_auto";
+  if (!(storage instanceof LocalStorage)) return remoteFileRelation(format, path, reader, storage, key, staged);
+  const local = storage;
   const file = join(local.rootPath, key);
   if (!isDirectory(file)) {
     const glob = globBase(file);
     return { sql: `SELECT * FROM ${reader}(${quoteString(file)})`, files: glob === null ? [file] : [], directories: glob === null ? [] : [glob] };
   }
   if (await hasSinkLog(local, key)) {
-    const files = (await readSinkLogFiles(local, key)).map((f) => join(localStorageOf(f.storage, `file ${f.url} listed in the _spark_metadata log of ${format}.\`${path}\``).rootPath, f.key));
-    if (files.length === 0) {
-      throw new ConfigError(`query: ${format}.\`${path}\` is the output of a streaming file sink with no committed batch yet (its _spark_metadata log lists no file)`);
-    }
+    const files = await sinkLogPaths(format, path, local, key, staged);
     return { sql: `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`, files, directories: [] };
   }
   return { sql: `SELECT * FROM ${reader}(${quoteString(join(file, "**", `*.${format}`))})`, files: [], directories: [folderOf(file)] };
+}
+
+/**
+ * {@link fileRelation} for a path in a remote storage (`s3://`): its objects are downloaded
+ * through sluice (see `StagedFiles`); a folder's `*.<format>` objects keep their folders, so Hive
+ * partition folders stay columns.
+ */
+async function remoteFileRelation(format: "parquet" | "json" | "csv", path: string, reader: string, storage: Storage, key: string, staged: StagedFiles): Promise<Relation> {
+  if (/[*?[{]/.test(key)) throw new ConfigError(`query: ${format}.\`${path}\`: globs are supported in local paths only; name a folder or a file`);
+  if (key !== "" && (await storage.head(key)) !== null) {
+    const file = await staged.pathOf(storage, key);
+    return { sql: `SELECT * FROM ${reader}(${quoteString(file)})`, files: [file], directories: [] };
+  }
+  if (await hasSinkLog(storage, key)) {
+    const files = await sinkLogPaths(format, path, storage, key, staged);
+    return { sql: `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`, files, directories: [] };
+  }
+  const prefix = folderPrefix(key);
+  const keys = (await storage.list(prefix)).map((o) => o.path).filter((k) => k.endsWith(`.${format}`) && !k.slice(prefix.length).split("/").some(isHiddenName));
+  if (keys.length === 0) throw new ConfigError(`query: ${format}.\`${path}\` holds no *.${format} file`);
+  const files = await staged.pathsOf(storage, keys);
+  const folder = staged.folderOf(storage, key);
+  return { sql: `SELECT * FROM ${reader}(${quoteString(join(folder, "**", `*.${format}`))})`, files, directories: [folderOf(folder)] };
+}
+
+/** Local paths of the live files a file sink's `_spark_metadata` log lists (downloaded when remote). */
+async function sinkLogPaths(format: string, path: string, storage: Storage, key: string, staged: StagedFiles): Promise<string[]> {
+  const listed = await readSinkLogFiles(storage, key);
+  if (listed.length === 0) {
+    throw new ConfigError(`query: ${format}.\`${path}\` is the output of a streaming file sink with no committed batch yet (its _spark_metadata log lists no file)`);
+  }
+  const out: string[] = [];
+  for (const f of listed) out.push(await staged.pathOf(f.storage, f.key));
+  return out;
 }
 
 /** The folder before the first glob segment of `path` (ending in `/`), or null when it has no glob. */
@@ -195,11 +231,6 @@ function globBase(path: string): string | null {
 
 function folderOf(path: string): string {
   return path.endsWith("/") ? path : `${path}/`;
-}
-
-function localStorageOf(storage: Storage, what: string): LocalStorage {
-  if (!(storage instanceof LocalStorage)) throw new ConfigError(`query: ${what} is not on the local file system; only local paths can be queried`);
-  return storage;
 }
 
 /** The DuckDB type of a Spark type (timestamps are instants: `TIMESTAMPTZ`). */
@@ -272,17 +303,34 @@ function partitionValue(values: Readonly<Record<string, string | null>>, column:
 }
 
 /** The local file path of a live file (relative paths are under the table root). */
-function localFilePath(location: DeltaLocation, file: DeltaFile): string {
-  if (/^file:/i.test(file.rawPath)) return fileURLToPath(new URL(file.rawPath));
-  const storage = location.storage;
-  if (!(storage instanceof LocalStorage)) {
-    throw new ConfigError(`query: the Delta table at ${location.url} is not on the local file system; only local tables can be queried`);
-  }
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file.rawPath)) {
-    throw new ConfigError(`query: file ${file.rawPath} of the Delta table at ${location.url} is not on the local file system`);
-  }
-  const key = file.path.startsWith("/") ? file.path.replace(/^\/+/, "") : folderPrefix(location.key) + file.path;
-  return join(storage.rootPath, key);
+/** Local paths of the data files of a Delta table (downloaded when the table is not local). */
+async function stagedFilePaths(location: DeltaLocation, files: readonly DeltaFile[], staged: StagedFiles): Promise<string[]> {
+  const out = new Array<string>(files.length);
+  const remote: { index: number; key: string }[] = [];
+  files.forEach((file, i) => {
+    if (/^file:/i.test(file.rawPath)) {
+      out[i] = fileURLToPath(new URL(file.rawPath));
+      return;
+    }
+    let storage = location.storage;
+    let key: string;
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(file.rawPath)) {
+      // An absolute URL (a shallow clone, or a table whose files live elsewhere): resolved as any path.
+      const r = resolveLocation(file.rawPath);
+      storage = r.storage;
+      key = r.key;
+      if (storage !== location.storage) {
+        throw new ConfigError(`query: file ${file.rawPath} of the Delta table at ${location.url} is not in the table's storage`);
+      }
+    } else {
+      key = file.path.startsWith("/") ? file.path.replace(/^\/+/, "") : folderPrefix(location.key) + file.path;
+    }
+    if (storage instanceof LocalStorage) out[i] = join(storage.rootPath, key);
+    else remote.push({ index: i, key });
+  });
+  const local = await staged.pathsOf(location.storage, remote.map((r) => r.key));
+  remote.forEach((r, j) => (out[r.index] = local[j]));
+  return out;
 }
 
 function isDirectory(path: string): boolean {

@@ -154,6 +154,15 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
         ["count", "bigint"],
       ],
     );
+    // sluice query and sluice table read the S3 tables through sluice's storage.
+    const q = await runSluice(["query", "--format", "json", `SELECT sum(count) AS n FROM delta.\`s3://${l.bucket}/gold/booking_summary\``], { env: awsEnv() });
+    outputs.push(q.stdout, q.stderr);
+    assert.equal(q.code, 0, q.stderr);
+    assert.deepEqual(JSON.parse(q.stdout), { n: second.validDistinct });
+    const d = await runSluice(["table", "describe", "--json", `s3://${l.bucket}/silver/booking`], { env: awsEnv() });
+    outputs.push(d.stdout, d.stderr);
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal((JSON.parse(d.stdout) as { location: string }).location, `s3://${l.bucket}/silver/booking`);
     const commits = await listKeys(moto(), l.bucket, "_checkpoints/bronze_to_silver/commits/");
     assert.ok(commits.length >= 5, `the Silver query committed a batch per 2 files: ${commits.join(", ")}`);
     assertNoCanaryIn(dir);

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runQuery } from "../../../src/cli/query-command.js";
@@ -16,6 +16,7 @@ import { writeParquet } from "../../../src/formats/parquet/parquet-writer.js";
 import { toSchema } from "../../../src/sql/ddl.js";
 import { AnalysisError, ConfigError } from "../../../src/errors.js";
 import { LocalStorage } from "../../../src/storage/local.js";
+import { MemoryStorage } from "../../../src/storage/memory.js";
 import { appendToTable } from "../../../src/tables/delta/append.js";
 import { optimizeTable } from "../../../src/tables/delta/optimize.js";
 import { BooleanType, DateType, DoubleType, IntegerType, LongType, StringType, StructField, StructType, TimestampType } from "../../../src/types/data-types.js";
@@ -165,11 +166,11 @@ test("parquet and json references read files; a folder means the files below it"
 });
 
 /** Writes `blocks` through a streaming `format` file sink into `out` (one batch per block), partitioned by `p`. */
-async function sinkFolder(format: "parquet" | "json", out: string, blocks: Record<string, unknown>[][]): Promise<void> {
+async function sinkFolder(format: "parquet" | "json", out: string, blocks: Record<string, unknown>[][], checkpoint = join(dir, `ck-${format}`)): Promise<void> {
   const spark = SparkSession.builder.getOrCreate();
   const ms = new MemoryStream("id STRING, n BIGINT, p STRING", `query_sink_${format}_${process.pid}`);
   const q = spark.readStream.format("memory").option("name", ms.name).load()
-    .writeStream.format(format).partitionBy("p").option("path", out).option("checkpointLocation", join(dir, `ck-${format}`)).start();
+    .writeStream.format(format).partitionBy("p").option("path", out).option("checkpointLocation", checkpoint).start();
   for (const b of blocks) {
     ms.addData(b);
     await q.processAllAvailable();
@@ -275,4 +276,34 @@ test("errors: not a Delta table, a bad column, iceberg", async () => {
   await assert.rejects(runQuery(`SELECT * FROM ${table("nope")}`), (e: unknown) => e instanceof AnalysisError && /is not a Delta table/.test(e.message));
   await assert.rejects(runQuery(`SELECT nope FROM ${table("sales")}`), (e: unknown) => e instanceof AnalysisError && /nope/.test(e.message));
   await assert.rejects(runQuery("SELECT * FROM iceberg.`/x`"), ConfigError);
+});
+
+test("tables outside the local file system are read from local copies that are removed afterwards", async () => {
+  const mem = MemoryStorage.fresh("query-remote");
+  await appendToTable(mem, "lake/sales", [batchFromRows(SALES, sales(0, 30))], { schema: SALES, partitionBy: ["day"] });
+  const schema = toSchema("id STRING, n BIGINT");
+  await mem.put("lake/plain/p=x/a.parquet", await writeParquet(schema, [batchFromRows(schema, [{ id: "a", n: 1n }])]));
+  await mem.put("lake/plain/p=y/b.parquet", await writeParquet(schema, [batchFromRows(schema, [{ id: "b", n: 2n }])]));
+  await mem.put("lake/plain/_hidden/c.parquet", await writeParquet(schema, [batchFromRows(schema, [{ id: "c", n: 3n }])]));
+  await sinkFolder("json", `${mem.root}/lake/sink`, [[{ id: "s", n: 5n, p: "z" }]], `${mem.root}/lake/_checkpoint`);
+  const tmp = mkdtempSync(join(tmpdir(), "sluice-query-tmp-"));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = tmp;
+  try {
+    const d = await runQuery(`SELECT count(*) AS n, sum(id) AS s, count(DISTINCT day) AS days FROM delta.\`${mem.root}/lake/sales\``);
+    assert.deepEqual(d.rows, [["30", "435", "3"]]);
+    const p = await runQuery(`SELECT id, n, p FROM parquet.\`${mem.root}/lake/plain\` ORDER BY id`);
+    assert.deepEqual(rowsOf(p), [
+      { id: "a", n: "1", p: "x" },
+      { id: "b", n: "2", p: "y" },
+    ]);
+    const j = await runQuery(`SELECT id, p FROM json.\`${mem.root}/lake/sink\``);
+    assert.deepEqual(rowsOf(j), [{ id: "s", p: "z" }]);
+    await assert.rejects(runQuery(`SELECT 1 FROM parquet.\`${mem.root}/lake/plain/*\``), /globs are supported in local paths only/);
+    assert.deepEqual(readdirSync(tmp), [], "the local copies are removed");
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
