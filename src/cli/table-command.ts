@@ -1,5 +1,6 @@
 /**
- * `sluice table describe|history|optimize|vacuum PATH`: inspecting and maintaining a Delta table.
+ * `sluice table describe|history|optimize|vacuum|register PATH`: inspecting and maintaining a Delta
+ * table, and registering a table in the Glue Data Catalog.
  */
 import { parseExpression } from "../sql/parser.js";
 import { readHistory } from "../tables/delta/history.js";
@@ -13,6 +14,15 @@ import type { CliIO } from "./cli-args.js";
 import { openDeltaLocation, openDeltaSnapshot } from "./delta-location.js";
 import { formatResult } from "./result-format.js";
 import { formatBytes, formatCount, formatTableDetail, tableDetail } from "./table-describe.js";
+import { CATALOG_TABLE_FORMATS, GlueCatalog, glueSettingsFrom, partitionColumnsOf, partitionsOfFiles } from "../catalog/glue/glue-catalog.js";
+import type { CatalogTableFormat, CatalogTableSpec } from "../catalog/glue/glue-catalog.js";
+import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import { fileUrlOf } from "../storage/url.js";
+import type { Storage } from "../storage/storage.js";
+import { hasDeltaLog } from "../tables/delta/table-check.js";
+import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
+import { isHiddenName } from "../connectors/file/listing.js";
+import { SparkSession } from "../api/session.js";
 
 /** Help text of `sluice table`. */
 export const TABLE_HELP = `Usage: sluice table SUBCOMMAND PATH [options]
@@ -35,13 +45,23 @@ Subcommands:
                                          lists them; a retention below the table's is refused unless
                                          --no-retention-check (Spark's retentionDurationCheck)
 
+  register PATH --database DB --table NAME [--format delta|parquet|json|csv]
+                                         registers the table (or updates its entry) in the AWS
+                                         Glue Data Catalog, as a streaming sink with option
+                                         catalog=glue does: Delta as table_type=DELTA, file folders
+                                         as Hive tables with their partitions. The format is
+                                         detected (a _delta_log/ means delta, else parquet).
+
 Options:
   --verbose    print stack traces and causes on errors
+
+Glue is reached with the environment's settings (AWS_ENDPOINT_URL_GLUE or AWS_ENDPOINT_URL,
+AWS_REGION, the AWS credential chain).
 
 Exit codes: 0 ok, 1 the table could not be read or changed, 2 usage error.
 `;
 
-const SUBCOMMANDS = ["describe", "history", "optimize", "vacuum"] as const;
+const SUBCOMMANDS = ["describe", "history", "optimize", "vacuum", "register"] as const;
 
 /** Runs `sluice table` with the arguments after `table`; resolves to the exit code. */
 export async function tableCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -55,8 +75,10 @@ export async function tableCommand(args: readonly string[], io: CliIO): Promise<
       return optimize(rest, io);
     case "vacuum":
       return vacuum(rest, io);
+    case "register":
+      return register(rest, io);
     case undefined:
-      throw new UsageError("table: missing subcommand; expected one of describe, history, optimize, vacuum", TABLE_HELP);
+      throw new UsageError(`table: missing subcommand; expected one of ${SUBCOMMANDS.join(", ")}`, TABLE_HELP);
     default:
       throw new UsageError(`table: unknown subcommand '${sub}'; expected one of ${SUBCOMMANDS.join(", ")}`, TABLE_HELP);
   }
@@ -145,6 +167,52 @@ async function vacuum(args: readonly string[], io: CliIO): Promise<number> {
   const versions = result.startVersion === null ? "" : `; versions ${result.startVersion} (VACUUM START) and ${result.endVersion ?? "?"} (VACUUM END)`;
   io.out(`vacuum: deleted ${formatCount(n)} file${n === 1 ? "" : "s"} (${formatBytes(result.bytes)}) unreferenced and older than ${before} in ${location.url}${versions}\n`);
   return 0;
+}
+
+async function register(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { database: "string", table: "string", format: "string" }, "table register", TABLE_HELP);
+  const path = onePath(parsed.positionals, "register");
+  const database = parsed.strings.get("database");
+  const table = parsed.strings.get("table");
+  if (database === undefined || table === undefined) throw new UsageError("table register: --database and --table are required", TABLE_HELP);
+  const given = parsed.strings.get("format");
+  const format = given === undefined ? undefined : CATALOG_TABLE_FORMATS.find((f) => f === given.toLowerCase());
+  if (given !== undefined && format === undefined) throw new UsageError(`table register: --format must be one of ${CATALOG_TABLE_FORMATS.join(", ")}, got '${given}'`, TABLE_HELP);
+  const { storage, key } = resolveLocation(path);
+  const spec = await catalogSpec(path, storage, key, format, database, table);
+  const catalog = new GlueCatalog(glueSettingsFrom({}));
+  const what = await catalog.ensureTable(spec.table);
+  const added = await catalog.addPartitions(spec.table, spec.partitions);
+  const partitions = spec.table.partitionColumns.length === 0 || spec.table.format === "delta" ? "" : `; ${formatCount(added)} new partition${added === 1 ? "" : "s"} of ${formatCount(spec.partitions.length)}`;
+  io.out(`register: ${spec.table.format} table ${spec.table.database}.${spec.table.table} at ${spec.table.location} ${what} in the Glue Data Catalog${partitions}\n`);
+  return 0;
+}
+
+/** What to register for the table at `path`: its schema, partition columns and (file folders) partitions. */
+async function catalogSpec(
+  path: string,
+  storage: Storage,
+  key: string,
+  format: CatalogTableFormat | undefined,
+  database: string,
+  table: string,
+): Promise<{ table: CatalogTableSpec; partitions: (string | null)[][] }> {
+  const names = { database: database.toLowerCase(), table: table.toLowerCase(), location: fileUrlOf(storage, key) };
+  const isDelta = await hasDeltaLog(storage, key);
+  if (format === "delta" || (format === undefined && isDelta)) {
+    const { snapshot } = await openDeltaSnapshot(path);
+    return { table: { ...names, format: "delta", schema: snapshot.metadata.schema, partitionColumns: snapshot.metadata.partitionColumns }, partitions: [] };
+  }
+  const fileFormat = format ?? "parquet";
+  const files = (await hasSinkLog(storage, key))
+    ? (await readSinkLogFiles(storage, key)).filter((f) => f.storage === storage).map((f) => f.key)
+    : (await storage.list(folderPrefix(key))).map((o) => o.path).filter((k) => k.endsWith(`.${fileFormat}`) && !k.slice(folderPrefix(key).length).split("/").some(isHiddenName));
+  if (files.length === 0) throw new ConfigError(`table register: ${path} holds no ${fileFormat} file to take the schema from`, { path });
+  const partitionColumns = partitionColumnsOf(key, files[0]);
+  const spark = SparkSession.builder.getOrCreate();
+  const reader = spark.read.format(fileFormat);
+  const schema = reader.load(path).schema;
+  return { table: { ...names, format: fileFormat, schema, partitionColumns }, partitions: partitionsOfFiles(key, files, partitionColumns) };
 }
 
 /** Metrics worth a glance, in this order; all metrics when none of these is there. */

@@ -16,14 +16,13 @@
  * again after a restart; the sink skips the already committed data and registration is retried.
  */
 import { ConfigError } from "../errors.js";
-import { GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
+import { CATALOG_TABLE_FORMATS, GlueCatalog, glueSettingsFrom, partitionsOfFiles } from "../catalog/glue/glue-catalog.js";
 import type { CatalogTableFormat, CatalogTableSpec } from "../catalog/glue/glue-catalog.js";
 import type { StructType } from "../types/data-types.js";
 import { resolveLocation } from "../storage/resolve.js";
 import { keyOfUrl } from "../storage/url.js";
 import type { Storage } from "../storage/storage.js";
 import { openSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
-import { HIVE_DEFAULT_PARTITION, unescapePathName } from "../tables/files/partition-path.js";
 import type { Options } from "./registry.js";
 import type { SinkBatch, StreamSink } from "./sink.js";
 
@@ -37,7 +36,6 @@ export interface CatalogTarget {
 }
 
 const CATALOG_OPTIONS = new Set(["catalog", "database", "table"]);
-const CATALOG_FORMATS: readonly CatalogTableFormat[] = ["delta", "parquet", "json", "csv"];
 
 /**
  * Takes the catalog options (`catalog`, `database`, `table`; names case-insensitive) out of a
@@ -59,7 +57,7 @@ export function splitCatalogOptions(format: string, options: Options): { target:
     throw new ConfigError(`${format} sink: option '${name}' names a catalog table; set option 'catalog' to "glue" as well`, { option: name });
   }
   if (catalog.toLowerCase() !== "glue") throw new ConfigError(`${format} sink: option 'catalog' must be "glue", got ${JSON.stringify(catalog)}`, { option: "catalog" });
-  const tableFormat = CATALOG_FORMATS.find((f) => f === format);
+  const tableFormat = CATALOG_TABLE_FORMATS.find((f) => f === format);
   if (tableFormat === undefined) {
     throw new ConfigError(`${format} sink: option 'catalog' is supported for the delta, parquet, json and csv sinks, not ${format}`, { option: "catalog" });
   }
@@ -134,23 +132,9 @@ export class CatalogRegisteringSink implements StreamSink {
     const urls = this.registered
       ? ((await openSinkLog(this.storage, this.key).get(batchId)) ?? []).map((e) => e.path)
       : (await readSinkLogFiles(this.storage, this.key)).map((f) => f.url);
-    const out: { id: string; values: (string | null)[] }[] = [];
-    const seen = new Set<string>();
-    for (const url of urls) {
-      const key = keyOfUrl(this.storage, url);
-      if (key === null || !key.startsWith(this.key + "/")) continue;
-      const folders = key.slice(this.key.length + 1).split("/").slice(0, -1);
-      const values = this.spec.partitionColumns.map((c) => {
-        const seg = folders.find((s) => unescapePathName(s.slice(0, s.indexOf("="))) === c);
-        if (seg === undefined) return null;
-        const v = unescapePathName(seg.slice(seg.indexOf("=") + 1));
-        return v === HIVE_DEFAULT_PARTITION ? null : v;
-      });
-      const id = JSON.stringify(values);
-      if (this.partitions.has(id) || seen.has(id)) continue;
-      seen.add(id);
-      out.push({ id, values });
-    }
-    return out;
+    const keys = urls.map((u) => keyOfUrl(this.storage, u)).filter((k): k is string => k !== null);
+    return partitionsOfFiles(this.key, keys, this.spec.partitionColumns)
+      .map((values) => ({ id: JSON.stringify(values), values }))
+      .filter((p) => !this.partitions.has(p.id));
   }
 }

@@ -14,6 +14,7 @@ import { LongType, StringType, StructField, StructType } from "../../src/types/d
 import { ConfigError } from "../../src/errors.js";
 import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
 import { startFaultyS3 } from "../../bench/lib/s3-proxy.js";
+import { runSluice } from "../support/sluice-cli.js";
 import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
 
 describe("the Glue Data Catalog", { skip: motoSkip }, () => {
@@ -154,6 +155,50 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
     } finally {
       for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint", "sluice.catalog"]) spark.conf.unset(k);
     }
+  });
+
+  test("sluice table register: a Delta table and a partitioned Parquet folder on S3", async () => {
+    const bucket = await createBucket(moto(), "glue-register");
+    const spark = SparkSession.builder.getOrCreate();
+    for (const [k, v] of Object.entries(motoS3Conf(moto()))) spark.conf.set(k, v);
+    try {
+      const df = spark.createDataFrame(
+        [
+          { id: 1n, day: "2026-12-01" },
+          { id: 2n, day: "2026-12-02" },
+          { id: 3n, day: "2026-12-02" },
+        ],
+        "id BIGINT, day STRING",
+      );
+      await df.write.format("delta").save(`s3://${bucket}/gold/ids`);
+      await df.write.format("parquet").partitionBy("day").save(`s3://${bucket}/silver/days`);
+    } finally {
+      for (const k of Object.keys(motoS3Conf(moto()))) spark.conf.unset(k);
+    }
+    const env = {
+      AWS_ENDPOINT_URL: moto(),
+      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      AWS_REGION: "us-east-1",
+    };
+    const delta = await runSluice(["table", "register", `s3://${bucket}/gold/ids`, "--database", "reg", "--table", "ids"], { env });
+    assert.equal(delta.code, 0, delta.stderr);
+    assert.match(delta.stdout, /register: delta table reg\.ids at s3:\/\/glue-register-[\w-]+\/gold\/ids created in the Glue Data Catalog/);
+    const parquet = await runSluice(["table", "register", `s3://${bucket}/silver/days`, "--database", "reg", "--table", "days"], { env });
+    assert.equal(parquet.code, 0, parquet.stderr);
+    assert.match(parquet.stdout, /parquet table reg\.days .* created in the Glue Data Catalog; 2 new partitions of 2/);
+    const again = await runSluice(["table", "register", `s3://${bucket}/silver/days`, "--database", "reg", "--table", "days"], { env });
+    assert.match(again.stdout, /unchanged in the Glue Data Catalog; 0 new partitions of 2/);
+    const client = glue();
+    const t = (await client.send(new GetTableCommand({ DatabaseName: "reg", Name: "days" }))).Table;
+    const parts = (await client.send(new GetPartitionsCommand({ DatabaseName: "reg", TableName: "days" }))).Partitions ?? [];
+    client.destroy();
+    assert.deepEqual(t?.StorageDescriptor?.Columns?.map((c) => c.Name), ["id"]);
+    assert.deepEqual(t?.PartitionKeys?.map((c) => c.Name), ["day"]);
+    assert.deepEqual(parts.map((p) => p.Values?.[0]).sort(), ["2026-12-01", "2026-12-02"]);
+    const bad = await runSluice(["table", "register", `s3://${bucket}/gold/ids`, "--database", "reg"], { env });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--database and --table are required/);
   });
 
   test("catalog options are checked when the query starts", () => {
