@@ -1,5 +1,6 @@
 // Module resolution hooks for `sluice run`:
-// - "sluice" resolves to the running installation's entry point, wherever the importing job lives;
+// - "sluice" and "sluice/glue" resolve to the running installation's entry points, wherever the
+//   importing job lives;
 // - a .ts job file (and the .ts files it imports) outside node_modules whose nearest package.json
 //   does not declare "type": "commonjs" is loaded as an ES module, so jobs in a bare folder can use
 //   `import` and top-level `await` without a package.json of their own;
@@ -11,16 +12,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let entry = "";
+let glueEntry = "";
 /** "module" when a loader (tsx) compiles TypeScript, "module-typescript" for Node's stripping. */
 let typeScriptFormat = "module";
 
 export function initialize(data) {
   entry = data.entry;
+  glueEntry = data.glueEntry ?? "";
   typeScriptFormat = data.typeScriptFormat ?? "module";
 }
 
 export async function resolve(specifier, context, next) {
-  const r = await resolveTypeScriptSibling(specifier === "sluice" ? entry : specifier, context, next);
+  const target = specifier === "sluice" ? entry : specifier === "sluice/glue" && glueEntry !== "" ? glueEntry : specifier;
+  const r = await resolveTypeScriptSibling(target, context, next);
   if (r.url.startsWith("file:") && /\.tsx?$/.test(r.url) && !r.url.includes("/node_modules/") && !declaresCommonJs(r.url)) {
     return { ...r, format: typeScriptFormat };
   }

@@ -37,10 +37,11 @@ if (how === "respawn") {
   // start faster without them.
   if (command === "run") {
     const entry = new URL(useDist ? "../dist/index.js" : "../src/index.ts", import.meta.url).href;
+    const glueEntry = new URL(useDist ? "../dist/glue.js" : "../src/glue/index.ts", import.meta.url).href;
     // With tsx, its load hook compiles TypeScript given as "module"; with native stripping a .ts
     // file must be "module-typescript" for Node to strip it.
     const typeScriptFormat = how === "native" ? "module-typescript" : "module";
-    register("./resolve-sluice.mjs", import.meta.url, { data: { entry, typeScriptFormat } });
+    register("./resolve-sluice.mjs", import.meta.url, { data: { entry, glueEntry, typeScriptFormat } });
   }
   const { main } = await import(new URL(useDist ? "../dist/cli-main.js" : "../src/cli/main.ts", import.meta.url).href);
   process.exitCode = await main(args);

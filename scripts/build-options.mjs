@@ -8,6 +8,7 @@ export function bundleOptions(root, outdir) {
     absWorkingDir: root,
     entryPoints: {
       index: "src/index.ts",
+      glue: "src/glue/index.ts",
       "cli-main": "src/cli/main.ts",
       "fragment-worker": "src/runtime/fragment-worker.ts",
       "writer-worker": "src/tables/files/writer-worker.ts",

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 
 /** Top to bottom; layers in one entry are peers that must not import each other. */
 export const LAYERS = [
-  ["index"],
+  ["index", "glue"],
   ["cli"],
   ["api"],
   ["runtime"],

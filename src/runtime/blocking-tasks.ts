@@ -9,6 +9,8 @@ export const blockingTasks = {
   resolveSourceSchema: async () => (await import("./source-schema.js")).resolveSourceSchemaTask,
   /** Finds a table in the data catalog, for `spark.table` (see `catalog-table.ts`). */
   lookupCatalogTable: async () => (await import("./catalog-table.js")).lookupCatalogTableTask,
+  /** Describes a catalog table and its connection, for GlueContext's `from_catalog`. */
+  describeCatalogTable: async () => (await import("./catalog-table.js")).describeCatalogTableTask,
 } as const;
 
 /** The name of a task in {@link blockingTasks}. */

@@ -9,7 +9,7 @@
  */
 import { AnalysisError, ConfigError } from "../errors.js";
 import { GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
-import type { CatalogTableFormat } from "../catalog/glue/glue-catalog.js";
+import type { CatalogTable, CatalogTableFormat } from "../catalog/glue/glue-catalog.js";
 import { blockingCall } from "./blocking-call.js";
 
 /** Where a catalog table's data is and how to read it. */
@@ -78,4 +78,30 @@ export async function lookupCatalogTableTask(req: { database: string; table: str
 /** A Hive column type as Spark DDL: `varchar(n)`/`char(n)` read as strings, as Spark does. */
 function sparkType(hive: string): string {
   return hive.replace(/\b(?:var)?char\(\d+\)/gi, "string");
+}
+
+/** A catalog table as the Glue Data Catalog describes it, with its Glue connection's properties. */
+export interface CatalogTableDescription {
+  readonly table: CatalogTable;
+  /** The properties of the connection the table's `connectionName` names, or null. */
+  readonly connection: Readonly<Record<string, string>> | null;
+}
+
+/**
+ * Everything the Glue Data Catalog says of `database.table` (blocking the caller), for GlueContext's
+ * `from_catalog` on streaming tables (Kafka, Kinesis), whose parameters say how to connect.
+ * @throws AnalysisError when there is no such table.
+ */
+export function describeCatalogTable(database: string, table: string, conf: Readonly<Record<string, string>>): CatalogTableDescription {
+  return blockingCall("describeCatalogTable", { database: database.toLowerCase(), table: table.toLowerCase(), conf: { ...conf } });
+}
+
+/** The blocking-call task behind {@link describeCatalogTable}. */
+export async function describeCatalogTableTask(req: { database: string; table: string; conf: Record<string, string> }): Promise<CatalogTableDescription> {
+  const catalog = new GlueCatalog(glueSettingsFrom(req.conf));
+  const t = await catalog.getTable(req.database, req.table);
+  if (t === null) throw new AnalysisError(`table: ${req.database}.${req.table} is not in the Glue Data Catalog`);
+  const name = t.parameters.connectionName;
+  const connection = name === undefined || name === "" ? null : await catalog.getConnectionProperties(name);
+  return { table: t, connection };
 }

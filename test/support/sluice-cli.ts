@@ -37,6 +37,8 @@ export interface SluiceProcess {
   readonly done: Promise<RunResult>;
   /** Sends SIGKILL. */
   kill(): void;
+  /** Sends SIGTERM (sluice stops its queries gracefully). */
+  terminate(): void;
 }
 
 /** Starts `node bin/sluice.mjs ...args`. */
@@ -64,6 +66,9 @@ export function startSluice(args: readonly string[], options: RunOptions = {}): 
     done,
     kill() {
       child.kill("SIGKILL");
+    },
+    terminate() {
+      child.kill("SIGTERM");
     },
   };
 }

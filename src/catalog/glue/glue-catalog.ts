@@ -46,6 +46,7 @@ export interface CatalogTable {
   readonly location: string | null;
   /** Delta when `table_type`/the provider say so, else the format of the SerDe or `classification`, else null. */
   readonly format: CatalogTableFormat | null;
+  /** The table's parameters over its storage descriptor's (where streaming tables keep theirs). */
   readonly parameters: Readonly<Record<string, string>>;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly partitionKeys: readonly { readonly name: string; readonly type: string }[];
@@ -121,8 +122,10 @@ export class GlueCatalog {
       const r = await client.send(new sdk.GetTableCommand({ ...this.catalog(), DatabaseName: database, Name: table }));
       const t = r.Table;
       if (t === undefined) return null;
-      const parameters = t.Parameters ?? {};
       const sd = t.StorageDescriptor;
+      // Streaming tables (Kafka, Kinesis) keep their connection settings in the storage
+      // descriptor's parameters; the table's own parameters win where both have a key.
+      const parameters = { ...(sd?.Parameters ?? {}), ...(t.Parameters ?? {}) };
       return {
         database,
         table,
@@ -136,6 +139,20 @@ export class GlueCatalog {
     } catch (e) {
       if (errorName(e) === "EntityNotFoundException") return null;
       throw this.failure(`get table ${database}.${table}`, e);
+    }
+  }
+
+  /**
+   * The properties of the Glue connection `name` (`KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_SSL_ENABLED`, …).
+   * @throws SinkError when there is no such connection or Glue fails.
+   */
+  async getConnectionProperties(name: string): Promise<Readonly<Record<string, string>>> {
+    const { sdk, client } = await this.connect();
+    try {
+      const r = await client.send(new sdk.GetConnectionCommand({ ...this.catalog(), Name: name }));
+      return r.Connection?.ConnectionProperties ?? {};
+    } catch (e) {
+      throw this.failure(`get connection ${name}`, e);
     }
   }
 

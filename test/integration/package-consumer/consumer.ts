@@ -62,3 +62,25 @@ try {
 } catch (e) {
   if (e instanceof SluiceError) seen.push(e.code, e.retryable);
 }
+
+// The Glue layer, as a ported Glue streaming script uses it.
+import { ApplyMapping, DynamicFrame, GlueContext, Job, SparkContext, getResolvedOptions } from "sluice/glue";
+import type { GlueOptions, Mapping } from "sluice/glue";
+
+const args: Record<string, string> = getResolvedOptions(["script.py", "--JOB_NAME", "j"], ["JOB_NAME"]);
+const glueContext = new GlueContext(new SparkContext());
+const glueJob = new Job(glueContext);
+glueJob.init(args["JOB_NAME"] ?? "j", args);
+const options: GlueOptions = { startingPosition: "TRIM_HORIZON", inferSchema: "false" };
+const streamDf: DataFrame = glueContext.create_data_frame.from_catalog({ database: "demo", table_name: "events", additional_options: options });
+const mappings: Mapping[] = [["event_id", "string", "id", "string"]];
+const forEach: Promise<void> = glueContext.forEachBatch({
+  frame: streamDf,
+  batch_function: async (batch: DataFrame, batchId: number) => {
+    const mapped: DynamicFrame = ApplyMapping.apply({ frame: DynamicFrame.fromDF(batch, glueContext, "batch"), mappings });
+    await glueContext.write_dynamic_frame.from_options({ frame: mapped, connection_type: "s3", connection_options: { path: `s3://b/out/${batchId}`, partitionKeys: [] }, format: "glueparquet" });
+  },
+  options: { windowSize: "100 seconds", checkpointLocation: "s3://b/tmp/checkpoint/" },
+});
+void forEach;
+glueJob.commit();
