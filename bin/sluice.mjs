@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
 const useDist = distIsFresh();
-const [command, file] = args.filter((a) => a !== "--verbose");
+const [command, file] = commandAndFile(args);
 const typeScriptJob = command === "run" && /\.[mc]?tsx?$/.test(file ?? "");
 const how = !useDist ? "tsx" : typeScriptJob ? typeScriptSupport(file ?? "") : "none";
 
@@ -124,4 +124,21 @@ function distIsFresh() {
     return t;
   };
   return existsSync(join(root, "src")) ? newest(join(root, "src")) <= built : true;
+}
+
+/** The command and, for `sluice run`, the job file: the first argument that is not an option (`--conf K=V` takes a value). */
+function commandAndFile(argv) {
+  const rest = argv.filter((a) => a !== "--verbose");
+  const command = rest[0];
+  for (let i = 1; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === "--") break;
+    if (a === "--conf") {
+      i++;
+      continue;
+    }
+    if (a.startsWith("--")) continue;
+    return [command, a];
+  }
+  return [command, undefined];
 }

@@ -93,15 +93,15 @@ test("a strict consumer (noUncheckedIndexedAccess, exactOptionalPropertyTypes, s
   ok(r, "tsc");
 });
 
-test(`npx sluice run job.ts runs a TypeScript job ${nativeTypeScript ? "with Node's type stripping" : "with tsx, and says to install it when it is missing"}`, { skip }, () => {
+test(`npx sluice run --conf … job.ts runs a TypeScript job ${nativeTypeScript ? "with Node's type stripping" : "with tsx, and says to install it when it is missing"}`, { skip }, () => {
   const expected = 'job rows: [{"n":4},{"n":6}]\n';
   if (nativeTypeScript) {
-    assert.equal(ok(run("npx", ["sluice", "run", "job.ts"], project), "sluice run (type stripping, no tsx installed)"), expected);
+    assert.equal(ok(run("npx", ["sluice", "run", "--conf", "spark.sql.shuffle.partitions=1", "job.ts"], project), "sluice run (type stripping, no tsx installed)"), expected);
     return;
   }
-  const missing = run("npx", ["sluice", "run", "job.ts"], project);
+  const missing = run("npx", ["sluice", "run", "--conf", "spark.sql.shuffle.partitions=1", "job.ts"], project);
   assert.equal(missing.status, 2, missing.stderr);
   assert.match(missing.stderr, /sluice run: job\.ts is TypeScript\. Node\.js v\d+\.\d+\.\d+ cannot run TypeScript by itself\. Install the tsx loader in your project \(npm i -D tsx\) or use Node\.js 22\.18 or later/);
   ok(run("npm", ["install", "--no-audit", "--no-fund", "-D", "tsx"], project), "npm install tsx");
-  assert.equal(ok(run("npx", ["sluice", "run", "job.ts"], project), "sluice run (tsx)"), expected);
+  assert.equal(ok(run("npx", ["sluice", "run", "--conf", "spark.sql.shuffle.partitions=1", "job.ts"], project), "sluice run (tsx)"), expected);
 });
