@@ -92,4 +92,9 @@ export class DataFrameWriter {
   json(path: string): Promise<void> {
     return this.format("json").save(path);
   }
+
+  /** `format("csv").save(path)`. */
+  csv(path: string): Promise<void> {
+    return this.format("csv").save(path);
+  }
 }

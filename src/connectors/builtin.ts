@@ -22,7 +22,7 @@ export function registerBuiltinConnectors(): void {
   registered = true;
   registerConnector({ name: "text", source: fileSource("text") });
   registerConnector({ name: "json", source: fileSource("json"), sink: fileSinkConnector("json") });
-  registerConnector({ name: "csv", source: fileSource("csv") });
+  registerConnector({ name: "csv", source: fileSource("csv"), sink: fileSinkConnector("csv") });
   registerConnector({ name: "parquet", source: fileSource("parquet"), sink: fileSinkConnector("parquet") });
   registerConnector({ name: "console", sink: consoleSinkConnector });
   registerConnector({ name: "memory", source: memorySourceConnector, sink: memorySinkConnector });

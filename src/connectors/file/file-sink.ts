@@ -8,11 +8,13 @@
  */
 import { z } from "zod";
 import { AnalysisError, ConfigError } from "../../errors.js";
-import { enumOption, nonNegativeIntOption, validateOptions } from "../../options.js";
+import { booleanOption, enumOption, nonNegativeIntOption, validateOptions } from "../../options.js";
+import { checkCsvSchema, CSV_WRITE_DEFAULTS } from "../../formats/csv/csv-writer.js";
+import type { CsvWriteOptions } from "../../formats/csv/csv-writer.js";
 import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { encodeUtf8 } from "../../columnar/utf8.js";
-import type { StructType } from "../../types/data-types.js";
+import { StructType } from "../../types/data-types.js";
 import type { DataFileFormat } from "../../tables/files/data-file-writer.js";
 import { writeDataFiles } from "../../tables/files/data-file-writer.js";
 import { LazyWriterThread } from "../../tables/files/writer-thread.js";
@@ -29,6 +31,21 @@ const sinkOptions = {
   maxRecordsPerFile: nonNegativeIntOption.default(0),
 };
 
+const oneChar = z.string().refine((s) => [...s].length === 1, { message: "must be one character" });
+
+/** The CSV writer's options (Spark's names; `delimiter` is `sep`'s alias). */
+const csvSinkOptions = {
+  ...sinkOptions,
+  sep: oneChar,
+  delimiter: oneChar,
+  quote: z.string().refine((s) => [...s].length <= 1, { message: "must be one character, or empty for no quoting" }),
+  escape: z.string().refine((s) => [...s].length <= 1, { message: "must be one character, or empty" }),
+  header: booleanOption,
+  nullValue: z.string(),
+  emptyValue: z.string(),
+  quoteAll: booleanOption,
+};
+
 /** A file sink's validated options. */
 export interface FileSinkOptions extends FileSinkLayout {
   readonly storage: Storage;
@@ -41,14 +58,15 @@ export interface FileSinkOptions extends FileSinkLayout {
  *   or every column a partition column.
  */
 export function resolveFileSinkOptions(format: DataFileFormat, options: Options, schema: StructType, partitionBy: readonly string[]): FileSinkOptions {
-  const o = validateOptions(`${format} sink`, sinkOptions, options);
+  const o = format === "csv" ? validateOptions("csv sink", csvSinkOptions, options) : validateOptions(`${format} sink`, sinkOptions, options);
   if (o.path === undefined) {
     throw new ConfigError(`${format} sink: 'path' is not specified; pass start(path) or option("path", ...)`, { option: "path" });
   }
   const compression = o.compression ?? (format === "parquet" ? "snappy" : "none");
-  if (format === "json" && compression !== "none" && compression !== "gzip" && compression !== "uncompressed") {
-    throw new ConfigError(`json sink: option 'compression' must be none or gzip, got "${compression}"`, { option: "compression" });
+  if (format !== "parquet" && compression !== "none" && compression !== "gzip" && compression !== "uncompressed") {
+    throw new ConfigError(`${format} sink: option 'compression' must be none or gzip, got "${compression}"`, { option: "compression" });
   }
+  if (format === "csv") checkCsvSchema(StructType(schema.fields.filter((f) => !partitionBy.includes(f.name))));
   for (const p of partitionBy) {
     if (!schema.fields.some((f) => f.name === p)) {
       throw new AnalysisError(`${format} sink: partition column '${p}' not found in schema [${schema.fields.map((f) => f.name).join(", ")}]`);
@@ -65,10 +83,26 @@ export function resolveFileSinkOptions(format: DataFileFormat, options: Options,
     compression: compression === "none" ? "uncompressed" : compression,
     partitionBy,
     maxRecordsPerFile: o.maxRecordsPerFile,
+    ...(format === "csv" ? { csv: csvWriteOptions(options) } : {}),
   };
 }
 
-/** The registry entry of the `parquet` or `json` sink. */
+/** The CSV writer's settings from validated sink options (Spark's defaults for the rest). */
+function csvWriteOptions(options: Options): CsvWriteOptions {
+  const o = validateOptions("csv sink", csvSinkOptions, options);
+  const d = CSV_WRITE_DEFAULTS;
+  return {
+    sep: o.sep ?? o.delimiter ?? d.sep,
+    quote: o.quote ?? d.quote,
+    escape: o.escape ?? d.escape,
+    header: o.header ?? d.header,
+    nullValue: o.nullValue ?? d.nullValue,
+    emptyValue: o.emptyValue ?? d.emptyValue,
+    quoteAll: o.quoteAll ?? d.quoteAll,
+  };
+}
+
+/** The registry entry of the `parquet`, `json` or `csv` sink. */
 export function fileSinkConnector(format: DataFileFormat): SinkConnector {
   return {
     outputModes: ["append"],
@@ -113,7 +147,14 @@ async function saveFiles(format: DataFileFormat, write: BatchWrite): Promise<voi
       o.storage,
       o.key,
       write.schema,
-      { format, compression: o.compression, partitionBy: o.partitionBy, partitionValue: fileSinkPartitionValue, maxRecordsPerFile: o.maxRecordsPerFile },
+      {
+        format,
+        compression: o.compression,
+        partitionBy: o.partitionBy,
+        partitionValue: fileSinkPartitionValue,
+        maxRecordsPerFile: o.maxRecordsPerFile,
+        ...(o.csv === undefined ? {} : { csv: o.csv }),
+      },
       write.data(),
       { writerThread: write.writerThread ? thread.get : undefined },
     );

@@ -40,15 +40,17 @@ import { schemaToJson } from "../../types/json-schema.js";
 import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import type { ColumnStats, ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { writeJsonLines } from "../../formats/json/json-lines-writer.js";
+import { checkCsvSchema, CSV_WRITE_DEFAULTS, csvHeader, writeCsvLines } from "../../formats/csv/csv-writer.js";
+import type { CsvWriteOptions } from "../../formats/csv/csv-writer.js";
 import { PartitionSplitter } from "./partition-split.js";
 import { partitionFolder } from "./partition-path.js";
 import { WRITER_THREAD_MIN_ROWS } from "./writer-thread.js";
 import type { ParquetWriterThread, RemoteParquetFile } from "./writer-thread.js";
 
 /** File formats of data files. */
-export type DataFileFormat = "parquet" | "json";
+export type DataFileFormat = "parquet" | "json" | "csv";
 
-/** Codecs of data files: Parquet's page codecs; for JSON only `uncompressed` and `gzip` (whole file). */
+/** Codecs of data files: Parquet's page codecs; for JSON and CSV only `uncompressed` and `gzip` (whole file). */
 export type DataFileCodec = "uncompressed" | "snappy" | "gzip" | "zstd";
 
 /** How a format spells a partition column's value: `null` for the null partition. */
@@ -75,6 +77,8 @@ export interface DataFileLayout<S = undefined> {
   readonly targetFileSize?: number;
   /** A collector of each file's statistics; none when absent. */
   readonly stats?: (dataSchema: StructType) => FileStatsCollector<S>;
+  /** How CSV files are written (Spark's defaults when absent). */
+  readonly csv?: CsvWriteOptions;
 }
 
 /** A data file written (not yet committed). */
@@ -111,7 +115,7 @@ const MAX_ROW_GROUP_BYTES = 128 * 1024 * 1024;
 
 /** The file-name infix and extension Spark uses: `part-….c000.snappy.parquet`, `….c000.json.gz`. */
 export function dataFileExtension(format: DataFileFormat, codec: DataFileCodec): string {
-  if (format === "json") return codec === "gzip" ? ".json.gz" : ".json";
+  if (format === "json" || format === "csv") return codec === "gzip" ? `.${format}.gz` : `.${format}`;
   const infix = codec === "uncompressed" ? "" : codec === "gzip" ? ".gz" : `.${codec}`;
   return `${infix}.parquet`;
 }
@@ -189,9 +193,10 @@ export class DataFileWriter<S = undefined> {
       throw new ConfigError(`data files: targetFileSize must be a positive number of bytes, got ${target}`, { option: "targetFileSize" });
     }
     this.targetBytes = target ?? Infinity;
-    if (layout.format === "json" && layout.compression !== "uncompressed" && layout.compression !== "gzip") {
-      throw new ConfigError(`data files: JSON files are uncompressed or gzip, got ${layout.compression}`, { option: "compression" });
+    if (layout.format !== "parquet" && layout.compression !== "uncompressed" && layout.compression !== "gzip") {
+      throw new ConfigError(`data files: ${layout.format.toUpperCase()} files are uncompressed or gzip, got ${layout.compression}`, { option: "compression" });
     }
+    if (layout.format === "csv") checkCsvSchema(this.dataSchema);
     this.parquetOptions = {
       compression: layout.compression,
       rowGroupSize: Math.min(this.targetBytes, MAX_ROW_GROUP_BYTES),
@@ -283,7 +288,12 @@ export class DataFileWriter<S = undefined> {
     const partitionValues: Record<string, string | null> = {};
     this.layout.partitionBy.forEach((c, i) => (partitionValues[c] = values[i]));
     let encoder: Encoder;
-    if (this.layout.format === "json") encoder = new JsonEncoder(this.layout.compression === "gzip");
+    const gzip = this.layout.compression === "gzip";
+    if (this.layout.format === "json") encoder = new LineEncoder((b) => writeJsonLines(b), gzip, null);
+    else if (this.layout.format === "csv") {
+      const csv = this.layout.csv ?? CSV_WRITE_DEFAULTS;
+      encoder = new LineEncoder((b) => writeCsvLines(b, csv), gzip, csv.header ? csvHeader(this.dataSchema, csv) : null);
+    }
     else if (this.options.writerThread !== undefined && firstChunkRows >= WRITER_THREAD_MIN_ROWS) {
       this.thread ??= this.options.writerThread();
       encoder = new RemoteEncoder(this.thread.open(this.dataSchema, this.parquetOptions));
@@ -473,19 +483,35 @@ class RemoteEncoder implements Encoder {
   }
 }
 
-/** JSON lines, optionally gzipped as one stream (Spark writes `.json.gz` files whole). */
-class JsonEncoder implements Encoder {
+/**
+ * Lines of text (JSON lines, CSV rows) after an optional first line (a CSV header), optionally
+ * gzipped as one stream (Spark writes `.json.gz` and `.csv.gz` files whole).
+ */
+class LineEncoder implements Encoder {
   private chunks: Uint8Array[] = [];
   private bytes = 0;
   private rows = 0;
   private readonly gzip: Gzip | null;
+  private pendingHeader: Uint8Array | null;
 
-  constructor(gzip: boolean) {
+  constructor(
+    private readonly encode: (batch: Batch) => Uint8Array,
+    gzip: boolean,
+    header: Uint8Array | null,
+  ) {
     this.gzip = gzip ? createGzip() : null;
     this.gzip?.on("data", (c: Buffer) => this.chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.length)));
+    this.pendingHeader = header;
   }
   write(chunk: Batch): Promise<void> {
-    const text = writeJsonLines(chunk);
+    const rows = this.encode(chunk);
+    let text = rows;
+    if (this.pendingHeader !== null) {
+      text = new Uint8Array(this.pendingHeader.length + rows.length);
+      text.set(this.pendingHeader);
+      text.set(rows, this.pendingHeader.length);
+      this.pendingHeader = null;
+    }
     this.rows += chunk.numRows;
     this.bytes += text.length;
     if (this.gzip === null) {

@@ -9,6 +9,7 @@
  * (`streamingRetention`). The table lists its log once, at its first batch; afterwards it knows the
  * latest batch id from its own writes, so a batch costs no listing however long the log.
  */
+import type { CsvWriteOptions } from "../../formats/csv/csv-writer.js";
 import type { Batch } from "../../columnar/batch.js";
 import { AlreadyExistsError } from "../../errors.js";
 import { CompactibleLog } from "../../checkpoint/metadata-log.js";
@@ -33,6 +34,8 @@ export interface FileSinkLayout {
   readonly partitionBy: readonly string[];
   /** Rows per file at most; unlimited when 0. */
   readonly maxRecordsPerFile: number;
+  /** How CSV files are written (format `csv`). */
+  readonly csv?: CsvWriteOptions;
 }
 
 /**
@@ -85,6 +88,7 @@ export class FileSinkTable implements StreamingTable {
       partitionBy: this.layout.partitionBy,
       partitionValue: fileSinkPartitionValue,
       maxRecordsPerFile: this.layout.maxRecordsPerFile,
+      ...(this.layout.csv === undefined ? {} : { csv: this.layout.csv }),
     };
     return {
       schema,

@@ -24,7 +24,7 @@ import { tempPath, uniqueName } from "../../api/support.js";
 const spark = SparkSession.builder.appName("file-sink-test").getOrCreate();
 const schema = toSchema("id STRING, n BIGINT");
 
-function sinkFor(path: string, options: Record<string, string> = {}, partitionBy: string[] = [], format: "parquet" | "json" = "parquet"): StreamSink {
+function sinkFor(path: string, options: Record<string, string> = {}, partitionBy: string[] = [], format: "parquet" | "json" | "csv" = "parquet"): StreamSink {
   const ctx: SinkContext = { options: { path, ...options }, schema, outputMode: "append", partitionBy, queryName: null, queryId: "q" };
   return fileSinkConnector(format).create(ctx);
 }
@@ -98,6 +98,44 @@ test("json format writes JSON lines; gzip compression writes .json.gz", async ()
   await sinkFor(gz, { compression: "gzip" }, [], "json").addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) });
   assert.equal(readdirSync(gz).filter((x) => x.endsWith(".json.gz")).length, 1);
   assert.deepEqual(await query(`SELECT id FROM read_json_auto('${gz}/*.json.gz')`), [{ id: "a" }]);
+});
+
+test("csv format writes Spark's CSV, with a header when asked, partitioned, read back by DuckDB; gzip writes .csv.gz", async () => {
+  const out = tempPath("csv");
+  const sink = sinkFor(out, { header: "true" }, ["id"], "csv");
+  await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }, { id: "a", n: null }, { id: null, n: 3n }]) });
+  const files = readdirSync(join(out, "id=a")).filter((x) => x.endsWith(".csv"));
+  assert.equal(files.length, 1);
+  assert.equal(readFileSync(join(out, "id=a", files[0]), "utf8"), "n\n1\n\n");
+  const rows = await query(`SELECT id, n FROM read_csv('${out}/*/*.csv', header = true, hive_partitioning = true, columns = {'n': 'BIGINT'}) ORDER BY n NULLS FIRST`);
+  assert.deepEqual(rows, [
+    { id: "a", n: null },
+    { id: "a", n: "1" },
+    { id: null, n: "3" },
+  ]);
+  const gz = tempPath("csvgz");
+  await sinkFor(gz, { compression: "gzip", sep: ";" }, [], "csv").addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "x;y", n: 1n }]) });
+  const g = readdirSync(gz).filter((x) => x.endsWith(".csv.gz"));
+  assert.equal(g.length, 1);
+  assert.deepEqual(await query(`SELECT column0 AS id, column1 AS n FROM read_csv('${gz}/*.csv.gz', header = false, delim = ';', quote = '"', escape = '\\')`), [{ id: "x;y", n: "1" }]);
+  // sluice's CSV reader (Spark's defaults) reads back what the writer wrote, quotes and all.
+  const batchOut = tempPath("csvbatch");
+  const written = [
+    { id: 'say "hi", twice', n: 2n },
+    { id: "", n: null },
+    { id: null, n: -1n },
+  ];
+  await spark.createDataFrame(written, "id STRING, n BIGINT").write.option("header", true).csv(batchOut);
+  const back = await spark.read.format("csv").schema("id STRING, n BIGINT").option("header", true).load(batchOut).collect();
+  // As in Spark, the empty string is written as "" and read back as null (it equals nullValue).
+  assert.deepEqual(back.map((r) => [r.id, r.n]), [
+    ['say "hi", twice', 2n],
+    [null, null],
+    [null, -1n],
+  ]);
+  assert.match(readFileSync(join(batchOut, readdirSync(batchOut).find((x) => x.endsWith(".csv")) ?? ""), "utf8"), /^id,n\n"say \\"hi\\", twice",2\n"",\n,-1\n$/);
+  assert.throws(() => resolveFileSinkOptions("csv", { path: "/tmp/x", sep: ";;" }, schema, []), /option 'sep' must be one character/);
+  assert.throws(() => resolveFileSinkOptions("csv", { path: "/tmp/x" }, toSchema("a ARRAY<INT>, b INT"), []), /does not support array<int> data type \(column a\)/);
 });
 
 test("option errors name the option or column", () => {
