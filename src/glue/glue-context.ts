@@ -313,14 +313,18 @@ export class GlueContext {
       }
     }
     const format = glueFormat(args.format ?? "json", "write_dynamic_frame.from_options");
-    if (format === "csv") throw new ConfigError("write_dynamic_frame.from_options: format 'csv' is not supported yet; use parquet, glueparquet or json", { option: "format" });
     const f = stringOptions(args.format_options ?? {}, "format_options");
     const writer = df.write.format(format).mode("append");
     if (partitionKeys.length > 0) writer.partitionBy(...partitionKeys);
     if (c.compression !== undefined) writer.option("compression", c.compression);
+    // Glue writes a CSV header unless told otherwise (writeHeader, default true); Spark does not.
+    if (format === "csv") writer.option("header", f.writeHeader ?? "true");
     for (const [k, v] of Object.entries(f)) {
       if (k === "compression") writer.option("compression", v === "uncompressed" ? "none" : v);
       else if (format === "parquet" && (k === "blockSize" || k === "pageSize" || k === "useGlueParquetWriter")) continue;
+      else if (format === "csv" && k === "separator") writer.option("sep", v);
+      else if (format === "csv" && k === "quoteChar") writer.option("quote", v === "-1" ? "" : v);
+      else if (format === "csv" && k === "writeHeader") continue;
       else throw new ConfigError(`write_dynamic_frame.from_options: format option '${k}' is not supported for ${args.format ?? "json"}`, { option: k });
     }
     await writer.save(path);

@@ -15,6 +15,7 @@ import { ConfigError } from "../../src/errors.js";
 import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
 import { startFaultyS3 } from "../../bench/lib/s3-proxy.js";
 import { runSluice } from "../support/sluice-cli.js";
+import { GlueContext } from "../../src/glue/index.js";
 import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
 
 describe("the Glue Data Catalog", { skip: motoSkip }, () => {
@@ -196,6 +197,19 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
     assert.deepEqual(t?.StorageDescriptor?.Columns?.map((c) => c.Name), ["id"]);
     assert.deepEqual(t?.PartitionKeys?.map((c) => c.Name), ["day"]);
     assert.deepEqual(parts.map((p) => p.Values?.[0]).sort(), ["2026-12-01", "2026-12-02"]);
+    // GlueContext reads S3 catalog tables: batch as DynamicFrames, streaming as DataFrames.
+    const glueContext = new GlueContext(spark);
+    for (const [k, v] of Object.entries({ ...motoS3Conf(moto()), "sluice.glue.endpoint": moto() })) spark.conf.set(k, v);
+    try {
+      const days = glueContext.create_dynamic_frame.from_catalog({ database: "reg", table_name: "days" });
+      assert.equal(await days.count(), 3);
+      assert.deepEqual(days.schema().fields.map((f) => f.name), ["id", "day"]);
+      const ids = glueContext.create_data_frame.from_catalog("reg", "ids");
+      assert.equal(ids.isStreaming, true);
+      assert.deepEqual(ids.schema.fields.map((f) => f.name), ["id", "day"]);
+    } finally {
+      for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint"]) spark.conf.unset(k);
+    }
     const bad = await runSluice(["table", "register", `s3://${bucket}/gold/ids`, "--database", "reg"], { env });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--database and --table are required/);

@@ -5,6 +5,10 @@ import { setForEachBatchRetryUnit } from "../../../src/glue/glue-context.js";
 import { MemoryStream } from "../../../src/index.js";
 import { ConfigError } from "../../../src/errors.js";
 import { catalogString } from "../../../src/types/print-schema.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { query } from "../formats/parquet/duckdb.js";
+import { tempPath } from "../api/support.js";
 
 const argv = (...rest: string[]): string[] => [process.execPath, "/jobs/script.ts", ...rest];
 
@@ -124,4 +128,34 @@ test("from_options: Glue's connection options are checked, and what is not suppo
   assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", schema: "a STRING", maxOffsetPerTrigger: "5" }), /unknown Glue connection option 'maxOffsetPerTrigger'.*did you mean 'maxOffsetsPerTrigger'/);
   assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", schema: "a STRING", includeHeaders: "true" }), /'includeHeaders' is not supported yet/);
   assert.throws(() => glueContext.create_data_frame.from_options("jdbc", {}), /connection_type "jdbc" is not supported/);
+});
+
+test("write_dynamic_frame.from_options: parquet/glueparquet, json and csv (with Glue's header) under path, in partitionKeys folders", async () => {
+  const glueContext = new GlueContext();
+  const df = glueContext.spark_session.createDataFrame(
+    [
+      { id: "a", kind: "x", n: 1n },
+      { id: "b", kind: "y", n: 2n },
+    ],
+    "id STRING, kind STRING, n BIGINT",
+  );
+  const frame = DynamicFrame.fromDF(df, glueContext, "out");
+  for (const format of ["glueparquet", "json", "csv"] as const) {
+    const path = tempPath(`glue-${format}`);
+    await glueContext.write_dynamic_frame.from_options({ frame, connection_type: "s3", connection_options: { path, partitionKeys: ["kind"] }, format });
+    // A second batch appends.
+    await glueContext.write_dynamic_frame.from_options(frame, "s3", { path, partitionKeys: ["kind"] }, format);
+    const reader = format === "glueparquet" ? `read_parquet('${path}/*/*.parquet', hive_partitioning = true)` : format === "json" ? `read_json_auto('${path}/*/*.json', hive_partitioning = true)` : `read_csv('${path}/*/*.csv', header = true, hive_partitioning = true)`;
+    assert.deepEqual(await query(`SELECT id, kind, count(*) AS c FROM ${reader} GROUP BY ALL ORDER BY id`), [
+      { id: "a", kind: "x", c: "2" },
+      { id: "b", kind: "y", c: "2" },
+    ], format);
+  }
+  const noHeader = tempPath("glue-csv-noheader");
+  await glueContext.write_dynamic_frame.from_options(frame, "s3", { path: noHeader }, "csv", { writeHeader: false, separator: "|" });
+  const csvFile = readdirSync(noHeader).find((f) => f.endsWith(".csv")) ?? "";
+  assert.equal(readFileSync(join(noHeader, csvFile), "utf8"), "a|x|1\nb|y|2\n");
+  await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "s3", { path: noHeader, bucketing: "x" }, "csv"), /connection option 'bucketing' is not supported/);
+  await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "s3", { path: noHeader }, "avro"), /format "avro" is not supported/);
+  await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "jdbc", { path: noHeader }), /connection_type "jdbc" is not supported; use s3/);
 });
