@@ -10,7 +10,10 @@
  */
 import type { DataFrame } from "../api/dataframe.js";
 import type { Column } from "../api/column.js";
-import { col, struct } from "../api/functions.js";
+import { col, from_json, struct } from "../api/functions.js";
+import { isValid } from "../columnar/vector.js";
+import { decodeUtf8 } from "../columnar/utf8.js";
+import { inferJsonSchema } from "../formats/json/json-infer-schema.js";
 import { AnalysisError, ConfigError } from "../errors.js";
 import { parseDataType } from "../sql/ddl.js";
 import type { DataType, StructType } from "../types/data-types.js";
@@ -20,6 +23,9 @@ import { catalogString } from "../types/print-schema.js";
 export interface GlueContextLike {
   readonly spark_session: DataFrame["sparkSession"];
 }
+
+/** Glue's column of record texts whose schema is inferred per batch (`inferSchema`). */
+export const INFER_SCHEMA_COLUMN = "$json$data_infer_schema$_temporary$";
 
 /** One mapping of `ApplyMapping`: source path, source type, target path, target type. */
 export type Mapping = readonly [source: string, sourceType: string, target: string, targetType: string];
@@ -32,8 +38,14 @@ export class DynamicFrame {
     readonly name: string,
   ) {}
 
-  /** Glue's `DynamicFrame.fromDF(dataframe, glue_ctx, name)`. */
+  /**
+   * Glue's `DynamicFrame.fromDF(dataframe, glue_ctx, name)`. A batch read with `inferSchema`
+   * (the records' text in Glue's `$json$data_infer_schema$_temporary$` column, as `forEachBatch`
+   * hands it over) is parsed here with the schema inferred from that batch's records, as Glue does.
+   * @throws ConfigError when such a frame is not a batch held in memory (a stream, or a transformed batch).
+   */
   static fromDF(dataframe: DataFrame, glue_ctx: GlueContextLike | null = null, name = ""): DynamicFrame {
+    if (dataframe.columns.includes(INFER_SCHEMA_COLUMN)) return new DynamicFrame(parseInferred(dataframe), glue_ctx, name);
     return new DynamicFrame(dataframe, glue_ctx, name);
   }
 
@@ -215,4 +227,27 @@ function splitPath(path: string): string[] {
   out.push(cur);
   if (quoted || out.some((p) => p === "")) throw new ConfigError(`DynamicFrame: malformed field path ${JSON.stringify(path)}`);
   return out;
+}
+
+/** The batch's records parsed with the schema inferred from them (see {@link DynamicFrame.fromDF}). */
+function parseInferred(df: DataFrame): DataFrame {
+  const plan = df.logicalPlan;
+  if (plan.kind !== "localRelation") {
+    throw new ConfigError(
+      "DynamicFrame.fromDF: with inferSchema the schema is inferred from each batch's records; convert the batch DataFrame forEachBatch hands over, before transforming it",
+      { option: "inferSchema" },
+    );
+  }
+  const at = plan.schema.fields.findIndex((f) => f.name === INFER_SCHEMA_COLUMN);
+  const texts: string[] = [];
+  for (const b of plan.batches) {
+    const v = b.columns[at];
+    if (v.kind !== "bytes") continue;
+    for (let i = 0; i < b.numRows; i++) if (isValid(v, i)) texts.push(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]));
+  }
+  const schema = inferJsonSchema(texts);
+  if (schema.fields.length === 0) throw new ConfigError("DynamicFrame.fromDF: inferSchema found no JSON object in the batch's records to infer a schema from", { option: "inferSchema" });
+  const others = df.columns.filter((c) => c !== INFER_SCHEMA_COLUMN);
+  const parsed = df.select(from_json(col(`\`${INFER_SCHEMA_COLUMN}\``), schema).alias("__glue_record"), ...others.map((c) => col(`\`${c}\``)));
+  return parsed.select("__glue_record.*", ...others.map((c) => `\`${c}\``));
 }

@@ -24,7 +24,7 @@ import { ConfigError, SinkError, suggestion } from "../errors.js";
 import { parseInterval } from "../runtime/trigger.js";
 import { describeCatalogTable } from "../runtime/catalog-table.js";
 import type { CatalogTableDescription } from "../runtime/catalog-table.js";
-import { DynamicFrame } from "./dynamic-frame.js";
+import { DynamicFrame, INFER_SCHEMA_COLUMN } from "./dynamic-frame.js";
 
 /** Glue option values: strings, numbers, booleans, or lists (`paths`, `partitionKeys`). */
 export type GlueOptionValue = string | number | boolean | readonly string[];
@@ -381,7 +381,8 @@ const KAFKA_OPTION_NAMES: Record<string, string> = {
 /**
  * Parses the record bytes in `column` per Glue's `classification` (json; others refused) with the
  * schema (`schemaDdl`, from the catalog's columns or the `schema` option), and adds the record's
- * timestamp as `__src_timestamp` when `addRecordTimestamp` is true.
+ * timestamp as `__src_timestamp` when `addRecordTimestamp` is true. With `inferSchema` the records
+ * stay text in Glue's `$json$data_infer_schema$_temporary$` column, for `DynamicFrame.fromDF`.
  */
 function parseRecords(raw: DataFrame, column: string, o: Readonly<Record<string, string>>, schemaDdl: string | null, timestampColumn: string, where: string): DataFrame {
   const classification = (o.classification ?? "json").toLowerCase();
@@ -390,21 +391,24 @@ function parseRecords(raw: DataFrame, column: string, o: Readonly<Record<string,
       option: "classification",
     });
   }
+  const addTimestamp = (o.addRecordTimestamp ?? "false").toLowerCase() === "true";
+  // As Glue: with inferSchema the frame holds the records' text, and DynamicFrame.fromDF infers
+  // each batch's schema from its records.
+  if ((o.inferSchema ?? "false").toLowerCase() === "true") {
+    const text = col(column).cast("string").alias(INFER_SCHEMA_COLUMN);
+    return addTimestamp ? raw.select(text, col(timestampColumn).alias("__src_timestamp")) : raw.select(text);
+  }
   if (schemaDdl === null || schemaDdl === "") {
     throw new ConfigError(
-      `${where}: sluice needs the records' schema: give the catalog table its columns, or pass the option 'schema' as a DDL string ("event_id STRING, ts BIGINT"); inferring it from the data (inferSchema) is not supported`,
+      `${where}: the records' schema is needed: give the catalog table its columns, pass the option 'schema' as a DDL string ("event_id STRING, ts BIGINT"), or set inferSchema to "true"`,
       { option: "inferSchema" },
     );
-  }
-  if ((o.inferSchema ?? "false").toLowerCase() === "true") {
-    process.stderr.write(`${where}: inferSchema is not supported; the records are parsed with the schema given (${schemaDdl.length > 80 ? schemaDdl.slice(0, 80) + "…" : schemaDdl})\n`);
   }
   for (const unsupported of ["includeHeaders", "emitConsumerLagMetrics"]) {
     if ((o[unsupported] ?? "false").toLowerCase() === "true") {
       throw new ConfigError(`${where}: option '${unsupported}' is not supported yet`, { option: unsupported });
     }
   }
-  const addTimestamp = (o.addRecordTimestamp ?? "false").toLowerCase() === "true";
   const parsed = raw.select(from_json(col(column).cast("string"), schemaDdl).alias("__glue_record"), col(timestampColumn).alias("__src_timestamp"));
   return addTimestamp ? parsed.select("__glue_record.*", "__src_timestamp") : parsed.select("__glue_record.*");
 }

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { CreateConnectionCommand, CreateDatabaseCommand, CreateTableCommand, GlueClient } from "@aws-sdk/client-glue";
-import { GlueContext } from "../../src/glue/index.js";
+import { DynamicFrame, GlueContext } from "../../src/glue/index.js";
 import { kafkaSkip, mockKafkaForFile } from "../support/kafka-broker.js";
 import { MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
 
@@ -88,6 +88,38 @@ describe("GlueContext.create_data_frame.from_catalog on a Kafka table", { skip }
       assert.deepEqual(rows.find((r) => r[0] === "e7"), ["e7", "u1", 1_700_000_007n, true]);
       assert.equal(new Set(rows.map((r) => r[0])).size, 51, "50 distinct ids and the malformed record's null");
       assert.deepEqual(rows.find((r) => r[0] === null)?.slice(0, 3), [null, null, null]);
+    } finally {
+      spark.conf.unset("sluice.glue.endpoint");
+    }
+  });
+
+  test("inferSchema: each batch's schema is inferred from its records by DynamicFrame.fromDF", async () => {
+    const glueContext = new GlueContext();
+    const spark = glueContext.spark_session;
+    spark.conf.set("sluice.glue.endpoint", moto());
+    try {
+      const df = glueContext.create_data_frame.from_catalog({ database: "streams", table_name: "booking_events", additional_options: { startingOffsets: "earliest", inferSchema: "true" } });
+      assert.deepEqual(df.columns, ["$json$data_infer_schema$_temporary$"]);
+      const seen: { fields: string[]; rows: number; withId: number }[] = [];
+      const done = glueContext.forEachBatch({
+        frame: df,
+        batch_function: async (batch) => {
+          const frame = DynamicFrame.fromDF(batch, glueContext, "from_data_frame");
+          const rows = await frame.toDF().collect();
+          seen.push({ fields: frame.schema().fields.map((f) => `${f.name}:${f.dataType.typeName}`), rows: rows.length, withId: rows.filter((r) => r.event_id !== null).length });
+        },
+        options: { windowSize: "100 milliseconds", checkpointLocation: `memory://glue-kafka-infer/${String(Date.now())}/` },
+      });
+      const q = spark.streams.active.at(-1);
+      assert.ok(q !== undefined);
+      await q.processAllAvailable();
+      await q.stop();
+      await done;
+      assert.equal(seen.length, 1);
+      // The records' own fields, extra included (the table's columns do not apply), sorted as Spark infers them.
+      assert.deepEqual(seen[0].fields, ["event_id:string", "extra:string", "timestamp:long", "user_id:string"]);
+      assert.equal(seen[0].rows, 51);
+      assert.equal(seen[0].withId, 50);
     } finally {
       spark.conf.unset("sluice.glue.endpoint");
     }

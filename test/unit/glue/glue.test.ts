@@ -124,7 +124,9 @@ test("from_options: Glue's connection options are checked, and what is not suppo
   assert.throws(() => read({ topicName: "t" }), /gives no bootstrap servers/);
   assert.throws(() => read({ "bootstrap.servers": "h:9092" }), /exactly one of topicName, assign and subscribePattern/);
   assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", classification: "csv", schema: "a STRING" }), /classification 'csv' is not supported yet/);
-  assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", inferSchema: "true" }), (e: unknown) => e instanceof ConfigError && e.context.option === "inferSchema");
+  assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t" }), (e: unknown) => e instanceof ConfigError && e.context.option === "inferSchema");
+  // inferSchema: the records' text in Glue's column, to be parsed per batch by DynamicFrame.fromDF.
+  assert.deepEqual(read({ "bootstrap.servers": "h:9092", topicName: "t", inferSchema: "true", addRecordTimestamp: "true" }).columns, ["$json$data_infer_schema$_temporary$", "__src_timestamp"]);
   assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", schema: "a STRING", maxOffsetPerTrigger: "5" }), /unknown Glue connection option 'maxOffsetPerTrigger'.*did you mean 'maxOffsetsPerTrigger'/);
   assert.throws(() => read({ "bootstrap.servers": "h:9092", topicName: "t", schema: "a STRING", includeHeaders: "true" }), /'includeHeaders' is not supported yet/);
   assert.throws(() => glueContext.create_data_frame.from_options("jdbc", {}), /connection_type "jdbc" is not supported/);
@@ -158,4 +160,28 @@ test("write_dynamic_frame.from_options: parquet/glueparquet, json and csv (with 
   await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "s3", { path: noHeader, bucketing: "x" }, "csv"), /connection option 'bucketing' is not supported/);
   await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "s3", { path: noHeader }, "avro"), /format "avro" is not supported/);
   await assert.rejects(glueContext.write_dynamic_frame.from_options(frame, "jdbc", { path: noHeader }), /connection_type "jdbc" is not supported; use s3/);
+});
+
+test("DynamicFrame.fromDF infers an inferSchema batch's schema from its records, as Glue does", async () => {
+  const glueContext = new GlueContext();
+  const batch = glueContext.spark_session.createDataFrame(
+    [
+      { raw: '{"event_id": "e1", "n": 1, "tags": ["a"]}', ts: 1n },
+      { raw: '{"event_id": "e2", "n": 2.5, "extra": {"k": true}}', ts: 2n },
+      { raw: "not json", ts: 3n },
+    ],
+    "raw STRING, ts BIGINT",
+  );
+  const raw = batch.withColumnRenamed("raw", "$json$data_infer_schema$_temporary$").withColumnRenamed("ts", "__src_timestamp");
+  // A frame as forEachBatch hands it over: rows held in memory.
+  const handed = glueContext.spark_session.createDataFrame(await raw.collect(), raw.schema);
+  const frame = DynamicFrame.fromDF(handed, glueContext, "from_data_frame");
+  assert.equal(catalogString(frame.schema()), "struct<event_id:string,extra:struct<k:boolean>,n:double,tags:array<string>,__src_timestamp:bigint>");
+  const rows = await frame.toDF().orderBy("__src_timestamp").collect();
+  assert.deepEqual(rows.map((r) => [r.event_id, r.n]), [
+    ["e1", 1],
+    ["e2", 2.5],
+    [null, null],
+  ]);
+  assert.throws(() => DynamicFrame.fromDF(raw.filter("__src_timestamp > 0"), glueContext), /inferred from each batch's records; convert the batch DataFrame forEachBatch hands over/);
 });
