@@ -6,7 +6,8 @@
  * - leading and trailing whitespace is trimmed (`ignoreLeadingWhiteSpace`/`ignoreTrailingWhiteSpace`
  *   are true for writes);
  * - a value holding the separator, the quote character or a line break is quoted, and a quote
- *   inside is escaped with the escape character (`\` by default; `"` gives RFC 4180's `""`);
+ *   inside is escaped with the escape character (`\` by default; `"` gives RFC 4180's `""`), as is
+ *   the escape character itself when it is not the quote; an empty quote character turns quoting off;
  * - null is `nullValue` (empty by default, unquoted); an empty string is `emptyValue` (`""`);
  * - rows end with `\n`; the header row (column names) is written when asked.
  * Structs, arrays, maps and binary cannot be written, as in Spark.
@@ -103,9 +104,16 @@ function valueText(v: Vector, i: number): string {
 function field(raw: string, o: CsvWriteOptions): string {
   const text = trimControl(raw);
   if (text === "") return o.quoteAll ? o.quote + o.quote : o.emptyValue;
+  // An empty quote character turns quoting off (Spark: quote "" writes values as they are).
+  if (o.quote === "") return text;
   const needs = o.quoteAll || text.includes(o.sep) || text.includes(o.quote) || text.includes("\n") || text.includes("\r");
   if (!needs) return text;
-  return o.quote + (o.escape === "" ? text : text.replaceAll(o.quote, o.escape + o.quote)) + o.quote;
+  if (o.escape === "") return o.quote + text + o.quote;
+  // Spark's charToEscapeQuoteEscaping defaults to the escape character when it differs from the
+  // quote: an escape character inside a quoted value is escaped too, so `x\` does not read as `x"`.
+  let body = o.escape === o.quote ? text : text.replaceAll(o.escape, o.escape + o.escape);
+  body = body.replaceAll(o.quote, o.escape + o.quote);
+  return o.quote + body + o.quote;
 }
 
 /** Univocity trims characters up to the space on both ends of a written value. */

@@ -124,6 +124,8 @@ test("csv format writes Spark's CSV, with a header when asked, partitioned, read
     { id: 'say "hi", twice', n: 2n },
     { id: "", n: null },
     { id: null, n: -1n },
+    { id: "ends with a backslash, \\", n: 4n },
+    { id: 'a \\" b', n: 5n },
   ];
   await spark.createDataFrame(written, "id STRING, n BIGINT").write.option("header", true).csv(batchOut);
   const back = await spark.read.format("csv").schema("id STRING, n BIGINT").option("header", true).load(batchOut).collect();
@@ -132,8 +134,10 @@ test("csv format writes Spark's CSV, with a header when asked, partitioned, read
     ['say "hi", twice', 2n],
     [null, null],
     [null, -1n],
+    ["ends with a backslash, \\", 4n],
+    ['a \\" b', 5n],
   ]);
-  assert.match(readFileSync(join(batchOut, readdirSync(batchOut).find((x) => x.endsWith(".csv")) ?? ""), "utf8"), /^id,n\n"say \\"hi\\", twice",2\n"",\n,-1\n$/);
+  assert.match(readFileSync(join(batchOut, readdirSync(batchOut).find((x) => x.endsWith(".csv")) ?? ""), "utf8"), /^id,n\n"say \\"hi\\", twice",2\n"",\n,-1\n/);
   assert.throws(() => resolveFileSinkOptions("csv", { path: "/tmp/x", sep: ";;" }, schema, []), /option 'sep' must be one character/);
   assert.throws(() => resolveFileSinkOptions("csv", { path: "/tmp/x" }, toSchema("a ARRAY<INT>, b INT"), []), /does not support array<int> data type \(column a\)/);
 });

@@ -30,5 +30,7 @@ test("values as Spark's CSV writer prints them; quoting, escaping, trimming, nul
   const o = { ...CSV_WRITE_DEFAULTS, sep: ";", quote: "'", escape: "'", nullValue: "NULL", quoteAll: true, header: true };
   assert.equal(dec(csvHeader(toSchema("a STRING, `b;c` INT"), o)), "'a';'b;c'\n");
   assert.equal(dec(writeCsvLines(batchFromRows(toSchema("a STRING, b INT"), [{ a: "it's", b: null }]), o)), "'it''s';NULL\n");
+  assert.equal(dec(writeCsvLines(batchFromRows(toSchema("a STRING"), [{ a: 'x,"y"' }]), { ...CSV_WRITE_DEFAULTS, quote: "" })), 'x,"y"\n', "an empty quote turns quoting off");
+  assert.equal(dec(writeCsvLines(batchFromRows(toSchema("a STRING"), [{ a: "x,y\\" }]), CSV_WRITE_DEFAULTS)), '"x,y\\\\"\n', "the escape character is escaped inside quotes");
   assert.throws(() => checkCsvSchema(toSchema("a ARRAY<INT>")), (e: unknown) => e instanceof AnalysisError && /does not support array<int> data type \(column a\)/.test(e.message));
 });
