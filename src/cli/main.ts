@@ -163,7 +163,8 @@ async function run(
     const setting = a === "--conf" ? before[++i] : a.slice("--conf=".length);
     const eq = setting === undefined ? -1 : setting.indexOf("=");
     if (setting === undefined || eq <= 0) {
-      err(`sluice run: --conf takes KEY=VALUE, got ${setting === undefined ? "nothing" : JSON.stringify(setting)}\n`);
+      // The text is not echoed: a mistyped --conf may hold a secret.
+      err(`sluice run: --conf takes KEY=VALUE, got ${setting === undefined ? "nothing" : "an argument without '='"}\n`);
       return EXIT_USAGE;
     }
     conf[setting.slice(0, eq)] = setting.slice(eq + 1);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { S3Storage } from "../../src/storage/s3/s3-storage.js";
 import { AlreadyExistsError, StorageError } from "../../src/errors.js";
-import { createBucket, motoForFile, motoS3Settings, motoSkip } from "../support/moto.js";
+import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Settings, motoSkip } from "../support/moto.js";
 import { randomFaults, startFaultyS3 } from "../../bench/lib/s3-proxy.js";
 import type { FaultyS3, S3Fault } from "../../bench/lib/s3-proxy.js";
 
@@ -91,6 +91,42 @@ describe("S3Storage on moto", { skip: motoSkip }, () => {
     lose = true;
     await assert.rejects(s.put("log/00000000000000000000.json", enc('{"other":1}'), { ifNotExists: true }), AlreadyExistsError);
     assert.equal(dec(await s.get("log/00000000000000000000.json")), '{"commitInfo":{}}');
+  });
+
+  test("a conditional PUT that failed unanswered, then lost to another writer's identical bytes, is AlreadyExists", async () => {
+    const bucket = await createBucket(moto(), "token");
+    const a = new S3Storage(bucket, motoS3Settings(proxy.endpoint, { ...FAST, "sluice.s3.retryBaseDelayMs": "400", "sluice.s3.retryMaxDelayMs": "400" }));
+    const b = new S3Storage(bucket, motoS3Settings(moto(), FAST));
+    let reset = true;
+    proxy.policy = (r) => {
+      if (reset && r.method === "PUT" && r.headers["if-none-match"] === "*") {
+        reset = false;
+        return "reset";
+      }
+      return null;
+    };
+    const bytes = enc('{"nextBatchWatermarkMs":0}');
+    // A's first attempt never reaches the server; B writes the same bytes before A retries.
+    const first = a.put("commits/0", bytes, { ifNotExists: true }).then(
+      () => "won",
+      (e: unknown) => e,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    await b.put("commits/0", bytes, { ifNotExists: true });
+    const outcome = await first;
+    proxy.policy = () => null;
+    assert.ok(outcome instanceof AlreadyExistsError, `A must lose to B, got ${String(outcome)}`);
+  });
+
+  test("exists sees a folder that holds a console's folder marker", async () => {
+    const s = await storage();
+    const { PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
+    const c = new S3Client({ region: "us-east-1", endpoint: moto(), forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+    await c.send(new PutObjectCommand({ Bucket: s.bucket, Key: "landing/", Body: new Uint8Array(0), ContentType: "application/x-directory" }));
+    await c.send(new PutObjectCommand({ Bucket: s.bucket, Key: "landing/2024/a.json", Body: enc("{}"), ContentType: "application/json" }));
+    c.destroy();
+    assert.equal(await s.exists("landing"), true);
+    assert.deepEqual((await s.list("landing/")).map((o) => o.path), ["landing/2024/a.json"], "the marker is not listed as an object");
   });
 
   test("a completed multipart upload whose answer was lost is not an error", async () => {

@@ -159,7 +159,14 @@ let generation = 0;
 export function configureS3(conf: Readonly<Record<string, string>>): void {
   const own = s3Conf(conf);
   s3SettingsFrom(own, process.env, false);
+  // The same settings keep the storages (and their connections) already made.
+  if (current !== null && sameConf(current.conf, own)) return;
   current = { conf: own, settings: null, generation: ++generation };
+}
+
+function sameConf(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
 }
 
 /**
@@ -203,10 +210,10 @@ function normalizeEndpoint(raw: string | null): string | null {
   try {
     url = new URL(text);
   } catch (cause) {
-    throw new ConfigError(`s3: the endpoint ${JSON.stringify(raw)} is not a URL`, { cause, option: S3_SETTING_KEYS.endpoint[0] });
+    throw new ConfigError(`s3: the endpoint ${JSON.stringify(redactUserInfo(raw))} is not a URL`, { cause, option: S3_SETTING_KEYS.endpoint[0] });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`s3: the endpoint ${JSON.stringify(raw)} must be an http or https URL`, { option: S3_SETTING_KEYS.endpoint[0] });
+    throw new ConfigError(`s3: the endpoint ${JSON.stringify(redactUserInfo(raw))} must be an http or https URL`, { option: S3_SETTING_KEYS.endpoint[0] });
   }
   if (url.username !== "" || url.password !== "") {
     throw new ConfigError(`s3: the endpoint must not carry credentials; use the AWS credential chain`, { option: S3_SETTING_KEYS.endpoint[0] });
@@ -231,4 +238,9 @@ function parseSize(v: string): number | null {
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === "" ? undefined : v.trim();
+}
+
+/** `scheme://user:secret@host` → `scheme://***@host`: an endpoint in a message never shows credentials. */
+function redactUserInfo(endpoint: string): string {
+  return endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
 }

@@ -8,8 +8,9 @@
  *   exponential backoff and full jitter ({@link S3Settings.maxAttempts}); at most
  *   {@link S3Settings.maxConnections} requests per bucket are in flight.
  * - When a conditional PUT's earlier attempt may have been applied (its response was lost) and a
- *   retry finds the key taken, the object is read back: our own bytes mean the write succeeded.
- *   A multipart upload completed twice is settled the same way.
+ *   retry finds the key taken, the object's metadata is read back: the write's own token
+ *   (`x-amz-meta-sluice-write`) means it succeeded. A multipart upload completed twice is settled
+ *   by the object's size.
  * - `list` is ListObjectsV2 (sorted by UTF-8 bytes by S3 itself) with `StartAfter`; `createWriter` is
  *   a multipart upload of {@link S3Settings.multipartPartBytes} parts, or one PutObject when the
  *   object is smaller than a part. An upload aborted or cut by a crash is never listed (a bucket
@@ -18,6 +19,7 @@
  * Messages and error contexts name `s3://bucket/key`, the operation and S3's error code; never
  * credentials, which only the SDK client holds.
  */
+import { randomUUID } from "node:crypto";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { AlreadyExistsError, ConfigError, NotFoundError, StorageError } from "../../errors.js";
 import { checkKey, checkRange } from "../keys.js";
@@ -28,6 +30,19 @@ import type { S3Settings } from "./s3-settings.js";
 import { describeS3Settings } from "./s3-settings.js";
 
 type Sdk = typeof import("@aws-sdk/client-s3");
+
+/** User metadata a conditional PUT carries (`x-amz-meta-sluice-write`): a token of the write. */
+const WRITE_TOKEN = "sluice-write";
+
+/** Whether an S3 key names an object sluice can address (not a folder marker, a valid key). */
+function isObjectKey(key: string): boolean {
+  try {
+    checkKey(key, "s3");
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Counts of what a storage asked of S3, for benchmarks and tests (attempts, retries included). */
 export interface S3RequestCounts {
@@ -73,8 +88,10 @@ export class S3Storage implements Storage {
     try {
       return await this.request("get", path, async ({ sdk, client }) => {
         const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: path, ...(header === undefined ? {} : { Range: header }) }));
-        if (r.Body === undefined) return new Uint8Array(0);
-        return await r.Body.transformToByteArray();
+        const bytes = r.Body === undefined ? new Uint8Array(0) : await r.Body.transformToByteArray();
+        // A store that ignores Range answers 200 with the whole object: cut the range out of it.
+        if (range !== undefined && r.ContentRange === undefined) return bytes.slice(Math.min(range.start, bytes.length), Math.min(range.end, bytes.length));
+        return bytes;
       });
     } catch (e) {
       const f = failureOf(e);
@@ -103,7 +120,8 @@ export class S3Storage implements Storage {
     if (path === "") return true;
     checkKey(path, this.root);
     if ((await this.head(path)) !== null) return true;
-    return (await this.listPage(path + "/", undefined, 1)).objects.length > 0;
+    // Any key below counts, a console's folder marker ("path/") included.
+    return (await this.listPage(path + "/", undefined, 1)).keys > 0;
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectInfo[]> {
@@ -124,6 +142,8 @@ export class S3Storage implements Storage {
     const ifNotExists = options.ifNotExists === true;
     // Copied once: the caller may reuse its buffer as soon as this promise settles, retries included.
     const body = data.slice();
+    // A conditional write carries a token of its own, so a read-back tells it from another writer's.
+    const token = ifNotExists ? randomUUID() : null;
     let maybeApplied = false;
     try {
       await this.request(
@@ -137,7 +157,7 @@ export class S3Storage implements Storage {
               Body: body,
               ContentLength: body.length,
               ContentType: "application/octet-stream",
-              ...(ifNotExists ? { IfNoneMatch: "*" } : {}),
+              ...(token !== null ? { IfNoneMatch: "*", Metadata: { [WRITE_TOKEN]: token } } : {}),
             }),
           );
         },
@@ -148,7 +168,7 @@ export class S3Storage implements Storage {
     } catch (e) {
       const f = failureOf(e);
       if (ifNotExists && f !== null && (f.status === 412 || f.code === "PreconditionFailed")) {
-        if (maybeApplied && (await this.holds(path, body))) return;
+        if (maybeApplied && token !== null && (await this.writtenBy(path, token))) return;
         throw new AlreadyExistsError(`s3: object already exists at ${this.url(path)}`, { path: this.url(path) });
       }
       throw e;
@@ -172,11 +192,16 @@ export class S3Storage implements Storage {
     return path === "" ? this.root : `${this.root}/${path}`;
   }
 
-  /** @internal Whether the object at `path` holds exactly `bytes` (settling an ambiguous write). */
-  async holds(path: string, bytes: Uint8Array): Promise<boolean> {
-    const info = await this.head(path);
-    if (info === null || info.size !== bytes.length) return false;
-    return Buffer.from(await this.get(path)).equals(bytes);
+  /** Whether the object at `path` was written by the conditional PUT carrying `token` (settling an ambiguous write). */
+  private async writtenBy(path: string, token: string): Promise<boolean> {
+    try {
+      const meta = await this.request("head", path, async ({ sdk, client }) => (await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: path }))).Metadata ?? {});
+      return meta[WRITE_TOKEN] === token;
+    } catch (e) {
+      const f = failureOf(e);
+      if (f !== null && f.status === 404) return false;
+      throw e;
+    }
   }
 
   /**
@@ -205,7 +230,7 @@ export class S3Storage implements Storage {
     }
   }
 
-  private async listPage(prefix: string, startAfter: string | undefined, max: number, token?: string): Promise<{ objects: ObjectInfo[]; next: string | undefined }> {
+  private async listPage(prefix: string, startAfter: string | undefined, max: number, token?: string): Promise<{ objects: ObjectInfo[]; keys: number; next: string | undefined }> {
     return await this.request("list", prefix, async ({ sdk, client }) => {
       const r = await client.send(
         new sdk.ListObjectsV2Command({
@@ -217,11 +242,15 @@ export class S3Storage implements Storage {
       );
       const objects: ObjectInfo[] = [];
       for (const o of r.Contents ?? []) {
-        // Folder markers ("a/b/") made by consoles and other tools are not objects in sluice's sense.
-        if (o.Key === undefined || o.Key.endsWith("/")) continue;
+        // Folder markers ("a/b/") made by consoles, and keys sluice cannot name ("a//b"), are not
+        // objects in sluice's sense.
+        if (o.Key === undefined || !isObjectKey(o.Key)) continue;
         objects.push({ path: o.Key, size: o.Size ?? 0, modificationTime: o.LastModified?.getTime() ?? 0 });
       }
-      return { objects, next: r.IsTruncated === true ? r.NextContinuationToken : undefined };
+      if (r.IsTruncated === true && (r.NextContinuationToken === undefined || r.NextContinuationToken === "")) {
+        throw new StorageError(`s3: listing ${this.url(prefix)} was cut off without a continuation token`, { path: this.url(prefix) });
+      }
+      return { objects, keys: r.Contents?.length ?? 0, next: r.IsTruncated === true ? r.NextContinuationToken : undefined };
     });
   }
 
@@ -297,7 +326,15 @@ class S3ObjectWriter implements ObjectWriter {
     this.buffered.push(chunk.slice());
     this.bufferedBytes += chunk.length;
     this.bytesWritten += chunk.length;
-    if (this.bufferedBytes >= this.s3.settings.multipartPartBytes) await this.uploadPart(this.s3.settings.multipartPartBytes);
+    while (this.bufferedBytes >= this.partBytes()) await this.uploadPart(this.partBytes());
+  }
+
+  /**
+   * The size of the next part: the configured size, doubled every 1,000 parts, so an object of any
+   * size fits in S3's 10,000 parts (parts but the last may differ in size).
+   */
+  private partBytes(): number {
+    return this.s3.settings.multipartPartBytes * 2 ** Math.floor(this.parts.length / 1000);
   }
 
   async close(): Promise<ObjectInfo> {

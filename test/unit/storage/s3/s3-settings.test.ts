@@ -44,6 +44,7 @@ test("bad settings are ConfigErrors naming the setting", () => {
     [{ "sluice.s3.multipartPartBytes": "1024" }, /multipartPartBytes' must be an integer ≥ 5242880/],
     [{ "sluice.s3.forcePathStyle": "yes" }, /forcePathStyle' must be true or false/],
     [{ "sluice.s3.endpoint": "ftp://x" }, /must be an http or https URL/],
+    [{ "sluice.s3.endpoint": "ftp://user:hunter2@x" }, /"ftp:\/\/\*\*\*@x" must be an http or https URL/],
     [{ "sluice.s3.endpoint": "http://user:pw@x" }, /must not carry credentials/],
     [{ "sluice.s3.accessKeyId": "AK" }, /set both sluice.s3.accessKeyId and sluice.s3.secretAccessKey/],
   ];
@@ -66,6 +67,9 @@ test("configureS3 replaces the thread's settings and bumps the generation", () =
   assert.ok(now.generation > before);
   assert.equal(now.settings.endpoint, "http://127.0.0.1:1");
   assert.deepEqual(currentS3Conf(), { "sluice.s3.endpoint": "http://127.0.0.1:1" }, "only S3 settings are kept");
+  const same = currentS3Settings().generation;
+  configureS3({ "sluice.s3.endpoint": "http://127.0.0.1:1" });
+  assert.equal(currentS3Settings().generation, same, "the same settings keep the storages made");
   assert.throws(() => configureS3({ "sluice.s3.maxConnections": "-1" }), ConfigError);
   assert.equal(currentS3Settings().settings.endpoint, "http://127.0.0.1:1", "a bad setting leaves the previous ones");
   configureS3({});
