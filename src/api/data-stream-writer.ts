@@ -149,7 +149,7 @@ export class DataStreamWriter {
       createSink = (queryId) => connector.create(baseCtx(queryId));
       if (catalogTarget !== null) {
         const path = Object.entries(sinkOptions).find(([k]) => k.toLowerCase() === "path")?.[1] ?? "";
-        const registration = { target: catalogTarget, path, schema: this.df.schema, partitionBy: this.partitionCols, sessionConf };
+        const registration = { target: catalogTarget, path, schema: this.df.schema, partitionBy: this.partitionCols, sessionConf, sinkOptions };
         const create = createSink;
         createSink = (queryId) => new CatalogRegisteringSink(create(queryId), registration);
       }

@@ -181,8 +181,14 @@ async function register(args: readonly string[], io: CliIO): Promise<number> {
   const { storage, key } = resolveLocation(path);
   const spec = await catalogSpec(path, storage, key, format, database, table);
   const catalog = new GlueCatalog(glueSettingsFrom({}));
-  const what = await catalog.ensureTable(spec.table);
-  const added = await catalog.addPartitions(spec.table, spec.partitions);
+  let what: string;
+  let added: number;
+  try {
+    what = await catalog.ensureTable(spec.table);
+    added = await catalog.addPartitions(spec.table, spec.partitions);
+  } finally {
+    await catalog.close();
+  }
   const partitions = spec.table.partitionColumns.length === 0 || spec.table.format === "delta" ? "" : `; ${formatCount(added)} new partition${added === 1 ? "" : "s"} of ${formatCount(spec.partitions.length)}`;
   io.out(`register: ${spec.table.format} table ${spec.table.database}.${spec.table.table} at ${spec.table.location} ${what} in the Glue Data Catalog${partitions}\n`);
   return 0;

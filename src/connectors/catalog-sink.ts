@@ -80,6 +80,8 @@ export interface CatalogRegistration {
   readonly schema: StructType;
   readonly partitionBy: readonly string[];
   readonly sessionConf: Readonly<Record<string, string>>;
+  /** The sink's own options (a CSV sink's separator, quote, escape and header go into the table). */
+  readonly sinkOptions: Options;
 }
 
 /** A sink that registers its table in the catalog after each committed batch (see the module comment). */
@@ -103,7 +105,15 @@ export class CatalogRegisteringSink implements StreamSink {
     this.storage = storage;
     this.key = key;
     const location = storage.root.startsWith("s3://") ? `${storage.root}/${key}` : r.path;
-    this.spec = { database: r.target.database, table: r.target.table, location, format: r.target.format, schema: r.schema, partitionColumns: r.partitionBy };
+    this.spec = {
+      database: r.target.database,
+      table: r.target.table,
+      location,
+      format: r.target.format,
+      schema: r.schema,
+      partitionColumns: r.partitionBy,
+      ...(r.target.format === "csv" ? { csv: csvSerde(r.sinkOptions) } : {}),
+    };
   }
 
   async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>> }> {
@@ -125,6 +135,7 @@ export class CatalogRegisteringSink implements StreamSink {
 
   async stop(): Promise<void> {
     await this.inner.stop?.();
+    await this.catalog.close();
   }
 
   /** Partition values of the batch's files (of every live file at a run's first batch) not registered yet. */
@@ -137,4 +148,15 @@ export class CatalogRegisteringSink implements StreamSink {
       .map((values) => ({ id: JSON.stringify(values), values }))
       .filter((p) => !this.partitions.has(p.id));
   }
+}
+
+/** A CSV sink's format as the catalog's SerDe describes it (Spark's write defaults for what is unset). */
+function csvSerde(options: Options): { separator: string; quote: string; escape: string; header: boolean } {
+  const get = (name: string): string | undefined => Object.entries(options).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+  return {
+    separator: get("sep") ?? get("delimiter") ?? ",",
+    quote: get("quote") ?? '"',
+    escape: get("escape") ?? "\\",
+    header: (get("header") ?? "false").toLowerCase() === "true",
+  };
 }

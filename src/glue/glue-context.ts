@@ -23,6 +23,7 @@ import { col, from_json } from "../api/functions.js";
 import { ConfigError, SinkError, suggestion } from "../errors.js";
 import { parseInterval } from "../runtime/trigger.js";
 import { describeCatalogTable } from "../runtime/catalog-table.js";
+import { csvReadOptions } from "../catalog/glue/glue-catalog.js";
 import type { CatalogTableDescription } from "../runtime/catalog-table.js";
 import { DynamicFrame, INFER_SCHEMA_COLUMN } from "./dynamic-frame.js";
 
@@ -49,12 +50,18 @@ export class SparkContext {
 /** What `forEachBatch` hands the batch function: the micro-batch as a batch DataFrame, and its id. */
 export type GlueBatchFunction = (data_frame: DataFrame, batchId: number) => Promise<void> | void;
 
-/** `from_catalog`'s arguments. */
+/** `from_catalog`'s arguments (Glue's keyword names; `name_space` is Glue's alias of `database`). */
 export interface FromCatalogArgs {
-  readonly database: string;
+  readonly database?: string;
+  readonly name_space?: string;
   readonly table_name: string;
+  readonly redshift_tmp_dir?: string;
   readonly transformation_ctx?: string;
+  /** Refused when not empty: partitions are not pruned by a predicate yet. */
+  readonly push_down_predicate?: string;
   readonly additional_options?: GlueOptions;
+  /** The account of the catalog, or null for the caller's. */
+  readonly catalog_id?: string | null;
 }
 
 /** `from_options`' arguments. */
@@ -97,7 +104,15 @@ export class GlueContext {
   /** Streaming reads (`glueContext.create_data_frame.from_catalog/from_options`). */
   readonly create_data_frame: {
     from_catalog(args: FromCatalogArgs): DataFrame;
-    from_catalog(database: string, table_name: string, transformation_ctx?: string, additional_options?: GlueOptions): DataFrame;
+    from_catalog(
+      database: string,
+      table_name: string,
+      redshift_tmp_dir?: string,
+      transformation_ctx?: string,
+      push_down_predicate?: string,
+      additional_options?: GlueOptions,
+      catalog_id?: string | null,
+    ): DataFrame;
     from_options(args: FromOptionsArgs): DataFrame;
     from_options(connection_type: string, connection_options: GlueOptions, format?: string, format_options?: GlueOptions, transformation_ctx?: string): DataFrame;
   };
@@ -105,7 +120,15 @@ export class GlueContext {
   /** Batch reads as DynamicFrames (`glueContext.create_dynamic_frame.from_catalog/from_options`). */
   readonly create_dynamic_frame: {
     from_catalog(args: FromCatalogArgs): DynamicFrame;
-    from_catalog(database: string, table_name: string, transformation_ctx?: string, additional_options?: GlueOptions): DynamicFrame;
+    from_catalog(
+      database: string,
+      table_name: string,
+      redshift_tmp_dir?: string,
+      transformation_ctx?: string,
+      push_down_predicate?: string,
+      additional_options?: GlueOptions,
+      catalog_id?: string | null,
+    ): DynamicFrame;
     from_options(args: FromOptionsArgs): DynamicFrame;
     from_options(connection_type: string, connection_options: GlueOptions, format?: string, format_options?: GlueOptions, transformation_ctx?: string): DynamicFrame;
   };
@@ -211,7 +234,8 @@ export class GlueContext {
   }
 
   private readFromCatalog(args: FromCatalogArgs, streaming: boolean): DataFrame {
-    const d = describeCatalogTable(args.database, args.table_name, this.spark_session.conf.getAll());
+    const database = args.database ?? args.name_space ?? "";
+    const d = describeCatalogTable(database, args.table_name, this.spark_session.conf.getAll(), args.catalog_id ?? null);
     const extra = stringOptions(args.additional_options ?? {}, "additional_options");
     const p = d.table.parameters;
     const type = (p.typeOfData ?? p.connectionType ?? (p.topicName !== undefined ? "kafka" : p.streamARN !== undefined || p.streamName !== undefined ? "kinesis" : "s3")).toLowerCase();
@@ -223,21 +247,22 @@ export class GlueContext {
         if (servers !== undefined) o["bootstrap.servers"] = servers;
         if (d.connection.KAFKA_SSL_ENABLED === "true" && o["security.protocol"] === undefined) o["security.protocol"] = "SSL";
       }
-      return this.kafka(o, schemaDdl, streaming, `${args.database}.${args.table_name}`);
+      return this.kafka(o, schemaDdl, streaming, `${database}.${args.table_name}`);
     }
     if (type === "kinesis") {
       const o: Record<string, string> = { classification: p.classification ?? "json", ...pick(p, KINESIS_TABLE_PARAMS), ...extra };
-      return this.kinesis(o, schemaDdl, streaming, `${args.database}.${args.table_name}`);
+      return this.kinesis(o, schemaDdl, streaming, `${database}.${args.table_name}`);
     }
     const location = d.table.location;
     const format = d.table.format;
     if (location === null || format === null) {
-      throw new ConfigError(`from_catalog: ${args.database}.${args.table_name} is neither a Kafka nor a Kinesis table and has no location and format sluice reads`);
+      throw new ConfigError(`from_catalog: ${database}.${args.table_name} is neither a Kafka nor a Kinesis table and has no location and format sluice reads`);
     }
     const reader = streaming ? this.spark_session.readStream : this.spark_session.read;
     reader.format(format);
     if ((format === "json" || format === "csv") && schemaDdl !== null) reader.schema(schemaDdl);
-    for (const [k, v] of Object.entries(extra)) reader.option(k, v);
+    const options = { ...(format === "csv" ? csvReadOptions(d.table) : {}), ...extra };
+    for (const [k, v] of Object.entries(options)) reader.option(k, v);
     return reader.load(location);
   }
 
@@ -275,7 +300,8 @@ export class GlueContext {
     const topics = [o.topicName !== undefined, o.assign !== undefined, o.subscribePattern !== undefined].filter(Boolean).length;
     if (topics !== 1) throw new ConfigError(`kafka: ${where} must give exactly one of topicName, assign and subscribePattern`, { option: "topicName" });
     if (o.topicName !== undefined) reader.option("subscribe", o.topicName);
-    reader.option("startingOffsets", o.startingOffsets ?? "latest");
+    // Glue's default is latest for streams; a batch read (Spark refuses latest there) reads from the start.
+    reader.option("startingOffsets", o.startingOffsets ?? (streaming ? "latest" : "earliest"));
     for (const [k, v] of Object.entries(o)) {
       if (GLUE_ONLY.has(k) || k === "bootstrap.servers" || k === "kafka.bootstrap.servers" || k === "topicName" || k === "startingOffsets") continue;
       const mapped = KAFKA_OPTION_NAMES[k];
@@ -468,11 +494,42 @@ function triggerOf(window: string, _session: SparkSession): { processingTime: st
   return { processingTime: window };
 }
 
+/** `from_catalog`'s arguments, as one object of keyword names or positionally in Glue's order. */
 function fromCatalogArgs(a: readonly unknown[], where: string): FromCatalogArgs {
-  if (a.length === 1 && typeof a[0] === "object" && a[0] !== null) return a[0] as FromCatalogArgs;
-  const [database, table_name, transformation_ctx, additional_options] = a;
-  if (typeof database !== "string" || typeof table_name !== "string") throw new ConfigError(`${where}: database and table_name are required`);
-  return { database, table_name, transformation_ctx: typeof transformation_ctx === "string" ? transformation_ctx : "", additional_options: (additional_options ?? {}) as GlueOptions };
+  let args: FromCatalogArgs;
+  if (a.length === 1 && isRecord(a[0])) {
+    const o = a[0];
+    for (const k of Object.keys(o)) {
+      if (!FROM_CATALOG_KEYS.includes(k)) throw new ConfigError(`${where}: unknown argument '${k}'${suggestion(k, FROM_CATALOG_KEYS)}`, { option: k });
+    }
+    args = o as unknown as FromCatalogArgs;
+  } else {
+    const [database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate, additional_options, catalog_id] = a;
+    args = {
+      database: database as string,
+      table_name: table_name as string,
+      redshift_tmp_dir: (redshift_tmp_dir ?? "") as string,
+      transformation_ctx: (transformation_ctx ?? "") as string,
+      push_down_predicate: (push_down_predicate ?? "") as string,
+      additional_options: (additional_options ?? {}) as GlueOptions,
+      catalog_id: (catalog_id ?? null) as string | null,
+    };
+  }
+  const database = args.database ?? args.name_space;
+  if (typeof database !== "string" || database === "") throw new ConfigError(`${where}: parameter name_space or database is missing`, { option: "database" });
+  if (typeof args.table_name !== "string" || args.table_name === "") throw new ConfigError(`${where}: parameter table_name is missing`, { option: "table_name" });
+  if (args.additional_options !== undefined && !isRecord(args.additional_options)) throw new ConfigError(`${where}: additional_options must be an object of options`, { option: "additional_options" });
+  if (args.catalog_id !== undefined && args.catalog_id !== null && typeof args.catalog_id !== "string") throw new ConfigError(`${where}: catalog_id must be a string`, { option: "catalog_id" });
+  if (typeof args.push_down_predicate === "string" && args.push_down_predicate !== "") {
+    throw new ConfigError(`${where}: push_down_predicate is not supported yet (every partition is read); filter the frame instead`, { option: "push_down_predicate" });
+  }
+  return args;
+}
+
+const FROM_CATALOG_KEYS = ["database", "name_space", "table_name", "redshift_tmp_dir", "transformation_ctx", "push_down_predicate", "additional_options", "catalog_id"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function fromOptionsArgs(a: readonly unknown[], where: string): FromOptionsArgs {
@@ -507,6 +564,6 @@ function writeArgs(a: readonly unknown[]): WriteFromOptionsArgs {
 
 function tableName(a: readonly unknown[]): string {
   const first = a[0];
-  if (typeof first === "object" && first !== null && "table_name" in first) return String((first as FromCatalogArgs).table_name);
+  if (isRecord(first) && typeof first.table_name === "string") return first.table_name;
   return typeof a[1] === "string" ? a[1] : "";
 }

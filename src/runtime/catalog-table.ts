@@ -8,7 +8,7 @@
  * `DataFrame` builders are synchronous, as in Spark, so the lookup runs in the blocking-call worker.
  */
 import { AnalysisError, ConfigError } from "../errors.js";
-import { GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
+import { csvReadOptions, GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
 import type { CatalogTable, CatalogTableFormat } from "../catalog/glue/glue-catalog.js";
 import { blockingCall } from "./blocking-call.js";
 
@@ -58,7 +58,7 @@ export function lookupCatalogTable(name: string, conf: Readonly<Record<string, s
 /** The blocking-call task behind {@link lookupCatalogTable}. */
 export async function lookupCatalogTableTask(req: { database: string; table: string; conf: Record<string, string> }): Promise<CatalogTableRef> {
   const catalog = new GlueCatalog(glueSettingsFrom(req.conf));
-  const t = await catalog.getTable(req.database, req.table);
+  const t = await catalog.getTable(req.database, req.table).finally(() => catalog.close());
   const full = `${req.database}.${req.table}`;
   if (t === null) throw new AnalysisError(`table: ${full} is not in the Glue Data Catalog`);
   if (t.location === null || t.location === "") throw new AnalysisError(`table: ${full} in the Glue Data Catalog has no location`);
@@ -66,12 +66,7 @@ export async function lookupCatalogTableTask(req: { database: string; table: str
     throw new AnalysisError(`table: ${full} in the Glue Data Catalog has a format sluice does not read (classification ${JSON.stringify(t.parameters.classification ?? null)})`);
   }
   const columns = [...t.columns, ...t.partitionKeys].map((c) => `\`${c.name}\` ${sparkType(c.type)}`);
-  const options: Record<string, string> = {};
-  if (t.format === "csv") {
-    const sep = t.parameters["separatorChar"] ?? t.parameters["field.delim"];
-    if (sep !== undefined) options.sep = sep;
-    if (t.parameters["skip.header.line.count"] === "1") options.header = "true";
-  }
+  const options = t.format === "csv" ? csvReadOptions(t) : {};
   return { database: req.database, table: req.table, location: t.location, format: t.format, schemaDdl: columns.join(", "), options };
 }
 
@@ -92,16 +87,20 @@ export interface CatalogTableDescription {
  * `from_catalog` on streaming tables (Kafka, Kinesis), whose parameters say how to connect.
  * @throws AnalysisError when there is no such table.
  */
-export function describeCatalogTable(database: string, table: string, conf: Readonly<Record<string, string>>): CatalogTableDescription {
-  return blockingCall("describeCatalogTable", { database: database.toLowerCase(), table: table.toLowerCase(), conf: { ...conf } });
+export function describeCatalogTable(database: string, table: string, conf: Readonly<Record<string, string>>, catalogId: string | null = null): CatalogTableDescription {
+  return blockingCall("describeCatalogTable", { database: database.toLowerCase(), table: table.toLowerCase(), conf: { ...conf }, catalogId });
 }
 
 /** The blocking-call task behind {@link describeCatalogTable}. */
-export async function describeCatalogTableTask(req: { database: string; table: string; conf: Record<string, string> }): Promise<CatalogTableDescription> {
-  const catalog = new GlueCatalog(glueSettingsFrom(req.conf));
-  const t = await catalog.getTable(req.database, req.table);
-  if (t === null) throw new AnalysisError(`table: ${req.database}.${req.table} is not in the Glue Data Catalog`);
-  const name = t.parameters.connectionName;
-  const connection = name === undefined || name === "" ? null : await catalog.getConnectionProperties(name);
-  return { table: t, connection };
+export async function describeCatalogTableTask(req: { database: string; table: string; conf: Record<string, string>; catalogId: string | null }): Promise<CatalogTableDescription> {
+  const catalog = new GlueCatalog(glueSettingsFrom(req.conf, process.env, req.catalogId));
+  try {
+    const t = await catalog.getTable(req.database, req.table);
+    if (t === null) throw new AnalysisError(`table: ${req.database}.${req.table} is not in the Glue Data Catalog`);
+    const name = t.parameters.connectionName;
+    const connection = name === undefined || name === "" ? null : await catalog.getConnectionProperties(name);
+    return { table: t, connection };
+  } finally {
+    await catalog.close();
+  }
 }

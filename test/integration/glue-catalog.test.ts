@@ -204,6 +204,11 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
       const days = glueContext.create_dynamic_frame.from_catalog({ database: "reg", table_name: "days" });
       assert.equal(await days.count(), 3);
       assert.deepEqual(days.schema().fields.map((f) => f.name), ["id", "day"]);
+      // Glue's positional order: database, table_name, redshift_tmp_dir, transformation_ctx, push_down_predicate, additional_options.
+      assert.equal(await glueContext.create_dynamic_frame.from_catalog("reg", "days", "", "days_ctx", "", {}).count(), 3);
+      assert.throws(() => glueContext.create_dynamic_frame.from_catalog("reg", "days", "", "", "day = '2026-12-01'"), /push_down_predicate is not supported yet/);
+      assert.throws(() => glueContext.create_dynamic_frame.from_catalog({ database: "reg", table_name: "days", additonal_options: {} } as never), /unknown argument 'additonal_options'; did you mean 'additional_options'/);
+      assert.throws(() => glueContext.create_dynamic_frame.from_catalog({ table_name: "days" }), /parameter name_space or database is missing/);
       const ids = glueContext.create_data_frame.from_catalog("reg", "ids");
       assert.equal(ids.isStreaming, true);
       assert.deepEqual(ids.schema.fields.map((f) => f.name), ["id", "day"]);
@@ -213,6 +218,58 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
     const bad = await runSluice(["table", "register", `s3://${bucket}/gold/ids`, "--database", "reg"], { env });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--database and --table are required/);
+  });
+
+  test("a CSV sink registers its separator, quote and header; spark.table reads it back with them; a format change drops the old one's parameters", async () => {
+    const bucket = await createBucket(moto(), "glue-csv");
+    const spark = SparkSession.builder.getOrCreate();
+    for (const [k, v] of Object.entries({ ...motoS3Conf(moto()), "sluice.glue.endpoint": moto() })) spark.conf.set(k, v);
+    try {
+      const ms = new MemoryStream("id STRING, note STRING", `glue-csv-${String(Date.now())}`);
+      const q = spark.readStream
+        .format("memory")
+        .option("name", ms.name)
+        .load()
+        .writeStream.format("csv")
+        .option("path", `s3://${bucket}/out/notes`)
+        .option("checkpointLocation", `s3://${bucket}/_checkpoints/notes`)
+        .option("sep", "|")
+        .option("header", "true")
+        .option("catalog", "glue")
+        .option("database", "csvdb")
+        .option("table", "notes")
+        .start();
+      ms.addData([
+        { id: "a", note: "x|y" },
+        { id: "b", note: "plain" },
+      ]);
+      await q.processAllAvailable();
+      await q.stop();
+      const client = glue();
+      const t = (await client.send(new GetTableCommand({ DatabaseName: "csvdb", Name: "notes" }))).Table;
+      assert.equal(t?.Parameters?.["skip.header.line.count"], "1");
+      assert.equal(t?.StorageDescriptor?.SerdeInfo?.Parameters?.separatorChar, "|");
+      assert.match(t?.StorageDescriptor?.SerdeInfo?.SerializationLibrary ?? "", /OpenCSVSerde/);
+      spark.conf.set("sluice.catalog", "glue");
+      const rows = (await spark.table("csvdb.notes").orderBy("id").collect()).map((r) => [r.id, r.note]);
+      assert.deepEqual(rows, [
+        ["a", "x|y"],
+        ["b", "plain"],
+      ]);
+      // The same name registered as Delta, then as Parquet: no Delta parameter is left behind.
+      const catalog = new GlueCatalog(glueSettingsFrom({ "sluice.glue.endpoint": moto() }, {}));
+      const base = { database: "csvdb", table: "moved", location: `s3://${bucket}/moved`, schema, partitionColumns: [] };
+      await catalog.ensureTable({ ...base, format: "delta" });
+      assert.equal(await catalog.ensureTable({ ...base, format: "parquet" }), "updated");
+      const moved = await catalog.getTable("csvdb", "moved");
+      assert.equal(moved?.format, "parquet");
+      assert.equal(moved?.tableParameters.table_type, undefined);
+      assert.equal(await catalog.ensureTable({ ...base, format: "parquet" }), "unchanged");
+      await catalog.close();
+      client.destroy();
+    } finally {
+      for (const k of [...Object.keys(motoS3Conf(moto())), "sluice.glue.endpoint", "sluice.catalog"]) spark.conf.unset(k);
+    }
   });
 
   test("catalog options are checked when the query starts", () => {

@@ -37,6 +37,8 @@ export interface CatalogTableSpec {
   /** Every column, partition columns included. */
   readonly schema: StructType;
   readonly partitionColumns: readonly string[];
+  /** CSV tables: how the files are written (OpenCSVSerde's parameters, and a header to skip). */
+  readonly csv?: { readonly separator: string; readonly quote: string; readonly escape: string; readonly header: boolean };
 }
 
 /** What the catalog says of a table. */
@@ -46,11 +48,18 @@ export interface CatalogTable {
   readonly location: string | null;
   /** Delta when `table_type`/the provider say so, else the format of the SerDe or `classification`, else null. */
   readonly format: CatalogTableFormat | null;
-  /** The table's parameters over its storage descriptor's (where streaming tables keep theirs). */
+  /**
+   * The table's parameters over its storage descriptor's (where streaming tables keep theirs)
+   * over its SerDe's (a CSV table's separator and quote), for reading.
+   */
   readonly parameters: Readonly<Record<string, string>>;
+  /** The table's own parameters, as they are (what an update keeps). */
+  readonly tableParameters: Readonly<Record<string, string>>;
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly partitionKeys: readonly { readonly name: string; readonly type: string }[];
   readonly versionId: string | null;
+  /** The SerDe's class name, or null. */
+  readonly serde: string | null;
 }
 
 /** Connection settings of the Glue client. */
@@ -68,9 +77,10 @@ const GLUE_KEYS = ["sluice.glue.endpoint", "sluice.glue.region", "sluice.glue.ca
 /**
  * Glue settings from the session (`sluice.glue.endpoint`, `.region`, `.catalogId`,
  * `.maxConflictRetries`) and the environment (`AWS_ENDPOINT_URL_GLUE`, else `AWS_ENDPOINT_URL`;
- * `AWS_REGION`, else `AWS_DEFAULT_REGION`, else us-east-1). Credentials: the AWS default chain.
+ * `AWS_REGION`, else `AWS_DEFAULT_REGION`, else us-east-1); `catalogId` (a call's `catalog_id`)
+ * over `sluice.glue.catalogId`. Credentials: the AWS default chain.
  */
-export function glueSettingsFrom(conf: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): GlueSettings {
+export function glueSettingsFrom(conf: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env, catalogId: string | null = null): GlueSettings {
   for (const k of Object.keys(conf)) {
     if (k.startsWith("sluice.glue.") && !GLUE_KEYS.includes(k)) throw new ConfigError(`glue: unknown setting '${k}'${suggestion(k, GLUE_KEYS)}`, { option: k });
   }
@@ -80,7 +90,7 @@ export function glueSettingsFrom(conf: Readonly<Record<string, string>>, env: No
   return {
     endpoint: text(conf["sluice.glue.endpoint"]) ?? text(env.AWS_ENDPOINT_URL_GLUE) ?? text(env.AWS_ENDPOINT_URL),
     region: text(conf["sluice.glue.region"]) ?? text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? "us-east-1",
-    catalogId: text(conf["sluice.glue.catalogId"]),
+    catalogId: catalogId ?? text(conf["sluice.glue.catalogId"]),
     maxConflictRetries: Number(retries),
   };
 }
@@ -125,16 +135,18 @@ export class GlueCatalog {
       const sd = t.StorageDescriptor;
       // Streaming tables (Kafka, Kinesis) keep their connection settings in the storage
       // descriptor's parameters; the table's own parameters win where both have a key.
-      const parameters = { ...(sd?.Parameters ?? {}), ...(t.Parameters ?? {}) };
+      const parameters = { ...(sd?.SerdeInfo?.Parameters ?? {}), ...(sd?.Parameters ?? {}), ...(t.Parameters ?? {}) };
       return {
         database,
         table,
         location: sd?.Location ?? null,
         format: formatOf(parameters, sd?.SerdeInfo?.SerializationLibrary, sd?.InputFormat),
         parameters,
+        tableParameters: t.Parameters ?? {},
         columns: (sd?.Columns ?? []).map((c) => ({ name: c.Name ?? "", type: c.Type ?? "" })),
         partitionKeys: (t.PartitionKeys ?? []).map((c) => ({ name: c.Name ?? "", type: c.Type ?? "" })),
         versionId: t.VersionId ?? null,
+        serde: sd?.SerdeInfo?.SerializationLibrary ?? null,
       };
     } catch (e) {
       if (errorName(e) === "EntityNotFoundException") return null;
@@ -166,7 +178,7 @@ export class GlueCatalog {
     const { sdk, client } = await this.connect();
     for (let attempt = 0; ; attempt++) {
       const current = await this.getTable(spec.database, spec.table);
-      const input = tableInput(spec, current?.parameters ?? {});
+      const input = tableInput(spec, current?.tableParameters ?? {});
       try {
         if (current === null) {
           await this.ensureDatabase(spec.database);
@@ -203,23 +215,13 @@ export class GlueCatalog {
   async addPartitions(spec: CatalogTableSpec, values: readonly (readonly (string | null)[])[]): Promise<number> {
     if (values.length === 0 || spec.partitionColumns.length === 0) return 0;
     const { sdk, client } = await this.connect();
-    const hive = spec.format === "delta" ? HIVE_FORMATS.parquet : HIVE_FORMATS[spec.format];
     let added = 0;
     for (let i = 0; i < values.length; i += 100) {
       const chunk = values.slice(i, i + 100);
       const inputs = chunk.map((vs) => {
         const strings = vs.map((v) => v ?? "__HIVE_DEFAULT_PARTITION__");
         const folder = spec.partitionColumns.map((c, k) => `${escapePathName(c)}=${escapePathName(strings[k] ?? "")}`).join("/");
-        return {
-          Values: strings,
-          StorageDescriptor: {
-            Location: `${spec.location.replace(/\/+$/, "")}/${folder}/`,
-            InputFormat: hive.input,
-            OutputFormat: hive.output,
-            SerdeInfo: { SerializationLibrary: hive.serde, ...(hive.params === undefined ? {} : { Parameters: hive.params }) },
-            Columns: dataColumns(spec),
-          },
-        };
+        return { Values: strings, StorageDescriptor: storageDescriptor(spec, `${spec.location.replace(/\/+$/, "")}/${folder}/`) };
       });
       let r: import("@aws-sdk/client-glue").BatchCreatePartitionCommandOutput;
       try {
@@ -235,6 +237,13 @@ export class GlueCatalog {
       added += chunk.length - (r.Errors?.length ?? 0);
     }
     return added;
+  }
+
+  /** Closes the client's connections (the catalog can be used again: a new client is made). */
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = null;
+    if (c !== null) (await c.catch(() => null))?.client.destroy();
   }
 
   private async ensureDatabase(database: string): Promise<void> {
@@ -306,25 +315,55 @@ function partitionKeys(spec: CatalogTableSpec): { Name: string; Type: string }[]
   });
 }
 
+/** Table parameters that say what format a table is: replaced, never kept, when sluice registers it. */
+const FORMAT_PARAMETERS = ["table_type", "spark.sql.sources.provider", "classification", "metadata_location", "previous_metadata_location", "skip.header.line.count"];
+
 function tableInput(spec: CatalogTableSpec, existing: Readonly<Record<string, string>>) {
-  const hive = spec.format === "delta" ? HIVE_FORMATS.parquet : HIVE_FORMATS[spec.format];
   const own: Record<string, string> =
     spec.format === "delta"
       ? { table_type: "DELTA", "spark.sql.sources.provider": "delta", classification: "delta", EXTERNAL: "TRUE" }
       : { classification: spec.format, EXTERNAL: "TRUE" };
+  if (spec.csv?.header === true) own["skip.header.line.count"] = "1";
+  // Others' parameters (comments, Lake Formation tags) stay; those naming a format are sluice's to set.
+  const kept = Object.fromEntries(Object.entries(existing).filter(([k]) => !FORMAT_PARAMETERS.includes(k)));
   return {
     Name: spec.table,
     TableType: "EXTERNAL_TABLE",
-    Parameters: { ...existing, ...own },
+    Parameters: { ...kept, ...own },
     PartitionKeys: partitionKeys(spec),
-    StorageDescriptor: {
-      Location: spec.location,
-      Columns: dataColumns(spec),
-      InputFormat: hive.input,
-      OutputFormat: hive.output,
-      SerdeInfo: { SerializationLibrary: hive.serde, ...(hive.params === undefined ? {} : { Parameters: hive.params }) },
-    },
+    StorageDescriptor: storageDescriptor(spec, spec.location),
   };
+}
+
+/** The storage descriptor of the table (or of one of its partitions, at `location`). */
+function storageDescriptor(spec: CatalogTableSpec, location: string) {
+  const hive = spec.format === "delta" ? HIVE_FORMATS.parquet : HIVE_FORMATS[spec.format];
+  const params =
+    spec.format === "csv" && spec.csv !== undefined ? { separatorChar: spec.csv.separator, quoteChar: spec.csv.quote, escapeChar: spec.csv.escape } : hive.params;
+  return {
+    Location: location,
+    Columns: dataColumns(spec),
+    InputFormat: hive.input,
+    OutputFormat: hive.output,
+    SerdeInfo: { SerializationLibrary: hive.serde, ...(params === undefined ? {} : { Parameters: params }) },
+  };
+}
+
+/**
+ * Reader options for a CSV catalog table from its parameters (SerDe's, descriptor's and table's, as
+ * `CatalogTable.parameters` merges them): the separator (`separatorChar`, `field.delim`, a
+ * crawler's `delimiter`; LazySimpleSerDe's default is \u0001), quote, escape, and a header line.
+ */
+export function csvReadOptions(t: CatalogTable): Record<string, string> {
+  const p = t.parameters;
+  const out: Record<string, string> = {};
+  const lazy = (t.serde ?? "").toLowerCase().includes("lazysimpleserde");
+  const sep = p.separatorChar ?? p["field.delim"] ?? p.delimiter ?? (lazy ? "\u0001" : undefined);
+  if (sep !== undefined) out.sep = sep;
+  if (p.quoteChar !== undefined) out.quote = p.quoteChar;
+  if (p.escapeChar !== undefined) out.escape = p.escapeChar;
+  if (p["skip.header.line.count"] === "1") out.header = "true";
+  return out;
 }
 
 function sameTable(current: CatalogTable, spec: CatalogTableSpec): boolean {
@@ -332,7 +371,14 @@ function sameTable(current: CatalogTable, spec: CatalogTableSpec): boolean {
   const keys = partitionKeys(spec);
   const same = (a: readonly { name: string; type: string }[], b: readonly { Name: string; Type: string }[]): boolean =>
     a.length === b.length && a.every((x, i) => x.name === b[i].Name && x.type === b[i].Type);
-  return current.location === spec.location && current.format === spec.format && same(current.columns, cols) && same(current.partitionKeys, keys);
+  const csvSame =
+    spec.csv === undefined ||
+    (current.parameters.separatorChar === spec.csv.separator &&
+      current.parameters.quoteChar === spec.csv.quote &&
+      current.parameters.escapeChar === spec.csv.escape &&
+      (current.tableParameters["skip.header.line.count"] === "1") === spec.csv.header);
+  const stale = spec.format !== "delta" && current.tableParameters.table_type !== undefined;
+  return current.location === spec.location && current.format === spec.format && same(current.columns, cols) && same(current.partitionKeys, keys) && csvSame && !stale;
 }
 
 /**
