@@ -95,8 +95,14 @@ describe("S3Storage on moto", { skip: motoSkip }, () => {
 
   test("a conditional PUT that failed unanswered, then lost to another writer's identical bytes, is AlreadyExists", async () => {
     const bucket = await createBucket(moto(), "token");
-    const a = new S3Storage(bucket, motoS3Settings(proxy.endpoint, { ...FAST, "sluice.s3.retryBaseDelayMs": "400", "sluice.s3.retryMaxDelayMs": "400" }));
+    const bytes = enc('{"nextBatchWatermarkMs":0}');
     const b = new S3Storage(bucket, motoS3Settings(moto(), FAST));
+    // A's first attempt never reaches the server; A's wait before retrying is B's whole write.
+    let bWrote = false;
+    const a = new S3Storage(bucket, motoS3Settings(proxy.endpoint, FAST), async () => {
+      await b.put("commits/0", bytes, { ifNotExists: true });
+      bWrote = true;
+    });
     let reset = true;
     proxy.policy = (r) => {
       if (reset && r.method === "PUT" && r.headers["if-none-match"] === "*") {
@@ -105,16 +111,12 @@ describe("S3Storage on moto", { skip: motoSkip }, () => {
       }
       return null;
     };
-    const bytes = enc('{"nextBatchWatermarkMs":0}');
-    // A's first attempt never reaches the server; B writes the same bytes before A retries.
-    const first = a.put("commits/0", bytes, { ifNotExists: true }).then(
+    const outcome = await a.put("commits/0", bytes, { ifNotExists: true }).then(
       () => "won",
       (e: unknown) => e,
     );
-    await new Promise((r) => setTimeout(r, 100));
-    await b.put("commits/0", bytes, { ifNotExists: true });
-    const outcome = await first;
     proxy.policy = () => null;
+    assert.equal(bWrote, true);
     assert.ok(outcome instanceof AlreadyExistsError, `A must lose to B, got ${String(outcome)}`);
   });
 
