@@ -17,7 +17,7 @@ import type { GlueClient } from "@aws-sdk/client-glue";
 import { ConfigError, SinkError, suggestion } from "../../errors.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { catalogString } from "../../types/print-schema.js";
-import { escapePathName, HIVE_DEFAULT_PARTITION, unescapePathName } from "../../tables/files/partition-path.js";
+import { escapePathName, partitionValuesOf } from "../../tables/files/partition-path.js";
 
 type Sdk = typeof import("@aws-sdk/client-glue");
 
@@ -383,22 +383,16 @@ function sameTable(current: CatalogTable, spec: CatalogTableSpec): boolean {
 
 /**
  * The distinct partitions of data files given by key, for a table whose folder is `folderKey`:
- * each file's `column=value` folders below the table's folder, values unescaped as Hive does and
- * `__HIVE_DEFAULT_PARTITION__` as null, in the order of `partitionColumns`. Files outside the folder
- * are skipped.
+ * each file's partition values (`partitionValuesOf`) in the order of `partitionColumns`, null
+ * where a file has no folder for a column. Files outside the folder are skipped.
  */
 export function partitionsOfFiles(folderKey: string, fileKeys: Iterable<string>, partitionColumns: readonly string[]): (string | null)[][] {
   const prefix = folderKey === "" ? "" : folderKey + "/";
   const out = new Map<string, (string | null)[]>();
   for (const key of fileKeys) {
     if (!key.startsWith(prefix)) continue;
-    const folders = key.slice(prefix.length).split("/").slice(0, -1);
-    const values = partitionColumns.map((c) => {
-      const seg = folders.find((s) => s.includes("=") && unescapePathName(s.slice(0, s.indexOf("="))) === c);
-      if (seg === undefined) return null;
-      const v = unescapePathName(seg.slice(seg.indexOf("=") + 1));
-      return v === HIVE_DEFAULT_PARTITION ? null : v;
-    });
+    const found = partitionValuesOf(folderKey, key);
+    const values = partitionColumns.map((c) => found.get(c) ?? null);
     out.set(JSON.stringify(values), values);
   }
   return [...out.values()];
@@ -406,12 +400,5 @@ export function partitionsOfFiles(folderKey: string, fileKeys: Iterable<string>,
 
 /** The partition columns of a folder's data file `key` (its `column=value` folders below `folderKey`), in order. */
 export function partitionColumnsOf(folderKey: string, key: string): string[] {
-  const prefix = folderKey === "" ? "" : folderKey + "/";
-  if (!key.startsWith(prefix)) return [];
-  return key
-    .slice(prefix.length)
-    .split("/")
-    .slice(0, -1)
-    .filter((s) => s.includes("="))
-    .map((s) => unescapePathName(s.slice(0, s.indexOf("="))));
+  return [...partitionValuesOf(folderKey, key).keys()];
 }

@@ -132,26 +132,3 @@ function segmentAllowed(loc: SourceLocation, depth: number, name: string): boole
   return depth < loc.patterns.length ? loc.patterns[depth].test(name) : !isHiddenName(name);
 }
 
-/**
- * Partition values from the `k=v` folders in `key` below the folder `baseKey` (Hive escaping
- * undone; `__HIVE_DEFAULT_PARTITION__` → null). Later folders win on a repeated name.
- */
-export function partitionValuesOf(baseKey: string, key: string): Map<string, string | null> {
-  const prefix = folderPrefix(baseKey);
-  const rel = key.startsWith(prefix) ? key.slice(prefix.length) : key;
-  const segs = rel.split("/");
-  const out = new Map<string, string | null>();
-  for (let i = 0; i < segs.length - 1; i++) {
-    const eq = segs[i].indexOf("=");
-    if (eq <= 0) continue;
-    const name = unescapePathName(segs[i].slice(0, eq));
-    const value = unescapePathName(segs[i].slice(eq + 1));
-    out.set(name, value === "__HIVE_DEFAULT_PARTITION__" ? null : value);
-  }
-  return out;
-}
-
-/** Hive's `unescapePathName`: `%XX` → the character. */
-function unescapePathName(s: string): string {
-  return s.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-}

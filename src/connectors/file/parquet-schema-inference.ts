@@ -23,7 +23,8 @@ import type { Storage } from "../../storage/storage.js";
 import { parquetSourceFromStorage, readParquetMetadata } from "../../formats/parquet/parquet-reader.js";
 import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log.js";
 import type { FileSourceOptions } from "./options.js";
-import { globToRegExp, listDataFiles, partitionValuesOf } from "./listing.js";
+import { globToRegExp, listDataFiles } from "./listing.js";
+import { partitionValuesOf } from "../../tables/files/partition-path.js";
 import type { SourceLocation } from "./listing.js";
 
 /**

@@ -3,6 +3,7 @@
  * column, names and values escaped with Hive's `escapePathName`, and a null partition value (which
  * an empty string also is) written as `__HIVE_DEFAULT_PARTITION__`.
  */
+import { folderPrefix } from "../../storage/resolve.js";
 
 /** Spark's folder name for a null (or empty) partition value. */
 export const HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__";
@@ -36,4 +37,23 @@ export function partitionFolder(names: readonly string[], values: readonly (stri
     dir += `${escapePathName(names[i])}=${v === null ? HIVE_DEFAULT_PARTITION : escapePathName(v)}/`;
   }
   return dir;
+}
+
+/**
+ * Partition values from the `k=v` folders in `key` below the folder `baseKey` (Hive escaping
+ * undone; `__HIVE_DEFAULT_PARTITION__` → null), in folder order. Later folders win on a repeated name.
+ */
+export function partitionValuesOf(baseKey: string, key: string): Map<string, string | null> {
+  const prefix = folderPrefix(baseKey);
+  const rel = key.startsWith(prefix) ? key.slice(prefix.length) : key;
+  const segs = rel.split("/");
+  const out = new Map<string, string | null>();
+  for (let i = 0; i < segs.length - 1; i++) {
+    const eq = segs[i].indexOf("=");
+    if (eq <= 0) continue;
+    const name = unescapePathName(segs[i].slice(0, eq));
+    const value = unescapePathName(segs[i].slice(eq + 1));
+    out.set(name, value === HIVE_DEFAULT_PARTITION ? null : value);
+  }
+  return out;
 }
