@@ -22,9 +22,7 @@ import type { DataFrame } from "../api/dataframe.js";
 import { col, from_json } from "../api/functions.js";
 import { ConfigError, SinkError, suggestion } from "../errors.js";
 import { parseInterval } from "../runtime/trigger.js";
-import { describeCatalogTable } from "../runtime/catalog-table.js";
-import { csvReadOptions } from "../catalog/glue/glue-catalog.js";
-import type { CatalogTableDescription } from "../runtime/catalog-table.js";
+import { catalogColumnsDdl, describeCatalogTable, tableReadSpec } from "../runtime/catalog-table.js";
 import { DynamicFrame, INFER_SCHEMA_COLUMN } from "./dynamic-frame.js";
 
 /** Glue option values: strings, numbers, booleans, or lists (`paths`, `partitionKeys`). */
@@ -239,7 +237,7 @@ export class GlueContext {
     const extra = stringOptions(args.additional_options ?? {}, "additional_options");
     const p = d.table.parameters;
     const type = (p.typeOfData ?? p.connectionType ?? (p.topicName !== undefined ? "kafka" : p.streamARN !== undefined || p.streamName !== undefined ? "kinesis" : "s3")).toLowerCase();
-    const schemaDdl = columnsDdl(d);
+    const schemaDdl = catalogColumnsDdl(d.table);
     if (type === "kafka") {
       const o: Record<string, string> = { classification: p.classification ?? "json", ...pick(p, KAFKA_TABLE_PARAMS), ...extra };
       if (o["bootstrap.servers"] === undefined && d.connection !== null) {
@@ -253,17 +251,13 @@ export class GlueContext {
       const o: Record<string, string> = { classification: p.classification ?? "json", ...pick(p, KINESIS_TABLE_PARAMS), ...extra };
       return this.kinesis(o, schemaDdl, streaming, `${database}.${args.table_name}`);
     }
-    const location = d.table.location;
-    const format = d.table.format;
-    if (location === null || format === null) {
-      throw new ConfigError(`from_catalog: ${database}.${args.table_name} is neither a Kafka nor a Kinesis table and has no location and format sluice reads`);
-    }
+    const spec = tableReadSpec(d.table);
     const reader = streaming ? this.spark_session.readStream : this.spark_session.read;
-    reader.format(format);
-    if ((format === "json" || format === "csv") && schemaDdl !== null) reader.schema(schemaDdl);
-    const options = { ...(format === "csv" ? csvReadOptions(d.table) : {}), ...extra };
+    reader.format(spec.format);
+    if ((spec.format === "json" || spec.format === "csv") && spec.schemaDdl !== "") reader.schema(spec.schemaDdl);
+    const options: Record<string, string> = { ...spec.options, ...extra };
     for (const [k, v] of Object.entries(options)) reader.option(k, v);
-    return reader.load(location);
+    return reader.load(spec.location);
   }
 
   private readFromOptions(args: FromOptionsArgs, streaming: boolean): DataFrame {
@@ -437,13 +431,6 @@ function parseRecords(raw: DataFrame, column: string, o: Readonly<Record<string,
   }
   const parsed = raw.select(from_json(col(column).cast("string"), schemaDdl).alias("__glue_record"), col(timestampColumn).alias("__src_timestamp"));
   return addTimestamp ? parsed.select("__glue_record.*", "__src_timestamp") : parsed.select("__glue_record.*");
-}
-
-/** The columns of a catalog table (partition keys last) as Spark DDL, or null when it has none. */
-function columnsDdl(d: CatalogTableDescription): string | null {
-  const cols = [...d.table.columns, ...d.table.partitionKeys];
-  if (cols.length === 0) return null;
-  return cols.map((c) => `\`${c.name}\` ${c.type.replace(/\b(?:var)?char\(\d+\)/gi, "string")}`).join(", ");
 }
 
 function pick(p: Readonly<Record<string, string>>, names: readonly string[]): Record<string, string> {

@@ -7,9 +7,7 @@
 export const blockingTasks = {
   /** Reads what a source's schema depends on, for `load()` (see `source-schema.ts`). */
   resolveSourceSchema: async () => (await import("./source-schema.js")).resolveSourceSchemaTask,
-  /** Finds a table in the data catalog, for `spark.table` (see `catalog-table.ts`). */
-  lookupCatalogTable: async () => (await import("./catalog-table.js")).lookupCatalogTableTask,
-  /** Describes a catalog table and its connection, for GlueContext's `from_catalog`. */
+  /** Describes a catalog table and its connection, for `spark.table` and GlueContext's `from_catalog`. */
   describeCatalogTable: async () => (await import("./catalog-table.js")).describeCatalogTableTask,
 } as const;
 

@@ -52,27 +52,32 @@ export function parseTableName(name: string): { database: string; table: string 
  */
 export function lookupCatalogTable(name: string, conf: Readonly<Record<string, string>>): CatalogTableRef {
   const { database, table } = parseTableName(name);
-  return blockingCall("lookupCatalogTable", { database, table, conf: { ...conf } });
+  return tableReadSpec(describeCatalogTable(database, table, conf, null, false).table);
 }
 
-/** The blocking-call task behind {@link lookupCatalogTable}. */
-export async function lookupCatalogTableTask(req: { database: string; table: string; conf: Record<string, string> }): Promise<CatalogTableRef> {
-  const catalog = new GlueCatalog(glueSettingsFrom(req.conf));
-  const t = await catalog.getTable(req.database, req.table).finally(() => catalog.close());
-  const full = `${req.database}.${req.table}`;
-  if (t === null) throw new AnalysisError(`table: ${full} is not in the Glue Data Catalog`);
+/**
+ * How to read a catalog table stored as files (Delta, Parquet, JSON, CSV): its location, format,
+ * columns and CSV reader options.
+ * @throws AnalysisError when it has no location or a format sluice does not read.
+ */
+export function tableReadSpec(t: CatalogTable): CatalogTableRef {
+  const full = `${t.database}.${t.table}`;
   if (t.location === null || t.location === "") throw new AnalysisError(`table: ${full} in the Glue Data Catalog has no location`);
   if (t.format === null) {
     throw new AnalysisError(`table: ${full} in the Glue Data Catalog has a format sluice does not read (classification ${JSON.stringify(t.parameters.classification ?? null)})`);
   }
-  const columns = [...t.columns, ...t.partitionKeys].map((c) => `\`${c.name}\` ${sparkType(c.type)}`);
   const options = t.format === "csv" ? csvReadOptions(t) : {};
-  return { database: req.database, table: req.table, location: t.location, format: t.format, schemaDdl: columns.join(", "), options };
+  return { database: t.database, table: t.table, location: t.location, format: t.format, schemaDdl: catalogColumnsDdl(t) ?? "", options };
 }
 
-/** A Hive column type as Spark DDL: `varchar(n)`/`char(n)` read as strings, as Spark does. */
-function sparkType(hive: string): string {
-  return hive.replace(/\b(?:var)?char\(\d+\)/gi, "string");
+/**
+ * A catalog table's columns (partition keys last) as Spark DDL, or null when it has none;
+ * `varchar(n)`/`char(n)` read as strings, as Spark reads them.
+ */
+export function catalogColumnsDdl(t: CatalogTable): string | null {
+  const cols = [...t.columns, ...t.partitionKeys];
+  if (cols.length === 0) return null;
+  return cols.map((c) => `\`${c.name}\` ${c.type.replace(/\b(?:var)?char\(\d+\)/gi, "string")}`).join(", ");
 }
 
 /** A catalog table as the Glue Data Catalog describes it, with its Glue connection's properties. */
@@ -83,22 +88,35 @@ export interface CatalogTableDescription {
 }
 
 /**
- * Everything the Glue Data Catalog says of `database.table` (blocking the caller), for GlueContext's
- * `from_catalog` on streaming tables (Kafka, Kinesis), whose parameters say how to connect.
+ * Everything the Glue Data Catalog says of `database.table` (blocking the caller), and the
+ * properties of the Glue connection it names (unless `withConnection` is false): streaming tables
+ * (Kafka, Kinesis) say how to connect there.
  * @throws AnalysisError when there is no such table.
  */
-export function describeCatalogTable(database: string, table: string, conf: Readonly<Record<string, string>>, catalogId: string | null = null): CatalogTableDescription {
-  return blockingCall("describeCatalogTable", { database: database.toLowerCase(), table: table.toLowerCase(), conf: { ...conf }, catalogId });
+export function describeCatalogTable(
+  database: string,
+  table: string,
+  conf: Readonly<Record<string, string>>,
+  catalogId: string | null = null,
+  withConnection = true,
+): CatalogTableDescription {
+  return blockingCall("describeCatalogTable", { database: database.toLowerCase(), table: table.toLowerCase(), conf: { ...conf }, catalogId, withConnection });
 }
 
 /** The blocking-call task behind {@link describeCatalogTable}. */
-export async function describeCatalogTableTask(req: { database: string; table: string; conf: Record<string, string>; catalogId: string | null }): Promise<CatalogTableDescription> {
+export async function describeCatalogTableTask(req: {
+  database: string;
+  table: string;
+  conf: Record<string, string>;
+  catalogId: string | null;
+  withConnection: boolean;
+}): Promise<CatalogTableDescription> {
   const catalog = new GlueCatalog(glueSettingsFrom(req.conf, process.env, req.catalogId));
   try {
     const t = await catalog.getTable(req.database, req.table);
     if (t === null) throw new AnalysisError(`table: ${req.database}.${req.table} is not in the Glue Data Catalog`);
     const name = t.parameters.connectionName;
-    const connection = name === undefined || name === "" ? null : await catalog.getConnectionProperties(name);
+    const connection = !req.withConnection || name === undefined || name === "" ? null : await catalog.getConnectionProperties(name);
     return { table: t, connection };
   } finally {
     await catalog.close();
