@@ -25,6 +25,8 @@ import type { Storage } from "../storage/storage.js";
 import { openSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
 import type { Options } from "./registry.js";
 import type { SinkBatch, StreamSink } from "./sink.js";
+import { resolveFileSinkOptions } from "./file/file-sink.js";
+import { CSV_WRITE_DEFAULTS } from "../formats/csv/csv-writer.js";
 
 /** The catalog options of a sink: which catalog, and the table's name there. */
 export interface CatalogTarget {
@@ -112,7 +114,7 @@ export class CatalogRegisteringSink implements StreamSink {
       format: r.target.format,
       schema: r.schema,
       partitionColumns: r.partitionBy,
-      ...(r.target.format === "csv" ? { csv: csvSerde(r.sinkOptions) } : {}),
+      ...(r.target.format === "csv" ? { csv: csvSerde(r) } : {}),
     };
   }
 
@@ -150,13 +152,8 @@ export class CatalogRegisteringSink implements StreamSink {
   }
 }
 
-/** A CSV sink's format as the catalog's SerDe describes it (Spark's write defaults for what is unset). */
-function csvSerde(options: Options): { separator: string; quote: string; escape: string; header: boolean } {
-  const get = (name: string): string | undefined => Object.entries(options).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
-  return {
-    separator: get("sep") ?? get("delimiter") ?? ",",
-    quote: get("quote") ?? '"',
-    escape: get("escape") ?? "\\",
-    header: (get("header") ?? "false").toLowerCase() === "true",
-  };
+/** A CSV sink's format as the catalog's SerDe describes it: the sink's own resolved settings. */
+function csvSerde(r: CatalogRegistration): { separator: string; quote: string; escape: string; header: boolean } {
+  const csv = resolveFileSinkOptions("csv", r.sinkOptions, r.schema, r.partitionBy).csv ?? CSV_WRITE_DEFAULTS;
+  return { separator: csv.sep, quote: csv.quote, escape: csv.escape, header: csv.header };
 }

@@ -58,7 +58,8 @@ export interface FileSinkOptions extends FileSinkLayout {
  *   or every column a partition column.
  */
 export function resolveFileSinkOptions(format: DataFileFormat, options: Options, schema: StructType, partitionBy: readonly string[]): FileSinkOptions {
-  const o = format === "csv" ? validateOptions("csv sink", csvSinkOptions, options) : validateOptions(`${format} sink`, sinkOptions, options);
+  const csv = format === "csv" ? validateOptions("csv sink", csvSinkOptions, options) : null;
+  const o = csv ?? validateOptions(`${format} sink`, sinkOptions, options);
   if (o.path === undefined) {
     throw new ConfigError(`${format} sink: 'path' is not specified; pass start(path) or option("path", ...)`, { option: "path" });
   }
@@ -83,13 +84,12 @@ export function resolveFileSinkOptions(format: DataFileFormat, options: Options,
     compression: compression === "none" ? "uncompressed" : compression,
     partitionBy,
     maxRecordsPerFile: o.maxRecordsPerFile,
-    ...(format === "csv" ? { csv: csvWriteOptions(options) } : {}),
+    ...(csv === null ? {} : { csv: csvWriteOptions(csv) }),
   };
 }
 
-/** The CSV writer's settings from validated sink options (Spark's defaults for the rest). */
-function csvWriteOptions(options: Options): CsvWriteOptions {
-  const o = validateOptions("csv sink", csvSinkOptions, options);
+/** The CSV writer's settings from the validated sink options (Spark's defaults for the rest). */
+function csvWriteOptions(o: ReturnType<typeof validateOptions<typeof csvSinkOptions>>): CsvWriteOptions {
   const d = CSV_WRITE_DEFAULTS;
   return {
     sep: o.sep ?? o.delimiter ?? d.sep,
