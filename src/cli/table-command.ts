@@ -16,12 +16,13 @@ import { formatResult } from "./result-format.js";
 import { formatBytes, formatCount, formatTableDetail, tableDetail } from "./table-describe.js";
 import { CATALOG_TABLE_FORMATS, GlueCatalog, glueSettingsFrom, partitionColumnsOf, partitionsOfFiles } from "../catalog/glue/glue-catalog.js";
 import type { CatalogTableFormat, CatalogTableSpec } from "../catalog/glue/glue-catalog.js";
-import { folderPrefix, resolveLocation } from "../storage/resolve.js";
+import { resolveLocation } from "../storage/resolve.js";
 import { fileUrlOf } from "../storage/url.js";
 import type { Storage } from "../storage/storage.js";
 import { hasDeltaLog } from "../tables/delta/table-check.js";
 import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
-import { isHiddenName } from "../connectors/file/listing.js";
+import { listDataFiles } from "../connectors/file/listing.js";
+import { extensionFilter } from "./table-references.js";
 import { SparkSession } from "../api/session.js";
 
 /** Help text of `sluice table`. */
@@ -212,7 +213,7 @@ async function catalogSpec(
   const fileFormat = format ?? "parquet";
   const files = (await hasSinkLog(storage, key))
     ? (await readSinkLogFiles(storage, key)).filter((f) => f.storage === storage).map((f) => f.key)
-    : (await storage.list(folderPrefix(key))).map((o) => o.path).filter((k) => k.endsWith(`.${fileFormat}`) && !k.slice(folderPrefix(key).length).split("/").some(isHiddenName));
+    : (await listDataFiles({ storage, key, patterns: [], display: path }, extensionFilter(fileFormat))).map((f) => f.key);
   if (files.length === 0) throw new ConfigError(`table register: ${path} holds no ${fileFormat} file to take the schema from`, { path });
   const partitionColumns = partitionColumnsOf(key, files[0]);
   const spark = SparkSession.builder.getOrCreate();

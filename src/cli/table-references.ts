@@ -18,7 +18,7 @@ import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js"
 import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaLocation } from "./delta-location.js";
 import type { StagedFiles } from "./staged-files.js";
-import { isHiddenName } from "../connectors/file/listing.js";
+import { listDataFiles } from "../connectors/file/listing.js";
 
 /** The table formats a reference can name. */
 export type ReferenceFormat = "delta" | "parquet" | "json" | "csv" | "iceberg";
@@ -203,8 +203,7 @@ async function remoteFileRelation(format: "parquet" | "json" | "csv", path: stri
     const files = await sinkLogPaths(format, path, storage, key, staged);
     return { sql: `SELECT * FROM ${reader}([${files.map(quoteString).join(", ")}])`, files, directories: [] };
   }
-  const prefix = folderPrefix(key);
-  const keys = (await storage.list(prefix)).map((o) => o.path).filter((k) => k.endsWith(`.${format}`) && !k.slice(prefix.length).split("/").some(isHiddenName));
+  const keys = (await listDataFiles({ storage, key, patterns: [], display: path }, extensionFilter(format))).map((f) => f.key);
   if (keys.length === 0) throw new ConfigError(`query: ${format}.\`${path}\` holds no *.${format} file`);
   const files = await staged.pathsOf(storage, keys);
   const folder = staged.folderOf(storage, key);
@@ -383,4 +382,9 @@ function isIdentStart(c: string): boolean {
 
 function isIdentPart(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_$]/.test(c);
+}
+
+/** A file-name filter for `listDataFiles`: names ending in `.<format>`. */
+export function extensionFilter(format: string): RegExp {
+  return new RegExp(`\\.${format}$`);
 }
