@@ -88,6 +88,25 @@ export interface ForEachBatchArgs {
   readonly options: GlueOptions;
 }
 
+/**
+ * `create_data_frame` / `create_dynamic_frame`: `from_catalog` and `from_options`, with Glue's
+ * keyword names in one object or positionally in Glue's order, giving an `R`.
+ */
+export interface GlueReaders<R> {
+  from_catalog(args: FromCatalogArgs): R;
+  from_catalog(
+    database: string,
+    table_name: string,
+    redshift_tmp_dir?: string,
+    transformation_ctx?: string,
+    push_down_predicate?: string,
+    additional_options?: GlueOptions,
+    catalog_id?: string | null,
+  ): R;
+  from_options(args: FromOptionsArgs): R;
+  from_options(connection_type: string, connection_options: GlueOptions, format?: string, format_options?: GlueOptions, transformation_ctx?: string): R;
+}
+
 /** A logger as `glueContext.get_logger()` returns it (lines on stderr). */
 export interface GlueLogger {
   info(message: string): void;
@@ -100,36 +119,10 @@ export class GlueContext {
   readonly spark_session: SparkSession;
 
   /** Streaming reads (`glueContext.create_data_frame.from_catalog/from_options`). */
-  readonly create_data_frame: {
-    from_catalog(args: FromCatalogArgs): DataFrame;
-    from_catalog(
-      database: string,
-      table_name: string,
-      redshift_tmp_dir?: string,
-      transformation_ctx?: string,
-      push_down_predicate?: string,
-      additional_options?: GlueOptions,
-      catalog_id?: string | null,
-    ): DataFrame;
-    from_options(args: FromOptionsArgs): DataFrame;
-    from_options(connection_type: string, connection_options: GlueOptions, format?: string, format_options?: GlueOptions, transformation_ctx?: string): DataFrame;
-  };
+  readonly create_data_frame: GlueReaders<DataFrame>;
 
   /** Batch reads as DynamicFrames (`glueContext.create_dynamic_frame.from_catalog/from_options`). */
-  readonly create_dynamic_frame: {
-    from_catalog(args: FromCatalogArgs): DynamicFrame;
-    from_catalog(
-      database: string,
-      table_name: string,
-      redshift_tmp_dir?: string,
-      transformation_ctx?: string,
-      push_down_predicate?: string,
-      additional_options?: GlueOptions,
-      catalog_id?: string | null,
-    ): DynamicFrame;
-    from_options(args: FromOptionsArgs): DynamicFrame;
-    from_options(connection_type: string, connection_options: GlueOptions, format?: string, format_options?: GlueOptions, transformation_ctx?: string): DynamicFrame;
-  };
+  readonly create_dynamic_frame: GlueReaders<DynamicFrame>;
 
   /** Batch writes (`glueContext.write_dynamic_frame.from_options`). */
   readonly write_dynamic_frame: {
@@ -149,10 +142,10 @@ export class GlueContext {
     this.spark_session = sc instanceof SparkContext ? sc.session : sc;
     const streamFromCatalog = (...a: unknown[]): DataFrame => this.readFromCatalog(fromCatalogArgs(a, "create_data_frame.from_catalog"), true);
     const streamFromOptions = (...a: unknown[]): DataFrame => this.readFromOptions(fromOptionsArgs(a, "create_data_frame.from_options"), true);
-    this.create_data_frame = { from_catalog: streamFromCatalog, from_options: streamFromOptions } as GlueContext["create_data_frame"];
+    this.create_data_frame = { from_catalog: streamFromCatalog, from_options: streamFromOptions } as GlueReaders<DataFrame>;
     const batchFromCatalog = (...a: unknown[]): DynamicFrame => DynamicFrame.fromDF(this.readFromCatalog(fromCatalogArgs(a, "create_dynamic_frame.from_catalog"), false), this, tableName(a));
     const batchFromOptions = (...a: unknown[]): DynamicFrame => DynamicFrame.fromDF(this.readFromOptions(fromOptionsArgs(a, "create_dynamic_frame.from_options"), false), this, "");
-    this.create_dynamic_frame = { from_catalog: batchFromCatalog, from_options: batchFromOptions } as GlueContext["create_dynamic_frame"];
+    this.create_dynamic_frame = { from_catalog: batchFromCatalog, from_options: batchFromOptions } as GlueReaders<DynamicFrame>;
     const write = (...a: unknown[]): Promise<void> => this.writeToOptions(writeArgs(a));
     this.write_dynamic_frame = { from_options: write } as GlueContext["write_dynamic_frame"];
   }

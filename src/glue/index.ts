@@ -5,7 +5,7 @@
  * and `Job`. See docs/glue.md.
  */
 export { GlueContext, SparkContext } from "./glue-context.js";
-export type { GlueBatchFunction, GlueLogger, GlueOptions, GlueOptionValue, FromCatalogArgs, FromOptionsArgs, WriteFromOptionsArgs, ForEachBatchArgs } from "./glue-context.js";
+export type { GlueReaders, GlueBatchFunction, GlueLogger, GlueOptions, GlueOptionValue, FromCatalogArgs, FromOptionsArgs, WriteFromOptionsArgs, ForEachBatchArgs } from "./glue-context.js";
 export { DynamicFrame, ApplyMapping, SelectFields, DropFields, RenameField, glueType } from "./dynamic-frame.js";
 export type { Mapping } from "./dynamic-frame.js";
 export { getResolvedOptions, Job } from "./job.js";
