@@ -7,9 +7,10 @@
  *
  * After each batch the sink committed, the table is made to describe the sink's output (created,
  * or updated when the schema changed; see `GlueCatalog.ensureTable`). For Parquet, JSON and CSV
- * file sinks the partition folders of the batch's files (from the sink's `_spark_metadata` log)
- * become catalog partitions; at the first batch of a run, every live file's partitions are
- * checked, so partitions a crash kept from being registered are added then. Delta tables need no
+ * file sinks the partition folders of the files the batch committed (as the sink reports them, so
+ * no log is read per batch) become catalog partitions; at the first batch of a run, every live
+ * file's partitions (from the sink's `_spark_metadata` log) are checked, so partitions a crash kept
+ * from being registered are added then. Delta tables need no
  * catalog partitions (engines read them from the log).
  *
  * Registration follows the commit: a failure to register fails the batch, which the query runs
@@ -22,9 +23,9 @@ import type { StructType } from "../types/data-types.js";
 import { resolveLocation } from "../storage/resolve.js";
 import { keyOfUrl } from "../storage/url.js";
 import type { Storage } from "../storage/storage.js";
-import { openSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
+import { readSinkLogFiles } from "../tables/parquet-log/sink-log.js";
 import type { Options } from "./registry.js";
-import type { SinkBatch, StreamSink } from "./sink.js";
+import type { CommittedFile, SinkBatch, StreamSink } from "./sink.js";
 import { resolveFileSinkOptions } from "./file/file-sink.js";
 import { CSV_WRITE_DEFAULTS } from "../formats/csv/csv-writer.js";
 
@@ -118,7 +119,7 @@ export class CatalogRegisteringSink implements StreamSink {
     };
   }
 
-  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>> }> {
+  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>>; files?: readonly CommittedFile[] }> {
     const result = await this.inner.addBatch(batch);
     const metrics: Record<string, string> = { ...(result.metrics ?? {}) };
     if (!this.registered) {
@@ -126,13 +127,13 @@ export class CatalogRegisteringSink implements StreamSink {
       if (what !== "unchanged") metrics.catalogTable = what;
     }
     if (this.spec.format !== "delta" && this.spec.partitionColumns.length > 0) {
-      const fresh = await this.newPartitions(batch.batchId);
+      const fresh = await this.newPartitions(result.files ?? []);
       const added = await this.catalog.addPartitions(this.spec, fresh.map((p) => p.values));
       for (const p of fresh) this.partitions.add(p.id);
       if (added > 0) metrics.catalogPartitionsAdded = String(added);
     }
     this.registered = true;
-    return { numOutputRows: result.numOutputRows, metrics };
+    return { ...result, metrics };
   }
 
   async stop(): Promise<void> {
@@ -140,16 +141,19 @@ export class CatalogRegisteringSink implements StreamSink {
     await this.catalog.close();
   }
 
-  /** Partition values of the batch's files (of every live file at a run's first batch) not registered yet. */
-  private async newPartitions(batchId: number): Promise<{ id: string; values: (string | null)[] }[]> {
-    const urls = this.registered
-      ? ((await openSinkLog(this.storage, this.key).get(batchId)) ?? []).map((e) => e.path)
-      : (await readSinkLogFiles(this.storage, this.key)).map((f) => f.url);
-    const keys = urls.map((u) => keyOfUrl(this.storage, u)).filter((k): k is string => k !== null);
+  /**
+   * Partitions not registered yet: of the files the batch committed, and at a run's first batch of
+   * every live file in the sink's log (a crash may have kept earlier batches' from the catalog).
+   */
+  private async newPartitions(committed: readonly CommittedFile[]): Promise<{ id: string; values: (string | null)[] }[]> {
+    const keys = this.registered
+      ? committed.map((f) => f.key)
+      : (await readSinkLogFiles(this.storage, this.key)).map((f) => keyOfUrl(this.storage, f.url)).filter((k): k is string => k !== null);
     return partitionsOfFiles(this.key, keys, this.spec.partitionColumns)
       .map((values) => ({ id: JSON.stringify(values), values }))
       .filter((p) => !this.partitions.has(p.id));
   }
+
 }
 
 /** A CSV sink's format as the catalog's SerDe describes it: the sink's own resolved settings. */

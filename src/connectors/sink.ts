@@ -15,13 +15,19 @@ export interface SinkBatch {
   readonly data: AsyncIterable<Batch>;
 }
 
+/** A data file a sink committed: its key in the sink's storage. */
+export interface CommittedFile {
+  readonly key: string;
+}
+
 export interface StreamSink {
   /** A short description for progress reports, e.g. `FileSink[file:/silver]`. */
   readonly description: string;
   /**
    * Writes and commits one micro-batch, exactly once. Returns the number of rows written and,
-   * optionally, sink metrics for the progress report (Spark's `sink.metrics`).
+   * optionally, sink metrics for the progress report (Spark's `sink.metrics`) and the data files
+   * the batch committed (file sinks; none for a batch skipped as already committed).
    */
-  addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>> }>;
+  addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics?: Readonly<Record<string, string>>; files?: readonly CommittedFile[] }>;
   stop?(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import type { Batch } from "../columnar/batch.js";
 import { LazyWriterThread } from "../tables/files/writer-thread.js";
 import { writeDataFiles } from "../tables/files/data-file-writer.js";
 import type { StreamingTable } from "../tables/table-format.js";
-import type { SinkBatch, StreamSink } from "./sink.js";
+import type { CommittedFile, SinkBatch, StreamSink } from "./sink.js";
 
 /** A {@link StreamSink} appending to a {@link StreamingTable}. */
 export class TableStreamSink implements StreamSink {
@@ -25,7 +25,7 @@ export class TableStreamSink implements StreamSink {
     this.description = table.description;
   }
 
-  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics: Readonly<Record<string, string>> }> {
+  async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics: Readonly<Record<string, string>>; files?: readonly CommittedFile[] }> {
     const write = await this.table.beginBatch(batch.batchId, batch.schema);
     if (write === null) {
       // Already committed before a restart: consume the input (stateful operators must still see
@@ -39,7 +39,7 @@ export class TableStreamSink implements StreamSink {
       writerThread: this.thread?.get,
     });
     const commit = await write.commit(files, { numRows: count.rows, dataMs: performance.now() - started });
-    return { numOutputRows: commit.committed ? count.rows : 0, metrics: commit.metrics };
+    return commit.committed ? { numOutputRows: count.rows, metrics: commit.metrics, files } : { numOutputRows: 0, metrics: commit.metrics };
   }
 
   /** Stops the writer thread, if one was started. */

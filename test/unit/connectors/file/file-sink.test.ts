@@ -37,9 +37,11 @@ test("each batch adds data files and a _spark_metadata/N entry in Spark's SinkFi
   const out = tempPath("out");
   const sink = sinkFor(out);
   assert.equal(sink.description, `FileSink[file://${out}]`);
-  assert.deepEqual(await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }], [{ id: "b", n: null }]) }), { numOutputRows: 2, metrics: {} });
+  const { files: committed, ...result } = await sink.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }], [{ id: "b", n: null }]) });
+  assert.deepEqual(result, { numOutputRows: 2, metrics: {} });
   const files = readdirSync(out).filter((f) => f.endsWith(".parquet"));
   assert.equal(files.length, 1);
+  assert.deepEqual(committed?.map((f) => f.key), [`${resolveLocation(out).key}/${files[0]}`], "the batch reports the file it committed");
   assert.match(files[0], /^part-00000-[0-9a-f-]{36}\.c000\.snappy\.parquet$/);
   const [version, line, ...rest] = readFileSync(join(out, "_spark_metadata", "0"), "utf8").split("\n");
   assert.equal(version, "v1");
@@ -63,7 +65,9 @@ test("a batch id already in the log is skipped without writing files", async () 
   const again = sinkFor(out); // a restarted query's sink
   assert.deepEqual(await again.addBatch({ batchId: 0, schema, outputMode: "append", data: chunks([{ id: "a", n: 1n }]) }), { numOutputRows: 0, metrics: {} });
   assert.equal(readdirSync(out).filter((f) => f.endsWith(".parquet")).length, 1);
-  assert.deepEqual(await again.addBatch({ batchId: 1, schema, outputMode: "append", data: chunks([{ id: "b", n: 2n }]) }), { numOutputRows: 1, metrics: {} });
+  const { files: committed, ...result } = await again.addBatch({ batchId: 1, schema, outputMode: "append", data: chunks([{ id: "b", n: 2n }]) });
+  assert.deepEqual(result, { numOutputRows: 1, metrics: {} });
+  assert.equal(committed?.length, 1);
   const { storage, key } = resolveLocation(out);
   const listed = await readSinkLogFiles(storage, key);
   assert.equal(listed?.length, 2);
