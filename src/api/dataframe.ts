@@ -12,6 +12,7 @@ import { treeString, simpleString } from "../types/print-schema.js";
 import type { Expr } from "../sql/expression.js";
 import { node } from "../sql/expression.js";
 import type { LogicalPlan } from "../plan/logical.js";
+import { joinTypeOf } from "../plan/logical.js";
 import { analyzeNode } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
@@ -195,6 +196,51 @@ export class DataFrame {
   /** Aggregates over all rows: `df.agg(count("*"), max("ts"))`. */
   agg(...exprs: Column[]): DataFrame {
     return this.groupBy().agg(...exprs);
+  }
+
+  /**
+   * Joins with `other`, as Spark's `Dataset.join`. `on` is a column name or a list of names (an
+   * equi-join that outputs each name once, first: Spark's USING), or a boolean Column (a list of
+   * Columns is their AND); omitted, every pair matches. `how`: inner (default), cross, outer/full,
+   * left/left_outer, right/right_outer, semi/left_semi, anti/left_anti.
+   *
+   * Equality conjuncts between the two sides become hash keys; the rest of the condition is
+   * evaluated on each key match. Write `df.alias("a")` and `other.alias("b")` to tell same-named
+   * columns apart (`col("a.id") == col("b.id")`).
+   *
+   * A streaming DataFrame joins a static one (stream–static join): inner and cross with either side
+   * streaming, left outer / semi / anti with the stream on the left, right outer with it on the
+   * right. The static side is read again for every micro-batch. Stream–stream joins are refused at
+   * `start()`.
+   * @example orders.join(customers, "customer_id", "left")
+   * @example a.alias("a").join(b.alias("b"), col("a.k").eqNullSafe(col("b.k")).and(col("a.t").lt(col("b.t"))))
+   */
+  join(other: DataFrame, on: string | readonly string[] | Column | readonly Column[] | null = null, how = "inner"): DataFrame {
+    const joinType = joinTypeOf(how);
+    if (joinType === null) {
+      throw new AnalysisError(
+        `analysis: join: unsupported join type '${how}'; supported: inner, cross, outer, full, fullouter, full_outer, left, leftouter, left_outer, right, rightouter, right_outer, semi, leftsemi, left_semi, anti, leftanti, left_anti`,
+      );
+    }
+    let using: string[] | null = null;
+    let condition: Expr | null = null;
+    if (typeof on === "string") using = [on];
+    else if (on instanceof Column) condition = on.expr;
+    else if (on !== null && on.length > 0) {
+      if (on.every((x): x is string => typeof x === "string")) using = [...on];
+      else if (on.every((x): x is Column => x instanceof Column)) {
+        condition = on.map((c) => c.expr).reduce((l, r) => node({ kind: "binary", op: "and", left: l, right: r }));
+      } else {
+        throw new AnalysisError("analysis: join: `on` must be a column name, a list of names, a Column or a list of Columns, not a mix");
+      }
+    }
+    const plan: LogicalPlan = { kind: "join", left: this.logicalPlan, right: other.logicalPlan, joinType, condition, using, natural: false };
+    return DataFrame.of(this.sparkSession, plan, [this, other]);
+  }
+
+  /** Every pair of rows of this DataFrame and `other` (Spark's `crossJoin`). */
+  crossJoin(other: DataFrame): DataFrame {
+    return this.join(other, null, "cross");
   }
 
   /** Rows of both inputs, matched by column position (as Spark's `union`; duplicates kept). */

@@ -373,3 +373,12 @@ export function asc(c: ColumnName): Column {
 export function desc(c: ColumnName): Column {
   return (typeof c === "string" ? col(c) : c).desc();
 }
+
+/**
+ * Spark's broadcast hint: marks `df` as small enough to copy to every task. Accepted and returned
+ * as it is: sluice runs in one process and always builds a join's hash table from its right input,
+ * so put the small side on the right.
+ */
+export function broadcast<T>(df: T): T {
+  return df;
+}

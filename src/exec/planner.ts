@@ -15,7 +15,9 @@ import { SortOperator } from "./sort.js";
 import { LimitOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
+import { HashJoinOperator } from "./join/hash-join.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
+import { InternalError } from "../errors.js";
 import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
 
 /**
@@ -31,7 +33,16 @@ export type PhysicalNode =
   | { readonly kind: "source"; readonly index: number; readonly fragment: Fragment }
   | { readonly kind: "local"; readonly batches: readonly Batch[] }
   | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode; readonly fragment: Fragment | null }
-  | { readonly kind: "union"; readonly children: readonly PhysicalNode[] };
+  | { readonly kind: "union"; readonly children: readonly PhysicalNode[] }
+  | { readonly kind: "join"; readonly op: HashJoinOperator; readonly left: PhysicalNode; readonly right: PhysicalNode }
+  /** A batch subplan inside a streaming query (the static side of a stream–static join), run whole each micro-batch. */
+  | { readonly kind: "static"; readonly plan: ResolvedPlan };
+
+/**
+ * Runs a batch subplan of a streaming query to completion (the runtime's batch execution), so a
+ * stream–static join sees the static side as it is when each micro-batch runs.
+ */
+export type StaticRunner = (plan: ResolvedPlan) => AsyncIterable<Batch>;
 
 /**
  * Runs a fragment some other way (in worker threads) or falls back to `local`, which runs it in
@@ -155,6 +166,24 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "union":
         return { kind: "union", children: p.children.map((c) => build(c)) };
+      case "join": {
+        const side = (c: ResolvedPlan): PhysicalNode => (plan.isStreaming && !c.isStreaming ? { kind: "static", plan: c } : build(c));
+        const left = side(p.left);
+        const right = side(p.right);
+        const op = new HashJoinOperator({
+          joinType: p.joinType,
+          leftSchema: p.left.schema,
+          rightSchema: p.right.schema,
+          pairSchema: p.pairSchema,
+          leftKeys: p.leftKeys,
+          rightKeys: p.rightKeys,
+          nullSafe: p.nullSafe,
+          residual: p.residual,
+        });
+        operators.push(op);
+        const joined: PhysicalNode = { kind: "join", op, left, right };
+        return p.post === null ? joined : wrap(new ProjectOperator(p.schema, p.post), joined);
+      }
       case "sort":
         return wrap(new SortOperator(p.schema, p.orders), build(p.child));
       case "limit":
@@ -206,13 +235,30 @@ export async function* executePhysical(
   node: PhysicalNode,
   inputs: readonly (() => AsyncIterable<Batch>)[],
   runFragment: FragmentRunner | null = null,
+  runStatic: StaticRunner | null = null,
 ): AsyncGenerator<Batch> {
-  if (runFragment !== null && node.kind !== "local" && node.kind !== "union" && node.fragment !== null) {
+  if (runFragment !== null && (node.kind === "source" || node.kind === "operator") && node.fragment !== null) {
     // The topmost node of a stateless fragment: let the runner decide where it runs.
-    for await (const b of runFragment(node.fragment, () => executePhysical(node, inputs, null))) if (b.numRows > 0) yield b;
+    for await (const b of runFragment(node.fragment, () => executePhysical(node, inputs, null, runStatic))) if (b.numRows > 0) yield b;
     return;
   }
   switch (node.kind) {
+    case "static": {
+      if (runStatic === null) throw new InternalError("planner: a static subplan needs a runner");
+      for await (const b of runStatic(node.plan)) if (b.numRows > 0) yield b;
+      return;
+    }
+    case "join": {
+      const op = node.op;
+      for await (const b of executePhysical(node.right, inputs, runFragment, runStatic)) op.addBuild(b);
+      op.endBuild();
+      for await (const b of executePhysical(node.left, inputs, runFragment, runStatic)) {
+        const out = op.process(b);
+        if (out !== null && out.numRows > 0) yield out;
+      }
+      for (const out of op.finish()) if (out.numRows > 0) yield out;
+      return;
+    }
     case "source":
       for await (const b of inputs[node.index]()) if (b.numRows > 0) yield b;
       return;
@@ -220,11 +266,11 @@ export async function* executePhysical(
       for (const b of node.batches) if (b.numRows > 0) yield b;
       return;
     case "union":
-      for (const c of node.children) yield* executePhysical(c, inputs, runFragment);
+      for (const c of node.children) yield* executePhysical(c, inputs, runFragment, runStatic);
       return;
     case "operator": {
       const op = node.op;
-      for await (const b of executePhysical(node.child, inputs, runFragment)) {
+      for await (const b of executePhysical(node.child, inputs, runFragment, runStatic)) {
         const out = op.process(b);
         if (out !== null && out.numRows > 0) yield out;
       }

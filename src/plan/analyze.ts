@@ -15,6 +15,7 @@ import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
 import type { OutputMode } from "./logical.js";
+import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 
 interface ResolvedBase {
   readonly schema: StructType;
@@ -83,7 +84,15 @@ export interface ResolvedLimit extends ResolvedBase {
   readonly n: number;
 }
 
+/** A join (see `analyze-join.ts` for keys, residual and output). */
+export interface ResolvedJoin extends ResolvedBase, Omit<ResolvedJoinParts, "schema" | "qualifiers"> {
+  readonly kind: "join";
+  readonly left: ResolvedPlan;
+  readonly right: ResolvedPlan;
+}
+
 export type ResolvedPlan =
+  | ResolvedJoin
   | ResolvedSource
   | ResolvedLocal
   | ResolvedProject
@@ -136,6 +145,11 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
               return i;
             });
       return freeze({ kind: "deduplicate", child, keyOrdinals, ...passThrough(child) });
+    }
+    case "join": {
+      const [left, right] = children;
+      const parts = analyzeJoin(plan, left, right);
+      return freeze({ kind: "join", left, right, ...parts, isStreaming: left.isStreaming || right.isStreaming, aliases: [] });
     }
     case "aggregate":
       return analyzeAggregate(plan.groupBy, plan.aggregates, children[0]);
@@ -311,6 +325,8 @@ export function childrenOfResolved(p: ResolvedPlan): readonly ResolvedPlan[] {
       return [];
     case "union":
       return p.children;
+    case "join":
+      return [p.left, p.right];
     default:
       return [p.child];
   }
@@ -341,6 +357,7 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
     );
   }
   walk(plan, (p) => {
+    if (p.kind === "join") checkStreamingJoin(p);
     if (p.kind === "sort" && p.isStreaming && !(mode === "complete" && hasAggregate(p.child))) {
       throw new AnalysisError(
         "analysis: sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode",
@@ -366,4 +383,25 @@ function countNodes(p: ResolvedPlan, pred: (p: ResolvedPlan) => boolean): number
     if (pred(x)) n++;
   });
   return n;
+}
+
+/**
+ * Stream–static joins as Spark allows them: inner and cross joins with either side streaming; left
+ * outer, semi and anti joins with the stream on the left; right outer with the stream on the
+ * right. Stream–stream joins need event-time state (not yet supported).
+ */
+function checkStreamingJoin(p: ResolvedJoin): void {
+  const ls = p.left.isStreaming;
+  const rs = p.right.isStreaming;
+  if (ls && rs) {
+    throw new AnalysisError("analysis: stream-stream joins are not supported yet; join a stream with a static DataFrame");
+  }
+  const bad =
+    (rs && (p.joinType === "left" || p.joinType === "left_semi" || p.joinType === "left_anti")) ||
+    (ls && p.joinType === "right") ||
+    ((ls || rs) && p.joinType === "full");
+  if (bad) {
+    const side = p.joinType === "full" ? "" : rs ? " on the right" : " on the left";
+    throw new AnalysisError(`analysis: ${p.joinType.replace("_", " ")} outer join with a streaming DataFrame${side} is not supported`.replace("semi outer", "semi").replace("anti outer", "anti"));
+  }
 }

@@ -51,6 +51,11 @@ function describe(p: ResolvedPlan): string {
       return `Sort [${p.orders.map((o) => `${boundSql(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`).join(", ")}]`;
     case "limit":
       return `Limit ${p.n}`;
+    case "join": {
+      const keys = p.leftKeys.map((k, i) => `${boundSql(k)} ${p.nullSafe[i] ? "<=>" : "="} ${boundSql(p.rightKeys[i])}`);
+      const cond = [...keys, ...(p.residual === null ? [] : [boundSql(p.residual)])];
+      return `Join ${p.joinType.replace("_", " ").toUpperCase()}${cond.length === 0 ? "" : `, ${cond.join(" AND ")}`}`;
+    }
   }
 }
 

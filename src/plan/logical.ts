@@ -88,7 +88,31 @@ export interface SubqueryAliasNode {
   readonly alias: string;
 }
 
+/**
+ * Spark's join types, normalized. `left_semi` keeps left rows that have a match, `left_anti` those
+ * that have none (both output left columns only); `cross` is an inner join without a condition.
+ */
+export type JoinType = "inner" | "cross" | "left" | "right" | "full" | "left_semi" | "left_anti";
+
+/**
+ * A join of two relations. `using` (USING / a list of names / NATURAL resolved to the common
+ * columns) joins on equal columns of those names and outputs each once, first; otherwise
+ * `condition` (null: every pair) decides which pairs match.
+ */
+export interface JoinNode {
+  readonly kind: "join";
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly joinType: JoinType;
+  readonly condition: Expr | null;
+  /** Column names to join on (USING), or null. */
+  readonly using: readonly string[] | null;
+  /** NATURAL: join on every column name both sides have (resolved by analysis). */
+  readonly natural: boolean;
+}
+
 export type LogicalPlan =
+  | JoinNode
   | SourceNode
   | LocalRelationNode
   | ProjectNode
@@ -100,6 +124,38 @@ export type LogicalPlan =
   | LimitNode
   | SubqueryAliasNode;
 
+/**
+ * The join type Spark names `how` (case-insensitive, `_` optional): inner, cross, outer/full/
+ * fullouter/full_outer, left/leftouter/left_outer, right/rightouter/right_outer,
+ * semi/leftsemi/left_semi, anti/leftanti/left_anti; null when `how` is none of them.
+ */
+export function joinTypeOf(how: string): JoinType | null {
+  switch (how.toLowerCase().replace(/_/g, "")) {
+    case "inner":
+      return "inner";
+    case "cross":
+      return "cross";
+    case "outer":
+    case "full":
+    case "fullouter":
+      return "full";
+    case "left":
+    case "leftouter":
+      return "left";
+    case "right":
+    case "rightouter":
+      return "right";
+    case "semi":
+    case "leftsemi":
+      return "left_semi";
+    case "anti":
+    case "leftanti":
+      return "left_anti";
+    default:
+      return null;
+  }
+}
+
 /** Children of a node, in order. */
 export function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
@@ -108,6 +164,8 @@ export function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
       return [];
     case "union":
       return p.children;
+    case "join":
+      return [p.left, p.right];
     default:
       return [p.child];
   }

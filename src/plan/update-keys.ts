@@ -62,5 +62,8 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     case "source":
     case "localRelation":
       return "appendOnly";
+    case "join":
+      // A stream–static join of an append-only stream is append-only; joins after aggregations are refused earlier.
+      return keyOrdinals(plan.left) === "appendOnly" && keyOrdinals(plan.right) === "appendOnly" ? "appendOnly" : "a join over an aggregation has no single key";
   }
 }

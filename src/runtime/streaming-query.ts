@@ -22,6 +22,7 @@ import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js
 import type { BatchContext } from "../exec/operator.js";
 import type { OutputMode } from "../plan/logical.js";
 import type { PhysicalPlan, FragmentRunner } from "../exec/planner.js";
+import { executeBatch } from "./batch-execution.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
 import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
@@ -312,7 +313,9 @@ export class StreamingQuery {
       const i = fragment.sourceIndex;
       return fragments.run(fragment, sources[i], start[i], end[i], ctx, local, (n) => (rowsPerSource[i] += n));
     };
-    const data = executePhysical(physical.root, inputs, runFragment);
+    // The static side of a stream–static join is read again for every micro-batch, so it sees
+    // the table as it is now (a Delta table's latest version), as Spark re-plans it per batch.
+    const data = executePhysical(physical.root, inputs, runFragment, (plan) => executeBatch(plan, this.spec.parallelism));
     const tAdd = Date.now();
     const { numOutputRows, metrics: sinkMetrics } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
     // A sink that skipped the batch (already committed) may not have pulled the input; stateful
