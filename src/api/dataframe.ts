@@ -309,9 +309,26 @@ export class DataFrame {
     return this.alias(name);
   }
 
-  /** Registers this DataFrame as a temporary view for `spark.table(name)`. */
+  /** Registers this DataFrame as a temporary view for `spark.table(name)` and `spark.sql`. */
   createOrReplaceTempView(name: string): void {
     this.sparkSession.catalog.registerTempView(name, this);
+  }
+
+  /** As {@link createOrReplaceTempView}, but an AnalysisError when the view exists. */
+  createTempView(name: string): void {
+    if (this.sparkSession.catalog.hasView(name)) throw new AnalysisError(`analysis: temporary view '${name}' already exists`);
+    this.sparkSession.catalog.registerTempView(name, this);
+  }
+
+  /** Registers a global temporary view, `global_temp.<name>` in SQL; shared by the process's sessions. */
+  createOrReplaceGlobalTempView(name: string): void {
+    this.sparkSession.catalog.registerGlobalTempView(name, this);
+  }
+
+  /** As {@link createOrReplaceGlobalTempView}, but an AnalysisError when the view exists. */
+  createGlobalTempView(name: string): void {
+    if (this.sparkSession.catalog.hasGlobalView(name)) throw new AnalysisError(`analysis: global temporary view '${name}' already exists`);
+    this.sparkSession.catalog.registerGlobalTempView(name, this);
   }
 
   /** Prints the schema as Spark's tree (followed by an empty line, as Spark's `println` leaves). */

@@ -13,6 +13,8 @@ import { batchFromCheckedRows } from "../columnar/row-values.js";
 import { stringToDate, stringToTimestamp } from "../formats/json/json-datetime.js";
 import { StreamingQueryManager } from "../runtime/query-manager.js";
 import { DataFrame } from "./dataframe.js";
+import { runSql } from "./sql.js";
+import { rangeRelation } from "../plan/range.js";
 import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { memorySinkTable } from "../connectors/memory/memory-sink.js";
@@ -101,6 +103,12 @@ export class RuntimeConfig {
   }
 }
 
+/**
+ * Global temporary views (`createGlobalTempView`, `global_temp.name`): shared by every session of
+ * the process, as Spark shares them across the sessions of one application.
+ */
+const globalViews = new Map<string, DataFrame>();
+
 /** Temporary views (`createOrReplaceTempView`, the memory sink's tables). */
 export class Catalog {
   private readonly views = new Map<string, DataFrame>();
@@ -136,6 +144,43 @@ export class Catalog {
     return this.views.delete(name.toLowerCase());
   }
 
+  /** @internal */
+  registerGlobalTempView(name: string, df: DataFrame): void {
+    globalViews.set(name.toLowerCase(), df);
+  }
+
+  /** The global temp view `name` (`global_temp.name` in SQL), or an AnalysisError. */
+  globalView(name: string): DataFrame {
+    const df = globalViews.get(name.toLowerCase());
+    if (df === undefined) {
+      throw new AnalysisError(`analysis: table or view not found: global_temp.${name}${suggestion(name, [...globalViews.keys()])}`);
+    }
+    return df;
+  }
+
+  hasGlobalView(name: string): boolean {
+    return globalViews.has(name.toLowerCase());
+  }
+
+  dropGlobalTempView(name: string): boolean {
+    return globalViews.delete(name.toLowerCase());
+  }
+
+  /** Whether `name` is a temp view, a `global_temp.` view or a table of the session's catalog. */
+  tableExists(name: string): boolean {
+    const parts = name.split(".");
+    if (parts.length === 2 && parts[0].toLowerCase() === "global_temp") return this.hasGlobalView(parts[1]);
+    if (this.hasView(name)) return true;
+    try {
+      this.session.table(name);
+      return true;
+    } catch (e) {
+      if (e instanceof AnalysisError) return false;
+      throw e;
+    }
+  }
+
+  /** Names of the temp views, sorted. */
   listTables(): string[] {
     return [...this.views.keys()].sort();
   }
@@ -210,6 +255,29 @@ export class SparkSession {
   table(name: string): DataFrame {
     if (this.catalog.hasView(name)) return this.catalog.view(name);
     return this.read.table(name);
+  }
+
+  /**
+   * Runs a SQL statement (Spark 3.5's grammar, non-ANSI semantics) and returns its result as a
+   * DataFrame; a query over a streaming temp view is a streaming DataFrame. Statements that change
+   * the session (CREATE TEMP VIEW, DROP VIEW, SET) take effect at once and return an empty result
+   * (SET returns the key and value). See `api/sql.ts` for how names resolve.
+   * @throws ParseError (with the position and a caret line) on bad syntax; AnalysisError on
+   *   unknown tables or columns.
+   * @example spark.sql("SELECT word, count(*) AS n FROM words GROUP BY word ORDER BY n DESC")
+   */
+  sql(text: string): DataFrame {
+    return runSql(this, text);
+  }
+
+  /**
+   * A DataFrame of one `id BIGINT` column from `start` (inclusive) to `end` (exclusive) by `step`;
+   * with one argument, from 0 to it. As Spark's `spark.range`.
+   * @example spark.range(5) // ids 0..4
+   */
+  range(start: number | bigint, end?: number | bigint, step: number | bigint = 1): DataFrame {
+    const [from, to] = end === undefined ? [0, Number(start)] : [Number(start), Number(end)];
+    return DataFrame.of(this, rangeRelation(from, to, Number(step)));
   }
 
   /** Stops every active query. */

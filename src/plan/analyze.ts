@@ -11,6 +11,7 @@ import { StructField, StructType as Struct } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
 import type { Expr } from "../sql/expression.js";
 import type { LogicalPlan, SourceNode } from "./logical.js";
+import { childrenOf } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
@@ -102,6 +103,11 @@ export type ResolvedPlan =
   | ResolvedUnion
   | ResolvedSort
   | ResolvedLimit;
+
+/** Resolves a whole logical plan, children first (`spark.sql`'s plans are built before analysis). */
+export function analyzePlan(plan: LogicalPlan): ResolvedPlan {
+  return analyzeNode(plan, childrenOf(plan).map(analyzePlan));
+}
 
 /** Resolves `plan` whose children are already resolved (`children` in `childrenOf` order). */
 export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]): ResolvedPlan {
@@ -216,8 +222,8 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
       return;
     }
     identity = false;
-    if (!containsAggregate(b)) {
-      // Spark: a non-aggregated column must appear in GROUP BY.
+    if (!containsAggregate(b) && readsInput(b)) {
+      // Spark: a non-aggregated column must appear in GROUP BY (constants may stand alone).
       const inGroup = groupExprs.some((g) => sameBound(g, b));
       if (!inGroup) {
         throw new AnalysisError(
@@ -283,6 +289,11 @@ function unqualified(schema: StructType): Pick<ResolvedBase, "qualifiers" | "ali
 /** Rebuilds `e` with `f` applied to each direct child. */
 function stripAlias(b: BoundExpr): BoundExpr {
   return b;
+}
+
+/** Whether `b` reads an input column (a constant does not). */
+function readsInput(b: BoundExpr): boolean {
+  return b.kind === "ref" || boundChildren(b).some(readsInput);
 }
 
 function collectAggregates(b: BoundExpr, visit: (a: BoundAggregate) => void): void {

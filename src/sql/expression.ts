@@ -146,7 +146,18 @@ export interface SortOrderExpr {
   readonly nullsFirst: boolean;
 }
 
+/**
+ * The input column at `ordinal`, whatever its name (the SQL planner's positional references, e.g.
+ * to drop hidden sort columns). `name` is its output name.
+ */
+export interface OrdinalExpr {
+  readonly kind: "ordinal";
+  readonly ordinal: number;
+  readonly name: string;
+}
+
 export type Expr =
+  | OrdinalExpr
   | ColumnExpr
   | StarExpr
   | LiteralExpr
@@ -168,4 +179,52 @@ export type ExprKind = Expr["kind"];
 /** Freezes and returns a node (helper for builders and the parser). */
 export function node<E extends Expr>(e: E): E {
   return Object.freeze(e);
+}
+
+/**
+ * `e` rebuilt with `f` applied to each direct child expression (leaves are returned as they are).
+ * Nodes are re-frozen; `e` itself is never changed.
+ */
+export function mapExprChildren(e: Expr, f: (c: Expr) => Expr): Expr {
+  switch (e.kind) {
+    case "ordinal":
+    case "column":
+    case "star":
+    case "literal":
+    case "typeArg":
+      return e;
+    case "alias":
+    case "cast":
+    case "unary":
+    case "isNull":
+    case "sortOrder":
+      return node({ ...e, child: f(e.child) });
+    case "binary":
+      return node({ ...e, left: f(e.left), right: f(e.right) });
+    case "in":
+      return node({ ...e, child: f(e.child), list: e.list.map(f) });
+    case "between":
+      return node({ ...e, child: f(e.child), low: f(e.low), high: f(e.high) });
+    case "like":
+      return node({ ...e, child: f(e.child), pattern: f(e.pattern) });
+    case "case":
+      return node({
+        ...e,
+        operand: e.operand === null ? null : f(e.operand),
+        branches: e.branches.map((b) => ({ when: f(b.when), then: f(b.then) })),
+        otherwise: e.otherwise === null ? null : f(e.otherwise),
+      });
+    case "call":
+      return node({ ...e, args: e.args.map(f) });
+  }
+}
+
+/** The direct children of `e`, in order. */
+export function exprChildren(e: Expr): readonly Expr[] {
+  const out: Expr[] = [];
+  mapExprChildren(e, (c) => {
+    out.push(c);
+    return c;
+  });
+  return out;
 }

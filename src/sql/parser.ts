@@ -155,13 +155,20 @@ const COMPARISON: Readonly<Record<string, BinaryOp>> = {
 
 const TYPED_LITERALS = new Set(["DATE", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP_NTZ", "X", "INTERVAL", "BINARY_HEX"]);
 
-class ExpressionParser {
+/**
+ * The expression grammar over a token stream. The query parser (`query-parser.ts`) shares its
+ * stream and passes the clause keywords (FROM, WHERE, JOIN …) as `stopWords`, which can then be
+ * neither a column name nor a bare alias.
+ */
+export class ExpressionParser {
   private readonly s: TokenStream;
+  private readonly stopWords: ReadonlySet<string>;
   /** Token index where the current list item (top-level or argument) starts: where `*` may stand. */
   private itemStart = 0;
 
-  constructor(text: string) {
-    this.s = new TokenStream(text, "sql");
+  constructor(source: string | TokenStream, stopWords: ReadonlySet<string> = new Set()) {
+    this.s = typeof source === "string" ? new TokenStream(source, "sql") : source;
+    this.stopWords = stopWords;
   }
 
   end(): void {
@@ -497,7 +504,7 @@ class ExpressionParser {
       default:
         break;
     }
-    if (RESERVED.has(t.upper)) throw s.unexpected("expected an expression");
+    if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
     if (next.kind === "string") return this.typedLiteral(t);
     if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");
@@ -756,14 +763,16 @@ class ExpressionParser {
 
   // --- helpers ------------------------------------------------------------------------------
 
-  private identifier(expected: string): string {
+  /** Consumes an identifier (a word that is not reserved, or a back-quoted name) or throws `expected`. */
+  identifier(expected: string): string {
     if (!this.isIdentifierAt(0)) throw this.s.unexpected(expected);
     return this.s.next().value;
   }
 
-  private isIdentifierAt(k: number): boolean {
+  /** Whether the token `k` ahead can be a name (not a reserved word nor a stop word). */
+  isIdentifierAt(k: number): boolean {
     const t = this.s.peek(k);
-    return t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.upper) && t.value !== "!");
+    return t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.upper) && !this.stopWords.has(t.upper) && t.value !== "!");
   }
 
   private close(open: Token, context = ""): void {

@@ -121,7 +121,7 @@ export function bindProjectList(
     const b = binder.bind(e, null);
     out.push(b);
     names.push(outputName(e));
-    qualifiers.push(e.kind === "column" && b.kind === "ref" ? qualifierOf(b.ordinal) : null);
+    qualifiers.push((e.kind === "column" || e.kind === "ordinal") && b.kind === "ref" ? qualifierOf(b.ordinal) : null);
   }
   return { exprs: out, names, qualifiers };
 }
@@ -130,6 +130,7 @@ export function bindProjectList(
 export function outputName(e: Expr): string {
   switch (e.kind) {
     case "alias":
+    case "ordinal":
       return e.name;
     case "column":
       return e.parts[e.parts.length - 1];
@@ -146,6 +147,8 @@ export function exprSql(e: Expr): string {
   switch (e.kind) {
     case "column":
       return e.parts.join(".");
+    case "ordinal":
+      return e.name;
     case "star":
       return e.qualifier.length === 0 ? "*" : `${e.qualifier.join(".")}.*`;
     case "literal":
@@ -327,6 +330,11 @@ class Binder {
     switch (e.kind) {
       case "column":
         return this.resolveColumn(e.parts);
+      case "ordinal": {
+        const f = this.input.fields[e.ordinal];
+        if (f === undefined) throw new InternalError(`analysis: column ordinal ${e.ordinal} is beyond the ${this.input.fields.length} input columns`);
+        return { kind: "ref", ordinal: e.ordinal, name: f.name, dataType: f.dataType, nullable: f.nullable };
+      }
       case "star":
         throw new AnalysisError(`analysis: '${exprSql(e)}' is only allowed in a select list or count(*)`);
       case "literal":

@@ -46,6 +46,8 @@ function sx(e: Expr): string {
       return `${e.name}(${e.distinct ? "distinct " : ""}${e.args.map(sx).join(", ")})`;
     case "sortOrder":
       return `(${e.ascending ? "asc" : "desc"} ${sx(e.child)} nulls${e.nullsFirst ? "First" : "Last"})`;
+    case "ordinal":
+      return `#${e.ordinal}`;
   }
 }
 

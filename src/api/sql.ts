@@ -1,0 +1,92 @@
+/**
+ * `spark.sql(text)`: parses one statement, runs session statements (temp views, SET) at once, and
+ * returns queries as DataFrames over the session's catalog. A query over a streaming temp view is
+ * a streaming DataFrame, as in Spark.
+ *
+ * Names in FROM resolve in this order: a common table expression of the query; a temp view (or a
+ * memory sink's table); ``global_temp.name`` (global temp views); a path table
+ * ``format.`path` `` (delta, parquet, json, csv, text); then the configured data catalog
+ * (`spark.read.table`).
+ */
+import { AnalysisError } from "../errors.js";
+import { parseStatement } from "../sql/query-parser.js";
+import type { Statement } from "../sql/query-ast.js";
+import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
+import type { LogicalPlan } from "../plan/logical.js";
+import { analyzePlan } from "../plan/analyze.js";
+import { StructType } from "../types/data-types.js";
+import { DataFrame } from "./dataframe.js";
+import type { SparkSession } from "./session.js";
+
+const PATH_FORMATS = new Set(["delta", "parquet", "json", "csv", "text"]);
+
+/** Runs one SQL statement. @throws ParseError on bad syntax, AnalysisError on bad names or types. */
+export function runSql(session: SparkSession, text: string): DataFrame {
+  const st = parseStatement(text);
+  return execute(session, st);
+}
+
+function execute(session: SparkSession, st: Statement): DataFrame {
+  switch (st.kind) {
+    case "query":
+      return dataFrameOf(session, planQuery(st.query, sessionCatalog(session)));
+    case "createView": {
+      if (st.name.length > 1 && !(st.scope === "global" && st.name.length === 2 && st.name[0].toLowerCase() === "global_temp")) {
+        throw new AnalysisError(`analysis: a temporary view name cannot be qualified: ${st.name.join(".")}`);
+      }
+      const name = st.name[st.name.length - 1];
+      const exists = st.scope === "global" ? session.catalog.hasGlobalView(name) : session.catalog.hasView(name);
+      if (exists && st.ifNotExists) return emptyResult(session);
+      if (exists && !st.replace) throw new AnalysisError(`analysis: temporary view '${name}' already exists; use CREATE OR REPLACE TEMP VIEW`);
+      let plan = planQuery(st.query, sessionCatalog(session));
+      if (st.columns !== null) {
+        const fields = analyzePlan(plan).schema.fields;
+        if (fields.length !== st.columns.length) {
+          throw new AnalysisError(`analysis: view '${name}' has ${fields.length} columns but ${st.columns.length} column names were given`);
+        }
+        plan = { kind: "project", child: plan, exprs: st.columns.map((c, i) => ({ kind: "alias", name: c, child: { kind: "ordinal", ordinal: i, name: fields[i].name } })) };
+      }
+      const df = dataFrameOf(session, plan);
+      if (st.scope === "global") session.catalog.registerGlobalTempView(name, df);
+      else session.catalog.registerTempView(name, df);
+      return emptyResult(session);
+    }
+    case "dropView": {
+      const name = st.name[st.name.length - 1];
+      const global = st.name.length === 2 && st.name[0].toLowerCase() === "global_temp";
+      const dropped = global ? session.catalog.dropGlobalTempView(name) : session.catalog.dropTempView(name);
+      if (!dropped && !st.ifExists) throw new AnalysisError(`analysis: view not found: ${st.name.join(".")}`);
+      return emptyResult(session);
+    }
+    case "set": {
+      if (st.key === null) {
+        const all = session.conf.getAll();
+        return session.createDataFrame(Object.keys(all).sort().map((key) => ({ key, value: all[key] })), "key STRING, value STRING");
+      }
+      if (st.value !== null) session.conf.set(st.key, st.value);
+      return session.createDataFrame([{ key: st.key, value: session.conf.get(st.key) ?? "<undefined>" }], "key STRING, value STRING");
+    }
+  }
+}
+
+function sessionCatalog(session: SparkSession): SqlCatalog {
+  return {
+    relation(name: readonly string[]): LogicalPlan {
+      if (name.length === 1) return session.table(name[0]).logicalPlan;
+      if (name.length === 2 && name[0].toLowerCase() === "global_temp") return session.catalog.globalView(name[1]).logicalPlan;
+      if (name.length === 2 && PATH_FORMATS.has(name[0].toLowerCase()) && /[/\\:]/.test(name[1])) {
+        return session.read.format(name[0].toLowerCase()).load(name[1]).logicalPlan;
+      }
+      return session.table(name.join(".")).logicalPlan;
+    },
+  };
+}
+
+function dataFrameOf(session: SparkSession, plan: LogicalPlan): DataFrame {
+  return new DataFrame(session, plan, analyzePlan(plan));
+}
+
+/** What DDL statements return: an empty DataFrame with no columns. */
+function emptyResult(session: SparkSession): DataFrame {
+  return dataFrameOf(session, { kind: "localRelation", schema: StructType([]), batches: [], isStreaming: false });
+}

@@ -1,0 +1,157 @@
+/**
+ * Unresolved SQL statements and queries, as `spark.sql(text)` parses them (`query-parser.ts`).
+ * Names of tables and views are not looked up yet and columns are the unresolved {@link Expr}
+ * tree; `plan/sql-planner.ts` turns a query into a logical plan against the session's catalog.
+ *
+ * Every node is a plain frozen object with a `kind` discriminant.
+ */
+import type { Expr, SortOrderExpr } from "./expression.js";
+import type { DataType } from "../types/data-types.js";
+
+/** A join type as SQL writes it (normalized like `DataFrame.join`'s `how`). */
+export type SqlJoinType = "inner" | "cross" | "left" | "right" | "full" | "left_semi" | "left_anti";
+
+/** `WITH name [(cols)] AS (query)`. */
+export interface CommonTableExpr {
+  readonly name: string;
+  readonly columns: readonly string[] | null;
+  readonly query: QueryAst;
+}
+
+/** A whole query: a body with the clauses that apply to its result. */
+export interface QueryAst {
+  readonly kind: "query";
+  readonly ctes: readonly CommonTableExpr[];
+  readonly body: QueryBody;
+  readonly orderBy: readonly SortOrderExpr[];
+  readonly limit: Expr | null;
+  readonly offset: Expr | null;
+}
+
+export type QueryBody = SelectAst | SetOpAst | ValuesAst | QueryAst | TableBody;
+
+/** `TABLE t` as a query body, or a parenthesized relation used as one. */
+export interface TableBody {
+  readonly kind: "tableBody";
+  readonly relation: RelationAst;
+}
+
+/** `GROUP BY` in any of its forms; `sets` lists the grouping sets (by index into `exprs`). */
+export interface GroupByAst {
+  readonly exprs: readonly Expr[];
+  /** Null for a plain GROUP BY; else each grouping set as indexes into `exprs`. */
+  readonly sets: readonly (readonly number[])[] | null;
+  /** `GROUP BY ALL`. */
+  readonly all: boolean;
+}
+
+/** `WINDOW w AS (…)` definitions, by name. */
+export interface NamedWindow {
+  readonly name: string;
+  readonly spec: Expr;
+}
+
+export interface SelectAst {
+  readonly kind: "select";
+  readonly distinct: boolean;
+  /** Named expressions (`alias` nodes where aliased), stars included. */
+  readonly items: readonly Expr[];
+  readonly from: RelationAst | null;
+  readonly where: Expr | null;
+  readonly groupBy: GroupByAst | null;
+  readonly having: Expr | null;
+  readonly windows: readonly NamedWindow[];
+  /** Hints (`/*+ BROADCAST(t) *\/`) are accepted and ignored; kept for explain. */
+  readonly hints: readonly string[];
+}
+
+export interface SetOpAst {
+  readonly kind: "setOp";
+  readonly op: "union" | "intersect" | "except";
+  readonly all: boolean;
+  /** `UNION BY NAME` is not in Spark 3.5; always false. */
+  readonly left: QueryBody;
+  readonly right: QueryBody;
+}
+
+/** `VALUES (…), (…)` (an inline table). */
+export interface ValuesAst {
+  readonly kind: "values";
+  readonly rows: readonly (readonly Expr[])[];
+}
+
+export type RelationAst = TableRef | SubqueryRelation | JoinRelation | ValuesRelation | FunctionRelation | LateralViewRelation;
+
+/** A table or view by (possibly qualified) name; ``delta.`/path` `` names a path table. */
+export interface TableRef {
+  readonly kind: "table";
+  readonly name: readonly string[];
+  readonly alias: string | null;
+  readonly columnAliases: readonly string[] | null;
+}
+
+export interface SubqueryRelation {
+  readonly kind: "subquery";
+  readonly query: QueryAst;
+  readonly alias: string | null;
+  readonly columnAliases: readonly string[] | null;
+}
+
+export interface ValuesRelation {
+  readonly kind: "valuesRelation";
+  readonly values: ValuesAst;
+  readonly alias: string | null;
+  readonly columnAliases: readonly string[] | null;
+}
+
+/** A table-valued function in FROM: `range(10)`, `explode(array(1, 2))`. */
+export interface FunctionRelation {
+  readonly kind: "function";
+  readonly name: string;
+  readonly args: readonly Expr[];
+  readonly alias: string | null;
+  readonly columnAliases: readonly string[] | null;
+}
+
+export interface JoinRelation {
+  readonly kind: "join";
+  readonly left: RelationAst;
+  readonly right: RelationAst;
+  readonly joinType: SqlJoinType;
+  readonly condition: Expr | null;
+  readonly using: readonly string[] | null;
+  readonly natural: boolean;
+}
+
+/** `… LATERAL VIEW [OUTER] generator(args) alias AS col, …`. */
+export interface LateralViewRelation {
+  readonly kind: "lateralView";
+  readonly child: RelationAst;
+  readonly generator: Expr;
+  readonly outer: boolean;
+  readonly alias: string | null;
+  readonly columns: readonly string[];
+}
+
+/** A column definition of CREATE TABLE / ALTER TABLE ADD COLUMNS. */
+export interface ColumnDef {
+  readonly name: string;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+  readonly comment: string | null;
+}
+
+export type Statement =
+  | { readonly kind: "query"; readonly query: QueryAst }
+  | {
+      readonly kind: "createView";
+      readonly name: readonly string[];
+      readonly replace: boolean;
+      readonly ifNotExists: boolean;
+      /** "temp" for TEMP(ORARY) VIEW, "global" for GLOBAL TEMP VIEW. */
+      readonly scope: "temp" | "global";
+      readonly columns: readonly string[] | null;
+      readonly query: QueryAst;
+    }
+  | { readonly kind: "set"; readonly key: string | null; readonly value: string | null }
+  | { readonly kind: "dropView"; readonly name: readonly string[]; readonly ifExists: boolean };

@@ -1,0 +1,93 @@
+/**
+ * `spark.sql`: queries over temp views (aggregation with HAVING and ORDER BY on aggregates and
+ * positions, joins with aliases and CTEs, VALUES, GROUPING SETS / ROLLUP / CUBE with grouping(),
+ * set operations with type widening, DISTINCT, hidden sort keys), the session statements (CREATE
+ * TEMP VIEW, DROP VIEW, SET), streaming temp views, spark.range, and errors.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SparkSession, AnalysisError, ParseError, MemoryStream } from "../../../src/index.js";
+
+const spark = SparkSession.builder.appName("sql-test").config("sluice.exec.workers", "0").getOrCreate();
+spark
+  .createDataFrame(
+    [
+      { k: "a", v: 1 },
+      { k: "b", v: 2 },
+      { k: "a", v: 3 },
+      { k: null, v: 4 },
+    ],
+    "k STRING, v INT",
+  )
+  .createOrReplaceTempView("t");
+
+async function rows(sql: string): Promise<string[]> {
+  return (await spark.sql(sql).collect()).map((r) => Object.values(r).map((v) => (v === null ? "NULL" : String(v))).join(","));
+}
+
+test("sql: aggregation with HAVING, ORDER BY an aggregate alias, a position and a hidden key", async () => {
+  const df = spark.sql("SELECT k, sum(v) AS s, count(*) FROM t GROUP BY k ORDER BY s DESC, k");
+  assert.deepEqual(df.columns, ["k", "s", "count(1)"]);
+  assert.deepEqual(await rows("SELECT k, sum(v) AS s, count(*) FROM t GROUP BY k ORDER BY s DESC, k NULLS LAST"), ["a,4,2", "NULL,4,1", "b,2,1"]);
+  assert.deepEqual(await rows("SELECT k, sum(v) FROM t GROUP BY 1 HAVING sum(v) > 2 ORDER BY 1"), ["NULL,4", "a,4"]);
+  assert.deepEqual(await rows("SELECT k FROM t GROUP BY k HAVING max(v) >= 2 ORDER BY min(v)"), ["a", "b", "NULL"]);
+  assert.deepEqual(await rows("SELECT v * 2 AS d FROM t WHERE v > 1 ORDER BY v DESC LIMIT 2"), ["8", "6"]);
+  assert.deepEqual(await rows("SELECT k AS key, count(1) FROM t GROUP BY key ORDER BY key NULLS LAST"), ["a,2", "b,1", "NULL,1"]);
+  assert.deepEqual(await rows("SELECT DISTINCT k FROM t ORDER BY k NULLS LAST"), ["a", "b", "NULL"]);
+});
+
+test("sql: joins with aliases, CTEs, comma joins, USING and NATURAL", async () => {
+  assert.deepEqual(await rows("WITH c AS (SELECT k, v FROM t WHERE v < 4) SELECT a.k, b.v FROM c a JOIN c b ON a.k = b.k ORDER BY a.k, b.v"), ["a,1", "a,1", "a,3", "a,3", "b,2"]);
+  assert.deepEqual(await rows("SELECT count(*) FROM t t1, t t2"), ["16"]);
+  assert.deepEqual(await rows("SELECT k, x.v AS xv, y.v AS yv FROM t x JOIN t y USING (k) WHERE x.v < y.v"), ["a,1,3"]);
+  assert.deepEqual(await rows("SELECT * FROM (SELECT k, v AS w FROM t) NATURAL LEFT JOIN (SELECT k, 10 AS z FROM t WHERE k = 'b') ORDER BY w"), ["a,1,NULL", "b,2,10", "a,3,NULL", "NULL,4,NULL"]);
+  assert.deepEqual(await rows("SELECT k FROM t LEFT ANTI JOIN (SELECT 'a' AS k) s USING (k) ORDER BY v"), ["b", "NULL"]);
+});
+
+test("sql: VALUES, GROUPING SETS / ROLLUP / CUBE with grouping(), set operations and range", async () => {
+  const values = spark.sql("SELECT * FROM VALUES (1, 'x'), (2L, 'y') AS vv(a, b)");
+  assert.deepEqual(values.dtypes, [["a", "bigint"], ["b", "string"]]);
+  assert.deepEqual(await rows("SELECT k, grouping(k), sum(v) FROM t GROUP BY k WITH ROLLUP ORDER BY 2, 1 NULLS FIRST"), ["NULL,0,4", "a,0,4", "b,0,2", "NULL,1,10"]);
+  assert.deepEqual(await rows("SELECT k, v > 2 AS big, count(*) FROM t GROUP BY GROUPING SETS ((k), (v > 2), ()) ORDER BY 1, 2, 3"), [
+    "NULL,NULL,1",
+    "NULL,NULL,4",
+    "NULL,false,2",
+    "NULL,true,2",
+    "a,NULL,2",
+    "b,NULL,1",
+  ]);
+  assert.equal((await rows("SELECT k, v, count(*) FROM t GROUP BY CUBE(k, v)")).length, 1 + 3 + 4 + 4);
+  assert.deepEqual(await rows("SELECT 1 AS x UNION SELECT 1 UNION ALL SELECT 2"), ["1", "2"]);
+  const widened = spark.sql("SELECT 1 AS x UNION ALL SELECT 2L");
+  assert.deepEqual(widened.dtypes, [["x", "bigint"]]);
+  assert.deepEqual(await rows("SELECT k FROM t INTERSECT SELECT 'a'"), ["a"]);
+  assert.deepEqual(await rows("SELECT id FROM range(3) EXCEPT SELECT 1 ORDER BY id"), ["0", "2"]);
+  assert.deepEqual(await rows("SELECT * FROM range(1, 10, 4)"), ["1", "5", "9"]);
+  assert.deepEqual((await spark.range(3).collect()).map((r) => r.id), [0n, 1n, 2n]);
+});
+
+test("sql: CREATE TEMP VIEW, DROP VIEW and SET; errors name the problem", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW big AS SELECT * FROM t WHERE v > 2");
+  assert.deepEqual(await rows("SELECT v FROM big ORDER BY v"), ["3", "4"]);
+  assert.throws(() => spark.sql("CREATE TEMP VIEW big AS SELECT 1"), AnalysisError);
+  spark.sql("CREATE GLOBAL TEMP VIEW gv (n) AS SELECT 7");
+  assert.deepEqual(await rows("SELECT n FROM global_temp.gv"), ["7"]);
+  spark.sql("DROP VIEW big");
+  assert.throws(() => spark.sql("SELECT * FROM big"), (e: unknown) => e instanceof AnalysisError && /table or view not found: big/.test(e.message));
+  assert.deepEqual(await rows("SET sluice.test.key = 'x y'"), ["sluice.test.key,x y"]);
+  assert.equal(spark.conf.get("sluice.test.key"), "x y");
+  assert.throws(() => spark.sql("SELECT k FROM t WHERE"), (e: unknown) => e instanceof ParseError && /position 21/.test(e.message));
+  assert.throws(() => spark.sql("SELECT k, sum(v) FROM t GROUP BY v"), (e: unknown) => e instanceof AnalysisError && /neither present in the group by/.test(e.message));
+});
+
+test("sql over a streaming temp view is a streaming query", async () => {
+  const input = new MemoryStream("word STRING", `sql_words_${process.pid}`);
+  spark.readStream.format("memory").option("name", input.name).load().createOrReplaceTempView("words");
+  const counts = spark.sql("SELECT word, count(*) AS n FROM words GROUP BY word");
+  assert.equal(counts.isStreaming, true);
+  const q = counts.writeStream.format("memory").queryName(`sql_counts_${process.pid}`).outputMode("complete").start();
+  input.addData([{ word: "a" }, { word: "b" }, { word: "a" }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.deepEqual((await spark.table(`sql_counts_${process.pid}`).collect()).map((r) => `${r.word}=${r.n}`).sort(), ["a=2", "b=1"]);
+});
