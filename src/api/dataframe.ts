@@ -13,7 +13,8 @@ import type { Expr } from "../sql/expression.js";
 import { node } from "../sql/expression.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
-import { analyzeNode } from "../plan/analyze.js";
+import { selectWithGenerator } from "../plan/select-generator.js";
+import { analyzeNode, analyzePlan } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
 import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
@@ -89,6 +90,8 @@ export class DataFrame {
 
   /** A projection, or, when it calls aggregate functions, a global aggregation (as Spark's analyzer). */
   private project(exprs: readonly Expr[]): DataFrame {
+    const generated = selectWithGenerator(this.logicalPlan, exprs);
+    if (generated !== null) return new DataFrame(this.sparkSession, generated, analyzePlan(generated));
     if (exprs.some(callsAggregate)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });
     return this.derive({ kind: "project", child: this.logicalPlan, exprs });
   }
@@ -119,7 +122,8 @@ export class DataFrame {
       return ref(c);
     });
     if (!replaced) exprs.push(node({ kind: "alias", child: column.expr, name }));
-    return this.derive({ kind: "project", child: this.logicalPlan, exprs });
+    // Through `project`, so a generator (`withColumn("w", explode(...))`) works as in Spark.
+    return this.project(exprs);
   }
 
   /** Adds or replaces several columns at once. */

@@ -123,6 +123,49 @@ export function split(str: ColumnName, pattern: string, limit = -1): Column {
   return call("split", [colExpr(str), literalExpr(pattern), literalExpr(limit)]);
 }
 
+/**
+ * One output row per element of an array (column `col`) or entry of a map (`key`, `value`); a
+ * null or empty input gives no row. A generator: a whole `select` item (or `withColumn`), at most
+ * one per select, as in Spark.
+ * @example df.select(explode(split(col("value"), " ")).alias("word"))
+ */
+export function explode(c: ColumnName): Column {
+  return fn1("explode", c);
+}
+
+/** As {@link explode}, but a null or empty input gives one row of nulls. */
+export function explode_outer(c: ColumnName): Column {
+  return fn1("explode_outer", c);
+}
+
+/** As {@link explode}, with the element's 0-based position first (column `pos`). */
+export function posexplode(c: ColumnName): Column {
+  return fn1("posexplode", c);
+}
+
+/** As {@link posexplode}, but a null or empty input gives one row of nulls. */
+export function posexplode_outer(c: ColumnName): Column {
+  return fn1("posexplode_outer", c);
+}
+
+/** One output row per struct of an array of structs, its fields as columns. */
+export function inline(c: ColumnName): Column {
+  return fn1("inline", c);
+}
+
+/** As {@link inline}, but a null or empty input gives one row of nulls. */
+export function inline_outer(c: ColumnName): Column {
+  return fn1("inline_outer", c);
+}
+
+/**
+ * Splits the values into `n` rows (columns `col0`, `col1` …; missing values are null).
+ * @example df.select(stack(2, lit("a"), col("x"), lit("b"), col("y")))
+ */
+export function stack(n: number, ...values: ColumnOrValue[]): Column {
+  return call("stack", [literalExpr(n), ...values.map((v) => (v instanceof Column ? v.expr : literalExpr(v as string | number | boolean | null)))]);
+}
+
 /** Parses a timestamp (Spark's formats, or a datetime pattern). @example to_timestamp("ts", "yyyy-MM-dd HH:mm:ss") */
 export function to_timestamp(c: ColumnName, format?: string): Column {
   return call("to_timestamp", format === undefined ? [colExpr(c)] : [colExpr(c), literalExpr(format)]);

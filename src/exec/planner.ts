@@ -16,6 +16,7 @@ import { LimitOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import { HashJoinOperator } from "./join/hash-join.js";
+import { GenerateOperator } from "./generate.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
@@ -166,6 +167,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "union":
         return { kind: "union", children: p.children.map((c) => build(c)) };
+      case "generate":
+        return wrap(new GenerateOperator(p.schema, p.generator), build(p.child), p);
       case "join": {
         const side = (c: ResolvedPlan): PhysicalNode => (plan.isStreaming && !c.isStreaming ? { kind: "static", plan: c } : build(c));
         const left = side(p.left);

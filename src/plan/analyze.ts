@@ -17,6 +17,7 @@ import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressi
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
 import type { OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
+import { bindGenerator, type BoundGenerator } from "./generators.js";
 
 interface ResolvedBase {
   readonly schema: StructType;
@@ -92,7 +93,15 @@ export interface ResolvedJoin extends ResolvedBase, Omit<ResolvedJoinParts, "sch
   readonly right: ResolvedPlan;
 }
 
+/** A generator over each row: output = child columns ++ generator columns. */
+export interface ResolvedGenerate extends ResolvedBase {
+  readonly kind: "generate";
+  readonly child: ResolvedPlan;
+  readonly generator: BoundGenerator;
+}
+
 export type ResolvedPlan =
+  | ResolvedGenerate
   | ResolvedJoin
   | ResolvedSource
   | ResolvedLocal
@@ -151,6 +160,15 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
               return i;
             });
       return freeze({ kind: "deduplicate", child, keyOrdinals, ...passThrough(child) });
+    }
+    case "generate": {
+      const child = children[0];
+      const args = plan.args.map((a) => bindExpr(a, child.schema, scopeOf(child)));
+      for (const a of args) if (containsAggregate(a)) throw new AnalysisError(`analysis: aggregate functions are not allowed in ${plan.generator}()`);
+      const generator = bindGenerator(plan.generator, args, plan.aliases, plan.outer);
+      const schema = Struct([...child.schema.fields, ...generator.fields]);
+      const qualifiers = [...child.qualifiers, ...generator.fields.map(() => plan.qualifier)];
+      return freeze({ kind: "generate", child, generator, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
     }
     case "join": {
       const [left, right] = children;
@@ -222,10 +240,10 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
       return;
     }
     identity = false;
-    if (!containsAggregate(b) && readsInput(b)) {
-      // Spark: a non-aggregated column must appear in GROUP BY (constants may stand alone).
-      const inGroup = groupExprs.some((g) => sameBound(g, b));
-      if (!inGroup) {
+    if (!containsAggregate(b)) {
+      // Spark: outside aggregate calls, columns may only be read through grouping expressions
+      // (`a + 1` when grouped by `a` or by `a + 1`; constants stand alone).
+      if (!coveredByGroups(b, groupExprs)) {
         throw new AnalysisError(
           `analysis: expression '${outNames[i]}' is neither present in the group by, nor is it an aggregate function; add it to groupBy or wrap it in first()`,
         );
@@ -291,9 +309,11 @@ function stripAlias(b: BoundExpr): BoundExpr {
   return b;
 }
 
-/** Whether `b` reads an input column (a constant does not). */
-function readsInput(b: BoundExpr): boolean {
-  return b.kind === "ref" || boundChildren(b).some(readsInput);
+/** Whether `b` reads input columns only through grouping expressions (Spark's checkValidAggregateExpression). */
+function coveredByGroups(b: BoundExpr, groupExprs: readonly BoundExpr[]): boolean {
+  if (groupExprs.some((g) => sameBound(g, b))) return true;
+  if (b.kind === "ref" || b.kind === "aggregate") return b.kind === "aggregate";
+  return boundChildren(b).every((c) => coveredByGroups(c, groupExprs));
 }
 
 function collectAggregates(b: BoundExpr, visit: (a: BoundAggregate) => void): void {

@@ -51,6 +51,8 @@ function describe(p: ResolvedPlan): string {
       return `Sort [${p.orders.map((o) => `${boundSql(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`).join(", ")}]`;
     case "limit":
       return `Limit ${p.n}`;
+    case "generate":
+      return `Generate ${p.generator.kind}${p.generator.outer ? " outer" : ""}(${p.generator.args.map(boundSql).join(", ")}), [${p.generator.fields.map((f) => f.name).join(", ")}]`;
     case "join": {
       const keys = p.leftKeys.map((k, i) => `${boundSql(k)} ${p.nullSafe[i] ? "<=>" : "="} ${boundSql(p.rightKeys[i])}`);
       const cond = [...keys, ...(p.residual === null ? [] : [boundSql(p.residual)])];

@@ -111,7 +111,25 @@ export interface JoinNode {
   readonly natural: boolean;
 }
 
+/**
+ * A generator (`explode`, `posexplode`, `inline`, `stack` and `_outer` forms) applied to each row
+ * of `child`: the output is the child's columns followed by the generator's (renamed by
+ * `aliases` when given), qualified by `qualifier` (LATERAL VIEW's table alias) when not null.
+ */
+export interface GenerateNode {
+  readonly kind: "generate";
+  readonly child: LogicalPlan;
+  /** Generator name (lower case) and its unresolved arguments. */
+  readonly generator: string;
+  readonly args: readonly Expr[];
+  /** LATERAL VIEW OUTER: an `_outer` generator whatever its name. */
+  readonly outer: boolean;
+  readonly aliases: readonly string[] | null;
+  readonly qualifier: string | null;
+}
+
 export type LogicalPlan =
+  | GenerateNode
   | JoinNode
   | SourceNode
   | LocalRelationNode

@@ -34,6 +34,8 @@ import { bindExpr, outputName } from "./expressions/bind.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
 import { findWiderCommonType } from "./expressions/coercion.js";
 import { rangeRelation } from "./range.js";
+import { generatorOf } from "./generators.js";
+import { generatorCall, selectWithGenerator } from "./select-generator.js";
 
 /** Where `spark.sql` finds tables and views by name. */
 export interface SqlCatalog {
@@ -147,8 +149,19 @@ class SqlPlanner {
         if (r.columnAliases !== null) plan = renameColumns(plan, r.columnAliases, r.name);
         return r.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: r.alias };
       }
-      case "lateralView":
-        throw new AnalysisError("analysis: LATERAL VIEW is not supported yet");
+      case "lateralView": {
+        const call = generatorCall(r.generator);
+        if (call === null) throw new AnalysisError(`analysis: LATERAL VIEW needs a generator (explode, posexplode, inline, stack …), got ${outputName(r.generator)}`);
+        return {
+          kind: "generate",
+          child: this.relation(r.child, ctes),
+          generator: call.name,
+          args: call.args,
+          outer: r.outer,
+          aliases: r.columns.length > 0 ? r.columns : null,
+          qualifier: r.alias,
+        };
+      }
     }
   }
 
@@ -160,7 +173,10 @@ class SqlPlanner {
       if (nums.length === 3 || nums.length === 4) return rangeRelation(nums[0], nums[1], nums[2]);
       throw new AnalysisError(`analysis: range takes 1 to 4 arguments, got ${nums.length}`);
     }
-    throw new AnalysisError(`analysis: unknown table-valued function '${name}'; supported: range`);
+    if (generatorOf(name) !== undefined) {
+      return { kind: "generate", child: oneRow(), generator: name, args, outer: false, aliases: null, qualifier: null };
+    }
+    throw new AnalysisError(`analysis: unknown table-valued function '${name}'; supported: range, explode, explode_outer, posexplode, posexplode_outer, inline, inline_outer, stack`);
   }
 
   // --- SELECT -------------------------------------------------------------------------------
@@ -172,9 +188,11 @@ class SqlPlanner {
       input = { kind: "filter", child: input, condition: sel.where };
     }
     const resolvedInput = analyzePlan(input);
-    const aggregated = sel.groupBy !== null || sel.having !== null || sel.items.some(containsAggregateCall);
+    const aggregated = sel.groupBy !== null || sel.items.some(containsAggregateCall) || (sel.having !== null && containsAggregateCall(sel.having));
     if (aggregated) return this.aggregateSelect(sel, orderBy, input, resolvedInput);
-    let plan: LogicalPlan = { kind: "project", child: input, exprs: sel.items };
+    // HAVING without grouping or aggregates filters rows, as Spark 3.5 does.
+    if (sel.having !== null) input = { kind: "filter", child: input, condition: sel.having };
+    let plan: LogicalPlan = selectWithGenerator(input, sel.items) ?? { kind: "project", child: input, exprs: sel.items };
     if (sel.distinct) plan = { kind: "deduplicate", child: plan, keys: null };
     if (orderBy.length === 0) return plan;
     const out = analyzePlan(plan);

@@ -10,6 +10,7 @@
  * `ts - ts`), `boolean = number` (Spark's BooleanEquality), comparisons of struct/array/map values.
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
+import { GENERATOR_NAMES } from "./generator-names.js";
 import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp } from "../../sql/expression.js";
@@ -691,6 +692,9 @@ class Binder {
       }
     }
     const def = lookupFunction(lower);
+    if (def === undefined && lower in GENERATOR_NAMES) {
+      throw new AnalysisError(`analysis: the generator ${lower}() must be a whole select item (or a LATERAL VIEW), not part of '${exprSql(src)}'`);
+    }
     if (def === undefined) {
       throw new AnalysisError(`analysis: unknown function '${lower}'${suggestion(lower, functionNames())}`);
     }

@@ -1,0 +1,98 @@
+/**
+ * Generators: functions that turn one input row into zero or more output rows (Spark's
+ * `Generator`s): `explode`, `posexplode`, `inline` (each with an `_outer` form) and `stack`. They
+ * appear as a SELECT item, in LATERAL VIEW, or as a table-valued function in FROM, and become a
+ * `generate` plan node whose output is the input's columns followed by the generator's.
+ *
+ * Output columns, as Spark names them: explode → `col` (an array) or `key`, `value` (a map);
+ * posexplode adds `pos` (int) first; inline → the struct's fields; stack(n, …) → `col0`, `col1` ….
+ * An `_outer` generator emits one row of nulls for a null or empty input instead of none.
+ */
+import { AnalysisError } from "../errors.js";
+import { IntegerType, StructField, type DataType } from "../types/data-types.js";
+import type { StructField as Field } from "../types/data-types.js";
+import type { BoundExpr } from "./expressions/bound.js";
+import { castTo } from "./expressions/bind.js";
+import { GENERATOR_NAMES } from "./expressions/generator-names.js";
+import { findWiderCommonType } from "./expressions/coercion.js";
+import { typeString } from "./expressions/coercion.js";
+
+/** The base generator kinds sluice runs. */
+export type GeneratorKind = (typeof GENERATOR_NAMES)[string]["kind"];
+
+
+/** The generator a function name denotes (case-insensitive), or undefined. */
+export function generatorOf(name: string): { kind: GeneratorKind; outer: boolean } | undefined {
+  return GENERATOR_NAMES[name.toLowerCase()];
+}
+
+/** A generator call resolved against its input: kind, bound arguments (already cast) and output fields. */
+export interface BoundGenerator {
+  readonly kind: GeneratorKind;
+  readonly outer: boolean;
+  readonly args: readonly BoundExpr[];
+  readonly fields: readonly Field[];
+}
+
+/**
+ * Checks a generator's arguments and derives its output fields; `aliases` (from `AS (a, b)` or
+ * LATERAL VIEW's column list) rename them and must match their number.
+ * @throws AnalysisError on a wrong argument type or count, or a wrong number of aliases.
+ */
+export function bindGenerator(name: string, args: readonly BoundExpr[], aliases: readonly string[] | null, outerOverride = false): BoundGenerator {
+  const g = generatorOf(name);
+  if (g === undefined) throw new AnalysisError(`analysis: '${name}' is not a generator`);
+  const outer = g.outer || outerOverride;
+  let fields: Field[];
+  let bound = args;
+  switch (g.kind) {
+    case "explode":
+    case "posexplode": {
+      if (args.length !== 1) throw new AnalysisError(`analysis: ${name} takes exactly one argument, got ${args.length}`);
+      const t = args[0].dataType;
+      const pos = g.kind === "posexplode" ? [StructField("pos", IntegerType(), outer)] : [];
+      if (t.typeName === "array") fields = [...pos, StructField("col", t.elementType, true)];
+      else if (t.typeName === "map") fields = [...pos, StructField("key", t.keyType, outer), StructField("value", t.valueType, true)];
+      else throw new AnalysisError(`analysis: ${name} expects an array or a map, got ${typeString(t)}`);
+      break;
+    }
+    case "inline": {
+      if (args.length !== 1) throw new AnalysisError(`analysis: ${name} takes exactly one argument, got ${args.length}`);
+      const t = args[0].dataType;
+      if (t.typeName !== "array" || t.elementType.typeName !== "struct") {
+        throw new AnalysisError(`analysis: ${name} expects an array of structs, got ${typeString(t)}`);
+      }
+      fields = t.elementType.fields.map((f) => StructField(f.name, f.dataType, true));
+      break;
+    }
+    case "stack": {
+      if (args.length < 2) throw new AnalysisError(`analysis: stack takes at least two arguments, got ${args.length}`);
+      const n = args[0];
+      if (n.kind !== "literal" || typeof n.value !== "number" || !Number.isInteger(n.value) || n.value < 1) {
+        throw new AnalysisError("analysis: stack's first argument must be a positive integer literal (the number of rows)");
+      }
+      const rows = n.value;
+      const values = args.slice(1);
+      const width = Math.ceil(values.length / rows);
+      const types: DataType[] = [];
+      for (let c = 0; c < width; c++) {
+        const column = values.filter((_, i) => i % width === c).map((v) => v.dataType);
+        const t = findWiderCommonType(column);
+        if (t === null) throw new AnalysisError(`analysis: stack: the values of column ${c} have incompatible types ${column.map(typeString).join(", ")}`);
+        types.push(t);
+      }
+      bound = [n, ...values.map((v, i) => (v.dataType.typeName === types[i % width].typeName ? v : castTo(v, types[i % width])))];
+      fields = types.map((t, c) => StructField(`col${c}`, t, true));
+      break;
+    }
+  }
+  if (aliases !== null && aliases.length > 0) {
+    if (aliases.length !== fields.length) {
+      throw new AnalysisError(
+        `analysis: ${name} outputs ${fields.length} column${fields.length === 1 ? "" : "s"} (${fields.map((f) => f.name).join(", ")}) but ${aliases.length} alias${aliases.length === 1 ? " was" : "es were"} given`,
+      );
+    }
+    fields = fields.map((f, i) => StructField(aliases[i], f.dataType, f.nullable));
+  }
+  return { kind: g.kind, outer, args: bound, fields };
+}
