@@ -14,6 +14,7 @@ export { DataFrameWriter } from "./api/data-frame-writer.js";
 export type { SaveMode } from "./api/data-frame-writer.js";
 export type { OptionValue } from "./api/options.js";
 export { Column } from "./api/column.js";
+export { Window, WindowSpec } from "./api/window.js";
 export * from "./api/functions.js";
 export * as functions from "./api/functions.js";
 

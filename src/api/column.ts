@@ -20,7 +20,7 @@ import {
 } from "../types/data-types.js";
 import { AnalysisError } from "../errors.js";
 import { node } from "../sql/expression.js";
-import type { BinaryOp, Expr, LiteralExpr } from "../sql/expression.js";
+import type { BinaryOp, Expr, LiteralExpr, WindowSpec as WindowSpecAst } from "../sql/expression.js";
 import { exprSql } from "../plan/expressions/bind.js";
 import { parseDataType } from "../sql/ddl.js";
 
@@ -69,6 +69,14 @@ export class Column {
 
   constructor(expr: Expr) {
     this.expr = expr;
+  }
+
+  /**
+   * This window function or aggregate over a window.
+   * @example row_number().over(Window.partitionBy("k").orderBy(col("ts").desc()))
+   */
+  over(window: { readonly spec: WindowSpecAst }): Column {
+    return new Column(node({ kind: "window", fn: this.expr, spec: window.spec }));
   }
 
   /** Names the column. @example col("a").plus(1).alias("a1") */

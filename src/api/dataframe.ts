@@ -14,6 +14,7 @@ import { node } from "../sql/expression.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";
+import { selectWithWindows } from "../plan/window.js";
 import { analyzeNode, analyzePlan } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
@@ -90,6 +91,8 @@ export class DataFrame {
 
   /** A projection, or, when it calls aggregate functions, a global aggregation (as Spark's analyzer). */
   private project(exprs: readonly Expr[]): DataFrame {
+    const windowed = selectWithWindows(this.logicalPlan, exprs);
+    if (windowed !== null) return new DataFrame(this.sparkSession, windowed, analyzePlan(windowed));
     const generated = selectWithGenerator(this.logicalPlan, exprs);
     if (generated !== null) return new DataFrame(this.sparkSession, generated, analyzePlan(generated));
     if (exprs.some(callsAggregate)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });

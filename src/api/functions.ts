@@ -166,6 +166,51 @@ export function stack(n: number, ...values: ColumnOrValue[]): Column {
   return call("stack", [literalExpr(n), ...values.map((v) => (v instanceof Column ? v.expr : literalExpr(v as string | number | boolean | null)))]);
 }
 
+/** The row's 1-based position in its window partition (needs an ordered window). @example row_number().over(w) */
+export function row_number(): Column {
+  return call("row_number", []);
+}
+
+/** Rank with gaps: peers (equal ORDER BY values) share a rank. */
+export function rank(): Column {
+  return call("rank", []);
+}
+
+/** Rank without gaps. */
+export function dense_rank(): Column {
+  return call("dense_rank", []);
+}
+
+/** `(rank - 1) / (rows in partition - 1)`, 0 for a one-row partition. */
+export function percent_rank(): Column {
+  return call("percent_rank", []);
+}
+
+/** The fraction of the partition's rows at or before this row's peers. */
+export function cume_dist(): Column {
+  return call("cume_dist", []);
+}
+
+/** The bucket (1..n) of the row when the ordered partition is split into `n` near-equal buckets. */
+export function ntile(n: number): Column {
+  return call("ntile", [literalExpr(n)]);
+}
+
+/** The value `offset` rows before this one in its partition, else `defaultValue` (null). */
+export function lag(c: ColumnName, offset = 1, defaultValue: ColumnOrValue = null): Column {
+  return call("lag", [colExpr(c), literalExpr(offset), defaultValue instanceof Column ? defaultValue.expr : literalExpr(defaultValue as string | number | boolean | null)]);
+}
+
+/** The value `offset` rows after this one in its partition, else `defaultValue` (null). */
+export function lead(c: ColumnName, offset = 1, defaultValue: ColumnOrValue = null): Column {
+  return call("lead", [colExpr(c), literalExpr(offset), defaultValue instanceof Column ? defaultValue.expr : literalExpr(defaultValue as string | number | boolean | null)]);
+}
+
+/** The value of the frame's `n`-th row (1-based), skipping nulls when `ignoreNulls`. */
+export function nth_value(c: ColumnName, n: number, ignoreNulls = false): Column {
+  return call("nth_value", [colExpr(c), literalExpr(n), literalExpr(ignoreNulls)]);
+}
+
 /** Parses a timestamp (Spark's formats, or a datetime pattern). @example to_timestamp("ts", "yyyy-MM-dd HH:mm:ss") */
 export function to_timestamp(c: ColumnName, format?: string): Column {
   return call("to_timestamp", format === undefined ? [colExpr(c)] : [colExpr(c), literalExpr(format)]);

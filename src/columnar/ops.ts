@@ -10,6 +10,18 @@ import type { StructType } from "../types/data-types.js";
 import { nullVector } from "./build.js";
 import { asBuffer } from "./utf8.js";
 
+/** Gathers `indices` from `v`; an index of -1 gives a null (outer rows, missing neighbours). */
+export function takeOrNull(v: Vector, indices: Int32Array): Vector {
+  let missing = false;
+  for (let i = 0; i < indices.length; i++) if (indices[i] < 0) missing = true;
+  if (!missing) return take(v, indices);
+  if (v.length === 0) return nullVector(v.type, indices.length);
+  const got = take(v, indices.map((i) => (i < 0 ? 0 : i)));
+  const valid = new Uint8Array(indices.length);
+  for (let i = 0; i < indices.length; i++) valid[i] = indices[i] >= 0 && (got.valid === null || got.valid[i] === 1) ? 1 : 0;
+  return { ...got, valid } as Vector;
+}
+
 /** Gathers `indices` (a selection vector) from `v`. */
 export function take(v: Vector, indices: Int32Array): Vector {
   const n = indices.length;

@@ -6,7 +6,7 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
-import { concat, take } from "../columnar/ops.js";
+import { concat, take, takeOrNull } from "../columnar/ops.js";
 import { nullVector } from "../columnar/build.js";
 import type { Vector } from "../columnar/vector.js";
 import { isValid } from "../columnar/vector.js";
@@ -109,19 +109,6 @@ export class GenerateOperator implements Operator {
     });
     return makeBatch(this.schema, out, total);
   }
-}
-
-/** Gathers `indices` from `v`; an index of -1 gives a null. */
-function takeOrNull(v: Vector, indices: Int32Array): Vector {
-  let missing = false;
-  for (let i = 0; i < indices.length; i++) if (indices[i] < 0) missing = true;
-  if (!missing) return take(v, indices);
-  if (v.length === 0) return nullVector(v.type, indices.length);
-  const clamped = indices.map((i) => (i < 0 ? 0 : i));
-  const got = take(v, clamped);
-  const valid = new Uint8Array(indices.length);
-  for (let i = 0; i < indices.length; i++) valid[i] = indices[i] >= 0 && (got.valid === null || got.valid[i] === 1) ? 1 : 0;
-  return { ...got, valid } as Vector;
 }
 
 /** A struct's validity as a mask (all valid → null). */

@@ -17,6 +17,7 @@ import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import { HashJoinOperator } from "./join/hash-join.js";
 import { GenerateOperator } from "./generate.js";
+import { WindowOperator } from "./window.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
@@ -167,6 +168,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "union":
         return { kind: "union", children: p.children.map((c) => build(c)) };
+      case "window":
+        return wrap(new WindowOperator(p.schema, p.child.schema, p.functions), build(p.child));
       case "generate":
         return wrap(new GenerateOperator(p.schema, p.generator), build(p.child), p);
       case "join": {

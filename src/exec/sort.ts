@@ -58,6 +58,22 @@ export class SortOperator implements Operator {
   }
 }
 
+/** A sort key's evaluated column and its direction. */
+export interface EvaluatedKey {
+  readonly vector: Vector;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** Compares rows `a` and `b` by `keys` in order (Spark's ordering); 0 when every key is equal. */
+export function compareByKeys(keys: readonly EvaluatedKey[], a: number, b: number): number {
+  for (const k of keys) {
+    const c = compareSlots(k.vector, a, b, k.nullsFirst);
+    if (c !== 0) return fix(c, k.ascending);
+  }
+  return 0;
+}
+
 // Null ordering is independent of direction, so null comparisons are tagged and not negated.
 const NULL_ORDER_FIRST = -2;
 const NULL_ORDER_LAST = 2;

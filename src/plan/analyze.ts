@@ -18,6 +18,7 @@ import { boundChildren, containsAggregate, mapBoundChildren } from "./expression
 import type { OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 import { bindGenerator, type BoundGenerator } from "./generators.js";
+import { bindWindowFunction, type BoundWindowFunction } from "./window.js";
 
 interface ResolvedBase {
   readonly schema: StructType;
@@ -100,7 +101,15 @@ export interface ResolvedGenerate extends ResolvedBase {
   readonly generator: BoundGenerator;
 }
 
+/** Window functions: output = child columns ++ one column per function. */
+export interface ResolvedWindow extends ResolvedBase {
+  readonly kind: "window";
+  readonly child: ResolvedPlan;
+  readonly functions: readonly BoundWindowFunction[];
+}
+
 export type ResolvedPlan =
+  | ResolvedWindow
   | ResolvedGenerate
   | ResolvedJoin
   | ResolvedSource
@@ -160,6 +169,17 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
               return i;
             });
       return freeze({ kind: "deduplicate", child, keyOrdinals, ...passThrough(child) });
+    }
+    case "window": {
+      const child = children[0];
+      const functions = plan.exprs.map((e) => {
+        const w = e.kind === "alias" ? e.child : e;
+        if (w.kind !== "window") throw new AnalysisError(`analysis: '${outputName(e)}' is not a window expression`);
+        return bindWindowFunction(w, child.schema, child.qualifiers);
+      });
+      const schema = Struct([...child.schema.fields, ...functions.map((f, i) => StructField(outputName(plan.exprs[i]), f.dataType, f.nullable))]);
+      const qualifiers = [...child.qualifiers, ...functions.map(() => null)];
+      return freeze({ kind: "window", child, functions, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
     }
     case "generate": {
       const child = children[0];
@@ -389,6 +409,9 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
   }
   walk(plan, (p) => {
     if (p.kind === "join") checkStreamingJoin(p);
+    if (p.kind === "window" && p.isStreaming) {
+      throw new AnalysisError("analysis: non-time-based windows are not supported on streaming DataFrames/Datasets; use them inside foreachBatch, or window() over event time");
+    }
     if (p.kind === "sort" && p.isStreaming && !(mode === "complete" && hasAggregate(p.child))) {
       throw new AnalysisError(
         "analysis: sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode",

@@ -128,7 +128,18 @@ export interface GenerateNode {
   readonly qualifier: string | null;
 }
 
+/**
+ * Window functions over `child`: the output is the child's columns followed by one column per
+ * expression of `exprs` (each `alias(window expression, name)`). Built by `plan/window.ts`.
+ */
+export interface WindowNode {
+  readonly kind: "window";
+  readonly child: LogicalPlan;
+  readonly exprs: readonly Expr[];
+}
+
 export type LogicalPlan =
+  | WindowNode
   | GenerateNode
   | JoinNode
   | SourceNode

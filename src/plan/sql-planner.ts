@@ -36,6 +36,7 @@ import { findWiderCommonType } from "./expressions/coercion.js";
 import { rangeRelation } from "./range.js";
 import { generatorOf } from "./generators.js";
 import { generatorCall, selectWithGenerator } from "./select-generator.js";
+import { containsWindow, selectWithWindows } from "./window.js";
 
 /** Where `spark.sql` finds tables and views by name. */
 export interface SqlCatalog {
@@ -192,6 +193,13 @@ class SqlPlanner {
     if (aggregated) return this.aggregateSelect(sel, orderBy, input, resolvedInput);
     // HAVING without grouping or aggregates filters rows, as Spark 3.5 does.
     if (sel.having !== null) input = { kind: "filter", child: input, condition: sel.having };
+    const named = new Map(sel.windows.map((w) => [w.name.toLowerCase(), w.spec]));
+    const windowed = selectWithWindows(input, sel.items, named);
+    if (windowed !== null) {
+      let plan: LogicalPlan = sel.distinct ? { kind: "deduplicate", child: windowed, keys: null } : windowed;
+      if (orderBy.length > 0) plan = sortByOutput(plan, orderBy);
+      return plan;
+    }
     let plan: LogicalPlan = selectWithGenerator(input, sel.items) ?? { kind: "project", child: input, exprs: sel.items };
     if (sel.distinct) plan = { kind: "deduplicate", child: plan, keys: null };
     if (orderBy.length === 0) return plan;
@@ -211,6 +219,7 @@ class SqlPlanner {
 
   private aggregateSelect(sel: SelectAst, orderBy: readonly SortOrderExpr[], input: LogicalPlan, resolvedInput: ResolvedPlan): LogicalPlan {
     const items = sel.items;
+    if (items.some(containsWindow)) throw new AnalysisError("analysis: window functions over an aggregation (in an aggregate query's SELECT) are not supported yet; aggregate in a subquery first");
     for (const it of items) if (it.kind === "star") throw new AnalysisError("analysis: '*' is not allowed in the select list of an aggregate query");
     const inputNames = new Set(resolvedInput.schema.fields.map((f) => f.name.toLowerCase()));
     const groupExprs = groupingExpressions(sel.groupBy, items, inputNames);
@@ -440,6 +449,8 @@ function keyReplacer(_k: string, v: unknown): unknown {
 
 /** Whether `e` calls an aggregate function outside any window. */
 export function containsAggregateCall(e: Expr): boolean {
+  // `sum(x) OVER (…)` is a window function; only aggregates inside it (`sum(sum(x)) OVER ()`) count.
+  if (e.kind === "window") return exprChildren(e).some((c) => c !== e.fn && containsAggregateCall(c)) || (e.fn.kind === "call" && e.fn.args.some(containsAggregateCall));
   if (e.kind === "call" && isAggregateName(e.name)) return true;
   return exprChildren(e).some(containsAggregateCall);
 }

@@ -57,6 +57,8 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
       return keyOrdinals(plan.child);
     case "generate":
       return keyOrdinals(plan.child) === "appendOnly" ? "appendOnly" : "a generator after an aggregation has no single key";
+    case "window":
+      return "a window function has no single key";
     case "union":
       return plan.children.some((c) => keyOrdinals(c) !== "appendOnly") ? "a union over an aggregation has no single key" : "appendOnly";
     case "deduplicate":

@@ -156,7 +156,38 @@ export interface OrdinalExpr {
   readonly name: string;
 }
 
+/** A frame boundary: UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, or an offset (negative = preceding). */
+export type FrameBound =
+  | { readonly kind: "unboundedPreceding" }
+  | { readonly kind: "unboundedFollowing" }
+  | { readonly kind: "currentRow" }
+  | { readonly kind: "offset"; readonly value: Expr };
+
+/** `ROWS|RANGE BETWEEN lower AND upper`. */
+export interface WindowFrame {
+  readonly type: "rows" | "range";
+  readonly lower: FrameBound;
+  readonly upper: FrameBound;
+}
+
+/** `PARTITION BY … ORDER BY … frame`, or a reference to a named window (SQL's WINDOW clause). */
+export interface WindowSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly SortOrderExpr[];
+  readonly frame: WindowFrame | null;
+  /** `OVER w` / `OVER (w ORDER BY …)`: the named window this spec refines, resolved by the SQL planner. */
+  readonly name: string | null;
+}
+
+/** `fn(args) OVER (spec)`: a window function or an aggregate over a window. */
+export interface WindowExpr {
+  readonly kind: "window";
+  readonly fn: Expr;
+  readonly spec: WindowSpec;
+}
+
 export type Expr =
+  | WindowExpr
   | OrdinalExpr
   | ColumnExpr
   | StarExpr
@@ -216,7 +247,22 @@ export function mapExprChildren(e: Expr, f: (c: Expr) => Expr): Expr {
       });
     case "call":
       return node({ ...e, args: e.args.map(f) });
+    case "window":
+      return node({
+        ...e,
+        fn: f(e.fn),
+        spec: {
+          ...e.spec,
+          partitionBy: e.spec.partitionBy.map(f),
+          orderBy: e.spec.orderBy.map((o) => f(o) as SortOrderExpr),
+          frame: e.spec.frame === null ? null : { ...e.spec.frame, lower: mapBound(e.spec.frame.lower, f), upper: mapBound(e.spec.frame.upper, f) },
+        },
+      });
   }
+}
+
+function mapBound(b: FrameBound, f: (c: Expr) => Expr): FrameBound {
+  return b.kind === "offset" ? { kind: "offset", value: f(b.value) } : b;
 }
 
 /** The direct children of `e`, in order. */

@@ -21,7 +21,7 @@
  *   bare `current_date` / `current_timestamp` → calls with no arguments.
  */
 import { ParseError } from "../errors.js";
-import { node, type BinaryOp, type Expr, type LiteralExpr, type SortOrderExpr } from "./expression.js";
+import { node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
 import { BooleanType, NullType, StringType } from "../types/data-types.js";
 import { readDataType } from "./ddl.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
@@ -617,8 +617,70 @@ export class ExpressionParser {
       if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
     }
     if (s.atWord("FILTER") && s.atOp("(", 1)) throw s.errorAt(s.peek().start, "aggregate FILTER (WHERE ...) clauses are not supported");
-    if (s.atWord("OVER")) throw s.errorAt(s.peek().start, "window functions (OVER ...) are not supported");
+    if (s.acceptWord("OVER")) {
+      if (s.atOp("(")) return node({ kind: "window", fn: result, spec: this.windowSpec() });
+      return node({ kind: "window", fn: result, spec: { partitionBy: [], orderBy: [], frame: null, name: this.identifier("expected a window name or '(' after OVER") } });
+    }
     return result;
+  }
+
+  /**
+   * `( [name] [PARTITION|DISTRIBUTE BY e, …] [ORDER|SORT BY k, …] [ROWS|RANGE frame] )`: a window
+   * specification (also the body of SQL's `WINDOW w AS (…)`).
+   */
+  windowSpec(): WindowSpec {
+    const s = this.s;
+    const open = s.expectOp("(");
+    let name: string | null = null;
+    if (this.isIdentifierAt(0) && !["PARTITION", "DISTRIBUTE", "ORDER", "SORT", "CLUSTER", "ROWS", "RANGE"].includes(s.peek().upper)) {
+      name = this.identifier("expected a window name");
+    }
+    const partitionBy: Expr[] = [];
+    const orderBy: SortOrderExpr[] = [];
+    if ((s.atWord("PARTITION") || s.atWord("DISTRIBUTE") || s.atWord("CLUSTER")) && s.atWord("BY", 1)) {
+      const cluster = s.next().upper === "CLUSTER";
+      s.next();
+      do partitionBy.push(this.expression());
+      while (s.acceptOp(","));
+      if (cluster) for (const p of partitionBy) orderBy.push(node({ kind: "sortOrder", child: p, ascending: true, nullsFirst: true }));
+    }
+    if ((s.atWord("ORDER") || s.atWord("SORT")) && s.atWord("BY", 1)) {
+      s.next();
+      s.next();
+      do orderBy.push(this.sortExpression());
+      while (s.acceptOp(","));
+    }
+    let frame: WindowFrame | null = null;
+    if (s.atWord("ROWS") || s.atWord("RANGE")) {
+      const type = s.next().upper === "ROWS" ? "rows" : "range";
+      if (s.acceptWord("BETWEEN")) {
+        const lower = this.frameBound();
+        s.expectWord("AND");
+        frame = { type, lower, upper: this.frameBound() };
+      } else {
+        frame = { type, lower: this.frameBound(), upper: { kind: "currentRow" } };
+      }
+    }
+    this.close(open, " in the window specification");
+    return { partitionBy, orderBy, frame, name };
+  }
+
+  private frameBound(): FrameBound {
+    const s = this.s;
+    if (s.acceptWord("UNBOUNDED")) {
+      if (s.acceptWord("PRECEDING")) return { kind: "unboundedPreceding" };
+      if (s.acceptWord("FOLLOWING")) return { kind: "unboundedFollowing" };
+      throw s.unexpected("expected PRECEDING or FOLLOWING after UNBOUNDED");
+    }
+    if (s.atWord("CURRENT") && s.atWord("ROW", 1)) {
+      s.next();
+      s.next();
+      return { kind: "currentRow" };
+    }
+    const value = this.valueExpression();
+    if (s.acceptWord("PRECEDING")) return { kind: "offset", value: node({ kind: "unary", op: "-", child: value }) };
+    if (s.acceptWord("FOLLOWING")) return { kind: "offset", value };
+    throw s.unexpected("expected PRECEDING or FOLLOWING after a frame offset");
   }
 
   /** Spark's keyword-argument function forms; undefined when the call is an ordinary one. */

@@ -5,7 +5,7 @@
  *
  * Every node is a plain frozen object with a `kind` discriminant.
  */
-import type { Expr, SortOrderExpr } from "./expression.js";
+import type { Expr, SortOrderExpr, WindowSpec } from "./expression.js";
 import type { DataType } from "../types/data-types.js";
 
 /** A join type as SQL writes it (normalized like `DataFrame.join`'s `how`). */
@@ -48,7 +48,7 @@ export interface GroupByAst {
 /** `WINDOW w AS (…)` definitions, by name. */
 export interface NamedWindow {
   readonly name: string;
-  readonly spec: Expr;
+  readonly spec: WindowSpec;
 }
 
 export interface SelectAst {

@@ -15,6 +15,7 @@ import { TokenStream } from "./lexer.js";
 import type {
   CommonTableExpr,
   GroupByAst,
+  NamedWindow,
   QueryAst,
   QueryBody,
   RelationAst,
@@ -251,8 +252,18 @@ class QueryParser {
       groupBy = this.groupBy();
     }
     const having = s.acceptWord("HAVING") ? this.e.expression() : null;
-    if (s.atWord("WINDOW")) throw s.errorAt(s.peek().start, "the WINDOW clause is not supported yet");
-    return { kind: "select", distinct, items, from, where, groupBy, having, windows: [], hints: [] };
+    const windows: NamedWindow[] = [];
+    if (s.acceptWord("WINDOW")) {
+      do {
+        const at = s.peek().start;
+        const name = this.e.identifier("expected a window name");
+        if (windows.some((w) => w.name.toLowerCase() === name.toLowerCase())) throw s.errorAt(at, `the window '${name}' is defined twice in the WINDOW clause`);
+        s.expectWord("AS");
+        const spec = s.atOp("(") ? this.e.windowSpec() : { partitionBy: [], orderBy: [], frame: null, name: this.e.identifier("expected a window name or '('") };
+        windows.push({ name, spec });
+      } while (s.acceptOp(","));
+    }
+    return { kind: "select", distinct, items, from, where, groupBy, having, windows, hints: [] };
   }
 
   private where(): Expr | null {

@@ -13,7 +13,7 @@ import type { DataType, StructType, StructField } from "../../types/data-types.j
 import { GENERATOR_NAMES } from "./generator-names.js";
 import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
-import type { Expr, BinaryOp } from "../../sql/expression.js";
+import type { Expr, BinaryOp, FrameBound } from "../../sql/expression.js";
 import type {
   AggregateName,
   BoundAggregate,
@@ -200,8 +200,51 @@ export function exprSql(e: Expr): string {
       return callSql(e.name, e.args, e.distinct);
     case "sortOrder":
       return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
+    case "window":
+      return windowSql(e);
   }
   return "?";
+}
+
+/** Functions whose frame Spark fixes to ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW. */
+const RANKING = new Set(["row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile"]);
+
+/**
+ * Spark's name for a window expression, with the frame it resolves to spelled out:
+ * `sum(b) OVER (PARTITION BY a ORDER BY b ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`.
+ */
+function windowSql(e: Extract<Expr, { kind: "window" }>): string {
+  const parts: string[] = [];
+  const spec = e.spec;
+  if (spec.partitionBy.length > 0) parts.push(`PARTITION BY ${spec.partitionBy.map(exprSql).join(", ")}`);
+  if (spec.orderBy.length > 0) parts.push(`ORDER BY ${spec.orderBy.map(exprSql).join(", ")}`);
+  const name = e.fn.kind === "call" ? e.fn.name : "";
+  const bound = (b: FrameBound): string => {
+    switch (b.kind) {
+      case "unboundedPreceding":
+        return "UNBOUNDED PRECEDING";
+      case "unboundedFollowing":
+        return "UNBOUNDED FOLLOWING";
+      case "currentRow":
+        return "CURRENT ROW";
+      case "offset": {
+        const v = b.value;
+        if (v.kind === "unary" && v.op === "-") return `${exprSql(v.child)} PRECEDING`;
+        if (v.kind === "literal" && typeof v.value === "number" && v.value < 0) return `${-v.value} PRECEDING`;
+        return `${exprSql(v)} FOLLOWING`;
+      }
+    }
+  };
+  if (RANKING.has(name)) parts.push("ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW");
+  else if ((name === "lag" || name === "lead") && e.fn.kind === "call") {
+    const off = e.fn.args[1];
+    const n = off !== undefined && off.kind === "literal" ? Number(off.value) : 1;
+    const k = name === "lag" ? -n : n;
+    parts.push(`ROWS BETWEEN ${k} FOLLOWING AND ${k} FOLLOWING`);
+  } else if (spec.frame !== null) parts.push(`${spec.frame.type.toUpperCase()} BETWEEN ${bound(spec.frame.lower)} AND ${bound(spec.frame.upper)}`);
+  else if (spec.orderBy.length > 0) parts.push("RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW");
+  else parts.push("ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING");
+  return `${exprSql(e.fn)} OVER (${parts.join(" ")})`;
 }
 
 function binarySql(op: BinaryOp, l: string, r: string): string {
@@ -381,6 +424,8 @@ class Binder {
         return this.bindCall(e.name, e.args, e.distinct, inAggregate, e);
       case "sortOrder":
         throw new AnalysisError(`analysis: a sort order ('${exprSql(e)}') is only allowed in orderBy/sort`);
+      case "window":
+        throw new AnalysisError(`analysis: the window function '${exprSql(e)}' is only allowed in a select list, withColumn or a SQL SELECT`);
     }
   }
 

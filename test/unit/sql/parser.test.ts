@@ -48,6 +48,8 @@ function sx(e: Expr): string {
       return `(${e.ascending ? "asc" : "desc"} ${sx(e.child)} nulls${e.nullsFirst ? "First" : "Last"})`;
     case "ordinal":
       return `#${e.ordinal}`;
+    case "window":
+      return `(over ${sx(e.fn)} [${e.spec.partitionBy.map(sx).join(" ")}] [${e.spec.orderBy.map(sx).join(" ")}]${e.spec.frame === null ? "" : ` ${e.spec.frame.type}`})`;
   }
 }
 
@@ -286,12 +288,18 @@ test("syntax errors give position, message and caret", () => {
   assert.equal(p("a.*"), "a.*");
 });
 
+test("window expressions: OVER with a spec, a frame, or a window name", () => {
+  assert.equal(p("row_number() OVER (PARTITION BY a ORDER BY b DESC)"), "(over row_number() [a] [(desc b nullsLast)])");
+  assert.equal(p("sum(x) OVER (ORDER BY t ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)"), "(over sum(x) [] [(asc t nullsFirst)] rows)");
+  assert.equal(p("lag(x) OVER w"), "(over lag(x) [] [])");
+  assertParseError(() => parseExpression("sum(x) OVER (ROWS BETWEEN 1 AND 2)"), 28, "expected PRECEDING or FOLLOWING");
+});
+
 test("constructs sluice does not support are named in the error", () => {
   assertParseError(() => parseExpression("a IN (SELECT 1)"), 6, "IN subqueries are not supported");
   assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries");
   assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries");
   assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
-  assertParseError(() => parseExpression("row_number() OVER (ORDER BY a)"), 13, "window functions");
   assertParseError(() => parseExpression("sum(a) FILTER (WHERE b)"), 7, "FILTER");
   assertParseError(() => parseExpression("TRY_CAST(a AS INT)"), 0, "TRY_CAST is not supported");
   assertParseError(() => parseExpression("INTERVAL 1 DAY"), 0, "INTERVAL literals are not supported");

@@ -1,0 +1,69 @@
+/**
+ * Window functions through `Window` / `Column.over` and SQL `OVER`: ranking functions with peers,
+ * lag / lead with defaults, running, whole-partition, sliding ROWS and value RANGE frames,
+ * nth_value, the latest-row-per-key idiom, named windows, and Spark's errors (unordered ranking,
+ * streams, misplaced window expressions).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SparkSession, AnalysisError, MemoryStream, Window, col, row_number, rank, dense_rank, lag, lead, sum, ntile, percent_rank, cume_dist, count, avg, nth_value } from "../../../src/index.js";
+
+const spark = SparkSession.builder.appName("window-test").config("sluice.exec.workers", "0").getOrCreate();
+const df = () =>
+  spark.createDataFrame(
+    [
+      { k: "a", ts: 1, v: 10 },
+      { k: "a", ts: 2, v: 20 },
+      { k: "a", ts: 2, v: 25 },
+      { k: "a", ts: 3, v: null },
+      { k: "b", ts: 5, v: 1 },
+      { k: null, ts: 1, v: 7 },
+    ],
+    "k STRING, ts INT, v INT",
+  );
+
+type R = Record<string, unknown>;
+const pick = (rows: R[], ...cols: string[]) => rows.filter((r) => r.k === "a").map((r) => cols.map((c) => String(r[c])).join(","));
+
+test("ranking functions, lag/lead and ntile follow Spark, with peers sharing ranks", async () => {
+  const w = Window.partitionBy("k").orderBy("ts");
+  const rows = await df()
+    .select("k", "ts", "v", row_number().over(w).alias("rn"), rank().over(w).alias("rk"), dense_rank().over(w).alias("dr"), ntile(2).over(w).alias("nt"),
+      percent_rank().over(w).alias("pr"), cume_dist().over(w).alias("cd"), lag("v").over(w).alias("lag"), lead("v", 1, -1).over(w).alias("lead"))
+    .collect();
+  assert.deepEqual(pick(rows, "rn", "rk", "dr", "nt"), ["1,1,1,1", "2,2,2,1", "3,2,2,2", "4,4,3,2"]);
+  assert.deepEqual(pick(rows, "pr", "cd"), ["0,0.25", `${1 / 3},0.75`, `${1 / 3},0.75`, "1,1"]);
+  assert.deepEqual(pick(rows, "lag", "lead"), ["null,20", "10,25", "20,null", "25,-1"]);
+  assert.deepEqual(df().select(row_number().over(w)).columns, ["row_number() OVER (PARTITION BY k ORDER BY ts ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"]);
+});
+
+test("aggregates over running, whole-partition, ROWS and RANGE frames; nth_value", async () => {
+  const w = Window.partitionBy("k").orderBy("ts");
+  const rows = await df()
+    .select("k", "ts", sum("v").over(w).alias("run"), sum("v").over(Window.partitionBy("k")).alias("tot"),
+      avg("v").over(w.rowsBetween(-1, 1)).alias("mov"), count("*").over(w.rangeBetween(-1, Window.currentRow)).alias("rc"),
+      nth_value("v", 2).over(w.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)).alias("nv"))
+    .collect();
+  assert.deepEqual(pick(rows, "run", "tot"), ["10,55", "55,55", "55,55", "55,55"]);
+  assert.deepEqual(pick(rows, "mov", "rc", "nv"), ["15,1,20", `${55 / 3},3,20`, "22.5,3,20", "25,3,20"]);
+});
+
+test("latest row per key: row_number over a descending window, filtered", async () => {
+  const latest = df().withColumn("rn", row_number().over(Window.partitionBy("k").orderBy(col("ts").desc(), col("v").desc()))).filter("rn = 1").drop("rn");
+  assert.deepEqual((await latest.collect()).map((r) => `${r.k}:${r.ts}`).sort(), ["a:3", "b:5", "null:1"]);
+});
+
+test("SQL OVER with frames and named windows", async () => {
+  df().createOrReplaceTempView("wt");
+  const rows = await spark.sql("SELECT k, ts, sum(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s, first(v) OVER w AS f, rank() OVER (w) AS r FROM wt WINDOW w AS (PARTITION BY k ORDER BY ts) ORDER BY k NULLS LAST, ts, s").collect();
+  assert.deepEqual(rows.map((r) => `${r.k}:${r.s}:${r.f}:${r.r}`), ["a:10:10:1", "a:30:10:2", "a:45:10:2", "a:25:10:4", "b:1:1:1", "null:7:7:1"]);
+});
+
+test("window errors: unordered ranking, streams, misplaced window expressions", async () => {
+  const err = (re: RegExp) => (e: unknown) => e instanceof AnalysisError && re.test(e.message);
+  assert.throws(() => df().select(row_number().over(Window.partitionBy("k"))), err(/requires the window to be ordered/));
+  assert.throws(() => df().filter(row_number().over(Window.orderBy("ts")).equalTo(1)), err(/only allowed in a select list/));
+  const input = new MemoryStream("k STRING, ts INT", `win_stream_${process.pid}`);
+  const stream = spark.readStream.format("memory").option("name", input.name).load().withColumn("rn", row_number().over(Window.partitionBy("k").orderBy("ts")));
+  assert.throws(() => stream.writeStream.format("memory").queryName(`win_sink_${process.pid}`).start(), err(/non-time-based windows are not supported on streaming/));
+});
