@@ -71,6 +71,7 @@ export class DataFrameWriter {
       throw new ConfigError(`write: format '${this.formatName}' can only be written by a streaming query (writeStream)`, { option: "format" });
     }
     const df = this.df;
+    await df.sparkSession.commandsDone();
     const parallelism = df.sparkSession.conf.parallelism();
     await sink.writeBatch({
       mode: this.saveMode,

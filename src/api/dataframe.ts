@@ -350,12 +350,15 @@ export class DataFrame {
 
   /** Runs the query and returns every row (batch DataFrames only). */
   async collect(): Promise<Row[]> {
-    const batches = await collectBatches(this.resolved, this.sparkSession.conf.parallelism());
-    return batches.flatMap(batchToRows);
+    return (await this.collectBatches()).flatMap(batchToRows);
   }
 
-  /** Runs the query and returns the output chunks (columnar; batch DataFrames only). */
+  /**
+   * Runs the query and returns the output chunks (columnar; batch DataFrames only). Like every
+   * action, it first waits for the statements `spark.sql` started (INSERT, MERGE …).
+   */
   async collectBatches(): Promise<Batch[]> {
+    await this.sparkSession.commandsDone();
     return collectBatches(this.resolved, this.sparkSession.conf.parallelism());
   }
 
@@ -372,6 +375,7 @@ export class DataFrame {
 
   /** Number of rows. */
   async count(): Promise<number> {
+    await this.sparkSession.commandsDone();
     let n = 0;
     for await (const b of executeBatch(this.resolved, this.sparkSession.conf.parallelism())) n += b.numRows;
     return n;

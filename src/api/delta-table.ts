@@ -50,6 +50,9 @@ export interface MergeSourceOptions {
   readonly sourceAlias?: string;
 }
 
+/** The schema of `vacuum()`'s result. */
+export const VACUUM_RESULT_SCHEMA = StructType([StructField("path", StringType())]);
+
 export class DeltaTable {
   private constructor(
     private readonly spark: SparkSession,
@@ -121,7 +124,7 @@ export class DeltaTable {
       retentionCheck: conf.get(RETENTION_CHECK_CONF, "true")?.toLowerCase() !== "false",
       logging: conf.get(VACUUM_LOGGING_CONF, "true")?.toLowerCase() !== "false",
     });
-    return this.spark.createDataFrame([{ path: this.path }], StructType([StructField("path", StringType())]));
+    return this.spark.createDataFrame([{ path: this.path }], VACUUM_RESULT_SCHEMA);
   }
 
   /**
@@ -163,7 +166,7 @@ const FILE_SIZE_METRICS = StructType([
   StructField("totalFiles", LongType()),
   StructField("totalSize", LongType()),
 ]);
-const OPTIMIZE_RESULT_SCHEMA = StructType([
+export const OPTIMIZE_RESULT_SCHEMA = StructType([
   StructField("path", StringType()),
   StructField(
     "metrics",
@@ -252,7 +255,7 @@ export interface MergeInsertSpec {
 }
 
 /** The schema of `execute()`'s result, as Delta 3's. */
-const MERGE_RESULT_SCHEMA = StructType([
+export const MERGE_RESULT_SCHEMA = StructType([
   StructField("num_affected_rows", LongType()),
   StructField("num_updated_rows", LongType()),
   StructField("num_deleted_rows", LongType()),

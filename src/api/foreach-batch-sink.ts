@@ -31,6 +31,8 @@ export class ForeachBatchSink implements StreamSink {
     const df = DataFrame.of(this.session, { kind: "localRelation", schema: this.schema, batches, isStreaming: false });
     try {
       await this.fn(df, batch.batchId);
+      // Statements the function started with spark.sql (a MERGE INTO …) belong to this batch.
+      await this.session.commandsDone();
     } catch (e) {
       if (e instanceof SluiceError) throw e;
       throw new SinkError(`foreachBatch: the function failed on batch ${batch.batchId}: ${e instanceof Error ? e.message : String(e)}`, {

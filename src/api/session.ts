@@ -6,6 +6,7 @@
  * const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
  */
 import { availableParallelism } from "node:os";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AnalysisError, ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import { toSchema } from "../sql/ddl.js";
@@ -14,6 +15,9 @@ import { stringToDate, stringToTimestamp } from "../formats/json/json-datetime.j
 import { StreamingQueryManager } from "../runtime/query-manager.js";
 import { DataFrame } from "./dataframe.js";
 import { runSql } from "./sql.js";
+import { SessionTables } from "./session-tables.js";
+import { glueCatalogConfigured } from "../runtime/catalog-table.js";
+import { parseAttributeName } from "../sql/parser.js";
 import { rangeRelation } from "../plan/range.js";
 import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
@@ -180,15 +184,56 @@ export class Catalog {
     }
   }
 
-  /** Names of the temp views, sorted. */
-  listTables(): string[] {
+  /**
+   * The tables of `database` (default: the current one) and the temp views, as Spark's
+   * `catalog.listTables()`: name, database (null for a temp view), whether temporary.
+   */
+  listTables(database?: string): { name: string; database: string | null; isTemporary: boolean; tableType: string }[] {
+    const db = (database ?? this.session.tables.currentDatabase).toLowerCase();
+    const tables = this.session.tables.client().listTables(db).map((name) => ({ name, database: db, isTemporary: false, tableType: "MANAGED" }));
+    const views = this.viewNames().map((name) => ({ name, database: null, isTemporary: true, tableType: "TEMPORARY" }));
+    return [...tables, ...views];
+  }
+
+  /** @internal Names of the temp views, sorted. */
+  viewNames(): string[] {
     return [...this.views.keys()].sort();
   }
+
+  /** The database unqualified table names refer to (`USE db`). */
+  currentDatabase(): string {
+    return this.session.tables.currentDatabase;
+  }
+
+  /** Sets the current database. @throws AnalysisError when it does not exist. */
+  setCurrentDatabase(name: string): void {
+    if (this.session.tables.client().database(name) === null) throw new AnalysisError(`analysis: database '${name}' not found`);
+    this.session.tables.currentDatabase = name.toLowerCase();
+  }
+
+  /** The warehouse catalog's databases. */
+  listDatabases(): string[] {
+    return this.session.tables.client().listDatabases();
+  }
+}
+
+/** A statement `spark.sql` started that moves data, and whether anyone has seen its outcome. */
+interface PendingCommand {
+  readonly description: string;
+  observed: boolean;
+  error: unknown;
 }
 
 export class SparkSession {
   readonly conf: RuntimeConfig;
   readonly catalog: Catalog = new Catalog(this);
+  /** @internal The warehouse tables and current database (`spark.sql`, `spark.table`). */
+  readonly tables: SessionTables = new SessionTables(this);
+  private pending: Promise<void> = Promise.resolve();
+  private running = 0;
+  /** Set while a statement runs: its own actions must not wait for the statements queued after it. */
+  private readonly inCommand = new AsyncLocalStorage<true>();
+  private readonly failed: PendingCommand[] = [];
   readonly streams = new StreamingQueryManager();
   readonly appName: string;
 
@@ -249,12 +294,67 @@ export class SparkSession {
   }
 
   /**
-   * A temporary view (or a memory sink's table) by name, else a table of the configured data
-   * catalog read as a batch (see `DataFrameReader.table`).
+   * A temporary view (or a memory sink's table) by name, else a table: of the Glue Data Catalog
+   * when the session configures it (see `DataFrameReader.table`), else of the warehouse catalog
+   * (`CREATE TABLE` in `spark.sql`; `db.table` or a table of the current database).
+   * @throws AnalysisError when there is no such view or table.
    */
   table(name: string): DataFrame {
     if (this.catalog.hasView(name)) return this.catalog.view(name);
-    return this.read.table(name);
+    if (glueCatalogConfigured(this.conf.getAll())) return this.read.table(name);
+    const parts = parseAttributeName(name);
+    if (parts.length === 2 && parts[0].toLowerCase() === "global_temp") return this.catalog.globalView(parts[1]);
+    const ref = this.tables.resolve(parts);
+    if (ref === null) {
+      throw new AnalysisError(`analysis: table or view not found: ${name}${suggestion(name, [...this.catalog.viewNames(), ...this.tables.client().listTables(this.tables.currentDatabase)])}`);
+    }
+    return this.tables.read(ref);
+  }
+
+  /**
+   * @internal Starts `run` after the statements started before it (data-moving statements run in
+   * order, in the background); returns a function that awaits its outcome and marks it seen.
+   */
+  startCommand<T>(description: string, run: () => Promise<T>): () => Promise<T> {
+    const entry: PendingCommand = { description, observed: false, error: undefined };
+    this.running++;
+    const p = this.pending.then(() => this.inCommand.run(true, run));
+    this.pending = p.then(
+      () => {
+        this.running--;
+      },
+      (e: unknown) => {
+        this.running--;
+        entry.error = e;
+        if (!entry.observed) this.failed.push(entry);
+      },
+    );
+    return () => {
+      entry.observed = true;
+      const i = this.failed.indexOf(entry);
+      if (i >= 0) this.failed.splice(i, 1);
+      return p;
+    };
+  }
+
+  /** @internal Whether statements started by `spark.sql` are still running. */
+  get commandsRunning(): boolean {
+    return this.running > 0;
+  }
+
+  /**
+   * Waits until every statement `spark.sql` started has finished. Actions (collect, show, count,
+   * write) call it first, so they see what earlier statements wrote.
+   * @throws the error of an earlier statement whose result nobody awaited (once).
+   */
+  async commandsDone(): Promise<void> {
+    if (this.inCommand.getStore() === true) return;
+    await this.pending;
+    const f = this.failed.shift();
+    if (f !== undefined) {
+      f.observed = true;
+      throw f.error;
+    }
   }
 
   /**
@@ -280,8 +380,9 @@ export class SparkSession {
     return DataFrame.of(this, rangeRelation(from, to, Number(step)));
   }
 
-  /** Stops every active query. */
+  /** Stops every active query (after the statements `spark.sql` started have finished). */
   async stop(): Promise<void> {
+    await this.commandsDone();
     await Promise.all(this.streams.active.map((q) => q.stop()));
     if (SparkSession.active === this) SparkSession.active = null;
   }

@@ -8,7 +8,10 @@
  * ``format.`path` `` (delta, parquet, json, csv, text); then the configured data catalog
  * (`spark.read.table`).
  */
-import { AnalysisError } from "../errors.js";
+import { AnalysisError, suggestion } from "../errors.js";
+import { runCommand } from "./sql-commands.js";
+import { PATH_FORMATS } from "./session-tables.js";
+import { glueCatalogConfigured } from "../runtime/catalog-table.js";
 import { parseStatement } from "../sql/query-parser.js";
 import type { Statement } from "../sql/query-ast.js";
 import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
@@ -18,7 +21,6 @@ import { StructType } from "../types/data-types.js";
 import { DataFrame } from "./dataframe.js";
 import type { SparkSession } from "./session.js";
 
-const PATH_FORMATS = new Set(["delta", "parquet", "json", "csv", "text"]);
 
 /** Runs one SQL statement. @throws ParseError on bad syntax, AnalysisError on bad names or types. */
 export function runSql(session: SparkSession, text: string): DataFrame {
@@ -58,6 +60,22 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       if (!dropped && !st.ifExists) throw new AnalysisError(`analysis: view not found: ${st.name.join(".")}`);
       return emptyResult(session);
     }
+    case "createTable":
+    case "insert":
+    case "dropTable":
+    case "truncate":
+    case "describe":
+    case "show":
+    case "alterTable":
+    case "merge":
+    case "update":
+    case "delete":
+    case "optimize":
+    case "vacuum":
+    case "use":
+    case "createDatabase":
+    case "dropDatabase":
+      return runCommand(session, st, sessionCatalog(session));
     case "set": {
       if (st.key === null) {
         const all = session.conf.getAll();
@@ -72,12 +90,18 @@ function execute(session: SparkSession, st: Statement): DataFrame {
 function sessionCatalog(session: SparkSession): SqlCatalog {
   return {
     relation(name: readonly string[]): LogicalPlan {
-      if (name.length === 1) return session.table(name[0]).logicalPlan;
+      if (name.length === 1 && session.catalog.hasView(name[0])) return session.catalog.view(name[0]).logicalPlan;
       if (name.length === 2 && name[0].toLowerCase() === "global_temp") return session.catalog.globalView(name[1]).logicalPlan;
-      if (name.length === 2 && PATH_FORMATS.has(name[0].toLowerCase()) && /[/\\:]/.test(name[1])) {
-        return session.read.format(name[0].toLowerCase()).load(name[1]).logicalPlan;
+      if (glueCatalogConfigured(session.conf.getAll()) && !(name.length === 2 && PATH_FORMATS.has(name[0].toLowerCase()))) {
+        return session.read.table(name.join(".")).logicalPlan;
       }
-      return session.table(name.join(".")).logicalPlan;
+      const ref = session.tables.resolve(name);
+      if (ref === null) {
+        const views = session.catalog.viewNames();
+        const tables = session.tables.client().listTables(session.tables.currentDatabase);
+        throw new AnalysisError(`analysis: table or view not found: ${name.join(".")}${suggestion(name.join("."), [...views, ...tables])}`);
+      }
+      return session.tables.read(ref).logicalPlan;
     },
   };
 }

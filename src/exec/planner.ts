@@ -34,6 +34,7 @@ export interface Fragment {
 export type PhysicalNode =
   | { readonly kind: "source"; readonly index: number; readonly fragment: Fragment }
   | { readonly kind: "local"; readonly batches: readonly Batch[] }
+  | { readonly kind: "deferred"; readonly load: () => Promise<readonly Batch[]> }
   | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode; readonly fragment: Fragment | null }
   | { readonly kind: "union"; readonly children: readonly PhysicalNode[] }
   | { readonly kind: "join"; readonly op: HashJoinOperator; readonly left: PhysicalNode; readonly right: PhysicalNode }
@@ -98,6 +99,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p } };
       case "localRelation":
         return { kind: "local", batches: p.batches };
+      case "deferred":
+        return { kind: "deferred", load: p.load };
       case "project": {
         const below: BoundExpr[] = [];
         for (const c of above) {
@@ -270,6 +273,9 @@ export async function* executePhysical(
       return;
     case "local":
       for (const b of node.batches) if (b.numRows > 0) yield b;
+      return;
+    case "deferred":
+      for (const b of await node.load()) if (b.numRows > 0) yield b;
       return;
     case "union":
       for (const c of node.children) yield* executePhysical(c, inputs, runFragment, runStatic);

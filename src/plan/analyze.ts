@@ -108,7 +108,14 @@ export interface ResolvedWindow extends ResolvedBase {
   readonly functions: readonly BoundWindowFunction[];
 }
 
+export interface ResolvedDeferred extends ResolvedBase {
+  readonly kind: "deferred";
+  readonly load: () => Promise<readonly Batch[]>;
+  readonly description: string;
+}
+
 export type ResolvedPlan =
+  | ResolvedDeferred
   | ResolvedWindow
   | ResolvedGenerate
   | ResolvedJoin
@@ -136,6 +143,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "localRelation":
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
+    case "deferred":
+      return freeze({ kind: "deferred", schema: plan.schema, load: plan.load, description: plan.description, isStreaming: false, ...unqualified(plan.schema) });
     case "subqueryAlias": {
       const child = children[0];
       if (plan.alias.length === 0) throw new AnalysisError("analysis: alias: the alias must not be empty");
@@ -373,6 +382,7 @@ export function childrenOfResolved(p: ResolvedPlan): readonly ResolvedPlan[] {
   switch (p.kind) {
     case "source":
     case "localRelation":
+    case "deferred":
       return [];
     case "union":
       return p.children;

@@ -51,6 +51,8 @@ function describe(p: ResolvedPlan): string {
       return `Sort [${p.orders.map((o) => `${boundSql(o.expr)} ${o.ascending ? "ASC" : "DESC"} NULLS ${o.nullsFirst ? "FIRST" : "LAST"}`).join(", ")}]`;
     case "limit":
       return `Limit ${p.n}`;
+    case "deferred":
+      return `Command ${p.description}`;
     case "window":
       return `Window [${p.functions.map((f, i) => `${f.kind === "aggregate" && f.aggregate !== null ? boundSql(f.aggregate) : f.kind}(…) AS ${p.schema.fields[p.child.schema.fields.length + i].name}`).join(", ")}]`;
     case "generate":

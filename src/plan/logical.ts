@@ -138,7 +138,21 @@ export interface WindowNode {
   readonly exprs: readonly Expr[];
 }
 
+/**
+ * Rows a command produces when it has run (`spark.sql("INSERT …")`, DESCRIBE, SHOW): the session
+ * starts the command at once; executing this node awaits it and yields its result rows.
+ */
+export interface DeferredRelationNode {
+  readonly kind: "deferred";
+  readonly schema: StructType;
+  readonly load: () => Promise<readonly Batch[]>;
+  /** What the command is, for explain (`InsertIntoTable t`). */
+  readonly description: string;
+  readonly isStreaming: false;
+}
+
 export type LogicalPlan =
+  | DeferredRelationNode
   | WindowNode
   | GenerateNode
   | JoinNode
@@ -190,6 +204,7 @@ export function childrenOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
     case "source":
     case "localRelation":
+    case "deferred":
       return [];
     case "union":
       return p.children;

@@ -65,6 +65,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
       return keyOrdinals(plan.child) === "appendOnly" ? "appendOnly" : "deduplication after an aggregation has no single key";
     case "source":
     case "localRelation":
+    case "deferred":
       return "appendOnly";
     case "join":
       // A stream–static join of an append-only stream is append-only; joins after aggregations are refused earlier.

@@ -9,6 +9,8 @@ export const blockingTasks = {
   resolveSourceSchema: async () => (await import("./source-schema.js")).resolveSourceSchemaTask,
   /** Describes a catalog table and its connection, for `spark.table` and GlueContext's `from_catalog`. */
   describeCatalogTable: async () => (await import("./catalog-table.js")).describeCatalogTableTask,
+  /** Reads or writes the warehouse catalog (`spark.sql`'s tables; see `catalog/warehouse/`). */
+  warehouse: async () => (await import("../catalog/warehouse/warehouse-catalog.js")).warehouseTask,
 } as const;
 
 /** The name of a task in {@link blockingTasks}. */

@@ -141,8 +141,90 @@ export interface ColumnDef {
   readonly comment: string | null;
 }
 
+/** CREATE [OR REPLACE] [EXTERNAL] TABLE … [USING fmt] [PARTITIONED BY] [LOCATION] [TBLPROPERTIES] [AS query]. */
+export interface CreateTableStatement {
+  readonly kind: "createTable";
+  readonly name: readonly string[];
+  readonly replace: boolean;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly ColumnDef[] | null;
+  /** USING / STORED AS, lower case; null → Spark's default (parquet). */
+  readonly provider: string | null;
+  readonly partitionedBy: readonly string[];
+  readonly location: string | null;
+  readonly comment: string | null;
+  readonly properties: Readonly<Record<string, string>>;
+  readonly options: Readonly<Record<string, string>>;
+  readonly query: QueryAst | null;
+}
+
+/** A MERGE clause: `WHEN [NOT] MATCHED [BY SOURCE|TARGET] [AND cond] THEN action`. */
+export interface MergeClauseAst {
+  readonly when: "matched" | "notMatched" | "notMatchedBySource";
+  readonly condition: Expr | null;
+  readonly action: "update" | "delete" | "insert";
+  /** `*` (UPDATE SET * / INSERT *), else column → value; null for DELETE. */
+  readonly assignments: "*" | readonly (readonly [string, Expr])[] | null;
+}
+
+/** The name of a table or a path table (``delta.`/path` ``), with an optional alias. */
+export interface TableTarget {
+  readonly name: readonly string[];
+  readonly alias: string | null;
+}
+
 export type Statement =
   | { readonly kind: "query"; readonly query: QueryAst }
+  | CreateTableStatement
+  | {
+      readonly kind: "insert";
+      readonly table: readonly string[];
+      readonly overwrite: boolean;
+      readonly columns: readonly string[] | null;
+      readonly partition: Readonly<Record<string, Expr | null>> | null;
+      readonly query: QueryAst;
+    }
+  | { readonly kind: "dropTable"; readonly name: readonly string[]; readonly ifExists: boolean }
+  | { readonly kind: "truncate"; readonly name: readonly string[] }
+  | {
+      readonly kind: "describe";
+      readonly name: readonly string[] | null;
+      readonly query: QueryAst | null;
+      readonly mode: "basic" | "extended" | "detail" | "history" | "database";
+      readonly column: string | null;
+      readonly limit: number | null;
+    }
+  | {
+      readonly kind: "show";
+      readonly what: "tables" | "views" | "columns" | "tblproperties" | "databases" | "createTable" | "functions";
+      readonly name: readonly string[] | null;
+      readonly database: string | null;
+      readonly pattern: string | null;
+      readonly key: string | null;
+    }
+  | {
+      readonly kind: "alterTable";
+      readonly name: readonly string[];
+      readonly action:
+        | { readonly kind: "addColumns"; readonly columns: readonly ColumnDef[] }
+        | { readonly kind: "setProperties"; readonly properties: Readonly<Record<string, string>> }
+        | { readonly kind: "unsetProperties"; readonly keys: readonly string[]; readonly ifExists: boolean }
+        | { readonly kind: "rename"; readonly to: readonly string[] };
+    }
+  | {
+      readonly kind: "merge";
+      readonly target: TableTarget;
+      readonly source: RelationAst;
+      readonly condition: Expr;
+      readonly clauses: readonly MergeClauseAst[];
+    }
+  | { readonly kind: "update"; readonly target: TableTarget; readonly set: readonly (readonly [string, Expr])[]; readonly where: Expr | null }
+  | { readonly kind: "delete"; readonly target: TableTarget; readonly where: Expr | null }
+  | { readonly kind: "optimize"; readonly name: readonly string[]; readonly where: Expr | null }
+  | { readonly kind: "vacuum"; readonly name: readonly string[]; readonly retainHours: number | null }
+  | { readonly kind: "use"; readonly database: string }
+  | { readonly kind: "createDatabase"; readonly name: string; readonly ifNotExists: boolean; readonly comment: string | null; readonly location: string | null }
+  | { readonly kind: "dropDatabase"; readonly name: string; readonly ifExists: boolean; readonly cascade: boolean }
   | {
       readonly kind: "createView";
       readonly name: readonly string[];

@@ -12,9 +12,13 @@
 import { node, type Expr, type SortOrderExpr } from "./expression.js";
 import { ExpressionParser } from "./parser.js";
 import { TokenStream } from "./lexer.js";
+import { readDataType } from "./ddl.js";
 import type {
+  ColumnDef,
   CommonTableExpr,
   GroupByAst,
+  MergeClauseAst,
+  TableTarget,
   NamedWindow,
   QueryAst,
   QueryBody,
@@ -61,6 +65,7 @@ const CLAUSE_WORDS = new Set([
   "VALUES",
   "TABLESAMPLE",
   "QUALIFY",
+  "SET",
 ]);
 
 /**
@@ -99,37 +104,459 @@ class QueryParser {
 
   statement(): Statement {
     const s = this.s;
-    if (s.atWord("CREATE")) return this.createView();
-    if (s.atWord("SET")) return this.set();
-    if (s.atWord("DROP") && s.atWord("VIEW", 1)) {
-      s.next();
-      s.next();
-      const ifExists = s.acceptWord("IF") ? (s.expectWord("EXISTS"), true) : false;
-      return { kind: "dropView", name: this.qualifiedName("expected a view name"), ifExists };
+    const w = s.peek().kind === "word" ? s.peek().upper : "";
+    switch (w) {
+      case "CREATE":
+        return this.create();
+      case "SET":
+        return this.set();
+      case "DROP":
+        return this.drop();
+      case "INSERT":
+        return this.insert();
+      case "TRUNCATE":
+        s.next();
+        s.expectWord("TABLE");
+        return { kind: "truncate", name: this.qualifiedName("expected a table name") };
+      case "DESC":
+      case "DESCRIBE":
+        return this.describe();
+      case "SHOW":
+        return this.show();
+      case "ALTER":
+        return this.alter();
+      case "MERGE":
+        return this.merge();
+      case "UPDATE":
+        return this.update();
+      case "DELETE":
+        return this.deleteFrom();
+      case "OPTIMIZE": {
+        s.next();
+        const name = this.qualifiedName("expected a table name");
+        const where = s.acceptWord("WHERE") ? this.e.expression() : null;
+        if (s.atWord("ZORDER")) throw s.errorAt(s.peek().start, "OPTIMIZE … ZORDER BY is not supported");
+        return { kind: "optimize", name, where };
+      }
+      case "VACUUM": {
+        s.next();
+        const name = this.qualifiedName("expected a table name");
+        let retainHours: number | null = null;
+        if (s.acceptWord("RETAIN")) {
+          const t = s.next();
+          retainHours = Number(t.value);
+          if (t.kind !== "number" || Number.isNaN(retainHours)) throw s.errorAt(t.start, "expected a number of hours after RETAIN");
+          s.expectWord("HOURS");
+        }
+        if (s.atWord("DRY")) throw s.errorAt(s.peek().start, "VACUUM … DRY RUN is not supported");
+        return { kind: "vacuum", name, retainHours };
+      }
+      case "USE":
+        s.next();
+        if (s.atWord("DATABASE") || s.atWord("SCHEMA") || s.atWord("NAMESPACE")) s.next();
+        return { kind: "use", database: this.qualifiedName("expected a database name").join(".") };
+      default:
+        break;
     }
     if (s.atWord("SELECT") || s.atWord("WITH") || s.atWord("VALUES") || s.atWord("TABLE") || s.atWord("FROM") || s.atOp("(")) {
       return { kind: "query", query: this.query() };
     }
-    throw s.unexpected("expected a statement (SELECT, WITH, VALUES, CREATE TEMP VIEW, SET)");
+    throw s.unexpected("expected a statement (SELECT, WITH, VALUES, CREATE, INSERT, MERGE, UPDATE, DELETE, DROP, DESCRIBE, SHOW, ALTER, SET, USE)");
   }
 
-  private createView(): Statement {
+  private create(): Statement {
     const s = this.s;
-    const start = s.expectWord("CREATE");
+    s.expectWord("CREATE");
     const replace = s.acceptWord("OR") ? (s.expectWord("REPLACE"), true) : false;
+    if (s.atWord("GLOBAL") || s.atWord("TEMP") || s.atWord("TEMPORARY") || s.atWord("VIEW")) return this.createView(replace);
+    if (s.acceptWord("DATABASE") || s.acceptWord("SCHEMA") || s.acceptWord("NAMESPACE")) {
+      const ifNotExists = this.ifNotExists();
+      const name = this.qualifiedName("expected a database name").join(".");
+      let comment: string | null = null;
+      let location: string | null = null;
+      for (;;) {
+        if (s.acceptWord("COMMENT")) comment = this.stringLiteral();
+        else if (s.acceptWord("LOCATION")) location = this.stringLiteral();
+        else if (s.atWord("WITH") && (s.atWord("DBPROPERTIES", 1) || s.atWord("PROPERTIES", 1))) {
+          s.next();
+          s.next();
+          this.propertyList();
+        } else break;
+      }
+      return { kind: "createDatabase", name, ifNotExists, comment, location };
+    }
+    s.acceptWord("EXTERNAL");
+    s.expectWord("TABLE");
+    const ifNotExists = this.ifNotExists();
+    const name = this.qualifiedName("expected a table name");
+    let columns: ColumnDef[] | null = null;
+    if (s.atOp("(")) columns = this.columnDefs();
+    let provider: string | null = null;
+    let partitionedBy: string[] = [];
+    let location: string | null = null;
+    let comment: string | null = null;
+    let properties: Record<string, string> = {};
+    let options: Record<string, string> = {};
+    for (;;) {
+      if (s.acceptWord("USING")) provider = this.qualifiedName("expected a data source name after USING").join(".").toLowerCase();
+      else if (s.atWord("STORED") && s.atWord("AS", 1)) {
+        s.next();
+        s.next();
+        provider = this.qualifiedName("expected a file format after STORED AS").join(".").toLowerCase();
+      } else if (s.atWord("PARTITIONED") && s.atWord("BY", 1)) {
+        s.next();
+        s.next();
+        const open = s.expectOp("(");
+        const cols: string[] = [];
+        do {
+          cols.push(this.e.identifier("expected a partition column"));
+          // Hive's `PARTITIONED BY (c type)` adds the column to the schema.
+          if (!s.atOp(",") && !s.atOp(")")) {
+            const dataType = readDataType(s);
+            columns = [...(columns ?? []), { name: cols[cols.length - 1], dataType, nullable: true, comment: null }];
+          }
+        } while (s.acceptOp(","));
+        this.close(open.start);
+        partitionedBy = cols;
+      } else if (s.acceptWord("LOCATION")) location = this.stringLiteral();
+      else if (s.acceptWord("COMMENT")) comment = this.stringLiteral();
+      else if (s.acceptWord("TBLPROPERTIES")) properties = this.propertyList();
+      else if (s.acceptWord("OPTIONS")) options = this.propertyList();
+      else if (s.atWord("ROW") && s.atWord("FORMAT", 1)) {
+        throw s.errorAt(s.peek().start, "ROW FORMAT is not supported; use USING csv with OPTIONS");
+      } else if (s.atWord("CLUSTERED") || s.atWord("SORTED") || s.atWord("BUCKETED")) {
+        throw s.errorAt(s.peek().start, "bucketed tables (CLUSTERED BY … INTO n BUCKETS) are not supported");
+      } else break;
+    }
+    let query: QueryAst | null = null;
+    if (s.acceptWord("AS")) query = this.query();
+    else if (s.atWord("SELECT") || s.atWord("WITH")) query = this.query();
+    return { kind: "createTable", name, replace, ifNotExists, columns, provider, partitionedBy, location, comment, properties, options, query };
+  }
+
+  private ifNotExists(): boolean {
+    const s = this.s;
+    if (!s.atWord("IF")) return false;
+    s.next();
+    s.expectWord("NOT");
+    s.expectWord("EXISTS");
+    return true;
+  }
+
+  private ifExists(): boolean {
+    const s = this.s;
+    if (!s.atWord("IF")) return false;
+    s.next();
+    s.expectWord("EXISTS");
+    return true;
+  }
+
+  /** `(name type [NOT NULL] [COMMENT '…'], …)`. */
+  private columnDefs(): ColumnDef[] {
+    const s = this.s;
+    const open = s.expectOp("(");
+    const out: ColumnDef[] = [];
+    do {
+      const name = this.e.identifier("expected a column name");
+      const dataType = readDataType(s);
+      let nullable = true;
+      let comment: string | null = null;
+      for (;;) {
+        if (s.atWord("NOT") && s.atWord("NULL", 1)) {
+          s.next();
+          s.next();
+          nullable = false;
+        } else if (s.acceptWord("COMMENT")) comment = this.stringLiteral();
+        else if (s.atWord("DEFAULT") || s.atWord("GENERATED")) throw s.errorAt(s.peek().start, "column DEFAULT values and generated columns are not supported");
+        else break;
+      }
+      out.push({ name, dataType, nullable, comment });
+    } while (s.acceptOp(","));
+    this.close(open.start);
+    return out;
+  }
+
+  /** `('k' = 'v', k.x 'v', …)`: keys may be strings or dotted names; `=` is optional. */
+  private propertyList(): Record<string, string> {
+    const s = this.s;
+    const open = s.expectOp("(");
+    const out: Record<string, string> = {};
+    if (s.acceptOp(")")) return out;
+    do {
+      const key = s.peek().kind === "string" ? this.stringLiteral() : this.qualifiedName("expected a property key").join(".");
+      s.acceptOp("=");
+      const t = s.peek();
+      let value: string;
+      if (t.kind === "string") value = this.stringLiteral();
+      else if (t.kind === "number" || t.kind === "word") value = s.next().value;
+      else throw s.unexpected("expected a property value");
+      out[key] = value;
+    } while (s.acceptOp(","));
+    this.close(open.start);
+    return out;
+  }
+
+  private stringLiteral(): string {
+    const t = this.s.peek();
+    if (t.kind !== "string") throw this.s.unexpected("expected a string literal");
+    this.s.next();
+    return t.value;
+  }
+
+  private drop(): Statement {
+    const s = this.s;
+    s.expectWord("DROP");
+    if (s.acceptWord("VIEW")) {
+      const ifExists = this.ifExists();
+      return { kind: "dropView", name: this.qualifiedName("expected a view name"), ifExists };
+    }
+    if (s.acceptWord("TABLE")) {
+      const ifExists = this.ifExists();
+      const name = this.qualifiedName("expected a table name");
+      s.acceptWord("PURGE");
+      return { kind: "dropTable", name, ifExists };
+    }
+    if (s.acceptWord("DATABASE") || s.acceptWord("SCHEMA") || s.acceptWord("NAMESPACE")) {
+      const ifExists = this.ifExists();
+      const name = this.qualifiedName("expected a database name").join(".");
+      const cascade = s.acceptWord("CASCADE");
+      s.acceptWord("RESTRICT");
+      return { kind: "dropDatabase", name, ifExists, cascade };
+    }
+    throw s.unexpected("expected TABLE, VIEW or DATABASE after DROP");
+  }
+
+  private insert(): Statement {
+    const s = this.s;
+    s.expectWord("INSERT");
+    let overwrite = false;
+    if (s.acceptWord("OVERWRITE")) overwrite = true;
+    else s.expectWord("INTO");
+    s.acceptWord("TABLE");
+    const table = this.qualifiedName("expected a table name");
+    let partition: Record<string, Expr | null> | null = null;
+    if (s.acceptWord("PARTITION")) {
+      const open = s.expectOp("(");
+      partition = {};
+      do {
+        const k = this.e.identifier("expected a partition column");
+        partition[k] = s.acceptOp("=") ? this.e.expression() : null;
+      } while (s.acceptOp(","));
+      this.close(open.start);
+    }
+    if (s.atWord("IF") && s.atWord("NOT", 1)) this.ifNotExists();
+    let columns: string[] | null = null;
+    if (s.atOp("(") && !this.looksLikeQueryAt(1)) columns = this.columnAliasList();
+    if (s.atWord("BY") && s.atWord("NAME", 1)) throw s.errorAt(s.peek().start, "INSERT … BY NAME is not supported");
+    const query = this.query();
+    return { kind: "insert", table, overwrite, columns, partition, query };
+  }
+
+  /** Whether a query starts `k` tokens ahead (after `(`…). */
+  private looksLikeQueryAt(k: number): boolean {
+    const s = this.s;
+    let i = k;
+    while (s.atOp("(", i)) i++;
+    return s.atWord("SELECT", i) || s.atWord("WITH", i) || s.atWord("VALUES", i) || s.atWord("FROM", i) || s.atWord("TABLE", i);
+  }
+
+  private describe(): Statement {
+    const s = this.s;
+    s.next();
+    const base = { name: null, query: null, column: null, limit: null };
+    if (s.acceptWord("DETAIL")) return { kind: "describe", ...base, name: this.qualifiedName("expected a table name"), mode: "detail" };
+    if (s.acceptWord("HISTORY")) {
+      const name = this.qualifiedName("expected a table name");
+      const limit = s.acceptWord("LIMIT") ? Number(s.next().value) : null;
+      return { kind: "describe", ...base, name, mode: "history", limit };
+    }
+    if (s.acceptWord("DATABASE") || s.acceptWord("SCHEMA") || s.acceptWord("NAMESPACE")) {
+      s.acceptWord("EXTENDED");
+      return { kind: "describe", ...base, name: this.qualifiedName("expected a database name"), mode: "database" };
+    }
+    if (s.acceptWord("QUERY") || s.atWord("SELECT") || s.atWord("WITH") || s.atWord("VALUES")) {
+      return { kind: "describe", ...base, query: this.query(), mode: "basic" };
+    }
+    s.acceptWord("TABLE");
+    const mode = s.acceptWord("EXTENDED") || s.acceptWord("FORMATTED") ? "extended" : "basic";
+    const name = this.qualifiedName("expected a table name");
+    if (s.atWord("PARTITION")) throw s.errorAt(s.peek().start, "DESCRIBE … PARTITION is not supported");
+    const column = s.atEnd() || s.atOp(";") ? null : this.qualifiedName("expected a column name").join(".");
+    return { kind: "describe", ...base, name, mode, column };
+  }
+
+  private show(): Statement {
+    const s = this.s;
+    s.expectWord("SHOW");
+    const base = { name: null, database: null, pattern: null, key: null };
+    const inDatabase = (): string | null => (s.acceptWord("IN") || s.acceptWord("FROM") ? this.qualifiedName("expected a database name").join(".") : null);
+    const likePattern = (): string | null => {
+      s.acceptWord("LIKE");
+      return s.peek().kind === "string" ? this.stringLiteral() : null;
+    };
+    if (s.acceptWord("TABLES")) {
+      const database = inDatabase();
+      return { kind: "show", ...base, what: "tables", database, pattern: likePattern() };
+    }
+    if (s.acceptWord("VIEWS")) {
+      const database = inDatabase();
+      return { kind: "show", ...base, what: "views", database, pattern: likePattern() };
+    }
+    if (s.acceptWord("DATABASES") || s.acceptWord("SCHEMAS") || s.acceptWord("NAMESPACES")) return { kind: "show", ...base, what: "databases", pattern: likePattern() };
+    if (s.acceptWord("COLUMNS")) {
+      if (!s.acceptWord("IN")) s.expectWord("FROM");
+      const name = this.qualifiedName("expected a table name");
+      const database = inDatabase();
+      return { kind: "show", ...base, what: "columns", name, database };
+    }
+    if (s.acceptWord("TBLPROPERTIES")) {
+      const name = this.qualifiedName("expected a table name");
+      let key: string | null = null;
+      if (s.atOp("(")) {
+        const open = s.next();
+        key = s.peek().kind === "string" ? this.stringLiteral() : this.qualifiedName("expected a property key").join(".");
+        this.close(open.start);
+      }
+      return { kind: "show", ...base, what: "tblproperties", name, key };
+    }
+    if (s.acceptWord("CREATE")) {
+      s.expectWord("TABLE");
+      return { kind: "show", ...base, what: "createTable", name: this.qualifiedName("expected a table name") };
+    }
+    throw s.unexpected("expected TABLES, VIEWS, DATABASES, COLUMNS, TBLPROPERTIES or CREATE TABLE after SHOW");
+  }
+
+  private alter(): Statement {
+    const s = this.s;
+    s.expectWord("ALTER");
+    s.expectWord("TABLE");
+    const name = this.qualifiedName("expected a table name");
+    if (s.acceptWord("ADD")) {
+      if (!s.acceptWord("COLUMNS")) s.expectWord("COLUMN");
+      const columns = s.atOp("(") ? this.columnDefs() : [{ name: this.e.identifier("expected a column name"), dataType: readDataType(s), nullable: true, comment: null }];
+      return { kind: "alterTable", name, action: { kind: "addColumns", columns } };
+    }
+    if (s.acceptWord("SET")) {
+      s.expectWord("TBLPROPERTIES");
+      return { kind: "alterTable", name, action: { kind: "setProperties", properties: this.propertyList() } };
+    }
+    if (s.acceptWord("UNSET")) {
+      s.expectWord("TBLPROPERTIES");
+      const ifExists = this.ifExists();
+      return { kind: "alterTable", name, action: { kind: "unsetProperties", keys: this.propertyKeys(), ifExists } };
+    }
+    if (s.acceptWord("RENAME")) {
+      s.expectWord("TO");
+      return { kind: "alterTable", name, action: { kind: "rename", to: this.qualifiedName("expected the new table name") } };
+    }
+    throw s.unexpected("expected ADD COLUMNS, SET TBLPROPERTIES, UNSET TBLPROPERTIES or RENAME TO");
+  }
+
+  /** `('k1', k2, …)` of UNSET TBLPROPERTIES. */
+  private propertyKeys(): string[] {
+    const s = this.s;
+    const open = s.expectOp("(");
+    const out: string[] = [];
+    do out.push(s.peek().kind === "string" ? this.stringLiteral() : this.qualifiedName("expected a property key").join("."));
+    while (s.acceptOp(","));
+    this.close(open.start);
+    return out;
+  }
+
+  /** A DML target: a table name (or path table) with an optional alias. */
+  private tableTarget(): TableTarget {
+    const name = this.qualifiedName("expected a table name");
+    const { alias } = this.tableAlias();
+    return { name, alias };
+  }
+
+  private merge(): Statement {
+    const s = this.s;
+    s.expectWord("MERGE");
+    s.expectWord("INTO");
+    const target = this.tableTarget();
+    s.expectWord("USING");
+    const source = this.relationPrimary();
+    s.expectWord("ON");
+    const condition = this.e.expression();
+    const clauses: MergeClauseAst[] = [];
+    while (s.acceptWord("WHEN")) {
+      let when: MergeClauseAst["when"] = "matched";
+      if (s.acceptWord("NOT")) {
+        s.expectWord("MATCHED");
+        when = "notMatched";
+        if (s.acceptWord("BY")) {
+          if (s.acceptWord("SOURCE")) when = "notMatchedBySource";
+          else s.expectWord("TARGET");
+        }
+      } else s.expectWord("MATCHED");
+      const cond = s.acceptWord("AND") ? this.e.expression() : null;
+      s.expectWord("THEN");
+      if (s.acceptWord("DELETE")) {
+        clauses.push({ when, condition: cond, action: "delete", assignments: null });
+      } else if (s.acceptWord("UPDATE")) {
+        s.expectWord("SET");
+        clauses.push({ when, condition: cond, action: "update", assignments: s.acceptOp("*") ? "*" : this.assignments() });
+      } else if (s.acceptWord("INSERT")) {
+        if (s.acceptOp("*")) clauses.push({ when, condition: cond, action: "insert", assignments: "*" });
+        else {
+          const cols = this.columnAliasList();
+          s.expectWord("VALUES");
+          const open = s.expectOp("(");
+          const values: Expr[] = [];
+          do values.push(this.e.expression());
+          while (s.acceptOp(","));
+          this.close(open.start);
+          if (values.length !== cols.length) throw s.errorAt(open.start, `INSERT names ${cols.length} columns but gives ${values.length} values`);
+          clauses.push({ when, condition: cond, action: "insert", assignments: cols.map((c, i) => [c, values[i]] as const) });
+        }
+      } else throw s.unexpected("expected UPDATE, DELETE or INSERT after THEN");
+    }
+    if (clauses.length === 0) throw s.unexpected("expected WHEN [NOT] MATCHED … THEN …");
+    return { kind: "merge", target, source, condition, clauses };
+  }
+
+  /** `a = e, t.b = e2`: column → value. */
+  private assignments(): [string, Expr][] {
+    const s = this.s;
+    const out: [string, Expr][] = [];
+    do {
+      const name = this.qualifiedName("expected a column name");
+      s.expectOp("=");
+      out.push([name.join("."), this.e.expression()]);
+    } while (s.acceptOp(","));
+    return out;
+  }
+
+  private update(): Statement {
+    const s = this.s;
+    s.expectWord("UPDATE");
+    const target = this.tableTarget();
+    s.expectWord("SET");
+    const set = this.assignments();
+    const where = s.acceptWord("WHERE") ? this.e.expression() : null;
+    return { kind: "update", target, set, where };
+  }
+
+  private deleteFrom(): Statement {
+    const s = this.s;
+    s.expectWord("DELETE");
+    s.expectWord("FROM");
+    const target = this.tableTarget();
+    const where = s.acceptWord("WHERE") ? this.e.expression() : null;
+    return { kind: "delete", target, where };
+  }
+
+  private createView(replace: boolean): Statement {
+    const s = this.s;
     const global = s.acceptWord("GLOBAL");
-    if (!s.acceptWord("TEMP") && !s.acceptWord("TEMPORARY")) {
-      throw s.errorAt(start.start, "only CREATE [OR REPLACE] [GLOBAL] TEMP VIEW is supported here; CREATE TABLE is not supported yet");
-    }
+    if (!s.acceptWord("TEMP")) s.acceptWord("TEMPORARY");
     s.expectWord("VIEW");
-    let ifNotExists = false;
-    if (s.acceptWord("IF")) {
-      s.expectWord("NOT");
-      s.expectWord("EXISTS");
-      ifNotExists = true;
-    }
+    const ifNotExists = this.ifNotExists();
     const name = this.qualifiedName("expected a view name");
     const columns = s.atOp("(") ? this.columnAliasList() : null;
+    if (s.acceptWord("COMMENT")) this.stringLiteral();
+    if (s.acceptWord("TBLPROPERTIES")) this.propertyList();
     s.expectWord("AS");
     const query = this.query();
     return { kind: "createView", name, replace, ifNotExists, scope: global ? "global" : "temp", columns, query };

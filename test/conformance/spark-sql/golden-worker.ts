@@ -10,7 +10,8 @@
  * when Spark raised an error and sluice raises one too. Known differences kept on purpose are in
  * `known-differences.json`, each with its reason; they are reported, never counted as passes.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SparkSession } from "../../../src/index.js";
 import type { Batch } from "../../../src/columnar/batch.js";
@@ -156,7 +157,12 @@ const KNOWN: readonly KnownDifference[] = (
 /** Runs every query of `file` (a path relative to `results/`) and prints one JSON line per query. */
 async function runFile(file: string): Promise<void> {
   const entries = parseGolden(readFileSync(join(SQL_TESTS, "results", file), "utf8"));
-  const spark = new SparkSession(`golden:${file}`, { "spark.sql.session.timeZone": "America/Los_Angeles", "sluice.exec.workers": "0" });
+  const warehouse = mkdtempSync(join(tmpdir(), "sluice-golden-"));
+  const spark = new SparkSession(`golden:${file}`, {
+    "spark.sql.session.timeZone": "America/Los_Angeles",
+    "sluice.exec.workers": "0",
+    "spark.sql.warehouse.dir": warehouse,
+  });
   for (const [k, v] of fileSettings(join(SQL_TESTS, "inputs", file.replace(/\.out$/, "")))) {
     try {
       spark.conf.set(k, v);
@@ -171,6 +177,7 @@ async function runFile(file: string): Promise<void> {
     if (!r.pass && known !== undefined) r.why = `known difference (${known.reason}): ${r.why}`;
     process.stdout.write(JSON.stringify({ file, index, pass: r.pass, why: r.why }) + "\n");
   }
+  rmSync(warehouse, { recursive: true, force: true });
 }
 
 if (process.argv[1] !== undefined && /golden-worker\.ts$/.test(process.argv[1])) {

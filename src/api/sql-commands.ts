@@ -1,0 +1,539 @@
+/**
+ * The statements of `spark.sql` that are not queries: tables and databases of the warehouse
+ * catalog (CREATE / DROP / ALTER TABLE, CREATE / DROP DATABASE, USE), writes (INSERT INTO /
+ * OVERWRITE, CTAS, TRUNCATE), Delta's MERGE INTO / UPDATE / DELETE / OPTIMIZE / VACUUM /
+ * DESCRIBE HISTORY, and DESCRIBE / SHOW.
+ *
+ * Catalog changes take effect when the statement runs. Statements that move data start at once
+ * and run in the background, in order (`SparkSession.startCommand`): their DataFrame's actions
+ * await them, and so does every later action of the session, so reads see earlier writes.
+ */
+import { AnalysisError } from "../errors.js";
+import type { ColumnDef, CreateTableStatement, MergeClauseAst, QueryAst, RelationAst, Statement, TableTarget } from "../sql/query-ast.js";
+import { node, type Expr } from "../sql/expression.js";
+import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
+import { analyzePlan, childrenOfResolved, type ResolvedPlan } from "../plan/analyze.js";
+import type { LogicalPlan } from "../plan/logical.js";
+import { exprSql } from "../plan/expressions/bind.js";
+import { batchFromRows } from "../columnar/build.js";
+import type { Batch } from "../columnar/batch.js";
+import { BooleanType, StringType, StructField, StructType, type DataType } from "../types/data-types.js";
+import { simpleString } from "../types/print-schema.js";
+import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
+import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
+import { Column } from "./column.js";
+import { DataFrame } from "./dataframe.js";
+import { DeltaTable, MERGE_RESULT_SCHEMA, OPTIMIZE_RESULT_SCHEMA, VACUUM_RESULT_SCHEMA } from "./delta-table.js";
+import { HISTORY_SCHEMA } from "../tables/delta/history.js";
+import type { TableTargetRef } from "./session-tables.js";
+import type { SparkSession } from "./session.js";
+
+type Command = Exclude<Statement, { kind: "query" | "createView" | "dropView" | "set" }>;
+
+/** Runs a non-query statement; returns its result (empty for most). */
+export function runCommand(session: SparkSession, st: Command, catalog: SqlCatalog): DataFrame {
+  switch (st.kind) {
+    case "createTable":
+      return createTable(session, st, catalog);
+    case "insert":
+      return insert(session, st.table, st.overwrite, st.columns, st.partition, st.query, catalog);
+    case "dropTable":
+      return dropTable(session, st.name, st.ifExists);
+    case "truncate": {
+      const ref = requireTable(session, st.name);
+      const empty = DataFrame.of(session, { kind: "localRelation", schema: tableSchema(session, ref), batches: [], isStreaming: false });
+      return deferred(session, `TruncateTable ${ref.display}`, emptySchema(), async () => {
+        await writeInto(ref, empty, "overwrite");
+        return [];
+      });
+    }
+    case "describe":
+      return describe(session, st, catalog);
+    case "show":
+      return show(session, st);
+    case "alterTable":
+      return alterTable(session, st);
+    case "merge":
+      return merge(session, st.target, st.source, st.condition, st.clauses, catalog);
+    case "update":
+      return updateOrDelete(session, st.target, st.where, st.set, "UPDATE");
+    case "delete":
+      return updateOrDelete(session, st.target, st.where, null, "DELETE");
+    case "optimize": {
+      const dt = deltaTableOf(session, st.name, "OPTIMIZE");
+      const where = st.where === null ? null : exprSql(st.where);
+      return deferredFrame(session, `Optimize ${st.name.join(".")}`, OPTIMIZE_RESULT_SCHEMA, async () => (where === null ? dt.optimize() : dt.optimize().where(where)).executeCompaction());
+    }
+    case "vacuum": {
+      const dt = deltaTableOf(session, st.name, "VACUUM");
+      return deferredFrame(session, `Vacuum ${st.name.join(".")}`, VACUUM_RESULT_SCHEMA, async () => dt.vacuum(st.retainHours ?? undefined));
+    }
+    case "use": {
+      session.catalog.setCurrentDatabase(st.database);
+      return emptyFrame(session);
+    }
+    case "createDatabase":
+      catalogChange(session, "CreateDatabase", () => session.tables.client().createDatabase(st.name, st.ifNotExists, st.comment, st.location), () =>
+        session.tables.catalog().createDatabase(st.name, st.ifNotExists, st.comment, st.location),
+      );
+      return emptyFrame(session);
+    case "dropDatabase":
+      if (st.name.toLowerCase() === session.tables.currentDatabase && st.name.toLowerCase() !== "default") session.tables.currentDatabase = "default";
+      catalogChange(session, "DropDatabase", () => session.tables.client().dropDatabase(st.name, st.ifExists, st.cascade), () =>
+        session.tables.catalog().dropDatabase(st.name, st.ifExists, st.cascade),
+      );
+      return emptyFrame(session);
+  }
+}
+
+// --- tables -------------------------------------------------------------------------------------
+
+function createTable(session: SparkSession, st: CreateTableStatement, catalog: SqlCatalog): DataFrame {
+  const provider = normalizeProvider(st.provider);
+  const pathTable = st.name.length === 2 && /[/\\:]/.test(st.name[1]);
+  const { database, name } = pathTable ? { database: "", name: st.name[1] } : session.tables.qualify(st.name);
+  if (!pathTable) {
+    const existing = session.tables.lookup(database, name);
+    if (existing !== null || (st.name.length === 1 && session.catalog.hasView(name))) {
+      if (st.ifNotExists) return emptyFrame(session);
+      if (!st.replace) throw new AnalysisError(`analysis: table ${database}.${name} already exists; use CREATE TABLE IF NOT EXISTS or CREATE OR REPLACE TABLE`);
+      dropTable(session, st.name, true);
+    }
+    if (session.tables.client().database(database) === null) throw new AnalysisError(`analysis: database '${database}' not found`);
+  }
+  if (st.columns !== null && st.query !== null) throw new AnalysisError("analysis: a CREATE TABLE … AS SELECT cannot also list its columns");
+  const query = st.query === null ? null : planQuery(st.query, catalog);
+  const location = pathTable ? absoluteLocation(st.name[1]) : st.location === null ? session.tables.catalog().defaultLocation(database, name) : absoluteLocation(st.location);
+  let schema: StructType;
+  if (st.columns !== null) schema = StructType(st.columns.map(columnField));
+  else if (query !== null) schema = analyzePlan(query).schema;
+  else if (provider === "delta" && st.location !== null) schema = session.read.format("delta").load(location).schema;
+  else throw new AnalysisError(`analysis: CREATE TABLE ${name} needs its columns, AS SELECT, or (for Delta) the LOCATION of an existing table`);
+  for (const p of st.partitionedBy) {
+    if (!schema.fields.some((f) => f.name.toLowerCase() === p.toLowerCase())) {
+      throw new AnalysisError(`analysis: partition column '${p}' is not a column of the table [${schema.fields.map((f) => f.name).join(", ")}]`);
+    }
+  }
+  if (provider !== "delta" && st.partitionedBy.length > 0) {
+    // File tables list partition columns last, as Spark's catalog does.
+    const isPart = (n: string) => st.partitionedBy.some((p) => p.toLowerCase() === n.toLowerCase());
+    schema = StructType([...schema.fields.filter((f) => !isPart(f.name)), ...st.partitionedBy.map((p) => schema.fields.find((f) => f.name.toLowerCase() === p.toLowerCase()) as StructType["fields"][number])]);
+  }
+  const table: WarehouseTable = {
+    database,
+    name,
+    format: provider,
+    location,
+    managed: st.location === null && !pathTable,
+    schema,
+    partitionColumns: [...st.partitionedBy],
+    properties: { ...st.properties },
+    options: { ...st.options },
+    comment: st.comment,
+    createdMs: Date.now(),
+  };
+  const conf = session.conf.getAll();
+  if (!pathTable) session.tables.remember(database, name, table);
+  catalogChange(
+    session,
+    `CreateTable ${database}.${name}`,
+    () => {
+      if (!pathTable) session.tables.client().createTable(table);
+      if (provider === "delta" && query === null) session.tables.client().createDeltaLog(location, schema, st.partitionedBy, st.properties, conf);
+    },
+    async () => {
+      if (!pathTable) await session.tables.catalog().createTable(table);
+      if (provider === "delta" && query === null) {
+        const { createDeltaLog } = await import("../catalog/warehouse/warehouse-catalog.js");
+        await createDeltaLog(location, schema, st.partitionedBy, st.properties, conf);
+      }
+    },
+  );
+  if (query === null) return emptyFrame(session);
+  const ref: TableTargetRef = pathTable ? { kind: "path", format: provider, location, display: `${provider}.\`${st.name[1]}\`` } : { kind: "warehouse", table, display: `spark_catalog.${database}.${name}` };
+  const data = new DataFrame(session, query, analyzePlan(query));
+  return deferred(session, `CreateTableAsSelect ${ref.display}`, emptySchema(), async () => {
+    await writeInto(ref, data, "overwrite", st.properties);
+    return [];
+  });
+}
+
+function dropTable(session: SparkSession, parts: readonly string[], ifExists: boolean): DataFrame {
+  if (parts.length === 1 && session.catalog.hasView(parts[0])) {
+    session.catalog.dropTempView(parts[0]);
+    return emptyFrame(session);
+  }
+  const { database, name } = session.tables.qualify(parts);
+  const t = session.tables.lookup(database, name);
+  if (t === null) {
+    if (ifExists) return emptyFrame(session);
+    throw new AnalysisError(`analysis: table or view not found: ${parts.join(".")}`);
+  }
+  session.tables.remember(database, name, null);
+  catalogChange(session, `DropTable ${database}.${name}`, () => void session.tables.client().dropTable(database, name), async () => void (await session.tables.catalog().dropTable(database, name)));
+  return emptyFrame(session);
+}
+
+function insert(
+  session: SparkSession,
+  target: readonly string[],
+  overwrite: boolean,
+  columns: readonly string[] | null,
+  partition: Readonly<Record<string, Expr | null>> | null,
+  query: QueryAst,
+  catalog: SqlCatalog,
+): DataFrame {
+  if (target.length === 1 && session.catalog.hasView(target[0])) throw new AnalysisError(`analysis: ${target[0]} is a view; INSERT needs a table`);
+  const ref = requireTable(session, target);
+  const schema = tableSchema(session, ref);
+  let plan: LogicalPlan = planQuery(query, catalog);
+  const out = analyzePlan(plan).schema.fields;
+  // Static partition values (PARTITION (p = 'x')) are columns the query does not give.
+  const statics = Object.entries(partition ?? {}).filter((e): e is [string, Expr] => e[1] !== null);
+  const staticNames = new Set(statics.map(([k]) => k.toLowerCase()));
+  const targetCols = (columns ?? schema.fields.map((f) => f.name).filter((n) => !staticNames.has(n.toLowerCase()))).map((c) => {
+    const f = schema.fields.find((x) => x.name.toLowerCase() === c.toLowerCase());
+    if (f === undefined) throw new AnalysisError(`analysis: INSERT into ${ref.display}: '${c}' is not a column of the table [${schema.fields.map((x) => x.name).join(", ")}]`);
+    return f.name;
+  });
+  if (out.length !== targetCols.length) {
+    throw new AnalysisError(
+      `analysis: cannot write to ${ref.display}: the table has ${targetCols.length} column${targetCols.length === 1 ? "" : "s"} to fill (${targetCols.join(", ")}) but the data has ${out.length}`,
+    );
+  }
+  const exprs = schema.fields.map((f): Expr => {
+    const fromQuery = targetCols.findIndex((c) => c === f.name);
+    const stat = statics.find(([k]) => k.toLowerCase() === f.name.toLowerCase());
+    const value: Expr =
+      fromQuery >= 0
+        ? node({ kind: "ordinal", ordinal: fromQuery, name: out[fromQuery].name })
+        : stat !== undefined
+          ? stat[1]
+          : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
+    return node({ kind: "alias", name: f.name, child: node({ kind: "cast", to: f.dataType, child: value }) });
+  });
+  plan = { kind: "project", child: plan, exprs };
+  const data = new DataFrame(session, plan, analyzePlan(plan));
+  if (overwrite && (ref.kind === "path" ? ref.format : ref.table.format) !== "delta" && readsLocation(data.resolved, ref.kind === "path" ? ref.location : ref.table.location)) {
+    // A file table is emptied before it is written: Spark refuses to read what it overwrites.
+    throw new AnalysisError(`analysis: cannot overwrite ${ref.display}: it is also being read from by the query`);
+  }
+  return deferred(session, `InsertIntoTable ${ref.display}`, emptySchema(), async () => {
+    await writeInto(ref, data, overwrite ? "overwrite" : "append");
+    return [];
+  });
+}
+
+/** Whether a plan reads the files at `location`. */
+function readsLocation(plan: ResolvedPlan, location: string): boolean {
+  const target = absoluteLocation(location).replace(/\/$/, "");
+  const walk = (p: ResolvedPlan): boolean => {
+    if (p.kind === "source" && p.node.path !== null && absoluteLocation(p.node.path).replace(/\/$/, "") === target) return true;
+    return childrenOfResolved(p).some(walk);
+  };
+  return walk(plan);
+}
+
+/** Writes `data` into a table with the table's format, partitioning and options. */
+async function writeInto(ref: TableTargetRef, data: DataFrame, mode: "append" | "overwrite", properties: Readonly<Record<string, string>> = {}): Promise<void> {
+  if (ref.kind === "path") {
+    await data.write.format(ref.format).mode(mode).options(properties).save(ref.location);
+    return;
+  }
+  const t = ref.table;
+  const w = data.write.format(t.format).mode(mode).options(t.options);
+  if (t.format === "delta") w.options(t.properties);
+  if (t.partitionColumns.length > 0) w.partitionBy(...t.partitionColumns);
+  await w.save(t.location);
+}
+
+function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alterTable" }>): DataFrame {
+  const ref = requireTable(session, st.name);
+  if (ref.kind !== "warehouse") throw new AnalysisError(`analysis: ALTER TABLE needs a table of the catalog, not the path table ${ref.display}`);
+  const t = ref.table;
+  const a = st.action;
+  let next: WarehouseTable;
+  switch (a.kind) {
+    case "addColumns": {
+      for (const c of a.columns) {
+        if (t.schema.fields.some((f) => f.name.toLowerCase() === c.name.toLowerCase())) throw new AnalysisError(`analysis: column '${c.name}' already exists in ${ref.display}`);
+      }
+      const data = StructType([...t.schema.fields.filter((f) => !t.partitionColumns.includes(f.name)), ...a.columns.map(columnField)]);
+      const schema = StructType([...data.fields, ...t.schema.fields.filter((f) => t.partitionColumns.includes(f.name))]);
+      next = { ...t, schema: t.format === "delta" ? StructType([...t.schema.fields, ...a.columns.map(columnField)]) : schema };
+      if (t.format === "delta") {
+        // A Delta table's schema is in its log: append nothing with mergeSchema.
+        const empty = DataFrame.of(session, { kind: "localRelation", schema: next.schema, batches: [], isStreaming: false });
+        const run = session.startCommand(`AlterTableAddColumns ${ref.display}`, () => empty.write.format("delta").mode("append").option("mergeSchema", "true").save(t.location));
+        void run;
+      }
+      break;
+    }
+    case "setProperties":
+      if (t.format === "delta") throw new AnalysisError("analysis: ALTER TABLE … SET TBLPROPERTIES on a Delta table is not supported yet; set delta.* properties when creating the table");
+      next = { ...t, properties: { ...t.properties, ...a.properties } };
+      break;
+    case "unsetProperties": {
+      const props = { ...t.properties };
+      for (const k of a.keys) {
+        if (!(k in props) && !a.ifExists) throw new AnalysisError(`analysis: ${ref.display} has no property '${k}'`);
+        delete props[k];
+      }
+      next = { ...t, properties: props };
+      break;
+    }
+    case "rename":
+      throw new AnalysisError("analysis: ALTER TABLE … RENAME TO is not supported yet");
+  }
+  session.tables.remember(t.database, t.name, next);
+  catalogChange(session, `AlterTable ${ref.display}`, () => session.tables.client().replaceTable(next), () => session.tables.catalog().replaceTable(next));
+  return emptyFrame(session);
+}
+
+// --- Delta DML ----------------------------------------------------------------------------------
+
+function merge(session: SparkSession, target: TableTarget, source: RelationAst, condition: Expr, clauses: readonly MergeClauseAst[], catalog: SqlCatalog): DataFrame {
+  const dt = deltaTableOf(session, target.name, "MERGE INTO");
+  const targetAlias = target.alias ?? target.name[target.name.length - 1];
+  // `SELECT * FROM <source>`: its columns keep the source's alias (or table name) as qualifier.
+  const query: QueryAst = {
+    kind: "query",
+    ctes: [],
+    body: { kind: "select", distinct: false, items: [node({ kind: "star", qualifier: [] })], from: source, where: null, groupBy: null, having: null, windows: [], hints: [] },
+    orderBy: [],
+    limit: null,
+    offset: null,
+  };
+  const plan = planQuery(query, catalog);
+  const src = new DataFrame(session, plan, analyzePlan(plan));
+  let b = dt.alias(targetAlias).merge(src, new Column(condition));
+  for (const c of clauses) {
+    const cond = c.condition === null ? undefined : new Column(c.condition);
+    const set = c.assignments === "*" || c.assignments === null ? null : Object.fromEntries(c.assignments.map(([k, v]) => [columnOf(k, targetAlias), new Column(v)]));
+    if (c.when === "matched") {
+      if (c.action === "delete") b = b.whenMatchedDelete(cond);
+      else if (set === null) b = b.whenMatchedUpdateAll(cond);
+      else b = b.whenMatchedUpdate({ set, condition: cond });
+    } else if (c.when === "notMatched") {
+      if (set === null) b = b.whenNotMatchedInsertAll(cond);
+      else b = b.whenNotMatchedInsert({ values: set, condition: cond });
+    } else if (c.action === "delete") b = b.whenNotMatchedBySourceDelete(cond);
+    else if (set === null) throw new AnalysisError("analysis: WHEN NOT MATCHED BY SOURCE THEN UPDATE SET * is not allowed (there is no source row)");
+    else b = b.whenNotMatchedBySourceUpdate({ set, condition: cond });
+  }
+  const builder = b;
+  return deferredFrame(session, `MergeIntoTable ${target.name.join(".")}`, MERGE_RESULT_SCHEMA, () => builder.execute());
+}
+
+/**
+ * UPDATE / DELETE on a Delta table, as a MERGE of no source rows: every target row is "not
+ * matched by source", so `WHEN NOT MATCHED BY SOURCE [AND where] THEN UPDATE|DELETE` applies.
+ */
+function updateOrDelete(session: SparkSession, target: TableTarget, where: Expr | null, set: readonly (readonly [string, Expr])[] | null, what: string): DataFrame {
+  const dt = deltaTableOf(session, target.name, what);
+  const alias = target.alias ?? target.name[target.name.length - 1];
+  const none = DataFrame.of(session, { kind: "localRelation", schema: StructType([StructField("__sluice_no_source", BooleanType())]), batches: [], isStreaming: false }).alias("__sluice_source");
+  const cond = where === null ? undefined : new Column(where);
+  let b = dt.alias(alias).merge(none, new Column(node({ kind: "literal", value: false, dataType: BooleanType() })));
+  b = set === null ? b.whenNotMatchedBySourceDelete(cond) : b.whenNotMatchedBySourceUpdate({ set: Object.fromEntries(set.map(([k, v]) => [columnOf(k, alias), new Column(v)])), condition: cond });
+  const builder = b;
+  const schema = StructType([StructField("num_affected_rows", { typeName: "long" } as DataType)]);
+  return deferred(session, `${what === "UPDATE" ? "UpdateTable" : "DeleteFromTable"} ${target.name.join(".")}`, schema, async () => {
+    const rows = await (await builder.execute()).collect();
+    const r = rows[0];
+    const n = what === "UPDATE" ? r.num_updated_rows : r.num_deleted_rows;
+    return [batchFromRows(schema, [{ num_affected_rows: n }])];
+  });
+}
+
+/** `t.col` / `col` → `col` (assignments name target columns). */
+function columnOf(name: string, alias: string): string {
+  const parts = name.split(".");
+  return parts.length === 2 && parts[0].toLowerCase() === alias.toLowerCase() ? parts[1] : name;
+}
+
+function deltaTableOf(session: SparkSession, parts: readonly string[], what: string): DeltaTable {
+  const ref = requireTable(session, parts);
+  const format = ref.kind === "path" ? ref.format : ref.table.format;
+  const location = ref.kind === "path" ? ref.location : ref.table.location;
+  if (format !== "delta") throw new AnalysisError(`analysis: ${what} is only supported for Delta tables; ${ref.display} is ${format}`);
+  return DeltaTable.forPath(session, location);
+}
+
+// --- DESCRIBE / SHOW ----------------------------------------------------------------------------
+
+const DESCRIBE_SCHEMA = StructType([StructField("col_name", StringType()), StructField("data_type", StringType()), StructField("comment", StringType())]);
+
+function describe(session: SparkSession, st: Extract<Statement, { kind: "describe" }>, catalog: SqlCatalog): DataFrame {
+  if (st.query !== null) return rowsFrame(session, DESCRIBE_SCHEMA, columnRows(analyzePlan(planQuery(st.query, catalog)).schema));
+  const parts = st.name ?? [];
+  if (st.mode === "database") {
+    const db = session.tables.client().database(parts.join("."));
+    if (db === null) throw new AnalysisError(`analysis: database '${parts.join(".")}' not found`);
+    const schema = StructType([StructField("info_name", StringType()), StructField("info_value", StringType())]);
+    return rowsFrame(session, schema, [
+      { info_name: "Catalog Name", info_value: "spark_catalog" },
+      { info_name: "Namespace Name", info_value: db.name },
+      { info_name: "Comment", info_value: db.comment ?? "" },
+      { info_name: "Location", info_value: db.location },
+    ]);
+  }
+  if (st.mode === "history") {
+    const dt = deltaTableOf(session, parts, "DESCRIBE HISTORY");
+    return deferredFrame(session, `DescribeHistory ${parts.join(".")}`, HISTORY_SCHEMA, () => dt.history(st.limit ?? undefined));
+  }
+  if (st.mode === "detail") throw new AnalysisError("analysis: DESCRIBE DETAIL is not supported yet; use DESCRIBE EXTENDED");
+  const view = parts.length === 1 && session.catalog.hasView(parts[0]) ? session.catalog.view(parts[0]) : null;
+  const ref = view === null ? requireTable(session, parts) : null;
+  const schema = view !== null ? view.schema : tableSchema(session, ref as TableTargetRef);
+  if (st.column !== null) {
+    const f = schema.fields.find((x) => x.name.toLowerCase() === (st.column ?? "").toLowerCase());
+    if (f === undefined) throw new AnalysisError(`analysis: column '${st.column}' not found in ${parts.join(".")}`);
+    const s2 = StructType([StructField("info_name", StringType()), StructField("info_value", StringType())]);
+    return rowsFrame(session, s2, [
+      { info_name: "col_name", info_value: f.name },
+      { info_name: "data_type", info_value: simpleString(f.dataType) },
+      { info_name: "comment", info_value: fieldComment(f) ?? "NULL" },
+    ]);
+  }
+  const rows = columnRows(schema);
+  const t = ref !== null && ref.kind === "warehouse" ? ref.table : null;
+  if (t !== null && t.partitionColumns.length > 0) {
+    rows.push({ col_name: "# Partition Information", data_type: "", comment: "" }, { col_name: "# col_name", data_type: "data_type", comment: "comment" });
+    for (const p of t.partitionColumns) {
+      const f = schema.fields.find((x) => x.name.toLowerCase() === p.toLowerCase());
+      if (f !== undefined) rows.push({ col_name: f.name, data_type: simpleString(f.dataType), comment: fieldComment(f) });
+    }
+  }
+  if (st.mode === "extended" && t !== null) {
+    const props = Object.entries(t.properties);
+    rows.push(
+      { col_name: "", data_type: "", comment: "" },
+      { col_name: "# Detailed Table Information", data_type: "", comment: "" },
+      { col_name: "Catalog", data_type: "spark_catalog", comment: "" },
+      { col_name: "Database", data_type: t.database, comment: "" },
+      { col_name: "Table", data_type: t.name, comment: "" },
+      { col_name: "Created Time", data_type: new Date(t.createdMs).toUTCString(), comment: "" },
+      { col_name: "Type", data_type: t.managed ? "MANAGED" : "EXTERNAL", comment: "" },
+      { col_name: "Provider", data_type: t.format, comment: "" },
+      ...(t.comment === null ? [] : [{ col_name: "Comment", data_type: t.comment, comment: "" }]),
+      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+      { col_name: "Location", data_type: t.location, comment: "" },
+    );
+  }
+  return rowsFrame(session, DESCRIBE_SCHEMA, rows);
+}
+
+function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): DataFrame {
+  const matches = patternMatcher(st.pattern);
+  switch (st.what) {
+    case "tables": {
+      const db = (st.database ?? session.tables.currentDatabase).toLowerCase();
+      const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType())]);
+      const tables = session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
+      const views = session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", tableName: v, isTemporary: true }));
+      return rowsFrame(session, schema, [...tables, ...views]);
+    }
+    case "views": {
+      const schema = StructType([StructField("namespace", StringType()), StructField("viewName", StringType()), StructField("isTemporary", BooleanType())]);
+      return rowsFrame(session, schema, session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", viewName: v, isTemporary: true })));
+    }
+    case "databases":
+      return rowsFrame(session, StructType([StructField("namespace", StringType())]), session.tables.client().listDatabases().filter(matches).map((namespace) => ({ namespace })));
+    case "columns": {
+      const parts = st.database === null ? (st.name ?? []) : [st.database, ...(st.name ?? []).slice(-1)];
+      const schema = parts.length === 1 && session.catalog.hasView(parts[0]) ? session.catalog.view(parts[0]).schema : tableSchema(session, requireTable(session, parts));
+      return rowsFrame(session, StructType([StructField("col_name", StringType())]), schema.fields.map((f) => ({ col_name: f.name })));
+    }
+    case "tblproperties": {
+      const ref = requireTable(session, st.name ?? []);
+      const props = ref.kind === "warehouse" ? ref.table.properties : {};
+      const schema = StructType([StructField("key", StringType()), StructField("value", StringType())]);
+      if (st.key !== null) {
+        const v = props[st.key];
+        return rowsFrame(session, schema, [{ key: st.key, value: v ?? `Table ${ref.display} does not have property: ${st.key}` }]);
+      }
+      return rowsFrame(session, schema, Object.entries(props).map(([key, value]) => ({ key, value })));
+    }
+    case "createTable":
+    case "functions":
+      throw new AnalysisError(`analysis: SHOW ${st.what === "createTable" ? "CREATE TABLE" : "FUNCTIONS"} is not supported yet`);
+  }
+}
+
+/** Spark's SHOW … LIKE pattern: `*` any characters, `|` alternatives, case-insensitive. */
+function patternMatcher(pattern: string | null): (name: string) => boolean {
+  if (pattern === null) return () => true;
+  const alternatives = pattern.split("|").map((p) => new RegExp(`^${p.trim().replace(/[.+?^${}()[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i"));
+  return (name) => alternatives.some((r) => r.test(name));
+}
+
+function columnRows(schema: StructType): { col_name: string; data_type: string; comment: string | null }[] {
+  return schema.fields.map((f) => ({ col_name: f.name, data_type: simpleString(f.dataType), comment: fieldComment(f) }));
+}
+
+function fieldComment(f: StructType["fields"][number]): string | null {
+  const c = f.metadata?.comment;
+  return typeof c === "string" ? c : null;
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+function requireTable(session: SparkSession, parts: readonly string[]): TableTargetRef {
+  const ref = session.tables.resolve(parts);
+  if (ref === null) throw new AnalysisError(`analysis: table not found: ${parts.join(".")}`);
+  return ref;
+}
+
+function tableSchema(session: SparkSession, ref: TableTargetRef): StructType {
+  if (ref.kind === "warehouse" && ref.table.format !== "delta") return ref.table.schema;
+  return session.tables.read(ref).schema;
+}
+
+function columnField(c: ColumnDef): StructType["fields"][number] {
+  return StructField(c.name, c.dataType, c.nullable, c.comment === null ? undefined : { comment: c.comment });
+}
+
+function normalizeProvider(p: string | null): WarehouseFormat {
+  if (p === null || p === "hive") return "parquet";
+  const name = p === "textfile" ? "text" : p;
+  if ((WAREHOUSE_FORMATS as readonly string[]).includes(name)) return name as WarehouseFormat;
+  throw new AnalysisError(`analysis: table format '${p}' is not supported; use one of ${WAREHOUSE_FORMATS.join(", ")}`);
+}
+
+function absoluteLocation(location: string): string {
+  const { storage, key } = resolveLocation(location);
+  return fileUrlOf(storage, key);
+}
+
+/** Runs a catalog change now, or after the running statements when there are some. */
+function catalogChange(session: SparkSession, description: string, now: () => void, later: () => Promise<void>): void {
+  if (!session.commandsRunning) {
+    now();
+    return;
+  }
+  void session.startCommand(description, later);
+}
+
+function emptySchema(): StructType {
+  return StructType([]);
+}
+
+function emptyFrame(session: SparkSession): DataFrame {
+  return DataFrame.of(session, { kind: "localRelation", schema: emptySchema(), batches: [], isStreaming: false });
+}
+
+function rowsFrame(session: SparkSession, schema: StructType, rows: readonly Record<string, unknown>[]): DataFrame {
+  return DataFrame.of(session, { kind: "localRelation", schema, batches: rows.length === 0 ? [] : [batchFromRows(schema, rows)], isStreaming: false });
+}
+
+/** A statement that moves data: started now, its DataFrame yields `run`'s rows. */
+function deferred(session: SparkSession, description: string, schema: StructType, run: () => Promise<readonly Batch[]>): DataFrame {
+  const outcome = session.startCommand(description, run);
+  return DataFrame.of(session, { kind: "deferred", schema, load: outcome, description, isStreaming: false });
+}
+
+/** As {@link deferred}, for an operation whose result is a DataFrame of `schema`. */
+function deferredFrame(session: SparkSession, description: string, schema: StructType, run: () => Promise<DataFrame>): DataFrame {
+  return deferred(session, description, schema, async () => (await run()).collectBatches());
+}
