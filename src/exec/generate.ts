@@ -34,6 +34,7 @@ export class GenerateOperator implements Operator {
   process(batch: Batch): Batch | null {
     const g = this.generator;
     if (g.kind === "stack") return this.stack(batch);
+    if (g.kind === "replicate") return this.replicate(batch);
     const input = this.args[0](batch, this.ctx);
     const n = batch.numRows;
     // Count output rows, then fill the selection vectors.
@@ -84,6 +85,23 @@ export class GenerateOperator implements Operator {
       for (const f of fields.slice(g.kind === "posexplode" ? 1 : 0)) out.push(nullVector(f.dataType, total));
     }
     return makeBatch(this.schema, out, total);
+  }
+
+  /** Each row `n` times (the count column's value; none when null or ≤ 0). */
+  private replicate(batch: Batch): Batch | null {
+    const counts = this.args[0](batch, this.ctx);
+    const n = batch.numRows;
+    const times = new Int32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const c = isValid(counts, i) ? Number(counts.kind === "i64" ? counts.values[i] : counts.kind === "i32" ? counts.values[i] : 0) : 0;
+      times[i] = c > 0 ? c : 0;
+      total += times[i];
+    }
+    if (total === 0) return null;
+    const rowOf = new Int32Array(total);
+    for (let i = 0, k = 0; i < n; i++) for (let r = 0; r < times[i]; r++) rowOf[k++] = i;
+    return makeBatch(this.schema, batch.columns.map((c) => take(c, rowOf)), total);
   }
 
   /** stack(n, v0, v1, …): row r of each input row takes columns `v[r * width .. r * width + width)`. */

@@ -141,9 +141,16 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             preExprs.push(arg);
             preFields.push(StructField(`_arg${k}`, arg.dataType, arg.nullable));
           }
+          let filterOrdinal: number | null = null;
+          if (a.call.filter !== undefined) {
+            filterOrdinal = preExprs.length;
+            preExprs.push(a.call.filter);
+            preFields.push(StructField(`_filter${k}`, a.call.filter.dataType, a.call.filter.nullable));
+          }
           return {
             name: a.call.name,
             inputOrdinal,
+            filterOrdinal,
             distinct: a.call.distinct,
             ignoreNulls: a.call.ignoreNulls,
             resultType: a.call.dataType,

@@ -18,7 +18,13 @@ import { findWiderCommonType } from "./expressions/coercion.js";
 import { typeString } from "./expressions/coercion.js";
 
 /** The base generator kinds sluice runs. */
-export type GeneratorKind = (typeof GENERATOR_NAMES)[string]["kind"];
+export type GeneratorKind = (typeof GENERATOR_NAMES)[string]["kind"] | "replicate";
+
+/**
+ * The internal generator behind INTERSECT ALL and EXCEPT ALL (Spark's ReplicateRows): each input
+ * row `n` times (none when `n` ≤ 0), adding no columns. Not callable from SQL.
+ */
+export const REPLICATE_ROWS = "#replicate_rows";
 
 
 /** The generator a function name denotes (case-insensitive), or undefined. */
@@ -40,6 +46,7 @@ export interface BoundGenerator {
  * @throws AnalysisError on a wrong argument type or count, or a wrong number of aliases.
  */
 export function bindGenerator(name: string, args: readonly BoundExpr[], aliases: readonly string[] | null, outerOverride = false): BoundGenerator {
+  if (name === REPLICATE_ROWS) return { kind: "replicate", outer: false, args, fields: [] };
   const g = generatorOf(name);
   if (g === undefined) throw new AnalysisError(`analysis: '${name}' is not a generator`);
   const outer = g.outer || outerOverride;
@@ -85,6 +92,8 @@ export function bindGenerator(name: string, args: readonly BoundExpr[], aliases:
       fields = types.map((t, c) => StructField(`col${c}`, t, true));
       break;
     }
+    case "replicate":
+      throw new AnalysisError(`analysis: '${name}' is not a generator`);
   }
   if (aliases !== null && aliases.length > 0) {
     if (aliases.length !== fields.length) {

@@ -34,7 +34,7 @@ import { bindExpr, outputName } from "./expressions/bind.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
 import { findWiderCommonType } from "./expressions/coercion.js";
 import { rangeRelation } from "./range.js";
-import { generatorOf } from "./generators.js";
+import { generatorOf, REPLICATE_ROWS } from "./generators.js";
 import { generatorCall, selectWithGenerator } from "./select-generator.js";
 import { containsWindow, selectWithWindows } from "./window.js";
 
@@ -58,11 +58,18 @@ class SqlPlanner {
     const ctes = new Map(outer);
     for (const c of q.ctes) ctes.set(c.name.toLowerCase(), this.cte(c, ctes));
     let plan: LogicalPlan;
-    if (q.body.kind === "select") {
+    const byAll = orderByAll(q.orderBy);
+    if (q.body.kind === "select" && byAll === null) {
       plan = this.select(q.body, q.orderBy, ctes);
     } else {
-      plan = this.body(q.body, ctes);
-      if (q.orderBy.length > 0) plan = sortByOutput(plan, q.orderBy);
+      plan = q.body.kind === "select" ? this.select(q.body, [], ctes) : this.body(q.body, ctes);
+      if (byAll !== null && !analyzePlan(plan).schema.fields.some((f) => f.name.toLowerCase() === "all")) {
+        // ORDER BY ALL: every output column, in order, with the one direction given.
+        const width = analyzePlan(plan).schema.fields.length;
+        plan = { kind: "sort", child: plan, orders: Array.from({ length: width }, (_, i) => node({ ...byAll, child: ordinal(i, `#${i}`) })) };
+      } else if (q.orderBy.length > 0) {
+        plan = sortByOutput(plan, q.orderBy);
+      }
     }
     if (q.offset !== null) throw new AnalysisError("analysis: OFFSET is not supported yet");
     if (q.limit !== null) plan = { kind: "limit", child: plan, n: constantInt(q.limit, "LIMIT") };
@@ -96,8 +103,8 @@ class SqlPlanner {
       const u: LogicalPlan = { kind: "union", children: [left, right] };
       return all ? u : { kind: "deduplicate", child: u, keys: null };
     }
-    if (all) throw new AnalysisError(`analysis: ${op.toUpperCase()} ALL is not supported yet; use ${op.toUpperCase()} (DISTINCT)`);
     const n = analyzePlan(left).schema.fields.length;
+    if (all) return setOpAll(op, left, right, n);
     const cond = Array.from({ length: n }, (_, i): Expr => node({ kind: "binary", op: "<=>", left: ordinal(i, `l${i}`), right: ordinal(n + i, `r${i}`) })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
     const joined: LogicalPlan = { kind: "join", left, right, joinType: op === "intersect" ? "left_semi" : "left_anti", condition: cond, using: null, natural: false };
     return { kind: "deduplicate", child: joined, keys: null };
@@ -294,6 +301,38 @@ class SqlPlanner {
   }
 }
 
+/**
+ * INTERSECT ALL / EXCEPT ALL as Spark rewrites them: tag each side's rows, group by every column
+ * counting each side's rows, keep the groups the operation keeps, and replicate each group's row
+ * min(left, right) times (INTERSECT ALL) or left - right times (EXCEPT ALL).
+ */
+function setOpAll(op: "intersect" | "except", left: LogicalPlan, right: LogicalPlan, n: number): LogicalPlan {
+  const names = analyzePlan(left).schema.fields.map((f) => f.name);
+  const cols = names.map((nm, i) => ordinal(i, nm));
+  const tag = (plan: LogicalPlan, l: number, r: number): LogicalPlan => ({
+    kind: "project",
+    child: plan,
+    exprs: [...cols.map((c, i) => alias(c, `#c${i}`)), alias(literal(BigInt(l), LongType()), "#l"), alias(literal(BigInt(r), LongType()), "#r")],
+  });
+  const grouped: LogicalPlan = {
+    kind: "aggregate",
+    child: { kind: "union", children: [tag(left, 1, 0), tag(right, 0, 1)] },
+    groupBy: names.map((_, i) => column(`#c${i}`)),
+    aggregates: [alias(call("sum", [column("#l")]), "#nl"), alias(call("sum", [column("#r")]), "#nr")],
+  };
+  const times: Expr =
+    op === "intersect"
+      ? node({ kind: "case", operand: null, branches: [{ when: node({ kind: "binary", op: "<", left: column("#nl"), right: column("#nr") }), then: column("#nl") }], otherwise: column("#nr") })
+      : node({ kind: "binary", op: "-", left: column("#nl"), right: column("#nr") });
+  const generated: LogicalPlan = { kind: "generate", child: grouped, generator: REPLICATE_ROWS, args: [times], outer: false, aliases: null, qualifier: null };
+  void n;
+  return { kind: "project", child: generated, exprs: names.map((nm, i) => alias(column(`#c${i}`), nm)) };
+}
+
+function call(name: string, args: readonly Expr[]): Expr {
+  return node({ kind: "call", name, args, distinct: false });
+}
+
 /** GROUP BY's expressions: ordinals and select aliases resolved; `GROUP BY ALL` → the non-aggregate items. */
 function groupingExpressions(groupBy: GroupByAst | null, items: readonly Expr[], inputNames: ReadonlySet<string>): Expr[] {
   if (groupBy === null) return [];
@@ -328,6 +367,13 @@ function groupingCall(e: Extract<Expr, { kind: "call" }>, set: readonly number[]
   let bits = 0n;
   for (const k of args) bits = (bits << 1n) | (set.includes(k) ? 0n : 1n);
   return literal(bits, LongType());
+}
+
+/** `ORDER BY ALL [ASC|DESC] [NULLS …]`: the sort order to apply to every column, else null. */
+function orderByAll(orderBy: readonly SortOrderExpr[]): SortOrderExpr | null {
+  if (orderBy.length !== 1) return null;
+  const o = orderBy[0];
+  return o.child.kind === "column" && o.child.parts.length === 1 && o.child.parts[0].toLowerCase() === "all" ? o : null;
 }
 
 /** An ORDER BY key resolved against a query's output: a position, or an expression that binds; else null. */

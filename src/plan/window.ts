@@ -116,6 +116,7 @@ export function bindWindowFunction(e: WindowExpr, input: StructType, qualifiers:
   }
   const agg = bindExpr(e.fn, input, { ...scope, allowAggregates: true });
   if (agg.kind !== "aggregate") throw new AnalysisError(`analysis: '${exprSql(e.fn)}' over a window must be a single aggregate call`);
+  if (agg.filter !== undefined) throw new AnalysisError(`analysis: FILTER (WHERE …) on an aggregate over a window is not supported: ${exprSql(e)}`);
   if (agg.distinct || agg.name === "count_distinct" || agg.name === "approx_count_distinct") {
     throw new AnalysisError(`analysis: DISTINCT aggregates over a window are not supported yet: ${exprSql(e)}`);
   }

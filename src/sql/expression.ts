@@ -136,6 +136,8 @@ export interface CallExpr {
   readonly name: string;
   readonly args: readonly Expr[];
   readonly distinct: boolean;
+  /** An aggregate's `FILTER (WHERE cond)`: only rows where it is true are aggregated. */
+  readonly filter?: Expr;
 }
 
 /** A sort key: `col("a").desc()`, `a DESC NULLS LAST`. */
@@ -246,7 +248,7 @@ export function mapExprChildren(e: Expr, f: (c: Expr) => Expr): Expr {
         otherwise: e.otherwise === null ? null : f(e.otherwise),
       });
     case "call":
-      return node({ ...e, args: e.args.map(f) });
+      return node({ ...e, args: e.args.map(f), ...(e.filter === undefined ? {} : { filter: f(e.filter) }) });
     case "window":
       return node({
         ...e,

@@ -616,7 +616,14 @@ export class ExpressionParser {
       }
       if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
     }
-    if (s.atWord("FILTER") && s.atOp("(", 1)) throw s.errorAt(s.peek().start, "aggregate FILTER (WHERE ...) clauses are not supported");
+    if (s.atWord("FILTER") && s.atOp("(", 1) && result.kind === "call") {
+      s.next();
+      const open = s.expectOp("(");
+      s.expectWord("WHERE");
+      const filter = this.expression();
+      this.close(open, " in the FILTER clause");
+      result = node({ ...result, filter });
+    }
     if (s.acceptWord("OVER")) {
       if (s.atOp("(")) return node({ kind: "window", fn: result, spec: this.windowSpec() });
       return node({ kind: "window", fn: result, spec: { partitionBy: [], orderBy: [], frame: null, name: this.identifier("expected a window name or '(' after OVER") } });

@@ -13,7 +13,7 @@
  */
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
-import type { BytesVector } from "../../columnar/vector.js";
+import type { BytesVector, Vector } from "../../columnar/vector.js";
 import { AnalysisError, InternalError } from "../../errors.js";
 import type { AggregateName } from "../../plan/expressions/bound.js";
 import type { DataType, StructType } from "../../types/data-types.js";
@@ -35,6 +35,8 @@ export interface AggregateColumnSpec {
   readonly name: AggregateName;
   /** Ordinal of the input column holding the evaluated argument; null for `count(*)`. */
   readonly inputOrdinal: number | null;
+  /** Ordinal of a boolean column (the call's FILTER): only rows where it is true are folded. */
+  readonly filterOrdinal?: number | null;
   readonly distinct: boolean;
   readonly ignoreNulls: boolean;
   readonly resultType: DataType;
@@ -128,12 +130,14 @@ export class HashAggregateOperator implements Operator {
     for (let a = 0; a < this.specs.length; a++) {
       const ord = this.specs[a].inputOrdinal;
       const input = ord === null ? null : batch.columns[ord];
+      const fo = this.specs[a].filterOrdinal ?? null;
+      const rows = fo === null ? null : selectTrue(batch.columns[fo], n);
       const filter = this.distinct[a];
       if (filter !== null && input !== null) {
-        const sel = filter.filter(groupIds, null, n, input);
+        const sel = filter.filter(groupIds, rows, rows === null ? n : rows.length, input);
         this.accumulators[a].update(groupIds, sel, sel.length, input);
       } else {
-        this.accumulators[a].update(groupIds, null, n, input);
+        this.accumulators[a].update(groupIds, rows, rows === null ? n : rows.length, input);
       }
     }
     return null;
@@ -255,6 +259,16 @@ export class HashAggregateOperator implements Operator {
     for (const acc of this.accumulators) acc.read(id, input);
     for (const d of this.distinct) d?.read(id, input);
   }
+}
+
+/** The rows where a boolean column is true (null and false rows are left out). */
+function selectTrue(v: Vector, n: number): Int32Array {
+  const out = new Int32Array(n);
+  let k = 0;
+  if (v.kind === "bool") {
+    for (let i = 0; i < n; i++) if (v.values[i] === 1 && (v.valid === null || v.valid[i] === 1)) out[k++] = i;
+  }
+  return out.subarray(0, k);
 }
 
 function isCount(name: AggregateName): boolean {

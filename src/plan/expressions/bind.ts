@@ -11,7 +11,7 @@
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
-import { BooleanType, DoubleType, LongType, NullType, StringType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
+import { BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp, FrameBound } from "../../sql/expression.js";
 import type {
@@ -127,6 +127,22 @@ export function bindProjectList(
   return { exprs: out, names, qualifiers };
 }
 
+/** Spark's cast functions (`int(x)` is `CAST(x AS INT)`); their output name is their argument's. */
+const CAST_FUNCTIONS: Readonly<Record<string, DataType>> = {
+  boolean: BooleanType(),
+  tinyint: ByteType(),
+  smallint: ShortType(),
+  int: IntegerType(),
+  bigint: LongType(),
+  float: FloatType(),
+  double: DoubleType(),
+  decimal: DecimalType(10, 0),
+  date: DateType(),
+  timestamp: TimestampType(),
+  binary: BinaryType(),
+  string: StringType(),
+};
+
 /** The output column name Spark gives an unresolved expression in a select list. */
 export function outputName(e: Expr): string {
   switch (e.kind) {
@@ -137,6 +153,9 @@ export function outputName(e: Expr): string {
       return e.parts[e.parts.length - 1];
     case "cast":
       if (e.child.kind === "column" || e.child.kind === "alias") return outputName(e.child);
+      return exprSql(e);
+    case "call":
+      if (e.args.length === 1 && e.name.toLowerCase() in CAST_FUNCTIONS) return outputName(e.args[0]);
       return exprSql(e);
     default:
       return exprSql(e);
@@ -197,7 +216,7 @@ export function exprSql(e: Expr): string {
       return `${s} END`;
     }
     case "call":
-      return callSql(e.name, e.args, e.distinct);
+      return e.filter === undefined ? callSql(e.name, e.args, e.distinct) : `${callSql(e.name, e.args, e.distinct)} FILTER (WHERE ${exprSql(e.filter)})`;
     case "sortOrder":
       return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
     case "window":
@@ -716,7 +735,21 @@ class Binder {
   private bindCall(name: string, rawArgs: readonly Expr[], distinct: boolean, inAggregate: string | null, src: Expr): BoundExpr {
     const lower = name.toLowerCase();
     const aggName = AGGREGATE_FUNCTIONS[lower];
-    if (aggName !== undefined) return this.bindAggregate(aggName, lower, rawArgs, distinct, inAggregate, src);
+    if (aggName !== undefined) {
+      const agg = this.bindAggregate(aggName, lower, rawArgs, distinct, inAggregate, src);
+      if (src.kind !== "call" || src.filter === undefined) return agg;
+      const filter = this.bind(src.filter, lower);
+      if (filter.dataType.typeName !== "boolean") throw new AnalysisError(`analysis: the FILTER clause of '${exprSql(src)}' must be boolean, got ${typeString(filter.dataType)}`);
+      return { ...agg, filter };
+    }
+    if (src.kind === "call" && src.filter !== undefined) throw new AnalysisError(`analysis: FILTER (WHERE …) is only allowed on aggregate functions, got '${exprSql(src)}'`);
+    const castType = CAST_FUNCTIONS[lower];
+    if (castType !== undefined) {
+      if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);
+      const child = this.bind(rawArgs[0], inAggregate);
+      if (!canCast(child.dataType, castType)) throw new AnalysisError(`analysis: cannot cast ${typeString(child.dataType)} to ${typeString(castType)} in '${exprSql(src)}'`);
+      return castTo(child, castType);
+    }
     if (lower === "isnull" || lower === "isnotnull") {
       if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);
       const child = this.bind(rawArgs[0], inAggregate);

@@ -189,6 +189,8 @@ export interface BoundAggregate {
   readonly dataType: DataType;
   readonly nullable: boolean;
   readonly ignoreNulls: boolean;
+  /** `FILTER (WHERE cond)`: a boolean over the aggregate's input; only rows where it is true count. */
+  readonly filter?: BoundExpr;
 }
 
 export type BoundExpr =

@@ -91,3 +91,13 @@ test("sql over a streaming temp view is a streaming query", async () => {
   await q.stop();
   assert.deepEqual((await spark.table(`sql_counts_${process.pid}`).collect()).map((r) => `${r.word}=${r.n}`).sort(), ["a=2", "b=1"]);
 });
+
+test("sql: aggregate FILTER, cast functions, INTERSECT ALL / EXCEPT ALL and ORDER BY ALL", async () => {
+  assert.deepEqual(await rows("SELECT count(*) FILTER (WHERE v > 1), sum(v) FILTER (WHERE k = 'a') FROM t"), ["3,4"]);
+  assert.deepEqual(spark.sql("SELECT count(*) FILTER (WHERE v > 1) FROM t").columns, ["count(1) FILTER (WHERE (v > 1))"]);
+  const casts = spark.sql("SELECT float(v), int('7'), string(v) FROM t WHERE v = 1");
+  assert.deepEqual(casts.dtypes, [["v", "float"], ["7", "int"], ["v", "string"]]);
+  assert.deepEqual(await rows("SELECT * FROM VALUES (1), (1), (1), (2) AS a(x) INTERSECT ALL SELECT * FROM VALUES (1), (1), (3) AS b(x)"), ["1", "1"]);
+  assert.deepEqual((await rows("SELECT * FROM VALUES (1), (1), (1), (2) AS a(x) EXCEPT ALL SELECT * FROM VALUES (1), (3) AS b(x)")).sort(), ["1", "1", "2"]);
+  assert.deepEqual(await rows("SELECT k, v FROM t ORDER BY ALL DESC NULLS LAST"), ["b,2", "a,3", "a,1", "NULL,4"]);
+});

@@ -43,7 +43,7 @@ function sx(e: Expr): string {
     case "case":
       return `(case${e.operand === null ? "" : ` ${sx(e.operand)}`} ${e.branches.map((b) => `[${sx(b.when)} ${sx(b.then)}]`).join(" ")}${e.otherwise === null ? "" : ` else ${sx(e.otherwise)}`})`;
     case "call":
-      return `${e.name}(${e.distinct ? "distinct " : ""}${e.args.map(sx).join(", ")})`;
+      return `${e.name}(${e.distinct ? "distinct " : ""}${e.args.map(sx).join(", ")})${e.filter === undefined ? "" : ` filter ${sx(e.filter)}`}`;
     case "sortOrder":
       return `(${e.ascending ? "asc" : "desc"} ${sx(e.child)} nulls${e.nullsFirst ? "First" : "Last"})`;
     case "ordinal":
@@ -288,6 +288,11 @@ test("syntax errors give position, message and caret", () => {
   assert.equal(p("a.*"), "a.*");
 });
 
+test("aggregate FILTER (WHERE …) attaches to the call", () => {
+  assert.equal(p("sum(a) FILTER (WHERE b > 1)"), "sum(a) filter (> b 1:int)");
+  assertParseError(() => parseExpression("sum(a) FILTER (b)"), 15, "expected WHERE");
+});
+
 test("window expressions: OVER with a spec, a frame, or a window name", () => {
   assert.equal(p("row_number() OVER (PARTITION BY a ORDER BY b DESC)"), "(over row_number() [a] [(desc b nullsLast)])");
   assert.equal(p("sum(x) OVER (ORDER BY t ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)"), "(over sum(x) [] [(asc t nullsFirst)] rows)");
@@ -300,7 +305,6 @@ test("constructs sluice does not support are named in the error", () => {
   assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries");
   assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries");
   assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
-  assertParseError(() => parseExpression("sum(a) FILTER (WHERE b)"), 7, "FILTER");
   assertParseError(() => parseExpression("TRY_CAST(a AS INT)"), 0, "TRY_CAST is not supported");
   assertParseError(() => parseExpression("INTERVAL 1 DAY"), 0, "INTERVAL literals are not supported");
   assertParseError(() => parseExpression("INTERVAL '1' DAY"), 0, "INTERVAL literals are not supported");
