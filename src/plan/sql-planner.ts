@@ -31,6 +31,7 @@ import { makeBatch } from "../columnar/batch.js";
 import type { LogicalPlan } from "./logical.js";
 import { analyzePlan, scopeOf, type ResolvedPlan } from "./analyze.js";
 import { bindExpr, outputName } from "./expressions/bind.js";
+import type { BoundExpr } from "./expressions/bound.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
 import { findWiderCommonType } from "./expressions/coercion.js";
 import { rangeRelation } from "./range.js";
@@ -187,19 +188,190 @@ class SqlPlanner {
     throw new AnalysisError(`analysis: unknown table-valued function '${name}'; supported: range, explode, explode_outer, posexplode, posexplode_outer, inline, inline_outer, stack`);
   }
 
+  // --- subqueries ---------------------------------------------------------------------------
+
+  /**
+   * `input` filtered by `cond`, its subqueries rewritten into joins (Spark's RewritePredicateSubquery
+   * and correlated scalar subquery rewrite): a top-level `[NOT] EXISTS` / `x [NOT] IN (…)` conjunct
+   * is a semi (anti) join; any other subquery adds its value as a hidden column through a left join,
+   * dropped after the filter. NOT IN is null-aware: a null on either side keeps no row.
+   */
+  private filtered(input: LogicalPlan, cond: Expr, ctes: Ctes): LogicalPlan {
+    if (!containsSubquery(cond)) return { kind: "filter", child: input, condition: cond };
+    const fields = analyzePlan(input).schema.fields;
+    let plan = input;
+    const rest: Expr[] = [];
+    for (const c of exprConjuncts(cond)) {
+      const top = c.kind === "unary" && c.op === "not" && c.child.kind === "subquery" && c.child.type !== "scalar" ? { sub: c.child, negate: true } : c.kind === "subquery" && c.type !== "scalar" ? { sub: c, negate: false } : null;
+      if (top !== null) {
+        plan = this.semiJoin(plan, top.sub, top.sub.negated !== top.negate, ctes);
+        continue;
+      }
+      const attached = this.attachSubqueries(plan, c, ctes);
+      plan = attached.plan;
+      rest.push(attached.expr);
+    }
+    if (rest.length > 0) plan = { kind: "filter", child: plan, condition: rest.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })) };
+    return { kind: "project", child: plan, exprs: fields.map((f, i) => ordinal(i, f.name)) };
+  }
+
+  /** A semi (or anti) join of `outer` with an EXISTS or IN subquery. */
+  private semiJoin(outer: LogicalPlan, sub: Extract<Expr, { kind: "subquery" }>, anti: boolean, ctes: Ctes): LogicalPlan {
+    const nl = analyzePlan(outer).schema.fields.length;
+    const d = this.decorrelate(outer, sub.query, ctes, sub.type === "in" ? "value" : "none");
+    const conds = [...d.correlated];
+    if (sub.type === "in" && sub.value !== null) {
+      const values = sub.value.kind === "call" && sub.value.name === "struct" && d.width > 1 ? sub.value.args.map((a) => (a.kind === "alias" ? a.child : a)) : [sub.value];
+      if (values.length !== d.width) throw new AnalysisError(`analysis: IN compares ${values.length} value${values.length === 1 ? "" : "s"} with a subquery of ${d.width} column${d.width === 1 ? "" : "s"}`);
+      const eq = values.map((v, i): Expr => node({ kind: "binary", op: "=", left: v, right: ordinal(nl + d.valueAt + i, `#v${i}`) })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+      // NOT IN keeps a row only when it is unequal to every value, none of them null (three-valued logic).
+      conds.push(anti ? node({ kind: "binary", op: "or", left: eq, right: node({ kind: "isNull", child: eq, negated: false }) }) : eq);
+    }
+    const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+    return { kind: "join", left: outer, right: d.plan, joinType: anti ? "left_anti" : "left_semi", condition, using: null, natural: false };
+  }
+
+  /** `e` with every subquery replaced by a hidden column of `plan` that a left join adds. */
+  private attachSubqueries(plan: LogicalPlan, e: Expr, ctes: Ctes): { plan: LogicalPlan; expr: Expr } {
+    let current = plan;
+    const walk = (x: Expr): Expr => {
+      if (x.kind !== "subquery") return mapExprChildren(x, walk);
+      const nl = analyzePlan(current).schema.fields.length;
+      if (x.type === "scalar") {
+        const d = this.decorrelate(current, x.query, ctes, "scalar");
+        if (d.width !== 1) throw new AnalysisError(`analysis: a scalar subquery must return one column, this one returns ${d.width}`);
+        current = join(current, d.plan, "left", d.correlated);
+        const v = ordinal(nl + d.valueAt, "scalarsubquery()");
+        return d.countBug ? call("coalesce", [v, literal(0n, LongType())]) : v;
+      }
+      // EXISTS / IN inside another expression: whether a matching row exists, as a column.
+      const d = this.decorrelate(current, x.query, ctes, x.type === "in" ? "existsValue" : "exists");
+      const conds = [...d.correlated];
+      if (x.type === "in" && x.value !== null) conds.push(node({ kind: "binary", op: "=", left: x.value, right: ordinal(nl + d.valueAt, "#v") }));
+      current = join(current, d.plan, "left", conds);
+      const found = call("coalesce", [ordinal(nl + d.flagAt, "#e"), node({ kind: "literal", value: false, dataType: { typeName: "boolean" } as DataType })]);
+      return x.negated ? node({ kind: "unary", op: "not", child: found }) : found;
+    };
+    const expr = walk(e);
+    return { plan: current, expr };
+  }
+
+  /**
+   * Plans a subquery for a join with `outer`. Uncorrelated, it is planned as it is. Correlated (its
+   * WHERE has conjuncts naming outer columns), those conjuncts become the join condition and the
+   * rest is planned over the subquery's FROM. Every output column is renamed to a hidden name, so
+   * nothing it returns shadows an outer column.
+   * `mode`: what the join needs from it — "none" (EXISTS / IN as semi joins: its rows, value at
+   * `valueAt` for IN), "value" (same), "scalar" (one value per correlation key, aggregated), "exists"
+   * / "existsValue" (a flag per key, or per key and value).
+   */
+  private decorrelate(
+    outer: LogicalPlan,
+    q: QueryAst,
+    ctes: Ctes,
+    mode: "none" | "value" | "scalar" | "exists" | "existsValue",
+  ): { plan: LogicalPlan; correlated: Expr[]; valueAt: number; flagAt: number; width: number; countBug: boolean } {
+    const outerResolved = analyzePlan(outer);
+    const nl = outerResolved.schema.fields.length;
+    const sel = q.body.kind === "select" && q.ctes.length === 0 && q.orderBy.length === 0 && q.limit === null ? q.body : null;
+    const correlated: { conjunct: Expr; outerSide: Expr | null; innerSide: Expr | null }[] = [];
+    let innerFrom: LogicalPlan | null = null;
+    const local: Expr[] = [];
+    if (sel !== null && sel.from !== null && sel.where !== null) {
+      innerFrom = this.relation(sel.from, ctes);
+      const inner = analyzePlan(innerFrom);
+      for (const c of exprConjuncts(sel.where)) {
+        if (containsSubquery(c) || bindsIn(c, inner)) local.push(c);
+        else correlated.push({ conjunct: c, ...equalitySides(c, inner) });
+      }
+    }
+    const hidden = (plan: LogicalPlan, prefix: string): LogicalPlan => ({
+      kind: "project",
+      child: plan,
+      exprs: analyzePlan(plan).schema.fields.map((f, i) => alias(ordinal(i, f.name), `${prefix}${i}`)),
+    });
+    if (correlated.length === 0 || innerFrom === null || sel === null) {
+      // Uncorrelated.
+      const plan = this.query(q, ctes);
+      const width = analyzePlan(plan).schema.fields.length;
+      if (mode === "exists") {
+        const flag: LogicalPlan = { kind: "aggregate", child: plan, groupBy: [], aggregates: [alias(node({ kind: "binary", op: ">", left: call("count", [literal(1, { typeName: "integer" } as DataType)]), right: literal(0n, LongType()) }), "#e0")] };
+        return { plan: flag, correlated: [], valueAt: 0, flagAt: 0, width, countBug: false };
+      }
+      if (mode === "existsValue") {
+        const distinct: LogicalPlan = { kind: "aggregate", child: hidden(plan, "#q"), groupBy: [column("#q0")], aggregates: [alias(literal(true, { typeName: "boolean" } as DataType), "#e0")] };
+        return { plan: distinct, correlated: [], valueAt: 0, flagAt: 1, width, countBug: false };
+      }
+      return { plan: hidden(plan, "#q"), correlated: [], valueAt: 0, flagAt: 0, width, countBug: mode === "scalar" && isCountItem(q) };
+    }
+    if (sel.groupBy !== null || sel.having !== null) throw new AnalysisError("analysis: correlated subqueries with GROUP BY or HAVING are not supported yet");
+    const innerResolved = analyzePlan(innerFrom);
+    let filteredInner: LogicalPlan = local.length === 0 ? innerFrom : this.filtered(innerFrom, local.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })), ctes);
+    const items = sel.items;
+    if (mode === "none" || mode === "value") {
+      // Semi/anti join: the inner rows (hidden names), then IN's value(s).
+      const innerWidth = innerResolved.schema.fields.length;
+      const values = mode === "value" ? items : [];
+      const plan: LogicalPlan = {
+        kind: "project",
+        child: filteredInner,
+        exprs: [...innerResolved.schema.fields.map((f, i) => alias(ordinal(i, f.name), `#q${i}`)), ...values.map((v, i) => alias(v, `#v${i}`))],
+      };
+      const conds = correlated.map((c) => innerRefsToPair(c.conjunct, innerResolved, nl));
+      return { plan, correlated: conds, valueAt: innerWidth, flagAt: 0, width: values.length, countBug: false };
+    }
+    // Scalar / existence: one row per correlation key, so the left join keeps the outer rows' count.
+    if (correlated.some((c) => c.innerSide === null)) {
+      throw new AnalysisError("analysis: a correlated scalar subquery may only correlate through equalities (outer = inner) in its WHERE");
+    }
+    const keys = correlated.map((c, j) => alias(c.innerSide as Expr, `#k${j}`));
+    const valueItems: Expr[] = mode === "scalar" ? items.map((it, i) => alias(it, `#s${i}`)) : [alias(literal(true, { typeName: "boolean" } as DataType), "#e0")];
+    if (mode === "existsValue") keys.push(alias(items[0], `#k${keys.length}`));
+    const aggregates = mode === "scalar" && !items.some(containsAggregateCall) ? null : valueItems;
+    filteredInner = aggregates === null
+      ? { kind: "project", child: filteredInner, exprs: [...keys, ...valueItems] }
+      : { kind: "aggregate", child: filteredInner, groupBy: keys, aggregates };
+    const conds: Expr[] = correlated.map((c, j) => node({ kind: "binary", op: "=", left: c.outerSide as Expr, right: ordinal(nl + j, `#k${j}`) }));
+    const width = mode === "scalar" ? items.length : 1;
+    if (mode === "existsValue") return { plan: filteredInner, correlated: conds, valueAt: correlated.length, flagAt: keys.length, width, countBug: false };
+    return { plan: filteredInner, correlated: conds, valueAt: keys.length, flagAt: keys.length, width, countBug: mode === "scalar" && isCountItem(q) };
+  }
+
   // --- SELECT -------------------------------------------------------------------------------
 
-  private select(sel: SelectAst, orderBy: readonly SortOrderExpr[], ctes: Ctes): LogicalPlan {
+  private select(selIn: SelectAst, orderBy: readonly SortOrderExpr[], ctes: Ctes): LogicalPlan {
+    let sel = selIn;
     let input: LogicalPlan = sel.from === null ? oneRow() : this.relation(sel.from, ctes);
     if (sel.where !== null) {
       if (containsAggregateCall(sel.where)) throw new AnalysisError("analysis: aggregate functions are not allowed in WHERE; use HAVING");
-      input = { kind: "filter", child: input, condition: sel.where };
+      input = this.filtered(input, sel.where, ctes);
+    }
+    let items = sel.items;
+    if (items.some(containsSubquery) && !(sel.groupBy !== null || items.some(containsAggregateCall))) {
+      // Subqueries in the select list: their values join in as hidden columns first.
+      const fields = analyzePlan(input).schema.fields;
+      const rewritten: Expr[] = [];
+      for (const it of items) {
+        if (it.kind === "star" && it.qualifier.length === 0) {
+          rewritten.push(...fields.map((f, i) => ordinal(i, f.name)));
+          continue;
+        }
+        if (!containsSubquery(it)) {
+          rewritten.push(it);
+          continue;
+        }
+        const attached = this.attachSubqueries(input, it.kind === "alias" ? it.child : it, ctes);
+        input = attached.plan;
+        rewritten.push(alias(attached.expr, outputName(it)));
+      }
+      items = rewritten;
+      sel = { ...sel, items };
     }
     const resolvedInput = analyzePlan(input);
     const aggregated = sel.groupBy !== null || sel.items.some(containsAggregateCall) || (sel.having !== null && containsAggregateCall(sel.having));
-    if (aggregated) return this.aggregateSelect(sel, orderBy, input, resolvedInput);
+    if (aggregated) return this.aggregateSelect(sel, orderBy, input, resolvedInput, ctes);
     // HAVING without grouping or aggregates filters rows, as Spark 3.5 does.
-    if (sel.having !== null) input = { kind: "filter", child: input, condition: sel.having };
+    if (sel.having !== null) input = this.filtered(input, sel.having, ctes);
     const named = new Map(sel.windows.map((w) => [w.name.toLowerCase(), w.spec]));
     const windowed = selectWithWindows(input, sel.items, named);
     if (windowed !== null) {
@@ -211,7 +383,6 @@ class SqlPlanner {
     if (sel.distinct) plan = { kind: "deduplicate", child: plan, keys: null };
     if (orderBy.length === 0) return plan;
     const out = analyzePlan(plan);
-    const items = sel.items;
     const onOutput = orderBy.map((o) => orderOnOutput(o, out));
     if (onOutput.every((o): o is SortOrderExpr => o !== null)) return { kind: "sort", child: plan, orders: onOutput };
     if (sel.distinct) throw new AnalysisError("analysis: ORDER BY of a SELECT DISTINCT must use columns of the select list");
@@ -224,7 +395,7 @@ class SqlPlanner {
     return { kind: "project", child: sorted, exprs: out.schema.fields.map((f, i) => ordinal(i, f.name)) };
   }
 
-  private aggregateSelect(sel: SelectAst, orderBy: readonly SortOrderExpr[], input: LogicalPlan, resolvedInput: ResolvedPlan): LogicalPlan {
+  private aggregateSelect(sel: SelectAst, orderBy: readonly SortOrderExpr[], input: LogicalPlan, resolvedInput: ResolvedPlan, ctes: Ctes): LogicalPlan {
     const items = sel.items;
     if (items.some(containsWindow)) throw new AnalysisError("analysis: window functions over an aggregation (in an aggregate query's SELECT) are not supported yet; aggregate in a subquery first");
     for (const it of items) if (it.kind === "star") throw new AnalysisError("analysis: '*' is not allowed in the select list of an aggregate query");
@@ -285,7 +456,7 @@ class SqlPlanner {
       };
       const aggregates = [...stripped.map((s, j) => alias(rewrite(s, set), `#s${j}`)), ...extras.map((x, k) => alias(rewrite(x, set), `#x${k}`))];
       let plan: LogicalPlan = { kind: "aggregate", child: pre, groupBy: groupExprs.map((_, i) => column(`#g${i}`)), aggregates };
-      if (having !== null) plan = { kind: "filter", child: plan, condition: having };
+      if (having !== null) plan = this.filtered(plan, having, ctes);
       return {
         kind: "project",
         child: plan,
@@ -517,10 +688,89 @@ function alias(e: Expr, name: string): Expr {
   return node({ kind: "alias", child: e.kind === "alias" ? e.child : e, name });
 }
 
-function literal(value: number | bigint, dataType: DataType): LiteralExpr {
+function literal(value: number | bigint | boolean, dataType: DataType): LiteralExpr {
   return node({ kind: "literal", value, dataType });
 }
 
 function nullLiteral(): LiteralExpr {
   return node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
+}
+
+/** The conjuncts of `e` (split at top-level AND). */
+function exprConjuncts(e: Expr, out: Expr[] = []): Expr[] {
+  if (e.kind === "binary" && e.op === "and") {
+    exprConjuncts(e.left, out);
+    exprConjuncts(e.right, out);
+  } else {
+    out.push(e);
+  }
+  return out;
+}
+
+/** Whether `e` holds a subquery anywhere. */
+function containsSubquery(e: Expr): boolean {
+  return e.kind === "subquery" || exprChildren(e).some(containsSubquery);
+}
+
+/** Whether `e` resolves against `p`'s output alone. */
+function bindsIn(e: Expr, p: ResolvedPlan): boolean {
+  try {
+    bindExpr(e, p.schema, scopeOf(p));
+    return true;
+  } catch (err) {
+    if (err instanceof AnalysisError) return false;
+    throw err;
+  }
+}
+
+/** For a correlated `a = b`: the side that reads outer columns and the side that reads inner ones. */
+function equalitySides(c: Expr, inner: ResolvedPlan): { outerSide: Expr | null; innerSide: Expr | null } {
+  if (c.kind !== "binary" || (c.op !== "=" && c.op !== "<=>")) return { outerSide: null, innerSide: null };
+  if (bindsIn(c.right, inner) && !bindsIn(c.left, inner)) return { outerSide: c.left, innerSide: c.right };
+  if (bindsIn(c.left, inner) && !bindsIn(c.right, inner)) return { outerSide: c.right, innerSide: c.left };
+  return { outerSide: null, innerSide: null };
+}
+
+/**
+ * A correlated conjunct over the pair (outer columns, then the subquery's hidden columns): each
+ * column that resolves in the subquery becomes a positional reference into its side (inner names
+ * win, as Spark resolves them), the rest stay names of the outer query.
+ */
+function innerRefsToPair(e: Expr, inner: ResolvedPlan, nl: number): Expr {
+  if (e.kind === "column") {
+    try {
+      const b = bindExpr(e, inner.schema, scopeOf(inner));
+      if (b.kind === "ref") return ordinal(nl + b.ordinal, b.name);
+      if (b.kind === "field") {
+        // A struct field: rebuild the access over the positional root.
+        const path: string[] = [];
+        let x: BoundExpr = b;
+        while (x.kind === "field") {
+          path.unshift(x.name);
+          x = x.child;
+        }
+        if (x.kind === "ref") {
+          const root = x;
+          return path.reduce<Expr>((acc, f) => call("get_field", [acc, node({ kind: "literal", value: f, dataType: { typeName: "string" } as DataType })]), ordinal(nl + root.ordinal, root.name));
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof AnalysisError)) throw err;
+    }
+    return e;
+  }
+  return mapExprChildren(e, (c) => innerRefsToPair(c, inner, nl));
+}
+
+function join(left: LogicalPlan, right: LogicalPlan, joinType: "left", conds: readonly Expr[]): LogicalPlan {
+  const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+  return { kind: "join", left, right, joinType, condition, using: null, natural: false };
+}
+
+/** Whether a scalar subquery's value is a bare count (Spark's "count bug": no rows gives 0, not null). */
+function isCountItem(q: QueryAst): boolean {
+  if (q.body.kind !== "select" || q.body.items.length !== 1) return false;
+  const it = q.body.items[0];
+  const e = it.kind === "alias" ? it.child : it;
+  return e.kind === "call" && (e.name === "count" || e.name === "count_if");
 }

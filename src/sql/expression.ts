@@ -6,6 +6,7 @@
  * Every node is a frozen plain object with a `kind` discriminant.
  */
 import type { DataType } from "../types/data-types.js";
+import type { QueryAst } from "./query-ast.js";
 
 /** Literal payloads, by type: see {@link LiteralExpr}. */
 export type LiteralValue = null | boolean | number | bigint | string | Uint8Array;
@@ -188,7 +189,22 @@ export interface WindowExpr {
   readonly spec: WindowSpec;
 }
 
+/**
+ * A subquery in an expression (parsed by `spark.sql` only): `(SELECT …)` (scalar),
+ * `[NOT] EXISTS (SELECT …)`, `x [NOT] IN (SELECT …)`. The SQL planner rewrites each into a join
+ * (`plan/subqueries.ts`); binding one anywhere else is an error.
+ */
+export interface SubqueryExpr {
+  readonly kind: "subquery";
+  readonly type: "scalar" | "exists" | "in";
+  readonly query: QueryAst;
+  /** IN's left side; null otherwise. */
+  readonly value: Expr | null;
+  readonly negated: boolean;
+}
+
 export type Expr =
+  | SubqueryExpr
   | WindowExpr
   | OrdinalExpr
   | ColumnExpr
@@ -226,6 +242,8 @@ export function mapExprChildren(e: Expr, f: (c: Expr) => Expr): Expr {
     case "literal":
     case "typeArg":
       return e;
+    case "subquery":
+      return e.value === null ? e : node({ ...e, value: f(e.value) });
     case "alias":
     case "cast":
     case "unary":

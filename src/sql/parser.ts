@@ -24,6 +24,7 @@ import { ParseError } from "../errors.js";
 import { node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
 import { BooleanType, NullType, StringType } from "../types/data-types.js";
 import { readDataType } from "./ddl.js";
+import type { QueryAst } from "./query-ast.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
 import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, type LiteralResult } from "./literals.js";
 
@@ -166,9 +167,17 @@ export class ExpressionParser {
   /** Token index where the current list item (top-level or argument) starts: where `*` may stand. */
   private itemStart = 0;
 
-  constructor(source: string | TokenStream, stopWords: ReadonlySet<string> = new Set()) {
+  /** Parses a query at the current token (the query parser's); absent, subqueries are refused. */
+  private readonly subquery: (() => QueryAst) | null;
+
+  constructor(source: string | TokenStream, stopWords: ReadonlySet<string> = new Set(), subquery: (() => QueryAst) | null = null) {
     this.s = typeof source === "string" ? new TokenStream(source, "sql") : source;
     this.stopWords = stopWords;
+    this.subquery = subquery;
+  }
+
+  private atQuery(): boolean {
+    return this.s.atWord("SELECT") || this.s.atWord("WITH") || this.s.atWord("VALUES") || this.s.atWord("FROM");
   }
 
   end(): void {
@@ -237,7 +246,12 @@ export class ExpressionParser {
       return node({ kind: "unary", op: "not", child: this.not() });
     }
     if (this.s.atWord("EXISTS") && this.s.atOp("(", 1)) {
-      throw this.s.errorAt(this.s.peek().start, "EXISTS subqueries are not supported");
+      if (this.subquery === null) throw this.s.errorAt(this.s.peek().start, "EXISTS subqueries are only supported in spark.sql");
+      this.s.next();
+      const open = this.s.next();
+      const query = this.subquery();
+      this.close(open);
+      return node({ kind: "subquery", type: "exists", query, value: null, negated: false });
     }
     return this.predicated();
   }
@@ -263,7 +277,12 @@ export class ExpressionParser {
       case "IN": {
         s.next();
         const open = s.expectOp("(", " after IN");
-        if (s.atWord("SELECT") || s.atWord("WITH")) throw s.errorAt(s.peek().start, "IN subqueries are not supported");
+        if (this.atQuery()) {
+          if (this.subquery === null) throw s.errorAt(s.peek().start, "IN subqueries are only supported in spark.sql");
+          const query = this.subquery();
+          this.close(open);
+          return node({ kind: "subquery", type: "in", query, value, negated });
+        }
         if (s.atOp(")")) throw s.unexpected("expected at least one value in IN (...)");
         const list = [this.expression()];
         while (s.acceptOp(",")) list.push(this.expression());
@@ -534,7 +553,12 @@ export class ExpressionParser {
   private parenthesized(): Expr {
     const s = this.s;
     const open = s.next();
-    if (s.atWord("SELECT") || s.atWord("WITH")) throw s.errorAt(s.peek().start, "scalar subqueries are not supported");
+    if (this.atQuery()) {
+      if (this.subquery === null) throw s.errorAt(s.peek().start, "scalar subqueries are only supported in spark.sql");
+      const query = this.subquery();
+      this.close(open);
+      return node({ kind: "subquery", type: "scalar", query, value: null, negated: false });
+    }
     if (s.atOp(")")) throw s.unexpected("expected an expression inside '()'");
     const first = this.namedExpression();
     if (!s.atOp(",")) {

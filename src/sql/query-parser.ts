@@ -94,7 +94,7 @@ class QueryParser {
 
   constructor(text: string) {
     this.s = new TokenStream(text, "sql");
-    this.e = new ExpressionParser(this.s, CLAUSE_WORDS);
+    this.e = new ExpressionParser(this.s, CLAUSE_WORDS, () => this.query());
   }
 
   end(): void {

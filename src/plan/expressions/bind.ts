@@ -221,6 +221,8 @@ export function exprSql(e: Expr): string {
       return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
     case "window":
       return windowSql(e);
+    case "subquery":
+      return e.type === "scalar" ? "scalarsubquery()" : e.type === "exists" ? `${e.negated ? "NOT " : ""}exists()` : `(${exprSql(e.value ?? e)} ${e.negated ? "NOT " : ""}IN (listquery()))`;
   }
   return "?";
 }
@@ -445,6 +447,8 @@ class Binder {
         throw new AnalysisError(`analysis: a sort order ('${exprSql(e)}') is only allowed in orderBy/sort`);
       case "window":
         throw new AnalysisError(`analysis: the window function '${exprSql(e)}' is only allowed in a select list, withColumn or a SQL SELECT`);
+      case "subquery":
+        throw new AnalysisError(`analysis: this ${e.type} subquery is not supported here; spark.sql supports subqueries in WHERE, HAVING and the select list`);
     }
   }
 

@@ -101,3 +101,25 @@ test("sql: aggregate FILTER, cast functions, INTERSECT ALL / EXCEPT ALL and ORDE
   assert.deepEqual((await rows("SELECT * FROM VALUES (1), (1), (1), (2) AS a(x) EXCEPT ALL SELECT * FROM VALUES (1), (3) AS b(x)")).sort(), ["1", "1", "2"]);
   assert.deepEqual(await rows("SELECT k, v FROM t ORDER BY ALL DESC NULLS LAST"), ["b,2", "a,3", "a,1", "NULL,4"]);
 });
+
+test("sql: IN / EXISTS / scalar subqueries, correlated and not, in WHERE and SELECT", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW s1 AS SELECT * FROM VALUES (1, 'a'), (2, 'b'), (3, 'c'), (NULL, 'n') AS s1(a, s)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW s2 AS SELECT * FROM VALUES (1, 10), (1, 11), (3, 30), (5, 50) AS s2(a, v)");
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE a IN (SELECT a FROM s2) ORDER BY a"), ["a", "c"]);
+  // NOT IN is null-aware: the NULL row is not kept.
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE a NOT IN (SELECT a FROM s2)"), ["b"]);
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE a NOT IN (SELECT a FROM s2 UNION ALL SELECT NULL)"), []);
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE EXISTS (SELECT * FROM s2 WHERE s2.a = s1.a) ORDER BY a"), ["a", "c"]);
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE NOT EXISTS (SELECT * FROM s2 WHERE s2.a = s1.a AND s2.v > 10) ORDER BY a"), ["n", "b"]);
+  // A correlated count is 0, not null, where nothing matches (Spark's count-bug handling).
+  assert.deepEqual(await rows("SELECT a, (SELECT max(v) FROM s2 WHERE s2.a = s1.a) AS mx, (SELECT count(*) FROM s2 WHERE s2.a = s1.a) AS c FROM s1 ORDER BY a"), [
+    "NULL,NULL,0",
+    "1,11,2",
+    "2,NULL,0",
+    "3,30,1",
+  ]);
+  assert.deepEqual(await rows("SELECT s FROM s1 WHERE a > (SELECT avg(a) FROM s2) ORDER BY a"), ["c"]);
+  assert.deepEqual(await rows("SELECT a, EXISTS (SELECT 1 FROM s2 WHERE s2.a = s1.a) AS e FROM s1 WHERE a IS NOT NULL ORDER BY a"), ["1,true", "2,false", "3,true"]);
+  assert.deepEqual(spark.sql("SELECT (SELECT 1)").columns, ["scalarsubquery()"]);
+  assert.throws(() => spark.sql("SELECT (SELECT a, v FROM s2) FROM s1"), (e: unknown) => e instanceof AnalysisError && /must return one column/.test(e.message));
+});

@@ -48,6 +48,8 @@ function sx(e: Expr): string {
       return `(${e.ascending ? "asc" : "desc"} ${sx(e.child)} nulls${e.nullsFirst ? "First" : "Last"})`;
     case "ordinal":
       return `#${e.ordinal}`;
+    case "subquery":
+      return `(subquery ${e.type})`;
     case "window":
       return `(over ${sx(e.fn)} [${e.spec.partitionBy.map(sx).join(" ")}] [${e.spec.orderBy.map(sx).join(" ")}]${e.spec.frame === null ? "" : ` ${e.spec.frame.type}`})`;
   }
@@ -301,9 +303,9 @@ test("window expressions: OVER with a spec, a frame, or a window name", () => {
 });
 
 test("constructs sluice does not support are named in the error", () => {
-  assertParseError(() => parseExpression("a IN (SELECT 1)"), 6, "IN subqueries are not supported");
-  assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries");
-  assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries");
+  assertParseError(() => parseExpression("a IN (SELECT 1)"), 6, "IN subqueries are only supported in spark.sql");
+  assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries are only supported");
+  assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries are only supported");
   assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
   assertParseError(() => parseExpression("TRY_CAST(a AS INT)"), 0, "TRY_CAST is not supported");
   assertParseError(() => parseExpression("INTERVAL 1 DAY"), 0, "INTERVAL literals are not supported");
