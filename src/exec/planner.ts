@@ -202,8 +202,15 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "sort":
         return wrap(new SortOperator(p.schema, p.orders), build(p.child));
-      case "limit":
-        return wrap(new LimitOperator(p.schema, p.n), build(p.child));
+      case "limit": {
+        const child = build(p.child);
+        // An append-mode stream limits over the whole query (state); elsewhere per run or batch.
+        if (p.isStreaming && ctx.outputMode === "append") {
+          const operatorId = nextStateId++;
+          return wrap(new LimitOperator(p.schema, p.n, { state: ctx.stateFor(operatorId), operatorId, stateOptions: ctx.stateOptions }), child);
+        }
+        return wrap(new LimitOperator(p.schema, p.n), child);
+      }
     }
   };
 

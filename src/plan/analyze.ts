@@ -427,8 +427,8 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
         "analysis: sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode",
       );
     }
-    if (p.kind === "limit" && p.isStreaming && mode !== "complete") {
-      throw new AnalysisError(`analysis: limit is not supported on streaming DataFrames in ${mode} output mode`);
+    if (p.kind === "limit" && p.isStreaming && mode === "update") {
+      throw new AnalysisError("analysis: limits are not supported on streaming DataFrames/Datasets in update output mode");
     }
     if (p.kind === "deduplicate" && p.isStreaming && hasAggregate(p.child) && mode !== "complete") {
       throw new AnalysisError("analysis: dropDuplicates after a streaming aggregation is not supported");

@@ -56,8 +56,24 @@ test("sorting a stream is refused unless it sorts an aggregation in complete mod
   assert.equal(q.exception, null);
 });
 
-test("limit on a stream is refused outside complete mode", () => {
-  throwsWith(() => stream.limit(3).writeStream.format("console").start(), AnalysisError, /limit is not supported on streaming DataFrames in append output mode/);
+test("limit on an append-mode stream emits n rows over the whole query, across batches and restarts", async () => {
+  const input = new MemoryStream("id STRING, n INT", uniqueName("ms-limit"));
+  const checkpoint = tempPath("limit-checkpoint");
+  const name = uniqueName("limited");
+  const start = () =>
+    spark.readStream.format("memory").option("name", input.name).load().limit(3).writeStream.format("memory").queryName(name).option("checkpointLocation", checkpoint).start();
+  let q = start();
+  input.addData([{ id: "a", n: 1 }, { id: "b", n: 2 }]);
+  await q.processAllAvailable();
+  input.addData([{ id: "c", n: 3 }, { id: "d", n: 4 }]);
+  await q.processAllAvailable();
+  await q.stop();
+  q = start();
+  input.addData([{ id: "e", n: 5 }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.deepEqual((await spark.table(name).collect()).map((r) => r.id), ["a", "b", "c"]);
+  throwsWith(() => stream.limit(3).groupBy("id").count().writeStream.format("console").outputMode("update").start(), AnalysisError, /limits are not supported/);
 });
 
 test("writeStream on a batch DataFrame is refused", () => {

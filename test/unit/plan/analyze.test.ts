@@ -98,7 +98,8 @@ test("checkStreamingQuery: Spark's rules for output modes, sorting, limit and ag
   fails(unary("sort", stream), "append", /sorting is not supported on streaming DataFrames/);
   fails(unary("sort", a), "update", /sorting is not supported/);
   checkStreamingQuery(unary("sort", a), "complete");
-  fails(unary("limit", stream), "append", /limit is not supported on streaming DataFrames in append output mode/);
+  checkStreamingQuery(unary("limit", stream), "append");
+  fails(unary("limit", a), "update", /limits are not supported on streaming DataFrames\/Datasets in update output mode/);
   checkStreamingQuery(unary("limit", a), "complete");
   fails(unary("deduplicate", a), "update", /dropDuplicates after a streaming aggregation is not supported/);
   checkStreamingQuery(unary("deduplicate", stream), "append");
