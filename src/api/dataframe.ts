@@ -14,6 +14,9 @@ import { node } from "../sql/expression.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";
+import { DataFrameNaFunctions } from "./na-functions.js";
+import { describeRelation, summaryRelation } from "./describe.js";
+import { inputFilesOf } from "./input-files.js";
 import { selectWithWindows } from "../plan/window.js";
 import { analyzeNode, analyzePlan } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
@@ -40,6 +43,8 @@ export class DataFrame {
   readonly logicalPlan: LogicalPlan;
   /** @internal The analysed plan. */
   readonly resolved: ResolvedPlan;
+  /** Rows kept by {@link cache} (null batches until the first action). */
+  private cacheState: { batches: Batch[] | null } | null = null;
 
   /** @internal Use the session's readers and the DataFrame methods to create DataFrames. */
   constructor(session: SparkSession, logicalPlan: LogicalPlan, resolved: ResolvedPlan) {
@@ -105,7 +110,27 @@ export class DataFrame {
    */
   filter(condition: Column | string): DataFrame {
     const c = typeof condition === "string" ? parseExpression(condition) : condition.expr;
-    return this.derive({ kind: "filter", child: this.logicalPlan, condition: c });
+    return this.resolvingMissing((child) => ({ kind: "filter", child, condition: c }));
+  }
+
+  /**
+   * Builds `make(this plan)`; when that fails to resolve a column and this DataFrame is a
+   * projection whose input has it (`df.select("a").filter("b > 1")`), applies the operator below
+   * the projection instead, as Spark's analyzer resolves missing references of a Filter or Sort.
+   */
+  private resolvingMissing(make: (child: LogicalPlan) => LogicalPlan): DataFrame {
+    try {
+      return this.derive(make(this.logicalPlan));
+    } catch (e) {
+      const p = this.logicalPlan;
+      if (!(e instanceof AnalysisError) || p.kind !== "project") throw e;
+      try {
+        const plan: LogicalPlan = { kind: "project", child: make(p.child), exprs: p.exprs };
+        return new DataFrame(this.sparkSession, plan, analyzePlan(plan));
+      } catch {
+        throw e;
+      }
+    }
   }
 
   /** Alias of {@link filter}. */
@@ -132,6 +157,72 @@ export class DataFrame {
   /** Adds or replaces several columns at once. */
   withColumns(columns: Readonly<Record<string, Column>>): DataFrame {
     return Object.entries(columns).reduce<DataFrame>((df, [name, c]) => df.withColumn(name, c), this);
+  }
+
+  /** Renames several columns (`{ old: "new" }`); names that are not columns are ignored. */
+  withColumnsRenamed(renames: Readonly<Record<string, string>>): DataFrame {
+    return Object.entries(renames).reduce<DataFrame>((df, [from, to]) => df.withColumnRenamed(from, to), this);
+  }
+
+  /** The same rows with the columns renamed, in order (`toDF("id", "name")`). */
+  toDF(...names: string[]): DataFrame {
+    if (names.length === 0) return this;
+    if (names.length !== this.columns.length) {
+      throw new AnalysisError(`analysis: toDF: ${names.length} names for ${this.columns.length} columns [${this.columns.join(", ")}]`);
+    }
+    return this.derive({ kind: "project", child: this.logicalPlan, exprs: names.map((n, i) => node({ kind: "alias", name: n, child: node({ kind: "ordinal", ordinal: i, name: this.columns[i] }) })) });
+  }
+
+  /** Null handling: `df.na.fill(0)`, `df.na.drop()`, `df.na.replace("N/A", null)`. */
+  get na(): DataFrameNaFunctions {
+    return new DataFrameNaFunctions(this);
+  }
+
+  /** Same as `na.fill`. */
+  fillna(value: Parameters<DataFrameNaFunctions["fill"]>[0], subset?: string | readonly string[]): DataFrame {
+    return this.na.fill(value, subset);
+  }
+
+  /** Same as `na.drop`. */
+  dropna(how: "any" | "all" = "any", thresh?: number, subset?: string | readonly string[]): DataFrame {
+    return this.na.drop(how, thresh, subset);
+  }
+
+  /** Same as `na.replace`. */
+  replace(toReplace: Parameters<DataFrameNaFunctions["replace"]>[0], value?: Parameters<DataFrameNaFunctions["replace"]>[1], subset?: string | readonly string[]): DataFrame {
+    return this.na.replace(toReplace, value, subset);
+  }
+
+  /**
+   * A random sample: each row with probability `fraction` (Spark's `sample(fraction, seed)`, or
+   * `sample(withReplacement, fraction, seed)`). The same seed over the same input gives the same rows.
+   */
+  sample(fraction: number, seed?: number): DataFrame;
+  sample(withReplacement: boolean, fraction: number, seed?: number): DataFrame;
+  sample(a: number | boolean, b?: number, c?: number): DataFrame {
+    const withReplacement = typeof a === "boolean" ? a : false;
+    const fraction = typeof a === "boolean" ? (b ?? NaN) : a;
+    const seed = (typeof a === "boolean" ? c : b) ?? Math.floor(Math.random() * 2 ** 31);
+    return this.derive({ kind: "sample", child: this.logicalPlan, fraction, withReplacement, seed });
+  }
+
+  /**
+   * Accepted for Spark compatibility, the same DataFrame: sluice runs a query in one process and a
+   * file sink writes one file per partition value per batch (and rolls files by size or
+   * `maxRecordsPerFile`), so a partition count does not change the output.
+   */
+  coalesce(numPartitions: number): DataFrame {
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new AnalysisError(`analysis: coalesce: the number of partitions must be a positive integer, got ${numPartitions}`);
+    return this;
+  }
+
+  /** As {@link coalesce}: accepted, the same rows (see there). */
+  repartition(numPartitions: number | ColumnLike, ...cols: ColumnLike[]): DataFrame {
+    if (typeof numPartitions === "number" && (!Number.isInteger(numPartitions) || numPartitions < 1)) {
+      throw new AnalysisError(`analysis: repartition: the number of partitions must be a positive integer, got ${numPartitions}`);
+    }
+    void cols;
+    return this;
   }
 
   /** Renames a column; a no-op when `existing` is not a column (as Spark). */
@@ -278,7 +369,8 @@ export class DataFrame {
 
   /** Sorts rows (batch queries, or an aggregated stream in complete mode). */
   orderBy(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
-    return this.derive({ kind: "sort", child: this.logicalPlan, orders: cols.flat().map(toExpr) });
+    const orders = cols.flat().map(toExpr);
+    return this.resolvingMissing((child) => ({ kind: "sort", child, orders }));
   }
 
   /** Alias of {@link orderBy}. */
@@ -359,12 +451,79 @@ export class DataFrame {
    */
   async collectBatches(): Promise<Batch[]> {
     await this.sparkSession.commandsDone();
-    return collectBatches(this.resolved, this.sparkSession.conf.parallelism());
+    if (this.cacheState?.batches != null) return [...this.cacheState.batches];
+    const batches = await collectBatches(this.resolved, this.sparkSession.conf.parallelism());
+    if (this.cacheState !== null) this.cacheState.batches = batches;
+    return batches;
   }
 
   /** The first `n` rows. */
   async take(n: number): Promise<Row[]> {
     return this.limit(n).collect();
+  }
+
+  /** The first row (or null) when `n` is omitted, else the first `n` rows (Spark's `head`). */
+  async head(): Promise<Row | null>;
+  async head(n: number): Promise<Row[]>;
+  async head(n?: number): Promise<Row | null | Row[]> {
+    return n === undefined ? this.first() : this.take(n);
+  }
+
+  /**
+   * count, mean, stddev, min and max of the numeric and string columns named (all when none), as a
+   * DataFrame of strings with a `summary` column (computed when it is collected).
+   */
+  describe(...cols: (string | readonly string[])[]): DataFrame {
+    return DataFrame.of(this.sparkSession, describeRelation(this, cols.flat()));
+  }
+
+  /** The statistics named (count, mean, stddev, min, max, percentiles like "75%"; default all eight), as `describe`. */
+  summary(...stats: string[]): DataFrame {
+    return DataFrame.of(this.sparkSession, summaryRelation(this, stats));
+  }
+
+  /**
+   * The data files the query reads: each file source's listed files and each Delta table's files
+   * at its current version (Spark's `inputFiles`, as URLs).
+   */
+  async inputFiles(): Promise<string[]> {
+    return inputFilesOf(this.resolved);
+  }
+
+  /** Whether the query returns no row. */
+  async isEmpty(): Promise<boolean> {
+    return (await this.take(1)).length === 0;
+  }
+
+  /** Each row as a JSON string, in a column `value` (Spark's `toJSON`). */
+  toJSON(): DataFrame {
+    return this.select(new Column(node({ kind: "alias", name: "value", child: node({ kind: "call", name: "to_json", distinct: false, args: [node({ kind: "call", name: "struct", distinct: false, args: this.columns.map((c, i) => node({ kind: "alias", name: c, child: node({ kind: "ordinal", ordinal: i, name: c }) })) })] }) })));
+  }
+
+  /**
+   * Keeps this DataFrame's rows in memory after its first action, so later actions on it reuse them
+   * (Spark's `cache`; `persist` takes a storage level and ignores it: memory is the only one).
+   * DataFrames derived from it recompute from their own plan.
+   */
+  cache(): this {
+    this.cacheState ??= { batches: null };
+    return this;
+  }
+
+  /** Same as {@link cache}. */
+  persist(_storageLevel?: unknown): this {
+    return this.cache();
+  }
+
+  /** Forgets the cached rows. */
+  unpersist(_blocking = false): this {
+    this.cacheState = null;
+    return this;
+  }
+
+  /** Whether {@link cache} was called. */
+  get isCached(): boolean {
+    return this.cacheState !== null;
   }
 
   /** The first row, or null. */
@@ -376,6 +535,7 @@ export class DataFrame {
   /** Number of rows. */
   async count(): Promise<number> {
     await this.sparkSession.commandsDone();
+    if (this.cacheState !== null) return (await this.collectBatches()).reduce((n, b) => n + b.numRows, 0);
     let n = 0;
     for await (const b of executeBatch(this.resolved, this.sparkSession.conf.parallelism())) n += b.numRows;
     return n;

@@ -18,6 +18,7 @@ import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import { HashJoinOperator } from "./join/hash-join.js";
 import { GenerateOperator } from "./generate.js";
 import { WindowOperator } from "./window.js";
+import { SampleOperator } from "./sample.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
@@ -178,6 +179,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "union":
         return { kind: "union", children: p.children.map((c) => build(c)) };
+      case "sample":
+        return wrap(new SampleOperator(p.schema, p.fraction, p.withReplacement, p.seed), build(p.child));
       case "window":
         return wrap(new WindowOperator(p.schema, p.child.schema, p.functions), build(p.child));
       case "generate":

@@ -114,7 +114,16 @@ export interface ResolvedDeferred extends ResolvedBase {
   readonly description: string;
 }
 
+export interface ResolvedSample extends ResolvedBase {
+  readonly kind: "sample";
+  readonly child: ResolvedPlan;
+  readonly fraction: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+}
+
 export type ResolvedPlan =
+  | ResolvedSample
   | ResolvedDeferred
   | ResolvedWindow
   | ResolvedGenerate
@@ -143,6 +152,13 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "localRelation":
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
+    case "sample": {
+      const child = children[0];
+      if (!(plan.fraction >= 0) || (!plan.withReplacement && plan.fraction > 1)) {
+        throw new AnalysisError(`analysis: sample: fraction must be in [0, 1] without replacement (≥ 0 with), got ${plan.fraction}`);
+      }
+      return freeze({ kind: "sample", child, fraction: plan.fraction, withReplacement: plan.withReplacement, seed: plan.seed, ...passThrough(child) });
+    }
     case "deferred":
       return freeze({ kind: "deferred", schema: plan.schema, load: plan.load, description: plan.description, isStreaming: false, ...unqualified(plan.schema) });
     case "subqueryAlias": {

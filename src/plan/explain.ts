@@ -53,6 +53,8 @@ function describe(p: ResolvedPlan): string {
       return `Limit ${p.n}`;
     case "deferred":
       return `Command ${p.description}`;
+    case "sample":
+      return `Sample ${p.fraction}, ${p.withReplacement ? "with" : "without"} replacement, seed ${p.seed}`;
     case "window":
       return `Window [${p.functions.map((f, i) => `${f.kind === "aggregate" && f.aggregate !== null ? boundSql(f.aggregate) : f.kind}(…) AS ${p.schema.fields[p.child.schema.fields.length + i].name}`).join(", ")}]`;
     case "generate":

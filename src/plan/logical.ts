@@ -151,7 +151,17 @@ export interface DeferredRelationNode {
   readonly isStreaming: false;
 }
 
+/** `df.sample(…)`: each row kept with probability `fraction` (or Poisson-many times with replacement). */
+export interface SampleNode {
+  readonly kind: "sample";
+  readonly child: LogicalPlan;
+  readonly fraction: number;
+  readonly withReplacement: boolean;
+  readonly seed: number;
+}
+
 export type LogicalPlan =
+  | SampleNode
   | DeferredRelationNode
   | WindowNode
   | GenerateNode

@@ -54,6 +54,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     case "filter":
     case "sort":
     case "limit":
+    case "sample":
       return keyOrdinals(plan.child);
     case "generate":
       return keyOrdinals(plan.child) === "appendOnly" ? "appendOnly" : "a generator after an aggregation has no single key";
