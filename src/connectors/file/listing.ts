@@ -112,6 +112,11 @@ export async function listDataFiles(loc: SourceLocation, nameFilter: RegExp | nu
     if (!isDataFileKey(loc, info.path.slice(prefix.length), nameFilter)) continue;
     out.push({ key: info.path, url: fileUrlOf(loc.storage, info.path), size: info.size, modificationTime: info.modificationTime });
   }
+  if (out.length === 0 && loc.patterns.length === 0 && loc.key !== "" && startAfter === undefined) {
+    // The path names one file (`spark.read.json("/data/types.json")`), as Spark accepts.
+    const info = await loc.storage.head(loc.key);
+    if (info !== null) out.push({ key: info.path, url: fileUrlOf(loc.storage, info.path), size: info.size, modificationTime: info.modificationTime });
+  }
   return out;
 }
 
