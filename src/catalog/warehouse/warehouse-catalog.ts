@@ -246,5 +246,6 @@ export async function createDeltaLog(
     schema,
     data: async function* () {},
     sessionConf,
+    keepNullability: true,
   });
 }

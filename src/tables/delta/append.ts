@@ -20,6 +20,8 @@ import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link appendToTable}. */
 export interface AppendOptions {
+  /** Keep NOT NULL columns in a new table's schema (see `WritePlanOptions.keepNullability`). */
+  readonly keepNullability?: boolean;
   /**
    * The schema of every batch. For an existing table the data is matched to the table's columns by
    * name; table columns it lacks are written as nulls; new columns need `mergeSchema`.

@@ -48,6 +48,8 @@ export interface DeltaBatchWrite {
    * properties (writer options named `delta.*` win), as in Delta. Absent: none.
    */
   readonly sessionConf?: Readonly<Record<string, string>>;
+  /** Keep NOT NULL columns when this write creates the table (SQL's CREATE TABLE); else all nullable, as Delta. */
+  readonly keepNullability?: boolean;
 }
 
 /** What {@link saveDeltaTable} did. */
@@ -90,6 +92,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
     targetFileSize: o.targetFileSize,
     compression: o.compression,
     tableProperties,
+    keepNullability: write.keepNullability === true,
   };
   const parameters = (mode: string) => ({ mode, partitionBy: JSON.stringify(write.partitionBy) });
   const result =

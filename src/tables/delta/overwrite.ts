@@ -22,6 +22,8 @@ import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link overwriteTable}. */
 export interface OverwriteOptions {
+  /** Keep NOT NULL columns in a new table's schema (see `WritePlanOptions.keepNullability`). */
+  readonly keepNullability?: boolean;
   /**
    * The schema of every batch. Unless `overwriteSchema`, it must fit the table's as for an append
    * (matched by name, missing columns written as nulls, new ones only with `mergeSchema`).

@@ -7,7 +7,7 @@
  */
 import type { Batch } from "../../columnar/batch.js";
 import { AnalysisError } from "../../errors.js";
-import type { StructType } from "../../types/data-types.js";
+import { ArrayType, MapType, StructField, StructType, type DataType } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";
 import type { DeltaAction } from "./actions.js";
 import { newTableActions } from "./create-table.js";
@@ -20,6 +20,12 @@ import { checkWritable } from "./writer-protocol.js";
 export interface WritePlanOptions {
   /** The schema of the data written. */
   readonly schema: StructType;
+  /**
+   * Keep the schema's NOT NULL columns in a new (or replaced) table's schema (SQL's CREATE TABLE).
+   * Otherwise every column becomes nullable, as Delta does for tables a DataFrame write creates
+   * (`schema.asNullable`), so later writes may leave columns out.
+   */
+  readonly keepNullability?: boolean;
   /** Partition columns: those of a new table; for an existing one they must match (unless `overwriteSchema`). */
   readonly partitionBy?: readonly string[];
   /** Add the data's new columns (and nested fields) to the table schema (Delta's `mergeSchema`). */
@@ -60,10 +66,11 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
   if (snapshot !== null) {
     checkWritable(snapshot.protocol, snapshot.metadata, tablePath, { dataChange: true, removesData: options.replacesData === true && snapshot.files.length > 0 });
   }
+  const tableSchema = options.keepNullability === true ? options.schema : asNullable(options.schema);
   if (snapshot === null) {
     const partitionBy = options.partitionBy ?? [];
     const configuration = options.tableProperties ?? {};
-    return { snapshot, schema: options.schema, partitionBy, metadataActions: newTableActions(options.schema, partitionBy, tablePath, configuration), configuration };
+    return { snapshot, schema: tableSchema, partitionBy, metadataActions: newTableActions(tableSchema, partitionBy, tablePath, configuration), configuration };
   }
   const meta = snapshot.metadata;
   const base = { snapshot, configuration: meta.configuration };
@@ -71,12 +78,12 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
     const keep = meta.partitionColumns.every((c) => options.schema.fields.some((f) => f.name === c));
     const partitionBy = options.partitionBy ?? (keep ? meta.partitionColumns : []);
     // Validates the partition columns against the new schema; only the metaData's shape is reused.
-    newTableActions(options.schema, partitionBy, tablePath);
-    const schemaString = schemaToJson(options.schema);
+    newTableActions(tableSchema, partitionBy, tablePath);
+    const schemaString = schemaToJson(tableSchema);
     const changed = schemaString !== meta.schemaString || !sameColumns(partitionBy, meta.partitionColumns);
     return {
       ...base,
-      schema: options.schema,
+      schema: tableSchema,
       partitionBy,
       metadataActions: changed ? [metadataAction(snapshot, schemaString, partitionBy)] : [],
     };
@@ -96,6 +103,24 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
     partitionBy: meta.partitionColumns,
     metadataActions: evolved.changed ? [metadataAction(snapshot, schemaToJson(evolved.schema), meta.partitionColumns)] : [],
   };
+}
+
+/** `t` with every field, element and map value nullable (Spark's `asNullable`). */
+export function asNullable(t: StructType): StructType {
+  return StructType(t.fields.map((f) => StructField(f.name, nullableType(f.dataType), true, f.metadata)));
+}
+
+function nullableType(t: DataType): DataType {
+  switch (t.typeName) {
+    case "struct":
+      return asNullable(t);
+    case "array":
+      return ArrayType(nullableType(t.elementType), true);
+    case "map":
+      return MapType(nullableType(t.keyType), nullableType(t.valueType), true);
+    default:
+      return t;
+  }
 }
 
 /** True when two plans write files of the same layout (same schema JSON and partition columns). */
