@@ -3,7 +3,7 @@
  * node, so mistakes (unknown column, wrong type) fail at the call that made them. Nothing runs
  * until an action (`collect`, `show`, `count`, `write…save`) or `writeStream…start()`.
  */
-import { AnalysisError } from "../errors.js";
+import { AnalysisError, suggestion } from "../errors.js";
 import type { Batch } from "../columnar/batch.js";
 import { batchToRows } from "../columnar/values.js";
 import type { Row } from "../columnar/values.js";
@@ -22,7 +22,7 @@ import { analyzeNode, analyzePlan } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
 import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
-import { parseExpression, parseNamedExpression } from "../sql/parser.js";
+import { parseAttributeName, parseExpression, parseNamedExpression } from "../sql/parser.js";
 import { collectBatches, executeBatch } from "../runtime/batch-execution.js";
 import { Column } from "./column.js";
 import { col } from "./functions.js";
@@ -292,8 +292,22 @@ export class DataFrame {
   }
 
   /** Aggregates over all rows: `df.agg(count("*"), max("ts"))`. */
-  agg(...exprs: Column[]): DataFrame {
+  agg(...exprs: (Column | Readonly<Record<string, string>>)[]): DataFrame {
     return this.groupBy().agg(...exprs);
+  }
+
+  /**
+   * A reference to column `name` of this DataFrame (Scala's `df.col("x")`, PySpark's `df.x` /
+   * `df["x"]`). Resolved by name where it is used; alias DataFrames (`df.alias("a")`) to tell the
+   * sides of a self-join apart.
+   * @throws AnalysisError when this DataFrame has no such column.
+   */
+  col(name: string): Column {
+    const parts = parseAttributeName(name);
+    if (!this.schema.fields.some((f) => f.name.toLowerCase() === parts[0].toLowerCase()) && this.qualifiedColumnName(parts) === null && !(parts.length === 1 && parts[0] === "*")) {
+      throw new AnalysisError(`analysis: cannot resolve column '${name}' among [${this.columns.join(", ")}]${suggestion(name, this.columns)}`);
+    }
+    return col(name);
   }
 
   /**
