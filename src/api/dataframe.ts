@@ -159,6 +159,32 @@ export class DataFrame {
     return Object.entries(columns).reduce<DataFrame>((df, [name, c]) => df.withColumn(name, c), this);
   }
 
+  /**
+   * Turns the `values` columns into rows (Spark's `unpivot` / `melt`): the `ids` columns, then the
+   * column name in `variableColumnName` and its value in `valueColumnName` (the values' common type).
+   * @example df.unpivot(["id"], ["q1", "q2"], "quarter", "sales")
+   */
+  unpivot(ids: string | readonly string[], values: string | readonly string[], variableColumnName: string, valueColumnName: string): DataFrame {
+    const idList = typeof ids === "string" ? [ids] : ids;
+    const valueList = typeof values === "string" ? [values] : values;
+    if (valueList.length === 0) throw new AnalysisError("analysis: unpivot needs at least one value column");
+    const args: Expr[] = [node({ kind: "literal", value: valueList.length, dataType: { typeName: "integer" } })];
+    for (const v of valueList) args.push(node({ kind: "literal", value: v, dataType: { typeName: "string" } }), toExpr(v));
+    const width = this.columns.length;
+    const generated: LogicalPlan = { kind: "generate", child: this.logicalPlan, generator: "stack", args, outer: false, aliases: [variableColumnName, valueColumnName], qualifier: null };
+    const plan: LogicalPlan = {
+      kind: "project",
+      child: generated,
+      exprs: [...idList.map(toExpr), node({ kind: "ordinal", ordinal: width, name: variableColumnName }), node({ kind: "ordinal", ordinal: width + 1, name: valueColumnName })],
+    };
+    return new DataFrame(this.sparkSession, plan, analyzePlan(plan));
+  }
+
+  /** Same as {@link unpivot}. */
+  melt(ids: string | readonly string[], values: string | readonly string[], variableColumnName: string, valueColumnName: string): DataFrame {
+    return this.unpivot(ids, values, variableColumnName, valueColumnName);
+  }
+
   /** Renames several columns (`{ old: "new" }`); names that are not columns are ignored. */
   withColumnsRenamed(renames: Readonly<Record<string, string>>): DataFrame {
     return Object.entries(renames).reduce<DataFrame>((df, [from, to]) => df.withColumnRenamed(from, to), this);
@@ -390,6 +416,11 @@ export class DataFrame {
   /** Alias of {@link orderBy}. */
   sort(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
     return this.orderBy(...cols);
+  }
+
+  /** The rows after the first `n` (batch DataFrames; Spark's `offset`). */
+  offset(n: number): DataFrame {
+    return this.derive({ kind: "offset", child: this.logicalPlan, n });
   }
 
   /** The first `n` rows. */

@@ -4,20 +4,31 @@
  * (`count`, `sum(amount)`, `avg(amount)` …).
  */
 import type { Expr } from "../sql/expression.js";
-import { node } from "../sql/expression.js";
-import { bindExpr } from "../plan/expressions/bind.js";
+import { mapExprChildren, node } from "../sql/expression.js";
+import { bindExpr, outputName } from "../plan/expressions/bind.js";
+import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
+import { AnalysisError } from "../errors.js";
+import { lit } from "./functions.js";
 import { Column } from "./column.js";
 import type { DataFrame } from "./dataframe.js";
 import { DataFrame as DataFrameClass } from "./dataframe.js";
 
+/** A pivot column and its values (`groupBy(…).pivot("course", ["dotNET", "Java"])`). */
+interface PivotSpec {
+  readonly column: Expr;
+  readonly values: readonly unknown[];
+}
+
 export class GroupedData {
   private readonly df: DataFrame;
   private readonly keys: readonly Expr[];
+  private readonly pivotSpec: PivotSpec | null;
 
   /** @internal Created by `DataFrame.groupBy`. */
-  constructor(df: DataFrame, keys: readonly Expr[]) {
+  constructor(df: DataFrame, keys: readonly Expr[], pivotSpec: PivotSpec | null = null) {
     this.df = df;
     this.keys = keys;
+    this.pivotSpec = pivotSpec;
     // Resolve the keys now, so an unknown grouping column fails at `groupBy(...)` as in Spark.
     for (const k of keys) bindExpr(k, df.schema, { allowAggregates: true, qualifiers: df.resolved.qualifiers });
   }
@@ -28,12 +39,27 @@ export class GroupedData {
    * @example df.groupBy("user_id").agg({ amount: "sum", timestamp: "max" })
    */
   agg(...exprs: (Column | Readonly<Record<string, string>>)[]): DataFrame {
-    const aggregates: Expr[] = [];
+    let aggregates: Expr[] = [];
     for (const e of exprs) {
       if (e instanceof Column) aggregates.push(e.expr);
       else for (const [column, fn] of Object.entries(e)) aggregates.push(call(fn.toLowerCase() === "mean" ? "avg" : fn.toLowerCase(), column));
     }
+    if (this.pivotSpec !== null) aggregates = pivotAggregates(this.pivotSpec, aggregates);
     return DataFrameClass.of(this.df.sparkSession, { kind: "aggregate", child: this.df.logicalPlan, groupBy: this.keys, aggregates }, [this.df]);
+  }
+
+  /**
+   * Pivots `column`: each of `values` becomes a column per aggregate, aggregating the group's rows
+   * with that value (named by the value; `<value>_<aggregate>` with several aggregates), as Spark's
+   * `pivot`. Spark can list the distinct values itself; sluice needs them given (building a
+   * DataFrame runs no query).
+   * @example df.groupBy("year").pivot("course", ["dotNET", "Java"]).sum("earnings")
+   */
+  pivot(column: string | Column, values?: readonly unknown[]): GroupedData {
+    if (values === undefined || values.length === 0) {
+      throw new AnalysisError("analysis: pivot: pass the pivot values, as pivot(column, [v1, v2, …]); sluice does not list them with a query while building the DataFrame");
+    }
+    return new GroupedData(this.df, this.keys, { column: typeof column === "string" ? node({ kind: "column", parts: [column] }) : column.expr, values });
   }
 
   /** Rows per group, in a column named `count`. */
@@ -70,6 +96,28 @@ export class GroupedData {
   private simple(fn: string, cols: readonly string[]): DataFrame {
     return this.agg(...cols.map((c) => new Column(call(fn, c))));
   }
+}
+
+/** Each aggregate once per pivot value, over the rows with that value (an aggregate FILTER). */
+function pivotAggregates(p: PivotSpec, aggregates: readonly Expr[]): Expr[] {
+  const out: Expr[] = [];
+  for (const v of p.values) {
+    const value = lit(v as string).expr;
+    const cond: Expr = node({ kind: "binary", op: "<=>", left: p.column, right: value });
+    for (const a of aggregates) {
+      const body = a.kind === "alias" ? a.child : a;
+      const name = aggregates.length === 1 ? String(v) : `${String(v)}_${a.kind === "alias" ? a.name : outputName(body)}`;
+      out.push(node({ kind: "alias", name, child: addFilter(body, cond) }));
+    }
+  }
+  return out;
+}
+
+function addFilter(e: Expr, cond: Expr): Expr {
+  if (e.kind === "call" && e.name.toLowerCase() in AGGREGATE_FUNCTIONS) {
+    return node({ ...e, filter: e.filter === undefined ? cond : node({ kind: "binary", op: "and", left: e.filter, right: cond }) });
+  }
+  return mapExprChildren(e, (c) => addFilter(c, cond));
 }
 
 function call(name: string, column: string): Expr {

@@ -95,3 +95,31 @@ export class LimitOperator implements Operator {
     };
   }
 }
+
+/** Offset: drops the first `n` rows of a batch query (SQL's OFFSET, `df.offset(n)`). */
+export class OffsetOperator implements Operator {
+  readonly schema: StructType;
+  private skip: number;
+
+  constructor(
+    schema: StructType,
+    private readonly n: number,
+  ) {
+    this.schema = schema;
+    this.skip = n;
+  }
+
+  async open(): Promise<void> {
+    this.skip = this.n;
+  }
+
+  process(batch: Batch): Batch | null {
+    if (this.skip >= batch.numRows) {
+      this.skip -= batch.numRows;
+      return null;
+    }
+    const from = this.skip;
+    this.skip = 0;
+    return from === 0 ? batch : sliceBatch(batch, from, batch.numRows);
+  }
+}

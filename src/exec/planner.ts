@@ -12,7 +12,7 @@ import type { StateLocation, StateStoreOptions } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
 import { SortOperator } from "./sort.js";
-import { LimitOperator } from "./limit.js";
+import { LimitOperator, OffsetOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import { HashJoinOperator } from "./join/hash-join.js";
@@ -179,6 +179,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "union":
         return { kind: "union", children: p.children.map((c) => build(c)) };
+      case "offset":
+        return wrap(new OffsetOperator(p.schema, p.n), build(p.child));
       case "sample":
         return wrap(new SampleOperator(p.schema, p.fraction, p.withReplacement, p.seed), build(p.child));
       case "window":

@@ -122,7 +122,14 @@ export interface ResolvedSample extends ResolvedBase {
   readonly seed: number;
 }
 
+export interface ResolvedOffset extends ResolvedBase {
+  readonly kind: "offset";
+  readonly child: ResolvedPlan;
+  readonly n: number;
+}
+
 export type ResolvedPlan =
+  | ResolvedOffset
   | ResolvedSample
   | ResolvedDeferred
   | ResolvedWindow
@@ -152,6 +159,11 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "localRelation":
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
+    case "offset": {
+      const child = children[0];
+      if (!Number.isInteger(plan.n) || plan.n < 0) throw new AnalysisError(`analysis: offset must be a non-negative integer, got ${plan.n}`);
+      return freeze({ kind: "offset", child, n: plan.n, ...passThrough(child) });
+    }
     case "sample": {
       const child = children[0];
       if (!(plan.fraction >= 0) || (!plan.withReplacement && plan.fraction > 1)) {
@@ -443,6 +455,7 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
         "analysis: sorting is not supported on streaming DataFrames, unless it is on an aggregated DataFrame in complete output mode",
       );
     }
+    if (p.kind === "offset" && p.isStreaming) throw new AnalysisError("analysis: offset is not supported on streaming DataFrames/Datasets");
     if (p.kind === "limit" && p.isStreaming && mode === "update") {
       throw new AnalysisError("analysis: limits are not supported on streaming DataFrames/Datasets in update output mode");
     }

@@ -53,6 +53,8 @@ function describe(p: ResolvedPlan): string {
       return `Limit ${p.n}`;
     case "deferred":
       return `Command ${p.description}`;
+    case "offset":
+      return `Offset ${p.n}`;
     case "sample":
       return `Sample ${p.fraction}, ${p.withReplacement ? "with" : "without"} replacement, seed ${p.seed}`;
     case "window":

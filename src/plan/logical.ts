@@ -71,6 +71,13 @@ export interface SortNode {
   readonly orders: readonly Expr[];
 }
 
+/** `OFFSET n` / `df.offset(n)`: skips the first `n` rows. */
+export interface OffsetNode {
+  readonly kind: "offset";
+  readonly child: LogicalPlan;
+  readonly n: number;
+}
+
 export interface LimitNode {
   readonly kind: "limit";
   readonly child: LogicalPlan;
@@ -161,6 +168,7 @@ export interface SampleNode {
 }
 
 export type LogicalPlan =
+  | OffsetNode
   | SampleNode
   | DeferredRelationNode
   | WindowNode

@@ -32,6 +32,7 @@ import type { LogicalPlan } from "./logical.js";
 import { analyzePlan, scopeOf, type ResolvedPlan } from "./analyze.js";
 import { bindExpr, outputName } from "./expressions/bind.js";
 import type { BoundExpr } from "./expressions/bound.js";
+import { boundChildren } from "./expressions/bound.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
 import { findWiderCommonType } from "./expressions/coercion.js";
 import { rangeRelation } from "./range.js";
@@ -72,7 +73,8 @@ class SqlPlanner {
         plan = sortByOutput(plan, q.orderBy);
       }
     }
-    if (q.offset !== null) throw new AnalysisError("analysis: OFFSET is not supported yet");
+    // Spark applies OFFSET before LIMIT: rows offset … offset + limit.
+    if (q.offset !== null) plan = { kind: "offset", child: plan, n: constantInt(q.offset, "OFFSET") };
     if (q.limit !== null) plan = { kind: "limit", child: plan, n: constantInt(q.limit, "LIMIT") };
     return plan;
   }
@@ -158,6 +160,14 @@ class SqlPlanner {
         if (r.columnAliases !== null) plan = renameColumns(plan, r.columnAliases, r.name);
         return r.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: r.alias };
       }
+      case "pivot": {
+        const plan = this.pivot(this.relation(r.child, ctes), r);
+        return r.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: r.alias };
+      }
+      case "unpivot": {
+        const plan = unpivot(this.relation(r.child, ctes), r);
+        return r.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: r.alias };
+      }
       case "lateralView": {
         const call = generatorCall(r.generator);
         if (call === null) throw new AnalysisError(`analysis: LATERAL VIEW needs a generator (explode, posexplode, inline, stack …), got ${outputName(r.generator)}`);
@@ -172,6 +182,37 @@ class SqlPlanner {
         };
       }
     }
+  }
+
+  /**
+   * PIVOT as Spark plans it: group by every input column the aggregates and pivot columns do not
+   * read, and compute each aggregate once per pivot value over the rows with that value (an
+   * aggregate FILTER). Columns are named by the value (its alias, else its text), suffixed with
+   * `_<aggregate>` when there are several aggregates.
+   */
+  private pivot(child: LogicalPlan, r: Extract<RelationAst, { kind: "pivot" }>): LogicalPlan {
+    const input = analyzePlan(child);
+    const used = new Set<number>();
+    const collect = (b: BoundExpr): void => {
+      if (b.kind === "ref") used.add(b.ordinal);
+      for (const c of boundChildren(b)) collect(c);
+      if (b.kind === "aggregate" && b.filter !== undefined) collect(b.filter);
+    };
+    for (const e of [...r.aggregates, ...r.columns]) collect(bindExpr(e, input.schema, { ...scopeOf(input), allowAggregates: true }));
+    const groups = input.schema.fields.flatMap((f, i) => (used.has(i) ? [] : [ordinal(i, f.name)]));
+    const aggregates: Expr[] = [];
+    for (const v of r.values) {
+      if (v.exprs.length !== r.columns.length) throw new AnalysisError(`analysis: PIVOT: a value gives ${v.exprs.length} items for ${r.columns.length} pivot columns`);
+      const cond = r.columns.map((c, k): Expr => node({ kind: "binary", op: "<=>", left: c, right: v.exprs[k] })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+      const valueName = v.alias ?? (v.exprs.length === 1 ? outputName(v.exprs[0]) : `{${v.exprs.map(outputName).join(", ")}}`);
+      for (const a of r.aggregates) {
+        const body = a.kind === "alias" ? a.child : a;
+        const filtered = withFilter(body, cond);
+        const name = r.aggregates.length === 1 ? valueName : `${valueName}_${a.kind === "alias" ? a.name : outputName(body)}`;
+        aggregates.push(alias(filtered, name));
+      }
+    }
+    return { kind: "aggregate", child, groupBy: groups, aggregates };
   }
 
   private tableFunction(name: string, args: readonly Expr[]): LogicalPlan {
@@ -502,6 +543,49 @@ function setOpAll(op: "intersect" | "except", left: LogicalPlan, right: LogicalP
 
 function call(name: string, args: readonly Expr[]): Expr {
   return node({ kind: "call", name, args, distinct: false });
+}
+
+/** `e` with `cond` added to the FILTER of every aggregate call in it (PIVOT's per-value aggregates). */
+function withFilter(e: Expr, cond: Expr): Expr {
+  if (e.kind === "call" && isAggregateName(e.name)) {
+    const filter = e.filter === undefined ? cond : node({ kind: "binary", op: "and", left: e.filter, right: cond });
+    return node({ ...e, filter });
+  }
+  return mapExprChildren(e, (c) => withFilter(c, cond));
+}
+
+/**
+ * UNPIVOT as Spark plans it: the columns not unpivoted, then one row per IN entry with its name
+ * (alias, else the column names joined by `_`) and its value(s), through `stack`; rows whose values
+ * are all null are dropped unless INCLUDE NULLS.
+ */
+function unpivot(child: LogicalPlan, r: Extract<RelationAst, { kind: "unpivot" }>): LogicalPlan {
+  const input = analyzePlan(child);
+  const k = r.valueColumns.length;
+  const used = new Set<number>();
+  const args: Expr[] = [literal(r.columns.length, { typeName: "integer" } as DataType)];
+  for (const entry of r.columns) {
+    if (entry.names.length !== k) throw new AnalysisError(`analysis: UNPIVOT: an IN entry has ${entry.names.length} columns for ${k} value columns`);
+    const name = entry.alias ?? entry.names.map((n) => n[n.length - 1]).join("_");
+    args.push(node({ kind: "literal", value: name, dataType: { typeName: "string" } as DataType }));
+    for (const parts of entry.names) {
+      const b = bindExpr(node({ kind: "column", parts }), input.schema, scopeOf(input));
+      if (b.kind === "ref") used.add(b.ordinal);
+      args.push(node({ kind: "column", parts }));
+    }
+  }
+  const width = input.schema.fields.length;
+  const generated: LogicalPlan = { kind: "generate", child, generator: "stack", args, outer: false, aliases: [r.nameColumn, ...r.valueColumns], qualifier: null };
+  let plan: LogicalPlan = {
+    kind: "project",
+    child: generated,
+    exprs: [...input.schema.fields.flatMap((f, i) => (used.has(i) ? [] : [ordinal(i, f.name)])), ...[r.nameColumn, ...r.valueColumns].map((n, j) => ordinal(width + j, n))],
+  };
+  if (!r.includeNulls) {
+    const anyValue = r.valueColumns.map((c): Expr => node({ kind: "isNull", negated: true, child: node({ kind: "column", parts: [c] }) })).reduce((a, b) => node({ kind: "binary", op: "or", left: a, right: b }));
+    plan = { kind: "filter", child: plan, condition: anyValue };
+  }
+  return plan;
 }
 
 /** GROUP BY's expressions: ordinals and select aliases resolved; `GROUP BY ALL` → the non-aggregate items. */

@@ -54,6 +54,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     case "filter":
     case "sort":
     case "limit":
+    case "offset":
     case "sample":
       return keyOrdinals(plan.child);
     case "generate":

@@ -370,7 +370,8 @@ export class ExpressionParser {
 
   // --- value levels ------------------------------------------------------------------------
 
-  private valueExpression(): Expr {
+  /** An expression without predicates (comparisons, IN, BETWEEN, LIKE …): PIVOT's column. */
+  valueExpression(): Expr {
     let left = this.bitOr();
     for (;;) {
       const t = this.s.peek();

@@ -80,7 +80,29 @@ export interface ValuesAst {
   readonly rows: readonly (readonly Expr[])[];
 }
 
-export type RelationAst = TableRef | SubqueryRelation | JoinRelation | ValuesRelation | FunctionRelation | LateralViewRelation;
+export type RelationAst = TableRef | SubqueryRelation | JoinRelation | ValuesRelation | FunctionRelation | LateralViewRelation | PivotRelation | UnpivotRelation;
+
+/** `… PIVOT (agg [AS a], … FOR col | (c1, c2) IN (value [AS v], (v1, v2) [AS v], …))`. */
+export interface PivotRelation {
+  readonly kind: "pivot";
+  readonly child: RelationAst;
+  /** Aggregate expressions, `alias` nodes where named. */
+  readonly aggregates: readonly Expr[];
+  readonly columns: readonly Expr[];
+  readonly values: readonly { readonly exprs: readonly Expr[]; readonly alias: string | null }[];
+  readonly alias: string | null;
+}
+
+/** `… UNPIVOT [INCLUDE|EXCLUDE NULLS] (value(s) FOR name IN (col [AS a], (c1, c2) [AS a], …))`. */
+export interface UnpivotRelation {
+  readonly kind: "unpivot";
+  readonly child: RelationAst;
+  readonly includeNulls: boolean;
+  readonly valueColumns: readonly string[];
+  readonly nameColumn: string;
+  readonly columns: readonly { readonly names: readonly (readonly string[])[]; readonly alias: string | null }[];
+  readonly alias: string | null;
+}
 
 /** A table or view by (possibly qualified) name; ``delta.`/path` `` names a path table. */
 export interface TableRef {

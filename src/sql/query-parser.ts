@@ -61,6 +61,7 @@ const CLAUSE_WORDS = new Set([
   "ANTI",
   "PIVOT",
   "UNPIVOT",
+  "FOR",
   "WITH",
   "VALUES",
   "TABLESAMPLE",
@@ -792,11 +793,85 @@ class QueryParser {
 
   // --- relations ----------------------------------------------------------------------------
 
-  /** `a, b JOIN c ON …, …`: comma-separated relations are cross joined. */
+  /** `a, b JOIN c ON …, …`: comma-separated relations are cross joined; then PIVOT / UNPIVOT. */
   private relations(): RelationAst {
     let left = this.relation();
     while (this.s.acceptOp(",")) left = { kind: "join", left, right: this.relation(), joinType: "cross", condition: null, using: null, natural: false };
-    return this.lateralViews(left);
+    left = this.lateralViews(left);
+    if (this.s.atWord("PIVOT") && this.s.atOp("(", 1)) left = this.pivot(left);
+    else if (this.s.atWord("UNPIVOT")) left = this.unpivot(left);
+    return left;
+  }
+
+  private pivot(child: RelationAst): RelationAst {
+    const s = this.s;
+    s.expectWord("PIVOT");
+    const open = s.expectOp("(");
+    const aggregates: Expr[] = [];
+    do aggregates.push(this.e.namedExpression());
+    while (s.acceptOp(","));
+    s.expectWord("FOR");
+    const columns: Expr[] = [];
+    if (s.atOp("(")) {
+      const o = s.next();
+      do columns.push(this.e.valueExpression());
+      while (s.acceptOp(","));
+      this.close(o.start);
+    } else columns.push(this.e.valueExpression());
+    s.expectWord("IN");
+    const vo = s.expectOp("(");
+    const values: { exprs: Expr[]; alias: string | null }[] = [];
+    do {
+      let exprs: Expr[];
+      if (columns.length > 1 && s.atOp("(")) {
+        const o = s.next();
+        exprs = [];
+        do exprs.push(this.e.expression());
+        while (s.acceptOp(","));
+        this.close(o.start);
+      } else exprs = [this.e.expression()];
+      const alias = s.acceptWord("AS") ? this.e.identifier("expected an alias") : this.e.isIdentifierAt(0) ? this.e.identifier("expected an alias") : null;
+      values.push({ exprs, alias });
+    } while (s.acceptOp(","));
+    this.close(vo.start);
+    this.close(open.start);
+    const { alias } = this.tableAlias();
+    return { kind: "pivot", child, aggregates, columns, values, alias };
+  }
+
+  private unpivot(child: RelationAst): RelationAst {
+    const s = this.s;
+    s.expectWord("UNPIVOT");
+    let includeNulls = false;
+    if (s.acceptWord("INCLUDE")) {
+      s.expectWord("NULLS");
+      includeNulls = true;
+    } else if (s.acceptWord("EXCLUDE")) s.expectWord("NULLS");
+    const open = s.expectOp("(");
+    const valueColumns = s.atOp("(") ? this.columnAliasList() : [this.e.identifier("expected the value column's name")];
+    s.expectWord("FOR");
+    const nameColumn = this.e.identifier("expected the name column's name");
+    s.expectWord("IN");
+    const io = s.expectOp("(");
+    const columns: { names: string[][]; alias: string | null }[] = [];
+    do {
+      const names: string[][] = [];
+      if (s.atOp("(")) {
+        const o = s.next();
+        do names.push(this.qualifiedName("expected a column"));
+        while (s.acceptOp(","));
+        this.close(o.start);
+      } else names.push(this.qualifiedName("expected a column"));
+      let alias: string | null = null;
+      if (s.acceptWord("AS")) alias = s.peek().kind === "string" ? this.stringLiteral() : this.e.identifier("expected an alias");
+      else if (s.peek().kind === "string") alias = this.stringLiteral();
+      else if (this.e.isIdentifierAt(0)) alias = this.e.identifier("expected an alias");
+      columns.push({ names, alias });
+    } while (s.acceptOp(","));
+    this.close(io.start);
+    this.close(open.start);
+    const { alias } = this.tableAlias();
+    return { kind: "unpivot", child, includeNulls, valueColumns, nameColumn, columns, alias };
   }
 
   private relation(): RelationAst {

@@ -34,7 +34,7 @@ import {
   typeSql,
   typeString,
 } from "./coercion.js";
-import { AGGREGATE_FUNCTIONS, functionNames, lookupFunction } from "./function-registry.js";
+import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, functionNames, lookupFunction } from "./function-registry.js";
 import { javaRegExp, likeShape, likeToRegExp } from "./like-pattern.js";
 import { formatLiteral } from "./literal-text.js";
 
@@ -741,6 +741,9 @@ class Binder {
     const aggName = AGGREGATE_FUNCTIONS[lower];
     if (aggName !== undefined) {
       const agg = this.bindAggregate(aggName, lower, rawArgs, distinct, inAggregate, src);
+      if (BOOLEAN_AGGREGATES.has(lower) && agg.args.length === 1 && agg.args[0].dataType.typeName !== "boolean") {
+        throw new AnalysisError(`analysis: ${lower} needs a boolean argument, got ${typeString(agg.args[0].dataType)} in '${exprSql(src)}'`);
+      }
       if (src.kind !== "call" || src.filter === undefined) return agg;
       const filter = this.bind(src.filter, lower);
       if (filter.dataType.typeName !== "boolean") throw new AnalysisError(`analysis: the FILTER clause of '${exprSql(src)}' must be boolean, got ${typeString(filter.dataType)}`);

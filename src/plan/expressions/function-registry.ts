@@ -79,7 +79,16 @@ export const AGGREGATE_FUNCTIONS: Readonly<Record<string, string>> = Object.free
   count_distinct: "count_distinct",
   countdistinct: "count_distinct",
   approx_count_distinct: "approx_count_distinct",
+  // Boolean aggregates: false < true, so "all true" is the minimum and "any true" the maximum.
+  every: "min",
+  bool_and: "min",
+  some: "max",
+  any: "max",
+  bool_or: "max",
 });
+
+/** The boolean aggregates (their argument must be boolean). */
+export const BOOLEAN_AGGREGATES: ReadonlySet<string> = new Set(["every", "bool_and", "some", "any", "bool_or"]);
 
 /** Looks a scalar function up by name (case-insensitive), or undefined. */
 export function lookupFunction(name: string): FunctionDef | undefined {

@@ -86,3 +86,27 @@ test("inputFiles lists a file source's data files", async () => {
   const files = await spark.read.parquet(dir).inputFiles();
   assert.ok(files.length >= 2 && files.every((f) => f.startsWith("file://") && f.endsWith(".parquet")), JSON.stringify(files));
 });
+
+test("groupBy().pivot(), unpivot/melt and offset", async () => {
+  const sales = spark.createDataFrame(
+    [
+      { course: "dotNET", year: 2012, earnings: 10000 },
+      { course: "Java", year: 2012, earnings: 20000 },
+      { course: "dotNET", year: 2013, earnings: 48000 },
+    ],
+    "course STRING, year INT, earnings INT",
+  );
+  const p = sales.groupBy("year").pivot("course", ["dotNET", "Java"]).sum("earnings").orderBy("year");
+  assert.deepEqual(p.columns, ["year", "dotNET", "Java"]);
+  assert.deepEqual(await p.collect(), [
+    { year: 2012, dotNET: 10000n, Java: 20000n },
+    { year: 2013, dotNET: 48000n, Java: null },
+  ]);
+  assert.throws(() => sales.groupBy("year").pivot("course"), /pass the pivot values/);
+  const wide = spark.createDataFrame([{ id: 1, q1: 10, q2: 20 }], "id INT, q1 INT, q2 INT");
+  assert.deepEqual(await wide.unpivot("id", ["q1", "q2"], "quarter", "sales").collect(), [
+    { id: 1, quarter: "q1", sales: 10 },
+    { id: 1, quarter: "q2", sales: 20 },
+  ]);
+  assert.deepEqual(await spark.range(5).offset(3).collect(), [{ id: 3n }, { id: 4n }]);
+});

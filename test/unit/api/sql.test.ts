@@ -123,3 +123,17 @@ test("sql: IN / EXISTS / scalar subqueries, correlated and not, in WHERE and SEL
   assert.deepEqual(spark.sql("SELECT (SELECT 1)").columns, ["scalarsubquery()"]);
   assert.throws(() => spark.sql("SELECT (SELECT a, v FROM s2) FROM s1"), (e: unknown) => e instanceof AnalysisError && /must return one column/.test(e.message));
 });
+
+test("sql: PIVOT, UNPIVOT, OFFSET and the boolean aggregates", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW sales AS SELECT * FROM VALUES ('dotNET', 2012, 10000), ('Java', 2012, 20000), ('dotNET', 2012, 5000), ('dotNET', 2013, 48000), ('Java', 2013, 30000) AS sales(course, year, earnings)");
+  const p = spark.sql("SELECT * FROM sales PIVOT (sum(earnings) FOR course IN ('dotNET', 'Java')) ORDER BY year");
+  assert.deepEqual(p.columns, ["year", "dotNET", "Java"]);
+  assert.deepEqual(await rows("SELECT * FROM sales PIVOT (sum(earnings) FOR course IN ('dotNET', 'Java')) ORDER BY year"), ["2012,15000,20000", "2013,48000,30000"]);
+  assert.deepEqual(spark.sql("SELECT * FROM sales PIVOT (sum(earnings) AS s, avg(earnings) AS a FOR course IN ('dotNET' AS d, 'Java'))").columns, ["year", "d_s", "d_a", "Java_s", "Java_a"]);
+  spark.sql("CREATE OR REPLACE TEMP VIEW quarters AS SELECT * FROM VALUES (1, 10, NULL), (2, 30, 40) AS quarters(id, q1, q2)");
+  assert.deepEqual(await rows("SELECT * FROM quarters UNPIVOT (sales FOR quarter IN (q1, q2 AS second)) ORDER BY id, quarter"), ["1,q1,10", "2,q1,30", "2,second,40"]);
+  assert.deepEqual(await rows("SELECT * FROM quarters UNPIVOT INCLUDE NULLS (sales FOR quarter IN (q1, q2)) ORDER BY id, quarter"), ["1,q1,10", "1,q2,NULL", "2,q1,30", "2,q2,40"]);
+  assert.deepEqual(await rows("SELECT id FROM range(10) ORDER BY id LIMIT 3 OFFSET 4"), ["4", "5", "6"]);
+  assert.deepEqual(await rows("SELECT every(v > 0), any(v > 3), bool_or(v > 10) FROM t"), ["true,true,false"]);
+  assert.throws(() => spark.sql("SELECT every(v) FROM t"), (e: unknown) => e instanceof AnalysisError && /every needs a boolean argument/.test(e.message));
+});
