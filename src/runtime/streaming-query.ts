@@ -22,7 +22,7 @@ import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js
 import type { BatchContext } from "../exec/operator.js";
 import type { OutputMode } from "../plan/logical.js";
 import type { PhysicalPlan, FragmentRunner } from "../exec/planner.js";
-import { executeBatch } from "./batch-execution.js";
+import { StaticSideCache } from "./static-side-cache.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
 import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
@@ -88,6 +88,8 @@ export class StreamingQuery {
   private batchesCompleted = 0;
   private lastBatchId = -1;
   private fragments: FragmentExecutor | null = null;
+  /** The static sides of stream–static joins, kept while their Delta tables are unchanged. */
+  private staticSides: StaticSideCache | null = null;
 
   constructor(spec: QuerySpec, events: QueryEvents) {
     this.spec = spec;
@@ -313,9 +315,11 @@ export class StreamingQuery {
       const i = fragment.sourceIndex;
       return fragments.run(fragment, sources[i], start[i], end[i], ctx, local, (n) => (rowsPerSource[i] += n));
     };
-    // The static side of a stream–static join is read again for every micro-batch, so it sees
-    // the table as it is now (a Delta table's latest version), as Spark re-plans it per batch.
-    const data = executePhysical(physical.root, inputs, runFragment, (plan) => executeBatch(plan, this.spec.parallelism));
+    // The static side of a stream–static join is as it is now (a Delta table's latest version), as
+    // Spark re-plans it per batch; its rows are kept while its Delta tables have no new version.
+    this.staticSides ??= new StaticSideCache(this.spec.parallelism);
+    const staticSides = this.staticSides;
+    const data = executePhysical(physical.root, inputs, runFragment, (plan) => staticSides.run(plan));
     const tAdd = Date.now();
     const { numOutputRows, metrics: sinkMetrics } = await sink.addBatch({ batchId, schema: this.spec.plan.schema, outputMode: this.spec.outputMode, data });
     // A sink that skipped the batch (already committed) may not have pulled the input; stateful

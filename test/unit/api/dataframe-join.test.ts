@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SparkSession, AnalysisError, MemoryStream, col, broadcast } from "../../../src/index.js";
+import { tempPath } from "./support.js";
 import type { DataFrame } from "../../../src/index.js";
 
 const spark = SparkSession.builder.appName("dataframe-join-test").config("sluice.exec.workers", "0").getOrCreate();
@@ -117,4 +118,21 @@ test("stream–static join: inner and left outer with the stream on the left run
   assert.deepEqual((await spark.table("joined_stream").collect()).map((x) => `${x.k}${x.a}${x.b}`).sort(), ["1s1r1", "1s1r1b", "2s2r2", "9s9null"]);
   const bad = dims.join(spark.readStream.format("memory").option("name", stream.name).load(), "k", "left");
   assert.throws(() => bad.writeStream.format("memory").queryName("bad_join").start(), (e: unknown) => e instanceof AnalysisError && /left outer join with a streaming DataFrame on the right is not supported/.test(e.message));
+});
+
+test("stream–static join with a Delta dimension table sees a new version of it in the next batch", async () => {
+  const dir = tempPath("dims");
+  await spark.createDataFrame([{ k: 1, b: "v1" }], "k INT, b STRING").write.format("delta").save(dir);
+  const stream = new MemoryStream("k INT, a STRING", `join_delta_${process.pid}`);
+  const name = `joined_delta_${process.pid}`;
+  const q = spark.readStream.format("memory").option("name", stream.name).load().join(spark.read.format("delta").load(dir), "k", "left").writeStream.format("memory").queryName(name).start();
+  stream.addData([{ k: 1, a: "s1" }]);
+  await q.processAllAvailable();
+  stream.addData([{ k: 1, a: "s2" }]);
+  await q.processAllAvailable();
+  await spark.createDataFrame([{ k: 1, b: "v2" }], "k INT, b STRING").write.format("delta").mode("overwrite").save(dir);
+  stream.addData([{ k: 1, a: "s3" }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.deepEqual((await spark.table(name).collect()).map((x) => `${x.a}:${x.b}`).sort(), ["s1:v1", "s2:v1", "s3:v2"]);
 });
