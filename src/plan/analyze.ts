@@ -177,7 +177,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const child = children[0];
       if (plan.alias.length === 0) throw new AnalysisError("analysis: alias: the alias must not be empty");
       // Spark's SubqueryAlias re-qualifies every column of its child (replacing earlier aliases).
-      return freeze({ ...child, qualifiers: child.schema.fields.map(() => plan.alias), aliases: [...child.aliases, plan.alias] });
+      const only = plan.columns;
+      return freeze({ ...child, qualifiers: child.qualifiers.map((q, i) => (only === undefined || only.includes(i) ? plan.alias : q)), aliases: [...child.aliases, plan.alias] });
     }
     case "project": {
       const child = children[0];

@@ -93,6 +93,8 @@ export interface SubqueryAliasNode {
   readonly kind: "subqueryAlias";
   readonly child: LogicalPlan;
   readonly alias: string;
+  /** Only these output columns take the alias (a LATERAL subquery's, beside its left side's); all when absent. */
+  readonly columns?: readonly number[];
 }
 
 /**

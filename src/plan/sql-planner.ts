@@ -25,7 +25,7 @@
  */
 import { AnalysisError } from "../errors.js";
 import { node, mapExprChildren, exprChildren, type Expr, type SortOrderExpr, type LiteralExpr } from "../sql/expression.js";
-import type { CommonTableExpr, GroupByAst, QueryAst, QueryBody, RelationAst, SelectAst, ValuesAst } from "../sql/query-ast.js";
+import type { CommonTableExpr, GroupByAst, QueryAst, QueryBody, RelationAst, SelectAst, SqlJoinType, ValuesAst } from "../sql/query-ast.js";
 import { ByteType, LongType, StructType, type DataType } from "../types/data-types.js";
 import { makeBatch } from "../columnar/batch.js";
 import type { LogicalPlan } from "./logical.js";
@@ -146,6 +146,7 @@ class SqlPlanner {
         return r.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: r.alias };
       }
       case "join":
+        if (r.right.kind === "subquery" && r.right.lateral === true) return this.lateralJoin(this.relation(r.left, ctes), r.right, r.joinType, r.condition, r.using !== null || r.natural, ctes);
         return {
           kind: "join",
           left: this.relation(r.left, ctes),
@@ -213,6 +214,75 @@ class SqlPlanner {
       }
     }
     return { kind: "aggregate", child, groupBy: groups, aggregates };
+  }
+
+  /**
+   * `left JOIN LATERAL (SELECT items [FROM rel] [WHERE cond]) [ON on]`: the subquery's FROM joined
+   * to `left` on its WHERE (which may name `left`'s columns), then its items computed over each
+   * pair — Spark's decorrelation of a lateral subquery without aggregation. For a left join, the
+   * items of a left row that matched nothing are null (a marker column tells). A subquery that
+   * does not reference `left` is an ordinary join.
+   */
+  private lateralJoin(left: LogicalPlan, sub: Extract<RelationAst, { kind: "subquery" }>, joinType: SqlJoinType, on: Expr | null, usingOrNatural: boolean, ctes: Ctes): LogicalPlan {
+    const q = sub.query;
+    const sel = q.body.kind === "select" && q.ctes.length === 0 && q.orderBy.length === 0 && q.limit === null && q.offset === null ? q.body : null;
+    const uncorrelated = ((): LogicalPlan | null => {
+      try {
+        const plan = this.relation({ ...sub, lateral: false }, ctes);
+        analyzePlan(plan);
+        return plan;
+      } catch (e) {
+        if (!(e instanceof AnalysisError) || sel === null) throw e;
+        return null;
+      }
+    })();
+    if (uncorrelated !== null) {
+      return { kind: "join", left, right: uncorrelated, joinType, condition: on, using: null, natural: false };
+    }
+    const s = sel as SelectAst;
+    if (usingOrNatural) throw new AnalysisError("analysis: USING and NATURAL joins with a correlated LATERAL subquery are not supported");
+    if (s.groupBy !== null || s.having !== null || s.distinct || s.windows.length > 0 || s.items.some(containsAggregateCall) || s.items.some(containsWindow)) {
+      throw new AnalysisError("analysis: correlated LATERAL subqueries with aggregation, DISTINCT or windows are not supported yet");
+    }
+    const leftR = analyzePlan(left);
+    const nl = leftR.schema.fields.length;
+    const inner = s.from === null ? oneRow() : this.relation(s.from, ctes);
+    const innerR = analyzePlan(inner);
+    const ni = innerR.schema.fields.length;
+    const marked: LogicalPlan = { kind: "project", child: inner, exprs: [...innerR.schema.fields.map((f, i) => ordinal(i, f.name)), alias(literal(true, { typeName: "boolean" } as DataType), "#m")] };
+    const pair = (e: Expr): Expr => innerRefsToPair(e, innerR, nl);
+    const items: { expr: Expr; name: string }[] = [];
+    for (const it of s.items) {
+      if (it.kind === "star") {
+        const q0 = it.qualifier;
+        const innerCols = innerR.schema.fields.flatMap((f, i) => (q0.length === 0 || (q0.length === 1 && innerR.qualifiers[i]?.toLowerCase() === q0[0].toLowerCase()) ? [i] : []));
+        if (innerCols.length > 0 || s.from !== null) {
+          for (const i of innerCols) items.push({ expr: ordinal(nl + i, innerR.schema.fields[i].name), name: innerR.schema.fields[i].name });
+        } else {
+          for (const [i, f] of leftR.schema.fields.entries()) if (q0.length === 0 || leftR.qualifiers[i]?.toLowerCase() === q0[0].toLowerCase()) items.push({ expr: ordinal(i, f.name), name: f.name });
+        }
+        continue;
+      }
+      items.push({ expr: pair(it.kind === "alias" ? it.child : it), name: outputName(it) });
+    }
+    const names = sub.columnAliases ?? items.map((i) => i.name);
+    if (names.length !== items.length) throw new AnalysisError(`analysis: the LATERAL subquery has ${items.length} columns but ${names.length} column aliases were given`);
+    const outer = joinType === "left" || joinType === "full";
+    const valueOf = (e: Expr): Expr => (outer ? node({ kind: "case", operand: null, branches: [{ when: ordinal(nl + ni, "#m"), then: e }], otherwise: null }) : e);
+    // ON may name the subquery's columns: they are its items, computed over the pair.
+    const onPair = on === null ? null : substituteNames(on, names, items.map((i) => i.expr), sub.alias);
+    const where = s.where === null ? null : pair(s.where);
+    const conds = [where, onPair].filter((c): c is Expr => c !== null);
+    const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+    const jt = joinType === "cross" ? "inner" : joinType;
+    const joined: LogicalPlan = { kind: "join", left, right: marked, joinType: jt, condition, using: null, natural: false };
+    const plan: LogicalPlan = {
+      kind: "project",
+      child: joined,
+      exprs: [...leftR.schema.fields.map((f, i) => ordinal(i, f.name)), ...items.map((it, k) => alias(valueOf(it.expr), names[k]))],
+    };
+    // The subquery's alias qualifies its own columns only.
+    return sub.alias === null ? plan : { kind: "subqueryAlias", child: plan, alias: sub.alias, columns: items.map((_, k) => nl + k) };
   }
 
   private tableFunction(name: string, args: readonly Expr[]): LogicalPlan {
@@ -543,6 +613,18 @@ function setOpAll(op: "intersect" | "except", left: LogicalPlan, right: LogicalP
 
 function call(name: string, args: readonly Expr[]): Expr {
   return node({ kind: "call", name, args, distinct: false });
+}
+
+/** `e` with bare names (or `alias.name`) of a lateral subquery's columns replaced by their expressions. */
+function substituteNames(e: Expr, names: readonly string[], exprs: readonly Expr[], qualifier: string | null): Expr {
+  if (e.kind === "column") {
+    const p = e.parts;
+    const name = p.length === 1 ? p[0] : p.length === 2 && qualifier !== null && p[0].toLowerCase() === qualifier.toLowerCase() ? p[1] : null;
+    const i = name === null ? -1 : names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+    if (i >= 0) return exprs[i];
+    return e;
+  }
+  return mapExprChildren(e, (c) => substituteNames(c, names, exprs, qualifier));
 }
 
 /** `e` with `cond` added to the FILTER of every aggregate call in it (PIVOT's per-value aggregates). */

@@ -117,6 +117,8 @@ export interface SubqueryRelation {
   readonly query: QueryAst;
   readonly alias: string | null;
   readonly columnAliases: readonly string[] | null;
+  /** `LATERAL (…)`: the subquery may name columns of the relations to its left. */
+  readonly lateral?: boolean;
 }
 
 export interface ValuesRelation {

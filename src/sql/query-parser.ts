@@ -971,7 +971,14 @@ class QueryParser {
       const { alias, columnAliases } = this.tableAlias();
       return { kind: "valuesRelation", values, alias, columnAliases };
     }
-    if (s.atWord("LATERAL")) throw s.errorAt(s.peek().start, "LATERAL subqueries are not supported yet");
+    if (s.atWord("LATERAL") && s.atOp("(", 1)) {
+      s.next();
+      const open = s.next();
+      const query = this.query();
+      this.close(open.start);
+      const { alias, columnAliases } = this.tableAlias();
+      return { kind: "subquery", query, alias, columnAliases, lateral: true };
+    }
     const start = s.peek();
     const name = this.qualifiedName("expected a table name, a subquery or VALUES");
     if (name.length === 1 && s.atOp("(") && start.kind === "word") {

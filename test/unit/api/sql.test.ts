@@ -137,3 +137,11 @@ test("sql: PIVOT, UNPIVOT, OFFSET and the boolean aggregates", async () => {
   assert.deepEqual(await rows("SELECT every(v > 0), any(v > 3), bool_or(v > 10) FROM t"), ["true,true,false"]);
   assert.throws(() => spark.sql("SELECT every(v) FROM t"), (e: unknown) => e instanceof AnalysisError && /every needs a boolean argument/.test(e.message));
 });
+
+test("sql: LATERAL subqueries that name the columns to their left", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW l1 AS SELECT * FROM VALUES (0, 1), (1, 2) AS l1(c1, c2)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW l2 AS SELECT * FROM VALUES (0, 2), (0, 3) AS l2(c1, c2)");
+  assert.deepEqual(await rows("SELECT * FROM l1, LATERAL (SELECT c1 + c2 AS s) ORDER BY c1"), ["0,1,1", "1,2,3"]);
+  assert.deepEqual(await rows("SELECT l1.c1, x.c2 FROM l1, LATERAL (SELECT c2 FROM l2 WHERE l1.c1 = l2.c1) x ORDER BY 2"), ["0,2", "0,3"]);
+  assert.deepEqual(await rows("SELECT * FROM l1 LEFT JOIN LATERAL (SELECT c1 * 10 AS t) ON t > 5 ORDER BY c1"), ["0,1,NULL", "1,2,10"]);
+});
