@@ -343,10 +343,25 @@ class SqlPlanner {
   }
 
   /** `e` with every subquery replaced by a hidden column of `plan` that a left join adds. */
-  private attachSubqueries(plan: LogicalPlan, e: Expr, ctes: Ctes): { plan: LogicalPlan; expr: Expr } {
+  private attachSubqueries(plan: LogicalPlan, e: Expr, ctes: Ctes, aggregated = false): { plan: LogicalPlan; expr: Expr } {
     let current = plan;
+    // In an aggregate query a subquery's value outside aggregate calls is the same for every row
+    // of a group (it reads no input column, or only grouping ones): first() takes it.
+    let inAggregate = false;
     const walk = (x: Expr): Expr => {
+      if (x.kind === "call" && aggregated && isAggregateName(x.name) && !inAggregate) {
+        inAggregate = true;
+        try {
+          return mapExprChildren(x, walk);
+        } finally {
+          inAggregate = false;
+        }
+      }
       if (x.kind !== "subquery") return mapExprChildren(x, walk);
+      const value = attach(x);
+      return aggregated && !inAggregate ? call("first", [value]) : value;
+    };
+    const attach = (x: Extract<Expr, { kind: "subquery" }>): Expr => {
       const nl = analyzePlan(current).schema.fields.length;
       if (x.type === "scalar") {
         const d = this.decorrelate(current, x.query, ctes, "scalar");
@@ -415,7 +430,35 @@ class SqlPlanner {
       }
       return { plan: hidden(plan, "#q"), correlated: [], valueAt: 0, flagAt: 0, width, countBug: mode === "scalar" && isCountItem(q) };
     }
-    if (sel.groupBy !== null || sel.having !== null) throw new AnalysisError("analysis: correlated subqueries with GROUP BY or HAVING are not supported yet");
+    if (sel.groupBy !== null || sel.having !== null) {
+      // Aggregated per group: the inner sides of the correlation join the grouping columns (so
+      // the correlation can be checked above the aggregate), as Spark pulls correlated
+      // predicates up through an Aggregate.
+      if (correlated.some((c) => c.innerSide === null)) {
+        throw new AnalysisError("analysis: a correlated subquery with GROUP BY or HAVING may only correlate through equalities (outer = inner) in its WHERE");
+      }
+      if (sel.groupBy !== null && sel.groupBy.sets !== null) throw new AnalysisError("analysis: correlated subqueries with GROUPING SETS are not supported");
+      const innerSides = correlated.map((c) => c.innerSide as Expr);
+      const values = mode === "value" || mode === "scalar" ? sel.items.map((it, i) => alias(it.kind === "alias" ? it.child : it, `#v${i}`)) : [];
+      const existsValue = mode === "existsValue" ? [alias(sel.items[0].kind === "alias" ? sel.items[0].child : sel.items[0], "#v0")] : [];
+      const synthetic: SelectAst = {
+        ...sel,
+        where: local.length === 0 ? null : local.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })),
+        items: [...values, ...existsValue, ...innerSides.map((e, j) => alias(e, `#k${j}`))],
+        groupBy: { exprs: [...(sel.groupBy?.exprs ?? []), ...innerSides], sets: null, all: sel.groupBy?.all === true },
+      };
+      let plan = this.select(synthetic, [], ctes);
+      const width = values.length + existsValue.length;
+      const conds = correlated.map((c, j) => node({ kind: "binary", op: "=", left: c.outerSide as Expr, right: ordinal(nl + width + j, `#k${j}`) }) as Expr);
+      if (mode === "exists" || mode === "existsValue") {
+        // One flag per key (and value), so the left join keeps the outer row count.
+        const keyCols = [...existsValue.map((_, i) => ordinal(i, `#v${i}`)), ...innerSides.map((_, j) => ordinal(width + j, `#k${j}`))];
+        plan = { kind: "aggregate", child: plan, groupBy: keyCols, aggregates: [alias(literal(true, { typeName: "boolean" } as DataType), "#e0")] };
+        const flagAt = keyCols.length;
+        return { plan, correlated: conds, valueAt: 0, flagAt, width: Math.max(1, existsValue.length), countBug: false };
+      }
+      return { plan, correlated: conds, valueAt: 0, flagAt: 0, width: values.length, countBug: mode === "scalar" && isCountItem(q) };
+    }
     const innerResolved = analyzePlan(innerFrom);
     let filteredInner: LogicalPlan = local.length === 0 ? innerFrom : this.filtered(innerFrom, local.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })), ctes);
     const items = sel.items;
@@ -458,7 +501,18 @@ class SqlPlanner {
       input = this.filtered(input, sel.where, ctes);
     }
     let items = sel.items;
-    if (items.some(containsSubquery) && !(sel.groupBy !== null || items.some(containsAggregateCall))) {
+    const aggregateQuery = sel.groupBy !== null || items.some(containsAggregateCall) || (sel.having !== null && containsAggregateCall(sel.having));
+    if (items.some(containsSubquery) && aggregateQuery) {
+      // Subqueries in an aggregate query's select list join in before the aggregation.
+      items = items.map((it) => {
+        if (!containsSubquery(it)) return it;
+        const attached = this.attachSubqueries(input, it.kind === "alias" ? it.child : it, ctes, true);
+        input = attached.plan;
+        return alias(attached.expr, outputName(it));
+      });
+      sel = { ...sel, items };
+    }
+    if (items.some(containsSubquery) && !aggregateQuery) {
       // Subqueries in the select list: their values join in as hidden columns first.
       const fields = analyzePlan(input).schema.fields;
       const rewritten: Expr[] = [];

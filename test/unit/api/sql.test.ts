@@ -145,3 +145,11 @@ test("sql: LATERAL subqueries that name the columns to their left", async () => 
   assert.deepEqual(await rows("SELECT l1.c1, x.c2 FROM l1, LATERAL (SELECT c2 FROM l2 WHERE l1.c1 = l2.c1) x ORDER BY 2"), ["0,2", "0,3"]);
   assert.deepEqual(await rows("SELECT * FROM l1 LEFT JOIN LATERAL (SELECT c1 * 10 AS t) ON t > 5 ORDER BY c1"), ["0,1,NULL", "1,2,10"]);
 });
+
+test("sql: correlated subqueries with GROUP BY / HAVING, and subqueries in an aggregate query", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW g1 AS SELECT * FROM VALUES (1, 'x'), (2, 'y'), (3, 'z') AS g1(a, s)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW g2 AS SELECT * FROM VALUES (1, 10), (1, 20), (2, 5), (3, 1), (3, 2) AS g2(a, v)");
+  assert.deepEqual(await rows("SELECT s FROM g1 WHERE EXISTS (SELECT a FROM g2 WHERE g2.a = g1.a GROUP BY a HAVING sum(v) > 4) ORDER BY s"), ["x", "y"]);
+  assert.deepEqual(await rows("SELECT s FROM g1 WHERE a IN (SELECT max(a) FROM g2 WHERE g2.a = g1.a GROUP BY v > 1) ORDER BY s"), ["x", "y", "z"]);
+  assert.deepEqual(await rows("SELECT count(*), (SELECT count(*) FROM g2) AS total, count(*) FILTER (WHERE a IN (SELECT a FROM g2 WHERE v > 9)) AS big FROM g1"), ["3,5,1"]);
+});
