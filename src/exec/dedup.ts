@@ -9,6 +9,7 @@ import { takeBatch } from "../columnar/ops.js";
 import { AnalysisError, InternalError } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
+import { stateOperatorMetrics } from "./operator.js";
 import type { StateLocation } from "../state/state-store.js";
 import { KeyCodec } from "../columnar/key-codec.js";
 import { hashKey, hashTagged } from "../columnar/murmur3.js";
@@ -125,17 +126,6 @@ export class DeduplicateOperator implements Operator {
   }
 
   stateMetrics(): StateOperatorMetrics {
-    const m = this.store.metrics();
-    return {
-      operatorName: "dedupe",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: m.numRowsUpdated,
-      numRowsRemoved: m.numRowsRemoved,
-      numRowsDroppedByWatermark: 0,
-      memoryUsedBytes: m.memoryUsedBytes,
-      commitTimeMs: m.commitTimeMs,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-    };
+    return stateOperatorMetrics("dedupe", this.store.metrics());
   }
 }

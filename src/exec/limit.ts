@@ -9,6 +9,7 @@ import { sliceBatch } from "../columnar/ops.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { StructType } from "../types/data-types.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
+import { stateOperatorMetrics } from "./operator.js";
 import { StateStore, type StateLocation, type StateStoreOptions } from "../state/state-store.js";
 
 export interface LimitOptions {
@@ -81,18 +82,7 @@ export class LimitOperator implements Operator {
   }
 
   private metrics(store: StateStore): StateOperatorMetrics {
-    const m = store.metrics();
-    return {
-      operatorName: "globalLimit",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: m.numRowsUpdated,
-      numRowsRemoved: m.numRowsRemoved,
-      numRowsDroppedByWatermark: 0,
-      memoryUsedBytes: m.memoryUsedBytes,
-      commitTimeMs: m.commitTimeMs,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-    };
+    return stateOperatorMetrics("globalLimit", store.metrics());
   }
 }
 

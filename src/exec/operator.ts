@@ -51,3 +51,21 @@ export interface StateOperatorMetrics {
   readonly numShufflePartitions: number;
   readonly numStateStoreInstances: number;
 }
+
+/** A state operator's progress entry from its store's figures (one partition, one store instance, as sluice runs). */
+export function stateOperatorMetrics(
+  operatorName: string,
+  m: { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number },
+): StateOperatorMetrics {
+  return {
+    operatorName,
+    numRowsTotal: m.numRowsTotal,
+    numRowsUpdated: m.numRowsUpdated,
+    numRowsRemoved: m.numRowsRemoved,
+    numRowsDroppedByWatermark: 0,
+    memoryUsedBytes: m.memoryUsedBytes,
+    commitTimeMs: m.commitTimeMs,
+    numShufflePartitions: 1,
+    numStateStoreInstances: 1,
+  };
+}

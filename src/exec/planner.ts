@@ -21,7 +21,7 @@ import { WindowOperator } from "./window.js";
 import { SampleOperator } from "./sample.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
-import { boundChildren, mapBoundChildren } from "../plan/expressions/bound.js";
+import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "../plan/expressions/bound.js";
 
 /**
  * A stateless fragment: projects and filters over one source leaf, which a worker thread can run
@@ -221,21 +221,6 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
 
   const root = build(plan);
   return { root, sources, operators };
-}
-
-function splitConjuncts(e: BoundExpr, out: BoundExpr[] = []): BoundExpr[] {
-  if (e.kind === "binary" && e.op === "and") {
-    splitConjuncts(e.left, out);
-    splitConjuncts(e.right, out);
-  } else {
-    out.push(e);
-  }
-  return out;
-}
-
-function conjunction(conjuncts: readonly BoundExpr[]): BoundExpr | null {
-  if (conjuncts.length === 0) return null;
-  return conjuncts.reduce((l, r) => ({ kind: "binary", op: "and", left: l, right: r, dataType: l.dataType, nullable: l.nullable || r.nullable }));
 }
 
 /**

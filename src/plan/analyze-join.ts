@@ -15,7 +15,7 @@ import { StructField, StructType, type DataType } from "../types/data-types.js";
 import { node, type Expr } from "../sql/expression.js";
 import type { JoinNode, JoinType } from "./logical.js";
 import type { BoundExpr } from "./expressions/bound.js";
-import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
+import { boundChildren, conjunction, containsAggregate, mapBoundChildren, splitConjuncts } from "./expressions/bound.js";
 import { bindExpr, bindPredicate } from "./expressions/bind.js";
 import type { ResolvedPlan } from "./analyze.js";
 
@@ -221,21 +221,6 @@ function sidesOf(e: BoundExpr, nl: number): "left" | "right" | "both" | "none" {
   };
   walk(e);
   return left && right ? "both" : left ? "left" : right ? "right" : "none";
-}
-
-export function splitConjuncts(e: BoundExpr, out: BoundExpr[] = []): BoundExpr[] {
-  if (e.kind === "binary" && e.op === "and") {
-    splitConjuncts(e.left, out);
-    splitConjuncts(e.right, out);
-  } else {
-    out.push(e);
-  }
-  return out;
-}
-
-export function conjunction(conjuncts: readonly BoundExpr[]): BoundExpr | null {
-  if (conjuncts.length === 0) return null;
-  return conjuncts.reduce((l, r) => ({ kind: "binary", op: "and", left: l, right: r, dataType: l.dataType, nullable: l.nullable || r.nullable }));
 }
 
 function range(n: number): number[] {

@@ -24,6 +24,7 @@ import type { StateStoreOptions, StateValueCodec } from "../../state/state-store
 import { KeyCodec } from "../../columnar/key-codec.js";
 import { hashKey, hashTagged } from "../../columnar/murmur3.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
+import { stateOperatorMetrics } from "../operator.js";
 import type { OutputMode } from "../../plan/logical.js";
 import type { StateLocation } from "../../state/state-store.js";
 import type { Accumulator } from "./accumulator.js";
@@ -172,18 +173,7 @@ export class HashAggregateOperator implements Operator {
   }
 
   stateMetrics(): StateOperatorMetrics {
-    const m = this.store.metrics();
-    return {
-      operatorName: "stateStoreSave",
-      numRowsTotal: m.numRowsTotal,
-      numRowsUpdated: m.numRowsUpdated,
-      numRowsRemoved: m.numRowsRemoved,
-      numRowsDroppedByWatermark: 0,
-      memoryUsedBytes: m.memoryUsedBytes,
-      commitTimeMs: m.commitTimeMs,
-      numShufflePartitions: 1,
-      numStateStoreInstances: 1,
-    };
+    return stateOperatorMetrics("stateStoreSave", this.store.metrics());
   }
 
   /** Group id of every row (a shared buffer, valid until the next call); marks the groups updated. */

@@ -289,3 +289,20 @@ export function mapBoundChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): 
       return { ...e, args: e.args.map(f) };
   }
 }
+
+/** The conjuncts of `e`: its operands split at every top-level AND. */
+export function splitConjuncts(e: BoundExpr, out: BoundExpr[] = []): BoundExpr[] {
+  if (e.kind === "binary" && e.op === "and") {
+    splitConjuncts(e.left, out);
+    splitConjuncts(e.right, out);
+  } else {
+    out.push(e);
+  }
+  return out;
+}
+
+/** The AND of `conjuncts`, or null for none. */
+export function conjunction(conjuncts: readonly BoundExpr[]): BoundExpr | null {
+  if (conjuncts.length === 0) return null;
+  return conjuncts.reduce((l, r) => ({ kind: "binary", op: "and", left: l, right: r, dataType: l.dataType, nullable: l.nullable || r.nullable }));
+}

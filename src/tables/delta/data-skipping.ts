@@ -26,7 +26,7 @@ import { SourceError } from "../../errors.js";
 import { DEFAULT_PARTITION_TIME_ZONE, partitionVector, parsePartitionValue } from "./partition-values.js";
 import type { DeltaFile, DeltaMetadata } from "./snapshot.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
-import { boundChildren } from "../../plan/expressions/bound.js";
+import { boundChildren, splitConjuncts } from "../../plan/expressions/bound.js";
 import { equalsIgnoreNullability } from "../../plan/expressions/coercion.js";
 import type { Evaluator } from "../../exec/eval/compile.js";
 import { compileExpr } from "../../exec/eval/compile.js";
@@ -92,16 +92,6 @@ const INT_RANGE: Readonly<Record<string, readonly [number, number]>> = {
   short: [-32768, 32767],
   integer: [-2147483648, 2147483647],
 };
-
-function splitConjuncts(e: BoundExpr, out: BoundExpr[] = []): BoundExpr[] {
-  if (e.kind === "binary" && e.op === "and") {
-    splitConjuncts(e.left, out);
-    splitConjuncts(e.right, out);
-  } else {
-    out.push(e);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Columns of the table
