@@ -575,6 +575,10 @@ class SqlPlanner {
     // Rewrites over the aggregate's output: grouping expressions → #g<i>; grouping()/grouping_id()
     // → constants of the set; aggregate calls stay (they read the input).
     const rewrite = (e: Expr, set: readonly number[]): Expr => {
+      if (e.kind === "column" && e.parts.length === 1 && e.parts[0].toLowerCase() === "grouping__id" && !inputNames.has("grouping__id")) {
+        // Hive's virtual column: grouping_id() over every grouping expression.
+        return groupingCall(node({ kind: "call", name: "grouping_id", args: [], distinct: false }), set, groupKeys, keyOf);
+      }
       const k = groupKeys.indexOf(keyOf(e));
       if (k >= 0 && !containsAggregateCall(e)) return column(`#g${k}`);
       if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf);
@@ -585,6 +589,9 @@ class SqlPlanner {
     const extras: Expr[] = [];
     // HAVING / ORDER BY: select aliases and aggregate calls → the aggregate's output columns.
     const overOutput = (e: Expr, set: readonly number[]): Expr => {
+      if (e.kind === "column" && e.parts.length === 1 && e.parts[0].toLowerCase() === "grouping__id" && !inputNames.has("grouping__id")) {
+        return groupingCall(node({ kind: "call", name: "grouping_id", args: [], distinct: false }), set, groupKeys, keyOf);
+      }
       if (e.kind === "column" && e.parts.length === 1 && !inputNames.has(e.parts[0].toLowerCase())) {
         const j = names.findIndex((n) => n.toLowerCase() === e.parts[0].toLowerCase());
         if (j >= 0) return column(`#s${j}`);

@@ -651,7 +651,11 @@ class QueryParser {
       if (!s.atWord("SELECT")) return { kind: "select", distinct: false, items: [node({ kind: "star", qualifier: [] })], from, where: this.where(), groupBy: null, having: null, windows: [], hints: [] };
       return this.select(from);
     }
-    if (s.atWord("VALUES")) return this.values();
+    if (s.atWord("VALUES")) {
+      const values = this.values();
+      const { alias, columnAliases } = this.tableAlias();
+      return alias === null ? values : { kind: "tableBody", relation: { kind: "valuesRelation", values, alias, columnAliases } };
+    }
     if (s.acceptWord("TABLE")) return { kind: "tableBody", relation: { kind: "table", name: this.qualifiedName("expected a table name"), alias: null, columnAliases: null } };
     if (s.atOp("(")) {
       const open = s.next();
@@ -717,27 +721,11 @@ class QueryParser {
     const factors: number[][][] = [];
     let plain = true;
     do {
-      if (s.atWord("GROUPING") && s.atWord("SETS", 1)) {
-        s.next();
-        s.next();
+      const f = this.groupingElement(indexOf);
+      if (f.plain) factors.push([f.sets[0]]);
+      else {
         plain = false;
-        const open = s.expectOp("(", " after GROUPING SETS");
-        const sets: number[][] = [];
-        do sets.push(this.groupingSet(indexOf));
-        while (s.acceptOp(","));
-        this.close(open.start);
-        factors.push(sets);
-      } else if ((s.atWord("ROLLUP") || s.atWord("CUBE")) && s.atOp("(", 2 - 1)) {
-        const kind = s.next().upper;
-        plain = false;
-        const open = s.expectOp("(");
-        const cols: number[][] = [];
-        do cols.push(this.groupingSet(indexOf));
-        while (s.acceptOp(","));
-        this.close(open.start);
-        factors.push(kind === "ROLLUP" ? rollupSets(cols) : cubeSets(cols));
-      } else {
-        factors.push([[indexOf(this.e.expression())]]);
+        factors.push(f.sets);
       }
     } while (s.acceptOp(","));
     if (s.atWord("WITH") && (s.atWord("ROLLUP", 1) || s.atWord("CUBE", 1))) {
@@ -746,10 +734,45 @@ class QueryParser {
       const cols = factors.map((f) => f[0]);
       return { exprs, sets: kind === "ROLLUP" ? rollupSets(cols) : cubeSets(cols), all: false };
     }
+    if (plain && s.atWord("GROUPING") && s.atWord("SETS", 1)) {
+      // Hive's `GROUP BY a, b GROUPING SETS (…)`: the list names the columns, the sets are these.
+      return { exprs, sets: this.groupingElement(indexOf).sets, all: false };
+    }
     if (plain) return { exprs, sets: null, all: false };
     let sets: number[][] = [[]];
-    for (const f of factors) sets = sets.flatMap((a) => f.map((b) => [...a, ...b.filter((x) => !a.includes(x))]));
+    for (const f of factors) sets = sets.flatMap((x) => f.map((y) => [...x, ...y.filter((i) => !x.includes(i))]));
     return { exprs, sets, all: false };
+  }
+
+  /**
+   * One GROUP BY element as its grouping sets: an expression (one set, `plain`), `GROUPING SETS
+   * (…)` (the sets of its elements, nested ones included), `ROLLUP (…)` or `CUBE (…)` over column
+   * groups.
+   */
+  private groupingElement(indexOf: (e: Expr) => number): { sets: number[][]; plain: boolean } {
+    const s = this.s;
+    if (s.atWord("GROUPING") && s.atWord("SETS", 1)) {
+      s.next();
+      s.next();
+      const open = s.expectOp("(", " after GROUPING SETS");
+      const sets: number[][] = [];
+      do {
+        if ((s.atWord("GROUPING") && s.atWord("SETS", 1)) || ((s.atWord("ROLLUP") || s.atWord("CUBE")) && s.atOp("(", 1))) sets.push(...this.groupingElement(indexOf).sets);
+        else sets.push(this.groupingSet(indexOf));
+      } while (s.acceptOp(","));
+      this.close(open.start);
+      return { sets, plain: false };
+    }
+    if ((s.atWord("ROLLUP") || s.atWord("CUBE")) && s.atOp("(", 1)) {
+      const kind = s.next().upper;
+      const open = s.expectOp("(");
+      const cols: number[][] = [];
+      do cols.push(this.groupingSet(indexOf));
+      while (s.acceptOp(","));
+      this.close(open.start);
+      return { sets: kind === "ROLLUP" ? rollupSets(cols) : cubeSets(cols), plain: false };
+    }
+    return { sets: [[indexOf(this.e.expression())]], plain: true };
   }
 
   /** `(a, b)`, `()` or a single expression, as indexes into the GROUP BY expressions. */

@@ -153,3 +153,11 @@ test("sql: correlated subqueries with GROUP BY / HAVING, and subqueries in an ag
   assert.deepEqual(await rows("SELECT s FROM g1 WHERE a IN (SELECT max(a) FROM g2 WHERE g2.a = g1.a GROUP BY v > 1) ORDER BY s"), ["x", "y", "z"]);
   assert.deepEqual(await rows("SELECT count(*), (SELECT count(*) FROM g2) AS total, count(*) FILTER (WHERE a IN (SELECT a FROM g2 WHERE v > 9)) AS big FROM g1"), ["3,5,1"]);
 });
+
+test("sql: Hive's GROUP BY … GROUPING SETS, nested grouping sets, grouping__id, VALUES with an alias", async () => {
+  assert.deepEqual(await rows("SELECT k, v > 2 AS big, count(*) FROM t GROUP BY k, v > 2 GROUPING SETS (k, ()) ORDER BY 1 NULLS FIRST, 3"), ["NULL,NULL,1", "NULL,NULL,4", "a,NULL,2", "b,NULL,1"]);
+  assert.equal((await rows("SELECT k, count(*) FROM t GROUP BY GROUPING SETS (ROLLUP(k), ())")).length, 3 + 1 + 1);
+  assert.deepEqual(await rows("SELECT k, grouping__id FROM t GROUP BY k WITH ROLLUP ORDER BY 2, 1 NULLS FIRST"), ["NULL,0", "a,0", "b,0", "NULL,1"]);
+  spark.sql("CREATE OR REPLACE TEMP VIEW vv AS VALUES (1, 'a'), (2, 'b') tbl(c1, c2)");
+  assert.deepEqual(spark.table("vv").columns, ["c1", "c2"]);
+});
