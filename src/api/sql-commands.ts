@@ -131,6 +131,7 @@ function createTable(session: SparkSession, st: CreateTableStatement, catalog: S
     options: { ...st.options },
     comment: st.comment,
     createdMs: Date.now(),
+    bucketing: st.bucketing,
   };
   const conf = session.conf.getAll();
   if (!pathTable) session.tables.remember(database, name, table);
@@ -416,6 +417,13 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
       { col_name: "Created Time", data_type: new Date(t.createdMs).toUTCString(), comment: "" },
       { col_name: "Type", data_type: t.managed ? "MANAGED" : "EXTERNAL", comment: "" },
       { col_name: "Provider", data_type: t.format, comment: "" },
+      ...(t.bucketing == null
+        ? []
+        : [
+            { col_name: "Num Buckets", data_type: String(t.bucketing.numBuckets), comment: "" },
+            { col_name: "Bucket Columns", data_type: `[${t.bucketing.columns.map((c) => `\`${c}\``).join(", ")}]`, comment: "" },
+            { col_name: "Sort Columns", data_type: `[${t.bucketing.sortColumns.map((c) => `\`${c}\``).join(", ")}]`, comment: "" },
+          ]),
       ...(t.comment === null ? [] : [{ col_name: "Comment", data_type: t.comment, comment: "" }]),
       ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
       { col_name: "Location", data_type: t.location, comment: "" },

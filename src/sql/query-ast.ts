@@ -180,6 +180,8 @@ export interface CreateTableStatement {
   readonly properties: Readonly<Record<string, string>>;
   readonly options: Readonly<Record<string, string>>;
   readonly query: QueryAst | null;
+  /** `CLUSTERED BY (…) [SORTED BY (…)] INTO n BUCKETS`: recorded, not applied to the files. */
+  readonly bucketing: { readonly columns: readonly string[]; readonly sortColumns: readonly string[]; readonly numBuckets: number } | null;
 }
 
 /** A MERGE clause: `WHEN [NOT] MATCHED [BY SOURCE|TARGET] [AND cond] THEN action`. */

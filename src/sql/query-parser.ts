@@ -16,6 +16,7 @@ import { readDataType } from "./ddl.js";
 import type {
   ColumnDef,
   CommonTableExpr,
+  CreateTableStatement,
   GroupByAst,
   MergeClauseAst,
   TableTarget,
@@ -198,6 +199,7 @@ class QueryParser {
     let comment: string | null = null;
     let properties: Record<string, string> = {};
     let options: Record<string, string> = {};
+    let bucketing: CreateTableStatement["bucketing"] = null;
     for (;;) {
       if (s.acceptWord("USING")) provider = this.qualifiedName("expected a data source name after USING").join(".").toLowerCase();
       else if (s.atWord("STORED") && s.atWord("AS", 1)) {
@@ -225,14 +227,31 @@ class QueryParser {
       else if (s.acceptWord("OPTIONS")) options = this.propertyList();
       else if (s.atWord("ROW") && s.atWord("FORMAT", 1)) {
         throw s.errorAt(s.peek().start, "ROW FORMAT is not supported; use USING csv with OPTIONS");
-      } else if (s.atWord("CLUSTERED") || s.atWord("SORTED") || s.atWord("BUCKETED")) {
-        throw s.errorAt(s.peek().start, "bucketed tables (CLUSTERED BY … INTO n BUCKETS) are not supported");
+      } else if (s.atWord("CLUSTERED") && s.atWord("BY", 1)) {
+        s.next();
+        s.next();
+        const columns = this.columnAliasList();
+        const sortColumns: string[] = [];
+        if (s.acceptWord("SORTED")) {
+          s.expectWord("BY");
+          const o = s.expectOp("(");
+          do {
+            sortColumns.push(this.e.identifier("expected a column name"));
+            if (!s.acceptWord("ASC")) s.acceptWord("DESC");
+          } while (s.acceptOp(","));
+          this.close(o.start);
+        }
+        s.expectWord("INTO");
+        const n = s.next();
+        if (n.kind !== "number" || !/^\d+$/.test(n.value)) throw s.errorAt(n.start, "expected the number of buckets");
+        s.expectWord("BUCKETS");
+        bucketing = { columns, sortColumns, numBuckets: Number(n.value) };
       } else break;
     }
     let query: QueryAst | null = null;
     if (s.acceptWord("AS")) query = this.query();
     else if (s.atWord("SELECT") || s.atWord("WITH")) query = this.query();
-    return { kind: "createTable", name, replace, ifNotExists, columns, provider, partitionedBy, location, comment, properties, options, query };
+    return { kind: "createTable", name, replace, ifNotExists, columns, provider, partitionedBy, location, comment, properties, options, query, bucketing };
   }
 
   private ifNotExists(): boolean {

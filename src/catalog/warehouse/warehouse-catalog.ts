@@ -44,6 +44,8 @@ export interface WarehouseTable {
   readonly options: Readonly<Record<string, string>>;
   readonly comment: string | null;
   readonly createdMs: number;
+  /** CLUSTERED BY … INTO n BUCKETS as declared (sluice writes unbucketed files). */
+  readonly bucketing?: { readonly columns: readonly string[]; readonly sortColumns: readonly string[]; readonly numBuckets: number } | null;
 }
 
 /** The JSON document of a table (schema as Spark's schema JSON). */
