@@ -35,6 +35,8 @@ export interface ResolvedJoinParts {
   readonly post: readonly BoundExpr[] | null;
   readonly schema: StructType;
   readonly qualifiers: readonly (string | null)[];
+  /** Output columns only a qualified name reaches (a SQL USING join's other-side keys); absent: none. */
+  readonly hidden?: readonly boolean[];
 }
 
 /** Resolves a join node over its resolved inputs. @throws AnalysisError for bad keys or conditions. */
@@ -51,7 +53,9 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
     ...right.schema.fields.map((f) => (rightNullable ? StructField(f.name, f.dataType, true) : f)),
   ];
   const pairQualifiers = [...left.qualifiers, ...right.qualifiers];
+  const pairHidden = [...(left.hidden ?? left.schema.fields.map(() => false)), ...(right.hidden ?? right.schema.fields.map(() => false))];
   const fullPair = StructType(pairFields);
+  let hidden: boolean[] | null = null;
 
   let condition: BoundExpr | null = null;
   let post: BoundExpr[] | null = null;
@@ -65,7 +69,15 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
     const leftRest = range(nl).filter((i) => !leftOrdinals.includes(i));
     const rightRest = range(right.schema.fields.length).filter((i) => !rightOrdinals.includes(i)).map((i) => nl + i);
     const semi = joinType === "left_semi" || joinType === "left_anti";
-    const rest = semi ? leftRest : [...leftRest, ...rightRest];
+    let rest = semi ? leftRest : [...leftRest, ...rightRest];
+    if (plan.hiddenKeys === true && !semi) {
+      // SQL keeps each side's own key reachable as `side.k` (and in `side.*`, in the side's column
+      // order): the keys the visible one is not are hidden columns among their side's columns.
+      const leftOwn = joinType === "right" || joinType === "full";
+      const rightOwn = joinType !== "right";
+      rest = [...range(nl).filter((i) => !leftOrdinals.includes(i) || leftOwn), ...range(right.schema.fields.length).filter((i) => !rightOrdinals.includes(i) || rightOwn).map((i) => nl + i)];
+      hidden = [...keyExprs.map(() => false), ...rest.map((i) => (i < nl ? leftOrdinals.includes(i) : rightOrdinals.includes(i - nl)))];
+    }
     post = [...keyExprs, ...rest.map((i) => refTo(fullPair, i))];
     schema = StructType(post.map((e, i) => StructField(i < keyExprs.length ? left.schema.fields[leftOrdinals[i]].name : fullPair.fields[rest[i - keyExprs.length]].name, e.dataType, e.nullable)));
     qualifiers = [
@@ -74,20 +86,22 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
     ];
   } else {
     if (plan.condition !== null) {
-      condition = bindPredicate(plan.condition, fullPair, { qualifiers: pairQualifiers });
+      condition = bindPredicate(plan.condition, fullPair, { qualifiers: pairQualifiers, hidden: pairHidden });
       if (containsAggregate(condition)) throw new AnalysisError("analysis: aggregate functions are not allowed in a join condition");
     }
     if (joinType === "left_semi" || joinType === "left_anti") {
       schema = left.schema;
       qualifiers = [...left.qualifiers];
+      if (left.hidden !== undefined) hidden = [...left.hidden];
     } else {
       schema = fullPair;
       qualifiers = pairQualifiers;
+      if (pairHidden.some((h) => h)) hidden = pairHidden;
     }
   }
   const { leftKeys, rightKeys, nullSafe, residual } = splitCondition(condition, nl);
   const pairSchema = joinType === "left_semi" || joinType === "left_anti" ? left.schema : fullPair;
-  return { joinType, leftKeys, rightKeys, nullSafe, residual, pairSchema, post, schema, qualifiers };
+  return { joinType, leftKeys, rightKeys, nullSafe, residual, pairSchema, post, schema, qualifiers, ...(hidden === null ? {} : { hidden }) };
 }
 
 /** Column names present on both sides, in the left side's order (NATURAL JOIN). */

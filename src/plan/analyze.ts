@@ -31,6 +31,8 @@ interface ResolvedBase {
    * through them: `s.id` is column `id` qualified `s` before it is field `id` of a struct `s`.
    */
   readonly qualifiers: readonly (string | null)[];
+  /** Per output column, whether only a qualified name reaches it (see `BindOptions.hidden`); absent: none. */
+  readonly hidden?: readonly boolean[];
   /** The `df.alias(name)` calls applied to exactly this node's output, innermost first (explain shows them). */
   readonly aliases: readonly string[];
 }
@@ -182,9 +184,9 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "project": {
       const child = children[0];
-      const { exprs, names, qualifiers } = bindProjectList(plan.exprs, child.schema, scopeOf(child));
+      const { exprs, names, qualifiers, hidden } = bindProjectList(plan.exprs, child.schema, scopeOf(child));
       const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
-      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...(hidden.some((h) => h) ? { hidden } : {}) });
     }
     case "filter": {
       const child = children[0];
@@ -217,7 +219,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       });
       const schema = Struct([...child.schema.fields, ...functions.map((f, i) => StructField(outputName(plan.exprs[i]), f.dataType, f.nullable))]);
       const qualifiers = [...child.qualifiers, ...functions.map(() => null)];
-      return freeze({ kind: "window", child, functions, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+      return freeze({ kind: "window", child, functions, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, functions.length) });
     }
     case "generate": {
       const child = children[0];
@@ -226,7 +228,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const generator = bindGenerator(plan.generator, args, plan.aliases, plan.outer);
       const schema = Struct([...child.schema.fields, ...generator.fields]);
       const qualifiers = [...child.qualifiers, ...generator.fields.map(() => plan.qualifier)];
-      return freeze({ kind: "generate", child, generator, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+      return freeze({ kind: "generate", child, generator, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, generator.fields.length) });
     }
     case "join": {
       const [left, right] = children;
@@ -256,7 +258,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const schema = Struct(
         first.schema.fields.map((f, k) => StructField(f.name, f.dataType, children.some((c) => c.schema.fields[k].nullable))),
       );
-      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming), qualifiers: first.qualifiers, aliases: [] });
+      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming), qualifiers: first.qualifiers, aliases: [], ...(first.hidden === undefined ? {} : { hidden: first.hidden }) });
     }
     case "sort": {
       const child = children[0];
@@ -349,13 +351,18 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
 }
 
 /** Binding options that let names resolve through `p`'s output qualifiers. */
-export function scopeOf(p: ResolvedPlan): { readonly qualifiers: readonly (string | null)[] } {
-  return { qualifiers: p.qualifiers };
+export function scopeOf(p: ResolvedPlan): { readonly qualifiers: readonly (string | null)[]; readonly hidden?: readonly boolean[] } {
+  return p.hidden === undefined ? { qualifiers: p.qualifiers } : { qualifiers: p.qualifiers, hidden: p.hidden };
+}
+
+/** The hidden flags of `child`'s columns followed by `n` visible ones, when `child` has any hidden. */
+function extendHidden(child: ResolvedPlan, n: number): { hidden?: readonly boolean[] } {
+  return child.hidden === undefined ? {} : { hidden: [...child.hidden, ...Array.from({ length: n }, () => false)] };
 }
 
 /** The output of an operator that passes its child's rows' columns through unchanged. */
-function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases"> {
-  return { schema: child.schema, isStreaming: child.isStreaming, qualifiers: child.qualifiers, aliases: [] };
+function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases" | "hidden"> {
+  return { schema: child.schema, isStreaming: child.isStreaming, qualifiers: child.qualifiers, aliases: [], ...(child.hidden === undefined ? {} : { hidden: child.hidden }) };
 }
 
 function unqualified(schema: StructType): Pick<ResolvedBase, "qualifiers" | "aliases"> {

@@ -118,6 +118,8 @@ export interface JoinNode {
   readonly using: readonly string[] | null;
   /** NATURAL: join on every column name both sides have (resolved by analysis). */
   readonly natural: boolean;
+  /** USING / NATURAL in SQL: keep the other side's keys as hidden columns (`t2.k` still resolves). */
+  readonly hiddenKeys?: boolean;
 }
 
 /**

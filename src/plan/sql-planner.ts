@@ -155,6 +155,7 @@ class SqlPlanner {
           condition: r.condition,
           using: r.using,
           natural: r.natural,
+          hiddenKeys: r.using !== null || r.natural,
         };
       case "function": {
         let plan = this.tableFunction(r.name, r.args);
@@ -514,11 +515,12 @@ class SqlPlanner {
     }
     if (items.some(containsSubquery) && !aggregateQuery) {
       // Subqueries in the select list: their values join in as hidden columns first.
-      const fields = analyzePlan(input).schema.fields;
+      const before = analyzePlan(input);
+      const fields = before.schema.fields;
       const rewritten: Expr[] = [];
       for (const it of items) {
         if (it.kind === "star" && it.qualifier.length === 0) {
-          rewritten.push(...fields.map((f, i) => ordinal(i, f.name)));
+          rewritten.push(...fields.flatMap((f, i) => (before.hidden?.[i] === true ? [] : [ordinal(i, f.name)])));
           continue;
         }
         if (!containsSubquery(it)) {

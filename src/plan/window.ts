@@ -210,9 +210,10 @@ export function selectWithWindows(child: LogicalPlan, items: readonly Expr[], na
     return mapExprChildren(e, replace);
   };
   // `*` means the child's columns, not the hidden window columns beside them.
-  const childFields = analyzePlan(child).schema.fields;
+  const resolvedChild = analyzePlan(child);
+  const childFields = resolvedChild.schema.fields;
   const projected = items.flatMap((it): Expr[] => {
-    if (it.kind === "star" && it.qualifier.length === 0) return childFields.map((f, i) => node({ kind: "ordinal", ordinal: i, name: f.name }));
+    if (it.kind === "star" && it.qualifier.length === 0) return childFields.flatMap((f, i) => (resolvedChild.hidden?.[i] === true ? [] : [node({ kind: "ordinal", ordinal: i, name: f.name })]));
     if (!containsWindow(it)) return [it];
     const name = outputName(it.kind === "alias" ? it : resolveNamedIn(it, named));
     const body = replace(it.kind === "alias" ? it.child : it);

@@ -52,6 +52,11 @@ export interface BindOptions {
    * qualified `s` before a struct column `s`. Absent: no column is qualified.
    */
   readonly qualifiers?: readonly (string | null)[];
+  /**
+   * Per input column, whether it is hidden: the other side's key of a SQL USING / NATURAL join,
+   * which only a qualified name (`t2.k`, `t2.*`) reaches, as Spark's hidden join attributes.
+   */
+  readonly hidden?: readonly boolean[];
 }
 
 /**
@@ -85,9 +90,11 @@ export function bindProjectList(
   exprs: readonly Expr[],
   input: StructType,
   options: BindOptions = {},
-): { exprs: BoundExpr[]; names: string[]; qualifiers: (string | null)[] } {
+): { exprs: BoundExpr[]; names: string[]; qualifiers: (string | null)[]; hidden: boolean[] } {
   const binder = new Binder(input, options);
   const inputQualifiers = options.qualifiers;
+  const isHidden = (i: number): boolean => options.hidden?.[i] === true;
+  const hidden: boolean[] = [];
   const qualifierOf = (ordinal: number): string | null => inputQualifiers?.[ordinal] ?? null;
   const out: BoundExpr[] = [];
   const names: string[] = [];
@@ -96,12 +103,13 @@ export function bindProjectList(
     if (e.kind === "star") {
       const relation = e.qualifier.length === 1 ? binder.qualifiedOrdinals(e.qualifier[0]) : [];
       if (e.qualifier.length === 0 || relation.length > 0) {
-        const ordinals = e.qualifier.length === 0 ? input.fields.map((_, i) => i) : relation;
+        const ordinals = e.qualifier.length === 0 ? input.fields.flatMap((_, i) => (isHidden(i) ? [] : [i])) : relation;
         for (const i of ordinals) {
           const f = input.fields[i];
           out.push({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable });
           names.push(f.name);
           qualifiers.push(qualifierOf(i));
+          hidden.push(false);
         }
       } else {
         const base = binder.bind({ kind: "column", parts: e.qualifier }, null);
@@ -115,6 +123,7 @@ export function bindProjectList(
           out.push({ kind: "field", child: base, ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable || nullableParent });
           names.push(f.name);
           qualifiers.push(null);
+          hidden.push(false);
         });
       }
       continue;
@@ -123,8 +132,10 @@ export function bindProjectList(
     out.push(b);
     names.push(outputName(e));
     qualifiers.push((e.kind === "column" || e.kind === "ordinal") && b.kind === "ref" ? qualifierOf(b.ordinal) : null);
+    // A positional pass-through (the SQL planner's) keeps a hidden column hidden.
+    hidden.push(e.kind === "ordinal" && b.kind === "ref" && isHidden(b.ordinal));
   }
-  return { exprs: out, names, qualifiers };
+  return { exprs: out, names, qualifiers, hidden };
 }
 
 /** Spark's cast functions (`int(x)` is `CAST(x AS INT)`); their output name is their argument's. */
@@ -357,6 +368,7 @@ class Binder {
   private readonly allowAggregates: boolean;
   /** Per input column, its qualifier or null; null when no column is qualified. */
   private readonly qualifiers: readonly (string | null)[] | null;
+  private readonly hidden: readonly boolean[] | null;
 
   constructor(input: StructType, options: BindOptions) {
     this.input = input;
@@ -364,6 +376,7 @@ class Binder {
     this.allowAggregates = options.allowAggregates ?? false;
     const q = options.qualifiers;
     this.qualifiers = q !== undefined && q.some((x) => x !== null) ? q : null;
+    this.hidden = options.hidden !== undefined && options.hidden.some((h) => h) ? options.hidden : null;
     if (this.qualifiers !== null && this.qualifiers.length !== input.fields.length) {
       throw new InternalError(`analysis: ${this.qualifiers.length} qualifiers for ${input.fields.length} input columns`);
     }
@@ -478,7 +491,7 @@ class Binder {
     }
     const hits: number[] = [];
     fields.forEach((f, i) => {
-      if (this.matches(f.name, first)) hits.push(i);
+      if (this.matches(f.name, first) && this.hidden?.[i] !== true) hits.push(i);
     });
     // A top-level column whose name contains a dot, written without backticks (`a.b` for column "a.b").
     if (hits.length === 0 && parts.length > 1) {

@@ -161,3 +161,14 @@ test("sql: Hive's GROUP BY … GROUPING SETS, nested grouping sets, grouping__id
   spark.sql("CREATE OR REPLACE TEMP VIEW vv AS VALUES (1, 'a'), (2, 'b') tbl(c1, c2)");
   assert.deepEqual(spark.table("vv").columns, ["c1", "c2"]);
 });
+
+test("sql: USING / NATURAL joins keep each side's key reachable by its qualifier", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW u1 AS SELECT * FROM VALUES ('a', 1), ('b', 2) AS u1(k, v1)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW u2 AS SELECT * FROM VALUES ('a', 10), ('c', 30) AS u2(k, v2)");
+  assert.deepEqual(spark.sql("SELECT * FROM u1 JOIN u2 USING (k)").columns, ["k", "v1", "v2"]);
+  assert.deepEqual(await rows("SELECT u1.k AS lk, u2.k AS rk, v2 FROM u1 LEFT JOIN u2 USING (k) ORDER BY lk"), ["a,a,10", "b,NULL,NULL"]);
+  assert.deepEqual(spark.sql("SELECT u1.*, u2.* FROM u1 NATURAL JOIN u2").columns, ["k", "v1", "k", "v2"]);
+  assert.deepEqual(await rows("SELECT k, u1.k AS lk, u2.k AS rk FROM u1 FULL JOIN u2 USING (k) ORDER BY k"), ["a,a,a", "b,b,NULL", "c,NULL,c"]);
+  // The DataFrame API's join on names has no hidden columns.
+  assert.deepEqual(spark.table("u1").join(spark.table("u2"), "k").columns, ["k", "v1", "v2"]);
+});
