@@ -160,8 +160,20 @@ export class WindowOperator implements Operator {
         const dflt = compileExpr(f.args[1])(all, this.ctx);
         // Gather from [value ++ default]: the neighbour's value, or this row's default.
         const src = new Int32Array(n);
+        const step = f.kind === "lag" ? -1 : 1;
         for (let p = 0; p < n; p++) {
-          const q = f.kind === "lag" ? p - f.n : p + f.n;
+          let q = p + step * f.n;
+          if (f.ignoreNulls && f.n !== 0) {
+            // The n-th row before (after) this one whose value is not null.
+            let seen = 0;
+            q = -1;
+            for (let r = p + step; r >= partStart[p] && r < partEnd[p]; r += step) {
+              if (isValid(value, order[r]) && ++seen === Math.abs(f.n)) {
+                q = r;
+                break;
+              }
+            }
+          }
           src[order[p]] = q >= partStart[p] && q < partEnd[p] ? order[q] : n + order[p];
         }
         return take(concat([value, dflt]), src);

@@ -94,13 +94,14 @@ export function bindWindowFunction(e: WindowExpr, input: StructType, qualifiers:
   }
   if (name === "lag" || name === "lead") {
     needsOrder();
-    if (args.length < 1 || args.length > 3) throw new AnalysisError(`analysis: ${name} takes 1 to 3 arguments, got ${args.length}`);
+    if (args.length < 1 || args.length > 4) throw new AnalysisError(`analysis: ${name} takes 1 to 3 arguments, got ${args.length}`);
     const value = bind(args[0]);
     const n = args.length > 1 ? constantNumber(args[1], `${name}'s offset`) : 1;
     if (!Number.isInteger(n)) throw new AnalysisError(`analysis: ${name}'s offset must be an integer, got ${n}`);
-    const dflt = args.length > 2 ? bind(args[2]) : null;
+    const dflt = args.length > 2 && !(args[2].kind === "literal" && args[2].value === null) ? bind(args[2]) : null;
+    const ignoreNulls = args.length > 3 && constantBoolean(args[3]);
     const fixedDefault = dflt === null ? { kind: "literal" as const, value: null, dataType: value.dataType, nullable: true } : dflt.dataType.typeName === value.dataType.typeName ? dflt : castTo(dflt, value.dataType);
-    return { ...base, kind: name, args: [value, fixedDefault], aggregate: null, n, frame: rowsToCurrent, dataType: value.dataType, nullable: true };
+    return { ...base, kind: name, args: [value, fixedDefault], aggregate: null, n, ignoreNulls, frame: rowsToCurrent, dataType: value.dataType, nullable: true };
   }
   const frame = boundFrame(spec, orderBy);
   if (name === "nth_value") {

@@ -22,7 +22,7 @@
  */
 import { ParseError } from "../errors.js";
 import { node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
-import { BooleanType, NullType, StringType } from "../types/data-types.js";
+import { BooleanType, IntegerType, NullType, StringType } from "../types/data-types.js";
 import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
@@ -636,10 +636,15 @@ export class ExpressionParser {
     if ((s.atWord("IGNORE") || s.atWord("RESPECT")) && s.atWord("NULLS", 1)) {
       const ignore = s.next().upper === "IGNORE";
       s.next();
-      if (!IGNORE_NULLS_FUNCTIONS.has(name) || result.kind !== "call") {
+      if ((!IGNORE_NULLS_FUNCTIONS.has(name) && !WINDOW_IGNORE_NULLS.has(name)) || result.kind !== "call") {
         throw s.errorAt(s.peek().start, `IGNORE/RESPECT NULLS is not supported for ${name}`);
       }
-      if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
+      if (ignore && WINDOW_IGNORE_NULLS.has(name)) {
+        // lag/lead(value, offset, default, ignoreNulls) and nth_value(value, n, ignoreNulls).
+        const a = result.args;
+        const filled = name === "nth_value" ? [...a.slice(0, 2)] : [a[0], a[1] ?? literal(1, IntegerType()), a[2] ?? literal(null, NullType())];
+        result = node({ ...result, args: [...filled, literal(true, BooleanType())] });
+      } else if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
     }
     if (s.atWord("FILTER") && s.atOp("(", 1) && result.kind === "call") {
       s.next();
@@ -881,6 +886,9 @@ export class ExpressionParser {
 }
 
 const IGNORE_NULLS_FUNCTIONS = new Set(["first", "last", "any_value", "first_value", "last_value"]);
+
+/** Window functions whose IGNORE NULLS becomes a trailing boolean argument. */
+const WINDOW_IGNORE_NULLS = new Set(["lag", "lead", "nth_value"]);
 
 function withIgnoreNulls(name: string, args: readonly Expr[], distinct: boolean): Expr {
   return node({ kind: "call", name, args: [...args, literal(true, BooleanType())], distinct });

@@ -67,3 +67,9 @@ test("window errors: unordered ranking, streams, misplaced window expressions", 
   const stream = spark.readStream.format("memory").option("name", input.name).load().withColumn("rn", row_number().over(Window.partitionBy("k").orderBy("ts")));
   assert.throws(() => stream.writeStream.format("memory").queryName(`win_sink_${process.pid}`).start(), err(/non-time-based windows are not supported on streaming/));
 });
+
+test("IGNORE NULLS on lag, lead and nth_value skips null values", async () => {
+  spark.createDataFrame([{ i: 1, v: 1 }, { i: 2, v: null }, { i: 3, v: 3 }, { i: 4, v: null }, { i: 5, v: 5 }], "i INT, v INT").createOrReplaceTempView("gaps");
+  const rows = await spark.sql("SELECT i, lag(v) IGNORE NULLS OVER w AS lg, lead(v, 1) IGNORE NULLS OVER w AS ld, nth_value(v, 2) IGNORE NULLS OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS nv FROM gaps WINDOW w AS (ORDER BY i) ORDER BY i").collect();
+  assert.deepEqual(rows.map((r) => `${r.lg}/${r.ld}/${r.nv}`), ["null/3/3", "1/3/3", "1/5/3", "3/5/3", "3/null/3"]);
+});
