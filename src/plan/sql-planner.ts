@@ -376,7 +376,36 @@ class SqlPlanner {
       const conds = [...d.correlated];
       if (x.type === "in" && x.value !== null) conds.push(node({ kind: "binary", op: "=", left: x.value, right: ordinal(nl + d.valueAt, "#v") }));
       current = join(current, d.plan, "left", conds);
-      const found = call("coalesce", [ordinal(nl + d.flagAt, "#e"), node({ kind: "literal", value: false, dataType: { typeName: "boolean" } as DataType })]);
+      const bool = (v: boolean | null): Expr => node({ kind: "literal", value: v, dataType: { typeName: v === null ? "null" : "boolean" } as DataType });
+      let found = call("coalesce", [ordinal(nl + d.flagAt, "#e"), bool(false)]);
+      if (x.type === "in" && x.value !== null && d.correlated.length === 0) {
+        // Three-valued IN: no match is NULL (not false) when the value is NULL or the subquery
+        // returned a NULL, unless it returned no row at all.
+        const statsAt = analyzePlan(current).schema.fields.length;
+        const sub = this.query(x.query, ctes);
+        const first = analyzePlan(sub).schema.fields[0];
+        const stats: LogicalPlan = {
+          kind: "aggregate",
+          child: sub,
+          groupBy: [],
+          aggregates: [
+            alias(call("count", [literal(1, { typeName: "integer" } as DataType)]), "#n"),
+            alias(node({ kind: "call", name: "count", args: [literal(1, { typeName: "integer" } as DataType)], distinct: false, filter: node({ kind: "isNull", negated: false, child: ordinal(0, first.name) }) }), "#nulls"),
+          ],
+        };
+        current = join(current, stats, "left", []);
+        const zero = literal(0n, LongType());
+        found = node({
+          kind: "case",
+          operand: null,
+          branches: [
+            { when: found, then: bool(true) },
+            { when: node({ kind: "binary", op: "=", left: ordinal(statsAt, "#n"), right: zero }), then: bool(false) },
+            { when: node({ kind: "binary", op: "or", left: node({ kind: "isNull", negated: false, child: x.value }), right: node({ kind: "binary", op: ">", left: ordinal(statsAt + 1, "#nulls"), right: zero }) }), then: bool(null) },
+          ],
+          otherwise: bool(false),
+        });
+      }
       return x.negated ? node({ kind: "unary", op: "not", child: found }) : found;
     };
     const expr = walk(e);

@@ -233,7 +233,9 @@ export function exprSql(e: Expr): string {
     case "window":
       return windowSql(e);
     case "subquery":
-      return e.type === "scalar" ? "scalarsubquery()" : e.type === "exists" ? `${e.negated ? "NOT " : ""}exists()` : `(${exprSql(e.value ?? e)} ${e.negated ? "NOT " : ""}IN (listquery()))`;
+      if (e.type === "scalar") return "scalarsubquery()";
+      if (e.type === "exists") return e.negated ? "(NOT exists())" : "exists()";
+      return e.negated ? `(NOT (${exprSql(e.value ?? e)} IN (listquery())))` : `(${exprSql(e.value ?? e)} IN (listquery()))`;
   }
   return "?";
 }
