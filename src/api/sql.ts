@@ -89,6 +89,7 @@ function execute(session: SparkSession, st: Statement): DataFrame {
 
 function sessionCatalog(session: SparkSession): SqlCatalog {
   return {
+    conf: (key) => session.conf.get(key),
     relation(name: readonly string[]): LogicalPlan {
       if (name.length === 1 && session.catalog.hasView(name[0])) return session.catalog.view(name[0]).logicalPlan;
       if (name.length === 2 && name[0].toLowerCase() === "global_temp") return session.catalog.globalView(name[1]).logicalPlan;

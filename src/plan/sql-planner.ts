@@ -44,6 +44,8 @@ import { containsWindow, selectWithWindows } from "./window.js";
 export interface SqlCatalog {
   /** The plan of the table or view `name` (one or more parts). @throws AnalysisError when unknown. */
   relation(name: readonly string[]): LogicalPlan;
+  /** A session setting the planner honours (`spark.sql.legacy.parser.havingWithoutGroupByAsWhere`). */
+  conf?(key: string): string | undefined;
 }
 
 /** Plans a parsed query. @throws AnalysisError for unknown names and unsupported constructs. */
@@ -531,7 +533,9 @@ class SqlPlanner {
       input = this.filtered(input, sel.where, ctes);
     }
     let items = sel.items;
-    const aggregateQuery = sel.groupBy !== null || items.some(containsAggregateCall) || (sel.having !== null && containsAggregateCall(sel.having));
+    // Spark 3.x: HAVING without GROUP BY is a global aggregate, unless the legacy setting reads it as WHERE.
+    const havingAsWhere = sel.groupBy === null && this.catalog.conf?.("spark.sql.legacy.parser.havingWithoutGroupByAsWhere")?.toLowerCase() === "true";
+    const aggregateQuery = sel.groupBy !== null || items.some(containsAggregateCall) || (sel.having !== null && !havingAsWhere);
     if (items.some(containsSubquery) && aggregateQuery) {
       // Subqueries in an aggregate query's select list join in before the aggregation.
       items = items.map((it) => {
@@ -564,10 +568,11 @@ class SqlPlanner {
       sel = { ...sel, items };
     }
     const resolvedInput = analyzePlan(input);
-    const aggregated = sel.groupBy !== null || sel.items.some(containsAggregateCall) || (sel.having !== null && containsAggregateCall(sel.having));
-    if (aggregated) return this.aggregateSelect(sel, orderBy, input, resolvedInput, ctes);
-    // HAVING without grouping or aggregates filters rows, as Spark 3.5 does.
-    if (sel.having !== null) input = this.filtered(input, sel.having, ctes);
+    if (aggregateQuery) return this.aggregateSelect(sel, orderBy, input, resolvedInput, ctes);
+    if (sel.having !== null) {
+      if (containsAggregateCall(sel.having)) throw new AnalysisError("analysis: aggregate functions are not allowed in a HAVING read as WHERE (spark.sql.legacy.parser.havingWithoutGroupByAsWhere)");
+      input = this.filtered(input, sel.having, ctes);
+    }
     const named = new Map(sel.windows.map((w) => [w.name.toLowerCase(), w.spec]));
     const windowed = selectWithWindows(input, sel.items, named);
     if (windowed !== null) {
@@ -601,6 +606,7 @@ class SqlPlanner {
     const groupKeys = groupExprs.map(keyOf);
     const groupTypes = groupExprs.map((g) => bindExpr(g, resolvedInput.schema, scopeOf(resolvedInput)).dataType);
     const sets = sel.groupBy?.sets ?? [groupExprs.map((_, i) => i)];
+    const hasSets = sel.groupBy !== null && sel.groupBy.sets !== null;
     const names = items.map((it) => outputName(it));
 
     // Rewrites over the aggregate's output: grouping expressions → #g<i>; grouping()/grouping_id()
@@ -612,7 +618,7 @@ class SqlPlanner {
       }
       const k = groupKeys.indexOf(keyOf(e));
       if (k >= 0 && !containsAggregateCall(e)) return column(`#g${k}`);
-      if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf);
+      if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf, hasSets);
       if (e.kind === "call" && isAggregateName(e.name)) return e;
       return mapExprChildren(e, (c) => rewrite(c, set));
     };
@@ -639,7 +645,7 @@ class SqlPlanner {
       }
       const k = groupKeys.indexOf(keyOf(e));
       if (k >= 0) return column(`#g${k}`);
-      if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf);
+      if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf, hasSets);
       return mapExprChildren(e, (c) => overOutput(c, set));
     };
     const orderKeys = orderBy.map((o) => o.child);
@@ -783,7 +789,8 @@ function groupingExpressions(groupBy: GroupByAst | null, items: readonly Expr[],
 }
 
 /** `grouping(col)` (1 when col is aggregated away in this set) and `grouping_id(cols…)` (the bits). */
-function groupingCall(e: Extract<Expr, { kind: "call" }>, set: readonly number[], groupKeys: readonly string[], keyOf: (e: Expr) => string): Expr {
+function groupingCall(e: Extract<Expr, { kind: "call" }>, set: readonly number[], groupKeys: readonly string[], keyOf: (e: Expr) => string, sets = true): Expr {
+  if (!sets) throw new AnalysisError(`analysis: ${e.name}() can only be used with GROUPING SETS, CUBE or ROLLUP`);
   const args = e.name === "grouping_id" && e.args.length === 0 ? groupKeys.map((_, i) => i) : e.args.map((a) => {
     const k = groupKeys.indexOf(keyOf(a));
     if (k < 0) throw new AnalysisError(`analysis: ${e.name}() argument ${outputName(a)} is not a grouping column`);
