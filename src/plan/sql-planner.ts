@@ -58,9 +58,24 @@ type Ctes = ReadonlyMap<string, LogicalPlan>;
 class SqlPlanner {
   constructor(private readonly catalog: SqlCatalog) {}
 
+  /** > 0 while planning a CTE's body or a subquery expression (where nested WITHs conflict). */
+  private nested = 0;
+
   query(q: QueryAst, outer: Ctes): LogicalPlan {
     const ctes = new Map(outer);
-    for (const c of q.ctes) ctes.set(c.name.toLowerCase(), this.cte(c, ctes));
+    const policy = (this.catalog.conf?.("spark.sql.legacy.ctePrecedencePolicy") ?? "EXCEPTION").toUpperCase();
+    for (const c of q.ctes) {
+      const name = c.name.toLowerCase();
+      if (this.nested > 0 && outer.has(name)) {
+        // Spark's spark.sql.legacy.ctePrecedencePolicy: EXCEPTION (default) refuses a nested WITH
+        // that redefines an outer name; LEGACY keeps the outer one; CORRECTED the inner one.
+        if (policy === "EXCEPTION") {
+          throw new AnalysisError(`analysis: name \`${c.name}\` is ambiguous in nested CTE; set spark.sql.legacy.ctePrecedencePolicy to CORRECTED (the inner definition wins) or LEGACY (the outer one wins)`);
+        }
+        if (policy === "LEGACY") continue;
+      }
+      ctes.set(name, this.cte(c, ctes));
+    }
     let plan: LogicalPlan;
     const byAll = orderByAll(q.orderBy);
     if (q.body.kind === "select" && byAll === null) {
@@ -82,7 +97,13 @@ class SqlPlanner {
   }
 
   private cte(c: CommonTableExpr, ctes: Ctes): LogicalPlan {
-    let plan = this.query(c.query, ctes);
+    this.nested++;
+    let plan: LogicalPlan;
+    try {
+      plan = this.query(c.query, ctes);
+    } finally {
+      this.nested--;
+    }
     if (c.columns !== null) plan = renameColumns(plan, c.columns, c.name);
     return { kind: "subqueryAlias", child: plan, alias: c.name };
   }
@@ -424,6 +445,20 @@ class SqlPlanner {
    * / "existsValue" (a flag per key, or per key and value).
    */
   private decorrelate(
+    outer: LogicalPlan,
+    q: QueryAst,
+    ctes: Ctes,
+    mode: "none" | "value" | "scalar" | "exists" | "existsValue",
+  ): { plan: LogicalPlan; correlated: Expr[]; valueAt: number; flagAt: number; width: number; countBug: boolean } {
+    this.nested++;
+    try {
+      return this.decorrelateNested(outer, q, ctes, mode);
+    } finally {
+      this.nested--;
+    }
+  }
+
+  private decorrelateNested(
     outer: LogicalPlan,
     q: QueryAst,
     ctes: Ctes,

@@ -172,3 +172,15 @@ test("sql: USING / NATURAL joins keep each side's key reachable by its qualifier
   // The DataFrame API's join on names has no hidden columns.
   assert.deepEqual(spark.table("u1").join(spark.table("u2"), "k").columns, ["k", "v1", "v2"]);
 });
+
+test("sql: a nested WITH redefining an outer CTE follows spark.sql.legacy.ctePrecedencePolicy", async () => {
+  const q = "WITH t AS (SELECT 1 AS x), t2 AS (WITH t AS (SELECT 2 AS x) SELECT * FROM t) SELECT * FROM t2";
+  assert.throws(() => spark.sql(q), (e: unknown) => e instanceof AnalysisError && /ambiguous in nested CTE/.test(e.message));
+  spark.conf.set("spark.sql.legacy.ctePrecedencePolicy", "CORRECTED");
+  assert.deepEqual(await rows(q), ["2"]);
+  spark.conf.set("spark.sql.legacy.ctePrecedencePolicy", "LEGACY");
+  assert.deepEqual(await rows(q), ["1"]);
+  spark.conf.unset("spark.sql.legacy.ctePrecedencePolicy");
+  // A WITH in a FROM subquery of the main query may shadow freely.
+  assert.deepEqual(await rows("WITH t AS (SELECT 1 AS x) SELECT * FROM (WITH t AS (SELECT 2 AS x) SELECT * FROM t)"), ["2"]);
+});
