@@ -101,7 +101,10 @@ export function bindProjectList(
   const qualifiers: (string | null)[] = [];
   for (const e of exprs) {
     if (e.kind === "star") {
-      const relation = e.qualifier.length === 1 ? binder.qualifiedOrdinals(e.qualifier[0]) : [];
+      // `t.*`, or `db.t.*` (a relation qualified by its database) when `db` is no column.
+      const last = e.qualifier[e.qualifier.length - 1];
+      const dbQualified = e.qualifier.length > 1 && e.qualifier.length <= 3 && !input.fields.some((f) => f.name.toLowerCase() === e.qualifier[0].toLowerCase());
+      const relation = e.qualifier.length === 1 || dbQualified ? binder.qualifiedOrdinals(last) : [];
       if (e.qualifier.length === 0 || relation.length > 0) {
         const ordinals = e.qualifier.length === 0 ? input.fields.flatMap((_, i) => (isHidden(i) ? [] : [i])) : relation;
         for (const i of ordinals) {
@@ -472,6 +475,14 @@ class Binder {
   }
 
   private resolveColumn(parts: readonly string[]): BoundExpr {
+    // `db.t.col` / `spark_catalog.db.t.col`: a table qualified by its database (relations are
+    // qualified by their table name alone).
+    for (let skip = 1; skip <= 2 && parts.length > skip + 1 && this.qualifiers !== null; skip++) {
+      const rest = parts.slice(skip);
+      if (this.qualifiedOrdinals(rest[0]).some((i) => this.matches(this.input.fields[i].name, rest[1])) && !this.input.fields.some((f) => this.matches(f.name, parts[0]))) {
+        return this.resolveColumn(rest);
+      }
+    }
     const fields = this.input.fields;
     const first = parts[0];
     // Spark's AttributeSeq.resolve: `x.y…` is first column `y` of the relation aliased `x`; only

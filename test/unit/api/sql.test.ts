@@ -184,3 +184,9 @@ test("sql: a nested WITH redefining an outer CTE follows spark.sql.legacy.ctePre
   // A WITH in a FROM subquery of the main query may shadow freely.
   assert.deepEqual(await rows("WITH t AS (SELECT 1 AS x) SELECT * FROM (WITH t AS (SELECT 2 AS x) SELECT * FROM t)"), ["2"]);
 });
+
+test("sql: columns qualified by database and table (db.t.col, db.t.*)", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW qq AS SELECT 1 AS i1, 2 AS i2");
+  assert.deepEqual(await rows("SELECT default.qq.i1, spark_catalog.default.qq.i2 FROM qq"), ["1,2"]);
+  assert.deepEqual(spark.sql("SELECT default.qq.* FROM qq").columns, ["i1", "i2"]);
+});
