@@ -25,6 +25,8 @@ import { Column } from "./column.js";
 import { DataFrame } from "./dataframe.js";
 import { DeltaTable, MERGE_RESULT_SCHEMA, OPTIMIZE_RESULT_SCHEMA, VACUUM_RESULT_SCHEMA } from "./delta-table.js";
 import { HISTORY_SCHEMA } from "../tables/delta/history.js";
+import { alterTableProperties } from "../tables/delta/alter-properties.js";
+import { loadTableSnapshot } from "../tables/delta/delta-describe.js";
 import type { TableTargetRef } from "./session-tables.js";
 import type { SparkSession } from "./session.js";
 
@@ -250,6 +252,23 @@ async function writeInto(ref: TableTargetRef, data: DataFrame, mode: "append" | 
 
 function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alterTable" }>): DataFrame {
   const ref = requireTable(session, st.name);
+  const a0 = st.action;
+  const isDelta = (ref.kind === "path" ? ref.format : ref.table.format) === "delta";
+  let deltaChange: DataFrame | null = null;
+  if (isDelta && (a0.kind === "setProperties" || a0.kind === "unsetProperties")) {
+    // A Delta table's properties are in its log: one metaData commit.
+    const location = ref.kind === "path" ? ref.location : ref.table.location;
+    const { storage, key } = resolveLocation(location);
+    const set = a0.kind === "setProperties" ? a0.properties : {};
+    const unset = a0.kind === "unsetProperties" ? a0.keys : [];
+    const ifExists = a0.kind === "unsetProperties" && a0.ifExists;
+    deltaChange = deferred(session, `AlterTableProperties ${ref.display}`, emptySchema(), async () => {
+      await alterTableProperties(storage, key, location, set, unset, ifExists);
+      return [];
+    });
+    // The catalog record keeps no Delta properties: SHOW TBLPROPERTIES reads the log.
+    return deltaChange;
+  }
   if (ref.kind !== "warehouse") throw new AnalysisError(`analysis: ALTER TABLE needs a table of the catalog, not the path table ${ref.display}`);
   const t = ref.table;
   const a = st.action;
@@ -271,13 +290,12 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
       break;
     }
     case "setProperties":
-      if (t.format === "delta") throw new AnalysisError("analysis: ALTER TABLE … SET TBLPROPERTIES on a Delta table is not supported yet; set delta.* properties when creating the table");
       next = { ...t, properties: { ...t.properties, ...a.properties } };
       break;
     case "unsetProperties": {
       const props = { ...t.properties };
       for (const k of a.keys) {
-        if (!(k in props) && !a.ifExists) throw new AnalysisError(`analysis: ${ref.display} has no property '${k}'`);
+        if (!(k in props) && !a.ifExists && !isDelta) throw new AnalysisError(`analysis: ${ref.display} has no property '${k}'`);
         delete props[k];
       }
       next = { ...t, properties: props };
@@ -288,7 +306,7 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
   }
   session.tables.remember(t.database, t.name, next);
   catalogChange(session, `AlterTable ${ref.display}`, () => session.tables.client().replaceTable(next), () => session.tables.catalog().replaceTable(next));
-  return emptyFrame(session);
+  return deltaChange ?? emptyFrame(session);
 }
 
 // --- Delta DML ----------------------------------------------------------------------------------
@@ -455,8 +473,20 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
     }
     case "tblproperties": {
       const ref = requireTable(session, st.name ?? []);
-      const props = ref.kind === "warehouse" ? ref.table.properties : {};
       const schema = StructType([StructField("key", StringType()), StructField("value", StringType())]);
+      if ((ref.kind === "path" ? ref.format : ref.table.format) === "delta") {
+        // A Delta table's properties are its log's configuration, read when the result is.
+        const location = ref.kind === "path" ? ref.location : ref.table.location;
+        const key = st.key;
+        return deferred(session, `ShowTableProperties ${ref.display}`, schema, async () => {
+          const { storage, key: tableKey } = resolveLocation(location);
+          const snapshot = await loadTableSnapshot(storage, tableKey, location, { versionAsOf: null, timestampAsOf: null });
+          const conf = snapshot.metadata.configuration;
+          const rows = key === null ? Object.entries(conf).map(([k, value]) => ({ key: k, value })) : [{ key, value: conf[key] ?? `Table ${ref.display} does not have property: ${key}` }];
+          return rows.length === 0 ? [] : [batchFromRows(schema, rows)];
+        });
+      }
+      const props = ref.kind === "warehouse" ? ref.table.properties : {};
       if (st.key !== null) {
         const v = props[st.key];
         return rowsFrame(session, schema, [{ key: st.key, value: v ?? `Table ${ref.display} does not have property: ${st.key}` }]);

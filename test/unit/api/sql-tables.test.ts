@@ -115,3 +115,18 @@ test("a foreachBatch upsert written with spark.sql MERGE INTO, not awaited, is d
   await q.stop();
   assert.deepEqual(await sql("SELECT * FROM latest ORDER BY id"), ["1,3,d", "2,1,c"]);
 });
+
+test("ALTER TABLE … SET / UNSET TBLPROPERTIES on a Delta table commits the configuration", async () => {
+  spark.sql("CREATE TABLE props (id INT) USING delta");
+  spark.sql("ALTER TABLE props SET TBLPROPERTIES ('delta.logRetentionDuration' = 'interval 7 days')");
+  const history = await spark.sql("DESCRIBE HISTORY props").collect();
+  assert.equal(history[0].operation, "SET TBLPROPERTIES");
+  const log = readdirSync(join(warehouse, "props", "_delta_log")).filter((n) => n.endsWith(".json")).sort();
+  const { readFileSync } = await import("node:fs");
+  assert.match(readFileSync(join(warehouse, "props", "_delta_log", log[log.length - 1]), "utf8"), /"delta.logRetentionDuration":"interval 7 days"/);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES props"), ["delta.logRetentionDuration,interval 7 days"]);
+  spark.sql("ALTER TABLE props UNSET TBLPROPERTIES ('delta.logRetentionDuration')");
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES props"), []);
+  spark.sql("ALTER TABLE props SET TBLPROPERTIES ('delta.nope' = '1')");
+  await assert.rejects(spark.sql("SELECT 1").collect(), /table property 'delta.nope'/);
+});
