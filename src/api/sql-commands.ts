@@ -27,6 +27,7 @@ import { DeltaTable, MERGE_RESULT_SCHEMA, OPTIMIZE_RESULT_SCHEMA, VACUUM_RESULT_
 import { HISTORY_SCHEMA } from "../tables/delta/history.js";
 import { alterTableProperties } from "../tables/delta/alter-properties.js";
 import { loadTableSnapshot } from "../tables/delta/delta-describe.js";
+import { DETAIL_SCHEMA, describeDetail } from "../tables/delta/detail.js";
 import type { TableTargetRef } from "./session-tables.js";
 import type { SparkSession } from "./session.js";
 
@@ -401,7 +402,16 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
     const dt = deltaTableOf(session, parts, "DESCRIBE HISTORY");
     return deferredFrame(session, `DescribeHistory ${parts.join(".")}`, HISTORY_SCHEMA, () => dt.history(st.limit ?? undefined));
   }
-  if (st.mode === "detail") throw new AnalysisError("analysis: DESCRIBE DETAIL is not supported yet; use DESCRIBE EXTENDED");
+  if (st.mode === "detail") {
+    const ref = requireTable(session, parts);
+    const location = ref.kind === "path" ? ref.location : ref.table.location;
+    if ((ref.kind === "path" ? ref.format : ref.table.format) !== "delta") throw new AnalysisError(`analysis: DESCRIBE DETAIL is only supported for Delta tables; ${ref.display} is not one`);
+    const name = ref.kind === "warehouse" ? `spark_catalog.${ref.table.database}.${ref.table.name}` : null;
+    return deferred(session, `DescribeDetail ${ref.display}`, DETAIL_SCHEMA, async () => {
+      const { storage, key } = resolveLocation(location);
+      return [batchFromRows(DETAIL_SCHEMA, [await describeDetail(storage, key, location, name)])];
+    });
+  }
   const view = parts.length === 1 && session.catalog.hasView(parts[0]) ? session.catalog.view(parts[0]) : null;
   const ref = view === null ? requireTable(session, parts) : null;
   const schema = view !== null ? view.schema : tableSchema(session, ref as TableTargetRef);

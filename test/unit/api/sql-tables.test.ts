@@ -130,3 +130,16 @@ test("ALTER TABLE … SET / UNSET TBLPROPERTIES on a Delta table commits the con
   spark.sql("ALTER TABLE props SET TBLPROPERTIES ('delta.nope' = '1')");
   await assert.rejects(spark.sql("SELECT 1").collect(), /table property 'delta.nope'/);
 });
+
+test("DESCRIBE DETAIL of a Delta table gives Delta's one-row summary", async () => {
+  spark.sql("CREATE TABLE detailed (id INT, p STRING) USING delta PARTITIONED BY (p)");
+  spark.sql("INSERT INTO detailed VALUES (1, 'a'), (2, 'b')");
+  const [d] = await spark.sql("DESCRIBE DETAIL detailed").collect();
+  assert.equal(d.format, "delta");
+  assert.equal(d.name, "spark_catalog.default.detailed");
+  assert.deepEqual(d.partitionColumns, ["p"]);
+  assert.equal(d.numFiles, 2n);
+  assert.ok((d.sizeInBytes as bigint) > 0n);
+  assert.equal(d.minReaderVersion, 1);
+  assert.throws(() => spark.sql("CREATE TABLE notdelta (id INT) USING parquet") && spark.sql("DESCRIBE DETAIL notdelta"), /only supported for Delta tables/);
+});
