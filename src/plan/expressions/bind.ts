@@ -479,7 +479,8 @@ class Binder {
     // qualified by their table name alone).
     for (let skip = 1; skip <= 2 && parts.length > skip + 1 && this.qualifiers !== null; skip++) {
       const rest = parts.slice(skip);
-      if (this.qualifiedOrdinals(rest[0]).some((i) => this.matches(this.input.fields[i].name, rest[1])) && !this.input.fields.some((f) => this.matches(f.name, parts[0]))) {
+      const direct = this.qualifiedOrdinals(parts[0]).some((i) => this.matches(this.input.fields[i].name, parts[1]));
+      if (!direct && this.qualifiedOrdinals(rest[0]).some((i) => this.matches(this.input.fields[i].name, rest[1])) && !this.input.fields.some((f) => this.matches(f.name, parts[0]))) {
         return this.resolveColumn(rest);
       }
     }
