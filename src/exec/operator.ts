@@ -5,6 +5,7 @@
  * runtime says the batch's output is safely in the sink.
  */
 import type { Batch } from "../columnar/batch.js";
+import { concatBatches } from "../columnar/ops.js";
 import type { StructType } from "../types/data-types.js";
 import type { OutputMode } from "../plan/logical.js";
 
@@ -68,4 +69,37 @@ export function stateOperatorMetrics(
     numShufflePartitions: 1,
     numStateStoreInstances: 1,
   };
+}
+
+/**
+ * A blocking operator: collects every chunk of its input (of `inputSchema`), then computes its
+ * output from all of it at `finish()` (sort, window functions).
+ */
+export abstract class CollectingOperator implements Operator {
+  protected ctx: BatchContext | undefined = undefined;
+  private chunks: Batch[] = [];
+
+  constructor(
+    readonly schema: StructType,
+    private readonly inputSchema: StructType,
+  ) {}
+
+  async open(ctx: BatchContext): Promise<void> {
+    this.ctx = ctx;
+    this.chunks = [];
+  }
+
+  process(batch: Batch): null {
+    if (batch.numRows > 0) this.chunks.push(batch);
+    return null;
+  }
+
+  finish(): Batch[] {
+    const all = concatBatches(this.inputSchema, this.chunks);
+    this.chunks = [];
+    return all.numRows === 0 ? [] : this.complete(all);
+  }
+
+  /** The output for the whole input (at least one row). */
+  protected abstract complete(all: Batch): Batch[];
 }

@@ -5,12 +5,12 @@
  * aggregations.
  */
 import type { Batch } from "../columnar/batch.js";
-import { concatBatches, takeBatch } from "../columnar/ops.js";
+import { takeBatch } from "../columnar/ops.js";
 import type { Vector } from "../columnar/vector.js";
 import { isValid } from "../columnar/vector.js";
 import type { StructType } from "../types/data-types.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
-import type { Operator, BatchContext } from "./operator.js";
+import { CollectingOperator } from "./operator.js";
 import { compileExpr } from "./eval/compile.js";
 import type { Evaluator } from "./eval/compile.js";
 
@@ -20,32 +20,16 @@ export interface SortKey {
   readonly nullsFirst: boolean;
 }
 
-export class SortOperator implements Operator {
-  readonly schema: StructType;
+export class SortOperator extends CollectingOperator {
   private readonly keys: readonly { eval: Evaluator; ascending: boolean; nullsFirst: boolean }[];
-  private chunks: Batch[] = [];
-  private ctx: BatchContext | null = null;
 
   constructor(schema: StructType, keys: readonly SortKey[]) {
-    this.schema = schema;
+    super(schema, schema);
     this.keys = keys.map((k) => ({ eval: compileExpr(k.expr), ascending: k.ascending, nullsFirst: k.nullsFirst }));
   }
 
-  async open(ctx: BatchContext): Promise<void> {
-    this.ctx = ctx;
-    this.chunks = [];
-  }
-
-  process(batch: Batch): null {
-    if (batch.numRows > 0) this.chunks.push(batch);
-    return null;
-  }
-
-  finish(): Batch[] {
-    const all = concatBatches(this.schema, this.chunks);
-    this.chunks = [];
-    if (all.numRows === 0) return [];
-    const keyVectors = this.keys.map((k) => k.eval(all, this.ctx ?? undefined));
+  protected complete(all: Batch): Batch[] {
+    const keyVectors = this.keys.map((k) => k.eval(all, this.ctx));
     const idx = Array.from({ length: all.numRows }, (_, i) => i);
     idx.sort((a, b) => {
       for (let k = 0; k < keyVectors.length; k++) {

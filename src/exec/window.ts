@@ -12,7 +12,7 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
-import { concat, concatBatches, take, takeBatch, takeOrNull } from "../columnar/ops.js";
+import { concat, take, takeBatch, takeOrNull } from "../columnar/ops.js";
 import type { Vector } from "../columnar/vector.js";
 import { isValid } from "../columnar/vector.js";
 import { DoubleType, IntegerType, type StructType } from "../types/data-types.js";
@@ -21,7 +21,7 @@ import { compileExpr } from "./eval/compile.js";
 import { compareByKeys, type EvaluatedKey } from "./sort.js";
 import { createAccumulator } from "./aggregate/create-accumulator.js";
 import { doubleAt, numericInput } from "./aggregate/accumulator.js";
-import type { BatchContext, Operator } from "./operator.js";
+import { CollectingOperator } from "./operator.js";
 import { InternalError } from "../errors.js";
 
 /** One sorted view of the input for a (PARTITION BY, ORDER BY) pair. */
@@ -39,33 +39,15 @@ interface Sorted {
   readonly orderKeys: readonly EvaluatedKey[];
 }
 
-export class WindowOperator implements Operator {
-  readonly schema: StructType;
-  private readonly inputSchema: StructType;
+export class WindowOperator extends CollectingOperator {
   private readonly functions: readonly BoundWindowFunction[];
-  private chunks: Batch[] = [];
-  private ctx: BatchContext | undefined = undefined;
 
   constructor(schema: StructType, inputSchema: StructType, functions: readonly BoundWindowFunction[]) {
-    this.schema = schema;
-    this.inputSchema = inputSchema;
+    super(schema, inputSchema);
     this.functions = functions;
   }
 
-  async open(ctx: BatchContext): Promise<void> {
-    this.ctx = ctx;
-    this.chunks = [];
-  }
-
-  process(batch: Batch): null {
-    if (batch.numRows > 0) this.chunks.push(batch);
-    return null;
-  }
-
-  finish(): Batch[] {
-    const all = concatBatches(this.inputSchema, this.chunks);
-    this.chunks = [];
-    if (all.numRows === 0) return [];
+  protected complete(all: Batch): Batch[] {
     const cache = new Map<string, Sorted>();
     let last: Sorted | null = null;
     const results: Vector[] = [];
