@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { formatPassTable, goldenFiles, isRelational, passTable, runGolden, totals } from "./spark-sql/golden-driver.js";
 
 /** Pass-rate floors, in percent. */
-const RELATIONAL_FLOOR = 66;
-const ALL_FLOOR = 62;
+const RELATIONAL_FLOOR = 73;
+const ALL_FLOOR = 63;
 
 test("Spark SQL golden files: pass table and floors", { timeout: 900_000 }, async () => {
   const results = await runGolden(goldenFiles());
