@@ -190,3 +190,10 @@ test("sql: columns qualified by database and table (db.t.col, db.t.*)", async ()
   assert.deepEqual(await rows("SELECT default.qq.i1, spark_catalog.default.qq.i2 FROM qq"), ["1,2"]);
   assert.deepEqual(spark.sql("SELECT default.qq.* FROM qq").columns, ["i1", "i2"]);
 });
+
+test("sql: timestamp_seconds is seconds since the epoch as a timestamp", async () => {
+  const [r] = await spark.sql("SELECT timestamp_seconds(1501545600) AS t, timestamp_seconds(NULL) AS n").collect();
+  assert.deepEqual(r.t, new Date(Date.UTC(2017, 7, 1)));
+  assert.equal(r.n, null);
+  assert.throws(() => spark.sql("SELECT timestamp_seconds('x')"), AnalysisError);
+});
