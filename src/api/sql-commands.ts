@@ -18,7 +18,7 @@ import { exprSql } from "../plan/expressions/bind.js";
 import { batchFromRows } from "../columnar/build.js";
 import type { Batch } from "../columnar/batch.js";
 import { BooleanType, StringType, StructField, StructType, type DataType } from "../types/data-types.js";
-import { simpleString } from "../types/print-schema.js";
+import { quoteIfNeeded, simpleString, sqlTypeName } from "../types/print-schema.js";
 import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
 import { Column } from "./column.js";
@@ -503,10 +503,36 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
       }
       return rowsFrame(session, schema, Object.entries(props).map(([key, value]) => ({ key, value })));
     }
-    case "createTable":
+    case "createTable": {
+      const ref = requireTable(session, st.name ?? []);
+      if (ref.kind !== "warehouse") throw new AnalysisError(`analysis: SHOW CREATE TABLE needs a table of the catalog, not the path table ${ref.display}`);
+      const schema = StructType([StructField("createtab_stmt", StringType())]);
+      return rowsFrame(session, schema, [{ createtab_stmt: createTableStatement(ref.table, tableSchema(session, ref)) }]);
+    }
     case "functions":
-      throw new AnalysisError(`analysis: SHOW ${st.what === "createTable" ? "CREATE TABLE" : "FUNCTIONS"} is not supported yet`);
+      throw new AnalysisError("analysis: SHOW FUNCTIONS is not supported yet");
   }
+}
+
+/** The CREATE TABLE statement that makes `t` again, in Spark's SHOW CREATE TABLE layout. */
+function createTableStatement(t: WarehouseTable, schema: StructType): string {
+  const q = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  const props = (entries: [string, string][]) => entries.map(([k, v]) => `  ${q(k)} = ${q(/secret|password|token|access.?key/i.test(k) ? "*********(redacted)" : v)}`).join(",\n");
+  const cols = schema.fields.map((f) => `  ${quoteIfNeeded(f.name)} ${sqlTypeName(f.dataType)}${f.nullable ? "" : " NOT NULL"}${typeof f.metadata?.comment === "string" ? ` COMMENT ${q(f.metadata.comment)}` : ""}`);
+  const lines = [`CREATE TABLE spark_catalog.${t.database}.${t.name} (`, `${cols.join(",\n")})`, `USING ${t.format}`];
+  const options = Object.entries(t.options);
+  if (options.length > 0) lines.push(`OPTIONS (\n${props(options)})`);
+  if (t.partitionColumns.length > 0) lines.push(`PARTITIONED BY (${t.partitionColumns.join(", ")})`);
+  if (t.bucketing != null) {
+    lines.push(`CLUSTERED BY (${t.bucketing.columns.join(", ")})`);
+    if (t.bucketing.sortColumns.length > 0) lines.push(`SORTED BY (${t.bucketing.sortColumns.join(", ")})`);
+    lines.push(`INTO ${t.bucketing.numBuckets} BUCKETS`);
+  }
+  if (!t.managed) lines.push(`LOCATION ${q(t.location)}`);
+  if (t.comment !== null) lines.push(`COMMENT ${q(t.comment)}`);
+  const properties = Object.entries(t.properties);
+  if (properties.length > 0) lines.push(`TBLPROPERTIES (\n${props(properties)})`);
+  return lines.join("\n");
 }
 
 /** Spark's SHOW … LIKE pattern: `*` any characters, `|` alternatives, case-insensitive. */

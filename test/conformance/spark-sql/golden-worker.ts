@@ -101,7 +101,8 @@ function hiveText(v: Vector, i: number, nested: boolean): string {
 function rowsText(batches: readonly Batch[]): string[] {
   const out: string[] = [];
   for (const b of batches) {
-    for (let i = 0; i < b.numRows; i++) out.push(b.columns.map((c) => hiveText(c, i, false)).join("\t"));
+    // A value spanning lines (SHOW CREATE TABLE's statement) prints as several lines, as the suite's output does.
+    for (let i = 0; i < b.numRows; i++) out.push(...b.columns.map((c) => hiveText(c, i, false)).join("\t").split("\n"));
   }
   return out;
 }

@@ -143,3 +143,12 @@ test("DESCRIBE DETAIL of a Delta table gives Delta's one-row summary", async () 
   assert.equal(d.minReaderVersion, 1);
   assert.throws(() => spark.sql("CREATE TABLE notdelta (id INT) USING parquet") && spark.sql("DESCRIBE DETAIL notdelta"), /only supported for Delta tables/);
 });
+
+test("SHOW CREATE TABLE prints Spark's statement, secrets redacted", async () => {
+  spark.sql("CREATE TABLE shown (a INT NOT NULL, b STRING COMMENT 'the b') USING parquet OPTIONS ('sep' = ';', 'password' = 'x') PARTITIONED BY (b) COMMENT 'c' TBLPROPERTIES ('k' = 'v')");
+  const [r] = await spark.sql("SHOW CREATE TABLE shown").collect();
+  assert.equal(
+    r.createtab_stmt,
+    "CREATE TABLE spark_catalog.default.shown (\n  a INT NOT NULL,\n  b STRING COMMENT 'the b')\nUSING parquet\nOPTIONS (\n  'sep' = ';',\n  'password' = '*********(redacted)')\nPARTITIONED BY (b)\nCOMMENT 'c'\nTBLPROPERTIES (\n  'k' = 'v')",
+  );
+});
