@@ -31,7 +31,7 @@ import { DETAIL_SCHEMA, describeDetail } from "../tables/delta/detail.js";
 import type { TableTargetRef } from "./session-tables.js";
 import type { SparkSession } from "./session.js";
 
-type Command = Exclude<Statement, { kind: "query" | "createView" | "dropView" | "set" }>;
+type Command = Exclude<Statement, { kind: "query" | "createView" | "dropView" | "set" | "explain" }>;
 
 /** Runs a non-query statement; returns its result (empty for most). */
 export function runCommand(session: SparkSession, st: Command, catalog: SqlCatalog): DataFrame {

@@ -17,6 +17,7 @@ import type { Statement } from "../sql/query-ast.js";
 import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { analyzePlan } from "../plan/analyze.js";
+import { explainString } from "../plan/explain.js";
 import { StructType } from "../types/data-types.js";
 import { DataFrame } from "./dataframe.js";
 import type { SparkSession } from "./session.js";
@@ -76,6 +77,12 @@ function execute(session: SparkSession, st: Statement): DataFrame {
     case "createDatabase":
     case "dropDatabase":
       return runCommand(session, st, sessionCatalog(session));
+    case "explain": {
+      // The plan of a query (or of a statement's query) as one `plan` row, as Spark returns it.
+      const inner = st.statement.kind === "query" ? dataFrameOf(session, planQuery(st.statement.query, sessionCatalog(session))) : null;
+      if (inner === null) throw new AnalysisError(`analysis: EXPLAIN of a ${st.statement.kind} statement is not supported; EXPLAIN a query`);
+      return session.createDataFrame([{ plan: explainString(inner.resolved, st.extended) }], "plan STRING");
+    }
     case "set": {
       if (st.key === null) {
         const all = session.conf.getAll();

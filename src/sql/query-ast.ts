@@ -249,6 +249,7 @@ export type Statement =
   | { readonly kind: "optimize"; readonly name: readonly string[]; readonly where: Expr | null }
   | { readonly kind: "vacuum"; readonly name: readonly string[]; readonly retainHours: number | null }
   | { readonly kind: "use"; readonly database: string }
+  | { readonly kind: "explain"; readonly extended: boolean; readonly statement: Statement }
   | { readonly kind: "createDatabase"; readonly name: string; readonly ifNotExists: boolean; readonly comment: string | null; readonly location: string | null }
   | { readonly kind: "dropDatabase"; readonly name: string; readonly ifExists: boolean; readonly cascade: boolean }
   | {

@@ -153,6 +153,13 @@ class QueryParser {
         if (s.atWord("DRY")) throw s.errorAt(s.peek().start, "VACUUM … DRY RUN is not supported");
         return { kind: "vacuum", name, retainHours };
       }
+      case "EXPLAIN": {
+        s.next();
+        let extended = false;
+        if (s.acceptWord("EXTENDED") || s.acceptWord("FORMATTED") || s.acceptWord("COST") || s.acceptWord("CODEGEN")) extended = true;
+        else s.acceptWord("LOGICAL");
+        return { kind: "explain", extended, statement: this.statement() };
+      }
       case "USE":
         s.next();
         if (s.atWord("DATABASE") || s.atWord("SCHEMA") || s.atWord("NAMESPACE")) s.next();

@@ -197,3 +197,10 @@ test("sql: timestamp_seconds is seconds since the epoch as a timestamp", async (
   assert.equal(r.n, null);
   assert.throws(() => spark.sql("SELECT timestamp_seconds('x')"), AnalysisError);
 });
+
+test("sql: EXPLAIN returns the query's plan as one row", async () => {
+  const [r] = await spark.sql("EXPLAIN SELECT k, count(*) FROM t WHERE v > 1 GROUP BY k").collect();
+  assert.match(String(r.plan), /== Physical Plan ==[\s\S]*Aggregate[\s\S]*Filter/);
+  const [x] = await spark.sql("EXPLAIN EXTENDED SELECT 1").collect();
+  assert.match(String(x.plan), /== Analyzed Logical Plan ==/);
+});
