@@ -13,9 +13,11 @@
  */
 import { ConfigError } from "../errors.js";
 import { executeBatch } from "../runtime/batch-execution.js";
+import type { Batch } from "../columnar/batch.js";
 import { sinkConnector } from "../connectors/registry.js";
 import type { SaveMode } from "../connectors/registry.js";
 import type { DataFrame } from "./dataframe.js";
+import { partitionsOf } from "./dataframe.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
 
@@ -73,12 +75,24 @@ export class DataFrameWriter {
     const df = this.df;
     await df.sparkSession.commandsDone();
     const parallelism = df.sparkSession.conf.parallelism();
+    let options: Record<string, string> = path === undefined ? { ...this.opts } : { ...this.opts, path };
+    let data = (): AsyncIterable<Batch> => executeBatch(df.resolved, parallelism);
+    const files = partitionsOf(df.resolved);
+    if (files > 1 && this.partitionCols.length === 0 && !Object.keys(options).some((k) => k.toLowerCase() === "maxrecordsperfile")) {
+      // df.repartition(n).write: n files of equal row counts, as Spark's n partitions.
+      const batches = await df.collectBatches();
+      const rows = batches.reduce((n, b) => n + b.numRows, 0);
+      options = { ...options, maxRecordsPerFile: String(Math.max(1, Math.ceil(rows / files))) };
+      data = async function* () {
+        yield* batches;
+      };
+    }
     await sink.writeBatch({
       mode: this.saveMode,
-      options: path === undefined ? { ...this.opts } : { ...this.opts, path },
+      options,
       partitionBy: this.partitionCols,
       schema: df.schema,
-      data: () => executeBatch(df.resolved, parallelism),
+      data,
       writerThread: parallelism.workers > 0,
       sessionConf: df.sparkSession.conf.getAll(),
     });
@@ -99,3 +113,4 @@ export class DataFrameWriter {
     return this.format("csv").save(path);
   }
 }
+

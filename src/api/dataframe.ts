@@ -233,22 +233,27 @@ export class DataFrame {
   }
 
   /**
-   * Accepted for Spark compatibility, the same DataFrame: sluice runs a query in one process and a
-   * file sink writes one file per partition value per batch (and rolls files by size or
-   * `maxRecordsPerFile`), so a partition count does not change the output.
+   * At most `numPartitions` partitions: lowers a `repartition(n)` below it (so a write makes fewer
+   * files); otherwise the same DataFrame, since a file write already makes one file per partition
+   * value (unless `maxRecordsPerFile` rolls it).
    */
   coalesce(numPartitions: number): DataFrame {
     if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new AnalysisError(`analysis: coalesce: the number of partitions must be a positive integer, got ${numPartitions}`);
-    return this;
+    return partitionsOf(this.resolved) > numPartitions ? this.derive({ kind: "repartition", child: this.logicalPlan, n: numPartitions }) : this;
   }
 
-  /** As {@link coalesce}: accepted, the same rows (see there). */
+  /**
+   * The same rows in `numPartitions` partitions: a batch write of it (with no `partitionBy`, or
+   * through filters and projections) writes that many files of equal row counts, as Spark writes
+   * one file per partition. Partitioning columns are accepted and do not change the rows.
+   */
   repartition(numPartitions: number | ColumnLike, ...cols: ColumnLike[]): DataFrame {
-    if (typeof numPartitions === "number" && (!Number.isInteger(numPartitions) || numPartitions < 1)) {
+    if (typeof numPartitions !== "number") return this;
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
       throw new AnalysisError(`analysis: repartition: the number of partitions must be a positive integer, got ${numPartitions}`);
     }
     void cols;
-    return this;
+    return this.derive({ kind: "repartition", child: this.logicalPlan, n: numPartitions });
   }
 
   /** Renames a column; a no-op when `existing` is not a column (as Spark). */
@@ -625,6 +630,13 @@ export class DataFrame {
   private derive(plan: LogicalPlan): DataFrame {
     return DataFrame.of(this.sparkSession, plan, [this]);
   }
+}
+
+/** The partition count `repartition(n)` gave these rows (through filters and projections), else 1. */
+export function partitionsOf(plan: ResolvedPlan): number {
+  let p = plan;
+  while (p.kind === "project" || p.kind === "filter" || p.kind === "sample" || p.kind === "generate") p = p.child;
+  return p.kind === "repartition" ? p.n : 1;
 }
 
 /** Does `e` call an aggregate function (`count`, `sum` …) anywhere? */

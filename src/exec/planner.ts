@@ -181,6 +181,9 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return { kind: "union", children: p.children.map((c) => build(c)) };
       case "offset":
         return wrap(new OffsetOperator(p.schema, p.n), build(p.child));
+      case "repartition":
+        // One process: the rows pass as they are; a batch write reads `n` (see DataFrameWriter).
+        return build(p.child, above);
       case "sample":
         return wrap(new SampleOperator(p.schema, p.fraction, p.withReplacement, p.seed), build(p.child));
       case "window":

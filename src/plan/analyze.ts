@@ -130,7 +130,14 @@ export interface ResolvedOffset extends ResolvedBase {
   readonly n: number;
 }
 
+export interface ResolvedRepartition extends ResolvedBase {
+  readonly kind: "repartition";
+  readonly child: ResolvedPlan;
+  readonly n: number;
+}
+
 export type ResolvedPlan =
+  | ResolvedRepartition
   | ResolvedOffset
   | ResolvedSample
   | ResolvedDeferred
@@ -161,6 +168,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "localRelation":
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
+    case "repartition":
+      return freeze({ kind: "repartition", child: children[0], n: plan.n, ...passThrough(children[0]) });
     case "offset": {
       const child = children[0];
       if (!Number.isInteger(plan.n) || plan.n < 0) throw new AnalysisError(`analysis: offset must be a non-negative integer, got ${plan.n}`);

@@ -55,6 +55,8 @@ function describe(p: ResolvedPlan): string {
       return `Command ${p.description}`;
     case "offset":
       return `Offset ${p.n}`;
+    case "repartition":
+      return `Repartition ${p.n}`;
     case "sample":
       return `Sample ${p.fraction}, ${p.withReplacement ? "with" : "without"} replacement, seed ${p.seed}`;
     case "window":

@@ -171,7 +171,18 @@ export interface SampleNode {
   readonly seed: number;
 }
 
+/**
+ * `df.repartition(n)`: the same rows; a batch write of it makes `n` files (see
+ * `DataFrameWriter.save`), as Spark writes one file per partition.
+ */
+export interface RepartitionNode {
+  readonly kind: "repartition";
+  readonly child: LogicalPlan;
+  readonly n: number;
+}
+
 export type LogicalPlan =
+  | RepartitionNode
   | OffsetNode
   | SampleNode
   | DeferredRelationNode

@@ -55,6 +55,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     case "sort":
     case "limit":
     case "offset":
+    case "repartition":
     case "sample":
       return keyOrdinals(plan.child);
     case "generate":

@@ -58,6 +58,7 @@ test("toDF, withColumnsRenamed, head, isEmpty, toJSON, cache, coalesce", async (
   assert.equal(await cached.count(), 3);
   assert.deepEqual(await cached.collect(), await people().collect());
   assert.equal(people().coalesce(1).repartition(4, "city").columns.length, 4);
+  assert.deepEqual(await people().repartition(3).collect(), await people().collect());
 });
 
 test("describe and summary compute Spark's statistics as strings", async () => {
@@ -109,4 +110,18 @@ test("groupBy().pivot(), unpivot/melt and offset", async () => {
     { id: 1, quarter: "q2", sales: 20 },
   ]);
   assert.deepEqual(await spark.range(5).offset(3).collect(), [{ id: 3n }, { id: 4n }]);
+});
+
+test("repartition(n) before a batch write makes n files of equal rows", async () => {
+  const dir = tempPath("repartitioned");
+  await spark.range(100).repartition(4).filter("id >= 0").write.parquet(dir);
+  const files = await spark.read.parquet(dir).inputFiles();
+  assert.equal(files.length, 4);
+  assert.equal(await spark.read.parquet(dir).count(), 100);
+  const delta = tempPath("repartitioned-delta");
+  await spark.range(10).repartition(2).write.format("delta").save(delta);
+  assert.equal((await spark.read.format("delta").load(delta).inputFiles()).length, 2);
+  const single = tempPath("coalesced");
+  await spark.range(100).repartition(4).coalesce(1).write.parquet(single);
+  assert.equal((await spark.read.parquet(single).inputFiles()).length, 1, "coalesce(1) lowers the partition count");
 });
