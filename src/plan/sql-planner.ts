@@ -935,8 +935,13 @@ function oneRow(): LogicalPlan {
   return { kind: "localRelation", schema, batches: [makeBatch(schema, [], 1)], isStreaming: false };
 }
 
-/** A constant integer argument (LIMIT, range): a literal, possibly negated or cast. */
+/** A constant integer argument (LIMIT, range): a literal, possibly negated, cast or combined by + - * /. */
 function constantInt(e: Expr, what: string): number {
+  if (e.kind === "binary" && (e.op === "+" || e.op === "-" || e.op === "*" || e.op === "div")) {
+    const l = constantInt(e.left, what);
+    const r = constantInt(e.right, what);
+    return e.op === "+" ? l + r : e.op === "-" ? l - r : e.op === "*" ? l * r : Math.trunc(l / r);
+  }
   const b = bindExpr(e, StructType([]));
   if (b.kind === "literal" && (typeof b.value === "number" || typeof b.value === "bigint")) return Number(b.value);
   if (b.kind === "unary" && b.op === "negate" && b.child.kind === "literal" && b.child.value !== null) return -Number(b.child.value);

@@ -223,9 +223,10 @@ export function exprSql(e: Expr): string {
       return e.negated ? `(NOT ${s})` : s;
     }
     case "case": {
+      // Spark's parser turns `CASE x WHEN v …` into `CASE WHEN (x = v) …`, and names it so.
       let s = "CASE";
-      if (e.operand !== null) s += ` ${exprSql(e.operand)}`;
-      for (const b of e.branches) s += ` WHEN ${exprSql(b.when)} THEN ${exprSql(b.then)}`;
+      const operand = e.operand;
+      for (const b of e.branches) s += ` WHEN ${operand === null ? exprSql(b.when) : `(${exprSql(operand)} = ${exprSql(b.when)})`} THEN ${exprSql(b.then)}`;
       if (e.otherwise !== null) s += ` ELSE ${exprSql(e.otherwise)}`;
       return `${s} END`;
     }
