@@ -4,6 +4,7 @@
  * (nested-loop) conditions, output columns and nullability, and the stream–static join rules.
  */
 import { test } from "node:test";
+import { rm } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { SparkSession, AnalysisError, MemoryStream, col, broadcast } from "../../../src/index.js";
 import { tempPath } from "./support.js";
@@ -135,4 +136,21 @@ test("stream–static join with a Delta dimension table sees a new version of it
   await q.processAllAvailable();
   await q.stop();
   assert.deepEqual((await spark.table(name).collect()).map((x) => `${x.a}:${x.b}`).sort(), ["s1:v1", "s2:v1", "s3:v2"]);
+});
+
+test("stream–static join sees a Delta dimension table that was dropped and recreated", async () => {
+  const dir = tempPath("dims-recreated");
+  await spark.createDataFrame([{ k: 1, b: "v1" }], "k INT, b STRING").write.format("delta").save(dir);
+  await spark.createDataFrame([{ k: 1, b: "v1" }], "k INT, b STRING").write.format("delta").mode("overwrite").save(dir);
+  const stream = new MemoryStream("k INT, a STRING", `join_recreated_${process.pid}`);
+  const name = `joined_recreated_${process.pid}`;
+  const q = spark.readStream.format("memory").option("name", stream.name).load().join(spark.read.format("delta").load(dir), "k", "left").writeStream.format("memory").queryName(name).start();
+  stream.addData([{ k: 1, a: "s1" }]);
+  await q.processAllAvailable();
+  await rm(dir, { recursive: true, force: true });
+  await spark.createDataFrame([{ k: 1, b: "v2" }], "k INT, b STRING").write.format("delta").save(dir);
+  stream.addData([{ k: 1, a: "s2" }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.deepEqual((await spark.table(name).collect()).map((x) => `${x.a}:${x.b}`).sort(), ["s1:v1", "s2:v2"]);
 });
