@@ -21,7 +21,7 @@ import { selectWithWindows } from "../plan/window.js";
 import { analyzeNode, analyzePlan } from "../plan/analyze.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
-import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
+import { containsAggregateCall } from "../plan/sql-planner.js";
 import { parseAttributeName, parseExpression, parseNamedExpression } from "../sql/parser.js";
 import { collectBatches, executeBatch } from "../runtime/batch-execution.js";
 import { Column } from "./column.js";
@@ -100,7 +100,7 @@ export class DataFrame {
     if (windowed !== null) return new DataFrame(this.sparkSession, windowed, analyzePlan(windowed));
     const generated = selectWithGenerator(this.logicalPlan, exprs);
     if (generated !== null) return new DataFrame(this.sparkSession, generated, analyzePlan(generated));
-    if (exprs.some(callsAggregate)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });
+    if (exprs.some(containsAggregateCall)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });
     return this.derive({ kind: "project", child: this.logicalPlan, exprs });
   }
 
@@ -637,36 +637,6 @@ export function partitionsOf(plan: ResolvedPlan): number {
   let p = plan;
   while (p.kind === "project" || p.kind === "filter" || p.kind === "sample" || p.kind === "generate") p = p.child;
   return p.kind === "repartition" ? p.n : 1;
-}
-
-/** Does `e` call an aggregate function (`count`, `sum` …) anywhere? */
-function callsAggregate(e: Expr): boolean {
-  switch (e.kind) {
-    case "call":
-      return e.name in AGGREGATE_FUNCTIONS || e.args.some(callsAggregate);
-    case "alias":
-    case "cast":
-    case "unary":
-    case "isNull":
-    case "sortOrder":
-      return callsAggregate(e.child);
-    case "binary":
-      return callsAggregate(e.left) || callsAggregate(e.right);
-    case "in":
-      return callsAggregate(e.child) || e.list.some(callsAggregate);
-    case "between":
-      return callsAggregate(e.child) || callsAggregate(e.low) || callsAggregate(e.high);
-    case "like":
-      return callsAggregate(e.child) || callsAggregate(e.pattern);
-    case "case":
-      return (
-        (e.operand !== null && callsAggregate(e.operand)) ||
-        e.branches.some((b) => callsAggregate(b.when) || callsAggregate(b.then)) ||
-        (e.otherwise !== null && callsAggregate(e.otherwise))
-      );
-    default:
-      return false;
-  }
 }
 
 /**
