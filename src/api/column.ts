@@ -19,7 +19,7 @@ import {
   TimestampType,
 } from "../types/data-types.js";
 import { AnalysisError } from "../errors.js";
-import { node } from "../sql/expression.js";
+import { andExpr, node } from "../sql/expression.js";
 import type { BinaryOp, Expr, LiteralExpr, WindowSpec as WindowSpecAst } from "../sql/expression.js";
 import { exprSql } from "../plan/expressions/bind.js";
 import { parseDataType } from "../sql/ddl.js";
@@ -253,7 +253,7 @@ export class Column {
   /** Logical AND of this and every argument (three-valued). @example col("a").gt(1).and(col("b").lt(2)) */
   and(...others: ColumnOrValue[]): Column {
     let e = this.expr;
-    for (const o of others) e = node({ kind: "binary", op: "and", left: e, right: toExpr(o) });
+    for (const o of others) e = andExpr(e, toExpr(o));
     return new Column(e);
   }
 

@@ -10,7 +10,7 @@ import type { Row } from "../columnar/values.js";
 import type { StructType } from "../types/data-types.js";
 import { treeString, simpleString } from "../types/print-schema.js";
 import type { Expr } from "../sql/expression.js";
-import { node } from "../sql/expression.js";
+import { andExpr, node } from "../sql/expression.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";
@@ -372,7 +372,7 @@ export class DataFrame {
     else if (on !== null && on.length > 0) {
       if (on.every((x): x is string => typeof x === "string")) using = [...on];
       else if (on.every((x): x is Column => x instanceof Column)) {
-        condition = on.map((c) => c.expr).reduce((l, r) => node({ kind: "binary", op: "and", left: l, right: r }));
+        condition = on.map((c) => c.expr).reduce(andExpr);
       } else {
         throw new AnalysisError("analysis: join: `on` must be a column name, a list of names, a Column or a list of Columns, not a mix");
       }

@@ -4,7 +4,7 @@
  * (`count`, `sum(amount)`, `avg(amount)` …).
  */
 import type { Expr } from "../sql/expression.js";
-import { mapExprChildren, node } from "../sql/expression.js";
+import { andExpr, mapExprChildren, node } from "../sql/expression.js";
 import { bindExpr, outputName } from "../plan/expressions/bind.js";
 import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
 import { AnalysisError } from "../errors.js";
@@ -115,7 +115,7 @@ function pivotAggregates(p: PivotSpec, aggregates: readonly Expr[]): Expr[] {
 
 function addFilter(e: Expr, cond: Expr): Expr {
   if (e.kind === "call" && e.name.toLowerCase() in AGGREGATE_FUNCTIONS) {
-    return node({ ...e, filter: e.filter === undefined ? cond : node({ kind: "binary", op: "and", left: e.filter, right: cond }) });
+    return node({ ...e, filter: e.filter === undefined ? cond : andExpr(e.filter, cond) });
   }
   return mapExprChildren(e, (c) => addFilter(c, cond));
 }

@@ -24,7 +24,7 @@
  *   type, unioned.
  */
 import { AnalysisError } from "../errors.js";
-import { node, mapExprChildren, exprChildren, type Expr, type SortOrderExpr, type LiteralExpr } from "../sql/expression.js";
+import { andExpr, node, mapExprChildren, exprChildren, type Expr, type SortOrderExpr, type LiteralExpr } from "../sql/expression.js";
 import type { CommonTableExpr, GroupByAst, QueryAst, QueryBody, RelationAst, SelectAst, SqlJoinType, ValuesAst } from "../sql/query-ast.js";
 import { ByteType, LongType, StructType, type DataType } from "../types/data-types.js";
 import { makeBatch } from "../columnar/batch.js";
@@ -131,7 +131,7 @@ class SqlPlanner {
     }
     const n = analyzePlan(left).schema.fields.length;
     if (all) return setOpAll(op, left, right, n);
-    const cond = Array.from({ length: n }, (_, i): Expr => node({ kind: "binary", op: "<=>", left: ordinal(i, `l${i}`), right: ordinal(n + i, `r${i}`) })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+    const cond = Array.from({ length: n }, (_, i): Expr => node({ kind: "binary", op: "<=>", left: ordinal(i, `l${i}`), right: ordinal(n + i, `r${i}`) })).reduce(andExpr);
     const joined: LogicalPlan = { kind: "join", left, right, joinType: op === "intersect" ? "left_semi" : "left_anti", condition: cond, using: null, natural: false };
     return { kind: "deduplicate", child: joined, keys: null };
   }
@@ -228,7 +228,7 @@ class SqlPlanner {
     const aggregates: Expr[] = [];
     for (const v of r.values) {
       if (v.exprs.length !== r.columns.length) throw new AnalysisError(`analysis: PIVOT: a value gives ${v.exprs.length} items for ${r.columns.length} pivot columns`);
-      const cond = r.columns.map((c, k): Expr => node({ kind: "binary", op: "<=>", left: c, right: v.exprs[k] })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+      const cond = r.columns.map((c, k): Expr => node({ kind: "binary", op: "<=>", left: c, right: v.exprs[k] })).reduce(andExpr);
       const valueName = v.alias ?? (v.exprs.length === 1 ? outputName(v.exprs[0]) : `{${v.exprs.map(outputName).join(", ")}}`);
       for (const a of r.aggregates) {
         const body = a.kind === "alias" ? a.child : a;
@@ -297,7 +297,7 @@ class SqlPlanner {
     const onPair = on === null ? null : substituteNames(on, names, items.map((i) => i.expr), sub.alias);
     const where = s.where === null ? null : pair(s.where);
     const conds = [where, onPair].filter((c): c is Expr => c !== null);
-    const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+    const condition = conds.length === 0 ? null : conds.reduce(andExpr);
     const jt = joinType === "cross" ? "inner" : joinType;
     const joined: LogicalPlan = { kind: "join", left, right: marked, joinType: jt, condition, using: null, natural: false };
     const plan: LogicalPlan = {
@@ -346,7 +346,7 @@ class SqlPlanner {
       plan = attached.plan;
       rest.push(attached.expr);
     }
-    if (rest.length > 0) plan = { kind: "filter", child: plan, condition: rest.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })) };
+    if (rest.length > 0) plan = { kind: "filter", child: plan, condition: rest.reduce(andExpr) };
     return { kind: "project", child: plan, exprs: fields.map((f, i) => ordinal(i, f.name)) };
   }
 
@@ -358,11 +358,11 @@ class SqlPlanner {
     if (sub.type === "in" && sub.value !== null) {
       const values = sub.value.kind === "call" && sub.value.name === "struct" && d.width > 1 ? sub.value.args.map((a) => (a.kind === "alias" ? a.child : a)) : [sub.value];
       if (values.length !== d.width) throw new AnalysisError(`analysis: IN compares ${values.length} value${values.length === 1 ? "" : "s"} with a subquery of ${d.width} column${d.width === 1 ? "" : "s"}`);
-      const eq = values.map((v, i): Expr => node({ kind: "binary", op: "=", left: v, right: ordinal(nl + d.valueAt + i, `#v${i}`) })).reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+      const eq = values.map((v, i): Expr => node({ kind: "binary", op: "=", left: v, right: ordinal(nl + d.valueAt + i, `#v${i}`) })).reduce(andExpr);
       // NOT IN keeps a row only when it is unequal to every value, none of them null (three-valued logic).
       conds.push(anti ? node({ kind: "binary", op: "or", left: eq, right: node({ kind: "isNull", child: eq, negated: false }) }) : eq);
     }
-    const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+    const condition = conds.length === 0 ? null : conds.reduce(andExpr);
     return { kind: "join", left: outer, right: d.plan, joinType: anti ? "left_anti" : "left_semi", condition, using: null, natural: false };
   }
 
@@ -510,7 +510,7 @@ class SqlPlanner {
       const existsValue = mode === "existsValue" ? [alias(sel.items[0].kind === "alias" ? sel.items[0].child : sel.items[0], "#v0")] : [];
       const synthetic: SelectAst = {
         ...sel,
-        where: local.length === 0 ? null : local.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })),
+        where: local.length === 0 ? null : local.reduce(andExpr),
         items: [...values, ...existsValue, ...innerSides.map((e, j) => alias(e, `#k${j}`))],
         groupBy: { exprs: [...(sel.groupBy?.exprs ?? []), ...innerSides], sets: null, all: sel.groupBy?.all === true },
       };
@@ -527,7 +527,7 @@ class SqlPlanner {
       return { plan, correlated: conds, valueAt: 0, flagAt: 0, width: values.length, countBug: mode === "scalar" && isCountItem(q) };
     }
     const innerResolved = analyzePlan(innerFrom);
-    let filteredInner: LogicalPlan = local.length === 0 ? innerFrom : this.filtered(innerFrom, local.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b })), ctes);
+    let filteredInner: LogicalPlan = local.length === 0 ? innerFrom : this.filtered(innerFrom, local.reduce(andExpr), ctes);
     const items = sel.items;
     if (mode === "none" || mode === "value") {
       // Semi/anti join: the inner rows (hidden names), then IN's value(s).
@@ -763,7 +763,7 @@ function substituteNames(e: Expr, names: readonly string[], exprs: readonly Expr
 /** `e` with `cond` added to the FILTER of every aggregate call in it (PIVOT's per-value aggregates). */
 function withFilter(e: Expr, cond: Expr): Expr {
   if (e.kind === "call" && isAggregateName(e.name)) {
-    const filter = e.filter === undefined ? cond : node({ kind: "binary", op: "and", left: e.filter, right: cond });
+    const filter = e.filter === undefined ? cond : andExpr(e.filter, cond);
     return node({ ...e, filter });
   }
   return mapExprChildren(e, (c) => withFilter(c, cond));
@@ -1068,7 +1068,7 @@ function innerRefsToPair(e: Expr, inner: ResolvedPlan, nl: number): Expr {
 }
 
 function join(left: LogicalPlan, right: LogicalPlan, joinType: "left", conds: readonly Expr[]): LogicalPlan {
-  const condition = conds.length === 0 ? null : conds.reduce((a, b) => node({ kind: "binary", op: "and", left: a, right: b }));
+  const condition = conds.length === 0 ? null : conds.reduce(andExpr);
   return { kind: "join", left, right, joinType, condition, using: null, natural: false };
 }
 

@@ -230,6 +230,11 @@ export function node<E extends Expr>(e: E): E {
   return Object.freeze(e);
 }
 
+/** `left AND right`; `conds.reduce(andExpr)` joins a non-empty list of conditions. */
+export function andExpr(left: Expr, right: Expr): Expr {
+  return node({ kind: "binary", op: "and", left, right });
+}
+
 /**
  * `e` rebuilt with `f` applied to each direct child expression (leaves are returned as they are).
  * Nodes are re-frozen; `e` itself is never changed.
