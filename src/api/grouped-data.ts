@@ -4,10 +4,10 @@
  * (`count`, `sum(amount)`, `avg(amount)` …).
  */
 import type { Expr } from "../sql/expression.js";
-import { andExpr, mapExprChildren, node } from "../sql/expression.js";
-import { bindExpr, outputName } from "../plan/expressions/bind.js";
-import { AGGREGATE_FUNCTIONS } from "../plan/expressions/function-registry.js";
+import { node } from "../sql/expression.js";
+import { bindExpr } from "../plan/expressions/bind.js";
 import { AnalysisError } from "../errors.js";
+import { pivotValueAggregates } from "../plan/sql-planner.js";
 import { lit } from "./functions.js";
 import { Column } from "./column.js";
 import type { DataFrame } from "./dataframe.js";
@@ -102,22 +102,10 @@ export class GroupedData {
 function pivotAggregates(p: PivotSpec, aggregates: readonly Expr[]): Expr[] {
   const out: Expr[] = [];
   for (const v of p.values) {
-    const value = lit(v as string).expr;
-    const cond: Expr = node({ kind: "binary", op: "<=>", left: p.column, right: value });
-    for (const a of aggregates) {
-      const body = a.kind === "alias" ? a.child : a;
-      const name = aggregates.length === 1 ? String(v) : `${String(v)}_${a.kind === "alias" ? a.name : outputName(body)}`;
-      out.push(node({ kind: "alias", name, child: addFilter(body, cond) }));
-    }
+    const cond: Expr = node({ kind: "binary", op: "<=>", left: p.column, right: lit(v as string).expr });
+    out.push(...pivotValueAggregates(aggregates, cond, String(v)));
   }
   return out;
-}
-
-function addFilter(e: Expr, cond: Expr): Expr {
-  if (e.kind === "call" && e.name.toLowerCase() in AGGREGATE_FUNCTIONS) {
-    return node({ ...e, filter: e.filter === undefined ? cond : andExpr(e.filter, cond) });
-  }
-  return mapExprChildren(e, (c) => addFilter(c, cond));
 }
 
 function call(name: string, column: string): Expr {

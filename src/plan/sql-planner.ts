@@ -230,12 +230,7 @@ class SqlPlanner {
       if (v.exprs.length !== r.columns.length) throw new AnalysisError(`analysis: PIVOT: a value gives ${v.exprs.length} items for ${r.columns.length} pivot columns`);
       const cond = r.columns.map((c, k): Expr => node({ kind: "binary", op: "<=>", left: c, right: v.exprs[k] })).reduce(andExpr);
       const valueName = v.alias ?? (v.exprs.length === 1 ? outputName(v.exprs[0]) : `{${v.exprs.map(outputName).join(", ")}}`);
-      for (const a of r.aggregates) {
-        const body = a.kind === "alias" ? a.child : a;
-        const filtered = withFilter(body, cond);
-        const name = r.aggregates.length === 1 ? valueName : `${valueName}_${a.kind === "alias" ? a.name : outputName(body)}`;
-        aggregates.push(alias(filtered, name));
-      }
+      aggregates.push(...pivotValueAggregates(r.aggregates, cond, valueName));
     }
     return { kind: "aggregate", child, groupBy: groups, aggregates };
   }
@@ -760,13 +755,26 @@ function substituteNames(e: Expr, names: readonly string[], exprs: readonly Expr
   return mapExprChildren(e, (c) => substituteNames(c, names, exprs, qualifier));
 }
 
-/** `e` with `cond` added to the FILTER of every aggregate call in it (PIVOT's per-value aggregates). */
-function withFilter(e: Expr, cond: Expr): Expr {
-  if (e.kind === "call" && isAggregateName(e.name)) {
+/**
+ * PIVOT's aggregates for one pivot value, in SQL and in `groupBy().pivot()`: each aggregate over
+ * the rows where `cond` holds, named `valueName` when there is one aggregate, else
+ * `valueName_aggregateName`.
+ */
+export function pivotValueAggregates(aggregates: readonly Expr[], cond: Expr, valueName: string): Expr[] {
+  return aggregates.map((a) => {
+    const body = a.kind === "alias" ? a.child : a;
+    const name = aggregates.length === 1 ? valueName : `${valueName}_${a.kind === "alias" ? a.name : outputName(body)}`;
+    return alias(withAggregateFilter(body, cond), name);
+  });
+}
+
+/** `e` with `cond` added to the FILTER of every aggregate call in it; names may come in any case (`agg({ x: "SUM" })`). */
+function withAggregateFilter(e: Expr, cond: Expr): Expr {
+  if (e.kind === "call" && isAggregateName(e.name.toLowerCase())) {
     const filter = e.filter === undefined ? cond : andExpr(e.filter, cond);
     return node({ ...e, filter });
   }
-  return mapExprChildren(e, (c) => withFilter(c, cond));
+  return mapExprChildren(e, (c) => withAggregateFilter(c, cond));
 }
 
 /**
