@@ -16,7 +16,12 @@ import type { DataFrame } from "./dataframe.js";
 import type { SparkSession } from "./session.js";
 
 /** Formats a path table may name (``delta.`/path` ``). */
-export const PATH_FORMATS = new Set(["delta", "parquet", "json", "csv", "text"]);
+const PATH_FORMATS = new Set(["delta", "parquet", "json", "csv", "text"]);
+
+/** Does a parsed name denote a path table, ``fmt.`path` `` (a known format, then something with a path separator)? */
+export function isPathTable(parts: readonly string[]): boolean {
+  return parts.length === 2 && PATH_FORMATS.has(parts[0].toLowerCase()) && /[/\\:]/.test(parts[1]);
+}
 
 /** A table name resolved: a path table, or a table of the warehouse catalog. */
 export type TableTargetRef =
@@ -67,7 +72,7 @@ export class SessionTables {
 
   /** A path table (``fmt.`path` ``) or a warehouse table by name; null when neither. */
   resolve(parts: readonly string[]): TableTargetRef | null {
-    if (parts.length === 2 && PATH_FORMATS.has(parts[0].toLowerCase()) && /[/\\:]/.test(parts[1])) {
+    if (isPathTable(parts)) {
       return { kind: "path", format: parts[0].toLowerCase(), location: parts[1], display: `${parts[0].toLowerCase()}.\`${parts[1]}\`` };
     }
     const { database, name } = this.qualify(parts);

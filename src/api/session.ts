@@ -15,7 +15,7 @@ import { stringToDate, stringToTimestamp } from "../formats/json/json-datetime.j
 import { StreamingQueryManager } from "../runtime/query-manager.js";
 import { DataFrame } from "./dataframe.js";
 import { runSql } from "./sql.js";
-import { SessionTables } from "./session-tables.js";
+import { SessionTables, isPathTable } from "./session-tables.js";
 import { glueCatalogConfigured } from "../runtime/catalog-table.js";
 import { parseAttributeName } from "../sql/parser.js";
 import { rangeRelation } from "../plan/range.js";
@@ -300,13 +300,21 @@ export class SparkSession {
    * @throws AnalysisError when there is no such view or table.
    */
   table(name: string): DataFrame {
-    if (this.catalog.hasView(name)) return this.catalog.view(name);
-    if (glueCatalogConfigured(this.conf.getAll())) return this.read.table(name);
-    const parts = parseAttributeName(name);
+    return this.relation(parseAttributeName(name), name);
+  }
+
+  /**
+   * @internal A table or view by its parsed name, for `spark.table` and SQL alike: a temp view, a
+   * `global_temp` view, a path table (``delta.`/path` ``), a Glue table when the Glue catalog is
+   * configured, else a warehouse table. `display` names it in the error when nothing matches.
+   */
+  relation(parts: readonly string[], display: string = parts.join(".")): DataFrame {
+    if (parts.length === 1 && this.catalog.hasView(parts[0])) return this.catalog.view(parts[0]);
     if (parts.length === 2 && parts[0].toLowerCase() === "global_temp") return this.catalog.globalView(parts[1]);
+    if (glueCatalogConfigured(this.conf.getAll()) && !isPathTable(parts)) return this.read.table(parts.join("."));
     const ref = this.tables.resolve(parts);
     if (ref === null) {
-      throw new AnalysisError(`analysis: table or view not found: ${name}${suggestion(name, [...this.catalog.viewNames(), ...this.tables.client().listTables(this.tables.currentDatabase)])}`);
+      throw new AnalysisError(`analysis: table or view not found: ${display}${suggestion(display, [...this.catalog.viewNames(), ...this.tables.client().listTables(this.tables.currentDatabase)])}`);
     }
     return this.tables.read(ref);
   }

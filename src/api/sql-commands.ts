@@ -28,7 +28,7 @@ import { HISTORY_SCHEMA } from "../tables/delta/history.js";
 import { alterTableProperties } from "../tables/delta/alter-properties.js";
 import { loadTableSnapshot } from "../tables/delta/delta-describe.js";
 import { DETAIL_SCHEMA, describeDetail } from "../tables/delta/detail.js";
-import type { TableTargetRef } from "./session-tables.js";
+import { isPathTable, type TableTargetRef } from "./session-tables.js";
 import type { SparkSession } from "./session.js";
 
 type Command = Exclude<Statement, { kind: "query" | "createView" | "dropView" | "set" | "explain" }>;
@@ -93,7 +93,7 @@ export function runCommand(session: SparkSession, st: Command, catalog: SqlCatal
 
 function createTable(session: SparkSession, st: CreateTableStatement, catalog: SqlCatalog): DataFrame {
   const provider = normalizeProvider(st.provider);
-  const pathTable = st.name.length === 2 && /[/\\:]/.test(st.name[1]);
+  const pathTable = isPathTable(st.name);
   const { database, name } = pathTable ? { database: "", name: st.name[1] } : session.tables.qualify(st.name);
   if (!pathTable) {
     const existing = session.tables.lookup(database, name);

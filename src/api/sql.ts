@@ -8,10 +8,8 @@
  * ``format.`path` `` (delta, parquet, json, csv, text); then the configured data catalog
  * (`spark.read.table`).
  */
-import { AnalysisError, suggestion } from "../errors.js";
+import { AnalysisError } from "../errors.js";
 import { runCommand } from "./sql-commands.js";
-import { PATH_FORMATS } from "./session-tables.js";
-import { glueCatalogConfigured } from "../runtime/catalog-table.js";
 import { parseStatement } from "../sql/query-parser.js";
 import type { Statement } from "../sql/query-ast.js";
 import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
@@ -97,20 +95,7 @@ function execute(session: SparkSession, st: Statement): DataFrame {
 function sessionCatalog(session: SparkSession): SqlCatalog {
   return {
     conf: (key) => session.conf.get(key),
-    relation(name: readonly string[]): LogicalPlan {
-      if (name.length === 1 && session.catalog.hasView(name[0])) return session.catalog.view(name[0]).logicalPlan;
-      if (name.length === 2 && name[0].toLowerCase() === "global_temp") return session.catalog.globalView(name[1]).logicalPlan;
-      if (glueCatalogConfigured(session.conf.getAll()) && !(name.length === 2 && PATH_FORMATS.has(name[0].toLowerCase()))) {
-        return session.read.table(name.join(".")).logicalPlan;
-      }
-      const ref = session.tables.resolve(name);
-      if (ref === null) {
-        const views = session.catalog.viewNames();
-        const tables = session.tables.client().listTables(session.tables.currentDatabase);
-        throw new AnalysisError(`analysis: table or view not found: ${name.join(".")}${suggestion(name.join("."), [...views, ...tables])}`);
-      }
-      return session.tables.read(ref).logicalPlan;
-    },
+    relation: (name) => session.relation(name).logicalPlan,
   };
 }
 

@@ -66,6 +66,21 @@ test("sql: VALUES, GROUPING SETS / ROLLUP / CUBE with grouping(), set operations
   assert.deepEqual((await spark.range(3).collect()).map((r) => r.id), [0n, 1n, 2n]);
 });
 
+test("spark.table and SQL resolve views the same way, before the Glue catalog when it is configured", async () => {
+  spark.sql("CREATE OR REPLACE GLOBAL TEMP VIEW gv_glue (n) AS SELECT 8");
+  spark.sql("CREATE OR REPLACE TEMP VIEW tv_glue AS SELECT 9 AS n");
+  spark.conf.set("sluice.catalog", "glue");
+  try {
+    for (const name of ["global_temp.gv_glue", "tv_glue"]) {
+      const viaTable = (await spark.table(name).collect()).map((r) => String(r.n));
+      assert.deepEqual(viaTable, await rows(`SELECT n FROM ${name}`), name);
+    }
+    assert.deepEqual((await spark.table("global_temp.gv_glue").collect()).map((r) => r.n), [8]);
+  } finally {
+    spark.conf.unset("sluice.catalog");
+  }
+});
+
 test("sql: CREATE TEMP VIEW, DROP VIEW and SET; errors name the problem", async () => {
   spark.sql("CREATE OR REPLACE TEMP VIEW big AS SELECT * FROM t WHERE v > 2");
   assert.deepEqual(await rows("SELECT v FROM big ORDER BY v"), ["3", "4"]);
