@@ -55,6 +55,24 @@ export function planQuery(query: QueryAst, catalog: SqlCatalog): LogicalPlan {
 
 type Ctes = ReadonlyMap<string, LogicalPlan>;
 
+/** What a subquery's join needs from it (see `decorrelate`). */
+type DecorrelateMode = "none" | "value" | "scalar" | "exists" | "existsValue";
+
+/** A subquery planned for a join with its outer query (see `decorrelate`). */
+interface Decorrelated {
+  readonly plan: LogicalPlan;
+  /** The join condition: the WHERE conjuncts that name outer columns. */
+  readonly correlated: Expr[];
+  /** The position of its first value column in `plan`'s output. */
+  readonly valueAt: number;
+  /** The position of its EXISTS flag column in `plan`'s output. */
+  readonly flagAt: number;
+  /** How many value columns it returns. */
+  readonly width: number;
+  /** A scalar `count(…)` subquery: a key with no rows must read 0, not null (Spark's count bug). */
+  readonly countBug: boolean;
+}
+
 class SqlPlanner {
   constructor(private readonly catalog: SqlCatalog) {}
 
@@ -443,8 +461,8 @@ class SqlPlanner {
     outer: LogicalPlan,
     q: QueryAst,
     ctes: Ctes,
-    mode: "none" | "value" | "scalar" | "exists" | "existsValue",
-  ): { plan: LogicalPlan; correlated: Expr[]; valueAt: number; flagAt: number; width: number; countBug: boolean } {
+    mode: DecorrelateMode,
+  ): Decorrelated {
     this.nested++;
     try {
       return this.decorrelateNested(outer, q, ctes, mode);
@@ -457,8 +475,8 @@ class SqlPlanner {
     outer: LogicalPlan,
     q: QueryAst,
     ctes: Ctes,
-    mode: "none" | "value" | "scalar" | "exists" | "existsValue",
-  ): { plan: LogicalPlan; correlated: Expr[]; valueAt: number; flagAt: number; width: number; countBug: boolean } {
+    mode: DecorrelateMode,
+  ): Decorrelated {
     const outerResolved = analyzePlan(outer);
     const nl = outerResolved.schema.fields.length;
     const sel = q.body.kind === "select" && q.ctes.length === 0 && q.orderBy.length === 0 && q.limit === null ? q.body : null;
