@@ -5,6 +5,7 @@
  * then stop).
  */
 import { ConfigError } from "../errors.js";
+import { parseDurationMicros } from "../sql/interval-text.js";
 
 export type Trigger =
   | { readonly kind: "default" }
@@ -52,51 +53,11 @@ export function parseTrigger(spec: TriggerSpec): Trigger {
   throw new ConfigError(`trigger: unknown trigger '${keys[0]}'; use processingTime, availableNow or once`, { option: keys[0] });
 }
 
-const UNIT_MS: Record<string, number> = {
-  millisecond: 1,
-  milliseconds: 1,
-  ms: 1,
-  second: 1000,
-  seconds: 1000,
-  sec: 1000,
-  secs: 1000,
-  s: 1000,
-  minute: 60_000,
-  minutes: 60_000,
-  min: 60_000,
-  mins: 60_000,
-  m: 60_000,
-  hour: 3_600_000,
-  hours: 3_600_000,
-  h: 3_600_000,
-  day: 86_400_000,
-  days: 86_400_000,
-  d: 86_400_000,
-  week: 604_800_000,
-  weeks: 604_800_000,
-};
-
 /**
  * Parses a Spark interval string such as `"1 minute"`, `"10 seconds"`, `"interval 1 hour 30 minutes"`
- * or `"500 milliseconds"` into milliseconds. `what` names the option in errors.
+ * or `"500 milliseconds"` into milliseconds (see `sql/interval-text.ts`). `what` names the option
+ * in errors.
  */
 export function parseInterval(text: string, what: string): number {
-  const s = text.trim().toLowerCase().replace(/^interval\s+/, "");
-  const re = /(-?\d+(?:\.\d+)?)\s*([a-z]+)/g;
-  let total = 0;
-  let consumed = "";
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    const unit = UNIT_MS[m[2]];
-    if (unit === undefined) {
-      throw new ConfigError(`${what}: unknown interval unit '${m[2]}' in ${JSON.stringify(text)}; use e.g. "10 seconds" or "1 minute"`, {
-        option: what,
-      });
-    }
-    total += Number(m[1]) * unit;
-    consumed += m[0];
-  }
-  if (consumed.replace(/\s+/g, "") !== s.replace(/\s+/g, "") || s === "") {
-    throw new ConfigError(`${what}: cannot parse interval ${JSON.stringify(text)}; use e.g. "10 seconds" or "1 minute"`, { option: what });
-  }
-  return Math.round(total);
+  return Math.round(parseDurationMicros(text, what) / 1000);
 }
