@@ -52,7 +52,7 @@ async function runOperator(persist: boolean): Promise<{ ms: number; commitMs: nu
     state: persist ? { storage, prefix: "ckpt/state/0/" } : null,
     operatorId: 0,
   });
-  await op.open({ batchId: 0, watermarkMs: 0, batchTimestampMs: 0, outputMode: "append" });
+  await op.open({ batchId: 0, watermarkMs: 0, lateEventsWatermarkMs: 0, batchTimestampMs: 0, outputMode: "append" });
   const t0 = performance.now();
   let out = 0;
   for (const b of batches) out += op.process(b)?.numRows ?? 0;

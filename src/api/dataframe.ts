@@ -3,7 +3,7 @@
  * node, so mistakes (unknown column, wrong type) fail at the call that made them. Nothing runs
  * until an action (`collect`, `show`, `count`, `write…save`) or `writeStream…start()`.
  */
-import { AnalysisError, suggestion } from "../errors.js";
+import { AnalysisError, ConfigError, suggestion } from "../errors.js";
 import type { Batch } from "../columnar/batch.js";
 import { batchToRows } from "../columnar/values.js";
 import type { Row } from "../columnar/values.js";
@@ -11,6 +11,7 @@ import type { StructType } from "../types/data-types.js";
 import { treeString, simpleString } from "../types/print-schema.js";
 import type { Expr } from "../sql/expression.js";
 import { andExpr, node } from "../sql/expression.js";
+import { parseIntervalText } from "../sql/interval-text.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";
@@ -302,6 +303,47 @@ export class DataFrame {
   drop_duplicates(...cols: string[]): DataFrame;
   drop_duplicates(...args: readonly (string | readonly string[] | null | undefined)[]): DataFrame {
     return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys: dropDuplicatesKeys("drop_duplicates", args) });
+  }
+
+  /**
+   * Spark 3.5's `dropDuplicatesWithinWatermark`: on a stream with a watermark, drops rows whose
+   * key was seen within the watermark delay, even when their event times differ; a key is
+   * forgotten once the watermark passes its first event time plus the delay, so the state stays
+   * bounded. Takes the same forms as {@link dropDuplicates}.
+   * @throws AnalysisError at `start()` when the stream has no watermark; on a batch DataFrame, when run.
+   * @example events.withWatermark("ts", "1 hour").dropDuplicatesWithinWatermark(["event_id"])
+   */
+  dropDuplicatesWithinWatermark(subset?: readonly string[] | null): DataFrame;
+  dropDuplicatesWithinWatermark(...cols: string[]): DataFrame;
+  dropDuplicatesWithinWatermark(...args: readonly (string | readonly string[] | null | undefined)[]): DataFrame {
+    const keys = dropDuplicatesKeys("dropDuplicatesWithinWatermark", args);
+    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys, withinWatermark: true });
+  }
+
+  /** Alias of {@link dropDuplicatesWithinWatermark} (PySpark's `drop_duplicates_within_watermark`). */
+  drop_duplicates_within_watermark(subset?: readonly string[] | null): DataFrame;
+  drop_duplicates_within_watermark(...cols: string[]): DataFrame;
+  drop_duplicates_within_watermark(...args: readonly (string | readonly string[] | null | undefined)[]): DataFrame {
+    const keys = dropDuplicatesKeys("drop_duplicates_within_watermark", args);
+    return this.derive({ kind: "deduplicate", child: this.logicalPlan, keys, withinWatermark: true });
+  }
+
+  /**
+   * Declares `eventTime` (a timestamp column) the event time of these rows, and that rows may
+   * arrive up to `delayThreshold` (an interval string; a month counts 31 days, as in Spark) after
+   * the latest event time seen. The watermark (that maximum minus the delay, never decreasing)
+   * lets aggregations emit final windows in append mode and lets stateful operators drop late rows
+   * and evict state. On a batch DataFrame it has no effect.
+   * @throws AnalysisError when the column is missing or not a timestamp; ConfigError when the delay is no interval or negative.
+   * @example events.withWatermark("ts", "10 minutes").groupBy(window(col("ts"), "5 minutes")).count()
+   */
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    const delay = parseIntervalText(delayThreshold, "withWatermark");
+    const delayMs = Math.trunc((delay.months * 31 * 86_400_000_000 + delay.micros) / 1000);
+    if (delayMs < 0 || delay.micros < 0 || delay.months < 0) {
+      throw new ConfigError(`withWatermark: delay threshold (${delayThreshold}) should not be negative`, { option: "delayThreshold" });
+    }
+    return this.derive({ kind: "watermark", child: this.logicalPlan, eventTime, delayMs, delayText: delayThreshold });
   }
 
   /** `dropDuplicates()` over every column. */

@@ -236,6 +236,30 @@ export function date_trunc(format: string, timestamp: ColumnName): Column {
   return call("date_trunc", [literalExpr(format), colExpr(timestamp)]);
 }
 
+/**
+ * Buckets rows into event-time windows: `window(ts, "10 minutes")` is tumbling,
+ * `window(ts, "10 minutes", "5 minutes")` slides (a row falls in every window containing it),
+ * and `startTime` shifts the window boundaries (e.g. `"15 minutes"` for windows at :15 and :45).
+ * The column is `window: struct<start: timestamp, end: timestamp>`, windows are `[start, end)`,
+ * and rows with a null time are dropped. Under `withWatermark` on the time column, a windowed
+ * aggregation emits each window once in append mode, when the watermark passes its end.
+ * @example df.groupBy(window(col("ts"), "10 minutes", "5 minutes"), col("word")).count()
+ */
+export function window(timeColumn: ColumnName, windowDuration: string, slideDuration?: string | null, startTime?: string | null): Column {
+  const args = [colExpr(timeColumn), literalExpr(windowDuration)];
+  if (slideDuration !== undefined && slideDuration !== null) args.push(literalExpr(slideDuration));
+  if (startTime !== undefined && startTime !== null) {
+    if (args.length === 2) args.push(literalExpr(windowDuration));
+    args.push(literalExpr(startTime));
+  }
+  return call("window", args);
+}
+
+/** The event time of a time window: its `end` minus 1 µs. @example df.select(window_time(col("window"))) */
+export function window_time(windowColumn: ColumnName): Column {
+  return fn1("window_time", windowColumn);
+}
+
 /** Formats a timestamp with a datetime pattern. @example date_format("ts", "yyyy-MM-dd") */
 export function date_format(date: ColumnName, format: string): Column {
   return call("date_format", [colExpr(date), literalExpr(format)]);

@@ -6,6 +6,7 @@
 import type { Expr } from "../sql/expression.js";
 import { node } from "../sql/expression.js";
 import { bindExpr } from "../plan/expressions/bind.js";
+import { bindTimeWindow, containsTimeWindow, isTimeWindowCall } from "../plan/time-window.js";
 import { AnalysisError } from "../errors.js";
 import { pivotValueAggregates } from "../plan/sql-planner.js";
 import { lit } from "./functions.js";
@@ -29,8 +30,14 @@ export class GroupedData {
     this.df = df;
     this.keys = keys;
     this.pivotSpec = pivotSpec;
-    // Resolve the keys now, so an unknown grouping column fails at `groupBy(...)` as in Spark.
-    for (const k of keys) bindExpr(k, df.schema, { allowAggregates: true, qualifiers: df.resolved.qualifiers });
+    // Resolve the keys now, so an unknown grouping column fails at `groupBy(...)` as in Spark. A
+    // time window is resolved with the aggregation, which computes its column below it.
+    const scope = { allowAggregates: true, qualifiers: df.resolved.qualifiers };
+    for (const k of keys) {
+      const w = isTimeWindowCall(k) ? k : null;
+      if (w !== null) bindTimeWindow(w, (e) => bindExpr(e, df.schema, scope));
+      else if (!containsTimeWindow(k)) bindExpr(k, df.schema, scope);
+    }
   }
 
   /**

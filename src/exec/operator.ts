@@ -13,8 +13,16 @@ import type { OutputMode } from "../plan/logical.js";
 export interface BatchContext {
   /** The micro-batch id (0-based, dense). */
   readonly batchId: number;
-  /** Event-time watermark in effect for this batch, ms since the epoch (0 when none). */
+  /**
+   * Event-time watermark of this batch (`offsets/N`'s `batchWatermarkMs`), ms since the epoch (0
+   * when none): stateful operators evict state at or below it.
+   */
   readonly watermarkMs: number;
+  /**
+   * The previous batch's watermark (0 for the first batch): stateful operators drop input at or
+   * below it as late, as Spark 3.5 does with `statefulOperator.allowMultiple` (its default).
+   */
+  readonly lateEventsWatermarkMs: number;
   /** Processing time the batch started, ms since the epoch (`current_timestamp()`). */
   readonly batchTimestampMs: number;
   readonly outputMode: OutputMode;
@@ -38,6 +46,22 @@ export interface Operator {
   close?(): Promise<void>;
   /** Metrics for the progress report's `stateOperators[]` entry, when stateful. */
   stateMetrics?(): StateOperatorMetrics;
+  /**
+   * After a batch: whether the operator needs another batch, even without new input, now that the
+   * watermark is `newWatermarkMs` (it evicts or emits by the watermark; Spark's no-data batches).
+   */
+  shouldRunAnotherBatch?(newWatermarkMs: number): boolean;
+  /** `withWatermark`'s operator: the event times of the rows this batch, and the delay. */
+  eventTimeStats?(): EventTimeStats;
+}
+
+/** The event times (ms) a watermark operator saw in one micro-batch (Spark's `EventTimeStats`). */
+export interface EventTimeStats {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly delayMs: number;
 }
 
 /** One entry of Spark's `stateOperators[]` in `StreamingQueryProgress`. */
@@ -57,13 +81,14 @@ export interface StateOperatorMetrics {
 export function stateOperatorMetrics(
   operatorName: string,
   m: { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number },
+  numRowsDroppedByWatermark = 0,
 ): StateOperatorMetrics {
   return {
     operatorName,
     numRowsTotal: m.numRowsTotal,
     numRowsUpdated: m.numRowsUpdated,
     numRowsRemoved: m.numRowsRemoved,
-    numRowsDroppedByWatermark: 0,
+    numRowsDroppedByWatermark,
     memoryUsedBytes: m.memoryUsedBytes,
     commitTimeMs: m.commitTimeMs,
     numShufflePartitions: 1,

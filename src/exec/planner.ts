@@ -19,6 +19,7 @@ import { HashJoinOperator } from "./join/hash-join.js";
 import { GenerateOperator } from "./generate.js";
 import { WindowOperator } from "./window.js";
 import { SampleOperator } from "./sample.js";
+import { EventTimeWatermarkOperator } from "./watermark.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "../plan/expressions/bound.js";
@@ -125,10 +126,16 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             state: p.isStreaming ? ctx.stateFor(operatorId) : null,
             stateOptions: ctx.stateOptions,
             operatorId,
+            eventTime: p.eventTime,
+            eventTimeKey: p.eventTimeKey,
+            withinWatermark: p.withinWatermark,
           }),
           child,
         );
       }
+      case "watermark":
+        // Not part of a stateless fragment: the runtime reads its event-time statistics in this thread.
+        return wrap(new EventTimeWatermarkOperator(p.schema, p.eventTime.ordinal, p.eventTime.delayMs), build(p.child, above));
       case "aggregate": {
         const child = build(p.child);
         // Pre-project grouping keys and aggregate inputs into columns the aggregate reads by ordinal.
@@ -172,6 +179,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             state: p.isStreaming ? ctx.stateFor(operatorId) : null,
             stateOptions: ctx.stateOptions,
             operatorId,
+            eventTime: p.eventTimeKey === null ? null : { index: p.eventTimeKey.index, window: p.eventTimeKey.window },
           }),
           pre,
         );

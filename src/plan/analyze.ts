@@ -7,7 +7,7 @@
  */
 import { AnalysisError, suggestion } from "../errors.js";
 import type { StructType, DataType, StructField as Field } from "../types/data-types.js";
-import { StructField, StructType as Struct } from "../types/data-types.js";
+import { IntegerType, StructField, StructType as Struct } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
 import type { Expr } from "../sql/expression.js";
 import type { LogicalPlan, SourceNode } from "./logical.js";
@@ -19,6 +19,7 @@ import type { OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 import { bindGenerator, type BoundGenerator } from "./generators.js";
 import { bindWindowFunction, type BoundWindowFunction } from "./window.js";
+import { bindTimeWindow, findTimeWindow, overlappingWindows, replaceTimeWindow, TIME_WINDOW_COLUMN, timeWindowExpr, timeWindowFilter, timeWindowType } from "./time-window.js";
 
 interface ResolvedBase {
   readonly schema: StructType;
@@ -35,6 +36,13 @@ interface ResolvedBase {
   readonly hidden?: readonly boolean[];
   /** The `df.alias(name)` calls applied to exactly this node's output, innermost first (explain shows them). */
   readonly aliases: readonly string[];
+  /**
+   * Per output column, the watermark delay in ms when the column is an event time that
+   * `withWatermark` declared (Spark's `spark.watermarkDelayMs` attribute metadata), else null;
+   * absent: no such column. Plain column references, grouping columns and a time window over an
+   * event time carry it; a new `withWatermark` replaces it.
+   */
+  readonly eventTimeDelays?: readonly (number | null)[];
 }
 
 export interface ResolvedSource extends ResolvedBase {
@@ -59,6 +67,26 @@ export interface ResolvedDeduplicate extends ResolvedBase {
   readonly kind: "deduplicate";
   readonly child: ResolvedPlan;
   readonly keyOrdinals: readonly number[];
+  /** `dropDuplicatesWithinWatermark`: a key is kept until the watermark passes its event time plus the delay. */
+  readonly withinWatermark: boolean;
+  /** The input's event-time column (late rows are dropped by it), or null without a watermark. */
+  readonly eventTime: EventTimeColumn | null;
+  /** Index into `keyOrdinals` of the event-time key (keys expire by it), or null. */
+  readonly eventTimeKey: number | null;
+}
+
+/** A column `withWatermark` declared an event time: its ordinal and the watermark delay. */
+export interface EventTimeColumn {
+  readonly ordinal: number;
+  readonly delayMs: number;
+}
+
+/** `withWatermark`: rows pass unchanged; the runtime tracks the column's maximum. */
+export interface ResolvedWatermark extends ResolvedBase {
+  readonly kind: "watermark";
+  readonly child: ResolvedPlan;
+  readonly eventTime: EventTimeColumn;
+  readonly delayText: string;
 }
 /**
  * An aggregation. Execution: project `[...groupExprs, ...aggregate inputs]`, hash-aggregate, then
@@ -73,6 +101,12 @@ export interface ResolvedAggregate extends ResolvedBase {
   readonly aggregates: readonly { readonly call: BoundAggregate; readonly name: string }[];
   /** Output expressions over the aggregate operator's output, when not the identity. */
   readonly post: readonly BoundExpr[] | null;
+  /**
+   * The first grouping expression that is an event time (a watermarked column, or a time window
+   * over one: then its `end` is the event time), by index into `groupExprs`; null when none.
+   * Late rows are dropped and groups evicted by it.
+   */
+  readonly eventTimeKey: { readonly index: number; readonly delayMs: number; readonly window: boolean } | null;
 }
 export interface ResolvedUnion extends ResolvedBase {
   readonly kind: "union";
@@ -137,6 +171,7 @@ export interface ResolvedRepartition extends ResolvedBase {
 }
 
 export type ResolvedPlan =
+  | ResolvedWatermark
   | ResolvedRepartition
   | ResolvedOffset
   | ResolvedSample
@@ -170,6 +205,17 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
     case "repartition":
       return freeze({ kind: "repartition", child: children[0], n: plan.n, ...passThrough(children[0]) });
+    case "watermark": {
+      const child = children[0];
+      const ordinal = topLevelOrdinal(child, plan.eventTime, "withWatermark");
+      const t = child.schema.fields[ordinal].dataType;
+      if (t.typeName !== "timestamp") {
+        throw new AnalysisError(`analysis: withWatermark: event time column '${plan.eventTime}' must be a timestamp, got ${t.typeName}`);
+      }
+      if (!(plan.delayMs >= 0)) throw new AnalysisError(`analysis: withWatermark: the delay threshold (${plan.delayText}) must not be negative`);
+      const delays = child.schema.fields.map((_, i) => (i === ordinal ? plan.delayMs : null));
+      return freeze({ kind: "watermark", child, eventTime: { ordinal, delayMs: plan.delayMs }, delayText: plan.delayText, ...passThrough(child), eventTimeDelays: delays });
+    }
     case "offset": {
       const child = children[0];
       if (!Number.isInteger(plan.n) || plan.n < 0) throw new AnalysisError(`analysis: offset must be a non-negative integer, got ${plan.n}`);
@@ -192,10 +238,12 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       return freeze({ ...child, qualifiers: child.qualifiers.map((q, i) => (only === undefined || only.includes(i) ? plan.alias : q)), aliases: [...child.aliases, plan.alias] });
     }
     case "project": {
-      const child = children[0];
-      const { exprs, names, qualifiers, hidden } = bindProjectList(plan.exprs, child.schema, scopeOf(child));
+      const windowed = withTimeWindow(plan.exprs, children[0]);
+      const child = windowed.child;
+      const { exprs, names, qualifiers, hidden } = bindProjectList(windowed.exprs, child.schema, scopeOf(child));
       const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
-      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...(hidden.some((h) => h) ? { hidden } : {}) });
+      const delays = exprs.map((e) => (e.kind === "ref" ? delayOf(child, e.ordinal) : null));
+      return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...(hidden.some((h) => h) ? { hidden } : {}), ...delaysField(delays) });
     }
     case "filter": {
       const child = children[0];
@@ -204,20 +252,12 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "deduplicate": {
       const child = children[0];
-      const names = child.schema.fields.map((f) => f.name);
-      const keyOrdinals =
-        plan.keys === null
-          ? names.map((_, i) => i)
-          : plan.keys.map((k) => {
-              const i = names.findIndex((n) => n.toLowerCase() === k.toLowerCase());
-              if (i < 0) {
-                throw new AnalysisError(
-                  `analysis: dropDuplicates: cannot resolve column '${k}' among [${names.join(", ")}]${suggestion(k, names)}`,
-                );
-              }
-              return i;
-            });
-      return freeze({ kind: "deduplicate", child, keyOrdinals, ...passThrough(child) });
+      const method = plan.withinWatermark === true ? "dropDuplicatesWithinWatermark" : "dropDuplicates";
+      const keyOrdinals = plan.keys === null ? child.schema.fields.map((_, i) => i) : plan.keys.map((k) => topLevelOrdinal(child, k, method));
+      const data = child.eventTimeDelays?.findIndex((d) => d !== null) ?? -1;
+      const eventTime = data < 0 ? null : { ordinal: data, delayMs: child.eventTimeDelays?.[data] ?? 0 };
+      const key = keyOrdinals.findIndex((o) => delayOf(child, o) !== null);
+      return freeze({ kind: "deduplicate", child, keyOrdinals, withinWatermark: plan.withinWatermark === true, eventTime, eventTimeKey: key < 0 ? null : key, ...passThrough(child) });
     }
     case "window": {
       const child = children[0];
@@ -228,7 +268,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       });
       const schema = Struct([...child.schema.fields, ...functions.map((f, i) => StructField(outputName(plan.exprs[i]), f.dataType, f.nullable))]);
       const qualifiers = [...child.qualifiers, ...functions.map(() => null)];
-      return freeze({ kind: "window", child, functions, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, functions.length) });
+      return freeze({ kind: "window", child, functions, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, functions.length), ...extendDelays(child, functions.length) });
     }
     case "generate": {
       const child = children[0];
@@ -237,12 +277,14 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const generator = bindGenerator(plan.generator, args, plan.aliases, plan.outer);
       const schema = Struct([...child.schema.fields, ...generator.fields]);
       const qualifiers = [...child.qualifiers, ...generator.fields.map(() => plan.qualifier)];
-      return freeze({ kind: "generate", child, generator, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, generator.fields.length) });
+      return freeze({ kind: "generate", child, generator, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...extendHidden(child, generator.fields.length), ...extendDelays(child, generator.fields.length) });
     }
     case "join": {
       const [left, right] = children;
       const parts = analyzeJoin(plan, left, right);
-      return freeze({ kind: "join", left, right, ...parts, isStreaming: left.isStreaming || right.isStreaming, aliases: [] });
+      const pair = [...delaysOf(left), ...delaysOf(right)];
+      const delays = parts.post === null ? pair.slice(0, parts.schema.fields.length) : parts.post.map((e) => (e.kind === "ref" ? (pair[e.ordinal] ?? null) : null));
+      return freeze({ kind: "join", left, right, ...parts, isStreaming: left.isStreaming || right.isStreaming, aliases: [], ...delaysField(delays) });
     }
     case "aggregate":
       return analyzeAggregate(plan.groupBy, plan.aggregates, children[0]);
@@ -267,7 +309,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const schema = Struct(
         first.schema.fields.map((f, k) => StructField(f.name, f.dataType, children.some((c) => c.schema.fields[k].nullable))),
       );
-      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming), qualifiers: first.qualifiers, aliases: [], ...(first.hidden === undefined ? {} : { hidden: first.hidden }) });
+      return freeze({ kind: "union", children, schema, isStreaming: children.some((c) => c.isStreaming), qualifiers: first.qualifiers, aliases: [], ...(first.hidden === undefined ? {} : { hidden: first.hidden }), ...delaysField(delaysOf(first)) });
     }
     case "sort": {
       const child = children[0];
@@ -289,7 +331,11 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
   }
 }
 
-function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], child: ResolvedPlan): ResolvedAggregate {
+function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[], input: ResolvedPlan): ResolvedAggregate {
+  const windowed = withTimeWindow([...groupByIn, ...aggExprsIn], input);
+  const child = windowed.child;
+  const groupBy = windowed.exprs.slice(0, groupByIn.length);
+  const aggExprs = windowed.exprs.slice(groupByIn.length);
   const scope = scopeOf(child);
   const groupExprs = groupBy.map((g) => bindExpr(g, child.schema, scope));
   for (const [i, g] of groupExprs.entries()) {
@@ -322,6 +368,9 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
       if (!aggregates.some((x) => sameBound(x.call, a))) aggregates.push({ call: a, name: `_agg${aggregates.length}` });
     });
   });
+  const groupDelays = groupExprs.map((g) => (g.kind === "ref" ? delayOf(child, g.ordinal) : null));
+  const keyIndex = groupDelays.findIndex((d) => d !== null);
+  const eventTimeKey = keyIndex < 0 ? null : { index: keyIndex, delayMs: groupDelays[keyIndex] ?? 0, window: groupExprs[keyIndex].dataType.typeName === "struct" };
   const fields: Field[] = [
     ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable)),
     ...aggregates.map((a) => StructField(a.name, a.call.dataType, a.call.nullable)),
@@ -331,7 +380,8 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
   const groupQualifiers = groupExprs.map((g, i) => (groupBy[i].kind === "column" && g.kind === "ref" ? (child.qualifiers[g.ordinal] ?? null) : null));
   if (identity) {
     const qualifiers = [...groupQualifiers, ...aggregates.map(() => null)];
-    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, schema: aggSchema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+    const delays = [...groupDelays, ...aggregates.map(() => null)];
+    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, eventTimeKey, schema: aggSchema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
   }
   // Output expressions over the aggregate's output: grouping columns pass through, then each
   // aggregate call is replaced by a reference to its column.
@@ -343,7 +393,7 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
     }
     const gi = groupExprs.findIndex((x) => sameBound(x, b));
     if (gi >= 0) return { kind: "ref", ordinal: gi, name: groupNames[gi], dataType: b.dataType, nullable: b.nullable };
-    if (b.kind === "ref" || b.kind === "field") {
+    if (b.kind === "ref") {
       throw new AnalysisError(
         `analysis: column '${b.name}' is neither present in the group by, nor is it an aggregate function; add it to groupBy or wrap it in first()`,
       );
@@ -356,7 +406,8 @@ function analyzeAggregate(groupBy: readonly Expr[], aggExprs: readonly Expr[], c
     ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable)),
   ]);
   const qualifiers = [...groupQualifiers, ...bound.map(() => null)];
-  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, schema, isStreaming: child.isStreaming, qualifiers, aliases: [] });
+  const delays = post.map((e) => (e.kind === "ref" && e.ordinal < g ? groupDelays[e.ordinal] : null));
+  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, eventTimeKey, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
 }
 
 /** Binding options that let names resolve through `p`'s output qualifiers. */
@@ -370,8 +421,79 @@ function extendHidden(child: ResolvedPlan, n: number): { hidden?: readonly boole
 }
 
 /** The output of an operator that passes its child's rows' columns through unchanged. */
-function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases" | "hidden"> {
-  return { schema: child.schema, isStreaming: child.isStreaming, qualifiers: child.qualifiers, aliases: [], ...(child.hidden === undefined ? {} : { hidden: child.hidden }) };
+function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases" | "hidden" | "eventTimeDelays"> {
+  return {
+    schema: child.schema,
+    isStreaming: child.isStreaming,
+    qualifiers: child.qualifiers,
+    aliases: [],
+    ...(child.hidden === undefined ? {} : { hidden: child.hidden }),
+    ...(child.eventTimeDelays === undefined ? {} : { eventTimeDelays: child.eventTimeDelays }),
+  };
+}
+
+/** The watermark delay of `p`'s output column `ordinal`, or null when it is no event time. */
+export function delayOf(p: ResolvedPlan, ordinal: number): number | null {
+  return p.eventTimeDelays?.[ordinal] ?? null;
+}
+
+/** Every output column's watermark delay (null where none). */
+function delaysOf(p: ResolvedPlan): (number | null)[] {
+  return p.schema.fields.map((_, i) => delayOf(p, i));
+}
+
+/** `{ eventTimeDelays }` when some column has a delay, else nothing. */
+function delaysField(delays: readonly (number | null)[]): { eventTimeDelays?: readonly (number | null)[] } {
+  return delays.some((d) => d !== null) ? { eventTimeDelays: delays } : {};
+}
+
+/** The delays of `child`'s columns followed by `n` columns without one. */
+function extendDelays(child: ResolvedPlan, n: number): { eventTimeDelays?: readonly (number | null)[] } {
+  return child.eventTimeDelays === undefined ? {} : { eventTimeDelays: [...child.eventTimeDelays, ...Array.from({ length: n }, () => null)] };
+}
+
+/** The ordinal of top-level column `name` (case-insensitive) in `p`'s output. @throws AnalysisError naming it. */
+function topLevelOrdinal(p: ResolvedPlan, name: string, method: string): number {
+  const names = p.schema.fields.map((f) => f.name);
+  const i = names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+  if (i < 0) throw new AnalysisError(`analysis: ${method}: cannot resolve column '${name}' among [${names.join(", ")}]${suggestion(name, names)}`);
+  return i;
+}
+
+/**
+ * Spark's TimeWindowing: when `exprs` call `window(…)`, `child` gains a hidden `window` column
+ * (see `plan/time-window.ts`) — through a projection for a tumbling window, through a `stack`
+ * generator (one row per overlapping window) for a sliding one — and the calls read it.
+ */
+function withTimeWindow(exprs: readonly Expr[], child: ResolvedPlan): { readonly exprs: readonly Expr[]; readonly child: ResolvedPlan } {
+  const call = findTimeWindow(exprs);
+  if (call === null) return { exprs, child };
+  const spec = bindTimeWindow(call, (e) => bindExpr(e, child.schema, scopeOf(child)));
+  const ordinal = child.schema.fields.length;
+  const windowField = StructField(TIME_WINDOW_COLUMN, timeWindowType(), false);
+  const delay = spec.timeColumn.kind === "ref" ? delayOf(child, spec.timeColumn.ordinal) : null;
+  const out = {
+    schema: Struct([...child.schema.fields, windowField]),
+    isStreaming: child.isStreaming,
+    qualifiers: [...child.qualifiers, null],
+    aliases: [],
+    hidden: [...(child.hidden ?? child.schema.fields.map(() => false)), true],
+    ...delaysField([...delaysOf(child), delay]),
+  };
+  const n = overlappingWindows(spec);
+  let expanded: ResolvedPlan;
+  if (n === 1) {
+    const filtered = freeze({ kind: "filter", child, condition: timeWindowFilter(spec, ordinal), ...passThrough(child) });
+    const refs = child.schema.fields.map((f, i): BoundExpr => ({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable }));
+    expanded = freeze({ kind: "project", child: filtered, exprs: [...refs, timeWindowExpr(spec, 0)], ...out });
+  } else {
+    const count: BoundExpr = { kind: "literal", value: n, dataType: IntegerType(), nullable: false };
+    const windows = Array.from({ length: n }, (_, i) => timeWindowExpr(spec, i));
+    const generator = { ...bindGenerator("stack", [count, ...windows], [TIME_WINDOW_COLUMN]), fields: [windowField] };
+    const generated = freeze({ kind: "generate", child, generator, ...out });
+    expanded = freeze({ kind: "filter", child: generated, condition: timeWindowFilter(spec, ordinal), ...passThrough(generated) });
+  }
+  return { exprs: replaceTimeWindow(exprs, ordinal), child: expanded };
 }
 
 function unqualified(schema: StructType): Pick<ResolvedBase, "qualifiers" | "aliases"> {
@@ -440,8 +562,8 @@ export function childrenOfResolved(p: ResolvedPlan): readonly ResolvedPlan[] {
 
 /**
  * Spark's UnsupportedOperationChecker for streaming queries, run at `start()`:
- * complete mode needs an aggregation; append mode cannot follow an aggregation without a
- * watermark; sorting needs an aggregation in complete mode; at most one streaming aggregation;
+ * complete mode needs an aggregation; append mode needs an aggregation's grouping to include a
+ * watermarked event time (or a window over one); dropDuplicatesWithinWatermark needs a watermark; sorting needs an aggregation in complete mode; at most one streaming aggregation;
  * `limit` only in complete mode.
  */
 export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void {
@@ -457,12 +579,15 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
       "analysis: complete output mode not supported when there are no streaming aggregations on streaming DataFrames",
     );
   }
-  if (mode === "append" && aggregates > 0) {
-    throw new AnalysisError(
-      "analysis: append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark; use update or complete",
-    );
-  }
   walk(plan, (p) => {
+    if (mode === "append" && p.kind === "aggregate" && p.isStreaming && p.eventTimeKey === null) {
+      throw new AnalysisError(
+        "analysis: append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark; group by a watermarked event time or a window() over it, or use update or complete",
+      );
+    }
+    if (p.kind === "deduplicate" && p.isStreaming && p.withinWatermark && p.eventTime === null) {
+      throw new AnalysisError("analysis: dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark; call withWatermark first");
+    }
     if (p.kind === "join") checkStreamingJoin(p);
     if (p.kind === "window" && p.isStreaming) {
       throw new AnalysisError("analysis: non-time-based windows are not supported on streaming DataFrames/Datasets; use them inside foreachBatch, or window() over event time");

@@ -42,7 +42,7 @@ function describe(p: ResolvedPlan): string {
     case "filter":
       return `Filter ${boundSql(p.condition)}`;
     case "deduplicate":
-      return `Deduplicate [${p.keyOrdinals.map((i) => p.schema.fields[i].name).join(", ")}]${p.isStreaming ? " (stateful)" : ""}`;
+      return `${p.withinWatermark ? "DeduplicateWithinWatermark" : "Deduplicate"} [${p.keyOrdinals.map((i) => p.schema.fields[i].name).join(", ")}]${p.isStreaming ? " (stateful)" : ""}`;
     case "aggregate":
       return `Aggregate [${exprs(p.groupExprs)}], [${[...p.groupNames, ...p.aggregates.map((a) => a.name)].join(", ")}]${p.isStreaming ? " (stateful)" : ""}`;
     case "union":
@@ -57,6 +57,8 @@ function describe(p: ResolvedPlan): string {
       return `Offset ${p.n}`;
     case "repartition":
       return `Repartition ${p.n}`;
+    case "watermark":
+      return `EventTimeWatermark ${p.schema.fields[p.eventTime.ordinal].name}, ${p.delayText}`;
     case "sample":
       return `Sample ${p.fraction}, ${p.withReplacement ? "with" : "without"} replacement, seed ${p.seed}`;
     case "window":

@@ -46,11 +46,30 @@ export interface FilterNode {
   readonly condition: Expr;
 }
 
-/** `dropDuplicates(keys)`; `keys` null means every column. */
+/**
+ * `dropDuplicates(keys)`; `keys` null means every column. `withinWatermark` is Spark 3.5's
+ * `dropDuplicatesWithinWatermark(keys)`: on a stream, a key is remembered only until the watermark
+ * passes its first event time plus the watermark delay.
+ */
 export interface DeduplicateNode {
   readonly kind: "deduplicate";
   readonly child: LogicalPlan;
   readonly keys: readonly string[] | null;
+  readonly withinWatermark?: boolean;
+}
+
+/**
+ * `withWatermark(eventTime, delay)`: declares `eventTime` (a timestamp column) the event time of
+ * the rows below, and that rows may arrive up to `delayMs` later than the latest event time seen.
+ * The rows pass unchanged; stateful operators above drop late rows and evict state by it.
+ */
+export interface EventTimeWatermarkNode {
+  readonly kind: "watermark";
+  readonly child: LogicalPlan;
+  readonly eventTime: string;
+  readonly delayMs: number;
+  /** The delay as the user wrote it, for explain. */
+  readonly delayText: string;
 }
 
 export interface AggregateNode {
@@ -182,6 +201,7 @@ export interface RepartitionNode {
 }
 
 export type LogicalPlan =
+  | EventTimeWatermarkNode
   | RepartitionNode
   | OffsetNode
   | SampleNode

@@ -39,6 +39,7 @@ import { rangeRelation } from "./range.js";
 import { generatorOf, REPLICATE_ROWS } from "./generators.js";
 import { generatorCall, selectWithGenerator } from "./select-generator.js";
 import { containsWindow, selectWithWindows } from "./window.js";
+import { isTimeWindowCall, TIME_WINDOW_COLUMN } from "./time-window.js";
 
 /** Where `spark.sql` finds tables and views by name. */
 export interface SqlCatalog {
@@ -666,9 +667,18 @@ class SqlPlanner {
       }
       const k = groupKeys.indexOf(keyOf(e));
       if (k >= 0 && !containsAggregateCall(e)) return column(`#g${k}`);
+      const w = windowReference(e);
+      if (w !== null) return w;
       if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf, hasSets);
       if (e.kind === "call" && isAggregateName(e.name)) return e;
       return mapExprChildren(e, (c) => rewrite(c, set));
+    };
+    // `window` / `window.start` name a grouping time window's column, as in Spark's example
+    // `SELECT window.start, count(*) FROM t GROUP BY window(ts, '5 minutes')`.
+    const windowKey = groupExprs.findIndex(isTimeWindowCall);
+    const windowReference = (e: Expr): Expr | null => {
+      if (windowKey < 0 || e.kind !== "column" || e.parts[0].toLowerCase() !== TIME_WINDOW_COLUMN || inputNames.has(TIME_WINDOW_COLUMN)) return null;
+      return node({ kind: "column", parts: [`#g${windowKey}`, ...e.parts.slice(1)] });
     };
     const stripped = items.map((it) => (it.kind === "alias" ? it.child : it));
     const extras: Expr[] = [];

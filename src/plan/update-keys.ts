@@ -56,6 +56,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     case "limit":
     case "offset":
     case "repartition":
+    case "watermark":
     case "sample":
       return keyOrdinals(plan.child);
     case "generate":

@@ -33,7 +33,7 @@ export async function* executeBatch(plan: ResolvedPlan, parallelism: Parallelism
       await src.open({ storage: scratch, metadataPrefix: `sources/${i}/` });
       sources.push(src);
     }
-    const ctx: BatchContext = { batchId: 0, watermarkMs: 0, batchTimestampMs: Date.now(), outputMode: "complete" };
+    const ctx: BatchContext = { batchId: 0, watermarkMs: 0, lateEventsWatermarkMs: 0, batchTimestampMs: Date.now(), outputMode: "complete" };
     for (const op of physical.operators) await op.open?.(ctx);
     const ends: (OffsetJson | null)[] = [];
     for (const s of sources) ends.push(await endOfAvailable(s));

@@ -39,7 +39,7 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);
   }
-  for (const op of physical.operators) await op.open?.({ batchId: msg.batchId, watermarkMs: 0, batchTimestampMs, outputMode: "append" });
+  for (const op of physical.operators) await op.open?.({ batchId: msg.batchId, watermarkMs: 0, lateEventsWatermarkMs: 0, batchTimestampMs, outputMode: "append" });
   let inputRows = 0;
   const read = source.readPartition.bind(source);
   async function* counted(p: InputPartition): AsyncGenerator<Batch> {

@@ -19,7 +19,8 @@ import type { StreamSink } from "../connectors/sink.js";
 import type { StreamSource, OffsetJson, ReadLimit } from "../connectors/source.js";
 import { sourceConnector } from "../connectors/registry.js";
 import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
-import type { BatchContext } from "../exec/operator.js";
+import type { BatchContext, EventTimeStats } from "../exec/operator.js";
+import { WatermarkTracker, watermarkPolicy } from "./watermark-tracker.js";
 import type { OutputMode } from "../plan/logical.js";
 import type { PhysicalPlan, FragmentRunner } from "../exec/planner.js";
 import { StaticSideCache } from "./static-side-cache.js";
@@ -90,6 +91,11 @@ export class StreamingQuery {
   private fragments: FragmentExecutor | null = null;
   /** The static sides of stream–static joins, kept while their Delta tables are unchanged. */
   private staticSides: StaticSideCache | null = null;
+  private watermark: WatermarkTracker | null = null;
+  /** The watermark the previous batch ran with: this batch's stateful operators drop late rows by it. */
+  private previousWatermarkMs = 0;
+  /** The last batch's stateful operators asked for a batch without new data (the watermark moved). */
+  private runAnotherBatch = false;
 
   constructor(spec: QuerySpec, events: QueryEvents) {
     this.spec = spec;
@@ -241,15 +247,20 @@ export class StreamingQuery {
     const recovery = await cp.recover();
     let batchId = recovery.nextBatchId;
     let start: (OffsetJson | null)[] = normalizeOffsets(recovery.startOffsets?.offsets, sources.length);
+    const watermark = new WatermarkTracker(watermarkPolicy(this.spec.sessionConf));
+    this.watermark = watermark;
+    this.previousWatermarkMs = recovery.startOffsets?.metadata?.batchWatermarkMs ?? 0;
     if (recovery.rerun !== null) {
       const end = normalizeOffsets(recovery.rerun.offsets.offsets, sources.length);
       const ts = recovery.rerun.offsets.metadata?.batchTimestampMs ?? Date.now();
+      watermark.set(recovery.rerun.offsets.metadata?.batchWatermarkMs ?? 0);
       this.statusValue = { message: `Re-running batch ${batchId} after a restart`, isDataAvailable: true, isTriggerActive: true };
       await this.runBatch(cp, physical, sources, sink, batchId, start, end, ts, Date.now());
       start = end;
       batchId++;
       if (trigger.kind === "once") return;
     }
+    watermark.set(recovery.watermarkMs);
     if (trigger.kind === "availableNow") {
       for (const s of sources) await s.prepareForTriggerAvailableNow?.();
     }
@@ -263,7 +274,9 @@ export class StreamingQuery {
       for (const [i, s] of sources.entries()) end.push((await s.latestOffset(start[i], limit)) ?? start[i]);
       const latestOffsetMs = Date.now() - triggerStart;
       const hasData = end.some((e, i) => e !== null && e !== start[i]);
-      if (!hasData) {
+      // Spark's no-data batch: when the watermark moved, stateful operators get a batch without
+      // input to emit and evict what it passed (not after `once`, whose single batch has run).
+      if (!hasData && !this.runAnotherBatch) {
         this.statusValue = { message: "Waiting for data to arrive", isDataAvailable: false, isTriggerActive: false };
         this.resolveDrainWaiters(check);
         this.events.onIdle(this);
@@ -273,7 +286,7 @@ export class StreamingQuery {
         continue;
       }
       const batchTimestampMs = Date.now();
-      const written = await cp.writeOffsets(batchId, { batchWatermarkMs: 0, batchTimestampMs, conf: this.spec.conf }, end);
+      const written = await cp.writeOffsets(batchId, { batchWatermarkMs: watermark.currentMs, batchTimestampMs, conf: this.spec.conf }, end);
       if (!written) {
         throw new CorruptCheckpointError(
           `query: offsets/${batchId} already exists in ${cp.url}; another query is running with this checkpoint location`,
@@ -303,8 +316,11 @@ export class StreamingQuery {
     latestOffsetMs = 0,
     walCommitMs = 0,
   ): Promise<void> {
-    this.statusValue = { message: `Processing new data (batch ${batchId})`, isDataAvailable: true, isTriggerActive: true };
-    const ctx: BatchContext = { batchId, watermarkMs: 0, batchTimestampMs, outputMode: this.spec.outputMode };
+    const hasData = end.some((e, i) => e !== null && e !== start[i]);
+    this.statusValue = { message: hasData ? `Processing new data (batch ${batchId})` : `Running a batch without new data (batch ${batchId})`, isDataAvailable: hasData, isTriggerActive: true };
+    const watermark = this.watermark ?? new WatermarkTracker("min");
+    const watermarkMs = watermark.currentMs;
+    const ctx: BatchContext = { batchId, watermarkMs, lateEventsWatermarkMs: this.previousWatermarkMs, batchTimestampMs, outputMode: this.spec.outputMode };
     const t0 = Date.now();
     for (const op of physical.operators) await op.open?.(ctx);
     const rowsPerSource = sources.map(() => 0);
@@ -326,13 +342,17 @@ export class StreamingQuery {
     // operators must still see all of it before their state is committed.
     for await (const _ of data) void _;
     const addBatchMs = Date.now() - tAdd;
+    const eventTimes = physical.operators.flatMap((op) => (op.eventTimeStats === undefined ? [] : [op.eventTimeStats()]));
+    watermark.update(eventTimes);
+    this.previousWatermarkMs = watermarkMs;
+    this.runAnotherBatch = physical.operators.some((op) => op.shouldRunAnotherBatch?.(watermark.currentMs) === true);
     const tCommit = Date.now();
     for (const op of physical.operators) await op.commit?.();
     for (const [i, s] of sources.entries()) {
       const e = end[i];
       if (e !== null) await s.commit(e);
     }
-    await cp.writeCommit(batchId, 0);
+    await cp.writeCommit(batchId, watermark.currentMs);
     const commitMs = Date.now() - tCommit;
     const finished = Date.now();
     const numInputRows = rowsPerSource.reduce((a, b) => a + b, 0);
@@ -368,7 +388,7 @@ export class StreamingQuery {
         triggerExecution: duration,
         walCommit: walCommitMs,
       },
-      eventTime: {},
+      eventTime: eventTimeProgress(eventTimes, watermarkMs, hasData),
       stateOperators: physical.operators.flatMap((op) => (op.stateMetrics === undefined ? [] : [op.stateMetrics()])),
       sources: sourceProgress,
       sink: { description: sink.description, numOutputRows, metrics: sinkMetrics ?? {} },
@@ -416,6 +436,20 @@ export class StreamingQuery {
   get lastCompletedBatchId(): number {
     return this.lastBatchId;
   }
+}
+
+/**
+ * Progress `eventTime`, as Spark reports it: with a watermark in the plan, `watermark` (the one
+ * this batch ran with), and when the batch had input, `min`, `max` and `avg` (truncated) of the
+ * first watermark operator that saw rows; ISO-8601 UTC with milliseconds.
+ */
+function eventTimeProgress(stats: readonly EventTimeStats[], watermarkMs: number, hasData: boolean): Record<string, string> {
+  if (stats.length === 0) return {};
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const seen = hasData ? stats.find((s) => s.count > 0) : undefined;
+  const out: Record<string, string> = seen === undefined ? {} : { avg: iso(Math.trunc(seen.avg)), max: iso(seen.max), min: iso(seen.min) };
+  out.watermark = iso(watermarkMs);
+  return out;
 }
 
 function normalizeOffsets(offsets: ReadonlyArray<string | null> | undefined, n: number): (OffsetJson | null)[] {

@@ -524,7 +524,9 @@ export class ExpressionParser {
       default:
         break;
     }
-    if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1))) throw s.unexpected("expected an expression");
+    // A clause keyword starts an expression only as a call or a qualified name (`window(ts, …)`,
+    // `window.start`: Spark's non-reserved keywords).
+    if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
     if (next.kind === "string") return this.typedLiteral(t);
     if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");

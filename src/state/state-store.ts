@@ -22,8 +22,7 @@ import { BytesHashTable } from "../columnar/bytes-hash-table.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { Storage } from "../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
-import { ByteWriter } from "./byte-io.js";
-import type { ByteReader } from "./byte-io.js";
+import { ByteReader, ByteWriter } from "./byte-io.js";
 import { beginStateFile, endStateFile, OP_PUT, OP_REMOVE, readStateFile, stateFileRecordCountHint } from "./state-file.js";
 
 /** Where a stateful operator keeps its state: `<checkpoint>/state/<operatorId>/<partition>/…`. */
@@ -224,7 +223,46 @@ export class StateStore {
     this.removed = [];
     this.baseIds = this.table.idCount;
     this.loadedVersion = next;
+    this.compactIfSparse();
     this.lastCommitMs = Date.now() - started;
+  }
+
+  /**
+   * Ids are never reused, so an operator that evicts keys (by watermark) would grow its key arena
+   * and per-id arrays without bound. Once removed ids outnumber live ones (and at least 1,024),
+   * the table is rebuilt with the live keys only, in id order, and every value moves through the
+   * codec (written, reset, read back under its new id). Runs right after a commit, when nothing
+   * is pending, so the next delta is unaffected.
+   */
+  private compactIfSparse(): void {
+    const old = this.table;
+    const dead = old.idCount - old.size;
+    if (dead < 1024 || dead <= old.size) return;
+    const ids = this.liveIds();
+    const values = new ByteWriter(1024 + ids.length * 16);
+    const ends = new Int32Array(ids.length);
+    let keyBytes = 0;
+    for (let k = 0; k < ids.length; k++) {
+      this.codec.writeValue(ids[k], values);
+      ends[k] = values.length;
+      keyBytes += old.keyEnd(ids[k]) - old.keyStart(ids[k]);
+    }
+    const data = values.bytes();
+    this.codec.reset();
+    const table = new BytesHashTable();
+    table.reserve(ids.length, keyBytes);
+    for (let k = 0; k < ids.length; k++) {
+      const ks = old.keyStart(ids[k]);
+      const ke = old.keyEnd(ids[k]);
+      const id = table.findOrInsert(old.arena, ks, ke, hashKey(old.arena, ks, ke));
+      const vs = k === 0 ? 0 : ends[k - 1];
+      const value = new ByteReader(data, this.operator, vs, ends[k]);
+      this.codec.readValue(id, value);
+      if (value.remaining !== 0) throw new InternalError(`${this.operator}: a state value did not read back whole while compacting`);
+    }
+    this.table = table;
+    this.baseIds = table.idCount;
+    this.updatedFlags = new Uint8Array(Math.max(1024, table.idCount));
   }
 
   /** Numbers for the progress report of the last commit. */

@@ -6,12 +6,24 @@
  * Output schema: the grouping columns, then one column per aggregate (Spark's order). Emitted at
  * `finish()`: in `complete` mode (and in batch queries) every group; in `update` mode the groups
  * that received rows in this micro-batch (Spark emits a group whenever its state was rewritten,
- * even if the aggregate value came out the same). `append` needs a watermark and is rejected.
+ * even if the aggregate value came out the same); in `append` mode the groups the watermark has
+ * passed, once, as they leave the state.
+ *
+ * With an event-time grouping key (a watermarked column, or a time window over one, whose `end`
+ * is the key's event time), Spark 3.5's StateStoreSaveExec rules apply in append and update mode:
+ * rows whose key's event time is at or below the previous batch's watermark are late and dropped
+ * (counted once per distinct key, as Spark counts merged groups), and after the batch every group
+ * at or below this batch's watermark is evicted (append: emitted as it goes). Complete mode
+ * neither drops nor evicts.
  *
  * In a streaming query the groups and their accumulators are the operator's state: a state
- * value is each accumulator's serialized group state followed by each DISTINCT set.
+ * value is the key's event time (8 bytes, only with an event-time key), then each accumulator's
+ * serialized group state, then each DISTINCT set.
  */
 import type { Batch } from "../../columnar/batch.js";
+import { takeBatch } from "../../columnar/ops.js";
+import { BytesHashTable } from "../../columnar/bytes-hash-table.js";
+import { int64At, int64Words } from "../../columnar/int64-words.js";
 import { makeBatch } from "../../columnar/batch.js";
 import type { BytesVector, Vector } from "../../columnar/vector.js";
 import { AnalysisError, InternalError } from "../../errors.js";
@@ -56,7 +68,12 @@ export interface HashAggregateOptions {
   readonly operatorId: number;
   /** Snapshot and retention tuning of the state store. */
   readonly stateOptions?: Omit<StateStoreOptions, "operator">;
+  /** The grouping key that is an event time (index into `groupingOrdinals`; `window`: a window struct), or null. */
+  readonly eventTime?: { readonly index: number; readonly window: boolean } | null;
 }
+
+/** The event time of a key with none (a null timestamp key): never late, never evicted. */
+const NO_TIME_HI = 0x7fffffff;
 
 export class HashAggregateOperator implements Operator {
   /** Grouping columns, then one column per aggregate. */
@@ -73,6 +90,12 @@ export class HashAggregateOperator implements Operator {
   private distinct: (DistinctFilter | null)[] = [];
   private capacity = 0;
   private groupIds = new Int32Array(1024);
+  private readonly eventTime: { readonly index: number; readonly window: boolean } | null;
+  /** Per group id, its key's event time in µs as two 32-bit words (see `columnar/int64-words.ts`). */
+  private keyTimes = new Int32Array(0);
+  private ctx: BatchContext | null = null;
+  /** This batch's distinct late keys (for `numRowsDroppedByWatermark`). */
+  private lateKeys = new BytesHashTable(16);
 
   constructor(options: HashAggregateOptions) {
     const { inputSchema, groupingOrdinals, groupingNames, aggregates } = options;
@@ -89,7 +112,8 @@ export class HashAggregateOperator implements Operator {
     }
     for (const a of aggregates) if (a.inputOrdinal !== null) checkOrdinal(a.inputOrdinal, `${a.name} input`);
     this.streaming = options.state !== null;
-    if (this.streaming && options.outputMode === "append") {
+    this.eventTime = options.eventTime ?? null;
+    if (this.streaming && options.outputMode === "append" && this.eventTime === null) {
       throw new AnalysisError(
         `${this.name}: append output mode is not supported for streaming aggregations without a watermark; use outputMode("update") or outputMode("complete")`,
       );
@@ -117,16 +141,20 @@ export class HashAggregateOperator implements Operator {
 
   /** Loads the groups as of the end of batch `ctx.batchId - 1` unless they are already in memory. */
   async open(ctx: BatchContext): Promise<void> {
+    this.ctx = ctx;
+    this.lateKeys = new BytesHashTable(16);
     if (!this.streaming) return;
     if (this.store.version !== ctx.batchId || this.store.hasUncommittedChanges) await this.store.load(ctx.batchId);
   }
 
   /** Folds a chunk into the groups; output comes from `finish()`. */
-  process(batch: Batch): Batch | null {
+  process(input: Batch): Batch | null {
     if (this.store.version < 0) throw new InternalError(`${this.name}: process() before open()`);
+    const batch = this.watermarked ? this.dropLate(input) : input;
     const n = batch.numRows;
     if (n === 0) return null;
     const groupIds = this.assignGroups(batch);
+    if (this.eventTime !== null) this.noteKeyTimes(batch, groupIds);
     this.ensureCapacity(this.store.keys.idCount);
     for (let a = 0; a < this.specs.length; a++) {
       const ord = this.specs[a].inputOrdinal;
@@ -153,7 +181,18 @@ export class HashAggregateOperator implements Operator {
       this.store.keys.findOrInsert(empty, 0, 0, hashKey(empty, 0, 0));
       this.ensureCapacity(this.store.keys.idCount);
     }
-    const ids = !this.streaming || this.outputMode === "complete" ? this.store.liveIds() : this.store.updatedIds();
+    const expired = this.watermarked ? this.expiredIds() : null;
+    let ids: Int32Array;
+    if (!this.streaming || this.outputMode === "complete") ids = this.store.liveIds();
+    else if (this.outputMode === "append") ids = expired ?? new Int32Array(0);
+    else ids = this.store.updatedIds();
+    const out = this.emit(ids);
+    if (expired !== null) for (const id of expired) this.store.remove(id);
+    return out;
+  }
+
+  /** The output rows of groups `ids`. */
+  private emit(ids: Int32Array): Batch[] {
     if (ids.length === 0) return [];
     const table = this.store.keys;
     const starts = new Int32Array(ids.length);
@@ -173,7 +212,94 @@ export class HashAggregateOperator implements Operator {
   }
 
   stateMetrics(): StateOperatorMetrics {
-    return stateOperatorMetrics("stateStoreSave", this.store.metrics());
+    return stateOperatorMetrics("stateStoreSave", this.store.metrics(), this.lateKeys.size);
+  }
+
+  /** Append and update mode emit or evict by the watermark: a moved watermark needs a batch (Spark's StateStoreSaveExec). */
+  shouldRunAnotherBatch(newWatermarkMs: number): boolean {
+    return this.streaming && this.outputMode !== "complete" && this.ctx !== null && newWatermarkMs > this.ctx.watermarkMs;
+  }
+
+  /** Whether late rows are dropped and groups evicted by the watermark (see the file doc). */
+  private get watermarked(): boolean {
+    return this.streaming && this.eventTime !== null && this.outputMode !== "complete";
+  }
+
+  /** The event-time vector of the key (a window's `end`, or the timestamp key itself). */
+  private keyTimeVector(batch: Batch): Vector {
+    const et = this.eventTime;
+    if (et === null) throw new InternalError(`${this.name}: no event-time key`);
+    const v = batch.columns[this.groupingOrdinals[et.index]];
+    const t = et.window ? (v.kind === "struct" ? v.children[1] : v) : v;
+    if (t.kind !== "i64") throw new InternalError(`${this.name}: the event-time key is ${t.type.typeName}, not a timestamp`);
+    return t;
+  }
+
+  /** `batch` without the rows whose key's event time is at or below the late-events watermark. */
+  private dropLate(batch: Batch): Batch {
+    const ctx = this.ctx;
+    if (ctx === null) throw new InternalError(`${this.name}: process() before open()`);
+    const t = this.keyTimeVector(batch);
+    if (t.kind !== "i64") return batch;
+    const n = batch.numRows;
+    const wm = ctx.lateEventsWatermarkMs * 1000;
+    const words = int64Words(t.values);
+    const keep = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if ((t.valid !== null && t.valid[i] === 0) || !atOrBelow(t.values, words, i, wm)) keep[k++] = i;
+    }
+    if (k === n) return batch;
+    // Count distinct late keys, as Spark counts the merged groups it drops.
+    this.codec.bind(this.groupingOrdinals.map((o) => batch.columns[o]));
+    for (let i = 0, j = 0; i < n; i++) {
+      if (j < k && keep[j] === i) {
+        j++;
+        continue;
+      }
+      const len = this.codec.encode(i);
+      this.lateKeys.findOrInsert(this.codec.scratch, 0, len, hashKey(this.codec.scratch, 0, len));
+    }
+    return takeBatch(batch, keep.subarray(0, k));
+  }
+
+  /** Records each group's key event time (the same for every row of a group). */
+  private noteKeyTimes(batch: Batch, groupIds: Int32Array): void {
+    const t = this.keyTimeVector(batch);
+    if (t.kind !== "i64") return;
+    this.ensureKeyTimes(this.store.keys.idCount);
+    const words = int64Words(t.values);
+    const times = this.keyTimes;
+    for (let i = 0; i < groupIds.length; i++) {
+      const g = groupIds[i];
+      if (t.valid !== null && t.valid[i] === 0) {
+        times[2 * g] = -1;
+        times[2 * g + 1] = NO_TIME_HI;
+      } else {
+        times[2 * g] = words[2 * i];
+        times[2 * g + 1] = words[2 * i + 1];
+      }
+    }
+  }
+
+  private ensureKeyTimes(groups: number): void {
+    if (this.keyTimes.length >= groups * 2) return;
+    const next = new Int32Array(Math.max(groups, this.keyTimes.length, 64) * 2);
+    next.set(this.keyTimes);
+    this.keyTimes = next;
+  }
+
+  /** Live groups whose key's event time is at or below this batch's watermark, ascending. */
+  private expiredIds(): Int32Array {
+    const ctx = this.ctx;
+    if (ctx === null || this.eventTime === null) return new Int32Array(0);
+    const wm = ctx.watermarkMs * 1000;
+    const live = this.store.liveIds();
+    const times = this.keyTimes;
+    const values = new BigInt64Array(times.buffer, times.byteOffset, times.length >> 1);
+    let k = 0;
+    for (let i = 0; i < live.length; i++) if (atOrBelow(values, times, live[i], wm)) live[k++] = live[i];
+    return live.subarray(0, k);
   }
 
   /** Group id of every row (a shared buffer, valid until the next call); marks the groups updated. */
@@ -240,15 +366,34 @@ export class HashAggregateOperator implements Operator {
   }
 
   private writeValue(id: number, out: ByteWriter): void {
+    if (this.eventTime !== null) {
+      out.i32(this.keyTimes[2 * id]);
+      out.i32(this.keyTimes[2 * id + 1]);
+    }
     for (const acc of this.accumulators) acc.write(id, out);
     for (const d of this.distinct) d?.write(id, out);
   }
 
   private readValue(id: number, input: ByteReader): void {
     this.ensureCapacity(id + 1);
+    if (this.eventTime !== null) {
+      this.ensureKeyTimes(id + 1);
+      this.keyTimes[2 * id] = input.i32();
+      this.keyTimes[2 * id + 1] = input.i32();
+    }
     for (const acc of this.accumulators) acc.read(id, input);
     for (const d of this.distinct) d?.read(id, input);
   }
+}
+
+/**
+ * Whether value `i` (µs) is at or below `wmMicros` (a watermark in µs, below 2^53): Spark's
+ * `eventTime <= watermark` on the late and eviction predicates. The no-time marker never is.
+ */
+function atOrBelow(values: BigInt64Array, words: Int32Array, i: number, wmMicros: number): boolean {
+  const t = int64At(words, i);
+  if (t === t) return t <= wmMicros;
+  return words[2 * i + 1] !== NO_TIME_HI && values[i] <= BigInt(wmMicros);
 }
 
 /** The rows where a boolean column is true (null and false rows are left out). */

@@ -170,6 +170,8 @@ export function outputName(e: Expr): string {
       return exprSql(e);
     case "call":
       if (e.args.length === 1 && e.name.toLowerCase() in CAST_FUNCTIONS) return outputName(e.args[0]);
+      // Spark names a time window's column `window`.
+      if (e.name.toLowerCase() === "window" && e.args.length >= 2 && e.args.length <= 4) return "window";
       return exprSql(e);
     default:
       return exprSql(e);

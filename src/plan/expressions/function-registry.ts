@@ -28,6 +28,7 @@ import type { BoundExpr } from "./bound.js";
 import type { ExpectedType } from "./coercion.js";
 import { findWiderCommonType, findWiderTypeWithoutStringPromotion, implicitCastType, isAtomic, typeString } from "./coercion.js";
 import { parseDataType, parseDDL } from "../../sql/ddl.js";
+import { TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "./time-window-spec.js";
 
 /** What the binder hands a function definition to resolve one call. */
 export interface ResolveContext {
@@ -349,6 +350,34 @@ const defs: FunctionDef[] = [
       const unit = expectArg(ctx, 0, "string");
       const ts = expectArg(ctx, 1, "timestamp");
       return { args: [unit, ts], dataType: TimestampType(), nullable: true };
+    },
+  },
+  {
+    // `window(ts, …)` as an expression: a row's newest window. A select or groupBy calling it gets
+    // Spark's plan rewrite first (plan/time-window.ts: nulls dropped, sliding windows expanded);
+    // this definition types it wherever it is bound.
+    name: TIME_WINDOW_FUNCTION,
+    aliases: ["window"],
+    minArgs: 2,
+    maxArgs: 4,
+    constantArgs: [1, 2, 3],
+    resolve(ctx) {
+      const spec = timeWindowSpec(ctx.raw, ctx.args[0]);
+      return { args: [ctx.args[0]], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
+    },
+  },
+  {
+    // The window column of `window(…)` (plan/time-window.ts): its end minus 1 µs, the latest event
+    // time the window holds.
+    name: "window_time",
+    minArgs: 1,
+    maxArgs: 1,
+    resolve(ctx) {
+      const w = ctx.args[0];
+      const t = w.dataType;
+      const ok = t.typeName === "struct" && t.fields.length === 2 && t.fields[0].name === "start" && t.fields[1].name === "end" && t.fields.every((f) => f.dataType.typeName === "timestamp");
+      if (!ok) throw new AnalysisError(`analysis: window_time: the input is not a correct window column, got ${typeString(t)}`);
+      return { args: [w], dataType: TimestampType(), nullable: true };
     },
   },
   {

@@ -10,7 +10,7 @@ import { MemoryStorage } from "../../../src/storage/memory.js";
 import { StructType, StructField, StringType, LongType, DoubleType } from "../../../src/types/data-types.js";
 
 const schema = StructType([StructField("event_id", StringType()), StructField("n", LongType())]);
-const ctx = (batchId: number): BatchContext => ({ batchId, watermarkMs: 0, batchTimestampMs: 0, outputMode: "append" });
+const ctx = (batchId: number): BatchContext => ({ batchId, watermarkMs: 0, lateEventsWatermarkMs: 0, batchTimestampMs: 0, outputMode: "append" });
 const rows = (ids: (string | null)[], start = 0) => ids.map((event_id, i) => ({ event_id, n: BigInt(start + i) }));
 
 function dedup(state: StateLocation | null, keyOrdinals = [0]) {

@@ -36,6 +36,7 @@ import { absKernel, floorCeilKernel, isnanKernel, roundKernel } from "./math-fun
 import { coalesceKernel, extremumKernel, ifKernel, nullifKernel } from "./conditional-functions.js";
 import { arrayKernel, itemKernel, sizeKernel, structKernel } from "./collection-functions.js";
 import { fromJsonKernel, getJsonObjectKernel, toJsonKernel } from "./json-functions.js";
+import { timeWindowKernel, windowTimeKernel } from "./event-time-functions.js";
 
 const fixed = (k: Kernel): KernelFactory => () => k;
 
@@ -86,6 +87,8 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = {
   from_json: fromJsonKernel,
   to_json: toJsonKernel,
   struct: fixed(structKernel),
+  "#time_window": timeWindowKernel,
+  window_time: fixed(windowTimeKernel),
   named_struct: fixed(structKernel),
   array: fixed(arrayKernel),
   size: fixed(sizeKernel),

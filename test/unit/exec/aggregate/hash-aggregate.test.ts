@@ -21,7 +21,7 @@ const schema = StructType([
   StructField("m", DecimalType(10, 2)),
   StructField("i", IntegerType()),
 ]);
-const ctx = (batchId: number, outputMode: OutputMode = "update"): BatchContext => ({ batchId, watermarkMs: 0, batchTimestampMs: 0, outputMode });
+const ctx = (batchId: number, outputMode: OutputMode = "update"): BatchContext => ({ batchId, watermarkMs: 0, lateEventsWatermarkMs: 0, batchTimestampMs: 0, outputMode });
 
 function agg(name: AggregateColumnSpec["name"], inputOrdinal: number | null, resultType: DataType, outputName: string, extra: Partial<AggregateColumnSpec> = {}): AggregateColumnSpec {
   return { name, inputOrdinal, distinct: false, ignoreNulls: false, resultType, outputName, ...extra };

@@ -1,0 +1,244 @@
+/**
+ * Event time through the public API, on the scenarios of Spark 3.5's own suites
+ * (EventTimeWatermarkSuite, StreamingDeduplicationSuite): watermarks, windowed aggregation in
+ * append and update mode, deduplication with a watermark and dropDuplicatesWithinWatermark, with
+ * the no-data batches Spark runs when the watermark moves, the progress `eventTime` map, the
+ * state metrics, and the watermark recorded in the checkpoint.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { SparkSession, MemoryStream, AnalysisError, col, count, sum, window, window_time } from "../../../src/index.js";
+import type { DataFrame, StreamingQuery } from "../../../src/index.js";
+import { tempPath, uniqueName } from "../api/support.js";
+
+const spark = SparkSession.builder.appName("event-time-test").getOrCreate();
+
+/** A stream of `value` seconds since the epoch, with `eventTime` = that instant. */
+function seconds(schema = "value INT"): { ms: MemoryStream; df: DataFrame } {
+  const ms = new MemoryStream(schema, uniqueName("et"));
+  const df = spark.readStream.format("memory").option("name", ms.name).load();
+  return { ms, df: df.withColumn("eventTime", col("value").cast("timestamp")) };
+}
+
+/** Runs `df` into a memory sink and returns a function that adds rows and returns the new output. */
+function harness(df: DataFrame, mode: "append" | "update", checkpoint?: string) {
+  const name = uniqueName("out");
+  let w = df.writeStream.format("memory").queryName(name).outputMode(mode);
+  if (checkpoint !== undefined) w = w.option("checkpointLocation", checkpoint);
+  const q = w.start();
+  let seen = 0;
+  return {
+    q,
+    async step(add: () => void): Promise<Record<string, unknown>[]> {
+      add();
+      await q.processAllAvailable();
+      const rows = await spark.table(name).collect();
+      const fresh = rows.slice(seen);
+      seen = rows.length;
+      return fresh.map((r) => ({ ...r }));
+    },
+  };
+}
+
+function lastState(q: StreamingQuery) {
+  const p = q.lastProgress;
+  assert.ok(p !== null);
+  assert.equal(p.stateOperators.length, 1);
+  return p.stateOperators[0];
+}
+
+const text = (r: Record<string, unknown>) => JSON.stringify(r, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+const sorted = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => text(a).localeCompare(text(b)));
+
+test("append mode emits each window once the watermark passes its end, and drops late rows (EventTimeWatermarkSuite)", async () => {
+  const { ms, df } = seconds();
+  const agg = df
+    .withWatermark("eventTime", "10 seconds")
+    .groupBy(window(col("eventTime"), "5 seconds").alias("window"))
+    .agg(count("*").alias("count"))
+    .select(col("window.start").cast("long").alias("start"), col("count"));
+  const h = harness(agg, "append");
+  assert.deepEqual(await h.step(() => ms.addData([10, 11, 12, 13, 14, 15].map((value) => ({ value })))), []);
+  assert.deepEqual(await h.step(() => ms.addData([{ value: 25 }])), [{ start: 10n, count: 5n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.equal(lastState(h.q).numRowsDroppedByWatermark, 0);
+  assert.deepEqual(await h.step(() => ms.addData([{ value: 10 }])), []);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.equal(lastState(h.q).numRowsDroppedByWatermark, 1);
+  // Batches: data, no-data (wm 5), data, no-data (wm 15), data.
+  assert.deepEqual(h.q.recentProgress.map((p) => [p.numInputRows, p.eventTime.watermark]), [
+    [6, "1970-01-01T00:00:00.000Z"],
+    [0, "1970-01-01T00:00:05.000Z"],
+    [1, "1970-01-01T00:00:05.000Z"],
+    [0, "1970-01-01T00:00:15.000Z"],
+    [1, "1970-01-01T00:00:15.000Z"],
+  ]);
+  assert.deepEqual(h.q.recentProgress[0].eventTime, {
+    avg: "1970-01-01T00:00:12.500Z",
+    max: "1970-01-01T00:00:15.000Z",
+    min: "1970-01-01T00:00:10.000Z",
+    watermark: "1970-01-01T00:00:00.000Z",
+  });
+  await h.q.stop();
+});
+
+test("update mode emits changed windows, drops late rows and evicts passed windows (EventTimeWatermarkSuite)", async () => {
+  const { ms, df } = seconds();
+  const agg = df
+    .withWatermark("eventTime", "10 seconds")
+    .groupBy(window(col("eventTime"), "5 seconds").alias("window"))
+    .agg(count("*").alias("count"))
+    .select(col("window.start").cast("long").alias("start"), col("count"));
+  const h = harness(agg, "update");
+  assert.deepEqual(sorted(await h.step(() => ms.addData([10, 11, 12, 13, 14, 15].map((value) => ({ value }))))), [
+    { start: 10n, count: 5n },
+    { start: 15n, count: 1n },
+  ]);
+  assert.deepEqual(await h.step(() => ms.addData([{ value: 25 }])), [{ start: 25n, count: 1n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.deepEqual(await h.step(() => ms.addData([10, 25, 26, 27].map((value) => ({ value })))), [{ start: 25n, count: 4n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.deepEqual(await h.step(() => ms.addData([{ value: 25 }])), [{ start: 25n, count: 5n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  await h.q.stop();
+});
+
+test("sliding windows put a row in every window containing it; window_time is the end minus 1 µs", async () => {
+  const rows = await spark
+    .createDataFrame([{ t: "2024-01-01 00:07:00" }, { t: "2024-01-01 00:12:30" }, { t: null }], "t STRING")
+    .select(col("t").cast("timestamp").alias("ts"))
+    .groupBy(window(col("ts"), "10 minutes", "5 minutes"))
+    .agg(count("*").alias("n"))
+    .select(col("window.start").cast("string").alias("start"), col("window.end").cast("string").alias("end"), window_time(col("window")).cast("string").alias("wt"), col("n"))
+    .orderBy("start")
+    .collect();
+  assert.deepEqual(rows.map((r) => ({ ...r })), [
+    { start: "2024-01-01 00:00:00", end: "2024-01-01 00:10:00", wt: "2024-01-01 00:09:59.999999", n: 1n },
+    { start: "2024-01-01 00:05:00", end: "2024-01-01 00:15:00", wt: "2024-01-01 00:14:59.999999", n: 2n },
+    { start: "2024-01-01 00:10:00", end: "2024-01-01 00:20:00", wt: "2024-01-01 00:19:59.999999", n: 1n },
+  ]);
+});
+
+test("window: start offsets, non-multiple slides, negative timestamps, schema and Spark's argument errors", async () => {
+  const base = spark.createDataFrame([{ s: -7 }, { s: 3 }, { s: 14 }], "s INT").select(col("s").cast("timestamp").alias("ts"));
+  const starts = async (w: ReturnType<typeof window>) =>
+    (await base.select(w.alias("w"), col("ts")).select(col("w.start").cast("long").alias("a"), col("w.end").cast("long").alias("b"), col("ts").cast("long").alias("t")).collect()).map((r) => [r.t, r.a, r.b]);
+  assert.deepEqual(await starts(window(col("ts"), "10 seconds")), [
+    [-7n, -10n, 0n],
+    [3n, 0n, 10n],
+    [14n, 10n, 20n],
+  ]);
+  assert.deepEqual(await starts(window(col("ts"), "10 seconds", null, "2 seconds")), [
+    [-7n, -8n, 2n],
+    [3n, 2n, 12n],
+    [14n, 12n, 22n],
+  ]);
+  // 10 s windows every 4 s: ceil(10/4) = 3 candidates, newest first, those not containing t dropped.
+  assert.deepEqual(await starts(window(col("ts"), "10 seconds", "4 seconds")), [
+    [-7n, -8n, 2n],
+    [-7n, -12n, -2n],
+    [-7n, -16n, -6n],
+    [3n, 0n, 10n],
+    [3n, -4n, 6n],
+    [14n, 12n, 22n],
+    [14n, 8n, 18n],
+  ]);
+  const schema = base.groupBy(window("ts", "1 minute")).count().schema;
+  assert.deepEqual(JSON.parse(JSON.stringify(schema.fields[0])), {
+    name: "window",
+    dataType: { typeName: "struct", fields: [
+      { name: "start", dataType: { typeName: "timestamp" }, nullable: true, metadata: {} },
+      { name: "end", dataType: { typeName: "timestamp" }, nullable: true, metadata: {} },
+    ] },
+    nullable: false,
+    metadata: {},
+  });
+  assert.throws(() => base.select(window("ts", "5 seconds", "10 seconds")), /slide duration \(10000000\) must be less than or equal to the windowDuration \(5000000\)/);
+  assert.throws(() => base.select(window("ts", "5 seconds", "5 seconds", "5 seconds")), /absolute value of start time/);
+  assert.throws(() => base.select(window("ts", "1 month")), /intervals greater than a month are not supported/);
+  assert.throws(() => base.select(window("ts", "0 seconds")), /window duration \(0\) must be greater than 0/);
+  assert.throws(() => base.select(window("ts", "1 minute"), window("ts", "2 minutes")), /multiple time\/session window expressions/);
+  assert.throws(() => spark.createDataFrame([{ s: 1 }], "s INT").select(window("s", "1 minute")), /time column must be a timestamp, got int/);
+});
+
+test("window() in SQL over a temp view", async () => {
+  spark
+    .createDataFrame([{ t: "2024-01-01 00:01:00", k: "a" }, { t: "2024-01-01 00:02:00", k: "a" }, { t: "2024-01-01 00:11:00", k: "b" }], "t STRING, k STRING")
+    .selectExpr("CAST(t AS TIMESTAMP) AS ts", "k")
+    .createOrReplaceTempView("et_sql_events");
+  const rows = await spark
+    .sql("SELECT window.start AS s, k, count(*) AS n FROM et_sql_events GROUP BY window(ts, '10 minutes'), k ORDER BY s, k")
+    .selectExpr("CAST(s AS STRING) AS s", "k", "n")
+    .collect();
+  assert.deepEqual(rows.map((r) => ({ ...r })), [
+    { s: "2024-01-01 00:00:00", k: "a", n: 2n },
+    { s: "2024-01-01 00:10:00", k: "b", n: 1n },
+  ]);
+});
+
+test("dropDuplicates with a watermark on a key evicts keys and drops late rows (StreamingDeduplicationSuite)", async () => {
+  const { ms, df } = seconds();
+  const result = df.withWatermark("eventTime", "10 seconds").dropDuplicates().select(col("eventTime").cast("long").alias("t"));
+  const h = harness(result, "append");
+  const values = [1, 2, 3, 4, 5].flatMap(() => [10, 11, 12, 13, 14, 15]);
+  assert.deepEqual((await h.step(() => ms.addData(values.map((value) => ({ value }))))).map((r) => r.t), [10n, 11n, 12n, 13n, 14n, 15n]);
+  assert.deepEqual((await h.step(() => ms.addData([{ value: 25 }]))).map((r) => r.t), [25n]);
+  assert.equal(lastState(h.q).numRowsTotal, 1);
+  assert.deepEqual(await h.step(() => ms.addData([{ value: 10 }])), []);
+  assert.deepEqual([lastState(h.q).numRowsTotal, lastState(h.q).numRowsUpdated, lastState(h.q).numRowsDroppedByWatermark], [1, 0, 1]);
+  assert.deepEqual((await h.step(() => ms.addData([{ value: 45 }]))).map((r) => r.t), [45n]);
+  assert.equal(lastState(h.q).numRowsTotal, 1);
+  await h.q.stop();
+});
+
+test("dropDuplicatesWithinWatermark forgets a key at its first event time plus the delay (SPARK-42931)", async () => {
+  const { ms, df } = seconds("k STRING, value INT");
+  const result = df.withWatermark("eventTime", "2 seconds").dropDuplicatesWithinWatermark("k").select(col("k"), col("eventTime").cast("long").alias("t"));
+  const h = harness(result, "append");
+  const add = (...pairs: [string, number][]) => () => ms.addData(pairs.map(([k, value]) => ({ k, value })));
+  assert.deepEqual(await h.step(add(["a", 17])), [{ k: "a", t: 17n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 1);
+  assert.deepEqual(await h.step(add(["a", 16])), []);
+  assert.deepEqual(await h.step(add(["a", 13])), []);
+  assert.deepEqual([lastState(h.q).numRowsTotal, lastState(h.q).numRowsDroppedByWatermark], [1, 1]);
+  assert.deepEqual(sorted(await h.step(add(["b", 22], ["c", 21]))), [{ k: "b", t: 22n }, { k: "c", t: 21n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.deepEqual(await h.step(add(["a", 21])), [{ k: "a", t: 21n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 3);
+  assert.deepEqual(await h.step(add(["d", 25])), [{ k: "d", t: 25n }]);
+  assert.equal(lastState(h.q).numRowsTotal, 2);
+  assert.equal(lastState(h.q).operatorName, "dedupeWithinWatermark");
+  await h.q.stop();
+});
+
+test("streaming checks: append needs a watermarked grouping key; dropDuplicatesWithinWatermark needs a watermark", () => {
+  const { df } = seconds();
+  const noWatermark = df.groupBy(window(col("eventTime"), "5 seconds")).count();
+  assert.throws(() => noWatermark.writeStream.format("memory").queryName(uniqueName("x")).outputMode("append").start(), AnalysisError);
+  const notKey = df.withWatermark("eventTime", "1 second").groupBy(col("value")).count();
+  assert.throws(() => notKey.writeStream.format("memory").queryName(uniqueName("x")).outputMode("append").start(), /without watermark/);
+  assert.throws(() => df.dropDuplicatesWithinWatermark("value").writeStream.format("memory").queryName(uniqueName("x")).start(), /dropDuplicatesWithinWatermark is not supported on streaming DataFrames\/DataSets without watermark/);
+  assert.throws(() => df.withWatermark("value", "1 second"), /must be a timestamp, got integer/);
+  assert.throws(() => df.withWatermark("nope", "1 second"), /cannot resolve column 'nope'/);
+  assert.throws(() => df.withWatermark("eventTime", "-1 second"), /should not be negative/);
+});
+
+test("the watermark is recorded in offsets/N and commits/N and restored after a restart", async () => {
+  const checkpoint = tempPath("ck");
+  const { ms, df } = seconds();
+  const agg = () =>
+    df.withWatermark("eventTime", "10 seconds").groupBy(window(col("eventTime"), "5 seconds")).agg(sum("value").alias("s")).select(col("window.start").cast("long").alias("start"), col("s"));
+  const first = harness(agg(), "append", checkpoint);
+  assert.deepEqual(await first.step(() => ms.addData([{ value: 10 }, { value: 30 }])), [{ start: 10n, s: 10n }]);
+  await first.q.stop();
+  const offsets = readFileSync(join(checkpoint, "offsets", "1"), "utf8").split("\n");
+  assert.equal(JSON.parse(offsets[1]).batchWatermarkMs, 20000);
+  assert.deepEqual(JSON.parse(readFileSync(join(checkpoint, "commits", "1"), "utf8").split("\n")[1]), { nextBatchWatermarkMs: 20000 });
+  // After the restart a row at 12 s is late (window [10, 15) is gone); 22 s opens a new window.
+  const second = harness(agg(), "append", checkpoint);
+  assert.deepEqual(await second.step(() => ms.addData([{ value: 12 }, { value: 22 }, { value: 40 }])), [{ start: 20n, s: 22n }]);
+  assert.equal(second.q.recentProgress[0].eventTime.watermark, "1970-01-01T00:00:20.000Z");
+  await second.q.stop();
+});
