@@ -157,3 +157,28 @@ test("corrupt and missing state files raise CorruptCheckpointError naming the pa
   await storage.delete("ckpt/state/0/0/1.delta");
   await assert.rejects(new KV(storage).store.load(2), /1\.delta is missing/);
 });
+
+test("evicting keys batch after batch keeps the key table bounded, and values survive the compaction", async () => {
+  const storage = new MemoryStorage();
+  const kv = new KV(storage, { minDeltasForSnapshot: 5 });
+  await kv.store.load(0);
+  // A sliding set of 500 live keys: each batch adds 500 new ones and evicts the previous 500.
+  let maxIds = 0;
+  for (let batch = 0; batch < 40; batch++) {
+    for (let i = 0; i < 500; i++) kv.put(`k${batch}-${i}`, `v${batch}-${i}`);
+    if (batch > 0) for (let i = 0; i < 500; i++) kv.remove(`k${batch - 1}-${i}`);
+    await kv.store.commit();
+    maxIds = Math.max(maxIds, kv.store.keys.idCount);
+  }
+  assert.ok(maxIds <= 500 * 2 + 1024 + 500, `ids grew to ${maxIds}`);
+  const live = kv.dump();
+  assert.equal(Object.keys(live).length, 500);
+  assert.equal(live["k39-7"], "v39-7");
+  // An update after a compaction is written under the key, and the files reload to the same state.
+  kv.put("k39-7", "changed");
+  await kv.store.commit();
+  const reloaded = new KV(storage);
+  await reloaded.store.load(kv.store.version);
+  assert.deepEqual(reloaded.dump(), kv.dump());
+  assert.equal(reloaded.dump()["k39-7"], "changed");
+});
