@@ -102,6 +102,26 @@ export function fillSigns(l: Vector, r: Vector, signs: Int8Array): void {
     }
     return;
   }
+  if (l.kind === "struct" && r.kind === "struct") {
+    // Field by field, the first difference decides; a null field sorts before a value and equals
+    // a null (Spark's interpreted ordering of structs).
+    signs.fill(0, 0, n);
+    const sub = new Int8Array(n);
+    for (let f = 0; f < l.children.length; f++) {
+      const x = l.children[f];
+      const y = r.children[f];
+      fillSigns(x, y, sub);
+      const xm = validity(x);
+      const ym = validity(y);
+      for (let i = 0; i < n; i++) {
+        if (signs[i] !== 0) continue;
+        const xv = xm === null ? 1 : xm[i];
+        const yv = ym === null ? 1 : ym[i];
+        signs[i] = xv === 1 && yv === 1 ? sub[i] : xv - yv;
+      }
+    }
+    return;
+  }
   const a = numberValues(l);
   const b = numberValues(r);
   if (a !== null && b !== null) {

@@ -624,7 +624,7 @@ class Binder {
 
   private comparisonType(a: DataType, b: DataType, src: Expr): DataType {
     if (equalsIgnoreNullability(a, b)) {
-      if (!isAtomic(a)) this.typeMismatch(src, "comparable (atomic)", a);
+      if (!isComparable(a)) this.typeMismatch(src, "comparable (atomic)", a);
       return a.typeName === "null" ? StringType() : a;
     }
     let t = findCommonTypeForComparison(a, b) ?? findTightestCommonType(a, b);
@@ -925,3 +925,7 @@ class Binder {
   }
 }
 
+/** Types `=`, `<=>` and `<` compare: atomic ones, and structs of them (field by field, as Spark's ordering). */
+function isComparable(t: DataType): boolean {
+  return isAtomic(t) || (t.typeName === "struct" && t.fields.every((f) => isComparable(f.dataType)));
+}

@@ -124,3 +124,12 @@ test("bitwise operators and unary minus", () => {
   assert.deepEqual(values("a ^ 1", schema, [{ a: 5 }]), [4]);
   assert.deepEqual(values("~a", schema, [{ a: 5 }]), [-6]);
 });
+
+test("structs compare field by field: a null field sorts first and equals a null field; a null struct is null", () => {
+  const t = StructType([StructField("a", IntegerType(), true), StructField("b", StringType(), true)]);
+  const a = vectorFromValues(t, [{ a: 1, b: "x" }, { a: 1, b: null }, { a: 2, b: "a" }, { a: null, b: "z" }, null]);
+  const b = vectorFromValues(t, [{ a: 1, b: "y" }, { a: 1, b: null }, { a: 1, b: "z" }, { a: 0, b: "a" }, { a: 1, b: "x" }]);
+  assert.deepEqual(readVector(compareVectors("<", a, b)), [true, false, false, true, null]);
+  assert.deepEqual(readVector(compareVectors("=", a, b)), [false, true, false, false, null]);
+  assert.deepEqual(readVector(compareVectors("<=>", a, b)), [false, true, false, false, false]);
+});
