@@ -253,7 +253,7 @@ test("thousands of evicted windows: state stays bounded and every window's aggre
   const h = harness(agg, "append");
   const out: Record<string, unknown>[] = [];
   for (let b = 0; b < 10; b++) {
-    const rows = [];
+    const rows: { value: number; x: number }[] = [];
     for (let t = b * 400; t < (b + 1) * 400; t++) rows.push({ value: t, x: t / 2 }, { value: t, x: 1 });
     out.push(...(await h.step(() => ms.addData(rows))));
     assert.ok(lastState(h.q).numRowsTotal <= 1, `state rows ${lastState(h.q).numRowsTotal}`);

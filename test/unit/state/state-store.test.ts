@@ -159,7 +159,7 @@ test("corrupt and missing state files raise CorruptCheckpointError naming the pa
 });
 
 test("evicting keys batch after batch keeps the key table bounded, and values survive the compaction", async () => {
-  const storage = new MemoryStorage();
+  const storage = MemoryStorage.fresh("state-compact");
   const kv = new KV(storage, { minDeltasForSnapshot: 5 });
   await kv.store.load(0);
   // A sliding set of 500 live keys: each batch adds 500 new ones and evicts the previous 500.
