@@ -13,7 +13,10 @@
  * - Delta's streaming example: 8 seeded rows, then the rate stream's rows, read back by a stream,
  *   and per-key counts merged into the table by foreachBatch with DeltaTable.merge;
  * - the upsert: the latest change per key (row_number over a window) applied with MERGE INTO,
- *   across two runs.
+ *   across two runs;
+ * - the windowed word count: the complete-mode console table of counts per sliding window;
+ * - the programming guide's watermark example: the guide's words arriving over three triggers,
+ *   the late "donkey" dropped, each window written once when the watermark passes it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -131,4 +134,48 @@ test("foreachBatch upsert: latest change per key by row_number, applied with MER
   );
   await runJobOk("examples/spark/foreach-batch-upsert.ts", env);
   assert.deepEqual(await read(), ["2:Rome", "3:Lyon"]);
+});
+
+test("windowed word count prints Spark's counts per sliding window", async () => {
+  const input = folder("windowed", "lines");
+  writeFileSync(
+    join(input, "a.json"),
+    '{"value":"apache spark","timestamp":"2024-05-01 10:00:03"}\n{"value":"apache hadoop","timestamp":"2024-05-01 10:00:07"}\n{"value":"spark","timestamp":"2024-05-01 10:00:12"}\n',
+  );
+  const r = await runSluice(["run", "examples/spark/structured-network-word-count-windowed.ts"], {
+    env: { INPUT: input, TRIGGER: "availableNow", CHECKPOINT: join(base, "windowed", "ck") },
+    timeoutMs: 120_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const rows = [...r.stdout.matchAll(/^\|\{(\S+ \S+), (\S+ \S+)\}\|(\w+)\s*\|(\d+)\s*\|$/gm)].map((m) => `${m[1].slice(11)}-${m[2].slice(11)} ${m[3]}=${m[4]}`);
+  assert.deepEqual(rows.sort(), [
+    "09:59:55-10:00:05 apache=1",
+    "09:59:55-10:00:05 spark=1",
+    "10:00:00-10:00:10 apache=2",
+    "10:00:00-10:00:10 hadoop=1",
+    "10:00:00-10:00:10 spark=1",
+    "10:00:05-10:00:15 apache=1",
+    "10:00:05-10:00:15 hadoop=1",
+    "10:00:05-10:00:15 spark=1",
+    "10:00:10-10:00:20 spark=1",
+  ]);
+  // Ordered by window, as the example's orderBy("window").
+  const starts = [...r.stdout.matchAll(/^\|\{(\S+ \S+),/gm)].map((m) => m[1]);
+  assert.deepEqual(starts, [...starts].sort());
+});
+
+test("the programming guide's watermark example: late words dropped, each window written once", async () => {
+  const input = folder("watermark", "words");
+  const out = join(base, "watermark", "out");
+  const env = { INPUT: input, OUTPUT: out, TRIGGER: "availableNow", CHECKPOINT: join(base, "watermark", "ck") };
+  const words = (pairs: [string, string][]) => pairs.map(([t, w]) => JSON.stringify({ timestamp: `2024-05-01 ${t}:00`, word: w })).join("\n");
+  // The guide's figure: three triggers; by the third the watermark is 12:11, so 12:04's donkey is late.
+  writeFileSync(join(input, "1.json"), words([["12:07", "dog"], ["12:08", "owl"]]));
+  await runJobOk("examples/spark/watermarked-word-count.ts", env);
+  writeFileSync(join(input, "2.json"), words([["12:14", "dog"], ["12:09", "cat"], ["12:15", "cat"], ["12:08", "dog"], ["12:13", "owl"], ["12:21", "owl"]]));
+  await runJobOk("examples/spark/watermarked-word-count.ts", env);
+  writeFileSync(join(input, "3.json"), words([["12:17", "owl"], ["12:04", "donkey"]]));
+  await runJobOk("examples/spark/watermarked-word-count.ts", env);
+  const rows = await queryRows(`SELECT strftime(CAST("start" AS TIMESTAMP), '%H:%M') AS s, strftime(CAST("end" AS TIMESTAMP), '%H:%M') AS e, word, "count" FROM read_json_auto([${jsonFiles(out).map(sqlString).join(", ")}]) ORDER BY s, word`);
+  assert.deepEqual(rows.map((r) => `${r.s}-${r.e} ${r.word}=${r.count}`), ["12:00-12:10 cat=1", "12:00-12:10 dog=2", "12:00-12:10 owl=1"]);
 });
