@@ -27,6 +27,12 @@ export interface SourceHints {
   readonly schema: StructType;
   readonly filter?: BoundExpr | null;
   /**
+   * The ordinals of `schema`'s fields the plan reads, ascending; absent or null: all. A source may
+   * return the other columns as nulls without reading them (a columnar file reads fewer columns);
+   * it must still return every row.
+   */
+  readonly columns?: readonly number[] | null;
+  /**
    * The session time zone (`spark.sql.session.timeZone`) that zone-less timestamps in the input
    * are read in (Delta's timestamp partition values): an IANA name, `UTC` or an offset, validated
    * by the session. Absent means UTC, sluice's default session time zone.

@@ -31,6 +31,8 @@ import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "..
 export interface Fragment {
   readonly sourceIndex: number;
   readonly plan: ResolvedPlan;
+  /** The output columns of `plan` the rest of the query reads (ascending ordinals), or null for all. */
+  readonly required: readonly number[] | null;
 }
 
 export type PhysicalNode =
@@ -63,6 +65,11 @@ export type FragmentRunner = (fragment: Fragment, local: () => AsyncIterable<Bat
  */
 export interface PhysicalSource extends ResolvedSource {
   readonly filter: BoundExpr | null;
+  /**
+   * The source's columns the plan reads (ascending ordinals), or null for all: a source may
+   * return the others as nulls without reading them (`SourceHints.columns`).
+   */
+  readonly columns: readonly number[] | null;
 }
 
 export interface PhysicalPlan {
@@ -79,26 +86,34 @@ export interface PlanningContext {
   readonly stateFor: (operatorId: number) => StateLocation | null;
   /** Snapshot and retention tuning of every state store (the store's defaults when absent). */
   readonly stateOptions?: Omit<StateStoreOptions, "operator">;
+  /** The root's output columns its consumer reads (a fragment's, in a worker); absent or null: all. */
+  readonly required?: readonly number[] | null;
 }
+
+/** Column ordinals a node's consumer reads; null means every column. */
+type Need = ReadonlySet<number> | null;
 
 export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): PhysicalPlan {
   const sources: PhysicalSource[] = [];
   const operators: Operator[] = [];
   let nextStateId = 0;
 
-  const wrap = (op: Operator, child: PhysicalNode, plan: ResolvedPlan | null = null): PhysicalNode => {
+  // `need`: the columns of the node being wrapped that its consumer reads (the fragment's output).
+  const wrap = (op: Operator, child: PhysicalNode, plan: ResolvedPlan | null = null, need: Need = null): PhysicalNode => {
     operators.push(op);
     const childFragment = child.kind === "source" || child.kind === "operator" ? child.fragment : null;
-    const fragment = plan !== null && childFragment !== null ? { sourceIndex: childFragment.sourceIndex, plan } : null;
+    const fragment = plan !== null && childFragment !== null ? { sourceIndex: childFragment.sourceIndex, plan, required: ordinals(need) } : null;
     return { kind: "operator", op, child, fragment };
   };
 
   // `above`: conjuncts over p's output that the filters directly above p (through projections) apply.
-  const build = (p: ResolvedPlan, above: readonly BoundExpr[] = []): PhysicalNode => {
+  // `need`: p's output columns read above it (null: all); a source is told which of its columns
+  // nothing reads, and may return them as nulls. Operators still compute every column they output.
+  const build = (p: ResolvedPlan, above: readonly BoundExpr[] = [], need: Need = null): PhysicalNode => {
     switch (p.kind) {
       case "source":
-        sources.push({ ...p, filter: conjunction(above) });
-        return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p } };
+        sources.push({ ...p, filter: conjunction(above), columns: ordinals(need) });
+        return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p, required: ordinals(need) } };
       case "localRelation":
         return { kind: "local", batches: p.batches };
       case "deferred":
@@ -109,15 +124,16 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
           const rewritten = substituteRefs(c, p.exprs);
           if (isHintable(rewritten)) below.push(rewritten);
         }
-        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child, below), p);
+        const read = need === null ? p.exprs : p.exprs.filter((_, i) => need.has(i));
+        return wrap(new ProjectOperator(p.schema, p.exprs), build(p.child, below, refsOf(read)), p, need);
       }
       case "filter": {
         const below = [...above];
         for (const c of splitConjuncts(p.condition)) if (isHintable(c)) below.push(c);
-        return wrap(new FilterOperator(p.schema, p.condition), build(p.child, below), p);
+        return wrap(new FilterOperator(p.schema, p.condition), build(p.child, below, union(need, refsOf([p.condition]))), p, need);
       }
       case "deduplicate": {
-        const child = build(p.child);
+        const child = build(p.child, [], union(need, new Set([...p.keyOrdinals, ...(p.eventTime === null ? [] : [p.eventTime.ordinal])])));
         const operatorId = nextStateId++;
         return wrap(
           new DeduplicateOperator({
@@ -135,9 +151,10 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "watermark":
         // Not part of a stateless fragment: the runtime reads its event-time statistics in this thread.
-        return wrap(new EventTimeWatermarkOperator(p.schema, p.eventTime.ordinal, p.eventTime.delayMs), build(p.child, above));
+        return wrap(new EventTimeWatermarkOperator(p.schema, p.eventTime.ordinal, p.eventTime.delayMs), build(p.child, above, union(need, new Set([p.eventTime.ordinal]))));
       case "aggregate": {
-        const child = build(p.child);
+        const inputs = [...p.groupExprs, ...p.aggregates.flatMap((a) => (a.call.filter === undefined ? a.call.args : [...a.call.args, a.call.filter]))];
+        const child = build(p.child, [], refsOf(inputs));
         // Pre-project grouping keys and aggregate inputs into columns the aggregate reads by ordinal.
         const preExprs: BoundExpr[] = [...p.groupExprs];
         const preFields = p.groupNames.map((n, i) => StructField(n, p.groupExprs[i].dataType, p.groupExprs[i].nullable));
@@ -186,18 +203,21 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return p.post === null ? aggregate : wrap(new ProjectOperator(p.schema, p.post), aggregate);
       }
       case "union":
-        return { kind: "union", children: p.children.map((c) => build(c)) };
+        return { kind: "union", children: p.children.map((c) => build(c, [], need)) };
       case "offset":
-        return wrap(new OffsetOperator(p.schema, p.n), build(p.child));
+        return wrap(new OffsetOperator(p.schema, p.n), build(p.child, [], need));
       case "repartition":
         // One process: the rows pass as they are; a batch write reads `n` (see DataFrameWriter).
-        return build(p.child, above);
+        return build(p.child, above, need);
       case "sample":
-        return wrap(new SampleOperator(p.schema, p.fraction, p.withReplacement, p.seed), build(p.child));
+        return wrap(new SampleOperator(p.schema, p.fraction, p.withReplacement, p.seed), build(p.child, [], need));
       case "window":
         return wrap(new WindowOperator(p.schema, p.child.schema, p.functions), build(p.child));
-      case "generate":
-        return wrap(new GenerateOperator(p.schema, p.generator), build(p.child), p);
+      case "generate": {
+        const width = p.child.schema.fields.length;
+        const childNeed = need === null ? null : union(new Set([...need].filter((i) => i < width)), refsOf(p.generator.args));
+        return wrap(new GenerateOperator(p.schema, p.generator), build(p.child, [], childNeed), p, need);
+      }
       case "join": {
         const side = (c: ResolvedPlan): PhysicalNode => (plan.isStreaming && !c.isStreaming ? { kind: "static", plan: c } : build(c));
         const left = side(p.left);
@@ -217,9 +237,9 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return p.post === null ? joined : wrap(new ProjectOperator(p.schema, p.post), joined);
       }
       case "sort":
-        return wrap(new SortOperator(p.schema, p.orders), build(p.child));
+        return wrap(new SortOperator(p.schema, p.orders), build(p.child, [], union(need, refsOf(p.orders.map((o) => o.expr)))));
       case "limit": {
-        const child = build(p.child);
+        const child = build(p.child, [], need);
         // An append-mode stream limits over the whole query (state); elsewhere per run or batch.
         if (p.isStreaming && ctx.outputMode === "append") {
           const operatorId = nextStateId++;
@@ -230,8 +250,28 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
     }
   };
 
-  const root = build(plan);
+  const root = build(plan, [], ctx.required === undefined || ctx.required === null ? null : new Set(ctx.required));
   return { root, sources, operators };
+}
+
+/** The input columns `exprs` read. */
+function refsOf(exprs: readonly BoundExpr[]): Set<number> {
+  const out = new Set<number>();
+  const walk = (e: BoundExpr): void => {
+    if (e.kind === "ref") out.add(e.ordinal);
+    else if (e.kind === "aggregate" && e.filter !== undefined) walk(e.filter);
+    for (const c of boundChildren(e)) walk(c);
+  };
+  for (const e of exprs) walk(e);
+  return out;
+}
+
+function union(need: Need, more: ReadonlySet<number>): Need {
+  return need === null ? null : new Set([...need, ...more]);
+}
+
+function ordinals(need: Need): readonly number[] | null {
+  return need === null ? null : [...need].sort((a, b) => a - b);
 }
 
 /**

@@ -43,7 +43,7 @@ export class FragmentExecutor {
       return;
     }
     this.pool ??= new WorkerPool(this.settings.workers);
-    yield* this.pool.run(fragment.plan, partitions, ctx, onInputRows);
+    yield* this.pool.run(fragment.plan, fragment.required, partitions, ctx, onInputRows);
   }
 
   async close(): Promise<void> {

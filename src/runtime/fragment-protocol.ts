@@ -12,6 +12,8 @@ export interface WorkerRequest {
   readonly batchTimestampMs: number;
   /** A stateless fragment: projects and filters over exactly one source leaf. */
   readonly fragment: ResolvedPlan;
+  /** The fragment's output columns the query reads (ascending), or null for all. */
+  readonly required: readonly number[] | null;
   readonly partition: InputPartition;
 }
 

@@ -28,13 +28,14 @@ if (port !== null) {
 
 async function runTask(msg: WorkerRequest): Promise<void> {
   if (port === null) return;
-  const { fragment, partition, taskId, batchTimestampMs } = msg;
-  const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null });
+  const { fragment, required, partition, taskId, batchTimestampMs } = msg;
+  const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null, required });
   const leaf = physical.sources[0];
   const source = sourceConnector(leaf.node.format).create(leaf.node.options, {
     streaming: leaf.node.isStreaming,
     filter: leaf.filter,
     schema: leaf.schema,
+    columns: leaf.columns,
   });
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);

@@ -215,7 +215,7 @@ export class StreamingQuery {
         stateOptions: { minBatchesToRetain: retention.minBatchesToRetain, minDeltasForSnapshot: retention.minDeltasForSnapshot },
       });
       for (const [i, s] of physical.sources.entries()) {
-        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.schema });
+        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.schema, columns: s.columns });
         sources.push(src);
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }

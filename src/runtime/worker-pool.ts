@@ -50,11 +50,13 @@ export class WorkerPool {
   }
 
   /**
-   * Runs `fragment` over every partition and yields the output batches in partition order.
+   * Runs `fragment` over every partition and yields the output batches in partition order
+   * (`required`: the fragment's output columns the query reads, or null for all).
    * `onInputRows` receives each partition's count of rows read from the source.
    */
   async *run(
     fragment: ResolvedPlan,
+    required: readonly number[] | null,
     partitions: readonly InputPartition[],
     ctx: { readonly batchId: number; readonly batchTimestampMs: number },
     onInputRows: (n: number) => void,
@@ -69,7 +71,7 @@ export class WorkerPool {
         this.tasks.set(taskId, { batches: [], done: false, error: null, inputRows: 0 });
         slot.busy = true;
         slot.worker.ref();
-        const req: WorkerRequest = { kind: "fragment", taskId, batchId: ctx.batchId, batchTimestampMs: ctx.batchTimestampMs, fragment, partition: partitions[dispatched] };
+        const req: WorkerRequest = { kind: "fragment", taskId, batchId: ctx.batchId, batchTimestampMs: ctx.batchTimestampMs, fragment, required, partition: partitions[dispatched] };
         slot.worker.postMessage(req);
         dispatched++;
       }

@@ -7,7 +7,8 @@ import type { FileFormat } from "../../src/connectors/file/options.js";
 import type { StreamSource } from "../../src/connectors/source.js";
 import type { StructType } from "../../src/types/data-types.js";
 
-export async function fileSource(format: FileFormat, options: Record<string, string>, userSchema: StructType | null, streaming = true): Promise<StreamSource> {
+/** `columns`: the schema's fields the query reads (`SourceHints.columns`), all by default. */
+export async function fileSource(format: FileFormat, options: Record<string, string>, userSchema: StructType | null, streaming = true, columns: readonly number[] | null = null): Promise<StreamSource> {
   const schema = await resolveFileSourceSchema(format, options, userSchema);
-  return createFileSource(format, options, { streaming, schema });
+  return createFileSource(format, options, { streaming, schema, columns });
 }

@@ -210,6 +210,8 @@ export class DeltaSource implements StreamSource {
   private readonly filter: BoundExpr | null;
   /** Options for readDeltaFile and pruneFiles: both must parse partition values in the same (session) zone. */
   private readonly zone: { readonly timeZone?: string };
+  /** readDeltaFile's options: the zone, and the columns the query reads (the others are not decoded). */
+  private readonly fileOptions: { readonly timeZone?: string; readonly columns?: ReadonlySet<string> };
   /** The schema the plan was analysed with at load(): a table that gained columns since still reads with it. */
   readonly schema: StructType;
   private ctx: SourceContext | null = null;
@@ -227,6 +229,8 @@ export class DeltaSource implements StreamSource {
     this.filter = hints.filter ?? null;
     this.zone = hints.timeZone === undefined ? {} : { timeZone: hints.timeZone };
     this.schema = hints.schema;
+    const columns = hints.columns ?? null;
+    this.fileOptions = columns === null ? this.zone : { ...this.zone, columns: new Set(columns.map((i) => hints.schema.fields[i].name.toLowerCase())) };
     const { storage, key } = resolveLocation(this.opts.path);
     this.storage = storage;
     this.tableKey = key;
@@ -272,7 +276,7 @@ export class DeltaSource implements StreamSource {
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     const descriptor = this.descriptor();
-    for (const f of await this.filesIn(start, end)) yield* await readDeltaFile(this.storage, this.tableKey, descriptor, f, this.zone);
+    for (const f of await this.filesIn(start, end)) yield* await readDeltaFile(this.storage, this.tableKey, descriptor, f, this.fileOptions);
   }
 
   /**
@@ -314,7 +318,7 @@ export class DeltaSource implements StreamSource {
       modificationTime: typeof modificationTime === "number" ? modificationTime : 0,
       dataChange: true,
     };
-    yield* await readDeltaFile(this.storage, this.tableKey, snapshot, add, this.zone);
+    yield* await readDeltaFile(this.storage, this.tableKey, snapshot, add, this.fileOptions);
   }
 
   async commit(end: OffsetJson): Promise<void> {

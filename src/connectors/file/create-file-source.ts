@@ -88,7 +88,8 @@ export async function resolveFileSourceSchema(format: FileFormat, options: Reado
  */
 export function createFileSource(format: FileFormat, options: Readonly<Record<string, string>>, hints: SourceHints): StreamSource {
   const { file, format: formatOptions } = resolveFileSourceOptions(format, options);
-  return new FileStreamSource({ format, schema: hints.schema, file, formatOptions, location: resolveSourceLocation(file.path) });
+  const columns = hints.columns ?? null;
+  return new FileStreamSource({ format, schema: hints.schema, file, formatOptions, location: resolveSourceLocation(file.path), columns });
 }
 
 /**

@@ -85,6 +85,8 @@ export interface FileStreamSourceConfig {
   readonly location: SourceLocation;
   /** Chunk bounds for `read` (default ~64k rows / ~16 MiB). */
   readonly chunkLimits?: ChunkLimits;
+  /** Ordinals of `schema`'s fields the query reads (Parquet skips the others); null or absent: all. */
+  readonly columns?: readonly number[] | null;
 }
 
 
@@ -132,10 +134,14 @@ export class FileStreamSource implements StreamSource {
   private admittedUpTo: string | null = null;
   /** Incremental listing: when the folder was last listed whole (ms), or null before the first. */
   private lastFullListing: number | null = null;
+  /** Lower-case names of the fields the query reads (Parquet decodes only these), or null for all. */
+  private readonly readColumns: ReadonlySet<string> | null;
 
   constructor(config: FileStreamSourceConfig) {
     this.config = config;
     this.schema = config.schema;
+    const columns = config.columns ?? null;
+    this.readColumns = columns === null ? null : new Set(columns.map((i) => config.schema.fields[i].name.toLowerCase()));
     this.description = `FileStreamSource[${fileUrlOf(config.location.storage, config.location.key)}]`;
     const f = config.file;
     this.nameFilter = f.pathGlobFilter === undefined ? null : globToRegExp(f.pathGlobFilter, "pathGlobFilter");
@@ -477,7 +483,7 @@ export class FileStreamSource implements StreamSource {
     dataSchema: StructType,
   ): AsyncGenerator<{ columns: Vector[]; numRows: number }> {
     if (this.config.format === "parquet") {
-      yield* readParquetFile(storage, key, url, size, dataSchema, this.chunkLimits.maxLines);
+      yield* readParquetFile(storage, key, url, size, dataSchema, this.chunkLimits.maxLines, this.readColumns);
       return;
     }
     let headerPending = true;

@@ -30,6 +30,7 @@ export interface ParquetSlice {
  * rows with one column per field of `schema`. A file that cannot be read or decoded is a
  * {@link SourceError} marked as a corrupt file (`ignoreCorruptFiles` skips it); a vanished file is a
  * {@link NotFoundError}; a column whose type differs from the schema's is a (non-corrupt) SourceError.
+ * With `read` (lower-case field names), the other fields are not read and come back as nulls.
  */
 export async function* readParquetFile(
   storage: Storage,
@@ -38,10 +39,11 @@ export async function* readParquetFile(
   size: number,
   schema: StructType,
   maxRows: number,
+  read: ReadonlySet<string> | null = null,
 ): AsyncGenerator<ParquetSlice> {
   const source = footerCachingSource(storage, key, url, size);
   const fileSchema = await reader(url, () => readParquetSchema(source, { path: url }));
-  const plan = matchColumns(schema, fileSchema, url);
+  const plan = matchColumns(schema, fileSchema, url, read);
   const columns = [...new Set(plan.filter((c): c is string => c !== null))];
   if (columns.length === 0) {
     // Nothing to decode: the rows are still there (every column null).
@@ -82,7 +84,7 @@ export async function* readParquetFile(
  * For each field of `schema`, the name of the file column it reads (null: not in the file).
  * Throws {@link SourceError} for an ambiguous case-insensitive match or a type mismatch.
  */
-export function matchColumns(schema: StructType, fileSchema: StructType, url: string): (string | null)[] {
+export function matchColumns(schema: StructType, fileSchema: StructType, url: string, read: ReadonlySet<string> | null = null): (string | null)[] {
   const exact = new Map<string, StructField>();
   const folded = new Map<string, StructField[]>();
   for (const f of fileSchema.fields) {
@@ -93,6 +95,7 @@ export function matchColumns(schema: StructType, fileSchema: StructType, url: st
     else list.push(f);
   }
   return schema.fields.map((want) => {
+    if (read !== null && !read.has(want.name.toLowerCase())) return null;
     let got = exact.get(want.name);
     if (got === undefined) {
       const candidates = folded.get(want.name.toLowerCase()) ?? [];

@@ -30,6 +30,8 @@ export interface ReadDeltaFileOptions {
    * the reader must use the same zone to get the same instants. Default `UTC`.
    */
   readonly timeZone?: string;
+  /** Lower-case names of the columns to read; the others come back as nulls. Absent: all. */
+  readonly columns?: ReadonlySet<string>;
 }
 
 /** Options of {@link readDeltaTable}. */
@@ -91,7 +93,8 @@ export async function readDeltaFile(
   const plans: (ColumnPlan | null)[] = [];
   const columns: string[] = [];
   for (const f of schema.fields) {
-    const s = partitionColumns.has(f.name.toLowerCase()) ? undefined : matchField(fileSchema.fields, f.name, f.name, where);
+    const skip = partitionColumns.has(f.name.toLowerCase()) || (options.columns !== undefined && !options.columns.has(f.name.toLowerCase()));
+    const s = skip ? undefined : matchField(fileSchema.fields, f.name, f.name, where);
     if (s === undefined) {
       plans.push(null);
       continue;

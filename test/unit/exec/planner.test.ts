@@ -132,3 +132,26 @@ test("the hint reaches create() in a streaming run", async () => {
     ["b"],
   );
 });
+
+test("a source is told which of its columns the plan reads; results are unchanged", async () => {
+  const ms = new MemoryStream("id STRING, n INT, ts TIMESTAMP, extra STRING", uniqueName("planner-cols"));
+  const df = spark.read.format("hint-probe").option("name", ms.name).load();
+  const columns = (d: DataFrame) => sources(d)[0].columns;
+  assert.equal(columns(df), null, "every column reaches the sink");
+  assert.deepEqual(columns(df.select("n")), [1]);
+  assert.deepEqual(columns(df.filter("n > 1").select("id")), [0, 1]);
+  assert.deepEqual(columns(df.groupBy("id").agg({ n: "sum" })), [0, 1]);
+  assert.deepEqual(columns(df.selectExpr("upper(id) AS u").filter("u = 'A'")), [0]);
+  assert.deepEqual(columns(df.dropDuplicates(["id"]).select("n")), [0, 1]);
+  assert.deepEqual(columns(df.orderBy("ts").select("id")), [0, 2]);
+  assert.equal(columns(df.dropDuplicates(["id"])), null);
+  // Through a stream: a watermark's event time is read even when nothing above selects it.
+  const stream = spark.readStream.format("hint-probe").option("name", ms.name).load();
+  const windowed = stream.withWatermark("ts", "1 minute").groupBy("id").count();
+  assert.deepEqual(planPhysical(windowed.resolved, { outputMode: "update", stateFor: () => null }).sources[0].columns, [0, 2]);
+  // The hint reaches create(), and a query reading two of four columns gives the same rows.
+  ms.addData([{ id: "a", n: 1, ts: null, extra: "x" }, { id: "b", n: 2, ts: null, extra: "y" }]);
+  created.length = 0;
+  assert.deepEqual((await df.filter("n > 1").select("id").collect()).map((r) => r.id), ["b"]);
+  assert.deepEqual(created.map((h) => h.columns), [[0, 1]]);
+});
