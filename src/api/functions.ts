@@ -255,6 +255,18 @@ export function window(timeColumn: ColumnName, windowDuration: string, slideDura
   return call("window", args);
 }
 
+/**
+ * Groups rows into sessions per key: a row opens (or extends) a session `[ts, ts + gap)`, and
+ * sessions of a key that overlap merge, so a session ends `gap` after its last event. `gap` is an
+ * interval string, or a string Column evaluated per row (rows whose gap is null or not positive
+ * are dropped). The column is `session_window: struct<start, end>`; use it in `groupBy`. On a
+ * stream with a watermark on the time column, append mode emits each session once it has closed.
+ * @example events.withWatermark("ts", "10 minutes").groupBy(session_window(col("ts"), "30 minutes"), col("user_id")).count()
+ */
+export function session_window(timeColumn: ColumnName, gapDuration: string | Column): Column {
+  return call("session_window", [colExpr(timeColumn), typeof gapDuration === "string" ? literalExpr(gapDuration) : gapDuration.expr]);
+}
+
 /** The event time of a time window: its `end` minus 1 µs. @example df.select(window_time(col("window"))) */
 export function window_time(windowColumn: ColumnName): Column {
   return fn1("window_time", windowColumn);

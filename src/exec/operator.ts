@@ -44,8 +44,8 @@ export interface Operator {
   commit?(): Promise<void>;
   /** Releases resources; the operator is not used again. */
   close?(): Promise<void>;
-  /** Metrics for the progress report's `stateOperators[]` entry, when stateful. */
-  stateMetrics?(): StateOperatorMetrics;
+  /** Metrics for the progress report's `stateOperators[]` entry, when stateful (null: it keeps no state). */
+  stateMetrics?(): StateOperatorMetrics | null;
   /**
    * After a batch: whether the operator needs another batch, even without new input, now that the
    * watermark is `newWatermarkMs` (it evicts or emits by the watermark; Spark's no-data batches).

@@ -20,6 +20,7 @@ import { GenerateOperator } from "./generate.js";
 import { WindowOperator } from "./window.js";
 import { SampleOperator } from "./sample.js";
 import { EventTimeWatermarkOperator } from "./watermark.js";
+import { SessionWindowOperator } from "./session-window.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "../plan/expressions/bound.js";
@@ -183,20 +184,39 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
           };
         });
         const preSchema = StructType(preFields);
-        const pre = wrap(new ProjectOperator(preSchema, preExprs), child);
-        const operatorId = nextStateId++;
+        let pre = wrap(new ProjectOperator(preSchema, preExprs), child);
         const mode = p.isStreaming ? ctx.outputMode : "complete";
+        if (p.sessionWindow !== null) {
+          // Sessions merge first; the aggregation then groups the rows of each released session.
+          const sessionId = nextStateId++;
+          const sessionOrdinal = p.sessionWindow;
+          pre = wrap(
+            new SessionWindowOperator({
+              inputSchema: preSchema,
+              sessionOrdinal,
+              keyOrdinals: p.groupExprs.map((_, i) => i).filter((i) => i !== sessionOrdinal),
+              outputMode: mode,
+              state: p.isStreaming ? ctx.stateFor(sessionId) : null,
+              operatorId: sessionId,
+              stateOptions: ctx.stateOptions,
+            }),
+            pre,
+          );
+        }
+        const perBatch = p.sessionWindow !== null;
+        const operatorId = perBatch ? -1 : nextStateId++;
         const aggregate = wrap(
           new HashAggregateOperator({
             inputSchema: preSchema,
             groupingOrdinals: p.groupExprs.map((_, i) => i),
             groupingNames: [...p.groupNames],
             aggregates,
-            outputMode: mode,
-            state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            outputMode: perBatch ? "complete" : mode,
+            state: p.isStreaming && !perBatch ? ctx.stateFor(operatorId) : null,
             stateOptions: ctx.stateOptions,
             operatorId,
-            eventTime: p.eventTimeKey === null ? null : { index: p.eventTimeKey.index, window: p.eventTimeKey.window },
+            eventTime: p.eventTimeKey === null || perBatch ? null : { index: p.eventTimeKey.index, window: p.eventTimeKey.window },
+            perBatch,
           }),
           pre,
         );

@@ -19,7 +19,7 @@ import type { OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 import { bindGenerator, type BoundGenerator } from "./generators.js";
 import { bindWindowFunction, type BoundWindowFunction } from "./window.js";
-import { bindTimeWindow, findTimeWindow, overlappingWindows, replaceTimeWindow, TIME_WINDOW_COLUMN, timeWindowExpr, timeWindowFilter, timeWindowType } from "./time-window.js";
+import { bindTimeWindow, containsSessionWindow, findSessionWindow, findTimeWindow, isSessionWindowCall, overlappingWindows, replaceSessionWindow, replaceTimeWindow, SESSION_WINDOW_COLUMN, sessionWindowFilter, TIME_WINDOW_COLUMN, timeWindowExpr, timeWindowFilter, timeWindowType } from "./time-window.js";
 
 interface ResolvedBase {
   readonly schema: StructType;
@@ -107,6 +107,12 @@ export interface ResolvedAggregate extends ResolvedBase {
    * Late rows are dropped and groups evicted by it.
    */
   readonly eventTimeKey: { readonly index: number; readonly delayMs: number; readonly window: boolean } | null;
+  /**
+   * The grouping expression that is a session window (index into `groupExprs`), or null. Its input
+   * column holds each row's own session `[ts, ts + gap)`; execution merges overlapping sessions
+   * per key of the other grouping expressions before aggregating (`exec/session-window.ts`).
+   */
+  readonly sessionWindow: number | null;
 }
 export interface ResolvedUnion extends ResolvedBase {
   readonly kind: "union";
@@ -238,6 +244,9 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       return freeze({ ...child, qualifiers: child.qualifiers.map((q, i) => (only === undefined || only.includes(i) ? plan.alias : q)), aliases: [...child.aliases, plan.alias] });
     }
     case "project": {
+      if (plan.exprs.some(containsSessionWindow)) {
+        throw new AnalysisError("analysis: session_window(…) is supported as a grouping expression of an aggregation (groupBy(session_window(ts, gap), …)); in SQL it is not supported yet");
+      }
       const windowed = withTimeWindow(plan.exprs, children[0]);
       const child = windowed.child;
       const { exprs, names, qualifiers, hidden } = bindProjectList(windowed.exprs, child.schema, scopeOf(child));
@@ -332,7 +341,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
 }
 
 function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[], input: ResolvedPlan): ResolvedAggregate {
-  const windowed = withTimeWindow([...groupByIn, ...aggExprsIn], input);
+  const sessions = withSessionWindow([...groupByIn, ...aggExprsIn], groupByIn.length, input);
+  const windowed = sessions ?? withTimeWindow([...groupByIn, ...aggExprsIn], input);
   const child = windowed.child;
   const groupBy = windowed.exprs.slice(0, groupByIn.length);
   const aggExprs = windowed.exprs.slice(groupByIn.length);
@@ -369,6 +379,9 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
     });
   });
   const groupDelays = groupExprs.map((g) => (g.kind === "ref" ? delayOf(child, g.ordinal) : null));
+  const sessionIndex = sessions === null ? -1 : groupExprs.findIndex((g) => g.kind === "ref" && g.ordinal === sessions.ordinal);
+  if (sessions !== null && sessionIndex < 0) throw new AnalysisError("analysis: session_window must be a grouping expression of its own (groupBy(session_window(ts, gap), …))");
+  const sessionWindow = sessionIndex < 0 ? null : sessionIndex;
   const keyIndex = groupDelays.findIndex((d) => d !== null);
   const eventTimeKey = keyIndex < 0 ? null : { index: keyIndex, delayMs: groupDelays[keyIndex] ?? 0, window: groupExprs[keyIndex].dataType.typeName === "struct" };
   const fields: Field[] = [
@@ -381,7 +394,7 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   if (identity) {
     const qualifiers = [...groupQualifiers, ...aggregates.map(() => null)];
     const delays = [...groupDelays, ...aggregates.map(() => null)];
-    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, eventTimeKey, schema: aggSchema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
+    return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post: null, eventTimeKey, sessionWindow, schema: aggSchema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
   }
   // Output expressions over the aggregate's output: grouping columns pass through, then each
   // aggregate call is replaced by a reference to its column.
@@ -407,7 +420,7 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   ]);
   const qualifiers = [...groupQualifiers, ...bound.map(() => null)];
   const delays = post.map((e) => (e.kind === "ref" && e.ordinal < g ? groupDelays[e.ordinal] : null));
-  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, eventTimeKey, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
+  return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, eventTimeKey, sessionWindow, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
 }
 
 /** Binding options that let names resolve through `p`'s output qualifiers. */
@@ -458,6 +471,38 @@ function topLevelOrdinal(p: ResolvedPlan, name: string, method: string): number 
   const i = names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
   if (i < 0) throw new AnalysisError(`analysis: ${method}: cannot resolve column '${name}' among [${names.join(", ")}]${suggestion(name, names)}`);
   return i;
+}
+
+/**
+ * Spark's SessionWindowing, first half: when an aggregation's grouping (the first `groupCount` of
+ * `exprs`) calls `session_window(ts, gap)`, `child` gains a hidden `session_window` column with
+ * each row's own session `[ts, ts + gap)`, rows without one (a null time, a gap not positive) are
+ * dropped, and the calls read the column. The merging is the aggregation's (see `sessionWindow`).
+ */
+function withSessionWindow(exprs: readonly Expr[], groupCount: number, child: ResolvedPlan): { readonly exprs: readonly Expr[]; readonly child: ResolvedPlan; readonly ordinal: number } | null {
+  const call = findSessionWindow(exprs);
+  if (call === null) return null;
+  if (!exprs.slice(0, groupCount).some((e) => isSessionWindowCall(e) || (e.kind === "alias" && isSessionWindowCall(e.child)))) {
+    throw new AnalysisError("analysis: session_window must be a grouping expression of its own (groupBy(session_window(ts, gap), …))");
+  }
+  const bound = bindExpr(call, child.schema, scopeOf(child));
+  const ordinal = child.schema.fields.length;
+  const ts = bound.kind === "call" ? bound.args[0] : null;
+  const delay = ts !== null && ts.kind === "ref" ? delayOf(child, ts.ordinal) : null;
+  const refs = child.schema.fields.map((f, i): BoundExpr => ({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable }));
+  const projected = freeze({
+    kind: "project",
+    child,
+    exprs: [...refs, bound],
+    schema: Struct([...child.schema.fields, StructField(SESSION_WINDOW_COLUMN, timeWindowType(), false)]),
+    isStreaming: child.isStreaming,
+    qualifiers: [...child.qualifiers, null],
+    aliases: [],
+    hidden: [...(child.hidden ?? child.schema.fields.map(() => false)), true],
+    ...delaysField([...delaysOf(child), delay]),
+  });
+  const filtered = freeze({ kind: "filter", child: projected, condition: sessionWindowFilter(ordinal), ...passThrough(projected) });
+  return { exprs: replaceSessionWindow(exprs, ordinal), child: filtered, ordinal };
 }
 
 /**
@@ -584,6 +629,9 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
       throw new AnalysisError(
         "analysis: append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark; group by a watermarked event time or a window() over it, or use update or complete",
       );
+    }
+    if (mode === "update" && p.kind === "aggregate" && p.isStreaming && p.sessionWindow !== null) {
+      throw new AnalysisError("analysis: session windows are not supported in update output mode on streaming DataFrames; use append (with a watermark) or complete");
     }
     if (p.kind === "deduplicate" && p.isStreaming && p.withinWatermark && p.eventTime === null) {
       throw new AnalysisError("analysis: dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark; call withWatermark first");

@@ -19,9 +19,9 @@ import { BooleanType, TimestampType } from "../types/data-types.js";
 import type { BoundExpr } from "./expressions/bound.js";
 import { exprSql } from "./expressions/bind.js";
 import type { TimeWindowSpec } from "./expressions/time-window-spec.js";
-import { TIME_WINDOW_COLUMN, timeWindowSpec, timeWindowType } from "./expressions/time-window-spec.js";
+import { SESSION_WINDOW_COLUMN, TIME_WINDOW_COLUMN, timeWindowSpec, timeWindowType } from "./expressions/time-window-spec.js";
 
-export { overlappingWindows, TIME_WINDOW_COLUMN, timeWindowExpr, timeWindowType } from "./expressions/time-window-spec.js";
+export { overlappingWindows, SESSION_WINDOW_COLUMN, TIME_WINDOW_COLUMN, timeWindowExpr, timeWindowType } from "./expressions/time-window-spec.js";
 export type { TimeWindowSpec } from "./expressions/time-window-spec.js";
 
 /** Whether `e` is a time-window call (`window(ts, "10 minutes", …)`), not a window function's OVER. */
@@ -87,4 +87,52 @@ export function replaceTimeWindow(exprs: readonly Expr[], ordinal: number): Expr
   const ref: Expr = { kind: "ordinal", ordinal, name: TIME_WINDOW_COLUMN };
   const walk = (e: Expr): Expr => (isTimeWindowCall(e) ? ref : mapExprChildren(e, walk));
   return exprs.map((e) => (isTimeWindowCall(e) ? { kind: "alias", child: ref, name: TIME_WINDOW_COLUMN } : walk(e)));
+}
+
+/** Whether `e` is a `session_window(ts, gap)` call. */
+export function isSessionWindowCall(e: Expr): e is CallExpr {
+  return e.kind === "call" && e.name.toLowerCase() === "session_window";
+}
+
+/** Whether `e` calls `session_window(…)` anywhere. */
+export function containsSessionWindow(e: Expr): boolean {
+  return isSessionWindowCall(e) || exprChildren(e).some(containsSessionWindow);
+}
+
+/**
+ * The `session_window(…)` call of an aggregation's grouping, or null. Spark allows one, and not
+ * beside `window(…)`.
+ * @throws AnalysisError when there are two different ones, or one beside a time window.
+ */
+export function findSessionWindow(exprs: readonly Expr[]): CallExpr | null {
+  let found: CallExpr | null = null;
+  const visit = (e: Expr): void => {
+    if (isSessionWindowCall(e)) {
+      if (found !== null && exprSql(found) !== exprSql(e)) {
+        throw new AnalysisError("analysis: multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported");
+      }
+      found = e;
+      return;
+    }
+    for (const c of exprChildren(e)) visit(c);
+  };
+  for (const e of exprs) visit(e);
+  if (found !== null && findTimeWindow(exprs) !== null) {
+    throw new AnalysisError("analysis: multiple time/session window expressions would result in a cartesian product of rows, therefore they are currently not supported");
+  }
+  return found;
+}
+
+/** `exprs` with every `session_window(…)` call replaced by the input column at `ordinal` (named `session_window`). */
+export function replaceSessionWindow(exprs: readonly Expr[], ordinal: number): Expr[] {
+  const ref: Expr = { kind: "ordinal", ordinal, name: SESSION_WINDOW_COLUMN };
+  const walk = (e: Expr): Expr => (isSessionWindowCall(e) ? ref : mapExprChildren(e, walk));
+  return exprs.map((e) => (isSessionWindowCall(e) ? { kind: "alias", child: ref, name: SESSION_WINDOW_COLUMN } : walk(e)));
+}
+
+/** The filter keeping rows whose own session has bounds (a time, and a positive gap). */
+export function sessionWindowFilter(ordinal: number): BoundExpr {
+  const w: BoundExpr = { kind: "ref", ordinal, name: SESSION_WINDOW_COLUMN, dataType: timeWindowType(), nullable: false };
+  const end: BoundExpr = { kind: "field", child: w, ordinal: 1, name: "end", dataType: TimestampType(), nullable: true };
+  return { kind: "isNull", child: end, negated: true, dataType: BooleanType(), nullable: false };
 }

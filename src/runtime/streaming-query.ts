@@ -389,7 +389,10 @@ export class StreamingQuery {
         walCommit: walCommitMs,
       },
       eventTime: eventTimeProgress(eventTimes, watermarkMs, hasData),
-      stateOperators: physical.operators.flatMap((op) => (op.stateMetrics === undefined ? [] : [op.stateMetrics()])),
+      stateOperators: physical.operators.flatMap((op) => {
+        const m = op.stateMetrics?.() ?? null;
+        return m === null ? [] : [m];
+      }),
       sources: sourceProgress,
       sink: { description: sink.description, numOutputRows, metrics: sinkMetrics ?? {} },
       observedMetrics: {},

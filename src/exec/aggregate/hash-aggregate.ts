@@ -70,6 +70,11 @@ export interface HashAggregateOptions {
   readonly stateOptions?: Omit<StateStoreOptions, "operator">;
   /** The grouping key that is an event time (index into `groupingOrdinals`; `window`: a window struct), or null. */
   readonly eventTime?: { readonly index: number; readonly window: boolean } | null;
+  /**
+   * With no state: start every micro-batch with no groups (the aggregation over the sessions a
+   * session-window operator releases each batch, which are complete).
+   */
+  readonly perBatch?: boolean;
 }
 
 /** The event time of a key with none (a null timestamp key): never late, never evicted. */
@@ -91,6 +96,7 @@ export class HashAggregateOperator implements Operator {
   private capacity = 0;
   private groupIds = new Int32Array(1024);
   private readonly eventTime: { readonly index: number; readonly window: boolean } | null;
+  private readonly perBatch: boolean;
   /** Per group id, its key's event time in µs as two 32-bit words (see `columnar/int64-words.ts`). */
   private keyTimes = new Int32Array(0);
   private ctx: BatchContext | null = null;
@@ -113,6 +119,7 @@ export class HashAggregateOperator implements Operator {
     for (const a of aggregates) if (a.inputOrdinal !== null) checkOrdinal(a.inputOrdinal, `${a.name} input`);
     this.streaming = options.state !== null;
     this.eventTime = options.eventTime ?? null;
+    this.perBatch = options.state === null && options.perBatch === true;
     if (this.streaming && options.outputMode === "append" && this.eventTime === null) {
       throw new AnalysisError(
         `${this.name}: append output mode is not supported for streaming aggregations without a watermark; use outputMode("update") or outputMode("complete")`,
@@ -143,6 +150,7 @@ export class HashAggregateOperator implements Operator {
   async open(ctx: BatchContext): Promise<void> {
     this.ctx = ctx;
     this.lateKeys = new BytesHashTable(16);
+    if (this.perBatch) await this.store.load(0);
     if (!this.streaming) return;
     if (this.store.version !== ctx.batchId || this.store.hasUncommittedChanges) await this.store.load(ctx.batchId);
   }
@@ -211,7 +219,8 @@ export class HashAggregateOperator implements Operator {
     await this.store.commit();
   }
 
-  stateMetrics(): StateOperatorMetrics {
+  stateMetrics(): StateOperatorMetrics | null {
+    if (this.perBatch) return null;
     return stateOperatorMetrics("stateStoreSave", this.store.metrics(), this.lateKeys.size);
   }
 

@@ -28,7 +28,7 @@ import type { BoundExpr } from "./bound.js";
 import type { ExpectedType } from "./coercion.js";
 import { findWiderCommonType, findWiderTypeWithoutStringPromotion, implicitCastType, isAtomic, typeString } from "./coercion.js";
 import { parseDataType, parseDDL } from "../../sql/ddl.js";
-import { TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "./time-window-spec.js";
+import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "./time-window-spec.js";
 
 /** What the binder hands a function definition to resolve one call. */
 export interface ResolveContext {
@@ -364,6 +364,21 @@ const defs: FunctionDef[] = [
     resolve(ctx) {
       const spec = timeWindowSpec(ctx.raw, ctx.args[0]);
       return { args: [ctx.args[0]], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
+    },
+  },
+  {
+    // `session_window(ts, gap)` as an expression: a row's own session [ts, ts + gap), before
+    // sessions merge. An aggregation grouping by it merges them (plan/time-window.ts).
+    name: SESSION_WINDOW_FUNCTION,
+    aliases: ["session_window"],
+    minArgs: 2,
+    maxArgs: 2,
+    resolve(ctx) {
+      const ts = ctx.args[0];
+      const gap = sessionGapMicros(ctx.raw, ts, ctx.args[1]);
+      return gap === null
+        ? { args: [ts, ctx.args[1]], dataType: timeWindowType(), nullable: false }
+        : { args: [ts], dataType: timeWindowType(), nullable: false, options: { gap: String(gap) } };
     },
   },
   {

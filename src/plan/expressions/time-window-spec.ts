@@ -83,3 +83,32 @@ export function timeWindowExpr(spec: TimeWindowSpec, index: number): BoundExpr {
     nullable: false,
   };
 }
+
+/** The name of the column a session window adds (Spark's `session_window`). */
+export const SESSION_WINDOW_COLUMN = "session_window";
+
+/** The internal kernel computing a row's own session `[ts, ts + gap)` before sessions merge. */
+export const SESSION_WINDOW_FUNCTION = "#session_window";
+
+/**
+ * The gap of `session_window(ts, gap)`: a constant (an interval string literal, µs) or null when
+ * it is an expression evaluated per row (a string interval; rows whose gap is null or not
+ * positive are dropped, as Spark drops them).
+ * @throws AnalysisError when the time column is not a timestamp, or the gap is neither a string
+ *   nor a positive-able interval literal.
+ */
+export function sessionGapMicros(args: readonly Expr[], timeColumn: BoundExpr, gap: BoundExpr): number | null {
+  if (timeColumn.dataType.typeName !== "timestamp") {
+    throw new AnalysisError(`analysis: session_window: the time column must be a timestamp, got ${typeString(timeColumn.dataType)}`);
+  }
+  const raw = args[1];
+  if (raw.kind === "literal" && typeof raw.value === "string") {
+    const v = parseIntervalText(raw.value, "session_window gapDuration");
+    if (v.months !== 0) throw new AnalysisError(`analysis: session_window: intervals greater than a month are not supported (${raw.value})`);
+    return v.micros;
+  }
+  if (gap.dataType.typeName !== "string") {
+    throw new AnalysisError(`analysis: session_window: the gap must be an interval string such as '10 minutes' (or a string expression), got ${typeString(gap.dataType)}`);
+  }
+  return null;
+}

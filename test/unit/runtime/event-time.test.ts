@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SparkSession, MemoryStream, AnalysisError, col, count, sum, window, window_time } from "../../../src/index.js";
+import { SparkSession, MemoryStream, AnalysisError, col, count, session_window, sum, when, window, window_time } from "../../../src/index.js";
 import type { DataFrame, StreamingQuery } from "../../../src/index.js";
 import { tempPath, uniqueName } from "../api/support.js";
 
@@ -265,4 +265,81 @@ test("thousands of evicted windows: state stays bounded and every window's aggre
     assert.deepEqual(r, { start: BigInt(t), n: 2n, s: t / 2 + 1 });
   }
   await h.q.stop();
+});
+
+test("session windows in append mode: sessions merge per key, close when the watermark passes, survive a restart", async () => {
+  const checkpoint = tempPath("ck-sessions");
+  const ms = new MemoryStream("value STRING, t INT", uniqueName("sess"));
+  const query = () =>
+    spark.readStream
+      .format("memory")
+      .option("name", ms.name)
+      .load()
+      .withColumn("eventTime", col("t").cast("timestamp"))
+      .withWatermark("eventTime", "30 seconds")
+      .selectExpr("explode(split(value, ' ')) AS sessionId", "eventTime")
+      .groupBy(session_window(col("eventTime"), "10 seconds").alias("session"), col("sessionId"))
+      .agg(count("*").alias("numEvents"))
+      .selectExpr("sessionId", "CAST(session.start AS LONG) AS s", "CAST(session.end AS LONG) AS e", "numEvents");
+  const add = (...rows: [string, number][]) => () => ms.addData(rows.map(([value, t]) => ({ value, t })));
+  const line = (r: Record<string, unknown>) => `${String(r.sessionId)} ${String(r.s)}-${String(r.e)} ${String(r.numEvents)}`;
+  const first = harness(query(), "append", checkpoint);
+  assert.deepEqual(await first.step(add(["hello world spark streaming", 40], ["world hello structured streaming", 41])), []);
+  assert.equal(lastState(first.q).numRowsTotal, 5);
+  assert.deepEqual(await first.step(add(["spark streaming", 25])), []); // sessions before the others
+  assert.deepEqual(await first.step(add(["spark streaming", 0])), []); // [0, 10) ends below the watermark 11: late
+  assert.equal(lastState(first.q).numRowsDroppedByWatermark, 2);
+  assert.deepEqual(await first.step(add(["hello apache spark", 60])), []); // watermark 30
+  await first.q.stop();
+  const second = harness(query(), "append", checkpoint);
+  assert.deepEqual((await second.step(add(["x", 70]))).map(line).sort(), ["spark 25-35 1", "streaming 25-35 1"]); // watermark 40
+  // [31, 41) is not late (41 > 40) and merges with hello's [40, 51).
+  assert.deepEqual(await second.step(add(["hello", 31])), []);
+  assert.deepEqual((await second.step(add(["y", 100]))).map(line).sort(), [
+    "apache 60-70 1",
+    "hello 31-51 3",
+    "hello 60-70 1",
+    "spark 40-50 1",
+    "spark 60-70 1",
+    "streaming 40-51 2",
+    "structured 41-51 1",
+    "world 40-51 2",
+  ]);
+  assert.equal(lastState(second.q).numRowsTotal, 2); // x [70, 80) and y [100, 110) stay open
+  await second.q.stop();
+});
+
+test("session windows over a batch DataFrame, with a gap per row; update mode is refused on a stream", async () => {
+  const df = spark.createDataFrame(
+    [
+      { u: "a", t: 0 },
+      { u: "a", t: 4 },
+      { u: "a", t: 20 },
+      { u: "b", t: 0 },
+      { u: "b", t: 20 },
+      { u: "c", t: 5 },
+      { u: null, t: 1 },
+      { u: "a", t: null },
+    ],
+    "u STRING, t INT",
+  );
+  const gap = when(col("u").equalTo("b"), "30 seconds").when(col("u").equalTo("c"), "0 seconds").otherwise("5 seconds");
+  const rows = await df
+    .withColumn("ts", col("t").cast("timestamp"))
+    .groupBy(col("u"), session_window(col("ts"), gap))
+    .agg(count("*").alias("n"), sum("t").alias("st"))
+    .selectExpr("u", "CAST(session_window.start AS LONG) AS s", "CAST(session_window.end AS LONG) AS e", "n", "st")
+    .orderBy("u", "s")
+    .collect();
+  // a: 0 and 4 merge ([0, 9)); 20 alone. b: gap 30 merges both. c: gap 0 drops its row. The null time is dropped.
+  assert.deepEqual(rows.map((r) => `${String(r.u)} ${String(r.s)}-${String(r.e)} ${String(r.n)} ${String(r.st)}`), [
+    "null 1-6 1 1",
+    "a 0-9 2 4",
+    "a 20-25 1 20",
+    "b 0-50 2 20",
+  ]);
+  const { df: stream } = seconds("u STRING, value INT");
+  const sessions = stream.withWatermark("eventTime", "1 second").groupBy(session_window(col("eventTime"), "5 seconds"), col("u")).count();
+  assert.throws(() => sessions.writeStream.format("memory").queryName(uniqueName("s")).outputMode("update").start(), /session windows are not supported in update output mode/);
+  assert.throws(() => stream.select(session_window(col("eventTime"), "5 seconds")), /supported as a grouping expression/);
 });

@@ -8,6 +8,8 @@ import { int64At, int64Words, setInt64At } from "../../../columnar/int64-words.j
 import { ExecutionError } from "../../../errors.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import { TimestampType } from "../../../types/data-types.js";
+import { decodeUtf8 } from "../../../columnar/utf8.js";
+import { parseIntervalText } from "../../../sql/interval-text.js";
 import type { Kernel } from "./kernel.js";
 
 function timestamps(v: Vector, what: string): I64Vector {
@@ -79,3 +81,52 @@ export const windowTimeKernel: Kernel = (args, n) => {
   }
   return { kind: "i64", type: TimestampType(), length: n, valid: allValid ? null : valid, values: out };
 };
+
+/**
+ * `#session_window(ts[, gap])`: a row's own session `[ts, ts + gap)`. The gap is the constant
+ * `options.gap` (µs) or a string interval per row; a null time, or a gap that is null, not an
+ * interval or not positive, gives null bounds (the plan drops such rows, as Spark does).
+ */
+export function sessionWindowKernel(call: BoundCall): Kernel {
+  const type = call.dataType;
+  if (type.typeName !== "struct") throw new ExecutionError("session_window: the result type must be a struct");
+  const constant = call.fn.options.gap === undefined ? null : Number(call.fn.options.gap);
+  const parsed = new Map<string, number | null>();
+  const gapOf = (text: string): number | null => {
+    let g = parsed.get(text);
+    if (g === undefined) {
+      try {
+        const v = parseIntervalText(text, "session_window gap");
+        g = v.months === 0 ? v.micros : null;
+      } catch {
+        g = null;
+      }
+      parsed.set(text, g);
+    }
+    return g;
+  };
+  return (args, n) => {
+    const ts = timestamps(args[0], "session_window");
+    const gaps = args[1];
+    const starts = new BigInt64Array(n);
+    const ends = new BigInt64Array(n);
+    const valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (ts.valid !== null && ts.valid[i] === 0) continue;
+      let gap = constant;
+      if (gap === null) {
+        if (gaps === undefined || gaps.kind !== "bytes" || (gaps.valid !== null && gaps.valid[i] === 0)) continue;
+        gap = gapOf(decodeUtf8(gaps.data, gaps.offsets[i], gaps.offsets[i + 1]));
+      }
+      if (gap === null || gap <= 0) continue;
+      starts[i] = ts.values[i];
+      ends[i] = ts.values[i] + BigInt(gap);
+      valid[i] = 1;
+    }
+    const children: Vector[] = [
+      { kind: "i64", type: TimestampType(), length: n, valid, values: starts },
+      { kind: "i64", type: TimestampType(), length: n, valid: valid.slice(), values: ends },
+    ];
+    return { kind: "struct", type, length: n, valid: null, children };
+  };
+}

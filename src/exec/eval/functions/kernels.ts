@@ -36,7 +36,7 @@ import { absKernel, floorCeilKernel, isnanKernel, roundKernel } from "./math-fun
 import { coalesceKernel, extremumKernel, ifKernel, nullifKernel } from "./conditional-functions.js";
 import { arrayKernel, itemKernel, sizeKernel, structKernel } from "./collection-functions.js";
 import { fromJsonKernel, getJsonObjectKernel, toJsonKernel } from "./json-functions.js";
-import { timeWindowKernel, windowTimeKernel } from "./event-time-functions.js";
+import { sessionWindowKernel, timeWindowKernel, windowTimeKernel } from "./event-time-functions.js";
 
 const fixed = (k: Kernel): KernelFactory => () => k;
 
@@ -88,6 +88,7 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = {
   to_json: toJsonKernel,
   struct: fixed(structKernel),
   "#time_window": timeWindowKernel,
+  "#session_window": sessionWindowKernel,
   window_time: fixed(windowTimeKernel),
   named_struct: fixed(structKernel),
   array: fixed(arrayKernel),

@@ -78,8 +78,8 @@ test("update mode emits the groups touched in the batch; complete mode emits all
     { k: "b", count: 2n, sum_v: 12n },
     { k: "c", count: 1n, sum_v: null },
   ]);
-  assert.equal(complete.stateMetrics().numRowsTotal, 3);
-  assert.equal(update.stateMetrics().numRowsUpdated, 2);
+  assert.equal(complete.stateMetrics()?.numRowsTotal, 3);
+  assert.equal(update.stateMetrics()?.numRowsUpdated, 2);
 });
 
 test("null, NaN and -0.0 grouping keys", async () => {
