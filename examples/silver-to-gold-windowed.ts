@@ -3,10 +3,11 @@
 // - bookings per event type per 10-minute window, each window written once, when the watermark
 //   passes its end (append mode);
 // - revenue per event type over the last hour, every 15 minutes (a sliding window), kept up to
-//   date as events arrive (update mode: Delta merges the changed windows).
+//   date as events arrive (update mode: Delta merges the changed windows);
+// - sessions per user (activity with gaps under 30 minutes), each written once it has closed.
 //   SILVER=/data/silver GOLD=/data/gold CHECKPOINTS=/data/_checkpoints/gold_windowed \
 //   npx sluice run examples/silver-to-gold-windowed.ts
-import { SparkSession, col, get_json_object, sum, window } from "sluice";
+import { SparkSession, col, count, get_json_object, session_window, sum, window } from "sluice";
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -29,6 +30,8 @@ const revenue = events
   .groupBy(window("event_time", "1 hour", "15 minutes"), col("event_type"))
   .agg(sum(get_json_object(col("payload"), "$.price").cast("double")).alias("revenue"));
 
+const sessions = events.groupBy(session_window("event_time", "30 minutes"), col("user_id")).agg(count("*").alias("events"));
+
 const trigger = process.env.TRIGGER === "availableNow" ? { availableNow: true as const } : { processingTime: "1 minute" };
 
 const counts = bookingsPerType.writeStream
@@ -47,4 +50,12 @@ const sums = revenue.writeStream
   .trigger(trigger)
   .start();
 
-await Promise.all([counts.awaitTermination(), sums.awaitTermination()]);
+const userSessions = sessions.writeStream
+  .format("delta")
+  .option("path", `${env("GOLD")}/user_sessions`)
+  .option("checkpointLocation", `${env("CHECKPOINTS")}/user_sessions`)
+  .outputMode("append")
+  .trigger(trigger)
+  .start();
+
+await Promise.all([counts.awaitTermination(), sums.awaitTermination(), userSessions.awaitTermination()]);

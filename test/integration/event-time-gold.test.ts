@@ -11,7 +11,12 @@
  * - bookings per type per 10-minute window (append): every window that ends at or below the final
  *   watermark, with the rows that were not late;
  * - revenue per type over 1-hour windows every 15 minutes (update, merged into Delta): every
- *   window that received a row in time, with the sum of those rows.
+ *   window that received a row in time, with the sum of those rows;
+ * - sessions per user with a 30-minute gap (append): a row whose own session [t, t + 30 min) ends
+ *   at or below the previous batch's watermark is late; the others join their user's open rows,
+ *   which DuckDB groups into sessions (a row within 30 minutes of the session's latest end joins
+ *   it) after each batch, writing out and forgetting the sessions that end at or below the
+ *   batch's watermark.
  * Runs: straight through; in one big batch; and killed with SIGKILL at random moments, restarted
  * until done. Each run ends with a far-future event, so the last windows close, as a test of
  * Spark's watermark would.
@@ -78,7 +83,7 @@ async function appendSilver(table: string, rows: readonly Event[]): Promise<void
  * What Gold must hold, computed by DuckDB over `batches` (the events of each micro-batch, in
  * order) with the watermark rule of the file doc.
  */
-async function expectedGold(name: string, batches: readonly (readonly Event[])[]): Promise<{ counts: string[]; revenue: string[]; lateRows: number }> {
+async function expectedGold(name: string, batches: readonly (readonly Event[])[]): Promise<{ counts: string[]; revenue: string[]; sessions: string[]; lateRows: number }> {
   const file = join(base, `${name}-expected.ndjson`);
   writeFileSync(file, batches.flatMap((rows, b) => rows.map((r) => JSON.stringify({ ...r, batch: b }))).join("\n") + "\n");
   await duck.run(`CREATE OR REPLACE TABLE ev AS SELECT * FROM read_json('${file}', columns = {event_id: 'VARCHAR', user_id: 'VARCHAR', timestamp: 'BIGINT', event_type: 'VARCHAR', payload: 'VARCHAR', batch: 'INTEGER'})`);
@@ -106,25 +111,48 @@ async function expectedGold(name: string, batches: readonly (readonly Event[])[]
       FROM ev CROSS JOIN range(4) r(k))
     SELECT ${fmt("ws")} || ' ' || event_type || ' ' || round(sum(price), 2) AS line FROM w JOIN wm USING (batch)
     WHERE ws + 3600000 > wm.late AND event_type <> 'flush' GROUP BY ws, event_type ORDER BY line`);
+  // Sessions, batch by batch: the open rows of every user, grouped into sessions after each batch.
+  const GAP = 30 * 60_000;
+  await duck.run("CREATE OR REPLACE TABLE open_rows (user_id VARCHAR, ts BIGINT, e BIGINT)");
+  await duck.run("CREATE OR REPLACE TABLE sessions_out (user_id VARCHAR, s BIGINT, e BIGINT, n BIGINT)");
+  const closeSessions = async (watermark: number) => {
+    await duck.run(`CREATE OR REPLACE TABLE grouped AS
+      SELECT user_id, ts, e, sum(fresh) OVER (PARTITION BY user_id ORDER BY ts, e ROWS UNBOUNDED PRECEDING) AS sid FROM (
+        SELECT *, CASE WHEN ts <= max(e) OVER (PARTITION BY user_id ORDER BY ts, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) THEN 0 ELSE 1 END AS fresh FROM open_rows)`);
+    await duck.run(`CREATE OR REPLACE TABLE closed AS SELECT user_id, sid, min(ts) AS s, max(e) AS e, count(*) AS n FROM grouped GROUP BY user_id, sid HAVING max(e) <= ${watermark}`);
+    await duck.run("INSERT INTO sessions_out SELECT user_id, s, e, n FROM closed");
+    await duck.run("CREATE OR REPLACE TABLE open_rows AS SELECT g.user_id, g.ts, g.e FROM grouped g ANTI JOIN closed c ON g.user_id = c.user_id AND g.sid = c.sid");
+  };
+  for (let b = 0; b < batches.length; b++) {
+    const late = b === 0 ? 0 : runsWith[b - 1];
+    await duck.run(`INSERT INTO open_rows SELECT user_id, timestamp, timestamp + ${GAP} FROM ev WHERE batch = ${b} AND timestamp + ${GAP} > ${late}`);
+    await closeSessions(runsWith[b]);
+  }
+  await closeSessions(finalWm);
+  const sessions = await duck.runAndReadAll(`SELECT ${fmt("s")} || ' ' || ${fmt("e")} || ' ' || user_id || ' ' || n AS line FROM sessions_out ORDER BY line`);
   const late = await duck.runAndReadAll(`SELECT count(*) AS n FROM ev JOIN wm USING (batch) WHERE timestamp - ((timestamp % 600000) + 600000) % 600000 + 600000 <= wm.late`);
   return {
     counts: counts.getRowObjectsJson().map((r) => String(r.line)).filter((l) => !l.includes(" flush ")),
     revenue: revenue.getRowObjectsJson().map((r) => String(r.line)),
+    sessions: sessions.getRowObjectsJson().map((r) => String(r.line)),
     lateRows: Number(late.getRowObjectsJson()[0].n),
   };
 }
 
 /** Gold as an independent reader sees it: the Delta logs replayed, DuckDB over the live files. */
-async function actualGold(gold: string): Promise<{ counts: string[]; revenue: string[] }> {
-  const read = async (table: string, value: string, filter = "true") => {
+async function actualGold(gold: string): Promise<{ counts: string[]; revenue: string[]; sessions: string[] }> {
+  const read = async (table: string, line: string, filter: string) => {
     const state = await readDeltaLog(join(gold, table), duck);
     const files = state.files.map((f) => `'${f}'`).join(", ");
-    const rows = await duck.runAndReadAll(
-      `SELECT strftime("window"."start" AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') || ' ' || event_type || ' ' || ${value} AS line FROM read_parquet([${files}]) WHERE ${filter} ORDER BY line`,
-    );
+    const rows = await duck.runAndReadAll(`SELECT ${line} AS line FROM read_parquet([${files}]) WHERE ${filter} ORDER BY line`);
     return rows.getRowObjectsJson().map((r) => String(r.line));
   };
-  return { counts: await read("bookings_per_type", "count", "event_type <> 'flush'"), revenue: await read("revenue", "round(revenue, 2)", "event_type <> 'flush'") };
+  const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
+  return {
+    counts: await read("bookings_per_type", `${utc('"window"."start"')} || ' ' || event_type || ' ' || count`, "event_type <> 'flush'"),
+    revenue: await read("revenue", `${utc('"window"."start"')} || ' ' || event_type || ' ' || round(revenue, 2)`, "event_type <> 'flush'"),
+    sessions: await read("user_sessions", `${utc("session_window.start")} || ' ' || ${utc("session_window.end")} || ' ' || user_id || ' ' || events`, "true"),
+  };
 }
 
 function jobEnv(name: string, maxFiles: string): { SILVER: string; GOLD: string; CHECKPOINTS: string; TRIGGER: string; MAX_FILES: string } {
@@ -142,7 +170,7 @@ const events = bookingEvents(14, 120, 42);
 const lastTime = Math.max(...events.flat().map((e) => e.timestamp));
 const withFlush = [...events, flushEvent(lastTime, 1)];
 
-test("windowed Gold over late, out-of-order events equals DuckDB's batch-by-batch emulation of the watermark", async () => {
+test("windowed Gold over late, out-of-order events equals DuckDB's batch-by-batch emulation of the watermark", async (t) => {
   const env = await prepare("straight", withFlush);
   const r = await runSluice(["run", JOB], { env, timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
@@ -152,9 +180,12 @@ test("windowed Gold over late, out-of-order events equals DuckDB's batch-by-batc
   const expected = await expectedGold("straight", [...withFlush, flushEvent(lastTime, 2)]);
   assert.ok(expected.counts.length > 25 && expected.revenue.length > 25, `${expected.counts.length} windows`);
   assert.ok(expected.lateRows > 20, `only ${expected.lateRows} late rows: the data does not exercise the watermark`);
+  assert.ok(expected.sessions.length >= 40, `only ${expected.sessions.length} sessions`);
+  t.diagnostic(`expected: ${expected.counts.length} windows, ${expected.revenue.length} revenue windows, ${expected.sessions.length} sessions, ${expected.lateRows} late rows`);
   const actual = await actualGold(env.GOLD);
   assert.deepEqual(actual.counts, expected.counts);
   assert.deepEqual(actual.revenue, expected.revenue);
+  assert.deepEqual(actual.sessions, expected.sessions);
 });
 
 test("the same events in one big batch: nothing is late, and Gold again matches the emulation", async () => {
@@ -169,6 +200,7 @@ test("the same events in one big batch: nothing is late, and Gold again matches 
   const actual = await actualGold(env.GOLD);
   assert.deepEqual(actual.counts, expected.counts);
   assert.deepEqual(actual.revenue, expected.revenue);
+  assert.deepEqual(actual.sessions, expected.sessions);
 });
 
 test("kill -9 at random moments, restarted until done: Gold is exactly the emulation's", async (t) => {
@@ -185,4 +217,5 @@ test("kill -9 at random moments, restarted until done: Gold is exactly the emula
   const actual = await actualGold(env.GOLD);
   assert.deepEqual(actual.counts, expected.counts);
   assert.deepEqual(actual.revenue, expected.revenue);
+  assert.deepEqual(actual.sessions, expected.sessions);
 });
