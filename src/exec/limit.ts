@@ -51,7 +51,7 @@ export class LimitOperator implements Operator {
                 this.emitted = 0;
               },
             },
-            { ...options.stateOptions, operator: `globalLimit (operator ${options.operatorId ?? 0})` },
+            { ...options.stateOptions, operator: `globalLimit (operator ${options.operatorId ?? 0})`, schema: { operator: "globalLimit", key: "", value: "emitted bigint" } },
           );
     const store = this.store;
     if (store !== null) this.stateMetrics = () => this.metrics(store);

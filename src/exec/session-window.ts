@@ -20,6 +20,7 @@
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
 import { KeyCodec } from "../columnar/key-codec.js";
+import { simpleString } from "../types/print-schema.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { Vector } from "../columnar/vector.js";
 import { InternalError } from "../errors.js";
@@ -83,7 +84,12 @@ export class SessionWindowOperator implements Operator {
         this.rows = [];
       },
     };
-    this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name });
+    const schema = {
+      operator: "sessionWindow",
+      key: options.keyOrdinals.map((o) => simpleString(types[o])).join(", "),
+      value: types.map(simpleString).join(", "),
+    };
+    this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });
   }
 
   async open(ctx: BatchContext): Promise<void> {

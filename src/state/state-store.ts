@@ -21,7 +21,7 @@
 import { BytesHashTable } from "../columnar/bytes-hash-table.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { Storage } from "../storage/storage.js";
-import { CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
+import { AlreadyExistsError, AnalysisError, CorruptCheckpointError, InternalError, NotFoundError } from "../errors.js";
 import { ByteReader, ByteWriter } from "./byte-io.js";
 import { beginStateFile, endStateFile, OP_PUT, OP_REMOVE, readStateFile, stateFileRecordCountHint } from "./state-file.js";
 
@@ -59,6 +59,22 @@ export interface StateStoreOptions {
   readonly minBatchesToRetain?: number;
   /** Operator name for errors and metrics. */
   readonly operator?: string;
+  /**
+   * What the state holds, checked against what the checkpoint recorded the first time this
+   * operator's state was written (`<prefix>_metadata/schema.json`): a restarted query whose plan
+   * would misread the state fails instead (see {@link StateSchema}).
+   */
+  readonly schema?: StateSchema;
+}
+
+/**
+ * The shape of an operator's state, as Spark's StateSchemaCompatibilityChecker records it: the
+ * operator kind, the key's column types (names may change) and the value's layout.
+ */
+export interface StateSchema {
+  readonly operator: string;
+  readonly key: string;
+  readonly value: string;
 }
 
 interface VersionFiles {
@@ -85,6 +101,8 @@ export class StateStore {
   private lastCommitMs = 0;
   private lastUpdated = 0;
   private lastRemoved = 0;
+  private readonly schema: StateSchema | null;
+  private schemaChecked = false;
 
   /**
    * `location` null keeps the state in memory only (batch queries): `commit` persists nothing and
@@ -99,6 +117,7 @@ export class StateStore {
     this.minDeltasForSnapshot = Math.max(1, options.minDeltasForSnapshot ?? 10);
     this.minBatchesToRetain = Math.max(1, options.minBatchesToRetain ?? 100);
     this.operator = options.operator ?? "state store";
+    this.schema = options.schema ?? null;
     if (location === null) this.loadedVersion = 0;
   }
 
@@ -175,6 +194,7 @@ export class StateStore {
       this.loadedVersion = 0;
       return;
     }
+    if (!this.schemaChecked) await this.checkSchema();
     await this.listFiles();
     let snapshot = 0;
     for (const [v, f] of this.files) if (f.snapshot && v <= version && v > snapshot) snapshot = v;
@@ -274,6 +294,51 @@ export class StateStore {
       memoryUsedBytes: this.table.memoryBytes,
       commitTimeMs: this.lastCommitMs,
     };
+  }
+
+  /**
+   * Records the state's schema on first use, or checks it against the recorded one.
+   * @throws AnalysisError naming the operator and what changed when they differ.
+   */
+  private async checkSchema(): Promise<void> {
+    this.schemaChecked = true;
+    if (this.location === null || this.schema === null) return;
+    const { storage, prefix } = this.location;
+    const key = `${prefix}_metadata/schema.json`;
+    const mine = this.schema;
+    const text = JSON.stringify({ version: 1, operator: mine.operator, key: mine.key, value: mine.value });
+    let recorded: string;
+    try {
+      recorded = decodeUtf8Text(await storage.get(key));
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      try {
+        await storage.put(key, new TextEncoder().encode(`${text}\n`), { ifNotExists: true });
+        return;
+      } catch (again) {
+        if (!(again instanceof AlreadyExistsError)) throw again;
+        recorded = decodeUtf8Text(await storage.get(key));
+      }
+    }
+    const where = this.describe(key);
+    let theirs: Partial<StateSchema>;
+    try {
+      theirs = JSON.parse(recorded) as Partial<StateSchema>;
+    } catch {
+      throw new CorruptCheckpointError(`${this.operator}: ${where} is not a state schema`, { path: where });
+    }
+    const changed: string[] = [];
+    if (theirs.operator !== mine.operator) changed.push(`the operator was ${String(theirs.operator)} and is now ${mine.operator}`);
+    else {
+      if (theirs.key !== mine.key) changed.push(`the state key was [${String(theirs.key)}] and is now [${mine.key}]`);
+      if (theirs.value !== mine.value) changed.push(`the state value was [${String(theirs.value)}] and is now [${mine.value}]`);
+    }
+    if (changed.length > 0) {
+      throw new AnalysisError(
+        `${this.operator}: the query's state is not compatible with the checkpoint's (${where}): ${changed.join("; ")}. A restarted query cannot change its stateful operators (grouping keys, aggregates, deduplication keys); use a new checkpoint location`,
+        { path: where, operator: this.operator },
+      );
+    }
   }
 
   private resetMemory(): void {
@@ -391,4 +456,8 @@ export class StateStore {
       this.files.delete(v);
     }
   }
+}
+
+function decodeUtf8Text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }

@@ -343,3 +343,27 @@ test("session windows over a batch DataFrame, with a gap per row; update mode is
   assert.throws(() => sessions.writeStream.format("memory").queryName(uniqueName("s")).outputMode("update").start(), /session windows are not supported in update output mode/);
   assert.throws(() => stream.select(session_window(col("eventTime"), "5 seconds")), /supported as a grouping expression/);
 });
+
+test("a restarted query whose stateful operators changed fails naming what changed; the same query resumes", async () => {
+  const checkpoint = tempPath("ck-compat");
+  const ms = new MemoryStream("k STRING, n INT, value INT", uniqueName("compat"));
+  const load = () => spark.readStream.format("memory").option("name", ms.name).load();
+  const run = async (df: DataFrame) => {
+    const q = df.writeStream.format("memory").queryName(uniqueName("compat")).outputMode("update").option("checkpointLocation", checkpoint).start();
+    ms.addData([{ k: "a", n: 1, value: 1 }]);
+    try {
+      await q.processAllAvailable();
+    } finally {
+      await q.stop();
+    }
+    return q;
+  };
+  await run(load().groupBy("k").agg(sum("n").alias("s")));
+  const schema = JSON.parse(readFileSync(join(checkpoint, "state", "0", "_metadata", "schema.json"), "utf8"));
+  assert.deepEqual(schema, { version: 1, operator: "aggregate", key: "string", value: "sum(int)" });
+  await assert.rejects(run(load().groupBy("n").agg(sum("n").alias("s"))), /the state key was \[string\] and is now \[int\].*use a new checkpoint location/);
+  await assert.rejects(run(load().groupBy("k").agg(sum("n").alias("s"), count("*").alias("c"))), /the state value was \[sum\(int\)\] and is now \[sum\(int\), count\(\*\)\]/);
+  await assert.rejects(run(load().dropDuplicates(["k"])), /the operator was aggregate and is now dedupe/);
+  // A renamed key of the same type is the same state, as Spark allows.
+  await run(load().withColumnRenamed("k", "key").groupBy("key").agg(sum("n").alias("s")));
+});
