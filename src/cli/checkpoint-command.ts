@@ -16,6 +16,9 @@ import { AlreadyExistsError, ConfigError, CorruptCheckpointError } from "../erro
 import { folderPrefix, resolveLocation } from "../storage/resolve.js";
 import { toDisplayUrl } from "../storage/url.js";
 import { encodeUtf8 } from "../columnar/utf8.js";
+import { StateStore } from "../state/state-store.js";
+import type { StateSchema, StateValueCodec } from "../state/state-store.js";
+import type { ObjectInfo, Storage } from "../storage/storage.js";
 import { parseArgs, UsageError } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 
@@ -24,8 +27,10 @@ export const CHECKPOINT_HELP = `Usage: sluice checkpoint show DIR [--json]
        sluice checkpoint import-spark SRC DST
 
 show: what a streaming query's checkpoint DIR (sluice's or Spark's layout) says: the query id,
-the last committed batch and its end offsets per source, a batch planned but not committed (run
-again on restart), the batch a restart runs next, and the stateful operators' folders.
+the last committed batch, its watermark and end offsets per source, a batch planned but not
+committed (run again on restart), the batch a restart runs next, and per stateful operator and
+partition: what it keeps, the state version a restart loads with its row count, the versions
+and snapshot on disk, and their files and bytes.
 
 import-spark:
 
@@ -74,14 +79,19 @@ async function show(args: readonly string[], io: CliIO): Promise<number> {
   if (!(await at.storage.exists(prefix + "metadata"))) throw new CorruptCheckpointError(`checkpoint show: ${url} is not a streaming checkpoint (it has no metadata file)`, { path: url });
   const cp = await Checkpoint.open({ storage: at.storage, prefix });
   const plan = await cp.recover();
-  const operators = [...new Set((await at.storage.list(prefix + "state/")).map((o) => o.path.slice(prefix.length + "state/".length).split("/")[0]))].filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
+  const stateFiles = await at.storage.list(prefix + "state/");
+  const operators = [...new Set(stateFiles.map((o) => o.path.slice(prefix.length + "state/".length).split("/")[0]))].filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
+  // The state version the last committed batch left: batch N commits version N + 1.
+  const committedVersion = plan.lastCommitted === null ? 0 : plan.lastCommitted.batchId + 1;
+  const state = [];
+  for (const op of operators) state.push(await describeOperatorState(at.storage, `${prefix}state/${op}/`, Number(op), stateFiles, committedVersion, cp.stateEmptyAtVersion));
   const report = {
     checkpoint: url,
     queryId: cp.id,
     lastCommitted: plan.lastCommitted === null ? null : { batchId: plan.lastCommitted.batchId, nextBatchWatermarkMs: plan.lastCommitted.commit.nextBatchWatermarkMs, offsets: plan.lastCommitted.offsets?.offsets ?? null },
     inFlight: plan.rerun === null ? null : { batchId: plan.rerun.batchId, offsets: plan.rerun.offsets.offsets },
     nextBatchId: plan.nextBatchId,
-    stateOperators: operators.map(Number),
+    stateOperators: state,
     stateEmptyAtVersion: cp.stateEmptyAtVersion ?? null,
   };
   if (parsed.flags.has("json")) {
@@ -90,7 +100,8 @@ async function show(args: readonly string[], io: CliIO): Promise<number> {
   }
   const lines = [`checkpoint ${url}`, `  query id        ${cp.id}`];
   const c = report.lastCommitted;
-  lines.push(c === null ? "  last committed  none (the query has not committed a batch)" : `  last committed  batch ${c.batchId} (next watermark ${c.nextBatchWatermarkMs} ms)`);
+  const watermark = (ms: number) => (ms === 0 ? "none" : `${new Date(ms).toISOString()}, ${ms} ms`);
+  lines.push(c === null ? "  last committed  none (the query has not committed a batch)" : `  last committed  batch ${c.batchId} (next watermark ${watermark(c.nextBatchWatermarkMs)})`);
   for (const [i, o] of (c?.offsets ?? []).entries()) lines.push(`    source ${i} end offset: ${o ?? "-"}`);
   if (report.inFlight !== null) {
     lines.push(`  in flight       batch ${report.inFlight.batchId} planned but not committed: a restart runs it again with the same offsets`);
@@ -98,8 +109,87 @@ async function show(args: readonly string[], io: CliIO): Promise<number> {
   }
   lines.push(`  next batch      ${report.nextBatchId}`);
   lines.push(`  state           ${operators.length === 0 ? "none" : `operators ${operators.join(", ")} (state/<operator>/)`}${report.stateEmptyAtVersion === null ? "" : `; empty before version ${report.stateEmptyAtVersion} (imported from Spark)`}`);
+  for (const s of state) {
+    lines.push(`    operator ${s.operatorId}${s.schema === null ? "" : `: ${s.schema.operator}, key [${s.schema.key}], value [${s.schema.value}]`}`);
+    for (const p of s.partitions) {
+      const rows = p.rows === null ? "rows unknown" : `${p.rows} rows`;
+      lines.push(`      partition ${p.partition}: version ${p.version} (${rows}), versions ${p.oldestVersion}–${p.newestVersion} on disk, last snapshot ${p.snapshotVersion ?? "none"}, ${p.files} files, ${p.bytes} bytes`);
+    }
+  }
   io.out(lines.join("\n") + "\n");
   return 0;
+}
+
+/** One stateful operator's state, as `checkpoint show` reports it. */
+interface OperatorState {
+  readonly operatorId: number;
+  /** What the operator recorded of its state (`_metadata/schema.json`), or null (Spark's, or older sluice). */
+  readonly schema: StateSchema | null;
+  readonly partitions: readonly {
+    readonly partition: number;
+    /** The version the last committed batch left, which a restart loads. */
+    readonly version: number;
+    /** Keys in that version, or null when it cannot be loaded (another layout, or files missing). */
+    readonly rows: number | null;
+    readonly oldestVersion: number;
+    readonly newestVersion: number;
+    readonly snapshotVersion: number | null;
+    readonly files: number;
+    readonly bytes: number;
+  }[];
+}
+
+async function describeOperatorState(
+  storage: Storage,
+  opPrefix: string,
+  operatorId: number,
+  files: readonly ObjectInfo[],
+  version: number,
+  emptyAtVersion: number | undefined,
+): Promise<OperatorState> {
+  let schema: StateSchema | null = null;
+  try {
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(await storage.get(`${opPrefix}_metadata/schema.json`)));
+    if (typeof parsed === "object" && parsed !== null && "operator" in parsed && "key" in parsed && "value" in parsed) {
+      schema = { operator: String(parsed.operator), key: String(parsed.key), value: String(parsed.value) };
+    }
+  } catch {
+    schema = null;
+  }
+  const byPartition = new Map<number, ObjectInfo[]>();
+  for (const f of files) {
+    const m = /^(\d+)\/(\d+)\.(delta|snapshot)$/.exec(f.path.slice(opPrefix.length));
+    if (!f.path.startsWith(opPrefix) || m === null) continue;
+    const list = byPartition.get(Number(m[1])) ?? [];
+    list.push(f);
+    byPartition.set(Number(m[1]), list);
+  }
+  const partitions = [];
+  for (const [partition, list] of [...byPartition.entries()].sort((a, b) => a[0] - b[0])) {
+    const versions = list.map((f) => Number(/(\d+)\.(?:delta|snapshot)$/.exec(f.path)?.[1] ?? 0));
+    const snapshots = list.filter((f) => f.path.endsWith(".snapshot")).map((f) => Number(/(\d+)\.snapshot$/.exec(f.path)?.[1] ?? 0));
+    // Count the keys by loading the version with a codec that skips every value.
+    const skip: StateValueCodec = { writeValue() {}, readValue: (_id, v) => void v.skip(v.remaining), reset() {} };
+    const store = new StateStore({ storage, prefix: opPrefix, ...(emptyAtVersion === undefined ? {} : { emptyAtVersion }) }, skip, { partition, operator: `state operator ${operatorId}` });
+    let rows: number | null;
+    try {
+      await store.load(version);
+      rows = store.keys.size;
+    } catch {
+      rows = null;
+    }
+    partitions.push({
+      partition,
+      version,
+      rows,
+      oldestVersion: Math.min(...versions),
+      newestVersion: Math.max(...versions),
+      snapshotVersion: snapshots.length === 0 ? null : Math.max(...snapshots),
+      files: list.length,
+      bytes: list.reduce((n, f) => n + f.size, 0),
+    });
+  }
+  return { operatorId, schema, partitions };
 }
 
 /** What {@link importSparkCheckpoint} did. */

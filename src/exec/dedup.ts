@@ -20,7 +20,7 @@ import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js
 import { stateOperatorMetrics } from "./operator.js";
 import type { StateLocation } from "../state/state-store.js";
 import { KeyCodec } from "../columnar/key-codec.js";
-import { simpleString } from "../types/print-schema.js";
+import { catalogString } from "../types/print-schema.js";
 import { hashKey, hashTagged } from "../columnar/murmur3.js";
 import { StateStore } from "../state/state-store.js";
 import type { StateStoreOptions, StateValueCodec } from "../state/state-store.js";
@@ -110,7 +110,7 @@ export class DeduplicateOperator implements Operator {
           };
     const schema = {
       operator: options.withinWatermark === true ? "dedupeWithinWatermark" : "dedupe",
-      key: keyOrdinals.map((o) => simpleString(inputSchema.fields[o].dataType)).join(", "),
+      key: keyOrdinals.map((o) => catalogString(inputSchema.fields[o].dataType)).join(", "),
       value: this.expiry === null ? "" : this.expiry === "key" ? "eventTime" : "expiresAt",
     };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });

@@ -20,7 +20,7 @@
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
 import { KeyCodec } from "../columnar/key-codec.js";
-import { simpleString } from "../types/print-schema.js";
+import { catalogString } from "../types/print-schema.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { Vector } from "../columnar/vector.js";
 import { InternalError } from "../errors.js";
@@ -86,8 +86,8 @@ export class SessionWindowOperator implements Operator {
     };
     const schema = {
       operator: "sessionWindow",
-      key: options.keyOrdinals.map((o) => simpleString(types[o])).join(", "),
-      value: types.map(simpleString).join(", "),
+      key: options.keyOrdinals.map((o) => catalogString(types[o])).join(", "),
+      value: types.map((t) => catalogString(t)).join(", "),
     };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });
   }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { checkpointCommand, importSparkCheckpoint } from "../../../src/cli/checkpoint-command.js";
 import { Checkpoint } from "../../../src/checkpoint/checkpoint.js";
 import { ConfigError, CorruptCheckpointError } from "../../../src/errors.js";
+import { MemoryStream, SparkSession } from "../../../src/index.js";
 
 function sparkCheckpoint(dir: string, offsets: readonly string[], committed: readonly number[]): string {
   mkdirSync(join(dir, "offsets"), { recursive: true });
@@ -82,6 +83,31 @@ test("checkpoint show: the last committed batch and its offsets, the batch in fl
     assert.deepEqual(json.lastCommitted.offsets, ['{"t":{"0":9}}']);
     await assert.rejects(checkpointCommand(["show", join(base, "none")], io), (e: unknown) => e instanceof CorruptCheckpointError && /no metadata file/.test(e.message));
     assert.equal(existsSync(join(base, "none", "metadata")), false, "show creates nothing");
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test("checkpoint show: per stateful operator, what it keeps and the rows of the version a restart loads", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-show-state-"));
+  try {
+    const spark = SparkSession.builder.getOrCreate();
+    const ms = new MemoryStream("k STRING, n INT", `show_state_${process.pid}`);
+    const ck = join(base, "ck");
+    const q = spark.readStream.format("memory").option("name", ms.name).load().groupBy("k").count().writeStream.format("memory").queryName(`show_state_${process.pid}`).outputMode("update").option("checkpointLocation", ck).start();
+    ms.addData([{ k: "a", n: 1 }, { k: "b", n: 2 }]);
+    await q.processAllAvailable();
+    ms.addData([{ k: "c", n: 3 }]);
+    await q.processAllAvailable();
+    await q.stop();
+    const out: string[] = [];
+    const io = { out: (s: string) => void out.push(s), err: () => undefined, verbose: false };
+    assert.equal(await checkpointCommand(["show", ck], io), 0);
+    assert.match(out.join(""), /operator 0: aggregate, key \[string\], value \[count\(\*\)\]\n\s+partition 0: version 2 \(3 rows\), versions 1–2 on disk, last snapshot none, 2 files, \d+ bytes/);
+    out.length = 0;
+    await checkpointCommand(["show", ck, "--json"], io);
+    const json = JSON.parse(out.join("")) as { stateOperators: { operatorId: number; partitions: { rows: number; version: number }[] }[] };
+    assert.deepEqual(json.stateOperators.map((s) => [s.operatorId, s.partitions[0].version, s.partitions[0].rows]), [[0, 2, 3]]);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
