@@ -75,6 +75,7 @@ export class DeduplicateOperator implements Operator {
   private expiresAt = new BigInt64Array(0);
   private ctx: BatchContext | null = null;
   private droppedByWatermark = 0;
+  private droppedDuplicates = 0;
 
   constructor(options: DeduplicateOptions) {
     const { inputSchema, keyOrdinals } = options;
@@ -120,6 +121,7 @@ export class DeduplicateOperator implements Operator {
   async open(ctx: BatchContext): Promise<void> {
     this.ctx = ctx;
     this.droppedByWatermark = 0;
+    this.droppedDuplicates = 0;
     if (!this.streaming) return;
     if (this.store.version !== ctx.batchId || this.store.hasUncommittedChanges) await this.store.load(ctx.batchId);
   }
@@ -168,6 +170,7 @@ export class DeduplicateOperator implements Operator {
         if (table.lastInserted) sel[m++] = i;
       }
     }
+    this.droppedDuplicates += n - m;
     if (m === 0) return null;
     const kept = sel.subarray(0, m);
     if (this.expiry !== null) this.noteExpiries(batch, kept, firstNew);
@@ -250,6 +253,7 @@ export class DeduplicateOperator implements Operator {
   }
 
   stateMetrics(): StateOperatorMetrics {
-    return stateOperatorMetrics(this.expiry === "within" ? "dedupeWithinWatermark" : "dedupe", this.store.metrics(), this.droppedByWatermark);
+    const custom = { numDroppedDuplicateRows: this.droppedDuplicates, ...(this.expiry === null ? { stateGrowsWithoutBound: 1 } : {}) };
+    return stateOperatorMetrics(this.expiry === "within" ? "dedupeWithinWatermark" : "dedupe", this.store.metrics(), this.droppedByWatermark, custom);
   }
 }

@@ -75,6 +75,11 @@ export interface StateOperatorMetrics {
   readonly commitTimeMs: number;
   readonly numShufflePartitions: number;
   readonly numStateStoreInstances: number;
+  /**
+   * Operator-specific figures, as Spark's `customMetrics` (dedup: `numDroppedDuplicateRows`).
+   * `stateGrowsWithoutBound: 1` warns that the operator never evicts state (no watermark bounds it).
+   */
+  readonly customMetrics: Readonly<Record<string, number>>;
 }
 
 /** A state operator's progress entry from its store's figures (one partition, one store instance, as sluice runs). */
@@ -82,6 +87,7 @@ export function stateOperatorMetrics(
   operatorName: string,
   m: { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number },
   numRowsDroppedByWatermark = 0,
+  customMetrics: Readonly<Record<string, number>> = {},
 ): StateOperatorMetrics {
   return {
     operatorName,
@@ -93,6 +99,7 @@ export function stateOperatorMetrics(
     commitTimeMs: m.commitTimeMs,
     numShufflePartitions: 1,
     numStateStoreInstances: 1,
+    customMetrics,
   };
 }
 

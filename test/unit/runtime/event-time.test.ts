@@ -184,6 +184,8 @@ test("dropDuplicates with a watermark on a key evicts keys and drops late rows (
   const h = harness(result, "append");
   const values = [1, 2, 3, 4, 5].flatMap(() => [10, 11, 12, 13, 14, 15]);
   assert.deepEqual((await h.step(() => ms.addData(values.map((value) => ({ value }))))).map((r) => r.t), [10n, 11n, 12n, 13n, 14n, 15n]);
+  const first = h.q.recentProgress.find((p) => p.numInputRows === 30)?.stateOperators[0];
+  assert.deepEqual(first?.customMetrics, { numDroppedDuplicateRows: 24 }, "bounded by the watermark: no warning");
   assert.deepEqual((await h.step(() => ms.addData([{ value: 25 }]))).map((r) => r.t), [25n]);
   assert.equal(lastState(h.q).numRowsTotal, 1);
   assert.deepEqual(await h.step(() => ms.addData([{ value: 10 }])), []);
@@ -210,6 +212,14 @@ test("dropDuplicatesWithinWatermark forgets a key at its first event time plus t
   assert.deepEqual(await h.step(add(["d", 25])), [{ k: "d", t: 25n }]);
   assert.equal(lastState(h.q).numRowsTotal, 2);
   assert.equal(lastState(h.q).operatorName, "dedupeWithinWatermark");
+  await h.q.stop();
+});
+
+test("a dropDuplicates that no watermark bounds says so in its progress", async () => {
+  const { ms, df } = seconds();
+  const h = harness(df.dropDuplicates(["value"]), "append");
+  await h.step(() => ms.addData([{ value: 1 }, { value: 1 }]));
+  assert.deepEqual(lastState(h.q).customMetrics, { numDroppedDuplicateRows: 1, stateGrowsWithoutBound: 1 });
   await h.q.stop();
 });
 
