@@ -15,6 +15,8 @@ export type { SaveMode } from "./api/data-frame-writer.js";
 export type { OptionValue } from "./api/options.js";
 export { Column } from "./api/column.js";
 export { Window, WindowSpec } from "./api/window.js";
+export { GroupState } from "./state/group-state.js";
+export type { GroupStateFunction, GroupStateTimeout } from "./state/group-state.js";
 export * from "./api/functions.js";
 export * as functions from "./api/functions.js";
 

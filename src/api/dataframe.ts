@@ -11,7 +11,7 @@ import type { StructType } from "../types/data-types.js";
 import { treeString, simpleString } from "../types/print-schema.js";
 import type { Expr } from "../sql/expression.js";
 import { andExpr, node } from "../sql/expression.js";
-import { parseIntervalText } from "../sql/interval-text.js";
+import { parseIntervalText } from "../types/interval-text.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";

@@ -6,6 +6,9 @@
 import type { Expr } from "../sql/expression.js";
 import { node } from "../sql/expression.js";
 import { bindExpr } from "../plan/expressions/bind.js";
+import type { GroupStateFunction, GroupStateTimeout } from "../state/group-state.js";
+import type { StructType } from "../types/data-types.js";
+import { parseDDL } from "../sql/ddl.js";
 import { bindTimeWindow, containsTimeWindow, isTimeWindowCall } from "../plan/time-window.js";
 import { AnalysisError } from "../errors.js";
 import { pivotValueAggregates } from "../plan/sql-planner.js";
@@ -19,6 +22,12 @@ interface PivotSpec {
   readonly column: Expr;
   readonly values: readonly unknown[];
 }
+
+const TIMEOUTS: Readonly<Record<string, GroupStateTimeout>> = {
+  notimeout: "NoTimeout",
+  processingtimetimeout: "ProcessingTimeTimeout",
+  eventtimetimeout: "EventTimeTimeout",
+};
 
 export class GroupedData {
   private readonly df: DataFrame;
@@ -53,6 +62,55 @@ export class GroupedData {
     }
     if (this.pivotSpec !== null) aggregates = pivotAggregates(this.pivotSpec, aggregates);
     return DataFrameClass.of(this.df.sparkSession, { kind: "aggregate", child: this.df.logicalPlan, groupBy: this.keys, aggregates }, [this.df]);
+  }
+
+  /**
+   * Arbitrary stateful processing per key, in the shape of Spark's `flatMapGroupsWithState` and
+   * PySpark's `applyInPandasWithState`: for each key with rows in a micro-batch, `fn(key, rows,
+   * state)` returns the rows to emit (objects of `outputSchema`) and may update the key's state (an
+   * object of `stateSchema`) and set a timeout; a key whose timeout passes is called again with no
+   * rows and `state.hasTimedOut`. `outputMode` is the function's (`append`: its rows are final;
+   * `update`); `timeoutConf` is `NoTimeout`, `ProcessingTimeTimeout` or `EventTimeTimeout` (which
+   * needs a watermark). This is how sessionization with custom rules is written.
+   * @example df.groupBy("user").applyWithState((key, rows, state) => { … }, "user STRING, n BIGINT", "n BIGINT", "update", "ProcessingTimeTimeout")
+   */
+  applyWithState<S extends Record<string, unknown> = Record<string, unknown>>(
+    fn: GroupStateFunction<S>,
+    outputSchema: StructType | string,
+    stateSchema: StructType | string,
+    outputMode: "append" | "update" | "Append" | "Update",
+    timeoutConf: string = "NoTimeout",
+  ): DataFrame {
+    if (this.pivotSpec !== null) throw new AnalysisError("analysis: applyWithState cannot follow pivot");
+    if (typeof fn !== "function") throw new AnalysisError("analysis: applyWithState: fn must be a function (key, rows, state) => rows");
+    const mode = String(outputMode).toLowerCase();
+    if (mode !== "append" && mode !== "update") throw new AnalysisError(`analysis: applyWithState: outputMode must be append or update, got ${String(outputMode)}`);
+    const timeout = TIMEOUTS[String(timeoutConf).toLowerCase().replace(/^groupstatetimeout\./, "")];
+    if (timeout === undefined) throw new AnalysisError(`analysis: applyWithState: timeoutConf must be NoTimeout, ProcessingTimeTimeout or EventTimeTimeout, got ${String(timeoutConf)}`);
+    const toSchema = (s: StructType | string, what: string): StructType => {
+      if (typeof s !== "string") return s;
+      try {
+        return parseDDL(s);
+      } catch (e) {
+        throw new AnalysisError(`analysis: applyWithState: ${what} ${JSON.stringify(s)} is not a schema: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    return DataFrameClass.of(
+      this.df.sparkSession,
+      {
+        kind: "applyWithState",
+        child: this.df.logicalPlan,
+        groupBy: this.keys,
+        // `S` is the caller's word for the state schema's shape, which TypeScript cannot check:
+        // states are built from, and written through, `stateSchema` (a mismatch fails there).
+        fn: fn as unknown as GroupStateFunction,
+        outputSchema: toSchema(outputSchema, "outputSchema"),
+        stateSchema: toSchema(stateSchema, "stateSchema"),
+        outputMode: mode,
+        timeout,
+      },
+      [this.df],
+    );
   }
 
   /**

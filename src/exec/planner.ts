@@ -21,6 +21,7 @@ import { WindowOperator } from "./window.js";
 import { SampleOperator } from "./sample.js";
 import { EventTimeWatermarkOperator } from "./watermark.js";
 import { SessionWindowOperator } from "./session-window.js";
+import { ApplyWithStateOperator } from "./apply-with-state.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "../plan/expressions/bound.js";
@@ -148,6 +149,31 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             withinWatermark: p.withinWatermark,
           }),
           child,
+        );
+      }
+      case "applyWithState": {
+        // The key columns first (named apart from the rows' columns), then the rows' columns.
+        const refs = p.child.schema.fields.map((f, i): BoundExpr => ({ kind: "ref", ordinal: i, name: f.name, dataType: f.dataType, nullable: f.nullable }));
+        const keyFields = p.groupExprs.map((g, i) => StructField(`#k${i}`, g.dataType, g.nullable));
+        const inputSchema = StructType([...keyFields, ...p.child.schema.fields]);
+        const child = build(p.child);
+        const pre = wrap(new ProjectOperator(inputSchema, [...p.groupExprs, ...refs]), child);
+        const operatorId = nextStateId++;
+        return wrap(
+          new ApplyWithStateOperator({
+            inputSchema,
+            keyCount: p.groupExprs.length,
+            rowSchema: p.child.schema,
+            outputSchema: p.schema,
+            stateSchema: p.stateSchema,
+            fn: p.fn,
+            timeout: p.timeout,
+            eventTimeOrdinal: p.eventTime === null ? null : p.groupExprs.length + p.eventTime.ordinal,
+            state: p.isStreaming ? ctx.stateFor(operatorId) : null,
+            operatorId,
+            stateOptions: ctx.stateOptions,
+          }),
+          pre,
         );
       }
       case "watermark":

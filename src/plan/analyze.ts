@@ -11,6 +11,7 @@ import { IntegerType, StructField, StructType as Struct } from "../types/data-ty
 import type { Batch } from "../columnar/batch.js";
 import type { Expr } from "../sql/expression.js";
 import type { LogicalPlan, SourceNode } from "./logical.js";
+import type { GroupStateFunction, GroupStateTimeout } from "../state/group-state.js";
 import { childrenOf } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
@@ -79,6 +80,19 @@ export interface ResolvedDeduplicate extends ResolvedBase {
 export interface EventTimeColumn {
   readonly ordinal: number;
   readonly delayMs: number;
+}
+
+/** `applyWithState`: the function's rows per key (see `exec/apply-with-state.ts`). */
+export interface ResolvedApplyWithState extends ResolvedBase {
+  readonly kind: "applyWithState";
+  readonly child: ResolvedPlan;
+  readonly groupExprs: readonly BoundExpr[];
+  readonly fn: GroupStateFunction;
+  readonly stateSchema: StructType;
+  readonly funcOutputMode: "append" | "update";
+  readonly timeout: GroupStateTimeout;
+  /** The input's watermarked event time, or null. */
+  readonly eventTime: EventTimeColumn | null;
 }
 
 /** `withWatermark`: rows pass unchanged; the runtime tracks the column's maximum. */
@@ -177,6 +191,7 @@ export interface ResolvedRepartition extends ResolvedBase {
 }
 
 export type ResolvedPlan =
+  | ResolvedApplyWithState
   | ResolvedWatermark
   | ResolvedRepartition
   | ResolvedOffset
@@ -211,6 +226,30 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       return freeze({ kind: "localRelation", schema: plan.schema, batches: plan.batches, isStreaming: false, ...unqualified(plan.schema) });
     case "repartition":
       return freeze({ kind: "repartition", child: children[0], n: plan.n, ...passThrough(children[0]) });
+    case "applyWithState": {
+      const child = children[0];
+      const groupExprs = plan.groupBy.map((g) => bindExpr(g, child.schema, scopeOf(child)));
+      const data = child.eventTimeDelays?.findIndex((d) => d !== null) ?? -1;
+      const eventTime = data < 0 ? null : { ordinal: data, delayMs: child.eventTimeDelays?.[data] ?? 0 };
+      if (plan.timeout === "EventTimeTimeout" && child.isStreaming && eventTime === null) {
+        throw new AnalysisError(
+          "analysis: applyWithState: watermark must be specified in the query using withWatermark() for using event-time timeout; event-time timeout is not supported without a watermark",
+        );
+      }
+      return freeze({
+        kind: "applyWithState",
+        child,
+        groupExprs,
+        fn: plan.fn,
+        stateSchema: plan.stateSchema,
+        funcOutputMode: plan.outputMode,
+        timeout: plan.timeout,
+        eventTime,
+        schema: plan.outputSchema,
+        isStreaming: child.isStreaming,
+        ...unqualified(plan.outputSchema),
+      });
+    }
     case "watermark": {
       const child = children[0];
       const ordinal = topLevelOrdinal(child, plan.eventTime, "withWatermark");
@@ -632,6 +671,16 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
     }
     if (mode === "update" && p.kind === "aggregate" && p.isStreaming && p.sessionWindow !== null) {
       throw new AnalysisError("analysis: session windows are not supported in update output mode on streaming DataFrames; use append (with a watermark) or complete");
+    }
+    if (p.kind === "applyWithState" && p.isStreaming) {
+      // Spark's rules for flatMapGroupsWithState: the function's mode must fit the query's.
+      if (p.funcOutputMode === "update" && mode !== "update") {
+        throw new AnalysisError(`analysis: applyWithState in update mode is not supported with ${mode} output mode on a streaming DataFrame; use outputMode("update")`);
+      }
+      if (p.funcOutputMode === "append" && mode === "complete") {
+        throw new AnalysisError("analysis: applyWithState in append mode is not supported with complete output mode on a streaming DataFrame");
+      }
+      if (hasAggregate(p.child)) throw new AnalysisError("analysis: applyWithState after a streaming aggregation is not supported");
     }
     if (p.kind === "deduplicate" && p.isStreaming && p.withinWatermark && p.eventTime === null) {
       throw new AnalysisError("analysis: dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without watermark; call withWatermark first");

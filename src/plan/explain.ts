@@ -57,6 +57,8 @@ function describe(p: ResolvedPlan): string {
       return `Offset ${p.n}`;
     case "repartition":
       return `Repartition ${p.n}`;
+    case "applyWithState":
+      return `FlatMapGroupsWithState [${exprs(p.groupExprs)}], ${p.funcOutputMode}, ${p.timeout}${p.isStreaming ? " (stateful)" : ""}`;
     case "watermark":
       return `EventTimeWatermark ${p.schema.fields[p.eventTime.ordinal].name}, ${p.delayText}`;
     case "sample":

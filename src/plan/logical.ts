@@ -5,6 +5,7 @@
 import type { Batch } from "../columnar/batch.js";
 import type { StructType } from "../types/data-types.js";
 import type { Expr } from "../sql/expression.js";
+import type { GroupStateFunction, GroupStateTimeout } from "../state/group-state.js";
 
 /**
  * How a streaming query's result reaches its sink (Spark's `outputMode`): `append` emits only new
@@ -56,6 +57,22 @@ export interface DeduplicateNode {
   readonly child: LogicalPlan;
   readonly keys: readonly string[] | null;
   readonly withinWatermark?: boolean;
+}
+
+/**
+ * `groupBy(keys).applyWithState(fn, …)`: arbitrary stateful processing per key (Spark's
+ * `flatMapGroupsWithState`); the output is what `fn` returns, in `outputSchema`.
+ */
+export interface ApplyWithStateNode {
+  readonly kind: "applyWithState";
+  readonly child: LogicalPlan;
+  readonly groupBy: readonly Expr[];
+  readonly fn: GroupStateFunction;
+  readonly outputSchema: StructType;
+  readonly stateSchema: StructType;
+  /** The function's output mode: `append` (rows are final) or `update`. */
+  readonly outputMode: "append" | "update";
+  readonly timeout: GroupStateTimeout;
 }
 
 /**
@@ -201,6 +218,7 @@ export interface RepartitionNode {
 }
 
 export type LogicalPlan =
+  | ApplyWithStateNode
   | EventTimeWatermarkNode
   | RepartitionNode
   | OffsetNode

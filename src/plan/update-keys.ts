@@ -63,6 +63,8 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
       return keyOrdinals(plan.child) === "appendOnly" ? "appendOnly" : "a generator after an aggregation has no single key";
     case "window":
       return "a window function has no single key";
+    case "applyWithState":
+      return "applyWithState's output has no key to merge by";
     case "union":
       return plan.children.some((c) => keyOrdinals(c) !== "appendOnly") ? "a union over an aggregation has no single key" : "appendOnly";
     case "deduplicate":

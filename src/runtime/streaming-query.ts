@@ -94,8 +94,6 @@ export class StreamingQuery {
   private watermark: WatermarkTracker | null = null;
   /** The watermark the previous batch ran with: this batch's stateful operators drop late rows by it. */
   private previousWatermarkMs = 0;
-  /** The last batch's stateful operators asked for a batch without new data (the watermark moved). */
-  private runAnotherBatch = false;
 
   constructor(spec: QuerySpec, events: QueryEvents) {
     this.spec = spec;
@@ -274,9 +272,10 @@ export class StreamingQuery {
       for (const [i, s] of sources.entries()) end.push((await s.latestOffset(start[i], limit)) ?? start[i]);
       const latestOffsetMs = Date.now() - triggerStart;
       const hasData = end.some((e, i) => e !== null && e !== start[i]);
-      // Spark's no-data batch: when the watermark moved, stateful operators get a batch without
-      // input to emit and evict what it passed (not after `once`, whose single batch has run).
-      if (!hasData && !this.runAnotherBatch) {
+      // Spark's no-data batch: when the watermark moved (or a processing-time timeout is due),
+      // stateful operators get a batch without input to emit and evict (asked at every check).
+      const another = !hasData && physical.operators.some((op) => op.shouldRunAnotherBatch?.(watermark.currentMs) === true);
+      if (!hasData && !another) {
         this.statusValue = { message: "Waiting for data to arrive", isDataAvailable: false, isTriggerActive: false };
         this.resolveDrainWaiters(check);
         this.events.onIdle(this);
@@ -345,7 +344,6 @@ export class StreamingQuery {
     const eventTimes = physical.operators.flatMap((op) => (op.eventTimeStats === undefined ? [] : [op.eventTimeStats()]));
     watermark.update(eventTimes);
     this.previousWatermarkMs = watermarkMs;
-    this.runAnotherBatch = physical.operators.some((op) => op.shouldRunAnotherBatch?.(watermark.currentMs) === true);
     const tCommit = Date.now();
     for (const op of physical.operators) await op.commit?.();
     for (const [i, s] of sources.entries()) {

@@ -5,7 +5,7 @@
  * then stop).
  */
 import { ConfigError } from "../errors.js";
-import { parseDurationMicros } from "../sql/interval-text.js";
+import { parseDurationMicros } from "../types/interval-text.js";
 
 export type Trigger =
   | { readonly kind: "default" }
@@ -55,7 +55,7 @@ export function parseTrigger(spec: TriggerSpec): Trigger {
 
 /**
  * Parses a Spark interval string such as `"1 minute"`, `"10 seconds"`, `"interval 1 hour 30 minutes"`
- * or `"500 milliseconds"` into milliseconds (see `sql/interval-text.ts`). `what` names the option
+ * or `"500 milliseconds"` into milliseconds (see `types/interval-text.ts`). `what` names the option
  * in errors.
  */
 export function parseInterval(text: string, what: string): number {

@@ -5,7 +5,7 @@
  */
 import { AnalysisError } from "../../errors.js";
 import type { Expr } from "../../sql/expression.js";
-import { parseIntervalText } from "../../sql/interval-text.js";
+import { parseIntervalText } from "../../types/interval-text.js";
 import type { StructType as StructTypeT } from "../../types/data-types.js";
 import { StructField, StructType, TimestampType } from "../../types/data-types.js";
 import type { BoundExpr } from "./bound.js";

@@ -9,7 +9,7 @@ import { ExecutionError } from "../../../errors.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import { TimestampType } from "../../../types/data-types.js";
 import { decodeUtf8 } from "../../../columnar/utf8.js";
-import { parseIntervalText } from "../../../sql/interval-text.js";
+import { parseIntervalText } from "../../../types/interval-text.js";
 import type { Kernel } from "./kernel.js";
 
 function timestamps(v: Vector, what: string): I64Vector {
