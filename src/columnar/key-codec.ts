@@ -37,6 +37,8 @@ export class KeyCodec {
   private columns: readonly Vector[] = [];
   /** Per bound top-level i64 column: an Int32 view of its values (avoids a BigInt per row). */
   private halves: (Int32Array | null)[] = [];
+  /** Per bound top-level struct whose fields are all i64: an Int32 view of each field. */
+  private structHalves: (Int32Array[] | null)[] = [];
 
   /** `types`: one per key column; `what` names the operator in errors. */
   constructor(types: readonly DataType[], what: string) {
@@ -56,6 +58,13 @@ export class KeyCodec {
   bind(columns: readonly Vector[]): void {
     this.columns = columns;
     this.halves = columns.map((c) => (c.kind === "i64" ? new Int32Array(c.values.buffer, c.values.byteOffset, c.length * 2) : null));
+    // A struct of longs/timestamps (a time window's `start`/`end`) is encoded field by field from
+    // 32-bit views as well: reading a BigInt64Array element allocates.
+    this.structHalves = columns.map((c) =>
+      c.kind === "struct" && c.children.length > 0 && c.children.every((x) => x.kind === "i64")
+        ? c.children.map((x) => (x.kind === "i64" ? new Int32Array(x.values.buffer, x.values.byteOffset, x.length * 2) : new Int32Array(0)))
+        : null,
+    );
   }
 
   /** Encodes row `row` of the bound columns into `scratch`; returns the key's length in bytes. */
@@ -66,7 +75,26 @@ export class KeyCodec {
     for (let c = 0; c <= last; c++) {
       const v = cols[c];
       const h = this.halves[c];
-      if (h !== null && v.kind === "i64") {
+      const sh = this.structHalves[c];
+      if (sh !== null && v.kind === "struct") {
+        this.reserve(1 + 9 * sh.length);
+        if (v.valid !== null && v.valid[row] === 0) {
+          this.buf[this.at++] = 0;
+          continue;
+        }
+        this.buf[this.at++] = 1;
+        for (let f = 0; f < sh.length; f++) {
+          const child = v.children[f];
+          if (child.valid !== null && child.valid[row] === 0) {
+            this.buf[this.at++] = 0;
+          } else {
+            this.buf[this.at++] = 1;
+            this.dv.setInt32(this.at, sh[f][2 * row], true);
+            this.dv.setInt32(this.at + 4, sh[f][2 * row + 1], true);
+            this.at += 8;
+          }
+        }
+      } else if (h !== null && v.kind === "i64") {
         this.reserve(9);
         if (v.valid !== null && v.valid[row] === 0) {
           this.buf[this.at++] = 0;
