@@ -284,7 +284,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "project": {
       if (plan.exprs.some(containsSessionWindow)) {
-        throw new AnalysisError("analysis: session_window(…) is supported as a grouping expression of an aggregation (groupBy(session_window(ts, gap), …)); in SQL it is not supported yet");
+        throw new AnalysisError("analysis: session_window(…) is supported as a grouping expression of an aggregation (groupBy(session_window(ts, gap), …) or GROUP BY session_window(ts, gap))");
       }
       const windowed = withTimeWindow(plan.exprs, children[0]);
       const child = windowed.child;

@@ -26,7 +26,7 @@
 import { AnalysisError } from "../errors.js";
 import { andExpr, node, mapExprChildren, exprChildren, type Expr, type SortOrderExpr, type LiteralExpr } from "../sql/expression.js";
 import type { CommonTableExpr, GroupByAst, QueryAst, QueryBody, RelationAst, SelectAst, SqlJoinType, ValuesAst } from "../sql/query-ast.js";
-import { ByteType, LongType, StructType, type DataType } from "../types/data-types.js";
+import { ByteType, LongType, StringType, StructType, type DataType } from "../types/data-types.js";
 import { makeBatch } from "../columnar/batch.js";
 import type { LogicalPlan } from "./logical.js";
 import { analyzePlan, scopeOf, type ResolvedPlan } from "./analyze.js";
@@ -39,7 +39,7 @@ import { rangeRelation } from "./range.js";
 import { generatorOf, REPLICATE_ROWS } from "./generators.js";
 import { generatorCall, selectWithGenerator } from "./select-generator.js";
 import { containsWindow, selectWithWindows } from "./window.js";
-import { isTimeWindowCall, TIME_WINDOW_COLUMN } from "./time-window.js";
+import { isSessionWindowCall, isTimeWindowCall, SESSION_WINDOW_COLUMN, TIME_WINDOW_COLUMN } from "./time-window.js";
 
 /** Where `spark.sql` finds tables and views by name. */
 export interface SqlCatalog {
@@ -666,19 +666,25 @@ class SqlPlanner {
         return groupingCall(node({ kind: "call", name: "grouping_id", args: [], distinct: false }), set, groupKeys, keyOf);
       }
       const k = groupKeys.indexOf(keyOf(e));
-      if (k >= 0 && !containsAggregateCall(e)) return column(`#g${k}`);
+      if (k >= 0 && !containsAggregateCall(e)) return isSessionWindowCall(groupExprs[k]) ? groupExprs[k] : column(`#g${k}`);
       const w = windowReference(e);
       if (w !== null) return w;
       if (e.kind === "call" && (e.name === "grouping" || e.name === "grouping_id")) return groupingCall(e, set, groupKeys, keyOf, hasSets);
       if (e.kind === "call" && isAggregateName(e.name)) return e;
       return mapExprChildren(e, (c) => rewrite(c, set));
     };
-    // `window` / `window.start` name a grouping time window's column, as in Spark's example
-    // `SELECT window.start, count(*) FROM t GROUP BY window(ts, '5 minutes')`.
+    // `window` / `window.start` (and `session_window…`) name a grouping window's column, as in
+    // Spark's example `SELECT window.start, count(*) FROM t GROUP BY window(ts, '5 minutes')`.
     const windowKey = groupExprs.findIndex(isTimeWindowCall);
+    const sessionKey = groupExprs.findIndex(isSessionWindowCall);
     const windowReference = (e: Expr): Expr | null => {
-      if (windowKey < 0 || e.kind !== "column" || e.parts[0].toLowerCase() !== TIME_WINDOW_COLUMN || inputNames.has(TIME_WINDOW_COLUMN)) return null;
-      return node({ kind: "column", parts: [`#g${windowKey}`, ...e.parts.slice(1)] });
+      if (e.kind !== "column") return null;
+      const name = e.parts[0].toLowerCase();
+      const k = name === TIME_WINDOW_COLUMN ? windowKey : name === SESSION_WINDOW_COLUMN ? sessionKey : -1;
+      if (k < 0 || inputNames.has(name)) return null;
+      if (k !== sessionKey) return node({ kind: "column", parts: [`#g${k}`, ...e.parts.slice(1)] });
+      // A session window is a call in the aggregation's grouping (see below): read its fields off it.
+      return e.parts.slice(1).reduce<Expr>((base, field) => node({ kind: "call", name: "get_field", args: [base, stringLiteral(field)], distinct: false }), groupExprs[k]);
     };
     const stripped = items.map((it) => (it.kind === "alias" ? it.child : it));
     const extras: Expr[] = [];
@@ -713,16 +719,19 @@ class SqlPlanner {
         const pos = positional(o, items.length);
         return pos !== null ? column(`#s${pos}`) : overOutput(o, set);
       });
+      // A session window is merged by the aggregation itself, so it stays a call in its grouping.
+      const session = (i: number): boolean => isSessionWindowCall(groupExprs[i]) && set.includes(i);
       const pre: LogicalPlan = {
         kind: "project",
         child: input,
         exprs: [
           node({ kind: "star", qualifier: [] }),
-          ...groupExprs.map((g, i) => alias(set.includes(i) ? g : node({ kind: "cast", to: groupTypes[i], child: nullLiteral() }), `#g${i}`)),
+          ...groupExprs.flatMap((g, i) => (session(i) ? [] : [alias(set.includes(i) ? g : node({ kind: "cast", to: groupTypes[i], child: nullLiteral() }), `#g${i}`)])),
         ],
       };
       const aggregates = [...stripped.map((s, j) => alias(rewrite(s, set), `#s${j}`)), ...extras.map((x, k) => alias(rewrite(x, set), `#x${k}`))];
-      let plan: LogicalPlan = { kind: "aggregate", child: pre, groupBy: groupExprs.map((_, i) => column(`#g${i}`)), aggregates };
+      const groupBy = groupExprs.map((g, i) => (session(i) ? alias(g, `#g${i}`) : column(`#g${i}`)));
+      let plan: LogicalPlan = { kind: "aggregate", child: pre, groupBy, aggregates };
       if (having !== null) plan = this.filtered(plan, having, ctes);
       return {
         kind: "project",
@@ -1114,4 +1123,9 @@ function isCountItem(q: QueryAst): boolean {
   const it = q.body.items[0];
   const e = it.kind === "alias" ? it.child : it;
   return e.kind === "call" && (e.name === "count" || e.name === "count_if");
+}
+
+/** A string literal expression. */
+function stringLiteral(value: string): Expr {
+  return node({ kind: "literal", value, dataType: StringType() });
 }

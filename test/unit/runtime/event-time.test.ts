@@ -377,3 +377,23 @@ test("a restarted query whose stateful operators changed fails naming what chang
   // A renamed key of the same type is the same state, as Spark allows.
   await run(load().withColumnRenamed("k", "key").groupBy("key").agg(sum("n").alias("s")));
 });
+
+test("SQL over a watermarked streaming view: GROUP BY session_window and window, in append mode", async () => {
+  const { ms, df } = seconds("u STRING, value INT");
+  df.withWatermark("eventTime", "0 seconds").createOrReplaceTempView("et_sql_stream");
+  const sessions = spark.sql(
+    "SELECT u, CAST(session_window.start AS LONG) AS s, CAST(session_window.end AS LONG) AS e, count(*) AS n FROM et_sql_stream GROUP BY u, session_window(eventTime, '5 seconds')",
+  );
+  const windows = spark.sql("SELECT CAST(window.start AS LONG) AS s, count(*) AS n FROM et_sql_stream GROUP BY window(eventTime, '10 seconds')");
+  assert.ok(sessions.isStreaming && windows.isStreaming);
+  const hs = harness(sessions, "append");
+  const hw = harness(windows, "append");
+  const add = () => ms.addData([{ u: "a", value: 1 }, { u: "a", value: 4 }, { u: "b", value: 2 }, { u: "a", value: 30 }]);
+  // Watermark 30 s after the batch: every session but a's last closes; windows [0, 10) closes.
+  const s = await hs.step(add);
+  const w = await hw.step(() => undefined);
+  assert.deepEqual(sorted(s), [{ u: "a", s: 1n, e: 9n, n: 2n }, { u: "b", s: 2n, e: 7n, n: 1n }]);
+  assert.deepEqual(w, [{ s: 0n, n: 3n }]);
+  await hs.q.stop();
+  await hw.q.stop();
+});
