@@ -397,3 +397,15 @@ test("SQL over a watermarked streaming view: GROUP BY session_window and window,
   await hs.q.stop();
   await hw.q.stop();
 });
+
+test("two watermarked inputs: the query's watermark is the slower one's (multipleWatermarkPolicy min)", async () => {
+  const a = seconds();
+  const b = seconds();
+  const both = a.df.withWatermark("eventTime", "0 seconds").union(b.df.withWatermark("eventTime", "0 seconds"));
+  const agg = both.groupBy(window(col("eventTime"), "10 seconds")).count().select(col("window.start").cast("long").alias("s"), col("count"));
+  const h = harness(agg, "append");
+  assert.deepEqual(await h.step(() => a.ms.addData([{ value: 1 }, { value: 25 }])), [], "b has seen nothing: the watermark stays 0");
+  assert.deepEqual(await h.step(() => b.ms.addData([{ value: 12 }])), [{ s: 0n, count: 1n }], "now min(25, 12) = 12 closes [0, 10)");
+  assert.equal(h.q.lastProgress?.eventTime.watermark, "1970-01-01T00:00:12.000Z");
+  await h.q.stop();
+});
