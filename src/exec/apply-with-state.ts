@@ -28,7 +28,7 @@ import type { StateLocation, StateStoreOptions, StateValueCodec } from "../state
 import { StateStore } from "../state/state-store.js";
 import type { StructType } from "../types/data-types.js";
 import { StructType as StructTypeOf } from "../types/data-types.js";
-import { catalogString } from "../types/print-schema.js";
+import { shapeString } from "../types/print-schema.js";
 import { take, takeBatch } from "../columnar/ops.js";
 import { int64At, int64Words } from "../columnar/int64-words.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
@@ -83,7 +83,7 @@ export class ApplyWithStateOperator implements Operator {
         this.timeouts = [];
       },
     };
-    const schema = { operator: "applyWithState", key: types.slice(0, options.keyCount).map((t) => catalogString(t)).join(", "), value: `${options.timeout}, ${catalogString(options.stateSchema)}` };
+    const schema = { operator: "applyWithState", key: types.slice(0, options.keyCount).map((t) => shapeString(t)).join(", "), value: `${options.timeout}, ${shapeString(options.stateSchema)}` };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });
   }
 
@@ -194,7 +194,9 @@ export class ApplyWithStateOperator implements Operator {
     for (const r of produced) out.push(r);
     const o = state.outcome();
     const before = this.timeouts[id] ?? NO_TIMESTAMP;
-    if (o.removed && o.timeoutMs === NO_TIMESTAMP) {
+    // Nothing to keep (removed, or never set) and no timeout: the key leaves the state, as in
+    // Spark, where a key is in the store only once the function wrote something for it.
+    if ((o.removed || o.value === null) && o.timeoutMs === NO_TIMESTAMP) {
       this.store.remove(id);
       this.values[id] = null;
       this.timeouts[id] = NO_TIMESTAMP;
@@ -223,8 +225,9 @@ export class ApplyWithStateOperator implements Operator {
   private dropLate(batch: Batch, ctx: BatchContext): Batch {
     const o = this.options.eventTimeOrdinal;
     if (!this.streaming || o === null || this.options.timeout !== "EventTimeTimeout") return batch;
-    const t = batch.columns[o];
-    if (t.kind !== "i64") return batch;
+    const v = batch.columns[o];
+    const t = v.kind === "struct" ? v.children[1] : v;
+    if (t === undefined || t.kind !== "i64") throw new InternalError(`${this.name}: the event-time column is ${v.type.typeName}, not a timestamp or a window`);
     const wm = ctx.lateEventsWatermarkMs * 1000;
     const words = int64Words(t.values);
     const keep: number[] = [];

@@ -11,7 +11,7 @@
  * reaches its first row's event time plus the delay: that expiry is the state value.
  */
 import type { Batch } from "../columnar/batch.js";
-import type { BytesVector } from "../columnar/vector.js";
+import type { BytesVector, I64Vector, Vector } from "../columnar/vector.js";
 import { takeBatch } from "../columnar/ops.js";
 import { int64At, int64Words } from "../columnar/int64-words.js";
 import { AnalysisError, InternalError } from "../errors.js";
@@ -20,7 +20,7 @@ import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js
 import { stateOperatorMetrics } from "./operator.js";
 import type { StateLocation } from "../state/state-store.js";
 import { KeyCodec } from "../columnar/key-codec.js";
-import { catalogString } from "../types/print-schema.js";
+import { shapeString } from "../types/print-schema.js";
 import { hashKey, hashTagged } from "../columnar/murmur3.js";
 import { StateStore } from "../state/state-store.js";
 import type { StateStoreOptions, StateValueCodec } from "../state/state-store.js";
@@ -111,7 +111,7 @@ export class DeduplicateOperator implements Operator {
           };
     const schema = {
       operator: options.withinWatermark === true ? "dedupeWithinWatermark" : "dedupe",
-      key: keyOrdinals.map((o) => catalogString(inputSchema.fields[o].dataType)).join(", "),
+      key: keyOrdinals.map((o) => shapeString(inputSchema.fields[o].dataType)).join(", "),
       value: this.expiry === null ? "" : this.expiry === "key" ? "eventTime" : "expiresAt",
     };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });
@@ -202,8 +202,7 @@ export class DeduplicateOperator implements Operator {
   private dropLate(batch: Batch): Batch {
     const ctx = this.ctx;
     if (ctx === null || this.eventTime === null) return batch;
-    const t = batch.columns[this.eventTime.ordinal];
-    if (t.kind !== "i64") throw new InternalError(`${this.name}: the event-time column is ${t.type.typeName}, not a timestamp`);
+    const t = eventTimeVector(batch.columns[this.eventTime.ordinal], this.name);
     const n = batch.numRows;
     const wm = ctx.lateEventsWatermarkMs * 1000;
     const words = int64Words(t.values);
@@ -228,8 +227,7 @@ export class DeduplicateOperator implements Operator {
     const table = this.store.keys;
     this.ensureExpiries(table.idCount);
     const column = this.expiry === "within" ? et.ordinal : this.keyOrdinals[this.eventTimeKeyIndex];
-    const t = batch.columns[column];
-    if (t.kind !== "i64") throw new InternalError(`${this.name}: the event-time column is ${t.type.typeName}, not a timestamp`);
+    const t = eventTimeVector(batch.columns[column], this.name);
     const delay = this.expiry === "within" ? BigInt(et.delayMs) * 1000n : 0n;
     // Every kept row inserted exactly one new key, in row order.
     for (let k = 0; k < kept.length; k++) {
@@ -256,4 +254,14 @@ export class DeduplicateOperator implements Operator {
     const custom = { numDroppedDuplicateRows: this.droppedDuplicates, ...(this.expiry === null ? { stateGrowsWithoutBound: 1 } : {}) };
     return stateOperatorMetrics(this.expiry === "within" ? "dedupeWithinWatermark" : "dedupe", this.store.metrics(), this.droppedByWatermark, custom);
   }
+}
+
+/**
+ * The event times of an event-time column: the column itself (a timestamp), or a time window's
+ * `end` (Spark compares a window struct's end with the watermark).
+ */
+function eventTimeVector(v: Vector, what: string): I64Vector {
+  const t = v.kind === "struct" ? v.children[1] : v;
+  if (t === undefined || t.kind !== "i64") throw new InternalError(`${what}: the event-time column is ${v.type.typeName}, not a timestamp or a window`);
+  return t;
 }

@@ -178,7 +178,16 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
       }
       case "watermark":
         // Not part of a stateless fragment: the runtime reads its event-time statistics in this thread.
-        return wrap(new EventTimeWatermarkOperator(p.schema, p.eventTime.ordinal, p.eventTime.delayMs), build(p.child, above, union(need, new Set([p.eventTime.ordinal]))));
+        // A filter on the event time stays above: the watermark must see every row (Spark does not
+        // push such predicates through EventTimeWatermark).
+        return wrap(
+          new EventTimeWatermarkOperator(p.schema, p.eventTime.ordinal, p.eventTime.delayMs),
+          build(
+            p.child,
+            above.filter((c) => !refsOf([c]).has(p.eventTime.ordinal)),
+            union(need, new Set([p.eventTime.ordinal])),
+          ),
+        );
       case "aggregate": {
         const inputs = [...p.groupExprs, ...p.aggregates.flatMap((a) => (a.call.filter === undefined ? a.call.args : [...a.call.args, a.call.filter]))];
         const child = build(p.child, [], refsOf(inputs));
@@ -222,6 +231,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
               sessionOrdinal,
               keyOrdinals: p.groupExprs.map((_, i) => i).filter((i) => i !== sessionOrdinal),
               outputMode: mode,
+              watermarked: p.eventTimeKey !== null,
               state: p.isStreaming ? ctx.stateFor(sessionId) : null,
               operatorId: sessionId,
               stateOptions: ctx.stateOptions,

@@ -9,8 +9,10 @@
  * - in a batch query, and in complete mode, every session (a streaming complete query keeps every
  *   row in state, as Spark keeps every session);
  * - in append mode, the sessions the watermark has passed (end at or below it), once; they leave
- *   the state. Rows whose own session ends at or below the previous batch's watermark are late and
- *   dropped (counted), as Spark's SessionWindowStateStoreRestoreExec drops them.
+ *   the state.
+ * On a stream with a watermark, rows whose own session ends at or below the previous batch's
+ * watermark are late and dropped (counted) in every mode, as Spark's
+ * SessionWindowStateStoreRestoreExec drops them.
  *
  * Unlike Spark, which keeps each session's aggregation buffer, the state holds the rows of open
  * sessions (the columns the aggregation reads, encoded with the key codec): aggregates then need
@@ -20,7 +22,7 @@
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
 import { KeyCodec } from "../columnar/key-codec.js";
-import { catalogString } from "../types/print-schema.js";
+import { shapeString } from "../types/print-schema.js";
 import { hashKey } from "../columnar/murmur3.js";
 import type { Vector } from "../columnar/vector.js";
 import { InternalError } from "../errors.js";
@@ -40,6 +42,8 @@ export interface SessionWindowOptions {
   /** Ordinals of the other grouping columns: sessions merge per value of these. */
   readonly keyOrdinals: readonly number[];
   readonly outputMode: OutputMode;
+  /** Whether the time column has a watermark (late rows are dropped in every mode, as in Spark). */
+  readonly watermarked: boolean;
   /** Where open sessions persist; null for a batch query. */
   readonly state: StateLocation | null;
   readonly operatorId: number;
@@ -86,8 +90,8 @@ export class SessionWindowOperator implements Operator {
     };
     const schema = {
       operator: "sessionWindow",
-      key: options.keyOrdinals.map((o) => catalogString(types[o])).join(", "),
-      value: types.map((t) => catalogString(t)).join(", "),
+      key: options.keyOrdinals.map((o) => shapeString(types[o])).join(", "),
+      value: types.map((t) => shapeString(t)).join(", "),
     };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });
   }
@@ -111,7 +115,7 @@ export class SessionWindowOperator implements Operator {
     if (session.kind !== "struct") throw new InternalError(`${this.name}: the session column is ${session.type.typeName}`);
     const [starts, ends] = session.children;
     if (starts.kind !== "i64" || ends.kind !== "i64") throw new InternalError(`${this.name}: session bounds are not timestamps`);
-    const late = this.appendMode ? BigInt(ctx.lateEventsWatermarkMs) * 1000n : null;
+    const late = this.streaming && this.options.watermarked ? BigInt(ctx.lateEventsWatermarkMs) * 1000n : null;
     const table = this.store.keys;
     this.keyCodec.bind(this.options.keyOrdinals.map((o) => batch.columns[o]));
     this.rowCodec.bind(batch.columns);

@@ -677,6 +677,9 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
       if (p.funcOutputMode === "update" && mode !== "update") {
         throw new AnalysisError(`analysis: applyWithState in update mode is not supported with ${mode} output mode on a streaming DataFrame; use outputMode("update")`);
       }
+      if (p.funcOutputMode === "append" && mode === "update" && !hasAggregate(plan)) {
+        throw new AnalysisError("analysis: applyWithState in append mode is not supported with update output mode on a streaming DataFrame without an aggregation; use outputMode(\"append\")");
+      }
       if (p.funcOutputMode === "append" && mode === "complete") {
         throw new AnalysisError("analysis: applyWithState in append mode is not supported with complete output mode on a streaming DataFrame");
       }

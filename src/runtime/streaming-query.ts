@@ -20,7 +20,7 @@ import type { StreamSource, OffsetJson, ReadLimit } from "../connectors/source.j
 import { sourceConnector } from "../connectors/registry.js";
 import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
 import type { BatchContext, EventTimeStats } from "../exec/operator.js";
-import { WatermarkTracker, watermarkPolicy } from "./watermark-tracker.js";
+import { WATERMARK_POLICY, WatermarkTracker, watermarkPolicy } from "./watermark-tracker.js";
 import type { OutputMode } from "../plan/logical.js";
 import type { PhysicalPlan, FragmentRunner } from "../exec/planner.js";
 import { StaticSideCache } from "./static-side-cache.js";
@@ -245,7 +245,11 @@ export class StreamingQuery {
     const recovery = await cp.recover();
     let batchId = recovery.nextBatchId;
     let start: (OffsetJson | null)[] = normalizeOffsets(recovery.startOffsets?.offsets, sources.length);
-    const watermark = new WatermarkTracker(watermarkPolicy(this.spec.sessionConf));
+    // As Spark, a restarted query keeps the watermark policy its checkpoint recorded.
+    const recorded = (recovery.rerun?.offsets ?? recovery.startOffsets)?.metadata?.conf[WATERMARK_POLICY];
+    const policy = watermarkPolicy(recorded === undefined ? this.spec.sessionConf : { [WATERMARK_POLICY]: recorded });
+    const conf = { ...this.spec.conf, [WATERMARK_POLICY]: policy };
+    const watermark = new WatermarkTracker(policy);
     this.watermark = watermark;
     this.previousWatermarkMs = recovery.startOffsets?.metadata?.batchWatermarkMs ?? 0;
     if (recovery.rerun !== null) {
@@ -285,7 +289,7 @@ export class StreamingQuery {
         continue;
       }
       const batchTimestampMs = Date.now();
-      const written = await cp.writeOffsets(batchId, { batchWatermarkMs: watermark.currentMs, batchTimestampMs, conf: this.spec.conf }, end);
+      const written = await cp.writeOffsets(batchId, { batchWatermarkMs: watermark.currentMs, batchTimestampMs, conf }, end);
       if (!written) {
         throw new CorruptCheckpointError(
           `query: offsets/${batchId} already exists in ${cp.url}; another query is running with this checkpoint location`,

@@ -12,9 +12,12 @@ import type { EventTimeStats } from "../exec/operator.js";
 
 export type WatermarkPolicy = "min" | "max";
 
+/** The setting that chooses the policy (recorded in `offsets/N`, and kept across restarts). */
+export const WATERMARK_POLICY = "spark.sql.streaming.multipleWatermarkPolicy";
+
 /** The policy from the session settings (case-insensitive). @throws ConfigError naming the setting. */
 export function watermarkPolicy(conf: Readonly<Record<string, string>>): WatermarkPolicy {
-  const raw = conf["spark.sql.streaming.multipleWatermarkPolicy"] ?? "min";
+  const raw = conf[WATERMARK_POLICY] ?? "min";
   const v = raw.trim().toLowerCase();
   if (v === "min" || v === "max") return v;
   throw new ConfigError(`spark.sql.streaming.multipleWatermarkPolicy: could not recognize watermark policy '${raw}'; use 'min' or 'max'`, {

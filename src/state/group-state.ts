@@ -78,7 +78,7 @@ export class GroupState<S extends Row = Row> {
     }
     const ms = typeof duration === "number" ? duration : durationMs(duration);
     if (!(ms > 0)) throw new ExecutionError("GroupState: timeout duration must be positive");
-    this.timeoutMs = this.batchTimestampMs + ms;
+    this.timeoutMs = this.batchTimestampMs + Math.trunc(ms);
   }
 
   /**
@@ -94,7 +94,7 @@ export class GroupState<S extends Row = Row> {
     if (this.watermarkMs !== null && ms < this.watermarkMs) {
       throw new ExecutionError(`GroupState: timeout timestamp (${ms}) cannot be earlier than the current watermark (${this.watermarkMs})`);
     }
-    this.timeoutMs = ms;
+    this.timeoutMs = Math.trunc(ms);
   }
 
   /** The watermark of this batch (ms). @throws ExecutionError when the query has no watermark. */

@@ -301,8 +301,10 @@ export class StateStore {
    * @throws AnalysisError naming the operator and what changed when they differ.
    */
   private async checkSchema(): Promise<void> {
-    this.schemaChecked = true;
-    if (this.location === null || this.schema === null) return;
+    if (this.location === null || this.schema === null) {
+      this.schemaChecked = true;
+      return;
+    }
     const { storage, prefix } = this.location;
     const key = `${prefix}_metadata/schema.json`;
     const mine = this.schema;
@@ -314,6 +316,7 @@ export class StateStore {
       if (!(e instanceof NotFoundError)) throw e;
       try {
         await storage.put(key, new TextEncoder().encode(`${text}\n`), { ifNotExists: true });
+        this.schemaChecked = true;
         return;
       } catch (again) {
         if (!(again instanceof AlreadyExistsError)) throw again;
@@ -333,6 +336,7 @@ export class StateStore {
       if (theirs.key !== mine.key) changed.push(`the state key was [${String(theirs.key)}] and is now [${mine.key}]`);
       if (theirs.value !== mine.value) changed.push(`the state value was [${String(theirs.value)}] and is now [${mine.value}]`);
     }
+    if (changed.length === 0) this.schemaChecked = true;
     if (changed.length > 0) {
       throw new AnalysisError(
         `${this.operator}: the query's state is not compatible with the checkpoint's (${where}): ${changed.join("; ")}. A restarted query cannot change its stateful operators (grouping keys, aggregates, deduplication keys); use a new checkpoint location`,

@@ -44,6 +44,23 @@ export function simpleString(t: DataType, maxFields = 25): string {
   }
 }
 
+/**
+ * A type's shape: {@link catalogString} without struct field names (`struct<timestamp,timestamp>`),
+ * what Spark's state schema check compares (it allows renamed fields).
+ */
+export function shapeString(t: DataType): string {
+  switch (t.typeName) {
+    case "struct":
+      return `struct<${t.fields.map((f) => shapeString(f.dataType)).join(",")}>`;
+    case "array":
+      return `array<${shapeString(t.elementType)}>`;
+    case "map":
+      return `map<${shapeString(t.keyType)},${shapeString(t.valueType)}>`;
+    default:
+      return atomicSimpleString(t);
+  }
+}
+
 /** Spark's `catalogString`: {@link simpleString} without truncation. */
 export function catalogString(t: DataType): string {
   return simpleString(t, Infinity);

@@ -34,7 +34,7 @@ import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
 import { StateStore } from "../../state/state-store.js";
 import type { StateStoreOptions, StateValueCodec } from "../../state/state-store.js";
 import { KeyCodec } from "../../columnar/key-codec.js";
-import { catalogString } from "../../types/print-schema.js";
+import { shapeString } from "../../types/print-schema.js";
 import { hashKey, hashTagged } from "../../columnar/murmur3.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
 import { stateOperatorMetrics } from "../operator.js";
@@ -146,10 +146,10 @@ export class HashAggregateOperator implements Operator {
     };
     const schema = {
       operator: "aggregate",
-      key: groupingOrdinals.map((o) => catalogString(inputSchema.fields[o].dataType)).join(", "),
+      key: groupingOrdinals.map((o) => shapeString(inputSchema.fields[o].dataType)).join(", "),
       value: [
         ...(this.eventTime === null ? [] : ["eventTime"]),
-        ...aggregates.map((a, i) => `${a.name}(${a.distinct ? "distinct " : ""}${this.inputTypes[i] === null ? "*" : catalogString(this.inputTypes[i] ?? aggregates[i].resultType)})${(a.filterOrdinal ?? null) === null ? "" : " filter"}`),
+        ...aggregates.map((a, i) => `${a.name}(${a.distinct ? "distinct " : ""}${this.inputTypes[i] === null ? "*" : shapeString(this.inputTypes[i] ?? aggregates[i].resultType)})${(a.filterOrdinal ?? null) === null ? "" : " filter"}`),
       ].join(", "),
     };
     this.store = new StateStore(options.state, codec, { ...options.stateOptions, operator: this.name, schema });

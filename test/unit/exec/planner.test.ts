@@ -155,3 +155,12 @@ test("a source is told which of its columns the plan reads; results are unchange
   assert.deepEqual((await df.filter("n > 1").select("id").collect()).map((r) => r.id), ["b"]);
   assert.deepEqual(created.map((h) => h.columns), [[0, 1]]);
 });
+
+test("a filter on the event time stays above withWatermark: the watermark must see every row", () => {
+  const ms = new MemoryStream("id STRING, ts TIMESTAMP", uniqueName("planner-wm"));
+  const stream = spark.readStream.format("hint-probe").option("name", ms.name).load();
+  const onTime = stream.withWatermark("ts", "1 minute").filter("ts < TIMESTAMP '2024-01-01 00:00:00'").filter("id = 'a'");
+  const [s] = planPhysical(onTime.resolved, { outputMode: "append", stateFor: () => null }).sources;
+  assert.ok(s.filter !== null);
+  assert.doesNotMatch(JSON.stringify(s.filter), /"name":"ts"/, "only the id conjunct reaches the source");
+});

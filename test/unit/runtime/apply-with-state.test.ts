@@ -181,3 +181,40 @@ test("Spark's errors: modes that do not fit, an event-time timeout without a wat
   ms.addData([{ k: "a", t: 1 }]);
   await assert.rejects(q.processAllAvailable(), /the function failed for key \["a"\]: GroupState: cannot set timeout duration without enabling processing time timeout/);
 });
+
+test("keys the function keeps nothing for do not stay in state; fractional timeouts are truncated", async () => {
+  const ms = new MemoryStream("k STRING", uniqueName("nostate"));
+  const name = uniqueName("nostate");
+  const q = spark.readStream
+    .format("memory")
+    .option("name", ms.name)
+    .load()
+    .groupBy("k")
+    .applyWithState(
+      (key, rows, state: GroupState<{ n: bigint }>) => {
+        if (key[0] === "keep") {
+          state.update({ n: BigInt(rows.length) });
+          state.setTimeoutDuration(1500.5);
+        }
+        return [{ k: key[0] }];
+      },
+      "k STRING",
+      "n BIGINT",
+      "update",
+      "ProcessingTimeTimeout",
+    )
+    .writeStream.format("memory")
+    .queryName(name)
+    .outputMode("update")
+    .start();
+  ms.addData([{ k: "keep" }, { k: "a" }, { k: "b" }]);
+  await q.processAllAvailable();
+  ms.addData([{ k: "c" }, { k: "d" }]);
+  await q.processAllAvailable();
+  assert.equal(q.lastProgress?.stateOperators[0].numRowsTotal, 1, "only the key with a state value");
+  await q.stop();
+  assert.equal(q.exception, null);
+  const df = spark.readStream.format("memory").option("name", ms.name).load();
+  const appendFn = df.groupBy("k").applyWithState(() => [], "k STRING", "n INT", "append");
+  assert.throws(() => appendFn.writeStream.format("memory").queryName(uniqueName("e")).outputMode("update").start(), /applyWithState in append mode is not supported with update output mode/);
+});

@@ -409,3 +409,19 @@ test("two watermarked inputs: the query's watermark is the slower one's (multipl
   assert.equal(h.q.lastProgress?.eventTime.watermark, "1970-01-01T00:00:12.000Z");
   await h.q.stop();
 });
+
+test("dropDuplicates keyed by a time window: the window's end is the event time (late rows dropped, keys evicted)", async () => {
+  const { ms, df } = seconds("u STRING, value INT");
+  const deduped = df
+    .withWatermark("eventTime", "0 seconds")
+    .select(window(col("eventTime"), "5 seconds").alias("w"), col("u"))
+    .dropDuplicates("w", "u")
+    .select(col("w.start").cast("long").alias("s"), col("u"));
+  const h = harness(deduped, "append");
+  assert.deepEqual(sorted(await h.step(() => ms.addData([{ u: "a", value: 1 }, { u: "a", value: 2 }, { u: "b", value: 7 }]))), [{ s: 0n, u: "a" }, { s: 5n, u: "b" }]);
+  // Watermark 7 s: [0, 5) is evicted, and a row in it is late; [5, 10) is still remembered.
+  assert.deepEqual(await h.step(() => ms.addData([{ u: "a", value: 3 }, { u: "b", value: 8 }])), []);
+  assert.equal(h.q.recentProgress.find((p) => p.numInputRows === 2)?.stateOperators[0].numRowsDroppedByWatermark, 1);
+  assert.equal(lastState(h.q).numRowsTotal, 1);
+  await h.q.stop();
+});

@@ -39,7 +39,7 @@ export function timeWindowKernel(call: BoundCall): Kernel {
       const r = (t - start) % slide;
       const s = t - (r < 0 ? r + slide : r) - index * slide;
       const e = s + window;
-      if (t === t && Math.abs(s) < 2 ** 53 && Math.abs(e) < 2 ** 53) {
+      if (t === t && Math.abs(t - start) < 2 ** 53 && Math.abs(s) < 2 ** 53 && Math.abs(e) < 2 ** 53) {
         setInt64At(sw, i, s);
         setInt64At(ew, i, e);
       } else {
