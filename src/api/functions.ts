@@ -453,6 +453,16 @@ export function approx_count_distinct(c: ColumnName): Column {
   return fn1("approx_count_distinct", c);
 }
 
+/** Aggregate: the group's non-null values as an array, in arrival order. @example collect_list("page") */
+export function collect_list(c: ColumnName): Column {
+  return fn1("collect_list", c);
+}
+
+/** Aggregate: the group's distinct non-null values as an array. @example collect_set("page") */
+export function collect_set(c: ColumnName): Column {
+  return fn1("collect_set", c);
+}
+
 /** Aggregate: sum. @example sum("amount") */
 export function sum(c: ColumnName): Column {
   return fn1("sum", c);

@@ -9,6 +9,7 @@ import { SumDecimalAccumulator, SumDoubleAccumulator, SumLongAccumulator } from 
 import { AvgDecimalAccumulator, AvgDoubleAccumulator } from "./avg.js";
 import { MinMaxAccumulator } from "./min-max.js";
 import { FirstLastAccumulator } from "./first-last.js";
+import { CollectAccumulator } from "./collect.js";
 import { isOrderable } from "./value-slots.js";
 
 /** What the accumulator factory needs to know about one aggregate call. */
@@ -60,5 +61,9 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
     case "first":
     case "last":
       return new FirstLastAccumulator(inputType, name === "last", spec.ignoreNulls);
+    case "collect_list":
+    case "collect_set":
+      if (resultType.typeName !== "array") throw bad(`must return an array, not ${resultType.typeName}`);
+      return new CollectAccumulator(inputType, resultType, name === "collect_set");
   }
 }

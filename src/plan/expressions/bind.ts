@@ -11,7 +11,7 @@
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
-import { BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
+import { ArrayType, BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp, FrameBound } from "../../sql/expression.js";
 import type {
@@ -867,6 +867,8 @@ class Binder {
     let isDistinct = distinct;
     if (name === "count_distinct") isDistinct = true;
     if (name === "count" && distinct) name = "count_distinct";
+    // collect_list(DISTINCT x) keeps each value once: collect_set.
+    if (name === "collect_list" && distinct) name = "collect_set";
     const isStar = rawArgs.length === 1 && rawArgs[0].kind === "star";
     if (isStar && name !== "count") throw new AnalysisError(`analysis: '*' is only allowed in count(*), got '${exprSql(src)}'`);
     let ignoreNulls = false;
@@ -921,8 +923,21 @@ class Binder {
       case "first":
       case "last":
         return agg(args[0].dataType, true);
+      case "collect_list":
+      case "collect_set": {
+        const t = args[0].dataType;
+        if (containsMap(t)) throw new AnalysisError(`analysis: function ${written} cannot take map type data, got ${typeString(t)}`);
+        return agg(ArrayType(t, false), false);
+      }
     }
   }
+}
+
+function containsMap(t: DataType): boolean {
+  if (t.typeName === "map") return true;
+  if (t.typeName === "array") return containsMap(t.elementType);
+  if (t.typeName === "struct") return t.fields.some((f) => containsMap(f.dataType));
+  return false;
 }
 
 /** Types `=`, `<=>` and `<` compare: atomic ones, and structs of them (field by field, as Spark's ordering). */

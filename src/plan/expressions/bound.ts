@@ -173,7 +173,9 @@ export type AggregateName =
   | "first"
   | "last"
   | "count_distinct"
-  | "approx_count_distinct";
+  | "approx_count_distinct"
+  | "collect_list"
+  | "collect_set";
 
 /**
  * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);

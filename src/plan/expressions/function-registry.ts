@@ -80,6 +80,9 @@ export const AGGREGATE_FUNCTIONS: Readonly<Record<string, string>> = Object.free
   count_distinct: "count_distinct",
   countdistinct: "count_distinct",
   approx_count_distinct: "approx_count_distinct",
+  collect_list: "collect_list",
+  array_agg: "collect_list",
+  collect_set: "collect_set",
   // Boolean aggregates: false < true, so "all true" is the minimum and "any true" the maximum.
   every: "min",
   bool_and: "min",

@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SparkSession, MemoryStream, AnalysisError, col, count, session_window, sum, when, window, window_time } from "../../../src/index.js";
+import { SparkSession, MemoryStream, AnalysisError, col, collect_list, collect_set, count, session_window, sum, when, window, window_time } from "../../../src/index.js";
 import type { DataFrame, StreamingQuery } from "../../../src/index.js";
 import { tempPath, uniqueName } from "../api/support.js";
 
@@ -424,4 +424,31 @@ test("dropDuplicates keyed by a time window: the window's end is the event time 
   assert.equal(h.q.recentProgress.find((p) => p.numInputRows === 2)?.stateOperators[0].numRowsDroppedByWatermark, 1);
   assert.equal(lastState(h.q).numRowsTotal, 1);
   await h.q.stop();
+});
+
+test("collect_list and collect_set in a windowed aggregation, across a restart", async () => {
+  const checkpoint = tempPath("ck-collect");
+  const ms = new MemoryStream("u STRING, page STRING, value INT", uniqueName("collect"));
+  const query = () =>
+    spark.readStream
+      .format("memory")
+      .option("name", ms.name)
+      .load()
+      .withColumn("eventTime", col("value").cast("timestamp"))
+      .withWatermark("eventTime", "0 seconds")
+      .groupBy(window(col("eventTime"), "10 seconds"), col("u"))
+      .agg(collect_list("page").alias("pages"), collect_set("page").alias("distinctPages"))
+      .select(col("u"), col("pages"), col("distinctPages"));
+  const first = harness(query(), "append", checkpoint);
+  assert.deepEqual(await first.step(() => ms.addData([{ u: "a", page: "home", value: 1 }, { u: "a", page: null, value: 2 }, { u: "a", page: "cart", value: 3 }])), []);
+  await first.q.stop();
+  const second = harness(query(), "append", checkpoint);
+  const rows = await second.step(() => ms.addData([{ u: "a", page: "home", value: 4 }, { u: "b", page: "x", value: 30 }]));
+  assert.deepEqual(rows, [{ u: "a", pages: ["home", "cart", "home"], distinctPages: ["home", "cart"] }]);
+  await second.q.stop();
+  const batch = await spark.createDataFrame([{ k: 1, v: 2.5 }, { k: 1, v: NaN }, { k: 1, v: NaN }, { k: 2, v: null }], "k INT, v DOUBLE").groupBy("k").agg(collect_set("v").alias("s"), collect_list("v").alias("l")).orderBy("k").collect();
+  assert.deepEqual(batch.map((r) => ({ ...r })), [
+    { k: 1, s: [2.5, NaN], l: [2.5, NaN, NaN] },
+    { k: 2, s: [], l: [] },
+  ]);
 });
