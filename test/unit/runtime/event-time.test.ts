@@ -452,3 +452,28 @@ test("collect_list and collect_set in a windowed aggregation, across a restart",
     { k: 2, s: [], l: [] },
   ]);
 });
+
+test("dropDuplicatesWithinWatermark over a long run: every event once, state bounded by the delay", async () => {
+  const { ms, df } = seconds("id STRING, value INT");
+  const h = harness(df.withWatermark("eventTime", "10 seconds").dropDuplicatesWithinWatermark("id").select(col("id")), "append");
+  const out: string[] = [];
+  let maxState = 0;
+  try {
+    // Batch b holds events b*5 … b*5+4 (one per second) and the redeliveries of batch b-1's events,
+    // 5 s later: a duplicate with another timestamp, within the 10 s delay.
+    for (let b = 0; b < 120; b++) {
+      const rows: { id: string; value: number }[] = [];
+      for (let k = 0; k < 5; k++) rows.push({ id: `e${b * 5 + k}`, value: b * 5 + k });
+      if (b > 0) for (let k = 0; k < 5; k++) rows.push({ id: `e${(b - 1) * 5 + k}`, value: (b - 1) * 5 + k + 5 });
+      out.push(...(await h.step(() => ms.addData(rows))).map((r) => String(r.id)));
+      for (const p of h.q.recentProgress.slice(-2)) maxState = Math.max(maxState, p.stateOperators[0]?.numRowsTotal ?? 0);
+    }
+  } finally {
+    await h.q.stop();
+  }
+  assert.equal(out.length, 600);
+  assert.equal(new Set(out).size, 600, "each event once");
+  // A key lives until the watermark (latest time - 10 s) reaches its time + 10 s: about 20 s of
+  // events (5 a second, one second per event here) plus the batch in flight.
+  assert.ok(maxState <= 30, `state rows peaked at ${maxState}: not bounded by the 10 s delay`);
+});
