@@ -16,6 +16,7 @@ import { LimitOperator, OffsetOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
 import { HashAggregateOperator } from "./aggregate/hash-aggregate.js";
 import { HashJoinOperator } from "./join/hash-join.js";
+import { StreamStreamJoinOperator } from "./join/stream-stream-join.js";
 import { GenerateOperator } from "./generate.js";
 import { WindowOperator } from "./window.js";
 import { SampleOperator } from "./sample.js";
@@ -44,6 +45,8 @@ export type PhysicalNode =
   | { readonly kind: "operator"; readonly op: Operator; readonly child: PhysicalNode; readonly fragment: Fragment | null }
   | { readonly kind: "union"; readonly children: readonly PhysicalNode[] }
   | { readonly kind: "join"; readonly op: HashJoinOperator; readonly left: PhysicalNode; readonly right: PhysicalNode }
+  /** A stream–stream join: both inputs of the micro-batch, then the operator's joinBatch. */
+  | { readonly kind: "streamJoin"; readonly op: StreamStreamJoinOperator; readonly left: PhysicalNode; readonly right: PhysicalNode }
   /** A batch subplan inside a streaming query (the static side of a stream–static join), run whole each micro-batch. */
   | { readonly kind: "static"; readonly plan: ResolvedPlan };
 
@@ -275,6 +278,30 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return wrap(new GenerateOperator(p.schema, p.generator), build(p.child, [], childNeed), p, need);
       }
       case "join": {
+        if (p.left.isStreaming && p.right.isStreaming) {
+          const operatorId = nextStateId++;
+          const at = (side: string): StateLocation | null => {
+            const loc = ctx.stateFor(operatorId);
+            return loc === null ? null : { ...loc, prefix: `${loc.prefix}${side}/` };
+          };
+          const left = at("left");
+          const right = at("right");
+          const op = new StreamStreamJoinOperator({
+            leftSchema: p.left.schema,
+            rightSchema: p.right.schema,
+            pairSchema: p.pairSchema,
+            leftKeys: p.leftKeys,
+            rightKeys: p.rightKeys,
+            nullSafe: p.nullSafe,
+            residual: p.residual,
+            state: left === null || right === null ? null : { left, right },
+            operatorId,
+            stateOptions: ctx.stateOptions,
+          });
+          operators.push(op);
+          const joined: PhysicalNode = { kind: "streamJoin", op, left: build(p.left), right: build(p.right) };
+          return p.post === null ? joined : wrap(new ProjectOperator(p.schema, p.post), joined);
+        }
         const side = (c: ResolvedPlan): PhysicalNode => (plan.isStreaming && !c.isStreaming ? { kind: "static", plan: c } : build(c));
         const left = side(p.left);
         const right = side(p.right);
@@ -366,6 +393,14 @@ export async function* executePhysical(
     case "static": {
       if (runStatic === null) throw new InternalError("planner: a static subplan needs a runner");
       for await (const b of runStatic(node.plan)) if (b.numRows > 0) yield b;
+      return;
+    }
+    case "streamJoin": {
+      const left: Batch[] = [];
+      const right: Batch[] = [];
+      for await (const b of executePhysical(node.left, inputs, runFragment, runStatic)) left.push(b);
+      for await (const b of executePhysical(node.right, inputs, runFragment, runStatic)) right.push(b);
+      for (const out of node.op.joinBatch(left, right)) if (out.numRows > 0) yield out;
       return;
     }
     case "join": {

@@ -664,6 +664,9 @@ export function checkStreamingQuery(plan: ResolvedPlan, mode: OutputMode): void 
     );
   }
   walk(plan, (p) => {
+    if (p.kind === "join" && p.left.isStreaming && p.right.isStreaming && mode !== "append") {
+      throw new AnalysisError(`analysis: join between two streaming DataFrames is not supported in ${mode} output mode, only in append output mode`);
+    }
     if (mode === "append" && p.kind === "aggregate" && p.isStreaming && p.eventTimeKey === null) {
       throw new AnalysisError(
         "analysis: append output mode not supported when there are streaming aggregations on streaming DataFrames without watermark; group by a watermarked event time or a window() over it, or use update or complete",
@@ -729,7 +732,15 @@ function checkStreamingJoin(p: ResolvedJoin): void {
   const ls = p.left.isStreaming;
   const rs = p.right.isStreaming;
   if (ls && rs) {
-    throw new AnalysisError("analysis: stream-stream joins are not supported yet; join a stream with a static DataFrame");
+    if (p.joinType !== "inner" && p.joinType !== "cross") {
+      throw new AnalysisError(
+        `analysis: stream-stream ${p.joinType.replace("_", " ")} joins are not supported yet (they need a watermark and a time-range condition to emit outer rows); use an inner join, or join a stream with a static DataFrame`,
+      );
+    }
+    if (p.leftKeys.length === 0) {
+      throw new AnalysisError("analysis: a stream-stream join needs at least one equality condition between the two sides (e.g. l.id = r.id)");
+    }
+    return;
   }
   const bad =
     (rs && (p.joinType === "left" || p.joinType === "left_semi" || p.joinType === "left_anti")) ||

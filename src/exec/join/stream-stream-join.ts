@@ -1,0 +1,241 @@
+/**
+ * A stream–stream inner join (Spark's StreamingSymmetricHashJoinExec, inner joins): each side's
+ * rows are kept in state by join key, and every micro-batch
+ * 1. joins the left side's new rows with the right side's state (rows of earlier batches),
+ * 2. adds them to the left state,
+ * 3. joins the right side's new rows with the left state (which now holds this batch's left rows
+ *    too, so a pair of two new rows is emitted once, here),
+ * 4. adds them to the right state.
+ * Candidate pairs share the equi-join keys (compared as grouping keys: a null key matches nothing
+ * unless the key is null-safe, `<=>`); the rest of the condition is evaluated over the pairs.
+ *
+ * State is never evicted yet (a watermark-based state cleanup needs time-range conditions, which
+ * need interval arithmetic): as in Spark without a watermark, it grows with the input, and the
+ * progress says so (`customMetrics.stateGrowsWithoutBound`). Each side's state value is the list
+ * of its rows with that key, encoded with the key codec.
+ */
+import type { Batch } from "../../columnar/batch.js";
+import { makeBatch } from "../../columnar/batch.js";
+import { concatBatches, take, takeBatch } from "../../columnar/ops.js";
+import type { Vector } from "../../columnar/vector.js";
+import { isValid } from "../../columnar/vector.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
+import { hashKey } from "../../columnar/murmur3.js";
+import { InternalError } from "../../errors.js";
+import type { BoundExpr } from "../../plan/expressions/bound.js";
+import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
+import type { StateLocation, StateStoreOptions, StateValueCodec } from "../../state/state-store.js";
+import { StateStore } from "../../state/state-store.js";
+import type { StructType } from "../../types/data-types.js";
+import { shapeString } from "../../types/print-schema.js";
+import { compileExpr, type Evaluator } from "../eval/compile.js";
+import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
+import { stateOperatorMetrics } from "../operator.js";
+
+export interface StreamStreamJoinOptions {
+  readonly leftSchema: StructType;
+  readonly rightSchema: StructType;
+  /** Left columns then right columns. */
+  readonly pairSchema: StructType;
+  readonly leftKeys: readonly BoundExpr[];
+  readonly rightKeys: readonly BoundExpr[];
+  readonly nullSafe: readonly boolean[];
+  /** Over the pair schema; null when equal keys are a match. */
+  readonly residual: BoundExpr | null;
+  /** Where each side's rows persist (`state/<op>/left/`, `…/right/`); null for both in a batch query. */
+  readonly state: { readonly left: StateLocation; readonly right: StateLocation } | null;
+  readonly operatorId: number;
+  readonly stateOptions?: Omit<StateStoreOptions, "operator">;
+}
+
+/** One side's rows by join key. */
+class JoinSide {
+  readonly store: StateStore;
+  readonly keyCodec: KeyCodec;
+  readonly rowCodec: KeyCodec;
+  readonly keys: readonly Evaluator[];
+  rows: (Uint8Array[] | undefined)[] = [];
+
+  constructor(
+    readonly schema: StructType,
+    keyExprs: readonly BoundExpr[],
+    location: StateLocation | null,
+    name: string,
+    options: StreamStreamJoinOptions,
+  ) {
+    this.keys = keyExprs.map((k) => compileExpr(k));
+    this.keyCodec = new KeyCodec(
+      keyExprs.map((k) => k.dataType),
+      name,
+    );
+    this.rowCodec = new KeyCodec(
+      schema.fields.map((f) => f.dataType),
+      name,
+    );
+    const codec: StateValueCodec = {
+      writeValue: (id, out: ByteWriter) => {
+        const list = this.rows[id] ?? [];
+        out.u32(list.length);
+        for (const r of list) out.lenBytes(r);
+      },
+      readValue: (id, input: ByteReader) => {
+        const n = input.u32();
+        const list: Uint8Array[] = [];
+        for (let k = 0; k < n; k++) {
+          const [s, e] = input.lenRange();
+          list.push(input.data.slice(s, e));
+        }
+        this.rows[id] = list;
+      },
+      reset: () => {
+        this.rows = [];
+      },
+    };
+    const schemaOf = { operator: "streamStreamJoin", key: keyExprs.map((k) => shapeString(k.dataType)).join(", "), value: schema.fields.map((f) => shapeString(f.dataType)).join(", ") };
+    this.store = new StateStore(location, codec, { ...options.stateOptions, operator: name, schema: schemaOf });
+  }
+
+  /** The key vectors of a batch of this side's rows. */
+  keyVectors(batch: Batch): Vector[] {
+    return this.keys.map((k) => k(batch));
+  }
+
+  /** Adds the batch's rows to the state under their keys (rows with a null non-null-safe key never match: not kept). */
+  add(batch: Batch, nullSafe: readonly boolean[]): void {
+    const keys = this.keyVectors(batch);
+    this.keyCodec.bind(keys);
+    this.rowCodec.bind(batch.columns);
+    const table = this.store.keys;
+    for (let i = 0; i < batch.numRows; i++) {
+      if (keys.some((k, c) => !nullSafe[c] && !isValid(k, i))) continue;
+      const klen = this.keyCodec.encode(i);
+      const id = table.findOrInsert(this.keyCodec.scratch, 0, klen, hashKey(this.keyCodec.scratch, 0, klen));
+      const rlen = this.rowCodec.encode(i);
+      (this.rows[id] ??= []).push(this.rowCodec.scratch.slice(0, rlen));
+      this.store.markUpdated(id);
+    }
+  }
+
+  get rowCount(): number {
+    let n = 0;
+    const table = this.store.keys;
+    for (let id = 0; id < table.idCount; id++) if (table.isLive(id)) n += this.rows[id]?.length ?? 0;
+    return n;
+  }
+}
+
+export class StreamStreamJoinOperator implements Operator {
+  readonly schema: StructType;
+  private readonly left: JoinSide;
+  private readonly right: JoinSide;
+  private readonly residual: Evaluator | null;
+  private readonly name: string;
+
+  constructor(private readonly options: StreamStreamJoinOptions) {
+    this.name = `stream-stream join (operator ${options.operatorId})`;
+    this.schema = options.pairSchema;
+    if (options.leftKeys.length === 0) throw new InternalError(`${this.name}: a stream-stream join needs equality keys`);
+    options.leftKeys.forEach((k, i) => {
+      if (shapeString(k.dataType) !== shapeString(options.rightKeys[i].dataType)) throw new InternalError(`${this.name}: key ${i} has different types on each side`);
+    });
+    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options);
+    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options);
+    this.residual = options.residual === null ? null : compileExpr(options.residual);
+  }
+
+  async open(ctx: BatchContext): Promise<void> {
+    for (const side of [this.left, this.right]) {
+      if (this.options.state === null) await side.store.load(0);
+      else if (side.store.version !== ctx.batchId || side.store.hasUncommittedChanges) await side.store.load(ctx.batchId);
+    }
+  }
+
+  process(): Batch | null {
+    throw new InternalError(`${this.name}: fed by joinBatch()`);
+  }
+
+  /** One micro-batch of both inputs: the joined pairs (see the file doc). */
+  joinBatch(leftBatches: readonly Batch[], rightBatches: readonly Batch[]): Batch[] {
+    const l = concatBatches(this.options.leftSchema, leftBatches);
+    const r = concatBatches(this.options.rightSchema, rightBatches);
+    const out: Batch[] = [];
+    if (l.numRows > 0) {
+      const pairs = this.probe(l, this.left, this.right, true);
+      if (pairs !== null) out.push(pairs);
+      this.left.add(l, this.options.nullSafe);
+    }
+    if (r.numRows > 0) {
+      const pairs = this.probe(r, this.right, this.left, false);
+      if (pairs !== null) out.push(pairs);
+      this.right.add(r, this.options.nullSafe);
+    }
+    return out;
+  }
+
+  async commit(): Promise<void> {
+    await this.left.store.commit();
+    await this.right.store.commit();
+  }
+
+  stateMetrics(): StateOperatorMetrics {
+    const a = this.left.store.metrics();
+    const b = this.right.store.metrics();
+    const m = {
+      numRowsTotal: this.left.rowCount + this.right.rowCount,
+      numRowsUpdated: a.numRowsUpdated + b.numRowsUpdated,
+      numRowsRemoved: a.numRowsRemoved + b.numRowsRemoved,
+      memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes,
+      commitTimeMs: a.commitTimeMs + b.commitTimeMs,
+    };
+    return stateOperatorMetrics("symmetricHashJoin", m, 0, { stateGrowsWithoutBound: 1 });
+  }
+
+  /** New rows of `side` against the state of `other`: the pairs whose keys match and that pass the residual. */
+  private probe(batch: Batch, side: JoinSide, other: JoinSide, sideIsLeft: boolean): Batch | null {
+    const keys = side.keyVectors(batch);
+    const codec = other.keyCodec;
+    codec.bind(keys);
+    const table = other.store.keys;
+    const probeRows: number[] = [];
+    const matched: Uint8Array[] = [];
+    const nullSafe = this.options.nullSafe;
+    for (let i = 0; i < batch.numRows; i++) {
+      if (keys.some((k, c) => !nullSafe[c] && !isValid(k, i))) continue;
+      const len = codec.encode(i);
+      const id = table.find(codec.scratch, 0, len, hashKey(codec.scratch, 0, len));
+      if (id < 0) continue;
+      for (const row of other.rows[id] ?? []) {
+        probeRows.push(i);
+        matched.push(row);
+      }
+    }
+    if (probeRows.length === 0) return null;
+    const idx = Int32Array.from(probeRows);
+    const mine = batch.columns.map((c) => take(c, idx));
+    const theirs = decodeRows(other.rowCodec, matched);
+    const columns = sideIsLeft ? [...mine, ...theirs] : [...theirs, ...mine];
+    const pairs = makeBatch(this.schema, columns, probeRows.length);
+    if (this.residual === null) return pairs;
+    const keep = this.residual(pairs);
+    const sel: number[] = [];
+    if (keep.kind === "bool") for (let i = 0; i < pairs.numRows; i++) if (isValid(keep, i) && keep.values[i] === 1) sel.push(i);
+    return sel.length === 0 ? null : takeBatch(pairs, Int32Array.from(sel));
+  }
+}
+
+/** Rows encoded with `codec`, decoded into its columns. */
+function decodeRows(codec: KeyCodec, rows: readonly Uint8Array[]): Vector[] {
+  let size = 0;
+  for (const r of rows) size += r.length;
+  const data = new Uint8Array(size);
+  const starts = new Int32Array(rows.length);
+  const ends = new Int32Array(rows.length);
+  let at = 0;
+  rows.forEach((r, i) => {
+    data.set(r, at);
+    starts[i] = at;
+    at += r.length;
+    ends[i] = at;
+  });
+  return codec.decode(data, starts, ends, rows.length);
+}

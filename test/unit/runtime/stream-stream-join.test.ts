@@ -1,0 +1,59 @@
+/**
+ * Stream–stream inner joins through the public API: every matching pair exactly once whatever
+ * batch each side's rows arrive in, the residual condition, null keys, state across a restart,
+ * and the joins Spark (or sluice, for now) refuses.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SparkSession, MemoryStream, col } from "../../../src/index.js";
+import { tempPath, uniqueName } from "../api/support.js";
+
+const spark = SparkSession.builder.appName("stream-stream-join-test").getOrCreate();
+
+test("bookings joined with payments: each pair once, whichever side arrives first, across a restart", async () => {
+  const checkpoint = tempPath("ck-ssj");
+  const bookings = new MemoryStream("booking_id STRING, hotel STRING, amount INT", uniqueName("bookings"));
+  const payments = new MemoryStream("pay_booking_id STRING, paid INT", uniqueName("payments"));
+  const name = uniqueName("joined");
+  const query = () => {
+    const b = spark.readStream.format("memory").option("name", bookings.name).load();
+    const p = spark.readStream.format("memory").option("name", payments.name).load();
+    return b
+      .join(p, col("booking_id").equalTo(col("pay_booking_id")).and(col("paid").geq(col("amount"))))
+      .select(col("booking_id"), col("hotel"), col("paid"))
+      .writeStream.format("memory")
+      .queryName(name)
+      .outputMode("append")
+      .option("checkpointLocation", checkpoint)
+      .start();
+  };
+  const rows = async () => (await spark.table(name).collect()).map((r) => `${String(r.booking_id)}:${String(r.hotel)}:${String(r.paid)}`).sort();
+  let q = query();
+  bookings.addData([{ booking_id: "b1", hotel: "H1", amount: 100 }, { booking_id: "b2", hotel: "H2", amount: 50 }, { booking_id: null, hotel: "H0", amount: 1 }]);
+  payments.addData([{ pay_booking_id: "b1", paid: 100 }, { pay_booking_id: null, paid: 5 }]); // same batch as its booking
+  await q.processAllAvailable();
+  assert.deepEqual(await rows(), ["b1:H1:100"]);
+  payments.addData([{ pay_booking_id: "b2", paid: 40 }, { pay_booking_id: "b3", paid: 70 }]); // b2 underpaid: no pair; b3 not booked yet
+  await q.processAllAvailable();
+  assert.deepEqual(await rows(), ["b1:H1:100"]);
+  await q.stop();
+  q = query();
+  bookings.addData([{ booking_id: "b3", hotel: "H3", amount: 70 }]); // joins the payment kept in state before the restart
+  payments.addData([{ pay_booking_id: "b2", paid: 60 }, { pay_booking_id: "b1", paid: 120 }]);
+  await q.processAllAvailable();
+  assert.deepEqual(await rows(), ["b1:H1:100", "b1:H1:120", "b2:H2:60", "b3:H3:70"]);
+  const state = q.lastProgress?.stateOperators[0];
+  assert.equal(state?.operatorName, "symmetricHashJoin");
+  assert.equal(state?.numRowsTotal, 8, "every row with a non-null key: 3 bookings and 5 payments");
+  assert.deepEqual(state?.customMetrics, { stateGrowsWithoutBound: 1 });
+  await q.stop();
+});
+
+test("stream-stream joins Spark refuses, or sluice does not run yet, fail at start with the reason", () => {
+  const a = spark.readStream.format("memory").option("name", new MemoryStream("k STRING", uniqueName("a")).name).load();
+  const b = spark.readStream.format("memory").option("name", new MemoryStream("j STRING", uniqueName("b")).name).load();
+  const start = (df: ReturnType<typeof a.join>, mode: "append" | "update" = "append") => df.writeStream.format("memory").queryName(uniqueName("x")).outputMode(mode).start();
+  assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left")), /stream-stream left joins are not supported yet/);
+  assert.throws(() => start(a.crossJoin(b)), /needs at least one equality condition/);
+  assert.throws(() => start(a.join(b, col("k").equalTo(col("j"))), "update"), /not supported in update output mode, only in append output mode/);
+});
