@@ -297,6 +297,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             state: left === null || right === null ? null : { left, right },
             operatorId,
             stateOptions: ctx.stateOptions,
+            eventTime: { left: firstEventTime(p.left), right: firstEventTime(p.right) },
+            keyTimeIndex: joinKeyTimeIndex(p.left, p.leftKeys, p.right, p.rightKeys),
           });
           operators.push(op);
           const joined: PhysicalNode = { kind: "streamJoin", op, left: build(p.left), right: build(p.right) };
@@ -438,4 +440,22 @@ export async function* executePhysical(
       return;
     }
   }
+}
+
+/** The first watermarked column of `p`'s output, or null. */
+function firstEventTime(p: ResolvedPlan): number | null {
+  const i = p.eventTimeDelays?.findIndex((d) => d !== null) ?? -1;
+  return i < 0 ? null : i;
+}
+
+/**
+ * The join key that is a watermarked event time, as Spark's findJoinKeyOrdinalForWatermark picks
+ * it: the first left key that is a watermarked column, else the first right one; or null.
+ */
+function joinKeyTimeIndex(left: ResolvedPlan, leftKeys: readonly BoundExpr[], right: ResolvedPlan, rightKeys: readonly BoundExpr[]): number | null {
+  const find = (p: ResolvedPlan, keys: readonly BoundExpr[]) => keys.findIndex((k) => k.kind === "ref" && (p.eventTimeDelays?.[k.ordinal] ?? null) !== null);
+  const l = find(left, leftKeys);
+  if (l >= 0) return l;
+  const r = find(right, rightKeys);
+  return r < 0 ? null : r;
 }

@@ -9,15 +9,22 @@
  * Candidate pairs share the equi-join keys (compared as grouping keys: a null key matches nothing
  * unless the key is null-safe, `<=>`); the rest of the condition is evaluated over the pairs.
  *
- * State is never evicted yet (a watermark-based state cleanup needs time-range conditions, which
- * need interval arithmetic): as in Spark without a watermark, it grows with the input, and the
- * progress says so (`customMetrics.stateGrowsWithoutBound`). Each side's state value is the list
- * of its rows with that key, encoded with the key codec.
+ * Watermarks, as Spark's StreamingSymmetricHashJoinExec uses them:
+ * - each side's input rows whose event time (that side's watermarked column) is at or below the
+ *   previous batch's watermark are late and dropped;
+ * - when a join key is a watermarked event time (a timestamp, or a window: its end), a row whose
+ *   key time is at or below this batch's watermark still joins but is not kept, and after the
+ *   batch every kept key at or below it is evicted from both sides;
+ * - otherwise state is never evicted (the time-range conditions Spark derives a cleanup from need
+ *   interval arithmetic, not built yet): it grows with the input, and the progress says so
+ *   (`customMetrics.stateGrowsWithoutBound`).
+ * Each side's state value is the key's event time (8 bytes, only with an event-time key), then
+ * the list of its rows with that key, encoded with the key codec.
  */
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { concatBatches, take, takeBatch } from "../../columnar/ops.js";
-import type { Vector } from "../../columnar/vector.js";
+import type { I64Vector, Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
 import { KeyCodec } from "../../columnar/key-codec.js";
 import { hashKey } from "../../columnar/murmur3.js";
@@ -46,6 +53,20 @@ export interface StreamStreamJoinOptions {
   readonly state: { readonly left: StateLocation; readonly right: StateLocation } | null;
   readonly operatorId: number;
   readonly stateOptions?: Omit<StateStoreOptions, "operator">;
+  /** Per side, the ordinal of its watermarked event-time column (late rows are dropped by it), or null. */
+  readonly eventTime?: { readonly left: number | null; readonly right: number | null };
+  /** The index of the join key that is a watermarked event time (state is evicted by it), or null. */
+  readonly keyTimeIndex?: number | null;
+}
+
+/** The event time of a key with none (a null key time): never evicted. */
+const NEVER = 0x7fffffffffffffffn;
+
+/** The µs event times of an event-time vector: a timestamp column, or a window's end. */
+function eventTimes(v: Vector): I64Vector {
+  const t = v.kind === "struct" ? v.children[1] : v;
+  if (t === undefined || t.kind !== "i64") throw new InternalError(`stream-stream join: an event-time column is ${v.type.typeName}, not a timestamp or a window`);
+  return t;
 }
 
 /** One side's rows by join key. */
@@ -55,6 +76,8 @@ class JoinSide {
   readonly rowCodec: KeyCodec;
   readonly keys: readonly Evaluator[];
   rows: (Uint8Array[] | undefined)[] = [];
+  /** Per key id, its event time (µs), when a join key is an event time. */
+  keyTimes = new BigInt64Array(0);
 
   constructor(
     readonly schema: StructType,
@@ -62,6 +85,7 @@ class JoinSide {
     location: StateLocation | null,
     name: string,
     options: StreamStreamJoinOptions,
+    private readonly keyTimeIndex: number | null,
   ) {
     this.keys = keyExprs.map((k) => compileExpr(k));
     this.keyCodec = new KeyCodec(
@@ -75,10 +99,15 @@ class JoinSide {
     const codec: StateValueCodec = {
       writeValue: (id, out: ByteWriter) => {
         const list = this.rows[id] ?? [];
+        if (this.keyTimeIndex !== null) out.i64(this.keyTimes[id] ?? NEVER);
         out.u32(list.length);
         for (const r of list) out.lenBytes(r);
       },
       readValue: (id, input: ByteReader) => {
+        if (this.keyTimeIndex !== null) {
+          this.growKeyTimes(id + 1);
+          this.keyTimes[id] = input.i64();
+        }
         const n = input.u32();
         const list: Uint8Array[] = [];
         for (let k = 0; k < n; k++) {
@@ -89,9 +118,11 @@ class JoinSide {
       },
       reset: () => {
         this.rows = [];
+        this.keyTimes = new BigInt64Array(0);
       },
     };
-    const schemaOf = { operator: "streamStreamJoin", key: keyExprs.map((k) => shapeString(k.dataType)).join(", "), value: schema.fields.map((f) => shapeString(f.dataType)).join(", ") };
+    const value = `${keyTimeIndex === null ? "" : "keyTime, "}${schema.fields.map((f) => shapeString(f.dataType)).join(", ")}`;
+    const schemaOf = { operator: "streamStreamJoin", key: keyExprs.map((k) => shapeString(k.dataType)).join(", "), value };
     this.store = new StateStore(location, codec, { ...options.stateOptions, operator: name, schema: schemaOf });
   }
 
@@ -100,20 +131,49 @@ class JoinSide {
     return this.keys.map((k) => k(batch));
   }
 
-  /** Adds the batch's rows to the state under their keys (rows with a null non-null-safe key never match: not kept). */
-  add(batch: Batch, nullSafe: readonly boolean[]): void {
+  /**
+   * Adds the batch's rows to the state under their keys. Not kept: rows with a null key that is
+   * not null-safe (they never match), and rows whose key time is at or below `evictAt` (µs).
+   */
+  add(batch: Batch, nullSafe: readonly boolean[], evictAt: bigint | null): void {
     const keys = this.keyVectors(batch);
+    const times = this.keyTimeIndex === null ? null : eventTimes(keys[this.keyTimeIndex]);
     this.keyCodec.bind(keys);
     this.rowCodec.bind(batch.columns);
     const table = this.store.keys;
     for (let i = 0; i < batch.numRows; i++) {
       if (keys.some((k, c) => !nullSafe[c] && !isValid(k, i))) continue;
+      const time = times === null || !isValid(times, i) ? NEVER : times.values[i];
+      if (times !== null && evictAt !== null && time <= evictAt) continue;
       const klen = this.keyCodec.encode(i);
       const id = table.findOrInsert(this.keyCodec.scratch, 0, klen, hashKey(this.keyCodec.scratch, 0, klen));
       const rlen = this.rowCodec.encode(i);
       (this.rows[id] ??= []).push(this.rowCodec.scratch.slice(0, rlen));
+      if (times !== null) {
+        this.growKeyTimes(id + 1);
+        this.keyTimes[id] = time;
+      }
       this.store.markUpdated(id);
     }
+  }
+
+  /** Removes every key whose event time is at or below `evictAt` (µs). */
+  evict(evictAt: bigint): void {
+    if (this.keyTimeIndex === null) return;
+    const table = this.store.keys;
+    for (let id = 0; id < table.idCount; id++) {
+      if (table.isLive(id) && (this.keyTimes[id] ?? NEVER) <= evictAt) {
+        this.store.remove(id);
+        this.rows[id] = undefined;
+      }
+    }
+  }
+
+  private growKeyTimes(n: number): void {
+    if (this.keyTimes.length >= n) return;
+    const next = new BigInt64Array(Math.max(n, this.keyTimes.length * 2, 64));
+    next.set(this.keyTimes);
+    this.keyTimes = next;
   }
 
   get rowCount(): number {
@@ -130,6 +190,8 @@ export class StreamStreamJoinOperator implements Operator {
   private readonly right: JoinSide;
   private readonly residual: Evaluator | null;
   private readonly name: string;
+  private ctx: BatchContext | null = null;
+  private droppedByWatermark = 0;
 
   constructor(private readonly options: StreamStreamJoinOptions) {
     this.name = `stream-stream join (operator ${options.operatorId})`;
@@ -138,12 +200,15 @@ export class StreamStreamJoinOperator implements Operator {
     options.leftKeys.forEach((k, i) => {
       if (shapeString(k.dataType) !== shapeString(options.rightKeys[i].dataType)) throw new InternalError(`${this.name}: key ${i} has different types on each side`);
     });
-    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options);
-    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options);
+    const keyTime = this.options.keyTimeIndex ?? null;
+    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options, keyTime);
+    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options, keyTime);
     this.residual = options.residual === null ? null : compileExpr(options.residual);
   }
 
   async open(ctx: BatchContext): Promise<void> {
+    this.ctx = ctx;
+    this.droppedByWatermark = 0;
     for (const side of [this.left, this.right]) {
       if (this.options.state === null) await side.store.load(0);
       else if (side.store.version !== ctx.batchId || side.store.hasUncommittedChanges) await side.store.load(ctx.batchId);
@@ -156,20 +221,44 @@ export class StreamStreamJoinOperator implements Operator {
 
   /** One micro-batch of both inputs: the joined pairs (see the file doc). */
   joinBatch(leftBatches: readonly Batch[], rightBatches: readonly Batch[]): Batch[] {
-    const l = concatBatches(this.options.leftSchema, leftBatches);
-    const r = concatBatches(this.options.rightSchema, rightBatches);
+    const ctx = this.ctx;
+    if (ctx === null) throw new InternalError(`${this.name}: joinBatch() before open()`);
+    const streaming = this.options.state !== null;
+    const l = this.dropLate(concatBatches(this.options.leftSchema, leftBatches), this.options.eventTime?.left ?? null, ctx);
+    const r = this.dropLate(concatBatches(this.options.rightSchema, rightBatches), this.options.eventTime?.right ?? null, ctx);
+    const evictAt = streaming && (this.options.keyTimeIndex ?? null) !== null ? BigInt(ctx.watermarkMs) * 1000n : null;
     const out: Batch[] = [];
     if (l.numRows > 0) {
       const pairs = this.probe(l, this.left, this.right, true);
       if (pairs !== null) out.push(pairs);
-      this.left.add(l, this.options.nullSafe);
+      this.left.add(l, this.options.nullSafe, evictAt);
     }
     if (r.numRows > 0) {
       const pairs = this.probe(r, this.right, this.left, false);
       if (pairs !== null) out.push(pairs);
-      this.right.add(r, this.options.nullSafe);
+      this.right.add(r, this.options.nullSafe, evictAt);
+    }
+    if (evictAt !== null) {
+      this.left.evict(evictAt);
+      this.right.evict(evictAt);
     }
     return out;
+  }
+
+  /** A moved watermark evicts keyed state: Spark runs a batch for it even without new input. */
+  shouldRunAnotherBatch(newWatermarkMs: number): boolean {
+    return this.options.state !== null && (this.options.keyTimeIndex ?? null) !== null && this.ctx !== null && newWatermarkMs > this.ctx.watermarkMs;
+  }
+
+  /** A side's rows without those at or below the previous batch's watermark (by its event-time column). */
+  private dropLate(batch: Batch, ordinal: number | null, ctx: BatchContext): Batch {
+    if (ordinal === null || this.options.state === null || batch.numRows === 0) return batch;
+    const t = eventTimes(batch.columns[ordinal]);
+    const late = BigInt(ctx.lateEventsWatermarkMs) * 1000n;
+    const keep: number[] = [];
+    for (let i = 0; i < batch.numRows; i++) if (!isValid(t, i) || t.values[i] > late) keep.push(i);
+    this.droppedByWatermark += batch.numRows - keep.length;
+    return keep.length === batch.numRows ? batch : takeBatch(batch, Int32Array.from(keep));
   }
 
   async commit(): Promise<void> {
@@ -187,7 +276,8 @@ export class StreamStreamJoinOperator implements Operator {
       memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes,
       commitTimeMs: a.commitTimeMs + b.commitTimeMs,
     };
-    return stateOperatorMetrics("symmetricHashJoin", m, 0, { stateGrowsWithoutBound: 1 });
+    const bounded = (this.options.keyTimeIndex ?? null) !== null;
+    return stateOperatorMetrics("symmetricHashJoin", m, this.droppedByWatermark, bounded ? {} : { stateGrowsWithoutBound: 1 });
   }
 
   /** New rows of `side` against the state of `other`: the pairs whose keys match and that pass the residual. */

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SparkSession, MemoryStream, col } from "../../../src/index.js";
+import { SparkSession, MemoryStream, col, window } from "../../../src/index.js";
 import { tempPath, uniqueName } from "../api/support.js";
 
 const spark = SparkSession.builder.appName("stream-stream-join-test").getOrCreate();
@@ -56,4 +56,52 @@ test("stream-stream joins Spark refuses, or sluice does not run yet, fail at sta
   assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left")), /stream-stream left joins are not supported yet/);
   assert.throws(() => start(a.crossJoin(b)), /needs at least one equality condition/);
   assert.throws(() => start(a.join(b, col("k").equalTo(col("j"))), "update"), /not supported in update output mode, only in append output mode/);
+});
+
+test("joined on a watermarked window: late rows dropped, keys the watermark passed evicted from both sides", async () => {
+  const bookings = new MemoryStream("id STRING, t INT", uniqueName("wb"));
+  const payments = new MemoryStream("pid STRING, pt INT", uniqueName("wp"));
+  const name = uniqueName("wj");
+  const b = spark.readStream
+    .format("memory")
+    .option("name", bookings.name)
+    .load()
+    .withColumn("ts", col("t").cast("timestamp"))
+    .withWatermark("ts", "0 seconds")
+    .select(col("id"), window(col("ts"), "10 seconds").alias("w"));
+  const p = spark.readStream
+    .format("memory")
+    .option("name", payments.name)
+    .load()
+    .withColumn("pts", col("pt").cast("timestamp"))
+    .withWatermark("pts", "0 seconds")
+    .select(col("pid"), window(col("pts"), "10 seconds").alias("pw"));
+  const q = b
+    .join(p, col("id").equalTo(col("pid")).and(col("w").equalTo(col("pw"))))
+    .select(col("id"), col("w.start").cast("long").alias("s"))
+    .writeStream.format("memory")
+    .queryName(name)
+    .outputMode("append")
+    .start();
+  try {
+    const rows = async () => (await spark.table(name).collect()).map((r) => `${String(r.id)}@${String(r.s)}`).sort();
+    bookings.addData([{ id: "a", t: 1 }, { id: "b", t: 2 }]);
+    payments.addData([{ pid: "a", pt: 3 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a@0"]);
+    // The payments' watermark: 3 s; bookings' 2 s; the query's (min) 2 s. Then both move past 10 s.
+    bookings.addData([{ id: "c", t: 25 }]);
+    payments.addData([{ pid: "x", pt: 30 }]);
+    await q.processAllAvailable();
+    const state = q.lastProgress?.stateOperators[0];
+    assert.equal(state?.numRowsTotal, 2, "window [0, 10) left both sides: c and x remain");
+    assert.deepEqual(state?.customMetrics, {});
+    // b's payment comes too late: its window [0, 10) is below the watermark (25 s).
+    payments.addData([{ pid: "b", pt: 4 }, { pid: "c", pt: 27 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a@0", "c@20"]);
+    assert.equal(q.recentProgress.find((x) => x.numInputRows === 2 && x.sources[1]?.numInputRows === 2)?.stateOperators[0].numRowsDroppedByWatermark, 1);
+  } finally {
+    await q.stop();
+  }
 });
