@@ -3,7 +3,8 @@
  * leaves (the runtime feeds each micro-batch's input to them); stateful operators get stable ids
  * in plan order, so a restarted query finds its state under the same `state/<id>/` folder.
  */
-import type { ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
+import type { ResolvedJoin, ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
+import { stateValueWatermark } from "../plan/join-state-watermark.js";
 import type { Batch } from "../columnar/batch.js";
 import { StructType, StructField } from "../types/data-types.js";
 import type { Operator } from "./operator.js";
@@ -299,6 +300,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             stateOptions: ctx.stateOptions,
             eventTime: { left: firstEventTime(p.left), right: firstEventTime(p.right) },
             keyTimeIndex: joinKeyTimeIndex(p.left, p.leftKeys, p.right, p.rightKeys),
+            stateValueWatermark: joinStateValueWatermarks(p),
           });
           operators.push(op);
           const joined: PhysicalNode = { kind: "streamJoin", op, left: build(p.left), right: build(p.right) };
@@ -458,4 +460,16 @@ function joinKeyTimeIndex(left: ResolvedPlan, leftKeys: readonly BoundExpr[], ri
   if (l >= 0) return l;
   const r = find(right, rightKeys);
   return r < 0 ? null : r;
+}
+
+/**
+ * Per side, the state watermark a time-range condition gives (see `plan/join-state-watermark.ts`),
+ * when both sides have a watermarked event time; the condition is over the pair of rows.
+ */
+function joinStateValueWatermarks(p: ResolvedJoin): { left: ((w: number) => number) | null; right: ((w: number) => number) | null } {
+  const l = firstEventTime(p.left);
+  const r = firstEventTime(p.right);
+  if (l === null || r === null) return { left: null, right: null };
+  const rightInPair = p.left.schema.fields.length + r;
+  return { left: stateValueWatermark(p.residual, l, rightInPair), right: stateValueWatermark(p.residual, rightInPair, l) };
 }

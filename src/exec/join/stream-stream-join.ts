@@ -57,6 +57,12 @@ export interface StreamStreamJoinOptions {
   readonly eventTime?: { readonly left: number | null; readonly right: number | null };
   /** The index of the join key that is a watermarked event time (state is evicted by it), or null. */
   readonly keyTimeIndex?: number | null;
+  /**
+   * Without an event-time key: per side, its state watermark (ms) from a time-range condition
+   * given the query's watermark (`plan/join-state-watermark.ts`), or null when nothing bounds it.
+   * Rows at or below it leave that side's state, by the side's event-time column.
+   */
+  readonly stateValueWatermark?: { readonly left: ((watermarkMs: number) => number) | null; readonly right: ((watermarkMs: number) => number) | null };
 }
 
 /** The event time of a key with none (a null key time): never evicted. */
@@ -76,6 +82,8 @@ class JoinSide {
   readonly rowCodec: KeyCodec;
   readonly keys: readonly Evaluator[];
   rows: (Uint8Array[] | undefined)[] = [];
+  /** Per key id, each row's event time (µs), parallel to `rows`, when rows are evicted by value. */
+  rowTimes: (bigint[] | undefined)[] = [];
   /** Per key id, its event time (µs), when a join key is an event time. */
   keyTimes = new BigInt64Array(0);
 
@@ -86,6 +94,8 @@ class JoinSide {
     name: string,
     options: StreamStreamJoinOptions,
     private readonly keyTimeIndex: number | null,
+    /** The side's event-time column when its rows are evicted by value (a time-range condition), else null. */
+    private readonly valueTimeOrdinal: number | null,
   ) {
     this.keys = keyExprs.map((k) => compileExpr(k));
     this.keyCodec = new KeyCodec(
@@ -101,7 +111,11 @@ class JoinSide {
         const list = this.rows[id] ?? [];
         if (this.keyTimeIndex !== null) out.i64(this.keyTimes[id] ?? NEVER);
         out.u32(list.length);
-        for (const r of list) out.lenBytes(r);
+        const times = this.rowTimes[id];
+        list.forEach((r, k) => {
+          if (this.valueTimeOrdinal !== null) out.i64(times?.[k] ?? NEVER);
+          out.lenBytes(r);
+        });
       },
       readValue: (id, input: ByteReader) => {
         if (this.keyTimeIndex !== null) {
@@ -110,18 +124,22 @@ class JoinSide {
         }
         const n = input.u32();
         const list: Uint8Array[] = [];
+        const times: bigint[] = [];
         for (let k = 0; k < n; k++) {
+          if (this.valueTimeOrdinal !== null) times.push(input.i64());
           const [s, e] = input.lenRange();
           list.push(input.data.slice(s, e));
         }
         this.rows[id] = list;
+        if (this.valueTimeOrdinal !== null) this.rowTimes[id] = times;
       },
       reset: () => {
         this.rows = [];
+        this.rowTimes = [];
         this.keyTimes = new BigInt64Array(0);
       },
     };
-    const value = `${keyTimeIndex === null ? "" : "keyTime, "}${schema.fields.map((f) => shapeString(f.dataType)).join(", ")}`;
+    const value = `${keyTimeIndex === null ? "" : "keyTime, "}${valueTimeOrdinal === null ? "" : "rowTime, "}${schema.fields.map((f) => shapeString(f.dataType)).join(", ")}`;
     const schemaOf = { operator: "streamStreamJoin", key: keyExprs.map((k) => shapeString(k.dataType)).join(", "), value };
     this.store = new StateStore(location, codec, { ...options.stateOptions, operator: name, schema: schemaOf });
   }
@@ -135,9 +153,10 @@ class JoinSide {
    * Adds the batch's rows to the state under their keys. Not kept: rows with a null key that is
    * not null-safe (they never match), and rows whose key time is at or below `evictAt` (µs).
    */
-  add(batch: Batch, nullSafe: readonly boolean[], evictAt: bigint | null): void {
+  add(batch: Batch, nullSafe: readonly boolean[], evictAt: bigint | null, valueEvictAt: bigint | null): void {
     const keys = this.keyVectors(batch);
     const times = this.keyTimeIndex === null ? null : eventTimes(keys[this.keyTimeIndex]);
+    const rowTimes = this.valueTimeOrdinal === null ? null : eventTimes(batch.columns[this.valueTimeOrdinal]);
     this.keyCodec.bind(keys);
     this.rowCodec.bind(batch.columns);
     const table = this.store.keys;
@@ -145,15 +164,39 @@ class JoinSide {
       if (keys.some((k, c) => !nullSafe[c] && !isValid(k, i))) continue;
       const time = times === null || !isValid(times, i) ? NEVER : times.values[i];
       if (times !== null && evictAt !== null && time <= evictAt) continue;
+      const rowTime = rowTimes === null || !isValid(rowTimes, i) ? NEVER : rowTimes.values[i];
+      if (rowTimes !== null && valueEvictAt !== null && rowTime <= valueEvictAt) continue;
       const klen = this.keyCodec.encode(i);
       const id = table.findOrInsert(this.keyCodec.scratch, 0, klen, hashKey(this.keyCodec.scratch, 0, klen));
       const rlen = this.rowCodec.encode(i);
       (this.rows[id] ??= []).push(this.rowCodec.scratch.slice(0, rlen));
+      if (rowTimes !== null) (this.rowTimes[id] ??= []).push(rowTime);
       if (times !== null) {
         this.growKeyTimes(id + 1);
         this.keyTimes[id] = time;
       }
       this.store.markUpdated(id);
+    }
+  }
+
+  /** Removes every row whose event time is at or below `evictAt` (µs); keys left empty go. */
+  evictRows(evictAt: bigint): void {
+    if (this.valueTimeOrdinal === null) return;
+    const table = this.store.keys;
+    for (let id = 0; id < table.idCount; id++) {
+      const times = this.rowTimes[id];
+      const rows = this.rows[id];
+      if (!table.isLive(id) || times === undefined || rows === undefined || !times.some((t) => t <= evictAt)) continue;
+      const keep = times.flatMap((t, k) => (t > evictAt ? [k] : []));
+      if (keep.length === 0) {
+        this.store.remove(id);
+        this.rows[id] = undefined;
+        this.rowTimes[id] = undefined;
+      } else {
+        this.rows[id] = keep.map((k) => rows[k]);
+        this.rowTimes[id] = keep.map((k) => times[k]);
+        this.store.markUpdated(id);
+      }
     }
   }
 
@@ -201,8 +244,9 @@ export class StreamStreamJoinOperator implements Operator {
       if (shapeString(k.dataType) !== shapeString(options.rightKeys[i].dataType)) throw new InternalError(`${this.name}: key ${i} has different types on each side`);
     });
     const keyTime = this.options.keyTimeIndex ?? null;
-    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options, keyTime);
-    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options, keyTime);
+    const byValue = (side: "left" | "right"): number | null => (keyTime === null && (options.stateValueWatermark?.[side] ?? null) !== null ? (options.eventTime?.[side] ?? null) : null);
+    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options, keyTime, byValue("left"));
+    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options, keyTime, byValue("right"));
     this.residual = options.residual === null ? null : compileExpr(options.residual);
   }
 
@@ -227,27 +271,42 @@ export class StreamStreamJoinOperator implements Operator {
     const l = this.dropLate(concatBatches(this.options.leftSchema, leftBatches), this.options.eventTime?.left ?? null, ctx);
     const r = this.dropLate(concatBatches(this.options.rightSchema, rightBatches), this.options.eventTime?.right ?? null, ctx);
     const evictAt = streaming && (this.options.keyTimeIndex ?? null) !== null ? BigInt(ctx.watermarkMs) * 1000n : null;
+    const valueAt = (side: "left" | "right"): bigint | null => {
+      const f = this.options.stateValueWatermark?.[side] ?? null;
+      return !streaming || f === null || (this.options.keyTimeIndex ?? null) !== null ? null : BigInt(f(ctx.watermarkMs)) * 1000n;
+    };
+    const leftAt = valueAt("left");
+    const rightAt = valueAt("right");
     const out: Batch[] = [];
     if (l.numRows > 0) {
       const pairs = this.probe(l, this.left, this.right, true);
       if (pairs !== null) out.push(pairs);
-      this.left.add(l, this.options.nullSafe, evictAt);
+      this.left.add(l, this.options.nullSafe, evictAt, leftAt);
     }
     if (r.numRows > 0) {
       const pairs = this.probe(r, this.right, this.left, false);
       if (pairs !== null) out.push(pairs);
-      this.right.add(r, this.options.nullSafe, evictAt);
+      this.right.add(r, this.options.nullSafe, evictAt, rightAt);
     }
     if (evictAt !== null) {
       this.left.evict(evictAt);
       this.right.evict(evictAt);
     }
+    if (leftAt !== null) this.left.evictRows(leftAt);
+    if (rightAt !== null) this.right.evictRows(rightAt);
     return out;
   }
 
   /** A moved watermark evicts keyed state: Spark runs a batch for it even without new input. */
   shouldRunAnotherBatch(newWatermarkMs: number): boolean {
-    return this.options.state !== null && (this.options.keyTimeIndex ?? null) !== null && this.ctx !== null && newWatermarkMs > this.ctx.watermarkMs;
+    return this.options.state !== null && this.bounded && this.ctx !== null && newWatermarkMs > this.ctx.watermarkMs;
+  }
+
+  /** Whether the watermark evicts state: by an event-time key, or by value on both sides. */
+  private get bounded(): boolean {
+    if ((this.options.keyTimeIndex ?? null) !== null) return true;
+    const v = this.options.stateValueWatermark;
+    return v !== undefined && v.left !== null && v.right !== null;
   }
 
   /** A side's rows without those at or below the previous batch's watermark (by its event-time column). */
@@ -276,8 +335,7 @@ export class StreamStreamJoinOperator implements Operator {
       memoryUsedBytes: a.memoryUsedBytes + b.memoryUsedBytes,
       commitTimeMs: a.commitTimeMs + b.commitTimeMs,
     };
-    const bounded = (this.options.keyTimeIndex ?? null) !== null;
-    return stateOperatorMetrics("symmetricHashJoin", m, this.droppedByWatermark, bounded ? {} : { stateGrowsWithoutBound: 1 });
+    return stateOperatorMetrics("symmetricHashJoin", m, this.droppedByWatermark, this.bounded ? {} : { stateGrowsWithoutBound: 1 });
   }
 
   /** New rows of `side` against the state of `other`: the pairs whose keys match and that pass the residual. */

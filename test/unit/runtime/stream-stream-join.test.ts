@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { SparkSession, MemoryStream, col, window } from "../../../src/index.js";
+import { SparkSession, MemoryStream, col, expr, window } from "../../../src/index.js";
 import { tempPath, uniqueName } from "../api/support.js";
 
 const spark = SparkSession.builder.appName("stream-stream-join-test").getOrCreate();
@@ -101,6 +101,40 @@ test("joined on a watermarked window: late rows dropped, keys the watermark pass
     await q.processAllAvailable();
     assert.deepEqual(await rows(), ["a@0", "c@20"]);
     assert.equal(q.recentProgress.find((x) => x.numInputRows === 2 && x.sources[1]?.numInputRows === 2)?.stateOperators[0].numRowsDroppedByWatermark, 1);
+  } finally {
+    await q.stop();
+  }
+});
+
+test("within an hour of event time (Spark's CAST form of a time-range condition): exact, and state leaves as the watermark moves", async () => {
+  const bookings = new MemoryStream("id STRING, t INT", uniqueName("rb"));
+  const payments = new MemoryStream("pid STRING, pt INT", uniqueName("rp"));
+  const name = uniqueName("rj");
+  const b = spark.readStream.format("memory").option("name", bookings.name).load().withColumn("bts", col("t").cast("timestamp")).withWatermark("bts", "0 seconds");
+  const p = spark.readStream.format("memory").option("name", payments.name).load().withColumn("pts", col("pt").cast("timestamp")).withWatermark("pts", "0 seconds");
+  const q = b
+    .join(p, expr("id = pid AND CAST(pts AS LONG) >= CAST(bts AS LONG) AND CAST(pts AS LONG) <= CAST(bts AS LONG) + 3600"))
+    .select(col("id"), col("pt"))
+    .writeStream.format("memory")
+    .queryName(name)
+    .outputMode("append")
+    .start();
+  try {
+    const rows = async () => (await spark.table(name).collect()).map((r) => `${String(r.id)}@${String(r.pt)}`).sort();
+    bookings.addData([{ id: "b1", t: 100 }, { id: "b2", t: 200 }]);
+    payments.addData([{ pid: "b1", pt: 150 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["b1@150"]);
+    payments.addData([{ pid: "b2", pt: 5000 }]); // more than an hour after b2: no pair
+    bookings.addData([{ id: "b3", t: 6000 }]);
+    await q.processAllAvailable();
+    // Watermark 5000 s: bookings at or below 5000 - 3600 s and payments at or below 5000 s leave.
+    assert.equal(q.lastProgress?.stateOperators[0].numRowsTotal, 2, "b3 and the payment at 5000 s remain");
+    assert.deepEqual(q.lastProgress?.stateOperators[0].customMetrics, {});
+    payments.addData([{ pid: "b3", pt: 6500 }, { pid: "b2", pt: 300 }]); // the second is late
+    bookings.addData([{ id: "b4", t: 4000 }]); // late
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["b1@150", "b3@6500"]);
   } finally {
     await q.stop();
   }
