@@ -113,7 +113,7 @@ async function show(args: readonly string[], io: CliIO): Promise<number> {
     lines.push(`    operator ${s.operatorId}${s.schema === null ? "" : `: ${s.schema.operator}, key [${s.schema.key}], value [${s.schema.value}]`}`);
     for (const p of s.partitions) {
       const rows = p.rows === null ? "rows unknown" : `${p.rows} rows`;
-      lines.push(`      partition ${p.partition}: version ${p.version} (${rows}), versions ${p.oldestVersion}–${p.newestVersion} on disk, last snapshot ${p.snapshotVersion ?? "none"}, ${p.files} files, ${p.bytes} bytes`);
+      lines.push(`      partition ${p.partition}${p.store === null ? "" : ` (${p.store})`}: version ${p.version} (${rows}), versions ${p.oldestVersion}–${p.newestVersion} on disk, last snapshot ${p.snapshotVersion ?? "none"}, ${p.files} files, ${p.bytes} bytes`);
     }
   }
   io.out(lines.join("\n") + "\n");
@@ -126,6 +126,8 @@ interface OperatorState {
   /** What the operator recorded of its state (`_metadata/schema.json`), or null (Spark's, or older sluice). */
   readonly schema: StateSchema | null;
   readonly partitions: readonly {
+    /** The store within the operator (a stream–stream join's `left` or `right`), or null for its only one. */
+    readonly store: string | null;
     readonly partition: number;
     /** The version the last committed batch left, which a restart loads. */
     readonly version: number;
@@ -147,30 +149,38 @@ async function describeOperatorState(
   version: number,
   emptyAtVersion: number | undefined,
 ): Promise<OperatorState> {
-  let schema: StateSchema | null = null;
-  try {
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(await storage.get(`${opPrefix}_metadata/schema.json`)));
-    if (typeof parsed === "object" && parsed !== null && "operator" in parsed && "key" in parsed && "value" in parsed) {
-      schema = { operator: String(parsed.operator), key: String(parsed.key), value: String(parsed.value) };
+  const readSchema = async (prefix: string): Promise<StateSchema | null> => {
+    try {
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(await storage.get(`${prefix}_metadata/schema.json`)));
+      if (typeof parsed === "object" && parsed !== null && "operator" in parsed && "key" in parsed && "value" in parsed) {
+        return { operator: String(parsed.operator), key: String(parsed.key), value: String(parsed.value) };
+      }
+    } catch {
+      // No schema recorded: Spark's state, or sluice's before schemas were recorded.
     }
-  } catch {
-    schema = null;
-  }
-  const byPartition = new Map<number, ObjectInfo[]>();
+    return null;
+  };
+  // `<partition>/<v>.delta`, or `<store>/<partition>/<v>.delta` for an operator with several
+  // stores (a stream–stream join keeps `left/` and `right/`).
+  const byStore = new Map<string, { store: string | null; partition: number; files: ObjectInfo[] }>();
   for (const f of files) {
-    const m = /^(\d+)\/(\d+)\.(delta|snapshot)$/.exec(f.path.slice(opPrefix.length));
+    const m = /^(?:([a-z]+)\/)?(\d+)\/(\d+)\.(delta|snapshot)$/.exec(f.path.slice(opPrefix.length));
     if (!f.path.startsWith(opPrefix) || m === null) continue;
-    const list = byPartition.get(Number(m[1])) ?? [];
-    list.push(f);
-    byPartition.set(Number(m[1]), list);
+    const id = `${m[1] ?? ""}/${m[2]}`;
+    const entry = byStore.get(id) ?? { store: m[1] ?? null, partition: Number(m[2]), files: [] };
+    entry.files.push(f);
+    byStore.set(id, entry);
   }
+  let schema = await readSchema(opPrefix);
   const partitions = [];
-  for (const [partition, list] of [...byPartition.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const { store: sub, partition, files: list } of [...byStore.values()].sort((a, b) => (a.store ?? "").localeCompare(b.store ?? "") || a.partition - b.partition)) {
+    const prefix = sub === null ? opPrefix : `${opPrefix}${sub}/`;
+    schema ??= await readSchema(prefix);
     const versions = list.map((f) => Number(/(\d+)\.(?:delta|snapshot)$/.exec(f.path)?.[1] ?? 0));
     const snapshots = list.filter((f) => f.path.endsWith(".snapshot")).map((f) => Number(/(\d+)\.snapshot$/.exec(f.path)?.[1] ?? 0));
     // Count the keys by loading the version with a codec that skips every value.
     const skip: StateValueCodec = { writeValue() {}, readValue: (_id, v) => void v.skip(v.remaining), reset() {} };
-    const store = new StateStore({ storage, prefix: opPrefix, ...(emptyAtVersion === undefined ? {} : { emptyAtVersion }) }, skip, { partition, operator: `state operator ${operatorId}` });
+    const store = new StateStore({ storage, prefix, ...(emptyAtVersion === undefined ? {} : { emptyAtVersion }) }, skip, { partition, operator: `state operator ${operatorId}` });
     let rows: number | null;
     try {
       await store.load(version);
@@ -179,6 +189,7 @@ async function describeOperatorState(
       rows = null;
     }
     partitions.push({
+      store: sub,
       partition,
       version,
       rows,

@@ -112,3 +112,29 @@ test("checkpoint show: per stateful operator, what it keeps and the rows of the 
     rmSync(base, { recursive: true, force: true });
   }
 });
+
+test("checkpoint show: a stream-stream join's two stores are listed apart", async () => {
+  const base = mkdtempSync(join(tmpdir(), "sluice-show-join-"));
+  try {
+    const spark = SparkSession.builder.getOrCreate();
+    const a = new MemoryStream("k STRING", `show_join_a_${process.pid}`);
+    const b = new MemoryStream("j STRING", `show_join_b_${process.pid}`);
+    const ck = join(base, "ck");
+    const left = spark.readStream.format("memory").option("name", a.name).load();
+    const right = spark.readStream.format("memory").option("name", b.name).load();
+    const q = left.join(right, left.col("k").equalTo(right.col("j"))).writeStream.format("memory").queryName(`show_join_${process.pid}`).option("checkpointLocation", ck).start();
+    a.addData([{ k: "x" }, { k: "y" }]);
+    b.addData([{ j: "x" }]);
+    await q.processAllAvailable();
+    await q.stop();
+    const out: string[] = [];
+    const io = { out: (s: string) => void out.push(s), err: () => undefined, verbose: false };
+    assert.equal(await checkpointCommand(["show", ck], io), 0);
+    const text = out.join("");
+    assert.match(text, /operator 0: streamStreamJoin, key \[string\]/);
+    assert.match(text, /partition 0 \(left\): version 1 \(2 rows\)/);
+    assert.match(text, /partition 0 \(right\): version 1 \(1 rows\)/);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
