@@ -30,9 +30,9 @@ import type { StructType } from "../types/data-types.js";
 import { StructType as StructTypeOf } from "../types/data-types.js";
 import { shapeString } from "../types/print-schema.js";
 import { take, takeBatch } from "../columnar/ops.js";
-import { int64At, int64Words } from "../columnar/int64-words.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
 import { stateOperatorMetrics } from "./operator.js";
+import { eventTimeVector, notLateRows } from "./event-time.js";
 
 export interface ApplyWithStateOptions {
   /** The operator's input: the grouping key columns first, then the rows' columns. */
@@ -225,18 +225,10 @@ export class ApplyWithStateOperator implements Operator {
   private dropLate(batch: Batch, ctx: BatchContext): Batch {
     const o = this.options.eventTimeOrdinal;
     if (!this.streaming || o === null || this.options.timeout !== "EventTimeTimeout") return batch;
-    const v = batch.columns[o];
-    const t = v.kind === "struct" ? v.children[1] : v;
-    if (t === undefined || t.kind !== "i64") throw new InternalError(`${this.name}: the event-time column is ${v.type.typeName}, not a timestamp or a window`);
-    const wm = ctx.lateEventsWatermarkMs * 1000;
-    const words = int64Words(t.values);
-    const keep: number[] = [];
-    for (let i = 0; i < batch.numRows; i++) {
-      const us = int64At(words, i);
-      if ((t.valid !== null && t.valid[i] === 0) || (us === us ? us > wm : t.values[i] > BigInt(wm))) keep.push(i);
-    }
+    const keep = notLateRows(eventTimeVector(batch.columns[o], this.name), batch.numRows, ctx.lateEventsWatermarkMs);
+    if (keep === null) return batch;
     this.droppedByWatermark += batch.numRows - keep.length;
-    return keep.length === batch.numRows ? batch : takeBatch(batch, Int32Array.from(keep));
+    return takeBatch(batch, keep);
   }
 
   private writeValue(id: number, out: ByteWriter): void {

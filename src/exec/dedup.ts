@@ -11,13 +11,14 @@
  * reaches its first row's event time plus the delay: that expiry is the state value.
  */
 import type { Batch } from "../columnar/batch.js";
-import type { BytesVector, I64Vector, Vector } from "../columnar/vector.js";
+import type { BytesVector } from "../columnar/vector.js";
 import { takeBatch } from "../columnar/ops.js";
 import { int64At, int64Words } from "../columnar/int64-words.js";
 import { AnalysisError, InternalError } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "./operator.js";
 import { stateOperatorMetrics } from "./operator.js";
+import { eventTimeVector, notLateRows } from "./event-time.js";
 import type { StateLocation } from "../state/state-store.js";
 import { KeyCodec } from "../columnar/key-codec.js";
 import { shapeString } from "../types/print-schema.js";
@@ -202,22 +203,10 @@ export class DeduplicateOperator implements Operator {
   private dropLate(batch: Batch): Batch {
     const ctx = this.ctx;
     if (ctx === null || this.eventTime === null) return batch;
-    const t = eventTimeVector(batch.columns[this.eventTime.ordinal], this.name);
-    const n = batch.numRows;
-    const wm = ctx.lateEventsWatermarkMs * 1000;
-    const words = int64Words(t.values);
-    const keep = new Int32Array(n);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      if (t.valid !== null && t.valid[i] === 0) {
-        keep[k++] = i;
-        continue;
-      }
-      const us = int64At(words, i);
-      if (us === us ? us > wm : t.values[i] > BigInt(wm)) keep[k++] = i;
-    }
-    this.droppedByWatermark += n - k;
-    return k === n ? batch : takeBatch(batch, keep.subarray(0, k));
+    const keep = notLateRows(eventTimeVector(batch.columns[this.eventTime.ordinal], this.name), batch.numRows, ctx.lateEventsWatermarkMs);
+    if (keep === null) return batch;
+    this.droppedByWatermark += batch.numRows - keep.length;
+    return takeBatch(batch, keep);
   }
 
   /** Sets the expiry of the keys first seen at rows `kept` (ids from `firstNew` on, in row order). */
@@ -256,12 +245,3 @@ export class DeduplicateOperator implements Operator {
   }
 }
 
-/**
- * The event times of an event-time column: the column itself (a timestamp), or a time window's
- * `end` (Spark compares a window struct's end with the watermark).
- */
-function eventTimeVector(v: Vector, what: string): I64Vector {
-  const t = v.kind === "struct" ? v.children[1] : v;
-  if (t === undefined || t.kind !== "i64") throw new InternalError(`${what}: the event-time column is ${v.type.typeName}, not a timestamp or a window`);
-  return t;
-}

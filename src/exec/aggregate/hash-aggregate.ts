@@ -25,7 +25,7 @@ import { takeBatch } from "../../columnar/ops.js";
 import { BytesHashTable } from "../../columnar/bytes-hash-table.js";
 import { int64At, int64Words } from "../../columnar/int64-words.js";
 import { makeBatch } from "../../columnar/batch.js";
-import type { BytesVector, Vector } from "../../columnar/vector.js";
+import type { BytesVector, I64Vector, Vector } from "../../columnar/vector.js";
 import { AnalysisError, InternalError } from "../../errors.js";
 import type { AggregateName } from "../../plan/expressions/bound.js";
 import type { DataType, StructType } from "../../types/data-types.js";
@@ -38,6 +38,7 @@ import { shapeString } from "../../types/print-schema.js";
 import { hashKey, hashTagged } from "../../columnar/murmur3.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
 import { stateOperatorMetrics } from "../operator.js";
+import { eventTimeVector, notLateRows } from "../event-time.js";
 import type { OutputMode } from "../../plan/logical.js";
 import type { StateLocation } from "../../state/state-store.js";
 import type { Accumulator } from "./accumulator.js";
@@ -243,31 +244,21 @@ export class HashAggregateOperator implements Operator {
     return this.streaming && this.eventTime !== null && this.outputMode !== "complete";
   }
 
-  /** The event-time vector of the key (a window's `end`, or the timestamp key itself). */
-  private keyTimeVector(batch: Batch): Vector {
+  /** The event times of the key (a window's `end`, or the timestamp key itself). */
+  private keyTimeVector(batch: Batch): I64Vector {
     const et = this.eventTime;
     if (et === null) throw new InternalError(`${this.name}: no event-time key`);
-    const v = batch.columns[this.groupingOrdinals[et.index]];
-    const t = et.window ? (v.kind === "struct" ? v.children[1] : v) : v;
-    if (t.kind !== "i64") throw new InternalError(`${this.name}: the event-time key is ${t.type.typeName}, not a timestamp`);
-    return t;
+    return eventTimeVector(batch.columns[this.groupingOrdinals[et.index]], this.name);
   }
 
   /** `batch` without the rows whose key's event time is at or below the late-events watermark. */
   private dropLate(batch: Batch): Batch {
     const ctx = this.ctx;
     if (ctx === null) throw new InternalError(`${this.name}: process() before open()`);
-    const t = this.keyTimeVector(batch);
-    if (t.kind !== "i64") return batch;
     const n = batch.numRows;
-    const wm = ctx.lateEventsWatermarkMs * 1000;
-    const words = int64Words(t.values);
-    const keep = new Int32Array(n);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      if ((t.valid !== null && t.valid[i] === 0) || !atOrBelow(t.values, words, i, wm)) keep[k++] = i;
-    }
-    if (k === n) return batch;
+    const keep = notLateRows(this.keyTimeVector(batch), n, ctx.lateEventsWatermarkMs);
+    if (keep === null) return batch;
+    const k = keep.length;
     // Count distinct late keys, as Spark counts the merged groups it drops.
     this.codec.bind(this.groupingOrdinals.map((o) => batch.columns[o]));
     for (let i = 0, j = 0; i < n; i++) {
@@ -278,13 +269,12 @@ export class HashAggregateOperator implements Operator {
       const len = this.codec.encode(i);
       this.lateKeys.findOrInsert(this.codec.scratch, 0, len, hashKey(this.codec.scratch, 0, len));
     }
-    return takeBatch(batch, keep.subarray(0, k));
+    return takeBatch(batch, keep);
   }
 
   /** Records each group's key event time (the same for every row of a group). */
   private noteKeyTimes(batch: Batch, groupIds: Int32Array): void {
     const t = this.keyTimeVector(batch);
-    if (t.kind !== "i64") return;
     this.ensureKeyTimes(this.store.keys.idCount);
     const words = int64Words(t.values);
     const times = this.keyTimes;

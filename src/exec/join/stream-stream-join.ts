@@ -24,7 +24,7 @@
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { concatBatches, take, takeBatch } from "../../columnar/ops.js";
-import type { I64Vector, Vector } from "../../columnar/vector.js";
+import type { Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
 import { KeyCodec } from "../../columnar/key-codec.js";
 import { hashKey } from "../../columnar/murmur3.js";
@@ -38,6 +38,7 @@ import { shapeString } from "../../types/print-schema.js";
 import { compileExpr, type Evaluator } from "../eval/compile.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
 import { stateOperatorMetrics } from "../operator.js";
+import { eventTimeVector, notLateRows } from "../event-time.js";
 
 export interface StreamStreamJoinOptions {
   readonly leftSchema: StructType;
@@ -68,12 +69,7 @@ export interface StreamStreamJoinOptions {
 /** The event time of a key with none (a null key time): never evicted. */
 const NEVER = 0x7fffffffffffffffn;
 
-/** The µs event times of an event-time vector: a timestamp column, or a window's end. */
-function eventTimes(v: Vector): I64Vector {
-  const t = v.kind === "struct" ? v.children[1] : v;
-  if (t === undefined || t.kind !== "i64") throw new InternalError(`stream-stream join: an event-time column is ${v.type.typeName}, not a timestamp or a window`);
-  return t;
-}
+
 
 /** One side's rows by join key. */
 class JoinSide {
@@ -155,8 +151,8 @@ class JoinSide {
    */
   add(batch: Batch, nullSafe: readonly boolean[], evictAt: bigint | null, valueEvictAt: bigint | null): void {
     const keys = this.keyVectors(batch);
-    const times = this.keyTimeIndex === null ? null : eventTimes(keys[this.keyTimeIndex]);
-    const rowTimes = this.valueTimeOrdinal === null ? null : eventTimes(batch.columns[this.valueTimeOrdinal]);
+    const times = this.keyTimeIndex === null ? null : eventTimeVector(keys[this.keyTimeIndex], "stream-stream join");
+    const rowTimes = this.valueTimeOrdinal === null ? null : eventTimeVector(batch.columns[this.valueTimeOrdinal], "stream-stream join");
     this.keyCodec.bind(keys);
     this.rowCodec.bind(batch.columns);
     const table = this.store.keys;
@@ -312,12 +308,10 @@ export class StreamStreamJoinOperator implements Operator {
   /** A side's rows without those at or below the previous batch's watermark (by its event-time column). */
   private dropLate(batch: Batch, ordinal: number | null, ctx: BatchContext): Batch {
     if (ordinal === null || this.options.state === null || batch.numRows === 0) return batch;
-    const t = eventTimes(batch.columns[ordinal]);
-    const late = BigInt(ctx.lateEventsWatermarkMs) * 1000n;
-    const keep: number[] = [];
-    for (let i = 0; i < batch.numRows; i++) if (!isValid(t, i) || t.values[i] > late) keep.push(i);
+    const keep = notLateRows(eventTimeVector(batch.columns[ordinal], this.name), batch.numRows, ctx.lateEventsWatermarkMs);
+    if (keep === null) return batch;
     this.droppedByWatermark += batch.numRows - keep.length;
-    return keep.length === batch.numRows ? batch : takeBatch(batch, Int32Array.from(keep));
+    return takeBatch(batch, keep);
   }
 
   async commit(): Promise<void> {
