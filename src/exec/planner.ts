@@ -279,6 +279,15 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         return wrap(new GenerateOperator(p.schema, p.generator), build(p.child, [], childNeed), p, need);
       }
       case "join": {
+        const shape = {
+          leftSchema: p.left.schema,
+          rightSchema: p.right.schema,
+          pairSchema: p.pairSchema,
+          leftKeys: p.leftKeys,
+          rightKeys: p.rightKeys,
+          nullSafe: p.nullSafe,
+          residual: p.residual,
+        };
         if (p.left.isStreaming && p.right.isStreaming) {
           const operatorId = nextStateId++;
           const at = (side: string): StateLocation | null => {
@@ -288,13 +297,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
           const left = at("left");
           const right = at("right");
           const op = new StreamStreamJoinOperator({
-            leftSchema: p.left.schema,
-            rightSchema: p.right.schema,
-            pairSchema: p.pairSchema,
-            leftKeys: p.leftKeys,
-            rightKeys: p.rightKeys,
-            nullSafe: p.nullSafe,
-            residual: p.residual,
+            ...shape,
             state: left === null || right === null ? null : { left, right },
             operatorId,
             stateOptions: ctx.stateOptions,
@@ -309,16 +312,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         const side = (c: ResolvedPlan): PhysicalNode => (plan.isStreaming && !c.isStreaming ? { kind: "static", plan: c } : build(c));
         const left = side(p.left);
         const right = side(p.right);
-        const op = new HashJoinOperator({
-          joinType: p.joinType,
-          leftSchema: p.left.schema,
-          rightSchema: p.right.schema,
-          pairSchema: p.pairSchema,
-          leftKeys: p.leftKeys,
-          rightKeys: p.rightKeys,
-          nullSafe: p.nullSafe,
-          residual: p.residual,
-        });
+        const op = new HashJoinOperator({ joinType: p.joinType, ...shape });
         operators.push(op);
         const joined: PhysicalNode = { kind: "join", op, left, right };
         return p.post === null ? joined : wrap(new ProjectOperator(p.schema, p.post), joined);

@@ -36,20 +36,13 @@ import { StateStore } from "../../state/state-store.js";
 import type { StructType } from "../../types/data-types.js";
 import { shapeString } from "../../types/print-schema.js";
 import { compileExpr, type Evaluator } from "../eval/compile.js";
+import type { HashJoinSpec } from "./hash-join.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
 import { stateOperatorMetrics } from "../operator.js";
 import { eventTimeVector, notLateRows } from "../event-time.js";
 
-export interface StreamStreamJoinOptions {
-  readonly leftSchema: StructType;
-  readonly rightSchema: StructType;
-  /** Left columns then right columns. */
-  readonly pairSchema: StructType;
-  readonly leftKeys: readonly BoundExpr[];
-  readonly rightKeys: readonly BoundExpr[];
-  readonly nullSafe: readonly boolean[];
-  /** Over the pair schema; null when equal keys are a match. */
-  readonly residual: BoundExpr | null;
+/** The join's shape (keys, residual, schemas) as a hash join's, plus its state and watermarks. */
+export interface StreamStreamJoinOptions extends Omit<HashJoinSpec, "joinType"> {
   /** Where each side's rows persist (`state/<op>/left/`, `…/right/`); null for both in a batch query. */
   readonly state: { readonly left: StateLocation; readonly right: StateLocation } | null;
   readonly operatorId: number;
