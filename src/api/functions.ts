@@ -7,24 +7,19 @@ import type { DataType } from "../types/data-types.js";
 import { AnalysisError } from "../errors.js";
 import { node } from "../sql/expression.js";
 import type { Expr } from "../sql/expression.js";
-import { parseAttributeName, parseExpression } from "../sql/parser.js";
+import { parseExpression } from "../sql/parser.js";
 import { Column, literalExpr, toExpr } from "./column.js";
 import type { ColumnOrValue } from "./column.js";
+import { call, colExpr, columnByName, fn1 } from "./functions/builders.js";
+import type { ColumnName } from "./functions/builders.js";
 
-/** A column argument: a Column, or a column name. */
-export type ColumnName = Column | string;
-
-function colExpr(c: ColumnName): Expr {
-  return typeof c === "string" ? col(c).expr : c.expr;
-}
-
-function call(name: string, args: readonly Expr[], distinct = false): Column {
-  return new Column(node({ kind: "call", name, args, distinct }));
-}
-
-function fn1(name: string, c: ColumnName): Column {
-  return call(name, [colExpr(c)]);
-}
+export type { ColumnName } from "./functions/builders.js";
+export * from "./functions/string.js";
+export * from "./functions/datetime.js";
+export * from "./functions/math.js";
+export * from "./functions/collection.js";
+export * from "./functions/higher-order.js";
+export * from "./functions/misc.js";
 
 /**
  * A column by name: `"a"`, a struct field path `"data.event_id"`, `` "`a.b`" `` for a name with a
@@ -32,9 +27,7 @@ function fn1(name: string, c: ColumnName): Column {
  * @example df.select(col("data.event_id"))
  */
 export function col(name: string): Column {
-  if (name === "*") return new Column(node({ kind: "star", qualifier: [] }));
-  if (name.endsWith(".*")) return new Column(node({ kind: "star", qualifier: parseAttributeName(name.slice(0, -2)) }));
-  return new Column(node({ kind: "column", parts: parseAttributeName(name) }));
+  return columnByName(name);
 }
 
 /** Same as {@link col}. @example column("user_id") */

@@ -11,6 +11,8 @@ import { IntegerType } from "../../../types/data-types.js";
 import { compareBytes } from "../compare.js";
 import { numberVector } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 /** struct(...) / named_struct(...): a non-null struct of the argument vectors. */
 export const structKernel: Kernel = (args, n, _ctx, call) => {
@@ -96,4 +98,14 @@ export const itemKernel: Kernel = ([c, key], n, _ctx, call) => {
   const nullSlot = source.length;
   for (let i = 0; i < n; i++) if (idx[i] < 0) idx[i] = nullSlot;
   return take(withNull, idx);
+};
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const COLLECTION_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  struct: fixed(structKernel),
+  named_struct: fixed(structKernel),
+  array: fixed(arrayKernel),
+  size: fixed(sizeKernel),
+  element_at: fixed(itemKernel),
+  get_item: fixed(itemKernel),
 };

@@ -7,6 +7,8 @@ import { choose, markWhere } from "../logic.js";
 import { compareVectors, fillSigns } from "../compare.js";
 import { validity } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 /** coalesce(a, b, ...): the first non-null argument. */
 export const coalesceKernel: Kernel = (args, n, _ctx, call) => {
@@ -54,3 +56,13 @@ export function extremumKernel(greatest: boolean): Kernel {
     return choose(call.dataType, args, choice);
   };
 }
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const CONDITIONAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  coalesce: fixed(coalesceKernel),
+  nvl: fixed(coalesceKernel),
+  if: fixed(ifKernel),
+  nullif: fixed(nullifKernel),
+  greatest: fixed(extremumKernel(true)),
+  least: fixed(extremumKernel(false)),
+};

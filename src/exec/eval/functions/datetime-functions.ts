@@ -27,6 +27,8 @@ import {
   truncTimestamp,
   truncUnit,
 } from "../datetime.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 function i64(v: Vector, what: string): BigInt64Array {
   if (v.kind === "i64") return v.values;
@@ -179,3 +181,22 @@ export function extractKernel(call: BoundCall): Kernel {
       return timePartKernel("second");
   }
 }
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  to_timestamp: toTimestampKernel,
+  to_date: toDateKernel,
+  current_timestamp: fixed(currentTimestampKernel),
+  current_date: fixed(currentDateKernel),
+  date_trunc: dateTruncKernel,
+  date_format: dateFormatKernel,
+  unix_timestamp: unixTimestampKernel,
+  from_unixtime: fromUnixtimeKernel,
+  year: fixed(datePartKernel(0)),
+  month: fixed(datePartKernel(1)),
+  dayofmonth: fixed(datePartKernel(2)),
+  hour: fixed(timePartKernel("hour")),
+  minute: fixed(timePartKernel("minute")),
+  second: fixed(timePartKernel("second")),
+  extract: extractKernel,
+};

@@ -11,6 +11,8 @@ import { TimestampType } from "../../../types/data-types.js";
 import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { parseIntervalText } from "../../../types/interval-text.js";
 import type { Kernel } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 function timestamps(v: Vector, what: string): I64Vector {
   if (v.kind !== "i64") throw new ExecutionError(`${what}: expected a timestamp vector, got ${v.type.typeName}`);
@@ -130,3 +132,10 @@ export function sessionWindowKernel(call: BoundCall): Kernel {
     return { kind: "struct", type, length: n, valid: null, children };
   };
 }
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const EVENT_TIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  "#time_window": timeWindowKernel,
+  "#session_window": sessionWindowKernel,
+  window_time: fixed(windowTimeKernel),
+};

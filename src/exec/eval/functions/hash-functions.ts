@@ -11,6 +11,8 @@ import { ExecutionError } from "../../../errors.js";
 import { IntegerType, LongType, StringType } from "../../../types/data-types.js";
 import { longVector, numberVector } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 function digestKernel(algorithm: (i: number, args: readonly Vector[]) => string | null): Kernel {
   return (args, n) => {
@@ -194,4 +196,13 @@ export const hashKernel: Kernel = (args, n) => {
   const seeds = new Int32Array(n).fill(42);
   for (const a of args) hashInto(a, seeds, null);
   return numberVector(IntegerType(), seeds, null);
+};
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const HASH_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  sha2: fixed(sha2Kernel),
+  md5: fixed(md5Kernel),
+  sha1: fixed(sha1Kernel),
+  crc32: fixed(crc32Kernel),
+  hash: fixed(hashKernel),
 };

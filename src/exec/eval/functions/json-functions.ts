@@ -15,6 +15,7 @@ import { toJson } from "../../json/to-json.js";
 import type { JsonGeneratorOptions } from "../../json/to-json.js";
 import type { Kernel } from "./kernel.js";
 import { literalArg } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
 
 /** from_json(json, schema[, options]): the call's data type is the schema. */
 export function fromJsonKernel(call: BoundCall): Kernel {
@@ -111,3 +112,9 @@ export function getJsonObjectKernel(call: BoundCall): Kernel {
   };
 }
 
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const JSON_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  get_json_object: getJsonObjectKernel,
+  from_json: fromJsonKernel,
+  to_json: toJsonKernel,
+};

@@ -18,3 +18,6 @@ export function literalArg(call: BoundCall, k: number): LiteralValue | undefined
   const a = call.args[k];
   return a !== undefined && a.kind === "literal" ? a.value : undefined;
 }
+
+/** A factory for a kernel that needs nothing from the call. */
+export const fixed = (k: Kernel): KernelFactory => () => k;

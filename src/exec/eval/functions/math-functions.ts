@@ -9,6 +9,8 @@ import { LongType } from "../../../types/data-types.js";
 import { allocNumbers, boolVector, decimalVector, longVector, numberValues, numberVector } from "../vectors.js";
 import { parseDecimalText, rescale } from "../cast.js";
 import type { Kernel } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 export const absKernel: Kernel = ([v], n) => {
   if (v.kind === "i64") {
@@ -112,3 +114,11 @@ export const isnanKernel: Kernel = ([v], n) => {
   return boolVector(out, null);
 };
 
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  abs: fixed(absKernel),
+  round: roundKernel,
+  floor: fixed(floorCeilKernel(false)),
+  ceil: fixed(floorCeilKernel(true)),
+  isnan: fixed(isnanKernel),
+};

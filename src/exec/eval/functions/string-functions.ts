@@ -13,6 +13,8 @@ import { ArrayType, StringType } from "../../../types/data-types.js";
 import { boolVector, numberVector, andMasks, validity } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
 import { literalArg } from "./kernel.js";
+import type { KernelFactory } from "./kernel.js";
+import { fixed } from "./kernel.js";
 
 function bytesArg(v: Vector, what: string): BytesVector {
   if (v.kind === "bytes") return v;
@@ -486,4 +488,24 @@ export const locateKernel: Kernel = (args, n) => {
     if (at >= 0) out[i] = pos + Array.from(cps.slice(pos - 1).join("").slice(0, at)).length;
   }
   return numberVector({ typeName: "integer" }, out, compactMask(valid, n));
+};
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const STRING_KERNELS: Readonly<Record<string, KernelFactory>> = {
+  concat: fixed(concatKernel),
+  concat_ws: fixed(concatWsKernel),
+  lower: fixed(caseMap(false)),
+  upper: fixed(caseMap(true)),
+  trim: (call) => trimKernel(true, true, call),
+  ltrim: (call) => trimKernel(true, false, call),
+  rtrim: (call) => trimKernel(false, true, call),
+  length: fixed(lengthKernel),
+  substring: fixed(substringKernel),
+  regexp_extract: regexpExtractKernel,
+  regexp_replace: regexpReplaceKernel,
+  split: splitKernel,
+  startswith: fixed(affixKernel("startsWith")),
+  endswith: fixed(affixKernel("endsWith")),
+  contains: fixed(affixKernel("contains")),
+  locate: fixed(locateKernel),
 };

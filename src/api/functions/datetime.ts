@@ -1,0 +1,2 @@
+/** Column builders: datetime functions (Spark's Python/Scala names and signatures). */
+export {};

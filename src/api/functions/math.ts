@@ -1,0 +1,2 @@
+/** Column builders: math functions (Spark's Python/Scala names and signatures). */
+export {};

@@ -1,0 +1,2 @@
+/** Column builders: misc functions (Spark's Python/Scala names and signatures). */
+export {};

@@ -1,0 +1,2 @@
+/** Column builders: string functions (Spark's Python/Scala names and signatures). */
+export {};

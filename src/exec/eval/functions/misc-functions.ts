@@ -1,0 +1,5 @@
+/** Miscellaneous function kernels. */
+import type { KernelFactory } from "./kernel.js";
+
+/** The kernels of this file by canonical function name (see `kernels.ts`). */
+export const MISC_KERNELS: Readonly<Record<string, KernelFactory>> = {};
