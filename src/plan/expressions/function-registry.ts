@@ -10,6 +10,8 @@ import { InternalError } from "../../errors.js";
 import type { FunctionDef } from "./functions/define.js";
 import { COLLECTION_FUNCTIONS } from "./functions/collection.js";
 import { CONDITIONAL_FUNCTIONS } from "./functions/conditional.js";
+import { CSV_FUNCTIONS } from "./functions/csv.js";
+import { DATE_FUNCTIONS } from "./functions/date.js";
 import { DATETIME_FUNCTIONS } from "./functions/datetime.js";
 import { HASH_FUNCTIONS } from "./functions/hash.js";
 import { HIGHER_ORDER_FUNCTIONS } from "./functions/higher-order.js";
@@ -56,6 +58,8 @@ for (const d of [
   ...CONDITIONAL_FUNCTIONS,
   ...STRING_FUNCTIONS,
   ...DATETIME_FUNCTIONS,
+  ...DATE_FUNCTIONS,
+  ...CSV_FUNCTIONS,
   ...HASH_FUNCTIONS,
   ...MATH_FUNCTIONS,
   ...JSON_FUNCTIONS,

@@ -8,6 +8,8 @@ import { InternalError } from "../../../errors.js";
 import type { Kernel, KernelFactory } from "./kernel.js";
 import { COLLECTION_KERNELS } from "./collection-functions.js";
 import { CONDITIONAL_KERNELS } from "./conditional-functions.js";
+import { CSV_KERNELS } from "./csv-functions.js";
+import { DATE_KERNELS } from "./date-functions.js";
 import { DATETIME_KERNELS } from "./datetime-functions.js";
 import { EVENT_TIME_KERNELS } from "./event-time-functions.js";
 import { HASH_KERNELS } from "./hash-functions.js";
@@ -21,6 +23,8 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = merge([
   CONDITIONAL_KERNELS,
   STRING_KERNELS,
   DATETIME_KERNELS,
+  DATE_KERNELS,
+  CSV_KERNELS,
   EVENT_TIME_KERNELS,
   HASH_KERNELS,
   MATH_KERNELS,

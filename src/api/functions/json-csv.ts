@@ -1,0 +1,2 @@
+/** Column builders: json and csv functions (Spark's Python/Scala names and signatures). */
+export {};
