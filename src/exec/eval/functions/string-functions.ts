@@ -8,8 +8,12 @@ import { BytesBuilder } from "../../../columnar/build.js";
 import { decodeUtf8, encodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
 import type { BoundCall, LikeShape } from "../../../plan/expressions/bound.js";
-import { javaRegExp, likeToRegExp } from "../../../plan/expressions/like-pattern.js";
-import { ArrayType, StringType } from "../../../types/data-types.js";
+import { javaRegExp, likeShape, likeToRegExp } from "../../../plan/expressions/like-pattern.js";
+import type { DataType } from "../../../types/data-types.js";
+import { ArrayType, BinaryType, IntegerType, StringType } from "../../../types/data-types.js";
+import { concat, take } from "../../../columnar/ops.js";
+import { choose, markWhere } from "../logic.js";
+import { compareVectors } from "../compare.js";
 import { boolVector, numberVector, andMasks, validity } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
 import { literalArg } from "./kernel.js";
@@ -186,7 +190,8 @@ export const substringKernel: Kernel = (args, n) => {
 };
 
 /** concat: null if any argument is null. Two passes: output sizes, then byte copies. */
-export const concatKernel: Kernel = (args, n, _ctx, call) => {
+export const concatKernel: Kernel = (args, n, ctx, call) => {
+  if (call.dataType.typeName === "array") return concatArrays(args, n, ctx, call);
   const vs = args.map((a) => bytesArg(a, "concat"));
   const mask = andMasks(vs.map(validity), n);
   const offsets = new Int32Array(n + 1);
@@ -207,6 +212,35 @@ export const concatKernel: Kernel = (args, n, _ctx, call) => {
     }
   }
   return { kind: "bytes", type: call.dataType, length: n, valid: mask, offsets, data };
+};
+
+/** concat of arrays: the elements of each argument in turn; null if any argument is null. */
+const concatArrays: Kernel = (args, n, _ctx, call) => {
+  const lists = args.map((a) => {
+    if (a.kind !== "list") throw new ExecutionError(`concat: expected an array vector, got ${a.type.typeName}`);
+    return a;
+  });
+  const mask = andMasks(lists.map(validity), n);
+  // Gather from the children laid end to end: child k starts at bases[k].
+  const bases: number[] = [];
+  let total = 0;
+  for (const l of lists) {
+    bases.push(total);
+    total += l.child.length;
+  }
+  const offsets = new Int32Array(n + 1);
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (mask === null || mask[i] === 1) {
+      lists.forEach((l, k) => {
+        for (let j = l.offsets[i]; j < l.offsets[i + 1]; j++) idx.push(bases[k] + j);
+      });
+    }
+    offsets[i + 1] = idx.length;
+  }
+  const all = concat(lists.map((l) => l.child));
+  const type = call.dataType as ArrayType;
+  return { kind: "list", type, length: n, valid: mask, offsets, child: take(all, Int32Array.from(idx)) };
 };
 
 /** concat_ws(sep, ...): skips null arguments (and null array elements); null only when sep is null. */
@@ -270,7 +304,7 @@ export function regexpExtractKernel(call: BoundCall): Kernel {
       }
       const idx = idxV !== null && idxV.kind === "i32" ? idxV.values[i] : 1;
       const m = re.exec(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]));
-      if (m !== null && idx >= m.length) {
+      if (m !== null && (idx < 0 || idx >= m.length)) {
         throw new ExecutionError(`regexp_extract: regex group count is ${m.length - 1}, but the specified group index is ${idx}`);
       }
       b.appendString(m === null ? "" : (m[idx] ?? ""));
@@ -490,6 +524,862 @@ export const locateKernel: Kernel = (args, n) => {
   return numberVector({ typeName: "integer" }, out, compactMask(valid, n));
 };
 
+
+// ---------------------------------------------------------------------------------------------
+// Row helpers: one loop per call, decoding only the slots an operation needs.
+
+/** The string in valid slot `i` of a string vector. */
+function strAt(v: Vector, i: number): string {
+  if (v.kind !== "bytes") throw new ExecutionError(`string: expected a string vector, got ${v.type.typeName}`);
+  return decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
+}
+
+/** The bytes in valid slot `i` of a string or binary vector (a view, not a copy). */
+function bytesAt(v: Vector, i: number): Uint8Array {
+  if (v.kind !== "bytes") throw new ExecutionError(`string: expected a bytes vector, got ${v.type.typeName}`);
+  return v.data.subarray(v.offsets[i], v.offsets[i + 1]);
+}
+
+/** The integer in valid slot `i` of an integral vector. */
+function intAt(v: Vector, i: number): number {
+  switch (v.kind) {
+    case "i32":
+    case "i16":
+    case "i8":
+    case "f64":
+    case "f32":
+      return v.values[i];
+    case "i64":
+      return Number(v.values[i]);
+    default:
+      throw new ExecutionError(`string: expected an integer vector, got ${v.type.typeName}`);
+  }
+}
+
+function allValid(args: readonly Vector[], i: number): boolean {
+  for (const a of args) if (!isValid(a, i)) return false;
+  return true;
+}
+
+/**
+ * A string (or binary) result row by row: null where any argument is null or `f` returns null.
+ * `f` returns a string (encoded as UTF-8) or bytes.
+ */
+function bytesRows(args: readonly Vector[], n: number, type: DataType, f: (i: number) => string | Uint8Array | null): BytesVector {
+  const b = new BytesBuilder(n);
+  for (let i = 0; i < n; i++) {
+    const r = allValid(args, i) ? f(i) : null;
+    if (r === null) b.appendNull();
+    else if (typeof r === "string") b.appendString(r);
+    else b.appendBytes(r, 0, r.length);
+  }
+  return b.finish(type);
+}
+
+/** An int result row by row: null where any argument is null or `f` returns null. */
+function intRows(args: readonly Vector[], n: number, f: (i: number) => number | null): Vector {
+  const out = new Int32Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = allValid(args, i) ? f(i) : null;
+    if (r !== null) {
+      out[i] = r;
+      valid[i] = 1;
+    }
+  }
+  return numberVector(IntegerType(), out, compactMask(valid, n));
+}
+
+/** A boolean result row by row: null where any argument is null. */
+function boolRows(args: readonly Vector[], n: number, f: (i: number) => boolean): Vector {
+  const out = new Uint8Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!allValid(args, i)) continue;
+    valid[i] = 1;
+    out[i] = f(i) ? 1 : 0;
+  }
+  return boolVector(out, compactMask(valid, n));
+}
+
+/** An array<string> result row by row: null where any argument is null or `f` returns null. */
+function stringListRows(args: readonly Vector[], n: number, f: (i: number) => readonly string[] | null): Vector {
+  const offsets = new Int32Array(n + 1);
+  const valid = new Uint8Array(n);
+  const child = new BytesBuilder(n * 2);
+  for (let i = 0; i < n; i++) {
+    const r = allValid(args, i) ? f(i) : null;
+    if (r !== null) {
+      valid[i] = 1;
+      for (const s of r) child.appendString(s);
+    }
+    offsets[i + 1] = child.length;
+  }
+  return { kind: "list", type: ArrayType(StringType()), length: n, valid: compactMask(valid, n), offsets, child: child.finish(StringType()) };
+}
+
+/** A kernel on string arguments giving a string, with nulls in, nulls out. */
+function strFn(f: (...s: string[]) => string | null): Kernel {
+  return (args, n) => bytesRows(args, n, StringType(), (i) => f(...args.map((a) => strAt(a, i))));
+}
+
+/** Code points of `s` (a surrogate pair is one character, as Spark's UTF8String counts them). */
+function chars(s: string): string[] {
+  return Array.from(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Java-compatible regular expressions.
+
+/**
+ * A Java regex for Spark: leading `(?-i)` style flag resets are dropped (JavaScript has no inline
+ * flags), the rest goes to `javaRegExp`. Fails with Spark's runtime error for a bad pattern.
+ */
+function sparkRegExp(pattern: string, global: boolean): RegExp {
+  const body = pattern.replace(/^\(\?-[imsx]+\)/, "");
+  try {
+    return javaRegExp(body, global);
+  } catch (e) {
+    throw new ExecutionError(`regexp: invalid regular expression '${pattern}': ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Every match of `re` (global) in `s`, stepping past empty matches as Java's `Matcher.find` does. */
+function allMatches(re: RegExp, s: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    out.push(m);
+    if (m[0].length === 0) {
+      if (re.lastIndex >= s.length) break;
+      re.lastIndex++;
+    }
+  }
+  return out;
+}
+
+function checkGroupIndex(fn: string, groups: number, idx: number): void {
+  if (idx < 0 || idx > groups) {
+    throw new ExecutionError(`${fn}: regex group count is ${groups}, but the specified group index is ${idx} (INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX)`);
+  }
+}
+
+/** Number of capture groups of a RegExp. */
+function groupCount(re: RegExp): number {
+  const m = new RegExp(`${re.source}|`, re.flags.replace("g", "")).exec("");
+  return m === null ? 0 : m.length - 1;
+}
+
+/** regexp_extract_all(str, regex[, idx = 1]): group `idx` of every match. */
+export function regexpExtractAllKernel(call: BoundCall): Kernel {
+  const regex = regexSourceSpark(call, 1, true);
+  return (args, n) => {
+    const idxV = args.length > 2 ? args[2] : null;
+    return stringListRows(args, n, (i) => {
+      const re = regex(args, i);
+      const idx = idxV === null ? 1 : intAt(idxV, i);
+      checkGroupIndex("regexp_extract_all", groupCount(re), idx);
+      return allMatches(re, strAt(args[0], i)).map((m) => m[idx] ?? "");
+    });
+  };
+}
+
+/** A regex for argument `k` (Spark's semantics): compiled once when it is a literal. */
+function regexSourceSpark(call: BoundCall, k: number, global: boolean): (args: readonly Vector[], i: number) => RegExp {
+  const lit = literalArg(call, k);
+  if (typeof lit === "string") {
+    const re = sparkRegExp(lit, global);
+    return () => re;
+  }
+  const cache = new Map<string, RegExp>();
+  return (args, i) => {
+    const text = strAt(args[k], i);
+    let re = cache.get(text);
+    if (re === undefined) {
+      re = sparkRegExp(text, global);
+      cache.set(text, re);
+    }
+    return re;
+  };
+}
+
+/** regexp_count(str, regex): number of matches. */
+export function regexpCountKernel(call: BoundCall): Kernel {
+  const regex = regexSourceSpark(call, 1, true);
+  return (args, n) => intRows(args, n, (i) => allMatches(regex(args, i), strAt(args[0], i)).length);
+}
+
+/** regexp_substr(str, regex): the first match, null when none (or empty). */
+export function regexpSubstrKernel(call: BoundCall): Kernel {
+  const regex = regexSourceSpark(call, 1, false);
+  return (args, n) =>
+    bytesRows(args, n, StringType(), (i) => {
+      const m = regex(args, i).exec(strAt(args[0], i));
+      return m === null || m[0].length === 0 ? null : m[0];
+    });
+}
+
+/** regexp_instr(str, regex[, idx]): 1-based character position of the first match, 0 when none. */
+export function regexpInstrKernel(call: BoundCall): Kernel {
+  const regex = regexSourceSpark(call, 1, false);
+  return (args, n) =>
+    intRows(args, n, (i) => {
+      const s = strAt(args[0], i);
+      const m = regex(args, i).exec(s);
+      return m === null ? 0 : chars(s.slice(0, m.index)).length + 1;
+    });
+}
+
+/** rlike / regexp_like / regexp as functions: a match anywhere in the string. */
+export function rlikeKernel(call: BoundCall): Kernel {
+  const lit = literalArg(call, 1);
+  const fixedRe = typeof lit === "string" ? sparkRegExp(lit, false) : null;
+  return ([v, p]) => likeRegex(bytesArg(v, "rlike"), p, fixedRe, true, "\\");
+}
+
+/** like(str, pattern) / ilike(str, pattern) as functions (ilike compares the lower-cased texts). */
+export function likeFunctionKernel(insensitive: boolean): KernelFactory {
+  return (call) => {
+    const lit = literalArg(call, 1);
+    const text = typeof lit === "string" ? (insensitive ? lit.toLowerCase() : lit) : null;
+    const shape = text === null ? null : likeShape(text, "\\");
+    const fixedRe = text === null ? null : likeToRegExp(text, "\\");
+    const lower = caseMap(false);
+    return ([v0, p0], n, ctx, c) => {
+      const v = bytesArg(insensitive ? lower([v0], n, ctx, c) : v0, "like");
+      const p = insensitive && p0.kind === "bytes" ? lower([p0], n, ctx, c) : p0;
+      if (shape !== null) {
+        const out = likeBytes(v, shape);
+        return p.kind === "null" ? boolVector(new Uint8Array(n), new Uint8Array(n)) : out;
+      }
+      return likeRegex(v, p, fixedRe, false, "\\");
+    };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character-level functions.
+
+/** ascii(str): the code point of the first character, 0 for an empty string. */
+export const asciiKernel: Kernel = (args, n) =>
+  intRows(args, n, (i) => {
+    const s = strAt(args[0], i);
+    return s.length === 0 ? 0 : (s.codePointAt(0) ?? 0);
+  });
+
+/** chr(n): the character with code `n mod 256` (Latin-1); "" for negative `n`. */
+export const chrKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const v = args[0];
+    const x = v.kind === "i64" ? v.values[i] : BigInt(intAt(v, i));
+    if (x < 0n) return "";
+    return String.fromCharCode(Number(x & 0xffn));
+  });
+
+/** initcap(str): lower-cases, then upper-cases the first letter and each letter after a space. */
+export const initcapKernel: Kernel = strFn((s) => {
+  const cs = chars(s.toLowerCase());
+  for (let k = 0; k < cs.length; k++) if (k === 0 || cs[k - 1] === " ") cs[k] = titleCase(cs[k]);
+  return cs.join("");
+});
+
+function titleCase(c: string): string {
+  const u = c.toUpperCase();
+  return Array.from(u).length === 1 ? u : c;
+}
+
+/** bit_length / octet_length: bytes of the UTF-8 text (or the binary), times 8 for bits. */
+function byteLengthKernel(bits: boolean): Kernel {
+  return ([v0], n) => {
+    const v = bytesArg(v0, bits ? "bit_length" : "octet_length");
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = (v.offsets[i + 1] - v.offsets[i]) * (bits ? 8 : 1);
+    return numberVector(IntegerType(), out, v.valid);
+  };
+}
+
+/** reverse(str) by characters, or reverse(array) by elements. */
+export const reverseKernel: Kernel = ([v], n) => {
+  if (v.kind === "list") {
+    const idx = new Int32Array(v.child.length);
+    let at = 0;
+    for (let i = 0; i < n; i++) for (let k = v.offsets[i + 1] - 1; k >= v.offsets[i]; k--) idx[at++] = k;
+    const offsets = v.offsets.slice(0, n + 1);
+    const base = offsets[0];
+    // The reversed elements are gathered from the first row's start, so offsets are rebased.
+    const gathered = take(v.child, idx.subarray(0, at));
+    for (let i = 0; i <= n; i++) offsets[i] -= base;
+    return { kind: "list", type: v.type, length: n, valid: v.valid, offsets, child: gathered };
+  }
+  return bytesRows([v], n, StringType(), (i) => chars(strAt(v, i)).reverse().join(""));
+};
+
+/** repeat(str, n): `str` `n` times ("" for n <= 0). */
+export const repeatKernel: Kernel = (args, n) => bytesRows(args, n, StringType(), (i) => strAt(args[0], i).repeat(Math.max(0, intAt(args[1], i))));
+
+/** space(n): `n` spaces. */
+export const spaceKernel: Kernel = (args, n) => bytesRows(args, n, StringType(), (i) => " ".repeat(Math.max(0, intAt(args[0], i))));
+
+/** replace(str, search[, rep = ""]): every occurrence; an empty search leaves the string. */
+export const replaceKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const s = strAt(args[0], i);
+    const search = strAt(args[1], i);
+    return search.length === 0 ? s : s.split(search).join(args.length > 2 ? strAt(args[2], i) : "");
+  });
+
+/** translate(str, from, to): maps each character of `from` to the same position of `to`, deleting the rest. */
+export const translateKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const from = chars(strAt(args[1], i));
+    const to = chars(strAt(args[2], i));
+    const map = new Map<string, string>();
+    from.forEach((c, k) => {
+      if (!map.has(c)) map.set(c, k < to.length ? to[k] : "");
+    });
+    return chars(strAt(args[0], i))
+      .map((c) => map.get(c) ?? c)
+      .join("");
+  });
+
+/** instr(str, substr): 1-based character position of the first occurrence, 0 when none. */
+export const instrKernel: Kernel = (args, n) =>
+  intRows(args, n, (i) => {
+    const s = strAt(args[0], i);
+    const at = s.indexOf(strAt(args[1], i));
+    return at < 0 ? 0 : chars(s.slice(0, at)).length + 1;
+  });
+
+/** find_in_set(str, list): 1-based index of `str` in the comma-separated `list`; 0 if absent or `str` has a comma. */
+export const findInSetKernel: Kernel = (args, n) =>
+  intRows(args, n, (i) => {
+    const word = strAt(args[0], i);
+    if (word.includes(",")) return 0;
+    return strAt(args[1], i).split(",").indexOf(word) + 1;
+  });
+
+/** substring_index(str, delim, count): text before the count-th delimiter (from the end when negative). */
+export const substringIndexKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const s = strAt(args[0], i);
+    const delim = strAt(args[1], i);
+    let count = intAt(args[2], i);
+    if (delim.length === 0 || count === 0) return "";
+    if (count > 0) {
+      let idx = -1;
+      while (count > 0) {
+        idx = s.indexOf(delim, idx + 1);
+        if (idx < 0) return s;
+        count--;
+      }
+      return s.slice(0, idx);
+    }
+    let idx = s.length - delim.length + 1;
+    count = -count;
+    while (count > 0) {
+      idx = idx - 1 < 0 ? -1 : s.lastIndexOf(delim, idx - 1);
+      if (idx < 0) return s;
+      count--;
+    }
+    return s.slice(idx + delim.length);
+  });
+
+/** split_part(str, delim, part): the part-th piece (from the end when negative); "" out of range. */
+export const splitPartKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const part = intAt(args[2], i);
+    if (part === 0) throw new ExecutionError("split_part: the index 0 is invalid; an index shall be either < 0 or > 0 (the first element has index 1) (INVALID_INDEX_OF_ZERO)");
+    const s = strAt(args[0], i);
+    const delim = strAt(args[1], i);
+    const parts = delim.length === 0 ? [s] : s.split(delim);
+    const k = part > 0 ? part - 1 : parts.length + part;
+    return k >= 0 && k < parts.length ? parts[k] : "";
+  });
+
+/** left(str, len): the first `len` characters (bytes of a binary); "" for len <= 0. */
+export const leftKernel: Kernel = (args, n, _ctx, call) => {
+  const binary = call.dataType.typeName === "binary";
+  return bytesRows(args, n, call.dataType, (i) => {
+    const len = intAt(args[1], i);
+    if (binary) return bytesAt(args[0], i).slice(0, Math.max(0, len));
+    return len <= 0 ? "" : chars(strAt(args[0], i)).slice(0, len).join("");
+  });
+};
+
+/** right(str, len): the last `len` characters; "" for len <= 0. */
+export const rightKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const len = intAt(args[1], i);
+    if (len <= 0) return "";
+    const cs = chars(strAt(args[0], i));
+    return cs.slice(Math.max(0, cs.length - len)).join("");
+  });
+
+/** lpad/rpad on characters (strings) or bytes (binary); an empty pad only truncates. */
+function padKernel(left: boolean): Kernel {
+  return (args, n, _ctx, call) => {
+    const binary = call.dataType.typeName === "binary";
+    const defaultPad = binary ? new Uint8Array(1) : null;
+    return bytesRows(args, n, call.dataType, (i) => {
+      const len = intAt(args[1], i);
+      if (binary) {
+        const s = bytesAt(args[0], i);
+        const pad = args.length > 2 ? bytesAt(args[2], i) : (defaultPad ?? new Uint8Array(1));
+        return padSeq(Array.from(s), len, Array.from(pad), left, (xs) => Uint8Array.from(xs));
+      }
+      const s = chars(strAt(args[0], i));
+      const pad = chars(args.length > 2 ? strAt(args[2], i) : " ");
+      return padSeq(s, len, pad, left, (xs) => xs.join(""));
+    });
+  };
+}
+
+function padSeq<T, R>(s: readonly T[], len: number, pad: readonly T[], left: boolean, make: (xs: T[]) => R): R {
+  if (len <= s.length || pad.length === 0) return make(s.slice(0, Math.max(0, len)));
+  const fill: T[] = [];
+  for (let k = 0; fill.length < len - s.length; k++) fill.push(pad[k % pad.length]);
+  return make(left ? [...fill, ...s] : [...s, ...fill]);
+}
+
+/** overlay(input, replace, pos[, len]): `input` with `len` characters (or bytes) from `pos` replaced. */
+export const overlayKernel: Kernel = (args, n, _ctx, call) => {
+  const binary = call.dataType.typeName === "binary";
+  return bytesRows(args, n, call.dataType, (i) => {
+    const pos = intAt(args[2], i);
+    const lenArg = args.length > 3 ? intAt(args[3], i) : -1;
+    if (binary) {
+      const input = Array.from(bytesAt(args[0], i));
+      const rep = Array.from(bytesAt(args[1], i));
+      return Uint8Array.from(overlaySeq(input, rep, pos, lenArg));
+    }
+    return overlaySeq(chars(strAt(args[0], i)), chars(strAt(args[1], i)), pos, lenArg).join("");
+  });
+};
+
+function overlaySeq<T>(input: readonly T[], rep: readonly T[], pos: number, len: number): T[] {
+  const length = len >= 0 ? len : rep.length;
+  return [...subSql(input, 1, pos - 1), ...rep, ...subSql(input, pos + length, 2147483647)];
+}
+
+/** Spark's `substringSQL(pos, len)` on a sequence: 1-based, 0 as 1, negative from the end. */
+function subSql<T>(xs: readonly T[], pos: number, len: number): T[] {
+  const start = pos > 0 ? pos - 1 : pos < 0 ? xs.length + pos : 0;
+  const end = len === 2147483647 ? xs.length : Math.min(xs.length, start + len);
+  const from = Math.max(0, start);
+  return from >= end || len <= 0 ? [] : xs.slice(from, end);
+}
+
+/** levenshtein(a, b[, threshold]): edit distance; -1 when it exceeds the threshold. */
+export const levenshteinKernel: Kernel = (args, n) =>
+  intRows(args, n, (i) => {
+    const d = levenshtein(chars(strAt(args[0], i)), chars(strAt(args[1], i)));
+    if (args.length > 2) return d > intAt(args[2], i) ? -1 : d;
+    return d;
+  });
+
+function levenshtein(a: readonly string[], b: readonly string[]): number {
+  let prev = new Int32Array(b.length + 1);
+  let cur = new Int32Array(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+
+const SOUNDEX = "01230120022455012623010202";
+
+/** soundex(str): the American Soundex code; the input itself when it does not start with a letter. */
+export const soundexKernel: Kernel = strFn((s) => {
+  if (s.length === 0) return "";
+  const up = (c: number): number => (c >= 0x61 && c <= 0x7a ? c - 32 : c);
+  const first = up(s.charCodeAt(0));
+  if (first < 0x41 || first > 0x5a) return s;
+  const bytes = encodeUtf8(s);
+  const sx = [String.fromCharCode(first), "0", "0", "0"];
+  let sxi = 1;
+  let last = SOUNDEX[first - 0x41];
+  for (let k = 1; k < bytes.length; k++) {
+    const b = up(bytes[k]);
+    if (b < 0x41 || b > 0x5a) {
+      last = "0";
+      continue;
+    }
+    const code = SOUNDEX[b - 0x41];
+    if (code === "7") continue;
+    if (code !== "0" && code !== last) {
+      sx[sxi++] = code;
+      if (sxi > 3) break;
+    }
+    last = code;
+  }
+  return sx.join("");
+});
+
+/** luhn_check(str): whether a string of digits passes the Luhn checksum. */
+export const luhnKernel: Kernel = (args, n) =>
+  boolRows(args, n, (i) => {
+    const s = strAt(args[0], i);
+    if (s.length === 0) return false;
+    let sum = 0;
+    let second = false;
+    for (let k = s.length - 1; k >= 0; k--) {
+      const c = s.charCodeAt(k);
+      if (c < 0x30 || c > 0x39) return false;
+      let d = c - 0x30;
+      if (second) d *= 2;
+      sum += Math.floor(d / 10) + (d % 10);
+      second = !second;
+    }
+    return sum % 10 === 0;
+  });
+
+/** mask(str, upper, lower, digit, other): replaces characters by class; an absent replacement keeps them. */
+export function maskKernel(call: BoundCall): Kernel {
+  const o = call.fn.options;
+  const upper = o.upper ?? null;
+  const lower = o.lower ?? null;
+  const digit = o.digit ?? null;
+  const other = o.other ?? null;
+  return (args, n) =>
+    bytesRows(args, n, StringType(), (i) => {
+      let out = "";
+      for (const c of strAt(args[0], i)) {
+        const r = /\p{Lu}/u.test(c) ? upper : /\p{Ll}/u.test(c) ? lower : /\p{Nd}/u.test(c) ? digit : other;
+        out += r ?? c;
+      }
+      return out;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings: hex, base64, charsets, URLs.
+
+const HEX = "0123456789ABCDEF";
+
+function hexOf(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += HEX[b >> 4] + HEX[b & 15];
+  return s;
+}
+
+/** hex(x): upper-case hex of a bigint (two's complement) or of the bytes of a string/binary. */
+export const hexKernel: Kernel = ([v], n) =>
+  bytesRows([v], n, StringType(), (i) => {
+    if (v.kind === "i64") return BigInt.asUintN(64, v.values[i]).toString(16).toUpperCase();
+    return hexOf(bytesAt(v, i));
+  });
+
+/** Spark's `Hex.unhex`: an odd length reads a leading `0`; null on a non-hex character. */
+function unhexBytes(s: Uint8Array): Uint8Array | null {
+  const digit = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 55 : c >= 0x61 && c <= 0x66 ? c - 87 : -1);
+  const out = new Uint8Array((s.length + 1) >> 1);
+  let i = 0;
+  let o = 0;
+  if (s.length % 2 === 1) {
+    const d = digit(s[0]);
+    if (d < 0) return null;
+    out[o++] = d;
+    i = 1;
+  }
+  for (; i < s.length; i += 2) {
+    const hi = digit(s[i]);
+    const lo = digit(s[i + 1]);
+    if (hi < 0 || lo < 0) return null;
+    out[o++] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+export const unhexKernel: Kernel = (args, n) => bytesRows(args, n, BinaryType(), (i) => unhexBytes(bytesAt(args[0], i)));
+
+/** base64(bin): Java's MIME encoder (lines of 76 characters joined by CRLF). */
+export const base64Kernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const s = Buffer.from(bytesAt(args[0], i)).toString("base64");
+    return s.length <= 76 ? s : (s.match(/.{1,76}/g) ?? []).join("\r\n");
+  });
+
+/** unbase64(str): Java's MIME decoder (characters outside the alphabet are skipped). */
+export const unbase64Kernel: Kernel = (args, n) => bytesRows(args, n, BinaryType(), (i) => Uint8Array.from(Buffer.from(strAt(args[0], i), "base64")));
+
+/** Spark's `UnBase64.isValidBase64` (the strict check of to_binary). */
+function isValidBase64(s: string): boolean {
+  let position = 0;
+  let pad = 0;
+  for (const c of s) {
+    if (/[0-9A-Za-z+/]/.test(c)) {
+      if (pad !== 0) return false;
+      position++;
+    } else if (c === "=") {
+      pad++;
+      if (pad > 2 || position % 4 < 2) return false;
+    } else if (/\s/.test(c)) {
+      if (pad !== 0) return false;
+    } else return false;
+  }
+  return pad > 0 ? (position + pad) % 4 === 0 : position % 4 !== 1;
+}
+
+/** Java charset names Spark accepts for encode/decode, case-insensitively. */
+function charsetOf(name: string, fn: string): "utf8" | "latin1" | "ascii" | "utf16be" | "utf16le" | "utf16" {
+  switch (name.toUpperCase().replace(/_/g, "-")) {
+    case "UTF-8":
+    case "UTF8":
+      return "utf8";
+    case "ISO-8859-1":
+    case "ISO8859-1":
+    case "LATIN1":
+      return "latin1";
+    case "US-ASCII":
+    case "ASCII":
+      return "ascii";
+    case "UTF-16BE":
+      return "utf16be";
+    case "UTF-16LE":
+      return "utf16le";
+    case "UTF-16":
+      return "utf16";
+    default:
+      throw new ExecutionError(`${fn}: unsupported charset '${name}' (INVALID_PARAMETER_VALUE.CHARSET); use one of US-ASCII, ISO-8859-1, UTF-8, UTF-16BE, UTF-16LE, UTF-16`);
+  }
+}
+
+function swap16(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length);
+  for (let k = 0; k + 1 < b.length; k += 2) {
+    out[k] = b[k + 1];
+    out[k + 1] = b[k];
+  }
+  return out;
+}
+
+function encodeCharset(s: string, cs: ReturnType<typeof charsetOf>): Uint8Array {
+  switch (cs) {
+    case "utf8":
+      return encodeUtf8(s);
+    case "latin1":
+    case "ascii": {
+      const max = cs === "latin1" ? 0xff : 0x7f;
+      const cps = chars(s);
+      return Uint8Array.from(cps.map((c) => {
+        const x = c.codePointAt(0) ?? 0x3f;
+        return x <= max ? x : 0x3f;
+      }));
+    }
+    case "utf16le":
+      return Uint8Array.from(Buffer.from(s, "utf16le"));
+    case "utf16be":
+      return swap16(Uint8Array.from(Buffer.from(s, "utf16le")));
+    case "utf16": {
+      const body = swap16(Uint8Array.from(Buffer.from(s, "utf16le")));
+      const out = new Uint8Array(body.length + 2);
+      out[0] = 0xfe;
+      out[1] = 0xff;
+      out.set(body, 2);
+      return out;
+    }
+  }
+}
+
+function decodeCharset(b: Uint8Array, cs: ReturnType<typeof charsetOf>): string {
+  switch (cs) {
+    case "utf8":
+      return decodeUtf8(b, 0, b.length);
+    case "latin1":
+      return Buffer.from(b).toString("latin1");
+    case "ascii":
+      return Array.from(b, (x) => (x < 0x80 ? String.fromCharCode(x) : "\ufffd")).join("");
+    case "utf16le":
+      return Buffer.from(b).toString("utf16le");
+    case "utf16be":
+      return Buffer.from(swap16(b)).toString("utf16le");
+    case "utf16":
+      if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return Buffer.from(b.subarray(2)).toString("utf16le");
+      return Buffer.from(swap16(b[0] === 0xfe && b[1] === 0xff ? b.subarray(2) : b)).toString("utf16le");
+  }
+}
+
+/** encode(str, charset): the text in a Java charset. */
+export const encodeKernel: Kernel = (args, n) => bytesRows(args, n, BinaryType(), (i) => encodeCharset(strAt(args[0], i), charsetOf(strAt(args[1], i), "encode")));
+
+/** decode(bin, charset), or decode(expr, search, result, …[, default]) as a CASE on `<=>`. */
+export function decodeKernel(call: BoundCall): Kernel {
+  if (call.fn.options.pairs === undefined) {
+    return (args, n) => bytesRows(args, n, StringType(), (i) => decodeCharset(bytesAt(args[0], i), charsetOf(strAt(args[1], i), "decode")));
+  }
+  const pairs = Number(call.fn.options.pairs);
+  const hasDefault = call.fn.options.default === "1";
+  return (args, n) => {
+    const choice = new Int32Array(n).fill(-2);
+    const results: Vector[] = [];
+    for (let k = 0; k < pairs; k++) {
+      markWhere(compareVectors("<=>", args[3 * k], args[3 * k + 1]), choice, k, -2);
+      results.push(args[3 * k + 2]);
+    }
+    if (hasDefault) results.push(args[3 * pairs]);
+    const other = hasDefault ? pairs : -1;
+    for (let i = 0; i < n; i++) if (choice[i] === -2) choice[i] = other;
+    return choose(call.dataType, results, choice);
+  };
+}
+
+/** elt(n, a, b, …): the n-th input (1-based); null when out of range. */
+export const eltKernel: Kernel = (args, n, _ctx, call) => {
+  const index = args[0];
+  const inputs = args.slice(1);
+  const choice = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = isValid(index, i) ? intAt(index, i) : 0;
+    choice[i] = k >= 1 && k <= inputs.length ? k - 1 : -1;
+  }
+  return choose(call.dataType, inputs, choice);
+};
+
+/** to_binary / try_to_binary(str[, fmt]): hex (default), utf-8 or base64; to_binary fails on bad input. */
+export function toBinaryKernel(lenient: boolean): KernelFactory {
+  return (call) => {
+    const fixedFormat = call.fn.options.format;
+    return (args, n) => {
+      const str = args[0];
+      return bytesRows([str], n, BinaryType(), (i) => {
+        let fmt = fixedFormat;
+        if (fmt === "dynamic") {
+          const f = args[1];
+          if (!isValid(f, i)) return null;
+          fmt = strAt(f, i).toLowerCase();
+        }
+        const s = strAt(str, i);
+        const fail = (kind: string): null => {
+          if (lenient) return null;
+          throw new ExecutionError(`to_binary: the value '${s}' cannot be converted to BINARY with the format ${kind} (CONVERSION_INVALID_INPUT); use try_to_binary to get null instead`);
+        };
+        switch (fmt) {
+          case "hex":
+            return unhexBytes(bytesAt(str, i)) ?? fail("HEX");
+          case "utf-8":
+          case "utf8":
+            return bytesAt(str, i).slice();
+          case "base64":
+            return isValidBase64(s) ? Uint8Array.from(Buffer.from(s, "base64")) : fail("BASE64");
+          default:
+            return null;
+        }
+      });
+    };
+  };
+}
+
+/** url_encode(str): `application/x-www-form-urlencoded` in UTF-8, as Java's URLEncoder. */
+export const urlEncodeKernel: Kernel = strFn((s) => {
+  let out = "";
+  for (const b of encodeUtf8(s)) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9.\-*_]/.test(c)) out += c;
+    else if (b === 0x20) out += "+";
+    else out += `%${HEX[b >> 4]}${HEX[b & 15]}`;
+  }
+  return out;
+});
+
+/** url_decode(str): as Java's URLDecoder; a malformed escape is an error. */
+export const urlDecodeKernel: Kernel = strFn((s) => {
+  const bytes: number[] = [];
+  const text = encodeUtf8(s);
+  for (let k = 0; k < text.length; k++) {
+    const b = text[k];
+    if (b === 0x2b) bytes.push(0x20);
+    else if (b === 0x25) {
+      const v = k + 2 < text.length ? unhexBytes(text.subarray(k + 1, k + 3)) : null;
+      if (v === null) {
+        throw new ExecutionError(`url_decode: cannot decode '${s}': illegal hex characters in escape (%) pattern (CANNOT_DECODE_URL)`);
+      }
+      bytes.push(v[0]);
+      k += 2;
+    } else bytes.push(b);
+  }
+  const out = Uint8Array.from(bytes);
+  return decodeUtf8(out, 0, out.length);
+});
+
+const URI = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s;
+
+/** parse_url(url, part[, key]): a part of the URL as Java's `java.net.URI` reads it; null when absent or invalid. */
+export const parseUrlKernel: Kernel = (args, n) =>
+  bytesRows(args, n, StringType(), (i) => {
+    const url = strAt(args[0], i);
+    // java.net.URI refuses spaces and other unescaped characters; Spark then returns null.
+    if (/[\s"<>\\^`{|}]/.test(url)) return null;
+    const m = URI.exec(url);
+    if (m === null) return null;
+    const [, scheme, authority, path, query, ref] = m;
+    const part = strAt(args[1], i);
+    const hostOf = (a: string): string => a.replace(/^[^@]*@/, "").replace(/:\d*$/, "");
+    switch (part) {
+      case "HOST":
+        return authority === undefined || authority === "" ? null : hostOf(authority);
+      case "PATH":
+        return path;
+      case "QUERY": {
+        if (query === undefined) return null;
+        if (args.length < 3) return query;
+        const key = strAt(args[2], i);
+        const km = new RegExp(`(&|^)${key.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}=([^&]*)`).exec(query);
+        return km === null ? null : km[2];
+      }
+      case "REF":
+        return ref ?? null;
+      case "PROTOCOL":
+        return scheme ?? null;
+      case "FILE":
+        return query === undefined ? path : `${path}?${query}`;
+      case "AUTHORITY":
+        return authority ?? null;
+      case "USERINFO": {
+        if (authority === undefined) return null;
+        const at = authority.indexOf("@");
+        return at < 0 ? null : authority.slice(0, at);
+      }
+      default:
+        return null;
+    }
+  });
+
+/** sentences(str[, lang, country]): sentences split into words (letters and digits). */
+export const sentencesKernel: Kernel = (args, n) => {
+  const str = args[0];
+  const outer = new Int32Array(n + 1);
+  const valid = new Uint8Array(n);
+  const innerOffsets: number[] = [0];
+  const words = new BytesBuilder(n * 4);
+  for (let i = 0; i < n; i++) {
+    if (isValid(str, i)) {
+      valid[i] = 1;
+      for (const sentence of strAt(str, i).split(/(?<=[.!?])\s+/u)) {
+        const ws = sentence.match(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu) ?? [];
+        if (ws.length === 0) continue;
+        for (const w of ws) words.appendString(w);
+        innerOffsets.push(words.length);
+      }
+    }
+    outer[i + 1] = innerOffsets.length - 1;
+  }
+  const inner: Vector = {
+    kind: "list",
+    type: ArrayType(StringType()),
+    length: innerOffsets.length - 1,
+    valid: null,
+    offsets: Int32Array.from(innerOffsets),
+    child: words.finish(StringType()),
+  };
+  return { kind: "list", type: ArrayType(ArrayType(StringType())), length: n, valid: compactMask(valid, n), offsets: outer, child: inner };
+};
+
 /** The kernels of this file by canonical function name (see `kernels.ts`). */
 export const STRING_KERNELS: Readonly<Record<string, KernelFactory>> = {
   concat: fixed(concatKernel),
@@ -497,15 +1387,59 @@ export const STRING_KERNELS: Readonly<Record<string, KernelFactory>> = {
   lower: fixed(caseMap(false)),
   upper: fixed(caseMap(true)),
   trim: (call) => trimKernel(true, true, call),
+  btrim: (call) => trimKernel(true, true, call),
   ltrim: (call) => trimKernel(true, false, call),
   rtrim: (call) => trimKernel(false, true, call),
   length: fixed(lengthKernel),
+  bit_length: fixed(byteLengthKernel(true)),
+  octet_length: fixed(byteLengthKernel(false)),
   substring: fixed(substringKernel),
+  left: fixed(leftKernel),
+  right: fixed(rightKernel),
   regexp_extract: regexpExtractKernel,
+  regexp_extract_all: regexpExtractAllKernel,
   regexp_replace: regexpReplaceKernel,
+  regexp_count: regexpCountKernel,
+  regexp_substr: regexpSubstrKernel,
+  regexp_instr: regexpInstrKernel,
+  rlike: rlikeKernel,
+  like: likeFunctionKernel(false),
+  ilike: likeFunctionKernel(true),
   split: splitKernel,
+  split_part: fixed(splitPartKernel),
   startswith: fixed(affixKernel("startsWith")),
   endswith: fixed(affixKernel("endsWith")),
   contains: fixed(affixKernel("contains")),
   locate: fixed(locateKernel),
+  instr: fixed(instrKernel),
+  ascii: fixed(asciiKernel),
+  chr: fixed(chrKernel),
+  base64: fixed(base64Kernel),
+  unbase64: fixed(unbase64Kernel),
+  encode: fixed(encodeKernel),
+  decode: decodeKernel,
+  elt: fixed(eltKernel),
+  find_in_set: fixed(findInSetKernel),
+  initcap: fixed(initcapKernel),
+  levenshtein: fixed(levenshteinKernel),
+  luhn_check: fixed(luhnKernel),
+  lpad: fixed(padKernel(true)),
+  rpad: fixed(padKernel(false)),
+  overlay: fixed(overlayKernel),
+  repeat: fixed(repeatKernel),
+  replace: fixed(replaceKernel),
+  sentences: fixed(sentencesKernel),
+  soundex: fixed(soundexKernel),
+  space: fixed(spaceKernel),
+  substring_index: fixed(substringIndexKernel),
+  translate: fixed(translateKernel),
+  hex: fixed(hexKernel),
+  unhex: fixed(unhexKernel),
+  to_binary: toBinaryKernel(false),
+  try_to_binary: toBinaryKernel(true),
+  url_encode: fixed(urlEncodeKernel),
+  url_decode: fixed(urlDecodeKernel),
+  parse_url: fixed(parseUrlKernel),
+  mask: maskKernel,
+  reverse: fixed(reverseKernel),
 };
