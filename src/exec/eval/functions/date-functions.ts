@@ -304,11 +304,11 @@ function truncKernel(call: BoundCall): Kernel {
 /**
  * months_between(ts1, ts2[, roundOff]): whole months when both fall on the same day of month or
  * both on a month's last day, else the month difference plus the remaining seconds over 31-day
- * months, rounded to 8 digits unless roundOff is false. Spark reads both as wall-clock times of the
- * session zone (`call.fn.options.timeZone`); without one the zone is UTC.
+ * months, rounded to 8 digits unless roundOff is false. Spark reads both in the session zone
+ * (`call.fn.options.timeZone`); without one the zone is UTC.
  */
 function monthsBetweenKernel(call: BoundCall): Kernel {
-  const toLocal = localMicros(call.fn.options.timeZone);
+  const zone = wallClock(call.fn.options.timeZone);
   return (args, n) => {
     const [aV, bV] = args;
     const roundV = args.length > 2 ? args[2] : null;
@@ -319,29 +319,44 @@ function monthsBetweenKernel(call: BoundCall): Kernel {
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       if (valid !== null && valid[i] === 0) continue;
-      out[i] = monthsBetween(toLocal(a[i]), toLocal(b[i]), round === null || round[i] === 1);
+      out[i] = monthsBetween(a[i], b[i], round === null || round[i] === 1, zone);
     }
     return numberVector(DoubleType(), out, valid);
   };
+}
+
+/** Conversions between instants and wall-clock µs of one zone. */
+interface WallClock {
+  toLocal(us: bigint): bigint;
+  fromLocal(local: bigint): bigint;
+}
+
+const UTC_CLOCK: WallClock = { toLocal: (us) => us, fromLocal: (local) => local };
+
+/** The wall clock of `zone` (UTC when none is bound). */
+function wallClock(zone: string | undefined): WallClock {
+  if (zone === undefined || zone === "UTC" || zone === "Z" || zone === "+00:00") return UTC_CLOCK;
+  throw new ExecutionError(`months_between: session time zone '${zone}' is not supported yet`);
 }
 
 const SECONDS_PER_DAY = 86_400;
 const split1 = new Int32Array(3);
 const split2 = new Int32Array(3);
 
-/** Spark's `DateTimeUtils.monthsBetween` over local wall-clock µs. */
-function monthsBetween(local1: bigint, local2: bigint, roundOff: boolean): number {
-  const d1 = microsToDays(local1);
-  const d2 = microsToDays(local2);
+/** Spark's `DateTimeUtils.monthsBetween`: days are the zone's local dates, seconds are elapsed since the local day's start. */
+function monthsBetween(us1: bigint, us2: bigint, roundOff: boolean, zone: WallClock): number {
+  const d1 = microsToDays(zone.toLocal(us1));
+  const d2 = microsToDays(zone.toLocal(us2));
   civilFromDays(d1, split1);
   civilFromDays(d2, split2);
   const monthDiff = split1[0] * 12 + split1[1] - (split2[0] * 12 + split2[1]);
   const lastDay1 = split1[2] === monthLength(split1[0], split1[1]);
   const lastDay2 = split2[2] === monthLength(split2[0], split2[1]);
   if (split1[2] === split2[2] || (lastDay1 && lastDay2)) return monthDiff;
-  // Seconds, not milliseconds, as Hive: more precision would show past 8 digits.
-  const sec1 = Number((local1 - BigInt(d1) * MICROS_PER_DAY) / MICROS_PER_SECOND);
-  const sec2 = Number((local2 - BigInt(d2) * MICROS_PER_DAY) / MICROS_PER_SECOND);
+  // Seconds, not milliseconds, as Hive: more precision would show past 8 digits. Java's
+  // `toSeconds` truncates toward zero.
+  const sec1 = Number((us1 - zone.fromLocal(BigInt(d1) * MICROS_PER_DAY)) / MICROS_PER_SECOND);
+  const sec2 = Number((us2 - zone.fromLocal(BigInt(d2) * MICROS_PER_DAY)) / MICROS_PER_SECOND);
   const secondsDiff = (split1[2] - split2[2]) * SECONDS_PER_DAY + sec1 - sec2;
   const diff = monthDiff + secondsDiff / (31 * SECONDS_PER_DAY);
   return roundOff ? javaRound(diff * 1e8) / 1e8 : diff;
@@ -350,10 +365,4 @@ function monthsBetween(local1: bigint, local2: bigint, roundOff: boolean): numbe
 /** Java's `Math.round(double)`: half up (toward positive infinity). */
 function javaRound(x: number): number {
   return Math.floor(x + 0.5);
-}
-
-/** The wall-clock µs of an instant in `zone` (UTC when none is bound). */
-function localMicros(zone: string | undefined): (us: bigint) => bigint {
-  if (zone === undefined || zone === "UTC" || zone === "Z" || zone === "+00:00") return (us) => us;
-  throw new ExecutionError(`months_between: session time zone '${zone}' is not supported yet`);
 }
