@@ -9,12 +9,14 @@ import { decodeUtf8, encodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
 import type { BoundCall, LikeShape } from "../../../plan/expressions/bound.js";
 import { javaRegExp, likeShape, likeToRegExp } from "../../../plan/expressions/like-pattern.js";
-import type { DataType } from "../../../types/data-types.js";
+import type { DataType, DecimalType } from "../../../types/data-types.js";
 import { ArrayType, BinaryType, IntegerType, StringType } from "../../../types/data-types.js";
 import { concat, take } from "../../../columnar/ops.js";
 import { choose, markWhere } from "../logic.js";
 import { compareVectors } from "../compare.js";
-import { boolVector, numberVector, andMasks, validity } from "../vectors.js";
+import { boolVector, decimalVector, numberVector, andMasks, validity } from "../vectors.js";
+import { slotText } from "../cast.js";
+import { formatDecimal } from "../../../columnar/values.js";
 import type { Kernel } from "./kernel.js";
 import { literalArg } from "./kernel.js";
 import type { KernelFactory } from "./kernel.js";
@@ -1380,6 +1382,471 @@ export const sentencesKernel: Kernel = (args, n) => {
   return { kind: "list", type: ArrayType(ArrayType(StringType())), length: n, valid: compactMask(valid, n), offsets: outer, child: inner };
 };
 
+// ---------------------------------------------------------------------------------------------
+// Number formatting: format_string (Java's Formatter), format_number (DecimalFormat), to_number/to_char.
+
+/** An exact decimal: `digits` (no sign, no leading zeros beyond one) scaled by 10^-scale. */
+interface Exact {
+  readonly negative: boolean;
+  readonly unscaled: bigint;
+  readonly scale: number;
+}
+
+/** The exact decimal value of a finite double (its binary value, not its shortest text). */
+function exactDouble(x: number): Exact {
+  const negative = x < 0 || Object.is(x, -0);
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, Math.abs(x));
+  const bits = buf.getBigUint64(0);
+  const e = Number((bits >> 52n) & 0x7ffn);
+  let m = bits & 0xfffffffffffffn;
+  let exp: number;
+  if (e === 0) exp = -1074;
+  else {
+    m |= 1n << 52n;
+    exp = e - 1075;
+  }
+  if (exp >= 0) return { negative, unscaled: m << BigInt(exp), scale: 0 };
+  // m / 2^k = m * 5^k / 10^k.
+  const k = -exp;
+  return { negative, unscaled: m * 5n ** BigInt(k), scale: k };
+}
+
+/** `x` rounded to `scale` fractional digits, half-even or half-up. */
+function roundExact(x: Exact, scale: number, mode: "even" | "up"): Exact {
+  if (x.scale <= scale) return { negative: x.negative, unscaled: x.unscaled * 10n ** BigInt(scale - x.scale), scale };
+  const div = 10n ** BigInt(x.scale - scale);
+  let q = x.unscaled / div;
+  const r = x.unscaled % div;
+  const twice = r * 2n;
+  if (twice > div || (twice === div && (mode === "up" || q % 2n === 1n))) q += 1n;
+  return { negative: x.negative, unscaled: q, scale };
+}
+
+/** Integer and fraction digit strings of an exact decimal. */
+function digitsOf(x: Exact): { int: string; frac: string } {
+  const s = x.unscaled.toString().padStart(x.scale + 1, "0");
+  return { int: s.slice(0, s.length - x.scale), frac: s.slice(s.length - x.scale) };
+}
+
+function groupDigits(int: string, size: number, sep = ","): string {
+  if (size <= 0) return int;
+  let out = "";
+  for (let k = 0; k < int.length; k++) {
+    if (k > 0 && (int.length - k) % size === 0) out += sep;
+    out += int[k];
+  }
+  return out;
+}
+
+/** The exact value of numeric slot `i`, or null for NaN/Infinity. */
+function exactAt(v: Vector, i: number): Exact | null {
+  switch (v.kind) {
+    case "f64":
+    case "f32": {
+      const x = v.values[i];
+      return Number.isFinite(x) ? exactDouble(x) : null;
+    }
+    case "decimal": {
+      const u = v.values[i];
+      return { negative: u < 0n, unscaled: u < 0n ? -u : u, scale: v.type.scale };
+    }
+    case "i64": {
+      const u = v.values[i];
+      return { negative: u < 0n, unscaled: u < 0n ? -u : u, scale: 0 };
+    }
+    default: {
+      const x = intAt(v, i);
+      return { negative: x < 0, unscaled: BigInt(Math.abs(x)), scale: 0 };
+    }
+  }
+}
+
+/** A DecimalFormat pattern's shape: grouping size, minimum integer digits, fraction digit bounds. */
+interface DecimalPattern {
+  readonly group: number;
+  readonly minInt: number;
+  readonly minFrac: number;
+  readonly maxFrac: number;
+  readonly prefix: string;
+  readonly suffix: string;
+}
+
+function decimalPattern(p: string): DecimalPattern {
+  const m = /^([^#0,.]*)([#0,]*)(?:\.([#0]*))?(.*)$/.exec(p) ?? ["", "", "#,##0", "", ""];
+  const int = m[2] === "" ? "#" : m[2];
+  const frac = m[3] ?? "";
+  const lastComma = int.lastIndexOf(",");
+  return {
+    group: lastComma < 0 ? 0 : int.length - lastComma - 1,
+    minInt: (int.match(/0/g) ?? []).length,
+    minFrac: (frac.match(/0/g) ?? []).length,
+    maxFrac: frac.length,
+    prefix: m[1],
+    suffix: m[4],
+  };
+}
+
+function formatDecimalPattern(x: Exact, p: DecimalPattern): string {
+  const r = roundExact(x, p.maxFrac, "even");
+  let { int, frac } = digitsOf(r);
+  int = int.replace(/^0+/, "");
+  if (int.length < p.minInt) int = int.padStart(p.minInt, "0");
+  while (frac.length > p.minFrac && frac.endsWith("0")) frac = frac.slice(0, -1);
+  const isZero = r.unscaled === 0n;
+  const body = groupDigits(int, p.group) + (frac.length > 0 ? `.${frac}` : "");
+  return `${x.negative && !isZero ? "-" : ""}${p.prefix}${body}${p.suffix}`;
+}
+
+const DEFAULT_NUMBER_PATTERN = "#,###,###,###,###,###,##0";
+
+/** format_number(x, d | pattern): `#,###.##`-style text rounded half-even; null for d < 0. */
+export const formatNumberKernel: Kernel = (args, n) => {
+  const [x, d] = args;
+  const cache = new Map<string, DecimalPattern>();
+  return bytesRows(args, n, StringType(), (i) => {
+    let pattern: DecimalPattern | undefined;
+    if (d.kind === "bytes") {
+      const text = strAt(d, i);
+      pattern = cache.get(text);
+      if (pattern === undefined) {
+        pattern = decimalPattern(text === "" ? DEFAULT_NUMBER_PATTERN : text);
+        cache.set(text, pattern);
+      }
+    } else {
+      const digits = intAt(d, i);
+      if (digits < 0) return null;
+      pattern = { group: 3, minInt: 1, minFrac: digits, maxFrac: digits, prefix: "", suffix: "" };
+    }
+    const e = exactAt(x, i);
+    if (e === null) {
+      const v = x.kind === "f64" || x.kind === "f32" ? x.values[i] : 0;
+      return Number.isNaN(v) ? "\ufffd" : v > 0 ? "\u221e" : "-\u221e";
+    }
+    return formatDecimalPattern(e, pattern);
+  });
+};
+
+/** format_string(fmt, args…) / printf: Java's `String.format`; null only when the format is null. */
+export const formatStringKernel: Kernel = (args, n) => {
+  const fmtV = args[0];
+  const values = args.slice(1);
+  const b = new BytesBuilder(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(fmtV, i)) b.appendNull();
+    else b.appendString(javaFormat(strAt(fmtV, i), values, i));
+  }
+  return b.finish(StringType());
+};
+
+const SPEC = /%(\d+\$|<)?([-#+ 0,(]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g;
+
+function javaFormat(fmt: string, values: readonly Vector[], i: number): string {
+  let out = "";
+  let last = 0;
+  let ordinary = 0;
+  let previous = -1;
+  SPEC.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = SPEC.exec(fmt)) !== null) {
+    out += fmt.slice(last, m.index);
+    last = SPEC.lastIndex;
+    const [spec, index, flags, widthText, precText, conv] = m;
+    const width = widthText === undefined ? -1 : Number(widthText);
+    const precision = precText === undefined ? -1 : Number(precText);
+    if (conv === "%") {
+      out += pad("%", width, flags.includes("-"));
+      continue;
+    }
+    if (conv === "n") {
+      out += "\n";
+      continue;
+    }
+    let k: number;
+    if (index === "<") k = previous;
+    else if (index !== undefined) k = Number(index.slice(0, -1)) - 1;
+    else k = ordinary++;
+    if (k < 0 || k >= values.length) throw new ExecutionError(`format_string: format specifier '${spec}' has no argument (java.util.MissingFormatArgumentException)`);
+    previous = k;
+    out += formatOne(values[k], i, conv, flags, width, precision, spec);
+  }
+  return out + fmt.slice(last);
+}
+
+function pad(s: string, width: number, left: boolean, zero = false): string {
+  if (s.length >= width) return s;
+  if (left) return s.padEnd(width, " ");
+  if (zero) {
+    const sign = /^[-+ (]/.test(s) ? s[0] : "";
+    return sign + s.slice(sign.length).padStart(width - sign.length, "0");
+  }
+  return s.padStart(width, " ");
+}
+
+function formatOne(v: Vector, i: number, conv: string, flags: string, width: number, precision: number, spec: string): string {
+  const left = flags.includes("-");
+  const upper = conv === conv.toUpperCase() && conv !== "%";
+  const c = conv.toLowerCase();
+  const bad = (): never => {
+    throw new ExecutionError(`format_string: '${spec}' cannot format a ${v.type.typeName} value (java.util.IllegalFormatConversionException)`);
+  };
+  const valid = isValid(v, i);
+  let text: string;
+  switch (c) {
+    case "s":
+      text = valid ? slotText(v, i) : "null";
+      if (precision >= 0) text = text.slice(0, precision);
+      break;
+    case "b":
+      text = !valid ? "false" : v.kind === "bool" ? (v.values[i] === 1 ? "true" : "false") : "true";
+      break;
+    case "h":
+      text = valid ? (slotText(v, i).split("").reduce((h, ch) => (Math.imul(h, 31) + ch.charCodeAt(0)) | 0, 0) >>> 0).toString(16) : "null";
+      break;
+    case "c":
+      if (!valid) text = "null";
+      else if (v.kind === "i32" || v.kind === "i16" || v.kind === "i8") text = String.fromCodePoint(v.values[i]);
+      else return bad();
+      break;
+    case "d":
+    case "x":
+    case "o": {
+      if (!valid) {
+        text = "null";
+        break;
+      }
+      if (v.kind !== "i64" && v.kind !== "i32" && v.kind !== "i16" && v.kind !== "i8") return bad();
+      const x = v.kind === "i64" ? v.values[i] : BigInt(v.values[i]);
+      if (c === "d") {
+        const neg = x < 0n;
+        let body = (neg ? -x : x).toString();
+        if (flags.includes(",")) body = groupDigits(body, 3);
+        text = neg ? (flags.includes("(") ? `(${body})` : `-${body}`) : flags.includes("+") ? `+${body}` : flags.includes(" ") ? ` ${body}` : body;
+      } else {
+        const bits = v.kind === "i64" ? 64 : v.kind === "i32" ? 32 : v.kind === "i16" ? 16 : 8;
+        text = BigInt.asUintN(bits, x).toString(c === "x" ? 16 : 8);
+        if (flags.includes("#")) text = (c === "x" ? "0x" : "0") + text;
+      }
+      return applyCase(pad(text, width, left, flags.includes("0")), upper);
+    }
+    case "e":
+    case "f":
+    case "g": {
+      if (!valid) {
+        text = "null";
+        break;
+      }
+      if (v.kind !== "f64" && v.kind !== "f32" && v.kind !== "decimal") return bad();
+      const x = v.kind === "decimal" ? Number(formatDecimal(v.values[i], v.type.scale)) : v.values[i];
+      text = formatFloat(x, c, precision < 0 ? 6 : precision, flags);
+      return applyCase(pad(text, width, left, flags.includes("0")), upper);
+    }
+    default:
+      throw new ExecutionError(`format_string: unknown conversion '${spec}' (java.util.UnknownFormatConversionException)`);
+  }
+  return applyCase(pad(text, width, left), upper);
+}
+
+function applyCase(s: string, upper: boolean): string {
+  return upper ? s.toUpperCase() : s;
+}
+
+/** %e / %f / %g of a double, rounded half-up from its shortest decimal text (as Java). */
+function formatFloat(x: number, c: string, precision: number, flags: string): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (!Number.isFinite(x)) return x > 0 ? (flags.includes("+") ? "+Infinity" : "Infinity") : flags.includes("(") ? "(Infinity)" : "-Infinity";
+  const neg = x < 0 || Object.is(x, -0);
+  const shortest = parseExact(Math.abs(x).toExponential());
+  let body: string;
+  if (c === "f") {
+    const { int, frac } = digitsOf(roundExact(shortest, precision, "up"));
+    body = (flags.includes(",") ? groupDigits(int, 3) : int) + (precision > 0 ? `.${frac}` : "");
+  } else if (c === "e") {
+    body = Math.abs(x) === 0 ? `${(0).toFixed(precision)}e+00` : expText(Math.abs(x), precision);
+  } else {
+    const p = precision === 0 ? 1 : precision;
+    const ax = Math.abs(x);
+    if (ax !== 0 && (ax < 1e-4 || ax >= 10 ** p)) body = expText(ax, p - 1);
+    else {
+      const digitsBefore = ax === 0 ? 1 : Math.floor(Math.log10(ax)) + 1;
+      const { int, frac } = digitsOf(roundExact(shortest, Math.max(0, p - digitsBefore), "up"));
+      body = int + (frac.length > 0 ? `.${frac}` : "");
+    }
+  }
+  const sign = neg ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+  return neg && flags.includes("(") ? `(${body})` : sign + body;
+}
+
+function expText(ax: number, precision: number): string {
+  const [mant, exp] = ax.toExponential(precision).split("e");
+  const e = Number(exp);
+  return `${mant}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+}
+
+/** Parses `d.ddde±x` (JavaScript's exponential text) exactly. */
+function parseExact(text: string): Exact {
+  const [mant, expText0] = text.split("e");
+  const exp = Number(expText0);
+  const [a, b = ""] = mant.split(".");
+  const unscaled = BigInt(a + b);
+  const scale = b.length - exp;
+  return scale >= 0 ? { negative: false, unscaled, scale } : { negative: false, unscaled: unscaled * 10n ** BigInt(-scale), scale: 0 };
+}
+
+/** A to_number/to_char format split into its parts (validated by the binder). */
+interface NumberFormat {
+  readonly before: string;
+  readonly after: string | null;
+  readonly dollar: boolean;
+  readonly sign: "S" | "MI" | "PR" | null;
+  readonly signAtStart: boolean;
+  readonly precision: number;
+  readonly scale: number;
+}
+
+function numberFormat(format: string): NumberFormat {
+  let f = format.toUpperCase();
+  let sign: NumberFormat["sign"] = null;
+  let signAtStart = false;
+  if (f.startsWith("S")) {
+    sign = "S";
+    signAtStart = true;
+    f = f.slice(1);
+  } else if (f.startsWith("MI")) {
+    sign = "MI";
+    signAtStart = true;
+    f = f.slice(2);
+  }
+  if (f.endsWith("PR")) {
+    sign = "PR";
+    f = f.slice(0, -2);
+  } else if (f.endsWith("MI")) {
+    sign = "MI";
+    f = f.slice(0, -2);
+  } else if (f.endsWith("S")) {
+    sign = "S";
+    f = f.slice(0, -1);
+  }
+  const dollar = f.includes("$");
+  f = f.replace("$", "").replace(/G/g, ",").replace("D", ".");
+  const point = f.indexOf(".");
+  const before = point < 0 ? f : f.slice(0, point);
+  const after = point < 0 ? null : f.slice(point + 1);
+  const digitsBefore = before.replace(/,/g, "").length;
+  const scale = after === null ? 0 : after.length;
+  return { before, after, dollar, sign, signAtStart, precision: digitsBefore + scale, scale };
+}
+
+/** Parses `s` with a to_number format; null when it does not match. */
+function parseNumber(s: string, f: NumberFormat): bigint | null {
+  let t = s;
+  let negative = false;
+  if (f.sign === "PR" && t.startsWith("<") && t.endsWith(">")) {
+    negative = true;
+    t = t.slice(1, -1);
+  } else if (f.sign === "S" || f.sign === "MI") {
+    const c = f.signAtStart ? t[0] : t[t.length - 1];
+    if (c === "-" || c === "+" || (f.sign === "MI" && c === " ")) {
+      negative = c === "-";
+      t = f.signAtStart ? t.slice(1) : t.slice(0, -1);
+    }
+  }
+  if (f.dollar) {
+    if (!t.includes("$")) return null;
+    t = t.replace("$", "");
+  }
+  const m = /^(\d[\d,]*|)(?:\.(\d*))?$/.exec(t);
+  if (m === null || (m[1] === "" && (m[2] === undefined || m[2] === ""))) return null;
+  if (m[2] !== undefined && f.after === null) return null;
+  const intPart = m[1];
+  // Grouping separators must sit where the format has them (counted from the decimal point).
+  if (intPart.includes(",")) {
+    const groups = intPart.split(",");
+    const fmtGroups = f.before.split(",");
+    if (fmtGroups.length < groups.length) return null;
+    const tail = fmtGroups.slice(fmtGroups.length - groups.length);
+    for (let k = 1; k < groups.length; k++) if (groups[k].length !== tail[k].length) return null;
+    if (groups[0].length > tail[0].length || groups[0].length === 0) return null;
+  }
+  const intDigits = intPart.replace(/,/g, "");
+  const frac = m[2] ?? "";
+  if (intDigits.length > f.precision - f.scale || frac.length > f.scale) return null;
+  const u = BigInt((intDigits || "0") + frac.padEnd(f.scale, "0"));
+  return negative ? -u : u;
+}
+
+/** to_number / try_to_number(str, fmt): a decimal read by the format; to_number fails on a mismatch. */
+export function toNumberKernel(call: BoundCall): Kernel {
+  const format = call.fn.options.format ?? "";
+  const f = numberFormat(format);
+  const lenient = call.fn.options.lenient === "1";
+  return ([v], n) => {
+    const values: bigint[] = new Array<bigint>(n).fill(0n);
+    const valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!isValid(v, i)) continue;
+      const s = strAt(v, i);
+      const x = parseNumber(s, f);
+      if (x === null) {
+        if (lenient) continue;
+        throw new ExecutionError(`to_number: the input '${s}' does not match the format '${format}' (INVALID_FORMAT.MISMATCH_INPUT); use try_to_number to get null instead`);
+      }
+      values[i] = x;
+      valid[i] = 1;
+    }
+    return decimalVector(call.dataType as DecimalType, values, compactMask(valid, n));
+  };
+}
+
+/** to_char / to_varchar(number, fmt): the number written with the format ('#' for each digit when it does not fit). */
+export function toCharKernel(call: BoundCall): Kernel {
+  const format = call.fn.options.format ?? "";
+  const f = numberFormat(format);
+  return ([v], n) =>
+    bytesRows([v], n, StringType(), (i) => {
+      const e = exactAt(v, i);
+      if (e === null) return null;
+      const r = roundExact(e, f.scale, "up");
+      const { int, frac } = digitsOf(r);
+      const digitsBefore = f.before.replace(/,/g, "");
+      let intDigits = int.replace(/^0+/, "");
+      const overflow = intDigits.length > digitsBefore.length;
+      // '0' positions pad with zeros; leading '9' positions with spaces (Spark's ToNumberParser.format).
+      const padded: string[] = [];
+      intDigits = intDigits.padStart(digitsBefore.length, "\0");
+      let started = false;
+      for (let k = 0; k < digitsBefore.length; k++) {
+        const d = intDigits[k];
+        if (d !== "\0") started = true;
+        if (overflow) padded.push("#");
+        else if (d !== "\0") padded.push(d);
+        else if (digitsBefore[k] === "0" || started) {
+          padded.push("0");
+          started = true;
+        } else padded.push(" ");
+      }
+      let body = "";
+      let pi = 0;
+      for (const c of f.before) {
+        if (c === ",") body += padded[pi - 1] === " " || pi === 0 ? " " : ",";
+        else body += padded[pi++];
+      }
+      if (f.after !== null) body += `.${overflow ? "#".repeat(f.scale) : frac}`;
+      if (f.dollar) body = body.replace(/^( *)/, "$1$");
+      const neg = r.negative && r.unscaled !== 0n;
+      switch (f.sign) {
+        case "S":
+          return f.signAtStart ? `${neg ? "-" : "+"}${body}` : `${body}${neg ? "-" : "+"}`;
+        case "MI":
+          return f.signAtStart ? `${neg ? "-" : " "}${body}` : `${body}${neg ? "-" : " "}`;
+        case "PR":
+          return neg ? `<${body}>` : ` ${body} `;
+        default:
+          return neg ? `-${body}` : body;
+      }
+    });
+}
+
 /** The kernels of this file by canonical function name (see `kernels.ts`). */
 export const STRING_KERNELS: Readonly<Record<string, KernelFactory>> = {
   concat: fixed(concatKernel),
@@ -1442,4 +1909,9 @@ export const STRING_KERNELS: Readonly<Record<string, KernelFactory>> = {
   parse_url: fixed(parseUrlKernel),
   mask: maskKernel,
   reverse: fixed(reverseKernel),
+  format_number: fixed(formatNumberKernel),
+  format_string: fixed(formatStringKernel),
+  to_number: toNumberKernel,
+  try_to_number: toNumberKernel,
+  to_char: toCharKernel,
 };
