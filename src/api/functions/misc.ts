@@ -1,2 +1,87 @@
-/** Column builders: misc functions (Spark's Python/Scala names and signatures). */
-export {};
+/**
+ * Column builders: miscellaneous functions (Spark's Python/Scala names and signatures): null
+ * handling, assertions, hashing, and session, version and partition information.
+ */
+import type { Column } from "../column.js";
+import { literalExpr } from "../column.js";
+import type { ColumnName } from "./builders.js";
+import { call, colExpr, fn1 } from "./builders.js";
+
+/** `col2` where `col1` is not null, else `col3`. @example nvl2("discount", lit(true), lit(false)) */
+export function nvl2(col1: ColumnName, col2: ColumnName, col3: ColumnName): Column {
+  return call("nvl2", [colExpr(col1), colExpr(col2), colExpr(col3)]);
+}
+
+/** `col1 <=> col2`: equality where two nulls are equal; never null. @example equal_null("a", "b") */
+export function equal_null(col1: ColumnName, col2: ColumnName): Column {
+  return call("equal_null", [colExpr(col1), colExpr(col2)]);
+}
+
+/** Null, or fails the query where `col` is not true. @example assert_true(col("qty").gt(0), "qty must be positive") */
+export function assert_true(col: ColumnName, errMsg?: string): Column {
+  return call("assert_true", errMsg === undefined ? [colExpr(col)] : [colExpr(col), literalExpr(errMsg)]);
+}
+
+/** Fails the query with `errMsg`. @example when(col("qty").lt(0), raise_error("negative qty")) */
+export function raise_error(errMsg: ColumnName): Column {
+  return fn1("raise_error", errMsg);
+}
+
+/** Spark's XXH64 hash (seed 42) of the arguments, as a bigint. @example xxhash64("user_id", "event") */
+export function xxhash64(...cols: ColumnName[]): Column {
+  return call("xxhash64", cols.map(colExpr));
+}
+
+/**
+ * The type of the value, as Spark names it (`int`, `array<string>`). Exported as `typeof` (a
+ * reserved word, so it is declared under another name). @example F.typeof("payload")
+ */
+function typeOf(col: ColumnName): Column {
+  return fn1("typeof", col);
+}
+export { typeOf as typeof };
+
+/** A random UUID string per row. @example uuid() */
+export function uuid(): Column {
+  return call("uuid", []);
+}
+
+/** The current database (`default`). @example current_database() */
+export function current_database(): Column {
+  return call("current_database", []);
+}
+
+/** The current schema (`default`). @example current_schema() */
+export function current_schema(): Column {
+  return call("current_schema", []);
+}
+
+/** The current catalog (`spark_catalog`). @example current_catalog() */
+export function current_catalog(): Column {
+  return call("current_catalog", []);
+}
+
+/** The user running the query. @example current_user() */
+export function current_user(): Column {
+  return call("current_user", []);
+}
+
+/** The user running the query. @example user() */
+export function user(): Column {
+  return call("user", []);
+}
+
+/** The Spark version whose semantics sluice follows. @example version() */
+export function version(): Column {
+  return call("version", []);
+}
+
+/** The partition of the row (always 0: a micro-batch is one partition). @example spark_partition_id() */
+export function spark_partition_id(): Column {
+  return call("spark_partition_id", []);
+}
+
+/** Increasing, unique bigints per row (partition 0's row counter). @example monotonically_increasing_id() */
+export function monotonically_increasing_id(): Column {
+  return call("monotonically_increasing_id", []);
+}

@@ -1,5 +1,5 @@
 /**
- * Conditional function kernels built on row-wise selection: coalesce / nvl, if, nullif,
+ * Conditional function kernels built on row-wise selection: coalesce / nvl, nvl2, if, nullif,
  * greatest, least (the last two skip nulls, as Spark).
  */
 import { nullVector } from "../../../columnar/build.js";
@@ -26,6 +26,14 @@ export const ifKernel: Kernel = ([cond, a, b], n, _ctx, call) => {
   markWhere(cond, choice, 0, -2);
   for (let i = 0; i < n; i++) if (choice[i] === -2) choice[i] = 1;
   return choose(call.dataType, [a, b], choice);
+};
+
+/** nvl2(a, b, c): b where a is not null, else c. */
+export const nvl2Kernel: Kernel = ([a, b, c], n, _ctx, call) => {
+  const m = validity(a);
+  const choice = new Int32Array(n);
+  for (let i = 0; i < n; i++) choice[i] = m === null || m[i] === 1 ? 0 : 1;
+  return choose(call.dataType, [b, c], choice);
 };
 
 /** nullif(a, b): null where a = b, else a. */
@@ -61,6 +69,7 @@ export function extremumKernel(greatest: boolean): Kernel {
 export const CONDITIONAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
   coalesce: fixed(coalesceKernel),
   nvl: fixed(coalesceKernel),
+  nvl2: fixed(nvl2Kernel),
   if: fixed(ifKernel),
   nullif: fixed(nullifKernel),
   greatest: fixed(extremumKernel(true)),

@@ -1,7 +1,7 @@
 /**
  * Hash function kernels: md5, sha1, sha2 (hex, lower-case, through node:crypto), crc32, and
- * Spark's `hash()` (Murmur3 x86_32 with seed 42, chaining the seed through the arguments and
- * hashing each type the way Spark's `Murmur3Hash` does, so values match Spark's).
+ * Spark's `hash()` (Murmur3 x86_32) and `xxhash64()` (XXH64), both with seed 42, chaining the
+ * seed through the arguments and hashing each type the way Spark's `HashExpression` does.
  */
 import { createHash } from "node:crypto";
 import type { Vector } from "../../../columnar/vector.js";
@@ -132,61 +132,66 @@ function bigIntBytes(x: bigint): Uint8Array {
   return Uint8Array.from(Buffer.from(h, "hex"));
 }
 
-/** Updates `seeds[i]` with slot i of `v` for every valid slot (Spark's per-type hashing). */
-function hashInto(v: Vector, seeds: Int32Array, rows: Int32Array | null): void {
-  const n = rows === null ? v.length : rows.length;
-  for (let r = 0; r < n; r++) {
-    const i = rows === null ? r : rows[r];
-    if (!isValid(v, i)) continue;
-    seeds[r] = hashSlot(v, i, seeds[r]);
-  }
+/** One hash function family as Spark's `HashExpression` uses it, with its seed type. */
+interface Hasher<S> {
+  hashInt(v: number, seed: S): S;
+  hashLong(v: bigint, seed: S): S;
+  hashBytes(data: Uint8Array, start: number, end: number, seed: S): S;
 }
 
-function hashSlot(v: Vector, i: number, seed: number): number {
+const MURMUR3: Hasher<number> = { hashInt, hashLong, hashBytes };
+
+/**
+ * Slot i of `v` hashed into `seed` by Spark's per-type rules: integers, booleans and floats as
+ * ints (-0.0 as 0, NaN canonical), longs and doubles as longs, decimals up to precision 18 by
+ * their unscaled long (else by `BigInteger.toByteArray`), strings and binaries by their bytes,
+ * and nested values element by element, skipping nulls.
+ */
+function hashSlot<S>(h: Hasher<S>, v: Vector, i: number, seed: S): S {
   switch (v.kind) {
     case "i32":
     case "i16":
     case "i8":
     case "bool":
-      return hashInt(v.values[i], seed);
+      return h.hashInt(v.values[i], seed);
     case "i64":
-      return hashLong(v.values[i], seed);
+      return h.hashLong(v.values[i], seed);
     case "f64": {
       const d = v.values[i];
       f64[0] = d === 0 ? 0 : Number.isNaN(d) ? NaN : d;
-      return hashLong(f64Bits[0], seed);
+      return h.hashLong(f64Bits[0], seed);
     }
     case "f32": {
       const d = v.values[i];
       f32[0] = d === 0 ? 0 : Number.isNaN(d) ? NaN : d;
-      return hashInt(f32Bits[0], seed);
+      return h.hashInt(f32Bits[0], seed);
     }
     case "bytes":
-      return hashBytes(v.data, v.offsets[i], v.offsets[i + 1], seed);
+      return h.hashBytes(v.data, v.offsets[i], v.offsets[i + 1], seed);
     case "decimal": {
-      if (v.type.precision <= 18) return hashLong(v.values[i], seed);
+      if (v.type.precision <= 18) return h.hashLong(v.values[i], seed);
       const b = bigIntBytes(v.values[i]);
-      return hashBytes(b, 0, b.length, seed);
+      return h.hashBytes(b, 0, b.length, seed);
     }
     case "null":
       return seed;
     case "struct": {
-      let h = seed;
-      for (const c of v.children) if (isValid(c, i)) h = hashSlot(c, i, h);
-      return h;
+      let x = seed;
+      for (const c of v.children) if (isValid(c, i)) x = hashSlot(h, c, i, x);
+      return x;
     }
     case "list": {
-      let h = seed;
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) if (isValid(v.child, k)) h = hashSlot(v.child, k, h);
-      return h;
+      let x = seed;
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) if (isValid(v.child, k)) x = hashSlot(h, v.child, k, x);
+      return x;
     }
     case "map": {
-      let h = seed;
+      let x = seed;
       for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) {
-        h = hashSlot(v.keys, k, h);
-        if (isValid(v.items, k)) h = hashSlot(v.items, k, h);
+        x = hashSlot(h, v.keys, k, x);
+        if (isValid(v.items, k)) x = hashSlot(h, v.items, k, x);
       }
-      return h;
+      return x;
     }
   }
 }
@@ -194,8 +199,107 @@ function hashSlot(v: Vector, i: number, seed: number): number {
 /** hash(a, b, ...): Spark's Murmur3 hash with seed 42; never null. */
 export const hashKernel: Kernel = (args, n) => {
   const seeds = new Int32Array(n).fill(42);
-  for (const a of args) hashInto(a, seeds, null);
+  for (const a of args) for (let i = 0; i < n; i++) if (isValid(a, i)) seeds[i] = hashSlot(MURMUR3, a, i, seeds[i]);
   return numberVector(IntegerType(), seeds, null);
+};
+
+// ---------------------------------------------------------------------------------------------
+// Spark's XXH64 (little-endian words), on unsigned 64-bit bigints.
+
+const P1 = 0x9e3779b185ebca87n;
+const P2 = 0xc2b2ae3d27d4eb4fn;
+const P3 = 0x165667b19e3779f9n;
+const P4 = 0x85ebca77c2b2ae63n;
+const P5 = 0x27d4eb2f165667c5n;
+const M64 = (1n << 64n) - 1n;
+
+function rotl64(x: bigint, r: bigint): bigint {
+  return ((x << r) | (x >> (64n - r))) & M64;
+}
+
+function xxFmix(h: bigint): bigint {
+  h ^= h >> 33n;
+  h = (h * P2) & M64;
+  h ^= h >> 29n;
+  h = (h * P3) & M64;
+  return h ^ (h >> 32n);
+}
+
+/** `XXH64.hashInt`. */
+export function xxHashInt(v: number, seed: bigint): bigint {
+  let h = (seed + P5 + 4n) & M64;
+  h ^= (BigInt(v >>> 0) * P1) & M64;
+  h = (rotl64(h, 23n) * P2 + P3) & M64;
+  return xxFmix(h);
+}
+
+/** `XXH64.hashLong`. */
+export function xxHashLong(v: bigint, seed: bigint): bigint {
+  let h = (seed + P5 + 8n) & M64;
+  h ^= (rotl64((BigInt.asUintN(64, v) * P2) & M64, 31n) * P1) & M64;
+  h = (rotl64(h, 27n) * P1 + P4) & M64;
+  return xxFmix(h);
+}
+
+function xxRound(acc: bigint, k: bigint): bigint {
+  return (rotl64((acc + k * P2) & M64, 31n) * P1) & M64;
+}
+
+function xxMerge(h: bigint, v: bigint): bigint {
+  return (((h ^ xxRound(0n, v)) * P1 + P4) & M64);
+}
+
+/** `XXH64.hashUnsafeBytes`. */
+export function xxHashBytes(data: Uint8Array, start: number, end: number, seed: bigint): bigint {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const length = end - start;
+  let off = start;
+  let h: bigint;
+  if (length >= 32) {
+    let v1 = (seed + P1 + P2) & M64;
+    let v2 = (seed + P2) & M64;
+    let v3 = seed;
+    let v4 = (seed - P1) & M64;
+    do {
+      v1 = xxRound(v1, view.getBigUint64(off, true));
+      v2 = xxRound(v2, view.getBigUint64(off + 8, true));
+      v3 = xxRound(v3, view.getBigUint64(off + 16, true));
+      v4 = xxRound(v4, view.getBigUint64(off + 24, true));
+      off += 32;
+    } while (off <= end - 32);
+    h = (rotl64(v1, 1n) + rotl64(v2, 7n) + rotl64(v3, 12n) + rotl64(v4, 18n)) & M64;
+    h = xxMerge(xxMerge(xxMerge(xxMerge(h, v1), v2), v3), v4);
+  } else {
+    h = (seed + P5) & M64;
+  }
+  h = (h + BigInt(length)) & M64;
+  for (; off <= end - 8; off += 8) {
+    h ^= xxRound(0n, view.getBigUint64(off, true));
+    h = (rotl64(h, 27n) * P1 + P4) & M64;
+  }
+  if (off + 4 <= end) {
+    h ^= (BigInt(view.getUint32(off, true)) * P1) & M64;
+    h = (rotl64(h, 23n) * P2 + P3) & M64;
+    off += 4;
+  }
+  for (; off < end; off++) {
+    h ^= (BigInt(data[off]) * P5) & M64;
+    h = (rotl64(h, 11n) * P1) & M64;
+  }
+  return xxFmix(h);
+}
+
+const XXH64: Hasher<bigint> = { hashInt: xxHashInt, hashLong: xxHashLong, hashBytes: xxHashBytes };
+
+/** xxhash64(a, b, ...): Spark's XXH64 with seed 42, chained through the arguments; never null. */
+export const xxhash64Kernel: Kernel = (args, n) => {
+  const out = new BigInt64Array(n);
+  for (let i = 0; i < n; i++) {
+    let h = 42n;
+    for (const a of args) if (isValid(a, i)) h = hashSlot(XXH64, a, i, h);
+    out[i] = BigInt.asIntN(64, h);
+  }
+  return longVector(LongType(), out, null);
 };
 
 /** The kernels of this file by canonical function name (see `kernels.ts`). */
@@ -205,4 +309,5 @@ export const HASH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   sha1: fixed(sha1Kernel),
   crc32: fixed(crc32Kernel),
   hash: fixed(hashKernel),
+  xxhash64: fixed(xxhash64Kernel),
 };

@@ -1,4 +1,4 @@
-/** Conditional functions: coalesce, nvl, if, nullif, greatest, least. */
+/** Conditional functions: coalesce, nvl, nvl2, if, nullif, greatest, least. */
 import type { FunctionDef } from "./define.js";
 import { expectArg, widened } from "./define.js";
 
@@ -20,6 +20,16 @@ export const CONDITIONAL_FUNCTIONS: readonly FunctionDef[] = [
     resolve(ctx) {
       const w = widened(ctx, ctx.args, true);
       return { args: w.args, dataType: w.type, nullable: ctx.args.every((a) => a.nullable) };
+    },
+  },
+  {
+    // nvl2(a, b, c) is Spark's `If(IsNotNull(a), b, c)`.
+    name: "nvl2",
+    minArgs: 3,
+    maxArgs: 3,
+    resolve(ctx) {
+      const w = widened(ctx, ctx.args.slice(1), true);
+      return { args: [ctx.args[0], ...w.args], dataType: w.type, nullable: w.args.some((a) => a.nullable) };
     },
   },
   {
