@@ -437,6 +437,7 @@ export function numberFormatShape(format: string, fn: string): { precision: numb
     } else if (c === "," || c === "G") {
       if (seenPoint) bad("grouping separators must come before the decimal point");
       if (!anyDigit) bad("a grouping separator needs digits before it");
+      if (!/[09]/.test(f[i + 1] ?? "")) bad("a grouping separator needs digits after it");
       i++;
     } else if (c === "$") {
       if (seenDollar) bad("at most one '$'");

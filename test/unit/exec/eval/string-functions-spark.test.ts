@@ -161,6 +161,10 @@ test("format_number, to_number, to_char", () => {
   assert.equal(String(v("to_number('$78.12', '$00.00')")), "78.12");
   assert.equal(String(v("to_number('12,454.8-', '00,000.9MI')")), "-12454.8");
   assert.equal(String(v("to_number('<00,454.8>', '00,000.9PR')")), "-454.8");
+  assert.equal(String(v("to_number('0.00001-', '9.999999S')")), "-0.000010");
+  assert.equal(String(v("to_number('34,50', '999,99')")), "3450");
+  assert.throws(() => v("to_number('-34,338,492', '99G999G999')"), /try_to_number/);
+  assert.throws(() => v("to_number('123,000', '999G')"), /grouping separator/);
   assert.throws(() => v("to_number('5', '$9')"), /try_to_number/);
   assert.equal(v("try_to_number('5', '$9')"), null);
   assert.equal(v("to_char(454, '999')"), "454");
