@@ -110,3 +110,20 @@ test("to_csv and schema_of_csv", () => {
   raises("schema_of_csv(null)", /UNEXPECTED_NULL/);
   raises("schema_of_csv(s)", /NON_FOLDABLE_INPUT/);
 });
+
+test("Column builders: json_array_length, json_object_keys, from_csv/to_csv, schema_of_* with options", async () => {
+  const { SparkSession } = await import("../../../../src/index.js");
+  const F = await import("../../../../src/api/functions.js");
+  const spark = new SparkSession("json-csv-api", { "sluice.exec.workers": "0" });
+  const df = spark.createDataFrame([{ j: '{"a":[1,2]}', c: "1|x" }], "j STRING, c STRING");
+  const rows = await df
+    .select(
+      F.json_array_length(F.get_json_object("j", "$.a")).alias("n"),
+      F.json_object_keys("j").alias("k"),
+      F.from_csv("c", F.schema_of_csv("1|x", { delimiter: "|" }), { sep: "|" }).alias("r"),
+      F.to_csv(F.struct("c", "j"), { sep: ";" }).alias("t"),
+      F.schema_of_json('{"a":1}', { primitivesAsString: true }).alias("s"),
+    )
+    .collect();
+  assert.deepEqual(rows, [{ n: 2, k: ["a"], r: { _c0: 1, _c1: "x" }, t: '1|x;"{\\"a\\":[1,2]}"', s: "STRUCT<a: STRING>" }]);
+});
