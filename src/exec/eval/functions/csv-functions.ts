@@ -129,6 +129,7 @@ export function toCsvKernel(call: BoundCall): Kernel {
   const formats = {
     timestamp: o.timestampFormat === undefined ? null : compilePattern(o.timestampFormat),
     date: o.dateFormat === undefined ? null : compilePattern(o.dateFormat),
+    zone: o.timeZone ?? "UTC",
   };
   return ([v], n) => {
     if (v.kind === "null") return { kind: "null", type: StringType(), length: n, valid: null };

@@ -29,6 +29,7 @@ import { toJson } from "../../json/to-json.js";
 import { compileDatetimePattern, parseDateWithPattern, parseTimestampWithPattern } from "../../../formats/csv/datetime.js";
 import type { DatetimePattern } from "../../../formats/csv/datetime.js";
 import { compilePattern, formatWithPattern, MICROS_PER_DAY } from "../datetime.js";
+import { zoneOffsetSeconds } from "../../../formats/json/json-datetime.js";
 import type { DateTimePattern } from "../datetime.js";
 import { isMalformedJson, JsonReader, resolveJsonFunctionOptions, schemaOfJson, Tok } from "../../../plan/expressions/functions/json.js";
 import type { JsonFunctionOptions } from "../../../plan/expressions/functions/json.js";
@@ -71,6 +72,7 @@ export function fromJsonKernel(call: BoundCall): Kernel {
     timestamp: o.timestampFormat === undefined ? null : readPattern(o.timestampFormat, "timestampFormat"),
     date: o.dateFormat === undefined ? null : readPattern(o.dateFormat, "dateFormat"),
     failFast: o.mode === "FAILFAST",
+    zone: o.timeZone,
   };
   if (formats.timestamp === null && formats.date === null) return ([v]) => fromJson(v, call.dataType, codec);
   const textSchema = withDatetimesAsText(call.dataType, formats);
@@ -87,6 +89,7 @@ export function toJsonKernel(call: BoundCall): Kernel {
   const formats: WriteFormats = {
     timestamp: o.timestampFormat === undefined ? null : compilePattern(o.timestampFormat),
     date: o.dateFormat === undefined ? null : compilePattern(o.dateFormat),
+    zone: o.timeZone,
   };
   const options = { ignoreNullFields: o.ignoreNullFields, timeZone: o.timeZone };
   return ([v]) => toJson(prepareForWrite(v, formats, true), options);
@@ -96,12 +99,16 @@ interface ReadFormats {
   readonly timestamp: DatetimePattern | null;
   readonly date: DatetimePattern | null;
   readonly failFast: boolean;
+  /** Zone of timestamp texts that name none (Spark's `timeZone` option, else the session's). */
+  readonly zone: string;
 }
 
 /** Patterns for dates and timestamps written as text (null: the writer's default form). */
 export interface WriteFormats {
   readonly timestamp: DateTimePattern | null;
   readonly date: DateTimePattern | null;
+  /** Zone timestamps are written in. */
+  readonly zone: string;
 }
 
 function readPattern(pattern: string, option: string): DatetimePattern {
@@ -147,7 +154,7 @@ function parseDatetimeTexts(v: Vector, target: DataType, f: ReadFormats): Vector
         if (!isValid(v, i)) continue;
         const text = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
         const days = isTs ? null : parseDateWithPattern(pattern, text);
-        const micros = isTs ? parseTimestampWithPattern(pattern, text, 0) : null;
+        const micros = isTs ? inZone(parseTimestampWithPattern(pattern, text, 0), pattern, f.zone) : null;
         if (days === null && micros === null) {
           checkLegacyLeapDay(pattern, text);
           if (f.failFast) {
@@ -174,6 +181,19 @@ function parseDatetimeTexts(v: Vector, target: DataType, f: ReadFormats): Vector
     default:
       return v;
   }
+}
+
+/**
+ * A timestamp read at UTC as the same wall-clock time in `zone`, unless the pattern reads an
+ * offset or zone itself.
+ */
+function inZone(localMicros: bigint | null, pattern: DatetimePattern, zone: string): bigint | null {
+  if (localMicros === null || /[XxZVzO]/.test(pattern.pattern.replace(/'[^']*'/g, ""))) return localMicros;
+  const local = Number(localMicros / 1_000_000n);
+  // Two rounds settle the offset (outside a DST gap).
+  let offset = zoneOffsetSeconds(zone, local);
+  offset = zoneOffsetSeconds(zone, local - offset);
+  return localMicros - BigInt(offset) * 1_000_000n;
 }
 
 /**
@@ -208,7 +228,10 @@ export function prepareForWrite(v: Vector, f: WriteFormats, mapKeysAsText: boole
   switch (v.kind) {
     case "i64":
       if (v.type.typeName !== "timestamp" || f.timestamp === null) return v;
-      return mapToText(v, (i) => formatWithPattern(v.values[i], f.timestamp ?? []));
+      return mapToText(v, (i) => {
+        const us = v.values[i];
+        return formatWithPattern(us + BigInt(zoneOffsetSeconds(f.zone, Number(us / 1_000_000n))) * 1_000_000n, f.timestamp ?? []);
+      });
     case "i32":
       if (v.type.typeName !== "date" || f.date === null) return v;
       return mapToText(v, (i) => formatWithPattern(BigInt(v.values[i]) * MICROS_PER_DAY, f.date ?? []));

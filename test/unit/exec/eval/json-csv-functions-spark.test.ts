@@ -127,3 +127,10 @@ test("Column builders: json_array_length, json_object_keys, from_csv/to_csv, sch
     .collect();
   assert.deepEqual(rows, [{ n: 2, k: ["a"], r: { _c0: 1, _c1: "x" }, t: '1|x;"{\\"a\\":[1,2]}"', s: "STRUCT<a: STRING>" }]);
 });
+
+test("from_json / to_json: pattern timestamps are wall-clock times in the timeZone option", () => {
+  const v = one(`from_json('{"t":"26/08/2015 10"}', 't timestamp', map('timestampFormat', 'dd/MM/yyyy HH', 'timeZone', 'America/Los_Angeles'))`) as { t: Date };
+  assert.equal(v.t.toISOString(), "2015-08-26T17:00:00.000Z");
+  const back = `to_json(from_json('{"t":"26/08/2015 10"}', 't timestamp', map('timestampFormat', 'dd/MM/yyyy HH', 'timeZone', 'Asia/Tokyo')), map('timestampFormat', 'dd/MM/yyyy HH', 'timeZone', 'Asia/Tokyo'))`;
+  assert.equal(one(back), '{"t":"26/08/2015 10"}');
+});
