@@ -107,7 +107,7 @@ function mapKernel(args: readonly Vector[], n: number, _ctx: unknown, call: { da
   if (k === 0) return { kind: "map", type: t, length: n, valid: null, offsets, keys: nullVector(t.keyType, 0), items: nullVector(t.valueType, 0) };
   const keys = interleave(args.filter((_, i) => i % 2 === 0), n);
   const items = interleave(args.filter((_, i) => i % 2 === 1), n);
-  checkMapKeys(keys, offsets, null, n);
+  checkMapKeys("map", keys, offsets, null, n);
   return { kind: "map", type: t, length: n, valid: null, offsets, keys, items };
 }
 
@@ -658,7 +658,7 @@ function mapFromArraysKernel([k, v]: readonly Vector[], n: number, _ctx: EvalCon
     }
     offsets[i + 1] = ki.length;
   }
-  return makeMap(call.dataType, n, offsets, valid, takeOrNull(keys.child, ki.finish()), takeOrNull(values.child, vi.finish()));
+  return makeMap("map_from_arrays", call.dataType, n, offsets, valid, takeOrNull(keys.child, ki.finish()), takeOrNull(values.child, vi.finish()));
 }
 
 /** map_from_entries: null when the array or any entry is null. */
@@ -679,7 +679,7 @@ function mapFromEntriesKernel([arr]: readonly Vector[], n: number, _ctx: EvalCon
     offsets[i + 1] = idx.length;
   }
   const at = idx.finish();
-  return makeMap(call.dataType, n, offsets, compactMask(valid, n), takeOrNull(entries.children[0], at), takeOrNull(entries.children[1], at));
+  return makeMap("map_from_entries", call.dataType, n, offsets, compactMask(valid, n), takeOrNull(entries.children[0], at), takeOrNull(entries.children[1], at));
 }
 
 /** map_concat: every map's entries in order; null when any map is null; a repeated key fails. */
@@ -687,7 +687,7 @@ function mapConcatKernel(args: readonly Vector[], n: number, _ctx: EvalContext, 
   const t = call.dataType;
   if (t.typeName !== "map") throw new ExecutionError("map_concat: result type must be a map");
   const offsets = new Int32Array(n + 1);
-  if (args.length === 0) return makeMap(t, n, offsets, null, nullVector(t.keyType, 0), nullVector(t.valueType, 0));
+  if (args.length === 0) return makeMap("map_concat", t, n, offsets, null, nullVector(t.keyType, 0), nullVector(t.valueType, 0));
   const maps = args.map((a): MapVector => (a.kind === "map" ? a : { kind: "map", type: t, length: n, valid: new Uint8Array(n), offsets, keys: nullVector(t.keyType, 0), items: nullVector(t.valueType, 0) }));
   const keys = concat(maps.map((m) => m.keys));
   const items = concat(maps.map((m) => m.items));
@@ -706,7 +706,7 @@ function mapConcatKernel(args: readonly Vector[], n: number, _ctx: EvalContext, 
     offsets[i + 1] = idx.length;
   }
   const at = idx.finish();
-  return makeMap(t, n, offsets, valid, takeOrNull(keys, at), takeOrNull(items, at));
+  return makeMap("map_concat", t, n, offsets, valid, takeOrNull(keys, at), takeOrNull(items, at));
 }
 
 /**
@@ -752,7 +752,7 @@ function strToMapFactory(call: Parameters<KernelFactory>[0]): Kernel {
       }
       offsets[i + 1] = keys.length;
     }
-    return makeMap(c.dataType, n, offsets, valid, keys.finish(StringType()), values.finish(StringType()));
+    return makeMap("str_to_map", c.dataType, n, offsets, valid, keys.finish(StringType()), values.finish(StringType()));
   };
 }
 
@@ -782,27 +782,27 @@ function javaSplit(s: string, re: RegExp, limit: number): string[] {
 }
 
 /** A map vector whose keys are checked (no null key, no duplicate key per row). */
-function makeMap(type: DataType, n: number, offsets: Int32Array, valid: ValidityMask, keys: Vector, items: Vector): Vector {
-  if (type.typeName !== "map") throw new ExecutionError("map: result type must be a map");
-  checkMapKeys(keys, offsets, valid, n);
+function makeMap(fn: string, type: DataType, n: number, offsets: Int32Array, valid: ValidityMask, keys: Vector, items: Vector): Vector {
+  if (type.typeName !== "map") throw new ExecutionError(`${fn}: result type must be a map`);
+  checkMapKeys(fn, keys, offsets, valid, n);
   return { kind: "map", type, length: n, valid, offsets, keys, items };
 }
 
 /** Spark's `ArrayBasedMapBuilder.put` under mapKeyDedupPolicy=EXCEPTION. */
-function checkMapKeys(keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
+function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
   let set: SlotSet | null = null;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
     const s = offsets[i];
     const e = offsets[i + 1];
-    for (let j = s; j < e; j++) if (!isValid(keys, j)) throw new ExecutionError("map: [NULL_MAP_KEY] Cannot use null as map key.");
+    for (let j = s; j < e; j++) if (!isValid(keys, j)) throw new ExecutionError(`${fn}: [NULL_MAP_KEY] Cannot use null as map key.`);
     if (e - s < 2) continue;
     set ??= new SlotSet(hashSlots(keys), hashEquality(keys));
     set.reset(e - s);
     for (let j = s; j < e; j++) {
       if (!set.add(j)) {
         throw new ExecutionError(
-          `map: [DUPLICATED_MAP_KEY] Duplicate map key ${slotText(keys, j)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence.`,
+          `${fn}: [DUPLICATED_MAP_KEY] Duplicate map key ${slotText(keys, j)} was found, please check the input data. If you want to remove the duplicated keys, you can set "spark.sql.mapKeyDedupPolicy" to "LAST_WIN" so that the key inserted at last takes precedence.`,
         );
       }
     }
