@@ -20,6 +20,7 @@ import { describeRelation, summaryRelation } from "./describe.js";
 import { inputFilesOf } from "./input-files.js";
 import { selectWithWindows } from "../plan/window.js";
 import { analyzeNode, analyzePlan } from "../plan/analyze.js";
+import { withSessionTimeZone } from "../plan/expressions/session-zone.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
 import { containsAggregateCall } from "../plan/sql-planner.js";
@@ -56,7 +57,8 @@ export class DataFrame {
 
   /** @internal Analyses `plan` (whose children are `children`) and wraps it. */
   static of(session: SparkSession, plan: LogicalPlan, children: readonly DataFrame[] = []): DataFrame {
-    return new DataFrame(session, plan, analyzeNode(plan, children.map((c) => c.resolved)));
+    const resolved = withSessionTimeZone(session.conf.sessionTimeZone(), () => analyzeNode(plan, children.map((c) => c.resolved)));
+    return new DataFrame(session, plan, resolved);
   }
 
   /** The output schema. */
@@ -645,7 +647,7 @@ export class DataFrame {
   async showString(options: ShowOptions = {}): Promise<string> {
     const n = options.numRows ?? 20;
     const batches = await this.limit(n + 1).collectBatches();
-    return showString(this.schema, batches, { ...options, numRows: n });
+    return showString(this.schema, batches, { timeZone: this.sparkSession.conf.sessionTimeZone(), ...options, numRows: n });
   }
 
   /** Batch writer: `df.write.format("parquet").mode("append").save(path)`. */

@@ -23,6 +23,8 @@ import { DataStreamReader, DataFrameReader } from "./data-stream-reader.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { memorySinkTable } from "../connectors/memory/memory-sink.js";
 import { checkTimeZone } from "../tables/delta/partition-values.js";
+import { systemTimeZone } from "../columnar/time-zone.js";
+import { setActiveSessionTimeZone, withSessionTimeZone } from "../plan/expressions/session-zone.js";
 import { configureS3, isS3Setting } from "../storage/s3/s3-settings.js";
 
 /** The session time zone setting (Spark's `spark.sql.session.timeZone`). */
@@ -57,13 +59,15 @@ export class RuntimeConfig {
   }
 
   /**
-   * The session time zone: zone-less timestamp values read from tables (Delta timestamp partition
-   * values) are wall-clock times in it. An IANA name (`America/Los_Angeles`), `UTC` or an offset
-   * (`+08:00`); undefined when unset, which means UTC in sluice (Spark defaults to the JVM's zone;
-   * sluice does not depend on the host's). Recorded by `load()` for the sources it creates.
+   * The session time zone (`spark.sql.session.timeZone`): an IANA name (`America/Los_Angeles`),
+   * `UTC` or an offset (`+08:00`). Casts between timestamps and strings or dates, timestamp
+   * literals without a zone, datetime functions, JSON/CSV timestamps and zone-less partition values
+   * read wall-clock times in it. Unset, it is the process's zone (`TZ`), as Spark's default is the
+   * JVM's; AWS Glue runs in UTC. Bound into each query when it is analysed, and recorded by
+   * `load()` for the sources it creates.
    */
-  sessionTimeZone(): string | undefined {
-    return this.get(SESSION_TIME_ZONE);
+  sessionTimeZone(): string {
+    return this.get(SESSION_TIME_ZONE) ?? systemTimeZone();
   }
 
   unset(key: string): void {
@@ -244,6 +248,7 @@ export class SparkSession {
     registerBuiltinConnectors();
     this.appName = appName;
     this.conf = new RuntimeConfig(conf);
+    setActiveSessionTimeZone(() => this.conf.sessionTimeZone());
   }
 
   /** A new builder. */
@@ -375,7 +380,7 @@ export class SparkSession {
    * @example spark.sql("SELECT word, count(*) AS n FROM words GROUP BY word ORDER BY n DESC")
    */
   sql(text: string): DataFrame {
-    return runSql(this, text);
+    return withSessionTimeZone(this.conf.sessionTimeZone(), () => runSql(this, text));
   }
 
   /**

@@ -9,6 +9,8 @@ import type { Vector } from "../columnar/vector.js";
 import { isValid } from "../columnar/vector.js";
 import type { StructType } from "../types/data-types.js";
 import { PRETTY, slotText } from "./eval/cast.js";
+import type { ZoneRules } from "../columnar/time-zone.js";
+import { UTC, requireZone } from "../columnar/time-zone.js";
 
 export interface ShowOptions {
   /** Rows to print (default 20). */
@@ -17,18 +19,21 @@ export interface ShowOptions {
   readonly truncate?: boolean | number;
   /** One line per column and row block, as Spark's `vertical = true`. */
   readonly vertical?: boolean;
+  /** The session time zone timestamps are shown in (default UTC). */
+  readonly timeZone?: string;
 }
 
 /** Renders the first `numRows` rows of `batches` as Spark's show table (ends with a newline). */
 export function showString(schema: StructType, batches: readonly Batch[], options: ShowOptions = {}): string {
   const numRows = options.numRows ?? 20;
   const truncate = options.truncate === undefined || options.truncate === true ? 20 : options.truncate === false ? 0 : options.truncate;
+  const zone = options.timeZone === undefined ? UTC : requireZone(options.timeZone);
   const rows: string[][] = [];
   let total = 0;
   for (const b of batches) {
     for (let i = 0; i < b.numRows; i++) {
       total++;
-      if (rows.length < numRows) rows.push(b.columns.map((c) => cell(c, i, truncate)));
+      if (rows.length < numRows) rows.push(b.columns.map((c) => cut(render(c, i, zone), truncate)));
     }
   }
   const header = schema.fields.map((f) => cut(f.name, truncate));
@@ -86,11 +91,7 @@ export function cut(s: string, truncate: number): string {
   return chars.slice(0, truncate - 3).join("") + "...";
 }
 
-function cell(v: Vector, i: number, truncate: number): string {
-  return cut(render(v, i), truncate);
-}
-
-/** A value as Spark's show() prints it (Spark 3.5's `ToPrettyString`). */
-export function render(v: Vector, i: number): string {
-  return isValid(v, i) ? slotText(v, i, PRETTY) : "NULL";
+/** A value as Spark's show() prints it (Spark 3.5's `ToPrettyString`), timestamps in `zone`. */
+export function render(v: Vector, i: number, zone: ZoneRules = UTC): string {
+  return isValid(v, i) ? slotText(v, i, PRETTY, zone) : "NULL";
 }

@@ -56,6 +56,11 @@ export interface LiteralExpr {
   readonly kind: "literal";
   readonly value: LiteralValue;
   readonly dataType: DataType;
+  /**
+   * The text of a `TIMESTAMP '…'` literal that names no zone: its instant depends on the session
+   * time zone, so analysis re-reads it (`value` holds the instant in UTC).
+   */
+  readonly zonelessText?: string;
 }
 
 /** A data type passed as an argument (from_json's schema, given as a StructType or DDL). */

@@ -18,6 +18,7 @@ import {
   type DataType,
 } from "../types/data-types.js";
 import type { LiteralValue } from "./expression.js";
+import { zoneRules } from "../columnar/time-zone.js";
 
 /** A typed literal value, or the reason the text is not a valid literal. */
 export type LiteralResult = { ok: true; value: LiteralValue; dataType: DataType } | { ok: false; problem: string };
@@ -99,10 +100,11 @@ export function dateLiteral(text: string): LiteralResult {
 /**
  * Microseconds since the epoch of a `TIMESTAMP '…'` string: `yyyy[-mm[-dd[ hh:mm[:ss[.ffffff]]]]]`
  * with `T` or a space before the time and an optional zone (`Z`, `UTC`, `GMT`, `+hh[:mm]`,
- * `UTC+hh:mm`). Without a zone the time is read in UTC (sluice's session time zone). Named regional
- * zones (`Europe/Paris`) are not supported. Fractions beyond microseconds are truncated.
+ * `UTC+hh:mm`, or a region id such as `Europe/Paris`). Without a zone the time is a wall-clock time
+ * in `zone` (the session time zone), and the result says `zoneless`. Fractions beyond microseconds
+ * are truncated.
  */
-export function timestampLiteral(text: string): LiteralResult {
+export function timestampLiteral(text: string, zone = "UTC"): LiteralResult & { zoneless?: boolean } {
   const re =
     /^([+-]?\d{4,6})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{0,9}))?)?)?)?)?\s*(\S.*)?$/s;
   const m = re.exec(text.trim());
@@ -115,19 +117,12 @@ export function timestampLiteral(text: string): LiteralResult {
   const sec = m[6] === undefined ? 0 : Number(m[6]);
   const frac = (m[7] ?? "").slice(0, 6).padEnd(6, "0");
   if (!validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return { ok: false, problem: `'${text}' is not a valid TIMESTAMP` };
-  let offsetSeconds = 0;
-  if (m[8] !== undefined) {
-    const off = zoneOffsetSeconds(m[8]);
-    if (off === undefined) {
-      return {
-        ok: false,
-        problem: `time zone '${m[8]}' in TIMESTAMP '${text}' is not supported; use an offset such as +02:00 or Z`,
-      };
-    }
-    offsetSeconds = off;
-  }
-  const seconds = BigInt(daysFromCivil(y, mo, d)) * 86400n + BigInt(h * 3600 + mi * 60 + sec - offsetSeconds);
-  return { ok: true, value: seconds * 1_000_000n + BigInt(frac), dataType: TimestampType() };
+  const zoneText = m[8] === undefined ? zone : m[8].trim();
+  const rules = zoneRules(zoneText) ?? zoneRules(zoneText.toUpperCase());
+  if (rules === null) return { ok: false, problem: `'${m[8] ?? zone}' in TIMESTAMP '${text}' is not a time zone` };
+  const local = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  const seconds = BigInt(rules.utcOf(local));
+  return { ok: true, value: seconds * 1_000_000n + BigInt(frac), dataType: TimestampType(), zoneless: m[8] === undefined };
 }
 
 /** The bytes of an `X'…'` literal; an odd number of hex digits gets a leading zero, as in Spark. */
@@ -180,18 +175,4 @@ function validDate(y: number, m: number, d: number): boolean {
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
   return d <= days;
-}
-
-/** Seconds east of UTC for `Z`, `UTC`, `GMT`, `UT`, `+h`, `+hh:mm`, `+hhmm`, `UTC+hh:mm`; undefined otherwise. */
-function zoneOffsetSeconds(zone: string): number | undefined {
-  const z = zone.trim().toUpperCase();
-  if (z === "Z" || z === "UTC" || z === "GMT" || z === "UT") return 0;
-  const m = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(z);
-  if (m === null) return undefined;
-  const h = Number(m[2]);
-  const mi = m[3] === undefined ? 0 : Number(m[3]);
-  const s = m[4] === undefined ? 0 : Number(m[4]);
-  if (h > 18 || mi > 59 || s > 59) return undefined;
-  const total = h * 3600 + mi * 60 + s;
-  return m[1] === "-" ? -total : total;
 }

@@ -835,9 +835,12 @@ export class ExpressionParser {
         r = dateLiteral(text);
         break;
       case "TIMESTAMP":
-      case "TIMESTAMP_LTZ":
-        r = timestampLiteral(text);
+      case "TIMESTAMP_LTZ": {
+        const ts = timestampLiteral(text);
+        if (ts.ok && ts.zoneless === true) return { ...literal(ts.value, ts.dataType), zonelessText: text };
+        r = ts;
         break;
+      }
       case "X":
       case "BINARY_HEX":
         r = hexLiteral(text);

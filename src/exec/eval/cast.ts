@@ -11,6 +11,8 @@ import { decodeUtf8 } from "../../columnar/utf8.js";
 import { formatDecimal } from "../../columnar/values.js";
 import { ExecutionError } from "../../errors.js";
 import { equalsIgnoreNullability } from "../../plan/expressions/coercion.js";
+import type { ZoneRules } from "../../columnar/time-zone.js";
+import { UTC, toLocalMicros } from "../../columnar/time-zone.js";
 import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 import {
   allocNumbers,
@@ -28,17 +30,20 @@ import { MICROS_PER_DAY, MICROS_PER_SECOND, formatDate, formatTimestamp, microsT
 const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
 
-/** Casts every slot of `v` to `to` with Spark's non-ANSI rules. */
-export function castVector(v: Vector, to: DataType): Vector {
+/**
+ * Casts every slot of `v` to `to` with Spark's non-ANSI rules. `zone` is the session time zone:
+ * wall-clock times read from strings and dates, or written to strings and dates, are in it.
+ */
+export function castVector(v: Vector, to: DataType, zone: ZoneRules = UTC): Vector {
   const from = v.type;
   if (equalsIgnoreNullability(from, to)) return v.type === to ? v : retype(v, to);
   const n = v.length;
   if (v.kind === "null") return nullVector(to, n);
-  if (to.typeName === "string") return castToString(v, to);
+  if (to.typeName === "string") return castToString(v, to, zone);
   if (v.kind === "bytes") {
     if (from.typeName === "binary") return nullVector(to, n);
     if (to.typeName === "binary") return retype(v, to);
-    return castFromString(v, to);
+    return castFromString(v, to, zone);
   }
   switch (to.typeName) {
     case "boolean":
@@ -54,22 +59,22 @@ export function castVector(v: Vector, to: DataType): Vector {
     case "decimal":
       return castToDecimal(v, to);
     case "timestamp":
-      return castToTimestamp(v, to);
+      return castToTimestamp(v, to, zone);
     case "date":
-      return castToDate(v, to);
+      return castToDate(v, to, zone);
     case "binary":
       return castToBinary(v, to);
     case "struct":
       if (v.kind === "struct" && v.children.length === to.fields.length) {
-        return { kind: "struct", type: to, length: n, valid: v.valid, children: v.children.map((c, i) => castVector(c, to.fields[i].dataType)) };
+        return { kind: "struct", type: to, length: n, valid: v.valid, children: v.children.map((c, i) => castVector(c, to.fields[i].dataType, zone)) };
       }
       break;
     case "array":
-      if (v.kind === "list") return { kind: "list", type: to, length: n, valid: v.valid, offsets: v.offsets, child: castVector(v.child, to.elementType) };
+      if (v.kind === "list") return { kind: "list", type: to, length: n, valid: v.valid, offsets: v.offsets, child: castVector(v.child, to.elementType, zone) };
       break;
     case "map":
       if (v.kind === "map") {
-        return { ...v, type: to, keys: castVector(v.keys, to.keyType), items: castVector(v.items, to.valueType) };
+        return { ...v, type: to, keys: castVector(v.keys, to.keyType, zone), items: castVector(v.items, to.valueType, zone) };
       }
       break;
   }
@@ -271,13 +276,15 @@ function castToDecimal(v: Vector, to: DecimalType): Vector {
   return decimalVector(to, out, compactMask(m, n));
 }
 
-function castToTimestamp(v: Vector, to: DataType): Vector {
+function castToTimestamp(v: Vector, to: DataType, zone: ZoneRules): Vector {
   const n = v.length;
   const out = new BigInt64Array(n);
   const from = v.type.typeName;
   let valid = v.valid;
   if (from === "date" && v.kind === "i32") {
-    for (let i = 0; i < n; i++) out[i] = BigInt(v.values[i]) * MICROS_PER_DAY;
+    // Midnight of the date in the session time zone.
+    if (zone === UTC) for (let i = 0; i < n; i++) out[i] = BigInt(v.values[i]) * MICROS_PER_DAY;
+    else for (let i = 0; i < n; i++) out[i] = BigInt(zone.utcOf(v.values[i] * 86400)) * MICROS_PER_SECOND;
   } else if (v.kind === "i64") {
     for (let i = 0; i < n; i++) out[i] = v.values[i] * MICROS_PER_SECOND;
   } else if (from === "integer" || from === "short" || from === "byte" || from === "boolean") {
@@ -296,12 +303,14 @@ function castToTimestamp(v: Vector, to: DataType): Vector {
   return longVector(to, out, valid);
 }
 
-function castToDate(v: Vector, to: DataType): Vector {
+function castToDate(v: Vector, to: DataType, zone: ZoneRules): Vector {
   const n = v.length;
   if (v.kind !== "i64" || v.type.typeName !== "timestamp") return nullVector(to, n);
   const out = new Int32Array(n);
   const vals = v.values;
-  for (let i = 0; i < n; i++) out[i] = microsToDays(vals[i]);
+  // The date of the instant's wall-clock time in the session time zone.
+  if (zone === UTC) for (let i = 0; i < n; i++) out[i] = microsToDays(vals[i]);
+  else for (let i = 0; i < n; i++) out[i] = microsToDays(toLocalMicros(vals[i], zone));
   return numberVector(to, out, v.valid);
 }
 
@@ -391,7 +400,7 @@ export function parseDoubleText(text: string): number | null {
 const TRUE_TEXT = new Set(["t", "true", "y", "yes", "1"]);
 const FALSE_TEXT = new Set(["f", "false", "n", "no", "0"]);
 
-function castFromString(v: BytesVector, to: DataType): Vector {
+function castFromString(v: BytesVector, to: DataType, zone: ZoneRules): Vector {
   const n = v.length;
   const { offsets, data } = v;
   const m = writableMask(v.valid, n);
@@ -456,7 +465,7 @@ function castFromString(v: BytesVector, to: DataType): Vector {
       const out = new BigInt64Array(n);
       for (let i = 0; i < n; i++) {
         if (m[i] === 0) continue;
-        const r = parseTimestamp(decodeUtf8(data, offsets[i], offsets[i + 1]));
+        const r = parseTimestamp(decodeUtf8(data, offsets[i], offsets[i + 1]), zone);
         if (r === null) m[i] = 0;
         else out[i] = r;
       }
@@ -477,13 +486,13 @@ function castFromString(v: BytesVector, to: DataType): Vector {
   }
 }
 
-function castToString(v: Vector, to: DataType): Vector {
+function castToString(v: Vector, to: DataType, zone: ZoneRules): Vector {
   if (v.kind === "bytes") return retype(v, to);
   const n = v.length;
   const b = new BytesBuilder(n, n * 12);
   for (let i = 0; i < n; i++) {
     if (!isValid(v, i)) b.appendNull();
-    else b.appendString(slotText(v, i));
+    else b.appendString(slotText(v, i, CAST, zone));
   }
   return b.finish(to);
 }
@@ -503,12 +512,12 @@ export const PRETTY: TextStyle = { nullText: "NULL", binaryAsHex: true };
 
 /**
  * Spark's string form of the valid slot `i` (`CAST(x AS STRING)` by default): `1.0E10`, `[1, 2]`,
- * `{a, 1}`, `{k -> v}`; timestamps in UTC.
+ * `{a, 1}`, `{k -> v}`; timestamps as wall-clock times in `zone` (the session time zone).
  */
-export function slotText(v: Vector, i: number, style: TextStyle = CAST): string {
+export function slotText(v: Vector, i: number, style: TextStyle = CAST, zone: ZoneRules = UTC): string {
   switch (v.kind) {
     case "i64":
-      return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i]) : v.values[i].toString();
+      return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i], zone) : v.values[i].toString();
     case "i32":
       return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);
     case "i16":
@@ -532,16 +541,16 @@ export function slotText(v: Vector, i: number, style: TextStyle = CAST): string 
     case "null":
       return style.nullText;
     case "struct":
-      return `{${v.children.map((c) => (isValid(c, i) ? slotText(c, i, style) : style.nullText)).join(", ")}}`;
+      return `{${v.children.map((c) => (isValid(c, i) ? slotText(c, i, style, zone) : style.nullText)).join(", ")}}`;
     case "list": {
       const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(isValid(v.child, k) ? slotText(v.child, k, style) : style.nullText);
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(isValid(v.child, k) ? slotText(v.child, k, style, zone) : style.nullText);
       return `[${parts.join(", ")}]`;
     }
     case "map": {
       const parts: string[] = [];
       for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) {
-        parts.push(`${slotText(v.keys, k, style)} -> ${isValid(v.items, k) ? slotText(v.items, k, style) : style.nullText}`);
+        parts.push(`${slotText(v.keys, k, style, zone)} -> ${isValid(v.items, k) ? slotText(v.items, k, style, zone) : style.nullText}`);
       }
       return `{${parts.join(", ")}}`;
     }

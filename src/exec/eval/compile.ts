@@ -17,6 +17,7 @@ import { StructType } from "../../types/data-types.js";
 import type { EvalContext } from "./vectors.js";
 import { broadcastLiteral, defaultContext } from "./vectors.js";
 import { castVector } from "./cast.js";
+import { UTC, requireZone } from "../../columnar/time-zone.js";
 import { compareScalar, compareVectors } from "./compare.js";
 import type { ComparisonOp } from "./compare.js";
 import { arithmetic, unaryArithmetic } from "./arithmetic.js";
@@ -163,7 +164,8 @@ function compile(b: BoundExpr): Ev {
     case "cast": {
       const child = compile(b.child);
       const to = b.dataType;
-      return (batch, ctx) => castVector(child(batch, ctx), to);
+      const zone = b.timeZone === undefined ? UTC : requireZone(b.timeZone);
+      return (batch, ctx) => castVector(child(batch, ctx), to, zone);
     }
     case "unary": {
       const child = compile(b.child);

@@ -3,10 +3,12 @@
  * timestamp/date parsing (`CAST`), Spark datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`) for
  * to_timestamp / date_format / unix_timestamp / from_unixtime, and date_trunc.
  *
- * Timestamps are microseconds since the epoch in UTC; dates are days since the epoch. The session
- * time zone is UTC: strings without an offset are read as UTC and results are rendered in UTC.
+ * Timestamps are microseconds since the epoch in UTC; dates are days since the epoch. Wall-clock
+ * readings and renderings take the session time zone's rules (`columnar/time-zone.ts`).
  */
 import { AnalysisError } from "../../errors.js";
+import type { ZoneRules } from "../../columnar/time-zone.js";
+import { UTC, fromLocalMicros, toLocalMicros, zoneRules } from "../../columnar/time-zone.js";
 
 export const MICROS_PER_SECOND = 1_000_000n;
 export const MICROS_PER_DAY = 86_400_000_000n;
@@ -99,10 +101,12 @@ function parseZone(z: string): number {
 }
 
 /**
- * Spark's `stringToTimestamp` (UTC session zone): `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`,
- * `yyyy-[m]m-[d]d[T| ][h]h:[m]m[:[s]s[.f…]][zone]`. Returns µs since the epoch or null.
+ * Spark's `stringToTimestamp`: `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`,
+ * `yyyy-[m]m-[d]d[T| ][h]h:[m]m[:[s]s[.f…]][zone]`, where the zone is an offset or a region id
+ * (`Europe/Paris`); without one the time is a wall-clock time in `zone` (the session time zone).
+ * Returns µs since the epoch or null.
  */
-export function parseTimestamp(input: string): bigint | null {
+export function parseTimestamp(input: string, zone: ZoneRules = UTC): bigint | null {
   const s = input.trim();
   const c: Cursor = { s, i: 0 };
   const date = readDatePart(c);
@@ -112,6 +116,7 @@ export function parseTimestamp(input: string): bigint | null {
   let se = 0;
   let micros = 0;
   let zoneSec = 0;
+  let rules: ZoneRules | null = zone;
   if (c.i < s.length) {
     const sep = s[c.i];
     if (sep !== " " && sep !== "T") return null;
@@ -143,14 +148,21 @@ export function parseTimestamp(input: string): bigint | null {
         }
       }
       if (c.i < s.length) {
-        zoneSec = parseZone(s.slice(c.i));
-        if (Number.isNaN(zoneSec)) return null;
+        const text = s.slice(c.i);
+        zoneSec = parseZone(text);
+        rules = null;
+        if (Number.isNaN(zoneSec)) {
+          zoneSec = 0;
+          rules = zoneRules(text.trim());
+          if (rules === null) return null;
+        }
       }
     }
   }
   if (h > 23 || mi > 59 || se > 59) return null;
   const days = daysFromCivil(date.year, date.month, date.day);
-  const secs = days * 86400 + h * 3600 + mi * 60 + se - zoneSec;
+  const local = days * 86400 + h * 3600 + mi * 60 + se;
+  const secs = rules === null ? local - zoneSec : rules.utcOf(local);
   return BigInt(secs) * MICROS_PER_SECOND + BigInt(micros);
 }
 
@@ -207,9 +219,12 @@ export function formatDate(days: number): string {
   return `${pad(scratch[0], 4)}-${pad(scratch[1], 2)}-${pad(scratch[2], 2)}`;
 }
 
-/** `yyyy-MM-dd HH:mm:ss[.ffffff]` with trailing zeros of the fraction trimmed (`CAST(ts AS STRING)`). */
-export function formatTimestamp(us: bigint): string {
-  const { date, time, frac } = timestampParts(us);
+/**
+ * `yyyy-MM-dd HH:mm:ss[.ffffff]` with trailing zeros of the fraction trimmed (`CAST(ts AS STRING)`),
+ * the wall-clock time in `zone`.
+ */
+export function formatTimestamp(us: bigint, zone: ZoneRules = UTC): string {
+  const { date, time, frac } = timestampParts(toLocalMicros(us, zone));
   return frac === 0 ? `${date} ${time}` : `${date} ${time}.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
 }
 
@@ -283,8 +298,10 @@ export function compilePattern(pattern: string): DateTimePattern {
   return out;
 }
 
-/** Formats a µs timestamp (UTC) with a compiled pattern. */
-export function formatWithPattern(us: bigint, pattern: DateTimePattern): string {
+/** Formats the instant `us` as a wall-clock time in `zone` with a compiled pattern. */
+export function formatWithPattern(utc: bigint, pattern: DateTimePattern, zone: ZoneRules = UTC): string {
+  const us = toLocalMicros(utc, zone);
+  const offset = Number((us - utc) / MICROS_PER_SECOND);
   const days = microsToDays(us);
   const inDay = Number(us - BigInt(days) * MICROS_PER_DAY);
   const secOfDay = Math.floor(inDay / 1_000_000);
@@ -338,21 +355,40 @@ export function formatWithPattern(us: bigint, pattern: DateTimePattern): string 
         break;
       }
       case "X":
-        s += "Z";
+        s += offset === 0 ? "Z" : offsetText(offset, n);
         break;
       case "x":
-        s += n === 1 ? "+00" : n === 2 || n === 4 ? "+0000" : "+00:00";
+        s += offsetText(offset, n);
         break;
       case "Z":
-        s += n >= 4 ? "GMT" : "+0000";
+        s += n >= 4 ? (offset === 0 ? "GMT" : `GMT${offsetText(offset, 5)}`) : n === 5 ? (offset === 0 ? "Z" : offsetText(offset, 5)) : offsetText(offset, 2);
         break;
     }
   }
   return s;
 }
 
-/** Parses `s` with a compiled pattern (the whole string must match). µs since the epoch (UTC) or null. */
-export function parseWithPattern(s: string, pattern: DateTimePattern): bigint | null {
+/**
+ * An offset as `DateTimeFormatter`'s `x` letters print it: `x` → `+hh` (and `+hhmm` when the
+ * minutes are not zero), `xx` → `+hhmm`, `xxx` → `+hh:mm`, `xxxx` → `+hhmm[ss]`, `xxxxx` → `+hh:mm[:ss]`.
+ */
+function offsetText(offset: number, letters: number): string {
+  const sign = offset < 0 ? "-" : "+";
+  const a = Math.abs(offset);
+  const hh = pad(Math.floor(a / 3600), 2);
+  const mm = pad(Math.floor(a / 60) % 60, 2);
+  const ss = a % 60;
+  const colon = letters === 3 || letters === 5 ? ":" : "";
+  if (letters === 1) return mm === "00" ? `${sign}${hh}` : `${sign}${hh}${mm}`;
+  const secs = (letters === 4 || letters === 5) && ss !== 0 ? `${colon}${pad(ss, 2)}` : "";
+  return `${sign}${hh}${colon}${mm}${secs}`;
+}
+
+/**
+ * Parses `s` with a compiled pattern (the whole string must match): µs since the epoch or null. A
+ * text without an offset field is a wall-clock time in `zone`.
+ */
+export function parseWithPattern(s: string, pattern: DateTimePattern, zone: ZoneRules = UTC): bigint | null {
   const c: Cursor = { s, i: 0 };
   let y = 1970;
   let mo = 1;
@@ -363,7 +399,7 @@ export function parseWithPattern(s: string, pattern: DateTimePattern): bigint | 
   let mi = 0;
   let se = 0;
   let micros = 0;
-  let zoneSec = 0;
+  let zoneSec: number | null = null;
   let dayOfYear = -1;
   for (const p of pattern) {
     if (typeof p === "string") {
@@ -469,7 +505,8 @@ export function parseWithPattern(s: string, pattern: DateTimePattern): bigint | 
     days = daysFromCivil(y, mo, d);
   }
   if (h > 23 || mi > 59 || se > 59) return null;
-  const secs = days * 86400 + h * 3600 + mi * 60 + se - zoneSec;
+  const local = days * 86400 + h * 3600 + mi * 60 + se;
+  const secs = zoneSec === null ? zone.utcOf(local) : local - zoneSec;
   return BigInt(secs) * MICROS_PER_SECOND + BigInt(micros);
 }
 
@@ -497,25 +534,38 @@ export function truncUnit(text: string): string | null {
   return TRUNC_UNITS[text.trim().toUpperCase()] ?? null;
 }
 
-/** Truncates a µs timestamp (UTC) to `unit` (from {@link truncUnit}). */
-export function truncTimestamp(us: bigint, unit: string): bigint {
-  const floorTo = (step: bigint) => {
-    const r = us % step;
-    return r < 0n ? us - r - step : us - r;
+/**
+ * Truncates the instant `utc` to `unit` (from {@link truncUnit}) as Spark's `truncTimestamp`:
+ * below a minute on the instant; from minutes up on the wall-clock time in `zone`, keeping the
+ * instant's offset where the truncated time has it (`ZonedDateTime.truncatedTo`).
+ */
+export function truncTimestamp(utc: bigint, unit: string, zone: ZoneRules = UTC): bigint {
+  const floorTo = (x: bigint, step: bigint) => {
+    const r = x % step;
+    return r < 0n ? x - r - step : x - r;
   };
   switch (unit) {
     case "microsecond":
-      return us;
+      return utc;
     case "millisecond":
-      return floorTo(1000n);
+      return floorTo(utc, 1000n);
     case "second":
-      return floorTo(MICROS_PER_SECOND);
+      return floorTo(utc, MICROS_PER_SECOND);
+  }
+  const us = toLocalMicros(utc, zone);
+  const offset = us - utc;
+  const back = (local: bigint): bigint => {
+    const keep = local - offset;
+    const s = Number(microsToSeconds(keep));
+    return zone.offsetAt(s) === Number(offset / MICROS_PER_SECOND) ? keep : fromLocalMicros(local, zone);
+  };
+  switch (unit) {
     case "minute":
-      return floorTo(60n * MICROS_PER_SECOND);
+      return back(floorTo(us, 60n * MICROS_PER_SECOND));
     case "hour":
-      return floorTo(3600n * MICROS_PER_SECOND);
+      return back(floorTo(us, 3600n * MICROS_PER_SECOND));
     case "day":
-      return floorTo(MICROS_PER_DAY);
+      return back(floorTo(us, MICROS_PER_DAY));
   }
   const days = microsToDays(us);
   civilFromDays(days, scratch);
@@ -533,7 +583,7 @@ export function truncTimestamp(us: bigint, unit: string): bigint {
     default:
       start = daysFromCivil(scratch[0], 1, 1);
   }
-  return BigInt(start) * MICROS_PER_DAY;
+  return fromLocalMicros(BigInt(start) * MICROS_PER_DAY, zone);
 }
 
 /** Year, month or day-of-month of a day number. */
@@ -542,8 +592,9 @@ export function datePart(days: number, part: 0 | 1 | 2): number {
   return scratch[part];
 }
 
-/** Hour, minute or second of a µs timestamp (UTC). */
-export function timePart(us: bigint, part: "hour" | "minute" | "second"): number {
+/** Hour, minute or second of the wall-clock time of the instant `utc` in `zone`. */
+export function timePart(utc: bigint, part: "hour" | "minute" | "second", zone: ZoneRules = UTC): number {
+  const us = toLocalMicros(utc, zone);
   const days = microsToDays(us);
   const secOfDay = Math.floor(Number(us - BigInt(days) * MICROS_PER_DAY) / 1_000_000);
   if (part === "hour") return Math.floor(secOfDay / 3600);

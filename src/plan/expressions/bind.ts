@@ -18,9 +18,12 @@ import type {
   AggregateName,
   BoundAggregate,
   BoundBinaryOp,
+  BoundCast,
   BoundExpr,
   BoundLiteral,
 } from "./bound.js";
+import { sessionTimeZone } from "./session-zone.js";
+import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
   decimalArithmeticType,
@@ -354,7 +357,17 @@ function lit(value: BoundLiteral["value"], dataType: DataType): BoundLiteral {
 export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (equalsIgnoreNullability(e.dataType, t)) return e;
   if (e.kind === "literal" && e.value === null) return lit(null, t);
-  return { kind: "cast", child: e, dataType: t, nullable: e.nullable || castCanFail(e.dataType, t) };
+  const cast: BoundCast = { kind: "cast", child: e, dataType: t, nullable: e.nullable || castCanFail(e.dataType, t) };
+  return isZoneAwareCast(e.dataType, t) ? { ...cast, timeZone: sessionTimeZone() } : cast;
+}
+
+/** Whether a cast from `from` to `to` reads or writes wall-clock times (Spark's `Cast.needsTimeZone`). */
+function isZoneAwareCast(from: DataType, to: DataType): boolean {
+  if (from.typeName === "timestamp" || to.typeName === "timestamp") return true;
+  if (from.typeName === "array" && to.typeName === "array") return isZoneAwareCast(from.elementType, to.elementType);
+  if (from.typeName === "map" && to.typeName === "map") return isZoneAwareCast(from.keyType, to.keyType) || isZoneAwareCast(from.valueType, to.valueType);
+  if (from.typeName === "struct" && to.typeName === "struct") return from.fields.some((f, i) => i < to.fields.length && isZoneAwareCast(f.dataType, to.fields[i].dataType));
+  return (from.typeName === "struct" || from.typeName === "array" || from.typeName === "map") && to.typeName === "string";
 }
 
 /** Whether a non-ANSI cast from `from` to `to` can produce null for a non-null input. */
@@ -424,7 +437,7 @@ class Binder {
       case "star":
         throw new AnalysisError(`analysis: '${exprSql(e)}' is only allowed in a select list or count(*)`);
       case "literal":
-        return lit(e.value, e.dataType);
+        return e.zonelessText === undefined ? lit(e.value, e.dataType) : this.bindZonelessTimestamp(e.zonelessText);
       case "typeArg":
         throw new AnalysisError(`analysis: a data type (${typeSql(e.dataType)}) is only allowed as a function's schema argument`);
       case "alias":
@@ -831,13 +844,21 @@ class Binder {
     const def = lookupFunction(name);
     if (def === undefined) throw new AnalysisError(`analysis: unknown function '${name}'${suggestion(name, functionNames())}`);
     const resolved = def.resolve({ name, args, raw, argNames, cast: castTo });
+    const options = def.timeZoneAware === true ? { timeZone: sessionTimeZone(), ...resolved.options } : resolved.options;
     return {
       kind: "call",
-      fn: { name: def.name, prettyName: name, options: Object.freeze({ ...(resolved.options ?? {}) }) },
+      fn: { name: def.name, prettyName: name, options: Object.freeze({ ...(options ?? {}) }) },
       args: resolved.args,
       dataType: resolved.dataType,
       nullable: resolved.nullable,
     };
+  }
+
+  /** `TIMESTAMP '…'` without a zone: a wall-clock time in the session time zone. */
+  private bindZonelessTimestamp(text: string): BoundLiteral {
+    const r = timestampLiteral(text, sessionTimeZone());
+    if (!r.ok) throw new AnalysisError(`analysis: ${r.problem}`);
+    return lit(r.value, r.dataType);
   }
 
   private arityError(name: string, min: number, max: number, got: number): never {

@@ -43,12 +43,16 @@ export interface BoundLiteral {
   readonly nullable: boolean;
 }
 
-/** A non-ANSI cast: values that cannot be converted become null. */
+/**
+ * A non-ANSI cast: values that cannot be converted become null. `timeZone` is the session time
+ * zone bound at analysis when the cast reads or writes wall-clock times (to or from timestamps).
+ */
 export interface BoundCast {
   readonly kind: "cast";
   readonly child: BoundExpr;
   readonly dataType: DataType;
   readonly nullable: boolean;
+  readonly timeZone?: string;
 }
 
 /** `negate` (-x), `not` (boolean NOT), `bitnot` (~x). */

@@ -5,6 +5,8 @@
 import type { LiteralExpr } from "../../sql/expression.js";
 import { formatDecimal } from "../../columnar/values.js";
 import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
+import { UTC, toLocalMicros, zoneRules } from "../../columnar/time-zone.js";
+import { sessionTimeZone } from "./session-zone.js";
 
 /** A literal as it appears inside Spark's pretty SQL / output names (`x`, `1`, `1.5`, `NULL`, `true`). */
 export function formatLiteral(e: LiteralExpr): string {
@@ -20,7 +22,8 @@ export function formatLiteral(e: LiteralExpr): string {
     case "decimal":
       return typeof v === "bigint" ? formatDecimal(v, e.dataType.scale) : String(v);
     case "timestamp":
-      return typeof v === "bigint" ? `TIMESTAMP '${isoText(Number(v / 1000n)).replace("T", " ")}'` : String(v);
+      // A literal written without a zone holds its wall-clock time read as UTC until analysis.
+      return typeof v === "bigint" ? `TIMESTAMP '${wallClockText(v, e.zonelessText === undefined ? sessionTimeZone() : "UTC")}'` : String(v);
     case "date":
       return typeof v === "number" ? `DATE '${isoText(v * 86_400_000).slice(0, 10)}'` : String(v);
     case "binary":
@@ -28,6 +31,16 @@ export function formatLiteral(e: LiteralExpr): string {
     default:
       return String(v);
   }
+}
+
+/** `yyyy-MM-dd HH:mm:ss[.ffffff]` (trailing zeros trimmed) of the instant `us` in `zone`. */
+function wallClockText(us: bigint, zone: string): string {
+  const local = toLocalMicros(us, zoneRules(zone) ?? UTC);
+  const ms = local / 1000n - (local % 1000n < 0n ? 1n : 0n);
+  const micros = Number(local - ms * 1000n);
+  const fraction = Number(ms % 1000n < 0n ? (ms % 1000n) + 1000n : ms % 1000n) * 1000 + micros;
+  const text = isoText(Number(ms)).replace("T", " ").replace(/\.\d{3}$/, "");
+  return fraction === 0 ? text : `${text}.${String(fraction).padStart(6, "0").replace(/0+$/, "")}`;
 }
 
 function isoText(ms: number): string {

@@ -17,7 +17,9 @@ import { SparkSession } from "../../../src/index.js";
 import type { Batch } from "../../../src/columnar/batch.js";
 import type { Vector } from "../../../src/columnar/vector.js";
 import { isValid } from "../../../src/columnar/vector.js";
-import { slotText } from "../../../src/exec/eval/cast.js";
+import { CAST, slotText } from "../../../src/exec/eval/cast.js";
+import type { ZoneRules } from "../../../src/columnar/time-zone.js";
+import { requireZone } from "../../../src/columnar/time-zone.js";
 import { catalogString } from "../../../src/types/print-schema.js";
 import { decodeUtf8 } from "../../../src/columnar/utf8.js";
 import { javaDoubleString, javaFloatString } from "../../../src/columnar/java-text.js";
@@ -68,7 +70,7 @@ function fileSettings(inputPath: string): [string, string][] {
 }
 
 /** HiveResult's text of one value: top-level strings raw and nulls `NULL`; nested strings quoted. */
-function hiveText(v: Vector, i: number, nested: boolean): string {
+function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): string {
   if (!isValid(v, i)) return nested ? "null" : "NULL";
   switch (v.kind) {
     case "bytes": {
@@ -82,27 +84,27 @@ function hiveText(v: Vector, i: number, nested: boolean): string {
     case "decimal":
       return formatDecimal(v.values[i], v.type.scale);
     case "struct":
-      return `{${v.type.fields.map((f, k) => `"${f.name}":${hiveText(v.children[k], i, true)}`).join(",")}}`;
+      return `{${v.type.fields.map((f, k) => `"${f.name}":${hiveText(v.children[k], i, true, zone)}`).join(",")}}`;
     case "list": {
       const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(hiveText(v.child, k, true));
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(hiveText(v.child, k, true, zone));
       return `[${parts.join(",")}]`;
     }
     case "map": {
       const parts: string[] = [];
-      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(`${hiveText(v.keys, k, true)}:${hiveText(v.items, k, true)}`);
+      for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(`${hiveText(v.keys, k, true, zone)}:${hiveText(v.items, k, true, zone)}`);
       return `{${parts.join(",")}}`;
     }
     default:
-      return slotText(v, i);
+      return slotText(v, i, CAST, zone);
   }
 }
 
-function rowsText(batches: readonly Batch[]): string[] {
+function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
   const out: string[] = [];
   for (const b of batches) {
     // A value spanning lines (SHOW CREATE TABLE's statement) prints as several lines, as the suite's output does.
-    for (let i = 0; i < b.numRows; i++) out.push(...b.columns.map((c) => hiveText(c, i, false)).join("\t").split("\n"));
+    for (let i = 0; i < b.numRows; i++) out.push(...b.columns.map((c) => hiveText(c, i, false, zone)).join("\t").split("\n"));
   }
   return out;
 }
@@ -132,7 +134,7 @@ async function runEntry(spark: SparkSession, e: GoldenEntry): Promise<{ pass: bo
   }
   if (e.isError) return { pass: false, why: `Spark raised ${e.output[0]}; sluice returned a result` };
   if (e.schema !== null && e.schema !== schema) return { pass: false, why: `schema ${schema}, expected ${e.schema}` };
-  let actual = rowsText(batches);
+  let actual = rowsText(batches, requireZone(spark.conf.sessionTimeZone()));
   let expected = [...e.output];
   if (!isSorted(e.query)) {
     actual = [...actual].sort();

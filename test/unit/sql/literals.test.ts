@@ -125,7 +125,7 @@ test("DATE literals are days since the epoch", () => {
   assertParseError("DATE 'yesterday'", 5, "cannot parse 'yesterday' as a DATE");
 });
 
-test("TIMESTAMP literals are microseconds since the epoch in UTC", () => {
+test("TIMESTAMP literals are microseconds since the epoch; without a zone, read in UTC until analysis", () => {
   assert.deepEqual(lit("TIMESTAMP '1970-01-01 00:00:00'"), [0n, "timestamp"]);
   assert.deepEqual(lit("TIMESTAMP '2024-01-02 03:04:05.123'"), [BigInt(Date.UTC(2024, 0, 2, 3, 4, 5, 123)) * 1000n, "timestamp"]);
   assert.deepEqual(lit("TIMESTAMP '2024-01-02T03:04:05.123456'"), [BigInt(Date.UTC(2024, 0, 2, 3, 4, 5)) * 1000n + 123456n, "timestamp"]);
@@ -139,7 +139,9 @@ test("TIMESTAMP literals are microseconds since the epoch in UTC", () => {
   assert.deepEqual(lit("TIMESTAMP '1969-12-31 23:59:59.999999'"), [-1n, "timestamp"]);
   assert.deepEqual(lit("TIMESTAMP_LTZ '1970-01-01 00:00:01'"), [1_000_000n, "timestamp"]);
   assertParseError("TIMESTAMP '2024-01-02 25:00:00'", 10, "is not a valid TIMESTAMP");
-  assertParseError("TIMESTAMP '2024-01-02 03:04:05 Europe/Paris'", 10, "time zone 'Europe/Paris'");
+  assert.deepEqual(lit("TIMESTAMP '2024-01-02 03:04:05 Europe/Paris'"), [BigInt(Date.UTC(2024, 0, 2, 2, 4, 5)) * 1000n, "timestamp"]);
+  assert.deepEqual(lit("TIMESTAMP '2024-07-02 03:04:05 America/Los_Angeles'"), [BigInt(Date.UTC(2024, 6, 2, 10, 4, 5)) * 1000n, "timestamp"]);
+  assertParseError("TIMESTAMP '2024-01-02 03:04:05 Mars/Olympus'", 10, "'Mars/Olympus' in TIMESTAMP");
   assertParseError("TIMESTAMP_NTZ '2024-01-02'", 0, "TIMESTAMP_NTZ literals are not supported");
 });
 

@@ -1,7 +1,8 @@
 /**
- * Date and time function kernels (UTC session time zone): to_timestamp, to_date,
+ * Date and time function kernels: to_timestamp, to_date,
  * current_timestamp, current_date, date_trunc, date_format, unix_timestamp, from_unixtime and the
- * field extractors year/month/dayofmonth/hour/minute/second.
+ * field extractors year/month/dayofmonth/hour/minute/second. Wall-clock readings and renderings
+ * are in the session time zone the binder put in the call's `timeZone` option (UTC without one).
  */
 import type { Vector } from "../../../columnar/vector.js";
 import { isValid, compactMask } from "../../../columnar/vector.js";
@@ -14,6 +15,8 @@ import { broadcastLiteral, longVector, numberVector, writableMask } from "../vec
 import type { Kernel } from "./kernel.js";
 import { literalArg } from "./kernel.js";
 import type { DateTimePattern } from "../datetime.js";
+import type { ZoneRules } from "../../../columnar/time-zone.js";
+import { UTC, requireZone, toLocalMicros } from "../../../columnar/time-zone.js";
 import {
   MICROS_PER_SECOND,
   compilePattern,
@@ -35,13 +38,19 @@ function i64(v: Vector, what: string): BigInt64Array {
   throw new ExecutionError(`${what}: expected a timestamp or long vector, got ${v.type.typeName}`);
 }
 
+/** The session time zone bound into `call` (see `FunctionDef.timeZoneAware`). */
+export function zoneOf(call: BoundCall): ZoneRules {
+  const id = call.fn.options.timeZone;
+  return id === undefined ? UTC : requireZone(id);
+}
+
 function patternOf(call: BoundCall): DateTimePattern | null {
   const f = call.fn.options.format ?? "";
   return f === "" ? null : compilePattern(f);
 }
 
 /** Parses every string slot to µs (null where it does not parse). */
-function parseStrings(v: Vector, pattern: DateTimePattern | null): { values: BigInt64Array; valid: Uint8Array } {
+function parseStrings(v: Vector, pattern: DateTimePattern | null, zone: ZoneRules): { values: BigInt64Array; valid: Uint8Array } {
   const n = v.length;
   const values = new BigInt64Array(n);
   const valid = new Uint8Array(n);
@@ -49,7 +58,7 @@ function parseStrings(v: Vector, pattern: DateTimePattern | null): { values: Big
   for (let i = 0; i < n; i++) {
     if (!isValid(v, i)) continue;
     const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
-    const r = pattern === null ? parseTimestamp(s) : parseWithPattern(s, pattern);
+    const r = pattern === null ? parseTimestamp(s, zone) : parseWithPattern(s, pattern, zone);
     if (r !== null) {
       values[i] = r;
       valid[i] = 1;
@@ -61,9 +70,10 @@ function parseStrings(v: Vector, pattern: DateTimePattern | null): { values: Big
 /** to_timestamp(str[, fmt]); a non-string argument was cast at bind time and passes through. */
 export function toTimestampKernel(call: BoundCall): Kernel {
   const pattern = patternOf(call);
+  const zone = zoneOf(call);
   return ([v], n) => {
     if (v.kind === "i64") return v;
-    const r = parseStrings(v, pattern);
+    const r = parseStrings(v, pattern, zone);
     return longVector(TimestampType(), r.values, compactMask(r.valid, n));
   };
 }
@@ -71,11 +81,12 @@ export function toTimestampKernel(call: BoundCall): Kernel {
 /** to_date(str[, fmt]). */
 export function toDateKernel(call: BoundCall): Kernel {
   const pattern = patternOf(call);
+  const zone = zoneOf(call);
   return ([v], n) => {
     if (v.kind === "i32") return v;
-    const r = parseStrings(v, pattern);
+    const r = parseStrings(v, pattern, zone);
     const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(r.values[i]);
+    for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(toLocalMicros(r.values[i], zone));
     return numberVector(DateType(), out, compactMask(r.valid, n));
   };
 }
@@ -83,13 +94,17 @@ export function toDateKernel(call: BoundCall): Kernel {
 export const currentTimestampKernel: Kernel = (_args, n, ctx) =>
   broadcastLiteral(BigInt(Math.trunc(ctx.batchTimestampMs)) * 1000n, TimestampType(), n);
 
-export const currentDateKernel: Kernel = (_args, n, ctx) =>
-  broadcastLiteral(Math.floor(ctx.batchTimestampMs / 86_400_000), DateType(), n);
+/** current_date(): the batch's date in the session time zone. */
+export function currentDateKernel(call: BoundCall): Kernel {
+  const zone = zoneOf(call);
+  return (_args, n, ctx) => broadcastLiteral(microsToDays(toLocalMicros(BigInt(Math.trunc(ctx.batchTimestampMs)) * 1000n, zone)), DateType(), n);
+}
 
 /** date_trunc(unit, ts): null for an unknown unit, as Spark. */
 export function dateTruncKernel(call: BoundCall): Kernel {
   const fixed = literalArg(call, 0);
   const fixedUnit = typeof fixed === "string" ? truncUnit(fixed) : undefined;
+  const zone = zoneOf(call);
   return ([unitV, tsV], n) => {
     const ts = i64(tsV, "date_trunc");
     const out = new BigInt64Array(n);
@@ -101,7 +116,7 @@ export function dateTruncKernel(call: BoundCall): Kernel {
         unit = unitV.kind === "bytes" && isValid(unitV, i) ? truncUnit(decodeUtf8(unitV.data, unitV.offsets[i], unitV.offsets[i + 1])) : null;
       }
       if (unit === null) m[i] = 0;
-      else out[i] = truncTimestamp(ts[i], unit);
+      else out[i] = truncTimestamp(ts[i], unit, zone);
     }
     return longVector(TimestampType(), out, compactMask(m, n));
   };
@@ -109,12 +124,13 @@ export function dateTruncKernel(call: BoundCall): Kernel {
 
 function formatKernel(call: BoundCall, scale: bigint): Kernel {
   const pattern = compilePattern(call.fn.options.format ?? "yyyy-MM-dd HH:mm:ss");
+  const zone = zoneOf(call);
   return ([v], n) => {
     const ts = i64(v, call.fn.name);
     const b = new BytesBuilder(n, n * 20);
     for (let i = 0; i < n; i++) {
       if (!isValid(v, i)) b.appendNull();
-      else b.appendString(formatWithPattern(ts[i] * scale, pattern));
+      else b.appendString(formatWithPattern(ts[i] * scale, pattern, zone));
     }
     return b.finish(StringType());
   };
@@ -129,6 +145,7 @@ export const fromUnixtimeKernel = (call: BoundCall): Kernel => formatKernel(call
 /** unix_timestamp([ts | str[, fmt]]): seconds since the epoch. */
 export function unixTimestampKernel(call: BoundCall): Kernel {
   const pattern = compilePattern(call.fn.options.format ?? "yyyy-MM-dd HH:mm:ss");
+  const zone = zoneOf(call);
   return (args, n, ctx) => {
     if (args.length === 0) return broadcastLiteral(BigInt(Math.floor(ctx.batchTimestampMs / 1000)), LongType(), n);
     const v = args[0];
@@ -137,7 +154,7 @@ export function unixTimestampKernel(call: BoundCall): Kernel {
       for (let i = 0; i < n; i++) out[i] = microsToSeconds(v.values[i]);
       return longVector(LongType(), out, v.valid);
     }
-    const r = parseStrings(v, pattern);
+    const r = parseStrings(v, pattern, zone);
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToSeconds(r.values[i]);
     return longVector(LongType(), out, compactMask(r.valid, n));
   };
@@ -154,12 +171,13 @@ export function datePartKernel(part: 0 | 1 | 2): Kernel {
   };
 }
 
-/** hour / minute / second of a timestamp. */
-export function timePartKernel(part: "hour" | "minute" | "second"): Kernel {
+/** hour / minute / second of a timestamp, in the session time zone. */
+export function timePartKernel(part: "hour" | "minute" | "second", call?: BoundCall): Kernel {
+  const zone = call === undefined ? UTC : zoneOf(call);
   return ([v], n) => {
     const ts = i64(v, part);
     const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) out[i] = timePart(ts[i], part);
+    for (let i = 0; i < n; i++) out[i] = timePart(ts[i], part, zone);
     return numberVector(IntegerType(), out, v.valid);
   };
 }
@@ -174,11 +192,11 @@ export function extractKernel(call: BoundCall): Kernel {
     case "day":
       return datePartKernel(2);
     case "hour":
-      return timePartKernel("hour");
+      return timePartKernel("hour", call);
     case "minute":
-      return timePartKernel("minute");
+      return timePartKernel("minute", call);
     default:
-      return timePartKernel("second");
+      return timePartKernel("second", call);
   }
 }
 
@@ -187,7 +205,7 @@ export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
   to_timestamp: toTimestampKernel,
   to_date: toDateKernel,
   current_timestamp: fixed(currentTimestampKernel),
-  current_date: fixed(currentDateKernel),
+  current_date: currentDateKernel,
   date_trunc: dateTruncKernel,
   date_format: dateFormatKernel,
   unix_timestamp: unixTimestampKernel,
@@ -195,8 +213,8 @@ export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
   year: fixed(datePartKernel(0)),
   month: fixed(datePartKernel(1)),
   dayofmonth: fixed(datePartKernel(2)),
-  hour: fixed(timePartKernel("hour")),
-  minute: fixed(timePartKernel("minute")),
-  second: fixed(timePartKernel("second")),
+  hour: (call) => timePartKernel("hour", call),
+  minute: (call) => timePartKernel("minute", call),
+  second: (call) => timePartKernel("second", call),
   extract: extractKernel,
 };

@@ -11,6 +11,7 @@ const S = StringType();
 export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   {
     name: "to_timestamp",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     resolve(ctx) {
@@ -24,6 +25,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "to_date",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     resolve(ctx) {
@@ -36,9 +38,10 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     },
   },
   simple("current_timestamp", [], TimestampType(), { aliases: ["now", "localtimestamp"], neverNull: true }),
-  simple("current_date", [], DateType(), { aliases: ["curdate"], neverNull: true }),
+  zoned(simple("current_date", [], DateType(), { aliases: ["curdate"], neverNull: true })),
   {
     name: "date_trunc",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 2,
     resolve(ctx) {
@@ -92,6 +95,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "date_format",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 2,
     resolve(ctx) {
@@ -101,6 +105,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "unix_timestamp",
+    timeZoneAware: true,
     minArgs: 0,
     maxArgs: 2,
     resolve(ctx) {
@@ -114,6 +119,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "from_unixtime",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     resolve(ctx) {
@@ -124,11 +130,12 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   simple("year", ["date"], IntegerType()),
   simple("month", ["date"], IntegerType()),
   simple("dayofmonth", ["date"], IntegerType(), { aliases: ["day"] }),
-  simple("hour", ["timestamp"], IntegerType()),
-  simple("minute", ["timestamp"], IntegerType()),
-  simple("second", ["timestamp"], IntegerType()),
+  zoned(simple("hour", ["timestamp"], IntegerType())),
+  zoned(simple("minute", ["timestamp"], IntegerType())),
+  zoned(simple("second", ["timestamp"], IntegerType())),
   {
     name: "extract",
+    timeZoneAware: true,
     aliases: ["date_part"],
     minArgs: 2,
     maxArgs: 2,
@@ -154,3 +161,8 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   MINUTE: "minute", M: "minute", MIN: "minute", MINS: "minute", MINUTES: "minute",
   SECOND: "second", S: "second", SEC: "second", SECONDS: "second", SECS: "second",
 };
+
+/** `def`, reading wall-clock times in the session time zone (see `FunctionDef.timeZoneAware`). */
+function zoned(def: FunctionDef): FunctionDef {
+  return { ...def, timeZoneAware: true };
+}

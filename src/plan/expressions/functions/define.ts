@@ -42,6 +42,11 @@ export interface FunctionDef {
   readonly maxArgs: number;
   /** Indexes of arguments that are constants read from `raw` (schemas, option maps). */
   readonly constantArgs?: readonly number[];
+  /**
+   * The call reads or writes wall-clock times: the binder puts the session time zone in its
+   * options as `timeZone` (unless `resolve` set one, e.g. from an option map).
+   */
+  readonly timeZoneAware?: boolean;
   resolve(ctx: ResolveContext): ResolvedCall;
 }
 

@@ -1,0 +1,54 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SparkSession } from "../../../src/index.js";
+
+function session(zone: string): SparkSession {
+  return new SparkSession("tz-test", { "spark.sql.session.timeZone": zone, "sluice.exec.workers": "0" });
+}
+
+async function row(spark: SparkSession, sql: string): Promise<unknown[]> {
+  const rows = await spark.sql(sql).collect();
+  return Object.values(rows[0] as Record<string, unknown>);
+}
+
+test("timestamp literals, casts and renderings use the session time zone", async () => {
+  const spark = session("America/Los_Angeles");
+  const [s, d, utc] = await row(
+    spark,
+    "SELECT CAST(TIMESTAMP '2019-03-10 02:30:00' AS STRING), CAST(TIMESTAMP '2019-01-01 23:30:00' AS DATE), CAST(TIMESTAMP '2019-01-01 23:30:00' AS STRING)",
+  );
+  assert.equal(s, "2019-03-10 03:30:00"); // in the spring-forward gap: moved later, as java.time does
+  assert.equal((d as Date).toISOString().slice(0, 10), "2019-01-01");
+  assert.equal(utc, "2019-01-01 23:30:00");
+  const [instant] = await row(spark, "SELECT TIMESTAMP '2019-01-01 00:00:00'");
+  assert.equal((instant as Date).toISOString(), "2019-01-01T08:00:00.000Z");
+  const [explicit] = await row(spark, "SELECT TIMESTAMP '2019-01-01 00:00:00 Europe/Paris'");
+  assert.equal((explicit as Date).toISOString(), "2018-12-31T23:00:00.000Z");
+});
+
+test("datetime functions read and write wall-clock times in the session time zone", async () => {
+  const spark = session("America/Los_Angeles");
+  const r = await row(
+    spark,
+    `SELECT hour(TIMESTAMP '2019-06-01 12:00:00 UTC'), from_unixtime(0), date_format(TIMESTAMP '2019-06-01 12:00:00 UTC', 'yyyy-MM-dd HH:mm xxx'),
+            CAST(to_timestamp('2019-06-01 05:00', 'yyyy-MM-dd HH:mm') AS STRING), unix_timestamp('1970-01-01 00:00:00'),
+            CAST(date_trunc('DAY', TIMESTAMP '2019-06-01 23:00:00') AS STRING), CAST(CAST(DATE '2019-06-01' AS TIMESTAMP) AS STRING),
+            CAST('2019-06-01 10:00:00' AS TIMESTAMP) = TIMESTAMP '2019-06-01 17:00:00 UTC'`,
+  );
+  assert.deepEqual(r, [5, "1969-12-31 16:00:00", "2019-06-01 05:00 -07:00", "2019-06-01 05:00:00", 28800n, "2019-06-01 00:00:00", "2019-06-01 00:00:00", true]);
+});
+
+test("a query keeps the zone it was analysed with; show() renders in the session zone", async () => {
+  const spark = session("UTC");
+  const df = spark.sql("SELECT CAST(TIMESTAMP '2020-01-01 00:00:00' AS STRING) AS s, TIMESTAMP '2020-01-01 00:00:00' AS t");
+  spark.conf.set("spark.sql.session.timeZone", "Asia/Tokyo");
+  assert.deepEqual(Object.values((await df.collect())[0] as Record<string, unknown>)[0], "2020-01-01 00:00:00");
+  assert.match(await df.showString(), /\|2020-01-01 00:00:00\|2020-01-01 09:00:00\|/);
+  const tokyo = await row(spark, "SELECT CAST(TIMESTAMP '2020-01-01 00:00:00' AS STRING), hour(TIMESTAMP '2020-01-01 00:00:00 UTC')");
+  assert.deepEqual(tokyo, ["2020-01-01 00:00:00", 9]);
+});
+
+test("an unknown session time zone is refused when set", () => {
+  const spark = session("UTC");
+  assert.throws(() => spark.conf.set("spark.sql.session.timeZone", "Mars/Olympus"), /time zone/);
+});
