@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { StructType, StructField, IntegerType } from "../../../../src/types/data-types.js";
 import { values, evaluate } from "./helpers.js";
-import { conv, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
+import { cbrt, conv, hypot, pow, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
 import { xxHashInt, xxHashLong, xxHashBytes } from "../../../../src/exec/eval/functions/hash-functions.js";
 import { mathCallSql } from "../../../../src/plan/expressions/functions/math.js";
 
@@ -39,6 +39,18 @@ test("double functions compute what java.lang.Math and Spark's formulas compute"
   assert.ok(Object.is(rint(-0.4), -0));
   assert.equal(v("expm1(0)"), 0);
   assert.equal(v("exp(0)"), 1);
+});
+
+test("pow, cbrt and hypot are StrictMath's fdlibm results, bit for bit", () => {
+  // Values printed by Java 17's StrictMath; JavaScript's Math.pow / Math.hypot differ in the last bit.
+  assert.equal(pow(2.0827225069571313, 3.936015356806593), 17.953045185596437);
+  assert.equal(pow(1.5915989935107369, -6.172744027340919), 0.056771779382892865);
+  assert.ok(Number.isNaN(pow(-1, NaN)));
+  assert.equal(pow(NaN, 0), 1);
+  assert.equal(cbrt(2), 1.2599210498948732);
+  assert.equal(cbrt(100), 4.641588833612779);
+  assert.equal(hypot(0.1, 0.2), 0.22360679774997896);
+  assert.equal(hypot(Infinity, NaN), Infinity);
 });
 
 test("logarithms are null at and below their asymptote", () => {
