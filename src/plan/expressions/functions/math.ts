@@ -312,10 +312,8 @@ export function mathCallSql(lowerName: string, args: readonly string[]): string 
     case "round":
     case "bround":
       return args.length === 1 ? `${lowerName}(${list}, 0)` : undefined;
-    case "rand":
     case "random":
-    case "randn":
-      return args.length === 0 ? `${lowerName}()` : undefined;
+      return `rand(${list})`;
     case "positive":
       return `(+ ${list})`;
   }

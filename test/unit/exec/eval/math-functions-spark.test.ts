@@ -9,6 +9,8 @@ import { values, evaluate } from "./helpers.js";
 import { cbrt, conv, hypot, pow, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
 import { xxHashInt, xxHashLong, xxHashBytes } from "../../../../src/exec/eval/functions/hash-functions.js";
 import { mathCallSql } from "../../../../src/plan/expressions/functions/math.js";
+import { miscCallSql } from "../../../../src/plan/expressions/functions/misc.js";
+import { parseExpression } from "../../../../src/sql/parser.js";
 
 const ONE = StructType([StructField("x", IntegerType())]);
 const one = [{ x: 1 }];
@@ -193,4 +195,12 @@ test("output names Spark gives math calls", () => {
   assert.equal(mathCallSql("log", ["10"]), "LOG(E(), 10)");
   assert.equal(mathCallSql("sinh", ["1"]), "SINH(1)");
   assert.equal(mathCallSql("positive", ["-1.11"]), "(+ -1.11)");
+  assert.equal(mathCallSql("random", []), "rand()");
+});
+
+test("output names Spark gives misc calls", () => {
+  assert.equal(miscCallSql("assert_true", [parseExpression("false")], ["false"]), "assert_true(false, 'false' is not true!)");
+  assert.equal(miscCallSql("assert_true", [parseExpression("boolean(0)")], ["0"]), "assert_true(0, 'cast(0 as boolean)' is not true!)");
+  assert.equal(miscCallSql("current_schema", [], []), "current_database()");
+  assert.equal(miscCallSql("current_database", [], []), undefined);
 });
