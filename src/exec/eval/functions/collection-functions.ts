@@ -18,6 +18,8 @@ import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
 import type { DataType } from "../../../types/data-types.js";
 import { IntegerType, LongType, StringType } from "../../../types/data-types.js";
+import type { ZoneRules } from "../../../columnar/time-zone.js";
+import { fromLocalMicros, requireZone, toLocalMicros } from "../../../columnar/time-zone.js";
 import { slotText } from "../cast.js";
 import { compareBytes } from "../compare.js";
 import { andMasks, boolVector, longVector, numberVector, validity } from "../vectors.js";
@@ -432,13 +434,16 @@ function arraysZipKernel(args: readonly Vector[], n: number, _ctx: EvalContext, 
   return listOf(t, n, offsets, valid, { kind: "struct", type: st, length: total, valid: null, children });
 }
 
-/** sequence(start, stop[, step]) over integral types, or dates a day apart. */
+/** sequence(start, stop[, step]) over integral types, or dates and timestamps a day apart. */
 function sequenceKernel(args: readonly Vector[], n: number, _ctx: EvalContext, call: BoundCall): Vector {
   const [start, stop, step] = args;
   const t = elementType(call.dataType);
   const valid = andMasks(args.map(validity), n);
   const offsets = new Int32Array(n + 1);
   const present = (i: number) => valid === null || valid[i] === 1;
+  if (t.typeName === "timestamp" && start.kind === "i64" && stop.kind === "i64") {
+    return timestampSequence(start.values, stop.values, n, call.dataType, valid, requireZone(call.fn.options.timeZone ?? "UTC"));
+  }
   if (start.kind === "i64" && stop.kind === "i64" && (step === undefined || step.kind === "i64")) {
     const parts: bigint[] = [];
     for (let i = 0; i < n; i++) {
@@ -467,6 +472,30 @@ function sequenceKernel(args: readonly Vector[], n: number, _ctx: EvalContext, c
   }
   const values = t.typeName === "short" ? Int16Array.from(out) : t.typeName === "byte" ? Int8Array.from(out) : Int32Array.from(out);
   return listOf(call.dataType, n, offsets, valid, numberVector(t, values, null));
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * Spark's TemporalSequenceImpl with its default step of one day (forward, or back when start is
+ * after stop): start's local date-time in `zone` plus i days, back to an instant, while not past
+ * stop. A day across a DST change is 23 or 25 hours long, as in Spark.
+ */
+function timestampSequence(start: BigInt64Array, stop: BigInt64Array, n: number, type: DataType, valid: ValidityMask, zone: ZoneRules): Vector {
+  const offsets = new Int32Array(n + 1);
+  const out: bigint[] = [];
+  for (let i = 0; i < n; i++) {
+    if (valid === null || valid[i] === 1) {
+      const a = start[i];
+      const b = stop[i];
+      const step = a <= b ? MICROS_PER_DAY : -MICROS_PER_DAY;
+      sequenceLength(a, b, step);
+      const local = toLocalMicros(a, zone);
+      for (let k = 0n, t = a; step > 0n ? t <= b : t >= b; k++, t = fromLocalMicros(local + step * k, zone)) out.push(t);
+    }
+    offsets[i + 1] = out.length;
+  }
+  return listOf(type, n, offsets, valid, longVector(elementType(type), BigInt64Array.from(out), null));
 }
 
 /** Spark's `getSequenceLength`: the step must lead from start to stop. */
@@ -530,12 +559,7 @@ function arrayDistinctKernel([arr]: readonly Vector[], n: number, _ctx: EvalCont
     const e = rows.offsets[i + 1];
     set.reset(e - s);
     let sawNull = false;
-    for (let j = s; j < e; j++) {
-      if (!isValid(c, j)) {
-        if (!sawNull) out.push(j);
-        sawNull = true;
-      } else if (set.add(j)) out.push(j);
-    }
+    for (let j = s; j < e; j++) sawNull = emitDistinct(c, j, set, sawNull, out);
   });
 }
 
@@ -561,15 +585,9 @@ function setKernel(op: "union" | "intersect" | "except", [l, r]: readonly Vector
     const re = base + right.offsets[i + 1];
     seen.reset(le - ls + re - rs);
     let nullOut = false;
-    const emit = (j: number): void => {
-      if (!isValid(src, j)) {
-        if (!nullOut) out.push(j);
-        nullOut = true;
-      } else if (seen.add(j)) out.push(j);
-    };
     if (op === "union") {
-      for (let j = ls; j < le; j++) emit(j);
-      for (let j = rs; j < re; j++) emit(j);
+      for (let j = ls; j < le; j++) nullOut = emitDistinct(src, j, seen, nullOut, out);
+      for (let j = rs; j < re; j++) nullOut = emitDistinct(src, j, seen, nullOut, out);
       return;
     }
     if (op === "intersect" && (le === ls || re === rs)) return;
@@ -581,9 +599,19 @@ function setKernel(op: "union" | "intersect" | "except", [l, r]: readonly Vector
     }
     for (let j = ls; j < le; j++) {
       const inRight = isValid(src, j) ? other.has(j) : rightNull;
-      if (inRight === (op === "intersect")) emit(j);
+      if (inRight === (op === "intersect")) nullOut = emitDistinct(src, j, seen, nullOut, out);
     }
   });
+}
+
+/** Pushes slot j unless an equal value (or, for a null, a null) was pushed; returns whether a null was. */
+function emitDistinct(src: Vector, j: number, seen: SlotSet, nullOut: boolean, out: IndexList): boolean {
+  if (!isValid(src, j)) {
+    if (!nullOut) out.push(j);
+    return true;
+  }
+  if (seen.add(j)) out.push(j);
+  return nullOut;
 }
 
 /** arrays_overlap: true on a common non-null element; else null when both are non-empty and a null is seen. */
@@ -718,7 +746,7 @@ function strToMapFactory(call: Parameters<KernelFactory>[0]): Kernel {
   const regex = (source: string): RegExp => {
     let r = cache.get(source);
     if (r === undefined) {
-      r = new RegExp(source, "gu");
+      r = compileDelimiter(source);
       cache.set(source, r);
     }
     return r;
@@ -754,6 +782,22 @@ function strToMapFactory(call: Parameters<KernelFactory>[0]): Kernel {
     }
     return makeMap("str_to_map", c.dataType, n, offsets, valid, keys.finish(StringType()), values.finish(StringType()));
   };
+}
+
+/**
+ * A Java regex delimiter as a JavaScript one: by code point where JavaScript's Unicode mode takes
+ * it, else (Java accepts escapes such as `\:` that Unicode mode refuses) by UTF-16 unit.
+ */
+function compileDelimiter(source: string): RegExp {
+  try {
+    return new RegExp(source, "gu");
+  } catch {
+    try {
+      return new RegExp(source, "g");
+    } catch (e) {
+      throw new ExecutionError(`str_to_map: invalid delimiter regex '${source}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 /** Java's `String.split(regex, limit)`: limit 2 splits once; -1 keeps trailing empty strings. */
