@@ -86,6 +86,19 @@ export function rint(x: number): number {
 
 const LN2 = Math.log(2);
 
+/** fdlibm's exp(1): V8 returns Math.E for exp(1), one bit below `StrictMath.exp(1.0)`. */
+const EXP_1 = 2.7182818284590455;
+
+/** `StrictMath.exp`, which V8's `Math.exp` is except at 1. */
+export function exp(x: number): number {
+  return x === 1 ? EXP_1 : Math.exp(x);
+}
+
+/** `StrictMath.cosh`: fdlibm's `(e^|x| + e^-|x|) / 2` branch at |x| = 1 with fdlibm's exp(1). */
+export function cosh(x: number): number {
+  return x === 1 || x === -1 ? 0.5 * EXP_1 + 0.5 / EXP_1 : Math.cosh(x);
+}
+
 const wordsF64 = new Float64Array(1);
 const words = new Int32Array(wordsF64.buffer);
 
@@ -979,7 +992,7 @@ export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   atan: fixed(unaryDouble("atan", Math.atan)),
   cbrt: fixed(unaryDouble("cbrt", cbrt)),
   cos: fixed(unaryDouble("cos", Math.cos)),
-  cosh: fixed(unaryDouble("cosh", Math.cosh)),
+  cosh: fixed(unaryDouble("cosh", cosh)),
   sin: fixed(unaryDouble("sin", Math.sin)),
   sinh: fixed(unaryDouble("sinh", Math.sinh)),
   sqrt: fixed(unaryDouble("sqrt", Math.sqrt)),
@@ -993,7 +1006,7 @@ export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   atanh: fixed(unaryDouble("atanh", (x) => 0.5 * (Math.log1p(x) - Math.log1p(-x)))),
   degrees: fixed(unaryDouble("degrees", (x) => x * DEGREES_PER_RADIAN)),
   radians: fixed(unaryDouble("radians", (x) => x * RADIANS_PER_DEGREE)),
-  exp: fixed(unaryDouble("exp", Math.exp)),
+  exp: fixed(unaryDouble("exp", exp)),
   expm1: fixed(unaryDouble("expm1", Math.expm1)),
   rint: fixed(unaryDouble("rint", rint)),
   signum: fixed(unaryDouble("signum", Math.sign)),

@@ -53,6 +53,9 @@ test("pow, cbrt and hypot are StrictMath's fdlibm results, bit for bit", () => {
   assert.equal(cbrt(100), 4.641588833612779);
   assert.equal(hypot(0.1, 0.2), 0.22360679774997896);
   assert.equal(hypot(Infinity, NaN), Infinity);
+  // postgreSQL/numeric.sql.out: exp(1.0) = 2.7182818284590455, not Math.E.
+  assert.equal(v("exp(1.0)"), 2.7182818284590455);
+  assert.equal(v("cosh(1)"), 1.543080634815244);
 });
 
 test("logarithms are null at and below their asymptote", () => {
