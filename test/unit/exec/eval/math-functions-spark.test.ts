@@ -136,6 +136,8 @@ test("arithmetic as functions: mod, pmod and the try_ forms", () => {
   assert.equal(v("negative(1)"), -1);
   assert.equal(v("positive(-1)"), -1);
   assert.equal(v("nanvl(cast('NaN' as double), 123)"), 123);
+  assert.equal(evaluate("nanvl(cast(1 as float), cast(2 as float))", ONE, one).bound.dataType.typeName, "float");
+  assert.equal(evaluate("nanvl(cast(1 as float), NULL)", ONE, one).bound.dataType.typeName, "double");
   assert.equal(v("nvl2(NULL, 2, 1)"), 1);
   assert.equal(v("nvl2(x, 2, 1)"), 2);
 });
