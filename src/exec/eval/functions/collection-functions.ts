@@ -445,18 +445,19 @@ function sequenceKernel(args: readonly Vector[], n: number, _ctx: EvalContext, c
     return timestampSequence(start.values, stop.values, n, call.dataType, valid, requireZone(call.fn.options.timeZone ?? "UTC"));
   }
   if (start.kind === "i64" && stop.kind === "i64" && (step === undefined || step.kind === "i64")) {
-    const parts: bigint[] = [];
+    const parts = new LongList();
     for (let i = 0; i < n; i++) {
       if (present(i)) {
         const a = start.values[i];
         const b = stop.values[i];
         const d = step === undefined ? (a <= b ? 1n : -1n) : step.values[i];
         const len = sequenceLength(a, b, d);
-        for (let k = 0n; k < len; k++) parts.push(BigInt.asIntN(64, a + d * k));
+        // The BigInt64Array wraps a + d·k to 64 bits, as Spark's long arithmetic overflows.
+        for (let k = 0n; k < len; k++) parts.push(a + d * k);
       }
       offsets[i + 1] = parts.length;
     }
-    return listOf(call.dataType, n, offsets, valid, longVector(t, BigInt64Array.from(parts), null));
+    return listOf(call.dataType, n, offsets, valid, longVector(t, parts.finish(), null));
   }
   const num = (v: Vector | undefined, i: number): number => (v !== undefined && (v.kind === "i32" || v.kind === "i16" || v.kind === "i8") ? v.values[i] : 0);
   const out: number[] = [];
@@ -483,7 +484,7 @@ const MICROS_PER_DAY = 86_400_000_000n;
  */
 function timestampSequence(start: BigInt64Array, stop: BigInt64Array, n: number, type: DataType, valid: ValidityMask, zone: ZoneRules): Vector {
   const offsets = new Int32Array(n + 1);
-  const out: bigint[] = [];
+  const out = new LongList();
   for (let i = 0; i < n; i++) {
     if (valid === null || valid[i] === 1) {
       const a = start[i];
@@ -495,7 +496,7 @@ function timestampSequence(start: BigInt64Array, stop: BigInt64Array, n: number,
     }
     offsets[i + 1] = out.length;
   }
-  return listOf(type, n, offsets, valid, longVector(elementType(type), BigInt64Array.from(out), null));
+  return listOf(type, n, offsets, valid, longVector(elementType(type), out.finish(), null));
 }
 
 /** Spark's `getSequenceLength`: the step must lead from start to stop. */
@@ -1074,6 +1075,25 @@ class IndexList {
   }
 
   finish(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** A growable list of 64-bit values (stored wrapped to 64 bits). */
+class LongList {
+  private data = new BigInt64Array(64);
+  length = 0;
+
+  push(x: bigint): void {
+    if (this.length === this.data.length) {
+      const next = new BigInt64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = BigInt.asIntN(64, x);
+  }
+
+  finish(): BigInt64Array {
     return this.data.slice(0, this.length);
   }
 }

@@ -164,6 +164,17 @@ test("arrays_zip: structs named after columns or positions, null past a shorter 
   assert.deepEqual((rows[0] as Record<string, unknown>).z, [{ a: 1, b: "x" }]);
 });
 
+test("struct names fields after columns, aliases and extraction keys, else colN", async () => {
+  const df = spark.sql("SELECT struct(a, b AS bb, m['k'], 1) AS s FROM VALUES (1, 'x', map('k', 2)) AS t(a, b, m)");
+  const st = df.schema.fields[0].dataType;
+  assert.ok(st.typeName === "struct");
+  assert.deepEqual(
+    st.fields.map((f) => f.name),
+    ["a", "bb", "k", "col4"],
+  );
+  assert.deepEqual(((await df.collect())[0] as Record<string, unknown>).s, { a: 1, bb: "x", k: 2, col4: 1 });
+});
+
 test("array_size, size, get, element_at and try_element_at", async () => {
   assert.equal(await one("array_size(array(2, 1))"), 2);
   assert.equal(await one("array_size(NULL)"), null);
