@@ -479,8 +479,8 @@ function roundDouble(x: number, scale: number, mode: RoundMode): number {
   if (!Number.isFinite(x)) return x;
   const [u, s] = doubleDecimal(x);
   const r = setScale(u, s, scale, mode);
-  const v = Number(`${r}e${-scale}`);
-  return v === 0 && (x < 0 || Object.is(x, -0)) ? -0 : v;
+  // A zero BigDecimal converts to +0.0, whatever the input's sign.
+  return Number(`${r}e${-scale}`);
 }
 
 const INT_BITS: Readonly<Partial<Record<Vector["kind"], number>>> = { i8: 8, i16: 16, i32: 32 };

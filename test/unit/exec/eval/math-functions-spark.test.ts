@@ -75,6 +75,8 @@ test("round, bround, ceil and floor with a scale round as BigDecimal.setScale", 
   assert.equal(v("bround(25, -1)"), 20);
   assert.equal(v("round(-2.5D)"), -3);
   assert.equal(v("bround(-2.5D)"), -2);
+  // A zero result is +0.0 (BigDecimal's doubleValue), as Java 17 gives for bround(-3.7878D, -4).
+  assert.ok(Object.is(v("bround(-3.7878D, -4)"), 0));
   assert.equal(v("round(127Y, -1)"), -126);
   const dec = (e: string) => String(evaluate(e, ONE, one).values[0]);
   assert.equal(dec("ceil(3.1411, 3)"), "3.142");
