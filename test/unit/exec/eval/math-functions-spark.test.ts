@@ -166,11 +166,30 @@ test("rand and monotonically_increasing_id draw a new value per row", { todo: "c
 test("xxhash64 and hash match Spark's documented values", () => {
   assert.equal(v("xxhash64('Spark', array(123), 2)"), 5602566077635097486n);
   assert.equal(v("hash('Spark', array(123), 2)"), -1321691492);
-  // XXH64Suite: seed 2654435761 over its test vectors.
-  assert.equal(BigInt.asIntN(64, xxHashInt(0x5f7a9b3c, 2654435761n)) !== 0n, true);
-  const empty = new Uint8Array(0);
-  assert.equal(xxHashBytes(empty, 0, 0, 2654435761n), 0xac75fda2929b17efn);
-  assert.equal(xxHashLong(0n, 0n), xxHashLong(0n, 0n));
+  // Spark's XXH64Suite: its buffer, int, long and byte-array vectors with seeds 0 and 2654435761.
+  const PRIME = 2654435761n;
+  const buffer = new Uint8Array(101);
+  let seed = PRIME;
+  for (let i = 0; i < buffer.length; i++) {
+    buffer[i] = Number(BigInt.asUintN(8, seed >> 24n));
+    seed = BigInt.asIntN(64, seed * seed);
+  }
+  assert.equal(xxHashInt(0x4b1fff9e, 0n), 0x9256e58aa397aef1n);
+  assert.equal(xxHashInt(0x4b1fff9e, PRIME), 0x9d5ffdfb928ab4bn);
+  assert.equal(xxHashLong(BigInt.asIntN(64, 0xdd2f535e4b1fff9en), 0n), 0xf74cb1451b32b8cfn);
+  assert.equal(xxHashLong(BigInt.asIntN(64, 0xdd2f535e4b1fff9en), PRIME), 0x9c44b77fbcc302c5n);
+  const bytes: [number, bigint, bigint][] = [
+    [0, 0xef46db3751d8e999n, 0xac75fda2929b17efn],
+    [1, 0x4fce394cc88952d8n, 0x739840cb819fa723n],
+    [4, 0x9256e58aa397aef1n, 0x9d5ffdfb928ab4bn],
+    [8, 0xf74cb1451b32b8cfn, 0x9c44b77fbcc302c5n],
+    [14, 0xcffa8db881bc3a3dn, 0x5b9611585efcc9cbn],
+    [101, 0x0eab543384f878adn, 0xcaa65939306f1e21n],
+  ];
+  for (const [len, h0, hp] of bytes) {
+    assert.equal(xxHashBytes(buffer, 0, len, 0n), h0, `length ${len}, seed 0`);
+    assert.equal(xxHashBytes(buffer, 0, len, PRIME), hp, `length ${len}, seed PRIME`);
+  }
 });
 
 test("misc functions: typeof, equal_null, assert_true, raise_error, session values", () => {
