@@ -9,7 +9,6 @@ import { javaDoubleString } from "../../../columnar/java-text.js";
 import type { Vector, ValidityMask } from "../../../columnar/vector.js";
 import { compactMask, isValid } from "../../../columnar/vector.js";
 import { BytesBuilder } from "../../../columnar/build.js";
-import { decodeUtf8 } from "../../../columnar/utf8.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import type { DataType } from "../../../types/data-types.js";
 import { ByteType, DoubleType, IntegerType, LongType, StringType } from "../../../types/data-types.js";
@@ -631,14 +630,18 @@ function digitOf(c: number, radix: number): number {
 
 const U64_MAX = (1n << 64n) - 1n;
 
-/** Spark's `NumberConverter.convert` (non-ANSI: an overflow reads as -1, i.e. 2^64 - 1). */
-export function conv(text: string, fromBase: number, toBase: number): string | null {
+/**
+ * Spark's `NumberConverter.convert` of the UTF-8 text `bytes[start, end)` (spaces around it
+ * trimmed; non-ANSI: an overflow reads as -1, i.e. 2^64 - 1).
+ */
+export function conv(bytes: Uint8Array, start: number, end: number, fromBase: number, toBase: number): string | null {
   if (fromBase < 2 || fromBase > 36 || Math.abs(toBase) < 2 || Math.abs(toBase) > 36) return null;
-  const bytes = Buffer.from(text.replace(/^ +| +$/g, ""), "utf8");
-  if (bytes.length === 0) return null;
-  let negative = bytes[0] === 45;
+  while (start < end && bytes[start] === 32) start++;
+  while (end > start && bytes[end - 1] === 32) end--;
+  if (start === end) return null;
+  let negative = bytes[start] === 45;
   let v = 0n;
-  for (let i = negative ? 1 : 0; i < bytes.length; i++) {
+  for (let i = negative ? start + 1 : start; i < end; i++) {
     const d = digitOf(bytes[i], fromBase);
     if (d < 0) break;
     v = v * BigInt(fromBase) + BigInt(d);
@@ -661,7 +664,7 @@ const convKernel: Kernel = ([num, from, to], n) => {
   if (num.kind !== "bytes" || from.kind !== "i32" || to.kind !== "i32") throw new ExecutionError("conv: expected (string, int, int) vectors");
   const b = new BytesBuilder(n, n * 16);
   for (let i = 0; i < n; i++) {
-    const r = isValid(num, i) && isValid(from, i) && isValid(to, i) ? conv(decodeUtf8(num.data, num.offsets[i], num.offsets[i + 1]), from.values[i], to.values[i]) : null;
+    const r = isValid(num, i) && isValid(from, i) && isValid(to, i) ? conv(num.data, num.offsets[i], num.offsets[i + 1], from.values[i], to.values[i]) : null;
     if (r === null) b.appendNull();
     else b.appendString(r);
   }

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { StructType, StructField, IntegerType } from "../../../../src/types/data-types.js";
 import { values, evaluate } from "./helpers.js";
-import { cbrt, conv, hypot, pow, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
+import { cbrt, conv as convBytes, hypot, pow, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
 import { xxHashInt, xxHashLong, xxHashBytes } from "../../../../src/exec/eval/functions/hash-functions.js";
 import { mathCallSql } from "../../../../src/plan/expressions/functions/math.js";
 import { miscCallSql } from "../../../../src/plan/expressions/functions/misc.js";
@@ -112,6 +112,10 @@ test("integer and bit functions", () => {
 });
 
 test("conv follows Spark's NumberConverter", () => {
+  const conv = (text: string, from: number, to: number): string | null => {
+    const b = new TextEncoder().encode(text);
+    return convBytes(b, 0, b.length, from, to);
+  };
   assert.equal(conv("100", 2, 10), "4");
   assert.equal(conv("-10", 16, -10), "-16");
   assert.equal(conv("9223372036854775807", 36, 10), "18446744073709551615");
@@ -120,6 +124,8 @@ test("conv follows Spark's NumberConverter", () => {
   assert.equal(conv("9223372036854775808", 10, 16), "8000000000000000");
   assert.equal(conv("12x", 10, 10), "12");
   assert.equal(conv("1", 1, 10), null);
+  assert.equal(conv("  ff  ", 16, 10), "255");
+  assert.equal(conv("   ", 16, 10), null);
   assert.equal(v("conv('100', 2, 10)"), "4");
 });
 
