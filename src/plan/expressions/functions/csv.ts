@@ -46,6 +46,7 @@ export const CSV_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "to_csv",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     constantArgs: [1],

@@ -47,6 +47,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "from_json",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 3,
     constantArgs: [1, 2],
@@ -64,6 +65,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "to_json",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     constantArgs: [1],
