@@ -13,6 +13,20 @@ import { valueAt } from "../../../../src/columnar/values.js";
 import { formatTimestamp } from "../../../../src/exec/eval/datetime.js";
 import { zoneRules } from "../../../../src/columnar/time-zone.js";
 import { dateTimeFormatter } from "../../../../src/exec/eval/datetime-pattern.js";
+import {
+  current_timezone,
+  date_part,
+  datepart,
+  extract,
+  from_utc_timestamp,
+  lit,
+  make_timestamp,
+  make_timestamp_ltz,
+  second,
+  to_timestamp_ltz,
+  to_unix_timestamp,
+  to_utc_timestamp,
+} from "../../../../src/api/functions.js";
 
 const LA = "America/Los_Angeles";
 const spark = new SparkSession("datetime-functions-spark", { "spark.sql.session.timeZone": LA, "sluice.exec.workers": "0" });
@@ -220,4 +234,37 @@ test("the compiled formatter parses and formats without a session", () => {
   const p = dateTimeFormatter("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", true);
   assert.equal(p.parse("2019-10-06T10:11:12.123-07:00", la), 1_570_381_872_123_000n);
   assert.equal(p.parse("2019-10-06T10:11:12.123Z", la), 1_570_356_672_123_000n);
+});
+
+test("Column builders build the same calls", async () => {
+  const df = spark.sql("SELECT timestamp'2016-08-31 00:00:07' AS ts, '2016-08-31' AS s, 2021 AS y, 7 AS mo, 11 AS d, 6 AS h, 30 AS mi, 45.678 AS sec");
+  const batches = await df
+    .select(
+      from_utc_timestamp("ts", "Asia/Seoul"),
+      to_utc_timestamp("ts", "Asia/Seoul"),
+      extract("YEAR", "ts"),
+      date_part("doy", "s"),
+      datepart("week", "s"),
+      second("ts"),
+      to_timestamp_ltz("s", "yyyy-MM-dd"),
+      to_unix_timestamp("s", "yyyy-MM-dd"),
+      make_timestamp("y", "mo", "d", "h", "mi", "sec"),
+      make_timestamp_ltz("y", "mo", "d", "h", "mi", "sec", lit("CET")),
+      current_timezone(),
+    )
+    .collectBatches();
+  const b = batches.find((x) => x.numRows > 0) ?? assert.fail("no row");
+  assert.deepEqual(b.columns.map(cell), [
+    "2016-08-31 09:00:07",
+    "2016-08-30 15:00:07",
+    2016,
+    244,
+    35,
+    7,
+    "2016-08-31 00:00:00",
+    1472626800n,
+    "2021-07-11 06:30:45.678",
+    "2021-07-10 21:30:45.678",
+    LA,
+  ]);
 });
