@@ -248,7 +248,6 @@ export class SparkSession {
     registerBuiltinConnectors();
     this.appName = appName;
     this.conf = new RuntimeConfig(conf);
-    setActiveSessionTimeZone(() => this.conf.sessionTimeZone());
   }
 
   /** A new builder. */
@@ -264,6 +263,7 @@ export class SparkSession {
   /** @internal */
   static setActive(s: SparkSession | null): void {
     SparkSession.active = s;
+    setActiveSessionTimeZone(s === null ? null : () => s.conf.sessionTimeZone());
   }
 
   /** Streaming sources: `spark.readStream.format(...)...load()`. */
