@@ -144,6 +144,8 @@ export interface CallExpr {
   readonly distinct: boolean;
   /** An aggregate's `FILTER (WHERE cond)`: only rows where it is true are aggregated. */
   readonly filter?: Expr;
+  /** Written as `f(p) WITHIN GROUP (ORDER BY v [DESC])`; `args` are `[v, p, descending]`. */
+  readonly withinGroup?: boolean;
 }
 
 /** A sort key: `col("a").desc()`, `a DESC NULLS LAST`. */

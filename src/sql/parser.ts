@@ -648,6 +648,23 @@ export class ExpressionParser {
         result = node({ ...result, args: [...filled, literal(true, BooleanType())] });
       } else if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
     }
+    if (s.atWord("WITHIN") && s.atWord("GROUP", 1) && result.kind === "call") {
+      // `percentile_cont(p) WITHIN GROUP (ORDER BY v [ASC|DESC])`: the call becomes
+      // `percentile_cont(v, p, descending)`, the binder's form of Spark's PercentileCont/Disc.
+      const at = s.peek().start;
+      s.next();
+      s.next();
+      const open = s.expectOp("(");
+      s.expectWord("ORDER");
+      s.expectWord("BY");
+      const order = this.expression();
+      let descending = false;
+      if (s.acceptWord("DESC")) descending = true;
+      else s.acceptWord("ASC");
+      this.close(open, " in WITHIN GROUP");
+      if (result.args.length !== 1) throw s.errorAt(at, `${name} takes one percentage before WITHIN GROUP, got ${result.args.length}`);
+      result = node({ ...result, args: [order, result.args[0], literal(descending, BooleanType())], withinGroup: true });
+    }
     if (s.atWord("FILTER") && s.atOp("(", 1) && result.kind === "call") {
       s.next();
       const open = s.expectOp("(");

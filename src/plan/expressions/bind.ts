@@ -23,6 +23,7 @@ import type {
   BoundLiteral,
 } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
+import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -309,6 +310,17 @@ function callSql(name: string, args: readonly Expr[], distinct: boolean): string
   const lower = name.toLowerCase();
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
   switch (lower) {
+    case "percentile_cont":
+    case "percentile_disc":
+      // Parsed from `f(p) WITHIN GROUP (ORDER BY v [DESC])` as f(v, p, descending).
+      if (args.length === 3 && args[2].kind === "literal") {
+        return `${lower}(${distinct ? "DISTINCT " : ""}${exprSql(args[1])}) WITHIN GROUP (ORDER BY ${exprSql(args[0])}${args[2].value === true ? " DESC" : ""})`;
+      }
+      break;
+    case "percentile":
+      // Spark names the default frequency.
+      if (args.length === 2) return `percentile(${distinct ? "DISTINCT " : ""}${list(args)}, 1)`;
+      break;
     case "count":
       if (args.length === 1 && args[0].kind === "star") return "count(1)";
       break;
@@ -884,6 +896,11 @@ class Binder {
         `analysis: aggregate function '${exprSql(src)}' is not allowed here; use it in groupBy(...).agg(...) or select on an aggregation`,
       );
     }
+    if (written in STATISTICAL_AGGREGATES) {
+      if (distinct) throw new AnalysisError(`analysis: DISTINCT is not supported in ${written} yet, got '${exprSql(src)}'`);
+      const s = resolveStatisticalAggregate(canonical, written, rawArgs.map((a) => this.bind(a, written)), { cast: castTo });
+      return { kind: "aggregate", name: s.name, args: s.args, distinct: false, dataType: s.dataType, nullable: s.nullable, ignoreNulls: false, ...(s.params === undefined ? {} : { params: s.params }) };
+    }
     let name = canonical as AggregateName;
     let isDistinct = distinct;
     if (name === "count_distinct") isDistinct = true;
@@ -950,6 +967,8 @@ class Binder {
         if (containsMap(t)) throw new AnalysisError(`analysis: function ${written} cannot take map type data, got ${typeString(t)}`);
         return agg(ArrayType(t, false), false);
       }
+      default:
+        throw new InternalError(`analysis: aggregate ${written} is typed by aggregate-functions.ts`);
     }
   }
 }

@@ -179,7 +179,30 @@ export type AggregateName =
   | "count_distinct"
   | "approx_count_distinct"
   | "collect_list"
-  | "collect_set";
+  | "collect_set"
+  | "stddev_samp"
+  | "stddev_pop"
+  | "var_samp"
+  | "var_pop"
+  | "skewness"
+  | "kurtosis"
+  | "covar_pop"
+  | "covar_samp"
+  | "corr"
+  | "regr_sxx"
+  | "regr_syy"
+  | "regr_sxy"
+  | "regr_r2"
+  | "regr_slope"
+  | "regr_intercept"
+  | "max_by"
+  | "min_by"
+  | "bit_and"
+  | "bit_or"
+  | "bit_xor"
+  | "percentile"
+  | "percentile_approx"
+  | "mode";
 
 /**
  * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);
@@ -197,6 +220,8 @@ export interface BoundAggregate {
   readonly ignoreNulls: boolean;
   /** `FILTER (WHERE cond)`: a boolean over the aggregate's input; only rows where it is true count. */
   readonly filter?: BoundExpr;
+  /** Constant arguments the accumulator needs (percentile's `percentages`, `accuracy`, `frequency`). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export type BoundExpr =

@@ -7,6 +7,7 @@
  * Aggregate functions are not here: the binder handles them (see `AGGREGATE_FUNCTIONS`).
  */
 import { InternalError } from "../../errors.js";
+import { STATISTICAL_AGGREGATES } from "./aggregate-functions.js";
 import type { FunctionDef } from "./functions/define.js";
 import { COLLECTION_FUNCTIONS } from "./functions/collection.js";
 import { CONDITIONAL_FUNCTIONS } from "./functions/conditional.js";
@@ -48,6 +49,7 @@ export const AGGREGATE_FUNCTIONS: Readonly<Record<string, string>> = Object.free
   some: "max",
   any: "max",
   bool_or: "max",
+  ...STATISTICAL_AGGREGATES,
 });
 
 /** The boolean aggregates (their argument must be boolean). */
