@@ -98,3 +98,11 @@ export function date_part(field: Column | string, source: ColumnName): Column {
 export function datepart(field: Column | string, source: ColumnName): Column {
   return call("datepart", [colOrText(field), colExpr(source)]);
 }
+
+/**
+ * Same as {@link to_timestamp_ltz} typed TIMESTAMP (null where the text does not parse).
+ * @example try_to_timestamp("ts", lit("yyyy-MM-dd"))
+ */
+export function try_to_timestamp(timestamp: ColumnName, format?: Column): Column {
+  return call("try_to_timestamp", format === undefined ? [colExpr(timestamp)] : [colExpr(timestamp), format.expr]);
+}

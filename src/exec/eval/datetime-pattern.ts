@@ -88,7 +88,7 @@ type Item =
   | { readonly k: "lit"; readonly text: string; readonly lower: string }
   | { readonly k: "num"; readonly f: F; readonly min: number; readonly max: number; readonly sign: Sign; reserve: number }
   | { readonly k: "reduced"; readonly f: F; reserve: number }
-  | { readonly k: "text"; readonly f: F; readonly full: boolean }
+  | { readonly k: "text"; readonly f: F; readonly full: boolean; readonly texts: readonly (readonly [string, number])[] }
   | { readonly k: "frac"; readonly min: number; readonly max: number }
   | { readonly k: "offset"; readonly type: number; readonly noOffset: string }
   | { readonly k: "locOffset"; readonly full: boolean }
@@ -247,6 +247,10 @@ function buildItems(pattern: string, varLengthFraction: boolean): Item[] {
   return root;
 }
 
+function text(f: F, full: boolean): Item {
+  return { k: "text", f, full, texts: textsOf(f, full) };
+}
+
 function num(f: F, min: number, max: number, sign: Sign): Item {
   return { k: "num", f, min, max, sign, reserve: 0 };
 }
@@ -255,7 +259,7 @@ function field(c: string, count: number, varLengthFraction: boolean): Item {
   switch (c) {
     case "G":
       if (count > 5) tooMany(c);
-      return { k: "text", f: F.Era, full: count === 4 };
+      return text(F.Era, count === 4);
     case "u":
     case "y": {
       const f = c === "u" ? F.Year : F.YearOfEra;
@@ -270,15 +274,15 @@ function field(c: string, count: number, varLengthFraction: boolean): Item {
       const f = c === "M" || c === "L" ? F.Month : F.Quarter;
       if (count === 1) return num(f, 1, 19, Sign.Normal);
       if (count === 2) return num(f, 2, 2, Sign.NotNegative);
-      if (count === 3 || count === 4) return { k: "text", f, full: count === 4 };
+      if (count === 3 || count === 4) return text(f, count === 4);
       return tooMany(c);
     }
     case "E":
       if (count > 5) tooMany(c);
-      return { k: "text", f: F.DayOfWeek, full: count === 4 };
+      return text(F.DayOfWeek, count === 4);
     case "a":
       if (count > 1) tooMany(c);
-      return { k: "text", f: F.AmPm, full: false };
+      return text(F.AmPm, false);
     case "d":
     case "h":
     case "H":
@@ -373,6 +377,8 @@ function digits(v: number): number {
 }
 
 function printNumber(v: number, min: number, max: number, sign: Sign, letter: string): string {
+  if (v >= 0 && v < 10 && min <= 1) return String(v);
+  if (v >= 0 && v < 100 && min === 2) return two(v);
   if (digits(v) > max) {
     throw new ExecutionError(`datetime: Field ${letter} cannot be printed as the value ${v} exceeds the maximum print width of ${max}`);
   }
@@ -578,9 +584,42 @@ class Parsed {
   readonly has = new Uint8Array(F.Count);
   zone: ZoneRules | null = null;
 
+  /** Saved states of enclosing optional sections (values, flags, zone), reused row after row. */
+  private readonly savedValues: Float64Array[] = [];
+  private readonly savedHas: Uint8Array[] = [];
+  private readonly savedZones: (ZoneRules | null)[] = [];
+  private depth = 0;
+
   reset(): void {
     this.has.fill(0);
     this.zone = null;
+    this.depth = 0;
+  }
+
+  /** Saves the state on entering an optional section; returns its depth. */
+  save(): number {
+    const d = this.depth++;
+    if (this.savedValues.length === d) {
+      this.savedValues.push(new Float64Array(F.Count));
+      this.savedHas.push(new Uint8Array(F.Count));
+      this.savedZones.push(null);
+    }
+    this.savedValues[d].set(this.values);
+    this.savedHas[d].set(this.has);
+    this.savedZones[d] = this.zone;
+    return d;
+  }
+
+  /** Undoes what a failed optional section at `depth` parsed. */
+  restore(depth: number): void {
+    this.values.set(this.savedValues[depth]);
+    this.has.set(this.savedHas[depth]);
+    this.zone = this.savedZones[depth];
+    this.depth = depth;
+  }
+
+  drop(depth: number): void {
+    this.depth = depth;
   }
 
   /** Sets `f`; false when the text gave it a different value already (a parse error). */
@@ -616,11 +655,10 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
   for (const it of items) {
     if (pos < 0) return pos;
     switch (it.k) {
-      case "lit": {
-        if (s.length - pos < it.lower.length || s.slice(pos, pos + it.lower.length).toLowerCase() !== it.lower) return -1;
-        pos += it.lower.length;
+      case "lit":
+        if (!matchesIgnoringCase(s, pos, it.text, it.lower)) return -1;
+        pos += it.text.length;
         break;
-      }
       case "num":
         pos = parseNumber(it.f, it.min, it.max, it.sign, it.reserve, s, pos, p);
         break;
@@ -637,7 +675,7 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
       case "text": {
         const lower = s.slice(pos, pos + 16).toLowerCase();
         let matched = -1;
-        for (const [t, v] of textsOf(it.f, it.full)) {
+        for (const [t, v] of it.texts) {
           if (lower.startsWith(t)) {
             if (!p.set(it.f, v)) return -1;
             matched = t.length;
@@ -690,20 +728,28 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
         break;
       }
       case "opt": {
-        const savedValues = p.values.slice();
-        const savedHas = p.has.slice();
-        const savedZone = p.zone;
+        const depth = p.save();
         const r = parseItems(it.items, s, pos, p);
-        if (r < 0) {
-          p.values.set(savedValues);
-          p.has.set(savedHas);
-          p.zone = savedZone;
-        } else pos = r;
+        if (r < 0) p.restore(depth);
+        else {
+          p.drop(depth);
+          pos = r;
+        }
         break;
       }
     }
   }
   return pos;
+}
+
+/** Whether `s` has `text` at `pos`, ignoring case (`lower` is `text` in lower case). */
+function matchesIgnoringCase(s: string, pos: number, text: string, lower: string): boolean {
+  if (s.length - pos < text.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = s.charCodeAt(pos + i);
+    if (c !== text.charCodeAt(i) && String.fromCharCode(c).toLowerCase() !== lower[i]) return false;
+  }
+  return true;
 }
 
 /** `NumberPrinterParser.parse` in strict mode, with adjacent value parsing's reserved digits. */

@@ -41,6 +41,7 @@ import { fixed } from "./kernel.js";
 export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
   to_timestamp: toTimestampKernel,
   to_timestamp_ltz: toTimestampKernel,
+  try_to_timestamp: toTimestampKernel,
   to_date: toDateKernel,
   current_timestamp: fixed(currentTimestampKernel),
   current_date: currentDateKernel,
@@ -105,7 +106,7 @@ function nullFormat(call: BoundCall): boolean {
   return call.fn.options.nullFormat === "true";
 }
 
-/** to_timestamp / to_timestamp_ltz (str[, fmt]); a non-string argument was cast at bind time. */
+/** to_timestamp / to_timestamp_ltz / try_to_timestamp (str[, fmt]); a non-string argument was cast at bind time. */
 function toTimestampKernel(call: BoundCall): Kernel {
   const formatter = nullFormat(call) ? null : formatterOf(call, true, null);
   const zone = zoneOf(call);

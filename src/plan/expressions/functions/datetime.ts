@@ -15,6 +15,8 @@ const S = StringType();
 export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   toTimestamp("to_timestamp"),
   toTimestamp("to_timestamp_ltz"),
+  // Non-ANSI, to_timestamp already gives null for a text it cannot parse; Spark's upgrade errors stand.
+  toTimestamp("try_to_timestamp"),
   {
     name: "to_date",
     timeZoneAware: true,

@@ -26,6 +26,7 @@ import {
   to_timestamp_ltz,
   to_unix_timestamp,
   to_utc_timestamp,
+  try_to_timestamp,
 } from "../../../../src/api/functions.js";
 
 const LA = "America/Los_Angeles";
@@ -267,4 +268,14 @@ test("Column builders build the same calls", async () => {
     "2021-07-10 21:30:45.678",
     LA,
   ]);
+});
+
+test("try_to_timestamp (try_datetime_functions.sql.out)", async () => {
+  assert.deepEqual(
+    await row("SELECT try_to_timestamp('2016-12-31', 'yyyy-MM-dd'), try_to_timestamp(1), try_to_timestamp('2016-12-31 abc'), try_to_timestamp('02-29', 'MM-dd')"),
+    ["2016-12-31 00:00:00", "1969-12-31 16:00:01", null, null],
+  );
+  await rejects("SELECT try_to_timestamp('22 05 2020 Friday', 'dd MM yyyy EEEEEE')", /DATETIME_PATTERN_RECOGNITION/);
+  const b = (await spark.sql("SELECT '2016-12-31' AS s").select(try_to_timestamp("s", lit("yyyy-MM-dd"))).collectBatches()).find((x) => x.numRows > 0);
+  assert.equal(cell(b?.columns[0] ?? assert.fail("no row")), "2016-12-31 00:00:00");
 });
