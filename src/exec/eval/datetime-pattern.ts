@@ -1063,15 +1063,28 @@ class CompiledFormatter implements DateTimeFormatter {
     const r = end === text.length ? resolve(p, zone) : null;
     if (r !== null) return r;
     this.legacy ??= legacyItems(this.pattern);
-    if (legacyParses(this.legacy, text)) {
-      throw new ExecutionError(
-        `datetime: [INCONSISTENT_BEHAVIOR_CROSS_VERSION.PARSE_DATETIME_BY_NEW_PARSER] You may get a different result due to the upgrading to Spark >= 3.0: ` +
-          `Fail to parse '${text}' in the new parser. You can set "spark.sql.legacy.timeParserPolicy" to "LEGACY" to restore the behavior before Spark 3.0, ` +
-          `or set to "CORRECTED" and treat it as an invalid datetime string.`,
-      );
-    }
+    if (legacyParses(this.legacy, text)) throw parsedByLegacyError(text);
     return null;
   }
+}
+
+function parsedByLegacyError(text: string): ExecutionError {
+  return new ExecutionError(
+    `datetime: [INCONSISTENT_BEHAVIOR_CROSS_VERSION.PARSE_DATETIME_BY_NEW_PARSER] You may get a different result due to the upgrading to Spark >= 3.0: ` +
+      `Fail to parse '${text}' in the new parser. You can set "spark.sql.legacy.timeParserPolicy" to "LEGACY" to restore the behavior before Spark 3.0, ` +
+      `or set to "CORRECTED" and treat it as an invalid datetime string.`,
+  );
+}
+
+let defaultLegacyItems: LegacyItem[] | null = null;
+
+/**
+ * For a text to_timestamp without a pattern could not read (as CAST reads it): throws Spark's
+ * upgrade error when the legacy parser of Spark's default pattern `yyyy-MM-dd HH:mm:ss` reads it.
+ */
+export function checkLegacyDefaultParse(text: string): void {
+  defaultLegacyItems ??= legacyItems("yyyy-MM-dd HH:mm:ss");
+  if (legacyParses(defaultLegacyItems, text)) throw parsedByLegacyError(text);
 }
 
 // ---------------------------------------------------------------------------------------------

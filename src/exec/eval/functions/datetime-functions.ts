@@ -19,7 +19,7 @@ import { literalArg } from "./kernel.js";
 import type { ZoneRules } from "../../../columnar/time-zone.js";
 import { UTC, fromLocalMicros, requireZone, toLocalMicros, zoneRules } from "../../../columnar/time-zone.js";
 import type { DateTimeFormatter } from "../datetime-pattern.js";
-import { dateTimeFormatter } from "../datetime-pattern.js";
+import { checkLegacyDefaultParse, dateTimeFormatter } from "../datetime-pattern.js";
 import {
   MICROS_PER_DAY,
   MICROS_PER_SECOND,
@@ -29,6 +29,7 @@ import {
   daysFromCivil,
   microsToDays,
   microsToSeconds,
+  parseDate,
   parseTimestamp,
   timePart,
   truncTimestamp,
@@ -92,7 +93,12 @@ function parseStrings(v: Vector, formatter: DateTimeFormatter | null, zone: Zone
   for (let i = 0; i < n; i++) {
     if (!isValid(v, i)) continue;
     const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
-    const r = formatter === null ? parseTimestamp(s, zone) : formatter.parse(s, zone);
+    let r: bigint | null;
+    if (formatter !== null) r = formatter.parse(s, zone);
+    else {
+      r = parseTimestamp(s, zone);
+      if (r === null) checkLegacyDefaultParse(s);
+    }
     if (r !== null) {
       values[i] = r;
       valid[i] = 1;
@@ -118,13 +124,32 @@ function toTimestampKernel(call: BoundCall): Kernel {
   };
 }
 
-/** to_date(str[, fmt]): the parsed instant's date in the session time zone. */
+/** Every string slot read as `CAST(s AS DATE)` does (null where it does not parse). */
+function parseDates(v: Vector): Vector {
+  const n = v.length;
+  const out = new Int32Array(n);
+  const valid = new Uint8Array(n);
+  if (v.kind === "bytes") {
+    for (let i = 0; i < n; i++) {
+      if (!isValid(v, i)) continue;
+      const d = parseDate(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]));
+      if (d !== null) {
+        out[i] = d;
+        valid[i] = 1;
+      }
+    }
+  }
+  return numberVector(DateType(), out, compactMask(valid, n));
+}
+
+/** to_date(str[, fmt]): without a pattern as CAST; with one, the parsed instant's date in the session time zone. */
 function toDateKernel(call: BoundCall): Kernel {
   const formatter = nullFormat(call) ? null : formatterOf(call, true, null);
   const zone = zoneOf(call);
   return ([v], n) => {
     if (nullFormat(call)) return broadcastLiteral(null, DateType(), n);
     if (v.kind === "i32") return v;
+    if (formatter === null) return parseDates(v);
     const r = parseStrings(v, formatter, zone);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(toLocalMicros(r.values[i], zone));

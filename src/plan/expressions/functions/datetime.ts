@@ -24,7 +24,8 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const a = ctx.args[0];
-      if (ctx.args.length === 1 && (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp")) {
+      // A date or timestamp is cast, its pattern unused (Spark's GetTimestamp passes it through).
+      if (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp") {
         return { args: [ctx.cast(a, DateType())], dataType: DateType(), nullable: a.nullable };
       }
       const arg = expectArg(ctx, 0, "string");
@@ -213,7 +214,8 @@ function toTimestamp(name: string): FunctionDef {
     maxArgs: 2,
     resolve(ctx) {
       const a = ctx.args[0];
-      if (ctx.args.length === 1 && (isNumeric(a.dataType) || a.dataType.typeName === "date" || a.dataType.typeName === "timestamp")) {
+      // A date or timestamp is cast, its pattern unused (Spark's GetTimestamp passes it through).
+      if (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp" || (ctx.args.length === 1 && isNumeric(a.dataType))) {
         return { args: [ctx.cast(a, TimestampType())], dataType: TimestampType(), nullable: true };
       }
       const arg = expectArg(ctx, 0, "string");

@@ -279,3 +279,13 @@ test("try_to_timestamp (try_datetime_functions.sql.out)", async () => {
   const b = (await spark.sql("SELECT '2016-12-31' AS s").select(try_to_timestamp("s", lit("yyyy-MM-dd"))).collectBatches()).find((x) => x.numRows > 0);
   assert.equal(cell(b?.columns[0] ?? assert.fail("no row")), "2016-12-31 00:00:00");
 });
+
+test("without a pattern: to_date reads as CAST, to_timestamp raises where the legacy default pattern reads the text", async () => {
+  assert.deepEqual(await row("SELECT string(to_date('2016-12-31 abc')), string(to_date('2016-12-31T10:00')), to_timestamp('2016-12-31 abc'), to_timestamp(date'2016-12-31', 'yyyy')"), [
+    "2016-12-31",
+    "2016-12-31",
+    null,
+    "2016-12-31 00:00:00",
+  ]);
+  await rejects("SELECT to_timestamp('2016-12-31 10:11:12 xyz')", /PARSE_DATETIME_BY_NEW_PARSER/);
+});
