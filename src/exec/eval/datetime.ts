@@ -1,7 +1,8 @@
 /**
  * Date and time arithmetic for the evaluator: civil dates from day numbers, Spark's string to
- * timestamp/date parsing (`CAST`), Spark datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`) for
- * to_timestamp / date_format / unix_timestamp / from_unixtime, and date_trunc.
+ * timestamp/date parsing (`CAST`), calendar fields (EXTRACT's), month arithmetic and date_trunc.
+ * Datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`) are compiled in `datetime-pattern.ts`; the
+ * `compilePattern` / `formatWithPattern` pair here serves the JSON and CSV writers.
  *
  * Timestamps are microseconds since the epoch in UTC; dates are days since the epoch. Wall-clock
  * readings and renderings take the session time zone's rules (`columnar/time-zone.ts`).

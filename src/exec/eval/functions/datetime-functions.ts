@@ -78,20 +78,51 @@ export function zoneOf(call: BoundCall): ZoneRules {
   return id === undefined ? UTC : requireZone(id);
 }
 
-/** The call's constant pattern compiled (null: none given, parse as CAST does). */
-function formatterOf(call: BoundCall, forParsing: boolean, fallback: string | null): DateTimeFormatter | null {
-  const f = call.fn.options.format ?? fallback ?? "";
-  return f === "" && fallback === null ? null : dateTimeFormatter(f, forParsing);
+/**
+ * The pattern of each row (see the definitions' `formatOption`): `null` reads as CAST does (no
+ * pattern given), `undefined` makes the row null (a NULL pattern).
+ */
+type PatternAt = (i: number) => DateTimeFormatter | null | undefined;
+
+/**
+ * The call's patterns: a constant one is compiled once, here (so a pattern Spark refuses fails
+ * the query even without rows); a pattern column (`options.formatArg`, the last argument) is
+ * compiled per distinct text.
+ */
+function patternsOf(call: BoundCall, forParsing: boolean, fallback: string | null): (args: readonly Vector[]) => PatternAt {
+  const o = call.fn.options;
+  if (o.nullFormat === "true") return () => () => undefined;
+  if (o.formatArg === "true") {
+    return (args) => {
+      const fv = args[args.length - 1];
+      let lastText: string | null = null;
+      let last: DateTimeFormatter | null = null;
+      return (i) => {
+        if (fv.kind !== "bytes" || !isValid(fv, i)) return undefined;
+        const text = decodeUtf8(fv.data, fv.offsets[i], fv.offsets[i + 1]);
+        if (text !== lastText || last === null) {
+          last = dateTimeFormatter(text, forParsing);
+          lastText = text;
+        }
+        return last;
+      };
+    };
+  }
+  const text = o.format ?? fallback ?? "";
+  const fixedPattern = text === "" && fallback === null ? null : dateTimeFormatter(text, forParsing);
+  return () => () => fixedPattern;
 }
 
 /** Parses every string slot to µs (null where it does not parse). */
-function parseStrings(v: Vector, formatter: DateTimeFormatter | null, zone: ZoneRules): { values: BigInt64Array; valid: Uint8Array } {
+function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules): { values: BigInt64Array; valid: Uint8Array } {
   const n = v.length;
   const values = new BigInt64Array(n);
   const valid = new Uint8Array(n);
   if (v.kind !== "bytes") return { values, valid };
   for (let i = 0; i < n; i++) {
     if (!isValid(v, i)) continue;
+    const formatter = at(i);
+    if (formatter === undefined) continue;
     const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
     let r: bigint | null;
     if (formatter !== null) r = formatter.parse(s, zone);
@@ -107,19 +138,14 @@ function parseStrings(v: Vector, formatter: DateTimeFormatter | null, zone: Zone
   return { values, valid };
 }
 
-/** The call's pattern argument was a NULL literal: every result is null. */
-function nullFormat(call: BoundCall): boolean {
-  return call.fn.options.nullFormat === "true";
-}
-
 /** to_timestamp / to_timestamp_ltz / try_to_timestamp (str[, fmt]); a non-string argument was cast at bind time. */
 function toTimestampKernel(call: BoundCall): Kernel {
-  const formatter = nullFormat(call) ? null : formatterOf(call, true, null);
+  const patterns = patternsOf(call, true, null);
   const zone = zoneOf(call);
-  return ([v], n) => {
-    if (nullFormat(call)) return broadcastLiteral(null, TimestampType(), n);
+  return (args, n) => {
+    const v = args[0];
     if (v.kind === "i64") return v;
-    const r = parseStrings(v, formatter, zone);
+    const r = parseStrings(v, patterns(args), zone);
     return longVector(TimestampType(), r.values, compactMask(r.valid, n));
   };
 }
@@ -144,13 +170,15 @@ function parseDates(v: Vector): Vector {
 
 /** to_date(str[, fmt]): without a pattern as CAST; with one, the parsed instant's date in the session time zone. */
 function toDateKernel(call: BoundCall): Kernel {
-  const formatter = nullFormat(call) ? null : formatterOf(call, true, null);
+  const patterns = patternsOf(call, true, null);
+  const o = call.fn.options;
+  const castLike = o.format === undefined && o.formatArg === undefined && o.nullFormat === undefined;
   const zone = zoneOf(call);
-  return ([v], n) => {
-    if (nullFormat(call)) return broadcastLiteral(null, DateType(), n);
+  return (args, n) => {
+    const v = args[0];
     if (v.kind === "i32") return v;
-    if (formatter === null) return parseDates(v);
-    const r = parseStrings(v, formatter, zone);
+    if (castLike) return parseDates(v);
+    const r = parseStrings(v, patterns(args), zone);
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(toLocalMicros(r.values[i], zone));
     return numberVector(DateType(), out, compactMask(r.valid, n));
@@ -196,14 +224,16 @@ function dateTruncKernel(call: BoundCall): Kernel {
 
 /** date_format(ts, fmt) (`scale` 1) and from_unixtime(seconds[, fmt]) (`scale` 1e6). */
 function formatKernel(call: BoundCall, scale: bigint): Kernel {
-  const formatter = nullFormat(call) ? null : formatterOf(call, false, "yyyy-MM-dd HH:mm:ss");
+  const patterns = patternsOf(call, false, "yyyy-MM-dd HH:mm:ss");
   const zone = zoneOf(call);
-  return ([v], n) => {
-    if (formatter === null) return broadcastLiteral(null, StringType(), n);
+  return (args, n) => {
+    const v = args[0];
     const ts = i64(v, call.fn.name);
+    const at = patterns(args);
     const b = new BytesBuilder(n, n * 20);
     for (let i = 0; i < n; i++) {
-      if (!isValid(v, i)) b.appendNull();
+      const formatter = isValid(v, i) ? at(i) : undefined;
+      if (formatter === undefined || formatter === null) b.appendNull();
       else b.appendString(formatter.format(ts[i] * scale, zone));
     }
     return b.finish(StringType());
@@ -212,18 +242,18 @@ function formatKernel(call: BoundCall, scale: bigint): Kernel {
 
 /** unix_timestamp / to_unix_timestamp ([ts | date | str[, fmt]]): seconds since the epoch. */
 function unixTimestampKernel(call: BoundCall): Kernel {
-  const formatter = nullFormat(call) ? null : formatterOf(call, true, "yyyy-MM-dd HH:mm:ss");
+  const patterns = patternsOf(call, true, "yyyy-MM-dd HH:mm:ss");
   const zone = zoneOf(call);
   return (args, n, ctx) => {
     if (args.length === 0) return broadcastLiteral(BigInt(Math.floor(ctx.batchTimestampMs / 1000)), LongType(), n);
-    if (formatter === null) return broadcastLiteral(null, LongType(), n);
     const v = args[0];
     const out = new BigInt64Array(n);
     if (v.kind === "i64") {
+      // A timestamp or date argument: Spark reads no pattern (a NULL one still gives null).
       for (let i = 0; i < n; i++) out[i] = microsToSeconds(v.values[i]);
-      return longVector(LongType(), out, v.valid);
+      return call.fn.options.nullFormat === "true" ? broadcastLiteral(null, LongType(), n) : longVector(LongType(), out, v.valid);
     }
-    const r = parseStrings(v, formatter, zone);
+    const r = parseStrings(v, patterns(args), zone);
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToSeconds(r.values[i]);
     return longVector(LongType(), out, compactMask(r.valid, n));
   };

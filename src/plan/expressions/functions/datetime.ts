@@ -7,7 +7,8 @@ import { DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, T
 import { AnalysisError } from "../../../errors.js";
 import { typeString } from "../coercion.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
-import { constString, expectArg, simple } from "./define.js";
+import type { BoundExpr } from "../bound.js";
+import { expectArg, simple } from "./define.js";
 import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "../time-window-spec.js";
 
 const S = StringType();
@@ -29,7 +30,8 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
         return { args: [ctx.cast(a, DateType())], dataType: DateType(), nullable: a.nullable };
       }
       const arg = expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: DateType(), nullable: true, options: formatOption(ctx, 1, null) };
+      const f = formatOption(ctx, 1, null);
+      return { args: withFormatArg([arg], f), dataType: DateType(), nullable: true, options: f.options };
     },
   },
   simple("current_timestamp", [], TimestampType(), { aliases: ["now", "localtimestamp"], neverNull: true }),
@@ -96,8 +98,8 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const ts = expectArg(ctx, 0, "timestamp");
-      const options = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
-      return { args: [ts], dataType: S, nullable: ts.nullable || options.nullFormat !== undefined, options };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
+      return { args: withFormatArg([ts], f), dataType: S, nullable: true, options: f.options };
     },
   },
   unixTimestamp("unix_timestamp", 0),
@@ -109,8 +111,8 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const sec = expectArg(ctx, 0, LongType());
-      const options = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
-      return { args: [sec], dataType: S, nullable: sec.nullable || options.nullFormat !== undefined, options };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
+      return { args: withFormatArg([sec], f), dataType: S, nullable: true, options: f.options };
     },
   },
   simple("from_utc_timestamp", ["timestamp", "string"], TimestampType()),
@@ -219,7 +221,8 @@ function toTimestamp(name: string): FunctionDef {
         return { args: [ctx.cast(a, TimestampType())], dataType: TimestampType(), nullable: true };
       }
       const arg = expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: TimestampType(), nullable: true, options: formatOption(ctx, 1, null) };
+      const f = formatOption(ctx, 1, null);
+      return { args: withFormatArg([arg], f), dataType: TimestampType(), nullable: true, options: f.options };
     },
   };
 }
@@ -232,12 +235,12 @@ function unixTimestamp(name: string, minArgs: number): FunctionDef {
     minArgs,
     maxArgs: 2,
     resolve(ctx) {
-      const options = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
-      if (ctx.args.length === 0) return { args: [], dataType: LongType(), nullable: false, options };
+      if (ctx.args.length === 0) return { args: [], dataType: LongType(), nullable: false };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
       const a = ctx.args[0];
       const t = a.dataType.typeName;
       const arg = t === "timestamp" || t === "date" ? ctx.cast(a, TimestampType()) : expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: LongType(), nullable: true, options };
+      return { args: withFormatArg([arg], f), dataType: LongType(), nullable: true, options: f.options };
     },
   };
 }
@@ -261,13 +264,20 @@ function makeTimestamp(name: string): FunctionDef {
 
 /**
  * The pattern argument `i` as options: `format` (a constant string; `fallback` when absent, none
- * for null) or `nullFormat` (a NULL pattern: every result is null).
+ * for null), `nullFormat` (a NULL pattern: every result is null) or `formatArg` (a pattern
+ * column, appended to the call's arguments as `arg`).
  */
-function formatOption(ctx: ResolveContext, i: number, fallback: string | null): Record<string, string> {
-  if (ctx.args.length <= i) return fallback === null ? {} : { format: fallback };
+function formatOption(ctx: ResolveContext, i: number, fallback: string | null): { options: Record<string, string>; arg: BoundExpr | null } {
+  if (ctx.args.length <= i) return { options: fallback === null ? {} : { format: fallback }, arg: null };
   const r = ctx.raw[i];
-  if (r.kind === "literal" && r.value === null) return { nullFormat: "true" };
-  return { format: constString(ctx, i, "a datetime pattern") };
+  if (r.kind === "literal" && r.value === null) return { options: { nullFormat: "true" }, arg: null };
+  if (r.kind === "literal" && typeof r.value === "string") return { options: { format: r.value }, arg: null };
+  return { options: { formatArg: "true" }, arg: expectArg(ctx, i, "string") };
+}
+
+/** `args` then the pattern column, if the pattern is one. */
+function withFormatArg(args: readonly BoundExpr[], f: { arg: BoundExpr | null }): BoundExpr[] {
+  return f.arg === null ? [...args] : [...args, f.arg];
 }
 
 const DATETIME_UNITS = ["YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"];

@@ -289,3 +289,16 @@ test("without a pattern: to_date reads as CAST, to_timestamp raises where the le
   ]);
   await rejects("SELECT to_timestamp('2016-12-31 10:11:12 xyz')", /PARSE_DATETIME_BY_NEW_PARSER/);
 });
+
+test("a pattern may be a column, and a NULL pattern gives null", async () => {
+  spark.sql("CREATE OR REPLACE TEMPORARY VIEW patterns AS SELECT * FROM VALUES ('2019-10-06', 'yyyy-MM-dd'), ('06/10/2019', 'dd/MM/yyyy'), ('x', NULL) AS t(s, p)");
+  const batches = await spark.sql("SELECT to_timestamp(s, p), date_format(to_timestamp(s, p), p), unix_timestamp(s, p), string(to_date(s, p)) FROM patterns").collectBatches();
+  const rows: unknown[][] = [];
+  for (const b of batches) for (let i = 0; i < b.numRows; i++) rows.push(b.columns.map((c) => (isValid(c, i) ? (c.kind === "i64" && c.type.typeName === "timestamp" ? formatTimestamp(c.values[i], la) : valueAt(c, i)) : null)));
+  assert.deepEqual(rows, [
+    ["2019-10-06 00:00:00", "2019-10-06", 1570345200n, "2019-10-06"],
+    ["2019-10-06 00:00:00", "06/10/2019", 1570345200n, "2019-10-06"],
+    [null, null, null, null],
+  ]);
+  assert.deepEqual(await row("SELECT to_timestamp('2019-10-06', NULL), date_format(timestamp'2019-10-06 00:00:00', NULL), string(to_date('2019-10-06', NULL))"), [null, null, null]);
+});
