@@ -38,7 +38,7 @@ import {
   typeSql,
   typeString,
 } from "./coercion.js";
-import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, argTypeError, functionNames, lookupFunction } from "./function-registry.js";
+import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, argTypeError, functionNames, lookupFunction, specialCallSql } from "./function-registry.js";
 import { javaRegExp, likeShape, likeToRegExp } from "./like-pattern.js";
 import { formatLiteral } from "./literal-text.js";
 
@@ -309,6 +309,10 @@ function binarySql(op: BinaryOp, l: string, r: string): string {
 function callSql(name: string, args: readonly Expr[], distinct: boolean): string {
   const lower = name.toLowerCase();
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
+  if (!distinct) {
+    const special = specialCallSql(lower, args, args.map(exprSql));
+    if (special !== undefined) return special;
+  }
   switch (lower) {
     case "percentile_cont":
     case "percentile_disc":
@@ -336,22 +340,6 @@ function callSql(name: string, args: readonly Expr[], distinct: boolean): string
       break;
     case "get_field":
       if (args.length === 2) return `${exprSql(args[0])}.${exprSql(args[1])}`;
-      break;
-    case "from_json":
-      return `from_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
-    case "to_json":
-      return `to_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
-    case "ceil":
-    case "ceiling":
-      return `CEIL(${list(args)})`;
-    case "floor":
-      return `FLOOR(${list(args)})`;
-    case "round":
-      if (args.length === 1) return `round(${exprSql(args[0])}, 0)`;
-      break;
-    case "substring":
-    case "substr":
-      if (args.length === 2) return `${lower}(${list(args)}, 2147483647)`;
       break;
     case "mean":
       return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
@@ -589,8 +577,12 @@ class Binder {
 
   private bindUnary(op: "-" | "+" | "not" | "~", child: BoundExpr, src: Expr): BoundExpr {
     switch (op) {
-      case "+":
+      case "+": {
+        // Spark's UnaryPositive: numbers and intervals pass through, strings are read as doubles.
+        if (child.dataType.typeName === "string" || child.dataType.typeName === "null") return castTo(child, DoubleType());
+        if (!isNumeric(child.dataType) && !child.dataType.typeName.includes("interval")) this.typeMismatch(src, "a numeric or interval", child.dataType);
         return child;
+      }
       case "-": {
         let c = child;
         if (c.dataType.typeName === "string" || c.dataType.typeName === "null") c = castTo(c, DoubleType());

@@ -19,7 +19,11 @@ import { HIGHER_ORDER_FUNCTIONS } from "./functions/higher-order.js";
 import { JSON_FUNCTIONS } from "./functions/json.js";
 import { MATH_FUNCTIONS } from "./functions/math.js";
 import { MISC_FUNCTIONS } from "./functions/misc.js";
-import { STRING_FUNCTIONS } from "./functions/string.js";
+import { STRING_FUNCTIONS, stringCallSql } from "./functions/string.js";
+import { mathCallSql } from "./functions/math.js";
+import { miscCallSql } from "./functions/misc.js";
+import { dateCallSql } from "./functions/date.js";
+import type { Expr } from "../../sql/expression.js";
 
 export type { FunctionDef, ResolveContext, ResolvedCall } from "./functions/define.js";
 export { argTypeError } from "./functions/define.js";
@@ -83,4 +87,36 @@ export function lookupFunction(name: string): FunctionDef | undefined {
 /** Every callable function name (scalar and aggregate), for did-you-mean suggestions. */
 export function functionNames(): string[] {
   return [...REGISTRY.keys(), ...Object.keys(AGGREGATE_FUNCTIONS)];
+}
+
+/**
+ * Spark's output name of a call of `lowerName` where it differs from `name(args)` (defaults it fills
+ * in, canonical and upper-case pretty names); undefined otherwise. `argSql` is each argument's text.
+ */
+export function specialCallSql(lowerName: string, args: readonly Expr[], argSql: readonly string[]): string | undefined {
+  return (
+    mathCallSql(lowerName, argSql) ??
+    miscCallSql(lowerName, args, argSql) ??
+    dateCallSql(lowerName, argSql) ??
+    stringCallSql(lowerName, argSql) ??
+    otherCallSql(lowerName, argSql)
+  );
+}
+
+/** Names of the collection and JSON/CSV calls. */
+function otherCallSql(lowerName: string, argSql: readonly string[]): string | undefined {
+  switch (lowerName) {
+    case "sort_array":
+      return argSql.length === 1 ? `sort_array(${argSql[0]}, true)` : undefined;
+    case "str_to_map":
+      return argSql.length < 3 ? `str_to_map(${[...argSql, ",", ":"].slice(0, 3).join(", ")})` : undefined;
+    case "from_csv":
+    case "to_csv":
+    case "schema_of_json":
+    case "schema_of_csv":
+    case "from_json":
+    case "to_json":
+      return `${lowerName}(${argSql[0] ?? ""})`;
+  }
+  return undefined;
 }
