@@ -565,14 +565,47 @@ function zoneName(zone: ZoneRules, epochSecond: number, offset: number, full: bo
   return name;
 }
 
+/**
+ * English locales whose zone abbreviations ICU knows (en-US only knows North America's); the first
+ * that names the zone other than `GMT+h` gives the name, as the JRE's English names would.
+ */
+const NAME_LOCALES = ["en-US", "en-GB", "en-AU", "en-IN", "en-HK", "en-SG", "en-NZ"];
+
+/** Standard and daylight abbreviations the JRE gives zones no English ICU locale abbreviates. */
+const JRE_SHORT_NAMES: Readonly<Record<string, readonly [string, string]>> = {
+  "Asia/Tokyo": ["JST", "JDT"],
+  "Asia/Seoul": ["KST", "KDT"],
+  "Asia/Shanghai": ["CST", "CDT"],
+  "Asia/Taipei": ["CST", "CDT"],
+  "Europe/Moscow": ["MSK", "MSD"],
+  "America/Sao_Paulo": ["BRT", "BRST"],
+  "Asia/Jakarta": ["WIB", "WIB"],
+  "Asia/Dubai": ["GST", "GST"],
+};
+
 function intlZoneName(id: string, epochSecond: number, full: boolean): string {
-  try {
-    const f = new Intl.DateTimeFormat("en-US", { timeZone: id, timeZoneName: full ? "long" : "short" });
-    for (const p of f.formatToParts(epochSecond * 1000)) if (p.type === "timeZoneName") return p.value;
-  } catch {
-    // Not an Intl zone (an offset id): print the id.
+  let fallback = id;
+  for (const locale of full ? NAME_LOCALES.slice(0, 1) : NAME_LOCALES) {
+    let name: string | undefined;
+    try {
+      const f = new Intl.DateTimeFormat(locale, { timeZone: id, timeZoneName: full ? "long" : "short" });
+      name = f.formatToParts(epochSecond * 1000).find((p) => p.type === "timeZoneName")?.value;
+    } catch {
+      // Not an Intl zone (an offset id): print the id.
+      return id;
+    }
+    if (name === undefined) continue;
+    if (!/^(GMT|UTC)[+-]/.test(name)) return name;
+    if (fallback === id) fallback = name;
   }
-  return id;
+  const jre = JRE_SHORT_NAMES[id];
+  if (jre !== undefined) {
+    const jan = zoneRules(id)?.offsetAt(946_684_800) ?? 0;
+    const jul = zoneRules(id)?.offsetAt(962_409_600) ?? 0;
+    const offset = zoneRules(id)?.offsetAt(epochSecond) ?? 0;
+    return offset === Math.min(jan, jul) ? jre[0] : jre[1];
+  }
+  return fallback;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -884,6 +917,15 @@ const ZONE_NAMES: Readonly<Record<string, string>> = {
   ist: "Asia/Kolkata",
   aest: "Australia/Sydney",
   aedt: "Australia/Sydney",
+  hkt: "Asia/Hong_Kong",
+  sgt: "Asia/Singapore",
+  nzst: "Pacific/Auckland",
+  nzdt: "Pacific/Auckland",
+  msk: "Europe/Moscow",
+  brt: "America/Sao_Paulo",
+  "japan standard time": "Asia/Tokyo",
+  "india standard time": "Asia/Kolkata",
+  "hong kong standard time": "Asia/Hong_Kong",
 };
 const ZONE_NAME_KEYS = Object.keys(ZONE_NAMES).sort((a, b) => b.length - a.length);
 

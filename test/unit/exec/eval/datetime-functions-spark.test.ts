@@ -302,3 +302,19 @@ test("a pattern may be a column, and a NULL pattern gives null", async () => {
   ]);
   assert.deepEqual(await row("SELECT to_timestamp('2019-10-06', NULL), date_format(timestamp'2019-10-06 00:00:00', NULL), string(to_date('2019-10-06', NULL))"), [null, null, null]);
 });
+
+test("zone names beyond North America, as the JRE's English names", () => {
+  const f = dateTimeFormatter("z zzzz", false);
+  const winter = 1_547_510_400_000_000n;
+  const summer = 1_563_148_800_000_000n;
+  const name = (id: string, at: bigint) => f.format(at, zoneRules(id) ?? assert.fail(id));
+  assert.equal(name("Europe/Paris", winter), "CET Central European Standard Time");
+  assert.equal(name("Europe/Paris", summer), "CEST Central European Summer Time");
+  assert.equal(name("Asia/Tokyo", winter), "JST Japan Standard Time");
+  assert.equal(name("Asia/Kolkata", winter), "IST India Standard Time");
+  assert.equal(name("+08:00", winter), "+08:00 +08:00");
+  const p = dateTimeFormatter("yyyy-MM-dd HH:mm z", true);
+  assert.equal(p.parse("2019-01-15 09:00 CET", la), 1_547_539_200_000_000n);
+  assert.equal(p.parse("2019-01-15 17:00 JST", la), 1_547_539_200_000_000n);
+  assert.equal(p.parse("2019-01-15 08:00 Europe/London", la), 1_547_539_200_000_000n);
+});
