@@ -101,7 +101,7 @@ function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): strin
   }
 }
 
-function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
+export function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
   const out: string[] = [];
   for (const b of batches) {
     // A value spanning lines (SHOW CREATE TABLE's statement) prints as several lines, as the suite's output does.
@@ -111,7 +111,7 @@ function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
 }
 
 /** Whether the query's outermost clause is ORDER BY (then row order is compared). */
-function isSorted(query: string): boolean {
+export function isSorted(query: string): boolean {
   let depth = 0;
   let flat = "";
   for (const ch of query.replace(/--.*$/gm, "")) {
