@@ -216,10 +216,14 @@ function pad(n: number, width: number): string {
   return n < 0 ? `-${s}` : s;
 }
 
-/** `yyyy-MM-dd` of a day number (Spark's `CAST(date AS STRING)`). */
+/**
+ * `yyyy-MM-dd` of a day number (Spark's `CAST(date AS STRING)`): a year past 9999 is signed
+ * (`+10000-01-01`), as Spark's `uuuu` prints it.
+ */
 export function formatDate(days: number): string {
   civilFromDays(days, scratch);
-  return `${pad(scratch[0], 4)}-${pad(scratch[1], 2)}-${pad(scratch[2], 2)}`;
+  const y = scratch[0] > 9999 ? `+${scratch[0]}` : pad(scratch[0], 4);
+  return `${y}-${pad(scratch[1], 2)}-${pad(scratch[2], 2)}`;
 }
 
 /**
