@@ -611,8 +611,16 @@ function intlZoneName(id: string, epochSecond: number, full: boolean): string {
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
+/** What the last offset, zone or legacy text scan read (the scanners return their end position). */
+class Scan {
+  offset = 0;
+  zone: ZoneRules | null = null;
+  value = -1;
+}
+
 /** Parsed field values and which are set, with the zone a text named. */
 class Parsed {
+  readonly scan = new Scan();
   readonly values = new Float64Array(F.Count);
   readonly has = new Uint8Array(F.Count);
   zone: ZoneRules | null = null;
@@ -728,7 +736,7 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
         break;
       }
       case "offset": {
-        const r = parseOffset(s, pos, it.type);
+        const r = parseOffset(s, pos, it.type, p.scan);
         if (r >= 0) {
           pos = r;
         } else if (s.slice(pos, pos + it.noOffset.length).toLowerCase() === it.noOffset.toLowerCase()) {
@@ -736,7 +744,7 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
           pos += it.noOffset.length;
           break;
         } else return -1;
-        if (!p.set(F.Offset, offsetOut)) return -1;
+        if (!p.set(F.Offset, p.scan.offset)) return -1;
         break;
       }
       case "locOffset": {
@@ -744,19 +752,20 @@ function parseItems(items: readonly Item[], s: string, pos: number, p: Parsed): 
         pos += 3;
         const c = s[pos];
         if (c === "+" || c === "-") {
-          const r = parseLocalizedOffsetTail(s, pos, it.full);
+          const r = parseLocalizedOffsetTail(s, pos, it.full, p.scan);
           if (r < 0) return -1;
           pos = r;
-          if (!p.set(F.Offset, offsetOut)) return -1;
+          if (!p.set(F.Offset, p.scan.offset)) return -1;
         } else if (!p.set(F.Offset, 0)) return -1;
         break;
       }
       case "zoneId":
       case "zoneName": {
-        const r = parseZone(s, pos, it.k === "zoneName");
-        if (r < 0 || zoneOut === null) return -1;
-        if (p.zone !== null && p.zone.id !== zoneOut.id) return -1;
-        p.zone = zoneOut;
+        const r = parseZone(s, pos, it.k === "zoneName", p.scan);
+        const zone = p.scan.zone;
+        if (r < 0 || zone === null) return -1;
+        if (p.zone !== null && p.zone.id !== zone.id) return -1;
+        p.zone = zone;
         pos = r;
         break;
       }
@@ -810,11 +819,9 @@ function parseNumber(f: F, min: number, max: number, sign: Sign, reserve: number
   return pos + take;
 }
 
-/** The offset the last successful offset parse read (seconds). */
-let offsetOut = 0;
 
 /** `OffsetIdPrinterParser.parse`: `+HH[[:]mm[[:]ss]]` as `type` asks; the end, or -1. */
-function parseOffset(s: string, pos: number, type: number): number {
+function parseOffset(s: string, pos: number, type: number, out: Scan): number {
   const c = s[pos];
   if (c !== "+" && c !== "-") return -1;
   const parts = [0, 0, 0];
@@ -845,12 +852,12 @@ function parseOffset(s: string, pos: number, type: number): number {
   }
   const total = parts[0] * 3600 + parts[1] * 60 + parts[2];
   if (parts[0] > 18 || total > 18 * 3600) return -1;
-  offsetOut = c === "-" ? -total : total;
+  out.offset = c === "-" ? -total : total;
   return at;
 }
 
 /** After `GMT`: `+h[h][:mm[:ss]]` (`O`) or `+hh:mm[:ss]` (`OOOO`). */
-function parseLocalizedOffsetTail(s: string, pos: number, full: boolean): number {
+function parseLocalizedOffsetTail(s: string, pos: number, full: boolean, out: Scan): number {
   const negative = s[pos] === "-";
   let at = pos + 1;
   const hd = countDigits(s, at, 2);
@@ -869,7 +876,7 @@ function parseLocalizedOffsetTail(s: string, pos: number, full: boolean): number
   } else if (full) return -1;
   if (h > 18 || m > 59 || sec > 59) return -1;
   const total = h * 3600 + m * 60 + sec;
-  offsetOut = negative ? -total : total;
+  out.offset = negative ? -total : total;
   return at;
 }
 
@@ -929,17 +936,15 @@ const ZONE_NAMES: Readonly<Record<string, string>> = {
 };
 const ZONE_NAME_KEYS = Object.keys(ZONE_NAMES).sort((a, b) => b.length - a.length);
 
-/** The zone the last successful zone parse read. */
-let zoneOut: ZoneRules | null = null;
 
 /** `ZoneIdPrinterParser` / `ZoneTextPrinterParser`: an offset, `UTC`/`GMT`/`UT`[offset], a name (`z`) or a region id. */
-function parseZone(s: string, pos: number, names: boolean): number {
-  zoneOut = null;
+function parseZone(s: string, pos: number, names: boolean, out: Scan): number {
+  out.zone = null;
   const c = s[pos];
   if (c === "+" || c === "-") {
-    const r = parseOffset(s, pos, 6);
+    const r = parseOffset(s, pos, 6, out);
     if (r < 0) return -1;
-    zoneOut = zoneRules(offsetId(offsetOut));
+    out.zone = zoneRules(offsetId(out.offset));
     return r;
   }
   for (const prefix of ["UTC", "GMT", "UT"]) {
@@ -947,13 +952,13 @@ function parseZone(s: string, pos: number, names: boolean): number {
       const at = pos + prefix.length;
       const d = s[at];
       if (d === "+" || d === "-") {
-        const r = parseOffset(s, at, 6);
+        const r = parseOffset(s, at, 6, out);
         if (r >= 0) {
-          zoneOut = zoneRules(offsetId(offsetOut));
+          out.zone = zoneRules(offsetId(out.offset));
           return r;
         }
       }
-      zoneOut = zoneRules(prefix === "UT" ? "UTC" : prefix);
+      out.zone = zoneRules(prefix === "UT" ? "UTC" : prefix);
       return at;
     }
   }
@@ -961,7 +966,7 @@ function parseZone(s: string, pos: number, names: boolean): number {
     const lower = s.slice(pos, pos + 40).toLowerCase();
     for (const k of ZONE_NAME_KEYS) {
       if (lower.startsWith(k) && !isIdChar(lower.charCodeAt(k.length))) {
-        zoneOut = zoneRules(ZONE_NAMES[k]);
+        out.zone = zoneRules(ZONE_NAMES[k]);
         return pos + k.length;
       }
     }
@@ -975,7 +980,7 @@ function parseZone(s: string, pos: number, names: boolean): number {
     if (id.length <= 4 && id === id.toUpperCase() && fixedOffset(id) !== null) continue;
     const r = zoneRules(id);
     if (r !== null) {
-      zoneOut = r;
+      out.zone = r;
       return e;
     }
   }
@@ -1208,6 +1213,7 @@ function isLegacyText(it: { letter: string; count: number }): boolean {
 function legacyParses(items: readonly LegacyItem[], s: string): boolean {
   let pos = 0;
   const v = new Map<string, number>();
+  const scan = new Scan();
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
     if ("lit" in it) {
@@ -1218,10 +1224,10 @@ function legacyParses(items: readonly LegacyItem[], s: string): boolean {
     while (s[pos] === " " || s[pos] === "\t") pos++;
     if (pos >= s.length) return false;
     if (isLegacyText(it)) {
-      const r = legacyText(it.letter, s, pos);
+      const r = legacyText(it.letter, s, pos, scan);
       if (r < 0) return false;
       pos = r;
-      if (legacyTextValue >= 0) v.set(it.letter, legacyTextValue);
+      if (scan.value >= 0) v.set(it.letter, scan.value);
       continue;
     }
     const next = items[k + 1];
@@ -1244,18 +1250,16 @@ function legacyParses(items: readonly LegacyItem[], s: string): boolean {
   return legacyValid(v);
 }
 
-/** The value the last legacy text field read (-1 for a zone). */
-let legacyTextValue = -1;
 
 /** A legacy text field (`G M E a z Z X`) at `pos`: its end, or -1. */
-function legacyText(letter: string, s: string, pos: number): number {
-  legacyTextValue = -1;
+function legacyText(letter: string, s: string, pos: number, out: Scan): number {
+  out.value = -1;
   const lower = s.slice(pos, pos + 30).toLowerCase();
   const pick = (names: readonly string[], period: number, base: number): number => {
     let len = 0;
     names.forEach((name, i) => {
       if (name.length > len && lower.startsWith(name.toLowerCase())) {
-        legacyTextValue = (i % period) + base;
+        out.value = (i % period) + base;
         len = name.length;
       }
     });
