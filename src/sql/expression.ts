@@ -79,6 +79,8 @@ export interface CastExpr {
   readonly kind: "cast";
   readonly child: Expr;
   readonly to: DataType;
+  /** Written `TRY_CAST` (the same non-ANSI cast; only its name differs). */
+  readonly isTry?: boolean;
 }
 
 export interface UnaryExpr {
@@ -126,6 +128,8 @@ export interface LikeExpr {
   readonly negated: boolean;
   readonly regex: boolean;
   readonly escape: string;
+  /** Written `ILIKE`: `child` and `pattern` are wrapped in `lower(…)`; named `ilike(a, b)`. */
+  readonly caseInsensitive?: boolean;
 }
 
 /** `CASE [operand] WHEN .. THEN .. [ELSE ..] END` and `when(...).otherwise(...)`. */

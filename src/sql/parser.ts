@@ -115,6 +115,9 @@ export function parseAttributeName(name: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Predicate keywords that are also function names when a `(` follows. */
+const PREDICATE_FUNCTIONS = new Set(["LIKE", "ILIKE", "RLIKE", "REGEXP"]);
+
 /** Words that cannot be a column name or a bare alias (they continue or end an expression). */
 const RESERVED = new Set([
   "AND",
@@ -319,7 +322,7 @@ export class ExpressionParser {
       while (s.acceptOp(",")) patterns.push(this.expression());
       this.close(open);
       const likes: Expr[] = patterns.map((p) =>
-        node({ kind: "like", child: lower(value), pattern: lower(p), negated, regex: false, escape: "\\" }),
+        node({ kind: "like", child: lower(value), pattern: lower(p), negated, regex: false, escape: "\\", ...(caseInsensitive ? { caseInsensitive } : {}) }),
       );
       const op = quantifier.upper === "ALL" ? "and" : "or";
       return likes.reduce((acc, e) => binary(op, acc, e));
@@ -334,7 +337,7 @@ export class ExpressionParser {
       if ([...t.value].length !== 1) throw s.errorAt(t.start, `the ESCAPE string must be one character, got '${t.value}'`);
       escape = t.value;
     }
-    return node({ kind: "like", child: lower(value), pattern: lower(pattern), negated, regex: false, escape });
+    return node({ kind: "like", child: lower(value), pattern: lower(pattern), negated, regex: false, escape, ...(caseInsensitive ? { caseInsensitive } : {}) });
   }
 
   private isPredicate(value: Expr): Expr {
@@ -526,13 +529,15 @@ export class ExpressionParser {
     }
     // A clause keyword starts an expression only as a call or a qualified name (`window(ts, …)`,
     // `window.start`: Spark's non-reserved keywords).
-    if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
+    // LIKE, ILIKE, RLIKE and REGEXP are also functions: `rlike(str, regex)`.
+    const called = PREDICATE_FUNCTIONS.has(t.upper) && s.atOp("(", 1);
+    if ((RESERVED.has(t.upper) && !called) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
     if (next.kind === "string") return this.typedLiteral(t);
     if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");
     if (next.kind === "op" && next.value === "(") {
       if (t.upper === "CAST") return this.cast();
-      if (t.upper === "TRY_CAST") throw s.errorAt(t.start, "TRY_CAST is not supported; use CAST");
+      if (t.upper === "TRY_CAST") return this.cast(true);
       s.next();
       return this.functionCall(t);
     }
@@ -594,16 +599,17 @@ export class ExpressionParser {
     return node({ kind: "case", operand, branches, otherwise });
   }
 
-  private cast(): Expr {
+  /** `CAST(x AS type)`; `TRY_CAST`, which without ANSI mode is the same cast (null when it cannot convert). */
+  private cast(isTry = false): Expr {
     const s = this.s;
     s.next();
     const open = s.expectOp("(");
     const child = this.expression();
-    if (!s.atWord("AS")) throw s.unexpected("expected AS in CAST(expr AS type)");
+    if (!s.atWord("AS")) throw s.unexpected(`expected AS in ${isTry ? "TRY_CAST" : "CAST"}(expr AS type)`);
     s.next();
     const to = readDataType(s);
     this.close(open);
-    return node({ kind: "cast", child, to });
+    return node({ kind: "cast", child, to, ...(isTry ? { isTry } : {}) });
   }
 
   private functionCall(nameTok: Token): Expr {

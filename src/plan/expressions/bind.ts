@@ -198,7 +198,7 @@ export function exprSql(e: Expr): string {
     case "alias":
       return `${exprSql(e.child)} AS ${e.name}`;
     case "cast":
-      return `CAST(${exprSql(e.child)} AS ${typeSql(e.to)})`;
+      return `${e.isTry === true ? "TRY_CAST" : "CAST"}(${exprSql(e.child)} AS ${typeSql(e.to)})`;
     case "unary":
       switch (e.op) {
         case "-":
@@ -225,7 +225,13 @@ export function exprSql(e: Expr): string {
       return e.negated ? `(NOT ${s})` : s;
     }
     case "like": {
-      const s = e.regex ? `RLIKE(${exprSql(e.child)}, ${exprSql(e.pattern)})` : `${exprSql(e.child)} LIKE ${exprSql(e.pattern)}`;
+      const unlowered = (x: Expr): Expr => (x.kind === "call" && x.name === "lower" && x.args.length === 1 ? x.args[0] : x);
+      const escape = e.escape === "\\" ? "" : e.caseInsensitive === true ? `, ${e.escape}` : ` ESCAPE '${e.escape}'`;
+      const s = e.regex
+        ? `RLIKE(${exprSql(e.child)}, ${exprSql(e.pattern)})`
+        : e.caseInsensitive === true
+          ? `ilike(${exprSql(unlowered(e.child))}, ${exprSql(unlowered(e.pattern))}${escape})`
+          : `${exprSql(e.child)} LIKE ${exprSql(e.pattern)}${escape}`;
       return e.negated ? `(NOT ${s})` : s;
     }
     case "case": {

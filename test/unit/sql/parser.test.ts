@@ -307,12 +307,22 @@ test("constructs sluice does not support are named in the error", () => {
   assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries are only supported");
   assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries are only supported");
   assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
-  assertParseError(() => parseExpression("TRY_CAST(a AS INT)"), 0, "TRY_CAST is not supported");
   assertParseError(() => parseExpression("INTERVAL 1 DAY"), 0, "INTERVAL literals are not supported");
   assertParseError(() => parseExpression("INTERVAL '1' DAY"), 0, "INTERVAL literals are not supported");
   assertParseError(() => parseExpression("db.fn(a)"), 3, "qualified function names are not supported ('db.fn')");
   assertParseError(() => parseExpression("foo 'x'"), 0, "literals of type 'foo' are not supported");
   assertParseError(() => parseExpression("(a + 1).*"), 7, "'.*' can only follow a column");
+});
+
+test("TRY_CAST is a cast that keeps its name; LIKE, ILIKE, RLIKE and REGEXP are also functions", () => {
+  const e = parseExpression("TRY_CAST(a AS INT)");
+  assert.ok(e.kind === "cast" && e.isTry === true);
+  for (const name of ["like", "ilike", "rlike", "regexp"]) {
+    const c = parseExpression(`${name}(a, 'b%')`);
+    assert.ok(c.kind === "call" && c.name === name && c.args.length === 2, name);
+  }
+  const i = parseExpression("a ILIKE 'B%'");
+  assert.ok(i.kind === "like" && i.caseInsensitive === true);
 });
 
 test("parseAttributeName splits like Spark's col()", () => {
