@@ -93,7 +93,8 @@ function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): strin
     case "map": {
       const parts: string[] = [];
       for (let k = v.offsets[i]; k < v.offsets[i + 1]; k++) parts.push(`${hiveText(v.keys, k, true, zone)}:${hiveText(v.items, k, true, zone)}`);
-      return `{${parts.join(",")}}`;
+      // HiveResult sorts a map's entries by their text.
+      return `{${parts.sort().join(",")}}`;
     }
     default:
       return slotText(v, i, CAST, zone);

@@ -40,7 +40,7 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
     resolve(ctx) {
       const fields: StructFieldT[] = ctx.args.map((a, i) => {
         const r = ctx.raw[i];
-        const named = r.kind === "column" || r.kind === "alias";
+        const named = r.kind === "column" || r.kind === "alias" || r.kind === "lambdaVar";
         return StructField(named ? ctx.argNames[i] : `col${i + 1}`, a.dataType, a.nullable);
       });
       return { args: ctx.args, dataType: StructType(fields), nullable: false };
