@@ -354,6 +354,9 @@ function callSql(name: string, written: readonly Expr[], distinct: boolean): str
     case "split":
       if (args.length === 2) return `split(${list(args)}, -1)`;
       break;
+    case "if":
+      if (args.length === 3) return `(IF(${list(args)}))`;
+      break;
     case "mean":
       return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
   }

@@ -204,21 +204,32 @@ function aggregate(x: Input): Vector {
   const doneRows: Int32Array[] = [];
   const doneAcc: Vector[] = [];
   for (let k = 0; rows.length > 0; k++) {
-    const keep: number[] = [];
-    const stop: number[] = [];
-    for (let p = 0; p < rows.length; p++) (offsets[rows[p] + 1] - offsets[rows[p]] > k ? keep : stop).push(p);
-    if (stop.length > 0) {
-      doneRows.push(Int32Array.from(stop, (p) => rows[p]));
-      doneAcc.push(keep.length === 0 ? acc : take(acc, Int32Array.from(stop)));
+    // Split the folding rows into those with a k-th element and those whose fold is done.
+    const keep = new Int32Array(rows.length);
+    const stop = new Int32Array(rows.length);
+    let nKeep = 0;
+    let nStop = 0;
+    for (let p = 0; p < rows.length; p++) {
+      if (offsets[rows[p] + 1] - offsets[rows[p]] > k) keep[nKeep++] = p;
+      else stop[nStop++] = p;
     }
-    if (keep.length === 0) break;
-    if (keep.length < rows.length) {
-      const kept = Int32Array.from(keep);
+    if (nStop > 0) {
+      const stopped = new Int32Array(nStop);
+      for (let q = 0; q < nStop; q++) stopped[q] = rows[stop[q]];
+      doneRows.push(stopped);
+      doneAcc.push(nKeep === 0 ? acc : take(acc, stop.subarray(0, nStop)));
+    }
+    if (nKeep === 0) break;
+    if (nKeep < rows.length) {
+      const kept = keep.subarray(0, nKeep);
       acc = take(acc, kept);
-      rows = Int32Array.from(keep, (p) => rows[p]);
+      const next = new Int32Array(nKeep);
+      for (let q = 0; q < nKeep; q++) next[q] = rows[kept[q]];
+      rows = next;
     }
-    const element = take(values, Int32Array.from(rows, (r) => offsets[r] + k));
-    acc = withType(merge(rows.length, rows, [acc, element]), accType);
+    const at = new Int32Array(rows.length);
+    for (let p = 0; p < rows.length; p++) at[p] = offsets[rows[p]] + k;
+    acc = withType(merge(rows.length, rows, [acc, take(values, at)]), accType);
   }
   // The final accumulators in input row order, then the finish function over them.
   const posOf = new Int32Array(x.n).fill(-1);
@@ -338,19 +349,10 @@ function sortNatural(list: ListVector, n: number, type: DataType): Vector {
   return listOf(type, n, layout, take(values, perm));
 }
 
-/** One merge of two sorted runs `[li, lEnd)` and `[ri, rEnd)` of `perm` into `next` at `out`. */
-interface Merge {
-  li: number;
-  readonly lEnd: number;
-  ri: number;
-  readonly rEnd: number;
-  out: number;
-  readonly row: number;
-}
-
 /**
  * array_sort(array, comparator): a stable bottom-up merge sort of every array at once. Each round
- * evaluates the comparator once, over the pending comparison of every merge in progress.
+ * evaluates the comparator once, over the pending comparison of every merge in progress; a merge
+ * of runs `[li, lEnd)` and `[ri, rEnd)` of `perm` writes `next` from `out`.
  */
 function sortWithComparator(x: Input): Vector {
   const { layout, values } = listElements(listArg(x, 0));
@@ -362,36 +364,57 @@ function sortWithComparator(x: Input): Vector {
   for (let i = 0; i < x.n; i++) longest = Math.max(longest, offsets[i + 1] - offsets[i]);
   for (let width = 1; width < longest; width *= 2) {
     const next = perm.slice();
-    let merges: Merge[] = [];
+    let merges = 0;
+    for (let i = 0; i < x.n; i++) merges += Math.max(0, Math.ceil((offsets[i + 1] - offsets[i] - width) / (2 * width)));
+    const li = new Int32Array(merges);
+    const lEnd = new Int32Array(merges);
+    const ri = new Int32Array(merges);
+    const rEnd = new Int32Array(merges);
+    const out = new Int32Array(merges);
+    const rowOf = new Int32Array(merges);
+    let m = 0;
     for (let i = 0; i < x.n; i++) {
-      const s = offsets[i];
       const e = offsets[i + 1];
-      for (let lo = s; lo + width < e; lo += 2 * width) {
-        merges.push({ li: lo, lEnd: lo + width, ri: lo + width, rEnd: Math.min(lo + 2 * width, e), out: lo, row: i });
+      for (let lo = offsets[i]; lo + width < e; lo += 2 * width, m++) {
+        li[m] = lo;
+        out[m] = lo;
+        lEnd[m] = ri[m] = lo + width;
+        rEnd[m] = Math.min(lo + 2 * width, e);
+        rowOf[m] = i;
       }
     }
-    while (merges.length > 0) {
-      const left = Int32Array.from(merges, (m) => perm[m.li]);
-      const right = Int32Array.from(merges, (m) => perm[m.ri]);
-      const rows = Int32Array.from(merges, (m) => m.row);
-      const c = cmpFn(merges.length, rows, [take(values, left), take(values, right)]);
-      const pending: Merge[] = [];
-      merges.forEach((m, k) => {
-        if (!isValid(c, k)) {
+    let active = Int32Array.from({ length: merges }, (_, k) => k);
+    while (active.length > 0) {
+      const a = active.length;
+      const left = new Int32Array(a);
+      const right = new Int32Array(a);
+      const rows = new Int32Array(a);
+      for (let q = 0; q < a; q++) {
+        const k = active[q];
+        left[q] = perm[li[k]];
+        right[q] = perm[ri[k]];
+        rows[q] = rowOf[k];
+      }
+      const c = cmpFn(a, rows, [take(values, left), take(values, right)]);
+      // An all-null result may come as a null vector.
+      const cv = c.kind === "i32" ? c.values : null;
+      let pending = 0;
+      for (let q = 0; q < a; q++) {
+        const k = active[q];
+        if (cv === null || !isValid(c, q)) {
           throw new ExecutionError(
-            `array_sort: [COMPARATOR_RETURNS_NULL] The comparator has returned a NULL for a comparison between ${slotText(values, left[k])} and ${slotText(values, right[k])}. It should return a positive integer for "greater than", 0 for "equal" and a negative integer for "less than". To revert to deprecated behavior where NULL is treated as 0 (equal), you must set "spark.sql.legacy.allowNullComparisonResultInArraySort" to "true".`,
+            `array_sort: [COMPARATOR_RETURNS_NULL] The comparator has returned a NULL for a comparison between ${slotText(values, left[q])} and ${slotText(values, right[q])}. It should return a positive integer for "greater than", 0 for "equal" and a negative integer for "less than". To revert to deprecated behavior where NULL is treated as 0 (equal), you must set "spark.sql.legacy.allowNullComparisonResultInArraySort" to "true".`,
           );
         }
         // Ties take the left run's element first: the sort is stable, as Java's TimSort.
-        if (c.kind === "i32" && c.values[k] > 0) next[m.out++] = perm[m.ri++];
-        else next[m.out++] = perm[m.li++];
-        if (m.li < m.lEnd && m.ri < m.rEnd) pending.push(m);
+        next[out[k]++] = cv[q] > 0 ? perm[ri[k]++] : perm[li[k]++];
+        if (li[k] < lEnd[k] && ri[k] < rEnd[k]) active[pending++] = k;
         else {
-          while (m.li < m.lEnd) next[m.out++] = perm[m.li++];
-          while (m.ri < m.rEnd) next[m.out++] = perm[m.ri++];
+          while (li[k] < lEnd[k]) next[out[k]++] = perm[li[k]++];
+          while (ri[k] < rEnd[k]) next[out[k]++] = perm[ri[k]++];
         }
-      });
-      merges = pending;
+      }
+      active = active.subarray(0, pending);
     }
     perm = next;
   }
