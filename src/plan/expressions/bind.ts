@@ -888,7 +888,7 @@ class Binder {
   private finishCall(name: string, args: BoundExpr[], raw: readonly Expr[], argNames: readonly string[]): BoundExpr {
     const def = lookupFunction(name);
     if (def === undefined) throw new AnalysisError(`analysis: unknown function '${name}'${suggestion(name, functionNames())}`);
-    const resolved = def.resolve({ name, args, raw, argNames, cast: castTo });
+    const resolved = def.resolve({ name, args, raw, argNames, cast: castTo, sql: exprSql });
     const options = def.timeZoneAware === true ? { timeZone: sessionTimeZone(), ...resolved.options } : resolved.options;
     return {
       kind: "call",

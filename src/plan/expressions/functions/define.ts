@@ -23,6 +23,8 @@ export interface ResolveContext {
   readonly argNames: readonly string[];
   /** Wraps `e` in a cast to `t` unless it already has that type. */
   cast(e: BoundExpr, t: DataType): BoundExpr;
+  /** Spark's pretty SQL text of an unresolved expression (for messages: `exprSql` of the binder). */
+  sql(e: Expr): string;
 }
 
 /** A resolved call: coerced arguments, result type and constant options. */

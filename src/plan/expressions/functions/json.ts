@@ -30,7 +30,6 @@ import { quoteJsonString } from "../../../formats/json/json-text.js";
 import type { Expr } from "../../../sql/expression.js";
 import { parseDataType, parseDDL } from "../../../sql/ddl.js";
 import type { BoundExpr } from "../bound.js";
-import { exprSql } from "../bind.js";
 import { typeSql } from "../coercion.js";
 import { schemaOfCsv } from "./csv.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
@@ -115,7 +114,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
 
 /** Spark's `sqlExpr` of the call being resolved: `"json_array_length(2)"`. */
 function callSql(ctx: ResolveContext): string {
-  return `${ctx.name}(${ctx.raw.map(exprSql).join(", ")})`;
+  return `${ctx.name}(${ctx.raw.map((r) => ctx.sql(r)).join(", ")})`;
 }
 
 function quoteType(t: DataType): string {
@@ -140,7 +139,7 @@ export function stringInput(ctx: ResolveContext, i: number): BoundExpr {
   throw mismatch(
     ctx,
     "UNEXPECTED_INPUT_TYPE",
-    `Parameter ${i + 1} requires the "STRING" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
+    `Parameter ${i + 1} requires the "STRING" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
   );
 }
 
@@ -151,7 +150,7 @@ export function structInput(ctx: ResolveContext, i: number): BoundExpr {
   throw mismatch(
     ctx,
     "UNEXPECTED_INPUT_TYPE",
-    `Parameter ${i + 1} requires the "STRUCT" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
+    `Parameter ${i + 1} requires the "STRUCT" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
   );
 }
 
@@ -204,12 +203,12 @@ export function foldableText(ctx: ResolveContext, i: number, inputName: string):
     throw mismatch(
       ctx,
       "NON_FOLDABLE_INPUT",
-      `the input ${inputName} should be a foldable ${quoteType(a.dataType)} expression; however, got "${exprSql(ctx.raw[i])}".`,
+      `the input ${inputName} should be a foldable ${quoteType(a.dataType)} expression; however, got "${ctx.sql(ctx.raw[i])}".`,
     );
   }
   if (a.value === null) throw mismatch(ctx, "UNEXPECTED_NULL", `The ${inputName} must not be null.`);
   if (typeof a.value !== "string") {
-    throw mismatch(ctx, "UNEXPECTED_INPUT_TYPE", `Parameter ${i + 1} requires the "STRING" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`);
+    throw mismatch(ctx, "UNEXPECTED_INPUT_TYPE", `Parameter ${i + 1} requires the "STRING" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`);
   }
   return a.value;
 }
@@ -224,7 +223,7 @@ export function typeArg(ctx: ResolveContext, i: number): DataType {
   if (r.kind === "typeArg") return r.dataType;
   const text = schemaText(r);
   if (text === null) {
-    throw new AnalysisError(`analysis: [INVALID_SCHEMA.NON_STRING_LITERAL] The input schema "${exprSql(r)}" must be a string literal or output of \`schema_of_json\`/\`schema_of_csv\` functions.`);
+    throw new AnalysisError(`analysis: [INVALID_SCHEMA.NON_STRING_LITERAL] The input schema "${ctx.sql(r)}" must be a string literal or output of \`schema_of_json\`/\`schema_of_csv\` functions.`);
   }
   try {
     return parseDataType(text.trim());
