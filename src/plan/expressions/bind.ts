@@ -877,7 +877,7 @@ class Binder {
         sameName: (a: string, b: string) => this.matches(a, b),
       };
       const argNames = rawArgs.map(outputName);
-      return this.finishCall(lower, bindHigherOrderArgs({ ...def, higherOrder: def.higherOrder }, lower, rawArgs, argNames, binder, castTo), rawArgs, argNames);
+      return this.finishCall(lower, bindHigherOrderArgs({ ...def, higherOrder: def.higherOrder }, lower, rawArgs, argNames, binder, { cast: castTo, sql: exprSql }), rawArgs, argNames);
     }
     if (rawArgs.some((a) => a.kind === "lambda")) throw misplacedLambda(lower);
     const constant = new Set(def.constantArgs ?? []);

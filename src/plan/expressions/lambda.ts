@@ -27,7 +27,7 @@ export function bindHigherOrderArgs(
   raw: readonly Expr[],
   argNames: readonly string[],
   binder: LambdaBinder,
-  cast: ResolveContext["cast"],
+  helpers: Pick<ResolveContext, "cast" | "sql">,
 ): BoundExpr[] {
   const spec = def.higherOrder;
   const isFunction = (i: number): boolean => spec.functionArgs.includes(i);
@@ -37,7 +37,7 @@ export function bindHigherOrderArgs(
     const a = raw[i];
     return a !== undefined && a.kind === "lambda" ? a.params.length : null;
   });
-  const { args: coerced, params } = spec.lambdaParams({ name, args, raw, argNames, cast }, declared);
+  const { args: coerced, params } = spec.lambdaParams({ name, args, raw, argNames, ...helpers }, declared);
   const out = [...coerced];
   spec.functionArgs.forEach((pos, k) => {
     const a = raw[pos];
