@@ -30,7 +30,7 @@ import { quoteJsonString } from "../../../formats/json/json-text.js";
 import type { Expr } from "../../../sql/expression.js";
 import { parseDataType, parseDDL } from "../../../sql/ddl.js";
 import type { BoundExpr } from "../bound.js";
-import { typeSql } from "../coercion.js";
+import { typeSql, typeString } from "../coercion.js";
 import { schemaOfCsv } from "./csv.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
 
@@ -54,7 +54,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
       const json = stringInput(ctx, 0);
       const schema = typeArg(ctx, 1);
       if (schema.typeName !== "struct" && schema.typeName !== "array" && schema.typeName !== "map") {
-        throw mismatch(ctx, "INVALID_JSON_SCHEMA", `Input schema ${quoteType(schema)} must be a struct, an array or a map.`);
+        throw invalidJsonSchema(ctx, schema);
       }
       checkMapKeys(ctx, schema);
       const options = optionMap(ctx, 2);
@@ -71,7 +71,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
       const x = ctx.args[0];
       const t = x.dataType.typeName;
       if (t !== "struct" && t !== "array" && t !== "map") {
-        throw mismatch(ctx, "INVALID_JSON_SCHEMA", `Input schema ${quoteType(x.dataType)} must be a struct, an array or a map.`);
+        throw invalidJsonSchema(ctx, x.dataType);
       }
       const options = optionMap(ctx, 1);
       resolveJsonFunctionOptions("to_json", options);
@@ -119,6 +119,14 @@ function callSql(ctx: ResolveContext): string {
 
 function quoteType(t: DataType): string {
   return `"${typeSql(t)}"`;
+}
+
+/** Spark's DATATYPE_MISMATCH.INVALID_JSON_SCHEMA: from_json's schema / to_json's input is not a struct, array or map. */
+function invalidJsonSchema(ctx: ResolveContext, t: DataType): AnalysisError {
+  return new AnalysisError(
+    `analysis: function ${ctx.name} expects a struct, array or map schema, got ${typeString(t)} ` +
+      `([DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] Input schema ${quoteType(t)} must be a struct, an array or a map.)`,
+  );
 }
 
 /** Spark's DATATYPE_MISMATCH error of the call being resolved. */
