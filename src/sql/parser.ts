@@ -21,7 +21,7 @@
  *   bare `current_date` / `current_timestamp` → calls with no arguments.
  */
 import { ParseError } from "../errors.js";
-import { node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
+import { lambdaExpr, node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
 import { BooleanType, IntegerType, NullType, StringType } from "../types/data-types.js";
 import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
@@ -180,7 +180,12 @@ export class ExpressionParser {
   }
 
   private atQuery(): boolean {
-    return this.s.atWord("SELECT") || this.s.atWord("WITH") || this.s.atWord("VALUES") || this.s.atWord("FROM");
+    return this.queryAt(0);
+  }
+
+  /** Whether the token `k` ahead starts a query. */
+  private queryAt(k: number): boolean {
+    return this.s.atWord("SELECT", k) || this.s.atWord("WITH", k) || this.s.atWord("VALUES", k) || this.s.atWord("FROM", k);
   }
 
   end(): void {
@@ -248,7 +253,8 @@ export class ExpressionParser {
       this.s.next();
       return node({ kind: "unary", op: "not", child: this.not() });
     }
-    if (this.s.atWord("EXISTS") && this.s.atOp("(", 1)) {
+    // `EXISTS (query)`; `exists(array, x -> …)` is the higher-order function.
+    if (this.s.atWord("EXISTS") && this.s.atOp("(", 1) && this.queryAt(2)) {
       if (this.subquery === null) throw this.s.errorAt(this.s.peek().start, "EXISTS subqueries are only supported in spark.sql");
       this.s.next();
       const open = this.s.next();
@@ -495,7 +501,7 @@ export class ExpressionParser {
       case "quoted":
         s.next();
         if (s.atOp("(")) return this.functionCall(t);
-        this.rejectLambda();
+        if (s.atOp("->")) return this.lambda([t.value]);
         return node({ kind: "column", parts: [t.value] });
       case "op":
         if (t.value === "*") {
@@ -543,7 +549,7 @@ export class ExpressionParser {
     }
     s.next();
     if (t.upper === "CURRENT_DATE" || t.upper === "CURRENT_TIMESTAMP") return call(t.value.toLowerCase(), []);
-    this.rejectLambda();
+    if (s.atOp("->")) return this.lambda([t.value]);
     return node({ kind: "column", parts: [t.value] });
   }
 
@@ -554,8 +560,20 @@ export class ExpressionParser {
     if (start !== this.itemStart || !ends) throw this.s.unexpected(undefined, star);
   }
 
-  private rejectLambda(): void {
-    if (this.s.atOp("->")) throw this.s.errorAt(this.s.peek().start, "lambda functions (x -> ...) are not supported");
+  /** `params -> body`, at the arrow (Spark's `#lambda`: the body is a whole expression). */
+  private lambda(params: readonly string[]): Expr {
+    this.s.next();
+    return lambdaExpr(params, this.expression());
+  }
+
+  /** The parameter names of `(a, b)` before `->`: every item a bare name, else null. */
+  private lambdaParams(items: readonly Expr[]): string[] | null {
+    const names: string[] = [];
+    for (const it of items) {
+      if (it.kind !== "column" || it.parts.length !== 1) return null;
+      names.push(it.parts[0]);
+    }
+    return names;
   }
 
   private parenthesized(): Expr {
@@ -572,13 +590,18 @@ export class ExpressionParser {
     if (!s.atOp(",")) {
       if (first.kind === "alias") throw s.errorAt(open.start, `an alias ('${first.name}') is only allowed in a list of expressions`);
       this.close(open);
-      return first;
+      const one = s.atOp("->") ? this.lambdaParams([first]) : null;
+      return one === null ? first : this.lambda(one);
     }
-    // `(a, b)`: Spark's row constructor, a struct.
+    // `(a, b)`: Spark's row constructor, a struct; `(a, b) -> body`: a lambda.
     const items = [first];
     while (s.acceptOp(",")) items.push(this.namedExpression());
     this.close(open);
-    this.rejectLambda();
+    if (s.atOp("->")) {
+      const params = this.lambdaParams(items);
+      if (params === null) throw s.errorAt(s.peek().start, "a lambda's parameters must be names: (x, y) -> ...");
+      return this.lambda(params);
+    }
     return call("struct", items);
   }
 

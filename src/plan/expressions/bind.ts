@@ -21,7 +21,10 @@ import type {
   BoundCast,
   BoundExpr,
   BoundLiteral,
+  BoundLambdaVar,
 } from "./bound.js";
+import { bindHigherOrderArgs, lookupLambdaVar, misplacedLambda } from "./lambda.js";
+import { higherOrderSqlArgs } from "./functions/higher-order.js";
 import { sessionTimeZone } from "./session-zone.js";
 import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
@@ -168,6 +171,7 @@ export function outputName(e: Expr): string {
     case "ordinal":
       return e.name;
     case "column":
+    case "lambdaVar":
       return e.parts[e.parts.length - 1];
     case "cast":
       if (e.child.kind === "column" || e.child.kind === "alias") return outputName(e.child);
@@ -248,6 +252,11 @@ export function exprSql(e: Expr): string {
       return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
     case "window":
       return windowSql(e);
+    case "lambda":
+      // Spark's name of a resolved lambda: `lambdafunction(body, namedlambdavariable(), …)`.
+      return `lambdafunction(${[exprSql(e.body), ...e.params.map(() => "namedlambdavariable()")].join(", ")})`;
+    case "lambdaVar":
+      return ["namedlambdavariable()", ...e.parts.slice(1)].join(".");
     case "subquery":
       if (e.type === "scalar") return "scalarsubquery()";
       if (e.type === "exists") return e.negated ? "(NOT exists())" : "exists()";
@@ -312,8 +321,9 @@ function binarySql(op: BinaryOp, l: string, r: string): string {
   }
 }
 
-function callSql(name: string, args: readonly Expr[], distinct: boolean): string {
+function callSql(name: string, written: readonly Expr[], distinct: boolean): string {
   const lower = name.toLowerCase();
+  const args = higherOrderSqlArgs(lower, written) ?? written;
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
   if (!distinct) {
     const special = specialCallSql(lower, args, args.map(exprSql));
@@ -346,6 +356,9 @@ function callSql(name: string, args: readonly Expr[], distinct: boolean): string
       break;
     case "get_field":
       if (args.length === 2) return `${exprSql(args[0])}.${exprSql(args[1])}`;
+      break;
+    case "if":
+      if (args.length === 3) return `(IF(${list(args)}))`;
       break;
     case "mean":
       return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
@@ -396,6 +409,8 @@ class Binder {
   /** Per input column, its qualifier or null; null when no column is qualified. */
   private readonly qualifiers: readonly (string | null)[] | null;
   private readonly hidden: readonly boolean[] | null;
+  /** Parameters of the lambdas being bound, innermost last. */
+  private readonly lambdaScopes: (readonly BoundLambdaVar[])[] = [];
 
   constructor(input: StructType, options: BindOptions) {
     this.input = input;
@@ -435,6 +450,16 @@ class Binder {
     switch (e.kind) {
       case "column":
         return this.resolveColumn(e.parts);
+      case "lambdaVar": {
+        // A lambda parameter, else (no enclosing lambda has it) a column, as Spark's ResolveLambdaVariables.
+        const v = lookupLambdaVar(this.lambdaScopes, e.parts[0], (a, b) => this.matches(a, b));
+        if (v === undefined) return this.resolveColumn(e.parts);
+        let cur: BoundExpr = v;
+        for (let k = 1; k < e.parts.length; k++) cur = this.extractField(cur, e.parts[k], e.parts.slice(0, k).join("."));
+        return cur;
+      }
+      case "lambda":
+        throw misplacedLambda(null);
       case "ordinal": {
         const f = this.input.fields[e.ordinal];
         if (f === undefined) throw new InternalError(`analysis: column ordinal ${e.ordinal} is beyond the ${this.input.fields.length} input columns`);
@@ -845,6 +870,23 @@ class Binder {
     }
     if (distinct) throw new AnalysisError(`analysis: DISTINCT is only allowed in aggregate functions, got '${exprSql(src)}'`);
     if (rawArgs.length < def.minArgs || rawArgs.length > def.maxArgs) this.arityError(lower, def.minArgs, def.maxArgs, rawArgs.length);
+    if (def.higherOrder !== undefined) {
+      const binder = {
+        bindWith: (x: Expr, vars: readonly BoundLambdaVar[]): BoundExpr => {
+          if (vars.length === 0) return this.bind(x, inAggregate);
+          this.lambdaScopes.push(vars);
+          try {
+            return this.bind(x, inAggregate);
+          } finally {
+            this.lambdaScopes.pop();
+          }
+        },
+        sameName: (a: string, b: string) => this.matches(a, b),
+      };
+      const argNames = rawArgs.map(outputName);
+      return this.finishCall(lower, bindHigherOrderArgs({ ...def, higherOrder: def.higherOrder }, lower, rawArgs, argNames, binder, { cast: castTo, sql: exprSql }), rawArgs, argNames);
+    }
+    if (rawArgs.some((a) => a.kind === "lambda")) throw misplacedLambda(lower);
     const constant = new Set(def.constantArgs ?? []);
     const args = rawArgs.map((a, i) => (constant.has(i) ? lit(null, NullType()) : this.bind(a, inAggregate)));
     return this.finishCall(lower, args, rawArgs, rawArgs.map(outputName));

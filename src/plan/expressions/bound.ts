@@ -224,7 +224,35 @@ export interface BoundAggregate {
   readonly params?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A lambda parameter (Spark's `NamedLambdaVariable`): the value the enclosing higher-order function
+ * gives parameter `id` of its lambda. Ids are unique within a bound tree.
+ */
+export interface BoundLambdaVar {
+  readonly kind: "lambdaVar";
+  readonly id: number;
+  readonly name: string;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * A function argument of a higher-order function (Spark's `LambdaFunction`): `body` over the
+ * parameters `params` and the input columns. Its type is the body's. Only a `call` of a
+ * higher-order function has lambda arguments; the evaluator runs the body over whole vectors of
+ * elements (`exec/eval/functions/higher-order-functions.ts`).
+ */
+export interface BoundLambda {
+  readonly kind: "lambda";
+  readonly params: readonly BoundLambdaVar[];
+  readonly body: BoundExpr;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
 export type BoundExpr =
+  | BoundLambda
+  | BoundLambdaVar
   | BoundRef
   | BoundField
   | BoundLiteral
@@ -245,7 +273,10 @@ export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
   switch (e.kind) {
     case "ref":
     case "literal":
+    case "lambdaVar":
       return [];
+    case "lambda":
+      return [e.body];
     case "field":
     case "cast":
     case "unary":
@@ -301,7 +332,10 @@ export function mapBoundChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): 
   switch (e.kind) {
     case "ref":
     case "literal":
+    case "lambdaVar":
       return e;
+    case "lambda":
+      return { ...e, body: f(e.body) };
     case "field":
     case "cast":
     case "unary":

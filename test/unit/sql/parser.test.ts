@@ -50,6 +50,10 @@ function sx(e: Expr): string {
       return `#${e.ordinal}`;
     case "subquery":
       return `(subquery ${e.type})`;
+    case "lambda":
+      return `(lambda [${e.params.join(" ")}] ${sx(e.body)})`;
+    case "lambdaVar":
+      return `$${e.parts.join(".")}`;
     case "window":
       return `(over ${sx(e.fn)} [${e.spec.partitionBy.map(sx).join(" ")}] [${e.spec.orderBy.map(sx).join(" ")}]${e.spec.frame === null ? "" : ` ${e.spec.frame.type}`})`;
   }
@@ -302,11 +306,23 @@ test("window expressions: OVER with a spec, a frame, or a window name", () => {
   assertParseError(() => parseExpression("sum(x) OVER (ROWS BETWEEN 1 AND 2)"), 28, "expected PRECEDING or FOLLOWING");
 });
 
+test("lambdas: x -> body and (x, y) -> body; parameters in the body are lambda variables", () => {
+  assert.equal(p("transform(xs, x -> x + 1)"), "transform(xs, (lambda [x] (+ $x 1:int)))");
+  assert.equal(p("aggregate(xs, 0, (acc, x) -> acc + x + y)"), "aggregate(xs, 0:int, (lambda [acc x] (+ (+ $acc $x) y)))");
+  assert.equal(p("transform(zs, z -> filter(z, zz -> zz > z.a))"), "transform(zs, (lambda [z] filter($z, (lambda [zz] (> $zz $z.a)))))");
+  // The body is a whole expression, up to the next argument.
+  assert.equal(p("filter(xs, x -> x > 1 AND x < 5)"), "filter(xs, (lambda [x] (and (> $x 1:int) (< $x 5:int))))");
+  // A lambda parameter shadows the same name of an outer lambda.
+  assert.equal(p("transform(a, x -> transform(b, x -> x))"), "transform(a, (lambda [x] transform(b, (lambda [x] $x))))");
+  // exists(…) is the higher-order function unless a query follows.
+  assert.equal(p("exists(xs, x -> x IS NULL)"), "exists(xs, (lambda [x] (isNull $x)))");
+  assertParseError(() => parseExpression("transform(xs, (x + 1, y) -> x)"), 25, "parameters must be names");
+});
+
 test("constructs sluice does not support are named in the error", () => {
   assertParseError(() => parseExpression("a IN (SELECT 1)"), 6, "IN subqueries are only supported in spark.sql");
   assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries are only supported");
   assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries are only supported");
-  assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
   assertParseError(() => parseExpression("INTERVAL 1 DAY"), 0, "INTERVAL literals are not supported");
   assertParseError(() => parseExpression("INTERVAL '1' DAY"), 0, "INTERVAL literals are not supported");
   assertParseError(() => parseExpression("db.fn(a)"), 3, "qualified function names are not supported ('db.fn')");

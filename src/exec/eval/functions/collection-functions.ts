@@ -834,7 +834,7 @@ function makeMap(fn: string, type: DataType, n: number, offsets: Int32Array, val
 }
 
 /** Spark's `ArrayBasedMapBuilder.put` under mapKeyDedupPolicy=EXCEPTION. */
-function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
+export function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
   let set: SlotSet | null = null;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
@@ -857,14 +857,14 @@ function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: Vali
 // ---------------------------------------------------------------------------------------------
 // Element ordering, equality and hashing
 
-type SlotCompare = (i: number, j: number) => number;
+export type SlotCompare = (i: number, j: number) => number;
 
 /**
  * Spark's interpreted ordering of slot i of `a` against slot j of `b` (both valid, same type):
  * NaN is the largest number and equals NaN, -0.0 equals 0.0; arrays compare element by element
  * (a null element first) then by length; structs field by field (a null field first).
  */
-function comparator(a: Vector, b: Vector): SlotCompare {
+export function comparator(a: Vector, b: Vector): SlotCompare {
   switch (a.kind) {
     case "i64":
       if (b.kind !== "i64") break;
@@ -939,7 +939,7 @@ function floatCompare(x: number, y: number): number {
  * Equality of two valid slots of `v` as Spark's hash sets see it: atomic values by Java's boxed
  * `equals` (NaN equals NaN, -0.0 differs from 0.0), others by the ordering.
  */
-function hashEquality(v: Vector): (i: number, j: number) => boolean {
+export function hashEquality(v: Vector): (i: number, j: number) => boolean {
   if (v.kind === "f64" || v.kind === "f32") {
     const x = v.values;
     return (i, j) => (x[i] === x[j] ? x[i] !== 0 || Object.is(x[i], x[j]) : x[i] !== x[i] && x[j] !== x[j]);
@@ -949,7 +949,7 @@ function hashEquality(v: Vector): (i: number, j: number) => boolean {
 }
 
 /** A 32-bit hash per slot, equal for slots equal under `comparator` or `hashEquality`. */
-function hashSlots(v: Vector): Int32Array {
+export function hashSlots(v: Vector): Int32Array {
   const n = v.length;
   const out = new Int32Array(n);
   switch (v.kind) {
@@ -1014,7 +1014,7 @@ function mix(x: number): number {
 }
 
 /** An open-addressing set of slot indexes of one vector, reset per row (no per-row allocation). */
-class SlotSet {
+export class SlotSet {
   private table = new Int32Array(16);
   private mask = 15;
 
@@ -1047,11 +1047,16 @@ class SlotSet {
   }
 
   has(i: number): boolean {
+    return this.find(i) >= 0;
+  }
+
+  /** The member equal to slot `i`, or -1. */
+  find(i: number): number {
     let h = this.hashes[i] & this.mask;
     for (;;) {
       const m = this.table[h];
-      if (m === 0) return false;
-      if (this.equals(m - 1, i)) return true;
+      if (m === 0) return -1;
+      if (this.equals(m - 1, i)) return m - 1;
       h = (h + 1) & this.mask;
     }
   }
@@ -1141,7 +1146,7 @@ function listOf(type: DataType, n: number, offsets: Int32Array, valid: ValidityM
 }
 
 /** The list vector of an array argument (a NULL-typed argument reads as all-null arrays). */
-function asList(v: Vector): ListVector {
+export function asList(v: Vector): ListVector {
   if (v.kind === "list") return v;
   if (v.kind === "null") {
     const t = v.type.typeName === "array" ? v.type : { typeName: "array" as const, elementType: v.type, containsNull: true };

@@ -38,7 +38,10 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
     minArgs: 0,
     maxArgs: Infinity,
     resolve(ctx) {
-      const fields: StructFieldT[] = ctx.args.map((a, i) => StructField(extractedName(ctx, i) ?? `col${i + 1}`, a.dataType, a.nullable));
+      const fields: StructFieldT[] = ctx.args.map((a, i) => {
+        const name = ctx.raw[i].kind === "lambdaVar" ? ctx.argNames[i] : extractedName(ctx, i);
+        return StructField(name ?? `col${i + 1}`, a.dataType, a.nullable);
+      });
       return { args: ctx.args, dataType: StructType(fields), nullable: false };
     },
   },
