@@ -318,3 +318,20 @@ test("zone names beyond North America, as the JRE's English names", () => {
   assert.equal(p.parse("2019-01-15 17:00 JST", la), 1_547_539_200_000_000n);
   assert.equal(p.parse("2019-01-15 08:00 Europe/London", la), 1_547_539_200_000_000n);
 });
+
+test("DateFunctionsSuite / DateExpressionsSuite: null where both parsers fail, the upgrade error where only the legacy one reads", async () => {
+  spark.sql("CREATE OR REPLACE TEMPORARY VIEW xs AS SELECT * FROM VALUES (1, '2015-07-24 10:00:00'), (2, '2015-25-07 02:02:02'), (3, '2015-07-24 25:02:02'), (4, '2015-24-07 26:02:02') AS t(k, x)");
+  const column = async (sql: string): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for (const b of await spark.sql(sql).collectBatches()) for (let i = 0; i < b.numRows; i++) out.push(isValid(b.columns[0], i) ? valueAt(b.columns[0], i) : null);
+    return out;
+  };
+  const secs = (text: string) => Math.floor(Date.parse(`${text.replace(" ", "T")}-07:00`) / 1000);
+  assert.deepEqual(await column("SELECT unix_timestamp(x) FROM xs ORDER BY k"), [BigInt(secs("2015-07-24 10:00:00")), null, null, null]);
+  assert.deepEqual(await column("SELECT unix_timestamp(x, 'yyyy-dd-MM HH:mm:ss') FROM xs ORDER BY k"), [null, BigInt(secs("2015-07-25 02:02:02")), null, null]);
+  assert.deepEqual(await column("SELECT unix_timestamp(x, 'yyyy-MM-dd mm:HH:ss') FROM xs ORDER BY k"), [BigInt(secs("2015-07-24 00:10:00")), null, BigInt(secs("2015-07-24 02:25:02")), null]);
+  await rejects("SELECT unix_timestamp(x, 'yyyy-MM-dd aa:HH:ss') FROM xs", /DATETIME_PATTERN_RECOGNITION/);
+  for (const f of ["to_timestamp", "unix_timestamp", "to_unix_timestamp"]) {
+    await rejects(`SELECT ${f}('2020-01-27T20:06:11.847!!!', "yyyy-MM-dd'T'HH:mm:ss.SSS")`, /PARSE_DATETIME_BY_NEW_PARSER/);
+  }
+});
