@@ -99,22 +99,34 @@ export function specialCallSql(lowerName: string, args: readonly Expr[], argSql:
     miscCallSql(lowerName, args, argSql) ??
     dateCallSql(lowerName, argSql) ??
     stringCallSql(lowerName, argSql) ??
-    otherCallSql(lowerName, argSql)
+    otherCallSql(lowerName, args, argSql)
   );
 }
 
-/** Names of the collection and JSON/CSV calls. */
-function otherCallSql(lowerName: string, argSql: readonly string[]): string | undefined {
+/** Names of the collection, JSON/CSV and epoch-seconds calls. */
+function otherCallSql(lowerName: string, args: readonly Expr[], argSql: readonly string[]): string | undefined {
   switch (lowerName) {
+    case "unix_timestamp":
+    case "to_unix_timestamp":
+    case "from_unixtime":
+      // The default pattern is part of the name.
+      if (argSql.length === 1) return `${lowerName}(${argSql[0]}, yyyy-MM-dd HH:mm:ss)`;
+      if (argSql.length === 0 && lowerName === "unix_timestamp") return "unix_timestamp(current_timestamp(), yyyy-MM-dd HH:mm:ss)";
+      return undefined;
     case "sort_array":
       return argSql.length === 1 ? `sort_array(${argSql[0]}, true)` : undefined;
     case "str_to_map":
       return argSql.length < 3 ? `str_to_map(${[...argSql, ",", ":"].slice(0, 3).join(", ")})` : undefined;
+    case "from_json": {
+      // A map schema names the column after the map's entries, as Spark's JsonToStructs does.
+      const schema = args[1];
+      if (schema !== undefined && schema.kind === "literal" && typeof schema.value === "string" && /^\s*map\s*</i.test(schema.value)) return "entries";
+      return `from_json(${argSql[0] ?? ""})`;
+    }
     case "from_csv":
     case "to_csv":
     case "schema_of_json":
     case "schema_of_csv":
-    case "from_json":
     case "to_json":
       return `${lowerName}(${argSql[0] ?? ""})`;
   }
