@@ -1123,17 +1123,6 @@ function parsedByLegacyError(text: string): ExecutionError {
   );
 }
 
-let defaultLegacyItems: LegacyItem[] | null = null;
-
-/**
- * For a text to_timestamp without a pattern could not read (as CAST reads it): throws Spark's
- * upgrade error when the legacy parser of Spark's default pattern `yyyy-MM-dd HH:mm:ss` reads it.
- */
-export function checkLegacyDefaultParse(text: string): void {
-  defaultLegacyItems ??= legacyItems("yyyy-MM-dd HH:mm:ss");
-  if (legacyParses(defaultLegacyItems, text)) throw parsedByLegacyError(text);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The legacy `SimpleDateFormat` (non-lenient): which patterns it accepts, and whether it reads a
 // text the new parser rejects (Spark then raises rather than return null).

@@ -19,7 +19,7 @@ import { literalArg } from "./kernel.js";
 import type { ZoneRules } from "../../../columnar/time-zone.js";
 import { UTC, fromLocalMicros, requireZone, toLocalMicros, zoneRules } from "../../../columnar/time-zone.js";
 import type { DateTimeFormatter } from "../datetime-pattern.js";
-import { checkLegacyDefaultParse, dateTimeFormatter } from "../datetime-pattern.js";
+import { dateTimeFormatter } from "../datetime-pattern.js";
 import {
   MICROS_PER_DAY,
   MICROS_PER_SECOND,
@@ -124,12 +124,8 @@ function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules): { values: BigI
     const formatter = at(i);
     if (formatter === undefined) continue;
     const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
-    let r: bigint | null;
-    if (formatter !== null) r = formatter.parse(s, zone);
-    else {
-      r = parseTimestamp(s, zone);
-      if (r === null) checkLegacyDefaultParse(s);
-    }
+    // No pattern: Spark's to_timestamp(str) is CAST(str AS TIMESTAMP).
+    const r = formatter !== null ? formatter.parse(s, zone) : parseTimestamp(s, zone);
     if (r !== null) {
       values[i] = r;
       valid[i] = 1;
