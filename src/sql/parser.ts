@@ -793,7 +793,8 @@ export class ExpressionParser {
         const args = [str, this.valueExpression()];
         if (s.acceptWord("FOR") || s.acceptOp(",")) args.push(this.valueExpression());
         this.close(open, ` in ${name.toUpperCase()}`);
-        return call(name, args);
+        // The SQL-standard form is Spark's substring(…), whichever name it was written with.
+        return call("substring", args);
       }
       case "position": {
         const mark = s.mark();
@@ -806,6 +807,22 @@ export class ExpressionParser {
         const str = this.valueExpression();
         this.close(open, " in POSITION");
         return call("locate", [substr, str]);
+      }
+      case "overlay": {
+        // OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replace, pos[, len]).
+        const mark = s.mark();
+        const input = this.valueExpression();
+        if (!s.atWord("PLACING")) {
+          s.reset(mark);
+          return undefined;
+        }
+        s.next();
+        const args = [input, this.valueExpression()];
+        s.expectWord("FROM");
+        args.push(this.valueExpression());
+        if (s.acceptWord("FOR")) args.push(this.valueExpression());
+        this.close(open, " in OVERLAY");
+        return call("overlay", args);
       }
       case "trim":
         return this.trimForm(open);

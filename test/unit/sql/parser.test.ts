@@ -209,7 +209,7 @@ test("Spark's keyword-argument function forms", () => {
   assert.equal(p("EXTRACT(YEAR FROM ts)"), "extract('YEAR', ts)");
   assert.equal(p("extract(a, b)"), "extract(a, b)");
   assert.equal(p("SUBSTRING(s FROM 2 FOR 3)"), "substring(s, 2:int, 3:int)");
-  assert.equal(p("substr(s FROM 2)"), "substr(s, 2:int)");
+  assert.equal(p("substr(s FROM 2)"), "substring(s, 2:int)");
   assert.equal(p("substring(s, 2, 3)"), "substring(s, 2:int, 3:int)");
   assert.equal(p("POSITION('a' IN s)"), "locate('a', s)");
   assert.equal(p("position(a IN (1, 2))"), "position((in a [1:int 2:int]))");
@@ -353,4 +353,11 @@ test("parseAttributeName splits like Spark's col()", () => {
   assertParseError(() => parseAttributeName("`a"), 0, "unterminated back-quote");
   assertParseError(() => parseAttributeName("`a`b"), 3, "expected '.' after a back-quoted name part");
   assertParseError(() => parseAttributeName("a`b`"), 1, "a back-quote may only start a name part");
+});
+
+test("OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replace, pos[, len])", () => {
+  const e = parseExpression("OVERLAY(a PLACING 'x' FROM 2 FOR 3)");
+  assert.ok(e.kind === "call" && e.name === "overlay" && e.args.length === 4);
+  const f = parseExpression("overlay(a PLACING b FROM 2)");
+  assert.ok(f.kind === "call" && f.name === "overlay" && f.args.length === 3);
 });

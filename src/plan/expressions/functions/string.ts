@@ -480,7 +480,8 @@ export function stringCallSql(lowerName: string, args: readonly string[]): strin
   };
   switch (lowerName) {
     case "locate":
-      return filled("locate", 3, ["1"]);
+    case "position":
+      return filled(lowerName, 3, ["1"]);
     case "split":
       return filled("split", 3, ["-1"]);
     case "regexp_extract":
@@ -494,12 +495,13 @@ export function stringCallSql(lowerName: string, args: readonly string[]): strin
       return filled("replace", 3, [""]);
     case "lpad":
     case "rpad":
-      return filled(lowerName, 3, [" "]);
+      // The default pad is a space for strings and a zero byte for binary (Spark's X'00').
+      return filled(lowerName, 3, [/^unhex\(|^X'|^CAST\(.* AS BINARY\)$/.test(args[0] ?? "") ? "X'00'" : " "]);
     case "mask":
       return filled("mask", 5, ["X", "x", "n", "NULL"]);
     case "substr":
     case "substring":
-      return args.length === 2 ? `substring(${list}, 2147483647)` : `substring(${list})`;
+      return args.length === 2 ? `${lowerName}(${list}, 2147483647)` : undefined;
     case "to_varchar":
       return `to_char(${list})`;
     case "rlike":

@@ -201,7 +201,7 @@ test("bindProjectList expands * and data.* and names columns as Spark does", () 
     "from_json(CAST(value AS STRING))",
     "CAST((a + 1) AS STRING)",
     "(a IS NOT NULL)",
-    "substring(name, 2, 2147483647)",
+    "substr(name, 2, 2147483647)",
     "CASE WHEN (a > 1) THEN x ELSE y END",
     "(NOT (a = 1))",
     "concat(name, -, a)",
