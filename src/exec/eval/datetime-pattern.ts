@@ -973,12 +973,11 @@ function parseZone(s: string, pos: number, names: boolean, out: Scan): number {
   }
   let end = pos;
   while (end < s.length && isIdChar(s.charCodeAt(end))) end++;
-  // The longest region id the run starts with.
+  // The longest region id (`Europe/Paris`, `CET`, `EST5EDT`) the run starts with.
+  const first = s.charCodeAt(pos);
+  if (first < 65 || first > 90) return -1;
   for (let e = end; e > pos; e--) {
-    const id = s.slice(pos, e);
-    if (!id.includes("/") && !/^[A-Z][A-Za-z]*\d*[A-Za-z]*$/.test(id)) continue;
-    if (id.length <= 4 && id === id.toUpperCase() && fixedOffset(id) !== null) continue;
-    const r = zoneRules(id);
+    const r = zoneRules(s.slice(pos, e));
     if (r !== null) {
       out.zone = r;
       return e;
