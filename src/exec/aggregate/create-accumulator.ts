@@ -51,7 +51,7 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
       return new CountAccumulator();
     case "sum":
       if (!numeric) throw bad("needs a numeric argument");
-      if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator();
+      if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator(spec.params?.nullOnOverflow === "true");
       if (resultType.typeName === "double") return new SumDoubleAccumulator();
       if (resultType.typeName === "decimal") return new SumDecimalAccumulator(resultType);
       throw bad(`cannot return ${resultType.typeName}`);

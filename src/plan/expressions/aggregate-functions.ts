@@ -8,7 +8,7 @@
  * input column); constant arguments (percentages, accuracy) become `params`.
  */
 import type { DataType } from "../../types/data-types.js";
-import { ArrayType, BooleanType, DoubleType, IntegerType, StructField, StructType, isIntegral, isNumeric } from "../../types/data-types.js";
+import { ArrayType, BooleanType, DecimalType, DoubleType, IntegerType, LongType, StructField, StructType, isIntegral, isNumeric } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
 import type { AggregateName, BoundExpr } from "./bound.js";
 import { isAtomic, typeString } from "./coercion.js";
@@ -49,6 +49,8 @@ export const STATISTICAL_AGGREGATES: Readonly<Record<string, string>> = {
   percentile_approx: "percentile_approx",
   approx_percentile: "percentile_approx",
   mode: "mode",
+  try_sum: "try_sum",
+  try_avg: "try_avg",
 };
 
 /** A typed statistical aggregate call. */
@@ -185,6 +187,25 @@ export function resolveStatisticalAggregate(canonical: string, written: string, 
       }
       const params = { percentages: JSON.stringify(p.asArray ? p.percentages : p.percentages[0]), accuracy: String(accuracy) };
       return { name: "percentile_approx", args: [args[0]], dataType: p.asArray ? ArrayType(t, false) : t, nullable: true, params };
+    }
+    case "try_sum":
+    case "try_avg": {
+      // Spark's TrySum/TryAverage: null instead of an overflow. Without ANSI mode only an integral
+      // sum can overflow (it wraps in sum); averages sum as double, and decimals already give null.
+      arity(1);
+      const a = args[0];
+      const t = a.dataType;
+      const x = t.typeName === "string" || t.typeName === "null" ? ctx.cast(a, DoubleType()) : a;
+      if (!isNumeric(x.dataType)) {
+        throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] function ${written}: parameter 1 requires the "NUMERIC" type, however it has the type ${typeString(t)}`);
+      }
+      const xt = x.dataType;
+      if (canonical === "try_avg") {
+        const dt = xt.typeName === "decimal" ? DecimalType(Math.min(38, xt.precision + 4), Math.min(38, xt.scale + 4)) : DoubleType();
+        return { name: "avg", args: [x], dataType: dt, nullable: true };
+      }
+      const dt = xt.typeName === "decimal" ? DecimalType(Math.min(38, xt.precision + 10), xt.scale) : isIntegral(xt) ? LongType() : DoubleType();
+      return { name: "sum", args: [x], dataType: dt, nullable: true, params: { nullOnOverflow: "true" } };
     }
     case "mode": {
       arity(1);

@@ -145,3 +145,13 @@ test("statistical aggregates group, and keep their state across micro-batches an
   assert.deepEqual([after[0][3], after[0][4], after[0][5], after[0][6]], ["y", 2, "y", 7]);
   assert.deepEqual(after[1].slice(1), [null, null, "z", 8, "z", 8]);
 });
+
+test("try_sum gives null where an integral sum leaves the long range; try_avg is avg", async () => {
+  assert.equal(await value("SELECT try_sum(col) FROM VALUES (5), (10), (15) AS tab(col)"), 30);
+  assert.equal(await value("SELECT try_sum(col) FROM VALUES (9223372036854775807L), (1L) AS tab(col)"), null);
+  assert.equal(await value("SELECT sum(col) FROM VALUES (9223372036854775807L), (1L) AS tab(col)"), Number(-9223372036854775808n));
+  assert.equal(await value("SELECT try_sum(col) FROM VALUES (-9223372036854775807L), (-1L), (5L) AS tab(col)"), Number(-9223372036854775803n));
+  assert.equal(await value("SELECT try_avg(col) FROM VALUES (1), (2), (3) AS tab(col)"), 2);
+  const grouped = await spark.sql("SELECT k, try_sum(v) AS s FROM VALUES ('a', 9223372036854775807L), ('a', 1L), ('b', 1L) AS t(k, v) GROUP BY k ORDER BY k").collect();
+  assert.deepEqual(grouped.map((r) => r.s), [null, 1n]);
+});
