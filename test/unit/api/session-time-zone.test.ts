@@ -67,3 +67,13 @@ test("SET TIME ZONE sets the session zone from a zone id, LOCAL or an interval w
   }
   assert.throws(() => spark.sql("SET TIME ZONE 'invalid/zone'"), /time zone/);
 });
+
+test("window() over a string time column casts it to a timestamp in the session zone", async () => {
+  const spark = session("America/Los_Angeles");
+  const rows = await spark
+    .sql(
+      "SELECT a, CAST(window.start AS STRING) AS s, count(*) AS n FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:06:00') AS tab(a, b) GROUP BY a, window(b, '5 minutes') ORDER BY s",
+    )
+    .collect();
+  assert.deepEqual(rows.map((r) => `${r.s} ${r.n}`), ["2021-01-01 00:00:00 2", "2021-01-01 00:05:00 1"]);
+});

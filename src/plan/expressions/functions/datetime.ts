@@ -58,8 +58,9 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 4,
     constantArgs: [1, 2, 3],
     resolve(ctx) {
-      const spec = timeWindowSpec(ctx.raw, ctx.args[0]);
-      return { args: [ctx.args[0]], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
+      const ts = windowTime(ctx);
+      const spec = timeWindowSpec(ctx.raw, ts);
+      return { args: [ts], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
     },
   },
   {
@@ -70,7 +71,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     minArgs: 2,
     maxArgs: 2,
     resolve(ctx) {
-      const ts = ctx.args[0];
+      const ts = windowTime(ctx);
       const gap = sessionGapMicros(ctx.raw, ts, ctx.args[1]);
       return gap === null
         ? { args: [ts, ctx.args[1]], dataType: timeWindowType(), nullable: false }
@@ -299,4 +300,10 @@ function datetimeUnit(ctx: ResolveContext): string {
 /** `def`, reading wall-clock times in the session time zone (see `FunctionDef.timeZoneAware`). */
 function zoned(def: FunctionDef): FunctionDef {
   return { ...def, timeZoneAware: true };
+}
+
+/** A window's time column: a string is cast to a timestamp (Spark's ImplicitCastInputTypes). */
+function windowTime(ctx: ResolveContext): BoundExpr {
+  const ts = ctx.args[0];
+  return ts.dataType.typeName === "string" ? ctx.cast(ts, TimestampType()) : ts;
 }
