@@ -115,6 +115,9 @@ export function parseAttributeName(name: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Functions whose three-argument form is another function (the unit-first datetime forms). */
+const THREE_ARGUMENT_ALIASES: Readonly<Record<string, string>> = { dateadd: "timestampadd", date_add: "timestampadd", datediff: "timestampdiff", date_diff: "timestampdiff" };
+
 /** Predicate keywords that are also function names when a `(` follows. */
 const PREDICATE_FUNCTIONS = new Set(["LIKE", "ILIKE", "RLIKE", "REGEXP"]);
 
@@ -657,7 +660,10 @@ export class ExpressionParser {
       throw s.unexpected("expected an argument after DISTINCT");
     }
     this.close(open, ` in the call to ${name}`);
-    return this.afterCall(node({ kind: "call", name, args, distinct }), name);
+    // Spark's grammar reads dateadd/date_add(unit, n, ts) and datediff/date_diff(unit, a, b) as
+    // timestampadd/timestampdiff.
+    const called = args.length === 3 ? (THREE_ARGUMENT_ALIASES[name] ?? name) : name;
+    return this.afterCall(node({ kind: "call", name: called, args, distinct }), called);
   }
 
   /** `IGNORE NULLS` / `RESPECT NULLS` after the call, and rejection of FILTER / OVER. */

@@ -361,3 +361,12 @@ test("OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replac
   const f = parseExpression("overlay(a PLACING b FROM 2)");
   assert.ok(f.kind === "call" && f.name === "overlay" && f.args.length === 3);
 });
+
+test("three-argument dateadd/date_add and datediff/date_diff are timestampadd and timestampdiff", () => {
+  for (const [written, meant] of [["dateadd", "timestampadd"], ["date_add", "timestampadd"], ["datediff", "timestampdiff"], ["date_diff", "timestampdiff"]]) {
+    const e = parseExpression(`${written}(MONTH, a, b)`);
+    assert.ok(e.kind === "call" && e.name === meant, written);
+    const two = parseExpression(`${written}(a, b)`);
+    assert.ok(two.kind === "call" && two.name === written, `${written} with two arguments`);
+  }
+});
