@@ -11,6 +11,7 @@ import { STATISTICAL_AGGREGATES } from "./aggregate-functions.js";
 import type { FunctionDef } from "./functions/define.js";
 import { COLLECTION_FUNCTIONS } from "./functions/collection.js";
 import { CONDITIONAL_FUNCTIONS } from "./functions/conditional.js";
+import { CRYPTO_FUNCTIONS, cryptoCallSql } from "./functions/crypto.js";
 import { CSV_FUNCTIONS } from "./functions/csv.js";
 import { DATE_FUNCTIONS } from "./functions/date.js";
 import { DATETIME_FUNCTIONS } from "./functions/datetime.js";
@@ -72,6 +73,7 @@ for (const d of [
   ...COLLECTION_FUNCTIONS,
   ...HIGHER_ORDER_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...CRYPTO_FUNCTIONS,
 ]) {
   for (const name of [d.name, ...(d.aliases ?? [])]) {
     if (REGISTRY.has(name)) throw new InternalError(`functions: '${name}' is defined twice`);
@@ -99,6 +101,7 @@ export function specialCallSql(lowerName: string, args: readonly Expr[], argSql:
     miscCallSql(lowerName, args, argSql) ??
     dateCallSql(lowerName, argSql) ??
     stringCallSql(lowerName, argSql) ??
+    cryptoCallSql(lowerName, argSql) ??
     otherCallSql(lowerName, args, argSql)
   );
 }
