@@ -1011,11 +1011,15 @@ const MAX_SECONDS = 9_223_372_036_854;
  * STRICT resolution plus Spark's `toLocalDate` / `toLocalTime` defaults: the epoch second and nano
  * of the parsed fields, or null. Throws Spark's `ArithmeticException` past the µs range.
  */
+/** Field `f` is absent or within [lo, hi]. */
+function inRange(p: Parsed, f: F, lo: number, hi: number): boolean {
+  return p.has[f] === 0 || (p.values[f] >= lo && p.values[f] <= hi);
+}
+
 function resolve(p: Parsed, zone: ZoneRules): bigint | null {
-  const inRange = (f: F, lo: number, hi: number) => p.has[f] === 0 || (p.values[f] >= lo && p.values[f] <= hi);
-  if (!inRange(F.Year, -999_999_999, 999_999_999) || !inRange(F.YearOfEra, 1, 999_999_999) || !inRange(F.Month, 1, 12)) return null;
-  if (!inRange(F.Day, 1, 31) || !inRange(F.DayOfYear, 1, 366) || !inRange(F.Hour, 0, 23) || !inRange(F.ClockHourOfAmPm, 1, 12)) return null;
-  if (!inRange(F.HourOfAmPm, 0, 11) || !inRange(F.ClockHourOfDay, 1, 24) || !inRange(F.Minute, 0, 59) || !inRange(F.Second, 0, 59)) return null;
+  if (!inRange(p, F.Year, -999_999_999, 999_999_999) || !inRange(p, F.YearOfEra, 1, 999_999_999) || !inRange(p, F.Month, 1, 12)) return null;
+  if (!inRange(p, F.Day, 1, 31) || !inRange(p, F.DayOfYear, 1, 366) || !inRange(p, F.Hour, 0, 23) || !inRange(p, F.ClockHourOfAmPm, 1, 12)) return null;
+  if (!inRange(p, F.HourOfAmPm, 0, 11) || !inRange(p, F.ClockHourOfDay, 1, 24) || !inRange(p, F.Minute, 0, 59) || !inRange(p, F.Second, 0, 59)) return null;
   // Date.
   let year = p.get(F.Year);
   const yoe = p.get(F.YearOfEra);
