@@ -325,6 +325,9 @@ function callSql(name: string, written: readonly Expr[], distinct: boolean): str
   const lower = name.toLowerCase();
   const args = higherOrderSqlArgs(lower, written) ?? written;
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
+  // A function-style cast (`date(x)`, `int(x)`) is named by its argument, as Spark names casts it
+  // did not get from CAST syntax.
+  if (args.length === 1 && lower in CAST_FUNCTIONS) return exprSql(args[0]);
   if (!distinct) {
     const special = specialCallSql(lower, args, args.map(exprSql));
     if (special !== undefined) return special;
@@ -652,6 +655,15 @@ class Binder {
     }
     if (ARITHMETIC.has(op)) return this.bindArithmetic(op as "+" | "-" | "*" | "/" | "%" | "div", left, right, src);
     if (COMPARISON.has(op)) {
+      // Spark's BooleanEquality: `bool = number` and `<=>` compare the boolean cast to the number's type.
+      if ((op === "=" || op === "<=>") && (left.dataType.typeName === "boolean") !== (right.dataType.typeName === "boolean")) {
+        const number = left.dataType.typeName === "boolean" ? right : left;
+        if (isNumeric(number.dataType)) {
+          const l = castTo(left, number.dataType);
+          const r = castTo(right, number.dataType);
+          return { kind: "binary", op, left: l, right: r, dataType: BooleanType(), nullable: op === "<=>" ? false : l.nullable || r.nullable };
+        }
+      }
       const t = this.comparisonType(left.dataType, right.dataType, src);
       const l = castTo(left, t);
       const r = castTo(right, t);

@@ -13,10 +13,13 @@ import {
   DecimalType,
   TimestampType,
   DateType,
+  BooleanType,
 } from "../../../../src/types/data-types.js";
 import { vectorFromValues } from "../../../../src/columnar/build.js";
 import { compareVectors, compareScalar } from "../../../../src/exec/eval/compare.js";
 import { readVector, values, evaluate } from "./helpers.js";
+import { exprSql } from "../../../../src/plan/expressions/bind.js";
+import { parseExpression } from "../../../../src/sql/parser.js";
 
 test("strings compare by UTF-8 bytes, including non-ASCII", () => {
   const a = vectorFromValues(StringType(), ["a", "é", "z", "ab", "", "😀", null]);
@@ -132,4 +135,13 @@ test("structs compare field by field: a null field sorts first and equals a null
   assert.deepEqual(readVector(compareVectors("<", a, b)), [true, false, false, true, null]);
   assert.deepEqual(readVector(compareVectors("=", a, b)), [false, true, false, false, null]);
   assert.deepEqual(readVector(compareVectors("<=>", a, b)), [false, true, false, false, false]);
+});
+
+test("boolean = number compares the boolean as the number's type (Spark's BooleanEquality); function-style casts are named by their argument", () => {
+  const S0 = StructType([StructField("b", BooleanType()), StructField("n", IntegerType()), StructField("d", DoubleType())]);
+  const r = [{ b: true, n: 1, d: 1 }, { b: false, n: 1, d: 0 }, { b: null, n: 0, d: 2 }];
+  assert.deepEqual(values("b = n", S0, r), [true, false, null]);
+  assert.deepEqual(values("d = b", S0, r), [true, true, null]);
+  assert.deepEqual(values("b <=> n", S0, r), [true, false, false]);
+  assert.equal(exprSql(parseExpression("length(date('1996-09-10'))")), "length(1996-09-10)");
 });
