@@ -81,6 +81,45 @@ export function castVector(v: Vector, to: DataType, zone: ZoneRules = UTC): Vect
   throw new ExecutionError(`cast: cannot cast ${from.typeName} to ${to.typeName}`);
 }
 
+/**
+ * Spark's TRY_CAST: the ANSI cast with null where ANSI raises. It differs from the non-ANSI cast
+ * where that one converts loosely: a string becomes an integral only when it is an integer
+ * (`'1.23'` is null, not 1), and a number out of the target's range is null instead of wrapping.
+ */
+export function tryCastVector(v: Vector, to: DataType, zone: ZoneRules = UTC): Vector {
+  const out = castVector(v, to, zone);
+  const range = INTEGRAL_RANGE[to.typeName];
+  if (range === undefined || out.kind === "null" || v.kind === "null") return out;
+  const n = v.length;
+  const m = writableMask(validity(out), n);
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    if (m[i] === 0) continue;
+    let ok: boolean;
+    if (v.kind === "bytes") ok = /^\s*[+-]?\d+\s*$/.test(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]));
+    else if (v.kind === "i64") ok = v.values[i] >= range[0] && v.values[i] <= range[1];
+    else if (v.kind === "decimal") {
+      const whole = v.values[i] / 10n ** BigInt(v.type.scale);
+      ok = whole >= range[0] && whole <= range[1];
+    } else if (v.kind === "i32" || v.kind === "i16" || v.kind === "i8" || v.kind === "f64" || v.kind === "f32") {
+      const x = Math.trunc(v.values[i]);
+      ok = Number.isFinite(x) && x >= Number(range[0]) && x <= Number(range[1]);
+    } else ok = true;
+    if (!ok) {
+      m[i] = 0;
+      changed = true;
+    }
+  }
+  return changed ? ({ ...out, valid: compactMask(m, n) } as Vector) : out;
+}
+
+const INTEGRAL_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  byte: [-128n, 127n],
+  short: [-32768n, 32767n],
+  integer: [-2147483648n, 2147483647n],
+  long: [LONG_MIN, LONG_MAX],
+};
+
 // ---------------------------------------------------------------------------------------------
 // Reading any scalar slot as a double / bigint (for the less common conversions).
 

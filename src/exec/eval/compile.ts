@@ -16,7 +16,7 @@ import { boundChildren } from "../../plan/expressions/bound.js";
 import { StructType } from "../../types/data-types.js";
 import type { EvalContext } from "./vectors.js";
 import { broadcastLiteral, defaultContext } from "./vectors.js";
-import { castVector } from "./cast.js";
+import { castVector, tryCastVector } from "./cast.js";
 import { UTC, requireZone } from "../../columnar/time-zone.js";
 import { compareScalar, compareVectors } from "./compare.js";
 import type { ComparisonOp } from "./compare.js";
@@ -169,6 +169,7 @@ function compile(b: BoundExpr): Ev {
       const child = compile(b.child);
       const to = b.dataType;
       const zone = b.timeZone === undefined ? UTC : requireZone(b.timeZone);
+      if (b.isTry === true) return (batch, ctx) => tryCastVector(child(batch, ctx), to, zone);
       return (batch, ctx) => castVector(child(batch, ctx), to, zone);
     }
     case "unary": {

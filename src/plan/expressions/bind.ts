@@ -481,7 +481,8 @@ class Binder {
         if (!canCast(child.dataType, e.to)) {
           throw new AnalysisError(`analysis: cannot cast ${typeString(child.dataType)} to ${typeString(e.to)} in '${exprSql(e)}'`);
         }
-        return castTo(child, e.to);
+        const cast = castTo(child, e.to);
+        return e.isTry === true && cast.kind === "cast" ? { ...cast, isTry: true, nullable: true } : cast;
       }
       case "unary":
         return this.bindUnary(e.op, this.bind(e.child, inAggregate), e);

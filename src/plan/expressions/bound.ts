@@ -53,6 +53,8 @@ export interface BoundCast {
   readonly dataType: DataType;
   readonly nullable: boolean;
   readonly timeZone?: string;
+  /** TRY_CAST: the ANSI cast with null where it would fail (see `tryCastVector`). */
+  readonly isTry?: boolean;
 }
 
 /** `negate` (-x), `not` (boolean NOT), `bitnot` (~x). */

@@ -138,3 +138,13 @@ test("CAST in SQL: CAST('abc' AS INT) is null, CAST('1.9' AS INT) is 1", () => {
   assert.deepEqual(values("CAST('1.9' AS INT)", schema, [{ s: "" }]), [1]);
   assert.deepEqual(values("CAST(s AS BIGINT)", schema, [{ s: "12" }, { s: "x" }, { s: null }]), [12n, null, null]);
 });
+
+test("TRY_CAST is the ANSI cast with null on failure: no loose integer parsing, no wrapping", () => {
+  const S1 = StructType([StructField("s", StringType()), StructField("l", LongType()), StructField("d", DoubleType())]);
+  const r = [{ s: "1.23", l: 3_000_000_000n, d: 1e20 }, { s: " 42 ", l: 7n, d: -4.5 }, { s: "x", l: -1n, d: Number.NaN }];
+  assert.deepEqual(values("TRY_CAST(s AS INT)", S1, r), [null, 42, null]);
+  assert.deepEqual(values("CAST(s AS INT)", S1, r), [1, 42, null]);
+  assert.deepEqual(values("TRY_CAST(l AS INT)", S1, r), [null, 7, -1]);
+  assert.deepEqual(values("TRY_CAST(d AS BIGINT)", S1, r), [null, -4n, null]);
+  assert.deepEqual(values("TRY_CAST(s AS DOUBLE)", S1, r), [1.23, 42, null]);
+});
