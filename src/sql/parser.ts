@@ -170,6 +170,8 @@ const TYPED_LITERALS = new Set(["DATE", "TIMESTAMP", "TIMESTAMP_LTZ", "TIMESTAMP
 export class ExpressionParser {
   private readonly s: TokenStream;
   private readonly stopWords: ReadonlySet<string>;
+  /** How many function-call argument lists enclose the current position. */
+  private callDepth = 0;
   /** Token index where the current list item (top-level or argument) starts: where `*` may stand. */
   private itemStart = 0;
 
@@ -204,7 +206,9 @@ export class ExpressionParser {
     let alias: string | undefined;
     if (this.s.acceptWord("AS")) {
       if (this.s.atOp("(")) throw this.s.errorAt(this.s.peek().start, "multi-name aliases 'AS (a, b)' are not supported");
-      alias = this.identifier("expected an alias name after AS");
+      // After AS any word names the column (`AS end`, `AS left`), as in Spark without ANSI mode.
+      const t = this.s.peek();
+      alias = t.kind === "word" && !this.s.atOp("(", 1) ? this.s.next().value : this.identifier("expected an alias name after AS");
     } else if (this.isIdentifierAt(0)) {
       alias = this.identifier("expected an alias name");
     }
@@ -540,7 +544,7 @@ export class ExpressionParser {
     // `window.start`: Spark's non-reserved keywords).
     // LIKE, ILIKE, RLIKE and REGEXP are also functions: `rlike(str, regex)`.
     const called = PREDICATE_FUNCTIONS.has(t.upper) && s.atOp("(", 1);
-    if ((RESERVED.has(t.upper) && !called) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
+    if ((RESERVED.has(t.upper) && !called) || (this.stopWords.has(t.upper) && this.callDepth === 0 && !s.atOp("(", 1) && !s.atOp(".", 1) && !s.atOp(",", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
     if (next.kind === "string") return this.typedLiteral(t);
     if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");
@@ -579,6 +583,31 @@ export class ExpressionParser {
     return names;
   }
 
+  /**
+   * `(left, right) ->`: parameter names that are keywords elsewhere (Spark's documented
+   * array_sort comparator uses them). Consumes through `)` when the tokens are names, commas and
+   * `) ->`; otherwise consumes nothing and returns null.
+   */
+  private keywordLambdaParams(): string[] | null {
+    const s = this.s;
+    const names: string[] = [];
+    let k = 0;
+    for (;;) {
+      const t = s.peek(k);
+      if (t.kind !== "word" && t.kind !== "quoted") return null;
+      names.push(t.value);
+      const next = s.peek(k + 1);
+      if (next.kind === "op" && next.value === ",") {
+        k += 2;
+        continue;
+      }
+      if (next.kind === "op" && next.value === ")" && s.peek(k + 2).kind === "op" && s.peek(k + 2).value === "->") break;
+      return null;
+    }
+    for (let i = 0; i <= k + 1; i++) s.next();
+    return names;
+  }
+
   private parenthesized(): Expr {
     const s = this.s;
     const open = s.next();
@@ -589,6 +618,8 @@ export class ExpressionParser {
       return node({ kind: "subquery", type: "scalar", query, value: null, negated: false });
     }
     if (s.atOp(")")) throw s.unexpected("expected an expression inside '()'");
+    const keywordParams = this.keywordLambdaParams();
+    if (keywordParams !== null) return this.lambda(keywordParams);
     const first = this.namedExpression();
     if (!s.atOp(",")) {
       if (first.kind === "alias") throw s.errorAt(open.start, `an alias ('${first.name}') is only allowed in a list of expressions`);
@@ -653,9 +684,16 @@ export class ExpressionParser {
     }
     const args: Expr[] = [];
     if (!s.atOp(")")) {
-      do {
-        args.push(name === "struct" ? this.namedExpression() : this.item());
-      } while (s.acceptOp(","));
+      // Inside a call's parentheses no clause can start, so clause keywords are names there
+      // (`window_time(window)`, a lambda's `left`), as in Spark without ANSI mode.
+      this.callDepth++;
+      try {
+        do {
+          args.push(name === "struct" ? this.namedExpression() : this.item());
+        } while (s.acceptOp(","));
+      } finally {
+        this.callDepth--;
+      }
     } else if (distinct) {
       throw s.unexpected("expected an argument after DISTINCT");
     }

@@ -370,3 +370,12 @@ test("three-argument dateadd/date_add and datediff/date_diff are timestampadd an
     assert.ok(two.kind === "call" && two.name === written, `${written} with two arguments`);
   }
 });
+
+test("keywords as names where no clause can start: lambda parameters, call arguments, aliases after AS", () => {
+  const e = parseExpression("array_sort(a, (left, right) -> case when left < right then -1 else 1 end)");
+  assert.ok(e.kind === "call" && e.args[1].kind === "lambda");
+  const w = parseExpression("window_time(window)");
+  assert.ok(w.kind === "call" && w.args[0].kind === "column");
+  const a = parseNamedExpression("x AS end");
+  assert.ok(a.kind === "alias" && a.name === "end");
+});
