@@ -104,3 +104,28 @@ export function aes_decrypt(input: ColumnName, key: ColumnName, mode?: ColumnNam
 export function try_aes_decrypt(input: ColumnName, key: ColumnName, mode?: ColumnName, padding?: ColumnName, aad?: ColumnName): Column {
   return call("try_aes_decrypt", [input, key, mode, padding, aad].filter((c) => c !== undefined).map(colExpr));
 }
+
+/** The bucket of 32,768 values `col` falls in (for exact distinct counts with bitmaps). @example bitmap_bucket_number("user_id") */
+export function bitmap_bucket_number(c: ColumnName): Column {
+  return fn1("bitmap_bucket_number", c);
+}
+
+/** The bit of `col` within its bucket. @example bitmap_bit_position("user_id") */
+export function bitmap_bit_position(c: ColumnName): Column {
+  return fn1("bitmap_bit_position", c);
+}
+
+/** The number of set bits of a bitmap. @example bitmap_count("bitmap") */
+export function bitmap_count(c: ColumnName): Column {
+  return fn1("bitmap_count", c);
+}
+
+/** Aggregate: the bitmap with the bit of each position set. @example bitmap_construct_agg(bitmap_bit_position("user_id")) */
+export function bitmap_construct_agg(c: ColumnName): Column {
+  return fn1("bitmap_construct_agg", c);
+}
+
+/** Aggregate: the OR of bitmaps. @example bitmap_or_agg("bitmap") */
+export function bitmap_or_agg(c: ColumnName): Column {
+  return fn1("bitmap_or_agg", c);
+}

@@ -13,6 +13,7 @@ import { CollectAccumulator } from "./collect.js";
 import { isOrderable } from "./value-slots.js";
 import { CovarianceAccumulator, MomentsAccumulator } from "./moments.js";
 import { MaxByAccumulator } from "./max-by.js";
+import { BitmapAccumulator } from "./bitmap.js";
 import { BitwiseAccumulator } from "./bitwise.js";
 import { ApproxPercentileAccumulator, ModeAccumulator, PercentileAccumulator, percentileParams } from "./percentile.js";
 
@@ -103,5 +104,8 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
       return new ApproxPercentileAccumulator(percentileParams(spec.params, name), resultType, Number(spec.params?.accuracy ?? "10000"));
     case "mode":
       return new ModeAccumulator(inputType);
+    case "bitmap_construct_agg":
+    case "bitmap_or_agg":
+      return new BitmapAccumulator(name === "bitmap_construct_agg");
   }
 }

@@ -8,7 +8,7 @@
  * input column); constant arguments (percentages, accuracy) become `params`.
  */
 import type { DataType } from "../../types/data-types.js";
-import { ArrayType, BooleanType, DecimalType, DoubleType, IntegerType, LongType, StructField, StructType, isIntegral, isNumeric } from "../../types/data-types.js";
+import { ArrayType, BinaryType, BooleanType, DecimalType, DoubleType, IntegerType, LongType, StructField, StructType, isIntegral, isNumeric } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
 import type { AggregateName, BoundExpr } from "./bound.js";
 import { isAtomic, typeString } from "./coercion.js";
@@ -51,6 +51,8 @@ export const STATISTICAL_AGGREGATES: Readonly<Record<string, string>> = {
   mode: "mode",
   try_sum: "try_sum",
   try_avg: "try_avg",
+  bitmap_construct_agg: "bitmap_construct_agg",
+  bitmap_or_agg: "bitmap_or_agg",
 };
 
 /** A typed statistical aggregate call. */
@@ -206,6 +208,17 @@ export function resolveStatisticalAggregate(canonical: string, written: string, 
       }
       const dt = xt.typeName === "decimal" ? DecimalType(Math.min(38, xt.precision + 10), xt.scale) : isIntegral(xt) ? LongType() : DoubleType();
       return { name: "sum", args: [x], dataType: dt, nullable: true, params: { nullOnOverflow: "true" } };
+    }
+    case "bitmap_construct_agg":
+    case "bitmap_or_agg": {
+      arity(1);
+      const a = args[0];
+      const construct = canonical === "bitmap_construct_agg";
+      const ok = construct ? isIntegral(a.dataType) || a.dataType.typeName === "null" : a.dataType.typeName === "binary";
+      if (!ok) {
+        throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] function ${written}: parameter 1 requires the "${construct ? "BIGINT" : "BINARY"}" type, however it has the type ${typeString(a.dataType)}`);
+      }
+      return { name: canonical, args: [construct ? ctx.cast(a, LongType()) : a], dataType: BinaryType(), nullable: false };
     }
     case "mode": {
       arity(1);

@@ -204,7 +204,9 @@ export type AggregateName =
   | "bit_xor"
   | "percentile"
   | "percentile_approx"
-  | "mode";
+  | "mode"
+  | "bitmap_construct_agg"
+  | "bitmap_or_agg";
 
 /**
  * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);

@@ -11,6 +11,7 @@ import { STATISTICAL_AGGREGATES } from "./aggregate-functions.js";
 import type { FunctionDef } from "./functions/define.js";
 import { COLLECTION_FUNCTIONS } from "./functions/collection.js";
 import { CONDITIONAL_FUNCTIONS } from "./functions/conditional.js";
+import { BITMAP_FUNCTIONS } from "./functions/bitmap.js";
 import { CRYPTO_FUNCTIONS, cryptoCallSql } from "./functions/crypto.js";
 import { CSV_FUNCTIONS } from "./functions/csv.js";
 import { DATE_FUNCTIONS } from "./functions/date.js";
@@ -74,6 +75,7 @@ for (const d of [
   ...HIGHER_ORDER_FUNCTIONS,
   ...MISC_FUNCTIONS,
   ...CRYPTO_FUNCTIONS,
+  ...BITMAP_FUNCTIONS,
 ]) {
   for (const name of [d.name, ...(d.aliases ?? [])]) {
     if (REGISTRY.has(name)) throw new InternalError(`functions: '${name}' is defined twice`);
