@@ -261,6 +261,10 @@ export function duckdbType(t: DataType): string {
       return `DECIMAL(${t.precision},${t.scale})`;
     case "null":
       return "INTEGER";
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return "INTERVAL";
     case "array":
       return `${duckdbType(t.elementType)}[]`;
     case "map":

@@ -4,12 +4,15 @@
  *
  * Value mapping: string → string; long → bigint; integer/short/byte/float/double → number;
  * boolean → boolean; binary → Uint8Array; timestamp/date → Date; decimal → string (exact);
- * array → array; map → Map; struct → plain object keyed by field name.
+ * array → array; map → Map; struct → plain object keyed by field name; year-month interval →
+ * number (months); day-time interval → bigint (microseconds); calendar interval →
+ * `{ months, days, microseconds }`.
  */
 import type { Batch } from "./batch.js";
 import type { Vector } from "./vector.js";
 import { isValid } from "./vector.js";
 import { decodeUtf8 } from "./utf8.js";
+import { calendarAt } from "./calendar-interval.js";
 
 /** A collected row: field name → value. */
 export type Row = Record<string, unknown>;
@@ -30,6 +33,7 @@ export function valueAt(v: Vector, i: number): unknown {
     case "bool":
       return v.values[i] === 1;
     case "bytes":
+      if (v.type.typeName === "interval") return calendarAt(v, i);
       return v.type.typeName === "binary"
         ? v.data.slice(v.offsets[i], v.offsets[i + 1])
         : decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);

@@ -27,6 +27,7 @@ import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
 import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, type LiteralResult } from "./literals.js";
+import { atIntervalLiteral, parseIntervalLiteral } from "./interval-literal.js";
 
 /**
  * Parses one whole SQL expression.
@@ -528,8 +529,8 @@ export class ExpressionParser {
     // `window.start`: Spark's non-reserved keywords).
     if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
+    if (atIntervalLiteral(s)) return parseIntervalLiteral(s);
     if (next.kind === "string") return this.typedLiteral(t);
-    if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");
     if (next.kind === "op" && next.value === "(") {
       if (t.upper === "CAST") return this.cast();
       if (t.upper === "TRY_CAST") throw s.errorAt(t.start, "TRY_CAST is not supported; use CAST");

@@ -11,7 +11,8 @@
 import type { DataType, DecimalType, StructType } from "../../types/data-types.js";
 import type { Vector, ValidityMask } from "../../columnar/vector.js";
 import { compactMask } from "../../columnar/vector.js";
-import { InternalError } from "../../errors.js";
+import { ExecutionError, InternalError } from "../../errors.js";
+import { ansiIntervalTypeName } from "../../types/data-types.js";
 import type { FieldLookup } from "./field-lookup.js";
 
 /** Builder kinds (numeric so the scanner's switch stays monomorphic). */
@@ -309,5 +310,10 @@ export function codeOf(t: DataType): number {
       return K_MAP;
     case "null":
       return K_NULL;
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      throw new ExecutionError(`json: reading ${ansiIntervalTypeName(t)} values is not supported`);
+    case "interval":
+      throw new ExecutionError("json: reading interval values is not supported");
   }
 }

@@ -16,6 +16,10 @@ import {
   TimestampType,
   DateType,
   MAX_DECIMAL_PRECISION,
+  ansiIntervalTypeName,
+  DayTimeIntervalType,
+  YearMonthIntervalType,
+  isAnsiInterval,
   isIntegral,
   isNumeric,
 } from "../../types/data-types.js";
@@ -32,6 +36,7 @@ export function isAtomic(t: DataType): boolean {
 export function equalsIgnoreNullability(a: DataType, b: DataType): boolean {
   if (a.typeName !== b.typeName) return false;
   if (a.typeName === "decimal" && b.typeName === "decimal") return a.precision === b.precision && a.scale === b.scale;
+  if (isAnsiInterval(a) && isAnsiInterval(b)) return a.startField === b.startField && a.endField === b.endField;
   if (a.typeName === "array" && b.typeName === "array") return equalsIgnoreNullability(a.elementType, b.elementType);
   if (a.typeName === "map" && b.typeName === "map") {
     return equalsIgnoreNullability(a.keyType, b.keyType) && equalsIgnoreNullability(a.valueType, b.valueType);
@@ -100,6 +105,13 @@ export function findTightestCommonType(a: DataType, b: DataType): DataType | nul
   if (ia >= 0 && ib >= 0) return ia >= ib ? a : b;
   if ((a.typeName === "timestamp" && b.typeName === "date") || (a.typeName === "date" && b.typeName === "timestamp")) {
     return TimestampType();
+  }
+  // Spark: two year-month (or two day-time) intervals widen to the span of both field ranges.
+  if (a.typeName === "yearmonthinterval" && b.typeName === "yearmonthinterval") {
+    return YearMonthIntervalType(Math.min(a.startField, b.startField), Math.max(a.endField, b.endField));
+  }
+  if (a.typeName === "daytimeinterval" && b.typeName === "daytimeinterval") {
+    return DayTimeIntervalType(Math.min(a.startField, b.startField), Math.max(a.endField, b.endField));
   }
   return findTypeForComplex(a, b, findTightestCommonType);
 }
@@ -277,6 +289,8 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
 export function canCast(from: DataType, to: DataType): boolean {
   if (equalsIgnoreNullability(from, to)) return true;
   if (from.typeName === "null") return true;
+  const interval = canCastInterval(from, to);
+  if (interval !== undefined) return interval;
   if (to.typeName === "string") return isAtomic(from) || from.typeName === "array" || from.typeName === "map" || from.typeName === "struct";
   if (to.typeName === "binary") return from.typeName === "string" || isIntegral(from);
   if (to.typeName === "boolean") return from.typeName === "string" || isNumeric(from) || from.typeName === "timestamp" || from.typeName === "date";
@@ -290,6 +304,24 @@ export function canCast(from: DataType, to: DataType): boolean {
   if (from.typeName === "struct" && to.typeName === "struct") {
     return from.fields.length === to.fields.length && from.fields.every((f, i) => canCast(f.dataType, to.fields[i].dataType));
   }
+  return false;
+}
+
+/**
+ * Spark's `Cast.canCast` where either side is an interval (undefined otherwise): strings to any
+ * interval and any interval to strings; year-month to year-month and day-time to day-time;
+ * integral and decimal to and from the ANSI intervals.
+ */
+function canCastInterval(from: DataType, to: DataType): boolean | undefined {
+  const fromInterval = from.typeName === "interval" || isAnsiInterval(from);
+  const toInterval = to.typeName === "interval" || isAnsiInterval(to);
+  if (!fromInterval && !toInterval) return undefined;
+  if (to.typeName === "string" || from.typeName === "string") return true;
+  if (from.typeName === "yearmonthinterval" || from.typeName === "daytimeinterval") {
+    if (to.typeName === from.typeName) return true;
+    return isIntegral(to) || to.typeName === "decimal";
+  }
+  if (isAnsiInterval(to)) return isIntegral(from) || from.typeName === "decimal";
   return false;
 }
 
@@ -322,6 +354,11 @@ export function typeSql(t: DataType): string {
       return "VOID";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
+    case "interval":
+      return "INTERVAL";
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      return ansiIntervalTypeName(t).toUpperCase();
     case "array":
       return `ARRAY<${typeSql(t.elementType)}>`;
     case "map":
@@ -352,6 +389,9 @@ export function typeString(t: DataType): string {
       return `map<${typeString(t.keyType)},${typeString(t.valueType)}>`;
     case "struct":
       return `struct<${t.fields.map((f) => `${f.name}:${typeString(f.dataType)}`).join(",")}>`;
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      return ansiIntervalTypeName(t);
     default:
       return t.typeName;
   }

@@ -7,6 +7,7 @@ import { formatDecimal } from "../../columnar/values.js";
 import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 import { UTC, toLocalMicros, zoneRules } from "../../columnar/time-zone.js";
 import { sessionTimeZone } from "./session-zone.js";
+import { intervalLiteralSql } from "../../types/interval-strings.js";
 
 /** A literal as it appears inside Spark's pretty SQL / output names (`x`, `1`, `1.5`, `NULL`, `true`). */
 export function formatLiteral(e: LiteralExpr): string {
@@ -28,6 +29,10 @@ export function formatLiteral(e: LiteralExpr): string {
       return typeof v === "number" ? `DATE '${isoText(v * 86_400_000).slice(0, 10)}'` : String(v);
     case "binary":
       return v instanceof Uint8Array ? `X'${Buffer.from(v).toString("hex").toUpperCase()}'` : String(v);
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return intervalLiteralSql(v, e.dataType);
     default:
       return String(v);
   }
