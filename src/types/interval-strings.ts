@@ -163,7 +163,11 @@ function attempt<T>(f: () => T): IntervalResult<T> {
 
 /** UTF8String.trimAll: whitespace and control characters (<= U+0020) at both ends. */
 export function trimAll(s: string): string {
-  return s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+  let start = 0;
+  let end = s.length;
+  while (start < end && s.charCodeAt(start) <= 0x20) start++;
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
+  return s.slice(start, end);
 }
 
 const SUPPORTED_FORMAT: Readonly<Record<string, readonly string[]>> = {

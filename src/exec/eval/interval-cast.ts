@@ -76,7 +76,8 @@ export function castInterval(v: Vector, to: DataType): Vector {
     if (from.typeName === "daytimeinterval" && v.kind === "i64") {
       const unit = DT_UNITS[to.endField];
       const out = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) out[i] = v.values[i] - (v.values[i] % unit);
+      // Spark's durationToMicros(_, endField): SECOND keeps the microseconds.
+      for (let i = 0; i < n; i++) out[i] = to.endField === 3 ? v.values[i] : v.values[i] - (v.values[i] % unit);
       return longVector(to, out, validity(v));
     }
     return numericToDayTime(v, to.endField, to);

@@ -23,6 +23,7 @@ import type {
   BoundLiteral,
 } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
+import { bindIntervalArithmetic, bindIntervalNegate, bindUnaryPlus, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -211,7 +212,7 @@ export function exprSql(e: Expr): string {
       }
       break;
     case "binary":
-      return binarySql(e.op, exprSql(e.left), exprSql(e.right));
+      return intervalArithmeticName(e) ?? binarySql(e.op, exprSql(e.left), exprSql(e.right));
     case "isNull":
       return `(${exprSql(e.child)} IS ${e.negated ? "NOT " : ""}NULL)`;
     case "in": {
@@ -308,6 +309,8 @@ function binarySql(op: BinaryOp, l: string, r: string): string {
 function callSql(name: string, args: readonly Expr[], distinct: boolean): string {
   const lower = name.toLowerCase();
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
+  const interval = intervalCallSql(lower, args.map(exprSql));
+  if (interval !== undefined) return interval;
   switch (lower) {
     case "count":
       if (args.length === 1 && args[0].kind === "star") return "count(1)";
@@ -578,8 +581,10 @@ class Binder {
   private bindUnary(op: "-" | "+" | "not" | "~", child: BoundExpr, src: Expr): BoundExpr {
     switch (op) {
       case "+":
-        return child;
+        return bindUnaryPlus(child, castTo, exprSql(src));
       case "-": {
+        const interval = bindIntervalNegate(child);
+        if (interval !== undefined) return interval;
         let c = child;
         if (c.dataType.typeName === "string" || c.dataType.typeName === "null") c = castTo(c, DoubleType());
         if (!isNumeric(c.dataType)) this.typeMismatch(src, "a numeric", c.dataType);
@@ -651,6 +656,9 @@ class Binder {
   }
 
   private bindArithmetic(op: "+" | "-" | "*" | "/" | "%" | "div", left: BoundExpr, right: BoundExpr, src: Expr): BoundExpr {
+    const text = src.kind === "binary" ? { node: src, whole: exprSql(src), left: exprSql(src.left), right: exprSql(src.right) } : { node: src, whole: exprSql(src), left: "", right: "" };
+    const datetime = bindIntervalArithmetic(op, left, right, castTo, text);
+    if (datetime !== undefined) return datetime;
     // Spark's PromoteStrings: a string operand of arithmetic is read as double; NULL as the other side.
     let l = left.dataType.typeName === "string" ? castTo(left, DoubleType()) : left;
     let r = right.dataType.typeName === "string" ? castTo(right, DoubleType()) : right;

@@ -15,6 +15,7 @@ import { DATE_FUNCTIONS } from "./functions/date.js";
 import { DATETIME_FUNCTIONS } from "./functions/datetime.js";
 import { HASH_FUNCTIONS } from "./functions/hash.js";
 import { HIGHER_ORDER_FUNCTIONS } from "./functions/higher-order.js";
+import { INTERVAL_FUNCTIONS } from "./functions/interval.js";
 import { JSON_FUNCTIONS } from "./functions/json.js";
 import { MATH_FUNCTIONS } from "./functions/math.js";
 import { MISC_FUNCTIONS } from "./functions/misc.js";
@@ -66,6 +67,7 @@ for (const d of [
   ...COLLECTION_FUNCTIONS,
   ...HIGHER_ORDER_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...INTERVAL_FUNCTIONS,
 ]) {
   for (const name of [d.name, ...(d.aliases ?? [])]) {
     if (REGISTRY.has(name)) throw new InternalError(`functions: '${name}' is defined twice`);

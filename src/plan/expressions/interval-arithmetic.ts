@@ -1,0 +1,293 @@
+/**
+ * Analysis of arithmetic over dates, timestamps and intervals, as Spark 3.5's
+ * `ResolveBinaryArithmetic` rewrites it (non-ANSI):
+ * - `date ± int` is `date_add`/`date_sub`; `date - date` a day interval; `timestamp - timestamp`
+ *   (or a date or string against a timestamp) a day-time interval of wall-clock difference;
+ * - `date ± year-month` stays a date; `date ± day-time` is a timestamp (a date plus whole days
+ *   stays a date); `timestamp ± interval` is a timestamp; `date ± calendar` a date;
+ *   `string ± day-time/calendar` is the timestamp arithmetic cast back to string;
+ * - `interval ± interval` of the same kind; `interval * number`, `number * interval` and
+ *   `interval / number` (ANSI results are `INTERVAL YEAR TO MONTH` / `INTERVAL DAY TO SECOND`);
+ * - `-interval`.
+ * Each rewrite is a call of an internal kernel (`$…` names, not callable from SQL) so that the
+ * session time zone travels in its options.
+ */
+import type { DataType } from "../../types/data-types.js";
+import { DateType, DayTimeIntervalType, DoubleType, IntegerType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
+import { AnalysisError } from "../../errors.js";
+import type { BoundCall, BoundExpr } from "./bound.js";
+import { sessionTimeZone } from "./session-zone.js";
+import { typeString } from "./coercion.js";
+
+type Cast = (e: BoundExpr, t: DataType) => BoundExpr;
+
+/** The source of a binary arithmetic node (the output-name key) and the SQL text of it and its operands. */
+export interface SqlText {
+  readonly node: object;
+  readonly whole: string;
+  readonly left: string;
+  readonly right: string;
+}
+
+/** Output names Spark gives the rewritten expressions (`date_add(d, 1)`, `d + INTERVAL '1' DAY`), by source node. */
+const NAMES = new WeakMap<object, string>();
+
+function named(src: SqlText, text: string, b: BoundExpr): BoundExpr {
+  NAMES.set(src.node, text);
+  return b;
+}
+
+/**
+ * The output name of a source arithmetic node that analysis rewrote as Spark does (undefined for
+ * the others). Valid once the node has been bound.
+ */
+export function intervalArithmeticName(node: object): string | undefined {
+  return NAMES.get(node);
+}
+
+/** Internal kernel names (see `functions/interval.ts`). */
+export const INTERVAL_KERNELS = {
+  dateAddDays: "$date_add_days",
+  dateAddYm: "$date_add_ym",
+  timestampAddYm: "$timestamp_add_ym",
+  timeAdd: "$time_add",
+  dateAddCalendar: "$date_add_calendar",
+  subtractTimestamps: "$subtract_timestamps",
+  subtractDates: "$subtract_dates",
+  intervalAdd: "$interval_add",
+  intervalSubtract: "$interval_subtract",
+  intervalMultiply: "$interval_multiply",
+  intervalDivide: "$interval_divide",
+  intervalNegate: "$interval_negate",
+  extractDays: "$extract_days",
+} as const;
+
+/** Names that are kernels of this module's rewrites only. */
+export const INTERNAL_INTERVAL_NAMES: readonly string[] = Object.values(INTERVAL_KERNELS);
+
+function call(name: string, args: readonly BoundExpr[], dataType: DataType, zoned: boolean, nullable = args.some((a) => a.nullable)): BoundCall {
+  return {
+    kind: "call",
+    fn: { name, prettyName: name, options: zoned ? { timeZone: sessionTimeZone() } : {} },
+    args,
+    dataType,
+    nullable,
+  };
+}
+
+const isCalendar = (t: DataType) => t.typeName === "interval";
+const isDt = (t: DataType) => t.typeName === "daytimeinterval";
+const isYm = (t: DataType) => t.typeName === "yearmonthinterval";
+const isAnyInterval = (t: DataType) => isCalendar(t) || isAnsiInterval(t);
+const isTs = (t: DataType) => t.typeName === "timestamp";
+const isDate = (t: DataType) => t.typeName === "date";
+const isNull = (t: DataType) => t.typeName === "null";
+const isDayOnly = (t: DataType) => t.typeName === "daytimeinterval" && t.startField === 0 && t.endField === 0;
+
+/**
+ * The bound form of `l op r` when Spark rewrites it as date, timestamp or interval arithmetic;
+ * undefined when the operands are plain numbers (or strings) for the numeric rules.
+ * @throws AnalysisError for operand types Spark refuses with an interval (`interval + 1`).
+ */
+export function bindIntervalArithmetic(
+  op: "+" | "-" | "*" | "/" | "%" | "div",
+  l: BoundExpr,
+  r: BoundExpr,
+  cast: Cast,
+  src: SqlText,
+): BoundExpr | undefined {
+  const sql = src.whole;
+  const lt = l.dataType;
+  const rt = r.dataType;
+  if (!(isAnyInterval(lt) || isAnyInterval(rt) || isDate(lt) || isDate(rt) || (op === "-" && (isTs(lt) || isTs(rt))))) return undefined;
+  switch (op) {
+    case "+":
+      return add(l, r, cast, src);
+    case "-":
+      return subtract(l, r, cast, src);
+    case "*":
+      if (isAnyInterval(lt)) return multiply(l, r, cast, sql);
+      if (isAnyInterval(rt)) return named(src, `(${src.right} * ${src.left})`, multiply(r, l, cast, sql));
+      return undefined;
+    case "/":
+      if (isAnyInterval(lt)) return divide(l, r, cast, sql);
+      if (isAnyInterval(rt)) return mismatch(sql, rt);
+      return undefined;
+    default:
+      if (isAnyInterval(lt) || isAnyInterval(rt)) return mismatch(sql, isAnyInterval(lt) ? lt : rt);
+      return undefined;
+  }
+}
+
+/**
+ * `+x` as Spark's UnaryPositive: numbers and intervals pass through, a string reads as a double.
+ * @throws AnalysisError for any other operand type (`+DATE '…'`, `+array(1)`).
+ */
+export function bindUnaryPlus(child: BoundExpr, cast: Cast, sql: string): BoundExpr {
+  const t = child.dataType;
+  if (isNumeric(t) || isAnyInterval(t) || isNull(t)) return child;
+  if (t.typeName === "string") return cast(child, DoubleType());
+  throw new AnalysisError(`analysis: '${sql}' requires a numeric or interval operand, got ${typeString(t)}`);
+}
+
+/** `-x` of an interval (undefined for other types). */
+export function bindIntervalNegate(child: BoundExpr): BoundExpr | undefined {
+  if (!isAnyInterval(child.dataType)) return undefined;
+  return call(INTERVAL_KERNELS.intervalNegate, [child], child.dataType, false);
+}
+
+function mismatch(sql: string, t: DataType): never {
+  throw new AnalysisError(`analysis: '${sql}' cannot be applied to ${typeString(t)}: DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE`);
+}
+
+function add(l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundExpr | undefined {
+  const sql = src.whole;
+  const lt = l.dataType;
+  const rt = r.dataType;
+  const plain = (b: BoundExpr) => named(src, `${src.left} + ${src.right}`, b);
+  const swapped = (b: BoundExpr) => named(src, `${src.right} + ${src.left}`, b);
+  if (isDate(lt) && isDayOnly(rt)) return named(src, `date_add(${src.left}, extractansiintervaldays(${src.right}))`, dateAddDays(l, extractDays(r), cast, sql));
+  if (isDate(lt) && isDt(rt)) return plain(timeAdd(cast(l, TimestampType()), r));
+  if (isDayOnly(lt) && isDate(rt)) return named(src, `date_add(${src.right}, extractansiintervaldays(${src.left}))`, dateAddDays(r, extractDays(l), cast, sql));
+  if (isDt(lt) && isDate(rt)) return swapped(timeAdd(cast(r, TimestampType()), l));
+  if (isDate(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.dateAddYm, [l, r], DateType(), false));
+  if (isYm(lt) && isDate(rt)) return swapped(call(INTERVAL_KERNELS.dateAddYm, [r, l], DateType(), false));
+  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, r], TimestampType(), true));
+  if (isYm(lt) && isTs(rt)) return swapped(call(INTERVAL_KERNELS.timestampAddYm, [r, l], TimestampType(), true));
+  const same = sameKind(l, r, cast, sql);
+  if (same !== undefined) return call(INTERVAL_KERNELS.intervalAdd, same, same[0].dataType, false);
+  if (isDate(lt) && isCalendar(rt)) return plain(call(INTERVAL_KERNELS.dateAddCalendar, [l, r], DateType(), true));
+  if (isCalendar(lt) && isDate(rt)) return swapped(call(INTERVAL_KERNELS.dateAddCalendar, [r, l], DateType(), true));
+  if (isCalendar(rt) || isDt(rt)) return plain(castBack(timeAdd(asTimestamp(l, cast, sql), r), lt, cast));
+  if (isCalendar(lt) || isDt(lt)) return swapped(castBack(timeAdd(asTimestamp(r, cast, sql), l), rt, cast));
+  if (isDate(lt) && !isStringish(rt)) return named(src, `date_add(${src.left}, ${src.right})`, dateAddDays(l, r, cast, sql));
+  if (isDate(rt) && !isStringish(lt)) return named(src, `date_add(${src.right}, ${src.left})`, dateAddDays(r, l, cast, sql));
+  if (isYm(lt) || isYm(rt)) return mismatch(sql, isYm(lt) ? rt : lt);
+  return undefined;
+}
+
+function extractDays(e: BoundExpr): BoundExpr {
+  return call(INTERVAL_KERNELS.extractDays, [e], IntegerType(), e.nullable);
+}
+
+function subtract(l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundExpr | undefined {
+  const sql = src.whole;
+  const lt = l.dataType;
+  const rt = r.dataType;
+  const plain = (b: BoundExpr) => named(src, `${src.left} - ${src.right}`, b);
+  if (isDate(lt) && isDayOnly(rt)) return named(src, `date_add(${src.left}, (- extractansiintervaldays(${src.right})))`, dateAddDays(l, negate(extractDays(r)), cast, sql));
+  if (isDate(lt) && isDt(rt)) return plain(timeAdd(cast(l, TimestampType()), negate(r)));
+  if (isDate(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.dateAddYm, [l, negate(r)], DateType(), false));
+  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, negate(r)], TimestampType(), true));
+  const same = sameKind(l, r, cast, sql);
+  if (same !== undefined) return call(INTERVAL_KERNELS.intervalSubtract, same, same[0].dataType, false);
+  if (isDate(lt) && isCalendar(rt)) return plain(call(INTERVAL_KERNELS.dateAddCalendar, [l, negate(r)], DateType(), true));
+  if (isCalendar(rt) || isDt(rt)) return plain(castBack(timeAdd(asTimestamp(l, cast, sql), negate(r)), lt, cast));
+  if (isAnyInterval(lt) || isAnyInterval(rt)) return mismatch(sql, isAnyInterval(lt) ? rt : lt);
+  if (isTs(lt) || isTs(rt)) {
+    // Spark refuses a string against a timestamp here (it reads one for TimeAdd only).
+    const a = asTimestamp(l, cast, sql, false);
+    const b = asTimestamp(r, cast, sql, false);
+    return call(INTERVAL_KERNELS.subtractTimestamps, [a, b], DayTimeIntervalType(0, 3), true);
+  }
+  if (isDate(rt)) {
+    const a = asDate(l, cast, sql);
+    return call(INTERVAL_KERNELS.subtractDates, [a, r], DayTimeIntervalType(0, 0), false);
+  }
+  if (isDate(lt) && !isStringish(rt)) return named(src, `date_sub(${src.left}, ${src.right})`, dateAddDays(l, negate(isNull(rt) ? cast(r, IntegerType()) : r), cast, sql));
+  return undefined;
+}
+
+/** Two intervals of one kind (or one with a NULL), widened to their common type. */
+function sameKind(l: BoundExpr, r: BoundExpr, cast: Cast, sql: string): [BoundExpr, BoundExpr] | undefined {
+  const lt = l.dataType;
+  const rt = r.dataType;
+  if (isNull(lt) && isAnsiInterval(rt)) return [cast(l, rt), r];
+  if (isAnsiInterval(lt) && isNull(rt)) return [l, cast(r, lt)];
+  if (isCalendar(lt) && isCalendar(rt)) return [l, r];
+  if ((isYm(lt) && isYm(rt)) || (isDt(lt) && isDt(rt))) {
+    const a = lt as { startField: number; endField: number };
+    const b = rt as { startField: number; endField: number };
+    const start = Math.min(a.startField, b.startField);
+    const end = Math.max(a.endField, b.endField);
+    const t = isYm(lt) ? YearMonthIntervalType(start, end) : DayTimeIntervalType(start, end);
+    return [cast(l, t), cast(r, t)];
+  }
+  if ((isYm(lt) && isDt(rt)) || (isDt(lt) && isYm(rt))) mismatch(sql, rt);
+  return undefined;
+}
+
+function isStringish(t: DataType): boolean {
+  return t.typeName === "string";
+}
+
+function negate(e: BoundExpr): BoundExpr {
+  if (isAnyInterval(e.dataType)) return call(INTERVAL_KERNELS.intervalNegate, [e], e.dataType, false);
+  return { kind: "unary", op: "negate", child: e, dataType: e.dataType, nullable: e.nullable };
+}
+
+function dateAddDays(date: BoundExpr, days: BoundExpr, cast: Cast, sql: string): BoundExpr {
+  const t = days.dataType;
+  if (!(isIntegral(t) || isNull(t) || (isNumeric(t) && t.typeName !== "float" && t.typeName !== "double" && t.typeName !== "decimal"))) {
+    throw new AnalysisError(`analysis: '${sql}': date_add expects an integer number of days, got ${typeString(t)}`);
+  }
+  const n = t.typeName === "integer" || t.typeName === "short" || t.typeName === "byte" ? days : cast(days, IntegerType());
+  return call(INTERVAL_KERNELS.dateAddDays, [date, n], DateType(), false);
+}
+
+function timeAdd(ts: BoundExpr, interval: BoundExpr): BoundExpr {
+  return call(INTERVAL_KERNELS.timeAdd, [ts, interval], TimestampType(), true);
+}
+
+function asTimestamp(e: BoundExpr, cast: Cast, sql: string, strings = true): BoundExpr {
+  const t = e.dataType;
+  if (isTs(t)) return e;
+  if (isDate(t) || (strings && t.typeName === "string") || isNull(t)) return cast(e, TimestampType());
+  throw new AnalysisError(`analysis: '${sql}' requires a timestamp operand, got ${typeString(t)}`);
+}
+
+function asDate(e: BoundExpr, cast: Cast, sql: string): BoundExpr {
+  const t = e.dataType;
+  if (isDate(t)) return e;
+  if (t.typeName === "string" || isNull(t)) return cast(e, DateType());
+  throw new AnalysisError(`analysis: '${sql}' requires a date operand, got ${typeString(t)}`);
+}
+
+/** `Cast(TimeAdd(l, r), l.dataType)`: string (or null) operands get their type back. */
+function castBack(e: BoundExpr, original: DataType, cast: Cast): BoundExpr {
+  return isTs(original) ? e : cast(e, isNull(original) ? StringType() : original);
+}
+
+function multiply(interval: BoundExpr, num: BoundExpr, cast: Cast, sql: string): BoundExpr {
+  const it = interval.dataType;
+  const n = numericArg(num, cast, sql, isCalendar(it));
+  const t = isYm(it) ? YearMonthIntervalType() : isDt(it) ? DayTimeIntervalType() : it;
+  return call(INTERVAL_KERNELS.intervalMultiply, [interval, n], t, false, true);
+}
+
+function divide(interval: BoundExpr, num: BoundExpr, cast: Cast, sql: string): BoundExpr {
+  const it = interval.dataType;
+  const n = numericArg(num, cast, sql, isCalendar(it));
+  const t = isYm(it) ? YearMonthIntervalType() : isDt(it) ? DayTimeIntervalType() : it;
+  return call(INTERVAL_KERNELS.intervalDivide, [interval, n], t, false, true);
+}
+
+/** The numeric operand of `*` and `/`: strings and NULL read as double (calendar intervals take doubles only). */
+function numericArg(num: BoundExpr, cast: Cast, sql: string, double: boolean): BoundExpr {
+  const t = num.dataType;
+  if (t.typeName === "string" || isNull(t)) return cast(num, DoubleType());
+  if (!isNumeric(t)) return mismatch(sql, t);
+  return double ? cast(num, DoubleType()) : num;
+}
+
+/** Output names of make_interval / make_dt_interval / make_ym_interval list the defaulted arguments, as Spark's. */
+export function intervalCallSql(name: string, args: readonly string[]): string | undefined {
+  const defaults: Readonly<Record<string, readonly string[]>> = {
+    make_interval: ["0", "0", "0", "0", "0", "0", "0.000000"],
+    make_dt_interval: ["0", "0", "0", "0.000000"],
+    make_ym_interval: ["0", "0"],
+  };
+  const d = defaults[name];
+  if (d === undefined || args.length > d.length) return undefined;
+  return `${name}(${[...args, ...d.slice(args.length)].join(", ")})`;
+}

@@ -1,0 +1,117 @@
+/**
+ * Spark 3.5's interval types, literals, casts and arithmetic; expected values are Spark's (the
+ * SQL query test suite's interval.sql.out, date.sql.out, dateTimeOperations.sql.out).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SparkSession } from "../../../../src/api/session.js";
+import { catalogString } from "../../../../src/types/print-schema.js";
+import { HIVE, slotText } from "../../../../src/exec/eval/cast.js";
+import { requireZone } from "../../../../src/columnar/time-zone.js";
+import { parseDataType } from "../../../../src/sql/ddl.js";
+import { schemaFromJson, schemaToJson } from "../../../../src/types/json-schema.js";
+import { DayTimeIntervalType, YearMonthIntervalType } from "../../../../src/types/data-types.js";
+
+const spark = new SparkSession("interval-test", { "spark.sql.session.timeZone": "America/Los_Angeles", "sluice.exec.workers": "0" });
+
+/** The query's schema (catalogString) and its rows as HiveResult prints them. */
+async function run(sql: string): Promise<{ schema: string; rows: string[] }> {
+  const df = spark.sql(sql);
+  const schema = catalogString(df.schema);
+  const zone = requireZone("America/Los_Angeles");
+  const rows: string[] = [];
+  for (const b of await df.collectBatches()) {
+    for (let i = 0; i < b.numRows; i++) rows.push(b.columns.map((c) => (c.valid === null || c.valid[i] === 1 ? slotText(c, i, HIVE, zone) : "NULL")).join("\t"));
+  }
+  return { schema, rows };
+}
+
+async function expectError(sql: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(async () => {
+    await spark.sql(sql).collect();
+  }, pattern);
+}
+
+test("interval types: names, DDL and JSON as Spark's", () => {
+  assert.equal(catalogString(parseDataType("interval year to month")), "interval year to month");
+  assert.equal(catalogString(parseDataType("INTERVAL HOUR")), "interval hour");
+  assert.equal(catalogString(parseDataType("interval")), "interval");
+  const t = parseDataType("struct<a: interval day to second, b: interval month>");
+  assert.equal(schemaToJson(t), '{"type":"struct","fields":[{"name":"a","type":"interval day to second","nullable":true,"metadata":{}},{"name":"b","type":"interval month","nullable":true,"metadata":{}}]}');
+  assert.deepEqual(schemaFromJson('"interval minute to second"'), DayTimeIntervalType(2, 3));
+  assert.deepEqual(schemaFromJson('"interval year"'), YearMonthIntervalType(0, 0));
+});
+
+test("literals: multi-unit and unit-to-unit forms get ANSI types", async () => {
+  assert.deepEqual(await run("select interval 2 years 4 months"), { schema: "struct<INTERVAL '2-4' YEAR TO MONTH:interval year to month>", rows: ["2-4"] });
+  assert.deepEqual(await run("select interval 4 day 5 hour 6 minute 7 seconds"), {
+    schema: "struct<INTERVAL '4 05:06:07' DAY TO SECOND:interval day to second>",
+    rows: ["4 05:06:07.000000000"],
+  });
+  assert.deepEqual(await run("SELECT interval '2 weeks 2 days 1 hour 3 minutes 2 seconds 100 millisecond 200 microseconds'"), {
+    schema: "struct<INTERVAL '16 01:03:02.1002' DAY TO SECOND:interval day to second>",
+    rows: ["16 01:03:02.100200000"],
+  });
+  assert.deepEqual((await run("select interval -'1-1' year to month")).rows, ["-1-1"]);
+  assert.deepEqual((await run("select interval '20 15:40:32.99899999' day to second")).rows, ["20 15:40:32.998999000"]);
+  assert.deepEqual(await run("select interval 30 day day"), { schema: "struct<day:interval day>", rows: ["30 00:00:00.000000000"] });
+  assert.deepEqual((await run("SELECT INTERVAL '-106751991 04:00:54.775808' DAY TO SECOND")).rows, ["-106751991 04:00:54.775808000"]);
+  await expectError("select interval 1 year 2 days", /Cannot mix year-month and day-time fields/);
+  await expectError("SELECT INTERVAL '178956970-8' YEAR TO MONTH", /integer overflow/);
+  await expectError("select interval '1 day 2' day", /Cannot parse the INTERVAL value/);
+});
+
+test("casts: strings to calendar intervals (null when invalid) and back", async () => {
+  assert.deepEqual(await run("select cast('+     1 second' as interval)"), { schema: "struct<CAST(+     1 second AS INTERVAL):interval>", rows: ["1 seconds"] });
+  assert.deepEqual((await run("select cast('- -1 second' as interval)")).rows, ["NULL"]);
+  assert.deepEqual((await run("select cast(interval '1-2' year to month as string), cast(interval '3' hour as string)")).rows, [
+    "INTERVAL '1-2' YEAR TO MONTH\tINTERVAL '03' HOUR",
+  ]);
+  assert.deepEqual((await run("select cast('1 02:03:04.5' as interval day to second), cast('10' as interval year)")).rows, ["1 02:03:04.500000000\t10-0"]);
+  assert.deepEqual((await run("select cast(interval '1 02:03' day to minute as interval hour), cast(3 as interval minute), cast(interval '5' day as bigint)")).rows, [
+    "1 02:00:00.000000000\t0 00:03:00.000000000\t5",
+  ]);
+  await expectError("select cast('1 day' as interval day to second)", /does not match day-time format/);
+});
+
+test("make_interval, make_dt_interval, make_ym_interval", async () => {
+  assert.deepEqual(await run("select make_interval(1, 2, 3, 4, 5, 6, 7.008009)"), {
+    schema: "struct<make_interval(1, 2, 3, 4, 5, 6, 7.008009):interval>",
+    rows: ["1 years 2 months 25 days 5 hours 6 minutes 7.008009 seconds"],
+  });
+  assert.deepEqual((await run("select make_interval(1)")).schema, "struct<make_interval(1, 0, 0, 0, 0, 0, 0.000000):interval>");
+  assert.deepEqual((await run("select make_dt_interval(1, 0, 0, 123456789012.123456)")).rows, ["1428899 00:30:12.123456000"]);
+  assert.deepEqual((await run("select make_ym_interval(178956970, 7)")).rows, ["178956970-7"]);
+  await expectError("select make_ym_interval(178956970, 8)", /integer overflow/);
+});
+
+test("arithmetic: intervals with numbers, dates and timestamps", async () => {
+  assert.deepEqual(await run("select 3 * (timestamp'2019-10-15 10:11:12.001002' - date'2019-10-15')"), {
+    schema: "struct<((TIMESTAMP '2019-10-15 10:11:12.001002' - DATE '2019-10-15') * 3):interval day to second>",
+    rows: ["1 06:33:36.003006000"],
+  });
+  assert.deepEqual((await run("select interval 2 weeks 3 microseconds * 1.5")).rows, ["21 00:00:00.000005000"]);
+  assert.deepEqual((await run("select (timestamp'2019-10-15' - timestamp'2019-10-14') / 1.5")).rows, ["0 16:00:00.000000000"]);
+  assert.deepEqual(
+    (await run("select interval '2-2' year to month + interval '3' month, interval '22:33.123456' minute to second - interval '10' day")).rows,
+    ["2-5\t-9 23:37:26.876544000"],
+  );
+  assert.deepEqual(await run("select date'2012-01-01' - interval '2-2' year to month, date '2011-11-11' + 1, date'2011-11-11' - interval '2' day"), {
+    schema: "struct<DATE '2012-01-01' - INTERVAL '2-2' YEAR TO MONTH:date,date_add(DATE '2011-11-11', 1):date,date_add(DATE '2011-11-11', (- extractansiintervaldays(INTERVAL '2' DAY))):date>",
+    rows: ["2009-11-01\t2011-11-12\t2011-11-09"],
+  });
+  assert.deepEqual((await run("select date'2012-01-01' - interval '3' hour, timestamp'2011-11-11 11:11:11' + interval '2' day")).rows, [
+    "2011-12-31 21:00:00\t2011-11-13 11:11:11",
+  ]);
+  assert.deepEqual(await run("select date'2001-10-01' - date'2001-09-28'"), { schema: "struct<(DATE '2001-10-01' - DATE '2001-09-28'):interval day>", rows: ["3 00:00:00.000000000"] });
+  assert.deepEqual((await run("select -interval '-1 year 1 month', - interval '1 2:3:4.001' day to second")).rows, ["0-11\t-1 02:03:04.001000000"]);
+  assert.deepEqual((await run("select timestamp'2019-03-09 12:00:00' + make_interval(0, 0, 0, 1)")).rows, ["2019-03-10 12:00:00"]);
+  await expectError("select interval 2147483647 month * 2", /integer overflow/);
+  await expectError("select interval '2' year / 0", /Division by zero/);
+  await expectError("select timestamp'2011-11-11 11:11:11' - '2011-11-11 11:11:10'", /requires a timestamp operand/);
+});
+
+test("comparisons widen interval fields; year-month and day-time do not compare", async () => {
+  assert.deepEqual((await run("SELECT INTERVAL '1' DAY > INTERVAL '1' HOUR, INTERVAL '-1-1' YEAR TO MONTH = INTERVAL '-13' MONTH")).rows, ["true\ttrue"]);
+  await expectError("SELECT INTERVAL '1' YEAR < INTERVAL '1' DAY", /cannot compare/);
+});
