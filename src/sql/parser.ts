@@ -525,6 +525,16 @@ export class ExpressionParser {
       default:
         break;
     }
+    // `div(a, b)`: Spark's function form of the `a div b` operator.
+    if (t.upper === "DIV" && s.atOp("(", 1)) {
+      s.next();
+      const open = s.expectOp("(");
+      const a = this.expression();
+      s.expectOp(",", " between the arguments of div");
+      const b = this.expression();
+      this.close(open);
+      return binary("div", a, b);
+    }
     // A clause keyword starts an expression only as a call or a qualified name (`window(ts, …)`,
     // `window.start`: Spark's non-reserved keywords).
     if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");

@@ -23,7 +23,7 @@ import type {
   BoundLiteral,
 } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
-import { bindIntervalArithmetic, bindIntervalNegate, bindUnaryPlus, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
+import { bindIntervalArithmetic, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -622,6 +622,7 @@ class Binder {
     }
     if (ARITHMETIC.has(op)) return this.bindArithmetic(op as "+" | "-" | "*" | "/" | "%" | "div", left, right, src);
     if (COMPARISON.has(op)) {
+      checkIntervalComparison(left.dataType, right.dataType, op, exprSql(src));
       const t = this.comparisonType(left.dataType, right.dataType, src);
       const l = castTo(left, t);
       const r = castTo(right, t);

@@ -13,7 +13,7 @@
  * session time zone travels in its options.
  */
 import type { DataType } from "../../types/data-types.js";
-import { DateType, DayTimeIntervalType, DoubleType, IntegerType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
+import { DateType, DayTimeIntervalType, DoubleType, IntegerType, LongType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
 import type { BoundCall, BoundExpr } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
@@ -60,6 +60,7 @@ export const INTERVAL_KERNELS = {
   intervalDivide: "$interval_divide",
   intervalNegate: "$interval_negate",
   extractDays: "$extract_days",
+  intervalDiv: "$interval_div",
 } as const;
 
 /** Names that are kernels of this module's rewrites only. */
@@ -113,10 +114,30 @@ export function bindIntervalArithmetic(
       if (isAnyInterval(lt)) return divide(l, r, cast, sql);
       if (isAnyInterval(rt)) return mismatch(sql, rt);
       return undefined;
+    case "div": {
+      if (!isAnyInterval(lt) && !isAnyInterval(rt)) return undefined;
+      const same = isAnsiInterval(lt) || isAnsiInterval(rt) ? sameKind(l, r, cast, sql) : undefined;
+      if (same === undefined) return mismatch(sql, isAnyInterval(lt) ? rt : lt);
+      return call(INTERVAL_KERNELS.intervalDiv, same, LongType(), false, true);
+    }
     default:
       if (isAnyInterval(lt) || isAnyInterval(rt)) return mismatch(sql, isAnyInterval(lt) ? lt : rt);
       return undefined;
   }
+}
+
+/**
+ * Checks a comparison's operands when either is an interval: Spark compares a year-month interval
+ * only with a year-month one, a day-time with a day-time one (or NULL), and calendar intervals for
+ * equality only.
+ * @throws AnalysisError for any other pairing (`INTERVAL '1' DAY = '1'`).
+ */
+export function checkIntervalComparison(a: DataType, b: DataType, op: string, sql: string): void {
+  if (!isAnyInterval(a) && !isAnyInterval(b)) return;
+  if (isNull(a) || isNull(b)) return;
+  if ((isYm(a) && isYm(b)) || (isDt(a) && isDt(b))) return;
+  if (isCalendar(a) && isCalendar(b) && (op === "=" || op === "<=>" || op === "!=")) return;
+  throw new AnalysisError(`analysis: cannot compare ${typeString(a)} with ${typeString(b)} in '${sql}'`);
 }
 
 /**

@@ -192,6 +192,8 @@ async function runFile(file: string): Promise<void> {
     "spark.sql.warehouse.dir": warehouse,
   });
   await createTestTables(spark);
+  // SQLQueryTestSuite runs the PostgreSQL files with legacy (calendar) interval literals.
+  if (file.startsWith("postgreSQL/")) spark.conf.set("spark.sql.legacy.interval.enabled", "true");
   for (const [k, v] of fileSettings(join(SQL_TESTS, "inputs", file.replace(/\.out$/, "")))) {
     try {
       spark.conf.set(k, v);

@@ -58,6 +58,7 @@ export const INTERVAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
   $interval_multiply: fixed((args, n, _ctx, c) => scaleInterval(args, n, c.dataType, false)),
   $interval_divide: fixed((args, n, _ctx, c) => scaleInterval(args, n, c.dataType, true)),
   $interval_negate: fixed(negateInterval),
+  $interval_div: fixed(intervalDiv),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +251,21 @@ function addIntervals([a, b]: readonly Vector[], n: number, type: DataType, sign
     out.append((p.months + sign * q.months) | 0, (p.days + sign * q.days) | 0, BigInt.asIntN(64, p.microseconds + BigInt(sign) * q.microseconds));
   }
   return out.finish(type);
+}
+
+/** `a div b` of two ANSI intervals: the truncated quotient as a long; null when `b` is zero. */
+function intervalDiv([a, b]: readonly Vector[], n: number): Vector {
+  const out = new BigInt64Array(n);
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(a, i) || !isValid(b, i)) continue;
+    const x = a.kind === "i32" ? BigInt(a.values[i]) : a.kind === "i64" ? a.values[i] : 0n;
+    const y = b.kind === "i32" ? BigInt(b.values[i]) : b.kind === "i64" ? b.values[i] : 0n;
+    if (y === 0n) continue;
+    out[i] = BigInt.asIntN(64, x / y);
+    valid[i] = 1;
+  }
+  return longVector({ typeName: "long" }, out, valid);
 }
 
 function negateInterval([v]: readonly Vector[], n: number): Vector {
