@@ -12,6 +12,7 @@
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
 import { ArrayType, BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
+import { DayTimeIntervalType, YearMonthIntervalType, isAnsiInterval } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp, FrameBound } from "../../sql/expression.js";
 import type {
@@ -23,7 +24,7 @@ import type {
   BoundLiteral,
 } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
-import { bindIntervalArithmetic, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
+import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -835,6 +836,12 @@ class Binder {
         return this.extractField(base, key.value, exprSql(rawArgs[0]));
       }
     }
+    if ((lower === "extract" || lower === "date_part" || lower === "datepart") && rawArgs.length === 2) {
+      // extract/date_part of an interval (the datetime functions take dates and timestamps).
+      const source = this.bind(rawArgs[1], inAggregate);
+      const interval = bindIntervalExtract(rawArgs[0], source);
+      if (interval !== undefined) return interval;
+    }
     const def = lookupFunction(lower);
     if (def === undefined && lower in GENERATOR_NAMES) {
       throw new AnalysisError(`analysis: the generator ${lower}() must be a whole select item (or a LATERAL VIEW), not part of '${exprSql(src)}'`);
@@ -934,6 +941,8 @@ class Binder {
         let a = args[0];
         if (a.dataType.typeName === "string" || a.dataType.typeName === "null") a = castTo(a, DoubleType());
         const t = a.dataType;
+        // Spark: sum keeps an ANSI interval's type; avg gives INTERVAL YEAR TO MONTH / DAY TO SECOND.
+        if (isAnsiInterval(t)) return agg(name === "sum" ? t : t.typeName === "yearmonthinterval" ? YearMonthIntervalType() : DayTimeIntervalType(), true, [a]);
         if (!isNumeric(t)) throw new AnalysisError(`analysis: function ${written} expects a numeric argument, got ${typeString(t)}`);
         if (t.typeName === "decimal") {
           const dt = name === "sum"

@@ -13,7 +13,7 @@
  * session time zone travels in its options.
  */
 import type { DataType } from "../../types/data-types.js";
-import { DateType, DayTimeIntervalType, DoubleType, IntegerType, LongType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
+import { ByteType, DateType, DayTimeIntervalType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
 import type { BoundCall, BoundExpr } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
@@ -61,6 +61,7 @@ export const INTERVAL_KERNELS = {
   intervalNegate: "$interval_negate",
   extractDays: "$extract_days",
   intervalDiv: "$interval_div",
+  extractField: "$extract_interval",
 } as const;
 
 /** Names that are kernels of this module's rewrites only. */
@@ -301,13 +302,54 @@ function numericArg(num: BoundExpr, cast: Cast, sql: string, double: boolean): B
   return double ? cast(num, DoubleType()) : num;
 }
 
-/** Output names of make_interval / make_dt_interval / make_ym_interval list the defaulted arguments, as Spark's. */
+const EXTRACT_FIELDS: Readonly<Record<string, "year" | "month" | "day" | "hour" | "minute" | "second">> = {
+  YEAR: "year", Y: "year", YEARS: "year", YR: "year", YRS: "year",
+  MONTH: "month", MON: "month", MONS: "month", MONTHS: "month",
+  DAY: "day", D: "day", DAYS: "day",
+  HOUR: "hour", H: "hour", HOURS: "hour", HR: "hour", HRS: "hour",
+  MINUTE: "minute", M: "minute", MIN: "minute", MINS: "minute", MINUTES: "minute",
+  SECOND: "second", S: "second", SEC: "second", SECONDS: "second", SECS: "second",
+};
+
+/**
+ * `extract(field FROM interval)` / `date_part(field, interval)` as Spark's ExtractIntervalPart:
+ * years (int) and months (tinyint) of year-month and calendar intervals; days (int), hours and
+ * minutes (tinyint) and seconds (decimal(8,6)) of day-time and calendar intervals. An ANSI
+ * interval must contain the field. Undefined when `source` is not an interval (the datetime
+ * function handles it).
+ * @throws AnalysisError for a field the interval does not have.
+ */
+export function bindIntervalExtract(fieldArg: { kind: string; value?: unknown }, source: BoundExpr): BoundExpr | undefined {
+  const t = source.dataType;
+  if (!isAnyInterval(t)) return undefined;
+  // Spark: a NULL field gives a NULL double.
+  if (fieldArg.kind === "literal" && fieldArg.value === null) return { kind: "literal", value: null, dataType: DoubleType(), nullable: true };
+  const text = fieldArg.kind === "literal" && typeof fieldArg.value === "string" ? fieldArg.value : null;
+  const field = text === null ? undefined : EXTRACT_FIELDS[text.trim().toUpperCase()];
+  const fail = (): never => {
+    throw new AnalysisError(`analysis: the field ${text === null ? "(not a string literal)" : `'${text}'`} cannot be extracted from ${typeString(t)}`);
+  };
+  if (field === undefined) return fail();
+  const ymField = field === "year" ? 0 : field === "month" ? 1 : -1;
+  const dtField = ["day", "hour", "minute", "second"].indexOf(field);
+  if (t.typeName === "yearmonthinterval" && !(ymField >= 0 && t.startField <= ymField && ymField <= t.endField)) return fail();
+  if (t.typeName === "daytimeinterval" && !(dtField >= 0 && t.startField <= dtField && dtField <= t.endField)) return fail();
+  const type = field === "year" || field === "day" ? IntegerType() : field === "second" ? DecimalType(8, 6) : ByteType();
+  return { ...call(INTERVAL_KERNELS.extractField, [source], type, false), fn: { name: INTERVAL_KERNELS.extractField, prettyName: "extract", options: { field } } };
+}
+
+/**
+ * Output names Spark gives these calls: make_interval / make_dt_interval / make_ym_interval list
+ * the defaulted arguments; extract and datepart use the `FROM` form.
+ */
 export function intervalCallSql(name: string, args: readonly string[]): string | undefined {
   const defaults: Readonly<Record<string, readonly string[]>> = {
     make_interval: ["0", "0", "0", "0", "0", "0", "0.000000"],
     make_dt_interval: ["0", "0", "0", "0.000000"],
     make_ym_interval: ["0", "0"],
   };
+  // `EXTRACT(f FROM x)` (parsed as extract('f', x)) and datepart print the FROM form, as Spark's.
+  if ((name === "extract" || name === "datepart") && args.length === 2) return `${name}(${args[0]} FROM ${args[1]})`;
   const d = defaults[name];
   if (d === undefined || args.length > d.length) return undefined;
   return `${name}(${[...args, ...d.slice(args.length)].join(", ")})`;

@@ -14,7 +14,7 @@ import { CalendarBuilder, calendarAt } from "../../../columnar/calendar-interval
 import type { ZoneRules } from "../../../columnar/time-zone.js";
 import { fromLocalMicros, toLocalMicros } from "../../../columnar/time-zone.js";
 import { ExecutionError } from "../../../errors.js";
-import type { DataType } from "../../../types/data-types.js";
+import type { DataType, DecimalType } from "../../../types/data-types.js";
 import { civilFromDays, daysFromCivil } from "../datetime.js";
 import { andMasks, longVector, numberVector, validity } from "../vectors.js";
 import type { KernelFactory } from "./kernel.js";
@@ -59,7 +59,52 @@ export const INTERVAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
   $interval_divide: fixed((args, n, _ctx, c) => scaleInterval(args, n, c.dataType, true)),
   $interval_negate: fixed(negateInterval),
   $interval_div: fixed(intervalDiv),
+  $extract_interval: (call) => {
+    const field = call.fn.options.field ?? "";
+    return (args, n, _ctx, c) => extractInterval(args[0], n, field, c.dataType);
+  },
 };
+
+/** Spark's IntervalUtils getYears … getSeconds of each slot. */
+function extractInterval(v: Vector, n: number, field: string, type: DataType): Vector {
+  const valid = validity(v);
+  if (field === "second") {
+    const out = new Array<bigint>(n).fill(0n);
+    for (let i = 0; i < n; i++) {
+      if (!isValid(v, i)) continue;
+      const micros = v.kind === "i64" ? v.values[i] : v.kind === "bytes" ? calendarAt(v, i).microseconds : 0n;
+      out[i] = micros % MINUTE;
+    }
+    return { kind: "decimal", type: type as DecimalType, length: n, valid, values: out };
+  }
+  const out = type.typeName === "byte" ? new Int8Array(n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(v, i)) continue;
+    let months = 0;
+    let days = 0;
+    let micros = 0n;
+    if (v.kind === "i32") months = v.values[i];
+    else if (v.kind === "i64") micros = v.values[i];
+    else if (v.kind === "bytes") ({ months, days, microseconds: micros } = calendarAt(v, i));
+    switch (field) {
+      case "year":
+        out[i] = Math.trunc(months / 12);
+        break;
+      case "month":
+        out[i] = months % 12;
+        break;
+      case "day":
+        out[i] = exactInt(BigInt(days) + micros / DAY);
+        break;
+      case "hour":
+        out[i] = Number((micros % DAY) / HOUR);
+        break;
+      default:
+        out[i] = Number((micros % HOUR) / MINUTE);
+    }
+  }
+  return numberVector(type, out, valid);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -115,3 +115,23 @@ test("comparisons widen interval fields; year-month and day-time do not compare"
   assert.deepEqual((await run("SELECT INTERVAL '1' DAY > INTERVAL '1' HOUR, INTERVAL '-1-1' YEAR TO MONTH = INTERVAL '-13' MONTH")).rows, ["true\ttrue"]);
   await expectError("SELECT INTERVAL '1' YEAR < INTERVAL '1' DAY", /cannot compare/);
 });
+
+test("sum and avg of ANSI intervals keep interval types; min/max/group by work on them", async () => {
+  assert.deepEqual(await run("select sum(i), avg(i), min(i), max(i) from values (interval '1' day), (interval '3' hour), (null) as t(i)"), {
+    schema: "struct<sum(i):interval day to hour,avg(i):interval day to second,min(i):interval day to hour,max(i):interval day to hour>",
+    rows: ["1 03:00:00.000000000\t0 13:30:00.000000000\t0 03:00:00.000000000\t1 00:00:00.000000000"],
+  });
+  assert.deepEqual((await run("select avg(i) from values (interval '1' year), (interval '3' month) as t(i)")).rows, ["0-8"]);
+  await expectError("select sum(i) from values (interval '178956970' year), (interval '1' year) as t(i)", /integer overflow/);
+});
+
+test("extract and date_part of intervals", async () => {
+  assert.deepEqual(await run("select extract(YEAR from interval '2-1' YEAR TO MONTH), date_part('MONTH', -interval '2-1' YEAR TO MONTH)"), {
+    schema: "struct<extract(YEAR FROM INTERVAL '2-1' YEAR TO MONTH):int,date_part(MONTH, (- INTERVAL '2-1' YEAR TO MONTH)):tinyint>",
+    rows: ["2\t-1"],
+  });
+  assert.deepEqual((await run("select extract(second from interval '123 12:34:56.789123' day to second), extract(hour from make_interval(0, 0, 0, 1, 30))")).rows, [
+    "56.789123\t6",
+  ]);
+  await expectError("select extract(day from interval '2-1' year to month)", /cannot be extracted/);
+});
