@@ -25,7 +25,8 @@ import {
   validity,
   writableMask,
 } from "./vectors.js";
-import { castInterval, intervalSlotText, isIntervalCast } from "./interval-cast.js";
+import { castInterval, isIntervalCast } from "./interval-cast.js";
+import { intervalSlotText } from "../../columnar/interval-text.js";
 import { MICROS_PER_DAY, MICROS_PER_SECOND, formatDate, formatTimestamp, microsToDays, microsToSeconds, parseDate, parseTimestamp } from "./datetime.js";
 
 const LONG_MAX = 9223372036854775807n;

@@ -13,10 +13,11 @@ import type { DataType, DecimalType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
 import { BytesBuilder, nullVector } from "../../columnar/build.js";
-import { CalendarBuilder, calendarAt } from "../../columnar/calendar-interval.js";
+import { CalendarBuilder } from "../../columnar/calendar-interval.js";
+import { intervalSlotText } from "../../columnar/interval-text.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { ExecutionError } from "../../errors.js";
-import { castStringToDayTime, castStringToYearMonth, formatCalendar, formatDayTime, formatYearMonth, parseCalendarInterval } from "../../types/interval-strings.js";
+import { castStringToDayTime, castStringToYearMonth, parseCalendarInterval } from "../../types/interval-strings.js";
 import { typeSql } from "../../plan/expressions/coercion.js";
 import { decimalVector, longVector, numberVector, validity } from "./vectors.js";
 
@@ -25,18 +26,6 @@ const LONG_MAX = 2n ** 63n - 1n;
 const LONG_MIN = -(2n ** 63n);
 const INT_MAX = 2 ** 31 - 1;
 const INT_MIN = -(2 ** 31);
-
-/** The text of interval slot `i` (valid): ANSI (`INTERVAL '1-2' YEAR TO MONTH`) or Hive (`1-2`) style. */
-export function intervalSlotText(v: Vector, i: number, hive: boolean): string {
-  const t = v.type;
-  if (t.typeName === "yearmonthinterval" && v.kind === "i32") return formatYearMonth(v.values[i], hive ? "hive" : "ansi", t.startField, t.endField);
-  if (t.typeName === "daytimeinterval" && v.kind === "i64") return formatDayTime(v.values[i], hive ? "hive" : "ansi", t.startField, t.endField);
-  if (t.typeName === "interval" && v.kind === "bytes") {
-    const c = calendarAt(v, i);
-    return formatCalendar(c.months, c.days, c.microseconds);
-  }
-  throw new ExecutionError(`cast: a ${t.typeName} vector of kind ${v.kind} is not an interval`);
-}
 
 /** Whether a cast from `from` to `to` is one this module performs. */
 export function isIntervalCast(from: DataType, to: DataType): boolean {

@@ -15,6 +15,7 @@
 import type { DataType, StructType } from "../../types/data-types.js";
 import { SinkError } from "../../errors.js";
 import { ConvertedType, PhysicalType, Repetition } from "./constants.js";
+import { ansiIntervalTypeName } from "../../types/data-types.js";
 
 /** Parquet logical type annotation (the subset the writer emits). */
 export type LogicalAnnotation =
@@ -193,6 +194,12 @@ function primitiveNode(name: string, type: DataType, repetition: Repetition, pat
     }
     case "null":
       throw new SinkError(`parquet writer: column '${path.join(".")}' has type void (null), which Parquet cannot store; cast it first`);
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      // Spark refuses too (UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE): intervals have no Parquet type.
+      throw new SinkError(`parquet writer: column '${path.join(".")}' has type ${ansiIntervalTypeName(type).toUpperCase()}, which Parquet cannot store (nor can Spark); cast it to a string or number first`);
+    case "interval":
+      throw new SinkError(`parquet writer: column '${path.join(".")}' has type INTERVAL, which Parquet cannot store (nor can Spark); cast it to a string first`);
     default:
       throw new SinkError(`parquet writer: column '${path.join(".")}' has unsupported type ${type.typeName}`);
   }
