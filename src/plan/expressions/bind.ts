@@ -24,7 +24,7 @@ import type {
   BoundLiteral,
 } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
-import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
+import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -835,6 +835,17 @@ class Binder {
         }
         return this.extractField(base, key.value, exprSql(rawArgs[0]));
       }
+    }
+    if (lower === "abs" || lower === "signum" || lower === "sign" || lower === "width_bucket") {
+      // abs/signum/width_bucket of ANSI intervals (the math functions take numbers).
+      const interval = bindIntervalMath(lower, rawArgs.map((a) => this.bind(a, inAggregate)), castTo);
+      if (interval !== undefined) return interval;
+    }
+    if (lower.startsWith("try_") && rawArgs.length === 2) {
+      // try_add … of intervals (the math functions take numbers and dates).
+      const [l, r] = rawArgs.map((a) => this.bind(a, inAggregate));
+      const interval = bindIntervalTry(lower, l, r, castTo, { node: {}, whole: exprSql(src), left: exprSql(rawArgs[0]), right: exprSql(rawArgs[1]) });
+      if (interval !== undefined) return interval;
     }
     if ((lower === "extract" || lower === "date_part" || lower === "datepart") && rawArgs.length === 2) {
       // extract/date_part of an interval (the datetime functions take dates and timestamps).

@@ -62,6 +62,8 @@ export const INTERVAL_KERNELS = {
   extractDays: "$extract_days",
   intervalDiv: "$interval_div",
   extractField: "$extract_interval",
+  abs: "$interval_abs",
+  toDouble: "$interval_to_double",
 } as const;
 
 /** Names that are kernels of this module's rewrites only. */
@@ -150,6 +152,52 @@ export function bindUnaryPlus(child: BoundExpr, cast: Cast, sql: string): BoundE
   if (isNumeric(t) || isAnyInterval(t) || isNull(t)) return child;
   if (t.typeName === "string") return cast(child, DoubleType());
   throw new AnalysisError(`analysis: '${sql}' requires a numeric or interval operand, got ${typeString(t)}`);
+}
+
+const TRY_OPS: Readonly<Record<string, "+" | "-" | "*" | "/">> = { try_add: "+", try_subtract: "-", try_multiply: "*", try_divide: "/" };
+
+/**
+ * `try_add` / `try_subtract` / `try_multiply` / `try_divide` when an operand is an interval: the
+ * operator's rewrite, null instead of an overflow or division-by-zero error. Undefined when no
+ * operand is an interval (the numeric and date forms are the math functions').
+ */
+export function bindIntervalTry(name: string, l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundExpr | undefined {
+  const op = TRY_OPS[name];
+  if (op === undefined || (!isAnyInterval(l.dataType) && !isAnyInterval(r.dataType))) return undefined;
+  const b = bindIntervalArithmetic(op, l, r, cast, src);
+  if (b === undefined || b.kind !== "call") return b;
+  return { ...b, nullable: true, fn: { ...b.fn, options: { ...b.fn.options, try: "true" } } };
+}
+
+/**
+ * The math functions Spark also defines on ANSI intervals: `abs` (exact, same type), `signum`
+ * (a double) and `width_bucket` (over the months or microseconds). Undefined when no argument is
+ * an interval.
+ */
+export function bindIntervalMath(name: string, args: readonly BoundExpr[], cast: Cast): BoundExpr | undefined {
+  if (!args.some((a) => isAnyInterval(a.dataType))) return undefined;
+  const asDouble = (a: BoundExpr) => (isAnsiInterval(a.dataType) ? call(INTERVAL_KERNELS.toDouble, [a], DoubleType(), a.nullable) : cast(a, DoubleType()));
+  const external = (fn: string, xs: BoundExpr[], t: DataType, nullable: boolean): BoundCall => ({ kind: "call", fn: { name: fn, prettyName: name, options: {} }, args: xs, dataType: t, nullable });
+  switch (name) {
+    case "abs":
+      if (args.length !== 1 || !isAnsiInterval(args[0].dataType)) return undefined;
+      return call(INTERVAL_KERNELS.abs, args, args[0].dataType, false);
+    case "signum":
+    case "sign":
+      if (args.length !== 1 || !isAnsiInterval(args[0].dataType)) return undefined;
+      return external("signum", [asDouble(args[0])], DoubleType(), args[0].nullable);
+    case "width_bucket": {
+      if (args.length !== 4) return undefined;
+      const kinds = args.slice(0, 3).map((a) => (isYm(a.dataType) ? "ym" : isDt(a.dataType) ? "dt" : isNull(a.dataType) ? null : "other"));
+      const kind = kinds.find((k) => k !== null);
+      if (kinds.some((k) => k !== null && k !== kind) || kind === "other") {
+        throw new AnalysisError(`analysis: function width_bucket expects a value, minimum and maximum of one interval kind, got (${args.map((a) => typeString(a.dataType)).join(", ")})`);
+      }
+      return external("width_bucket", [...args.slice(0, 3).map(asDouble), cast(args[3], LongType())], LongType(), true);
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** `-x` of an interval (undefined for other types). */

@@ -17,7 +17,10 @@ import { ExecutionError } from "../../../errors.js";
 import type { DataType, DecimalType } from "../../../types/data-types.js";
 import { civilFromDays, daysFromCivil } from "../datetime.js";
 import { andMasks, longVector, numberVector, validity } from "../vectors.js";
-import type { KernelFactory } from "./kernel.js";
+import type { Kernel, KernelFactory } from "./kernel.js";
+import type { BoundCall } from "../../../plan/expressions/bound.js";
+import { concat, slice } from "../../../columnar/ops.js";
+import { nullVector } from "../../../columnar/build.js";
 import { fixed } from "./kernel.js";
 import { zoneOf } from "./datetime-functions.js";
 
@@ -29,7 +32,7 @@ const LONG_MIN = -(2n ** 63n);
 const INT_MAX = 2 ** 31 - 1;
 const INT_MIN = -(2 ** 31);
 
-export const INTERVAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
+const KERNELS: Readonly<Record<string, KernelFactory>> = {
   make_interval: fixed(makeInterval),
   make_dt_interval: fixed(makeDtInterval),
   make_ym_interval: fixed(makeYmInterval),
@@ -59,6 +62,26 @@ export const INTERVAL_KERNELS: Readonly<Record<string, KernelFactory>> = {
   $interval_divide: fixed((args, n, _ctx, c) => scaleInterval(args, n, c.dataType, true)),
   $interval_negate: fixed(negateInterval),
   $interval_div: fixed(intervalDiv),
+  $interval_abs: fixed(([v], n) => {
+    const neg = negateInterval([v], n);
+    const valid = validity(v);
+    if (v.kind === "i32" && neg.kind === "i32") {
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = v.values[i] < 0 ? neg.values[i] : v.values[i];
+      return numberVector(v.type, out, valid);
+    }
+    if (v.kind === "i64" && neg.kind === "i64") {
+      const out = new BigInt64Array(n);
+      for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) out[i] = v.values[i] < 0n ? neg.values[i] : v.values[i];
+      return longVector(v.type, out, valid);
+    }
+    throw new ExecutionError(`abs: expected an ANSI interval, got ${v.type.typeName}`);
+  }),
+  $interval_to_double: fixed(([v], n) => {
+    const out = new Float64Array(n);
+    if (v.kind === "i32" || v.kind === "i64") for (let i = 0; i < n; i++) out[i] = Number(v.values[i]);
+    return numberVector({ typeName: "double" }, out, validity(v));
+  }),
   $extract_interval: (call) => {
     const field = call.fn.options.field ?? "";
     return (args, n, _ctx, c) => extractInterval(args[0], n, field, c.dataType);
@@ -104,6 +127,35 @@ function extractInterval(v: Vector, n: number, field: string, type: DataType): V
     }
   }
   return numberVector(type, out, valid);
+}
+
+/**
+ * The kernels by name. A call bound from `try_add` … (option `try`) gives null instead of an
+ * error: when the batch fails, its rows are redone one at a time and the failing ones are null.
+ */
+export const INTERVAL_KERNELS: Readonly<Record<string, KernelFactory>> = Object.fromEntries(
+  Object.entries(KERNELS).map(([name, factory]) => [name, (call: BoundCall) => tolerant(factory(call), call.fn.options.try === "true")]),
+);
+
+function tolerant(k: Kernel, enabled: boolean): Kernel {
+  if (!enabled) return k;
+  return (args, n, ctx, call) => {
+    try {
+      return k(args, n, ctx, call);
+    } catch (e) {
+      if (!(e instanceof ExecutionError)) throw e;
+      const parts: Vector[] = [];
+      for (let i = 0; i < n; i++) {
+        try {
+          parts.push(k(args.map((a) => slice(a, i, i + 1)), 1, ctx, call));
+        } catch (rowError) {
+          if (!(rowError instanceof ExecutionError)) throw rowError;
+          parts.push(nullVector(call.dataType, 1));
+        }
+      }
+      return n === 0 ? nullVector(call.dataType, 0) : concat(parts);
+    }
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -135,3 +135,21 @@ test("extract and date_part of intervals", async () => {
   ]);
   await expectError("select extract(day from interval '2-1' year to month)", /cannot be extracted/);
 });
+
+test("try_add / try_divide of intervals give null instead of errors", async () => {
+  assert.deepEqual(await run("SELECT try_add(interval 2 year, interval 2 year), try_add(date'2021-01-01', interval 2 second)"), {
+    schema: "struct<try_add(INTERVAL '2' YEAR, INTERVAL '2' YEAR):interval year,try_add(DATE '2021-01-01', INTERVAL '02' SECOND):timestamp>",
+    rows: ["4-0\t2021-01-01 00:00:02"],
+  });
+  assert.deepEqual((await run("SELECT try_add(interval 2147483647 month, interval 2 month), try_divide(interval 2 year, 0), try_divide(interval 2 second, 2)")).rows, [
+    "NULL\tNULL\t0 00:00:01.000000000",
+  ]);
+  await expectError("SELECT try_add(interval 2 year, interval 2 second)", /interval/);
+});
+
+test("abs, signum and width_bucket of ANSI intervals", async () => {
+  assert.deepEqual((await run("SELECT abs(INTERVAL '-10' YEAR), abs(INTERVAL -'1 02:03:04.123' DAY TO SECOND), signum(INTERVAL '-10' DAY)")).rows, [
+    "10-0\t1 02:03:04.123000000\t-1.0",
+  ]);
+  assert.deepEqual((await run("SELECT width_bucket(INTERVAL '-59' MINUTE, INTERVAL -'1 01' DAY TO HOUR, INTERVAL '1 2:3:4.001' DAY TO SECOND, 10)")).rows, ["5"]);
+});
