@@ -12,12 +12,9 @@
 import type { DataType, DecimalType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
-import { BytesBuilder, nullVector } from "../../columnar/build.js";
-import { CalendarBuilder } from "../../columnar/calendar-interval.js";
-import { intervalSlotText } from "../../columnar/interval-text.js";
-import { decodeUtf8 } from "../../columnar/utf8.js";
+import { BytesBuilder } from "../../columnar/build.js";
+import { intervalSlotText, intervalsFromText } from "../../columnar/interval-text.js";
 import { ExecutionError } from "../../errors.js";
-import { castStringToDayTime, castStringToYearMonth, parseCalendarInterval } from "../../types/interval-strings.js";
 import { typeSql } from "../../plan/expressions/coercion.js";
 import { decimalVector, longVector, numberVector, validity } from "./vectors.js";
 
@@ -52,7 +49,7 @@ export function castInterval(v: Vector, to: DataType): Vector {
     }
     return b.finish(to);
   }
-  if (v.kind === "bytes" && from.typeName === "string") return fromStrings(v.data, v.offsets, v, to);
+  if (v.kind === "bytes" && from.typeName === "string") return intervalsFromText(v, to);
   if (to.typeName === "yearmonthinterval") {
     if (from.typeName === "yearmonthinterval" && v.kind === "i32") {
       const out = new Int32Array(n);
@@ -73,43 +70,6 @@ export function castInterval(v: Vector, to: DataType): Vector {
   }
   if (from.typeName === "yearmonthinterval" || from.typeName === "daytimeinterval") return intervalToNumeric(v, to);
   throw new ExecutionError(`cast: cannot cast ${typeSql(from)} to ${typeSql(to)}`);
-}
-
-function fromStrings(data: Uint8Array, offsets: Int32Array, v: Vector, to: DataType): Vector {
-  const n = v.length;
-  if (to.typeName === "interval") {
-    const b = new CalendarBuilder(n);
-    for (let i = 0; i < n; i++) {
-      const r = isValid(v, i) ? parseCalendarInterval(decodeUtf8(data, offsets[i], offsets[i + 1])) : null;
-      if (r === null || !r.ok) b.appendNull();
-      else b.append(r.value.months, r.value.days, r.value.micros);
-    }
-    return b.finish(to);
-  }
-  const valid = new Uint8Array(n);
-  if (to.typeName === "yearmonthinterval") {
-    const out = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!isValid(v, i)) continue;
-      const r = castStringToYearMonth(decodeUtf8(data, offsets[i], offsets[i + 1]), to.startField, to.endField);
-      if (!r.ok) throw new ExecutionError(`cast: ${r.problem}`);
-      out[i] = r.value;
-      valid[i] = 1;
-    }
-    return numberVector(to, out, valid);
-  }
-  if (to.typeName === "daytimeinterval") {
-    const out = new BigInt64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (!isValid(v, i)) continue;
-      const r = castStringToDayTime(decodeUtf8(data, offsets[i], offsets[i + 1]), to.startField, to.endField);
-      if (!r.ok) throw new ExecutionError(`cast: ${r.problem}`);
-      out[i] = r.value;
-      valid[i] = 1;
-    }
-    return longVector(to, out, valid);
-  }
-  return nullVector(to, n);
 }
 
 function overflow(value: string, from: DataType, to: DataType): never {

@@ -11,8 +11,9 @@
 import type { DataType, DecimalType, StructType } from "../../types/data-types.js";
 import type { Vector, ValidityMask } from "../../columnar/vector.js";
 import { compactMask } from "../../columnar/vector.js";
-import { ExecutionError, InternalError } from "../../errors.js";
-import { ansiIntervalTypeName } from "../../types/data-types.js";
+import { InternalError } from "../../errors.js";
+import { StringType } from "../../types/data-types.js";
+import { intervalsFromText } from "../../columnar/interval-text.js";
 import type { FieldLookup } from "./field-lookup.js";
 
 /** Builder kinds (numeric so the scanner's switch stays monomorphic). */
@@ -156,6 +157,9 @@ export class ColumnBuilder {
       case K_STRING:
       case K_BINARY: {
         const offs = this.closeOffsets(length);
+        if (type.typeName === "yearmonthinterval" || type.typeName === "daytimeinterval" || type.typeName === "interval") {
+          return intervalsFromText({ kind: "bytes", type: StringType(), length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) }, type);
+        }
         return { kind: "bytes", type, length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) };
       }
       case K_LONG:
@@ -312,8 +316,8 @@ export function codeOf(t: DataType): number {
       return K_NULL;
     case "yearmonthinterval":
     case "daytimeinterval":
-      throw new ExecutionError(`json: reading ${ansiIntervalTypeName(t)} values is not supported`);
     case "interval":
-      throw new ExecutionError("json: reading interval values is not supported");
+      // Read as strings, then as interval text (Spark's JacksonParser reads intervals from strings).
+      return K_STRING;
   }
 }

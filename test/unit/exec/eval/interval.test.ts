@@ -153,3 +153,12 @@ test("abs, signum and width_bucket of ANSI intervals", async () => {
   ]);
   assert.deepEqual((await run("SELECT width_bucket(INTERVAL '-59' MINUTE, INTERVAL -'1 01' DAY TO HOUR, INTERVAL '1 2:3:4.001' DAY TO SECOND, 10)")).rows, ["5"]);
 });
+
+test("JSON and CSV read and write intervals as Spark's text", async () => {
+  assert.deepEqual((await run("SELECT to_json(map('a', interval 100 day 130 minute)), to_json(from_json('{\"a\":\"1\"}', 'a interval year'))")).rows, [
+    `{"a":"INTERVAL '100 02:10' DAY TO MINUTE"}\t{"a":"INTERVAL '1' YEAR"}`,
+  ]);
+  assert.deepEqual((await run("SELECT from_json('{\"a\":\"1 days\"}', 'a interval'), to_csv(named_struct('a', interval 32 hour, 'b', interval 70 minute))")).rows, [
+    `{1 days}\tINTERVAL '32' HOUR,INTERVAL '70' MINUTE`,
+  ]);
+});
