@@ -13,6 +13,8 @@ import { node, type Expr, type SortOrderExpr } from "./expression.js";
 import { ExpressionParser } from "./parser.js";
 import { TokenStream } from "./lexer.js";
 import { readDataType } from "./ddl.js";
+import { atIntervalLiteral, parseIntervalLiteral } from "./interval-literal.js";
+import { systemTimeZone } from "../columnar/time-zone.js";
 import type {
   ColumnDef,
   CommonTableExpr,
@@ -594,6 +596,7 @@ class QueryParser {
     const s = this.s;
     s.expectWord("SET");
     if (s.atEnd() || s.atOp(";")) return { kind: "set", key: null, value: null };
+    if (s.atWord("TIME") && s.atWord("ZONE", 1)) return this.setTimeZone();
     const first = s.peek();
     let keyEnd = first.start;
     while (!s.atEnd() && !s.atOp("=") && !s.atOp(";")) keyEnd = s.next().end;
@@ -604,6 +607,36 @@ class QueryParser {
     while (!s.atEnd() && !s.atOp(";")) valueEnd = s.next().end;
     const raw = s.text.slice(valueStart, valueEnd).trim();
     const value = /^'.*'$|^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
+    return { kind: "set", key, value };
+  }
+
+  /**
+   * `SET TIME ZONE 'zone' | LOCAL | INTERVAL …` (after SET): Spark's SetTimeZone, a SET of
+   * `spark.sql.session.timeZone`. An interval is a whole number of seconds within ±18 hours,
+   * written as a zone offset (`+10:00`, `+15:40:32`).
+   */
+  private setTimeZone(): Statement {
+    const s = this.s;
+    const start = s.next();
+    s.next();
+    const key = "spark.sql.session.timeZone";
+    let value: string;
+    if (s.peek().kind === "string") {
+      value = s.next().value;
+    } else if (s.acceptWord("LOCAL")) {
+      value = systemTimeZone();
+    } else if (atIntervalLiteral(s)) {
+      const at = s.peek().start;
+      const lit = parseIntervalLiteral(s);
+      const micros = lit.dataType.typeName === "daytimeinterval" && typeof lit.value === "bigint" ? lit.value : null;
+      if (micros === null || micros % 1_000_000n !== 0n || micros > 64_800_000_000n || micros < -64_800_000_000n) {
+        throw s.errorAt(at, "the interval of SET TIME ZONE must be a whole number of seconds within [-18, 18] hours");
+      }
+      value = zoneOffsetText(Number(micros / 1_000_000n));
+    } else {
+      throw s.unexpected("expected a time zone string, LOCAL or an INTERVAL after SET TIME ZONE");
+    }
+    if (!s.atEnd() && !s.atOp(";")) throw s.unexpected(`expected the end of SET TIME ZONE at position ${start.start}`);
     return { kind: "set", key, value };
   }
 
@@ -1120,4 +1153,13 @@ function cubeSets(cols: readonly number[][]): number[][] {
 
 function bigintSafe(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? `${v}n` : v;
+}
+
+/** `ZoneOffset.ofTotalSeconds(seconds).toString`: `Z`, `+10:00`, `-08:30`, `+15:40:32`. */
+function zoneOffsetText(seconds: number): string {
+  if (seconds === 0) return "Z";
+  const abs = Math.abs(seconds);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const text = `${seconds < 0 ? "-" : "+"}${pad(Math.floor(abs / 3600))}:${pad(Math.floor(abs / 60) % 60)}`;
+  return abs % 60 === 0 ? text : `${text}:${pad(abs % 60)}`;
 }

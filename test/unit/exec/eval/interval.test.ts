@@ -162,3 +162,13 @@ test("JSON and CSV read and write intervals as Spark's text", async () => {
     `{1 days}\tINTERVAL '32' HOUR,INTERVAL '70' MINUTE`,
   ]);
 });
+
+test("SET TIME ZONE INTERVAL sets a zone offset", async () => {
+  const s = new SparkSession("interval-set-zone", { "sluice.exec.workers": "0" });
+  await s.sql("SET TIME ZONE INTERVAL '15:40:32' HOUR TO SECOND").collect();
+  assert.equal(s.conf.sessionTimeZone(), "+15:40:32");
+  await s.sql("SET TIME ZONE INTERVAL 10 HOURS").collect();
+  assert.equal(s.conf.sessionTimeZone(), "+10:00");
+  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 24 HOURS"), /within \[-18, 18\] hours/);
+  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 10 HOURS 'GMT+1'"), /expected the end of SET TIME ZONE/);
+});
