@@ -172,3 +172,13 @@ test("SET TIME ZONE INTERVAL sets a zone offset", async () => {
   assert.throws(() => s.sql("SET TIME ZONE INTERVAL 24 HOURS"), /within \[-18, 18\] hours/);
   assert.throws(() => s.sql("SET TIME ZONE INTERVAL 10 HOURS 'GMT+1'"), /expected the end of SET TIME ZONE/);
 });
+
+test("createDataFrame and collect carry intervals as months, microseconds and calendar objects", async () => {
+  const df = spark.createDataFrame(
+    [{ ym: 14, dt: 93_784_000_000n, c: { months: 1, days: 2, microseconds: 3_000_000n } }],
+    "ym INTERVAL YEAR TO MONTH, dt INTERVAL DAY TO SECOND, c INTERVAL",
+  );
+  assert.deepEqual(await df.collect(), [{ ym: 14, dt: 93_784_000_000n, c: { months: 1, days: 2, microseconds: 3_000_000n } }]);
+  df.createOrReplaceTempView("iv");
+  assert.deepEqual((await run("select ym + interval '1' month, dt * 2, c from iv")).rows, ["1-3\t2 04:06:08.000000000\t1 months 2 days 3 seconds"]);
+});
