@@ -195,6 +195,31 @@ export function intervalTypeFromName(name: string): DataType | null {
   return null;
 }
 
+/**
+ * The path (`a`, `s.x`, `a.element`) and type of the first interval (ANSI or calendar) inside
+ * `t`, or null: what data sources without interval types (Parquet, Delta, ORC) refuse.
+ */
+export function findIntervalField(t: DataType, path = ""): { path: string; type: DataType } | null {
+  switch (t.typeName) {
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return { path, type: t };
+    case "struct":
+      for (const f of t.fields) {
+        const found = findIntervalField(f.dataType, path === "" ? f.name : `${path}.${f.name}`);
+        if (found !== null) return found;
+      }
+      return null;
+    case "array":
+      return findIntervalField(t.elementType, `${path}.element`);
+    case "map":
+      return findIntervalField(t.keyType, `${path}.key`) ?? findIntervalField(t.valueType, `${path}.value`);
+    default:
+      return null;
+  }
+}
+
 /** True for Spark's ANSI interval types (year-month and day-time). */
 export function isAnsiInterval(t: DataType): t is YearMonthIntervalType | DayTimeIntervalType {
   return t.typeName === "yearmonthinterval" || t.typeName === "daytimeinterval";

@@ -182,3 +182,11 @@ test("createDataFrame and collect carry intervals as months, microseconds and ca
   df.createOrReplaceTempView("iv");
   assert.deepEqual((await run("select ym + interval '1' month, dt * 2, c from iv")).rows, ["1-3\t2 04:06:08.000000000\t1 months 2 days 3 seconds"]);
 });
+
+test("Parquet and Delta tables refuse interval columns by name, as Spark", async () => {
+  await expectError("create table iv_p using parquet as select 1 as a, named_struct('x', interval '1' year) as s", /does not support the column 's\.x' of type INTERVAL YEAR/);
+  await assert.rejects(
+    async () => spark.createDataFrame([{ d: 1n }], "d INTERVAL DAY").write.mode("overwrite").parquet(`/tmp/sluice-interval-test-${process.pid}`),
+    /parquet writer: column 'd' has type INTERVAL DAY, which Parquet cannot store/,
+  );
+});
