@@ -257,6 +257,8 @@ export function duckdbType(t: DataType): string {
       return "DATE";
     case "timestamp":
       return "TIMESTAMPTZ";
+    case "timestamp_ntz":
+      return "TIMESTAMP";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
     case "null":

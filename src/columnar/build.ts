@@ -80,9 +80,11 @@ export function vectorFromValues(type: DataType, values: readonly unknown[]): Ve
   switch (type.typeName) {
     case "long":
     case "timestamp":
+    case "timestamp_ntz":
     case "daytimeinterval": {
       const out = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) if (present(i)) out[i] = type.typeName === "timestamp" ? toMicros(values[i]) : toBigInt(values[i]);
+      const micros = type.typeName === "timestamp" || type.typeName === "timestamp_ntz";
+      for (let i = 0; i < n; i++) if (present(i)) out[i] = micros ? toMicros(values[i]) : toBigInt(values[i]);
       return { kind: "i64", type, length: n, valid: mask, values: out };
     }
     case "integer":

@@ -22,7 +22,8 @@ export function valueAt(v: Vector, i: number): unknown {
   if (!isValid(v, i)) return null;
   switch (v.kind) {
     case "i64":
-      return v.type.typeName === "timestamp" ? new Date(Number(v.values[i] / 1000n)) : v.values[i];
+      // A TIMESTAMP_NTZ reads as the Date whose UTC fields are its wall-clock time.
+      return v.type.typeName === "timestamp" || v.type.typeName === "timestamp_ntz" ? new Date(Number(v.values[i] / 1000n)) : v.values[i];
     case "i32":
       return v.type.typeName === "date" ? new Date(v.values[i] * 86_400_000) : v.values[i];
     case "i16":

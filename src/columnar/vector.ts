@@ -2,7 +2,8 @@
  * Columnar vectors: one typed array per column plus a validity mask, never arrays of row objects.
  *
  * Layout by physical kind:
- * - `i64` (long, timestamp in microseconds since the epoch, day-time interval in microseconds): `BigInt64Array`
+ * - `i64` (long, timestamp in microseconds since the epoch, timestamp_ntz in wall-clock microseconds
+ *   since 1970-01-01 00:00, day-time interval in microseconds): `BigInt64Array`
  * - `i32` (integer, date in days since the epoch, year-month interval in months): `Int32Array`;
  *   `i16` (short), `i8` (byte)
  * - `f64` (double), `f32` (float)
@@ -108,6 +109,7 @@ export function kindOf(type: DataType): VectorKind {
   switch (type.typeName) {
     case "long":
     case "timestamp":
+    case "timestamp_ntz":
     case "daytimeinterval":
       return "i64";
     case "integer":

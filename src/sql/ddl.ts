@@ -24,10 +24,12 @@ import {
   StructType,
   TimestampType,
   CalendarIntervalType,
+  TimestampNTZType,
   intervalTypeFromName,
   type DataType,
 } from "../types/data-types.js";
 import { schemaFromJson } from "../types/json-schema.js";
+import { parseSettings } from "./parse-settings.js";
 
 /**
  * Parses one Spark data type, case-insensitively: `string`, `varchar(n)`/`char(n)` (read as
@@ -178,13 +180,14 @@ const SIMPLE_TYPES: Readonly<Record<string, () => DataType>> = {
   BINARY: BinaryType,
   TIMESTAMP: TimestampType,
   TIMESTAMP_LTZ: TimestampType,
+  TIMESTAMP_NTZ: TimestampNTZType,
   DATE: DateType,
   VOID: NullType,
 };
 
 const DECIMAL_NAMES = new Set(["DECIMAL", "DEC", "NUMERIC"]);
 const CHAR_NAMES = new Set(["CHAR", "CHARACTER", "VARCHAR"]);
-const UNSUPPORTED = new Set(["TIMESTAMP_NTZ", "VARIANT", "OBJECT", "GEOMETRY", "GEOGRAPHY", "TIME"]);
+const UNSUPPORTED = new Set(["VARIANT", "OBJECT", "GEOMETRY", "GEOGRAPHY", "TIME"]);
 
 /** Every type keyword, for did-you-mean suggestions. */
 const TYPE_KEYWORDS = [...Object.keys(SIMPLE_TYPES), ...DECIMAL_NAMES, ...CHAR_NAMES, "ARRAY", "MAP", "STRUCT"];
@@ -193,7 +196,8 @@ function readPrimitive(s: TokenStream, tok: Token): DataType {
   const name = tok.upper;
   if (name === "INTERVAL") return readIntervalType(s, tok);
   const params = readTypeParams(s);
-  const simple = SIMPLE_TYPES[name];
+  // spark.sql.timestampType=TIMESTAMP_NTZ: the TIMESTAMP type is TIMESTAMP_NTZ.
+  const simple = name === "TIMESTAMP" && parseSettings().timestampNtz ? TimestampNTZType : SIMPLE_TYPES[name];
   if (simple !== undefined) {
     if (params.length > 0) throw s.errorAt(tok.start, `type ${name} takes no parameters`);
     if (name === "STRING" && s.atWord("COLLATE")) throw s.errorAt(s.peek().start, "collated strings are not supported");

@@ -7,12 +7,13 @@
  *   MONTH, a day-time interval (from the smallest to the largest unit given; WEEK counts as DAY,
  *   MILLISECOND/MICROSECOND as SECOND) when none is, and an error when both kinds are mixed.
  * Literals give the legacy calendar interval only under `spark.sql.legacy.interval.enabled`
- * ({@link withLegacyIntervals}); otherwise only casts and make_interval do.
+ * (`parse-settings.ts`); otherwise only casts and make_interval do.
  */
 import { CalendarIntervalType, DayTimeIntervalType, YearMonthIntervalType, type DataType } from "../types/data-types.js";
 import { calendarDurationMicros, castStringToDayTime, castStringToYearMonth, parseCalendarInterval, type CalendarParts } from "../types/interval-strings.js";
 import type { LiteralExpr } from "./expression.js";
 import type { Token, TokenStream } from "./lexer.js";
+import { parseSettings } from "./parse-settings.js";
 
 const MULTI_UNITS = new Set([
   "NANOSECOND", "NANOSECONDS", "MICROSECOND", "MICROSECONDS", "MILLISECOND", "MILLISECONDS", "SECOND", "SECONDS",
@@ -22,21 +23,6 @@ const TO_UNITS = new Set(["SECOND", "MINUTE", "HOUR", "DAY", "MONTH", "YEAR"]);
 const YM_FIELDS: Readonly<Record<string, number>> = { year: 0, month: 1 };
 const DT_FIELDS: Readonly<Record<string, number>> = { day: 0, hour: 1, minute: 2, second: 3, week: 0, millisecond: 3, microsecond: 3 };
 
-let legacy = false;
-
-/**
- * Runs `fn` (which parses SQL) with Spark's `spark.sql.legacy.interval.enabled` set to `enabled`:
- * every interval literal is then a calendar interval.
- */
-export function withLegacyIntervals<T>(enabled: boolean, fn: () => T): T {
-  const saved = legacy;
-  legacy = enabled;
-  try {
-    return fn();
-  } finally {
-    legacy = saved;
-  }
-}
 
 function calendarLiteral(months: number, days: number, micros: bigint): LiteralExpr {
   const bytes = new Uint8Array(16);
@@ -122,7 +108,7 @@ function typedConstructor(s: TokenStream, keyword: Token): LiteralExpr {
 }
 
 function multiUnitLiteral(s: TokenStream, keyword: Token, c: CalendarParts, units: readonly string[]): LiteralExpr {
-  if (legacy) return calendarLiteral(c.months, c.days, c.micros);
+  if (parseSettings().legacyIntervals) return calendarLiteral(c.months, c.days, c.micros);
   const ym: number[] = [];
   const dt: number[] = [];
   for (const u of units) {
@@ -151,7 +137,7 @@ function unitToUnit(s: TokenStream, keyword: Token, valueTok: Token, minus: bool
   if (from === "year" && to === "month") {
     const r = castStringToYearMonth(value, 0, 1);
     if (!r.ok) throw s.errorAt(keyword.start, r.problem);
-    return legacy ? calendarLiteral(r.value, 0, 0n) : literal(r.value, YearMonthIntervalType(0, 1));
+    return parseSettings().legacyIntervals ? calendarLiteral(r.value, 0, 0n) : literal(r.value, YearMonthIntervalType(0, 1));
   }
   const f = DT_FIELDS[from];
   const t = DT_FIELDS[to];
@@ -160,7 +146,7 @@ function unitToUnit(s: TokenStream, keyword: Token, valueTok: Token, minus: bool
   }
   const r = castStringToDayTime(value, f, t);
   if (!r.ok) throw s.errorAt(keyword.start, r.problem);
-  if (legacy) return calendarLiteral(0, Number(r.value / 86_400_000_000n), r.value % 86_400_000_000n);
+  if (parseSettings().legacyIntervals) return calendarLiteral(0, Number(r.value / 86_400_000_000n), r.value % 86_400_000_000n);
   return literal(r.value, DayTimeIntervalType(f, t));
 }
 

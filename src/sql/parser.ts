@@ -26,8 +26,9 @@ import { BooleanType, IntegerType, NullType, StringType } from "../types/data-ty
 import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
-import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, type LiteralResult } from "./literals.js";
+import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, timestampNtzLiteral, type LiteralResult } from "./literals.js";
 import { atIntervalLiteral, parseIntervalLiteral } from "./interval-literal.js";
+import { parseSettings } from "./parse-settings.js";
 
 /**
  * Parses one whole SQL expression.
@@ -845,9 +846,17 @@ export class ExpressionParser {
       case "DATE":
         r = dateLiteral(text);
         break;
+      case "TIMESTAMP_NTZ":
+        r = timestampNtzLiteral(text);
+        break;
       case "TIMESTAMP":
       case "TIMESTAMP_LTZ": {
         const ts = timestampLiteral(text);
+        // spark.sql.timestampType=TIMESTAMP_NTZ: a TIMESTAMP literal without a zone is TIMESTAMP_NTZ.
+        if (t.upper === "TIMESTAMP" && ts.ok && ts.zoneless === true && parseSettings().timestampNtz) {
+          r = timestampNtzLiteral(text);
+          break;
+        }
         if (ts.ok && ts.zoneless === true) return { ...literal(ts.value, ts.dataType), zonelessText: text };
         r = ts;
         break;

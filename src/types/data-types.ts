@@ -18,6 +18,7 @@ export type AtomicTypeName =
   | "boolean"
   | "binary"
   | "timestamp"
+  | "timestamp_ntz"
   | "date"
   | "null"
   | "interval";
@@ -92,6 +93,8 @@ export type FloatType = AtomicType<"float">;
 export type BooleanType = AtomicType<"boolean">;
 export type BinaryType = AtomicType<"binary">;
 export type TimestampType = AtomicType<"timestamp">;
+/** Spark's `TimestampNTZType`: a wall-clock date and time without a zone, µs since 1970-01-01 00:00 (i64). */
+export type TimestampNTZType = AtomicType<"timestamp_ntz">;
 export type DateType = AtomicType<"date">;
 export type NullType = AtomicType<"null">;
 /**
@@ -115,6 +118,7 @@ const FLOAT = atomic("float");
 const BOOLEAN = atomic("boolean");
 const BINARY = atomic("binary");
 const TIMESTAMP = atomic("timestamp");
+const TIMESTAMP_NTZ = atomic("timestamp_ntz");
 const DATE = atomic("date");
 const NULL = atomic("null");
 const CALENDAR_INTERVAL = atomic("interval");
@@ -129,6 +133,7 @@ export const FloatType = (): FloatType => FLOAT;
 export const BooleanType = (): BooleanType => BOOLEAN;
 export const BinaryType = (): BinaryType => BINARY;
 export const TimestampType = (): TimestampType => TIMESTAMP;
+export const TimestampNTZType = (): TimestampNTZType => TIMESTAMP_NTZ;
 export const DateType = (): DateType => DATE;
 export const NullType = (): NullType => NULL;
 export const CalendarIntervalType = (): CalendarIntervalType => CALENDAR_INTERVAL;
@@ -325,7 +330,7 @@ export type ValueOf<T extends DataType> = T extends AtomicType<infer N>
           ? boolean
           : N extends "binary"
             ? Uint8Array
-            : N extends "date" | "timestamp"
+            : N extends "date" | "timestamp" | "timestamp_ntz"
               ? Date
               : N extends "interval"
                 ? CalendarIntervalValue

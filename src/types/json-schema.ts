@@ -22,6 +22,7 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
   ansiIntervalTypeName,
   intervalTypeFromName,
   type DataType,
@@ -118,13 +119,14 @@ const ATOMIC: Readonly<Record<string, () => DataType>> = {
   binary: BinaryType,
   timestamp: TimestampType,
   timestamp_ltz: TimestampType,
+  timestamp_ntz: TimestampNTZType,
   date: DateType,
   void: NullType,
   null: NullType,
 };
 
 /** Spark type names sluice knows but cannot represent. */
-const KNOWN_UNSUPPORTED = /^(timestamp_ntz|variant|string collate .*)$/;
+const KNOWN_UNSUPPORTED = /^(variant|string collate .*)$/;
 
 function readType(v: unknown, path: string, field: string): DataType {
   if (typeof v === "string") return readTypeName(v, path, field);

@@ -26,6 +26,7 @@ import {
   writableMask,
 } from "./vectors.js";
 import { castInterval, isIntervalCast } from "./interval-cast.js";
+import { castNtz, isNtzCast } from "./timestamp-ntz-cast.js";
 import { intervalSlotText } from "../../columnar/interval-text.js";
 import { MICROS_PER_DAY, MICROS_PER_SECOND, formatDate, formatTimestamp, microsToDays, microsToSeconds, parseDate, parseTimestamp } from "./datetime.js";
 
@@ -42,6 +43,7 @@ export function castVector(v: Vector, to: DataType, zone: ZoneRules = UTC): Vect
   const n = v.length;
   if (v.kind === "null") return nullVector(to, n);
   if (isIntervalCast(from, to)) return castInterval(v, to);
+  if (isNtzCast(from, to)) return castNtz(v, to, zone);
   if (to.typeName === "string") return castToString(v, to, zone);
   if (v.kind === "bytes") {
     if (from.typeName === "binary") return nullVector(to, n);
@@ -527,6 +529,7 @@ export function slotText(v: Vector, i: number, style: TextStyle = CAST, zone: Zo
   }
   switch (v.kind) {
     case "i64":
+      if (v.type.typeName === "timestamp_ntz") return formatTimestamp(v.values[i], UTC);
       return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i], zone) : v.values[i].toString();
     case "i32":
       return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);

@@ -14,6 +14,8 @@ import { compactMask } from "../../columnar/vector.js";
 import { InternalError } from "../../errors.js";
 import { StringType } from "../../types/data-types.js";
 import { intervalsFromText } from "../../columnar/interval-text.js";
+import { castNtz } from "../eval/timestamp-ntz-cast.js";
+import { UTC } from "../../columnar/time-zone.js";
 import type { FieldLookup } from "./field-lookup.js";
 
 /** Builder kinds (numeric so the scanner's switch stays monomorphic). */
@@ -157,6 +159,9 @@ export class ColumnBuilder {
       case K_STRING:
       case K_BINARY: {
         const offs = this.closeOffsets(length);
+        if (type.typeName === "timestamp_ntz") {
+          return castNtz({ kind: "bytes", type: StringType(), length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) }, type, UTC);
+        }
         if (type.typeName === "yearmonthinterval" || type.typeName === "daytimeinterval" || type.typeName === "interval") {
           return intervalsFromText({ kind: "bytes", type: StringType(), length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) }, type);
         }
@@ -317,6 +322,7 @@ export function codeOf(t: DataType): number {
     case "yearmonthinterval":
     case "daytimeinterval":
     case "interval":
+    case "timestamp_ntz":
       // Read as strings, then as interval text (Spark's JacksonParser reads intervals from strings).
       return K_STRING;
   }

@@ -25,6 +25,7 @@ export type LogicalAnnotation =
   | { readonly kind: "DATE" }
   | { readonly kind: "DECIMAL"; readonly precision: number; readonly scale: number }
   | { readonly kind: "TIMESTAMP_MICROS_UTC" }
+  | { readonly kind: "TIMESTAMP_MICROS_LOCAL" }
   | { readonly kind: "INTEGER"; readonly bitWidth: 8 | 16; readonly signed: boolean };
 
 /** One element of the flattened (depth-first) Parquet schema list. */
@@ -185,6 +186,9 @@ function primitiveNode(name: string, type: DataType, repetition: Repetition, pat
         converted: ConvertedType.TIMESTAMP_MICROS,
         logical: { kind: "TIMESTAMP_MICROS_UTC" },
       };
+    case "timestamp_ntz":
+      // As Spark: TIMESTAMP(MICROS, isAdjustedToUTC=false), no converted type (TIMESTAMP_MICROS means UTC).
+      return { ...base, physical: PhysicalType.INT64, logical: { kind: "TIMESTAMP_MICROS_LOCAL" } };
     case "decimal": {
       const { precision, scale } = type;
       const ann = { converted: ConvertedType.DECIMAL, precision, scale, logical: { kind: "DECIMAL", precision, scale } as const };

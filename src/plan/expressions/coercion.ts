@@ -14,6 +14,7 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
   DateType,
   MAX_DECIMAL_PRECISION,
   ansiIntervalTypeName,
@@ -106,6 +107,8 @@ export function findTightestCommonType(a: DataType, b: DataType): DataType | nul
   if ((a.typeName === "timestamp" && b.typeName === "date") || (a.typeName === "date" && b.typeName === "timestamp")) {
     return TimestampType();
   }
+  const ntz = widerNtzType(a, b);
+  if (ntz !== null) return ntz;
   // Spark: two year-month (or two day-time) intervals widen to the span of both field ranges.
   if (a.typeName === "yearmonthinterval" && b.typeName === "yearmonthinterval") {
     return YearMonthIntervalType(Math.min(a.startField, b.startField), Math.max(a.endField, b.endField));
@@ -211,9 +214,23 @@ export function findCommonTypeForComparison(a: DataType, b: DataType): DataType 
   if ((a.typeName === "timestamp" && b.typeName === "date") || (a.typeName === "date" && b.typeName === "timestamp")) {
     return TimestampType();
   }
+  const ntz = widerNtzType(a, b);
+  if (ntz !== null) return ntz;
   if ((as && b.typeName === "decimal") || (bs && a.typeName === "decimal")) return DoubleType();
   if (as && isAtomic(b)) return b;
   if (bs && isAtomic(a)) return a;
+  return null;
+}
+
+function isDatetime(t: DataType): boolean {
+  return t.typeName === "date" || t.typeName === "timestamp" || t.typeName === "timestamp_ntz";
+}
+
+/** Spark's `findWiderDateTimeType` with TIMESTAMP_NTZ: date and ntz widen to ntz, ntz and timestamp to timestamp. */
+function widerNtzType(a: DataType, b: DataType): DataType | null {
+  const pair = (x: string, y: string) => (a.typeName === x && b.typeName === y) || (a.typeName === y && b.typeName === x);
+  if (pair("timestamp_ntz", "date")) return TimestampNTZType();
+  if (pair("timestamp_ntz", "timestamp")) return TimestampType();
   return null;
 }
 
@@ -243,6 +260,7 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
     if (inType.typeName === "string" && isAtomic(expected) && expected.typeName !== "boolean") return expected;
     if (inType.typeName === "date" && expected.typeName === "timestamp") return expected;
     if (inType.typeName === "timestamp" && expected.typeName === "date") return expected;
+    if (isDatetime(inType) && isDatetime(expected)) return expected;
     if (expected.typeName === "string" && isAtomic(inType)) return expected;
     if (inType.typeName === "array" && expected.typeName === "array") {
       const e = implicitCastType(inType.elementType, expected.elementType);
@@ -269,11 +287,12 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
       return null;
     case "timestamp":
       if (inType.typeName === "timestamp") return inType;
-      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "date") return TimestampType();
+      // A TIMESTAMP_NTZ reads as the session zone's instant of its wall-clock time.
+      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "date" || inType.typeName === "timestamp_ntz") return TimestampType();
       return null;
     case "date":
       if (inType.typeName === "date") return inType;
-      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "timestamp") return DateType();
+      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "timestamp" || inType.typeName === "timestamp_ntz") return DateType();
       return null;
     case "boolean":
       if (inType.typeName === "boolean") return inType;
@@ -294,8 +313,9 @@ export function canCast(from: DataType, to: DataType): boolean {
   if (to.typeName === "string") return isAtomic(from) || from.typeName === "array" || from.typeName === "map" || from.typeName === "struct";
   if (to.typeName === "binary") return from.typeName === "string" || isIntegral(from);
   if (to.typeName === "boolean") return from.typeName === "string" || isNumeric(from) || from.typeName === "timestamp" || from.typeName === "date";
-  if (to.typeName === "timestamp") return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "date" || isNumeric(from);
-  if (to.typeName === "date") return from.typeName === "string" || from.typeName === "timestamp";
+  if (to.typeName === "timestamp") return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "date" || from.typeName === "timestamp_ntz" || isNumeric(from);
+  if (to.typeName === "date") return from.typeName === "string" || from.typeName === "timestamp" || from.typeName === "timestamp_ntz";
+  if (to.typeName === "timestamp_ntz") return from.typeName === "string" || from.typeName === "date" || from.typeName === "timestamp";
   if (isNumeric(to)) {
     return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "timestamp" || from.typeName === "date" || isNumeric(from);
   }
@@ -348,6 +368,8 @@ export function typeSql(t: DataType): string {
       return "BINARY";
     case "timestamp":
       return "TIMESTAMP";
+    case "timestamp_ntz":
+      return "TIMESTAMP_NTZ";
     case "date":
       return "DATE";
     case "null":

@@ -13,7 +13,7 @@
  * session time zone travels in its options.
  */
 import type { DataType } from "../../types/data-types.js";
-import { ByteType, DateType, DayTimeIntervalType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
+import { ByteType, DateType, DayTimeIntervalType, DecimalType, DoubleType, IntegerType, LongType, TimestampNTZType, StringType, TimestampType, YearMonthIntervalType, isAnsiInterval, isIntegral, isNumeric } from "../../types/data-types.js";
 import { AnalysisError } from "../../errors.js";
 import type { BoundCall, BoundExpr } from "./bound.js";
 import { sessionTimeZone } from "./session-zone.js";
@@ -72,7 +72,8 @@ export const INTERNAL_INTERVAL_NAMES: readonly string[] = Object.values(INTERVAL
 function call(name: string, args: readonly BoundExpr[], dataType: DataType, zoned: boolean, nullable = args.some((a) => a.nullable)): BoundCall {
   return {
     kind: "call",
-    fn: { name, prettyName: name, options: zoned ? { timeZone: sessionTimeZone() } : {} },
+    // TIMESTAMP_NTZ arithmetic is on wall-clock times: no zone.
+    fn: { name, prettyName: name, options: zoned ? { timeZone: args.some((a) => a.dataType.typeName === "timestamp_ntz") ? "UTC" : sessionTimeZone() } : {} },
     args,
     dataType,
     nullable,
@@ -83,7 +84,8 @@ const isCalendar = (t: DataType) => t.typeName === "interval";
 const isDt = (t: DataType) => t.typeName === "daytimeinterval";
 const isYm = (t: DataType) => t.typeName === "yearmonthinterval";
 const isAnyInterval = (t: DataType) => isCalendar(t) || isAnsiInterval(t);
-const isTs = (t: DataType) => t.typeName === "timestamp";
+/** TIMESTAMP or TIMESTAMP_NTZ (Spark's AnyTimestampType). */
+const isTs = (t: DataType) => t.typeName === "timestamp" || t.typeName === "timestamp_ntz";
 const isDate = (t: DataType) => t.typeName === "date";
 const isNull = (t: DataType) => t.typeName === "null";
 const isDayOnly = (t: DataType) => t.typeName === "daytimeinterval" && t.startField === 0 && t.endField === 0;
@@ -222,8 +224,8 @@ function add(l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundExpr | 
   if (isDt(lt) && isDate(rt)) return swapped(timeAdd(cast(r, TimestampType()), l));
   if (isDate(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.dateAddYm, [l, r], DateType(), false));
   if (isYm(lt) && isDate(rt)) return swapped(call(INTERVAL_KERNELS.dateAddYm, [r, l], DateType(), false));
-  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, r], TimestampType(), true));
-  if (isYm(lt) && isTs(rt)) return swapped(call(INTERVAL_KERNELS.timestampAddYm, [r, l], TimestampType(), true));
+  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, r], lt, true));
+  if (isYm(lt) && isTs(rt)) return swapped(call(INTERVAL_KERNELS.timestampAddYm, [r, l], rt, true));
   const same = sameKind(l, r, cast, sql);
   if (same !== undefined) return call(INTERVAL_KERNELS.intervalAdd, same, same[0].dataType, false);
   if (isDate(lt) && isCalendar(rt)) return plain(call(INTERVAL_KERNELS.dateAddCalendar, [l, r], DateType(), true));
@@ -248,7 +250,7 @@ function subtract(l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundEx
   if (isDate(lt) && isDayOnly(rt)) return named(src, `date_add(${src.left}, (- extractansiintervaldays(${src.right})))`, dateAddDays(l, negate(extractDays(r)), cast, sql));
   if (isDate(lt) && isDt(rt)) return plain(timeAdd(cast(l, TimestampType()), negate(r)));
   if (isDate(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.dateAddYm, [l, negate(r)], DateType(), false));
-  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, negate(r)], TimestampType(), true));
+  if (isTs(lt) && isYm(rt)) return plain(call(INTERVAL_KERNELS.timestampAddYm, [l, negate(r)], lt, true));
   const same = sameKind(l, r, cast, sql);
   if (same !== undefined) return call(INTERVAL_KERNELS.intervalSubtract, same, same[0].dataType, false);
   if (isDate(lt) && isCalendar(rt)) return plain(call(INTERVAL_KERNELS.dateAddCalendar, [l, negate(r)], DateType(), true));
@@ -256,8 +258,10 @@ function subtract(l: BoundExpr, r: BoundExpr, cast: Cast, src: SqlText): BoundEx
   if (isAnyInterval(lt) || isAnyInterval(rt)) return mismatch(sql, isAnyInterval(lt) ? rt : lt);
   if (isTs(lt) || isTs(rt)) {
     // Spark refuses a string against a timestamp here (it reads one for TimeAdd only).
-    const a = asTimestamp(l, cast, sql, false);
-    const b = asTimestamp(r, cast, sql, false);
+    // Both sides become the wider of the two timestamp types (a date or NULL takes the other's).
+    const target = lt.typeName === "timestamp" || rt.typeName === "timestamp" ? TimestampType() : TimestampNTZType();
+    const a = cast(asTimestamp(l, cast, sql, false, target), target);
+    const b = cast(asTimestamp(r, cast, sql, false, target), target);
     return call(INTERVAL_KERNELS.subtractTimestamps, [a, b], DayTimeIntervalType(0, 3), true);
   }
   if (isDate(rt)) {
@@ -306,13 +310,13 @@ function dateAddDays(date: BoundExpr, days: BoundExpr, cast: Cast, sql: string):
 }
 
 function timeAdd(ts: BoundExpr, interval: BoundExpr): BoundExpr {
-  return call(INTERVAL_KERNELS.timeAdd, [ts, interval], TimestampType(), true);
+  return call(INTERVAL_KERNELS.timeAdd, [ts, interval], ts.dataType, true);
 }
 
-function asTimestamp(e: BoundExpr, cast: Cast, sql: string, strings = true): BoundExpr {
+function asTimestamp(e: BoundExpr, cast: Cast, sql: string, strings = true, target: DataType = TimestampType()): BoundExpr {
   const t = e.dataType;
   if (isTs(t)) return e;
-  if (isDate(t) || (strings && t.typeName === "string") || isNull(t)) return cast(e, TimestampType());
+  if (isDate(t) || (strings && t.typeName === "string") || isNull(t)) return cast(e, target);
   throw new AnalysisError(`analysis: '${sql}' requires a timestamp operand, got ${typeString(t)}`);
 }
 

@@ -25,6 +25,8 @@ export function formatLiteral(e: LiteralExpr): string {
     case "timestamp":
       // A literal written without a zone holds its wall-clock time read as UTC until analysis.
       return typeof v === "bigint" ? `TIMESTAMP '${wallClockText(v, e.zonelessText === undefined ? sessionTimeZone() : "UTC")}'` : String(v);
+    case "timestamp_ntz":
+      return typeof v === "bigint" ? `TIMESTAMP_NTZ '${wallClockText(v, "UTC")}'` : String(v);
     case "date":
       return typeof v === "number" ? `DATE '${isoText(v * 86_400_000).slice(0, 10)}'` : String(v);
     case "binary":

@@ -194,6 +194,8 @@ async function runFile(file: string): Promise<void> {
   await createTestTables(spark);
   // SQLQueryTestSuite runs the PostgreSQL files with legacy (calendar) interval literals.
   if (file.startsWith("postgreSQL/")) spark.conf.set("spark.sql.legacy.interval.enabled", "true");
+  // …and the timestampNTZ files with spark.sql.timestampType=TIMESTAMP_NTZ.
+  if (file.startsWith("timestampNTZ/")) spark.conf.set("spark.sql.timestampType", "TIMESTAMP_NTZ");
   for (const [k, v] of fileSettings(join(SQL_TESTS, "inputs", file.replace(/\.out$/, "")))) {
     try {
       spark.conf.set(k, v);

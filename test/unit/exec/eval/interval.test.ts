@@ -11,6 +11,9 @@ import { requireZone } from "../../../../src/columnar/time-zone.js";
 import { parseDataType } from "../../../../src/sql/ddl.js";
 import { schemaFromJson, schemaToJson } from "../../../../src/types/json-schema.js";
 import { DayTimeIntervalType, YearMonthIntervalType } from "../../../../src/types/data-types.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const spark = new SparkSession("interval-test", { "spark.sql.session.timeZone": "America/Los_Angeles", "sluice.exec.workers": "0" });
 
@@ -189,4 +192,36 @@ test("Parquet and Delta tables refuse interval columns by name, as Spark", async
     async () => spark.createDataFrame([{ d: 1n }], "d INTERVAL DAY").write.mode("overwrite").parquet(`/tmp/sluice-interval-test-${process.pid}`),
     /parquet writer: column 'd' has type INTERVAL DAY, which Parquet cannot store/,
   );
+});
+
+test("TIMESTAMP_NTZ: literals, casts, arithmetic and a Parquet round trip", async () => {
+  assert.deepEqual(
+    await run(
+      "select timestamp_ntz'2021-03-14 02:30:00.123456' as n, cast(timestamp_ntz'2021-03-14 02:30:00' as timestamp) as t, cast(timestamp'2021-01-01 00:00:00' as timestamp_ntz) as n2, " +
+        "timestamp_ntz'2021-01-31 10:00:00' + interval 1 month as n3, timestamp_ntz'2021-01-02 00:00:00' - timestamp_ntz'2021-01-01 12:00:00' as d",
+    ),
+    {
+      schema: "struct<n:timestamp_ntz,t:timestamp,n2:timestamp_ntz,n3:timestamp_ntz,d:interval day to second>",
+      rows: ["2021-03-14 02:30:00.123456\t2021-03-14 03:30:00\t2021-01-01 00:00:00\t2021-02-28 10:00:00\t0 12:00:00.000000000"],
+    },
+  );
+  const dir = mkdtempSync(join(tmpdir(), "sluice-ntz-"));
+  try {
+    const s = new SparkSession("interval-ntz-parquet", { "spark.sql.session.timeZone": "America/Los_Angeles", "sluice.exec.workers": "0", "spark.sql.warehouse.dir": dir });
+    await s.sql("create table ntz_t using parquet as select timestamp_ntz'2021-03-14 02:30:00.123456' as n, date'2021-01-01' as d").collect();
+    const back = s.sql("select n, n > d, n - d from ntz_t");
+    assert.equal(catalogString(back.schema), "struct<n:timestamp_ntz,(n > d):boolean,(n - d):interval day to second>");
+    assert.deepEqual(
+      (await back.collect()).map((r) => Object.values(r).map(String)),
+      [[new Date(Date.UTC(2021, 2, 14, 2, 30, 0, 123)).toString(), "true", "6256800123456"]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("spark.sql.timestampType=TIMESTAMP_NTZ makes TIMESTAMP literals and types TIMESTAMP_NTZ", async () => {
+  const s = new SparkSession("interval-ntz-setting", { "spark.sql.session.timeZone": "UTC", "sluice.exec.workers": "0", "spark.sql.timestampType": "TIMESTAMP_NTZ" });
+  const df = s.sql("select timestamp'2019-01-01 00:00:00' as a, cast('2019-01-01 10:00:00' as timestamp) as b, timestamp'2019-01-01 00:00:00Z' as c");
+  assert.equal(catalogString(df.schema), "struct<a:timestamp_ntz,b:timestamp_ntz,c:timestamp>");
 });
