@@ -58,7 +58,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const env = { ...process.env, SLUICE_TEST: "1" };
+// Tests are hermetic: the process zone (the session time zone's default, as the JVM's is Spark's)
+// is UTC whatever the machine's; tests of other zones set spark.sql.session.timeZone.
+const env = { ...process.env, SLUICE_TEST: "1", TZ: "UTC" };
 let status;
 if (fast) {
   const dir = mkdtempSync(join(tmpdir(), "sluice-test-fast-"));

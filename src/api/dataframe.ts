@@ -100,9 +100,9 @@ export class DataFrame {
   /** A projection, or, when it calls aggregate functions, a global aggregation (as Spark's analyzer). */
   private project(exprs: readonly Expr[]): DataFrame {
     const windowed = selectWithWindows(this.logicalPlan, exprs);
-    if (windowed !== null) return new DataFrame(this.sparkSession, windowed, analyzePlan(windowed));
+    if (windowed !== null) return new DataFrame(this.sparkSession, windowed, this.analyzed(windowed));
     const generated = selectWithGenerator(this.logicalPlan, exprs);
-    if (generated !== null) return new DataFrame(this.sparkSession, generated, analyzePlan(generated));
+    if (generated !== null) return new DataFrame(this.sparkSession, generated, this.analyzed(generated));
     if (exprs.some(containsAggregateCall)) return this.derive({ kind: "aggregate", child: this.logicalPlan, groupBy: [], aggregates: exprs });
     return this.derive({ kind: "project", child: this.logicalPlan, exprs });
   }
@@ -129,7 +129,7 @@ export class DataFrame {
       if (!(e instanceof AnalysisError) || p.kind !== "project") throw e;
       try {
         const plan: LogicalPlan = { kind: "project", child: make(p.child), exprs: p.exprs };
-        return new DataFrame(this.sparkSession, plan, analyzePlan(plan));
+        return new DataFrame(this.sparkSession, plan, this.analyzed(plan));
       } catch {
         throw e;
       }
@@ -180,7 +180,7 @@ export class DataFrame {
       child: generated,
       exprs: [...idList.map(toExpr), node({ kind: "ordinal", ordinal: width, name: variableColumnName }), node({ kind: "ordinal", ordinal: width + 1, name: valueColumnName })],
     };
-    return new DataFrame(this.sparkSession, plan, analyzePlan(plan));
+    return new DataFrame(this.sparkSession, plan, this.analyzed(plan));
   }
 
   /** Same as {@link unpivot}. */
@@ -673,6 +673,11 @@ export class DataFrame {
 
   private derive(plan: LogicalPlan): DataFrame {
     return DataFrame.of(this.sparkSession, plan, [this]);
+  }
+
+  /** `plan` analysed in this session's time zone. */
+  private analyzed(plan: LogicalPlan): ResolvedPlan {
+    return withSessionTimeZone(this.sparkSession.conf.sessionTimeZone(), () => analyzePlan(plan));
   }
 }
 

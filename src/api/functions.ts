@@ -16,6 +16,7 @@ import type { ColumnName } from "./functions/builders.js";
 export type { ColumnName } from "./functions/builders.js";
 export * from "./functions/string.js";
 export * from "./functions/datetime.js";
+export * from "./functions/date.js";
 export * from "./functions/math.js";
 export * from "./functions/collection.js";
 export * from "./functions/higher-order.js";

@@ -249,7 +249,6 @@ export class SparkSession {
     registerBuiltinConnectors();
     this.appName = appName;
     this.conf = new RuntimeConfig(conf);
-    setActiveSessionTimeZone(() => this.conf.sessionTimeZone());
   }
 
   /** A new builder. */
@@ -265,6 +264,7 @@ export class SparkSession {
   /** @internal */
   static setActive(s: SparkSession | null): void {
     SparkSession.active = s;
+    setActiveSessionTimeZone(s === null ? null : () => s.conf.sessionTimeZone());
   }
 
   /** Streaming sources: `spark.readStream.format(...)...load()`. */

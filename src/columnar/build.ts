@@ -245,8 +245,32 @@ export class BytesBuilder {
     this.reserveSlot();
     const len = end - start;
     this.reserveBytes(len);
-    this.data.set(src.subarray(start, end), this.size);
+    copyBytes(src, start, end, this.data, this.size);
     this.size += len;
+    this.valid[this.count] = 1;
+    this.count++;
+    this.offsets[this.count] = this.size;
+  }
+
+  /** Adds bytes to the value being built from pieces; {@link commitValue} ends it. */
+  appendPiece(src: Uint8Array, start: number, end: number): void {
+    const len = end - start;
+    this.reserveBytes(len);
+    copyBytes(src, start, end, this.data, this.size);
+    this.size += len;
+  }
+
+  /** Adds `count` copies of one byte to the value being built from pieces. */
+  appendRepeated(byte: number, count: number): void {
+    if (count <= 0) return;
+    this.reserveBytes(count);
+    this.data.fill(byte, this.size, this.size + count);
+    this.size += count;
+  }
+
+  /** Ends the value made of the pieces appended since the previous slot (possibly none: ""). */
+  commitValue(): void {
+    this.reserveSlot();
     this.valid[this.count] = 1;
     this.count++;
     this.offsets[this.count] = this.size;
@@ -290,6 +314,18 @@ export class BytesBuilder {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * Copies `src[start, end)` to `dst` at `at`. Short runs (most strings) copy in a loop: a
+ * `subarray` view per value costs more than the bytes it moves.
+ */
+function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start > 48) {
+    dst.set(src.subarray(start, end), at);
+    return;
+  }
+  for (let k = start; k < end; k++) dst[at++] = src[k];
+}
 
 function toBigInt(v: unknown): bigint {
   if (typeof v === "bigint") return BigInt.asIntN(64, v);

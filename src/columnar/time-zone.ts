@@ -178,10 +178,15 @@ export function zoneRules(id: string): ZoneRules | null {
   let r = cache.get(id);
   if (r === undefined) {
     r = makeRules(id);
+    // Zone ids can come from data (a zone column): keep the cache bounded.
+    if (cache.size >= MAX_CACHED_ZONES) cache.clear();
     cache.set(id, r);
   }
   return r;
 }
+
+/** Zone ids remembered (rules and misses) before the cache is cleared. */
+const MAX_CACHED_ZONES = 1024;
 
 function makeRules(id: string): ZoneRules | null {
   const fixed = fixedOffset(id);

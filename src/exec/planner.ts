@@ -218,6 +218,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
             filterOrdinal,
             distinct: a.call.distinct,
             ignoreNulls: a.call.ignoreNulls,
+            ...(a.call.params === undefined ? {} : { params: a.call.params }),
             resultType: a.call.dataType,
             outputName: a.name,
           };

@@ -189,7 +189,7 @@ export class WindowOperator extends CollectingOperator {
     if (agg === null) throw new InternalError("window: aggregate function without its call");
     const n = all.numRows;
     const input = agg.args.length === 0 ? null : compileExpr(agg.args[0])(all, this.ctx);
-    const acc = createAccumulator({ name: agg.name, inputType: input === null ? null : agg.args[0].dataType, resultType: agg.dataType, ignoreNulls: agg.ignoreNulls }, "window");
+    const acc = createAccumulator({ name: agg.name, inputType: input === null ? null : agg.args[0].dataType, resultType: agg.dataType, ignoreNulls: agg.ignoreNulls, ...(agg.params === undefined ? {} : { params: agg.params }) }, "window");
     const { order, partIndex } = s;
     const groupOfRow = new Int32Array(n);
     for (let p = 0; p < n; p++) groupOfRow[order[p]] = partIndex[p];

@@ -102,5 +102,9 @@ export function boundSql(e: BoundExpr): string {
       return `${e.fn.prettyName}(${e.args.map(boundSql).join(", ")})`;
     case "aggregate":
       return `${e.name}(${e.distinct ? "DISTINCT " : ""}${e.args.length === 0 ? "1" : e.args.map(boundSql).join(", ")})`;
+    case "lambda":
+      return `lambdafunction(${[boundSql(e.body), ...e.params.map(boundSql)].join(", ")})`;
+    case "lambdaVar":
+      return `lambda ${e.name}#${e.id}`;
   }
 }

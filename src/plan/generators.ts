@@ -9,7 +9,7 @@
  * An `_outer` generator emits one row of nulls for a null or empty input instead of none.
  */
 import { AnalysisError } from "../errors.js";
-import { IntegerType, StructField, type DataType } from "../types/data-types.js";
+import { IntegerType, StringType, StructField, type DataType } from "../types/data-types.js";
 import type { StructField as Field } from "../types/data-types.js";
 import type { BoundExpr } from "./expressions/bound.js";
 import { castTo } from "./expressions/bind.js";
@@ -17,8 +17,8 @@ import { GENERATOR_NAMES } from "./expressions/generator-names.js";
 import { findWiderCommonType } from "./expressions/coercion.js";
 import { typeString } from "./expressions/coercion.js";
 
-/** The base generator kinds sluice runs. */
-export type GeneratorKind = (typeof GENERATOR_NAMES)[string]["kind"] | "replicate";
+/** The base generator kinds sluice runs (json_tuple runs as a one-row stack). */
+export type GeneratorKind = Exclude<(typeof GENERATOR_NAMES)[string]["kind"], "json_tuple"> | "replicate";
 
 /**
  * The internal generator behind INTERSECT ALL and EXCEPT ALL (Spark's ReplicateRows): each input
@@ -28,7 +28,7 @@ export const REPLICATE_ROWS = "#replicate_rows";
 
 
 /** The generator a function name denotes (case-insensitive), or undefined. */
-export function generatorOf(name: string): { kind: GeneratorKind; outer: boolean } | undefined {
+export function generatorOf(name: string): { kind: (typeof GENERATOR_NAMES)[string]["kind"]; outer: boolean } | undefined {
   return GENERATOR_NAMES[name.toLowerCase()];
 }
 
@@ -92,9 +92,40 @@ export function bindGenerator(name: string, args: readonly BoundExpr[], aliases:
       fields = types.map((t, c) => StructField(`col${c}`, t, true));
       break;
     }
-    case "replicate":
-      throw new AnalysisError(`analysis: '${name}' is not a generator`);
+    case "json_tuple": {
+      // json_tuple(json, k1, k2, …): one row of the top-level values at keys k1, k2 … as text (a
+      // string unquoted, anything else as JSON), each null where missing or where the JSON is
+      // malformed: get_json_object(json, '$['k']') for each key, stacked into one row.
+      if (args.length < 2) throw new AnalysisError(`analysis: [WRONG_NUM_ARGS] json_tuple requires at least 2 arguments, got ${args.length}`);
+      const json = args[0];
+      if (json.dataType.typeName !== "string" && json.dataType.typeName !== "null") {
+        throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.NON_STRING_TYPE] json_tuple requires that all arguments are strings, got ${typeString(json.dataType)}`);
+      }
+      const text = castTo(json, StringType());
+      const values = args.slice(1).map((k, i): BoundExpr => {
+        if (k.dataType.typeName !== "string" && k.dataType.typeName !== "null") {
+          throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.NON_STRING_TYPE] json_tuple requires that all arguments are strings, got ${typeString(k.dataType)} for field ${i + 1}`);
+        }
+        const path: BoundExpr =
+          k.kind === "literal"
+            ? { kind: "literal", value: k.value === null ? null : `$['${String(k.value).replace(/'/g, "\\'")}']`, dataType: StringType(), nullable: k.value === null }
+            : { kind: "call", fn: { name: "concat", prettyName: "concat", options: {} }, args: [lit("$['"), castTo(k, StringType()), lit("']")], dataType: StringType(), nullable: true };
+        return { kind: "call", fn: { name: "get_json_object", prettyName: "get_json_object", options: {} }, args: [text, path], dataType: StringType(), nullable: true };
+      });
+      fields = values.map((_, c) => StructField(`c${c}`, StringType(), true));
+      return finish("stack", outer, [{ kind: "literal", value: 1, dataType: IntegerType(), nullable: false }, ...values], fields, aliases, name);
+    }
   }
+  return finish(g.kind, outer, bound, fields, aliases, name);
+}
+
+function lit(value: string): BoundExpr {
+  return { kind: "literal", value, dataType: StringType(), nullable: false };
+}
+
+/** Applies `aliases` (checked against the output's width) and builds the bound generator. */
+function finish(kind: GeneratorKind, outer: boolean, bound: readonly BoundExpr[], outputs: Field[], aliases: readonly string[] | null, name: string): BoundGenerator {
+  let fields = outputs;
   if (aliases !== null && aliases.length > 0) {
     if (aliases.length !== fields.length) {
       throw new AnalysisError(
@@ -103,5 +134,5 @@ export function bindGenerator(name: string, args: readonly BoundExpr[], aliases:
     }
     fields = fields.map((f, i) => StructField(aliases[i], f.dataType, f.nullable));
   }
-  return { kind: g.kind, outer, args: bound, fields };
+  return { kind, outer, args: bound, fields };
 }

@@ -17,7 +17,7 @@ import { exprChildren, mapExprChildren } from "../sql/expression.js";
 import type { DataType } from "../types/data-types.js";
 import { BooleanType, TimestampType } from "../types/data-types.js";
 import type { BoundExpr } from "./expressions/bound.js";
-import { exprSql } from "./expressions/bind.js";
+import { castTo, exprSql } from "./expressions/bind.js";
 import type { TimeWindowSpec } from "./expressions/time-window-spec.js";
 import { SESSION_WINDOW_COLUMN, TIME_WINDOW_COLUMN, timeWindowSpec, timeWindowType } from "./expressions/time-window-spec.js";
 
@@ -61,7 +61,9 @@ export function bindTimeWindow(call: CallExpr, bindTime: (e: Expr) => BoundExpr)
   if (call.args.length < 2 || call.args.length > 4) {
     throw new AnalysisError(`analysis: window takes 2 to 4 arguments (timeColumn, windowDuration[, slideDuration[, startTime]]), got ${call.args.length}`);
   }
-  return timeWindowSpec(call.args, bindTime(call.args[0]));
+  // Spark's TimeWindow casts a string time column to a timestamp (ImplicitCastInputTypes).
+  const time = bindTime(call.args[0]);
+  return timeWindowSpec(call.args, time.dataType.typeName === "string" ? castTo(time, TimestampType()) : time);
 }
 
 /**

@@ -121,8 +121,16 @@ export function bindWindowFunction(e: WindowExpr, input: StructType, qualifiers:
   if (agg.distinct || agg.name === "count_distinct" || agg.name === "approx_count_distinct") {
     throw new AnalysisError(`analysis: DISTINCT aggregates over a window are not supported yet: ${exprSql(e)}`);
   }
+  // Spark's CheckAnalysis: median and percentile_cont/disc take the whole partition, unordered.
+  const whole = spec.frame === null ? orderBy.length === 0 : spec.frame.type === "rows" && spec.frame.lower.kind === "unboundedPreceding" && spec.frame.upper.kind === "unboundedFollowing";
+  if (ORDERED_SET_AGGREGATES.has(name) && (orderBy.length > 0 || !whole)) {
+    throw new AnalysisError(`analysis: [INVALID_WINDOW_SPEC_FOR_AGGREGATION_FUNC] Cannot specify ORDER BY or a window frame for ${exprSql(e.fn)}`);
+  }
   return { ...base, kind: "aggregate", args: [], aggregate: agg, n: 0, frame, dataType: agg.dataType, nullable: agg.nullable };
 }
+
+/** Aggregates over a whole window partition only (Spark's `SupportsOrderingWithinGroup`). */
+const ORDERED_SET_AGGREGATES = new Set(["median", "percentile_cont", "percentile_disc"]);
 
 /** The frame a spec resolves to (Spark's defaults when it gives none). */
 function boundFrame(spec: WindowSpec, orderBy: readonly BoundSortKey[]): BoundFrame {

@@ -79,6 +79,8 @@ export interface CastExpr {
   readonly kind: "cast";
   readonly child: Expr;
   readonly to: DataType;
+  /** Written `TRY_CAST` (the same non-ANSI cast; only its name differs). */
+  readonly isTry?: boolean;
 }
 
 export interface UnaryExpr {
@@ -126,6 +128,8 @@ export interface LikeExpr {
   readonly negated: boolean;
   readonly regex: boolean;
   readonly escape: string;
+  /** Written `ILIKE`: `child` and `pattern` are wrapped in `lower(…)`; named `ilike(a, b)`. */
+  readonly caseInsensitive?: boolean;
 }
 
 /** `CASE [operand] WHEN .. THEN .. [ELSE ..] END` and `when(...).otherwise(...)`. */
@@ -144,6 +148,8 @@ export interface CallExpr {
   readonly distinct: boolean;
   /** An aggregate's `FILTER (WHERE cond)`: only rows where it is true are aggregated. */
   readonly filter?: Expr;
+  /** Written as `f(p) WITHIN GROUP (ORDER BY v [DESC])`; `args` are `[v, p, descending]`. */
+  readonly withinGroup?: boolean;
 }
 
 /** A sort key: `col("a").desc()`, `a DESC NULLS LAST`. */
@@ -208,7 +214,29 @@ export interface SubqueryExpr {
   readonly negated: boolean;
 }
 
+/**
+ * `x -> body` / `(x, y) -> body`: a function argument of a higher-order function (`transform`,
+ * `aggregate` …). In `body`, a name whose first part is a parameter is a {@link LambdaVarExpr}.
+ */
+export interface LambdaExpr {
+  readonly kind: "lambda";
+  readonly params: readonly string[];
+  readonly body: Expr;
+}
+
+/**
+ * A lambda parameter used in a lambda's body (Spark's `UnresolvedNamedLambdaVariable`): `x`, or
+ * `acc.sum` (field `sum` of parameter `acc`). It resolves to the innermost enclosing lambda's
+ * parameter of that name, else as a column (as Spark's `ResolveLambdaVariables`).
+ */
+export interface LambdaVarExpr {
+  readonly kind: "lambdaVar";
+  readonly parts: readonly string[];
+}
+
 export type Expr =
+  | LambdaExpr
+  | LambdaVarExpr
   | SubqueryExpr
   | WindowExpr
   | OrdinalExpr
@@ -235,6 +263,19 @@ export function node<E extends Expr>(e: E): E {
   return Object.freeze(e);
 }
 
+/**
+ * `params -> body`: the body's references whose first name part is a parameter (case-insensitive)
+ * become lambda variables, as Spark's parser turns a lambda body's attributes into lambda variables.
+ */
+export function lambdaExpr(params: readonly string[], body: Expr): LambdaExpr {
+  const names = new Set(params.map((p) => p.toLowerCase()));
+  const walk = (e: Expr): Expr => {
+    if (e.kind === "column" && names.has(e.parts[0].toLowerCase())) return node({ kind: "lambdaVar", parts: e.parts });
+    return mapExprChildren(e, walk);
+  };
+  return node({ kind: "lambda", params, body: walk(body) });
+}
+
 /** `left AND right`; `conds.reduce(andExpr)` joins a non-empty list of conditions. */
 export function andExpr(left: Expr, right: Expr): Expr {
   return node({ kind: "binary", op: "and", left, right });
@@ -248,12 +289,15 @@ export function mapExprChildren(e: Expr, f: (c: Expr) => Expr): Expr {
   switch (e.kind) {
     case "ordinal":
     case "column":
+    case "lambdaVar":
     case "star":
     case "literal":
     case "typeArg":
       return e;
     case "subquery":
       return e.value === null ? e : node({ ...e, value: f(e.value) });
+    case "lambda":
+      return node({ ...e, body: f(e.body) });
     case "alias":
     case "cast":
     case "unary":

@@ -21,7 +21,7 @@
  *   bare `current_date` / `current_timestamp` → calls with no arguments.
  */
 import { ParseError } from "../errors.js";
-import { node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
+import { lambdaExpr, node, type BinaryOp, type Expr, type FrameBound, type LiteralExpr, type SortOrderExpr, type WindowFrame, type WindowSpec } from "./expression.js";
 import { BooleanType, IntegerType, NullType, StringType } from "../types/data-types.js";
 import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
@@ -117,6 +117,12 @@ export function parseAttributeName(name: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Functions whose three-argument form is another function (the unit-first datetime forms). */
+const THREE_ARGUMENT_ALIASES: Readonly<Record<string, string>> = { dateadd: "timestampadd", date_add: "timestampadd", datediff: "timestampdiff", date_diff: "timestampdiff" };
+
+/** Predicate keywords that are also function names when a `(` follows. */
+const PREDICATE_FUNCTIONS = new Set(["LIKE", "ILIKE", "RLIKE", "REGEXP"]);
+
 /** Words that cannot be a column name or a bare alias (they continue or end an expression). */
 const RESERVED = new Set([
   "AND",
@@ -179,7 +185,12 @@ export class ExpressionParser {
   }
 
   private atQuery(): boolean {
-    return this.s.atWord("SELECT") || this.s.atWord("WITH") || this.s.atWord("VALUES") || this.s.atWord("FROM");
+    return this.queryAt(0);
+  }
+
+  /** Whether the token `k` ahead starts a query. */
+  private queryAt(k: number): boolean {
+    return this.s.atWord("SELECT", k) || this.s.atWord("WITH", k) || this.s.atWord("VALUES", k) || this.s.atWord("FROM", k);
   }
 
   end(): void {
@@ -247,7 +258,8 @@ export class ExpressionParser {
       this.s.next();
       return node({ kind: "unary", op: "not", child: this.not() });
     }
-    if (this.s.atWord("EXISTS") && this.s.atOp("(", 1)) {
+    // `EXISTS (query)`; `exists(array, x -> …)` is the higher-order function.
+    if (this.s.atWord("EXISTS") && this.s.atOp("(", 1) && this.queryAt(2)) {
       if (this.subquery === null) throw this.s.errorAt(this.s.peek().start, "EXISTS subqueries are only supported in spark.sql");
       this.s.next();
       const open = this.s.next();
@@ -321,7 +333,7 @@ export class ExpressionParser {
       while (s.acceptOp(",")) patterns.push(this.expression());
       this.close(open);
       const likes: Expr[] = patterns.map((p) =>
-        node({ kind: "like", child: lower(value), pattern: lower(p), negated, regex: false, escape: "\\" }),
+        node({ kind: "like", child: lower(value), pattern: lower(p), negated, regex: false, escape: "\\", ...(caseInsensitive ? { caseInsensitive } : {}) }),
       );
       const op = quantifier.upper === "ALL" ? "and" : "or";
       return likes.reduce((acc, e) => binary(op, acc, e));
@@ -336,7 +348,7 @@ export class ExpressionParser {
       if ([...t.value].length !== 1) throw s.errorAt(t.start, `the ESCAPE string must be one character, got '${t.value}'`);
       escape = t.value;
     }
-    return node({ kind: "like", child: lower(value), pattern: lower(pattern), negated, regex: false, escape });
+    return node({ kind: "like", child: lower(value), pattern: lower(pattern), negated, regex: false, escape, ...(caseInsensitive ? { caseInsensitive } : {}) });
   }
 
   private isPredicate(value: Expr): Expr {
@@ -494,7 +506,7 @@ export class ExpressionParser {
       case "quoted":
         s.next();
         if (s.atOp("(")) return this.functionCall(t);
-        this.rejectLambda();
+        if (s.atOp("->")) return this.lambda([t.value]);
         return node({ kind: "column", parts: [t.value] });
       case "op":
         if (t.value === "*") {
@@ -538,19 +550,21 @@ export class ExpressionParser {
     }
     // A clause keyword starts an expression only as a call or a qualified name (`window(ts, …)`,
     // `window.start`: Spark's non-reserved keywords).
-    if (RESERVED.has(t.upper) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
+    // LIKE, ILIKE, RLIKE and REGEXP are also functions: `rlike(str, regex)`.
+    const called = PREDICATE_FUNCTIONS.has(t.upper) && s.atOp("(", 1);
+    if ((RESERVED.has(t.upper) && !called) || (this.stopWords.has(t.upper) && !s.atOp("(", 1) && !s.atOp(".", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
     if (atIntervalLiteral(s)) return parseIntervalLiteral(s);
     if (next.kind === "string") return this.typedLiteral(t);
     if (next.kind === "op" && next.value === "(") {
       if (t.upper === "CAST") return this.cast();
-      if (t.upper === "TRY_CAST") throw s.errorAt(t.start, "TRY_CAST is not supported; use CAST");
+      if (t.upper === "TRY_CAST") return this.cast(true);
       s.next();
       return this.functionCall(t);
     }
     s.next();
     if (t.upper === "CURRENT_DATE" || t.upper === "CURRENT_TIMESTAMP") return call(t.value.toLowerCase(), []);
-    this.rejectLambda();
+    if (s.atOp("->")) return this.lambda([t.value]);
     return node({ kind: "column", parts: [t.value] });
   }
 
@@ -561,8 +575,20 @@ export class ExpressionParser {
     if (start !== this.itemStart || !ends) throw this.s.unexpected(undefined, star);
   }
 
-  private rejectLambda(): void {
-    if (this.s.atOp("->")) throw this.s.errorAt(this.s.peek().start, "lambda functions (x -> ...) are not supported");
+  /** `params -> body`, at the arrow (Spark's `#lambda`: the body is a whole expression). */
+  private lambda(params: readonly string[]): Expr {
+    this.s.next();
+    return lambdaExpr(params, this.expression());
+  }
+
+  /** The parameter names of `(a, b)` before `->`: every item a bare name, else null. */
+  private lambdaParams(items: readonly Expr[]): string[] | null {
+    const names: string[] = [];
+    for (const it of items) {
+      if (it.kind !== "column" || it.parts.length !== 1) return null;
+      names.push(it.parts[0]);
+    }
+    return names;
   }
 
   private parenthesized(): Expr {
@@ -579,13 +605,18 @@ export class ExpressionParser {
     if (!s.atOp(",")) {
       if (first.kind === "alias") throw s.errorAt(open.start, `an alias ('${first.name}') is only allowed in a list of expressions`);
       this.close(open);
-      return first;
+      const one = s.atOp("->") ? this.lambdaParams([first]) : null;
+      return one === null ? first : this.lambda(one);
     }
-    // `(a, b)`: Spark's row constructor, a struct.
+    // `(a, b)`: Spark's row constructor, a struct; `(a, b) -> body`: a lambda.
     const items = [first];
     while (s.acceptOp(",")) items.push(this.namedExpression());
     this.close(open);
-    this.rejectLambda();
+    if (s.atOp("->")) {
+      const params = this.lambdaParams(items);
+      if (params === null) throw s.errorAt(s.peek().start, "a lambda's parameters must be names: (x, y) -> ...");
+      return this.lambda(params);
+    }
     return call("struct", items);
   }
 
@@ -606,16 +637,17 @@ export class ExpressionParser {
     return node({ kind: "case", operand, branches, otherwise });
   }
 
-  private cast(): Expr {
+  /** `CAST(x AS type)`; `TRY_CAST`, which without ANSI mode is the same cast (null when it cannot convert). */
+  private cast(isTry = false): Expr {
     const s = this.s;
     s.next();
     const open = s.expectOp("(");
     const child = this.expression();
-    if (!s.atWord("AS")) throw s.unexpected("expected AS in CAST(expr AS type)");
+    if (!s.atWord("AS")) throw s.unexpected(`expected AS in ${isTry ? "TRY_CAST" : "CAST"}(expr AS type)`);
     s.next();
     const to = readDataType(s);
     this.close(open);
-    return node({ kind: "cast", child, to });
+    return node({ kind: "cast", child, to, ...(isTry ? { isTry } : {}) });
   }
 
   private functionCall(nameTok: Token): Expr {
@@ -640,7 +672,10 @@ export class ExpressionParser {
       throw s.unexpected("expected an argument after DISTINCT");
     }
     this.close(open, ` in the call to ${name}`);
-    return this.afterCall(node({ kind: "call", name, args, distinct }), name);
+    // Spark's grammar reads dateadd/date_add(unit, n, ts) and datediff/date_diff(unit, a, b) as
+    // timestampadd/timestampdiff.
+    const called = args.length === 3 ? (THREE_ARGUMENT_ALIASES[name] ?? name) : name;
+    return this.afterCall(node({ kind: "call", name: called, args, distinct }), called);
   }
 
   /** `IGNORE NULLS` / `RESPECT NULLS` after the call, and rejection of FILTER / OVER. */
@@ -659,6 +694,23 @@ export class ExpressionParser {
         const filled = name === "nth_value" ? [...a.slice(0, 2)] : [a[0], a[1] ?? literal(1, IntegerType()), a[2] ?? literal(null, NullType())];
         result = node({ ...result, args: [...filled, literal(true, BooleanType())] });
       } else if (ignore) result = withIgnoreNulls(result.name, result.args, result.distinct);
+    }
+    if (s.atWord("WITHIN") && s.atWord("GROUP", 1) && result.kind === "call") {
+      // `percentile_cont(p) WITHIN GROUP (ORDER BY v [ASC|DESC])`: the call becomes
+      // `percentile_cont(v, p, descending)`, the binder's form of Spark's PercentileCont/Disc.
+      const at = s.peek().start;
+      s.next();
+      s.next();
+      const open = s.expectOp("(");
+      s.expectWord("ORDER");
+      s.expectWord("BY");
+      const order = this.expression();
+      let descending = false;
+      if (s.acceptWord("DESC")) descending = true;
+      else s.acceptWord("ASC");
+      this.close(open, " in WITHIN GROUP");
+      if (result.args.length !== 1) throw s.errorAt(at, `${name} takes one percentage before WITHIN GROUP, got ${result.args.length}`);
+      result = node({ ...result, args: [order, result.args[0], literal(descending, BooleanType())], withinGroup: true });
     }
     if (s.atWord("FILTER") && s.atOp("(", 1) && result.kind === "call") {
       s.next();
@@ -759,7 +811,8 @@ export class ExpressionParser {
         const args = [str, this.valueExpression()];
         if (s.acceptWord("FOR") || s.acceptOp(",")) args.push(this.valueExpression());
         this.close(open, ` in ${name.toUpperCase()}`);
-        return call(name, args);
+        // The SQL-standard form is Spark's substring(…), whichever name it was written with.
+        return call("substring", args);
       }
       case "position": {
         const mark = s.mark();
@@ -772,6 +825,22 @@ export class ExpressionParser {
         const str = this.valueExpression();
         this.close(open, " in POSITION");
         return call("locate", [substr, str]);
+      }
+      case "overlay": {
+        // OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replace, pos[, len]).
+        const mark = s.mark();
+        const input = this.valueExpression();
+        if (!s.atWord("PLACING")) {
+          s.reset(mark);
+          return undefined;
+        }
+        s.next();
+        const args = [input, this.valueExpression()];
+        s.expectWord("FROM");
+        args.push(this.valueExpression());
+        if (s.acceptWord("FOR")) args.push(this.valueExpression());
+        this.close(open, " in OVERLAY");
+        return call("overlay", args);
       }
       case "trim":
         return this.trimForm(open);

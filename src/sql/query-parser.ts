@@ -13,7 +13,6 @@ import { node, type Expr, type SortOrderExpr } from "./expression.js";
 import { ExpressionParser } from "./parser.js";
 import { TokenStream } from "./lexer.js";
 import { readDataType } from "./ddl.js";
-import { atIntervalLiteral, parseIntervalLiteral } from "./interval-literal.js";
 import { systemTimeZone } from "../columnar/time-zone.js";
 import type {
   ColumnDef,
@@ -611,33 +610,56 @@ class QueryParser {
   }
 
   /**
-   * `SET TIME ZONE 'zone' | LOCAL | INTERVAL …` (after SET): Spark's SetTimeZone, a SET of
-   * `spark.sql.session.timeZone`. An interval is a whole number of seconds within ±18 hours,
-   * written as a zone offset (`+10:00`, `+15:40:32`).
+   * `SET TIME ZONE LOCAL | 'zone' | INTERVAL …`: the session time zone, as Spark's grammar has it. An
+   * interval must be whole seconds within ±18 hours and is written as the offset (`+10:00`).
    */
   private setTimeZone(): Statement {
     const s = this.s;
-    const start = s.next();
+    const start = s.peek().start;
+    s.next();
     s.next();
     const key = "spark.sql.session.timeZone";
     let value: string;
-    if (s.peek().kind === "string") {
-      value = s.next().value;
-    } else if (s.acceptWord("LOCAL")) {
-      value = systemTimeZone();
-    } else if (atIntervalLiteral(s)) {
-      const at = s.peek().start;
-      const lit = parseIntervalLiteral(s);
-      const micros = lit.dataType.typeName === "daytimeinterval" && typeof lit.value === "bigint" ? lit.value : null;
-      if (micros === null || micros % 1_000_000n !== 0n || micros > 64_800_000_000n || micros < -64_800_000_000n) {
-        throw s.errorAt(at, "the interval of SET TIME ZONE must be a whole number of seconds within [-18, 18] hours");
+    if (s.acceptWord("LOCAL")) value = systemTimeZone();
+    else if (s.peek().kind === "string") value = s.next().value;
+    else if (s.acceptWord("INTERVAL")) {
+      const seconds = this.timeZoneInterval(start);
+      if (seconds === null || Math.abs(seconds) > 18 * 3600) {
+        throw s.errorAt(start, "[_LEGACY_ERROR_TEMP_0044] The interval value must be in the range of [-18, +18] hours with second precision");
       }
-      value = zoneOffsetText(Number(micros / 1_000_000n));
-    } else {
-      throw s.unexpected("expected a time zone string, LOCAL or an INTERVAL after SET TIME ZONE");
-    }
-    if (!s.atEnd() && !s.atOp(";")) throw s.unexpected(`expected the end of SET TIME ZONE at position ${start.start}`);
+      value = offsetId(seconds);
+    } else throw s.errorAt(start, "[_LEGACY_ERROR_TEMP_0045] Invalid time zone displacement value: SET TIME ZONE needs LOCAL, a zone id or an interval");
+    if (!s.atEnd() && !s.atOp(";")) throw s.errorAt(start, "[_LEGACY_ERROR_TEMP_0045] Invalid time zone displacement value");
     return { kind: "set", key, value };
+  }
+
+  /** The seconds of `INTERVAL n HOUR[S] [m MINUTE[S]] …` or `INTERVAL 'h:m[:s]' HOUR TO MINUTE|SECOND`; null if not that. */
+  private timeZoneInterval(start: number): number | null {
+    const s = this.s;
+    const unitSeconds: Readonly<Record<string, number>> = { HOUR: 3600, HOURS: 3600, MINUTE: 60, MINUTES: 60, SECOND: 1, SECONDS: 1 };
+    if (s.peek().kind === "string") {
+      const text = s.next().value.trim();
+      s.expectWord("HOUR");
+      s.expectWord("TO");
+      const to = s.next().upper;
+      const m = /^([+-])?(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/.exec(text);
+      if (m === null || (to !== "MINUTE" && to !== "SECOND") || (to === "MINUTE" && m[4] !== undefined)) return null;
+      const total = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? "0");
+      return m[1] === "-" ? -total : total;
+    }
+    let total = 0;
+    let any = false;
+    while (!s.atEnd() && !s.atOp(";") && (s.peek().kind === "number" || ((s.atOp("-") || s.atOp("+")) && s.peek(1).kind === "number"))) {
+      const sign = s.acceptOp("-") ? -1 : (s.acceptOp("+"), 1);
+      const n = sign * Number(s.next().value);
+      const unit = unitSeconds[s.peek().upper];
+      if (unit === undefined || !Number.isInteger(n)) return null;
+      s.next();
+      total += n * unit;
+      any = true;
+    }
+    if (!any) throw s.errorAt(start, "[_LEGACY_ERROR_TEMP_0045] Invalid time zone displacement value");
+    return total;
   }
 
   // --- queries ------------------------------------------------------------------------------
@@ -1155,11 +1177,11 @@ function bigintSafe(_k: string, v: unknown): unknown {
   return typeof v === "bigint" ? `${v}n` : v;
 }
 
-/** `ZoneOffset.ofTotalSeconds(seconds).toString`: `Z`, `+10:00`, `-08:30`, `+15:40:32`. */
-function zoneOffsetText(seconds: number): string {
+/** `+hh:mm[:ss]` of an offset in seconds, as java.time's ZoneOffset prints it (`Z` for zero). */
+function offsetId(seconds: number): string {
   if (seconds === 0) return "Z";
-  const abs = Math.abs(seconds);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const text = `${seconds < 0 ? "-" : "+"}${pad(Math.floor(abs / 3600))}:${pad(Math.floor(abs / 60) % 60)}`;
-  return abs % 60 === 0 ? text : `${text}:${pad(abs % 60)}`;
+  const a = Math.abs(seconds);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const secs = a % 60 === 0 ? "" : `:${two(a % 60)}`;
+  return `${seconds < 0 ? "-" : "+"}${two(Math.floor(a / 3600))}:${two(Math.floor(a / 60) % 60)}${secs}`;
 }

@@ -85,3 +85,22 @@ export function spark_partition_id(): Column {
 export function monotonically_increasing_id(): Column {
   return call("monotonically_increasing_id", []);
 }
+
+/**
+ * AES-encrypts `input` with `key` (16, 24 or 32 bytes) in `mode` (GCM by default; ECB, CBC),
+ * with a random IV unless `iv` is given; GCM takes additional authenticated data `aad`.
+ * @example aes_encrypt("card_number", lit(secretKey))
+ */
+export function aes_encrypt(input: ColumnName, key: ColumnName, mode?: ColumnName, padding?: ColumnName, iv?: ColumnName, aad?: ColumnName): Column {
+  return call("aes_encrypt", [input, key, mode, padding, iv, aad].filter((c) => c !== undefined).map(colExpr));
+}
+
+/** Decrypts what {@link aes_encrypt} produced; an error when it cannot. @example aes_decrypt("secret", lit(secretKey)) */
+export function aes_decrypt(input: ColumnName, key: ColumnName, mode?: ColumnName, padding?: ColumnName, aad?: ColumnName): Column {
+  return call("aes_decrypt", [input, key, mode, padding, aad].filter((c) => c !== undefined).map(colExpr));
+}
+
+/** {@link aes_decrypt}, null where the input cannot be decrypted. @example try_aes_decrypt("secret", lit(secretKey)) */
+export function try_aes_decrypt(input: ColumnName, key: ColumnName, mode?: ColumnName, padding?: ColumnName, aad?: ColumnName): Column {
+  return call("try_aes_decrypt", [input, key, mode, padding, aad].filter((c) => c !== undefined).map(colExpr));
+}

@@ -12,6 +12,10 @@ import { MinMaxAccumulator } from "./min-max.js";
 import { FirstLastAccumulator } from "./first-last.js";
 import { CollectAccumulator } from "./collect.js";
 import { isOrderable } from "./value-slots.js";
+import { CovarianceAccumulator, MomentsAccumulator } from "./moments.js";
+import { MaxByAccumulator } from "./max-by.js";
+import { BitwiseAccumulator } from "./bitwise.js";
+import { ApproxPercentileAccumulator, ModeAccumulator, PercentileAccumulator, percentileParams } from "./percentile.js";
 
 /** What the accumulator factory needs to know about one aggregate call. */
 export interface AccumulatorSpec {
@@ -20,6 +24,8 @@ export interface AccumulatorSpec {
   readonly inputType: DataType | null;
   readonly resultType: DataType;
   readonly ignoreNulls: boolean;
+  /** Constant arguments bound into the call (`BoundAggregate.params`): percentages, accuracy. */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 /** True when the call keeps a per-group set of distinct values (`count(DISTINCT x)` …). */
@@ -47,7 +53,7 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
       return new CountAccumulator();
     case "sum":
       if (!numeric) throw bad("needs a numeric argument");
-      if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator();
+      if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator(spec.params?.nullOnOverflow === "true");
       if (resultType.typeName === "double") return new SumDoubleAccumulator();
       if (resultType.typeName === "decimal") return new SumDecimalAccumulator(resultType);
       throw bad(`cannot return ${resultType.typeName}`);
@@ -67,5 +73,37 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
     case "collect_set":
       if (resultType.typeName !== "array") throw bad(`must return an array, not ${resultType.typeName}`);
       return new CollectAccumulator(inputType, resultType, name === "collect_set");
+    case "stddev_samp":
+    case "stddev_pop":
+    case "var_samp":
+    case "var_pop":
+    case "skewness":
+    case "kurtosis":
+      return new MomentsAccumulator(name);
+    case "regr_sxx":
+    case "regr_syy":
+      return new MomentsAccumulator("m2", { column: name === "regr_sxx" ? 1 : 0 });
+    case "covar_pop":
+    case "covar_samp":
+    case "corr":
+    case "regr_sxy":
+    case "regr_r2":
+    case "regr_slope":
+    case "regr_intercept":
+      return new CovarianceAccumulator(name);
+    case "max_by":
+    case "min_by":
+      if (inputType.typeName !== "struct" || inputType.fields.length !== 2) throw bad("needs a (value, ordering) input");
+      return new MaxByAccumulator(inputType.fields[0].dataType, inputType.fields[1].dataType, name === "max_by");
+    case "bit_and":
+    case "bit_or":
+    case "bit_xor":
+      return new BitwiseAccumulator(name, resultType);
+    case "percentile":
+      return new PercentileAccumulator(percentileParams(spec.params, name), resultType, spec.params?.frequency === "true");
+    case "percentile_approx":
+      return new ApproxPercentileAccumulator(percentileParams(spec.params, name), resultType, Number(spec.params?.accuracy ?? "10000"));
+    case "mode":
+      return new ModeAccumulator(inputType);
   }
 }

@@ -56,6 +56,8 @@ export interface AggregateColumnSpec {
   readonly ignoreNulls: boolean;
   readonly resultType: DataType;
   readonly outputName: string;
+  /** Constant arguments of the call (see `BoundAggregate.params`). */
+  readonly params?: Readonly<Record<string, string>>;
 }
 
 export interface HashAggregateOptions {
@@ -364,7 +366,7 @@ export class HashAggregateOperator implements Operator {
 
   private resetAccumulators(): void {
     this.accumulators = this.specs.map((s, i) =>
-      createAccumulator({ name: s.name, inputType: this.inputTypes[i], resultType: s.resultType, ignoreNulls: s.ignoreNulls }, this.name),
+      createAccumulator({ name: s.name, inputType: this.inputTypes[i], resultType: s.resultType, ignoreNulls: s.ignoreNulls, ...(s.params === undefined ? {} : { params: s.params }) }, this.name),
     );
     this.distinct = this.specs.map((s, i) => {
       const t = this.inputTypes[i];

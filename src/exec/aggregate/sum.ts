@@ -13,15 +13,23 @@ import { doubleAt, grownF64, grownI64, grownU8, numericInput } from "./accumulat
 
 function validOf(has: Uint8Array, ids: Int32Array): Uint8Array | null {
   const v = new Uint8Array(ids.length);
-  for (let i = 0; i < ids.length; i++) v[i] = has[ids[i]];
+  for (let i = 0; i < ids.length; i++) v[i] = has[ids[i]] === 1 ? 1 : 0;
   return compactMask(v, ids.length);
 }
 
-/** Sum of integral values as a wrapping 64-bit long, added in two 32-bit halves (no BigInt). */
+/** `has` of a group whose sum overflowed under try_sum: its result is null from then on. */
+const OVERFLOWED = 2;
+
+/**
+ * Sum of integral values as a wrapping 64-bit long, added in two 32-bit halves (no BigInt).
+ * `nullOnOverflow` (try_sum): a group whose sum leaves the long range sums to null instead.
+ */
 export class SumLongAccumulator implements Accumulator {
   private sums = new BigInt64Array(0);
   private halves = new Int32Array(0);
   private has = new Uint8Array(0);
+
+  constructor(private readonly nullOnOverflow = false) {}
 
   grow(capacity: number): void {
     if (capacity <= this.has.length) return;
@@ -54,9 +62,15 @@ export class SumLongAccumulator implements Accumulator {
         continue;
       }
       const g = groupIds[r];
+      if (has[g] === OVERFLOWED) continue;
       const sumLo = (h[2 * g] >>> 0) + lo;
+      const sumHi = h[2 * g + 1] + hi + (sumLo > 0xffffffff ? 1 : 0);
+      if (this.nullOnOverflow && (sumHi > 2147483647 || sumHi < -2147483648)) {
+        has[g] = OVERFLOWED;
+        continue;
+      }
       h[2 * g] = sumLo | 0;
-      h[2 * g + 1] = (h[2 * g + 1] + hi + (sumLo > 0xffffffff ? 1 : 0)) | 0;
+      h[2 * g + 1] = sumHi | 0;
       has[g] = 1;
     }
   }

@@ -25,6 +25,7 @@ import type { ArithmeticOp } from "./arithmetic.js";
 import { and, choose, inList, inNumberSet, isNull, markWhere, not, or } from "./logic.js";
 import { likeBytes, likeRegex } from "./functions/string-functions.js";
 import { kernelFor } from "./functions/kernels.js";
+import { compileHigherOrder } from "./functions/higher-order-functions.js";
 
 export type { EvalContext } from "./vectors.js";
 
@@ -52,7 +53,8 @@ export function compileProjection(exprs: readonly BoundExpr[]): (batch: Batch, c
   };
 }
 
-const NONDETERMINISTIC = new Set(["current_timestamp", "current_date", "unix_timestamp"]);
+/** Calls that must run per batch (or per row), never folded into a constant. */
+const NONDETERMINISTIC = new Set(["current_timestamp", "current_date", "unix_timestamp", "rand", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id"]);
 
 function isConstant(b: BoundExpr): boolean {
   switch (b.kind) {
@@ -60,6 +62,7 @@ function isConstant(b: BoundExpr): boolean {
       return true;
     case "ref":
     case "aggregate":
+    case "lambdaVar":
       return false;
     case "call":
       if (NONDETERMINISTIC.has(b.fn.name)) return false;
@@ -96,7 +99,8 @@ function scalarOf(v: Vector, i: number): LiteralValue | undefined {
 
 /** Replaces constant, non-literal subtrees of atomic type by literals. */
 function fold(b: BoundExpr): BoundExpr {
-  if (b.kind === "literal" || b.kind === "ref" || b.kind === "aggregate") return b;
+  if (b.kind === "literal" || b.kind === "ref" || b.kind === "aggregate" || b.kind === "lambdaVar") return b;
+  if (b.kind === "lambda") return { ...b, body: fold(b.body) };
   if (isConstant(b)) {
     try {
       const v = compile(b)(ONE_ROW, defaultContext());
@@ -212,12 +216,17 @@ function compile(b: BoundExpr): Ev {
       };
     }
     case "call": {
+      if (b.args.some((a) => a.kind === "lambda")) return compileHigherOrder(b, compile);
       const kernel = kernelFor(b);
       const args = b.args.map(compile);
       return (batch, ctx) => kernel(args.map((a) => a(batch, ctx)), batch.numRows, ctx, b);
     }
     case "aggregate":
       throw new InternalError(`eval: aggregate ${b.name}(...) cannot be evaluated as a scalar expression`);
+    case "lambda":
+    case "lambdaVar":
+      // A higher-order call compiles its lambdas (their parameters become columns).
+      throw new InternalError(`eval: a ${b.kind === "lambda" ? "lambda" : `lambda variable '${b.name}'`} outside a higher-order function`);
   }
 }
 

@@ -1,54 +1,28 @@
 /**
  * Date and time arithmetic for the evaluator: civil dates from day numbers, Spark's string to
- * timestamp/date parsing (`CAST`), Spark datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`) for
- * to_timestamp / date_format / unix_timestamp / from_unixtime, and date_trunc.
+ * timestamp/date parsing (`CAST`), calendar fields (EXTRACT's), month arithmetic and date_trunc.
+ * Datetime patterns (`yyyy-MM-dd HH:mm:ss.SSS`) are compiled in `datetime-pattern.ts`; the
+ * `compilePattern` / `formatWithPattern` pair here serves the JSON and CSV writers.
  *
  * Timestamps are microseconds since the epoch in UTC; dates are days since the epoch. Wall-clock
  * readings and renderings take the session time zone's rules (`columnar/time-zone.ts`).
  */
-import { AnalysisError } from "../../errors.js";
+import { InternalError } from "../../errors.js";
 import type { ZoneRules } from "../../columnar/time-zone.js";
 import { UTC, fromLocalMicros, toLocalMicros, zoneRules } from "../../columnar/time-zone.js";
+import type { DateTimeFormatter } from "./datetime-pattern.js";
+import { dateTimeFormatter } from "./datetime-pattern.js";
 
-export const MICROS_PER_SECOND = 1_000_000n;
-export const MICROS_PER_DAY = 86_400_000_000n;
+export { MICROS_PER_DAY, MICROS_PER_SECOND, civilFromDays, daysFromCivil, formatDate, formatTimestamp, formatTimestampIsoUtc, microsToDays } from "../../columnar/datetime-text.js";
+import { MICROS_PER_DAY, MICROS_PER_SECOND, civilFromDays, daysFromCivil, microsToDays } from "../../columnar/datetime-text.js";
 
-/** Days since 1970-01-01 of a proleptic Gregorian civil date (Hinnant's algorithm). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
-/** Civil year, month (1-12) and day (1-31) of a day number, written into `out`. */
-export function civilFromDays(days: number, out: Int32Array): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  out[1] = m;
-  out[2] = d;
-}
 
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** Floor division of a µs timestamp to days. */
-export function microsToDays(us: bigint): number {
-  let d = us / MICROS_PER_DAY;
-  if (us % MICROS_PER_DAY < 0n) d -= 1n;
-  return Number(d);
-}
 
 /** Floor division of a µs timestamp to seconds. */
 export function microsToSeconds(us: bigint): bigint {
@@ -208,306 +182,28 @@ function readDatePart(c: Cursor): { year: number; month: number; day: number } |
 
 const scratch = new Int32Array(3);
 
-function pad(n: number, width: number): string {
-  const s = String(Math.abs(n)).padStart(width, "0");
-  return n < 0 ? `-${s}` : s;
-}
 
-/** `yyyy-MM-dd` of a day number (Spark's `CAST(date AS STRING)`). */
-export function formatDate(days: number): string {
-  civilFromDays(days, scratch);
-  return `${pad(scratch[0], 4)}-${pad(scratch[1], 2)}-${pad(scratch[2], 2)}`;
-}
 
-/**
- * `yyyy-MM-dd HH:mm:ss[.ffffff]` with trailing zeros of the fraction trimmed (`CAST(ts AS STRING)`),
- * the wall-clock time in `zone`.
- */
-export function formatTimestamp(us: bigint, zone: ZoneRules = UTC): string {
-  const { date, time, frac } = timestampParts(toLocalMicros(us, zone));
-  return frac === 0 ? `${date} ${time}` : `${date} ${time}.${String(frac).padStart(6, "0").replace(/0+$/, "")}`;
-}
 
-/**
- * ISO 8601 in UTC with exactly six fractional digits, `yyyy-MM-ddTHH:mm:ss.ffffffZ`: the form Delta
- * writers use for timestamp partition values, which means the same instant in every time zone.
- */
-export function formatTimestampIsoUtc(us: bigint): string {
-  const { date, time, frac } = timestampParts(us);
-  return `${date}T${time}.${String(frac).padStart(6, "0")}Z`;
-}
 
-function timestampParts(us: bigint): { date: string; time: string; frac: number } {
-  const days = microsToDays(us);
-  const inDay = Number(us - BigInt(days) * MICROS_PER_DAY);
-  const secOfDay = Math.floor(inDay / 1_000_000);
-  const time = `${pad(Math.floor(secOfDay / 3600), 2)}:${pad(Math.floor(secOfDay / 60) % 60, 2)}:${pad(secOfDay % 60, 2)}`;
-  return { date: formatDate(days), time, frac: inDay - secOfDay * 1_000_000 };
-}
 
 // ---------------------------------------------------------------------------------------------
-// Spark datetime patterns.
-
-type Field = "y" | "M" | "d" | "H" | "h" | "m" | "s" | "S" | "a" | "E" | "D" | "X" | "x" | "Z";
-
-/** A compiled datetime pattern: literal text and fields with their letter counts. */
-export type DateTimePattern = readonly (string | { readonly field: Field; readonly count: number })[];
-
-const FIELDS = new Set<string>(["y", "M", "d", "H", "h", "m", "s", "S", "a", "E", "D", "X", "x", "Z"]);
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+// Spark datetime patterns (compiled in `datetime-pattern.ts`).
 
 /**
- * Compiles a Spark datetime pattern. Supported letters: y M d H h m s S a E D X x Z, quoted
- * literals (`'T'`, `''` for a quote); other letters are an analysis error as in Spark.
+ * A compiled pattern for formatting, as the JSON/CSV writers hold it: empty (no pattern) or the
+ * one formatter of `datetime-pattern.ts`.
  */
+export type DateTimePattern = readonly DateTimeFormatter[];
+
+/** Compiles a Spark datetime pattern for formatting; throws Spark's error for a pattern Spark refuses. */
 export function compilePattern(pattern: string): DateTimePattern {
-  const out: (string | { field: Field; count: number })[] = [];
-  let i = 0;
-  let lit = "";
-  while (i < pattern.length) {
-    const ch = pattern[i];
-    if (ch === "'") {
-      const end = pattern.indexOf("'", i + 1);
-      if (end === i + 1) {
-        lit += "'";
-        i += 2;
-        continue;
-      }
-      if (end < 0) throw new AnalysisError(`datetime: unterminated quote in pattern '${pattern}'`);
-      lit += pattern.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (/[A-Za-z]/.test(ch)) {
-      if (!FIELDS.has(ch)) throw new AnalysisError(`datetime: unsupported pattern letter '${ch}' in '${pattern}'`);
-      let n = 1;
-      while (pattern[i + n] === ch) n++;
-      if (lit !== "") {
-        out.push(lit);
-        lit = "";
-      }
-      out.push({ field: ch as Field, count: n });
-      i += n;
-      continue;
-    }
-    lit += ch;
-    i++;
-  }
-  if (lit !== "") out.push(lit);
-  return out;
+  return [dateTimeFormatter(pattern, false)];
 }
 
-/** Formats the instant `us` as a wall-clock time in `zone` with a compiled pattern. */
+/** Formats the instant `utc` as a wall-clock time in `zone` with a compiled pattern. */
 export function formatWithPattern(utc: bigint, pattern: DateTimePattern, zone: ZoneRules = UTC): string {
-  const us = toLocalMicros(utc, zone);
-  const offset = Number((us - utc) / MICROS_PER_SECOND);
-  const days = microsToDays(us);
-  const inDay = Number(us - BigInt(days) * MICROS_PER_DAY);
-  const secOfDay = Math.floor(inDay / 1_000_000);
-  const frac = inDay - secOfDay * 1_000_000;
-  civilFromDays(days, scratch);
-  const y = scratch[0];
-  const mo = scratch[1];
-  const d = scratch[2];
-  const h = Math.floor(secOfDay / 3600);
-  let s = "";
-  for (const p of pattern) {
-    if (typeof p === "string") {
-      s += p;
-      continue;
-    }
-    const n = p.count;
-    switch (p.field) {
-      case "y":
-        s += n === 2 ? pad(((y % 100) + 100) % 100, 2) : pad(y, n);
-        break;
-      case "M":
-        s += n >= 4 ? MONTHS[mo - 1] : n === 3 ? MONTHS[mo - 1].slice(0, 3) : pad(mo, n);
-        break;
-      case "d":
-        s += pad(d, n);
-        break;
-      case "D":
-        s += pad(days - daysFromCivil(y, 1, 1) + 1, n);
-        break;
-      case "H":
-        s += pad(h, n);
-        break;
-      case "h":
-        s += pad(h % 12 === 0 ? 12 : h % 12, n);
-        break;
-      case "a":
-        s += h < 12 ? "AM" : "PM";
-        break;
-      case "m":
-        s += pad(Math.floor(secOfDay / 60) % 60, n);
-        break;
-      case "s":
-        s += pad(secOfDay % 60, n);
-        break;
-      case "S":
-        s += String(frac).padStart(6, "0").padEnd(n, "0").slice(0, n);
-        break;
-      case "E": {
-        const dow = (((days + 3) % 7) + 7) % 7;
-        s += n >= 4 ? DAYS[dow] : DAYS[dow].slice(0, 3);
-        break;
-      }
-      case "X":
-        s += offset === 0 ? "Z" : offsetText(offset, n);
-        break;
-      case "x":
-        s += offsetText(offset, n);
-        break;
-      case "Z":
-        s += n >= 4 ? (offset === 0 ? "GMT" : `GMT${offsetText(offset, 5)}`) : n === 5 ? (offset === 0 ? "Z" : offsetText(offset, 5)) : offsetText(offset, 2);
-        break;
-    }
-  }
-  return s;
-}
-
-/**
- * An offset as `DateTimeFormatter`'s `x` letters print it: `x` → `+hh` (and `+hhmm` when the
- * minutes are not zero), `xx` → `+hhmm`, `xxx` → `+hh:mm`, `xxxx` → `+hhmm[ss]`, `xxxxx` → `+hh:mm[:ss]`.
- */
-function offsetText(offset: number, letters: number): string {
-  const sign = offset < 0 ? "-" : "+";
-  const a = Math.abs(offset);
-  const hh = pad(Math.floor(a / 3600), 2);
-  const mm = pad(Math.floor(a / 60) % 60, 2);
-  const ss = a % 60;
-  const colon = letters === 3 || letters === 5 ? ":" : "";
-  if (letters === 1) return mm === "00" ? `${sign}${hh}` : `${sign}${hh}${mm}`;
-  const secs = (letters === 4 || letters === 5) && ss !== 0 ? `${colon}${pad(ss, 2)}` : "";
-  return `${sign}${hh}${colon}${mm}${secs}`;
-}
-
-/**
- * Parses `s` with a compiled pattern (the whole string must match): µs since the epoch or null. A
- * text without an offset field is a wall-clock time in `zone`.
- */
-export function parseWithPattern(s: string, pattern: DateTimePattern, zone: ZoneRules = UTC): bigint | null {
-  const c: Cursor = { s, i: 0 };
-  let y = 1970;
-  let mo = 1;
-  let d = 1;
-  let h = 0;
-  let h12 = -1;
-  let pm = -1;
-  let mi = 0;
-  let se = 0;
-  let micros = 0;
-  let zoneSec: number | null = null;
-  let dayOfYear = -1;
-  for (const p of pattern) {
-    if (typeof p === "string") {
-      if (!s.startsWith(p, c.i)) return null;
-      c.i += p.length;
-      continue;
-    }
-    const n = p.count;
-    // A single letter takes 1-2 digits (years: any count); n letters take exactly n digits.
-    const num = (maxSingle: number) => (n === 1 ? digitsAt(c, 1, maxSingle) : digitsAt(c, n, n));
-    switch (p.field) {
-      case "y": {
-        if (n === 2) {
-          const v = digitsAt(c, 2, 2);
-          if (v < 0) return null;
-          y = 2000 + v;
-        } else {
-          let sign = 1;
-          if (s[c.i] === "-" || s[c.i] === "+") {
-            sign = s[c.i] === "-" ? -1 : 1;
-            c.i++;
-          }
-          const v = digitsAt(c, n === 1 ? 1 : n, Math.max(n, 6));
-          if (v < 0) return null;
-          y = sign * v;
-        }
-        break;
-      }
-      case "M":
-        if (n >= 3) {
-          const names = MONTHS.map((m) => (n === 3 ? m.slice(0, 3) : m));
-          const k = names.findIndex((m) => s.slice(c.i, c.i + m.length).toLowerCase() === m.toLowerCase());
-          if (k < 0) return null;
-          c.i += names[k].length;
-          mo = k + 1;
-        } else mo = num(2);
-        break;
-      case "d":
-        d = num(2);
-        break;
-      case "D":
-        dayOfYear = num(3);
-        break;
-      case "H":
-        h = num(2);
-        break;
-      case "h":
-        h12 = num(2);
-        break;
-      case "a": {
-        const t = s.slice(c.i, c.i + 2).toUpperCase();
-        if (t !== "AM" && t !== "PM") return null;
-        pm = t === "PM" ? 1 : 0;
-        c.i += 2;
-        break;
-      }
-      case "m":
-        mi = num(2);
-        break;
-      case "s":
-        se = num(2);
-        break;
-      case "S": {
-        const start = c.i;
-        const v = digitsAt(c, n, n);
-        if (v < 0) return null;
-        const text = s.slice(start, c.i);
-        micros = Number(text.padEnd(6, "0").slice(0, 6));
-        break;
-      }
-      case "E": {
-        const names = DAYS.map((x) => (n >= 4 ? x : x.slice(0, 3)));
-        const k = names.findIndex((x) => s.slice(c.i, c.i + x.length).toLowerCase() === x.toLowerCase());
-        if (k < 0) return null;
-        c.i += names[k].length;
-        break;
-      }
-      case "X":
-      case "x":
-      case "Z": {
-        const m = /^(Z|[+-]\d{2}(?::?\d{2})?(?::?\d{2})?)/.exec(s.slice(c.i));
-        if (m === null) return null;
-        zoneSec = parseZone(m[1]);
-        if (Number.isNaN(zoneSec)) return null;
-        c.i += m[1].length;
-        break;
-      }
-    }
-    if (y < -300000 || mo < 0 || d < 0 || h < 0 || mi < 0 || se < 0 || (p.field === "h" && h12 < 0) || (p.field === "D" && dayOfYear < 0)) {
-      return null;
-    }
-  }
-  if (c.i !== s.length) return null;
-  if (h12 >= 0) {
-    if (h12 < 1 || h12 > 12) return null;
-    h = (h12 % 12) + (pm === 1 ? 12 : 0);
-  } else if (pm === 1 && h < 12) h += 12;
-  let days: number;
-  if (dayOfYear >= 0) {
-    days = daysFromCivil(y, 1, 1) + dayOfYear - 1;
-  } else {
-    if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
-    days = daysFromCivil(y, mo, d);
-  }
-  if (h > 23 || mi > 59 || se > 59) return null;
-  const local = days * 86400 + h * 3600 + mi * 60 + se;
-  const secs = zoneSec === null ? zone.utcOf(local) : local - zoneSec;
-  return BigInt(secs) * MICROS_PER_SECOND + BigInt(micros);
+  return pattern.length === 0 ? "" : pattern[0].format(utc, zone);
 }
 
 /** Units accepted by date_trunc (upper-cased), mapped to the canonical unit; others give null. */
@@ -590,6 +286,51 @@ export function truncTimestamp(utc: bigint, unit: string, zone: ZoneRules = UTC)
 export function datePart(days: number, part: 0 | 1 | 2): number {
   civilFromDays(days, scratch);
   return scratch[part];
+}
+
+/**
+ * A calendar field of a day number, by Spark's EXTRACT names (canonical, lower-case): year,
+ * yearofweek (ISO week-based year), quarter, month, week (ISO week), day, dayofweek (1 = Sunday),
+ * dayofweek_iso (1 = Monday), doy.
+ */
+export function dateField(days: number, field: string): number {
+  civilFromDays(days, scratch);
+  const isoDow = ((((days + 3) % 7) + 7) % 7) + 1;
+  switch (field) {
+    case "year":
+      return scratch[0];
+    case "quarter":
+      return Math.floor((scratch[1] - 1) / 3) + 1;
+    case "month":
+      return scratch[1];
+    case "day":
+      return scratch[2];
+    case "dayofweek":
+      return (isoDow % 7) + 1;
+    case "dayofweek_iso":
+      return isoDow;
+    case "doy":
+      return days - daysFromCivil(scratch[0], 1, 1) + 1;
+    case "week":
+    case "yearofweek": {
+      // The ISO week holds the Thursday of its week.
+      const thursday = days - isoDow + 4;
+      civilFromDays(thursday, scratch);
+      if (field === "yearofweek") return scratch[0];
+      return Math.floor((thursday - daysFromCivil(scratch[0], 1, 1)) / 7) + 1;
+    }
+    default:
+      throw new InternalError(`datetime: unknown date field '${field}'`);
+  }
+}
+
+/** The day `months` months after day number `days`, clamped to the month's last day (`plusMonths`). */
+export function addMonthsToDays(days: number, months: number): number {
+  civilFromDays(days, scratch);
+  const total = scratch[0] * 12 + (scratch[1] - 1) + months;
+  const y = Math.floor(total / 12);
+  const m = total - y * 12 + 1;
+  return daysFromCivil(y, m, Math.min(scratch[2], daysInMonth(y, m)));
 }
 
 /** Hour, minute or second of the wall-clock time of the instant `utc` in `zone`. */

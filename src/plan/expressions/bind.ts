@@ -22,9 +22,13 @@ import type {
   BoundCast,
   BoundExpr,
   BoundLiteral,
+  BoundLambdaVar,
 } from "./bound.js";
+import { bindHigherOrderArgs, lookupLambdaVar, misplacedLambda } from "./lambda.js";
+import { higherOrderSqlArgs } from "./functions/higher-order.js";
 import { sessionTimeZone } from "./session-zone.js";
-import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, bindUnaryPlus, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
+import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
+import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
   canCast,
@@ -39,7 +43,7 @@ import {
   typeSql,
   typeString,
 } from "./coercion.js";
-import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, argTypeError, functionNames, lookupFunction } from "./function-registry.js";
+import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, argTypeError, functionNames, lookupFunction, specialCallSql } from "./function-registry.js";
 import { javaRegExp, likeShape, likeToRegExp } from "./like-pattern.js";
 import { formatLiteral } from "./literal-text.js";
 
@@ -169,6 +173,7 @@ export function outputName(e: Expr): string {
     case "ordinal":
       return e.name;
     case "column":
+    case "lambdaVar":
       return e.parts[e.parts.length - 1];
     case "cast":
       if (e.child.kind === "column" || e.child.kind === "alias") return outputName(e.child);
@@ -199,7 +204,7 @@ export function exprSql(e: Expr): string {
     case "alias":
       return `${exprSql(e.child)} AS ${e.name}`;
     case "cast":
-      return `CAST(${exprSql(e.child)} AS ${typeSql(e.to)})`;
+      return `${e.isTry === true ? "TRY_CAST" : "CAST"}(${exprSql(e.child)} AS ${typeSql(e.to)})`;
     case "unary":
       switch (e.op) {
         case "-":
@@ -226,7 +231,13 @@ export function exprSql(e: Expr): string {
       return e.negated ? `(NOT ${s})` : s;
     }
     case "like": {
-      const s = e.regex ? `RLIKE(${exprSql(e.child)}, ${exprSql(e.pattern)})` : `${exprSql(e.child)} LIKE ${exprSql(e.pattern)}`;
+      const unlowered = (x: Expr): Expr => (x.kind === "call" && x.name === "lower" && x.args.length === 1 ? x.args[0] : x);
+      const escape = e.escape === "\\" ? "" : e.caseInsensitive === true ? `, ${e.escape}` : ` ESCAPE '${e.escape}'`;
+      const s = e.regex
+        ? `RLIKE(${exprSql(e.child)}, ${exprSql(e.pattern)})`
+        : e.caseInsensitive === true
+          ? `ilike(${exprSql(unlowered(e.child))}, ${exprSql(unlowered(e.pattern))}${escape})`
+          : `${exprSql(e.child)} LIKE ${exprSql(e.pattern)}${escape}`;
       return e.negated ? `(NOT ${s})` : s;
     }
     case "case": {
@@ -243,6 +254,11 @@ export function exprSql(e: Expr): string {
       return `${exprSql(e.child)} ${e.ascending ? "ASC" : "DESC"} NULLS ${e.nullsFirst ? "FIRST" : "LAST"}`;
     case "window":
       return windowSql(e);
+    case "lambda":
+      // Spark's name of a resolved lambda: `lambdafunction(body, namedlambdavariable(), …)`.
+      return `lambdafunction(${[exprSql(e.body), ...e.params.map(() => "namedlambdavariable()")].join(", ")})`;
+    case "lambdaVar":
+      return ["namedlambdavariable()", ...e.parts.slice(1)].join(".");
     case "subquery":
       if (e.type === "scalar") return "scalarsubquery()";
       if (e.type === "exists") return e.negated ? "(NOT exists())" : "exists()";
@@ -307,12 +323,28 @@ function binarySql(op: BinaryOp, l: string, r: string): string {
   }
 }
 
-function callSql(name: string, args: readonly Expr[], distinct: boolean): string {
+function callSql(name: string, written: readonly Expr[], distinct: boolean): string {
   const lower = name.toLowerCase();
+  const args = higherOrderSqlArgs(lower, written) ?? written;
   const list = (xs: readonly Expr[]) => xs.map(exprSql).join(", ");
+  if (!distinct) {
+    const special = specialCallSql(lower, args, args.map(exprSql));
+    if (special !== undefined) return special;
+  }
   const interval = intervalCallSql(lower, args.map(exprSql));
   if (interval !== undefined) return interval;
   switch (lower) {
+    case "percentile_cont":
+    case "percentile_disc":
+      // Parsed from `f(p) WITHIN GROUP (ORDER BY v [DESC])` as f(v, p, descending).
+      if (args.length === 3 && args[2].kind === "literal") {
+        return `${lower}(${distinct ? "DISTINCT " : ""}${exprSql(args[1])}) WITHIN GROUP (ORDER BY ${exprSql(args[0])}${args[2].value === true ? " DESC" : ""})`;
+      }
+      break;
+    case "percentile":
+      // Spark names the default frequency.
+      if (args.length === 2) return `percentile(${distinct ? "DISTINCT " : ""}${list(args)}, 1)`;
+      break;
     case "count":
       if (args.length === 1 && args[0].kind === "star") return "count(1)";
       break;
@@ -329,21 +361,8 @@ function callSql(name: string, args: readonly Expr[], distinct: boolean): string
     case "get_field":
       if (args.length === 2) return `${exprSql(args[0])}.${exprSql(args[1])}`;
       break;
-    case "from_json":
-      return `from_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
-    case "to_json":
-      return `to_json(${args.length > 0 ? exprSql(args[0]) : ""})`;
-    case "ceil":
-    case "ceiling":
-      return `CEIL(${list(args)})`;
-    case "floor":
-      return `FLOOR(${list(args)})`;
-    case "round":
-      if (args.length === 1) return `round(${exprSql(args[0])}, 0)`;
-      break;
-    case "substring":
-    case "substr":
-      if (args.length === 2) return `${lower}(${list(args)}, 2147483647)`;
+    case "if":
+      if (args.length === 3) return `(IF(${list(args)}))`;
       break;
     case "mean":
       return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
@@ -394,6 +413,8 @@ class Binder {
   /** Per input column, its qualifier or null; null when no column is qualified. */
   private readonly qualifiers: readonly (string | null)[] | null;
   private readonly hidden: readonly boolean[] | null;
+  /** Parameters of the lambdas being bound, innermost last. */
+  private readonly lambdaScopes: (readonly BoundLambdaVar[])[] = [];
 
   constructor(input: StructType, options: BindOptions) {
     this.input = input;
@@ -433,6 +454,16 @@ class Binder {
     switch (e.kind) {
       case "column":
         return this.resolveColumn(e.parts);
+      case "lambdaVar": {
+        // A lambda parameter, else (no enclosing lambda has it) a column, as Spark's ResolveLambdaVariables.
+        const v = lookupLambdaVar(this.lambdaScopes, e.parts[0], (a, b) => this.matches(a, b));
+        if (v === undefined) return this.resolveColumn(e.parts);
+        let cur: BoundExpr = v;
+        for (let k = 1; k < e.parts.length; k++) cur = this.extractField(cur, e.parts[k], e.parts.slice(0, k).join("."));
+        return cur;
+      }
+      case "lambda":
+        throw misplacedLambda(null);
       case "ordinal": {
         const f = this.input.fields[e.ordinal];
         if (f === undefined) throw new InternalError(`analysis: column ordinal ${e.ordinal} is beyond the ${this.input.fields.length} input columns`);
@@ -581,8 +612,12 @@ class Binder {
 
   private bindUnary(op: "-" | "+" | "not" | "~", child: BoundExpr, src: Expr): BoundExpr {
     switch (op) {
-      case "+":
-        return bindUnaryPlus(child, castTo, exprSql(src));
+      case "+": {
+        // Spark's UnaryPositive: numbers and intervals pass through, strings are read as doubles.
+        if (child.dataType.typeName === "string" || child.dataType.typeName === "null") return castTo(child, DoubleType());
+        if (!isNumeric(child.dataType) && !child.dataType.typeName.includes("interval")) this.typeMismatch(src, "a numeric or interval", child.dataType);
+        return child;
+      }
       case "-": {
         const interval = bindIntervalNegate(child);
         if (interval !== undefined) return interval;
@@ -862,6 +897,23 @@ class Binder {
     }
     if (distinct) throw new AnalysisError(`analysis: DISTINCT is only allowed in aggregate functions, got '${exprSql(src)}'`);
     if (rawArgs.length < def.minArgs || rawArgs.length > def.maxArgs) this.arityError(lower, def.minArgs, def.maxArgs, rawArgs.length);
+    if (def.higherOrder !== undefined) {
+      const binder = {
+        bindWith: (x: Expr, vars: readonly BoundLambdaVar[]): BoundExpr => {
+          if (vars.length === 0) return this.bind(x, inAggregate);
+          this.lambdaScopes.push(vars);
+          try {
+            return this.bind(x, inAggregate);
+          } finally {
+            this.lambdaScopes.pop();
+          }
+        },
+        sameName: (a: string, b: string) => this.matches(a, b),
+      };
+      const argNames = rawArgs.map(outputName);
+      return this.finishCall(lower, bindHigherOrderArgs({ ...def, higherOrder: def.higherOrder }, lower, rawArgs, argNames, binder, { cast: castTo, sql: exprSql }), rawArgs, argNames);
+    }
+    if (rawArgs.some((a) => a.kind === "lambda")) throw misplacedLambda(lower);
     const constant = new Set(def.constantArgs ?? []);
     const args = rawArgs.map((a, i) => (constant.has(i) ? lit(null, NullType()) : this.bind(a, inAggregate)));
     return this.finishCall(lower, args, rawArgs, rawArgs.map(outputName));
@@ -870,7 +922,7 @@ class Binder {
   private finishCall(name: string, args: BoundExpr[], raw: readonly Expr[], argNames: readonly string[]): BoundExpr {
     const def = lookupFunction(name);
     if (def === undefined) throw new AnalysisError(`analysis: unknown function '${name}'${suggestion(name, functionNames())}`);
-    const resolved = def.resolve({ name, args, raw, argNames, cast: castTo });
+    const resolved = def.resolve({ name, args, raw, argNames, cast: castTo, sql: exprSql });
     const options = def.timeZoneAware === true ? { timeZone: sessionTimeZone(), ...resolved.options } : resolved.options;
     return {
       kind: "call",
@@ -910,6 +962,11 @@ class Binder {
       throw new AnalysisError(
         `analysis: aggregate function '${exprSql(src)}' is not allowed here; use it in groupBy(...).agg(...) or select on an aggregation`,
       );
+    }
+    if (written in STATISTICAL_AGGREGATES) {
+      if (distinct) throw new AnalysisError(`analysis: DISTINCT is not supported in ${written} yet, got '${exprSql(src)}'`);
+      const s = resolveStatisticalAggregate(canonical, written, rawArgs.map((a) => this.bind(a, written)), { cast: castTo });
+      return { kind: "aggregate", name: s.name, args: s.args, distinct: false, dataType: s.dataType, nullable: s.nullable, ignoreNulls: false, ...(s.params === undefined ? {} : { params: s.params }) };
     }
     let name = canonical as AggregateName;
     let isDistinct = distinct;
@@ -979,6 +1036,8 @@ class Binder {
         if (containsMap(t)) throw new AnalysisError(`analysis: function ${written} cannot take map type data, got ${typeString(t)}`);
         return agg(ArrayType(t, false), false);
       }
+      default:
+        throw new InternalError(`analysis: aggregate ${written} is typed by aggregate-functions.ts`);
     }
   }
 }

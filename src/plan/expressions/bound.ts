@@ -179,7 +179,30 @@ export type AggregateName =
   | "count_distinct"
   | "approx_count_distinct"
   | "collect_list"
-  | "collect_set";
+  | "collect_set"
+  | "stddev_samp"
+  | "stddev_pop"
+  | "var_samp"
+  | "var_pop"
+  | "skewness"
+  | "kurtosis"
+  | "covar_pop"
+  | "covar_samp"
+  | "corr"
+  | "regr_sxx"
+  | "regr_syy"
+  | "regr_sxy"
+  | "regr_r2"
+  | "regr_slope"
+  | "regr_intercept"
+  | "max_by"
+  | "min_by"
+  | "bit_and"
+  | "bit_or"
+  | "bit_xor"
+  | "percentile"
+  | "percentile_approx"
+  | "mode";
 
 /**
  * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);
@@ -197,9 +220,39 @@ export interface BoundAggregate {
   readonly ignoreNulls: boolean;
   /** `FILTER (WHERE cond)`: a boolean over the aggregate's input; only rows where it is true count. */
   readonly filter?: BoundExpr;
+  /** Constant arguments the accumulator needs (percentile's `percentages`, `accuracy`, `frequency`). */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A lambda parameter (Spark's `NamedLambdaVariable`): the value the enclosing higher-order function
+ * gives parameter `id` of its lambda. Ids are unique within a bound tree.
+ */
+export interface BoundLambdaVar {
+  readonly kind: "lambdaVar";
+  readonly id: number;
+  readonly name: string;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * A function argument of a higher-order function (Spark's `LambdaFunction`): `body` over the
+ * parameters `params` and the input columns. Its type is the body's. Only a `call` of a
+ * higher-order function has lambda arguments; the evaluator runs the body over whole vectors of
+ * elements (`exec/eval/functions/higher-order-functions.ts`).
+ */
+export interface BoundLambda {
+  readonly kind: "lambda";
+  readonly params: readonly BoundLambdaVar[];
+  readonly body: BoundExpr;
+  readonly dataType: DataType;
+  readonly nullable: boolean;
 }
 
 export type BoundExpr =
+  | BoundLambda
+  | BoundLambdaVar
   | BoundRef
   | BoundField
   | BoundLiteral
@@ -220,7 +273,10 @@ export function boundChildren(e: BoundExpr): readonly BoundExpr[] {
   switch (e.kind) {
     case "ref":
     case "literal":
+    case "lambdaVar":
       return [];
+    case "lambda":
+      return [e.body];
     case "field":
     case "cast":
     case "unary":
@@ -276,7 +332,10 @@ export function mapBoundChildren(e: BoundExpr, f: (c: BoundExpr) => BoundExpr): 
   switch (e.kind) {
     case "ref":
     case "literal":
+    case "lambdaVar":
       return e;
+    case "lambda":
+      return { ...e, body: f(e.body) };
     case "field":
     case "cast":
     case "unary":

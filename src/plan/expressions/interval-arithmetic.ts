@@ -145,17 +145,6 @@ export function checkIntervalComparison(a: DataType, b: DataType, op: string, sq
   throw new AnalysisError(`analysis: cannot compare ${typeString(a)} with ${typeString(b)} in '${sql}'`);
 }
 
-/**
- * `+x` as Spark's UnaryPositive: numbers and intervals pass through, a string reads as a double.
- * @throws AnalysisError for any other operand type (`+DATE '…'`, `+array(1)`).
- */
-export function bindUnaryPlus(child: BoundExpr, cast: Cast, sql: string): BoundExpr {
-  const t = child.dataType;
-  if (isNumeric(t) || isAnyInterval(t) || isNull(t)) return child;
-  if (t.typeName === "string") return cast(child, DoubleType());
-  throw new AnalysisError(`analysis: '${sql}' requires a numeric or interval operand, got ${typeString(t)}`);
-}
-
 const TRY_OPS: Readonly<Record<string, "+" | "-" | "*" | "/">> = { try_add: "+", try_subtract: "-", try_multiply: "*", try_divide: "/" };
 
 /**

@@ -5,7 +5,8 @@
 import type { LiteralExpr } from "../../sql/expression.js";
 import { formatDecimal } from "../../columnar/values.js";
 import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
-import { UTC, toLocalMicros, zoneRules } from "../../columnar/time-zone.js";
+import { UTC, zoneRules } from "../../columnar/time-zone.js";
+import { formatDate, formatTimestamp } from "../../columnar/datetime-text.js";
 import { sessionTimeZone } from "./session-zone.js";
 import { intervalLiteralSql } from "../../types/interval-strings.js";
 
@@ -24,11 +25,11 @@ export function formatLiteral(e: LiteralExpr): string {
       return typeof v === "bigint" ? formatDecimal(v, e.dataType.scale) : String(v);
     case "timestamp":
       // A literal written without a zone holds its wall-clock time read as UTC until analysis.
-      return typeof v === "bigint" ? `TIMESTAMP '${wallClockText(v, e.zonelessText === undefined ? sessionTimeZone() : "UTC")}'` : String(v);
+      return typeof v === "bigint" ? `TIMESTAMP '${formatTimestamp(v, e.zonelessText === undefined ? (zoneRules(sessionTimeZone()) ?? UTC) : UTC)}'` : String(v);
     case "timestamp_ntz":
-      return typeof v === "bigint" ? `TIMESTAMP_NTZ '${wallClockText(v, "UTC")}'` : String(v);
+      return typeof v === "bigint" ? `TIMESTAMP_NTZ '${formatTimestamp(v, UTC)}'` : String(v);
     case "date":
-      return typeof v === "number" ? `DATE '${isoText(v * 86_400_000).slice(0, 10)}'` : String(v);
+      return typeof v === "number" ? `DATE '${formatDate(v)}'` : String(v);
     case "binary":
       return v instanceof Uint8Array ? `X'${Buffer.from(v).toString("hex").toUpperCase()}'` : String(v);
     case "yearmonthinterval":
@@ -38,18 +39,4 @@ export function formatLiteral(e: LiteralExpr): string {
     default:
       return String(v);
   }
-}
-
-/** `yyyy-MM-dd HH:mm:ss[.ffffff]` (trailing zeros trimmed) of the instant `us` in `zone`. */
-function wallClockText(us: bigint, zone: string): string {
-  const local = toLocalMicros(us, zoneRules(zone) ?? UTC);
-  const ms = local / 1000n - (local % 1000n < 0n ? 1n : 0n);
-  const micros = Number(local - ms * 1000n);
-  const fraction = Number(ms % 1000n < 0n ? (ms % 1000n) + 1000n : ms % 1000n) * 1000 + micros;
-  const text = isoText(Number(ms)).replace("T", " ").replace(/\.\d{3}$/, "");
-  return fraction === 0 ? text : `${text}.${String(fraction).padStart(6, "0").replace(/0+$/, "")}`;
-}
-
-function isoText(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.000Z$/, "").replace(/Z$/, "");
 }

@@ -7,8 +7,8 @@
  *
  * Analysis is synchronous, so the zone is ambient: the session that analyses a plan sets it around
  * the analysis ({@link withSessionTimeZone}); code that binds outside one (a writer casting its
- * input) gets the zone of the session created or configured last (Spark's `SQLConf.get` falls back
- * to the active session's conf the same way).
+ * input) gets the zone of the active session (the one `getOrCreate()` returned), as Spark's
+ * `SQLConf.get` falls back to the active session's conf, else the process's zone.
  */
 import { systemTimeZone } from "../../columnar/time-zone.js";
 
@@ -31,7 +31,7 @@ export function withSessionTimeZone<T>(zone: string, fn: () => T): T {
   }
 }
 
-/** Makes `zone()` the zone of binding done outside {@link withSessionTimeZone} (the active session's). */
-export function setActiveSessionTimeZone(zone: () => string): void {
+/** Makes `zone()` the zone of binding done outside {@link withSessionTimeZone} (the active session's; null: none). */
+export function setActiveSessionTimeZone(zone: (() => string) | null): void {
   fallback = zone;
 }

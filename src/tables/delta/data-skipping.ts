@@ -204,7 +204,10 @@ function remapRefs(e: BoundExpr, ordinals: readonly number[]): BoundExpr {
     case "ref":
       return { ...e, ordinal: ordinals.indexOf(e.ordinal) };
     case "literal":
+    case "lambdaVar":
       return e;
+    case "lambda":
+      return { ...e, body: remapRefs(e.body, ordinals) };
     case "field":
     case "cast":
     case "unary":

@@ -88,7 +88,11 @@ export async function runGolden(files: readonly string[], fileTimeoutMs = 20_000
 /** Runs the worker over `files`; resolves null when it finished, or the query it got stuck on. */
 function runBatch(files: readonly string[], timeoutMs: number, results: QueryResult[]): Promise<{ file: string; index: number } | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "golden-worker.ts"), ...files], { stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "golden-worker.ts"), ...files], {
+      stdio: ["ignore", "pipe", "ignore"],
+      // SQLQueryTestSuite runs on a JVM whose default zone is Los Angeles (SET TIME ZONE LOCAL).
+      env: { ...process.env, TZ: "America/Los_Angeles" },
+    });
     let current: { file: string; index: number } | null = null;
     let buffer = "";
     let timer = setTimeout(onTimeout, timeoutMs);

@@ -63,3 +63,13 @@ test("streaming word count with explode over a memory stream", async () => {
   const counts = Object.fromEntries((await spark.table(`gen_counts_${process.pid}`).collect()).map((r) => [r.word, r.count]));
   assert.deepEqual(counts, { to: 3n, be: 2n, or: 1n, not: 1n, see: 1n });
 });
+
+test("json_tuple: one row of top-level values as text, nulls for missing keys or malformed JSON", async () => {
+  const r = spark.sql(`SELECT json_tuple('{"a":1, "b":"x", "c":{"d":[1,2]}, "e.f":true}', 'a', 'b', 'c', 'e.f', 'z')`);
+  assert.deepEqual(r.columns, ["c0", "c1", "c2", "c3", "c4"]);
+  assert.deepEqual(Object.values((await r.collect())[0]), ["1", "x", '{"d":[1,2]}', "true", null]);
+  assert.deepEqual(Object.values((await spark.sql("SELECT json_tuple('not json', 'a')").collect())[0]), [null]);
+  const lateral = spark.sql(`SELECT s, j.x, j.y FROM VALUES ('{"a":5,"b":6}'), (NULL) t(s) LATERAL VIEW json_tuple(s, 'a', 'b') j AS x, y`);
+  assert.deepEqual((await lateral.collect()).map((row) => `${row.x}/${row.y}`), ["5/6", "null/null"]);
+  assert.throws(() => spark.sql("SELECT json_tuple(1, 'a')"), /NON_STRING_TYPE/);
+});

@@ -52,3 +52,28 @@ test("an unknown session time zone is refused when set", () => {
   const spark = session("UTC");
   assert.throws(() => spark.conf.set("spark.sql.session.timeZone", "Mars/Olympus"), /time zone/);
 });
+
+test("SET TIME ZONE sets the session zone from a zone id, LOCAL or an interval within 18 hours", async () => {
+  const spark = session("UTC");
+  const set = async (sql: string) => Object.values((await spark.sql(sql).collect())[0] as Record<string, unknown>)[1];
+  assert.equal(await set("SET TIME ZONE 'Asia/Hong_Kong'"), "Asia/Hong_Kong");
+  assert.equal(spark.conf.sessionTimeZone(), "Asia/Hong_Kong");
+  assert.equal(await set("SET TIME ZONE INTERVAL 10 HOURS"), "+10:00");
+  assert.equal(await set("SET TIME ZONE INTERVAL '15:40:32' HOUR TO SECOND"), "+15:40:32");
+  assert.equal(await set("SET TIME ZONE INTERVAL -3 HOURS 30 MINUTES"), "-02:30");
+  assert.equal(await set("SET TIME ZONE LOCAL"), "UTC"); // the test runner's TZ
+  for (const bad of ["SET TIME ZONE", "SET TIME ZONE INTERVAL 3 DAYS", "SET TIME ZONE INTERVAL 24 HOURS", "SET TIME ZONE INTERVAL 10 HOURS 'GMT+1'"]) {
+    assert.throws(() => spark.sql(bad), /TEMP_004[45]/, bad);
+  }
+  assert.throws(() => spark.sql("SET TIME ZONE 'invalid/zone'"), /time zone/);
+});
+
+test("window() over a string time column casts it to a timestamp in the session zone", async () => {
+  const spark = session("America/Los_Angeles");
+  const rows = await spark
+    .sql(
+      "SELECT a, CAST(window.start AS STRING) AS s, count(*) AS n FROM VALUES ('A1', '2021-01-01 00:00:00'), ('A1', '2021-01-01 00:04:30'), ('A1', '2021-01-01 00:06:00') AS tab(a, b) GROUP BY a, window(b, '5 minutes') ORDER BY s",
+    )
+    .collect();
+  assert.deepEqual(rows.map((r) => `${r.s} ${r.n}`), ["2021-01-01 00:00:00 2", "2021-01-01 00:05:00 1"]);
+});

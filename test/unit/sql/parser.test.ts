@@ -50,6 +50,10 @@ function sx(e: Expr): string {
       return `#${e.ordinal}`;
     case "subquery":
       return `(subquery ${e.type})`;
+    case "lambda":
+      return `(lambda [${e.params.join(" ")}] ${sx(e.body)})`;
+    case "lambdaVar":
+      return `$${e.parts.join(".")}`;
     case "window":
       return `(over ${sx(e.fn)} [${e.spec.partitionBy.map(sx).join(" ")}] [${e.spec.orderBy.map(sx).join(" ")}]${e.spec.frame === null ? "" : ` ${e.spec.frame.type}`})`;
   }
@@ -205,7 +209,7 @@ test("Spark's keyword-argument function forms", () => {
   assert.equal(p("EXTRACT(YEAR FROM ts)"), "extract('YEAR', ts)");
   assert.equal(p("extract(a, b)"), "extract(a, b)");
   assert.equal(p("SUBSTRING(s FROM 2 FOR 3)"), "substring(s, 2:int, 3:int)");
-  assert.equal(p("substr(s FROM 2)"), "substr(s, 2:int)");
+  assert.equal(p("substr(s FROM 2)"), "substring(s, 2:int)");
   assert.equal(p("substring(s, 2, 3)"), "substring(s, 2:int, 3:int)");
   assert.equal(p("POSITION('a' IN s)"), "locate('a', s)");
   assert.equal(p("position(a IN (1, 2))"), "position((in a [1:int 2:int]))");
@@ -302,16 +306,38 @@ test("window expressions: OVER with a spec, a frame, or a window name", () => {
   assertParseError(() => parseExpression("sum(x) OVER (ROWS BETWEEN 1 AND 2)"), 28, "expected PRECEDING or FOLLOWING");
 });
 
+test("lambdas: x -> body and (x, y) -> body; parameters in the body are lambda variables", () => {
+  assert.equal(p("transform(xs, x -> x + 1)"), "transform(xs, (lambda [x] (+ $x 1:int)))");
+  assert.equal(p("aggregate(xs, 0, (acc, x) -> acc + x + y)"), "aggregate(xs, 0:int, (lambda [acc x] (+ (+ $acc $x) y)))");
+  assert.equal(p("transform(zs, z -> filter(z, zz -> zz > z.a))"), "transform(zs, (lambda [z] filter($z, (lambda [zz] (> $zz $z.a)))))");
+  // The body is a whole expression, up to the next argument.
+  assert.equal(p("filter(xs, x -> x > 1 AND x < 5)"), "filter(xs, (lambda [x] (and (> $x 1:int) (< $x 5:int))))");
+  // A lambda parameter shadows the same name of an outer lambda.
+  assert.equal(p("transform(a, x -> transform(b, x -> x))"), "transform(a, (lambda [x] transform(b, (lambda [x] $x))))");
+  // exists(…) is the higher-order function unless a query follows.
+  assert.equal(p("exists(xs, x -> x IS NULL)"), "exists(xs, (lambda [x] (isNull $x)))");
+  assertParseError(() => parseExpression("transform(xs, (x + 1, y) -> x)"), 25, "parameters must be names");
+});
+
 test("constructs sluice does not support are named in the error", () => {
   assertParseError(() => parseExpression("a IN (SELECT 1)"), 6, "IN subqueries are only supported in spark.sql");
   assertParseError(() => parseExpression("EXISTS (SELECT 1)"), 0, "EXISTS subqueries are only supported");
   assertParseError(() => parseExpression("(SELECT 1)"), 1, "scalar subqueries are only supported");
-  assertParseError(() => parseExpression("transform(xs, x -> x + 1)"), 16, "lambda functions");
-  assertParseError(() => parseExpression("TRY_CAST(a AS INT)"), 0, "TRY_CAST is not supported");
   assertParseError(() => parseExpression("INTERVAL 1 YEAR 2 DAYS"), 0, "Cannot mix year-month and day-time fields");
   assertParseError(() => parseExpression("db.fn(a)"), 3, "qualified function names are not supported ('db.fn')");
   assertParseError(() => parseExpression("foo 'x'"), 0, "literals of type 'foo' are not supported");
   assertParseError(() => parseExpression("(a + 1).*"), 7, "'.*' can only follow a column");
+});
+
+test("TRY_CAST is a cast that keeps its name; LIKE, ILIKE, RLIKE and REGEXP are also functions", () => {
+  const e = parseExpression("TRY_CAST(a AS INT)");
+  assert.ok(e.kind === "cast" && e.isTry === true);
+  for (const name of ["like", "ilike", "rlike", "regexp"]) {
+    const c = parseExpression(`${name}(a, 'b%')`);
+    assert.ok(c.kind === "call" && c.name === name && c.args.length === 2, name);
+  }
+  const i = parseExpression("a ILIKE 'B%'");
+  assert.ok(i.kind === "like" && i.caseInsensitive === true);
 });
 
 test("parseAttributeName splits like Spark's col()", () => {
@@ -326,4 +352,20 @@ test("parseAttributeName splits like Spark's col()", () => {
   assertParseError(() => parseAttributeName("`a"), 0, "unterminated back-quote");
   assertParseError(() => parseAttributeName("`a`b"), 3, "expected '.' after a back-quoted name part");
   assertParseError(() => parseAttributeName("a`b`"), 1, "a back-quote may only start a name part");
+});
+
+test("OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replace, pos[, len])", () => {
+  const e = parseExpression("OVERLAY(a PLACING 'x' FROM 2 FOR 3)");
+  assert.ok(e.kind === "call" && e.name === "overlay" && e.args.length === 4);
+  const f = parseExpression("overlay(a PLACING b FROM 2)");
+  assert.ok(f.kind === "call" && f.name === "overlay" && f.args.length === 3);
+});
+
+test("three-argument dateadd/date_add and datediff/date_diff are timestampadd and timestampdiff", () => {
+  for (const [written, meant] of [["dateadd", "timestampadd"], ["date_add", "timestampadd"], ["datediff", "timestampdiff"], ["date_diff", "timestampdiff"]]) {
+    const e = parseExpression(`${written}(MONTH, a, b)`);
+    assert.ok(e.kind === "call" && e.name === meant, written);
+    const two = parseExpression(`${written}(a, b)`);
+    assert.ok(two.kind === "call" && two.name === written, `${written} with two arguments`);
+  }
 });

@@ -18,6 +18,8 @@ import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
 import type { DataType } from "../../../types/data-types.js";
 import { IntegerType, LongType, StringType } from "../../../types/data-types.js";
+import type { ZoneRules } from "../../../columnar/time-zone.js";
+import { fromLocalMicros, requireZone, toLocalMicros } from "../../../columnar/time-zone.js";
 import { slotText } from "../cast.js";
 import { compareBytes } from "../compare.js";
 import { andMasks, boolVector, longVector, numberVector, validity } from "../vectors.js";
@@ -432,26 +434,30 @@ function arraysZipKernel(args: readonly Vector[], n: number, _ctx: EvalContext, 
   return listOf(t, n, offsets, valid, { kind: "struct", type: st, length: total, valid: null, children });
 }
 
-/** sequence(start, stop[, step]) over integral types, or dates a day apart. */
+/** sequence(start, stop[, step]) over integral types, or dates and timestamps a day apart. */
 function sequenceKernel(args: readonly Vector[], n: number, _ctx: EvalContext, call: BoundCall): Vector {
   const [start, stop, step] = args;
   const t = elementType(call.dataType);
   const valid = andMasks(args.map(validity), n);
   const offsets = new Int32Array(n + 1);
   const present = (i: number) => valid === null || valid[i] === 1;
+  if (t.typeName === "timestamp" && start.kind === "i64" && stop.kind === "i64") {
+    return timestampSequence(start.values, stop.values, n, call.dataType, valid, requireZone(call.fn.options.timeZone ?? "UTC"));
+  }
   if (start.kind === "i64" && stop.kind === "i64" && (step === undefined || step.kind === "i64")) {
-    const parts: bigint[] = [];
+    const parts = new LongList();
     for (let i = 0; i < n; i++) {
       if (present(i)) {
         const a = start.values[i];
         const b = stop.values[i];
         const d = step === undefined ? (a <= b ? 1n : -1n) : step.values[i];
         const len = sequenceLength(a, b, d);
-        for (let k = 0n; k < len; k++) parts.push(BigInt.asIntN(64, a + d * k));
+        // The BigInt64Array wraps a + d·k to 64 bits, as Spark's long arithmetic overflows.
+        for (let k = 0n; k < len; k++) parts.push(a + d * k);
       }
       offsets[i + 1] = parts.length;
     }
-    return listOf(call.dataType, n, offsets, valid, longVector(t, BigInt64Array.from(parts), null));
+    return listOf(call.dataType, n, offsets, valid, longVector(t, parts.finish(), null));
   }
   const num = (v: Vector | undefined, i: number): number => (v !== undefined && (v.kind === "i32" || v.kind === "i16" || v.kind === "i8") ? v.values[i] : 0);
   const out: number[] = [];
@@ -467,6 +473,30 @@ function sequenceKernel(args: readonly Vector[], n: number, _ctx: EvalContext, c
   }
   const values = t.typeName === "short" ? Int16Array.from(out) : t.typeName === "byte" ? Int8Array.from(out) : Int32Array.from(out);
   return listOf(call.dataType, n, offsets, valid, numberVector(t, values, null));
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * Spark's TemporalSequenceImpl with its default step of one day (forward, or back when start is
+ * after stop): start's local date-time in `zone` plus i days, back to an instant, while not past
+ * stop. A day across a DST change is 23 or 25 hours long, as in Spark.
+ */
+function timestampSequence(start: BigInt64Array, stop: BigInt64Array, n: number, type: DataType, valid: ValidityMask, zone: ZoneRules): Vector {
+  const offsets = new Int32Array(n + 1);
+  const out = new LongList();
+  for (let i = 0; i < n; i++) {
+    if (valid === null || valid[i] === 1) {
+      const a = start[i];
+      const b = stop[i];
+      const step = a <= b ? MICROS_PER_DAY : -MICROS_PER_DAY;
+      sequenceLength(a, b, step);
+      const local = toLocalMicros(a, zone);
+      for (let k = 0n, t = a; step > 0n ? t <= b : t >= b; k++, t = fromLocalMicros(local + step * k, zone)) out.push(t);
+    }
+    offsets[i + 1] = out.length;
+  }
+  return listOf(type, n, offsets, valid, longVector(elementType(type), out.finish(), null));
 }
 
 /** Spark's `getSequenceLength`: the step must lead from start to stop. */
@@ -530,12 +560,7 @@ function arrayDistinctKernel([arr]: readonly Vector[], n: number, _ctx: EvalCont
     const e = rows.offsets[i + 1];
     set.reset(e - s);
     let sawNull = false;
-    for (let j = s; j < e; j++) {
-      if (!isValid(c, j)) {
-        if (!sawNull) out.push(j);
-        sawNull = true;
-      } else if (set.add(j)) out.push(j);
-    }
+    for (let j = s; j < e; j++) sawNull = emitDistinct(c, j, set, sawNull, out);
   });
 }
 
@@ -561,15 +586,9 @@ function setKernel(op: "union" | "intersect" | "except", [l, r]: readonly Vector
     const re = base + right.offsets[i + 1];
     seen.reset(le - ls + re - rs);
     let nullOut = false;
-    const emit = (j: number): void => {
-      if (!isValid(src, j)) {
-        if (!nullOut) out.push(j);
-        nullOut = true;
-      } else if (seen.add(j)) out.push(j);
-    };
     if (op === "union") {
-      for (let j = ls; j < le; j++) emit(j);
-      for (let j = rs; j < re; j++) emit(j);
+      for (let j = ls; j < le; j++) nullOut = emitDistinct(src, j, seen, nullOut, out);
+      for (let j = rs; j < re; j++) nullOut = emitDistinct(src, j, seen, nullOut, out);
       return;
     }
     if (op === "intersect" && (le === ls || re === rs)) return;
@@ -581,9 +600,19 @@ function setKernel(op: "union" | "intersect" | "except", [l, r]: readonly Vector
     }
     for (let j = ls; j < le; j++) {
       const inRight = isValid(src, j) ? other.has(j) : rightNull;
-      if (inRight === (op === "intersect")) emit(j);
+      if (inRight === (op === "intersect")) nullOut = emitDistinct(src, j, seen, nullOut, out);
     }
   });
+}
+
+/** Pushes slot j unless an equal value (or, for a null, a null) was pushed; returns whether a null was. */
+function emitDistinct(src: Vector, j: number, seen: SlotSet, nullOut: boolean, out: IndexList): boolean {
+  if (!isValid(src, j)) {
+    if (!nullOut) out.push(j);
+    return true;
+  }
+  if (seen.add(j)) out.push(j);
+  return nullOut;
 }
 
 /** arrays_overlap: true on a common non-null element; else null when both are non-empty and a null is seen. */
@@ -718,7 +747,7 @@ function strToMapFactory(call: Parameters<KernelFactory>[0]): Kernel {
   const regex = (source: string): RegExp => {
     let r = cache.get(source);
     if (r === undefined) {
-      r = new RegExp(source, "gu");
+      r = compileDelimiter(source);
       cache.set(source, r);
     }
     return r;
@@ -756,6 +785,22 @@ function strToMapFactory(call: Parameters<KernelFactory>[0]): Kernel {
   };
 }
 
+/**
+ * A Java regex delimiter as a JavaScript one: by code point where JavaScript's Unicode mode takes
+ * it, else (Java accepts escapes such as `\:` that Unicode mode refuses) by UTF-16 unit.
+ */
+function compileDelimiter(source: string): RegExp {
+  try {
+    return new RegExp(source, "gu");
+  } catch {
+    try {
+      return new RegExp(source, "g");
+    } catch (e) {
+      throw new ExecutionError(`str_to_map: invalid delimiter regex '${source}': ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
 /** Java's `String.split(regex, limit)`: limit 2 splits once; -1 keeps trailing empty strings. */
 function javaSplit(s: string, re: RegExp, limit: number): string[] {
   const out: string[] = [];
@@ -789,7 +834,7 @@ function makeMap(fn: string, type: DataType, n: number, offsets: Int32Array, val
 }
 
 /** Spark's `ArrayBasedMapBuilder.put` under mapKeyDedupPolicy=EXCEPTION. */
-function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
+export function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: ValidityMask, n: number): void {
   let set: SlotSet | null = null;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
@@ -812,14 +857,14 @@ function checkMapKeys(fn: string, keys: Vector, offsets: Int32Array, valid: Vali
 // ---------------------------------------------------------------------------------------------
 // Element ordering, equality and hashing
 
-type SlotCompare = (i: number, j: number) => number;
+export type SlotCompare = (i: number, j: number) => number;
 
 /**
  * Spark's interpreted ordering of slot i of `a` against slot j of `b` (both valid, same type):
  * NaN is the largest number and equals NaN, -0.0 equals 0.0; arrays compare element by element
  * (a null element first) then by length; structs field by field (a null field first).
  */
-function comparator(a: Vector, b: Vector): SlotCompare {
+export function comparator(a: Vector, b: Vector): SlotCompare {
   switch (a.kind) {
     case "i64":
       if (b.kind !== "i64") break;
@@ -894,7 +939,7 @@ function floatCompare(x: number, y: number): number {
  * Equality of two valid slots of `v` as Spark's hash sets see it: atomic values by Java's boxed
  * `equals` (NaN equals NaN, -0.0 differs from 0.0), others by the ordering.
  */
-function hashEquality(v: Vector): (i: number, j: number) => boolean {
+export function hashEquality(v: Vector): (i: number, j: number) => boolean {
   if (v.kind === "f64" || v.kind === "f32") {
     const x = v.values;
     return (i, j) => (x[i] === x[j] ? x[i] !== 0 || Object.is(x[i], x[j]) : x[i] !== x[i] && x[j] !== x[j]);
@@ -904,7 +949,7 @@ function hashEquality(v: Vector): (i: number, j: number) => boolean {
 }
 
 /** A 32-bit hash per slot, equal for slots equal under `comparator` or `hashEquality`. */
-function hashSlots(v: Vector): Int32Array {
+export function hashSlots(v: Vector): Int32Array {
   const n = v.length;
   const out = new Int32Array(n);
   switch (v.kind) {
@@ -969,7 +1014,7 @@ function mix(x: number): number {
 }
 
 /** An open-addressing set of slot indexes of one vector, reset per row (no per-row allocation). */
-class SlotSet {
+export class SlotSet {
   private table = new Int32Array(16);
   private mask = 15;
 
@@ -1002,11 +1047,16 @@ class SlotSet {
   }
 
   has(i: number): boolean {
+    return this.find(i) >= 0;
+  }
+
+  /** The member equal to slot `i`, or -1. */
+  find(i: number): number {
     let h = this.hashes[i] & this.mask;
     for (;;) {
       const m = this.table[h];
-      if (m === 0) return false;
-      if (this.equals(m - 1, i)) return true;
+      if (m === 0) return -1;
+      if (this.equals(m - 1, i)) return m - 1;
       h = (h + 1) & this.mask;
     }
   }
@@ -1030,6 +1080,25 @@ class IndexList {
   }
 
   finish(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** A growable list of 64-bit values (stored wrapped to 64 bits). */
+class LongList {
+  private data = new BigInt64Array(64);
+  length = 0;
+
+  push(x: bigint): void {
+    if (this.length === this.data.length) {
+      const next = new BigInt64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = BigInt.asIntN(64, x);
+  }
+
+  finish(): BigInt64Array {
     return this.data.slice(0, this.length);
   }
 }
@@ -1077,7 +1146,7 @@ function listOf(type: DataType, n: number, offsets: Int32Array, valid: ValidityM
 }
 
 /** The list vector of an array argument (a NULL-typed argument reads as all-null arrays). */
-function asList(v: Vector): ListVector {
+export function asList(v: Vector): ListVector {
   if (v.kind === "list") return v;
   if (v.kind === "null") {
     const t = v.type.typeName === "array" ? v.type : { typeName: "array" as const, elementType: v.type, containsNull: true };

@@ -130,6 +130,8 @@ export function toCsvKernel(call: BoundCall): Kernel {
     timestamp: o.timestampFormat === undefined ? null : compilePattern(o.timestampFormat),
     date: o.dateFormat === undefined ? null : compilePattern(o.dateFormat),
     zone: o.timeZone ?? "UTC",
+    // The CSV writer writes the default form in UTC; Spark writes it in the session zone.
+    defaultTimestamps: true,
   };
   return ([v], n) => {
     if (v.kind === "null") return { kind: "null", type: StringType(), length: n, valid: null };

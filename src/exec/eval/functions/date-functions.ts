@@ -7,6 +7,8 @@
 import type { Vector } from "../../../columnar/vector.js";
 import { compactMask } from "../../../columnar/vector.js";
 import { nullVector } from "../../../columnar/build.js";
+import type { ZoneRules } from "../../../columnar/time-zone.js";
+import { fromLocalMicros, requireZone, toLocalMicros } from "../../../columnar/time-zone.js";
 import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { ExecutionError } from "../../../errors.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
@@ -305,10 +307,10 @@ function truncKernel(call: BoundCall): Kernel {
  * months_between(ts1, ts2[, roundOff]): whole months when both fall on the same day of month or
  * both on a month's last day, else the month difference plus the remaining seconds over 31-day
  * months, rounded to 8 digits unless roundOff is false. Spark reads both in the session zone
- * (`call.fn.options.timeZone`); without one the zone is UTC.
+ * (`call.fn.options.timeZone`, bound at analysis).
  */
 function monthsBetweenKernel(call: BoundCall): Kernel {
-  const zone = wallClock(call.fn.options.timeZone);
+  const zone = requireZone(call.fn.options.timeZone ?? "UTC");
   return (args, n) => {
     const [aV, bV] = args;
     const roundV = args.length > 2 ? args[2] : null;
@@ -325,28 +327,14 @@ function monthsBetweenKernel(call: BoundCall): Kernel {
   };
 }
 
-/** Conversions between instants and wall-clock µs of one zone. */
-interface WallClock {
-  toLocal(us: bigint): bigint;
-  fromLocal(local: bigint): bigint;
-}
-
-const UTC_CLOCK: WallClock = { toLocal: (us) => us, fromLocal: (local) => local };
-
-/** The wall clock of `zone` (UTC when none is bound). */
-function wallClock(zone: string | undefined): WallClock {
-  if (zone === undefined || zone === "UTC" || zone === "Z" || zone === "+00:00") return UTC_CLOCK;
-  throw new ExecutionError(`months_between: session time zone '${zone}' is not supported yet`);
-}
-
 const SECONDS_PER_DAY = 86_400;
 const split1 = new Int32Array(3);
 const split2 = new Int32Array(3);
 
 /** Spark's `DateTimeUtils.monthsBetween`: days are the zone's local dates, seconds are elapsed since the local day's start. */
-function monthsBetween(us1: bigint, us2: bigint, roundOff: boolean, zone: WallClock): number {
-  const d1 = microsToDays(zone.toLocal(us1));
-  const d2 = microsToDays(zone.toLocal(us2));
+function monthsBetween(us1: bigint, us2: bigint, roundOff: boolean, zone: ZoneRules): number {
+  const d1 = microsToDays(toLocalMicros(us1, zone));
+  const d2 = microsToDays(toLocalMicros(us2, zone));
   civilFromDays(d1, split1);
   civilFromDays(d2, split2);
   const monthDiff = split1[0] * 12 + split1[1] - (split2[0] * 12 + split2[1]);
@@ -355,8 +343,8 @@ function monthsBetween(us1: bigint, us2: bigint, roundOff: boolean, zone: WallCl
   if (split1[2] === split2[2] || (lastDay1 && lastDay2)) return monthDiff;
   // Seconds, not milliseconds, as Hive: more precision would show past 8 digits. Java's
   // `toSeconds` truncates toward zero.
-  const sec1 = Number((us1 - zone.fromLocal(BigInt(d1) * MICROS_PER_DAY)) / MICROS_PER_SECOND);
-  const sec2 = Number((us2 - zone.fromLocal(BigInt(d2) * MICROS_PER_DAY)) / MICROS_PER_SECOND);
+  const sec1 = Number((us1 - fromLocalMicros(BigInt(d1) * MICROS_PER_DAY, zone)) / MICROS_PER_SECOND);
+  const sec2 = Number((us2 - fromLocalMicros(BigInt(d2) * MICROS_PER_DAY, zone)) / MICROS_PER_SECOND);
   const secondsDiff = (split1[2] - split2[2]) * SECONDS_PER_DAY + sec1 - sec2;
   const diff = monthDiff + secondsDiff / (31 * SECONDS_PER_DAY);
   return roundOff ? javaRound(diff * 1e8) / 1e8 : diff;

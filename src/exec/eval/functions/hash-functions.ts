@@ -3,42 +3,62 @@
  * Spark's `hash()` (Murmur3 x86_32) and `xxhash64()` (XXH64), both with seed 42, chaining the
  * seed through the arguments and hashing each type the way Spark's `HashExpression` does.
  */
+import * as cryptoModule from "node:crypto";
 import { createHash } from "node:crypto";
 import type { Vector } from "../../../columnar/vector.js";
 import { isValid } from "../../../columnar/vector.js";
-import { BytesBuilder } from "../../../columnar/build.js";
+import { BytesBuilder, nullVector } from "../../../columnar/build.js";
 import { ExecutionError } from "../../../errors.js";
 import { IntegerType, LongType, StringType } from "../../../types/data-types.js";
 import { longVector, numberVector } from "../vectors.js";
 import type { Kernel } from "./kernel.js";
 import type { KernelFactory } from "./kernel.js";
-import { fixed } from "./kernel.js";
+import { fixed, literalArg } from "./kernel.js";
 
-function digestKernel(algorithm: (i: number, args: readonly Vector[]) => string | null): Kernel {
+/** Node's one-shot `crypto.hash` (Node 20.12+/21.7+), cheaper than a Hash object per value; else createHash. */
+const oneShot: ((algorithm: string, data: Uint8Array, encoding: "hex") => string) | undefined = (cryptoModule as { hash?: (a: string, d: Uint8Array, e: "hex") => string }).hash;
+
+function hexDigest(algorithm: string, data: Uint8Array): string {
+  return oneShot !== undefined ? oneShot(algorithm, data, "hex") : createHash(algorithm).update(data).digest("hex");
+}
+
+/** A hex digest per value; `algorithm` names the hash of row `i` (null: the row's result is null). */
+function digestKernel(algorithm: (i: number, args: readonly Vector[]) => string | null, fixedAlgorithm: string | null = null): Kernel {
   return (args, n) => {
     const v = args[0];
     if (v.kind !== "bytes") throw new ExecutionError(`hash: expected binary input, got ${v.type.typeName}`);
     const b = new BytesBuilder(n, n * 64);
+    const { data, offsets } = v;
     for (let i = 0; i < n; i++) {
-      const alg = isValid(v, i) ? algorithm(i, args) : null;
+      const alg = !isValid(v, i) ? null : fixedAlgorithm ?? algorithm(i, args);
       if (alg === null) b.appendNull();
-      else b.appendString(createHash(alg).update(v.data.subarray(v.offsets[i], v.offsets[i + 1])).digest("hex"));
+      else b.appendString(hexDigest(alg, data.subarray(offsets[i], offsets[i + 1])));
     }
     return b.finish(StringType());
   };
 }
 
-export const md5Kernel: Kernel = digestKernel(() => "md5");
-export const sha1Kernel: Kernel = digestKernel(() => "sha1");
+export const md5Kernel: Kernel = digestKernel(() => "md5", "md5");
+export const sha1Kernel: Kernel = digestKernel(() => "sha1", "sha1");
 
 const SHA2: Readonly<Record<number, string>> = { 0: "sha256", 224: "sha224", 256: "sha256", 384: "sha384", 512: "sha512" };
 
-/** sha2(x, bits): bits 0 (= 256), 224, 256, 384, 512; other bit lengths give null as Spark. */
-export const sha2Kernel: Kernel = digestKernel((i, args) => {
+function sha2Algorithm(i: number, args: readonly Vector[]): string | null {
   const bits = args[1];
   if (bits.kind !== "i32" || !isValid(bits, i)) return null;
   return SHA2[bits.values[i]] ?? null;
-});
+}
+
+/** sha2(x, bits): bits 0 (= 256), 224, 256, 384, 512; other bit lengths give null as Spark. */
+export const sha2Kernel: Kernel = digestKernel(sha2Algorithm);
+
+/** sha2 with its bit length resolved once when it is a literal. */
+const sha2Factory: KernelFactory = (call) => {
+  const bits = literalArg(call, 1);
+  const alg = typeof bits === "number" ? (SHA2[bits] ?? null) : undefined;
+  if (alg === undefined) return sha2Kernel;
+  return alg === null ? (args, n) => nullVector(StringType(), n) : digestKernel(sha2Algorithm, alg);
+};
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -304,7 +324,7 @@ export const xxhash64Kernel: Kernel = (args, n) => {
 
 /** The kernels of this file by canonical function name (see `kernels.ts`). */
 export const HASH_KERNELS: Readonly<Record<string, KernelFactory>> = {
-  sha2: fixed(sha2Kernel),
+  sha2: sha2Factory,
   md5: fixed(md5Kernel),
   sha1: fixed(sha1Kernel),
   crc32: fixed(crc32Kernel),

@@ -30,6 +30,7 @@ import { compileDatetimePattern, parseDateWithPattern, parseTimestampWithPattern
 import type { DatetimePattern } from "../../../formats/csv/datetime.js";
 import { compilePattern, formatWithPattern, MICROS_PER_DAY } from "../datetime.js";
 import { zoneOffsetSeconds } from "../../../formats/json/json-datetime.js";
+import { formatJsonTimestamp } from "../../../formats/json/json-text.js";
 import type { DateTimePattern } from "../datetime.js";
 import { isMalformedJson, JsonReader, resolveJsonFunctionOptions, schemaOfJson, Tok } from "../../../plan/expressions/functions/json.js";
 import type { JsonFunctionOptions } from "../../../plan/expressions/functions/json.js";
@@ -109,6 +110,8 @@ export interface WriteFormats {
   readonly date: DateTimePattern | null;
   /** Zone timestamps are written in. */
   readonly zone: string;
+  /** Write timestamps without a pattern as Spark's default `yyyy-MM-dd'T'HH:mm:ss.SSSXXX` in `zone` too. */
+  readonly defaultTimestamps?: boolean;
 }
 
 function readPattern(pattern: string, option: string): DatetimePattern {
@@ -227,7 +230,8 @@ function checkLegacyLeapDay(pattern: DatetimePattern, text: string): void {
 export function prepareForWrite(v: Vector, f: WriteFormats, mapKeysAsText: boolean): Vector {
   switch (v.kind) {
     case "i64":
-      if (v.type.typeName !== "timestamp" || f.timestamp === null) return v;
+      if (v.type.typeName !== "timestamp") return v;
+      if (f.timestamp === null) return f.defaultTimestamps === true ? mapToText(v, (i) => formatJsonTimestamp(v.values[i], f.zone)) : v;
       return mapToText(v, (i) => {
         const us = v.values[i];
         return formatWithPattern(us + BigInt(zoneOffsetSeconds(f.zone, Number(us / 1_000_000n))) * 1_000_000n, f.timestamp ?? []);

@@ -8,6 +8,7 @@ import { InternalError } from "../../../errors.js";
 import type { Kernel, KernelFactory } from "./kernel.js";
 import { COLLECTION_KERNELS } from "./collection-functions.js";
 import { CONDITIONAL_KERNELS } from "./conditional-functions.js";
+import { CRYPTO_KERNELS } from "./crypto-functions.js";
 import { CSV_KERNELS } from "./csv-functions.js";
 import { DATE_KERNELS } from "./date-functions.js";
 import { DATETIME_KERNELS } from "./datetime-functions.js";
@@ -34,6 +35,7 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = merge([
   HIGHER_ORDER_KERNELS,
   MISC_KERNELS,
   INTERVAL_KERNELS,
+  CRYPTO_KERNELS,
 ]);
 
 function merge(maps: readonly Readonly<Record<string, KernelFactory>>[]): Record<string, KernelFactory> {

@@ -9,7 +9,6 @@ import { javaDoubleString } from "../../../columnar/java-text.js";
 import type { Vector, ValidityMask } from "../../../columnar/vector.js";
 import { compactMask, isValid } from "../../../columnar/vector.js";
 import { BytesBuilder } from "../../../columnar/build.js";
-import { decodeUtf8 } from "../../../columnar/utf8.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import type { DataType } from "../../../types/data-types.js";
 import { ByteType, DoubleType, IntegerType, LongType, StringType } from "../../../types/data-types.js";
@@ -86,6 +85,328 @@ export function rint(x: number): number {
 
 const LN2 = Math.log(2);
 
+/** fdlibm's exp(1): V8 returns Math.E for exp(1), one bit below `StrictMath.exp(1.0)`. */
+const EXP_1 = 2.7182818284590455;
+
+/** `StrictMath.exp`, which V8's `Math.exp` is except at 1. */
+export function exp(x: number): number {
+  return x === 1 ? EXP_1 : Math.exp(x);
+}
+
+/** `StrictMath.cosh`: fdlibm's `(e^|x| + e^-|x|) / 2` branch at |x| = 1 with fdlibm's exp(1). */
+export function cosh(x: number): number {
+  return x === 1 || x === -1 ? 0.5 * EXP_1 + 0.5 / EXP_1 : Math.cosh(x);
+}
+
+const wordsF64 = new Float64Array(1);
+const words = new Int32Array(wordsF64.buffer);
+
+function highWord(x: number): number {
+  wordsF64[0] = x;
+  return words[1];
+}
+
+function lowWord(x: number): number {
+  wordsF64[0] = x;
+  return words[0];
+}
+
+/** `x` with its high 32 bits replaced by `hi`. */
+function withHighWord(x: number, hi: number): number {
+  wordsF64[0] = x;
+  words[1] = hi;
+  return wordsF64[0];
+}
+
+/** `x` with its low 32 bits replaced by `lo`. */
+function withLowWord(x: number, lo: number): number {
+  wordsF64[0] = x;
+  words[0] = lo;
+  return wordsF64[0];
+}
+
+/** `StrictMath.cbrt` (which `Math.cbrt` is): fdlibm's `s_cbrt.c` as the JDK ports it. */
+export function cbrt(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const sign = x < 0 ? -1 : 1;
+  x = Math.abs(x);
+  let t: number;
+  // A rough cube root to 5 bits from the exponent.
+  if (x < 2.2250738585072014e-308) {
+    t = 18014398509481984 * x;
+    t = withHighWord(t, ((highWord(t) / 3) | 0) + 696219795);
+  } else {
+    t = withHighWord(0, ((highWord(x) / 3) | 0) + 715094163);
+  }
+  // To 23 bits.
+  let r = (t * t) / x;
+  let s = CBRT_C + r * t;
+  t *= CBRT_G + CBRT_F / (s + CBRT_E + CBRT_D / s);
+  // Chopped to 20 bits and made larger than cbrt(x).
+  t = withLowWord(t, 0);
+  t = withHighWord(t, highWord(t) + 1);
+  // One Newton step to 53 bits.
+  s = t * t;
+  r = x / s;
+  const w = t + t;
+  r = (r - t) / (w + r);
+  t = t + t * r;
+  return sign * t;
+}
+
+const CBRT_C = 19 / 35;
+const CBRT_D = -864 / 1225;
+const CBRT_E = 99 / 70;
+const CBRT_F = 45 / 28;
+const CBRT_G = 5 / 14;
+
+const BP = [1.0, 1.5];
+const DP_H = [0.0, 5.84962487220764160156e-1];
+const DP_L = [0.0, 1.35003920212974897128e-8];
+const TWO53 = 9007199254740992.0;
+const HUGE = 1.0e300;
+const TINY = 1.0e-300;
+const L1 = 5.99999999999994648725e-1;
+const L2 = 4.28571428578550184252e-1;
+const L3 = 3.33333329818377432918e-1;
+const L4 = 2.72728123808534006489e-1;
+const L5 = 2.30660745775561754067e-1;
+const L6 = 2.06975017800338417784e-1;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6;
+const P5 = 4.13813679705723846039e-8;
+const LG2 = 6.93147180559945286227e-1;
+const LG2_H = 6.93147182464599609375e-1;
+const LG2_L = -1.90465429995776804525e-9;
+const OVT = 8.008566259537294e-17;
+const CP = 9.61796693925975554329e-1;
+const CP_H = 9.61796700954437255859e-1;
+const CP_L = -7.02846165095275826516e-9;
+const IVLN2 = 1.44269504088896338700;
+const IVLN2_H = 1.44269502162933349609;
+const IVLN2_L = 1.92596299112661746887e-8;
+
+/**
+ * `StrictMath.pow` (Spark's `pow`): fdlibm's `e_pow.c`. JavaScript's `Math.pow` differs from it
+ * in the last bit for about one argument pair in fifty.
+ */
+export function pow(x: number, y: number): number {
+  const hx = highWord(x);
+  const lx = lowWord(x);
+  const hy = highWord(y);
+  const ly = lowWord(y);
+  let ix = hx & 0x7fffffff;
+  const iy = hy & 0x7fffffff;
+  if ((iy | ly) === 0) return 1;
+  if (Number.isNaN(x) || Number.isNaN(y)) return x + y;
+  // yisint: 0 when y is not an integer, 1 for an odd integer, 2 for an even one (only for x < 0).
+  let yisint = 0;
+  if (hx < 0) {
+    if (iy >= 0x43400000) yisint = 2;
+    else if (iy >= 0x3ff00000) {
+      const k = (iy >> 20) - 0x3ff;
+      if (k > 20) {
+        const j = ly >>> (52 - k);
+        if (j << (52 - k) === ly) yisint = 2 - (j & 1);
+      } else if (ly === 0) {
+        const j = iy >> (20 - k);
+        if (j << (20 - k) === iy) yisint = 2 - (j & 1);
+      }
+    }
+  }
+  if (ly === 0) {
+    if (iy === 0x7ff00000) {
+      if (((ix - 0x3ff00000) | lx) === 0) return y - y;
+      if (ix >= 0x3ff00000) return hy >= 0 ? y : 0;
+      return hy < 0 ? -y : 0;
+    }
+    if (iy === 0x3ff00000) return hy < 0 ? 1 / x : x;
+    if (hy === 0x40000000) return x * x;
+    if (hy === 0x3fe00000 && hx >= 0) return Math.sqrt(x);
+  }
+  let ax = Math.abs(x);
+  if (lx === 0 && (ix === 0x7ff00000 || ix === 0 || ix === 0x3ff00000)) {
+    let z = ax;
+    if (hy < 0) z = 1 / z;
+    if (hx < 0) {
+      if (((ix - 0x3ff00000) | yisint) === 0) z = NaN;
+      else if (yisint === 1) z = -z;
+    }
+    return z;
+  }
+  let n = (hx >> 31) + 1;
+  if ((n | yisint) === 0) return NaN;
+  let s = 1;
+  if ((n | (yisint - 1)) === 0) s = -1;
+  let t1: number;
+  let t2: number;
+  if (iy > 0x41e00000) {
+    // |y| > 2^31
+    if (iy > 0x43f00000) {
+      if (ix <= 0x3fefffff) return hy < 0 ? HUGE * HUGE : TINY * TINY;
+      if (ix >= 0x3ff00000) return hy > 0 ? HUGE * HUGE : TINY * TINY;
+    }
+    if (ix < 0x3fefffff) return hy < 0 ? s * HUGE * HUGE : s * TINY * TINY;
+    if (ix > 0x3ff00000) return hy > 0 ? s * HUGE * HUGE : s * TINY * TINY;
+    const t = ax - 1;
+    const w = t * t * (0.5 - t * (0.3333333333333333 - t * 0.25));
+    const u = IVLN2_H * t;
+    const v = t * IVLN2_L - w * IVLN2;
+    t1 = withLowWord(u + v, 0);
+    t2 = v - (t1 - u);
+  } else {
+    n = 0;
+    if (ix < 0x00100000) {
+      ax *= TWO53;
+      n -= 53;
+      ix = highWord(ax);
+    }
+    n += (ix >> 20) - 0x3ff;
+    const j = ix & 0x000fffff;
+    ix = j | 0x3ff00000;
+    let k: number;
+    if (j <= 0x3988e) k = 0;
+    else if (j < 0xbb67a) k = 1;
+    else {
+      k = 0;
+      n += 1;
+      ix -= 0x00100000;
+    }
+    ax = withHighWord(ax, ix);
+    let u = ax - BP[k];
+    let v = 1 / (ax + BP[k]);
+    const ss = u * v;
+    const sH = withLowWord(ss, 0);
+    let tH = withHighWord(0, ((ix >> 1) | 0x20000000) + 0x00080000 + (k << 18));
+    let tL = ax - (tH - BP[k]);
+    const sL = v * (u - sH * tH - sH * tL);
+    let s2 = ss * ss;
+    let r = s2 * s2 * (L1 + s2 * (L2 + s2 * (L3 + s2 * (L4 + s2 * (L5 + s2 * L6)))));
+    r += sL * (sH + ss);
+    s2 = sH * sH;
+    tH = withLowWord(3.0 + s2 + r, 0);
+    tL = r - (tH - 3.0 - s2);
+    u = sH * tH;
+    v = sL * tH + tL * ss;
+    const pH = withLowWord(u + v, 0);
+    const pL = v - (pH - u);
+    const zH = CP_H * pH;
+    const zL = CP_L * pH + pL * CP + DP_L[k];
+    const t = n;
+    t1 = withLowWord(zH + zL + DP_H[k] + t, 0);
+    t2 = zL - (t1 - t - DP_H[k] - zH);
+  }
+  // (y1 + y2) × (t1 + t2)
+  const y1 = withLowWord(y, 0);
+  const pL = (y - y1) * t1 + y * t2;
+  let pH = y1 * t1;
+  let z = pL + pH;
+  let j = highWord(z);
+  let i = lowWord(z);
+  if (j >= 0x40900000) {
+    if (((j - 0x40900000) | i) !== 0) return s * HUGE * HUGE;
+    if (pL + OVT > z - pH) return s * HUGE * HUGE;
+  } else if ((j & 0x7fffffff) >= 0x4090cc00) {
+    if (((j - 0xc090cc00) | i) !== 0) return s * TINY * TINY;
+    if (pL <= z - pH) return s * TINY * TINY;
+  }
+  // 2^(pH + pL)
+  i = j & 0x7fffffff;
+  let k = (i >> 20) - 0x3ff;
+  n = 0;
+  if (i > 0x3fe00000) {
+    n = j + (0x00100000 >> (k + 1));
+    k = ((n & 0x7fffffff) >> 20) - 0x3ff;
+    const t = withHighWord(0, n & ~(0x000fffff >> k));
+    n = ((n & 0x000fffff) | 0x00100000) >> (20 - k);
+    if (j < 0) n = -n;
+    pH -= t;
+  }
+  const t = withLowWord(pL + pH, 0);
+  const u = t * LG2_H;
+  const v = (pL - (t - pH)) * LG2 + t * LG2_L;
+  z = u + v;
+  const w = v - (z - u);
+  const tt = z * z;
+  const tt1 = z - tt * (P1 + tt * (P2 + tt * (P3 + tt * (P4 + tt * P5))));
+  const r = (z * tt1) / (tt1 - 2) - (w + z * w);
+  z = 1 - (r - z);
+  j = highWord(z) + (n << 20);
+  if (j >> 20 <= 0) z = z * 2 ** (n + 54) * 2 ** -54;
+  else z = withHighWord(z, j);
+  return s * z;
+}
+
+/**
+ * `StrictMath.hypot`: fdlibm's `e_hypot.c` (JavaScript's `Math.hypot` rounds differently), kept
+ * with fdlibm's quirks so results agree bit for bit.
+ */
+export function hypot(x: number, y: number): number {
+  let ha = highWord(x) & 0x7fffffff;
+  let hb = highWord(y) & 0x7fffffff;
+  let a: number;
+  let b: number;
+  if (hb > ha) {
+    a = y;
+    b = x;
+    const j = ha;
+    ha = hb;
+    hb = j;
+  } else {
+    a = x;
+    b = y;
+  }
+  a = withHighWord(a, ha);
+  b = withHighWord(b, hb);
+  if (ha - hb > 0x3c00000) return a + b;
+  let k = 0;
+  if (ha > 0x5f300000) {
+    if (ha >= 0x7ff00000) {
+      let w = a + b;
+      if (((ha & 0xfffff) | lowWord(a)) === 0) w = a;
+      if (((hb ^ 0x7ff00000) | lowWord(b)) === 0) w = b;
+      return w;
+    }
+    ha -= 0x25800000;
+    hb -= 0x25800000;
+    k += 600;
+    a = withHighWord(a, ha);
+    b = withHighWord(b, hb);
+  }
+  if (hb < 0x20b00000) {
+    if (hb <= 0x000fffff) {
+      if ((hb | lowWord(b)) === 0) return a;
+      const t1 = withHighWord(0, 0x7fd00000);
+      b *= t1;
+      a *= t1;
+      k -= 1022;
+    } else {
+      ha += 0x25800000;
+      hb += 0x25800000;
+      k -= 600;
+      a = withHighWord(a, ha);
+      b = withHighWord(b, hb);
+    }
+  }
+  let w = a - b;
+  if (w > b) {
+    const t1 = withHighWord(0, ha);
+    const t2 = a - t1;
+    w = Math.sqrt(t1 * t1 - (b * -b - t2 * (a + t1)));
+  } else {
+    a = a + a;
+    const y1 = withHighWord(0, hb);
+    const y2 = b - y1;
+    const t1 = withHighWord(0, ha + 0x00100000);
+    const t2 = a - t1;
+    w = Math.sqrt(t1 * y1 - (w * -w - (t1 * y2 + t2 * b)));
+  }
+  if (k !== 0) return withHighWord(1, highWord(1) + (k << 20)) * w;
+  return w;
+}
+
 /** `log(base, x)`: null unless both are positive. */
 const logKernel: KernelFactory = (call) => {
   if (call.fn.options.base === "e") return unaryLog("ln", 0, Math.log);
@@ -157,8 +478,8 @@ function roundDouble(x: number, scale: number, mode: RoundMode): number {
   if (!Number.isFinite(x)) return x;
   const [u, s] = doubleDecimal(x);
   const r = setScale(u, s, scale, mode);
-  const v = Number(`${r}e${-scale}`);
-  return v === 0 && (x < 0 || Object.is(x, -0)) ? -0 : v;
+  // A zero BigDecimal converts to +0.0, whatever the input's sign.
+  return Number(`${r}e${-scale}`);
 }
 
 const INT_BITS: Readonly<Partial<Record<Vector["kind"], number>>> = { i8: 8, i16: 16, i32: 32 };
@@ -309,14 +630,18 @@ function digitOf(c: number, radix: number): number {
 
 const U64_MAX = (1n << 64n) - 1n;
 
-/** Spark's `NumberConverter.convert` (non-ANSI: an overflow reads as -1, i.e. 2^64 - 1). */
-export function conv(text: string, fromBase: number, toBase: number): string | null {
+/**
+ * Spark's `NumberConverter.convert` of the UTF-8 text `bytes[start, end)` (spaces around it
+ * trimmed; non-ANSI: an overflow reads as -1, i.e. 2^64 - 1).
+ */
+export function conv(bytes: Uint8Array, start: number, end: number, fromBase: number, toBase: number): string | null {
   if (fromBase < 2 || fromBase > 36 || Math.abs(toBase) < 2 || Math.abs(toBase) > 36) return null;
-  const bytes = Buffer.from(text.replace(/^ +| +$/g, ""), "utf8");
-  if (bytes.length === 0) return null;
-  let negative = bytes[0] === 45;
+  while (start < end && bytes[start] === 32) start++;
+  while (end > start && bytes[end - 1] === 32) end--;
+  if (start === end) return null;
+  let negative = bytes[start] === 45;
   let v = 0n;
-  for (let i = negative ? 1 : 0; i < bytes.length; i++) {
+  for (let i = negative ? start + 1 : start; i < end; i++) {
     const d = digitOf(bytes[i], fromBase);
     if (d < 0) break;
     v = v * BigInt(fromBase) + BigInt(d);
@@ -339,7 +664,7 @@ const convKernel: Kernel = ([num, from, to], n) => {
   if (num.kind !== "bytes" || from.kind !== "i32" || to.kind !== "i32") throw new ExecutionError("conv: expected (string, int, int) vectors");
   const b = new BytesBuilder(n, n * 16);
   for (let i = 0; i < n; i++) {
-    const r = isValid(num, i) && isValid(from, i) && isValid(to, i) ? conv(decodeUtf8(num.data, num.offsets[i], num.offsets[i + 1]), from.values[i], to.values[i]) : null;
+    const r = isValid(num, i) && isValid(from, i) && isValid(to, i) ? conv(num.data, num.offsets[i], num.offsets[i + 1], from.values[i], to.values[i]) : null;
     if (r === null) b.appendNull();
     else b.appendString(r);
   }
@@ -668,9 +993,9 @@ export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   acos: fixed(unaryDouble("acos", Math.acos)),
   asin: fixed(unaryDouble("asin", Math.asin)),
   atan: fixed(unaryDouble("atan", Math.atan)),
-  cbrt: fixed(unaryDouble("cbrt", Math.cbrt)),
+  cbrt: fixed(unaryDouble("cbrt", cbrt)),
   cos: fixed(unaryDouble("cos", Math.cos)),
-  cosh: fixed(unaryDouble("cosh", Math.cosh)),
+  cosh: fixed(unaryDouble("cosh", cosh)),
   sin: fixed(unaryDouble("sin", Math.sin)),
   sinh: fixed(unaryDouble("sinh", Math.sinh)),
   sqrt: fixed(unaryDouble("sqrt", Math.sqrt)),
@@ -684,7 +1009,7 @@ export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   atanh: fixed(unaryDouble("atanh", (x) => 0.5 * (Math.log1p(x) - Math.log1p(-x)))),
   degrees: fixed(unaryDouble("degrees", (x) => x * DEGREES_PER_RADIAN)),
   radians: fixed(unaryDouble("radians", (x) => x * RADIANS_PER_DEGREE)),
-  exp: fixed(unaryDouble("exp", Math.exp)),
+  exp: fixed(unaryDouble("exp", exp)),
   expm1: fixed(unaryDouble("expm1", Math.expm1)),
   rint: fixed(unaryDouble("rint", rint)),
   signum: fixed(unaryDouble("signum", Math.sign)),
@@ -694,8 +1019,8 @@ export const MATH_KERNELS: Readonly<Record<string, KernelFactory>> = {
   log2: fixed(unaryLog("log2", 0, (x) => Math.log(x) / LN2)),
   log: logKernel,
   atan2: fixed(binaryDouble("atan2", (y, x) => Math.atan2(y + 0, x + 0))),
-  pow: fixed(binaryDouble("pow", Math.pow)),
-  hypot: fixed(binaryDouble("hypot", Math.hypot)),
+  pow: fixed(binaryDouble("pow", pow)),
+  hypot: fixed(binaryDouble("hypot", hypot)),
   bin: fixed(binKernel),
   conv: fixed(convKernel),
   factorial: fixed(factorialKernel),

@@ -248,24 +248,34 @@ const concatArrays: Kernel = (args, n, _ctx, call) => {
 /** concat_ws(sep, ...): skips null arguments (and null array elements); null only when sep is null. */
 export const concatWsKernel: Kernel = (args, n) => {
   const sepV = bytesArg(args[0], "concat_ws");
-  const b = new BytesBuilder(n);
-  const parts: string[] = [];
+  const b = new BytesBuilder(n, sepV.data.length + args.reduce((s, a) => s + (a.kind === "bytes" ? a.data.length : a.kind === "list" && a.child.kind === "bytes" ? a.child.data.length : 0), 0));
+  // Joined as bytes: UTF-8 concatenates as the strings do, with no decoding.
   for (let i = 0; i < n; i++) {
     if (!isValid(sepV, i)) {
       b.appendNull();
       continue;
     }
-    parts.length = 0;
+    const sepStart = sepV.offsets[i];
+    const sepEnd = sepV.offsets[i + 1];
+    let first = true;
     for (let k = 1; k < args.length; k++) {
       const a = args[k];
       if (!isValid(a, i)) continue;
-      if (a.kind === "bytes") parts.push(decodeUtf8(a.data, a.offsets[i], a.offsets[i + 1]));
-      else if (a.kind === "list" && a.child.kind === "bytes") {
+      if (a.kind === "bytes") {
+        if (!first) b.appendPiece(sepV.data, sepStart, sepEnd);
+        b.appendPiece(a.data, a.offsets[i], a.offsets[i + 1]);
+        first = false;
+      } else if (a.kind === "list" && a.child.kind === "bytes") {
         const c = a.child;
-        for (let j = a.offsets[i]; j < a.offsets[i + 1]; j++) if (isValid(c, j)) parts.push(decodeUtf8(c.data, c.offsets[j], c.offsets[j + 1]));
+        for (let j = a.offsets[i]; j < a.offsets[i + 1]; j++) {
+          if (!isValid(c, j)) continue;
+          if (!first) b.appendPiece(sepV.data, sepStart, sepEnd);
+          b.appendPiece(c.data, c.offsets[j], c.offsets[j + 1]);
+          first = false;
+        }
       }
     }
-    b.appendString(parts.join(decodeUtf8(sepV.data, sepV.offsets[i], sepV.offsets[i + 1])));
+    b.commitValue();
   }
   return b.finish(StringType());
 };
@@ -358,6 +368,9 @@ export function regexpReplaceKernel(call: BoundCall): Kernel {
 /** split(str, regex[, limit = -1]) with Java's `String.split(regex, limit)` semantics. */
 export function splitKernel(call: BoundCall): Kernel {
   const regex = regexSource(call, 1, true);
+  const separator = singleByteSeparator(literalArg(call, 1));
+  const limit = args3Limit(call);
+  if (separator !== null && limit !== null && limit <= 0) return (args, n) => splitOnByte(bytesArg(args[0], "split"), separator, n);
   return (args, n) => {
     const v = bytesArg(args[0], "split");
     const limitV = args.length > 2 ? args[2] : null;
@@ -386,6 +399,52 @@ export function splitKernel(call: BoundCall): Kernel {
       child: child.finish(StringType()),
     };
   };
+}
+
+/** The limit of a split call when it is a constant (-1 when absent), else null. */
+function args3Limit(call: BoundCall): number | null {
+  if (call.args.length < 3) return -1;
+  const l = literalArg(call, 2);
+  return typeof l === "number" ? l : null;
+}
+
+/** The byte a literal regex matches when it is one ASCII character with no regex meaning (`,`, `-`, `\\|`), else null. */
+function singleByteSeparator(pattern: unknown): number | null {
+  if (typeof pattern !== "string") return null;
+  if (pattern.length === 1 && /[^\\^$.|?*+()[\]{}]/.test(pattern) && pattern.charCodeAt(0) < 0x80) return pattern.charCodeAt(0);
+  if (pattern.length === 2 && pattern[0] === "\\" && /[\\^$.|?*+()[\]{}\-,:;]/.test(pattern[1])) return pattern.charCodeAt(1);
+  return null;
+}
+
+/**
+ * split(s, c) for a single-byte separator and no positive limit: Java's split with a negative
+ * limit (every part, trailing empty ones included; "" gives [""]), cut on bytes with no decoding.
+ */
+function splitOnByte(v: BytesVector, sep: number, n: number): Vector {
+  const { data, offsets: at } = v;
+  const offsets = new Int32Array(n + 1);
+  const valid = v.valid === null ? null : new Uint8Array(n);
+  const child = new BytesBuilder(n * 2, data.length);
+  for (let i = 0; i < n; i++) {
+    if (valid !== null) {
+      if (v.valid !== null && v.valid[i] === 0) {
+        offsets[i + 1] = child.length;
+        continue;
+      }
+      valid[i] = 1;
+    }
+    let s = at[i];
+    const e = at[i + 1];
+    for (let k = s; k < e; k++) {
+      if (data[k] === sep) {
+        child.appendBytes(data, s, k);
+        s = k + 1;
+      }
+    }
+    child.appendBytes(data, s, e);
+    offsets[i + 1] = child.length;
+  }
+  return { kind: "list", type: ArrayType(StringType(), false), length: n, valid: valid === null ? null : compactMask(valid, n), offsets, child: child.finish(StringType()) };
 }
 
 function javaSplit(s: string, re: RegExp, limit: number): string[] {
@@ -922,6 +981,10 @@ export const rightKernel: Kernel = (args, n) =>
 function padKernel(left: boolean): Kernel {
   return (args, n, _ctx, call) => {
     const binary = call.dataType.typeName === "binary";
+    if (!binary) {
+      const fast = padAscii(args, n, left);
+      if (fast !== null) return fast;
+    }
     const defaultPad = binary ? new Uint8Array(1) : null;
     return bytesRows(args, n, call.dataType, (i) => {
       const len = intAt(args[1], i);
@@ -935,6 +998,50 @@ function padKernel(left: boolean): Kernel {
       return padSeq(s, len, pad, left, (xs) => xs.join(""));
     });
   };
+}
+
+/**
+ * lpad/rpad of ASCII strings with an ASCII pad (characters are bytes): built from byte pieces with
+ * no decoding. Null when a row or the pad is not ASCII (the general path runs instead).
+ */
+function padAscii(args: readonly Vector[], n: number, left: boolean): Vector | null {
+  const v = args[0];
+  const lenV = args[1];
+  const padV = args.length > 2 ? args[2] : null;
+  if (v.kind !== "bytes" || lenV.kind !== "i32" || (padV !== null && padV.kind !== "bytes")) return null;
+  for (const d of [v.data, padV?.data ?? new Uint8Array(0)]) for (let k = 0; k < d.length; k++) if (d[k] >= 0x80) return null;
+  const space = new Uint8Array([0x20]);
+  const b = new BytesBuilder(n, v.data.length + n * 8);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(v, i) || !isValid(lenV, i) || (padV !== null && !isValid(padV, i))) {
+      b.appendNull();
+      continue;
+    }
+    const s = v.offsets[i];
+    const e = v.offsets[i + 1];
+    const len = lenV.values[i];
+    if (len <= e - s) {
+      b.appendBytes(v.data, s, s + Math.max(0, len));
+      continue;
+    }
+    const pad = padV === null ? space : padV.data;
+    const ps = padV === null ? 0 : padV.offsets[i];
+    const pl = padV === null ? 1 : padV.offsets[i + 1] - ps;
+    if (pl === 0) {
+      b.appendBytes(v.data, s, e);
+      continue;
+    }
+    const fill = len - (e - s);
+    if (!left) b.appendPiece(v.data, s, e);
+    if (pl === 1) b.appendRepeated(pad[ps], fill);
+    else {
+      for (let k = 0; k + pl <= fill; k += pl) b.appendPiece(pad, ps, ps + pl);
+      b.appendPiece(pad, ps, ps + (fill % pl));
+    }
+    if (left) b.appendPiece(v.data, s, e);
+    b.commitValue();
+  }
+  return b.finish(StringType());
 }
 
 function padSeq<T, R>(s: readonly T[], len: number, pad: readonly T[], left: boolean, make: (xs: T[]) => R): R {

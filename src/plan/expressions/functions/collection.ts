@@ -39,9 +39,8 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: Infinity,
     resolve(ctx) {
       const fields: StructFieldT[] = ctx.args.map((a, i) => {
-        const r = ctx.raw[i];
-        const named = r.kind === "column" || r.kind === "alias";
-        return StructField(named ? ctx.argNames[i] : `col${i + 1}`, a.dataType, a.nullable);
+        const name = ctx.raw[i].kind === "lambdaVar" ? ctx.argNames[i] : extractedName(ctx, i);
+        return StructField(name ?? `col${i + 1}`, a.dataType, a.nullable);
       });
       return { args: ctx.args, dataType: StructType(fields), nullable: false };
     },
@@ -293,6 +292,8 @@ export const COLLECTION_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "sequence",
+    // A timestamp sequence steps a day of local time in the session zone.
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 3,
     resolve: resolveSequence,
@@ -495,16 +496,16 @@ function resolveSequence(ctx: ResolveContext): ResolvedCall {
   }
   const st = args[0].dataType;
   const same = args.every((a) => equalsIgnoreNullability(a.dataType, st));
-  if (!same || !(isIntegral(st) || st.typeName === "date")) {
-    const what = st.typeName === "timestamp" ? " (timestamp sequences need interval steps, which sluice does not support yet)" : "";
+  const temporal = st.typeName === "date" || st.typeName === "timestamp";
+  if (!same || !(isIntegral(st) || temporal)) {
     return mismatch(
       ctx,
       "SEQUENCE_WRONG_INPUT_TYPES",
-      `start and stop must be of the same integral type (or date), and step of that type too${what}; got (${types.map(typeSql).join(", ")})`,
+      `start and stop must be of the same integral type, date or timestamp, and step of that integral type too; got (${types.map(typeSql).join(", ")})`,
     );
   }
-  if (st.typeName === "date" && args.length === 3) {
-    return mismatch(ctx, "SEQUENCE_WRONG_INPUT_TYPES", "a date sequence needs an interval step, which sluice does not support yet; leave out the step for one day");
+  if (temporal && args.length === 3) {
+    return mismatch(ctx, "SEQUENCE_WRONG_INPUT_TYPES", `a ${st.typeName} sequence needs an interval step, which sluice does not support yet; leave out the step for one day`);
   }
   return { args, dataType: ArrayType(st, false), nullable: anyNullable(args) };
 }
@@ -595,15 +596,23 @@ function findWiderForTwoWithoutStringPromotion(a: DataType, b: DataType): DataTy
   return findWiderTypeWithoutStringPromotion([a, b]);
 }
 
-/** Spark's arrays_zip field names: a column's last name part, an alias, a struct field's name, else the position. */
+/** Spark's arrays_zip field names: as `struct`'s, else the argument's position. */
 function zipFieldName(ctx: ResolveContext, i: number): string {
+  return extractedName(ctx, i) ?? String(i);
+}
+
+/**
+ * The field name `struct` / `arrays_zip` give argument i (CreateStruct): a column's last name
+ * part, an alias, or the string key of an extraction (`f(x).y`, `m['k']`); else undefined.
+ */
+function extractedName(ctx: ResolveContext, i: number): string | undefined {
   const r = ctx.raw[i];
   if (r.kind === "column" || r.kind === "alias") return ctx.argNames[i];
-  if (r.kind === "call" && r.name.toLowerCase() === "get_field" && r.args.length === 2) {
+  if (r.kind === "call" && (r.name === "get_field" || r.name === "get_item") && r.args.length === 2) {
     const f = r.args[1];
     if (f.kind === "literal" && typeof f.value === "string") return f.value;
   }
-  return String(i);
+  return undefined;
 }
 
 function elementOf(t: DataType): DataType {

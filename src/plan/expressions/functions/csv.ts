@@ -12,7 +12,6 @@ import { CELL_EMPTY, CELL_EMPTY_QUOTED, CsvTokenizer } from "../../../formats/cs
 import { civilDays, parseTimestampLenient } from "../../../formats/csv/datetime.js";
 import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { AnalysisError } from "../../../errors.js";
-import { exprSql } from "../bind.js";
 import { typeSql } from "../coercion.js";
 import { resolveCsvOptions } from "../../../formats/csv/options.js";
 import type { FunctionDef } from "./define.js";
@@ -31,7 +30,7 @@ export const CSV_FUNCTIONS: readonly FunctionDef[] = [
       const schema = typeArg(ctx, 1);
       if (schema.typeName !== "struct") {
         throw new AnalysisError(
-          `analysis: [INVALID_SCHEMA.NON_STRUCT_TYPE] The input schema "${exprSql(ctx.raw[1]).replace(/^'|'$/g, "")}" is not a struct type, but got "${typeSql(schema)}".`,
+          `analysis: [INVALID_SCHEMA.NON_STRUCT_TYPE] The input schema "${ctx.sql(ctx.raw[1]).replace(/^'|'$/g, "")}" is not a struct type, but got "${typeSql(schema)}".`,
         );
       }
       for (const f of schema.fields) {
@@ -47,6 +46,7 @@ export const CSV_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "to_csv",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     constantArgs: [1],

@@ -26,6 +26,7 @@ export const DATE_FUNCTIONS: readonly FunctionDef[] = [
   simple("add_months", ["date", IntegerType()], DateType()),
   {
     name: "months_between",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 3,
     resolve(ctx) {
@@ -51,6 +52,17 @@ export const DATE_FUNCTIONS: readonly FunctionDef[] = [
   exact("unix_micros", [TimestampType()], LongType()),
   simple("trunc", ["date", "string"], DateType(), { alwaysNullable: true }),
 ];
+
+/**
+ * Spark's output-column name of a date call whose name differs from `name(args)`, given the
+ * argument texts; undefined for the default. For the binder's `callSql`: `dateadd` is `DateAdd`,
+ * whose pretty name is always date_add, and months_between's omitted roundOff is the literal true.
+ */
+export function dateCallSql(lowerName: string, args: readonly string[]): string | undefined {
+  if (lowerName === "dateadd") return `date_add(${args.join(", ")})`;
+  if (lowerName === "months_between" && args.length === 2) return `months_between(${args.join(", ")}, true)`;
+  return undefined;
+}
 
 /**
  * date_add / date_sub (start, days): Spark's `DateAdd`/`DateSub`. A string or timestamp start is

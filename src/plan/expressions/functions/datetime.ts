@@ -1,28 +1,23 @@
-/** Date and time functions. */
-import { DateType, IntegerType, LongType, StringType, TimestampType, isNumeric } from "../../../types/data-types.js";
+/**
+ * Date and time functions that read or write wall-clock times (Spark's `TimeZoneAwareExpression`s
+ * and the pattern functions): parsing and formatting with datetime patterns, zone conversions,
+ * make_timestamp, timestampadd / timestampdiff, extract, and the time-window expressions.
+ */
+import { DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, isNumeric } from "../../../types/data-types.js";
 import { AnalysisError } from "../../../errors.js";
 import { typeString } from "../coercion.js";
-import type { FunctionDef } from "./define.js";
-import { constString, dateTimeFormat, expectArg, simple } from "./define.js";
+import type { FunctionDef, ResolveContext } from "./define.js";
+import type { BoundExpr } from "../bound.js";
+import { expectArg, simple } from "./define.js";
 import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "../time-window-spec.js";
 
 const S = StringType();
 
 export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
-  {
-    name: "to_timestamp",
-    timeZoneAware: true,
-    minArgs: 1,
-    maxArgs: 2,
-    resolve(ctx) {
-      const a = ctx.args[0];
-      if (ctx.args.length === 1 && (isNumeric(a.dataType) || a.dataType.typeName === "date" || a.dataType.typeName === "timestamp")) {
-        return { args: [ctx.cast(a, TimestampType())], dataType: TimestampType(), nullable: true };
-      }
-      const arg = expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: TimestampType(), nullable: true, options: dateTimeFormat(ctx, 1, "") };
-    },
-  },
+  toTimestamp("to_timestamp"),
+  toTimestamp("to_timestamp_ltz"),
+  // Non-ANSI, to_timestamp already gives null for a text it cannot parse; Spark's upgrade errors stand.
+  toTimestamp("try_to_timestamp"),
   {
     name: "to_date",
     timeZoneAware: true,
@@ -30,15 +25,18 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const a = ctx.args[0];
-      if (ctx.args.length === 1 && (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp")) {
+      // A date or timestamp is cast, its pattern unused (Spark's GetTimestamp passes it through).
+      if (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp") {
         return { args: [ctx.cast(a, DateType())], dataType: DateType(), nullable: a.nullable };
       }
       const arg = expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: DateType(), nullable: true, options: dateTimeFormat(ctx, 1, "") };
+      const f = formatOption(ctx, 1, null);
+      return { args: withFormatArg([arg], f), dataType: DateType(), nullable: true, options: f.options };
     },
   },
   simple("current_timestamp", [], TimestampType(), { aliases: ["now", "localtimestamp"], neverNull: true }),
   zoned(simple("current_date", [], DateType(), { aliases: ["curdate"], neverNull: true })),
+  zoned(simple("current_timezone", [], StringType(), { neverNull: true })),
   {
     name: "date_trunc",
     timeZoneAware: true,
@@ -60,8 +58,9 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 4,
     constantArgs: [1, 2, 3],
     resolve(ctx) {
-      const spec = timeWindowSpec(ctx.raw, ctx.args[0]);
-      return { args: [ctx.args[0]], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
+      const ts = windowTime(ctx);
+      const spec = timeWindowSpec(ctx.raw, ts);
+      return { args: [ts], dataType: timeWindowType(), nullable: false, options: timeWindowOptions(spec, 0) };
     },
   },
   {
@@ -72,7 +71,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     minArgs: 2,
     maxArgs: 2,
     resolve(ctx) {
-      const ts = ctx.args[0];
+      const ts = windowTime(ctx);
       const gap = sessionGapMicros(ctx.raw, ts, ctx.args[1]);
       return gap === null
         ? { args: [ts, ctx.args[1]], dataType: timeWindowType(), nullable: false }
@@ -100,23 +99,12 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const ts = expectArg(ctx, 0, "timestamp");
-      return { args: [ts], dataType: S, nullable: ts.nullable, options: dateTimeFormat(ctx, 1, "") };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
+      return { args: withFormatArg([ts], f), dataType: S, nullable: true, options: f.options };
     },
   },
-  {
-    name: "unix_timestamp",
-    timeZoneAware: true,
-    minArgs: 0,
-    maxArgs: 2,
-    resolve(ctx) {
-      const options = dateTimeFormat(ctx, 1, "yyyy-MM-dd HH:mm:ss");
-      if (ctx.args.length === 0) return { args: [], dataType: LongType(), nullable: false, options };
-      const a = ctx.args[0];
-      const t = a.dataType.typeName;
-      const arg = t === "timestamp" || t === "date" ? ctx.cast(a, TimestampType()) : expectArg(ctx, 0, "string");
-      return { args: [arg], dataType: LongType(), nullable: true, options };
-    },
-  },
+  unixTimestamp("unix_timestamp", 0),
+  unixTimestamp("to_unix_timestamp", 1),
   {
     name: "from_unixtime",
     timeZoneAware: true,
@@ -124,7 +112,46 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const sec = expectArg(ctx, 0, LongType());
-      return { args: [sec], dataType: S, nullable: sec.nullable, options: dateTimeFormat(ctx, 1, "yyyy-MM-dd HH:mm:ss") };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
+      return { args: withFormatArg([sec], f), dataType: S, nullable: true, options: f.options };
+    },
+  },
+  simple("from_utc_timestamp", ["timestamp", "string"], TimestampType()),
+  simple("to_utc_timestamp", ["timestamp", "string"], TimestampType()),
+  {
+    name: "convert_timezone",
+    minArgs: 2,
+    maxArgs: 3,
+    resolve(ctx) {
+      throw new AnalysisError(`analysis: function ${ctx.name} returns TIMESTAMP_NTZ, which sluice does not support yet`);
+    },
+  },
+  makeTimestamp("make_timestamp"),
+  makeTimestamp("make_timestamp_ltz"),
+  {
+    name: "timestampadd",
+    timeZoneAware: true,
+    minArgs: 3,
+    maxArgs: 3,
+    constantArgs: [0],
+    resolve(ctx) {
+      const unit = datetimeUnit(ctx);
+      const q = expectArg(ctx, 1, IntegerType());
+      const ts = expectArg(ctx, 2, "timestamp");
+      return { args: [q, ts], dataType: TimestampType(), nullable: q.nullable || ts.nullable, options: { unit } };
+    },
+  },
+  {
+    name: "timestampdiff",
+    timeZoneAware: true,
+    minArgs: 3,
+    maxArgs: 3,
+    constantArgs: [0],
+    resolve(ctx) {
+      const unit = datetimeUnit(ctx);
+      const a = expectArg(ctx, 1, "timestamp");
+      const b = expectArg(ctx, 2, "timestamp");
+      return { args: [a, b], dataType: LongType(), nullable: a.nullable || b.nullable, options: { unit } };
     },
   },
   simple("year", ["date"], IntegerType()),
@@ -136,33 +163,147 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   {
     name: "extract",
     timeZoneAware: true,
-    aliases: ["date_part"],
+    aliases: ["date_part", "datepart"],
     minArgs: 2,
     maxArgs: 2,
     constantArgs: [0],
     resolve(ctx) {
-      const field = EXTRACT_FIELDS[constString(ctx, 0, "a field name").trim().toUpperCase()];
-      if (field === undefined) {
-        throw new AnalysisError(`analysis: function ${ctx.name} does not support field '${constString(ctx, 0, "a field name")}'`);
+      const raw = ctx.raw[0];
+      if (raw.kind === "literal" && raw.value === null) {
+        return { args: [ctx.args[1]], dataType: DoubleType(), nullable: true, options: { field: "null" } };
+      }
+      if (raw.kind !== "literal" || typeof raw.value !== "string") {
+        throw new AnalysisError(`analysis: [_LEGACY_ERROR_TEMP_1100] The 'field' parameter of function '${ctx.name}' needs to be a string literal.`);
+      }
+      const text = raw.value;
+      const field = EXTRACT_FIELDS[text.trim().toUpperCase()];
+      const source = ctx.args[1];
+      if (field === undefined || source.dataType.typeName.includes("interval")) {
+        throw new AnalysisError(
+          `analysis: [INVALID_EXTRACT_FIELD] Cannot extract \`${text}\` from ${typeString(source.dataType)}` +
+            (source.dataType.typeName.includes("interval") ? " (interval sources are not supported yet)" : ""),
+        );
       }
       const onTime = field === "hour" || field === "minute" || field === "second";
       const x = expectArg(ctx, 1, onTime ? "timestamp" : "date");
-      return { args: [x], dataType: IntegerType(), nullable: x.nullable, options: { field } };
+      const dataType = field === "second" ? DecimalType(8, 6) : IntegerType();
+      return { args: [x], dataType, nullable: x.nullable, options: { field } };
     },
   },
 ];
 
-/** EXTRACT field spellings Spark accepts (those returning integers), by canonical field. */
+/** EXTRACT field spellings Spark 3.5 accepts (`DatePart.parseExtractField`), by canonical field. */
 const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   YEAR: "year", Y: "year", YEARS: "year", YR: "year", YRS: "year",
+  YEAROFWEEK: "yearofweek",
+  QUARTER: "quarter", QTR: "quarter",
   MONTH: "month", MON: "month", MONS: "month", MONTHS: "month",
+  WEEK: "week", W: "week", WEEKS: "week",
   DAY: "day", D: "day", DAYS: "day",
+  DAYOFWEEK: "dayofweek", DOW: "dayofweek",
+  DAYOFWEEK_ISO: "dayofweek_iso", DOW_ISO: "dayofweek_iso",
+  DOY: "doy",
   HOUR: "hour", H: "hour", HOURS: "hour", HR: "hour", HRS: "hour",
   MINUTE: "minute", M: "minute", MIN: "minute", MINS: "minute", MINUTES: "minute",
   SECOND: "second", S: "second", SEC: "second", SECONDS: "second", SECS: "second",
 };
 
+/** to_timestamp / to_timestamp_ltz (str[, fmt]); numbers, dates and timestamps are cast. */
+function toTimestamp(name: string): FunctionDef {
+  return {
+    name,
+    timeZoneAware: true,
+    minArgs: 1,
+    maxArgs: 2,
+    resolve(ctx) {
+      const a = ctx.args[0];
+      // A date or timestamp is cast, its pattern unused (Spark's GetTimestamp passes it through).
+      if (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp" || (ctx.args.length === 1 && isNumeric(a.dataType))) {
+        return { args: [ctx.cast(a, TimestampType())], dataType: TimestampType(), nullable: true };
+      }
+      const arg = expectArg(ctx, 0, "string");
+      const f = formatOption(ctx, 1, null);
+      return { args: withFormatArg([arg], f), dataType: TimestampType(), nullable: true, options: f.options };
+    },
+  };
+}
+
+/** unix_timestamp([x[, fmt]]) / to_unix_timestamp(x[, fmt]): dates and timestamps are cast. */
+function unixTimestamp(name: string, minArgs: number): FunctionDef {
+  return {
+    name,
+    timeZoneAware: true,
+    minArgs,
+    maxArgs: 2,
+    resolve(ctx) {
+      if (ctx.args.length === 0) return { args: [], dataType: LongType(), nullable: false };
+      const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
+      const a = ctx.args[0];
+      const t = a.dataType.typeName;
+      const arg = t === "timestamp" || t === "date" ? ctx.cast(a, TimestampType()) : expectArg(ctx, 0, "string");
+      return { args: withFormatArg([arg], f), dataType: LongType(), nullable: true, options: f.options };
+    },
+  };
+}
+
+/** make_timestamp / make_timestamp_ltz (year, month, day, hour, min, sec[, timezone]). */
+function makeTimestamp(name: string): FunctionDef {
+  return {
+    name,
+    timeZoneAware: true,
+    minArgs: 6,
+    maxArgs: 7,
+    resolve(ctx) {
+      const ints = [0, 1, 2, 3, 4].map((i) => expectArg(ctx, i, IntegerType()));
+      const sec = expectArg(ctx, 5, DecimalType(16, 6));
+      const args = [...ints, sec];
+      if (ctx.args.length === 7) args.push(expectArg(ctx, 6, "string"));
+      return { args, dataType: TimestampType(), nullable: true };
+    },
+  };
+}
+
+/**
+ * The pattern argument `i` as options: `format` (a constant string; `fallback` when absent, none
+ * for null), `nullFormat` (a NULL pattern: every result is null) or `formatArg` (a pattern
+ * column, appended to the call's arguments as `arg`).
+ */
+function formatOption(ctx: ResolveContext, i: number, fallback: string | null): { options: Record<string, string>; arg: BoundExpr | null } {
+  if (ctx.args.length <= i) return { options: fallback === null ? {} : { format: fallback }, arg: null };
+  const r = ctx.raw[i];
+  if (r.kind === "literal" && r.value === null) return { options: { nullFormat: "true" }, arg: null };
+  if (r.kind === "literal" && typeof r.value === "string") return { options: { format: r.value }, arg: null };
+  return { options: { formatArg: "true" }, arg: expectArg(ctx, i, "string") };
+}
+
+/** `args` then the pattern column, if the pattern is one. */
+function withFormatArg(args: readonly BoundExpr[], f: { arg: BoundExpr | null }): BoundExpr[] {
+  return f.arg === null ? [...args] : [...args, f.arg];
+}
+
+const DATETIME_UNITS = ["YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND", "MILLISECOND", "MICROSECOND"];
+
+/** The unit of timestampadd / timestampdiff: an identifier (`MONTH`), never a string. */
+function datetimeUnit(ctx: ResolveContext): string {
+  const raw = ctx.raw[0];
+  const text = raw.kind === "column" && raw.parts.length === 1 ? raw.parts[0] : raw.kind === "literal" ? `'${String(raw.value)}'` : "?";
+  const unit = raw.kind === "column" ? text.toUpperCase() : "";
+  if (!DATETIME_UNITS.includes(unit)) {
+    throw new AnalysisError(
+      `analysis: [INVALID_PARAMETER_VALUE.DATETIME_UNIT] The value of parameter(s) \`unit\` in \`${ctx.name}\` is invalid: ` +
+        `expects one of the units without quotes ${DATETIME_UNITS.join(", ")}, but got the string literal ${text}.`,
+    );
+  }
+  return unit;
+}
+
 /** `def`, reading wall-clock times in the session time zone (see `FunctionDef.timeZoneAware`). */
 function zoned(def: FunctionDef): FunctionDef {
   return { ...def, timeZoneAware: true };
+}
+
+/** A window's time column: a string is cast to a timestamp (Spark's ImplicitCastInputTypes). */
+function windowTime(ctx: ResolveContext): BoundExpr {
+  const ts = ctx.args[0];
+  return ts.dataType.typeName === "string" ? ctx.cast(ts, TimestampType()) : ts;
 }

@@ -23,6 +23,8 @@ export interface ResolveContext {
   readonly argNames: readonly string[];
   /** Wraps `e` in a cast to `t` unless it already has that type. */
   cast(e: BoundExpr, t: DataType): BoundExpr;
+  /** Spark's pretty SQL text of an unresolved expression (for messages: `exprSql` of the binder). */
+  sql(e: Expr): string;
 }
 
 /** A resolved call: coerced arguments, result type and constant options. */
@@ -31,6 +33,28 @@ export interface ResolvedCall {
   readonly dataType: DataType;
   readonly nullable: boolean;
   readonly options?: Readonly<Record<string, string>>;
+}
+
+/** One parameter of a lambda, as the higher-order function gives it (Spark's `(DataType, nullable)`). */
+export interface LambdaParam {
+  readonly dataType: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * How a higher-order function binds its function arguments (Spark's `HigherOrderFunction.bind`):
+ * the binder binds the other arguments, asks `lambdaParams` for each function argument's
+ * parameters, binds the lambdas with them, then calls `resolve` with every argument bound.
+ */
+export interface HigherOrderSpec {
+  /** Argument positions that take a function: a lambda, or an expression Spark wraps in one. */
+  readonly functionArgs: readonly number[];
+  /**
+   * Checks and coerces the other arguments (`ctx.args`; function positions hold placeholders) and
+   * returns them with the parameters of each present function argument, in `functionArgs` order.
+   * `declared[k]` is how many parameters function argument k's lambda declares (null: no lambda).
+   */
+  lambdaParams(ctx: ResolveContext, declared: readonly (number | null)[]): { readonly args: readonly BoundExpr[]; readonly params: readonly (readonly LambdaParam[])[] };
 }
 
 /** One scalar function of the registry. */
@@ -47,6 +71,8 @@ export interface FunctionDef {
    * options as `timeZone` (unless `resolve` set one, e.g. from an option map).
    */
   readonly timeZoneAware?: boolean;
+  /** Set for higher-order functions (`transform`, `aggregate` …): see {@link HigherOrderSpec}. */
+  readonly higherOrder?: HigherOrderSpec;
   resolve(ctx: ResolveContext): ResolvedCall;
 }
 

@@ -30,8 +30,7 @@ import { quoteJsonString } from "../../../formats/json/json-text.js";
 import type { Expr } from "../../../sql/expression.js";
 import { parseDataType, parseDDL } from "../../../sql/ddl.js";
 import type { BoundExpr } from "../bound.js";
-import { exprSql } from "../bind.js";
-import { typeSql } from "../coercion.js";
+import { typeSql, typeString } from "../coercion.js";
 import { schemaOfCsv } from "./csv.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
 
@@ -48,6 +47,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "from_json",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 3,
     constantArgs: [1, 2],
@@ -55,7 +55,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
       const json = stringInput(ctx, 0);
       const schema = typeArg(ctx, 1);
       if (schema.typeName !== "struct" && schema.typeName !== "array" && schema.typeName !== "map") {
-        throw mismatch(ctx, "INVALID_JSON_SCHEMA", `Input schema ${quoteType(schema)} must be a struct, an array or a map.`);
+        throw invalidJsonSchema(ctx, schema);
       }
       checkMapKeys(ctx, schema);
       const options = optionMap(ctx, 2);
@@ -65,6 +65,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
   },
   {
     name: "to_json",
+    timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     constantArgs: [1],
@@ -72,7 +73,7 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
       const x = ctx.args[0];
       const t = x.dataType.typeName;
       if (t !== "struct" && t !== "array" && t !== "map") {
-        throw mismatch(ctx, "INVALID_JSON_SCHEMA", `Input schema ${quoteType(x.dataType)} must be a struct, an array or a map.`);
+        throw invalidJsonSchema(ctx, x.dataType);
       }
       const options = optionMap(ctx, 1);
       resolveJsonFunctionOptions("to_json", options);
@@ -115,11 +116,19 @@ export const JSON_FUNCTIONS: readonly FunctionDef[] = [
 
 /** Spark's `sqlExpr` of the call being resolved: `"json_array_length(2)"`. */
 function callSql(ctx: ResolveContext): string {
-  return `${ctx.name}(${ctx.raw.map(exprSql).join(", ")})`;
+  return `${ctx.name}(${ctx.raw.map((r) => ctx.sql(r)).join(", ")})`;
 }
 
 function quoteType(t: DataType): string {
   return `"${typeSql(t)}"`;
+}
+
+/** Spark's DATATYPE_MISMATCH.INVALID_JSON_SCHEMA: from_json's schema / to_json's input is not a struct, array or map. */
+function invalidJsonSchema(ctx: ResolveContext, t: DataType): AnalysisError {
+  return new AnalysisError(
+    `analysis: function ${ctx.name} expects a struct, array or map schema, got ${typeString(t)} ` +
+      `([DATATYPE_MISMATCH.INVALID_JSON_SCHEMA] Input schema ${quoteType(t)} must be a struct, an array or a map.)`,
+  );
 }
 
 /** Spark's DATATYPE_MISMATCH error of the call being resolved. */
@@ -140,7 +149,7 @@ export function stringInput(ctx: ResolveContext, i: number): BoundExpr {
   throw mismatch(
     ctx,
     "UNEXPECTED_INPUT_TYPE",
-    `Parameter ${i + 1} requires the "STRING" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
+    `Parameter ${i + 1} requires the "STRING" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
   );
 }
 
@@ -151,7 +160,7 @@ export function structInput(ctx: ResolveContext, i: number): BoundExpr {
   throw mismatch(
     ctx,
     "UNEXPECTED_INPUT_TYPE",
-    `Parameter ${i + 1} requires the "STRUCT" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
+    `Parameter ${i + 1} requires the "STRUCT" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`,
   );
 }
 
@@ -204,12 +213,12 @@ export function foldableText(ctx: ResolveContext, i: number, inputName: string):
     throw mismatch(
       ctx,
       "NON_FOLDABLE_INPUT",
-      `the input ${inputName} should be a foldable ${quoteType(a.dataType)} expression; however, got "${exprSql(ctx.raw[i])}".`,
+      `the input ${inputName} should be a foldable ${quoteType(a.dataType)} expression; however, got "${ctx.sql(ctx.raw[i])}".`,
     );
   }
   if (a.value === null) throw mismatch(ctx, "UNEXPECTED_NULL", `The ${inputName} must not be null.`);
   if (typeof a.value !== "string") {
-    throw mismatch(ctx, "UNEXPECTED_INPUT_TYPE", `Parameter ${i + 1} requires the "STRING" type, however "${exprSql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`);
+    throw mismatch(ctx, "UNEXPECTED_INPUT_TYPE", `Parameter ${i + 1} requires the "STRING" type, however "${ctx.sql(ctx.raw[i])}" has the type ${quoteType(a.dataType)}.`);
   }
   return a.value;
 }
@@ -224,7 +233,7 @@ export function typeArg(ctx: ResolveContext, i: number): DataType {
   if (r.kind === "typeArg") return r.dataType;
   const text = schemaText(r);
   if (text === null) {
-    throw new AnalysisError(`analysis: [INVALID_SCHEMA.NON_STRING_LITERAL] The input schema "${exprSql(r)}" must be a string literal or output of \`schema_of_json\`/\`schema_of_csv\` functions.`);
+    throw new AnalysisError(`analysis: [INVALID_SCHEMA.NON_STRING_LITERAL] The input schema "${ctx.sql(r)}" must be a string literal or output of \`schema_of_json\`/\`schema_of_csv\` functions.`);
   }
   try {
     return parseDataType(text.trim());

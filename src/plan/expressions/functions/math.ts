@@ -119,9 +119,9 @@ export const MATH_FUNCTIONS: readonly FunctionDef[] = [
     resolve(ctx) {
       const [a, b] = ctx.args;
       const floating = (t: DataType): boolean => t.typeName === "float" || t.typeName === "double";
-      // NaNvl accepts double or float; Spark widens a float beside a double (TypeCoercion's NaNvl rule).
-      let t: DataType = D;
-      if (a.dataType.typeName === "float" && (b.dataType.typeName === "float" || b.dataType.typeName === "null")) t = a.dataType;
+      // NaNvl accepts double or float (anything else is cast to double); TypeCoercion's NaNvl rule
+      // widens a float beside a double, so the result is float only when both are.
+      const t: DataType = a.dataType.typeName === "float" && b.dataType.typeName === "float" ? a.dataType : D;
       for (const x of [a, b]) if (!floating(x.dataType) && implicitCastType(x.dataType, D) === null) argTypeError(ctx.name, "a double or float", x.dataType);
       const args = [ctx.cast(a, t), ctx.cast(b, t)];
       return { args, dataType: t, nullable: anyNullable(args) };
@@ -312,10 +312,8 @@ export function mathCallSql(lowerName: string, args: readonly string[]): string 
     case "round":
     case "bround":
       return args.length === 1 ? `${lowerName}(${list}, 0)` : undefined;
-    case "rand":
     case "random":
-    case "randn":
-      return args.length === 0 ? `${lowerName}()` : undefined;
+      return `rand(${list})`;
     case "positive":
       return `(+ ${list})`;
   }

@@ -97,10 +97,11 @@ export function sparkToString(e: Expr): string {
 }
 
 /**
- * Spark's output-column name of a misc call whose name differs from `name(args)`, given the
- * argument texts and the resolved options; undefined for the default. For the binder's `callSql`.
+ * Spark's output-column name of a misc call whose name differs from `name(args)`, given the raw
+ * arguments and their texts; undefined for the default. For the binder's `callSql`.
  */
-export function miscCallSql(lowerName: string, args: readonly string[], options: Readonly<Record<string, string>>): string | undefined {
-  if (lowerName === "assert_true" && args.length === 1) return `assert_true(${args[0]}, ${options.message ?? ""})`;
+export function miscCallSql(lowerName: string, args: readonly Expr[], argSql: readonly string[]): string | undefined {
+  if (lowerName === "assert_true" && args.length === 1) return `assert_true(${argSql[0]}, '${sparkToString(args[0])}' is not true!)`;
+  if (lowerName === "current_schema") return "current_database()";
   return undefined;
 }

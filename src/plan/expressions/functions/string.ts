@@ -465,3 +465,54 @@ function checkFormatIndexes(raw: Expr): void {
     throw new AnalysisError(`analysis: function format_string has an illegal argument index '%0$' in '${raw.value}'; indexes start at 1`);
   }
 }
+
+/**
+ * Spark's output name of a string-function call where it is not `name(args)`: defaults it fills in
+ * (`split(s, p, -1)`, `locate(a, b, 1)`), canonical names (`substr` → `substring`, `to_varchar` →
+ * `to_char`), upper-case pretty names (`RLIKE`) and the TRIM grammar. Undefined: `name(args)`.
+ */
+export function stringCallSql(lowerName: string, args: readonly string[]): string | undefined {
+  const list = args.join(", ");
+  const filled = (name: string, arity: number, defaults: readonly string[]): string | undefined => {
+    if (args.length >= arity) return undefined;
+    const missing = defaults.slice(defaults.length - (arity - args.length));
+    return `${name}(${[...args, ...missing].join(", ")})`;
+  };
+  switch (lowerName) {
+    case "locate":
+    case "position":
+      return filled(lowerName, 3, ["1"]);
+    case "split":
+      return filled("split", 3, ["-1"]);
+    case "regexp_extract":
+    case "regexp_extract_all":
+      return filled(lowerName, 3, ["1"]);
+    case "regexp_replace":
+      return filled("regexp_replace", 4, ["1"]);
+    case "regexp_instr":
+      return filled("regexp_instr", 3, ["0"]);
+    case "replace":
+      return filled("replace", 3, [""]);
+    case "lpad":
+    case "rpad":
+      // The default pad is a space for strings and a zero byte for binary (Spark's X'00').
+      return filled(lowerName, 3, [/^unhex\(|^X'|^CAST\(.* AS BINARY\)$/.test(args[0] ?? "") ? "X'00'" : " "]);
+    case "mask":
+      return filled("mask", 5, ["X", "x", "n", "NULL"]);
+    case "substr":
+    case "substring":
+      return args.length === 2 ? `${lowerName}(${list}, 2147483647)` : undefined;
+    case "to_varchar":
+      return `to_char(${list})`;
+    case "rlike":
+    case "regexp":
+    case "regexp_like":
+      return `${lowerName.toUpperCase()}(${list})`;
+    case "trim":
+    case "ltrim":
+    case "rtrim":
+      if (args.length !== 2) return undefined;
+      return `TRIM(${lowerName === "trim" ? "BOTH" : lowerName === "ltrim" ? "LEADING" : "TRAILING"} ${args[1]} FROM ${args[0]})`;
+  }
+  return undefined;
+}

@@ -136,6 +136,14 @@ test("sequence: integral steps both ways and dates a day apart; bad boundaries f
   assert.deepEqual(await one("sequence(1L, 3)"), [1n, 2n, 3n]);
   const days = (await one("sequence(DATE'2018-01-01', DATE'2018-01-03')")) as Date[];
   assert.deepEqual(days.map((d) => d.toISOString().slice(0, 10)), ["2018-01-01", "2018-01-02", "2018-01-03"]);
+  // A day of local time in the session zone: 23 hours across the spring-forward change.
+  const la = new SparkSession("collection-functions-spark-la", { "sluice.exec.workers": "0", "spark.sql.session.timeZone": "America/Los_Angeles" });
+  const rows = await la.sql("SELECT sequence(TIMESTAMP'2023-03-11 00:00:00', TIMESTAMP'2023-03-13 00:00:00') AS v").collect();
+  assert.deepEqual(
+    ((rows[0] as Record<string, unknown>).v as Date[]).map((d) => d.toISOString()),
+    ["2023-03-11T08:00:00.000Z", "2023-03-12T08:00:00.000Z", "2023-03-13T07:00:00.000Z"],
+  );
+  await fails("sequence(DATE'2018-01-01', DATE'2018-01-03', 1)", /SEQUENCE_WRONG_INPUT_TYPES/);
   const t = typeOf("sequence(1, 2)");
   assert.equal(t.typeName === "array" && t.containsNull, false);
   await fails("sequence(1, 5, -1)", /Illegal sequence boundaries/);
@@ -154,6 +162,17 @@ test("arrays_zip: structs named after columns or positions, null past a shorter 
   assert.equal(await one("size(arrays_zip(array(1, 2, 3), array(4), null, array(7, 8, 9, 10)))"), -1);
   const rows = await spark.sql("SELECT arrays_zip(a, b) AS z FROM VALUES (array(1), array('x')) AS t(a, b)").collect();
   assert.deepEqual((rows[0] as Record<string, unknown>).z, [{ a: 1, b: "x" }]);
+});
+
+test("struct names fields after columns, aliases and extraction keys, else colN", async () => {
+  const df = spark.sql("SELECT struct(a, b AS bb, m['k'], 1) AS s FROM VALUES (1, 'x', map('k', 2)) AS t(a, b, m)");
+  const st = df.schema.fields[0].dataType;
+  assert.ok(st.typeName === "struct");
+  assert.deepEqual(
+    st.fields.map((f) => f.name),
+    ["a", "bb", "k", "col4"],
+  );
+  assert.deepEqual(((await df.collect())[0] as Record<string, unknown>).s, { a: 1, bb: "x", k: 2, col4: 1 });
 });
 
 test("array_size, size, get, element_at and try_element_at", async () => {

@@ -9,6 +9,7 @@ import { isValid } from "../../../../src/columnar/vector.js";
 import type { Vector } from "../../../../src/columnar/vector.js";
 import { valueAt } from "../../../../src/columnar/values.js";
 import { formatDate } from "../../../../src/exec/eval/datetime.js";
+import { dateCallSql } from "../../../../src/plan/expressions/functions/date.js";
 
 const spark = new SparkSession("date-functions-spark", { "spark.sql.session.timeZone": "UTC", "sluice.exec.workers": "0" });
 spark.sql("CREATE OR REPLACE TEMPORARY VIEW date_view AS SELECT '2011-11-11' date_str, '1' int_str");
@@ -82,6 +83,22 @@ test("months_between: whole months on the same day or both month ends, else 31-d
     -2,
     null,
   ]);
+});
+
+test("months_between reads both timestamps in the session zone, seconds counted from the local day's start", async () => {
+  const la = new SparkSession("date-functions-spark-la", { "spark.sql.session.timeZone": "America/Los_Angeles", "sluice.exec.workers": "0" });
+  const [b] = await la
+    .sql("SELECT months_between(timestamp'1997-02-28 10:30:00', date'1996-10-30'), months_between(timestamp'2019-03-10 10:00:00', timestamp'2019-02-11 00:00:00')")
+    .collectBatches();
+  // 2019-03-10 is a spring-forward day in Los Angeles: 10:00 is 9 hours after its midnight.
+  assert.deepEqual(b.columns.map(cell), [3.94959677, 0.97983871]);
+});
+
+test("output names Spark gives date calls", () => {
+  assert.equal(dateCallSql("dateadd", ["2011-11-11", "1"]), "date_add(2011-11-11, 1)");
+  assert.equal(dateCallSql("months_between", ["a", "b"]), "months_between(a, b, true)");
+  assert.equal(dateCallSql("months_between", ["a", "b", "false"]), undefined);
+  assert.equal(dateCallSql("date_diff", ["a", "b"]), undefined);
 });
 
 test("next_day: day names as Spark spells them; an unknown name is null", async () => {

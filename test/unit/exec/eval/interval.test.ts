@@ -172,8 +172,8 @@ test("SET TIME ZONE INTERVAL sets a zone offset", async () => {
   assert.equal(s.conf.sessionTimeZone(), "+15:40:32");
   await s.sql("SET TIME ZONE INTERVAL 10 HOURS").collect();
   assert.equal(s.conf.sessionTimeZone(), "+10:00");
-  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 24 HOURS"), /within \[-18, 18\] hours/);
-  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 10 HOURS 'GMT+1'"), /expected the end of SET TIME ZONE/);
+  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 24 HOURS"), /\[-18, \+18\] hours/);
+  assert.throws(() => s.sql("SET TIME ZONE INTERVAL 10 HOURS 'GMT+1'"), /Invalid time zone displacement value/);
 });
 
 test("createDataFrame and collect carry intervals as months, microseconds and calendar objects", async () => {
@@ -213,7 +213,7 @@ test("TIMESTAMP_NTZ: literals, casts, arithmetic and a Parquet round trip", asyn
     assert.equal(catalogString(back.schema), "struct<n:timestamp_ntz,(n > d):boolean,(n - d):interval day to second>");
     assert.deepEqual(
       (await back.collect()).map((r) => Object.values(r).map(String)),
-      [[new Date(Date.UTC(2021, 2, 14, 2, 30, 0, 123)).toString(), "true", "6256800123456"]],
+      [[new Date(Date.UTC(2021, 2, 14, 2, 30, 0, 123)).toString(), "true", "6229800123456"]],
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -72,7 +72,7 @@ test("from_json: struct, map and array schemas, and schema_of_json as the schema
 
 test("from_json: dateFormat and timestampFormat", () => {
   const v = one(
-    `from_json('{"d": "12/15 2012", "t": "12/15 2012 15:15:15"}', 'd date, t timestamp', map('dateFormat', 'MM/dd yyyy', 'timestampFormat', 'MM/dd yyyy HH:mm:ss'))`,
+    `from_json('{"d": "12/15 2012", "t": "12/15 2012 15:15:15"}', 'd date, t timestamp', map('dateFormat', 'MM/dd yyyy', 'timestampFormat', 'MM/dd yyyy HH:mm:ss', 'timeZone', 'UTC'))`,
   ) as { d: Date; t: Date };
   assert.equal(v.d.toISOString(), "2012-12-15T00:00:00.000Z");
   assert.equal(v.t.toISOString(), "2012-12-15T15:15:15.000Z");
@@ -133,4 +133,13 @@ test("from_json / to_json: pattern timestamps are wall-clock times in the timeZo
   assert.equal(v.t.toISOString(), "2015-08-26T17:00:00.000Z");
   const back = `to_json(from_json('{"t":"26/08/2015 10"}', 't timestamp', map('timestampFormat', 'dd/MM/yyyy HH', 'timeZone', 'Asia/Tokyo')), map('timestampFormat', 'dd/MM/yyyy HH', 'timeZone', 'Asia/Tokyo'))`;
   assert.equal(one(back), '{"t":"26/08/2015 10"}');
+});
+
+test("to_json / to_csv write timestamps in the session time zone", async () => {
+  const { SparkSession } = await import("../../../../src/index.js");
+  const spark = new SparkSession("json-csv-zone", { "sluice.exec.workers": "0", "spark.sql.session.timeZone": "America/Los_Angeles" });
+  const rows = await spark
+    .sql("SELECT to_csv(named_struct('t', timestamp'2015-08-26 00:00:00')) AS c, to_json(named_struct('t', timestamp'2015-08-26 00:00:00')) AS j")
+    .collect();
+  assert.deepEqual(rows, [{ c: "2015-08-26T00:00:00.000-07:00", j: '{"t":"2015-08-26T00:00:00.000-07:00"}' }]);
 });

@@ -6,9 +6,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { StructType, StructField, IntegerType } from "../../../../src/types/data-types.js";
 import { values, evaluate } from "./helpers.js";
-import { conv, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
+import { cbrt, conv as convBytes, hypot, pow, rint, setScale, XorShiftRandom } from "../../../../src/exec/eval/functions/math-functions.js";
 import { xxHashInt, xxHashLong, xxHashBytes } from "../../../../src/exec/eval/functions/hash-functions.js";
 import { mathCallSql } from "../../../../src/plan/expressions/functions/math.js";
+import { miscCallSql } from "../../../../src/plan/expressions/functions/misc.js";
+import { parseExpression } from "../../../../src/sql/parser.js";
 
 const ONE = StructType([StructField("x", IntegerType())]);
 const one = [{ x: 1 }];
@@ -41,6 +43,21 @@ test("double functions compute what java.lang.Math and Spark's formulas compute"
   assert.equal(v("exp(0)"), 1);
 });
 
+test("pow, cbrt and hypot are StrictMath's fdlibm results, bit for bit", () => {
+  // Values printed by Java 17's StrictMath; JavaScript's Math.pow / Math.hypot differ in the last bit.
+  assert.equal(pow(2.0827225069571313, 3.936015356806593), 17.953045185596437);
+  assert.equal(pow(1.5915989935107369, -6.172744027340919), 0.056771779382892865);
+  assert.ok(Number.isNaN(pow(-1, NaN)));
+  assert.equal(pow(NaN, 0), 1);
+  assert.equal(cbrt(2), 1.2599210498948732);
+  assert.equal(cbrt(100), 4.641588833612779);
+  assert.equal(hypot(0.1, 0.2), 0.22360679774997896);
+  assert.equal(hypot(Infinity, NaN), Infinity);
+  // postgreSQL/numeric.sql.out: exp(1.0) = 2.7182818284590455, not Math.E.
+  assert.equal(v("exp(1.0)"), 2.7182818284590455);
+  assert.equal(v("cosh(1)"), 1.543080634815244);
+});
+
 test("logarithms are null at and below their asymptote", () => {
   assert.equal(v("log(10, 100)"), 2);
   assert.equal(v("ln(1)"), 0);
@@ -58,6 +75,8 @@ test("round, bround, ceil and floor with a scale round as BigDecimal.setScale", 
   assert.equal(v("bround(25, -1)"), 20);
   assert.equal(v("round(-2.5D)"), -3);
   assert.equal(v("bround(-2.5D)"), -2);
+  // A zero result is +0.0 (BigDecimal's doubleValue), as Java 17 gives for bround(-3.7878D, -4).
+  assert.ok(Object.is(v("bround(-3.7878D, -4)"), 0));
   assert.equal(v("round(127Y, -1)"), -126);
   const dec = (e: string) => String(evaluate(e, ONE, one).values[0]);
   assert.equal(dec("ceil(3.1411, 3)"), "3.142");
@@ -93,6 +112,10 @@ test("integer and bit functions", () => {
 });
 
 test("conv follows Spark's NumberConverter", () => {
+  const conv = (text: string, from: number, to: number): string | null => {
+    const b = new TextEncoder().encode(text);
+    return convBytes(b, 0, b.length, from, to);
+  };
   assert.equal(conv("100", 2, 10), "4");
   assert.equal(conv("-10", 16, -10), "-16");
   assert.equal(conv("9223372036854775807", 36, 10), "18446744073709551615");
@@ -101,6 +124,8 @@ test("conv follows Spark's NumberConverter", () => {
   assert.equal(conv("9223372036854775808", 10, 16), "8000000000000000");
   assert.equal(conv("12x", 10, 10), "12");
   assert.equal(conv("1", 1, 10), null);
+  assert.equal(conv("  ff  ", 16, 10), "255");
+  assert.equal(conv("   ", 16, 10), null);
   assert.equal(v("conv('100', 2, 10)"), "4");
 });
 
@@ -119,6 +144,8 @@ test("arithmetic as functions: mod, pmod and the try_ forms", () => {
   assert.equal(v("negative(1)"), -1);
   assert.equal(v("positive(-1)"), -1);
   assert.equal(v("nanvl(cast('NaN' as double), 123)"), 123);
+  assert.equal(evaluate("nanvl(cast(1 as float), cast(2 as float))", ONE, one).bound.dataType.typeName, "float");
+  assert.equal(evaluate("nanvl(cast(1 as float), NULL)", ONE, one).bound.dataType.typeName, "double");
   assert.equal(v("nvl2(NULL, 2, 1)"), 1);
   assert.equal(v("nvl2(x, 2, 1)"), 2);
 });
@@ -145,11 +172,30 @@ test("rand and monotonically_increasing_id draw a new value per row", { todo: "c
 test("xxhash64 and hash match Spark's documented values", () => {
   assert.equal(v("xxhash64('Spark', array(123), 2)"), 5602566077635097486n);
   assert.equal(v("hash('Spark', array(123), 2)"), -1321691492);
-  // XXH64Suite: seed 2654435761 over its test vectors.
-  assert.equal(BigInt.asIntN(64, xxHashInt(0x5f7a9b3c, 2654435761n)) !== 0n, true);
-  const empty = new Uint8Array(0);
-  assert.equal(xxHashBytes(empty, 0, 0, 2654435761n), 0xac75fda2929b17efn);
-  assert.equal(xxHashLong(0n, 0n), xxHashLong(0n, 0n));
+  // Spark's XXH64Suite: its buffer, int, long and byte-array vectors with seeds 0 and 2654435761.
+  const PRIME = 2654435761n;
+  const buffer = new Uint8Array(101);
+  let seed = PRIME;
+  for (let i = 0; i < buffer.length; i++) {
+    buffer[i] = Number(BigInt.asUintN(8, seed >> 24n));
+    seed = BigInt.asIntN(64, seed * seed);
+  }
+  assert.equal(xxHashInt(0x4b1fff9e, 0n), 0x9256e58aa397aef1n);
+  assert.equal(xxHashInt(0x4b1fff9e, PRIME), 0x9d5ffdfb928ab4bn);
+  assert.equal(xxHashLong(BigInt.asIntN(64, 0xdd2f535e4b1fff9en), 0n), 0xf74cb1451b32b8cfn);
+  assert.equal(xxHashLong(BigInt.asIntN(64, 0xdd2f535e4b1fff9en), PRIME), 0x9c44b77fbcc302c5n);
+  const bytes: [number, bigint, bigint][] = [
+    [0, 0xef46db3751d8e999n, 0xac75fda2929b17efn],
+    [1, 0x4fce394cc88952d8n, 0x739840cb819fa723n],
+    [4, 0x9256e58aa397aef1n, 0x9d5ffdfb928ab4bn],
+    [8, 0xf74cb1451b32b8cfn, 0x9c44b77fbcc302c5n],
+    [14, 0xcffa8db881bc3a3dn, 0x5b9611585efcc9cbn],
+    [101, 0x0eab543384f878adn, 0xcaa65939306f1e21n],
+  ];
+  for (const [len, h0, hp] of bytes) {
+    assert.equal(xxHashBytes(buffer, 0, len, 0n), h0, `length ${len}, seed 0`);
+    assert.equal(xxHashBytes(buffer, 0, len, PRIME), hp, `length ${len}, seed PRIME`);
+  }
 });
 
 test("misc functions: typeof, equal_null, assert_true, raise_error, session values", () => {
@@ -181,4 +227,12 @@ test("output names Spark gives math calls", () => {
   assert.equal(mathCallSql("log", ["10"]), "LOG(E(), 10)");
   assert.equal(mathCallSql("sinh", ["1"]), "SINH(1)");
   assert.equal(mathCallSql("positive", ["-1.11"]), "(+ -1.11)");
+  assert.equal(mathCallSql("random", []), "rand()");
+});
+
+test("output names Spark gives misc calls", () => {
+  assert.equal(miscCallSql("assert_true", [parseExpression("false")], ["false"]), "assert_true(false, 'false' is not true!)");
+  assert.equal(miscCallSql("assert_true", [parseExpression("boolean(0)")], ["0"]), "assert_true(0, 'cast(0 as boolean)' is not true!)");
+  assert.equal(miscCallSql("current_schema", [], []), "current_database()");
+  assert.equal(miscCallSql("current_database", [], []), undefined);
 });

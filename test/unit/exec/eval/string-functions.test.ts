@@ -104,3 +104,15 @@ test("startswith / endswith / contains on bytes", () => {
   assert.deepEqual(values("endswith(s, 'lo')", S, r), [true, false, null]);
   assert.deepEqual(values("contains(s, 'él')", S, r), [true, false, null]);
 });
+
+test("byte-level paths: split on one byte keeps empty parts, ASCII lpad/rpad, concat_ws joins bytes", () => {
+  const r = rows("a-b--c-", "", null, "hé-x");
+  assert.deepEqual(values("split(s, '-')", S, r), [["a", "b", "", "c", ""], [""], null, ["hé", "x"]]);
+  assert.deepEqual(values("split(s, '\\\\-')", S, r), [["a", "b", "", "c", ""], [""], null, ["hé", "x"]]);
+  const w = rows("hi", "hello", null, "hé");
+  assert.deepEqual(values("lpad(s, 5, 'ab')", S, w), ["abahi", "hello", null, "abahé"]);
+  assert.deepEqual(values("rpad(s, 4)", S, w), ["hi  ", "hell", null, "hé  "]);
+  assert.deepEqual(values("lpad(s, 5, '')", S, w), ["hi", "hello", null, "hé"]);
+  assert.deepEqual(values("concat_ws('|', s, NULL, array('x', NULL, 'y'))", S, rows("a", null)), ["a|x|y", "x|y"]);
+  assert.deepEqual(values("concat_ws('é', s, s)", S, rows("a", "")), ["aéa", "é"]);
+});
