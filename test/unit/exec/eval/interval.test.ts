@@ -11,7 +11,7 @@ import { requireZone } from "../../../../src/columnar/time-zone.js";
 import { parseDataType } from "../../../../src/sql/ddl.js";
 import { schemaFromJson, schemaToJson } from "../../../../src/types/json-schema.js";
 import { DayTimeIntervalType, YearMonthIntervalType } from "../../../../src/types/data-types.js";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -225,3 +225,25 @@ test("spark.sql.timestampType=TIMESTAMP_NTZ makes TIMESTAMP literals and types T
   const df = s.sql("select timestamp'2019-01-01 00:00:00' as a, cast('2019-01-01 10:00:00' as timestamp) as b, timestamp'2019-01-01 00:00:00Z' as c");
   assert.equal(catalogString(df.schema), "struct<a:timestamp_ntz,b:timestamp_ntz,c:timestamp>");
 });
+
+test("a Delta table with a TIMESTAMP_NTZ column gets the timestampNtz table feature", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-ntz-delta-"));
+  try {
+    const s = new SparkSession("interval-ntz-delta", { "sluice.exec.workers": "0", "spark.sql.warehouse.dir": dir, "spark.sql.session.timeZone": "UTC" });
+    await s.sql("create table d1 using delta as select timestamp_ntz'2021-01-01 10:00:00' as n").collect();
+    await s.sql("insert into d1 select timestamp_ntz'2022-01-01 10:00:00'").collect();
+    const log = readFileSync(join(dir, "d1/_delta_log/00000000000000000000.json"), "utf8");
+    assert.match(log, /"protocol":\{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":\["timestampNtz"\],"writerFeatures":\["timestampNtz"\]\}/);
+    assert.deepEqual((await run2(s, "select n from d1 order by n")).rows, ["2021-01-01 10:00:00", "2022-01-01 10:00:00"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function run2(s: SparkSession, sql: string): Promise<{ rows: string[] }> {
+  const rows: string[] = [];
+  for (const b of await s.sql(sql).collectBatches()) {
+    for (let i = 0; i < b.numRows; i++) rows.push(b.columns.map((c) => slotText(c, i, HIVE, requireZone("UTC"))).join("\t"));
+  }
+  return { rows };
+}
