@@ -22,6 +22,7 @@ export * from "./functions/collection.js";
 export * from "./functions/higher-order.js";
 export * from "./functions/misc.js";
 export * from "./functions/json-csv.js";
+export * from "./functions/interval.js";
 
 /**
  * A column by name: `"a"`, a struct field path `"data.event_id"`, `` "`a.b`" `` for a name with a

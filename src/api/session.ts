@@ -25,6 +25,7 @@ import { memorySinkTable } from "../connectors/memory/memory-sink.js";
 import { checkTimeZone } from "../tables/delta/partition-values.js";
 import { systemTimeZone } from "../columnar/time-zone.js";
 import { setActiveSessionTimeZone, withSessionTimeZone } from "../plan/expressions/session-zone.js";
+import { parseSettingsOf, withParseSettings } from "../sql/parse-settings.js";
 import { configureS3, isS3Setting } from "../storage/s3/s3-settings.js";
 
 /** The session time zone setting (Spark's `spark.sql.session.timeZone`). */
@@ -380,7 +381,8 @@ export class SparkSession {
    * @example spark.sql("SELECT word, count(*) AS n FROM words GROUP BY word ORDER BY n DESC")
    */
   sql(text: string): DataFrame {
-    return withSessionTimeZone(this.conf.sessionTimeZone(), () => runSql(this, text));
+    const settings = parseSettingsOf((k) => this.conf.get(k));
+    return withSessionTimeZone(this.conf.sessionTimeZone(), () => withParseSettings(settings, () => runSql(this, text)));
   }
 
   /**

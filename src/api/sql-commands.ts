@@ -17,7 +17,7 @@ import type { LogicalPlan } from "../plan/logical.js";
 import { exprSql } from "../plan/expressions/bind.js";
 import { batchFromRows } from "../columnar/build.js";
 import type { Batch } from "../columnar/batch.js";
-import { BooleanType, StringType, StructField, StructType, type DataType } from "../types/data-types.js";
+import { BooleanType, StringType, StructField, StructType, findIntervalField, type DataType } from "../types/data-types.js";
 import { quoteIfNeeded, simpleString, sqlTypeName } from "../types/print-schema.js";
 import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
@@ -112,6 +112,13 @@ function createTable(session: SparkSession, st: CreateTableStatement, catalog: S
   else if (query !== null) schema = analyzePlan(query).schema;
   else if (provider === "delta" && st.location !== null) schema = session.read.format("delta").load(location).schema;
   else throw new AnalysisError(`analysis: CREATE TABLE ${name} needs its columns, AS SELECT, or (for Delta) the LOCATION of an existing table`);
+  const interval = provider === "parquet" || provider === "delta" ? findIntervalField(schema) : null;
+  if (interval !== null) {
+    // Spark's DataSourceUtils.verifySchema: these formats have no interval type.
+    throw new AnalysisError(
+      `analysis: UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE: the ${provider} data source does not support the column '${interval.path}' of type ${sqlTypeName(interval.type)}`,
+    );
+  }
   for (const p of st.partitionedBy) {
     if (!schema.fields.some((f) => f.name.toLowerCase() === p.toLowerCase())) {
       throw new AnalysisError(`analysis: partition column '${p}' is not a column of the table [${schema.fields.map((f) => f.name).join(", ")}]`);

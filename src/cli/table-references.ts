@@ -257,10 +257,16 @@ export function duckdbType(t: DataType): string {
       return "DATE";
     case "timestamp":
       return "TIMESTAMPTZ";
+    case "timestamp_ntz":
+      return "TIMESTAMP";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
     case "null":
       return "INTEGER";
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return "INTERVAL";
     case "array":
       return `${duckdbType(t.elementType)}[]`;
     case "map":

@@ -2,7 +2,8 @@
  * Building vectors: from JavaScript values (literals, the memory source, tests) and growable
  * builders for kernels that do not know their output size up front.
  */
-import type { DataType, StructType, DecimalType } from "../types/data-types.js";
+import type { CalendarIntervalValue, DataType, StructType, DecimalType } from "../types/data-types.js";
+import { encodeCalendar } from "./calendar-interval.js";
 import { ExecutionError } from "../errors.js";
 import type { Batch } from "./batch.js";
 import { makeBatch } from "./batch.js";
@@ -78,16 +79,34 @@ export function vectorFromValues(type: DataType, values: readonly unknown[]): Ve
   const present = (i: number) => valid[i] === 1;
   switch (type.typeName) {
     case "long":
-    case "timestamp": {
+    case "timestamp":
+    case "timestamp_ntz":
+    case "daytimeinterval": {
       const out = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) if (present(i)) out[i] = type.typeName === "long" ? toBigInt(values[i]) : toMicros(values[i]);
+      const micros = type.typeName === "timestamp" || type.typeName === "timestamp_ntz";
+      for (let i = 0; i < n; i++) if (present(i)) out[i] = micros ? toMicros(values[i]) : toBigInt(values[i]);
       return { kind: "i64", type, length: n, valid: mask, values: out };
     }
     case "integer":
-    case "date": {
+    case "date":
+    case "yearmonthinterval": {
       const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) if (present(i)) out[i] = type.typeName === "integer" ? Number(values[i]) : toDays(values[i]);
+      for (let i = 0; i < n; i++) if (present(i)) out[i] = type.typeName === "date" ? toDays(values[i]) : Number(values[i]);
       return { kind: "i32", type, length: n, valid: mask, values: out };
+    }
+    case "interval": {
+      // 16-byte slots (calendar-interval.ts): a CalendarIntervalValue or the encoded bytes.
+      const b = new BytesBuilder(n, n * 16);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!present(i)) b.appendNull();
+        else if (v instanceof Uint8Array) b.appendBytes(v, 0, v.length);
+        else {
+          const c = v as CalendarIntervalValue;
+          b.appendBytes(encodeCalendar(c.months, c.days, BigInt(c.microseconds)), 0, 16);
+        }
+      }
+      return b.finish(type);
     }
     case "short": {
       const out = new Int16Array(n);

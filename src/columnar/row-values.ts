@@ -17,7 +17,9 @@
  *   fraction kept as microseconds), or a timestamp string (parsed by the caller's parser, so
  *   `.123456` keeps its microseconds);
  * - date: a Date, an integral number of days since the epoch, or a date string;
- * - array: an array; map: a Map or a plain object; struct: a plain object keyed by field name.
+ * - array: an array; map: a Map or a plain object; struct: a plain object keyed by field name;
+ * - year-month interval: integral months; day-time interval: microseconds (as long); calendar
+ *   interval: `{ months, days, microseconds }`.
  */
 import type { DataType, DecimalType, StructType } from "../types/data-types.js";
 import { simpleString } from "../types/print-schema.js";
@@ -126,6 +128,18 @@ class RowValueReader {
           out.set(this.read(type.keyType, k, false, at), this.read(type.valueType, x, type.valueContainsNull, at));
         }
         return out;
+      }
+      case "yearmonthinterval":
+        // Months, as a collected row gives them.
+        return this.integral("integer", v, where);
+      case "daytimeinterval":
+        // Microseconds, as a collected row gives them.
+        return this.long(v, where);
+      case "interval": {
+        const c = v as { months?: unknown; days?: unknown; microseconds?: unknown };
+        const ok = isPlainObject(v) && Number.isInteger(c.months) && Number.isInteger(c.days) && (typeof c.microseconds === "bigint" || Number.isInteger(c.microseconds));
+        if (!ok) throw this.wrongKind(where, type, v, "{ months, days, microseconds }");
+        return { months: this.integral("integer", c.months, where), days: this.integral("integer", c.days, where), microseconds: this.long(c.microseconds, where) };
       }
       case "struct": {
         if (!isPlainObject(v)) throw this.wrongKind(where, type, v, "a plain object keyed by field name");

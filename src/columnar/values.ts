@@ -4,12 +4,15 @@
  *
  * Value mapping: string → string; long → bigint; integer/short/byte/float/double → number;
  * boolean → boolean; binary → Uint8Array; timestamp/date → Date; decimal → string (exact);
- * array → array; map → Map; struct → plain object keyed by field name.
+ * array → array; map → Map; struct → plain object keyed by field name; year-month interval →
+ * number (months); day-time interval → bigint (microseconds); calendar interval →
+ * `{ months, days, microseconds }`.
  */
 import type { Batch } from "./batch.js";
 import type { Vector } from "./vector.js";
 import { isValid } from "./vector.js";
 import { decodeUtf8 } from "./utf8.js";
+import { calendarAt } from "./calendar-interval.js";
 
 /** A collected row: field name → value. */
 export type Row = Record<string, unknown>;
@@ -19,7 +22,8 @@ export function valueAt(v: Vector, i: number): unknown {
   if (!isValid(v, i)) return null;
   switch (v.kind) {
     case "i64":
-      return v.type.typeName === "timestamp" ? new Date(Number(v.values[i] / 1000n)) : v.values[i];
+      // A TIMESTAMP_NTZ reads as the Date whose UTC fields are its wall-clock time.
+      return v.type.typeName === "timestamp" || v.type.typeName === "timestamp_ntz" ? new Date(Number(v.values[i] / 1000n)) : v.values[i];
     case "i32":
       return v.type.typeName === "date" ? new Date(v.values[i] * 86_400_000) : v.values[i];
     case "i16":
@@ -30,6 +34,7 @@ export function valueAt(v: Vector, i: number): unknown {
     case "bool":
       return v.values[i] === 1;
     case "bytes":
+      if (v.type.typeName === "interval") return calendarAt(v, i);
       return v.type.typeName === "binary"
         ? v.data.slice(v.offsets[i], v.offsets[i + 1])
         : decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);

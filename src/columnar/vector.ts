@@ -2,11 +2,14 @@
  * Columnar vectors: one typed array per column plus a validity mask, never arrays of row objects.
  *
  * Layout by physical kind:
- * - `i64` (long, timestamp in microseconds since the epoch): `BigInt64Array`
- * - `i32` (integer, date in days since the epoch): `Int32Array`; `i16` (short), `i8` (byte)
+ * - `i64` (long, timestamp in microseconds since the epoch, timestamp_ntz in wall-clock microseconds
+ *   since 1970-01-01 00:00, day-time interval in microseconds): `BigInt64Array`
+ * - `i32` (integer, date in days since the epoch, year-month interval in months): `Int32Array`;
+ *   `i16` (short), `i8` (byte)
  * - `f64` (double), `f32` (float)
  * - `bool`: `Uint8Array` of 0/1
- * - `bytes` (string as UTF-8, binary): `offsets` (length + 1 entries) into `data`
+ * - `bytes` (string as UTF-8, binary, calendar interval as 16 bytes: `calendar-interval.ts`):
+ *   `offsets` (length + 1 entries) into `data`
  * - `decimal`: unscaled `bigint` per slot (0n where null)
  * - `null`: every slot null
  * - `struct`: one child vector per field; `list` (array) and `map`: `offsets` into child vectors
@@ -106,9 +109,12 @@ export function kindOf(type: DataType): VectorKind {
   switch (type.typeName) {
     case "long":
     case "timestamp":
+    case "timestamp_ntz":
+    case "daytimeinterval":
       return "i64";
     case "integer":
     case "date":
+    case "yearmonthinterval":
       return "i32";
     case "short":
       return "i16";
@@ -122,6 +128,7 @@ export function kindOf(type: DataType): VectorKind {
       return "bool";
     case "string":
     case "binary":
+    case "interval":
       return "bytes";
     case "decimal":
       return "decimal";

@@ -23,9 +23,13 @@ import {
   StructField,
   StructType,
   TimestampType,
+  CalendarIntervalType,
+  TimestampNTZType,
+  intervalTypeFromName,
   type DataType,
 } from "../types/data-types.js";
 import { schemaFromJson } from "../types/json-schema.js";
+import { parseSettings } from "./parse-settings.js";
 
 /**
  * Parses one Spark data type, case-insensitively: `string`, `varchar(n)`/`char(n)` (read as
@@ -176,21 +180,24 @@ const SIMPLE_TYPES: Readonly<Record<string, () => DataType>> = {
   BINARY: BinaryType,
   TIMESTAMP: TimestampType,
   TIMESTAMP_LTZ: TimestampType,
+  TIMESTAMP_NTZ: TimestampNTZType,
   DATE: DateType,
   VOID: NullType,
 };
 
 const DECIMAL_NAMES = new Set(["DECIMAL", "DEC", "NUMERIC"]);
 const CHAR_NAMES = new Set(["CHAR", "CHARACTER", "VARCHAR"]);
-const UNSUPPORTED = new Set(["TIMESTAMP_NTZ", "INTERVAL", "VARIANT", "OBJECT", "GEOMETRY", "GEOGRAPHY", "TIME"]);
+const UNSUPPORTED = new Set(["VARIANT", "OBJECT", "GEOMETRY", "GEOGRAPHY", "TIME"]);
 
 /** Every type keyword, for did-you-mean suggestions. */
 const TYPE_KEYWORDS = [...Object.keys(SIMPLE_TYPES), ...DECIMAL_NAMES, ...CHAR_NAMES, "ARRAY", "MAP", "STRUCT"];
 
 function readPrimitive(s: TokenStream, tok: Token): DataType {
   const name = tok.upper;
+  if (name === "INTERVAL") return readIntervalType(s, tok);
   const params = readTypeParams(s);
-  const simple = SIMPLE_TYPES[name];
+  // spark.sql.timestampType=TIMESTAMP_NTZ: the TIMESTAMP type is TIMESTAMP_NTZ.
+  const simple = name === "TIMESTAMP" && parseSettings().timestampNtz ? TimestampNTZType : SIMPLE_TYPES[name];
   if (simple !== undefined) {
     if (params.length > 0) throw s.errorAt(tok.start, `type ${name} takes no parameters`);
     if (name === "STRING" && s.atWord("COLLATE")) throw s.errorAt(s.peek().start, "collated strings are not supported");
@@ -216,6 +223,26 @@ function readPrimitive(s: TokenStream, tok: Token): DataType {
   }
   const candidates = tok.value === tok.value.toLowerCase() ? TYPE_KEYWORDS.map((k) => k.toLowerCase()) : TYPE_KEYWORDS;
   throw s.errorAt(tok.start, `unknown type '${tok.value}'${suggestion(tok.value, candidates)}`, "expected a type");
+}
+
+const INTERVAL_FIELDS = new Set(["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"]);
+
+/** `INTERVAL` (calendar), `INTERVAL YEAR [TO MONTH]`, `INTERVAL DAY TO SECOND` … after the INTERVAL keyword. */
+function readIntervalType(s: TokenStream, tok: Token): DataType {
+  const start = s.peek();
+  if (start.kind !== "word" || !INTERVAL_FIELDS.has(start.upper)) return CalendarIntervalType();
+  s.next();
+  let text = `interval ${start.value}`;
+  if (s.atWord("TO")) {
+    s.next();
+    const end = s.peek();
+    if (end.kind !== "word" || !INTERVAL_FIELDS.has(end.upper)) throw s.unexpected("expected an interval field (YEAR, MONTH, DAY, HOUR, MINUTE, SECOND)");
+    s.next();
+    text += ` to ${end.value}`;
+  }
+  const t = intervalTypeFromName(text);
+  if (t === null) throw s.errorAt(tok.start, `invalid interval type '${text.toUpperCase()}'`, "invalid type");
+  return t;
 }
 
 /** `(n, m, ...)` after a type name: non-negative integers. */

@@ -15,6 +15,7 @@ import {
   MAX_DECIMAL_PRECISION,
   ShortType,
   TimestampType,
+  TimestampNTZType,
   type DataType,
 } from "../types/data-types.js";
 import type { LiteralValue } from "./expression.js";
@@ -123,6 +124,14 @@ export function timestampLiteral(text: string, zone = "UTC"): LiteralResult & { 
   const local = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
   const seconds = BigInt(rules.utcOf(local));
   return { ok: true, value: seconds * 1_000_000n + BigInt(frac), dataType: TimestampType(), zoneless: m[8] === undefined };
+}
+
+/** Wall-clock microseconds of a `TIMESTAMP_NTZ '…'` literal (a zone in the text is refused). */
+export function timestampNtzLiteral(text: string): LiteralResult {
+  const ts = timestampLiteral(text, "UTC");
+  if (!ts.ok) return { ok: false, problem: ts.problem.replace("TIMESTAMP", "TIMESTAMP_NTZ") };
+  if (ts.zoneless !== true) return { ok: false, problem: `'${text}' is not a valid TIMESTAMP_NTZ: it names a time zone` };
+  return { ok: true, value: ts.value, dataType: TimestampNTZType() };
 }
 
 /** The bytes of an `X'…'` literal; an odd number of hex digits gets a leading zero, as in Spark. */

@@ -26,7 +26,9 @@ import { BooleanType, IntegerType, NullType, StringType } from "../types/data-ty
 import { readDataType } from "./ddl.js";
 import type { QueryAst } from "./query-ast.js";
 import { TokenStream, describeToken, parseErrorAt, type Token } from "./lexer.js";
-import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, type LiteralResult } from "./literals.js";
+import { dateLiteral, hexLiteral, numericLiteral, timestampLiteral, timestampNtzLiteral, type LiteralResult } from "./literals.js";
+import { atIntervalLiteral, parseIntervalLiteral } from "./interval-literal.js";
+import { parseSettings } from "./parse-settings.js";
 
 /**
  * Parses one whole SQL expression.
@@ -540,14 +542,24 @@ export class ExpressionParser {
       default:
         break;
     }
+    // `div(a, b)`: Spark's function form of the `a div b` operator.
+    if (t.upper === "DIV" && s.atOp("(", 1)) {
+      s.next();
+      const open = s.expectOp("(");
+      const a = this.expression();
+      s.expectOp(",", " between the arguments of div");
+      const b = this.expression();
+      this.close(open);
+      return binary("div", a, b);
+    }
     // A clause keyword starts an expression only as a call or a qualified name (`window(ts, …)`,
     // `window.start`: Spark's non-reserved keywords).
     // LIKE, ILIKE, RLIKE and REGEXP are also functions: `rlike(str, regex)`.
     const called = PREDICATE_FUNCTIONS.has(t.upper) && s.atOp("(", 1);
     if ((RESERVED.has(t.upper) && !called) || (this.stopWords.has(t.upper) && this.callDepth === 0 && !s.atOp("(", 1) && !s.atOp(".", 1) && !s.atOp(",", 1))) throw s.unexpected("expected an expression");
     const next = s.peek(1);
+    if (atIntervalLiteral(s)) return parseIntervalLiteral(s);
     if (next.kind === "string") return this.typedLiteral(t);
-    if (t.upper === "INTERVAL" && next.kind === "number") throw s.errorAt(t.start, "INTERVAL literals are not supported");
     if (next.kind === "op" && next.value === "(") {
       if (t.upper === "CAST") return this.cast();
       if (t.upper === "TRY_CAST") return this.cast(true);
@@ -941,9 +953,17 @@ export class ExpressionParser {
       case "DATE":
         r = dateLiteral(text);
         break;
+      case "TIMESTAMP_NTZ":
+        r = timestampNtzLiteral(text);
+        break;
       case "TIMESTAMP":
       case "TIMESTAMP_LTZ": {
         const ts = timestampLiteral(text);
+        // spark.sql.timestampType=TIMESTAMP_NTZ: a TIMESTAMP literal without a zone is TIMESTAMP_NTZ.
+        if (t.upper === "TIMESTAMP" && ts.ok && ts.zoneless === true && parseSettings().timestampNtz) {
+          r = timestampNtzLiteral(text);
+          break;
+        }
         if (ts.ok && ts.zoneless === true) return { ...literal(ts.value, ts.dataType), zonelessText: text };
         r = ts;
         break;

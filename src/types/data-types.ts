@@ -18,8 +18,10 @@ export type AtomicTypeName =
   | "boolean"
   | "binary"
   | "timestamp"
+  | "timestamp_ntz"
   | "date"
-  | "null";
+  | "null"
+  | "interval";
 
 export interface AtomicType<N extends AtomicTypeName = AtomicTypeName> {
   readonly typeName: N;
@@ -59,7 +61,27 @@ export interface StructType<F extends readonly StructField[] = readonly StructFi
   readonly fields: F;
 }
 
-export type DataType = AtomicType | DecimalType | ArrayType | MapType | StructType;
+/**
+ * Spark's ANSI `YearMonthIntervalType(startField, endField)`: a whole number of months, stored as
+ * i32. Fields: 0 = YEAR, 1 = MONTH ({@link YM_YEAR}, {@link YM_MONTH}); start <= end.
+ */
+export interface YearMonthIntervalType {
+  readonly typeName: "yearmonthinterval";
+  readonly startField: number;
+  readonly endField: number;
+}
+
+/**
+ * Spark's ANSI `DayTimeIntervalType(startField, endField)`: an exact duration in microseconds,
+ * stored as i64. Fields: 0 = DAY, 1 = HOUR, 2 = MINUTE, 3 = SECOND; start <= end.
+ */
+export interface DayTimeIntervalType {
+  readonly typeName: "daytimeinterval";
+  readonly startField: number;
+  readonly endField: number;
+}
+
+export type DataType = AtomicType | DecimalType | ArrayType | MapType | StructType | YearMonthIntervalType | DayTimeIntervalType;
 
 export type StringType = AtomicType<"string">;
 export type LongType = AtomicType<"long">;
@@ -71,8 +93,16 @@ export type FloatType = AtomicType<"float">;
 export type BooleanType = AtomicType<"boolean">;
 export type BinaryType = AtomicType<"binary">;
 export type TimestampType = AtomicType<"timestamp">;
+/** Spark's `TimestampNTZType`: a wall-clock date and time without a zone, µs since 1970-01-01 00:00 (i64). */
+export type TimestampNTZType = AtomicType<"timestamp_ntz">;
 export type DateType = AtomicType<"date">;
 export type NullType = AtomicType<"null">;
+/**
+ * Spark's legacy `CalendarIntervalType` (`interval`): months, days and microseconds kept apart.
+ * Stored as 16-byte `bytes` slots (months i32, days i32, microseconds i64, little-endian; see
+ * `columnar/calendar-interval.ts`), so equality, hashing and grouping work on the bytes.
+ */
+export type CalendarIntervalType = AtomicType<"interval">;
 
 function atomic<N extends AtomicTypeName>(typeName: N): AtomicType<N> {
   return Object.freeze({ typeName });
@@ -88,8 +118,10 @@ const FLOAT = atomic("float");
 const BOOLEAN = atomic("boolean");
 const BINARY = atomic("binary");
 const TIMESTAMP = atomic("timestamp");
+const TIMESTAMP_NTZ = atomic("timestamp_ntz");
 const DATE = atomic("date");
 const NULL = atomic("null");
+const CALENDAR_INTERVAL = atomic("interval");
 
 export const StringType = (): StringType => STRING;
 export const LongType = (): LongType => LONG;
@@ -101,8 +133,102 @@ export const FloatType = (): FloatType => FLOAT;
 export const BooleanType = (): BooleanType => BOOLEAN;
 export const BinaryType = (): BinaryType => BINARY;
 export const TimestampType = (): TimestampType => TIMESTAMP;
+export const TimestampNTZType = (): TimestampNTZType => TIMESTAMP_NTZ;
 export const DateType = (): DateType => DATE;
 export const NullType = (): NullType => NULL;
+export const CalendarIntervalType = (): CalendarIntervalType => CALENDAR_INTERVAL;
+
+/** Year-month interval fields. */
+export const YM_YEAR = 0;
+export const YM_MONTH = 1;
+/** Day-time interval fields. */
+export const DT_DAY = 0;
+export const DT_HOUR = 1;
+export const DT_MINUTE = 2;
+export const DT_SECOND = 3;
+
+const YM_FIELD_NAMES = ["year", "month"];
+const DT_FIELD_NAMES = ["day", "hour", "minute", "second"];
+
+/** `YearMonthIntervalType(start = YEAR, end = start or MONTH)`, as Spark's constructors. */
+export function YearMonthIntervalType(start?: number, end?: number): YearMonthIntervalType {
+  const startField = start ?? YM_YEAR;
+  const endField = end ?? (start === undefined ? YM_MONTH : startField);
+  if (!(startField in YM_FIELD_NAMES) || !(endField in YM_FIELD_NAMES) || endField < startField) {
+    throw new AnalysisError(`types: invalid year-month interval fields ${startField} to ${endField} (0 = year, 1 = month, start <= end)`);
+  }
+  return Object.freeze({ typeName: "yearmonthinterval", startField, endField });
+}
+
+/** `DayTimeIntervalType(start = DAY, end = start or SECOND)`, as Spark's constructors. */
+export function DayTimeIntervalType(start?: number, end?: number): DayTimeIntervalType {
+  const startField = start ?? DT_DAY;
+  const endField = end ?? (start === undefined ? DT_SECOND : startField);
+  if (!(startField in DT_FIELD_NAMES) || !(endField in DT_FIELD_NAMES) || endField < startField) {
+    throw new AnalysisError(`types: invalid day-time interval fields ${startField} to ${endField} (0 = day … 3 = second, start <= end)`);
+  }
+  return Object.freeze({ typeName: "daytimeinterval", startField, endField });
+}
+
+/** The name of a year-month (`ym`) or day-time field: `year`, `month`, `day`, `hour`, `minute`, `second`. */
+export function intervalFieldName(ym: boolean, field: number): string {
+  return (ym ? YM_FIELD_NAMES : DT_FIELD_NAMES)[field];
+}
+
+/** Spark's `typeName` of an ANSI interval type: `interval year to month`, `interval hour`, `interval day to second`. */
+export function ansiIntervalTypeName(t: YearMonthIntervalType | DayTimeIntervalType): string {
+  const ym = t.typeName === "yearmonthinterval";
+  const start = intervalFieldName(ym, t.startField);
+  return t.startField === t.endField ? `interval ${start}` : `interval ${start} to ${intervalFieldName(ym, t.endField)}`;
+}
+
+/**
+ * The interval type Spark names `name` (its `typeName`, case-insensitive): `interval` (calendar),
+ * `interval year to month`, `interval day`, `interval hour to second` …; null for any other name
+ * or an invalid field range (`interval month to year`).
+ */
+export function intervalTypeFromName(name: string): DataType | null {
+  const m = /^interval(?:\s+(\w+)(?:\s+to\s+(\w+))?)?$/i.exec(name.trim());
+  if (m === null) return null;
+  if (m[1] === undefined) return CalendarIntervalType();
+  const start = m[1].toLowerCase();
+  const end = (m[2] ?? m[1]).toLowerCase();
+  const ym = [YM_FIELD_NAMES.indexOf(start), YM_FIELD_NAMES.indexOf(end)];
+  if (ym[0] >= 0 && ym[1] >= ym[0]) return YearMonthIntervalType(ym[0], ym[1]);
+  const dt = [DT_FIELD_NAMES.indexOf(start), DT_FIELD_NAMES.indexOf(end)];
+  if (dt[0] >= 0 && dt[1] >= dt[0]) return DayTimeIntervalType(dt[0], dt[1]);
+  return null;
+}
+
+/**
+ * The path (`a`, `s.x`, `a.element`) and type of the first interval (ANSI or calendar) inside
+ * `t`, or null: what data sources without interval types (Parquet, Delta, ORC) refuse.
+ */
+export function findIntervalField(t: DataType, path = ""): { path: string; type: DataType } | null {
+  switch (t.typeName) {
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return { path, type: t };
+    case "struct":
+      for (const f of t.fields) {
+        const found = findIntervalField(f.dataType, path === "" ? f.name : `${path}.${f.name}`);
+        if (found !== null) return found;
+      }
+      return null;
+    case "array":
+      return findIntervalField(t.elementType, `${path}.element`);
+    case "map":
+      return findIntervalField(t.keyType, `${path}.key`) ?? findIntervalField(t.valueType, `${path}.value`);
+    default:
+      return null;
+  }
+}
+
+/** True for Spark's ANSI interval types (year-month and day-time). */
+export function isAnsiInterval(t: DataType): t is YearMonthIntervalType | DayTimeIntervalType {
+  return t.typeName === "yearmonthinterval" || t.typeName === "daytimeinterval";
+}
 
 /** Spark's maximum decimal precision. */
 export const MAX_DECIMAL_PRECISION = 38;
@@ -174,6 +300,11 @@ export function sameType(a: DataType, b: DataType): boolean {
       const o = b as MapType;
       return a.valueContainsNull === o.valueContainsNull && sameType(a.keyType, o.keyType) && sameType(a.valueType, o.valueType);
     }
+    case "yearmonthinterval":
+    case "daytimeinterval": {
+      const o = b as YearMonthIntervalType | DayTimeIntervalType;
+      return a.startField === o.startField && a.endField === o.endField;
+    }
     case "struct": {
       const o = b as StructType;
       if (a.fields.length !== o.fields.length) return false;
@@ -199,18 +330,31 @@ export type ValueOf<T extends DataType> = T extends AtomicType<infer N>
           ? boolean
           : N extends "binary"
             ? Uint8Array
-            : N extends "date" | "timestamp"
+            : N extends "date" | "timestamp" | "timestamp_ntz"
               ? Date
-              : null
+              : N extends "interval"
+                ? CalendarIntervalValue
+                : null
   : T extends DecimalType
     ? string
-    : T extends ArrayType<infer E>
+    : T extends YearMonthIntervalType
+      ? number
+      : T extends DayTimeIntervalType
+        ? bigint
+        : T extends ArrayType<infer E>
       ? Array<ValueOf<E> | null>
       : T extends MapType<infer K, infer V>
         ? Map<ValueOf<K>, ValueOf<V> | null>
         : T extends StructType<infer F>
           ? RowOfFields<F>
           : unknown;
+
+/** A collected `CalendarIntervalType` value: Spark's `CalendarInterval(months, days, microseconds)`. */
+export interface CalendarIntervalValue {
+  readonly months: number;
+  readonly days: number;
+  readonly microseconds: bigint;
+}
 
 type RowOfFields<F extends readonly StructField[]> = {
   [K in F[number] as K["name"]]: ValueOf<K["dataType"]> | null;

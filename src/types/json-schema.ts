@@ -22,6 +22,9 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
+  ansiIntervalTypeName,
+  intervalTypeFromName,
   type DataType,
   type FieldMetadata,
 } from "./data-types.js";
@@ -75,6 +78,9 @@ function typeJson(t: DataType): string {
       return `"decimal(${t.precision},${t.scale})"`;
     case "null":
       return `"void"`;
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      return JSON.stringify(ansiIntervalTypeName(t));
     default:
       return JSON.stringify(t.typeName);
   }
@@ -113,13 +119,14 @@ const ATOMIC: Readonly<Record<string, () => DataType>> = {
   binary: BinaryType,
   timestamp: TimestampType,
   timestamp_ltz: TimestampType,
+  timestamp_ntz: TimestampNTZType,
   date: DateType,
   void: NullType,
   null: NullType,
 };
 
 /** Spark type names sluice knows but cannot represent. */
-const KNOWN_UNSUPPORTED = /^(timestamp_ntz|variant|calendarinterval|interval.*|string collate .*)$/;
+const KNOWN_UNSUPPORTED = /^(variant|string collate .*)$/;
 
 function readType(v: unknown, path: string, field: string): DataType {
   if (typeof v === "string") return readTypeName(v, path, field);
@@ -172,6 +179,8 @@ function readTypeName(name: string, path: string, field: string): DataType {
     return DecimalType(precision, scale);
   }
   if (/^(var)?char\(\s*\d+\s*\)$/.test(name)) return StringType();
+  const interval = intervalTypeFromName(name);
+  if (interval !== null) return interval;
   if (KNOWN_UNSUPPORTED.test(name)) throw schemaError(`type '${name}' is not supported by sluice`, path, field);
   throw schemaError(`unknown type '${name}'`, path, field);
 }

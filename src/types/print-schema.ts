@@ -4,6 +4,7 @@
  * Each matches Spark's output character for character.
  */
 import type { DataType, StructField, StructType } from "./data-types.js";
+import { ansiIntervalTypeName } from "./data-types.js";
 
 /**
  * Spark's `StructType.treeString`: `root` and one ` |-- name: type (nullable = …)` line per field,
@@ -128,6 +129,7 @@ function nestedTree(t: DataType, prefix: string, out: string[], depth: number): 
 /** Spark's `typeName`: the JSON name (`long`, `decimal(10,2)`, `void`). */
 function treeTypeName(t: DataType): string {
   if (t.typeName === "decimal") return `decimal(${t.precision},${t.scale})`;
+  if (t.typeName === "yearmonthinterval" || t.typeName === "daytimeinterval") return ansiIntervalTypeName(t);
   if (t.typeName === "null") return "void";
   return t.typeName;
 }

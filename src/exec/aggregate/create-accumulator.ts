@@ -1,6 +1,7 @@
 /** Chooses the accumulator for an aggregate call from its function name, input and result types. */
 import type { DataType } from "../../types/data-types.js";
-import { isIntegral } from "../../types/data-types.js";
+import { isAnsiInterval, isIntegral } from "../../types/data-types.js";
+import { IntervalSumAccumulator } from "./interval-sum.js";
 import { AnalysisError } from "../../errors.js";
 import type { AggregateName } from "../../plan/expressions/bound.js";
 import type { Accumulator } from "./accumulator.js";
@@ -43,6 +44,7 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
     if (name !== "count") throw bad("needs an argument column");
     return new CountAccumulator();
   }
+  if ((name === "sum" || name === "avg") && isAnsiInterval(inputType)) return new IntervalSumAccumulator(resultType, name === "avg");
   const numeric = isIntegral(inputType) || inputType.typeName === "float" || inputType.typeName === "double" || inputType.typeName === "decimal" || inputType.typeName === "null";
   switch (name) {
     case "count":

@@ -25,6 +25,9 @@ import {
   validity,
   writableMask,
 } from "./vectors.js";
+import { castInterval, isIntervalCast } from "./interval-cast.js";
+import { castNtz, isNtzCast } from "./timestamp-ntz-cast.js";
+import { intervalSlotText } from "../../columnar/interval-text.js";
 import { MICROS_PER_DAY, MICROS_PER_SECOND, formatDate, formatTimestamp, microsToDays, microsToSeconds, parseDate, parseTimestamp } from "./datetime.js";
 
 const LONG_MAX = 9223372036854775807n;
@@ -39,6 +42,8 @@ export function castVector(v: Vector, to: DataType, zone: ZoneRules = UTC): Vect
   if (equalsIgnoreNullability(from, to)) return v.type === to ? v : retype(v, to);
   const n = v.length;
   if (v.kind === "null") return nullVector(to, n);
+  if (isIntervalCast(from, to)) return castInterval(v, to);
+  if (isNtzCast(from, to)) return castNtz(v, to, zone);
   if (to.typeName === "string") return castToString(v, to, zone);
   if (v.kind === "bytes") {
     if (from.typeName === "binary") return nullVector(to, n);
@@ -542,20 +547,28 @@ export interface TextStyle {
   readonly nullText: string;
   /** Binary as hex bytes `[0A FF]` rather than its bytes decoded as UTF-8. */
   readonly binaryAsHex: boolean;
+  /** ANSI intervals as HiveResult prints them (`1-2`, `1 02:03:04.000000000`), not `INTERVAL '1-2' YEAR TO MONTH`. */
+  readonly hiveIntervals?: boolean;
 }
 
 /** `CAST(x AS STRING)`. */
 export const CAST: TextStyle = { nullText: "null", binaryAsHex: false };
 /** show()'s `ToPrettyString` (Spark 3.5): `NULL`, binary as hex. */
 export const PRETTY: TextStyle = { nullText: "NULL", binaryAsHex: true };
+/** HiveResult's text (the SQL CLI and Spark's golden query files): intervals in Hive's style. */
+export const HIVE: TextStyle = { nullText: "null", binaryAsHex: false, hiveIntervals: true };
 
 /**
  * Spark's string form of the valid slot `i` (`CAST(x AS STRING)` by default): `1.0E10`, `[1, 2]`,
  * `{a, 1}`, `{k -> v}`; timestamps as wall-clock times in `zone` (the session time zone).
  */
 export function slotText(v: Vector, i: number, style: TextStyle = CAST, zone: ZoneRules = UTC): string {
+  if (v.type.typeName === "yearmonthinterval" || v.type.typeName === "daytimeinterval" || v.type.typeName === "interval") {
+    return intervalSlotText(v, i, style.hiveIntervals === true);
+  }
   switch (v.kind) {
     case "i64":
+      if (v.type.typeName === "timestamp_ntz") return formatTimestamp(v.values[i], UTC);
       return v.type.typeName === "timestamp" ? formatTimestamp(v.values[i], zone) : v.values[i].toString();
     case "i32":
       return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);

@@ -89,7 +89,7 @@ function scalarOf(v: Vector, i: number): LiteralValue | undefined {
     case "bool":
       return v.values[i] === 1;
     case "bytes":
-      return v.type.typeName === "binary" ? v.data.slice(v.offsets[i], v.offsets[i + 1]) : decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
+      return v.type.typeName === "binary" || v.type.typeName === "interval" ? v.data.slice(v.offsets[i], v.offsets[i + 1]) : decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
     case "decimal":
       return v.values[i];
     default:

@@ -12,6 +12,10 @@ import type { DataType, DecimalType, StructType } from "../../types/data-types.j
 import type { Vector, ValidityMask } from "../../columnar/vector.js";
 import { compactMask } from "../../columnar/vector.js";
 import { InternalError } from "../../errors.js";
+import { StringType } from "../../types/data-types.js";
+import { intervalsFromText } from "../../columnar/interval-text.js";
+import { castNtz } from "../eval/timestamp-ntz-cast.js";
+import { UTC } from "../../columnar/time-zone.js";
 import type { FieldLookup } from "./field-lookup.js";
 
 /** Builder kinds (numeric so the scanner's switch stays monomorphic). */
@@ -155,6 +159,12 @@ export class ColumnBuilder {
       case K_STRING:
       case K_BINARY: {
         const offs = this.closeOffsets(length);
+        if (type.typeName === "timestamp_ntz") {
+          return castNtz({ kind: "bytes", type: StringType(), length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) }, type, UTC);
+        }
+        if (type.typeName === "yearmonthinterval" || type.typeName === "daytimeinterval" || type.typeName === "interval") {
+          return intervalsFromText({ kind: "bytes", type: StringType(), length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) }, type);
+        }
         return { kind: "bytes", type, length, valid: mask, offsets: offs, data: this.bytes.slice(0, offs[length]) };
       }
       case K_LONG:
@@ -309,5 +319,11 @@ export function codeOf(t: DataType): number {
       return K_MAP;
     case "null":
       return K_NULL;
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+    case "timestamp_ntz":
+      // Read as strings, then as interval text (Spark's JacksonParser reads intervals from strings).
+      return K_STRING;
   }
 }

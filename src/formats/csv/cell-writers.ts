@@ -9,6 +9,8 @@
  * A conversion failure returns false (the caller nulls the slot and marks the row malformed).
  */
 import type { DataType, DecimalType } from "../../types/data-types.js";
+import { StringType } from "../../types/data-types.js";
+import { intervalsFromText } from "../../columnar/interval-text.js";
 import type { Vector, ValidityMask } from "../../columnar/vector.js";
 import { compactMask } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
@@ -52,6 +54,10 @@ export function cellWriterFor(name: string, type: DataType, capacity: number, op
       return new DateWriter(type, capacity, options);
     case "timestamp":
       return new TimestampWriter(type, capacity, options);
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return new IntervalWriter(type, capacity);
     default:
       throw new ConfigError(`csv source: column '${name}' has type ${type.typeName}, which CSV cannot read`);
   }
@@ -371,5 +377,20 @@ class TimestampWriter extends FixedWriter {
   }
   finish(n: number): Vector {
     return { kind: "i64", type: this.type, length: n, valid: this.mask(n), values: this.values.slice(0, n) };
+  }
+}
+
+/** Intervals: the cell's text read as Spark's UnivocityParser does (see `intervalsFromText`). */
+class IntervalWriter extends BytesWriter {
+  private readonly intervalType: DataType;
+
+  constructor(type: DataType, capacity: number) {
+    super(StringType(), capacity);
+    this.intervalType = type;
+  }
+
+  override finish(numRows: number): Vector {
+    const text = super.finish(numRows);
+    return text.kind === "bytes" ? intervalsFromText(text, this.intervalType) : text;
   }
 }

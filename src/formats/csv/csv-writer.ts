@@ -21,6 +21,7 @@ import { AnalysisError } from "../../errors.js";
 import type { StructType } from "../../types/data-types.js";
 import { catalogString } from "../../types/print-schema.js";
 import { formatDate, formatJsonTimestamp } from "../json/json-text.js";
+import { intervalSlotText, isIntervalVector } from "../../columnar/interval-text.js";
 
 /** How CSV text is written (Spark's option names). */
 export interface CsvWriteOptions {
@@ -77,6 +78,8 @@ export function writeCsvLines(batch: Batch, o: CsvWriteOptions): Uint8Array {
 }
 
 function valueText(v: Vector, i: number): string {
+  // Intervals as their text (Spark's UnivocityGenerator: the ANSI literal form, `1 days` for calendar).
+  if (isIntervalVector(v)) return intervalSlotText(v, i, false);
   switch (v.kind) {
     case "i64":
       return v.type.typeName === "timestamp" ? formatJsonTimestamp(v.values[i], "UTC") : v.values[i].toString();

@@ -13,6 +13,7 @@ import { decodeUtf8 } from "../../columnar/utf8.js";
 import { InternalError } from "../../errors.js";
 import { base64Encode, formatDate, formatJsonTimestamp, quoteJsonString } from "./json-text.js";
 import { javaBigDecimalString, javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
+import { intervalSlotText, isIntervalVector } from "../../columnar/interval-text.js";
 
 /** Generator settings. */
 export interface JsonGeneratorOptions {
@@ -48,6 +49,8 @@ export function jsonRowText(names: readonly string[], columns: readonly Vector[]
 }
 
 function writeValue(v: Vector, i: number, zone: string, ignoreNulls: boolean): string {
+  // Intervals as strings (Spark's JacksonGenerator: the ANSI literal form, `1 days` for calendar).
+  if (isIntervalVector(v)) return quoteJsonString(intervalSlotText(v, i, false));
   switch (v.kind) {
     case "i64":
       return v.type.typeName === "timestamp" ? `"${formatJsonTimestamp(v.values[i], zone)}"` : v.values[i].toString();

@@ -108,8 +108,9 @@ function writeLogical(w: ThriftWriter, l: LogicalAnnotation): void {
       emptyStruct(w, 6);
       break;
     case "TIMESTAMP_MICROS_UTC":
+    case "TIMESTAMP_MICROS_LOCAL":
       w.beginStruct(8);
-      w.bool(1, true);
+      w.bool(1, l.kind === "TIMESTAMP_MICROS_UTC");
       w.beginStruct(2);
       emptyStruct(w, 2); // TimeUnit.MICROS
       w.endStruct();

@@ -33,6 +33,7 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
 } from "../../types/data-types.js";
 import type { DataType } from "../../types/data-types.js";
 
@@ -213,7 +214,8 @@ function leafType(e: SchemaElement, path: string): { type: DataType; decode: Lea
       if (decimal) return { type: DecimalType(precision, scale), decode: "decimalInt" };
       if (lt?.type === "TIMESTAMP") {
         const decode = lt.unit === "MILLIS" ? "tsMillis" : lt.unit === "NANOS" ? "tsNanos" : "tsMicros";
-        return { type: TimestampType(), decode };
+        // Spark (parquet.inferTimestampNTZ): a timestamp not adjusted to UTC is TIMESTAMP_NTZ.
+        return { type: lt.isAdjustedToUTC === false ? TimestampNTZType() : TimestampType(), decode };
       }
       if (ct === "TIMESTAMP_MILLIS") return { type: TimestampType(), decode: "tsMillis" };
       if (ct === "TIMESTAMP_MICROS") return { type: TimestampType(), decode: "tsMicros" };

@@ -15,6 +15,7 @@
 import type { DataType, StructType } from "../../types/data-types.js";
 import { SinkError } from "../../errors.js";
 import { ConvertedType, PhysicalType, Repetition } from "./constants.js";
+import { ansiIntervalTypeName } from "../../types/data-types.js";
 
 /** Parquet logical type annotation (the subset the writer emits). */
 export type LogicalAnnotation =
@@ -24,6 +25,7 @@ export type LogicalAnnotation =
   | { readonly kind: "DATE" }
   | { readonly kind: "DECIMAL"; readonly precision: number; readonly scale: number }
   | { readonly kind: "TIMESTAMP_MICROS_UTC" }
+  | { readonly kind: "TIMESTAMP_MICROS_LOCAL" }
   | { readonly kind: "INTEGER"; readonly bitWidth: 8 | 16; readonly signed: boolean };
 
 /** One element of the flattened (depth-first) Parquet schema list. */
@@ -184,6 +186,9 @@ function primitiveNode(name: string, type: DataType, repetition: Repetition, pat
         converted: ConvertedType.TIMESTAMP_MICROS,
         logical: { kind: "TIMESTAMP_MICROS_UTC" },
       };
+    case "timestamp_ntz":
+      // As Spark: TIMESTAMP(MICROS, isAdjustedToUTC=false), no converted type (TIMESTAMP_MICROS means UTC).
+      return { ...base, physical: PhysicalType.INT64, logical: { kind: "TIMESTAMP_MICROS_LOCAL" } };
     case "decimal": {
       const { precision, scale } = type;
       const ann = { converted: ConvertedType.DECIMAL, precision, scale, logical: { kind: "DECIMAL", precision, scale } as const };
@@ -193,6 +198,12 @@ function primitiveNode(name: string, type: DataType, repetition: Repetition, pat
     }
     case "null":
       throw new SinkError(`parquet writer: column '${path.join(".")}' has type void (null), which Parquet cannot store; cast it first`);
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      // Spark refuses too (UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE): intervals have no Parquet type.
+      throw new SinkError(`parquet writer: column '${path.join(".")}' has type ${ansiIntervalTypeName(type).toUpperCase()}, which Parquet cannot store (nor can Spark); cast it to a string or number first`);
+    case "interval":
+      throw new SinkError(`parquet writer: column '${path.join(".")}' has type INTERVAL, which Parquet cannot store (nor can Spark); cast it to a string first`);
     default:
       throw new SinkError(`parquet writer: column '${path.join(".")}' has unsupported type ${type.typeName}`);
   }

@@ -12,6 +12,7 @@
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
 import { ArrayType, BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
+import { DayTimeIntervalType, YearMonthIntervalType, isAnsiInterval } from "../../types/data-types.js";
 import { AnalysisError, InternalError, suggestion } from "../../errors.js";
 import type { Expr, BinaryOp, FrameBound } from "../../sql/expression.js";
 import type {
@@ -26,6 +27,7 @@ import type {
 import { bindHigherOrderArgs, lookupLambdaVar, misplacedLambda } from "./lambda.js";
 import { higherOrderSqlArgs } from "./functions/higher-order.js";
 import { sessionTimeZone } from "./session-zone.js";
+import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
 import {
@@ -216,7 +218,7 @@ export function exprSql(e: Expr): string {
       }
       break;
     case "binary":
-      return binarySql(e.op, exprSql(e.left), exprSql(e.right));
+      return intervalArithmeticName(e) ?? binarySql(e.op, exprSql(e.left), exprSql(e.right));
     case "isNull":
       return `(${exprSql(e.child)} IS ${e.negated ? "NOT " : ""}NULL)`;
     case "in": {
@@ -332,6 +334,8 @@ function callSql(name: string, written: readonly Expr[], distinct: boolean): str
     const special = specialCallSql(lower, args, args.map(exprSql));
     if (special !== undefined) return special;
   }
+  const interval = intervalCallSql(lower, args.map(exprSql));
+  if (interval !== undefined) return interval;
   switch (lower) {
     case "percentile_cont":
     case "percentile_disc":
@@ -619,6 +623,8 @@ class Binder {
         return child;
       }
       case "-": {
+        const interval = bindIntervalNegate(child);
+        if (interval !== undefined) return interval;
         let c = child;
         if (c.dataType.typeName === "string" || c.dataType.typeName === "null") c = castTo(c, DoubleType());
         if (!isNumeric(c.dataType)) this.typeMismatch(src, "a numeric", c.dataType);
@@ -665,6 +671,7 @@ class Binder {
           return { kind: "binary", op, left: l, right: r, dataType: BooleanType(), nullable: op === "<=>" ? false : l.nullable || r.nullable };
         }
       }
+      checkIntervalComparison(left.dataType, right.dataType, op, exprSql(src));
       const t = this.comparisonType(left.dataType, right.dataType, src);
       const l = castTo(left, t);
       const r = castTo(right, t);
@@ -699,6 +706,9 @@ class Binder {
   }
 
   private bindArithmetic(op: "+" | "-" | "*" | "/" | "%" | "div", left: BoundExpr, right: BoundExpr, src: Expr): BoundExpr {
+    const text = src.kind === "binary" ? { node: src, whole: exprSql(src), left: exprSql(src.left), right: exprSql(src.right) } : { node: src, whole: exprSql(src), left: "", right: "" };
+    const datetime = bindIntervalArithmetic(op, left, right, castTo, text);
+    if (datetime !== undefined) return datetime;
     // Spark's PromoteStrings: a string operand of arithmetic is read as double; NULL as the other side.
     let l = left.dataType.typeName === "string" ? castTo(left, DoubleType()) : left;
     let r = right.dataType.typeName === "string" ? castTo(right, DoubleType()) : right;
@@ -874,6 +884,23 @@ class Binder {
         return this.extractField(base, key.value, exprSql(rawArgs[0]));
       }
     }
+    if (lower === "abs" || lower === "signum" || lower === "sign" || lower === "width_bucket") {
+      // abs/signum/width_bucket of ANSI intervals (the math functions take numbers).
+      const interval = bindIntervalMath(lower, rawArgs.map((a) => this.bind(a, inAggregate)), castTo);
+      if (interval !== undefined) return interval;
+    }
+    if (lower.startsWith("try_") && rawArgs.length === 2) {
+      // try_add … of intervals (the math functions take numbers and dates).
+      const [l, r] = rawArgs.map((a) => this.bind(a, inAggregate));
+      const interval = bindIntervalTry(lower, l, r, castTo, { node: {}, whole: exprSql(src), left: exprSql(rawArgs[0]), right: exprSql(rawArgs[1]) });
+      if (interval !== undefined) return interval;
+    }
+    if ((lower === "extract" || lower === "date_part" || lower === "datepart") && rawArgs.length === 2) {
+      // extract/date_part of an interval (the datetime functions take dates and timestamps).
+      const source = this.bind(rawArgs[1], inAggregate);
+      const interval = bindIntervalExtract(rawArgs[0], source);
+      if (interval !== undefined) return interval;
+    }
     const def = lookupFunction(lower);
     if (def === undefined && lower in GENERATOR_NAMES) {
       throw new AnalysisError(`analysis: the generator ${lower}() must be a whole select item (or a LATERAL VIEW), not part of '${exprSql(src)}'`);
@@ -995,6 +1022,8 @@ class Binder {
         let a = args[0];
         if (a.dataType.typeName === "string" || a.dataType.typeName === "null") a = castTo(a, DoubleType());
         const t = a.dataType;
+        // Spark: sum keeps an ANSI interval's type; avg gives INTERVAL YEAR TO MONTH / DAY TO SECOND.
+        if (isAnsiInterval(t)) return agg(name === "sum" ? t : t.typeName === "yearmonthinterval" ? YearMonthIntervalType() : DayTimeIntervalType(), true, [a]);
         if (!isNumeric(t)) throw new AnalysisError(`analysis: function ${written} expects a numeric argument, got ${typeString(t)}`);
         if (t.typeName === "decimal") {
           const dt = name === "sum"

@@ -14,8 +14,13 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
   DateType,
   MAX_DECIMAL_PRECISION,
+  ansiIntervalTypeName,
+  DayTimeIntervalType,
+  YearMonthIntervalType,
+  isAnsiInterval,
   isIntegral,
   isNumeric,
 } from "../../types/data-types.js";
@@ -32,6 +37,7 @@ export function isAtomic(t: DataType): boolean {
 export function equalsIgnoreNullability(a: DataType, b: DataType): boolean {
   if (a.typeName !== b.typeName) return false;
   if (a.typeName === "decimal" && b.typeName === "decimal") return a.precision === b.precision && a.scale === b.scale;
+  if (isAnsiInterval(a) && isAnsiInterval(b)) return a.startField === b.startField && a.endField === b.endField;
   if (a.typeName === "array" && b.typeName === "array") return equalsIgnoreNullability(a.elementType, b.elementType);
   if (a.typeName === "map" && b.typeName === "map") {
     return equalsIgnoreNullability(a.keyType, b.keyType) && equalsIgnoreNullability(a.valueType, b.valueType);
@@ -100,6 +106,15 @@ export function findTightestCommonType(a: DataType, b: DataType): DataType | nul
   if (ia >= 0 && ib >= 0) return ia >= ib ? a : b;
   if ((a.typeName === "timestamp" && b.typeName === "date") || (a.typeName === "date" && b.typeName === "timestamp")) {
     return TimestampType();
+  }
+  const ntz = widerNtzType(a, b);
+  if (ntz !== null) return ntz;
+  // Spark: two year-month (or two day-time) intervals widen to the span of both field ranges.
+  if (a.typeName === "yearmonthinterval" && b.typeName === "yearmonthinterval") {
+    return YearMonthIntervalType(Math.min(a.startField, b.startField), Math.max(a.endField, b.endField));
+  }
+  if (a.typeName === "daytimeinterval" && b.typeName === "daytimeinterval") {
+    return DayTimeIntervalType(Math.min(a.startField, b.startField), Math.max(a.endField, b.endField));
   }
   return findTypeForComplex(a, b, findTightestCommonType);
 }
@@ -199,9 +214,23 @@ export function findCommonTypeForComparison(a: DataType, b: DataType): DataType 
   if ((a.typeName === "timestamp" && b.typeName === "date") || (a.typeName === "date" && b.typeName === "timestamp")) {
     return TimestampType();
   }
+  const ntz = widerNtzType(a, b);
+  if (ntz !== null) return ntz;
   if ((as && b.typeName === "decimal") || (bs && a.typeName === "decimal")) return DoubleType();
   if (as && isAtomic(b)) return b;
   if (bs && isAtomic(a)) return a;
+  return null;
+}
+
+function isDatetime(t: DataType): boolean {
+  return t.typeName === "date" || t.typeName === "timestamp" || t.typeName === "timestamp_ntz";
+}
+
+/** Spark's `findWiderDateTimeType` with TIMESTAMP_NTZ: date and ntz widen to ntz, ntz and timestamp to timestamp. */
+function widerNtzType(a: DataType, b: DataType): DataType | null {
+  const pair = (x: string, y: string) => (a.typeName === x && b.typeName === y) || (a.typeName === y && b.typeName === x);
+  if (pair("timestamp_ntz", "date")) return TimestampNTZType();
+  if (pair("timestamp_ntz", "timestamp")) return TimestampType();
   return null;
 }
 
@@ -231,6 +260,7 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
     if (inType.typeName === "string" && isAtomic(expected) && expected.typeName !== "boolean") return expected;
     if (inType.typeName === "date" && expected.typeName === "timestamp") return expected;
     if (inType.typeName === "timestamp" && expected.typeName === "date") return expected;
+    if (isDatetime(inType) && isDatetime(expected)) return expected;
     if (expected.typeName === "string" && isAtomic(inType)) return expected;
     if (inType.typeName === "array" && expected.typeName === "array") {
       const e = implicitCastType(inType.elementType, expected.elementType);
@@ -257,11 +287,12 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
       return null;
     case "timestamp":
       if (inType.typeName === "timestamp") return inType;
-      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "date") return TimestampType();
+      // A TIMESTAMP_NTZ reads as the session zone's instant of its wall-clock time.
+      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "date" || inType.typeName === "timestamp_ntz") return TimestampType();
       return null;
     case "date":
       if (inType.typeName === "date") return inType;
-      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "timestamp") return DateType();
+      if (inType.typeName === "null" || inType.typeName === "string" || inType.typeName === "timestamp" || inType.typeName === "timestamp_ntz") return DateType();
       return null;
     case "boolean":
       if (inType.typeName === "boolean") return inType;
@@ -277,11 +308,14 @@ export function implicitCastType(inType: DataType, expected: ExpectedType): Data
 export function canCast(from: DataType, to: DataType): boolean {
   if (equalsIgnoreNullability(from, to)) return true;
   if (from.typeName === "null") return true;
+  const interval = canCastInterval(from, to);
+  if (interval !== undefined) return interval;
   if (to.typeName === "string") return isAtomic(from) || from.typeName === "array" || from.typeName === "map" || from.typeName === "struct";
   if (to.typeName === "binary") return from.typeName === "string" || isIntegral(from);
   if (to.typeName === "boolean") return from.typeName === "string" || isNumeric(from) || from.typeName === "timestamp" || from.typeName === "date";
-  if (to.typeName === "timestamp") return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "date" || isNumeric(from);
-  if (to.typeName === "date") return from.typeName === "string" || from.typeName === "timestamp";
+  if (to.typeName === "timestamp") return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "date" || from.typeName === "timestamp_ntz" || isNumeric(from);
+  if (to.typeName === "date") return from.typeName === "string" || from.typeName === "timestamp" || from.typeName === "timestamp_ntz";
+  if (to.typeName === "timestamp_ntz") return from.typeName === "string" || from.typeName === "date" || from.typeName === "timestamp";
   if (isNumeric(to)) {
     return from.typeName === "string" || from.typeName === "boolean" || from.typeName === "timestamp" || from.typeName === "date" || isNumeric(from);
   }
@@ -290,6 +324,24 @@ export function canCast(from: DataType, to: DataType): boolean {
   if (from.typeName === "struct" && to.typeName === "struct") {
     return from.fields.length === to.fields.length && from.fields.every((f, i) => canCast(f.dataType, to.fields[i].dataType));
   }
+  return false;
+}
+
+/**
+ * Spark's `Cast.canCast` where either side is an interval (undefined otherwise): strings to any
+ * interval and any interval to strings; year-month to year-month and day-time to day-time;
+ * integral and decimal to and from the ANSI intervals.
+ */
+function canCastInterval(from: DataType, to: DataType): boolean | undefined {
+  const fromInterval = from.typeName === "interval" || isAnsiInterval(from);
+  const toInterval = to.typeName === "interval" || isAnsiInterval(to);
+  if (!fromInterval && !toInterval) return undefined;
+  if (to.typeName === "string" || from.typeName === "string") return true;
+  if (from.typeName === "yearmonthinterval" || from.typeName === "daytimeinterval") {
+    if (to.typeName === from.typeName) return true;
+    return isIntegral(to) || to.typeName === "decimal";
+  }
+  if (isAnsiInterval(to)) return isIntegral(from) || from.typeName === "decimal";
   return false;
 }
 
@@ -316,12 +368,19 @@ export function typeSql(t: DataType): string {
       return "BINARY";
     case "timestamp":
       return "TIMESTAMP";
+    case "timestamp_ntz":
+      return "TIMESTAMP_NTZ";
     case "date":
       return "DATE";
     case "null":
       return "VOID";
     case "decimal":
       return `DECIMAL(${t.precision},${t.scale})`;
+    case "interval":
+      return "INTERVAL";
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      return ansiIntervalTypeName(t).toUpperCase();
     case "array":
       return `ARRAY<${typeSql(t.elementType)}>`;
     case "map":
@@ -352,6 +411,9 @@ export function typeString(t: DataType): string {
       return `map<${typeString(t.keyType)},${typeString(t.valueType)}>`;
     case "struct":
       return `struct<${t.fields.map((f) => `${f.name}:${typeString(f.dataType)}`).join(",")}>`;
+    case "yearmonthinterval":
+    case "daytimeinterval":
+      return ansiIntervalTypeName(t);
     default:
       return t.typeName;
   }

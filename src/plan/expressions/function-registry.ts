@@ -18,6 +18,7 @@ import { DATE_FUNCTIONS } from "./functions/date.js";
 import { DATETIME_FUNCTIONS } from "./functions/datetime.js";
 import { HASH_FUNCTIONS } from "./functions/hash.js";
 import { HIGHER_ORDER_FUNCTIONS } from "./functions/higher-order.js";
+import { INTERVAL_FUNCTIONS } from "./functions/interval.js";
 import { JSON_FUNCTIONS } from "./functions/json.js";
 import { MATH_FUNCTIONS } from "./functions/math.js";
 import { MISC_FUNCTIONS } from "./functions/misc.js";
@@ -74,6 +75,7 @@ for (const d of [
   ...COLLECTION_FUNCTIONS,
   ...HIGHER_ORDER_FUNCTIONS,
   ...MISC_FUNCTIONS,
+  ...INTERVAL_FUNCTIONS,
   ...CRYPTO_FUNCTIONS,
   ...BITMAP_FUNCTIONS,
 ]) {

@@ -8,6 +8,7 @@ import { javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 import { UTC, zoneRules } from "../../columnar/time-zone.js";
 import { formatDate, formatTimestamp } from "../../columnar/datetime-text.js";
 import { sessionTimeZone } from "./session-zone.js";
+import { intervalLiteralSql } from "../../types/interval-strings.js";
 
 /** A literal as it appears inside Spark's pretty SQL / output names (`x`, `1`, `1.5`, `NULL`, `true`). */
 export function formatLiteral(e: LiteralExpr): string {
@@ -25,10 +26,16 @@ export function formatLiteral(e: LiteralExpr): string {
     case "timestamp":
       // A literal written without a zone holds its wall-clock time read as UTC until analysis.
       return typeof v === "bigint" ? `TIMESTAMP '${formatTimestamp(v, e.zonelessText === undefined ? (zoneRules(sessionTimeZone()) ?? UTC) : UTC)}'` : String(v);
+    case "timestamp_ntz":
+      return typeof v === "bigint" ? `TIMESTAMP_NTZ '${formatTimestamp(v, UTC)}'` : String(v);
     case "date":
       return typeof v === "number" ? `DATE '${formatDate(v)}'` : String(v);
     case "binary":
       return v instanceof Uint8Array ? `X'${Buffer.from(v).toString("hex").toUpperCase()}'` : String(v);
+    case "yearmonthinterval":
+    case "daytimeinterval":
+    case "interval":
+      return intervalLiteralSql(v, e.dataType);
     default:
       return String(v);
   }

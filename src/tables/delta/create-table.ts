@@ -1,15 +1,34 @@
 /**
- * The actions that create a Delta table: protocol reader 1 / writer 2 (no table features) and a
+ * The actions that create a Delta table: protocol reader 1 / writer 2 (no table features; reader 3
+ * / writer 7 with the timestampNtz feature when a column is TIMESTAMP_NTZ) and a
  * `metaData` with a fresh id, Spark's `schemaString` and the partition columns.
  */
 import { randomUUID } from "node:crypto";
 import { AnalysisError } from "../../errors.js";
-import type { StructType } from "../../types/data-types.js";
+import type { DataType, StructType } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";
 import type { DeltaAction, DeltaProtocol } from "./actions.js";
 
 /** The protocol sluice writes new tables with. */
 export const NEW_TABLE_PROTOCOL: DeltaProtocol = Object.freeze({ minReaderVersion: 1, minWriterVersion: 2 });
+
+/** The protocol of a new table with a TIMESTAMP_NTZ column: Delta requires the timestampNtz table feature. */
+const NTZ_TABLE_PROTOCOL: DeltaProtocol = Object.freeze({ minReaderVersion: 3, minWriterVersion: 7, readerFeatures: ["timestampNtz"], writerFeatures: ["timestampNtz"] });
+
+function hasNtz(t: DataType): boolean {
+  switch (t.typeName) {
+    case "timestamp_ntz":
+      return true;
+    case "struct":
+      return t.fields.some((f) => hasNtz(f.dataType));
+    case "array":
+      return hasNtz(t.elementType);
+    case "map":
+      return hasNtz(t.keyType) || hasNtz(t.valueType);
+    default:
+      return false;
+  }
+}
 
 /** Types a partition column may have (their values serialize as strings). */
 const PARTITION_TYPES = new Set(["string", "long", "integer", "short", "byte", "double", "float", "boolean", "date", "timestamp", "decimal"]);
@@ -47,7 +66,7 @@ export function newTableActions(
     throw new AnalysisError(`delta writer: every column of ${tablePath} is a partition column; at least one must be data`, { path: tablePath });
   }
   return [
-    { kind: "protocol", protocol: NEW_TABLE_PROTOCOL },
+    { kind: "protocol", protocol: hasNtz(schema) ? NTZ_TABLE_PROTOCOL : NEW_TABLE_PROTOCOL },
     {
       kind: "metaData",
       metadata: {

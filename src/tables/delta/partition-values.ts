@@ -67,6 +67,9 @@ export function parsePartitionValue(type: DataType, raw: string | null, column: 
     }
     case "timestamp":
       return stringToTimestamp(raw, timeZone) ?? bad();
+    case "timestamp_ntz":
+      // A wall-clock time: read with no zone.
+      return stringToTimestamp(raw, "UTC") ?? bad();
     default:
       return bad();
   }

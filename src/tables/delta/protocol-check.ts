@@ -7,10 +7,11 @@ import { AnalysisError } from "../../errors.js";
 import type { DeltaMetadataAction, DeltaProtocol } from "./actions.js";
 
 /**
- * Reader features whose presence does not change how data is read. `columnMapping` is accepted
+ * Reader features whose presence does not change how data is read (`timestampNtz` only allows the
+ * TIMESTAMP_NTZ type, which the Parquet reader maps). `columnMapping` is accepted
  * only while `delta.columnMapping.mode` is `none` (then physical and logical names are the same).
  */
-const HARMLESS_READER_FEATURES: ReadonlySet<string> = new Set(["vacuumProtocolCheck"]);
+const HARMLESS_READER_FEATURES: ReadonlySet<string> = new Set(["vacuumProtocolCheck", "timestampNtz"]);
 
 /** The highest reader version this reader knows. */
 export const MAX_READER_VERSION = 3;

@@ -26,6 +26,7 @@ const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   "columnMapping",
   "identityColumns",
   "vacuumProtocolCheck",
+  "timestampNtz",
 ]);
 
 /** The legacy features each writer version below 7 implies. */

@@ -17,7 +17,7 @@ import { SparkSession } from "../../../src/index.js";
 import type { Batch } from "../../../src/columnar/batch.js";
 import type { Vector } from "../../../src/columnar/vector.js";
 import { isValid } from "../../../src/columnar/vector.js";
-import { CAST, slotText } from "../../../src/exec/eval/cast.js";
+import { HIVE, slotText } from "../../../src/exec/eval/cast.js";
 import type { ZoneRules } from "../../../src/columnar/time-zone.js";
 import { requireZone } from "../../../src/columnar/time-zone.js";
 import { catalogString } from "../../../src/types/print-schema.js";
@@ -72,6 +72,7 @@ function fileSettings(inputPath: string): [string, string][] {
 /** HiveResult's text of one value: top-level strings raw and nulls `NULL`; nested strings quoted. */
 function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): string {
   if (!isValid(v, i)) return nested ? "null" : "NULL";
+  if (v.type.typeName === "interval") return slotText(v, i, HIVE, zone);
   switch (v.kind) {
     case "bytes": {
       const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
@@ -97,7 +98,7 @@ function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): strin
       return `{${parts.sort().join(",")}}`;
     }
     default:
-      return slotText(v, i, CAST, zone);
+      return slotText(v, i, HIVE, zone);
   }
 }
 
@@ -194,6 +195,10 @@ async function runFile(file: string): Promise<void> {
     "spark.sql.warehouse.dir": warehouse,
   });
   await createTestTables(spark);
+  // SQLQueryTestSuite runs the PostgreSQL files with legacy (calendar) interval literals.
+  if (file.startsWith("postgreSQL/")) spark.conf.set("spark.sql.legacy.interval.enabled", "true");
+  // …and the timestampNTZ files with spark.sql.timestampType=TIMESTAMP_NTZ.
+  if (file.startsWith("timestampNTZ/")) spark.conf.set("spark.sql.timestampType", "TIMESTAMP_NTZ");
   for (const [k, v] of fileSettings(join(SQL_TESTS, "inputs", file.replace(/\.out$/, "")))) {
     try {
       spark.conf.set(k, v);

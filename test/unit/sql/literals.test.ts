@@ -142,7 +142,8 @@ test("TIMESTAMP literals are microseconds since the epoch; without a zone, read 
   assert.deepEqual(lit("TIMESTAMP '2024-01-02 03:04:05 Europe/Paris'"), [BigInt(Date.UTC(2024, 0, 2, 2, 4, 5)) * 1000n, "timestamp"]);
   assert.deepEqual(lit("TIMESTAMP '2024-07-02 03:04:05 America/Los_Angeles'"), [BigInt(Date.UTC(2024, 6, 2, 10, 4, 5)) * 1000n, "timestamp"]);
   assertParseError("TIMESTAMP '2024-01-02 03:04:05 Mars/Olympus'", 10, "'Mars/Olympus' in TIMESTAMP");
-  assertParseError("TIMESTAMP_NTZ '2024-01-02'", 0, "TIMESTAMP_NTZ literals are not supported");
+  assert.deepEqual(lit("TIMESTAMP_NTZ '2024-01-02 03:04:05'"), [BigInt(Date.UTC(2024, 0, 2, 3, 4, 5)) * 1000n, "timestamp_ntz"]);
+  assertParseError("TIMESTAMP_NTZ '2024-01-02 03:04:05 Europe/Paris'", 14, "names a time zone");
 });
 
 test("X'..' binary literals", () => {

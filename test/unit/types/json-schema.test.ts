@@ -119,10 +119,10 @@ test("every schemaString in the Delta DAT fixtures (written by Spark) round-trip
 
 test("malformed schemas are ParseErrors naming the path and field", () => {
   assertSchemaError("{", "json schema: invalid JSON");
-  assertSchemaError('{"type":"struct","fields":[{"name":"ts","type":"timestamp_ntz","nullable":true,"metadata":{}}]}', "type 'timestamp_ntz' is not supported", "$.fields[0].type", "field 'ts'");
+  assertSchemaError('{"type":"struct","fields":[{"name":"v","type":"variant","nullable":true,"metadata":{}}]}', "type 'variant' is not supported", "$.fields[0].type", "field 'v'");
   assertSchemaError(
-    '{"type":"struct","fields":[{"name":"a","type":"long"},{"name":"data","type":{"type":"struct","fields":[{"name":"x","type":"interval"}]}}]}',
-    "'interval'",
+    '{"type":"struct","fields":[{"name":"a","type":"long"},{"name":"data","type":{"type":"struct","fields":[{"name":"x","type":"variant"}]}}]}',
+    "'variant'",
     "$.fields[1].type.fields[0].type",
     "field 'data.x'",
   );

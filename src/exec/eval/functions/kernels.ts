@@ -20,6 +20,7 @@ import { MATH_KERNELS } from "./math-functions.js";
 import { STRING_KERNELS } from "./string-functions.js";
 import { HIGHER_ORDER_KERNELS } from "./higher-order-functions.js";
 import { MISC_KERNELS } from "./misc-functions.js";
+import { INTERVAL_KERNELS } from "./interval-functions.js";
 
 const KERNELS: Readonly<Record<string, KernelFactory>> = merge([
   CONDITIONAL_KERNELS,
@@ -34,6 +35,7 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = merge([
   COLLECTION_KERNELS,
   HIGHER_ORDER_KERNELS,
   MISC_KERNELS,
+  INTERVAL_KERNELS,
   CRYPTO_KERNELS,
   BITMAP_KERNELS,
 ]);

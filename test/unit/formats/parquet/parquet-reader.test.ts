@@ -18,6 +18,7 @@ import {
   StructField,
   StructType,
   TimestampType,
+  TimestampNTZType,
 } from "../../../../src/types/data-types.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import {
@@ -66,7 +67,8 @@ test("reads every primitive type DuckDB writes, with Spark's type mapping (zstd)
       StructField("bl", BinaryType()),
       StructField("dt", DateType()),
       StructField("ts", TimestampType()),
-      StructField("tms", TimestampType()),
+      // A TIMESTAMP not adjusted to UTC is TIMESTAMP_NTZ (Spark's parquet.inferTimestampNTZ).
+      StructField("tms", TimestampNTZType()),
       StructField("d1", DecimalType(4, 1)),
       StructField("d2", DecimalType(15, 2)),
       StructField("d3", DecimalType(30, 5)),

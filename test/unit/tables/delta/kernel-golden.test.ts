@@ -60,11 +60,8 @@ const CASES: Readonly<Record<string, Expectation>> = {
   },
 
   // Reader features sluice does not support: refused, naming the feature.
-  "data-reader-timestamp_ntz": { kind: "refused", feature: "timestampNtz" },
   "data-reader-timestamp_ntz-id-mode": { kind: "refused", feature: "columnMapping" },
   "data-reader-timestamp_ntz-name-mode": { kind: "refused", feature: "columnMapping" },
-  "parquet-all-types": { kind: "refused", feature: "timestampNtz" },
-  "parquet-all-types-legacy-format": { kind: "refused", feature: "timestampNtz" },
   "data-skipping-basic-stats-all-types-columnmapping-id": { kind: "refused", feature: "columnMapping" },
   "data-skipping-basic-stats-all-types-columnmapping-name": { kind: "refused", feature: "columnMapping" },
   "table-with-columnmapping-mode-id": { kind: "refused", feature: "columnMapping" },
@@ -393,7 +390,7 @@ async function assertSameRows(table: DeltaTableContent, sql: string): Promise<vo
   assert.deepEqual(actual.sort(), expected.sort());
 }
 
-const FLAT_TYPES: ReadonlySet<string> = new Set(["byte", "short", "integer", "long", "decimal", "boolean", "date", "timestamp"]);
+const FLAT_TYPES: ReadonlySet<string> = new Set(["byte", "short", "integer", "long", "decimal", "boolean", "date", "timestamp", "timestamp_ntz"]);
 
 /** DuckDB text of a flat column: integers and decimals as printed, dates as epoch days, timestamps as epoch µs. */
 function flatSql(column: string, t: DataType): string {
@@ -401,6 +398,7 @@ function flatSql(column: string, t: DataType): string {
     case "date":
       return `CAST(${column} - DATE '1970-01-01' AS VARCHAR)`;
     case "timestamp":
+    case "timestamp_ntz":
       return `CAST(epoch_us(${column}) AS VARCHAR)`;
     default:
       return `CAST(${column} AS VARCHAR)`;
@@ -488,6 +486,7 @@ function theirs(v: unknown, t: DataType): unknown {
     case "long":
       return String(v);
     case "timestamp":
+    case "timestamp_ntz":
       return duckTimestampMicros(String(v));
     case "float":
       return canonicalFloat(Math.fround(Number(v)));
