@@ -54,6 +54,9 @@ export function cellWriterFor(name: string, type: DataType, capacity: number, op
       return new DateWriter(type, capacity, options);
     case "timestamp":
       return new TimestampWriter(type, capacity, options);
+    case "timestamp_ntz":
+      // A wall-clock time: read as if in UTC, so the µs are the wall clock's.
+      return new TimestampWriter(type, capacity, { ...options, defaultOffsetMinutes: 0 });
     case "yearmonthinterval":
     case "daytimeinterval":
     case "interval":

@@ -20,7 +20,7 @@ import { javaBigDecimalString, javaDoubleString, javaFloatString } from "../../c
 import { AnalysisError } from "../../errors.js";
 import type { StructType } from "../../types/data-types.js";
 import { catalogString } from "../../types/print-schema.js";
-import { formatDate, formatJsonTimestamp } from "../json/json-text.js";
+import { formatDate, formatJsonTimestamp, formatJsonTimestampNtz } from "../json/json-text.js";
 import { intervalSlotText, isIntervalVector } from "../../columnar/interval-text.js";
 
 /** How CSV text is written (Spark's option names). */
@@ -82,6 +82,7 @@ function valueText(v: Vector, i: number): string {
   if (isIntervalVector(v)) return intervalSlotText(v, i, false);
   switch (v.kind) {
     case "i64":
+      if (v.type.typeName === "timestamp_ntz") return formatJsonTimestampNtz(v.values[i]);
       return v.type.typeName === "timestamp" ? formatJsonTimestamp(v.values[i], "UTC") : v.values[i].toString();
     case "i32":
       return v.type.typeName === "date" ? formatDate(v.values[i]) : String(v.values[i]);

@@ -11,7 +11,7 @@ import type { Vector } from "../../columnar/vector.js";
 import { isValid } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import { InternalError } from "../../errors.js";
-import { base64Encode, formatDate, formatJsonTimestamp, quoteJsonString } from "./json-text.js";
+import { base64Encode, formatDate, formatJsonTimestamp, formatJsonTimestampNtz, quoteJsonString } from "./json-text.js";
 import { javaBigDecimalString, javaDoubleString, javaFloatString } from "../../columnar/java-text.js";
 import { intervalSlotText, isIntervalVector } from "../../columnar/interval-text.js";
 
@@ -53,6 +53,7 @@ function writeValue(v: Vector, i: number, zone: string, ignoreNulls: boolean): s
   if (isIntervalVector(v)) return quoteJsonString(intervalSlotText(v, i, false));
   switch (v.kind) {
     case "i64":
+      if (v.type.typeName === "timestamp_ntz") return `"${formatJsonTimestampNtz(v.values[i])}"`;
       return v.type.typeName === "timestamp" ? `"${formatJsonTimestamp(v.values[i], zone)}"` : v.values[i].toString();
     case "i32":
       return v.type.typeName === "date" ? `"${formatDate(v.values[i])}"` : String(v.values[i]);

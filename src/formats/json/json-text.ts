@@ -96,6 +96,14 @@ export function formatJsonTimestamp(micros: bigint, zone: string): string {
   return `${formatDate(days)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}${formatOffset(offset)}`;
 }
 
+/**
+ * Formats a TIMESTAMP_NTZ (wall-clock µs) as Spark's default timestampNTZFormat,
+ * `yyyy-MM-dd'T'HH:mm:ss[.SSS]` (the optional millis always print).
+ */
+export function formatJsonTimestampNtz(micros: bigint): string {
+  return formatJsonTimestamp(micros, "UTC").slice(0, -1);
+}
+
 /** Formats days since the epoch as `yyyy-MM-dd` (Spark's default dateFormat). */
 export function formatDate(days: number): string {
   const { y, m, d } = civilFromDays(days);

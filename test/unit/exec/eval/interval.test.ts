@@ -247,3 +247,12 @@ async function run2(s: SparkSession, sql: string): Promise<{ rows: string[] }> {
   }
   return { rows };
 }
+
+test("JSON and CSV write and read TIMESTAMP_NTZ as wall-clock text", async () => {
+  assert.deepEqual((await run("select to_json(named_struct('t', timestamp_ntz'2021-01-01 10:00:00.5')), to_csv(named_struct('t', timestamp_ntz'2021-01-01 10:00:00'))")).rows, [
+    `{"t":"2021-01-01T10:00:00.500"}\t2021-01-01T10:00:00.000`,
+  ]);
+  assert.deepEqual((await run("select from_csv('2021-01-01 10:00:00', 't timestamp_ntz'), from_json('{\"t\":\"2021-01-01T10:00:00\"}', 't timestamp_ntz')")).rows, [
+    `{2021-01-01 10:00:00}\t{2021-01-01 10:00:00}`,
+  ]);
+});
