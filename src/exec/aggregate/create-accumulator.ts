@@ -44,7 +44,7 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
     if (name !== "count") throw bad("needs an argument column");
     return new CountAccumulator();
   }
-  if ((name === "sum" || name === "avg") && isAnsiInterval(inputType)) return new IntervalSumAccumulator(resultType, name === "avg");
+  if ((name === "sum" || name === "avg") && isAnsiInterval(inputType)) return new IntervalSumAccumulator(resultType, name === "avg", spec.params?.nullOnOverflow === "true");
   const numeric = isIntegral(inputType) || inputType.typeName === "float" || inputType.typeName === "double" || inputType.typeName === "decimal" || inputType.typeName === "null";
   switch (name) {
     case "count":

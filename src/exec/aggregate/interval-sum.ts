@@ -20,10 +20,14 @@ export class IntervalSumAccumulator implements Accumulator {
   private counts = new Float64Array(0);
   private readonly limit: bigint;
 
-  /** `resultType` is the aggregate's result; `average` selects avg over sum. */
+  /** Groups whose sum overflowed under try_sum/try_avg: null results from then on. */
+  private overflowed = new Set<number>();
+
+  /** `resultType` is the aggregate's result; `average` selects avg over sum; `nullOnOverflow`: try_sum/try_avg. */
   constructor(
     private readonly resultType: DataType,
     private readonly average: boolean,
+    private readonly nullOnOverflow = false,
   ) {
     this.limit = resultType.typeName === "yearmonthinterval" ? INT_LIMIT : LONG_LIMIT;
   }
@@ -42,8 +46,13 @@ export class IntervalSumAccumulator implements Accumulator {
       const r = sel === null ? k : sel[k];
       if (valid !== null && valid[r] === 0) continue;
       const g = groupIds[r];
+      if (this.nullOnOverflow && this.overflowed.has(g)) continue;
       const s = this.sums[g] + BigInt(values[r]);
-      if (s >= this.limit || s < -this.limit) this.overflow();
+      if (s >= this.limit || s < -this.limit) {
+        if (!this.nullOnOverflow) this.overflow();
+        this.overflowed.add(g);
+        continue;
+      }
       this.sums[g] = s;
       this.counts[g]++;
     }
@@ -59,7 +68,7 @@ export class IntervalSumAccumulator implements Accumulator {
     const out = this.limit === INT_LIMIT ? new Int32Array(n) : new BigInt64Array(n);
     for (let i = 0; i < n; i++) {
       const count = this.counts[ids[i]];
-      if (count === 0) continue;
+      if (count === 0 || this.overflowed.has(ids[i])) continue;
       valid[i] = 1;
       const sum = this.sums[ids[i]];
       const v = this.average ? divideHalfUp(sum, BigInt(count)) : sum;
@@ -73,12 +82,16 @@ export class IntervalSumAccumulator implements Accumulator {
   }
 
   write(id: number, out: ByteWriter): void {
-    out.f64(this.counts[id]);
+    // An overflowed try_sum group is stored with a negative count.
+    out.f64(this.overflowed.has(id) ? -1 : this.counts[id]);
     out.bigint(this.sums[id]);
   }
 
   read(id: number, input: ByteReader): void {
-    this.counts[id] = input.f64();
+    const count = input.f64();
+    this.counts[id] = Math.max(0, count);
+    if (count < 0) this.overflowed.add(id);
+    else this.overflowed.delete(id);
     this.sums[id] = input.bigint();
   }
 }

@@ -978,7 +978,13 @@ class Binder {
     }
     if (written in STATISTICAL_AGGREGATES) {
       if (distinct) throw new AnalysisError(`analysis: DISTINCT is not supported in ${written} yet, got '${exprSql(src)}'`);
-      const s = resolveStatisticalAggregate(canonical, written, rawArgs.map((a) => this.bind(a, written)), { cast: castTo });
+      const bound = rawArgs.map((a) => this.bind(a, written));
+      // try_sum/try_avg of an interval are sum/avg of it (interval sums already fail loudly on overflow).
+      if ((canonical === "try_sum" || canonical === "try_avg") && bound.length === 1 && bound[0].dataType.typeName.includes("interval")) {
+        const agg = this.bindAggregate(canonical === "try_sum" ? "sum" : "avg", written.slice(4), rawArgs, distinct, inAggregate, src);
+        return { ...agg, params: { nullOnOverflow: "true" } };
+      }
+      const s = resolveStatisticalAggregate(canonical, written, bound, { cast: castTo });
       return { kind: "aggregate", name: s.name, args: s.args, distinct: false, dataType: s.dataType, nullable: s.nullable, ignoreNulls: false, ...(s.params === undefined ? {} : { params: s.params }) };
     }
     let name = canonical as AggregateName;

@@ -155,3 +155,10 @@ test("try_sum gives null where an integral sum leaves the long range; try_avg is
   const grouped = await spark.sql("SELECT k, try_sum(v) AS s FROM VALUES ('a', 9223372036854775807L), ('a', 1L), ('b', 1L) AS t(k, v) GROUP BY k ORDER BY k").collect();
   assert.deepEqual(grouped.map((r) => r.s), [null, 1n]);
 });
+
+test("try_sum and try_avg of intervals: sum and avg, null where the interval sum overflows", async () => {
+  assert.equal(await value("SELECT try_sum(col) FROM VALUES (interval '1' month), (interval '2' month) AS tab(col)"), 3);
+  assert.equal(await value("SELECT try_sum(col) FROM VALUES (interval '2147483647' month), (interval '1' month) AS tab(col)"), null);
+  assert.equal(await value("SELECT try_avg(col) FROM VALUES (interval '2147483647' month), (interval '1' month) AS tab(col)"), null);
+  await assert.rejects(value("SELECT sum(col) FROM VALUES (interval '2147483647' month), (interval '1' month) AS tab(col)"), /overflow/);
+});
