@@ -14,7 +14,7 @@ import type { DateTimeFormatter } from "./datetime-pattern.js";
 import { dateTimeFormatter } from "./datetime-pattern.js";
 
 export { MICROS_PER_DAY, MICROS_PER_SECOND, civilFromDays, daysFromCivil, formatDate, formatTimestamp, formatTimestampIsoUtc, microsToDays } from "../../columnar/datetime-text.js";
-import { MICROS_PER_DAY, MICROS_PER_SECOND, civilFromDays, daysFromCivil, microsToDays } from "../../columnar/datetime-text.js";
+import { MICROS_PER_DAY, MICROS_PER_SECOND, civilFromDays, daysFromCivil, formatDate, microsToDays } from "../../columnar/datetime-text.js";
 
 
 
@@ -81,7 +81,10 @@ function parseZone(z: string): number {
  * Returns µs since the epoch or null.
  */
 export function parseTimestamp(input: string, zone: ZoneRules = UTC): bigint | null {
-  const s = input.trim();
+  const trimmed = input.trim();
+  // A time alone (`10:11:12`, `T10:11`) is a time of today in the zone, as Spark's parser reads it.
+  const justTime = /^T?\d{1,2}:\d{1,2}/.test(trimmed);
+  const s = justTime ? `${formatDate(microsToDays(toLocalMicros(BigInt(Date.now()) * 1000n, zone)))}T${trimmed.replace(/^T/, "")}` : trimmed;
   const c: Cursor = { s, i: 0 };
   const date = readDatePart(c);
   if (date === null) return null;

@@ -77,3 +77,9 @@ test("window() over a string time column casts it to a timestamp in the session 
     .collect();
   assert.deepEqual(rows.map((r) => `${r.s} ${r.n}`), ["2021-01-01 00:00:00 2", "2021-01-01 00:05:00 1"]);
 });
+
+test("a time alone casts to today's date at that time in the session zone", async () => {
+  const spark = session("Asia/Tokyo");
+  const [h, m, s, isToday] = await row(spark, "SELECT hour('10:11:12'), minute('10:11:12'), second('T10:11:12'), CAST(CAST('10:11:12' AS TIMESTAMP) AS DATE) = current_date()");
+  assert.deepEqual([h, m, s, isToday], [10, 11, 12, true]);
+});
