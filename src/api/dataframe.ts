@@ -20,7 +20,7 @@ import { describeRelation, summaryRelation } from "./describe.js";
 import { inputFilesOf } from "./input-files.js";
 import { selectWithWindows } from "../plan/window.js";
 import { analyzeNode, analyzePlan } from "../plan/analyze.js";
-import { withSessionTimeZone } from "../plan/expressions/session-zone.js";
+import { withSessionConf } from "../plan/expressions/session-zone.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
 import { containsAggregateCall } from "../plan/sql-planner.js";
@@ -57,7 +57,7 @@ export class DataFrame {
 
   /** @internal Analyses `plan` (whose children are `children`) and wraps it. */
   static of(session: SparkSession, plan: LogicalPlan, children: readonly DataFrame[] = []): DataFrame {
-    const resolved = withSessionTimeZone(session.conf.sessionTimeZone(), () => analyzeNode(plan, children.map((c) => c.resolved)));
+    const resolved = withSessionConf(session.conf, () => analyzeNode(plan, children.map((c) => c.resolved)));
     return new DataFrame(session, plan, resolved);
   }
 
@@ -677,7 +677,7 @@ export class DataFrame {
 
   /** `plan` analysed in this session's time zone. */
   private analyzed(plan: LogicalPlan): ResolvedPlan {
-    return withSessionTimeZone(this.sparkSession.conf.sessionTimeZone(), () => analyzePlan(plan));
+    return withSessionConf(this.sparkSession.conf, () => analyzePlan(plan));
   }
 }
 

@@ -24,7 +24,7 @@ import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { memorySinkTable } from "../connectors/memory/memory-sink.js";
 import { checkTimeZone } from "../tables/delta/partition-values.js";
 import { systemTimeZone } from "../columnar/time-zone.js";
-import { setActiveSessionTimeZone, withSessionTimeZone } from "../plan/expressions/session-zone.js";
+import { setActiveSessionConf, withSessionConf } from "../plan/expressions/session-zone.js";
 import { parseSettingsOf, withParseSettings } from "../sql/parse-settings.js";
 import { configureS3, isS3Setting } from "../storage/s3/s3-settings.js";
 
@@ -264,7 +264,7 @@ export class SparkSession {
   /** @internal */
   static setActive(s: SparkSession | null): void {
     SparkSession.active = s;
-    setActiveSessionTimeZone(s === null ? null : () => s.conf.sessionTimeZone());
+    setActiveSessionConf(s === null ? null : s.conf);
   }
 
   /** Streaming sources: `spark.readStream.format(...)...load()`. */
@@ -382,7 +382,7 @@ export class SparkSession {
    */
   sql(text: string): DataFrame {
     const settings = parseSettingsOf((k) => this.conf.get(k));
-    return withSessionTimeZone(this.conf.sessionTimeZone(), () => withParseSettings(settings, () => runSql(this, text)));
+    return withSessionConf(this.conf, () => withParseSettings(settings, () => runSql(this, text)));
   }
 
   /**

@@ -1,29 +1,42 @@
 /**
- * The session time zone that analysis binds into zone-aware expressions, as Spark's
- * `ResolveTimeZone` rule gives each `TimeZoneAwareExpression` the session's
- * `spark.sql.session.timeZone` when the query is analysed. A bound cast or call carries its zone
- * from then on, so evaluating it never asks the session again (and a query keeps the zone it was
- * analysed with, as a Spark `Dataset` does).
+ * The session settings that analysis binds into expressions, as Spark's analyzer reads
+ * `SQLConf.get`: the session time zone (Spark's `ResolveTimeZone` gives each
+ * `TimeZoneAwareExpression` the session's `spark.sql.session.timeZone`) and the function settings
+ * that change a result type (`spark.sql.function.concatBinaryAsString`, …). A bound cast or call
+ * carries what it read from then on, so evaluating it never asks the session again (and a query
+ * keeps the settings it was analysed with, as a Spark `Dataset` does).
  *
- * Analysis is synchronous, so the zone is ambient: the session that analyses a plan sets it around
- * the analysis ({@link withSessionTimeZone}); code that binds outside one (a writer casting its
- * input) gets the zone of the active session (the one `getOrCreate()` returned), as Spark's
- * `SQLConf.get` falls back to the active session's conf, else the process's zone.
+ * Analysis is synchronous, so the settings are ambient: the session that analyses a plan sets
+ * them around the analysis ({@link withSessionConf}); code that binds outside one (a writer
+ * casting its input) gets those of the active session (the one `getOrCreate()` returned), as
+ * Spark's `SQLConf.get` falls back to the active session's conf, else the defaults (the process's
+ * zone).
  */
 import { systemTimeZone } from "../../columnar/time-zone.js";
 
-let current: string | null = null;
-let fallback: (() => string) | null = null;
+/** What analysis reads from a session (`RuntimeConfig` is one). */
+export interface SessionConf {
+  sessionTimeZone(): string;
+  get(key: string): string | undefined;
+}
+
+let current: SessionConf | null = null;
+let fallback: SessionConf | null = null;
 
 /** The zone expressions bound now get. */
 export function sessionTimeZone(): string {
-  return current ?? fallback?.() ?? systemTimeZone();
+  return (current ?? fallback)?.sessionTimeZone() ?? systemTimeZone();
 }
 
-/** Runs `fn` with `zone` as the session time zone of everything it binds. */
-export function withSessionTimeZone<T>(zone: string, fn: () => T): T {
+/** The session setting `key` as analysis sees it now, or undefined when unset. */
+export function sessionSetting(key: string): string | undefined {
+  return (current ?? fallback)?.get(key);
+}
+
+/** Runs `fn` with `conf` as the session settings of everything it binds. */
+export function withSessionConf<T>(conf: SessionConf, fn: () => T): T {
   const saved = current;
-  current = zone;
+  current = conf;
   try {
     return fn();
   } finally {
@@ -31,7 +44,7 @@ export function withSessionTimeZone<T>(zone: string, fn: () => T): T {
   }
 }
 
-/** Makes `zone()` the zone of binding done outside {@link withSessionTimeZone} (the active session's; null: none). */
-export function setActiveSessionTimeZone(zone: (() => string) | null): void {
-  fallback = zone;
+/** Makes `conf` the settings of binding done outside {@link withSessionConf} (the active session's; null: none). */
+export function setActiveSessionConf(conf: SessionConf | null): void {
+  fallback = conf;
 }

@@ -83,3 +83,12 @@ test("a time alone casts to today's date at that time in the session zone", asyn
   const [h, m, s, isToday] = await row(spark, "SELECT hour('10:11:12'), minute('10:11:12'), second('T10:11:12'), CAST(CAST('10:11:12' AS TIMESTAMP) AS DATE) = current_date()");
   assert.deepEqual([h, m, s, isToday], [10, 11, 12, true]);
 });
+
+test("function settings of the session are read at analysis: concatBinaryAsString, eltOutputAsString", async () => {
+  const spark = session("UTC");
+  assert.equal(spark.sql("SELECT concat(X'41', X'42') AS c").schema.fields[0].dataType.typeName, "binary");
+  spark.conf.set("spark.sql.function.concatBinaryAsString", "true");
+  spark.conf.set("spark.sql.function.eltOutputAsString", "true");
+  const [c, e] = await row(spark, "SELECT concat(X'41', X'42'), elt(1, X'43', X'44')");
+  assert.deepEqual([c, e], ["AB", "C"]);
+});

@@ -16,6 +16,7 @@ import type { BoundExpr } from "../bound.js";
 import { equalsIgnoreNullability, findCommonTypeForComparison, findWiderCommonType, implicitCastType, isAtomic, typeString } from "../coercion.js";
 import type { FunctionDef, ResolveContext, ResolvedCall } from "./define.js";
 import { anyNullable, argTypeError, expectArg, simple } from "./define.js";
+import { sessionSetting } from "../session-zone.js";
 
 const S = StringType();
 const I = IntegerType();
@@ -35,7 +36,8 @@ export const STRING_FUNCTIONS: readonly FunctionDef[] = [
         const args = ctx.args.map((a) => ctx.cast(a, t));
         return { args, dataType: t, nullable: anyNullable(args) };
       }
-      const allBinary = types.length > 0 && types.every((t) => t.typeName === "binary");
+      // Binary inputs concatenate as binary unless spark.sql.function.concatBinaryAsString is set.
+      const allBinary = types.length > 0 && types.every((t) => t.typeName === "binary") && sessionSetting("spark.sql.function.concatBinaryAsString") !== "true";
       if (allBinary) return { args: ctx.args, dataType: B, nullable: anyNullable(ctx.args) };
       const args = ctx.args.map((_, i) => expectArg(ctx, i, "string"));
       return { args, dataType: S, nullable: anyNullable(args) };
@@ -119,7 +121,8 @@ export const STRING_FUNCTIONS: readonly FunctionDef[] = [
     resolve(ctx) {
       const index = expectArg(ctx, 0, I);
       const inputs = ctx.args.slice(1);
-      const allBinary = inputs.every((a) => a.dataType.typeName === "binary");
+      // Binary inputs give binary unless spark.sql.function.eltOutputAsString is set.
+      const allBinary = inputs.every((a) => a.dataType.typeName === "binary") && sessionSetting("spark.sql.function.eltOutputAsString") !== "true";
       const args = [index, ...inputs.map((_, k) => (allBinary ? ctx.args[k + 1] : expectArg(ctx, k + 1, "string")))];
       return { args, dataType: allBinary ? B : S, nullable: true };
     },
