@@ -51,6 +51,38 @@ export function isRelational(file: string): boolean {
   return RELATIONAL.some((r) => r.test(file));
 }
 
+/** The function and type files of the built-in functions issue (datetime-legacy excluded, as there). */
+const FUNCTION_FILES = [
+  /^string-functions\./,
+  /^cast\./,
+  /^json-functions\./,
+  /^csv-functions\./,
+  /^url-functions\./,
+  /^date\./,
+  /^timestamp\./,
+  /^datetime-(?!legacy\.)/,
+  /^interval\./,
+  /^timestampNTZ\//,
+  /^math\./,
+  /^predicate-functions\./,
+  /^array\./,
+  /^map\./,
+  /^higher-order-functions\./,
+  /^regexp-functions\./,
+  /^bitwise\./,
+  /^try/,
+  /^literals\./,
+  /^operators\./,
+  /^null-propagation\./,
+  /^ceil-floor-with-scale-param\./,
+  /^typeCoercion\/native\//,
+];
+
+/** Whether `file` is one of the function and type files. */
+export function isFunctionFile(file: string): boolean {
+  return FUNCTION_FILES.some((r) => r.test(file));
+}
+
 /** Every non-ANSI golden file, relative to `results/` (ANSI mode is not sluice's semantics). */
 export function goldenFiles(): string[] {
   const root = join(SQL_TESTS, "results");
