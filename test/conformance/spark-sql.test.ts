@@ -1,8 +1,9 @@
 /**
  * Spark 3.5's own SQL golden files (SQLQueryTestSuite, `../shared/fixtures/spark-sql-tests`) run
- * through `spark.sql`: prints the pass table per file and the pass rates of the relational files
- * and of every file. The floors below are the rates reached so far (the SQL issue's target for the
- * relational files is 90%); a change that lowers either fails here. Print the failures with
+ * through `spark.sql`: prints the pass table per file and the pass rates of the relational files,
+ * of the function and type files and of every file. The floors below are a little under the rates
+ * reached so far (the SQL issue's target for the relational files is 90%, the functions issue's
+ * 95% for the function files); a change that lowers one fails here. Print the failures with
  * `node --import tsx test/conformance/spark-sql/report.ts --failures [file…]`.
  */
 import { test } from "node:test";
