@@ -6,36 +6,16 @@
  */
 import type { ZoneRules } from "./time-zone.js";
 import { UTC, toLocalMicros } from "./time-zone.js";
+import { civilFromDays } from "./civil-date.js";
+
+export { civilFromDays, daysFromCivil } from "./civil-date.js";
 
 export const MICROS_PER_SECOND = 1_000_000n;
 export const MICROS_PER_DAY = 86_400_000_000n;
 
 const scratch = new Int32Array(3);
 
-/** Days since 1970-01-01 of a proleptic Gregorian civil date (Hinnant's algorithm). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
-/** Civil year, month (1-12) and day (1-31) of a day number, written into `out`. */
-export function civilFromDays(days: number, out: Int32Array): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  out[0] = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  out[1] = m;
-  out[2] = d;
-}
 
 /** Floor division of a µs timestamp to days. */
 export function microsToDays(us: bigint): number {

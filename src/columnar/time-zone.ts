@@ -15,6 +15,7 @@
  * `localSeconds` counts wall-clock seconds since 1970-01-01T00:00:00 of the zone.
  */
 import { InternalError } from "../errors.js";
+import { daysFromCivil } from "./civil-date.js";
 
 const SECONDS_PER_DAY = 86_400;
 /** Instants before 1800 use the offset of 1800 (local mean time in every zone's IANA data). */
@@ -148,20 +149,11 @@ class RegionRules implements ZoneRules {
           break;
       }
     }
-    const local = civilDays(year, month, dayOfMonth) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    const local = daysFromCivil(year, month, dayOfMonth) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
     return local - epochSeconds;
   }
 }
 
-/** Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
-function civilDays(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /** UTC. */
 export const UTC: ZoneRules = new FixedRules("UTC", 0);

@@ -20,6 +20,9 @@ import {
 } from "../types/data-types.js";
 import type { LiteralValue } from "./expression.js";
 import { zoneRules } from "../columnar/time-zone.js";
+import { daysFromCivil } from "../columnar/civil-date.js";
+
+export { daysFromCivil } from "../columnar/civil-date.js";
 
 /** A typed literal value, or the reason the text is not a valid literal. */
 export type LiteralResult = { ok: true; value: LiteralValue; dataType: DataType } | { ok: false; problem: string };
@@ -143,15 +146,6 @@ export function hexLiteral(text: string): LiteralResult {
   return { ok: true, value: bytes, dataType: BinaryType() };
 }
 
-/** Days from 1970-01-01 to the proleptic Gregorian date y-m-d (Howard Hinnant's algorithm). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
  * without a zone is read in `defaultOffsetMinutes` (the session time zone; sluice's default is UTC).
  */
 import { ConfigError } from "../../errors.js";
+import { daysFromCivil } from "../../columnar/civil-date.js";
 
 /** A compiled datetime pattern. */
 export interface DatetimePattern {
@@ -267,13 +268,7 @@ export function civilDays(year: number, month: number, day: number): number | nu
   if (month < 1 || month > 12 || day < 1 || day > 28 + DAYS_OVER_28[month - 1]) return null;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   if (month === 2 && day === 29 && !leap) return null;
-  // Howard Hinnant's days_from_civil: exact integer arithmetic, no Date objects.
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
+  return daysFromCivil(year, month, day);
 }
 
 const DAYS_OVER_28 = [3, 1, 3, 2, 3, 2, 3, 3, 2, 3, 2, 3];

@@ -8,6 +8,9 @@
  * `GMT`, `UT` (each optionally followed by an offset), `+h`, `+hh`, `+hh:mm`, `+hhmm`, or a region
  * id such as `Europe/Paris`. Fraction digits beyond microseconds are truncated, as in Spark.
  */
+import { daysFromCivil } from "../../columnar/civil-date.js";
+
+export { daysFromCivil } from "../../columnar/civil-date.js";
 
 const MICROS_PER_SECOND = 1_000_000;
 const SECONDS_PER_DAY = 86_400;
@@ -128,16 +131,6 @@ export function stringToDate(s: string): number | null {
   return null;
 }
 
-/** Days from 1970-01-01 to the proleptic Gregorian date y-m-d. */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const mp = (m + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /** Offset of `zone` from UTC in seconds at the UTC instant `epochSeconds`. */
 export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {

@@ -5,6 +5,9 @@
  * (which re-serialises non-string values read into STRING fields, as Spark 3.5 does).
  */
 import { zoneOffsetSeconds } from "./json-datetime.js";
+import { civilFromDays } from "../../columnar/civil-date.js";
+
+const civil = new Int32Array(3);
 
 /** How non-ASCII characters are written. */
 export type EscapeStyle =
@@ -106,7 +109,8 @@ export function formatJsonTimestampNtz(micros: bigint): string {
 
 /** Formats days since the epoch as `yyyy-MM-dd` (Spark's default dateFormat). */
 export function formatDate(days: number): string {
-  const { y, m, d } = civilFromDays(days);
+  civilFromDays(days, civil);
+  const [y, m, d] = civil;
   const year = y > 9999 ? `+${y}` : y < 0 ? `-${pad(-y, 4)}` : pad(y, 4);
   return `${year}-${pad(m, 2)}-${pad(d, 2)}`;
 }
@@ -120,18 +124,6 @@ function formatOffset(offset: number): string {
   return `${offset < 0 ? "-" : "+"}${pad(h, 2)}:${pad(m, 2)}${s === 0 ? "" : `:${pad(s, 2)}`}`;
 }
 
-function civilFromDays(days: number): { y: number; m: number; d: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return { y, m, d };
-}
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
