@@ -36,11 +36,11 @@ import { ColumnBuilder } from "./column-builder.js";
 import * as kinds from "./column-builder.js";
 import * as scan from "./json-scanner.js";
 import { JsonScanner } from "./json-scanner.js";
-import { resolveJsonOptions } from "./json-options.js";
-import type { FromJsonOptions, JsonOptions } from "./json-options.js";
+import { resolveJsonOptions } from "../../formats/json/json-options.js";
+import type { FromJsonOptions, JsonOptions } from "../../formats/json/json-options.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 
-export type { FromJsonOptions, JsonParseMode } from "./json-options.js";
+export type { FromJsonOptions, JsonParseMode } from "../../formats/json/json-options.js";
 
 // Local copies: imported bindings can compile to property getters, which cost in per-row loops.
 const ROOT_BAD = scan.ROOT_BAD;

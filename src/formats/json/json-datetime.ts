@@ -9,6 +9,7 @@
  * id such as `Europe/Paris`. Fraction digits beyond microseconds are truncated, as in Spark.
  */
 import { daysFromCivil } from "../../columnar/civil-date.js";
+import { fixedOffset, zoneRules } from "../../columnar/time-zone.js";
 
 export { daysFromCivil } from "../../columnar/civil-date.js";
 
@@ -132,77 +133,24 @@ export function stringToDate(s: string): number | null {
 }
 
 
-/** Offset of `zone` from UTC in seconds at the UTC instant `epochSeconds`. */
+/** Offset of `zone` from UTC in seconds at the UTC instant `epochSeconds` (0 for an unknown zone). */
 export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {
-  const fixed = parseZone(zone);
-  if (typeof fixed === "number") return fixed;
-  if (fixed === null) return 0;
-  const fmt = zoneFormatter(fixed);
-  if (fmt === null) return 0;
-  const parts = fmt.formatToParts(new Date(epochSeconds * 1000));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? "0");
-  const hour = get("hour") % 24;
-  const local = daysFromCivil(get("year"), get("month"), get("day")) * SECONDS_PER_DAY + hour * 3600 + get("minute") * 60 + get("second");
-  return local - Math.floor(epochSeconds);
+  return zoneRules(zone)?.offsetAt(Math.floor(epochSeconds)) ?? 0;
 }
 
+/** The UTC second of the wall-clock second `localSeconds` in `zone` (columnar/time-zone.ts), NaN for an unknown zone. */
 function localToUtcSeconds(localSeconds: number, zone: string): number {
-  const fixed = parseZone(zone);
-  if (typeof fixed === "number") return localSeconds - fixed;
-  if (fixed === null || zoneFormatter(fixed) === null) return NaN;
-  // Two rounds settle the offset except inside a DST gap, where Java shifts forward as we do.
-  let guess = localSeconds - zoneOffsetSeconds(fixed, localSeconds);
-  guess = localSeconds - zoneOffsetSeconds(fixed, guess);
-  return guess;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function zoneFormatter(zone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat("en-US", {
-        timeZone: zone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "numeric",
-        day: "numeric",
-        hour: "numeric",
-        minute: "numeric",
-        second: "numeric",
-      });
-    } catch {
-      f = null;
-    }
-    formatters.set(zone, f);
-  }
-  return f;
+  return zoneRules(zone)?.utcOf(localSeconds) ?? NaN;
 }
 
 /**
- * A zone id as Spark accepts it: returns a fixed offset in seconds, a region id string, or null
- * when the text is not a zone.
+ * A zone id as Spark accepts it: a fixed offset in seconds, a region id string, or null when the
+ * text is not a zone.
  */
 function parseZone(z: string): number | string | null {
-  if (z === "Z" || z === "UTC" || z === "GMT" || z === "UT") return 0;
-  for (const prefix of ["UTC", "GMT", "UT"]) {
-    if (z.startsWith(prefix) && (z[prefix.length] === "+" || z[prefix.length] === "-")) return parseOffset(z.slice(prefix.length));
-  }
-  if (z[0] === "+" || z[0] === "-") return parseOffset(z);
-  if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z) && zoneFormatter(z) !== null) return z;
-  return null;
-}
-
-function parseOffset(z: string): number | null {
-  const m = /^([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(z);
-  if (m === null) return null;
-  const h = Number(m[2]);
-  const mi = Number(m[3] ?? "0");
-  const s = Number(m[4] ?? "0");
-  if (h > 18 || mi > 59 || s > 59) return null;
-  const total = h * 3600 + mi * 60 + s;
-  return m[1] === "-" ? -total : total;
+  const fixed = fixedOffset(z);
+  if (fixed !== null) return fixed;
+  return zoneRules(z) === null ? null : z;
 }
 
 function isDigit(c: number): boolean {

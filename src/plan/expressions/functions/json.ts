@@ -22,7 +22,7 @@ import {
 } from "../../../types/data-types.js";
 import type { DataType } from "../../../types/data-types.js";
 import { AnalysisError, ExecutionError } from "../../../errors.js";
-import { booleanOption, enumOption, onlyDefault, validateOptions } from "../../../options.js";
+import { booleanOption, onlyDefault, validateOptions } from "../../../options.js";
 import { javaDoubleString } from "../../../columnar/java-text.js";
 import { sqlTypeName } from "../../../types/print-schema.js";
 import { compatibleType } from "../../../formats/json/json-infer-schema.js";
@@ -33,6 +33,7 @@ import type { BoundExpr } from "../bound.js";
 import { typeSql, typeString } from "../coercion.js";
 import { schemaOfCsv } from "./csv.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
+import { jsonParseOptionShape } from "../../../formats/json/json-options.js";
 
 const S = StringType();
 
@@ -303,15 +304,8 @@ export function asNullable(t: DataType): DataType {
  * default.
  */
 export const jsonFunctionOptionShape = {
-  // The options of the from_json codec (exec/json/json-options.ts), declared with the same defaults.
-  mode: enumOption(["PERMISSIVE", "FAILFAST", "DROPMALFORMED"] as const).default("PERMISSIVE"),
-  columnNameOfCorruptRecord: z.string().min(1, { message: "must not be empty" }).default("_corrupt_record"),
-  allowNumericLeadingZeros: booleanOption.default(false),
-  allowSingleQuotes: booleanOption.default(true),
-  allowNonNumericNumbers: booleanOption.default(true),
-  allowBackslashEscapingAnyCharacter: booleanOption.default(false),
-  allowUnquotedControlChars: booleanOption.default(false),
-  timeZone: z.string().min(1, { message: "must not be empty" }).default("UTC"),
+  // The options of the from_json codec, with its defaults.
+  ...jsonParseOptionShape,
   primitivesAsString: booleanOption.default(false),
   prefersDecimal: booleanOption.default(false),
   dropFieldIfAllNull: booleanOption.default(false),
