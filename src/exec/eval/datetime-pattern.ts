@@ -30,9 +30,10 @@ export interface DateTimeFormatter {
   /**
    * The instant `text` names (µs since the epoch), reading a text without a zone in `zone`; null
    * where Spark gives null. Throws Spark's errors (a text only the legacy parser reads, an instant
-   * beyond the µs range).
+   * beyond the µs range). `wallClock`: the wall-clock time as written (TIMESTAMP_NTZ µs), a zone
+   * or offset in the text ignored.
    */
-  parse(text: string, zone: ZoneRules): bigint | null;
+  parse(text: string, zone: ZoneRules, wallClock?: boolean): bigint | null;
 }
 
 const cache = new Map<string, DateTimeFormatter>();
@@ -1016,7 +1017,7 @@ function inRange(p: Parsed, f: F, lo: number, hi: number): boolean {
   return p.has[f] === 0 || (p.values[f] >= lo && p.values[f] <= hi);
 }
 
-function resolve(p: Parsed, zone: ZoneRules): bigint | null {
+function resolve(p: Parsed, zone: ZoneRules, wallClock: boolean): bigint | null {
   if (!inRange(p, F.Year, -999_999_999, 999_999_999) || !inRange(p, F.YearOfEra, 1, 999_999_999) || !inRange(p, F.Month, 1, 12)) return null;
   if (!inRange(p, F.Day, 1, 31) || !inRange(p, F.DayOfYear, 1, 366) || !inRange(p, F.Hour, 0, 23) || !inRange(p, F.ClockHourOfAmPm, 1, 12)) return null;
   if (!inRange(p, F.HourOfAmPm, 0, 11) || !inRange(p, F.ClockHourOfDay, 1, 24) || !inRange(p, F.Minute, 0, 59) || !inRange(p, F.Second, 0, 59)) return null;
@@ -1080,7 +1081,7 @@ function resolve(p: Parsed, zone: ZoneRules): bigint | null {
   const local = days * 86400 + hour * 3600 + (p.get(F.Minute) ?? 0) * 60 + (p.get(F.Second) ?? 0);
   const offset = p.get(F.Offset);
   const rules = p.zone ?? zone;
-  const secs = offset !== null ? local - offset : rules.utcOf(local);
+  const secs = wallClock ? local : offset !== null ? local - offset : rules.utcOf(local);
   if (Math.abs(secs) > MAX_SECONDS) {
     throw new ExecutionError(`datetime: [ARITHMETIC_OVERFLOW] long overflow. If necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
   }
@@ -1106,11 +1107,11 @@ class CompiledFormatter implements DateTimeFormatter {
     return formatItems(this.items, this.fields, zone);
   }
 
-  parse(text: string, zone: ZoneRules): bigint | null {
+  parse(text: string, zone: ZoneRules, wallClock = false): bigint | null {
     const p = this.parsed;
     p.reset();
     const end = parseItems(this.items, text, 0, p);
-    const r = end === text.length ? resolve(p, zone) : null;
+    const r = end === text.length ? resolve(p, zone, wallClock) : null;
     if (r !== null) return r;
     this.legacy ??= legacyItems(this.pattern);
     if (legacyParses(this.legacy, text)) throw parsedByLegacyError(text);

@@ -42,9 +42,12 @@ import { fixed } from "./kernel.js";
 export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
   to_timestamp: toTimestampKernel,
   to_timestamp_ltz: toTimestampKernel,
+  to_timestamp_ntz: toTimestampKernel,
   try_to_timestamp: toTimestampKernel,
   to_date: toDateKernel,
   current_timestamp: fixed(currentTimestampKernel),
+  localtimestamp: localTimestampKernel,
+  convert_timezone: convertTimezoneKernel,
   current_date: currentDateKernel,
   current_timezone: currentTimezoneKernel,
   date_trunc: dateTruncKernel,
@@ -56,6 +59,7 @@ export const DATETIME_KERNELS: Readonly<Record<string, KernelFactory>> = {
   to_utc_timestamp: (call) => utcConversionKernel(call, false),
   make_timestamp: makeTimestampKernel,
   make_timestamp_ltz: makeTimestampKernel,
+  make_timestamp_ntz: makeTimestampKernel,
   timestampadd: timestampAddKernel,
   timestampdiff: timestampDiffKernel,
   year: fixed(dateFieldKernel("year")),
@@ -114,7 +118,7 @@ function patternsOf(call: BoundCall, forParsing: boolean, fallback: string | nul
 }
 
 /** Parses every string slot to µs (null where it does not parse). */
-function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules): { values: BigInt64Array; valid: Uint8Array } {
+function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules, local = false): { values: BigInt64Array; valid: Uint8Array } {
   const n = v.length;
   const values = new BigInt64Array(n);
   const valid = new Uint8Array(n);
@@ -125,7 +129,7 @@ function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules): { values: BigI
     if (formatter === undefined) continue;
     const s = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
     // No pattern: Spark's to_timestamp(str) is CAST(str AS TIMESTAMP).
-    const r = formatter !== null ? formatter.parse(s, zone) : parseTimestamp(s, zone);
+    const r = formatter !== null ? formatter.parse(s, zone, local) : parseTimestamp(s, zone);
     if (r !== null) {
       values[i] = r;
       valid[i] = 1;
@@ -138,11 +142,13 @@ function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules): { values: BigI
 function toTimestampKernel(call: BoundCall): Kernel {
   const patterns = patternsOf(call, true, null);
   const zone = zoneOf(call);
+  // TIMESTAMP_NTZ: the wall-clock time as written, a zone in the text ignored.
+  const local = call.dataType.typeName === "timestamp_ntz";
   return (args, n) => {
     const v = args[0];
     if (v.kind === "i64") return v;
-    const r = parseStrings(v, patterns(args), zone);
-    return longVector(TimestampType(), r.values, compactMask(r.valid, n));
+    const r = parseStrings(v, patterns(args), zone, local);
+    return longVector(call.dataType, r.values, compactMask(r.valid, n));
   };
 }
 
@@ -186,6 +192,48 @@ function currentTimestampKernel(_args: readonly Vector[], n: number, ctx: { read
   return broadcastLiteral(BigInt(Math.trunc(ctx.batchTimestampMs)) * 1000n, TimestampType(), n);
 }
 
+/** localtimestamp(): the batch's timestamp as the session time zone's wall clock (TIMESTAMP_NTZ). */
+function localTimestampKernel(call: BoundCall): Kernel {
+  const zone = zoneOf(call);
+  return (_args, n, ctx) => broadcastLiteral(toLocalMicros(BigInt(Math.trunc(ctx.batchTimestampMs)) * 1000n, zone), call.dataType, n);
+}
+
+/**
+ * convert_timezone([sourceTz, ]targetTz, ntz): the wall-clock time `ntz` in the source zone (the
+ * session's without one) as the target zone's wall clock (Spark's `convertTimestampNtzToAnotherTz`).
+ */
+function convertTimezoneKernel(call: BoundCall): Kernel {
+  const k = call.args.length;
+  const zoneAt = (j: number): ((args: readonly Vector[], i: number) => ZoneRules | null) => {
+    const lit = literalArg(call, j);
+    if (typeof lit === "string") {
+      const z = argZone(lit, call.fn.name);
+      return () => z;
+    }
+    return (args, i) => {
+      const v = args[j];
+      return v.kind === "bytes" ? argZone(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]), call.fn.name) : null;
+    };
+  };
+  const session = zoneOf(call);
+  const source = k === 3 ? zoneAt(0) : () => session;
+  const target = zoneAt(k - 2);
+  return (args, n) => {
+    const tsV = args[k - 1];
+    const ts = i64(tsV, call.fn.name);
+    const out = new BigInt64Array(n);
+    const m = writableMask(andMasks(args.map(validity), n), n);
+    for (let i = 0; i < n; i++) {
+      if (m[i] === 0) continue;
+      const from = source(args, i);
+      const to = target(args, i);
+      if (from === null || to === null) m[i] = 0;
+      else out[i] = toLocalMicros(fromLocalMicros(ts[i], from), to);
+    }
+    return longVector(call.dataType, out, compactMask(m, n));
+  };
+}
+
 /** current_date(): the batch's date in the session time zone. */
 function currentDateKernel(call: BoundCall): Kernel {
   const zone = zoneOf(call);
@@ -214,7 +262,7 @@ function dateTruncKernel(call: BoundCall): Kernel {
       if (unit === null) m[i] = 0;
       else out[i] = truncTimestamp(ts[i], unit, zone);
     }
-    return longVector(TimestampType(), out, compactMask(m, n));
+    return longVector(call.dataType, out, compactMask(m, n));
   };
 }
 
@@ -312,7 +360,7 @@ function makeTimestampKernel(call: BoundCall): Kernel {
       if (r === null) m[i] = 0;
       else out[i] = r;
     }
-    return longVector(TimestampType(), out, compactMask(m, n));
+    return longVector(call.dataType, out, compactMask(m, n));
   };
 }
 
@@ -354,7 +402,7 @@ function timestampAddKernel(call: BoundCall): Kernel {
     const out = new BigInt64Array(n);
     const valid = andMasks([qV.valid, tsV.valid], n);
     for (let i = 0; i < n; i++) if (isSet(valid, i)) out[i] = timestampAdd(unit, qV.values[i], ts[i], zone);
-    return longVector(TimestampType(), out, valid);
+    return longVector(call.dataType, out, valid);
   };
 }
 

@@ -56,11 +56,14 @@ export const DATE_FUNCTIONS: readonly FunctionDef[] = [
 /**
  * Spark's output-column name of a date call whose name differs from `name(args)`, given the
  * argument texts; undefined for the default. For the binder's `callSql`: `dateadd` is `DateAdd`,
- * whose pretty name is always date_add, and months_between's omitted roundOff is the literal true.
+ * whose pretty name is always date_add, months_between's omitted roundOff is the literal true and
+ * convert_timezone's omitted source zone is current_timezone().
  */
 export function dateCallSql(lowerName: string, args: readonly string[]): string | undefined {
   if (lowerName === "dateadd") return `date_add(${args.join(", ")})`;
   if (lowerName === "months_between" && args.length === 2) return `months_between(${args.join(", ")}, true)`;
+  // convert_timezone(targetTz, ts) is ConvertTimezone(CurrentTimeZone(), targetTz, ts).
+  if (lowerName === "convert_timezone" && args.length === 2) return `convert_timezone(current_timezone(), ${args.join(", ")})`;
   return undefined;
 }
 
@@ -79,7 +82,7 @@ function dayArithmetic(name: string, aliases: readonly string[]): FunctionDef {
     resolve(ctx) {
       const start = ctx.args[0];
       const t = start.dataType.typeName;
-      if (t !== "date" && t !== "timestamp" && t !== "string" && t !== "null") unexpectedInput(ctx, 0, [DateType()]);
+      if (t !== "date" && t !== "timestamp" && t !== "timestamp_ntz" && t !== "string" && t !== "null") unexpectedInput(ctx, 0, [DateType()]);
       const args = [ctx.cast(start, DateType()), dayCount(ctx, name)];
       return { args, dataType: DateType(), nullable: anyNullable(args) };
     },

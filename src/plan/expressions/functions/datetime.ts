@@ -3,21 +3,24 @@
  * and the pattern functions): parsing and formatting with datetime patterns, zone conversions,
  * make_timestamp, timestampadd / timestampdiff, extract, and the time-window expressions.
  */
-import { DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampType, isNumeric } from "../../../types/data-types.js";
+import type { DataType } from "../../../types/data-types.js";
+import { DateType, DecimalType, DoubleType, IntegerType, LongType, StringType, TimestampNTZType, TimestampType, isNumeric } from "../../../types/data-types.js";
 import { AnalysisError } from "../../../errors.js";
 import { typeString } from "../coercion.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
 import type { BoundExpr } from "../bound.js";
 import { expectArg, simple } from "./define.js";
+import { sessionSetting } from "../session-zone.js";
 import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "../time-window-spec.js";
 
 const S = StringType();
 
 export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
-  toTimestamp("to_timestamp"),
-  toTimestamp("to_timestamp_ltz"),
+  toTimestamp("to_timestamp", "session"),
+  toTimestamp("to_timestamp_ltz", "ltz"),
+  toTimestamp("to_timestamp_ntz", "ntz"),
   // Non-ANSI, to_timestamp already gives null for a text it cannot parse; Spark's upgrade errors stand.
-  toTimestamp("try_to_timestamp"),
+  toTimestamp("try_to_timestamp", "session"),
   {
     name: "to_date",
     timeZoneAware: true,
@@ -34,7 +37,9 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
       return { args: withFormatArg([arg], f), dataType: DateType(), nullable: true, options: f.options };
     },
   },
-  simple("current_timestamp", [], TimestampType(), { aliases: ["now", "localtimestamp"], neverNull: true }),
+  simple("current_timestamp", [], TimestampType(), { aliases: ["now"], neverNull: true }),
+  // The session time zone's wall clock now (Spark's LocalTimestamp).
+  zoned(simple("localtimestamp", [], TimestampNTZType(), { neverNull: true })),
   zoned(simple("current_date", [], DateType(), { aliases: ["curdate"], neverNull: true })),
   zoned(simple("current_timezone", [], StringType(), { neverNull: true })),
   {
@@ -44,6 +49,10 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     maxArgs: 2,
     resolve(ctx) {
       const unit = expectArg(ctx, 0, "string");
+      // A TIMESTAMP_NTZ is truncated as it is, in UTC (Spark's TruncTimestamp over AnyTimestampType).
+      if (ctx.args[1].dataType.typeName === "timestamp_ntz") {
+        return { args: [unit, ctx.args[1]], dataType: TimestampNTZType(), nullable: true, options: WALL_CLOCK };
+      }
       const ts = expectArg(ctx, 1, "timestamp");
       return { args: [unit, ts], dataType: TimestampType(), nullable: true };
     },
@@ -122,12 +131,18 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     name: "convert_timezone",
     minArgs: 2,
     maxArgs: 3,
+    timeZoneAware: true,
     resolve(ctx) {
-      throw new AnalysisError(`analysis: function ${ctx.name} returns TIMESTAMP_NTZ, which sluice does not support yet`);
+      // ([sourceTz, ]targetTz, ts): the source zone defaults to the session's (Spark's CurrentTimeZone()).
+      const k = ctx.args.length;
+      const zones = ctx.args.slice(0, k - 1).map((_, i) => expectArg(ctx, i, "string"));
+      const ts = expectArg(ctx, k - 1, TimestampNTZType());
+      return { args: [...zones, ts], dataType: TimestampNTZType(), nullable: true };
     },
   },
-  makeTimestamp("make_timestamp"),
-  makeTimestamp("make_timestamp_ltz"),
+  makeTimestamp("make_timestamp", "session"),
+  makeTimestamp("make_timestamp_ltz", "ltz"),
+  makeTimestamp("make_timestamp_ntz", "ntz"),
   {
     name: "timestampadd",
     timeZoneAware: true,
@@ -137,6 +152,11 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
     resolve(ctx) {
       const unit = datetimeUnit(ctx);
       const q = expectArg(ctx, 1, IntegerType());
+      // A TIMESTAMP_NTZ stays one, its units added in UTC (Spark's TimestampAdd over AnyTimestampType).
+      if (ctx.args[2].dataType.typeName === "timestamp_ntz") {
+        const t = ctx.args[2];
+        return { args: [q, t], dataType: t.dataType, nullable: q.nullable || t.nullable, options: { unit, ...WALL_CLOCK } };
+      }
       const ts = expectArg(ctx, 2, "timestamp");
       return { args: [q, ts], dataType: TimestampType(), nullable: q.nullable || ts.nullable, options: { unit } };
     },
@@ -208,25 +228,47 @@ const EXTRACT_FIELDS: Readonly<Record<string, string>> = {
   SECOND: "second", S: "second", SEC: "second", SECONDS: "second", SECS: "second",
 };
 
-/** to_timestamp / to_timestamp_ltz (str[, fmt]); numbers, dates and timestamps are cast. */
-function toTimestamp(name: string): FunctionDef {
+/**
+ * to_timestamp / to_timestamp_ltz / to_timestamp_ntz (str[, fmt]); numbers, dates and timestamps
+ * are cast. `kind` "session": the type `spark.sql.timestampType` names (Spark's
+ * `SQLConf.timestampType`). A TIMESTAMP_NTZ is the wall-clock time as written (a zone in the text
+ * ignored); a number is no TIMESTAMP_NTZ (null).
+ */
+function toTimestamp(name: string, kind: TimestampKind): FunctionDef {
   return {
     name,
     timeZoneAware: true,
     minArgs: 1,
     maxArgs: 2,
     resolve(ctx) {
+      const dataType = timestampTypeOf(kind);
+      const ntz = dataType.typeName === "timestamp_ntz";
       const a = ctx.args[0];
+      const t = a.dataType.typeName;
       // A date or timestamp is cast, its pattern unused (Spark's GetTimestamp passes it through).
-      if (a.dataType.typeName === "date" || a.dataType.typeName === "timestamp" || (ctx.args.length === 1 && isNumeric(a.dataType))) {
-        return { args: [ctx.cast(a, TimestampType())], dataType: TimestampType(), nullable: true };
+      if (t === "date" || t === "timestamp" || t === "timestamp_ntz" || (ctx.args.length === 1 && isNumeric(a.dataType))) {
+        return { args: [ctx.cast(a, dataType)], dataType, nullable: true };
       }
       const arg = expectArg(ctx, 0, "string");
+      // No pattern: Spark's to_timestamp(str) is CAST(str AS <type>).
+      if (ntz && ctx.args.length === 1) return { args: [ctx.cast(arg, dataType)], dataType, nullable: true };
       const f = formatOption(ctx, 1, null);
-      return { args: withFormatArg([arg], f), dataType: TimestampType(), nullable: true, options: f.options };
+      return { args: withFormatArg([arg], f), dataType, nullable: true, options: ntz ? { ...f.options, ...WALL_CLOCK } : f.options };
     },
   };
 }
+
+/** Which timestamp type a function returns: the session's default, TIMESTAMP or TIMESTAMP_NTZ. */
+type TimestampKind = "session" | "ltz" | "ntz";
+
+function timestampTypeOf(kind: TimestampKind): DataType {
+  if (kind === "ltz") return TimestampType();
+  if (kind === "ntz") return TimestampNTZType();
+  return sessionSetting("spark.sql.timestampType")?.trim().toUpperCase() === "TIMESTAMP_NTZ" ? TimestampNTZType() : TimestampType();
+}
+
+/** Options of a call reading or writing TIMESTAMP_NTZ µs: wall-clock µs are UTC instants' readings. */
+const WALL_CLOCK: Readonly<Record<string, string>> = { timeZone: "UTC" };
 
 /** unix_timestamp([x[, fmt]]) / to_unix_timestamp(x[, fmt]): dates and timestamps are cast. */
 function unixTimestamp(name: string, minArgs: number): FunctionDef {
@@ -240,25 +282,32 @@ function unixTimestamp(name: string, minArgs: number): FunctionDef {
       const f = formatOption(ctx, 1, "yyyy-MM-dd HH:mm:ss");
       const a = ctx.args[0];
       const t = a.dataType.typeName;
+      // A TIMESTAMP_NTZ's seconds are its wall clock's, read in UTC (Spark's ToTimestamp).
+      if (t === "timestamp_ntz") return { args: withFormatArg([a], f), dataType: LongType(), nullable: true, options: f.options };
       const arg = t === "timestamp" || t === "date" ? ctx.cast(a, TimestampType()) : expectArg(ctx, 0, "string");
       return { args: withFormatArg([arg], f), dataType: LongType(), nullable: true, options: f.options };
     },
   };
 }
 
-/** make_timestamp / make_timestamp_ltz (year, month, day, hour, min, sec[, timezone]). */
-function makeTimestamp(name: string): FunctionDef {
+/**
+ * make_timestamp / make_timestamp_ltz / make_timestamp_ntz (year, month, day, hour, min, sec[,
+ * timezone]); a TIMESTAMP_NTZ result ignores the zone (Spark's MakeTimestamp).
+ */
+function makeTimestamp(name: string, kind: TimestampKind): FunctionDef {
   return {
     name,
     timeZoneAware: true,
     minArgs: 6,
-    maxArgs: 7,
+    maxArgs: kind === "ntz" ? 6 : 7,
     resolve(ctx) {
+      const dataType = timestampTypeOf(kind);
       const ints = [0, 1, 2, 3, 4].map((i) => expectArg(ctx, i, IntegerType()));
       const sec = expectArg(ctx, 5, DecimalType(16, 6));
       const args = [...ints, sec];
+      if (dataType.typeName === "timestamp_ntz") return { args, dataType, nullable: true, options: WALL_CLOCK };
       if (ctx.args.length === 7) args.push(expectArg(ctx, 6, "string"));
-      return { args, dataType: TimestampType(), nullable: true };
+      return { args, dataType, nullable: true };
     },
   };
 }
