@@ -8,8 +8,9 @@
  * are read through, in µs). When the side's term is negated (the side's time is the larger one)
  * and it is the only term of its side, the other side's time is replaced by the watermark and the
  * rest evaluated: that value, in ms (minus 1 for `<=` and `>=`), is a bound; the least bound wins.
- * E.g. `CAST(p.ts AS LONG) BETWEEN CAST(b.ts AS LONG) AND CAST(b.ts AS LONG) + 3600` keeps a
- * booking until the watermark is an hour past it.
+ * E.g. `CAST(p.ts AS LONG) BETWEEN CAST(b.ts AS LONG) AND CAST(b.ts AS LONG) + 3600`, or
+ * `p.ts BETWEEN b.ts AND b.ts + INTERVAL 1 HOUR` (interval literals count in µs), keeps a booking
+ * until the watermark is an hour past it.
  */
 import type { BoundExpr } from "./expressions/bound.js";
 import { splitConjuncts } from "./expressions/bound.js";
@@ -50,6 +51,24 @@ export function stateValueWatermark(condition: BoundExpr | null, sideOrdinal: nu
   return (w) => Math.min(...bounds.map((b) => b(w)));
 }
 
+/**
+ * The µs of an interval literal: a day-time interval, or a calendar interval without months (as
+ * Spark's StreamingJoinHelper, which refuses months: their length varies); null for one with
+ * months or a year-month interval; undefined when `e` is not an interval.
+ */
+function intervalMicros(e: BoundExpr & { kind: "literal" }): number | null | undefined {
+  const t = e.dataType.typeName;
+  if (t === "daytimeinterval") return typeof e.value === "bigint" ? Number(e.value) : typeof e.value === "number" ? e.value : null;
+  if (t === "yearmonthinterval") return null;
+  if (t === "interval" && e.value instanceof Uint8Array && e.value.length === 16) {
+    const view = new DataView(e.value.buffer, e.value.byteOffset, 16);
+    const months = view.getInt32(0, true);
+    const days = view.getInt32(4, true);
+    return months !== 0 ? null : days * 86_400_000_000 + Number(view.getBigInt64(8, true));
+  }
+  return undefined;
+}
+
 /** Adds `e`'s additive terms (negated when `negate`); false when `e` is not a sum of such terms. */
 function collect(e: BoundExpr, negate: boolean, out: Term[], sideOrdinal: number, otherOrdinal: number): boolean {
   const sign = negate ? -1 : 1;
@@ -71,11 +90,22 @@ function collect(e: BoundExpr, negate: boolean, out: Term[], sideOrdinal: number
       else return false;
       return true;
     case "literal": {
+      const interval = intervalMicros(e);
+      if (interval !== undefined) {
+        if (interval === null) return false;
+        out.push({ kind: "constant", value: sign * interval });
+        return true;
+      }
       const v = typeof e.value === "number" ? e.value : typeof e.value === "bigint" ? Number(e.value) : null;
       if (v === null || !Number.isFinite(v)) return false;
       out.push({ kind: "constant", value: sign * v * 1_000_000 });
       return true;
     }
+    case "call":
+      // `ts + INTERVAL …` and `ts - INTERVAL …` (bound as $time_add, a negated interval for `-`).
+      if (e.fn.name === "$time_add" && e.args.length === 2) return collect(e.args[0], negate, out, sideOrdinal, otherOrdinal) && collect(e.args[1], negate, out, sideOrdinal, otherOrdinal);
+      if (e.fn.name === "$interval_negate" && e.args.length === 1) return collect(e.args[0], !negate, out, sideOrdinal, otherOrdinal);
+      return false;
     default:
       return false;
   }

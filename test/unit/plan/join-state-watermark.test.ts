@@ -32,3 +32,14 @@ test("conditions that bound nothing: other columns, products, the side's time on
   assert.equal(stateValueWatermark(bind("lt < rt"), 0, 2), null, "lt is the smaller: lt is not bounded by this");
   assert.equal(stateValueWatermark(null, 0, 2), null);
 });
+
+test("INTERVAL literals bound state as Spark's helper does: day-time and month-free calendar intervals count, months do not", () => {
+  const c = bind("rt >= lt AND rt <= lt + INTERVAL 1 HOUR");
+  assert.equal(stateValueWatermark(c, 0, 2)?.(10_000_000), 10_000_000 - 3_600_000 - 1);
+  assert.equal(stateValueWatermark(c, 2, 0)?.(10_000_000), 10_000_000 - 1);
+  const minus = bind("lt > rt - INTERVAL '30' MINUTE");
+  assert.equal(stateValueWatermark(minus, 0, 2)?.(10_000_000), 10_000_000 - 1_800_000);
+  const calendar = bind("rt <= lt + INTERVAL '1 day 2 hours'");
+  assert.equal(stateValueWatermark(calendar, 0, 2)?.(200_000_000), 200_000_000 - 93_600_000 - 1);
+  assert.equal(stateValueWatermark(bind("rt <= lt + INTERVAL 1 MONTH"), 0, 2), null);
+});
