@@ -177,9 +177,9 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
   simple("year", ["date"], IntegerType()),
   simple("month", ["date"], IntegerType()),
   simple("dayofmonth", ["date"], IntegerType(), { aliases: ["day"] }),
-  zoned(simple("hour", ["timestamp"], IntegerType())),
-  zoned(simple("minute", ["timestamp"], IntegerType())),
-  zoned(simple("second", ["timestamp"], IntegerType())),
+  timeField("hour"),
+  timeField("minute"),
+  timeField("second"),
   {
     name: "extract",
     timeZoneAware: true,
@@ -205,8 +205,12 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
         );
       }
       const onTime = field === "hour" || field === "minute" || field === "second";
-      const x = expectArg(ctx, 1, onTime ? "timestamp" : "date");
       const dataType = field === "second" ? DecimalType(8, 6) : IntegerType();
+      // A TIMESTAMP_NTZ's time fields are its own, with no zone (Spark's GetTimeField over AnyTimestampType).
+      if (onTime && source.dataType.typeName === "timestamp_ntz") {
+        return { args: [source], dataType, nullable: source.nullable, options: { field, ...WALL_CLOCK } };
+      }
+      const x = expectArg(ctx, 1, onTime ? "timestamp" : "date");
       return { args: [x], dataType, nullable: x.nullable, options: { field } };
     },
   },
@@ -344,6 +348,22 @@ function datetimeUnit(ctx: ResolveContext): string {
     );
   }
   return unit;
+}
+
+/** hour / minute / second (ts): a TIMESTAMP_NTZ's own field, a timestamp's in the session time zone. */
+function timeField(name: string): FunctionDef {
+  return {
+    name,
+    timeZoneAware: true,
+    minArgs: 1,
+    maxArgs: 1,
+    resolve(ctx) {
+      const a = ctx.args[0];
+      if (a.dataType.typeName === "timestamp_ntz") return { args: [a], dataType: IntegerType(), nullable: a.nullable, options: WALL_CLOCK };
+      const ts = expectArg(ctx, 0, "timestamp");
+      return { args: [ts], dataType: IntegerType(), nullable: ts.nullable };
+    },
+  };
 }
 
 /** `def`, reading wall-clock times in the session time zone (see `FunctionDef.timeZoneAware`). */

@@ -89,3 +89,12 @@ test("date_add / date_sub take a TIMESTAMP_NTZ's date", async () => {
   assert.equal(r.schema, "struct<date_add(TIMESTAMP_NTZ '2022-03-13 02:30:00', 1):date,date_sub(TIMESTAMP_NTZ '2022-03-13 02:30:00', 1):date>");
   assert.deepEqual(r.rows, ["2022-03-14\t2022-03-12"]);
 });
+
+test("hour / minute / second / extract read a TIMESTAMP_NTZ's own fields, even in a DST gap of the session zone", async () => {
+  // 2022-03-13 02:30 does not exist in America/Los_Angeles; as TIMESTAMP_NTZ it needs no zone.
+  const r = await run(
+    "select hour(timestamp_ntz'2022-03-13 02:30:07'), minute(timestamp_ntz'2022-03-13 02:30:07'), second(timestamp_ntz'2022-03-13 02:30:07'), " +
+      "extract(hour from timestamp_ntz'2022-03-13 02:30:00'), date_part('second', timestamp_ntz'2022-03-13 02:30:01.5'), hour(timestamp'2022-01-01 05:00:00')",
+  );
+  assert.deepEqual(r.rows, ["2\t30\t7\t2\t1.500000\t5"]);
+});
