@@ -106,3 +106,27 @@ export function datepart(field: Column | string, source: ColumnName): Column {
 export function try_to_timestamp(timestamp: ColumnName, format?: Column): Column {
   return call("try_to_timestamp", format === undefined ? [colExpr(timestamp)] : [colExpr(timestamp), format.expr]);
 }
+
+/** Parses a string to a TIMESTAMP_NTZ (a wall-clock time, no zone), with an optional pattern. @example to_timestamp_ntz("local_time", "yyyy-MM-dd HH:mm") */
+export function to_timestamp_ntz(timestamp: ColumnName, format?: string): Column {
+  return call("to_timestamp_ntz", format === undefined ? [colExpr(timestamp)] : [colExpr(timestamp), literalExpr(format)]);
+}
+
+/** A TIMESTAMP_NTZ from its fields. @example make_timestamp_ntz("y", "mo", "d", "h", "mi", "s") */
+export function make_timestamp_ntz(years: ColumnName, months: ColumnName, days: ColumnName, hours: ColumnName, mins: ColumnName, secs: ColumnName): Column {
+  return call("make_timestamp_ntz", [years, months, days, hours, mins, secs].map(colExpr));
+}
+
+/**
+ * The wall-clock time `sourceTs` (a TIMESTAMP_NTZ) in `sourceTz` (default: the session zone) as a
+ * wall-clock time in `targetTz`.
+ * @example convert_timezone(lit("America/Los_Angeles"), lit("UTC"), col("local_time"))
+ */
+export function convert_timezone(sourceTz: ColumnName | undefined, targetTz: ColumnName, sourceTs: ColumnName): Column {
+  return call("convert_timezone", sourceTz === undefined ? [colExpr(targetTz), colExpr(sourceTs)] : [colExpr(sourceTz), colExpr(targetTz), colExpr(sourceTs)]);
+}
+
+/** The batch's time as a wall-clock time in the session zone (TIMESTAMP_NTZ). @example localtimestamp() */
+export function localtimestamp(): Column {
+  return call("localtimestamp", []);
+}

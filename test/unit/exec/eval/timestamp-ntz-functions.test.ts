@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SparkSession } from "../../../../src/api/session.js";
+import { col, convert_timezone, lit, make_timestamp_ntz, to_timestamp_ntz } from "../../../../src/index.js";
 import { catalogString } from "../../../../src/types/print-schema.js";
 import { HIVE, slotText } from "../../../../src/exec/eval/cast.js";
 import { requireZone } from "../../../../src/columnar/time-zone.js";
@@ -97,4 +98,17 @@ test("hour / minute / second / extract read a TIMESTAMP_NTZ's own fields, even i
       "extract(hour from timestamp_ntz'2022-03-13 02:30:00'), date_part('second', timestamp_ntz'2022-03-13 02:30:01.5'), hour(timestamp'2022-01-01 05:00:00')",
   );
   assert.deepEqual(r.rows, ["2\t30\t7\t2\t1.500000\t5"]);
+});
+
+test("Column builders of the TIMESTAMP_NTZ functions", async () => {
+  const spark = new SparkSession("ntz-api", { "sluice.exec.workers": "0", "spark.sql.session.timeZone": "UTC" });
+  const df = spark.createDataFrame([{ s: "2024-03-10 02:30:00" }], "s STRING");
+  const r = await df
+    .select(
+      to_timestamp_ntz(col("s")).cast("string").alias("a"),
+      make_timestamp_ntz(lit(2024), lit(1), lit(2), lit(3), lit(4), lit(5)).cast("string").alias("b"),
+      convert_timezone(lit("UTC"), lit("Asia/Tokyo"), to_timestamp_ntz(col("s"))).cast("string").alias("c"),
+    )
+    .collect();
+  assert.deepEqual([r[0].a, r[0].b, r[0].c], ["2024-03-10 02:30:00", "2024-01-02 03:04:05", "2024-03-10 11:30:00"]);
 });
