@@ -444,9 +444,13 @@ export function countDistinct(c: ColumnName, ...cols: ColumnName[]): Column {
   return call("count", [colExpr(c), ...cols.map(colExpr)], true);
 }
 
-/** Aggregate: approximate distinct count. @example approx_count_distinct("user_id") */
-export function approx_count_distinct(c: ColumnName): Column {
-  return fn1("approx_count_distinct", c);
+/**
+ * Approximate number of distinct values: Spark's HyperLogLog++ (same hash, registers and bias
+ * correction, so the same estimates), with relative standard deviation `rsd` (default 0.05).
+ * @example approx_count_distinct("user_id")
+ */
+export function approx_count_distinct(c: ColumnName, rsd?: number): Column {
+  return call("approx_count_distinct", rsd === undefined ? [colExpr(c)] : [colExpr(c), literalExpr(rsd)]);
 }
 
 /** Aggregate: the group's non-null values as an array, in arrival order. @example collect_list("page") */

@@ -15,6 +15,7 @@ import { isOrderable } from "./value-slots.js";
 import { CovarianceAccumulator, MomentsAccumulator } from "./moments.js";
 import { MaxByAccumulator } from "./max-by.js";
 import { BitmapAccumulator } from "./bitmap.js";
+import { HllAccumulator, hllPrecision } from "./hll.js";
 import { BitwiseAccumulator } from "./bitwise.js";
 import { ApproxPercentileAccumulator, ModeAccumulator, PercentileAccumulator, percentileParams } from "./percentile.js";
 
@@ -31,7 +32,7 @@ export interface AccumulatorSpec {
 
 /** True when the call keeps a per-group set of distinct values (`count(DISTINCT x)` …). */
 export function needsDistinctSet(name: AggregateName, distinct: boolean): boolean {
-  if (name === "count_distinct" || name === "approx_count_distinct") return true;
+  if (name === "count_distinct") return true;
   // min/max/first/last(DISTINCT x) equal their plain forms.
   return distinct && (name === "count" || name === "sum" || name === "avg");
 }
@@ -49,9 +50,10 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
   switch (name) {
     case "count":
     case "count_distinct":
-    case "approx_count_distinct":
       if (resultType.typeName !== "long") throw bad(`must return long, not ${resultType.typeName}`);
       return new CountAccumulator();
+    case "approx_count_distinct":
+      return new HllAccumulator(hllPrecision(Number(spec.params?.relativeSD ?? "0.05")));
     case "sum":
       if (!numeric) throw bad("needs a numeric argument");
       if (resultType.typeName === "long" && (isIntegral(inputType) || inputType.typeName === "null")) return new SumLongAccumulator(spec.params?.nullOnOverflow === "true");

@@ -1005,10 +1005,21 @@ class Binder {
       ignoreNulls = flag.value;
       argExprs = argExprs.slice(0, 1);
     }
+    let params: Record<string, string> | undefined;
+    if (name === "approx_count_distinct" && argExprs.length === 2) {
+      // approx_count_distinct(x, relativeSD): a constant maximum relative standard deviation.
+      const rsd = this.bind(argExprs[1], written);
+      const v = rsd.kind === "literal" ? (typeof rsd.value === "bigint" ? (rsd.dataType.typeName === "decimal" ? Number(rsd.value) / 10 ** rsd.dataType.scale : Number(rsd.value)) : rsd.value) : null;
+      if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+        throw new AnalysisError(`analysis: the second argument of ${written} must be a positive number literal (relativeSD), got '${exprSql(argExprs[1])}'`);
+      }
+      if (Math.ceil((2 * Math.log(1.106 / v)) / Math.log(2)) < 4) throw new AnalysisError(`analysis: ${written}: HLL++ requires at least 4 bits for addressing. Use a lower error, at most 39%.`);
+      params = { relativeSD: String(v) };
+      argExprs = argExprs.slice(0, 1);
+    }
     const args = argExprs.map((a) => this.bind(a, written));
     const want = name === "count_distinct" ? [1, Infinity] : name === "count" ? [isStar ? 0 : 1, Infinity] : [1, 1];
     if (args.length < want[0] || args.length > want[1]) this.arityError(written, want[0], want[1], args.length);
-    if (name === "approx_count_distinct" && args.length !== 1) this.arityError(written, 1, 1, args.length);
     const agg = (dataType: DataType, nullable: boolean, a: BoundExpr[] = args): BoundAggregate => ({
       kind: "aggregate",
       name,
@@ -1017,6 +1028,7 @@ class Binder {
       dataType,
       nullable,
       ignoreNulls,
+      ...(params === undefined ? {} : { params }),
     });
     switch (name) {
       case "count":

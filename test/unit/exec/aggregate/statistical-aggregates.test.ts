@@ -162,3 +162,15 @@ test("try_sum and try_avg of intervals: sum and avg, null where the interval sum
   assert.equal(await value("SELECT try_avg(col) FROM VALUES (interval '2147483647' month), (interval '1' month) AS tab(col)"), null);
   await assert.rejects(value("SELECT sum(col) FROM VALUES (interval '2147483647' month), (interval '1' month) AS tab(col)"), /overflow/);
 });
+
+test("approx_count_distinct is Spark's HyperLogLog++: exact on small sets, within its error bound, relativeSD sets the precision", async () => {
+  assert.equal(await value("SELECT approx_count_distinct(col1) FROM VALUES (1), (1), (2), (2), (3) tab(col1)"), 3);
+  assert.equal(await value("SELECT approx_count_distinct(c) FROM VALUES (0.0D), (-0.0D), (double('NaN')), (double('NaN')) tab(c)"), 2);
+  for (const [n, rsd] of [[1000, 0.05], [100_000, 0.05], [100_000, 0.01]] as const) {
+    const estimate = (await value(`SELECT approx_count_distinct(id, ${rsd}) FROM range(${n})`)) as number;
+    assert.ok(Math.abs(estimate - n) / n < 3 * rsd, `${estimate} for ${n} distinct values at relativeSD ${rsd}`);
+  }
+  await assert.rejects(value("SELECT approx_count_distinct(id, 0.5) FROM range(3)"), /at least 4 bits/);
+  const grouped = await spark.sql("SELECT k, approx_count_distinct(v) AS n FROM VALUES ('a', 1), ('a', 1), ('a', 2), ('b', 7) t(k, v) GROUP BY k ORDER BY k").collect();
+  assert.deepEqual(grouped.map((r) => r.n), [2n, 1n]);
+});
