@@ -129,3 +129,48 @@ export function bitmap_construct_agg(c: ColumnName): Column {
 export function bitmap_or_agg(c: ColumnName): Column {
   return fn1("bitmap_or_agg", c);
 }
+
+/** The values of the nodes an XPath matches in XML text. @example xpath("payload", lit("a/b/text()")) */
+export function xpath(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath", [colExpr(xml), colExpr(path)]);
+}
+
+/** The string value of an XPath over XML text. @example xpath_string("payload", lit("a/c")) */
+export function xpath_string(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_string", [colExpr(xml), colExpr(path)]);
+}
+
+/** Whether an XPath matches in XML text. @example xpath_boolean("payload", lit("a/b")) */
+export function xpath_boolean(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_boolean", [colExpr(xml), colExpr(path)]);
+}
+
+/** The numeric value of an XPath over XML text, as a double. @example xpath_double("payload", lit("sum(a/b)")) */
+export function xpath_double(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_double", [colExpr(xml), colExpr(path)]);
+}
+
+/** Same as {@link xpath_double}. */
+export function xpath_number(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_number", [colExpr(xml), colExpr(path)]);
+}
+
+/** The numeric value of an XPath, as a float. @example xpath_float("payload", lit("a/b")) */
+export function xpath_float(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_float", [colExpr(xml), colExpr(path)]);
+}
+
+/** The numeric value of an XPath, as an int. @example xpath_int("payload", lit("sum(a/b)")) */
+export function xpath_int(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_int", [colExpr(xml), colExpr(path)]);
+}
+
+/** The numeric value of an XPath, as a bigint. @example xpath_long("payload", lit("sum(a/b)")) */
+export function xpath_long(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_long", [colExpr(xml), colExpr(path)]);
+}
+
+/** The numeric value of an XPath, as a smallint. @example xpath_short("payload", lit("sum(a/b)")) */
+export function xpath_short(xml: ColumnName, path: ColumnName): Column {
+  return call("xpath_short", [colExpr(xml), colExpr(path)]);
+}

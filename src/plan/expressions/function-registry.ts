@@ -12,6 +12,7 @@ import type { FunctionDef } from "./functions/define.js";
 import { COLLECTION_FUNCTIONS } from "./functions/collection.js";
 import { CONDITIONAL_FUNCTIONS } from "./functions/conditional.js";
 import { BITMAP_FUNCTIONS } from "./functions/bitmap.js";
+import { XML_FUNCTIONS } from "./functions/xml.js";
 import { CRYPTO_FUNCTIONS, cryptoCallSql } from "./functions/crypto.js";
 import { CSV_FUNCTIONS } from "./functions/csv.js";
 import { DATE_FUNCTIONS } from "./functions/date.js";
@@ -78,6 +79,7 @@ for (const d of [
   ...INTERVAL_FUNCTIONS,
   ...CRYPTO_FUNCTIONS,
   ...BITMAP_FUNCTIONS,
+  ...XML_FUNCTIONS,
 ]) {
   for (const name of [d.name, ...(d.aliases ?? [])]) {
     if (REGISTRY.has(name)) throw new InternalError(`functions: '${name}' is defined twice`);

@@ -9,6 +9,7 @@ import type { Kernel, KernelFactory } from "./kernel.js";
 import { COLLECTION_KERNELS } from "./collection-functions.js";
 import { CONDITIONAL_KERNELS } from "./conditional-functions.js";
 import { BITMAP_KERNELS } from "./bitmap-functions.js";
+import { XML_KERNELS } from "./xml-functions.js";
 import { CRYPTO_KERNELS } from "./crypto-functions.js";
 import { CSV_KERNELS } from "./csv-functions.js";
 import { DATE_KERNELS } from "./date-functions.js";
@@ -38,6 +39,7 @@ const KERNELS: Readonly<Record<string, KernelFactory>> = merge([
   INTERVAL_KERNELS,
   CRYPTO_KERNELS,
   BITMAP_KERNELS,
+  XML_KERNELS,
 ]);
 
 function merge(maps: readonly Readonly<Record<string, KernelFactory>>[]): Record<string, KernelFactory> {
