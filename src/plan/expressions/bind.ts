@@ -43,7 +43,7 @@ import {
   typeSql,
   typeString,
 } from "./coercion.js";
-import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, argTypeError, functionNames, lookupFunction, specialCallSql } from "./function-registry.js";
+import { AGGREGATE_FUNCTIONS, BOOLEAN_AGGREGATES, functionNames, lookupFunction, specialCallSql } from "./function-registry.js";
 import { javaRegExp, likeShape, likeToRegExp } from "./like-pattern.js";
 import { formatLiteral } from "./literal-text.js";
 
@@ -851,13 +851,6 @@ class Binder {
       return { ...agg, filter };
     }
     if (src.kind === "call" && src.filter !== undefined) throw new AnalysisError(`analysis: FILTER (WHERE …) is only allowed on aggregate functions, got '${exprSql(src)}'`);
-    if (lower === "timestamp_seconds") {
-      // Seconds since the epoch as a timestamp: Spark's CAST(number AS TIMESTAMP).
-      if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);
-      const child = this.bind(rawArgs[0], inAggregate);
-      if (!isNumeric(child.dataType) && child.dataType.typeName !== "null") argTypeError(lower, "a number of seconds", child.dataType);
-      return castTo(child, TimestampType());
-    }
     const castType = CAST_FUNCTIONS[lower];
     if (castType !== undefined) {
       if (rawArgs.length !== 1) this.arityError(lower, 1, 1, rawArgs.length);

@@ -5,7 +5,7 @@
  * (non-ANSI) except where Spark raises even then (a result outside the INT or LONG range).
  */
 import type { Vector } from "../../../columnar/vector.js";
-import { compactMask } from "../../../columnar/vector.js";
+import { compactMask, isValid } from "../../../columnar/vector.js";
 import { nullVector } from "../../../columnar/build.js";
 import type { ZoneRules } from "../../../columnar/time-zone.js";
 import { fromLocalMicros, requireZone, toLocalMicros } from "../../../columnar/time-zone.js";
@@ -36,6 +36,7 @@ export const DATE_KERNELS: Readonly<Record<string, KernelFactory>> = {
   quarter: fixed(dateField((d) => Math.floor((monthOf(d) - 1) / 3) + 1)),
   date_from_unix_date: fixed(sameDays(DateType())),
   unix_date: fixed(sameDays(IntegerType())),
+  timestamp_seconds: fixed(timestampSecondsKernel),
   timestamp_millis: fixed(toTimestampKernel(1000n)),
   timestamp_micros: fixed(toTimestampKernel(1n)),
   unix_seconds: fixed(fromTimestampKernel(MICROS_PER_SECOND)),
@@ -269,6 +270,34 @@ function toTimestampKernel(scale: bigint): Kernel {
     }
     return longVector(TimestampType(), out, valid);
   };
+}
+
+/**
+ * timestamp_seconds(x), Spark's SecondsToTimestamp: integral seconds multiply exactly (a long
+ * overflow is an error), decimals must be whole microseconds ("Rounding necessary" otherwise, as
+ * `longValueExact`), and doubles/floats truncate, NaN and infinities giving null.
+ */
+function timestampSecondsKernel(...[[v], n]: Parameters<Kernel>): Vector {
+  if (v.kind === "i64" || v.kind === "i32" || v.kind === "i16" || v.kind === "i8") return toTimestampKernel(1_000_000n)([v], n, null as never, null as never);
+  const out = new BigInt64Array(n);
+  const m = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!isValid(v, i)) continue;
+    if (v.kind === "decimal") {
+      const scale = v.type.scale;
+      const us = scale <= 6 ? v.values[i] * 10n ** BigInt(6 - scale) : v.values[i] / 10n ** BigInt(scale - 6);
+      if (scale > 6 && us * 10n ** BigInt(scale - 6) !== v.values[i]) throw new ExecutionError("timestamp_seconds: Rounding necessary");
+      if (us < LONG_MIN || us > LONG_MAX) throw new ExecutionError("timestamp_seconds: Overflow");
+      out[i] = us;
+      m[i] = 1;
+    } else if (v.kind === "f64" || v.kind === "f32") {
+      const x = v.values[i] * 1e6;
+      if (!Number.isFinite(x)) continue;
+      out[i] = x >= 9.223372036854776e18 ? LONG_MAX : x <= -9.223372036854776e18 ? LONG_MIN : BigInt(Math.trunc(x));
+      m[i] = 1;
+    }
+  }
+  return longVector(TimestampType(), out, compactMask(m, n));
 }
 
 /** unix_seconds / unix_millis / unix_micros: floor division of the µs timestamp. */

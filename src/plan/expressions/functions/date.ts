@@ -9,12 +9,12 @@
  * count …) take only their listed types, a NULL literal being retyped.
  */
 import type { DataType } from "../../../types/data-types.js";
-import { ByteType, DateType, DoubleType, IntegerType, LongType, ShortType, TimestampType } from "../../../types/data-types.js";
+import { ByteType, DateType, DoubleType, IntegerType, LongType, ShortType, TimestampType, isNumeric } from "../../../types/data-types.js";
 import { AnalysisError } from "../../../errors.js";
 import type { BoundExpr } from "../bound.js";
 import { typeSql } from "../coercion.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
-import { anyNullable, expectArg, simple } from "./define.js";
+import { anyNullable, argTypeError, expectArg, simple } from "./define.js";
 
 const INT_TYPES: readonly DataType[] = [IntegerType(), ShortType(), ByteType()];
 const INTEGRAL_TYPES: readonly DataType[] = [ByteType(), ShortType(), IntegerType(), LongType()];
@@ -45,6 +45,19 @@ export const DATE_FUNCTIONS: readonly FunctionDef[] = [
   simple("quarter", ["date"], IntegerType()),
   simple("date_from_unix_date", [IntegerType()], DateType()),
   exact("unix_date", [DateType()], IntegerType()),
+  {
+    // Spark's SecondsToTimestamp: any number of seconds (integral, decimal or floating).
+    name: "timestamp_seconds",
+    minArgs: 1,
+    maxArgs: 1,
+    resolve(ctx) {
+      const a = ctx.args[0];
+      const t = a.dataType.typeName;
+      const arg = t === "null" ? ctx.cast(a, LongType()) : a;
+      if (!isNumeric(arg.dataType)) argTypeError(ctx.name, "a numeric", a.dataType);
+      return { args: [arg], dataType: TimestampType(), nullable: true };
+    },
+  },
   exact("timestamp_millis", INTEGRAL_TYPES, TimestampType()),
   exact("timestamp_micros", INTEGRAL_TYPES, TimestampType()),
   exact("unix_seconds", [TimestampType()], LongType()),

@@ -154,3 +154,11 @@ test("trunc: year, quarter, month and week of a date; finer or unknown units are
   assert.deepEqual(await row("SELECT trunc('2015-10-27', 'yy'), trunc('2015-10-27', 'mon'), trunc(timestamp'2015-10-27 10:00:00', 'YYYY')"), ["2015-01-01", "2015-10-01", "2015-01-01"]);
   assert.deepEqual(await row("SELECT trunc('2015-10-27', 'DD'), trunc('2015-10-27', 'hour'), trunc('aa', 'MM'), trunc('2018-01-01', 'aa')"), [null, null, null, null]);
 });
+
+test("timestamp_seconds: exact for integers and decimals, truncating for doubles, as Spark's SecondsToTimestamp", async () => {
+  const spark = new SparkSession("ts-seconds", { "sluice.exec.workers": "0", "spark.sql.session.timeZone": "UTC" });
+  const rows = await spark.sql("SELECT CAST(timestamp_seconds(1230219000) AS STRING) AS a, CAST(timestamp_seconds(1.23) AS STRING) AS b, CAST(timestamp_seconds(1.23D) AS STRING) AS c, timestamp_seconds(double('NaN')) AS d").collect();
+  assert.deepEqual(Object.values(rows[0]), ["2008-12-25 15:30:00", "1970-01-01 00:00:01.23", "1970-01-01 00:00:01.23", null]);
+  await assert.rejects(spark.sql("SELECT timestamp_seconds(1230219000123123)").collect(), /overflow/);
+  await assert.rejects(spark.sql("SELECT timestamp_seconds(0.1234567)").collect(), /Rounding necessary/);
+});
