@@ -445,8 +445,8 @@ export function countDistinct(c: ColumnName, ...cols: ColumnName[]): Column {
 }
 
 /**
- * Approximate number of distinct values: Spark's HyperLogLog++ (same hash, registers and bias
- * correction, so the same estimates), with relative standard deviation `rsd` (default 0.05).
+ * Approximate number of distinct values: Spark's HyperLogLog++ (its hash, precision, registers and
+ * bias correction), with relative standard deviation `rsd` (default 0.05).
  * @example approx_count_distinct("user_id")
  */
 export function approx_count_distinct(c: ColumnName, rsd?: number): Column {
