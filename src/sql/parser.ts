@@ -117,6 +117,21 @@ export function parseAttributeName(name: string): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The functions that take named arguments in Spark 3.5, with their parameters and defaults. */
+const NAMED_SIGNATURES: Readonly<Record<string, readonly { name: string; fallback?: Expr }[]>> = {
+  mask: [
+    { name: "str" },
+    { name: "upperChar", fallback: literal("X", StringType()) },
+    { name: "lowerChar", fallback: literal("x", StringType()) },
+    { name: "digitChar", fallback: literal("n", StringType()) },
+    { name: "otherChar", fallback: literal(null, StringType()) },
+  ],
+  explode: [{ name: "collection" }],
+  explode_outer: [{ name: "collection" }],
+  posexplode: [{ name: "collection" }],
+  posexplode_outer: [{ name: "collection" }],
+};
+
 /** Functions whose three-argument form is another function (the unit-first datetime forms). */
 const THREE_ARGUMENT_ALIASES: Readonly<Record<string, string>> = { dateadd: "timestampadd", date_add: "timestampadd", datediff: "timestampdiff", date_diff: "timestampdiff" };
 
@@ -694,18 +709,28 @@ export class ExpressionParser {
     } else if (s.atWord("ALL") && !s.atOp(")", 1) && !s.atOp(",", 1)) {
       s.next();
     }
-    const args: Expr[] = [];
+    let args: Expr[] = [];
+    const named: { name: string; value: Expr; at: number }[] = [];
     if (!s.atOp(")")) {
       // Inside a call's parentheses no clause can start, so clause keywords are names there
       // (`window_time(window)`, a lambda's `left`), as in Spark without ANSI mode.
       this.callDepth++;
       try {
         do {
-          args.push(name === "struct" ? this.namedExpression() : this.item());
+          const t = s.peek();
+          if ((t.kind === "word" || t.kind === "quoted") && s.atOp("=>", 1)) {
+            s.next();
+            s.next();
+            named.push({ name: t.value, value: this.item(), at: t.start });
+          } else {
+            if (named.length > 0) throw s.errorAt(t.start, `[UNEXPECTED_POSITIONAL_ARGUMENT] a positional argument of ${name} follows the named argument '${named[named.length - 1].name}'`);
+            args.push(name === "struct" ? this.namedExpression() : this.item());
+          }
         } while (s.acceptOp(","));
       } finally {
         this.callDepth--;
       }
+      if (named.length > 0) args = this.withNamedArguments(name, args, named, nameTok.start);
     } else if (distinct) {
       throw s.unexpected("expected an argument after DISTINCT");
     }
@@ -714,6 +739,36 @@ export class ExpressionParser {
     // timestampadd/timestampdiff.
     const called = args.length === 3 ? (THREE_ARGUMENT_ALIASES[name] ?? name) : name;
     return this.afterCall(node({ kind: "call", name: called, args, distinct }), called);
+  }
+
+  /**
+   * Spark 3.5's named arguments (`mask(str, lowerChar => 'q')`) for the functions that declare a
+   * signature: the positional arguments first, then each named one in its place, and the defaults
+   * of optional parameters left out, as Spark's NamedParametersSupport rearranges them.
+   */
+  withNamedArguments(name: string, positional: Expr[], named: readonly { name: string; value: Expr; at: number }[], at: number): Expr[] {
+    const s = this.s;
+    const signature = NAMED_SIGNATURES[name];
+    if (signature === undefined) throw s.errorAt(at, `[NAMED_PARAMETERS_NOT_SUPPORTED] Named parameters are not supported for function ${name}; please retry the query with positional arguments to the function call instead`);
+    if (positional.length > signature.length) throw s.errorAt(at, `[WRONG_NUM_ARGS] function ${name} takes at most ${signature.length} arguments, got ${positional.length + named.length}`);
+    const slots: (Expr | undefined)[] = [...positional];
+    for (const n of named) {
+      const k = signature.findIndex((p) => p.name.toLowerCase() === n.name.toLowerCase());
+      if (k < 0) throw s.errorAt(n.at, `[UNRECOGNIZED_PARAMETER_NAME] function ${name} has no parameter '${n.name}'; its parameters are ${signature.map((p) => p.name).join(", ")}`);
+      if (slots[k] !== undefined) {
+        throw s.errorAt(n.at, k < positional.length ? `[BOTH_POSITIONAL_AND_NAMED_PARAMETERS_SET] parameter '${n.name}' of ${name} is set both by position and by name` : `[DOUBLE_NAMED_ARGUMENT_REFERENCE] parameter '${n.name}' of ${name} is named twice`);
+      }
+      slots[k] = n.value;
+    }
+    const out: Expr[] = [];
+    signature.forEach((p, k) => {
+      const v = slots[k] ?? p.fallback;
+      if (v === undefined) throw s.errorAt(at, `[REQUIRED_PARAMETER_NOT_FOUND] function ${name} needs parameter '${p.name}'`);
+      out.push(v);
+    });
+    // Trailing defaults are left out, so the call reads (and is named) as its positional form.
+    while (out.length > positional.length && slots[out.length - 1] === undefined) out.pop();
+    return out;
   }
 
   /** `IGNORE NULLS` / `RESPECT NULLS` after the call, and rejection of FILTER / OVER. */

@@ -1087,11 +1087,19 @@ class QueryParser {
     const name = this.qualifiedName("expected a table name, a subquery or VALUES");
     if (name.length === 1 && s.atOp("(") && start.kind === "word") {
       const open = s.next();
-      const args: Expr[] = [];
+      let args: Expr[] = [];
+      const named: { name: string; value: Expr; at: number }[] = [];
       if (!s.atOp(")")) {
-        do args.push(this.e.namedExpression());
-        while (s.acceptOp(","));
+        do {
+          const t = s.peek();
+          if ((t.kind === "word" || t.kind === "quoted") && s.atOp("=>", 1)) {
+            s.next();
+            s.next();
+            named.push({ name: t.value, value: this.e.namedExpression(), at: t.start });
+          } else args.push(this.e.namedExpression());
+        } while (s.acceptOp(","));
       }
+      if (named.length > 0) args = this.e.withNamedArguments(name[0].toLowerCase(), args, named, start.start);
       this.close(open.start);
       const { alias, columnAliases } = this.tableAlias();
       return { kind: "function", name: name[0].toLowerCase(), args, alias, columnAliases };

@@ -378,3 +378,18 @@ test("keywords as names where no clause can start: lambda parameters, call argum
   const a = parseNamedExpression("x AS end");
   assert.ok(a.kind === "alias" && a.name === "end");
 });
+
+test("named arguments of mask and explode land in their positions, with Spark's errors", () => {
+  const e = parseExpression("mask('AbCD123', lowerChar => 'q', upperChar => 'Q', otherChar => 'o', digitChar => 'd')");
+  assert.ok(e.kind === "call" && e.name === "mask");
+  assert.deepEqual(e.args.map((a) => (a.kind === "literal" ? a.value : a.kind)), ["AbCD123", "Q", "q", "d", "o"]);
+  const gaps = parseExpression("mask(lowerChar => 'q', str => 's')");
+  assert.ok(gaps.kind === "call");
+  assert.deepEqual(gaps.args.map((a) => (a.kind === "literal" ? a.value : a.kind)), ["s", "X", "q"]);
+  assert.throws(() => parseExpression("mask(lowerChar => 'q', 's')"), /UNEXPECTED_POSITIONAL_ARGUMENT/);
+  assert.throws(() => parseExpression("mask('s', str => 't')"), /BOTH_POSITIONAL_AND_NAMED_PARAMETERS_SET/);
+  assert.throws(() => parseExpression("mask('s', digitChar => 'd', digitChar => 'e')"), /DOUBLE_NAMED_ARGUMENT_REFERENCE/);
+  assert.throws(() => parseExpression("mask('s', cellular => 'automata')"), /UNRECOGNIZED_PARAMETER_NAME/);
+  assert.throws(() => parseExpression("mask(lowerChar => 'q')"), /REQUIRED_PARAMETER_NOT_FOUND/);
+  assert.throws(() => parseExpression("encode(str => 'a', charset => 'utf-8')"), /NAMED_PARAMETERS_NOT_SUPPORTED/);
+});
