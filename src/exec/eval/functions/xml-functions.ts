@@ -1,11 +1,13 @@
 /**
  * XPath kernels on `@xmldom/xmldom` (the DOM) and `xpath` (XPath 1.0), the well-kept libraries
- * that stand in for the JDK's javax.xml Spark uses. Each row's XML is parsed once; the compiled
- * path is shared by the batch. Null or empty XML gives null; XML that does not parse is Spark's
- * error naming the document.
+ * that stand in for the JDK's javax.xml Spark uses. Each row's XML is parsed once. Null or empty
+ * XML gives null; XML that does not parse is Spark's error naming the document.
+ *
+ * Both libraries load on the first XPath call, not with the engine: together they cost every
+ * start-up some 35 ms, and few jobs query XML. Kernels are synchronous, so the load is a
+ * `require` (both packages are CommonJS and stay external in the dist/ bundle).
  */
-import { DOMParser } from "@xmldom/xmldom";
-import * as xpath from "xpath";
+import { createRequire } from "node:module";
 import type { Vector } from "../../../columnar/vector.js";
 import { isValid } from "../../../columnar/vector.js";
 import { BytesBuilder, vectorFromValues } from "../../../columnar/build.js";
@@ -14,6 +16,20 @@ import { ExecutionError } from "../../../errors.js";
 import type { BoundCall } from "../../../plan/expressions/bound.js";
 import { literalArg } from "./kernel.js";
 import type { Kernel, KernelFactory } from "./kernel.js";
+
+type Xmldom = typeof import("@xmldom/xmldom");
+type XPath = typeof import("xpath");
+
+let libs: { readonly xmldom: Xmldom; readonly xpath: XPath } | undefined;
+
+/** The two XML libraries, loaded on first use. */
+function xmlLibs(): { readonly xmldom: Xmldom; readonly xpath: XPath } {
+  if (libs === undefined) {
+    const require = createRequire(import.meta.url);
+    libs = { xmldom: require("@xmldom/xmldom") as Xmldom, xpath: require("xpath") as XPath };
+  }
+  return libs;
+}
 
 type Mode = "nodes" | "string" | "boolean" | "number";
 
@@ -31,7 +47,7 @@ const MODES: Readonly<Record<string, Mode>> = {
 /** The DOM of `text`, or Spark's error for XML that does not parse. */
 function parseXml(fn: string, text: string): Document {
   let failed: string | null = null;
-  const parser = new DOMParser({
+  const parser = new (xmlLibs().xmldom.DOMParser)({
     onError: (level: string, message: string) => {
       if (level !== "warning") failed ??= message;
     },
@@ -48,6 +64,7 @@ function parseXml(fn: string, text: string): Document {
 
 /** The value of an XPath result as Spark's mode reads it. */
 function evaluate(mode: Mode, path: string, doc: Document): unknown {
+  const { xpath } = xmlLibs();
   switch (mode) {
     case "nodes": {
       const r = xpath.select(path, doc as unknown as Node);
@@ -98,4 +115,4 @@ function xpathKernel(call: BoundCall): Kernel {
 }
 
 /** The kernels of this file by canonical function name (see `kernels.ts`). */
-export const XML_KERNELS: Readonly<Record<string, KernelFactory>> = Object.fromEntries(Object.keys(MODES).filter((k) => k !== "xpath_number").map((k) => [k, xpathKernel]));
+export const XML_KERNELS: Readonly<Record<string, KernelFactory>> = Object.fromEntries(Object.keys(MODES).map((k) => [k, xpathKernel]));
