@@ -6,8 +6,8 @@
  * Known naming differences from Spark 3.5: `x BETWEEN a AND b` is named like its expansion
  * `((x >= a) AND (x <= b))`; `mean(x)` is named `avg(x)`; name parts are never back-quoted; the
  * `CAST(col AS T)` → `col` rule applies to column references and aliases only.
- * Coercion not implemented (an analysis error instead): date/timestamp arithmetic (`d + 1`,
- * `ts - ts`), `boolean = number` (Spark's BooleanEquality), comparisons of struct/array/map values.
+ * Not implemented (an analysis error instead): comparing array values, which Spark orders
+ * element by element. (Maps are not comparable in Spark either.)
  */
 import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
