@@ -81,13 +81,23 @@ export async function resolveFileSourceSchema(format: FileFormat, options: Reado
 }
 
 /**
+ * JSON and CSV read zone-less timestamps in their `timeZone` option, which defaults to the
+ * session's time zone as in Spark (`JSONOptions`/`CSVOptions` take `SQLConf.sessionLocalTimeZone`).
+ */
+function withSessionZone(format: FileFormat, options: Readonly<Record<string, string>>, zone: string | undefined): Readonly<Record<string, string>> {
+  if (zone === undefined || (format !== "json" && format !== "csv")) return options;
+  if (Object.keys(options).some((k) => k.toLowerCase() === "timezone")) return options;
+  return { ...options, timeZone: zone };
+}
+
+/**
  * A new streaming file source for `format` with Spark's option names (`path`,
  * `maxFilesPerTrigger`, `maxBytesPerTrigger`, `latestFirst`, `fileNameOnly`, `pathGlobFilter`,
  * `recursiveFileLookup`, `maxFileAge`, `cleanSource` = off, plus the format's options), reading
  * with `hints.schema`. No I/O.
  */
 export function createFileSource(format: FileFormat, options: Readonly<Record<string, string>>, hints: SourceHints): StreamSource {
-  const { file, format: formatOptions } = resolveFileSourceOptions(format, options);
+  const { file, format: formatOptions } = resolveFileSourceOptions(format, withSessionZone(format, options, hints.timeZone));
   const columns = hints.columns ?? null;
   return new FileStreamSource({ format, schema: hints.schema, file, formatOptions, location: resolveSourceLocation(file.path), columns });
 }

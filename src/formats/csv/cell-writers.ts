@@ -14,6 +14,7 @@ import { intervalsFromText } from "../../columnar/interval-text.js";
 import type { Vector, ValidityMask } from "../../columnar/vector.js";
 import { compactMask } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
+import { UTC } from "../../columnar/time-zone.js";
 import { ConfigError } from "../../errors.js";
 import type { CsvOptions } from "./options.js";
 import { parseDateLenient, parseDateWithPattern, parseTimestampLenient, parseTimestampWithPattern } from "./datetime.js";
@@ -56,7 +57,7 @@ export function cellWriterFor(name: string, type: DataType, capacity: number, op
       return new TimestampWriter(type, capacity, options);
     case "timestamp_ntz":
       // A wall-clock time: read as if in UTC, so the µs are the wall clock's.
-      return new TimestampWriter(type, capacity, { ...options, defaultOffsetMinutes: 0 });
+      return new TimestampWriter(type, capacity, { ...options, zone: UTC });
     case "yearmonthinterval":
     case "daytimeinterval":
     case "interval":
@@ -370,9 +371,9 @@ class TimestampWriter extends FixedWriter {
   write(row: number, buf: Uint8Array, start: number, end: number): boolean {
     const s = decodeUtf8(buf, start, end);
     const f = this.options.timestampFormat;
-    const off = this.options.defaultOffsetMinutes;
-    let t = f === null ? null : parseTimestampWithPattern(f, s, off);
-    if (t === null && (f === null || this.options.dateTimeFallback)) t = parseTimestampLenient(s, off);
+    const zone = this.options.zone;
+    let t = f === null ? null : parseTimestampWithPattern(f, s, zone);
+    if (t === null && (f === null || this.options.dateTimeFallback)) t = parseTimestampLenient(s, zone);
     if (t === null) return false;
     this.values[row] = t;
     this.valid[row] = 1;

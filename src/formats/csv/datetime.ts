@@ -6,10 +6,12 @@
  * - with a format, a `DateTimeFormatter`-style pattern (`yyyy-MM-dd HH:mm:ss.SSS`, `dd/MM/yyyy`,
  *   `[…]` optional sections, `'…'` literals) that must match the whole text.
  * Dates are days since 1970-01-01; timestamps are microseconds since the epoch (UTC). A text
- * without a zone is read in `defaultOffsetMinutes` (the session time zone; sluice's default is UTC).
+ * without a zone is read as a wall-clock time in `zone` (the `timeZone` option, else the session's),
+ * with DST gaps and overlaps resolved as `java.time` resolves them.
  */
 import { ConfigError } from "../../errors.js";
 import { daysFromCivil } from "../../columnar/civil-date.js";
+import type { ZoneRules } from "../../columnar/time-zone.js";
 
 /** A compiled datetime pattern. */
 export interface DatetimePattern {
@@ -87,7 +89,7 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 const MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 
 /** Parses `s` as a timestamp with `p`, or null when it does not match. */
-export function parseTimestampWithPattern(p: DatetimePattern, s: string, defaultOffsetMinutes: number): bigint | null {
+export function parseTimestampWithPattern(p: DatetimePattern, s: string, zone: ZoneRules): bigint | null {
   const f = matchPattern(p, s);
   if (f === null) return null;
   const days = daysOf(f);
@@ -95,8 +97,8 @@ export function parseTimestampWithPattern(p: DatetimePattern, s: string, default
   let hour = f.hour;
   if (f.hour12 >= 0) hour = (f.hour12 % 12) + (f.pm === 1 ? 12 : 0);
   if (hour > 23 || f.minute > 59 || f.second > 59) return null;
-  const offset = f.offsetMinutes ?? defaultOffsetMinutes;
-  const seconds = days * 86400 + hour * 3600 + f.minute * 60 + f.second - offset * 60;
+  const local = days * 86400 + hour * 3600 + f.minute * 60 + f.second;
+  const seconds = f.offsetMinutes === null ? zone.utcOf(local) : local - f.offsetMinutes * 60;
   return BigInt(seconds) * 1_000_000n + BigInt(f.micros);
 }
 
@@ -289,7 +291,7 @@ const TS_RE =
  * Spark's lenient `stringToTimestamp`: `yyyy[-[m]m[-[d]d[( |T)[h]h[:[m]m[:[s]s[.fraction]]]]]][zone]`;
  * trims; a fraction beyond microseconds is truncated. Null when the text does not match.
  */
-export function parseTimestampLenient(text: string, defaultOffsetMinutes: number): bigint | null {
+export function parseTimestampLenient(text: string, zone: ZoneRules): bigint | null {
   const m = TS_RE.exec(text.trim());
   if (m === null) return null;
   const days = civilDays(Number(m[1]), m[2] === undefined ? 1 : Number(m[2]), m[3] === undefined ? 1 : Number(m[3]));
@@ -299,12 +301,14 @@ export function parseTimestampLenient(text: string, defaultOffsetMinutes: number
   const sec = m[6] === undefined ? 0 : Number(m[6]);
   if (h > 23 || mi > 59 || sec > 59) return null;
   const micros = m[7] === undefined ? 0 : Number(m[7].padEnd(6, "0").slice(0, 6));
-  let offset = defaultOffsetMinutes;
-  if (m[8] !== undefined) {
+  const local = days * 86400 + h * 3600 + mi * 60 + sec;
+  let seconds: number;
+  if (m[8] === undefined) {
+    seconds = zone.utcOf(local);
+  } else {
     const z = parseZone(m[8], 0, true);
     if (z === null || z[1] !== m[8].length) return null;
-    offset = z[0];
+    seconds = local - z[0] * 60;
   }
-  const seconds = days * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
   return BigInt(seconds) * 1_000_000n + BigInt(micros);
 }

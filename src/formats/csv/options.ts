@@ -15,6 +15,8 @@ import {
 } from "../text/options.js";
 import { compileDatetimePattern } from "./datetime.js";
 import type { DatetimePattern } from "./datetime.js";
+import { UTC, zoneRules } from "../../columnar/time-zone.js";
+import type { ZoneRules } from "../../columnar/time-zone.js";
 
 /** How malformed records are handled (Spark's `mode`). */
 export type ParseMode = "PERMISSIVE" | "DROPMALFORMED" | "FAILFAST";
@@ -63,6 +65,7 @@ export const csvOptionShape = {
   locale: onlyDefault("en-US", "numbers and dates are read in en-US"),
   samplingRatio: z.string(),
   preferDate: booleanOption,
+  timeZone: z.string().min(1, { message: "must not be empty" }),
 };
 
 /** Alternative spellings Spark accepts. */
@@ -93,8 +96,8 @@ export interface CsvOptions {
   readonly timestampFormat: DatetimePattern | null;
   /** Whether a value that does not match a user format is retried with the lenient parser. */
   readonly dateTimeFallback: boolean;
-  /** Session time zone offset for zone-less timestamps (sluice's session zone is UTC). */
-  readonly defaultOffsetMinutes: number;
+  /** The zone of timestamp texts that name none: the `timeZone` option (the session's, where a caller passes it), else UTC. */
+  readonly zone: ZoneRules;
   readonly lineSep: string | null;
   readonly maxColumns: number;
 }
@@ -120,7 +123,7 @@ export const defaultCsvOptions: CsvOptions = Object.freeze({
   dateFormat: null,
   timestampFormat: null,
   dateTimeFallback: true,
-  defaultOffsetMinutes: 0,
+  zone: UTC,
   lineSep: null,
   maxColumns: 20480,
 });
@@ -161,10 +164,17 @@ export function resolveCsvOptions(raw: Readonly<Record<string, string>>, subsyst
     timestampFormat: o.timestampFormat === undefined ? null : compileDatetimePattern(o.timestampFormat, "timestampFormat"),
     // Spark falls back to the lenient parsers only when no format was given, unless told otherwise.
     dateTimeFallback: o.enableDateTimeParsingFallback ?? !userFormats,
-    defaultOffsetMinutes: 0,
+    zone: o.timeZone === undefined ? d.zone : csvZone(o.timeZone, subsystem),
     lineSep: o.lineSep ?? null,
     maxColumns: o.maxColumns ?? d.maxColumns,
   });
+}
+
+/** The rules of the `timeZone` option: an IANA region, an offset or a short id, as Spark's `DateTimeUtils.getZoneId` reads them. */
+function csvZone(id: string, subsystem: string): ZoneRules {
+  const rules = zoneRules(id);
+  if (rules === null) throw new ConfigError(`${subsystem}: option 'timeZone' is not a time zone: ${JSON.stringify(id)}`, { option: "timeZone" });
+  return rules;
 }
 
 /** Spark's `CSVExprUtils.toDelimiterStr`: `\t` → tab, `\u0001` → U+0001, `\\` → backslash. */

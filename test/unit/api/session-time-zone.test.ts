@@ -92,3 +92,24 @@ test("function settings of the session are read at analysis: concatBinaryAsStrin
   const [c, e] = await row(spark, "SELECT concat(X'41', X'42'), elt(1, X'43', X'44')");
   assert.deepEqual([c, e], ["AB", "C"]);
 });
+
+test("CSV and JSON files read zone-less timestamps in the session zone unless the timeZone option says otherwise", async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "sluice-tz-files-"));
+  try {
+    writeFileSync(join(dir, "a.csv"), "2015-08-26 10:00:00\n2019-03-10 02:30:00\n2015-08-26 10:00:00Z\n");
+    writeFileSync(join(dir, "a.json"), '{"t":"2015-08-26 10:00:00"}\n');
+    const spark = session("America/Los_Angeles");
+    const epochs = async (df: ReturnType<SparkSession["sql"]>) => (await df.selectExpr("unix_timestamp(t) AS u").collect()).map((r) => (r as { u: bigint }).u);
+    const csv = spark.read.schema("t timestamp").csv(join(dir, "a.csv"));
+    // 10:00 PDT is 17:00 UTC; 02:30 falls in the spring-forward gap and moves to 03:30 PDT; a Z keeps UTC.
+    assert.deepEqual(await epochs(csv), [1440608400n, 1552213800n, 1440583200n]);
+    const utcCsv = spark.read.schema("t timestamp").option("timeZone", "UTC").csv(join(dir, "a.csv"));
+    assert.deepEqual((await epochs(utcCsv))[0], 1440583200n);
+    assert.deepEqual(await epochs(spark.read.schema("t timestamp").json(join(dir, "a.json"))), [1440608400n]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

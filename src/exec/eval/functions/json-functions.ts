@@ -30,6 +30,7 @@ import { compileDatetimePattern, parseDateWithPattern, parseTimestampWithPattern
 import type { DatetimePattern } from "../../../formats/csv/datetime.js";
 import { compilePattern, formatWithPattern, MICROS_PER_DAY } from "../datetime.js";
 import { zoneOffsetSeconds } from "../../../formats/json/json-datetime.js";
+import { UTC } from "../../../columnar/time-zone.js";
 import { formatJsonTimestamp } from "../../../formats/json/json-text.js";
 import type { DateTimePattern } from "../datetime.js";
 import { isMalformedJson, JsonReader, resolveJsonFunctionOptions, schemaOfJson, Tok } from "../../../plan/expressions/functions/json.js";
@@ -157,7 +158,7 @@ function parseDatetimeTexts(v: Vector, target: DataType, f: ReadFormats): Vector
         if (!isValid(v, i)) continue;
         const text = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
         const days = isTs ? null : parseDateWithPattern(pattern, text);
-        const micros = isTs ? inZone(parseTimestampWithPattern(pattern, text, 0), pattern, f.zone) : null;
+        const micros = isTs ? inZone(parseTimestampWithPattern(pattern, text, UTC), pattern, f.zone) : null;
         if (days === null && micros === null) {
           checkLegacyLeapDay(pattern, text);
           if (f.failFast) {

@@ -10,6 +10,7 @@ import { sqlTypeName } from "../../../types/print-schema.js";
 import type { CsvOptions } from "../../../formats/csv/options.js";
 import { CELL_EMPTY, CELL_EMPTY_QUOTED, CsvTokenizer } from "../../../formats/csv/tokenizer.js";
 import { civilDays, parseTimestampLenient } from "../../../formats/csv/datetime.js";
+import { UTC } from "../../../columnar/time-zone.js";
 import { decodeUtf8 } from "../../../columnar/utf8.js";
 import { AnalysisError } from "../../../errors.js";
 import { typeSql } from "../coercion.js";
@@ -22,6 +23,7 @@ const S = StringType();
 export const CSV_FUNCTIONS: readonly FunctionDef[] = [
   {
     name: "from_csv",
+    timeZoneAware: true,
     minArgs: 2,
     maxArgs: 3,
     constantArgs: [1, 2],
@@ -124,7 +126,7 @@ function inferCell(cell: string | null, o: CsvOptions): DataType {
   if (JAVA_DOUBLE_RE.test(cell.trim()) || cell === o.nanValue || cell === o.positiveInf || cell === o.negativeInf) return DoubleType();
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(cell);
   if (date !== null && civilDays(Number(date[1]), Number(date[2]), Number(date[3])) !== null) return DateType();
-  if (parseTimestampLenient(cell, 0) !== null) return TimestampType();
+  if (parseTimestampLenient(cell, UTC) !== null) return TimestampType();
   const lower = cell.toLowerCase();
   if (lower === "true" || lower === "false") return BooleanType();
   return StringType();

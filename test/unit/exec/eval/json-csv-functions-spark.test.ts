@@ -99,6 +99,16 @@ test("from_csv: records, timestampFormat, malformed cells and bad schemas", () =
   raises("from_csv('1', 1)", /INVALID_SCHEMA\.NON_STRING_LITERAL/);
 });
 
+test("from_csv: zone-less timestamps are read in the timeZone option, with java.time's DST rules", () => {
+  const at = (expr: string) => (one(expr) as { t: Date }).t.toISOString();
+  assert.equal(at("from_csv('26/08/2015', 't Timestamp', map('timestampFormat', 'dd/MM/yyyy', 'timeZone', 'America/Los_Angeles'))"), "2015-08-26T07:00:00.000Z");
+  // 02:30 does not exist on 2019-03-10 in Los Angeles: java.time moves it forward by the gap.
+  assert.equal(at("from_csv('2019-03-10 02:30:00', 't Timestamp', map('timeZone', 'America/Los_Angeles'))"), "2019-03-10T10:30:00.000Z");
+  // An offset in the text wins over the option.
+  assert.equal(at("from_csv('2015-08-26 10:00:00+02:00', 't Timestamp', map('timeZone', 'America/Los_Angeles'))"), "2015-08-26T08:00:00.000Z");
+  raises("from_csv('1', 't Timestamp', map('timeZone', 'Mars/Olympus'))", /option 'timeZone' is not a time zone/);
+});
+
 test("to_csv and schema_of_csv", () => {
   assert.equal(one("to_csv(named_struct('a', 1, 'b', 2))"), "1,2");
   assert.equal(one("to_csv(named_struct('time', timestamp'2015-08-26 00:00:00'), map('timestampFormat', 'dd/MM/yyyy'))"), "26/08/2015");
