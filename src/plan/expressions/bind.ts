@@ -369,6 +369,9 @@ function callSql(name: string, written: readonly Expr[], distinct: boolean): str
       break;
     case "mean":
       return `avg(${distinct ? "DISTINCT " : ""}${list(args)})`;
+    case "array_agg":
+      // Registered in Spark 3.5 as a plain second name of CollectList, so named by it.
+      return `collect_list(${distinct ? "DISTINCT " : ""}${list(args)})`;
   }
   return `${lower}(${distinct ? "DISTINCT " : ""}${list(args)})`;
 }

@@ -223,6 +223,7 @@ test("outputName and aggregate names", () => {
   assert.equal(outputName(parseExpression("count(DISTINCT a)")), "count(DISTINCT a)");
   assert.equal(outputName(parseNamedExpression("sum(a) AS total")), "total");
   assert.equal(outputName(parseExpression("avg(x)")), "avg(x)");
+  assert.equal(outputName(parseExpression("array_agg(x)")), "collect_list(x)");
   assert.equal(outputName(parseExpression("ceil(x)")), "CEIL(x)");
   assert.equal(outputName(parseExpression("a[0]")), "a[0]");
   assert.equal(outputName(parseExpression("m['k']")), "m[k]");
