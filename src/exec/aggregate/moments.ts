@@ -207,8 +207,13 @@ export class CovarianceAccumulator implements Accumulator {
         return n === 0 ? null : ck / n;
       case "covar_samp":
         return n === 0 ? null : n === 1 ? null : ck / (n - 1);
-      case "corr":
-        return n === 0 ? null : n === 1 ? null : ck / Math.sqrt(this.xMk[g] * this.yMk[g]);
+      case "corr": {
+        if (n === 0 || n === 1) return null;
+        // Spark divides with Catalyst's Divide, which gives null (not NaN) for a zero divisor: a
+        // constant x or y has no correlation.
+        const d = Math.sqrt(this.xMk[g] * this.yMk[g]);
+        return d === 0 ? null : ck / d;
+      }
       case "regr_sxy":
         return n === 0 ? null : ck;
       case "regr_r2": {
