@@ -23,6 +23,8 @@ import { createAccumulator } from "./aggregate/create-accumulator.js";
 import { doubleAt, numericInput } from "./aggregate/accumulator.js";
 import { CollectingOperator } from "./operator.js";
 import { InternalError } from "../errors.js";
+import { addMonthsToDays, MICROS_PER_DAY } from "./eval/datetime.js";
+import { fromLocalMicros, requireZone, toLocalMicros, type ZoneRules } from "../columnar/time-zone.js";
 
 /** One sorted view of the input for a (PARTITION BY, ORDER BY) pair. */
 interface Sorted {
@@ -248,6 +250,15 @@ export class WindowOperator extends CollectingOperator {
     return acc.result(Int32Array.from({ length: n }, (_, i) => i));
   }
 
+  /** How a frame's month offsets move its order values, or null when its offsets simply add. */
+  private monthShift(f: BoundWindowFunction): MonthShift | null {
+    const months = f.frame.months;
+    if (months === undefined) return null;
+    const key = f.orderBy[0];
+    if (key === undefined) throw new InternalError("window: a RANGE frame in months without an ORDER BY key");
+    return key.expr.dataType.typeName === "date" ? shiftDays : shiftMicros(requireZone(months.zone));
+  }
+
   /** The frame of sorted position `p`: positions `[lo, hi)`. */
   private frame(f: BoundWindowFunction, s: Sorted, p: number): [number, number] {
     const ps = s.partStart[p];
@@ -262,14 +273,17 @@ export class WindowOperator extends CollectingOperator {
       lo = lower === -Infinity ? ps : s.peerStart[p];
       hi = upper === Infinity ? pe : s.peerEnd[p];
     } else {
-      [lo, hi] = rangeFrame(s, p, lower, upper);
+      [lo, hi] = rangeFrame(s, p, lower, upper, this.monthShift(f));
     }
     return lo < hi ? [lo, hi] : [lo, lo];
   }
 }
 
-/** A RANGE frame with value offsets over the single numeric ORDER BY key. */
-function rangeFrame(s: Sorted, p: number, lower: number, upper: number): [number, number] {
+/**
+ * A RANGE frame with value offsets over the single ORDER BY key. `shift(v, months)`, when given,
+ * moves an order value by calendar months (year-month interval offsets); otherwise offsets add.
+ */
+function rangeFrame(s: Sorted, p: number, lower: number, upper: number, shift: MonthShift | null): [number, number] {
   const key = s.orderKeys[0];
   const v = key.vector;
   const row = s.order[p];
@@ -283,9 +297,28 @@ function rangeFrame(s: Sorted, p: number, lower: number, upper: number): [number
   while (nnStart < nnEnd && !isValid(v, s.order[nnStart])) nnStart++;
   while (nnEnd > nnStart && !isValid(v, s.order[nnEnd - 1])) nnEnd--;
   const x = at(p);
-  const lo = lower === -Infinity ? s.partStart[p] : lowerBound(nnStart, nnEnd, (q) => at(q) >= x + lower);
-  const hi = upper === Infinity ? s.partEnd[p] : lowerBound(nnStart, nnEnd, (q) => at(q) > x + upper);
+  // In the ascending space of `at`, the bound `x + off` of a month offset is the order value moved
+  // by `sign * off` months (a descending frame looks the other way).
+  const bound = (off: number): number => (shift === null ? x + off : sign * shift(sign * x, sign * off));
+  const lo = lower === -Infinity ? s.partStart[p] : lowerBound(nnStart, nnEnd, (q) => at(q) >= bound(lower));
+  const hi = upper === Infinity ? s.partEnd[p] : lowerBound(nnStart, nnEnd, (q) => at(q) > bound(upper));
   return [lo, hi];
+}
+
+/** An order value moved by a number of calendar months. */
+type MonthShift = (value: number, months: number) => number;
+
+/** Moves a date (days) by months, clamping to the month's end as `plusMonths` does. */
+const shiftDays: MonthShift = (days, months) => addMonthsToDays(days, months);
+
+/** Moves a timestamp (µs) by months on the wall clock of `zone`, keeping the time of day. */
+function shiftMicros(zone: ZoneRules): MonthShift {
+  return (us, months) => {
+    const local = toLocalMicros(BigInt(us), zone);
+    const day = local / MICROS_PER_DAY - (local % MICROS_PER_DAY < 0n ? 1n : 0n);
+    const moved = BigInt(addMonthsToDays(Number(day), months)) * MICROS_PER_DAY + (local - day * MICROS_PER_DAY);
+    return Number(fromLocalMicros(moved, zone));
+  };
 }
 
 /** The first position in `[from, to)` where `pred` holds (it holds on a suffix), else `to`. */

@@ -15,6 +15,7 @@ import { node, exprChildren, mapExprChildren, type Expr, type FrameBound, type W
 import type { BoundAggregate, BoundExpr } from "./expressions/bound.js";
 import { containsAggregate } from "./expressions/bound.js";
 import { bindExpr, castTo, exprSql, outputName } from "./expressions/bind.js";
+import { sessionTimeZone } from "./expressions/session-zone.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
 import type { LogicalPlan } from "./logical.js";
 import { analyzePlan } from "./analyze.js";
@@ -28,6 +29,12 @@ export interface BoundFrame {
   readonly lower: number;
   /** +Infinity: UNBOUNDED FOLLOWING. */
   readonly upper: number;
+  /**
+   * RANGE offsets given as year-month intervals: `lower`/`upper` count months, added to the order
+   * value on the calendar (dates by day, timestamps as wall-clock times in `zone`), as Spark adds
+   * them. Absent: offsets are in the order value's own unit (numbers, days, or microseconds).
+   */
+  readonly months?: { readonly zone: string };
 }
 
 export interface BoundSortKey {
@@ -118,7 +125,7 @@ export function bindWindowFunction(e: WindowExpr, input: StructType, qualifiers:
   const agg = bindExpr(e.fn, input, { ...scope, allowAggregates: true });
   if (agg.kind !== "aggregate") throw new AnalysisError(`analysis: '${exprSql(e.fn)}' over a window must be a single aggregate call`);
   if (agg.filter !== undefined) throw new AnalysisError(`analysis: FILTER (WHERE …) on an aggregate over a window is not supported: ${exprSql(e)}`);
-  if (agg.distinct || agg.name === "count_distinct" || agg.name === "approx_count_distinct") {
+  if (agg.distinct || agg.name === "count_distinct") {
     throw new AnalysisError(`analysis: DISTINCT aggregates over a window are not supported yet: ${exprSql(e)}`);
   }
   // Spark's CheckAnalysis: median and percentile_cont/disc take the whole partition, unordered.
@@ -136,6 +143,7 @@ const ORDERED_SET_AGGREGATES = new Set(["median", "percentile_cont", "percentile
 function boundFrame(spec: WindowSpec, orderBy: readonly BoundSortKey[]): BoundFrame {
   const f = spec.frame;
   if (f === null) return orderBy.length > 0 ? { type: "range", lower: -Infinity, upper: 0 } : { type: "rows", lower: -Infinity, upper: Infinity };
+  const offsetTypes = new Set<string>();
   const value = (b: FrameBound, side: string): number => {
     switch (b.kind) {
       case "unboundedPreceding":
@@ -144,8 +152,11 @@ function boundFrame(spec: WindowSpec, orderBy: readonly BoundSortKey[]): BoundFr
         return Infinity;
       case "currentRow":
         return 0;
-      case "offset":
-        return constantNumber(b.value, `the frame's ${side} bound`);
+      case "offset": {
+        const o = constantOffset(b.value, `the frame's ${side} bound`);
+        offsetTypes.add(o.type);
+        return o.value;
+      }
     }
   };
   const lower = value(f.lower, "lower");
@@ -153,24 +164,66 @@ function boundFrame(spec: WindowSpec, orderBy: readonly BoundSortKey[]): BoundFr
   if (f.lower.kind === "unboundedFollowing") throw new AnalysisError("analysis: a window frame cannot start at UNBOUNDED FOLLOWING");
   if (f.upper.kind === "unboundedPreceding") throw new AnalysisError("analysis: a window frame cannot end at UNBOUNDED PRECEDING");
   if (lower > upper) throw new AnalysisError(`analysis: the window frame's lower bound (${lower}) is above its upper bound (${upper})`);
+  const intervals = [...offsetTypes].filter(isIntervalType);
+  if (f.type === "rows" && intervals.length > 0) throw new AnalysisError("analysis: a ROWS frame's offsets must be integers, not intervals");
+  let months: BoundFrame["months"];
   if (f.type === "range" && (Number.isFinite(lower) && lower !== 0 || Number.isFinite(upper) && upper !== 0)) {
     if (orderBy.length !== 1) throw new AnalysisError("analysis: a RANGE frame with offsets needs exactly one ORDER BY expression");
     const t = orderBy[0].expr.dataType.typeName;
-    if (!["byte", "short", "integer", "long", "float", "double", "decimal", "date"].includes(t)) {
-      throw new AnalysisError(`analysis: a RANGE frame with offsets needs a numeric or date ORDER BY expression, got ${t}`);
-    }
+    months = rangeOffsetUnit(t, offsetTypes);
   }
   if (f.type === "rows" && (!Number.isInteger(lower) && Number.isFinite(lower) || !Number.isInteger(upper) && Number.isFinite(upper))) {
     throw new AnalysisError("analysis: a ROWS frame's offsets must be integers");
   }
-  return { type: f.type, lower, upper };
+  return months === undefined ? { type: f.type, lower, upper } : { type: f.type, lower, upper, months };
+}
+
+function isIntervalType(t: string): boolean {
+  return t === "daytimeinterval" || t === "yearmonthinterval";
+}
+
+/**
+ * Which offsets a RANGE frame over an ORDER BY value of type `t` takes, as Spark's
+ * `SpecifiedWindowFrame` type check allows them: numbers over numbers and dates (days); day-time
+ * intervals (microseconds) and year-month intervals (calendar months) over timestamps; year-month
+ * intervals over dates. One kind of interval per frame. Returns the month rule when offsets count
+ * months.
+ */
+function rangeOffsetUnit(t: string, offsetTypes: ReadonlySet<string>): BoundFrame["months"] {
+  const numericKey = ["byte", "short", "integer", "long", "float", "double", "decimal"].includes(t);
+  const kinds = [...offsetTypes];
+  const ym = kinds.includes("yearmonthinterval");
+  const dt = kinds.includes("daytimeinterval");
+  const numbers = kinds.some((k) => !isIntervalType(k));
+  const refuse = (): never => {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.RANGE_FRAME_INVALID_TYPE] a RANGE frame over ${t} cannot take offsets of type ${kinds.join(" and ")}`);
+  };
+  if (numericKey) return numbers && !ym && !dt ? undefined : refuse();
+  if (t === "date") {
+    if (numbers && !ym && !dt) return undefined;
+    return ym && !dt && !numbers ? { zone: "UTC" } : refuse();
+  }
+  if (t === "timestamp" || t === "timestamp_ntz") {
+    if (dt && !ym && !numbers) return undefined;
+    // Wall-clock months: a TIMESTAMP moves in the session zone, a TIMESTAMP_NTZ on its own clock.
+    if (ym && !dt && !numbers) return { zone: t === "timestamp" ? sessionTimeZone() : "UTC" };
+    return refuse();
+  }
+  throw new AnalysisError(`analysis: a RANGE frame with offsets needs a numeric, date or timestamp ORDER BY expression, got ${t}`);
 }
 
 function constantNumber(e: Expr, what: string): number {
+  const o = constantOffset(e, what);
+  if (isIntervalType(o.type)) throw new AnalysisError(`analysis: ${what} must be a constant number, got ${outputName(e)}`);
+  return o.value;
+}
+
+/** A frame offset's value (numbers as they are, day-time intervals in µs, year-month intervals in months) and type name. */
+function constantOffset(e: Expr, what: string): { value: number; type: string } {
   const b = bindExpr(e, StructType([]));
   const v = literalValue(b);
-  if (typeof v === "number" || typeof v === "bigint") return Number(v);
-  throw new AnalysisError(`analysis: ${what} must be a constant number, got ${outputName(e)}`);
+  if (typeof v === "number" || typeof v === "bigint") return { value: Number(v), type: b.dataType.typeName };
+  throw new AnalysisError(`analysis: ${what} must be a constant number or interval, got ${outputName(e)}`);
 }
 
 function constantBoolean(e: Expr): boolean {
@@ -186,6 +239,10 @@ function literalValue(b: BoundExpr): unknown {
     return typeof v === "number" ? -v : typeof v === "bigint" ? -v : undefined;
   }
   if (b.kind === "cast") return literalValue(b.child);
+  if (b.kind === "call" && b.fn.name === "$interval_negate" && b.args.length === 1) {
+    const v = literalValue(b.args[0]);
+    return typeof v === "number" ? -v : typeof v === "bigint" ? -v : undefined;
+  }
   return undefined;
 }
 

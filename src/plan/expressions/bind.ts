@@ -1034,7 +1034,10 @@ class Binder {
       case "sum":
       case "avg": {
         let a = args[0];
-        if (a.dataType.typeName === "string" || a.dataType.typeName === "null") a = castTo(a, DoubleType());
+        // Spark's TypeCoercion: strings and nulls become doubles, and so do (Hive's legacy) timestamps,
+        // as seconds since the epoch; TIMESTAMP_NTZ is refused.
+        const from = a.dataType.typeName;
+        if (from === "string" || from === "null" || from === "timestamp") a = castTo(a, DoubleType());
         const t = a.dataType;
         // Spark: sum keeps an ANSI interval's type; avg gives INTERVAL YEAR TO MONTH / DAY TO SECOND.
         if (isAnsiInterval(t)) return agg(name === "sum" ? t : t.typeName === "yearmonthinterval" ? YearMonthIntervalType() : DayTimeIntervalType(), true, [a]);

@@ -59,6 +59,31 @@ test("SQL OVER with frames and named windows", async () => {
   assert.deepEqual(rows.map((r) => `${r.k}:${r.s}:${r.f}:${r.r}`), ["a:10:10:1", "a:30:10:2", "a:45:10:2", "a:25:10:4", "b:1:1:1", "null:7:7:1"]);
 });
 
+test("RANGE frames over dates and timestamps take interval offsets; year-month ones move on the calendar", async () => {
+  const t = spark.createDataFrame(
+    [
+      { k: "a", d: "2020-01-31", t: "2020-01-31 10:00:00" },
+      { k: "a", d: "2020-02-29", t: "2020-02-29 10:00:00" },
+      { k: "a", d: "2020-03-01", t: "2020-03-01 09:00:00" },
+      { k: "a", d: "2020-04-30", t: "2020-03-02 11:00:00" },
+    ],
+    "k STRING, d STRING, t STRING",
+  ).selectExpr("k", "CAST(d AS DATE) AS d", "CAST(t AS TIMESTAMP) AS t", "CAST(t AS TIMESTAMP_NTZ) AS n");
+  t.createOrReplaceTempView("wr");
+  const counts = async (order: string, frame: string) =>
+    (await spark.sql(`SELECT d, t, n, count(*) OVER (ORDER BY ${order} RANGE BETWEEN ${frame}) AS c FROM wr ORDER BY ${order}`).collect()).map((r) => Number(r.c));
+  // One month after Jan 31 is Feb 29 (clamped), so the first frame ends there.
+  assert.deepEqual(await counts("d", "CURRENT ROW AND INTERVAL '1' MONTH FOLLOWING"), [2, 2, 1, 1]);
+  assert.deepEqual(await counts("d DESC", "CURRENT ROW AND INTERVAL '1' MONTH FOLLOWING"), [1, 2, 2, 1]);
+  assert.deepEqual(await counts("t", "CURRENT ROW AND INTERVAL '1 00:00' DAY TO MINUTE FOLLOWING"), [1, 2, 1, 1]);
+  assert.deepEqual(await counts("t", "INTERVAL 23 HOURS PRECEDING AND CURRENT ROW"), [1, 1, 2, 1]);
+  assert.deepEqual(await counts("n", "CURRENT ROW AND INTERVAL '0-1' YEAR TO MONTH FOLLOWING"), [2, 3, 2, 1]);
+  await assert.rejects(async () => counts("t", "CURRENT ROW AND 1 FOLLOWING"), (e: unknown) => e instanceof AnalysisError && /RANGE_FRAME_INVALID_TYPE/.test(e.message));
+  // avg and sum of a TIMESTAMP read it as seconds since the epoch (Spark's Hive-era coercion).
+  const [a] = await spark.sql("SELECT avg(t) AS a FROM wr WHERE d < DATE '2020-02-01'").collect();
+  assert.equal(a.a, Date.parse("2020-01-31T10:00:00Z") / 1000);
+});
+
 test("window errors: unordered ranking, streams, misplaced window expressions", async () => {
   const err = (re: RegExp) => (e: unknown) => e instanceof AnalysisError && re.test(e.message);
   assert.throws(() => df().select(row_number().over(Window.partitionBy("k"))), err(/requires the window to be ordered/));
