@@ -126,6 +126,7 @@ const NAMED_SIGNATURES: Readonly<Record<string, readonly { name: string; fallbac
     { name: "digitChar", fallback: literal("n", StringType()) },
     { name: "otherChar", fallback: literal(null, StringType()) },
   ],
+  count_min_sketch: [{ name: "column" }, { name: "epsilon" }, { name: "confidence" }, { name: "seed" }],
   explode: [{ name: "collection" }],
   explode_outer: [{ name: "collection" }],
   posexplode: [{ name: "collection" }],

@@ -6,6 +6,9 @@ import type { Column } from "../column.js";
 import { literalExpr } from "../column.js";
 import type { ColumnName } from "./builders.js";
 import { call, colExpr, fn1 } from "./builders.js";
+import { node } from "../../sql/expression.js";
+import type { LiteralExpr } from "../../sql/expression.js";
+import { DoubleType } from "../../types/data-types.js";
 
 /** `col2` where `col1` is not null, else `col3`. @example nvl2("discount", lit(true), lit(false)) */
 export function nvl2(col1: ColumnName, col2: ColumnName, col3: ColumnName): Column {
@@ -128,6 +131,17 @@ export function bitmap_construct_agg(c: ColumnName): Column {
 /** Aggregate: the OR of bitmaps. @example bitmap_or_agg("bitmap") */
 export function bitmap_or_agg(c: ColumnName): Column {
   return fn1("bitmap_or_agg", c);
+}
+
+/**
+ * Aggregate: Spark's count-min sketch of a column (integral, string or binary), serialized as
+ * Spark's `CountMinSketch.readFrom` reads it. `eps` (relative error, > 0) and `confidence` (in
+ * (0, 1)) given as numbers are doubles; `seed` as a number is an int.
+ * @example count_min_sketch("user_id", 0.001, 0.99, 42)
+ */
+export function count_min_sketch(col: ColumnName, eps: Column | number, confidence: Column | number, seed: Column | number): Column {
+  const dbl = (v: Column | number) => (typeof v === "number" ? node<LiteralExpr>({ kind: "literal", value: v, dataType: DoubleType() }) : v.expr);
+  return call("count_min_sketch", [colExpr(col), dbl(eps), dbl(confidence), typeof seed === "number" ? literalExpr(seed) : seed.expr]);
 }
 
 /** The values of the nodes an XPath matches in XML text. @example xpath("payload", lit("a/b/text()")) */

@@ -17,6 +17,7 @@ import { MaxByAccumulator } from "./max-by.js";
 import { BitmapAccumulator } from "./bitmap.js";
 import { HllAccumulator, hllPrecision } from "./hll.js";
 import { BitwiseAccumulator } from "./bitwise.js";
+import { CountMinSketchAccumulator, sketchShape } from "./count-min-sketch.js";
 import { ApproxPercentileAccumulator, ModeAccumulator, PercentileAccumulator, percentileParams } from "./percentile.js";
 
 /** What the accumulator factory needs to know about one aggregate call. */
@@ -111,5 +112,7 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
     case "bitmap_construct_agg":
     case "bitmap_or_agg":
       return new BitmapAccumulator(name === "bitmap_construct_agg");
+    case "count_min_sketch":
+      return new CountMinSketchAccumulator(sketchShape(Number(spec.params?.eps), Number(spec.params?.confidence), Number(spec.params?.seed)));
   }
 }

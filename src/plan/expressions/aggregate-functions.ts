@@ -53,6 +53,7 @@ export const STATISTICAL_AGGREGATES: Readonly<Record<string, string>> = {
   try_avg: "try_avg",
   bitmap_construct_agg: "bitmap_construct_agg",
   bitmap_or_agg: "bitmap_or_agg",
+  count_min_sketch: "count_min_sketch",
 };
 
 /** A typed statistical aggregate call. */
@@ -220,6 +221,10 @@ export function resolveStatisticalAggregate(canonical: string, written: string, 
       }
       return { name: canonical, args: [construct ? ctx.cast(a, LongType()) : a], dataType: BinaryType(), nullable: false };
     }
+    case "count_min_sketch": {
+      arity(4);
+      return countMinSketch(written, args);
+    }
     case "mode": {
       arity(1);
       if (!isAtomic(args[0].dataType)) {
@@ -229,6 +234,60 @@ export function resolveStatisticalAggregate(canonical: string, written: string, 
     }
   }
   throw new AnalysisError(`analysis: unknown aggregate function ${written}`);
+}
+
+/**
+ * CountMinSketchAgg.checkInputDataTypes: the column is integral, string or binary; eps and
+ * confidence are DOUBLE and seed INT (ExpectsInputTypes: no implicit casts); all three constant and
+ * non-null, eps > 0 and 0 < confidence < 1.
+ */
+function countMinSketch(written: string, args: readonly BoundExpr[]): StatisticalCall {
+  const wants = ['("INTEGRAL" or "STRING" or "BINARY")', '"DOUBLE"', '"DOUBLE"', '"INT"'];
+  const accepts = [(t: DataType) => isIntegral(t) || t.typeName === "string" || t.typeName === "binary", (t: DataType) => t.typeName === "double", (t: DataType) => t.typeName === "double", (t: DataType) => t.typeName === "integer"];
+  args.forEach((a, i) => {
+    if (!accepts[i](a.dataType)) {
+      throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] function ${written}: parameter ${i + 1} requires the ${wants[i]} type, however it has the type ${typeString(a.dataType)}`);
+    }
+  });
+  const names = ["eps", "confidence", "seed"];
+  const values = names.map((inputName, k) => {
+    const v = constantOf(args[k + 1]);
+    if (v === undefined) {
+      throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] function ${written}: the input ${inputName} should be a foldable ${typeString(args[k + 1].dataType)} expression`);
+    }
+    return v;
+  });
+  values.forEach((v, k) => {
+    if (v === null) throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_NULL] function ${written}: the ${names[k]} must not be null`);
+  });
+  const [eps, confidence, seed] = values.map(Number);
+  if (!(eps > 0)) {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] function ${written}: the eps must be between (0.0, 1.7976931348623157E308], got ${eps}`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] function ${written}: the confidence must be between (0.0, 1.0], got ${confidence}`);
+  }
+  const params = { eps: String(eps), confidence: String(confidence), seed: String(seed) };
+  return { name: "count_min_sketch", args: [args[0]], dataType: BinaryType(), nullable: false, params };
+}
+
+/**
+ * The value of a constant argument (a literal, possibly cast, as bound): a number, null, or
+ * undefined when the argument is not constant.
+ */
+function constantOf(e: BoundExpr): number | null | undefined {
+  if (e.kind === "cast") {
+    const v = constantOf(e.child);
+    if (v === undefined || v === null) return v;
+    return e.dataType.typeName === "integer" ? Math.trunc(v) | 0 : v;
+  }
+  if (e.kind !== "literal") return undefined;
+  const v = e.value;
+  if (v === null) return null;
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return e.dataType.typeName === "decimal" ? Number(v) / 10 ** e.dataType.scale : Number(v);
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
 }
 
 function numericArgument(written: string, a: BoundExpr, ctx: AggregateBindContext): BoundExpr {

@@ -206,7 +206,8 @@ export type AggregateName =
   | "percentile_approx"
   | "mode"
   | "bitmap_construct_agg"
-  | "bitmap_or_agg";
+  | "bitmap_or_agg"
+  | "count_min_sketch";
 
 /**
  * An aggregate call. `args` are aggregate-free bound expressions (`count(*)` has none);
