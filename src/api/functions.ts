@@ -463,6 +463,15 @@ export function collect_set(c: ColumnName): Column {
   return fn1("collect_set", c);
 }
 
+/**
+ * Aggregate: an approximate histogram of `c` in `nBins` (at least 2) bins of non-uniform width,
+ * as an array of `{x, y}` structs sorted by x: Spark's `histogram_numeric`, bin for bin.
+ * @example histogram_numeric("latency_ms", 20)
+ */
+export function histogram_numeric(c: ColumnName, nBins: number): Column {
+  return call("histogram_numeric", [colExpr(c), literalExpr(nBins)]);
+}
+
 /** Aggregate: sum. @example sum("amount") */
 export function sum(c: ColumnName): Column {
   return fn1("sum", c);

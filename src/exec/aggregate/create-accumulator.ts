@@ -18,6 +18,7 @@ import { BitmapAccumulator } from "./bitmap.js";
 import { HllAccumulator, hllPrecision } from "./hll.js";
 import { BitwiseAccumulator } from "./bitwise.js";
 import { CountMinSketchAccumulator, sketchShape } from "./count-min-sketch.js";
+import { HistogramAccumulator } from "./histogram.js";
 import { ApproxPercentileAccumulator, ModeAccumulator, PercentileAccumulator, percentileParams } from "./percentile.js";
 
 /** What the accumulator factory needs to know about one aggregate call. */
@@ -109,6 +110,9 @@ export function createAccumulator(spec: AccumulatorSpec, what: string): Accumula
       return new ApproxPercentileAccumulator(percentileParams(spec.params, name), resultType, Number(spec.params?.accuracy ?? "10000"));
     case "mode":
       return new ModeAccumulator(inputType);
+    case "histogram_numeric":
+      if (resultType.typeName !== "array") throw bad(`must return an array, not ${resultType.typeName}`);
+      return new HistogramAccumulator(Number(spec.params?.nb ?? "0"), resultType);
     case "bitmap_construct_agg":
     case "bitmap_or_agg":
       return new BitmapAccumulator(name === "bitmap_construct_agg");

@@ -1,8 +1,8 @@
 /**
  * Typing of Spark's statistical and order aggregates (the binder binds their arguments, then asks
  * here): stddev/variance/skewness/kurtosis, covariance and correlation, the regr_* family, max_by
- * and min_by, bit_and/or/xor, percentile/median, percentile_approx and mode, and the rewrites Spark
- * itself does for count_if, regr_count, regr_avgx and regr_avgy.
+ * and min_by, bit_and/or/xor, percentile/median, percentile_approx, mode and histogram_numeric, and
+ * the rewrites Spark itself does for count_if, regr_count, regr_avgx and regr_avgy.
  *
  * Aggregates of two arguments get them packed into one struct argument (the accumulators read one
  * input column); constant arguments (percentages, accuracy) become `params`.
@@ -49,6 +49,7 @@ export const STATISTICAL_AGGREGATES: Readonly<Record<string, string>> = {
   percentile_approx: "percentile_approx",
   approx_percentile: "percentile_approx",
   mode: "mode",
+  histogram_numeric: "histogram_numeric",
   try_sum: "try_sum",
   try_avg: "try_avg",
   bitmap_construct_agg: "bitmap_construct_agg",
@@ -232,6 +233,9 @@ export function resolveStatisticalAggregate(canonical: string, written: string, 
       }
       return { name: "mode", args: [args[0]], dataType: args[0].dataType, nullable: true };
     }
+    case "histogram_numeric":
+      arity(2);
+      return histogramNumeric(written, args, ctx);
   }
   throw new AnalysisError(`analysis: unknown aggregate function ${written}`);
 }
@@ -288,6 +292,48 @@ function constantOf(e: BoundExpr): number | null | undefined {
   if (typeof v === "bigint") return e.dataType.typeName === "decimal" ? Number(v) / 10 ** e.dataType.scale : Number(v);
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
   return undefined;
+}
+
+/** Input types `histogram_numeric` takes as they are (their values are numbers underneath). */
+const HISTOGRAM_TYPES = new Set(["date", "timestamp", "timestamp_ntz", "yearmonthinterval", "daytimeinterval"]);
+
+/**
+ * Spark's `HistogramNumeric`: x of a number, date, timestamp or ANSI interval type (a string or
+ * null is cast to double); `nb` a constant integer of at least 2. The result's x has the input's
+ * type (`spark.sql.legacy.histogramNumericPropagateInputType`, true by default).
+ */
+function histogramNumeric(written: string, args: readonly BoundExpr[], ctx: AggregateBindContext): StatisticalCall {
+  const t = args[0].dataType;
+  let x = args[0];
+  if (t.typeName === "string" || t.typeName === "null") x = ctx.cast(x, DoubleType());
+  else if (!isNumeric(t) && !HISTOGRAM_TYPES.has(t.typeName)) {
+    throw new AnalysisError(
+      `analysis: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] function ${written}: parameter 1 requires ("NUMERIC" or "DATE" or "TIMESTAMP" or "TIMESTAMP_NTZ" or "INTERVAL YEAR TO MONTH" or "INTERVAL DAY TO SECOND") type, however it has the type ${typeString(t)}`,
+    );
+  }
+  const nbArg = args[1];
+  const nbType = nbArg.dataType.typeName;
+  if (!isNumeric(nbArg.dataType) && nbType !== "string" && nbType !== "null") {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] function ${written}: parameter 2 requires the "INT" type, however it has the type ${typeString(nbArg.dataType)}`);
+  }
+  if (isNullConstant(nbArg)) throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.UNEXPECTED_NULL] function ${written}: the nb must not be null`);
+  const v = constantNumbers(nbArg);
+  if (typeof v !== "number") {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] function ${written}: the input nb should be a foldable "INT" expression; however, got ${typeString(nbArg.dataType)}`);
+  }
+  // The implicit cast to int truncates (5.9 is 5 bins).
+  const nb = Math.trunc(v);
+  if (!(nb >= 2 && nb <= 2147483647)) {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE] function ${written}: the nb must be between [2, 2147483647] (current value = ${nb})`);
+  }
+  const element = StructType([StructField("x", x.dataType, true), StructField("y", DoubleType(), true)]);
+  return { name: "histogram_numeric", args: [x], dataType: ArrayType(element, true), nullable: true, params: { nb: String(nb) } };
+}
+
+/** A null literal, possibly under casts. */
+function isNullConstant(e: BoundExpr): boolean {
+  if (e.kind === "cast") return isNullConstant(e.child);
+  return e.kind === "literal" && e.value === null;
 }
 
 function numericArgument(written: string, a: BoundExpr, ctx: AggregateBindContext): BoundExpr {

@@ -205,6 +205,7 @@ export type AggregateName =
   | "percentile"
   | "percentile_approx"
   | "mode"
+  | "histogram_numeric"
   | "bitmap_construct_agg"
   | "bitmap_or_agg"
   | "count_min_sketch";
