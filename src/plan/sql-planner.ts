@@ -625,9 +625,17 @@ class SqlPlanner {
     const named = new Map(sel.windows.map((w) => [w.name.toLowerCase(), w.spec]));
     const windowed = selectWithWindows(input, sel.items, named);
     if (windowed !== null) {
-      let plan: LogicalPlan = sel.distinct ? { kind: "deduplicate", child: windowed, keys: null } : windowed;
-      if (orderBy.length > 0) plan = sortByOutput(plan, orderBy);
-      return plan;
+      const plan: LogicalPlan = sel.distinct ? { kind: "deduplicate", child: windowed, keys: null } : windowed;
+      if (orderBy.length === 0) return plan;
+      const out = analyzePlan(plan);
+      const onOutput = orderBy.map((o) => orderOnOutput(o, out));
+      if (sel.distinct || windowed.kind !== "project" || onOutput.every((o) => o !== null)) return sortByOutput(plan, orderBy);
+      // ORDER BY a column the select list dropped: as Spark's ResolveMissingReferences, the key is
+      // computed from the window node's input beside the select list and dropped after the sort.
+      const width = out.schema.fields.length;
+      const withKeys: LogicalPlan = { kind: "project", child: windowed.child, exprs: [...windowed.exprs, ...orderBy.map((o, k) => alias(o.child, `#o${k}`))] };
+      const orders = orderBy.map((o, k) => onOutput[k] ?? node({ ...o, child: ordinal(width + k, `#o${k}`) }));
+      return { kind: "project", child: { kind: "sort", child: withKeys, orders }, exprs: out.schema.fields.map((f, i) => ordinal(i, f.name)) };
     }
     let plan: LogicalPlan = selectWithGenerator(input, sel.items) ?? { kind: "project", child: input, exprs: sel.items };
     if (sel.distinct) plan = { kind: "deduplicate", child: plan, keys: null };

@@ -84,6 +84,13 @@ test("RANGE frames over dates and timestamps take interval offsets; year-month o
   assert.equal(a.a, Date.parse("2020-01-31T10:00:00Z") / 1000);
 });
 
+test("ORDER BY a column the select list dropped works beside window functions, as Spark resolves it", async () => {
+  df().createOrReplaceTempView("wd");
+  const rows = await spark.sql("SELECT k, row_number() OVER (PARTITION BY k ORDER BY v) AS r FROM wd WHERE v IS NOT NULL ORDER BY v DESC").collect();
+  assert.deepEqual(rows.map((r) => `${r.k}:${r.r}`), ["a:3", "a:2", "a:1", "null:1", "b:1"]);
+  assert.deepEqual(Object.keys(rows[0]), ["k", "r"]);
+});
+
 test("window errors: unordered ranking, streams, misplaced window expressions", async () => {
   const err = (re: RegExp) => (e: unknown) => e instanceof AnalysisError && re.test(e.message);
   assert.throws(() => df().select(row_number().over(Window.partitionBy("k"))), err(/requires the window to be ordered/));
