@@ -3,8 +3,8 @@
  * leaves (the runtime feeds each micro-batch's input to them); stateful operators get stable ids
  * in plan order, so a restarted query finds its state under the same `state/<id>/` folder.
  */
-import type { ResolvedJoin, ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
-import { stateValueWatermark } from "../plan/join-state-watermark.js";
+import type { ResolvedPlan, ResolvedSource } from "../plan/analyze.js";
+import { firstEventTime, joinKeyTimeIndex, joinStateValueWatermarks } from "../plan/join-state-watermark.js";
 import type { Batch } from "../columnar/batch.js";
 import { StructType, StructField } from "../types/data-types.js";
 import type { Operator } from "./operator.js";
@@ -299,6 +299,7 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
           const right = at("right");
           const op = new StreamStreamJoinOperator({
             ...shape,
+            joinType: p.joinType,
             state: left === null || right === null ? null : { left, right },
             operatorId,
             stateOptions: ctx.stateOptions,
@@ -439,32 +440,3 @@ export async function* executePhysical(
   }
 }
 
-/** The first watermarked column of `p`'s output, or null. */
-function firstEventTime(p: ResolvedPlan): number | null {
-  const i = p.eventTimeDelays?.findIndex((d) => d !== null) ?? -1;
-  return i < 0 ? null : i;
-}
-
-/**
- * The join key that is a watermarked event time, as Spark's findJoinKeyOrdinalForWatermark picks
- * it: the first left key that is a watermarked column, else the first right one; or null.
- */
-function joinKeyTimeIndex(left: ResolvedPlan, leftKeys: readonly BoundExpr[], right: ResolvedPlan, rightKeys: readonly BoundExpr[]): number | null {
-  const find = (p: ResolvedPlan, keys: readonly BoundExpr[]) => keys.findIndex((k) => k.kind === "ref" && (p.eventTimeDelays?.[k.ordinal] ?? null) !== null);
-  const l = find(left, leftKeys);
-  if (l >= 0) return l;
-  const r = find(right, rightKeys);
-  return r < 0 ? null : r;
-}
-
-/**
- * Per side, the state watermark a time-range condition gives (see `plan/join-state-watermark.ts`),
- * when both sides have a watermarked event time; the condition is over the pair of rows.
- */
-function joinStateValueWatermarks(p: ResolvedJoin): { left: ((w: number) => number) | null; right: ((w: number) => number) | null } {
-  const l = firstEventTime(p.left);
-  const r = firstEventTime(p.right);
-  if (l === null || r === null) return { left: null, right: null };
-  const rightInPair = p.left.schema.fields.length + r;
-  return { left: stateValueWatermark(p.residual, l, rightInPair), right: stateValueWatermark(p.residual, rightInPair, l) };
-}

@@ -6,6 +6,7 @@
  * `checkStreamingQuery` adds the rules Spark's UnsupportedOperationChecker applies at `start()`.
  */
 import { AnalysisError, suggestion } from "../errors.js";
+import { joinKeyTimeIndex, joinStateValueWatermarks } from "./join-state-watermark.js";
 import type { StructType, DataType, StructField as Field } from "../types/data-types.js";
 import { IntegerType, StructField, StructType as Struct } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
@@ -726,16 +727,28 @@ function countNodes(p: ResolvedPlan, pred: (p: ResolvedPlan) => boolean): number
 /**
  * Stream–static joins as Spark allows them: inner and cross joins with either side streaming; left
  * outer, semi and anti joins with the stream on the left; right outer with the stream on the
- * right. Stream–stream joins need event-time state (not yet supported).
+ * right. Stream–stream joins: inner, left/right/full outer and left semi, on equality keys (the
+ * stream-stream join operator checks, at start, that the outer side's state is bounded).
  */
 function checkStreamingJoin(p: ResolvedJoin): void {
   const ls = p.left.isStreaming;
   const rs = p.right.isStreaming;
   if (ls && rs) {
-    if (p.joinType !== "inner" && p.joinType !== "cross") {
-      throw new AnalysisError(
-        `analysis: stream-stream ${p.joinType.replace("_", " ")} joins are not supported yet (they need a watermark and a time-range condition to emit outer rows); use an inner join, or join a stream with a static DataFrame`,
-      );
+    if (p.joinType === "left_anti") {
+      throw new AnalysisError("analysis: stream-stream left anti joins are not supported; use a left outer join and keep the rows whose right side is null");
+    }
+    // A side whose unmatched rows are output must leave the state by the watermark: by an
+    // event-time join key, or by a time-range condition on its event-time column.
+    const keyTime = joinKeyTimeIndex(p.left, p.leftKeys, p.right, p.rightKeys) !== null;
+    const byValue = joinStateValueWatermarks(p);
+    const jt = p.joinType;
+    for (const [needed, side] of [[jt === "left" || jt === "full" || jt === "left_semi", "left"], [jt === "right" || jt === "full", "right"]] as const) {
+      if (needed && !keyTime && byValue[side] === null) {
+        const what = jt === "left_semi" ? "LeftSemi" : jt === "full" ? "FullOuter" : jt === "left" ? "LeftOuter" : "RightOuter";
+        throw new AnalysisError(
+          `analysis: Stream-stream ${what} join between two streaming DataFrames is not supported without a watermark in the join keys, or a watermark on the ${side} side and a time-range condition on it (e.g. r.ts BETWEEN l.ts AND l.ts + INTERVAL 1 HOUR)`,
+        );
+      }
     }
     if (p.leftKeys.length === 0) {
       throw new AnalysisError("analysis: a stream-stream join needs at least one equality condition between the two sides (e.g. l.id = r.id)");

@@ -13,6 +13,7 @@
  * until the watermark is an hour past it.
  */
 import type { BoundExpr } from "./expressions/bound.js";
+import type { ResolvedJoin, ResolvedPlan } from "./analyze.js";
 import { splitConjuncts } from "./expressions/bound.js";
 
 interface Term {
@@ -109,4 +110,34 @@ function collect(e: BoundExpr, negate: boolean, out: Term[], sideOrdinal: number
     default:
       return false;
   }
+}
+
+/** The first watermarked column of `p`'s output, or null. */
+export function firstEventTime(p: ResolvedPlan): number | null {
+  const i = p.eventTimeDelays?.findIndex((d) => d !== null) ?? -1;
+  return i < 0 ? null : i;
+}
+
+/**
+ * The join key that is a watermarked event time, as Spark's findJoinKeyOrdinalForWatermark picks
+ * it: the first left key that is a watermarked column, else the first right one; or null.
+ */
+export function joinKeyTimeIndex(left: ResolvedPlan, leftKeys: readonly BoundExpr[], right: ResolvedPlan, rightKeys: readonly BoundExpr[]): number | null {
+  const find = (p: ResolvedPlan, keys: readonly BoundExpr[]) => keys.findIndex((k) => k.kind === "ref" && (p.eventTimeDelays?.[k.ordinal] ?? null) !== null);
+  const l = find(left, leftKeys);
+  if (l >= 0) return l;
+  const r = find(right, rightKeys);
+  return r < 0 ? null : r;
+}
+
+/**
+ * Per side, the state watermark a time-range condition gives (see `plan/join-state-watermark.ts`),
+ * when both sides have a watermarked event time; the condition is over the pair of rows.
+ */
+export function joinStateValueWatermarks(p: ResolvedJoin): { left: ((w: number) => number) | null; right: ((w: number) => number) | null } {
+  const l = firstEventTime(p.left);
+  const r = firstEventTime(p.right);
+  if (l === null || r === null) return { left: null, right: null };
+  const rightInPair = p.left.schema.fields.length + r;
+  return { left: stateValueWatermark(p.residual, l, rightInPair), right: stateValueWatermark(p.residual, rightInPair, l) };
 }

@@ -1,5 +1,5 @@
 /**
- * Stream–stream inner joins through the public API: every matching pair exactly once whatever
+ * Stream–stream inner, outer and semi joins through the public API: every matching pair exactly once whatever
  * batch each side's rows arrive in, the residual condition, null keys, state across a restart,
  * and the joins Spark (or sluice, for now) refuses.
  */
@@ -53,7 +53,10 @@ test("stream-stream joins Spark refuses, or sluice does not run yet, fail at sta
   const a = spark.readStream.format("memory").option("name", new MemoryStream("k STRING", uniqueName("a")).name).load();
   const b = spark.readStream.format("memory").option("name", new MemoryStream("j STRING", uniqueName("b")).name).load();
   const start = (df: ReturnType<typeof a.join>, mode: "append" | "update" = "append") => df.writeStream.format("memory").queryName(uniqueName("x")).outputMode(mode).start();
-  assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left")), /stream-stream left joins are not supported yet/);
+  // An outer join whose outer side the watermark never evicts would hold its rows (and outer rows) forever.
+  assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left")), /LeftOuter join between two streaming DataFrames is not supported without a watermark/);
+  assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left_semi")), /LeftSemi join .* not supported without a watermark/);
+  assert.throws(() => start(a.join(b, col("k").equalTo(col("j")), "left_anti")), /left anti joins are not supported/);
   assert.throws(() => start(a.crossJoin(b)), /needs at least one equality condition/);
   assert.throws(() => start(a.join(b, col("k").equalTo(col("j"))), "update"), /not supported in update output mode, only in append output mode/);
 });
@@ -137,5 +140,98 @@ test("within an hour of event time (Spark's CAST form of a time-range condition)
     assert.deepEqual(await rows(), ["b1@150", "b3@6500"]);
   } finally {
     await q.stop();
+  }
+});
+
+/** Bookings and payments within 10 s of event time, both sides watermarked at 0 s, joined by `how`. */
+function timeRangeJoin(how: string, checkpoint?: string) {
+  const bookings = new MemoryStream("id STRING, t INT", uniqueName("ob"));
+  const payments = new MemoryStream("pid STRING, pt INT", uniqueName("op"));
+  const name = uniqueName("oj");
+  const start = () => {
+    const b = spark.readStream.format("memory").option("name", bookings.name).load().withColumn("bts", col("t").cast("timestamp")).withWatermark("bts", "0 seconds");
+    const p = spark.readStream.format("memory").option("name", payments.name).load().withColumn("pts", col("pt").cast("timestamp")).withWatermark("pts", "0 seconds");
+    const joined = b.join(p, expr("id = pid AND pts >= bts AND pts <= bts + INTERVAL 10 SECONDS"), how);
+    const out = how === "left_semi" ? joined.select(col("id"), col("t")) : joined.select(col("id"), col("t"), col("pid"), col("pt"));
+    const w = out.writeStream.format("memory").queryName(name).outputMode("append");
+    return checkpoint === undefined ? w.start() : w.option("checkpointLocation", checkpoint).start();
+  };
+  const q = start();
+  const rows = async () => (await spark.table(name).collect()).map((r) => Object.values(r).map(String).join(":")).sort();
+  return { bookings, payments, q, rows, start };
+}
+
+test("left outer stream-stream join: pairs at once, an unmatched booking null-padded once the watermark passes it", async () => {
+  const { bookings, payments, q, rows } = timeRangeJoin("left");
+  try {
+    bookings.addData([{ id: "a", t: 1 }, { id: "b", t: 2 }, { id: null, t: 3 }]);
+    payments.addData([{ pid: "a", pt: 5 }]);
+    await q.processAllAvailable();
+    // The null-keyed booking can never match: it is output at once, as an outer row.
+    assert.deepEqual(await rows(), ["a:1:a:5", "null:3:null:null"]);
+    // Both watermarks move to 30 s: b's payment window [2, 12] is over, so b leaves unmatched.
+    bookings.addData([{ id: "c", t: 30 }]);
+    payments.addData([{ pid: "c", pt: 31 }, { pid: "zz", pt: 40 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a:1:a:5", "b:2:null:null", "c:30:c:31", "null:3:null:null"]);
+    // a matched, so it never comes back null-padded; c matched too.
+    bookings.addData([{ id: "d", t: 60 }]);
+    payments.addData([{ pid: "q", pt: 61 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a:1:a:5", "b:2:null:null", "c:30:c:31", "null:3:null:null"]);
+  } finally {
+    await q.stop();
+  }
+});
+
+test("right and full outer stream-stream joins output the unmatched rows of their outer sides", async () => {
+  for (const [how, expected] of [
+    ["right", ["a:1:a:5", "null:null:x:6"]],
+    ["full", ["a:1:a:5", "b:2:null:null", "null:null:x:6"]],
+  ] as const) {
+    const { bookings, payments, q, rows } = timeRangeJoin(how);
+    try {
+      bookings.addData([{ id: "a", t: 1 }, { id: "b", t: 2 }]);
+      payments.addData([{ pid: "a", pt: 5 }, { pid: "x", pt: 6 }]);
+      await q.processAllAvailable();
+      bookings.addData([{ id: "m", t: 100 }]);
+      payments.addData([{ pid: "n", pt: 100 }]);
+      await q.processAllAvailable();
+      assert.deepEqual((await rows()).filter((r) => !r.includes("100")), expected, how);
+    } finally {
+      await q.stop();
+    }
+  }
+});
+
+test("left semi stream-stream join: a booking once, on its first payment, whichever side arrives first", async () => {
+  const { bookings, payments, q, rows } = timeRangeJoin("left_semi");
+  try {
+    bookings.addData([{ id: "a", t: 1 }, { id: "b", t: 2 }]);
+    payments.addData([{ pid: "a", pt: 3 }, { pid: "a", pt: 4 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a:1"]);
+    payments.addData([{ pid: "b", pt: 5 }, { pid: "a", pt: 6 }, { pid: "b", pt: 7 }]);
+    await q.processAllAvailable();
+    assert.deepEqual(await rows(), ["a:1", "b:2"]);
+  } finally {
+    await q.stop();
+  }
+});
+
+test("an outer join's matched flags survive a restart: a row that matched before it is never null-padded after", async () => {
+  const { bookings, payments, q, rows, start } = timeRangeJoin("left", tempPath("ck-outer"));
+  bookings.addData([{ id: "a", t: 1 }, { id: "b", t: 2 }]);
+  payments.addData([{ pid: "a", pt: 5 }]);
+  await q.processAllAvailable();
+  await q.stop();
+  const again = start();
+  try {
+    bookings.addData([{ id: "c", t: 50 }]);
+    payments.addData([{ pid: "y", pt: 50 }]);
+    await again.processAllAvailable();
+    assert.deepEqual((await rows()).filter((r) => !r.startsWith("c")), ["a:1:a:5", "b:2:null:null"]);
+  } finally {
+    await again.stop();
   }
 });
