@@ -189,6 +189,10 @@ class SqlPlanner {
       }
       case "join":
         if (r.right.kind === "subquery" && r.right.lateral === true) return this.lateralJoin(this.relation(r.left, ctes), r.right, r.joinType, r.condition, r.using !== null || r.natural, ctes);
+        // LATERAL before a table function that is not a generator (`LATERAL range(3)`) changes nothing.
+        if (r.right.kind === "function" && r.right.lateral === true && generatorOf(r.right.name) !== undefined) {
+          return lateralGenerator(this.relation(r.left, ctes), r.right, r.joinType, r.condition, r.using !== null || r.natural);
+        }
         return {
           kind: "join",
           left: this.relation(r.left, ctes),
@@ -264,6 +268,14 @@ class SqlPlanner {
   private lateralJoin(left: LogicalPlan, sub: Extract<RelationAst, { kind: "subquery" }>, joinType: SqlJoinType, on: Expr | null, usingOrNatural: boolean, ctes: Ctes): LogicalPlan {
     const q = sub.query;
     const sel = q.body.kind === "select" && q.ctes.length === 0 && q.orderBy.length === 0 && q.limit === null && q.offset === null ? q.body : null;
+    // Spark's CheckAnalysis: a lateral subquery (and its join condition) must be deterministic, as
+    // it is run per row of the left side.
+    if (q.body.kind === "select" && [...q.body.items, ...(q.body.where === null ? [] : [q.body.where])].some(isNondeterministic)) {
+      throw new AnalysisError("analysis: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.NON_DETERMINISTIC_LATERAL_SUBQUERIES] Non-deterministic lateral subqueries are not supported when joining with outer relations that produce more than one row");
+    }
+    if (on !== null && isNondeterministic(on)) {
+      throw new AnalysisError("analysis: [UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.LATERAL_JOIN_CONDITION_NON_DETERMINISTIC] Lateral join condition cannot be non-deterministic");
+    }
     const uncorrelated = ((): LogicalPlan | null => {
       try {
         const plan = this.relation({ ...sub, lateral: false }, ctes);
@@ -278,6 +290,13 @@ class SqlPlanner {
       return { kind: "join", left, right: uncorrelated, joinType, condition: on, using: null, natural: false };
     }
     const s = sel as SelectAst;
+    // `LATERAL (SELECT explode(c) [AS x])`: the generator over `left`, as `LATERAL explode(c) t(x)`.
+    const only = s.items.length === 1 ? s.items[0] : null;
+    const call = only === null ? null : generatorCall(only);
+    if (call !== null && only !== null && s.from === null && s.where === null && s.groupBy === null && s.having === null && !s.distinct) {
+      const aliases = sub.columnAliases ?? (only.kind === "alias" ? [only.name] : null);
+      return lateralGenerator(left, { kind: "function", name: call.name, args: call.args, alias: sub.alias, columnAliases: aliases, lateral: true }, joinType, on, usingOrNatural);
+    }
     if (usingOrNatural) throw new AnalysisError("analysis: USING and NATURAL joins with a correlated LATERAL subquery are not supported");
     if (s.groupBy !== null || s.having !== null || s.distinct || s.windows.length > 0 || s.items.some(containsAggregateCall) || s.items.some(containsWindow)) {
       throw new AnalysisError("analysis: correlated LATERAL subqueries with aggregation, DISTINCT or windows are not supported yet");
@@ -786,6 +805,43 @@ function setOpAll(op: "intersect" | "except", left: LogicalPlan, right: LogicalP
 
 function call(name: string, args: readonly Expr[]): Expr {
   return node({ kind: "call", name, args, distinct: false });
+}
+
+/** Spark's non-deterministic functions (`Nondeterministic` expressions) anywhere in `e`. */
+const NONDETERMINISTIC = new Set(["rand", "random", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name"]);
+
+function isNondeterministic(e: Expr): boolean {
+  if (e.kind === "call" && NONDETERMINISTIC.has(e.name.toLowerCase())) return true;
+  return exprChildren(e).some(isNondeterministic);
+}
+
+/**
+ * `left [, | [INNER|CROSS|LEFT] JOIN] LATERAL gen(args) [alias(cols)] [ON cond]`: the generator
+ * run over each row of `left` (its arguments name `left`'s columns), as a LATERAL VIEW is; ON
+ * filters the pairs. A LEFT join keeps a row its generator gives nothing for, with nulls (an
+ * outer generator); with an ON condition as well, Spark's join semantics would need the rows
+ * the condition rejects, which a generator cannot tell, so that form is refused.
+ */
+function lateralGenerator(left: LogicalPlan, fn: Extract<RelationAst, { kind: "function" }>, joinType: SqlJoinType, on: Expr | null, usingOrNatural: boolean): LogicalPlan {
+  const gen = generatorOf(fn.name);
+  if (gen === undefined) throw new AnalysisError(`analysis: LATERAL ${fn.name}(…) is not a generator; LATERAL takes a subquery or explode, posexplode, inline, stack, json_tuple …`);
+  if (usingOrNatural) throw new AnalysisError("analysis: USING and NATURAL joins with a LATERAL table function are not supported");
+  if (joinType !== "inner" && joinType !== "cross" && joinType !== "left") {
+    throw new AnalysisError(`analysis: ${joinType.toUpperCase()} JOIN LATERAL ${fn.name}(…) is not supported; use an inner or a left join`);
+  }
+  if (joinType === "left" && on !== null) {
+    throw new AnalysisError(`analysis: LEFT JOIN LATERAL ${fn.name}(…) with an ON condition is not supported yet; filter the generated rows in a LATERAL subquery instead`);
+  }
+  const generated: LogicalPlan = {
+    kind: "generate",
+    child: left,
+    generator: fn.name,
+    args: fn.args,
+    outer: gen.outer || joinType === "left",
+    aliases: fn.columnAliases,
+    qualifier: fn.alias,
+  };
+  return on === null ? generated : { kind: "filter", child: generated, condition: on };
 }
 
 /** `e` with bare names (or `alias.name`) of a lateral subquery's columns replaced by their expressions. */

@@ -135,6 +135,8 @@ export interface FunctionRelation {
   readonly args: readonly Expr[];
   readonly alias: string | null;
   readonly columnAliases: readonly string[] | null;
+  /** `LATERAL f(…)`: a generator whose arguments may name columns of the relations to its left. */
+  readonly lateral?: boolean;
 }
 
 export interface JoinRelation {

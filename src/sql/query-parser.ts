@@ -1083,6 +1083,9 @@ class QueryParser {
       const { alias, columnAliases } = this.tableAlias();
       return { kind: "subquery", query, alias, columnAliases, lateral: true };
     }
+    // `LATERAL explode(c) t(x)`: a table-valued (generator) function over the relations to its left.
+    const lateral = s.atWord("LATERAL") && s.peek(1).kind === "word" && s.atOp("(", 2);
+    if (lateral) s.next();
     const start = s.peek();
     const name = this.qualifiedName("expected a table name, a subquery or VALUES");
     if (name.length === 1 && s.atOp("(") && start.kind === "word") {
@@ -1102,7 +1105,7 @@ class QueryParser {
       if (named.length > 0) args = this.e.withNamedArguments(name[0].toLowerCase(), args, named, start.start);
       this.close(open.start);
       const { alias, columnAliases } = this.tableAlias();
-      return { kind: "function", name: name[0].toLowerCase(), args, alias, columnAliases };
+      return { kind: "function", name: name[0].toLowerCase(), args, alias, columnAliases, ...(lateral ? { lateral } : {}) };
     }
     const { alias, columnAliases } = this.tableAlias();
     return { kind: "table", name, alias, columnAliases };

@@ -159,6 +159,18 @@ test("sql: LATERAL subqueries that name the columns to their left", async () => 
   assert.deepEqual(await rows("SELECT * FROM l1, LATERAL (SELECT c1 + c2 AS s) ORDER BY c1"), ["0,1,1", "1,2,3"]);
   assert.deepEqual(await rows("SELECT l1.c1, x.c2 FROM l1, LATERAL (SELECT c2 FROM l2 WHERE l1.c1 = l2.c1) x ORDER BY 2"), ["0,2", "0,3"]);
   assert.deepEqual(await rows("SELECT * FROM l1 LEFT JOIN LATERAL (SELECT c1 * 10 AS t) ON t > 5 ORDER BY c1"), ["0,1,NULL", "1,2,10"]);
+  assert.throws(() => spark.sql("SELECT * FROM l1, LATERAL (SELECT rand(0) FROM l2)"), (e: unknown) => e instanceof AnalysisError && /NON_DETERMINISTIC_LATERAL_SUBQUERIES/.test(e.message));
+});
+
+test("sql: LATERAL generators (explode, posexplode, inline …) over the relations to their left", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW l3 AS SELECT * FROM VALUES (0, array(0, 1)), (1, array(2)), (2, array()), (null, array(4)) AS l3(c1, c2)");
+  assert.deepEqual(await rows("SELECT c1, v FROM l3, LATERAL explode(c2) t(v) ORDER BY v"), ["0,0", "0,1", "1,2", "NULL,4"]);
+  assert.deepEqual(await rows("SELECT c1, pos, v FROM l3 JOIN LATERAL posexplode(c2) t(pos, v) ON l3.c1 = v ORDER BY v"), ["0,0,0"]);
+  assert.deepEqual(await rows("SELECT c1, v FROM l3 LEFT JOIN LATERAL explode(c2) t(v) ORDER BY c1 NULLS LAST, v"), ["0,0", "0,1", "1,2", "2,NULL", "NULL,4"]);
+  assert.deepEqual(await rows("SELECT c1, col FROM l3 JOIN LATERAL (SELECT explode_outer(c2)) ORDER BY c1 NULLS LAST, col"), ["0,0", "0,1", "1,2", "2,NULL", "NULL,4"]);
+  assert.deepEqual(await rows("SELECT t.* FROM l1, LATERAL inline(array(struct(c1, c2))) t(x, y) ORDER BY x"), ["0,1", "1,2"]);
+  assert.deepEqual(await rows("SELECT count(*) FROM l1, LATERAL range(3)"), ["6"]);
+  assert.throws(() => spark.sql("SELECT * FROM l3 LEFT JOIN LATERAL explode(c2) t(v) ON v > 0"), (e: unknown) => e instanceof AnalysisError && /with an ON condition is not supported/.test(e.message));
 });
 
 test("sql: correlated subqueries with GROUP BY / HAVING, and subqueries in an aggregate query", async () => {
