@@ -193,6 +193,7 @@ class SqlPlanner {
         if (r.right.kind === "function" && r.right.lateral === true && generatorOf(r.right.name) !== undefined) {
           return lateralGenerator(this.relation(r.left, ctes), r.right, r.joinType, r.condition, r.using !== null || r.natural);
         }
+        if (r.condition !== null && containsSubquery(r.condition)) return this.joinOnSubqueries(this.relation(r.left, ctes), this.relation(r.right, ctes), r.joinType, r.condition, ctes);
         return {
           kind: "join",
           left: this.relation(r.left, ctes),
@@ -381,6 +382,48 @@ class SqlPlanner {
     }
     if (rest.length > 0) plan = { kind: "filter", child: plan, condition: rest.reduce(andExpr) };
     return { kind: "project", child: plan, exprs: fields.map((f, i) => ordinal(i, f.name)) };
+  }
+
+  /**
+   * A join whose ON condition holds subqueries (`JOIN s2 ON s1.id = s2.id AND s1.id IN (SELECT …)`):
+   * each conjunct's subqueries are computed as hidden columns of the side whose columns they read
+   * (left first, else right), as Spark's optimizer pushes them below the join; the join then
+   * compares those columns, and a projection drops them.
+   */
+  private joinOnSubqueries(left: LogicalPlan, right: LogicalPlan, joinType: SqlJoinType, cond: Expr, ctes: Ctes): LogicalPlan {
+    const nl = analyzePlan(left).schema.fields.length;
+    const nr = analyzePlan(right).schema.fields.length;
+    let l = left;
+    let r = right;
+    const conjuncts: Expr[] = [];
+    const onRight: Expr[] = [];
+    for (const c of exprConjuncts(cond)) {
+      if (!containsSubquery(c)) {
+        conjuncts.push(c);
+        continue;
+      }
+      try {
+        const a = this.attachSubqueries(l, c, ctes);
+        l = a.plan;
+        conjuncts.push(a.expr);
+      } catch (e) {
+        if (!(e instanceof AnalysisError)) throw e;
+        const a = this.attachSubqueries(r, c, ctes);
+        r = a.plan;
+        onRight.push(a.expr);
+      }
+    }
+    const kl = analyzePlan(l).schema.fields.length - nl;
+    // A right-side conjunct's hidden columns are numbered within the right input; in the pair they follow the left's.
+    const shift = (e: Expr): Expr => (e.kind === "ordinal" ? node({ ...e, ordinal: e.ordinal + nl + kl }) : mapExprChildren(e, shift));
+    const condition = [...conjuncts, ...onRight.map(shift)].reduce(andExpr);
+    const joined: LogicalPlan = { kind: "join", left: l, right: r, joinType, condition, using: null, natural: false };
+    if (joinType === "left_semi" || joinType === "left_anti") {
+      return { kind: "project", child: joined, exprs: Array.from({ length: nl }, (_, i) => ordinal(i, analyzePlan(left).schema.fields[i].name)) };
+    }
+    const out = analyzePlan(joined).schema.fields;
+    const keep = [...Array.from({ length: nl }, (_, i) => i), ...Array.from({ length: nr }, (_, i) => nl + kl + i)];
+    return { kind: "project", child: joined, exprs: keep.map((i) => ordinal(i, out[i].name)) };
   }
 
   /** A semi (or anti) join of `outer` with an EXISTS or IN subquery. */

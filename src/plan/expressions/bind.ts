@@ -524,7 +524,7 @@ class Binder {
       case "window":
         throw new AnalysisError(`analysis: the window function '${exprSql(e)}' is only allowed in a select list, withColumn or a SQL SELECT`);
       case "subquery":
-        throw new AnalysisError(`analysis: this ${e.type} subquery is not supported here; spark.sql supports subqueries in WHERE, HAVING and the select list`);
+        throw new AnalysisError(`analysis: this ${e.type} subquery is not supported here; spark.sql supports subqueries in WHERE, HAVING, a join's ON and the select list`);
     }
   }
 

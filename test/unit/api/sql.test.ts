@@ -162,6 +162,16 @@ test("sql: LATERAL subqueries that name the columns to their left", async () => 
   assert.throws(() => spark.sql("SELECT * FROM l1, LATERAL (SELECT rand(0) FROM l2)"), (e: unknown) => e instanceof AnalysisError && /NON_DETERMINISTIC_LATERAL_SUBQUERIES/.test(e.message));
 });
 
+test("sql: IN and NOT IN subqueries in a JOIN's ON condition, for every join type", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW s1 AS SELECT * FROM VALUES (1), (3), (5), (9) AS s1(id)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW s2 AS SELECT * FROM VALUES (1), (3), (4), (9) AS s2(id)");
+  spark.sql("CREATE OR REPLACE TEMP VIEW s3 AS SELECT * FROM VALUES (3), (4), (9) AS s3(id)");
+  assert.deepEqual(await rows("SELECT s1.id FROM s1 JOIN s2 ON s1.id = s2.id AND s1.id IN (SELECT id FROM s3) ORDER BY 1"), ["3", "9"]);
+  assert.deepEqual(await rows("SELECT s1.id AS a, s2.id AS b FROM s1 LEFT JOIN s2 ON s1.id = s2.id AND s1.id NOT IN (SELECT id FROM s3) ORDER BY 1"), ["1,1", "3,NULL", "5,NULL", "9,NULL"]);
+  assert.deepEqual(await rows("SELECT s1.id AS a, s2.id AS b FROM s1 RIGHT JOIN s2 ON s1.id = s2.id AND s2.id IN (SELECT 9) ORDER BY 2"), ["NULL,1", "NULL,3", "NULL,4", "9,9"]);
+  assert.deepEqual(await rows("SELECT * FROM s1 LEFT ANTI JOIN s2 ON s1.id = s2.id AND s1.id IN (SELECT id FROM s3) ORDER BY 1"), ["1", "5"]);
+});
+
 test("sql: LATERAL generators (explode, posexplode, inline …) over the relations to their left", async () => {
   spark.sql("CREATE OR REPLACE TEMP VIEW l3 AS SELECT * FROM VALUES (0, array(0, 1)), (1, array(2)), (2, array()), (null, array(4)) AS l3(c1, c2)");
   assert.deepEqual(await rows("SELECT c1, v FROM l3, LATERAL explode(c2) t(v) ORDER BY v"), ["0,0", "0,1", "1,2", "NULL,4"]);
