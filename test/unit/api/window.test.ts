@@ -79,6 +79,8 @@ test("RANGE frames over dates and timestamps take interval offsets; year-month o
   assert.deepEqual(await counts("t", "INTERVAL 23 HOURS PRECEDING AND CURRENT ROW"), [1, 1, 2, 1]);
   assert.deepEqual(await counts("n", "CURRENT ROW AND INTERVAL '0-1' YEAR TO MONTH FOLLOWING"), [2, 3, 2, 1]);
   await assert.rejects(async () => counts("t", "CURRENT ROW AND 1 FOLLOWING"), (e: unknown) => e instanceof AnalysisError && /RANGE_FRAME_INVALID_TYPE/.test(e.message));
+  // ROWS offsets are INT: a literal past 2^31 - 1 is a BIGINT, refused as Spark does.
+  await assert.rejects(async () => spark.sql("SELECT sum(1) OVER (ORDER BY d ROWS BETWEEN CURRENT ROW AND 2147483648 FOLLOWING) FROM wr").collect(), (e: unknown) => e instanceof AnalysisError && /SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE/.test(e.message));
   // avg and sum of a TIMESTAMP read it as seconds since the epoch (Spark's Hive-era coercion).
   const [a] = await spark.sql("SELECT avg(t) AS a FROM wr WHERE d < DATE '2020-02-01'").collect();
   assert.equal(a.a, Date.parse("2020-01-31T10:00:00Z") / 1000);
