@@ -260,7 +260,12 @@ export type Statement =
       /** "temp" for TEMP(ORARY) VIEW, "global" for GLOBAL TEMP VIEW. */
       readonly scope: "temp" | "global";
       readonly columns: readonly string[] | null;
-      readonly query: QueryAst;
+      /** TBLPROPERTIES of the view. */
+      readonly properties: Readonly<Record<string, string>>;
+      /** The query (`AS query`), or null when the view reads a data source (`USING fmt`). */
+      readonly query: QueryAst | null;
+      /** `CREATE TEMP VIEW v [(col type, …)] USING fmt [OPTIONS (…)]`: a view over a data source. */
+      readonly source: { readonly provider: string; readonly schema: readonly ColumnDef[] | null; readonly options: Readonly<Record<string, string>> } | null;
     }
   | { readonly kind: "set"; readonly key: string | null; readonly value: string | null }
   | { readonly kind: "dropView"; readonly name: readonly string[]; readonly ifExists: boolean };

@@ -582,12 +582,33 @@ class QueryParser {
     s.expectWord("VIEW");
     const ifNotExists = this.ifNotExists();
     const name = this.qualifiedName("expected a view name");
+    const scope = global ? "global" : "temp";
+    // `(e INT, …)` declares a data source's schema; `(a, b)` names the query's columns.
+    const typed = s.atOp("(") && !s.atOp(",", 2) && !s.atOp(")", 2) && !s.atWord("COMMENT", 2);
+    if (typed) {
+      const schema = this.columnDefs();
+      return this.viewSource(name, replace, ifNotExists, scope, schema);
+    }
     const columns = s.atOp("(") ? this.columnAliasList() : null;
-    if (s.acceptWord("COMMENT")) this.stringLiteral();
-    if (s.acceptWord("TBLPROPERTIES")) this.propertyList();
+    if (s.atWord("USING")) return this.viewSource(name, replace, ifNotExists, scope, null);
+    let properties: Record<string, string> = {};
+    for (;;) {
+      if (s.acceptWord("COMMENT")) this.stringLiteral();
+      else if (s.acceptWord("TBLPROPERTIES")) properties = this.propertyList();
+      else break;
+    }
     s.expectWord("AS");
     const query = this.query();
-    return { kind: "createView", name, replace, ifNotExists, scope: global ? "global" : "temp", columns, query };
+    return { kind: "createView", name, replace, ifNotExists, scope, columns, properties, query, source: null };
+  }
+
+  /** The `USING fmt [OPTIONS (…)]` rest of a temporary view over a data source. */
+  private viewSource(name: string[], replace: boolean, ifNotExists: boolean, scope: "temp" | "global", schema: ColumnDef[] | null): Statement {
+    const s = this.s;
+    s.expectWord("USING");
+    const provider = this.qualifiedName("expected a data source name after USING").join(".").toLowerCase();
+    const options = s.acceptWord("OPTIONS") ? this.propertyList() : {};
+    return { kind: "createView", name, replace, ifNotExists, scope, columns: null, properties: {}, query: null, source: { provider, schema, options } };
   }
 
   /** `SET`, `SET key`, `SET key = value` (the value is the rest of the text, trimmed). */

@@ -1,0 +1,36 @@
+/**
+ * `spark.sql` statements Spark's show-tables, show-views and show-tblproperties suites exercise:
+ * temporary views over a data source (`USING fmt`), SHOW VIEWS and SHOW TBLPROPERTIES.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync, mkdirSync } from "node:fs";
+import { SparkSession, AnalysisError } from "../../../src/index.js";
+import type { DataFrame } from "../../../src/index.js";
+import { tempPath } from "./support.js";
+
+const warehouse = tempPath("show-warehouse");
+const spark = new SparkSession("sql-show-test", { "sluice.exec.workers": "0", "spark.sql.warehouse.dir": warehouse });
+
+async function rows(df: DataFrame): Promise<string[]> {
+  return (await df.collect()).map((r) => Object.values(r).map((v) => (v === null ? "NULL" : String(v))).join(","));
+}
+const sql = (q: string) => rows(spark.sql(q));
+
+test("CREATE TEMPORARY VIEW … USING: a declared schema and no path is an empty view; a path option is read", async () => {
+  spark.sql("CREATE TEMPORARY VIEW src_empty(e INT, f STRING) USING parquet");
+  assert.deepEqual(spark.table("src_empty").columns, ["e", "f"]);
+  assert.deepEqual(await sql("SELECT * FROM src_empty"), []);
+  const dir = tempPath("show-json");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/a.json`, '{"x":1}\n{"x":2}\n');
+  spark.sql(`CREATE TEMPORARY VIEW src_json(x BIGINT) USING json OPTIONS (path '${dir}')`);
+  assert.deepEqual(await sql("SELECT x FROM src_json ORDER BY x"), ["1", "2"]);
+  assert.throws(() => spark.sql("CREATE TEMPORARY VIEW src_none USING parquet"), (e: unknown) => e instanceof AnalysisError && /UNABLE_TO_INFER_SCHEMA/.test(e.message));
+  // A list of bare names still names the query's columns.
+  spark.sql("CREATE TEMPORARY VIEW named(a, b) AS SELECT 1, 2");
+  assert.deepEqual(spark.table("named").columns, ["a", "b"]);
+  spark.sql("DROP VIEW src_empty");
+  spark.sql("DROP VIEW src_json");
+  spark.sql("DROP VIEW named");
+});
