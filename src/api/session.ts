@@ -167,6 +167,11 @@ export class Catalog {
     return df;
   }
 
+  /** @internal Names of the global temp views (`global_temp.name`), sorted. */
+  globalViewNames(): string[] {
+    return [...globalViews.keys()].sort();
+  }
+
   hasGlobalView(name: string): boolean {
     return globalViews.has(name.toLowerCase());
   }

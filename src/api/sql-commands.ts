@@ -467,19 +467,39 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
   return rowsFrame(session, DESCRIBE_SCHEMA, rows);
 }
 
+const GLOBAL_TEMP = "global_temp";
+
+/** The database SHOW TABLES / SHOW VIEWS lists (the current one by default); SCHEMA_NOT_FOUND if there is none such. */
+function showNamespace(session: SparkSession, database: string | null): string {
+  const db = (database ?? session.tables.currentDatabase).toLowerCase();
+  if (db === GLOBAL_TEMP || session.tables.client().listDatabases().some((d) => d.toLowerCase() === db)) return db;
+  throw new AnalysisError(`analysis: [SCHEMA_NOT_FOUND] The schema \`${db}\` cannot be found. Verify the spelling and correctness of the schema and catalog.`);
+}
+
+/**
+ * The temporary views SHOW lists for `db`, as Spark's SessionCatalog.listViews: the session's temp
+ * views always, and the global temp views too when `db` is `global_temp`.
+ */
+function temporaryViews(session: SparkSession, db: string): { namespace: string; name: string }[] {
+  const global = db === GLOBAL_TEMP ? session.catalog.globalViewNames().map((name) => ({ namespace: GLOBAL_TEMP, name })) : [];
+  return [...global, ...session.catalog.viewNames().map((name) => ({ namespace: "", name }))];
+}
+
 function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): DataFrame {
   const matches = patternMatcher(st.pattern);
   switch (st.what) {
     case "tables": {
-      const db = (st.database ?? session.tables.currentDatabase).toLowerCase();
+      const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType())]);
-      const tables = session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
-      const views = session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", tableName: v, isTemporary: true }));
+      const tables = db === GLOBAL_TEMP ? [] : session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
+      const views = temporaryViews(session, db).filter((v) => matches(v.name)).map((v) => ({ namespace: v.namespace, tableName: v.name, isTemporary: true }));
       return rowsFrame(session, schema, [...tables, ...views]);
     }
     case "views": {
+      const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("viewName", StringType()), StructField("isTemporary", BooleanType())]);
-      return rowsFrame(session, schema, session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", viewName: v, isTemporary: true })));
+      const views = temporaryViews(session, db).filter((v) => matches(v.name));
+      return rowsFrame(session, schema, views.map((v) => ({ namespace: v.namespace, viewName: v.name, isTemporary: true })));
     }
     case "databases":
       return rowsFrame(session, StructType([StructField("namespace", StringType())]), session.tables.client().listDatabases().filter(matches).map((namespace) => ({ namespace })));

@@ -34,3 +34,19 @@ test("CREATE TEMPORARY VIEW … USING: a declared schema and no path is an empty
   spark.sql("DROP VIEW src_json");
   spark.sql("DROP VIEW named");
 });
+
+test("SHOW VIEWS / SHOW TABLES: temp views in every database, global temp views in global_temp, SCHEMA_NOT_FOUND otherwise", async () => {
+  spark.sql("CREATE TEMPORARY VIEW local_v AS SELECT 1 AS c");
+  spark.sql("CREATE GLOBAL TEMP VIEW shared_v AS SELECT 1 AS c");
+  spark.sql("CREATE TABLE show_t (a INT) USING parquet");
+  assert.deepEqual(await sql("SHOW VIEWS"), [",local_v,true"]);
+  assert.deepEqual(await sql("SHOW VIEWS IN global_temp"), ["global_temp,shared_v,true", ",local_v,true"]);
+  assert.deepEqual(await sql("SHOW TABLES IN global_temp LIKE 'shared*'"), ["global_temp,shared_v,true"]);
+  assert.deepEqual(await sql("SHOW TABLES LIKE 'show_t|local_v'"), ["default,show_t,false", ",local_v,true"]);
+  for (const q of ["SHOW VIEWS IN nodb", "SHOW TABLES FROM nodb"]) {
+    assert.throws(() => spark.sql(q), (e: unknown) => e instanceof AnalysisError && /\[SCHEMA_NOT_FOUND\] The schema `nodb` cannot be found/.test(e.message));
+  }
+  spark.sql("DROP VIEW local_v");
+  spark.sql("DROP VIEW global_temp.shared_v");
+  spark.sql("DROP TABLE show_t");
+});
