@@ -469,6 +469,29 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
 
 const GLOBAL_TEMP = "global_temp";
 
+/** SHOW TBLPROPERTIES rows: every property, or the one `key` (a note when it is missing), redacted. */
+function propertyRows(session: SparkSession, props: Readonly<Record<string, string>>, key: string | null, display: string): { key: string; value: string }[] {
+  const redacted = redactOptions(session, props);
+  if (key !== null) return [{ key, value: redacted[key] ?? `Table ${display} does not have property: ${key}` }];
+  return Object.entries(redacted).map(([k, value]) => ({ key: k, value }));
+}
+
+const REDACTED = "*********(redacted)";
+
+/**
+ * Spark's SQLConf.redactOptions: a value whose key or value matches spark.sql.redaction.options.regex
+ * or spark.redaction.regex is replaced by `*********(redacted)`.
+ */
+export function redactOptions(session: SparkSession, options: Readonly<Record<string, string>>): Record<string, string> {
+  const patterns = [session.conf.get("spark.sql.redaction.options.regex") ?? "(?i)url", session.conf.get("spark.redaction.regex") ?? "(?i)secret|password|token|access[.]key"].map(javaRegex);
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, patterns.some((p) => p.test(k) || p.test(v)) ? REDACTED : v]));
+}
+
+/** A Java regex with an optional leading `(?i)` as a JavaScript one. */
+function javaRegex(source: string): RegExp {
+  return source.startsWith("(?i)") ? new RegExp(source.slice(4), "i") : new RegExp(source);
+}
+
 /** The database SHOW TABLES / SHOW VIEWS lists (the current one by default); SCHEMA_NOT_FOUND if there is none such. */
 function showNamespace(session: SparkSession, database: string | null): string {
   const db = (database ?? session.tables.currentDatabase).toLowerCase();
@@ -477,12 +500,18 @@ function showNamespace(session: SparkSession, database: string | null): string {
 }
 
 /**
- * The temporary views SHOW lists for `db`, as Spark's SessionCatalog.listViews: the session's temp
- * views always, and the global temp views too when `db` is `global_temp`.
+ * The views SHOW lists for `db`, as Spark's SessionCatalog.listViews: the views a plain CREATE VIEW
+ * made in `db`, the global temp views when `db` is `global_temp`, and the session's temp views always.
  */
-function temporaryViews(session: SparkSession, db: string): { namespace: string; name: string }[] {
-  const global = db === GLOBAL_TEMP ? session.catalog.globalViewNames().map((name) => ({ namespace: GLOBAL_TEMP, name })) : [];
-  return [...global, ...session.catalog.viewNames().map((name) => ({ namespace: "", name }))];
+function viewsOf(session: SparkSession, db: string): { namespace: string; name: string; isTemporary: boolean }[] {
+  const out: { namespace: string; name: string; isTemporary: boolean }[] = [];
+  if (db === GLOBAL_TEMP) out.push(...session.catalog.globalViewNames().map((name) => ({ namespace: GLOBAL_TEMP, name, isTemporary: true })));
+  for (const name of session.catalog.viewNames()) {
+    const info = session.catalog.viewInfo(name);
+    if (info === undefined) out.push({ namespace: "", name, isTemporary: true });
+    else if (info.database.toLowerCase() === db) out.push({ namespace: info.database, name, isTemporary: false });
+  }
+  return out;
 }
 
 function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): DataFrame {
@@ -492,14 +521,14 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
       const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType())]);
       const tables = db === GLOBAL_TEMP ? [] : session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
-      const views = temporaryViews(session, db).filter((v) => matches(v.name)).map((v) => ({ namespace: v.namespace, tableName: v.name, isTemporary: true }));
+      const views = viewsOf(session, db).filter((v) => matches(v.name)).map((v) => ({ namespace: v.namespace, tableName: v.name, isTemporary: v.isTemporary }));
       return rowsFrame(session, schema, [...tables, ...views]);
     }
     case "views": {
       const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("viewName", StringType()), StructField("isTemporary", BooleanType())]);
-      const views = temporaryViews(session, db).filter((v) => matches(v.name));
-      return rowsFrame(session, schema, views.map((v) => ({ namespace: v.namespace, viewName: v.name, isTemporary: true })));
+      const views = viewsOf(session, db).filter((v) => matches(v.name));
+      return rowsFrame(session, schema, views.map((v) => ({ namespace: v.namespace, viewName: v.name, isTemporary: v.isTemporary })));
     }
     case "databases":
       return rowsFrame(session, StructType([StructField("namespace", StringType())]), session.tables.client().listDatabases().filter(matches).map((namespace) => ({ namespace })));
@@ -509,8 +538,16 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
       return rowsFrame(session, StructType([StructField("col_name", StringType())]), schema.fields.map((f) => ({ col_name: f.name })));
     }
     case "tblproperties": {
-      const ref = requireTable(session, st.name ?? []);
       const schema = StructType([StructField("key", StringType()), StructField("value", StringType())]);
+      const name = st.name ?? [];
+      const globalView = name.length === 2 && name[0].toLowerCase() === GLOBAL_TEMP && session.catalog.hasGlobalView(name[1]);
+      if (globalView || (name.length === 1 && session.catalog.hasView(name[0]))) {
+        // A temporary view has no properties; a plain CREATE VIEW's are its TBLPROPERTIES.
+        const info = globalView ? undefined : session.catalog.viewInfo(name[0]);
+        if (info === undefined) return rowsFrame(session, schema, []);
+        return rowsFrame(session, schema, propertyRows(session, info.properties, st.key, `spark_catalog.${info.database}.${name[0].toLowerCase()}`));
+      }
+      const ref = requireTable(session, name);
       if ((ref.kind === "path" ? ref.format : ref.table.format) === "delta") {
         // A Delta table's properties are its log's configuration, read when the result is.
         const location = ref.kind === "path" ? ref.location : ref.table.location;
@@ -518,17 +555,13 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
         return deferred(session, `ShowTableProperties ${ref.display}`, schema, async () => {
           const { storage, key: tableKey } = resolveLocation(location);
           const snapshot = await loadTableSnapshot(storage, tableKey, location, { versionAsOf: null, timestampAsOf: null });
-          const conf = snapshot.metadata.configuration;
+          const conf = redactOptions(session, snapshot.metadata.configuration);
           const rows = key === null ? Object.entries(conf).map(([k, value]) => ({ key: k, value })) : [{ key, value: conf[key] ?? `Table ${ref.display} does not have property: ${key}` }];
           return rows.length === 0 ? [] : [batchFromRows(schema, rows)];
         });
       }
       const props = ref.kind === "warehouse" ? ref.table.properties : {};
-      if (st.key !== null) {
-        const v = props[st.key];
-        return rowsFrame(session, schema, [{ key: st.key, value: v ?? `Table ${ref.display} does not have property: ${st.key}` }]);
-      }
-      return rowsFrame(session, schema, Object.entries(props).map(([key, value]) => ({ key, value })));
+      return rowsFrame(session, schema, propertyRows(session, props, st.key, ref.display));
     }
     case "createTable": {
       const ref = requireTable(session, st.name ?? []);

@@ -55,7 +55,8 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       }
       const df = dataFrameOf(session, plan);
       if (st.scope === "global") session.catalog.registerGlobalTempView(name, df);
-      else session.catalog.registerTempView(name, df);
+      else if (st.temporary) session.catalog.registerTempView(name, df);
+      else session.catalog.registerTempView(name, df, { database: session.tables.currentDatabase, properties: st.properties });
       return emptyResult(session);
     }
     case "dropView": {

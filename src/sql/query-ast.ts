@@ -259,6 +259,8 @@ export type Statement =
       readonly ifNotExists: boolean;
       /** "temp" for TEMP(ORARY) VIEW, "global" for GLOBAL TEMP VIEW. */
       readonly scope: "temp" | "global";
+      /** Whether TEMP(ORARY) was written: a plain CREATE VIEW is kept as a temp view that has catalog metadata. */
+      readonly temporary: boolean;
       readonly columns: readonly string[] | null;
       /** TBLPROPERTIES of the view. */
       readonly properties: Readonly<Record<string, string>>;

@@ -578,7 +578,7 @@ class QueryParser {
   private createView(replace: boolean): Statement {
     const s = this.s;
     const global = s.acceptWord("GLOBAL");
-    if (!s.acceptWord("TEMP")) s.acceptWord("TEMPORARY");
+    const temporary = s.acceptWord("TEMP") || s.acceptWord("TEMPORARY") || global;
     s.expectWord("VIEW");
     const ifNotExists = this.ifNotExists();
     const name = this.qualifiedName("expected a view name");
@@ -587,10 +587,10 @@ class QueryParser {
     const typed = s.atOp("(") && !s.atOp(",", 2) && !s.atOp(")", 2) && !s.atWord("COMMENT", 2);
     if (typed) {
       const schema = this.columnDefs();
-      return this.viewSource(name, replace, ifNotExists, scope, schema);
+      return this.viewSource(name, replace, ifNotExists, scope, temporary, schema);
     }
     const columns = s.atOp("(") ? this.columnAliasList() : null;
-    if (s.atWord("USING")) return this.viewSource(name, replace, ifNotExists, scope, null);
+    if (s.atWord("USING")) return this.viewSource(name, replace, ifNotExists, scope, temporary, null);
     let properties: Record<string, string> = {};
     for (;;) {
       if (s.acceptWord("COMMENT")) this.stringLiteral();
@@ -599,16 +599,16 @@ class QueryParser {
     }
     s.expectWord("AS");
     const query = this.query();
-    return { kind: "createView", name, replace, ifNotExists, scope, columns, properties, query, source: null };
+    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns, properties, query, source: null };
   }
 
   /** The `USING fmt [OPTIONS (…)]` rest of a temporary view over a data source. */
-  private viewSource(name: string[], replace: boolean, ifNotExists: boolean, scope: "temp" | "global", schema: ColumnDef[] | null): Statement {
+  private viewSource(name: string[], replace: boolean, ifNotExists: boolean, scope: "temp" | "global", temporary: boolean, schema: ColumnDef[] | null): Statement {
     const s = this.s;
     s.expectWord("USING");
     const provider = this.qualifiedName("expected a data source name after USING").join(".").toLowerCase();
     const options = s.acceptWord("OPTIONS") ? this.propertyList() : {};
-    return { kind: "createView", name, replace, ifNotExists, scope, columns: null, properties: {}, query: null, source: { provider, schema, options } };
+    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns: null, properties: {}, query: null, source: { provider, schema, options } };
   }
 
   /** `SET`, `SET key`, `SET key = value` (the value is the rest of the text, trimmed). */

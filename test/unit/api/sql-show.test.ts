@@ -50,3 +50,32 @@ test("SHOW VIEWS / SHOW TABLES: temp views in every database, global temp views 
   spark.sql("DROP VIEW global_temp.shared_v");
   spark.sql("DROP TABLE show_t");
 });
+
+test("a plain CREATE VIEW belongs to the current database and keeps its TBLPROPERTIES; a temp view has none", async () => {
+  spark.sql("CREATE DATABASE IF NOT EXISTS viewdb");
+  spark.sql("USE viewdb");
+  spark.sql("CREATE VIEW plain_v TBLPROPERTIES ('p1'='v1', 'db.password'='x') AS SELECT 1 AS c");
+  spark.sql("CREATE TEMPORARY VIEW temp_v AS SELECT 1 AS c");
+  assert.deepEqual(await sql("SHOW VIEWS"), ["viewdb,plain_v,false", ",temp_v,true"]);
+  spark.sql("USE default");
+  assert.deepEqual(await sql("SHOW VIEWS"), [",temp_v,true"]);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES plain_v"), ["p1,v1", "db.password,*********(redacted)"]);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES plain_v('p1')"), ["p1,v1"]);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES plain_v('p3')"), ["p3,Table spark_catalog.viewdb.plain_v does not have property: p3"]);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES temp_v"), []);
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES temp_v('p1')"), []);
+  spark.sql("DROP VIEW plain_v");
+  spark.sql("DROP VIEW temp_v");
+});
+
+test("SHOW TBLPROPERTIES redacts a value whose key or value matches the redaction patterns", async () => {
+  spark.sql("CREATE TABLE secrets (a INT) USING parquet TBLPROPERTIES ('p1'='v1', password='pw', 'conn'='jdbc:pg', 'link'='http://h', 'Access.Key'='k')");
+  assert.deepEqual((await sql("SHOW TBLPROPERTIES secrets")).sort(), ["Access.Key,*********(redacted)", "conn,jdbc:pg", "link,http://h", "p1,v1", "password,*********(redacted)"].sort());
+  spark.conf.set("spark.sql.redaction.options.regex", "(?i)jdbc");
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES secrets('conn')"), ["conn,*********(redacted)"]);
+  spark.conf.set("spark.sql.redaction.options.regex", "(?i)url");
+  spark.sql("ALTER TABLE secrets SET TBLPROPERTIES ('link'='url://h')");
+  assert.deepEqual(await sql("SHOW TBLPROPERTIES secrets('link')"), ["link,*********(redacted)"], "a matching value is redacted too");
+  spark.conf.unset("spark.sql.redaction.options.regex");
+  spark.sql("DROP TABLE secrets");
+});
