@@ -280,6 +280,13 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
   if (ref.kind !== "warehouse") throw new AnalysisError(`analysis: ALTER TABLE needs a table of the catalog, not the path table ${ref.display}`);
   const t = ref.table;
   const a = st.action;
+  if (a.kind === "addPartitions") {
+    for (const spec of a.partitions) checkPartitionSpec(t, spec, ref.display);
+    if (t.format === "delta") throw new AnalysisError(`analysis: ALTER TABLE ADD PARTITION is not supported for Delta tables: ${ref.display}`);
+    // A file table's partitions are the folders its files are in: an added partition has no
+    // files yet, so reads see nothing of it and there is nothing to record.
+    return emptyFrame(session);
+  }
   let next: WarehouseTable;
   switch (a.kind) {
     case "addColumns": {
@@ -315,6 +322,20 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
   session.tables.remember(t.database, t.name, next);
   catalogChange(session, `AlterTable ${ref.display}`, () => session.tables.client().replaceTable(next), () => session.tables.catalog().replaceTable(next));
   return deltaChange ?? emptyFrame(session);
+}
+
+/** A partition spec of `t` names every partition column once, as Spark's requireExactMatchedPartitionSpec. */
+function checkPartitionSpec(t: WarehouseTable, spec: Readonly<Record<string, string>>, display: string): void {
+  const quoted = display.split(".").map((p) => `\`${p}\``).join(".");
+  const keys = Object.keys(spec);
+  for (const k of keys) {
+    if (!t.partitionColumns.some((p) => p.toLowerCase() === k.toLowerCase())) {
+      throw new AnalysisError(`analysis: [_LEGACY_ERROR_TEMP_1231] ${k} is not a valid partition column in table ${quoted}.`);
+    }
+  }
+  if (keys.length !== t.partitionColumns.length) {
+    throw new AnalysisError(`analysis: [_LEGACY_ERROR_TEMP_1232] Partition spec is invalid. The spec (${keys.join(", ")}) must match the partition spec (${t.partitionColumns.join(", ")}) defined in table '${quoted}'.`);
+  }
 }
 
 // --- Delta DML ----------------------------------------------------------------------------------

@@ -235,7 +235,9 @@ export type Statement =
         | { readonly kind: "addColumns"; readonly columns: readonly ColumnDef[] }
         | { readonly kind: "setProperties"; readonly properties: Readonly<Record<string, string>> }
         | { readonly kind: "unsetProperties"; readonly keys: readonly string[]; readonly ifExists: boolean }
-        | { readonly kind: "rename"; readonly to: readonly string[] };
+        | { readonly kind: "rename"; readonly to: readonly string[] }
+        /** ADD [IF NOT EXISTS] PARTITION (k = v, …) …: each spec's values as text. */
+        | { readonly kind: "addPartitions"; readonly partitions: readonly Readonly<Record<string, string>>[]; readonly ifNotExists: boolean };
     }
   | {
       readonly kind: "merge";

@@ -460,6 +460,16 @@ class QueryParser {
     s.expectWord("TABLE");
     const name = this.qualifiedName("expected a table name");
     if (s.acceptWord("ADD")) {
+      if (s.atWord("IF") || s.atWord("PARTITION")) {
+        const ifNotExists = this.ifNotExists();
+        const partitions: Record<string, string>[] = [];
+        while (s.acceptWord("PARTITION")) {
+          partitions.push(this.partitionSpec());
+          if (s.atWord("LOCATION")) throw s.errorAt(s.peek().start, "ALTER TABLE … ADD PARTITION … LOCATION is not supported");
+        }
+        if (partitions.length === 0) throw s.unexpected("expected PARTITION");
+        return { kind: "alterTable", name, action: { kind: "addPartitions", partitions, ifNotExists } };
+      }
       if (!s.acceptWord("COLUMNS")) s.expectWord("COLUMN");
       const columns = s.atOp("(") ? this.columnDefs() : [{ name: this.e.identifier("expected a column name"), dataType: readDataType(s), nullable: true, comment: null }];
       return { kind: "alterTable", name, action: { kind: "addColumns", columns } };
@@ -478,6 +488,23 @@ class QueryParser {
       return { kind: "alterTable", name, action: { kind: "rename", to: this.qualifiedName("expected the new table name") } };
     }
     throw s.unexpected("expected ADD COLUMNS, SET TBLPROPERTIES, UNSET TBLPROPERTIES or RENAME TO");
+  }
+
+  /** `(k = 'v', k2 = 1, …)`: a partition spec whose values are literals, kept as their text. */
+  private partitionSpec(): Record<string, string> {
+    const s = this.s;
+    const open = s.expectOp("(");
+    const spec: Record<string, string> = {};
+    do {
+      const k = this.e.identifier("expected a partition column");
+      s.expectOp("=");
+      const negative = s.acceptOp("-");
+      const t = s.next();
+      if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "word" && !negative)) throw s.errorAt(t.start, "expected a literal partition value");
+      spec[k] = `${negative ? "-" : ""}${t.value}`;
+    } while (s.acceptOp(","));
+    this.close(open.start);
+    return spec;
   }
 
   /** `('k1', k2, …)` of UNSET TBLPROPERTIES. */

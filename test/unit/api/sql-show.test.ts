@@ -79,3 +79,13 @@ test("SHOW TBLPROPERTIES redacts a value whose key or value matches the redactio
   spark.conf.unset("spark.sql.redaction.options.regex");
   spark.sql("DROP TABLE secrets");
 });
+
+test("ALTER TABLE … ADD PARTITION checks the spec against the partition columns", async () => {
+  spark.sql("CREATE TABLE parts (a STRING, c STRING, d INT) USING parquet PARTITIONED BY (c, d)");
+  spark.sql("ALTER TABLE parts ADD PARTITION (c='Us', d=1)");
+  spark.sql("ALTER TABLE parts ADD IF NOT EXISTS PARTITION (c='Us', d=1) PARTITION (c='Ch', d=-2)");
+  assert.deepEqual(await sql("SELECT * FROM parts"), [], "an added partition has no rows");
+  assert.throws(() => spark.sql("ALTER TABLE parts ADD PARTITION (c='Us')"), (e: unknown) => e instanceof AnalysisError && /_LEGACY_ERROR_TEMP_1232.*spec \(c\) must match the partition spec \(c, d\)/.test(e.message));
+  assert.throws(() => spark.sql("ALTER TABLE parts ADD PARTITION (a='x', d=1)"), (e: unknown) => e instanceof AnalysisError && /_LEGACY_ERROR_TEMP_1231\] a is not a valid partition column/.test(e.message));
+  spark.sql("DROP TABLE parts");
+});
