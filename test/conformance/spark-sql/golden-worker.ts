@@ -111,6 +111,23 @@ export function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
   return out;
 }
 
+/**
+ * HiveResult's formatDescribeTableOutput, used for DESCRIBE of a table or query (the result with
+ * columns col_name, data_type, comment): each value left-aligned in 20 characters, a null comment
+ * empty, tab-separated; rows keep their order.
+ */
+function describeText(batches: readonly Batch[], zone: ZoneRules): string[] {
+  const out: string[] = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.numRows; i++) out.push(b.columns.map((c) => (isValid(c, i) ? hiveText(c, i, false, zone) : "").padEnd(20)).join("\t"));
+  }
+  return out;
+}
+
+function isDescribeTable(query: string, schema: string): boolean {
+  return /^\s*DESC(RIBE)?\b/i.test(query) && schema === "struct<col_name:string,data_type:string,comment:string>";
+}
+
 /** Whether the query's outermost clause is ORDER BY (then row order is compared). */
 export function isSorted(query: string): boolean {
   let depth = 0;
@@ -136,16 +153,20 @@ async function runEntry(spark: SparkSession, e: GoldenEntry): Promise<{ pass: bo
   }
   if (e.isError) return { pass: false, why: `Spark raised ${e.output[0]}; sluice returned a result` };
   if (e.schema !== null && e.schema !== schema) return { pass: false, why: `schema ${schema}, expected ${e.schema}` };
-  let actual = rowsText(batches, requireZone(spark.conf.sessionTimeZone()));
+  const zone = requireZone(spark.conf.sessionTimeZone());
+  const describe = isDescribeTable(e.query, schema);
+  let actual = describe ? describeText(batches, zone) : rowsText(batches, zone);
   // HiveResult prints only the name column of SHOW TABLES (not EXTENDED) and SHOW VIEWS, as Hive does.
   if (/^\s*SHOW\s+(TABLES|VIEWS)\b/i.test(e.query)) actual = actual.map((line) => line.split("\t")[1] ?? line);
   let expected = [...e.output];
   // The golden format prints one empty-string row and no rows alike (an empty output block).
   if (expected.length === 0 && actual.length === 1 && actual[0] === "") expected = [""];
-  if (!isSorted(e.query)) {
+  if (!describe && !isSorted(e.query)) {
     actual = [...actual].sort();
     expected = expected.sort();
   }
+  // The suite writes each output block with its trailing whitespace trimmed.
+  if (actual.length > 0) actual[actual.length - 1] = actual[actual.length - 1].replace(/[ \t\n\x0B\f\r]+$/, "");
   if (actual.length !== expected.length) return { pass: false, why: `${actual.length} rows, expected ${expected.length}` };
   for (let i = 0; i < actual.length; i++) {
     if (actual[i] !== expected[i]) return { pass: false, why: `row ${i + 1}: ${JSON.stringify(actual[i])}, expected ${JSON.stringify(expected[i])}` };
