@@ -166,7 +166,7 @@ async function runEntry(spark: SparkSession, e: GoldenEntry): Promise<{ pass: bo
     expected = expected.sort();
   }
   // The suite writes each output block with its trailing whitespace trimmed.
-  if (actual.length > 0) actual[actual.length - 1] = actual[actual.length - 1].replace(/[ \t\n\x0B\f\r]+$/, "");
+  if (actual.length > 0) actual[actual.length - 1] = actual[actual.length - 1].replace(/[ \t\n\v\f\r]+$/, "");
   if (actual.length !== expected.length) return { pass: false, why: `${actual.length} rows, expected ${expected.length}` };
   for (let i = 0; i < actual.length; i++) {
     if (actual[i] !== expected[i]) return { pass: false, why: `row ${i + 1}: ${JSON.stringify(actual[i])}, expected ${JSON.stringify(expected[i])}` };
