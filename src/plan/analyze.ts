@@ -289,7 +289,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const windowed = withTimeWindow(plan.exprs, children[0]);
       const child = windowed.child;
       const { exprs, names, qualifiers, hidden } = bindProjectList(windowed.exprs, child.schema, scopeOf(child));
-      const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
+      // A column passed through (even renamed) keeps its metadata, such as its comment, as Spark's attributes do.
+      const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable, e.kind === "ref" ? child.schema.fields[e.ordinal]?.metadata : undefined)));
       const delays = exprs.map((e) => (e.kind === "ref" ? delayOf(child, e.ordinal) : null));
       return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...(hidden.some((h) => h) ? { hidden } : {}), ...delaysField(delays) });
     }

@@ -89,3 +89,10 @@ test("ALTER TABLE … ADD PARTITION checks the spec against the partition column
   assert.throws(() => spark.sql("ALTER TABLE parts ADD PARTITION (a='x', d=1)"), (e: unknown) => e instanceof AnalysisError && /_LEGACY_ERROR_TEMP_1231\] a is not a valid partition column/.test(e.message));
   spark.sql("DROP TABLE parts");
 });
+
+test("DESCRIBE QUERY keeps the comment of a column passed through, even renamed, and not of a computed one", async () => {
+  spark.sql("CREATE TABLE commented (key INT COMMENT 'column_comment', val STRING) USING parquet");
+  assert.deepEqual(await sql("DESC QUERY SELECT key, key AS k, key + 1 AS plusone FROM commented"), ["key,int,column_comment", "k,int,column_comment", "plusone,int,NULL"]);
+  assert.deepEqual(await sql("DESC QUERY WITH s AS (SELECT * FROM commented) SELECT * FROM s"), ["key,int,column_comment", "val,string,NULL"]);
+  spark.sql("DROP TABLE commented");
+});
