@@ -103,10 +103,15 @@ function hiveText(v: Vector, i: number, nested: boolean, zone: ZoneRules): strin
 }
 
 export function rowsText(batches: readonly Batch[], zone: ZoneRules): string[] {
+  // A value spanning lines (SHOW CREATE TABLE's statement) prints as several lines, as the suite's output does.
+  return rowStrings(batches, zone).flatMap((row) => row.split("\n"));
+}
+
+/** Each row's HiveResult text, tab-separated values. */
+function rowStrings(batches: readonly Batch[], zone: ZoneRules): string[] {
   const out: string[] = [];
   for (const b of batches) {
-    // A value spanning lines (SHOW CREATE TABLE's statement) prints as several lines, as the suite's output does.
-    for (let i = 0; i < b.numRows; i++) out.push(...b.columns.map((c) => hiveText(c, i, false, zone)).join("\t").split("\n"));
+    for (let i = 0; i < b.numRows; i++) out.push(b.columns.map((c) => hiveText(c, i, false, zone)).join("\t"));
   }
   return out;
 }
@@ -155,18 +160,22 @@ async function runEntry(spark: SparkSession, e: GoldenEntry): Promise<{ pass: bo
   if (e.schema !== null && e.schema !== schema) return { pass: false, why: `schema ${schema}, expected ${e.schema}` };
   const zone = requireZone(spark.conf.sessionTimeZone());
   const describe = isDescribeTable(e.query, schema);
-  let actual = describe ? describeText(batches, zone) : rowsText(batches, zone);
+  const sorted = describe || isSorted(e.query);
+  let rows = describe ? describeText(batches, zone) : rowStrings(batches, zone);
   // HiveResult prints only the name column of SHOW TABLES (not EXTENDED) and SHOW VIEWS, as Hive does.
-  if (/^\s*SHOW\s+(TABLES|VIEWS)\b/i.test(e.query)) actual = actual.map((line) => line.split("\t")[1] ?? line);
+  if (/^\s*SHOW\s+(TABLES|VIEWS)\b/i.test(e.query)) rows = rows.map((row) => row.split("\t")[1] ?? row);
+  // The suite sorts the rows of an unordered result, then writes the block with its trailing
+  // whitespace (blank lines too) trimmed.
+  if (!sorted) rows = [...rows].sort();
+  const block = rows.join("\n").replace(/[ \t\n\v\f\r]+$/, "");
+  let actual = rows.length > 1 || block !== "" ? block.split("\n") : rows;
   let expected = [...e.output];
   // The golden format prints one empty-string row and no rows alike (an empty output block).
   if (expected.length === 0 && actual.length === 1 && actual[0] === "") expected = [""];
-  if (!describe && !isSorted(e.query)) {
+  if (!sorted) {
     actual = [...actual].sort();
     expected = expected.sort();
   }
-  // The suite writes each output block with its trailing whitespace trimmed.
-  if (actual.length > 0) actual[actual.length - 1] = actual[actual.length - 1].replace(/[ \t\n\v\f\r]+$/, "");
   if (actual.length !== expected.length) return { pass: false, why: `${actual.length} rows, expected ${expected.length}` };
   for (let i = 0; i < actual.length; i++) {
     if (actual[i] !== expected[i]) return { pass: false, why: `row ${i + 1}: ${JSON.stringify(actual[i])}, expected ${JSON.stringify(expected[i])}` };
