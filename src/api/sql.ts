@@ -84,6 +84,10 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       return runCommand(session, st, sessionCatalog(session));
     case "explain": {
       // The plan of a query (or of a statement's query) as one `plan` row, as Spark returns it.
+      const inner0 = st.statement;
+      if (inner0.kind === "describe" && inner0.queryText !== undefined) {
+        return session.createDataFrame([{ plan: describeQueryExplain(inner0.queryText, st.extended) }], "plan STRING");
+      }
       const inner = st.statement.kind === "query" ? dataFrameOf(session, planQuery(st.statement.query, sessionCatalog(session))) : null;
       if (inner === null) throw new AnalysisError(`analysis: EXPLAIN of a ${st.statement.kind} statement is not supported; EXPLAIN a query`);
       return session.createDataFrame([{ plan: explainString(inner.resolved, st.extended) }], "plan STRING");
@@ -97,6 +101,19 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       return session.createDataFrame([{ key: st.key, value: session.conf.get(st.key) ?? "<undefined>" }], "key STRING, value STRING");
     }
   }
+}
+
+/** EXPLAIN of DESCRIBE QUERY: Spark's plan of the DescribeQueryCommand, which prints the query's text. */
+function describeQueryExplain(text: string, extended: boolean): string {
+  const command = `DescribeQueryCommand ${text}`;
+  const physical = `== Physical Plan ==\nExecute DescribeQueryCommand\n   +- ${command}\n`;
+  if (!extended) return physical;
+  return [
+    `== Parsed Logical Plan ==\n${command}`,
+    `== Analyzed Logical Plan ==\ncol_name: string, data_type: string, comment: string\n${command}`,
+    `== Optimized Logical Plan ==\n${command}`,
+    physical,
+  ].join("\n\n");
 }
 
 type ViewSource = Extract<Statement, { kind: "createView" }>["source"];

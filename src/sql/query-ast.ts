@@ -216,6 +216,8 @@ export type Statement =
       readonly kind: "describe";
       readonly name: readonly string[] | null;
       readonly query: QueryAst | null;
+      /** The text of `query` as written (EXPLAIN prints it), or null. */
+      readonly queryText?: string;
       readonly mode: "basic" | "extended" | "detail" | "history" | "database";
       readonly column: string | null;
       readonly limit: number | null;

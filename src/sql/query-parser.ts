@@ -403,7 +403,10 @@ class QueryParser {
       return { kind: "describe", ...base, name: this.qualifiedName("expected a database name"), mode: "database" };
     }
     if (s.acceptWord("QUERY") || s.atWord("SELECT") || s.atWord("WITH") || s.atWord("VALUES")) {
-      return { kind: "describe", ...base, query: this.query(), mode: "basic" };
+      const start = s.peek().start;
+      const query = this.query();
+      const end = s.atEnd() || s.atOp(";") ? s.peek().start : s.peek().end;
+      return { kind: "describe", ...base, query, queryText: s.text.slice(start, end).trim(), mode: "basic" };
     }
     s.acceptWord("TABLE");
     const mode = s.acceptWord("EXTENDED") || s.acceptWord("FORMATTED") ? "extended" : "basic";

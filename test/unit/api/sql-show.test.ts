@@ -96,3 +96,10 @@ test("DESCRIBE QUERY keeps the comment of a column passed through, even renamed,
   assert.deepEqual(await sql("DESC QUERY WITH s AS (SELECT * FROM commented) SELECT * FROM s"), ["key,int,column_comment", "val,string,NULL"]);
   spark.sql("DROP TABLE commented");
 });
+
+test("EXPLAIN of DESCRIBE QUERY prints Spark's DescribeQueryCommand with the query's text", async () => {
+  assert.deepEqual(await sql("EXPLAIN DESC QUERY SELECT 1 AS c"), ["== Physical Plan ==\nExecute DescribeQueryCommand\n   +- DescribeQueryCommand SELECT 1 AS c\n"]);
+  const [extended] = await sql("EXPLAIN EXTENDED DESCRIBE WITH s AS (SELECT 'x' AS c) SELECT * FROM s;");
+  assert.match(extended, /^== Parsed Logical Plan ==\nDescribeQueryCommand WITH s AS \(SELECT 'x' AS c\) SELECT \* FROM s\n\n== Analyzed Logical Plan ==\ncol_name: string, data_type: string, comment: string\n/);
+  assert.match(extended, /\n\n== Physical Plan ==\nExecute DescribeQueryCommand\n {3}\+- DescribeQueryCommand WITH s AS \(SELECT 'x' AS c\) SELECT \* FROM s\n$/);
+});
