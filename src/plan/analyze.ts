@@ -425,7 +425,7 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   const keyIndex = groupDelays.findIndex((d) => d !== null);
   const eventTimeKey = keyIndex < 0 ? null : { index: keyIndex, delayMs: groupDelays[keyIndex] ?? 0, window: groupExprs[keyIndex].dataType.typeName === "struct" };
   const fields: Field[] = [
-    ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable)),
+    ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable, refMetadata(g, child))),
     ...aggregates.map((a) => StructField(a.name, a.call.dataType, a.call.nullable)),
   ];
   const aggSchema = Struct(fields);
@@ -455,12 +455,17 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   };
   const post = [...groupExprs.map((x, i): BoundExpr => ({ kind: "ref", ordinal: i, name: groupNames[i], dataType: x.dataType, nullable: x.nullable })), ...bound.map(toOutput)];
   const schema = Struct([
-    ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable)),
-    ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable)),
+    ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable, refMetadata(x, child))),
+    ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable, refMetadata(stripAlias(b), child))),
   ]);
   const qualifiers = [...groupQualifiers, ...bound.map(() => null)];
   const delays = post.map((e) => (e.kind === "ref" && e.ordinal < g ? groupDelays[e.ordinal] : null));
   return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, eventTimeKey, sessionWindow, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
+}
+
+/** The metadata (a comment, say) of the child column `e` reads as is, as Spark's attributes carry it. */
+function refMetadata(e: BoundExpr, child: ResolvedPlan): Field["metadata"] | undefined {
+  return e.kind === "ref" ? child.schema.fields[e.ordinal]?.metadata : undefined;
 }
 
 /** Binding options that let names resolve through `p`'s output qualifiers. */

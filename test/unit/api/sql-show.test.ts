@@ -94,6 +94,8 @@ test("DESCRIBE QUERY keeps the comment of a column passed through, even renamed,
   spark.sql("CREATE TABLE commented (key INT COMMENT 'column_comment', val STRING) USING parquet");
   assert.deepEqual(await sql("DESC QUERY SELECT key, key AS k, key + 1 AS plusone FROM commented"), ["key,int,column_comment", "k,int,column_comment", "plusone,int,NULL"]);
   assert.deepEqual(await sql("DESC QUERY WITH s AS (SELECT * FROM commented) SELECT * FROM s"), ["key,int,column_comment", "val,string,NULL"]);
+  assert.deepEqual(await sql("DESC SELECT key, count(*) AS n FROM commented GROUP BY key"), ["key,int,column_comment", "n,bigint,NULL"]);
+  assert.deepEqual(await sql("DESC SELECT key FROM commented GROUP BY key"), ["key,int,column_comment"]);
   spark.sql("DROP TABLE commented");
 });
 
