@@ -781,7 +781,10 @@ class QueryParser {
       s.next();
       const from = this.relations();
       if (!s.atWord("SELECT")) return { kind: "select", distinct: false, items: [node({ kind: "star", qualifier: [] })], from, where: this.where(), groupBy: null, having: null, windows: [], hints: [] };
-      return this.select(from);
+      // `FROM t SELECT … SELECT …`: Spark unions the selects over the one FROM clause (UNION ALL).
+      let body: QueryBody = this.select(from);
+      while (s.atWord("SELECT")) body = { kind: "setOp", op: "union", all: true, left: body, right: this.select(from) };
+      return body;
     }
     if (s.atWord("VALUES")) {
       const values = this.values();

@@ -1,6 +1,7 @@
 /**
  * `spark.sql` statements Spark's show-tables, show-views and show-tblproperties suites exercise:
- * temporary views over a data source (`USING fmt`), SHOW VIEWS and SHOW TBLPROPERTIES.
+ * temporary views over a data source (`USING fmt`), SHOW VIEWS and SHOW TBLPROPERTIES, ADD PARTITION,
+ * and describe-query's DESCRIBE / EXPLAIN of queries and the multi-SELECT FROM form.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -104,4 +105,8 @@ test("EXPLAIN of DESCRIBE QUERY prints Spark's DescribeQueryCommand with the que
   const [extended] = await sql("EXPLAIN EXTENDED DESCRIBE WITH s AS (SELECT 'x' AS c) SELECT * FROM s;");
   assert.match(extended, /^== Parsed Logical Plan ==\nDescribeQueryCommand WITH s AS \(SELECT 'x' AS c\) SELECT \* FROM s\n\n== Analyzed Logical Plan ==\ncol_name: string, data_type: string, comment: string\n/);
   assert.match(extended, /\n\n== Physical Plan ==\nExecute DescribeQueryCommand\n {3}\+- DescribeQueryCommand WITH s AS \(SELECT 'x' AS c\) SELECT \* FROM s\n$/);
+});
+
+test("FROM t SELECT … SELECT …: the selects over one FROM clause are unioned, duplicates kept", async () => {
+  assert.deepEqual((await sql("FROM VALUES (1), (2) AS v(x) SELECT x SELECT x * 10 SELECT x")).sort(), ["1", "1", "10", "2", "2", "20"]);
 });
