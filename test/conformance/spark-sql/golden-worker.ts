@@ -133,6 +133,19 @@ function isDescribeTable(query: string, schema: string): boolean {
   return /^\s*DESC(RIBE)?\b/i.test(query) && schema === "struct<col_name:string,data_type:string,comment:string>";
 }
 
+/**
+ * SQLQueryTestHelper's replaceNotIncludedMsg for the lines it masks: a location under the warehouse,
+ * creation times, last access and creator.
+ */
+function maskNotIncluded(line: string, warehouse: string): string {
+  const dir = warehouse.replace(/\/$/, "").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return line
+    .replace(new RegExp(`Location.*${dir}/`), "Location [not included in comparison]/{warehouse_dir}/")
+    .replace(/Created By.*/, "Created By [not included in comparison]")
+    .replace(/Created Time.*/, "Created Time [not included in comparison]")
+    .replace(/Last Access.*/, "Last Access [not included in comparison]");
+}
+
 /** Whether the query's outermost clause is ORDER BY (then row order is compared). */
 export function isSorted(query: string): boolean {
   let depth = 0;
@@ -161,7 +174,8 @@ async function runEntry(spark: SparkSession, e: GoldenEntry): Promise<{ pass: bo
   const zone = requireZone(spark.conf.sessionTimeZone());
   const describe = isDescribeTable(e.query, schema);
   const sorted = describe || isSorted(e.query);
-  let rows = describe ? describeText(batches, zone) : rowStrings(batches, zone);
+  const warehouse = spark.conf.get("spark.sql.warehouse.dir") ?? "";
+  let rows = (describe ? describeText(batches, zone) : rowStrings(batches, zone)).map((row) => row.split("\n").map((l) => maskNotIncluded(l, warehouse)).join("\n"));
   // HiveResult prints only the name column of SHOW TABLES (not EXTENDED) and SHOW VIEWS, as Hive does.
   if (/^\s*SHOW\s+(TABLES|VIEWS)\b/i.test(e.query)) rows = rows.map((row) => row.split("\t")[1] ?? row);
   // The suite sorts the rows of an unordered result, then writes the block with its trailing
