@@ -18,7 +18,7 @@ import { exprSql } from "../plan/expressions/bind.js";
 import { batchFromRows } from "../columnar/build.js";
 import type { Batch } from "../columnar/batch.js";
 import { BooleanType, StringType, StructField, StructType, findIntervalField, type DataType } from "../types/data-types.js";
-import { quoteIfNeeded, simpleString, sqlTypeName } from "../types/print-schema.js";
+import { quoteIfNeeded, simpleString, sqlTypeName, treeString } from "../types/print-schema.js";
 import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
 import { Column } from "./column.js";
@@ -490,6 +490,32 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
 
 const GLOBAL_TEMP = "global_temp";
 
+/** Spark's catalog times and creator lines; sluice does not track access times. */
+const CATALOG_TIMES = ["Created Time: UNKNOWN", "Last Access: UNKNOWN", "Created By: sluice"];
+
+/** SHOW TABLE EXTENDED's `information` of a table: Spark's CatalogTable.toLinkedHashMap lines, then its schema tree. */
+function tableInformation(t: WarehouseTable, schema: StructType): string {
+  const props = Object.entries(t.properties);
+  const lines = [
+    "Catalog: spark_catalog",
+    `Database: ${t.database}`,
+    `Table: ${t.name}`,
+    `Created Time: ${new Date(t.createdMs).toUTCString()}`,
+    "Last Access: UNKNOWN",
+    "Created By: sluice",
+    `Type: ${t.managed ? "MANAGED" : "EXTERNAL"}`,
+    `Provider: ${t.format}`,
+    ...(t.comment === null ? [] : [`Comment: ${t.comment}`]),
+    ...(props.length === 0 ? [] : [`Table Properties: [${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`]),
+    `Location: ${/^[a-z][a-z0-9+.-]*:/i.test(t.location) ? t.location : `file:${t.location}`}`,
+    ...(t.partitionColumns.length === 0 ? [] : ["Partition Provider: Catalog", `Partition Columns: [${t.partitionColumns.map((c) => `\`${c}\``).join(", ")}]`]),
+    `Schema: ${treeString(schema)}`,
+    // Spark ends the information with a newline after the schema tree's own.
+    "",
+  ];
+  return lines.join("\n");
+}
+
 /** SHOW TBLPROPERTIES rows: every property, or the one `key` (a note when it is missing), redacted. */
 function propertyRows(session: SparkSession, props: Readonly<Record<string, string>>, key: string | null, display: string): { key: string; value: string }[] {
   const redacted = redactOptions(session, props);
@@ -543,6 +569,21 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
       const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType())]);
       const tables = db === GLOBAL_TEMP ? [] : session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
       const views = viewsOf(session, db).filter((v) => matches(v.name)).map((v) => ({ namespace: v.namespace, tableName: v.name, isTemporary: v.isTemporary }));
+      return rowsFrame(session, schema, [...tables, ...views]);
+    }
+    case "tableExtended": {
+      const db = showNamespace(session, st.database);
+      const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType()), StructField("information", StringType())]);
+      const client = session.tables.client();
+      const tables = db === GLOBAL_TEMP ? [] : client.listTables(db).filter(matches).map((name) => {
+        const ref = requireTable(session, [db, name]);
+        return { namespace: db, tableName: name, isTemporary: false, information: ref.kind === "warehouse" ? tableInformation(ref.table, tableSchema(session, ref)) : "" };
+      });
+      const views = viewsOf(session, db).filter((v) => matches(v.name)).map((v) => {
+        const df = v.namespace === GLOBAL_TEMP ? session.catalog.globalView(v.name) : session.catalog.view(v.name);
+        const information = [...(v.isTemporary ? [] : [`Catalog: spark_catalog`, `Database: ${v.namespace}`]), `Table: ${v.name}`, ...CATALOG_TIMES, "Type: VIEW", `Schema: ${treeString(df.schema)}`, ""].join("\n");
+        return { namespace: v.namespace, tableName: v.name, isTemporary: v.isTemporary, information };
+      });
       return rowsFrame(session, schema, [...tables, ...views]);
     }
     case "views": {

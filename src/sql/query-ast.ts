@@ -224,7 +224,7 @@ export type Statement =
     }
   | {
       readonly kind: "show";
-      readonly what: "tables" | "views" | "columns" | "tblproperties" | "databases" | "createTable" | "functions";
+      readonly what: "tables" | "tableExtended" | "views" | "columns" | "tblproperties" | "databases" | "createTable" | "functions";
       readonly name: readonly string[] | null;
       readonly database: string | null;
       readonly pattern: string | null;

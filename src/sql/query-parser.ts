@@ -425,6 +425,15 @@ class QueryParser {
       s.acceptWord("LIKE");
       return s.peek().kind === "string" ? this.stringLiteral() : null;
     };
+    if (s.atWord("TABLE") && s.atWord("EXTENDED", 1)) {
+      s.next();
+      s.next();
+      const database = inDatabase();
+      s.expectWord("LIKE");
+      const pattern = this.stringLiteral();
+      if (s.atWord("PARTITION")) throw s.errorAt(s.peek().start, "SHOW TABLE EXTENDED … PARTITION is not supported");
+      return { kind: "show", ...base, what: "tableExtended", database, pattern };
+    }
     if (s.acceptWord("TABLES")) {
       const database = inDatabase();
       return { kind: "show", ...base, what: "tables", database, pattern: likePattern() };

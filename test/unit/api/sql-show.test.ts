@@ -110,3 +110,18 @@ test("EXPLAIN of DESCRIBE QUERY prints Spark's DescribeQueryCommand with the que
 test("FROM t SELECT … SELECT …: the selects over one FROM clause are unioned, duplicates kept", async () => {
   assert.deepEqual((await sql("FROM VALUES (1), (2) AS v(x) SELECT x SELECT x * 10 SELECT x")).sort(), ["1", "1", "10", "2", "2", "20"]);
 });
+
+test("SHOW TABLE EXTENDED LIKE lists tables and views with Spark's information text", async () => {
+  spark.sql("CREATE TABLE ext_t (a STRING, c STRING) USING parquet PARTITIONED BY (c)");
+  spark.sql("CREATE TEMPORARY VIEW ext_v(e INT) USING parquet");
+  const df = spark.sql("SHOW TABLE EXTENDED LIKE 'ext_*'");
+  assert.deepEqual(df.columns, ["namespace", "tableName", "isTemporary", "information"]);
+  const byName = new Map((await df.collect()).map((r) => [r.tableName, r]));
+  const t = String(byName.get("ext_t")?.information);
+  assert.match(t, /^Catalog: spark_catalog\nDatabase: default\nTable: ext_t\nCreated Time: .*\nLast Access: .*\nCreated By: .*\nType: MANAGED\nProvider: parquet\nLocation: .*ext_t\nPartition Provider: Catalog\nPartition Columns: \[`c`\]\nSchema: root\n \|-- a: string \(nullable = true\)\n \|-- c: string \(nullable = true\)\n\n$/);
+  assert.equal(byName.get("ext_t")?.isTemporary, false);
+  assert.match(String(byName.get("ext_v")?.information), /^Table: ext_v\n(.*\n){3}Type: VIEW\nSchema: root\n \|-- e: integer \(nullable = true\)\n\n$/);
+  assert.throws(() => spark.sql("SHOW TABLE EXTENDED"), /expected LIKE/i);
+  spark.sql("DROP VIEW ext_v");
+  spark.sql("DROP TABLE ext_t");
+});
