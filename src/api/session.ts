@@ -118,16 +118,34 @@ export class RuntimeConfig {
  */
 const globalViews = new Map<string, DataFrame>();
 
+/**
+ * What Spark keeps in its catalog for a persistent view: sluice holds such views (a plain CREATE VIEW)
+ * as temporary views that carry this.
+ */
+export interface ViewMetadata {
+  /** The database the view belongs to: the current one when it was made. */
+  readonly database: string;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
 /** Temporary views (`createOrReplaceTempView`, the memory sink's tables). */
 export class Catalog {
   private readonly views = new Map<string, DataFrame>();
+  private readonly viewMetadata = new Map<string, ViewMetadata>();
 
   /** @internal */
   constructor(private readonly session: SparkSession) {}
 
   /** @internal */
-  registerTempView(name: string, df: DataFrame): void {
+  registerTempView(name: string, df: DataFrame, metadata?: ViewMetadata): void {
     this.views.set(name.toLowerCase(), df);
+    if (metadata === undefined) this.viewMetadata.delete(name.toLowerCase());
+    else this.viewMetadata.set(name.toLowerCase(), metadata);
+  }
+
+  /** @internal The catalog metadata of a view made by a plain CREATE VIEW; undefined for a temporary view. */
+  viewInfo(name: string): ViewMetadata | undefined {
+    return this.viewMetadata.get(name.toLowerCase());
   }
 
   /** The view named `name`, or an AnalysisError with a suggestion. */
@@ -150,6 +168,7 @@ export class Catalog {
   }
 
   dropTempView(name: string): boolean {
+    this.viewMetadata.delete(name.toLowerCase());
     return this.views.delete(name.toLowerCase());
   }
 
@@ -165,6 +184,11 @@ export class Catalog {
       throw new AnalysisError(`analysis: table or view not found: global_temp.${name}${suggestion(name, [...globalViews.keys()])}`);
     }
     return df;
+  }
+
+  /** @internal Names of the global temp views (`global_temp.name`), sorted. */
+  globalViewNames(): string[] {
+    return [...globalViews.keys()].sort();
   }
 
   hasGlobalView(name: string): boolean {

@@ -18,7 +18,7 @@ import { exprSql } from "../plan/expressions/bind.js";
 import { batchFromRows } from "../columnar/build.js";
 import type { Batch } from "../columnar/batch.js";
 import { BooleanType, StringType, StructField, StructType, findIntervalField, type DataType } from "../types/data-types.js";
-import { quoteIfNeeded, simpleString, sqlTypeName } from "../types/print-schema.js";
+import { quoteIfNeeded, simpleString, sqlTypeName, treeString } from "../types/print-schema.js";
 import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
 import { Column } from "./column.js";
@@ -280,6 +280,13 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
   if (ref.kind !== "warehouse") throw new AnalysisError(`analysis: ALTER TABLE needs a table of the catalog, not the path table ${ref.display}`);
   const t = ref.table;
   const a = st.action;
+  if (a.kind === "addPartitions") {
+    for (const spec of a.partitions) checkPartitionSpec(t, spec, ref.display);
+    if (t.format === "delta") throw new AnalysisError(`analysis: ALTER TABLE ADD PARTITION is not supported for Delta tables: ${ref.display}`);
+    // A file table's partitions are the folders its files are in: an added partition has no
+    // files yet, so reads see nothing of it and there is nothing to record.
+    return emptyFrame(session);
+  }
   let next: WarehouseTable;
   switch (a.kind) {
     case "addColumns": {
@@ -315,6 +322,20 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
   session.tables.remember(t.database, t.name, next);
   catalogChange(session, `AlterTable ${ref.display}`, () => session.tables.client().replaceTable(next), () => session.tables.catalog().replaceTable(next));
   return deltaChange ?? emptyFrame(session);
+}
+
+/** A partition spec of `t` names every partition column once, as Spark's requireExactMatchedPartitionSpec. */
+function checkPartitionSpec(t: WarehouseTable, spec: Readonly<Record<string, string>>, display: string): void {
+  const quoted = display.split(".").map((p) => `\`${p}\``).join(".");
+  const keys = Object.keys(spec);
+  for (const k of keys) {
+    if (!t.partitionColumns.some((p) => p.toLowerCase() === k.toLowerCase())) {
+      throw new AnalysisError(`analysis: [_LEGACY_ERROR_TEMP_1231] ${k} is not a valid partition column in table ${quoted}.`);
+    }
+  }
+  if (keys.length !== t.partitionColumns.length) {
+    throw new AnalysisError(`analysis: [_LEGACY_ERROR_TEMP_1232] Partition spec is invalid. The spec (${keys.join(", ")}) must match the partition spec (${t.partitionColumns.join(", ")}) defined in table '${quoted}'.`);
+  }
 }
 
 // --- Delta DML ----------------------------------------------------------------------------------
@@ -467,19 +488,109 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
   return rowsFrame(session, DESCRIBE_SCHEMA, rows);
 }
 
+const GLOBAL_TEMP = "global_temp";
+
+/** Spark's catalog times and creator lines; sluice does not track access times. */
+const CATALOG_TIMES = ["Created Time: UNKNOWN", "Last Access: UNKNOWN", "Created By: sluice"];
+
+/** SHOW TABLE EXTENDED's `information` of a table: Spark's CatalogTable.toLinkedHashMap lines, then its schema tree. */
+function tableInformation(t: WarehouseTable, schema: StructType): string {
+  const props = Object.entries(t.properties);
+  const lines = [
+    "Catalog: spark_catalog",
+    `Database: ${t.database}`,
+    `Table: ${t.name}`,
+    `Created Time: ${new Date(t.createdMs).toUTCString()}`,
+    "Last Access: UNKNOWN",
+    "Created By: sluice",
+    `Type: ${t.managed ? "MANAGED" : "EXTERNAL"}`,
+    `Provider: ${t.format}`,
+    ...(t.comment === null ? [] : [`Comment: ${t.comment}`]),
+    ...(props.length === 0 ? [] : [`Table Properties: [${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`]),
+    `Location: ${/^[a-z][a-z0-9+.-]*:/i.test(t.location) ? t.location : `file:${t.location}`}`,
+    ...(t.partitionColumns.length === 0 ? [] : ["Partition Provider: Catalog", `Partition Columns: [${t.partitionColumns.map((c) => `\`${c}\``).join(", ")}]`]),
+    `Schema: ${treeString(schema)}`,
+    // Spark ends the information with a newline after the schema tree's own.
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** SHOW TBLPROPERTIES rows: every property, or the one `key` (a note when it is missing), redacted. */
+function propertyRows(session: SparkSession, props: Readonly<Record<string, string>>, key: string | null, display: string): { key: string; value: string }[] {
+  const redacted = redactOptions(session, props);
+  if (key !== null) return [{ key, value: redacted[key] ?? `Table ${display} does not have property: ${key}` }];
+  return Object.entries(redacted).map(([k, value]) => ({ key: k, value }));
+}
+
+const REDACTED = "*********(redacted)";
+
+/**
+ * Spark's SQLConf.redactOptions: a value whose key or value matches spark.sql.redaction.options.regex
+ * or spark.redaction.regex is replaced by `*********(redacted)`.
+ */
+export function redactOptions(session: SparkSession, options: Readonly<Record<string, string>>): Record<string, string> {
+  const patterns = [session.conf.get("spark.sql.redaction.options.regex") ?? "(?i)url", session.conf.get("spark.redaction.regex") ?? "(?i)secret|password|token|access[.]key"].map(javaRegex);
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k, patterns.some((p) => p.test(k) || p.test(v)) ? REDACTED : v]));
+}
+
+/** A Java regex with an optional leading `(?i)` as a JavaScript one. */
+function javaRegex(source: string): RegExp {
+  return source.startsWith("(?i)") ? new RegExp(source.slice(4), "i") : new RegExp(source);
+}
+
+/** The database SHOW TABLES / SHOW VIEWS lists (the current one by default); SCHEMA_NOT_FOUND if there is none such. */
+function showNamespace(session: SparkSession, database: string | null): string {
+  const db = (database ?? session.tables.currentDatabase).toLowerCase();
+  if (db === GLOBAL_TEMP || session.tables.client().listDatabases().some((d) => d.toLowerCase() === db)) return db;
+  throw new AnalysisError(`analysis: [SCHEMA_NOT_FOUND] The schema \`${db}\` cannot be found. Verify the spelling and correctness of the schema and catalog.`);
+}
+
+/**
+ * The views SHOW lists for `db`, as Spark's SessionCatalog.listViews: the views a plain CREATE VIEW
+ * made in `db`, the global temp views when `db` is `global_temp`, and the session's temp views always.
+ */
+function viewsOf(session: SparkSession, db: string): { namespace: string; name: string; isTemporary: boolean }[] {
+  const out: { namespace: string; name: string; isTemporary: boolean }[] = [];
+  if (db === GLOBAL_TEMP) out.push(...session.catalog.globalViewNames().map((name) => ({ namespace: GLOBAL_TEMP, name, isTemporary: true })));
+  for (const name of session.catalog.viewNames()) {
+    const info = session.catalog.viewInfo(name);
+    if (info === undefined) out.push({ namespace: "", name, isTemporary: true });
+    else if (info.database.toLowerCase() === db) out.push({ namespace: info.database, name, isTemporary: false });
+  }
+  return out;
+}
+
 function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): DataFrame {
   const matches = patternMatcher(st.pattern);
   switch (st.what) {
     case "tables": {
-      const db = (st.database ?? session.tables.currentDatabase).toLowerCase();
+      const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType())]);
-      const tables = session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
-      const views = session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", tableName: v, isTemporary: true }));
+      const tables = db === GLOBAL_TEMP ? [] : session.tables.client().listTables(db).filter(matches).map((t) => ({ namespace: db, tableName: t, isTemporary: false }));
+      const views = viewsOf(session, db).filter((v) => matches(v.name)).map((v) => ({ namespace: v.namespace, tableName: v.name, isTemporary: v.isTemporary }));
+      return rowsFrame(session, schema, [...tables, ...views]);
+    }
+    case "tableExtended": {
+      const db = showNamespace(session, st.database);
+      const schema = StructType([StructField("namespace", StringType()), StructField("tableName", StringType()), StructField("isTemporary", BooleanType()), StructField("information", StringType())]);
+      const client = session.tables.client();
+      const tables = db === GLOBAL_TEMP ? [] : client.listTables(db).filter(matches).map((name) => {
+        const ref = requireTable(session, [db, name]);
+        return { namespace: db, tableName: name, isTemporary: false, information: ref.kind === "warehouse" ? tableInformation(ref.table, tableSchema(session, ref)) : "" };
+      });
+      const views = viewsOf(session, db).filter((v) => matches(v.name)).map((v) => {
+        const df = v.namespace === GLOBAL_TEMP ? session.catalog.globalView(v.name) : session.catalog.view(v.name);
+        const information = [...(v.isTemporary ? [] : [`Catalog: spark_catalog`, `Database: ${v.namespace}`]), `Table: ${v.name}`, ...CATALOG_TIMES, "Type: VIEW", `Schema: ${treeString(df.schema)}`, ""].join("\n");
+        return { namespace: v.namespace, tableName: v.name, isTemporary: v.isTemporary, information };
+      });
       return rowsFrame(session, schema, [...tables, ...views]);
     }
     case "views": {
+      const db = showNamespace(session, st.database);
       const schema = StructType([StructField("namespace", StringType()), StructField("viewName", StringType()), StructField("isTemporary", BooleanType())]);
-      return rowsFrame(session, schema, session.catalog.viewNames().filter(matches).map((v) => ({ namespace: "", viewName: v, isTemporary: true })));
+      const views = viewsOf(session, db).filter((v) => matches(v.name));
+      return rowsFrame(session, schema, views.map((v) => ({ namespace: v.namespace, viewName: v.name, isTemporary: v.isTemporary })));
     }
     case "databases":
       return rowsFrame(session, StructType([StructField("namespace", StringType())]), session.tables.client().listDatabases().filter(matches).map((namespace) => ({ namespace })));
@@ -489,8 +600,16 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
       return rowsFrame(session, StructType([StructField("col_name", StringType())]), schema.fields.map((f) => ({ col_name: f.name })));
     }
     case "tblproperties": {
-      const ref = requireTable(session, st.name ?? []);
       const schema = StructType([StructField("key", StringType()), StructField("value", StringType())]);
+      const name = st.name ?? [];
+      const globalView = name.length === 2 && name[0].toLowerCase() === GLOBAL_TEMP && session.catalog.hasGlobalView(name[1]);
+      if (globalView || (name.length === 1 && session.catalog.hasView(name[0]))) {
+        // A temporary view has no properties; a plain CREATE VIEW's are its TBLPROPERTIES.
+        const info = globalView ? undefined : session.catalog.viewInfo(name[0]);
+        if (info === undefined) return rowsFrame(session, schema, []);
+        return rowsFrame(session, schema, propertyRows(session, info.properties, st.key, `spark_catalog.${info.database}.${name[0].toLowerCase()}`));
+      }
+      const ref = requireTable(session, name);
       if ((ref.kind === "path" ? ref.format : ref.table.format) === "delta") {
         // A Delta table's properties are its log's configuration, read when the result is.
         const location = ref.kind === "path" ? ref.location : ref.table.location;
@@ -498,17 +617,13 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
         return deferred(session, `ShowTableProperties ${ref.display}`, schema, async () => {
           const { storage, key: tableKey } = resolveLocation(location);
           const snapshot = await loadTableSnapshot(storage, tableKey, location, { versionAsOf: null, timestampAsOf: null });
-          const conf = snapshot.metadata.configuration;
+          const conf = redactOptions(session, snapshot.metadata.configuration);
           const rows = key === null ? Object.entries(conf).map(([k, value]) => ({ key: k, value })) : [{ key, value: conf[key] ?? `Table ${ref.display} does not have property: ${key}` }];
           return rows.length === 0 ? [] : [batchFromRows(schema, rows)];
         });
       }
       const props = ref.kind === "warehouse" ? ref.table.properties : {};
-      if (st.key !== null) {
-        const v = props[st.key];
-        return rowsFrame(session, schema, [{ key: st.key, value: v ?? `Table ${ref.display} does not have property: ${st.key}` }]);
-      }
-      return rowsFrame(session, schema, Object.entries(props).map(([key, value]) => ({ key, value })));
+      return rowsFrame(session, schema, propertyRows(session, props, st.key, ref.display));
     }
     case "createTable": {
       const ref = requireTable(session, st.name ?? []);

@@ -16,7 +16,7 @@ import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
 import type { LogicalPlan } from "../plan/logical.js";
 import { analyzePlan } from "../plan/analyze.js";
 import { explainString } from "../plan/explain.js";
-import { StructType } from "../types/data-types.js";
+import { StructField, StructType } from "../types/data-types.js";
 import { DataFrame } from "./dataframe.js";
 import type { SparkSession } from "./session.js";
 
@@ -39,6 +39,12 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       const exists = st.scope === "global" ? session.catalog.hasGlobalView(name) : session.catalog.hasView(name);
       if (exists && st.ifNotExists) return emptyResult(session);
       if (exists && !st.replace) throw new AnalysisError(`analysis: temporary view '${name}' already exists; use CREATE OR REPLACE TEMP VIEW`);
+      if (st.query === null) {
+        const df = viewSource(session, name, st.source);
+        if (st.scope === "global") session.catalog.registerGlobalTempView(name, df);
+        else session.catalog.registerTempView(name, df);
+        return emptyResult(session);
+      }
       let plan = planQuery(st.query, sessionCatalog(session));
       if (st.columns !== null) {
         const fields = analyzePlan(plan).schema.fields;
@@ -49,7 +55,8 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       }
       const df = dataFrameOf(session, plan);
       if (st.scope === "global") session.catalog.registerGlobalTempView(name, df);
-      else session.catalog.registerTempView(name, df);
+      else if (st.temporary) session.catalog.registerTempView(name, df);
+      else session.catalog.registerTempView(name, df, { database: session.tables.currentDatabase, properties: st.properties });
       return emptyResult(session);
     }
     case "dropView": {
@@ -77,6 +84,10 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       return runCommand(session, st, sessionCatalog(session));
     case "explain": {
       // The plan of a query (or of a statement's query) as one `plan` row, as Spark returns it.
+      const inner0 = st.statement;
+      if (inner0.kind === "describe" && inner0.queryText !== undefined) {
+        return session.createDataFrame([{ plan: describeQueryExplain(inner0.queryText, st.extended) }], "plan STRING");
+      }
       const inner = st.statement.kind === "query" ? dataFrameOf(session, planQuery(st.statement.query, sessionCatalog(session))) : null;
       if (inner === null) throw new AnalysisError(`analysis: EXPLAIN of a ${st.statement.kind} statement is not supported; EXPLAIN a query`);
       return session.createDataFrame([{ plan: explainString(inner.resolved, st.extended) }], "plan STRING");
@@ -90,6 +101,37 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       return session.createDataFrame([{ key: st.key, value: session.conf.get(st.key) ?? "<undefined>" }], "key STRING, value STRING");
     }
   }
+}
+
+/** EXPLAIN of DESCRIBE QUERY: Spark's plan of the DescribeQueryCommand, which prints the query's text. */
+function describeQueryExplain(text: string, extended: boolean): string {
+  const command = `DescribeQueryCommand ${text}`;
+  const physical = `== Physical Plan ==\nExecute DescribeQueryCommand\n   +- ${command}\n`;
+  if (!extended) return physical;
+  return [
+    `== Parsed Logical Plan ==\n${command}`,
+    `== Analyzed Logical Plan ==\ncol_name: string, data_type: string, comment: string\n${command}`,
+    `== Optimized Logical Plan ==\n${command}`,
+    physical,
+  ].join("\n\n");
+}
+
+type ViewSource = Extract<Statement, { kind: "createView" }>["source"];
+
+/**
+ * The data a `CREATE TEMP VIEW … USING fmt` view reads: the source at its `path` option, or, with no
+ * path, no rows of the declared schema (Spark lists no files then).
+ */
+function viewSource(session: SparkSession, name: string, source: ViewSource): DataFrame {
+  if (source === null) throw new AnalysisError(`analysis: view '${name}' has neither a query nor a data source`);
+  const schema = source.schema === null ? null : StructType(source.schema.map((c) => StructField(c.name, c.dataType, c.nullable, c.comment === null ? undefined : { comment: c.comment })));
+  const path = Object.entries(source.options).find(([k]) => k.toLowerCase() === "path")?.[1];
+  if (path === undefined) {
+    if (schema === null) throw new AnalysisError(`analysis: [UNABLE_TO_INFER_SCHEMA] Unable to infer schema for ${source.provider}. It must be specified manually.`);
+    return dataFrameOf(session, { kind: "localRelation", schema, batches: [], isStreaming: false });
+  }
+  const reader = session.read.format(source.provider).options(Object.fromEntries(Object.entries(source.options).filter(([k]) => k.toLowerCase() !== "path")));
+  return (schema === null ? reader : reader.schema(schema)).load(path);
 }
 
 function sessionCatalog(session: SparkSession): SqlCatalog {

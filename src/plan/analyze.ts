@@ -290,7 +290,8 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const windowed = withTimeWindow(plan.exprs, children[0]);
       const child = windowed.child;
       const { exprs, names, qualifiers, hidden } = bindProjectList(windowed.exprs, child.schema, scopeOf(child));
-      const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable)));
+      // A column passed through (even renamed) keeps its metadata, such as its comment, as Spark's attributes do.
+      const schema = Struct(exprs.map((e, i) => StructField(names[i], e.dataType, e.nullable, e.kind === "ref" ? child.schema.fields[e.ordinal]?.metadata : undefined)));
       const delays = exprs.map((e) => (e.kind === "ref" ? delayOf(child, e.ordinal) : null));
       return freeze({ kind: "project", child, exprs, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...(hidden.some((h) => h) ? { hidden } : {}), ...delaysField(delays) });
     }
@@ -425,7 +426,7 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   const keyIndex = groupDelays.findIndex((d) => d !== null);
   const eventTimeKey = keyIndex < 0 ? null : { index: keyIndex, delayMs: groupDelays[keyIndex] ?? 0, window: groupExprs[keyIndex].dataType.typeName === "struct" };
   const fields: Field[] = [
-    ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable)),
+    ...groupExprs.map((g, i) => StructField(groupNames[i], g.dataType, g.nullable, refMetadata(g, child))),
     ...aggregates.map((a) => StructField(a.name, a.call.dataType, a.call.nullable)),
   ];
   const aggSchema = Struct(fields);
@@ -455,12 +456,17 @@ function analyzeAggregate(groupByIn: readonly Expr[], aggExprsIn: readonly Expr[
   };
   const post = [...groupExprs.map((x, i): BoundExpr => ({ kind: "ref", ordinal: i, name: groupNames[i], dataType: x.dataType, nullable: x.nullable })), ...bound.map(toOutput)];
   const schema = Struct([
-    ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable)),
-    ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable)),
+    ...groupExprs.map((x, i) => StructField(groupNames[i], x.dataType, x.nullable, refMetadata(x, child))),
+    ...bound.map((b, i) => StructField(outNames[i], b.dataType, b.nullable, refMetadata(stripAlias(b), child))),
   ]);
   const qualifiers = [...groupQualifiers, ...bound.map(() => null)];
   const delays = post.map((e) => (e.kind === "ref" && e.ordinal < g ? groupDelays[e.ordinal] : null));
   return freeze({ kind: "aggregate", child, groupExprs, groupNames, aggregates, post, eventTimeKey, sessionWindow, schema, isStreaming: child.isStreaming, qualifiers, aliases: [], ...delaysField(delays) });
+}
+
+/** The metadata (a comment, say) of the child column `e` reads as is, as Spark's attributes carry it. */
+function refMetadata(e: BoundExpr, child: ResolvedPlan): Field["metadata"] | undefined {
+  return e.kind === "ref" ? child.schema.fields[e.ordinal]?.metadata : undefined;
 }
 
 /** Binding options that let names resolve through `p`'s output qualifiers. */

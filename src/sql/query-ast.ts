@@ -218,13 +218,15 @@ export type Statement =
       readonly kind: "describe";
       readonly name: readonly string[] | null;
       readonly query: QueryAst | null;
+      /** The text of `query` as written (EXPLAIN prints it), or null. */
+      readonly queryText?: string;
       readonly mode: "basic" | "extended" | "detail" | "history" | "database";
       readonly column: string | null;
       readonly limit: number | null;
     }
   | {
       readonly kind: "show";
-      readonly what: "tables" | "views" | "columns" | "tblproperties" | "databases" | "createTable" | "functions";
+      readonly what: "tables" | "tableExtended" | "views" | "columns" | "tblproperties" | "databases" | "createTable" | "functions";
       readonly name: readonly string[] | null;
       readonly database: string | null;
       readonly pattern: string | null;
@@ -237,7 +239,9 @@ export type Statement =
         | { readonly kind: "addColumns"; readonly columns: readonly ColumnDef[] }
         | { readonly kind: "setProperties"; readonly properties: Readonly<Record<string, string>> }
         | { readonly kind: "unsetProperties"; readonly keys: readonly string[]; readonly ifExists: boolean }
-        | { readonly kind: "rename"; readonly to: readonly string[] };
+        | { readonly kind: "rename"; readonly to: readonly string[] }
+        /** ADD [IF NOT EXISTS] PARTITION (k = v, …) …: each spec's values as text. */
+        | { readonly kind: "addPartitions"; readonly partitions: readonly Readonly<Record<string, string>>[]; readonly ifNotExists: boolean };
     }
   | {
       readonly kind: "merge";
@@ -261,8 +265,15 @@ export type Statement =
       readonly ifNotExists: boolean;
       /** "temp" for TEMP(ORARY) VIEW, "global" for GLOBAL TEMP VIEW. */
       readonly scope: "temp" | "global";
+      /** Whether TEMP(ORARY) was written: a plain CREATE VIEW is kept as a temp view that has catalog metadata. */
+      readonly temporary: boolean;
       readonly columns: readonly string[] | null;
-      readonly query: QueryAst;
+      /** TBLPROPERTIES of the view. */
+      readonly properties: Readonly<Record<string, string>>;
+      /** The query (`AS query`), or null when the view reads a data source (`USING fmt`). */
+      readonly query: QueryAst | null;
+      /** `CREATE TEMP VIEW v [(col type, …)] USING fmt [OPTIONS (…)]`: a view over a data source. */
+      readonly source: { readonly provider: string; readonly schema: readonly ColumnDef[] | null; readonly options: Readonly<Record<string, string>> } | null;
     }
   | { readonly kind: "set"; readonly key: string | null; readonly value: string | null }
   | { readonly kind: "dropView"; readonly name: readonly string[]; readonly ifExists: boolean };

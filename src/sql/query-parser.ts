@@ -403,7 +403,10 @@ class QueryParser {
       return { kind: "describe", ...base, name: this.qualifiedName("expected a database name"), mode: "database" };
     }
     if (s.acceptWord("QUERY") || s.atWord("SELECT") || s.atWord("WITH") || s.atWord("VALUES")) {
-      return { kind: "describe", ...base, query: this.query(), mode: "basic" };
+      const start = s.peek().start;
+      const query = this.query();
+      const end = s.atEnd() || s.atOp(";") ? s.peek().start : s.peek().end;
+      return { kind: "describe", ...base, query, queryText: s.text.slice(start, end).trim(), mode: "basic" };
     }
     s.acceptWord("TABLE");
     const mode = s.acceptWord("EXTENDED") || s.acceptWord("FORMATTED") ? "extended" : "basic";
@@ -422,6 +425,15 @@ class QueryParser {
       s.acceptWord("LIKE");
       return s.peek().kind === "string" ? this.stringLiteral() : null;
     };
+    if (s.atWord("TABLE") && s.atWord("EXTENDED", 1)) {
+      s.next();
+      s.next();
+      const database = inDatabase();
+      s.expectWord("LIKE");
+      const pattern = this.stringLiteral();
+      if (s.atWord("PARTITION")) throw s.errorAt(s.peek().start, "SHOW TABLE EXTENDED … PARTITION is not supported");
+      return { kind: "show", ...base, what: "tableExtended", database, pattern };
+    }
     if (s.acceptWord("TABLES")) {
       const database = inDatabase();
       return { kind: "show", ...base, what: "tables", database, pattern: likePattern() };
@@ -460,6 +472,16 @@ class QueryParser {
     s.expectWord("TABLE");
     const name = this.qualifiedName("expected a table name");
     if (s.acceptWord("ADD")) {
+      if (s.atWord("IF") || s.atWord("PARTITION")) {
+        const ifNotExists = this.ifNotExists();
+        const partitions: Record<string, string>[] = [];
+        while (s.acceptWord("PARTITION")) {
+          partitions.push(this.partitionSpec());
+          if (s.atWord("LOCATION")) throw s.errorAt(s.peek().start, "ALTER TABLE … ADD PARTITION … LOCATION is not supported");
+        }
+        if (partitions.length === 0) throw s.unexpected("expected PARTITION");
+        return { kind: "alterTable", name, action: { kind: "addPartitions", partitions, ifNotExists } };
+      }
       if (!s.acceptWord("COLUMNS")) s.expectWord("COLUMN");
       const columns = s.atOp("(") ? this.columnDefs() : [{ name: this.e.identifier("expected a column name"), dataType: readDataType(s), nullable: true, comment: null }];
       return { kind: "alterTable", name, action: { kind: "addColumns", columns } };
@@ -478,6 +500,23 @@ class QueryParser {
       return { kind: "alterTable", name, action: { kind: "rename", to: this.qualifiedName("expected the new table name") } };
     }
     throw s.unexpected("expected ADD COLUMNS, SET TBLPROPERTIES, UNSET TBLPROPERTIES or RENAME TO");
+  }
+
+  /** `(k = 'v', k2 = 1, …)`: a partition spec whose values are literals, kept as their text. */
+  private partitionSpec(): Record<string, string> {
+    const s = this.s;
+    const open = s.expectOp("(");
+    const spec: Record<string, string> = {};
+    do {
+      const k = this.e.identifier("expected a partition column");
+      s.expectOp("=");
+      const negative = s.acceptOp("-");
+      const t = s.next();
+      if (t.kind !== "string" && t.kind !== "number" && !(t.kind === "word" && !negative)) throw s.errorAt(t.start, "expected a literal partition value");
+      spec[k] = `${negative ? "-" : ""}${t.value}`;
+    } while (s.acceptOp(","));
+    this.close(open.start);
+    return spec;
   }
 
   /** `('k1', k2, …)` of UNSET TBLPROPERTIES. */
@@ -578,16 +617,37 @@ class QueryParser {
   private createView(replace: boolean): Statement {
     const s = this.s;
     const global = s.acceptWord("GLOBAL");
-    if (!s.acceptWord("TEMP")) s.acceptWord("TEMPORARY");
+    const temporary = s.acceptWord("TEMP") || s.acceptWord("TEMPORARY") || global;
     s.expectWord("VIEW");
     const ifNotExists = this.ifNotExists();
     const name = this.qualifiedName("expected a view name");
+    const scope = global ? "global" : "temp";
+    // `(e INT, …)` declares a data source's schema; `(a, b)` names the query's columns.
+    const typed = s.atOp("(") && !s.atOp(",", 2) && !s.atOp(")", 2) && !s.atWord("COMMENT", 2);
+    if (typed) {
+      const schema = this.columnDefs();
+      return this.viewSource(name, replace, ifNotExists, scope, temporary, schema);
+    }
     const columns = s.atOp("(") ? this.columnAliasList() : null;
-    if (s.acceptWord("COMMENT")) this.stringLiteral();
-    if (s.acceptWord("TBLPROPERTIES")) this.propertyList();
+    if (s.atWord("USING")) return this.viewSource(name, replace, ifNotExists, scope, temporary, null);
+    let properties: Record<string, string> = {};
+    for (;;) {
+      if (s.acceptWord("COMMENT")) this.stringLiteral();
+      else if (s.acceptWord("TBLPROPERTIES")) properties = this.propertyList();
+      else break;
+    }
     s.expectWord("AS");
     const query = this.query();
-    return { kind: "createView", name, replace, ifNotExists, scope: global ? "global" : "temp", columns, query };
+    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns, properties, query, source: null };
+  }
+
+  /** The `USING fmt [OPTIONS (…)]` rest of a temporary view over a data source. */
+  private viewSource(name: string[], replace: boolean, ifNotExists: boolean, scope: "temp" | "global", temporary: boolean, schema: ColumnDef[] | null): Statement {
+    const s = this.s;
+    s.expectWord("USING");
+    const provider = this.qualifiedName("expected a data source name after USING").join(".").toLowerCase();
+    const options = s.acceptWord("OPTIONS") ? this.propertyList() : {};
+    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns: null, properties: {}, query: null, source: { provider, schema, options } };
   }
 
   /** `SET`, `SET key`, `SET key = value` (the value is the rest of the text, trimmed). */
@@ -730,7 +790,10 @@ class QueryParser {
       s.next();
       const from = this.relations();
       if (!s.atWord("SELECT")) return { kind: "select", distinct: false, items: [node({ kind: "star", qualifier: [] })], from, where: this.where(), groupBy: null, having: null, windows: [], hints: [] };
-      return this.select(from);
+      // `FROM t SELECT … SELECT …`: Spark unions the selects over the one FROM clause (UNION ALL).
+      let body: QueryBody = this.select(from);
+      while (s.atWord("SELECT")) body = { kind: "setOp", op: "union", all: true, left: body, right: this.select(from) };
+      return body;
     }
     if (s.atWord("VALUES")) {
       const values = this.values();
