@@ -19,6 +19,7 @@ import { ExecutionError } from "../../errors.js";
 import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
 import { hashBytes } from "../eval/functions/hash-functions.js";
 import type { Accumulator } from "./accumulator.js";
+import { JavaRandom } from "./java-random.js";
 
 /** The parameters of a sketch, as Spark derives them from (eps, confidence, seed). */
 export interface SketchShape {
@@ -38,35 +39,6 @@ export function sketchShape(eps: number, confidence: number, seed: number): Sket
   return { depth, width, hashA };
 }
 
-/** `java.util.Random`'s 48-bit linear congruential generator, bit for bit. */
-export class JavaRandom {
-  private seed: bigint;
-
-  constructor(seed: number | bigint) {
-    this.seed = (BigInt.asIntN(64, BigInt(seed)) ^ MULTIPLIER) & MASK48;
-  }
-
-  /** `next(bits)`: the top `bits` bits of the advanced state, as a signed int. */
-  next(bits: number): number {
-    this.seed = (this.seed * MULTIPLIER + 0xbn) & MASK48;
-    return Number(BigInt.asIntN(32, this.seed >> BigInt(48 - bits)));
-  }
-
-  /** `nextInt(bound)`: uniform in [0, bound), rejecting the biased top range as Java does. */
-  nextInt(bound: number): number {
-    if (!(bound > 0)) throw new ExecutionError(`java.util.Random: bound must be positive, got ${bound}`);
-    if ((bound & -bound) === bound) return Number((BigInt(bound) * BigInt(this.next(31))) >> 31n);
-    for (;;) {
-      const bits = this.next(31);
-      const val = bits % bound;
-      // Java retries while `bits - val + (bound - 1)` overflows an int.
-      if (((bits - val + (bound - 1)) | 0) >= 0) return val;
-    }
-  }
-}
-
-const MULTIPLIER = 0x5deece66dn;
-const MASK48 = (1n << 48n) - 1n;
 const PRIME_MODULUS = 0x7fffffffn;
 const VERSION = 1;
 /** Bytes before the multipliers: version, totalCount, depth, width. */

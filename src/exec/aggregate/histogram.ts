@@ -17,6 +17,7 @@ import { vectorFromValues } from "../../columnar/build.js";
 import type { ArrayType, DataType } from "../../types/data-types.js";
 import type { ByteReader, ByteWriter } from "../../state/byte-io.js";
 import type { Accumulator } from "./accumulator.js";
+import { JavaRandom } from "./java-random.js";
 import { doubleAt, numericInput } from "./accumulator.js";
 
 /** The bins of one group, sorted by x. */
@@ -102,29 +103,6 @@ export class NumericHistogram implements HistogramBins {
       x.splice(loc + 1, 1);
       y.splice(loc + 1, 1);
     }
-  }
-}
-
-/** `java.util.Random`: the 48-bit linear congruential generator and its `nextDouble`. */
-export class JavaRandom {
-  private static readonly MULTIPLIER = 0x5deece66dn;
-  private static readonly MASK = (1n << 48n) - 1n;
-  /** The current 48-bit state. */
-  state: bigint;
-
-  constructor(seed: number | bigint, scrambled = false) {
-    const s = BigInt(seed);
-    this.state = scrambled ? s & JavaRandom.MASK : (s ^ JavaRandom.MULTIPLIER) & JavaRandom.MASK;
-  }
-
-  private next(bits: number): number {
-    this.state = (this.state * JavaRandom.MULTIPLIER + 0xbn) & JavaRandom.MASK;
-    return Number(this.state >> BigInt(48 - bits));
-  }
-
-  /** A double in [0, 1), as Java's `nextDouble`. */
-  nextDouble(): number {
-    return (this.next(26) * 134217728 + this.next(27)) / 9007199254740992;
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryStream, SparkSession, col, count_min_sketch, hex } from "../../../../src/index.js";
-import { CountMinSketchAccumulator, JavaRandom, mergeSketchBytes, sketchShape } from "../../../../src/exec/aggregate/count-min-sketch.js";
+import { SparkSession, col, count_min_sketch, hex } from "../../../../src/index.js";
+import { CountMinSketchAccumulator, mergeSketchBytes, sketchShape } from "../../../../src/exec/aggregate/count-min-sketch.js";
+import { JavaRandom } from "../../../../src/exec/aggregate/java-random.js";
 import { ByteReader, ByteWriter } from "../../../../src/state/byte-io.js";
 import { IntegerType } from "../../../../src/types/data-types.js";
-import { tempPath, uniqueName } from "../../api/support.js";
+import { restartedAggregation } from "./support.js";
 
 const spark = new SparkSession("count-min-sketch", { "sluice.exec.workers": "0" });
 
@@ -121,29 +122,8 @@ test("state round-trips through write/read, and partial sketches merge by adding
 });
 
 test("count_min_sketch keeps its state across micro-batches and a restart", async () => {
-  const checkpoint = tempPath("ck-cms");
-  const ms = new MemoryStream("k STRING, v INT", uniqueName("cms"));
-  const run = async (data: { k: string; v: number }[]) => {
-    const name = uniqueName("cms_out");
-    const q = spark.readStream
-      .format("memory")
-      .option("name", ms.name)
-      .load()
-      .groupBy("k")
-      .agg(hex(count_min_sketch("v", 0.5, 0.9, 3)).alias("s"))
-      .writeStream.format("memory")
-      .queryName(name)
-      .outputMode("complete")
-      .option("checkpointLocation", checkpoint)
-      .start();
-    try {
-      ms.addData(data);
-      await q.processAllAvailable();
-      return (await spark.table(name).orderBy(col("k")).collect()).map((r) => [r.k, r.s]);
-    } finally {
-      await q.stop();
-    }
-  };
+  const runs = restartedAggregation(spark, "k STRING, v INT", () => [hex(count_min_sketch("v", 0.5, 0.9, 3)).alias("s")], "cms");
+  const run = async (data: { k: string; v: number }[]) => (await runs(data)).map((r) => [r.k, r.s]);
   await run([{ k: "a", v: 5 }, { k: "a", v: 5 }]);
   const after = await run([{ k: "a", v: 5 }]);
   assert.deepEqual(after, [["a", sketchHex(3, 4, 4, HASH_A_3, [0, 0, 0, 3, 0, 3, 0, 0, 0, 0, 3, 0, 0, 0, 0, 3])]]);

@@ -6,9 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryStream, SparkSession, col, expr, histogram_numeric } from "../../../../src/index.js";
-import { JavaRandom, NumericHistogram } from "../../../../src/exec/aggregate/histogram.js";
-import { tempPath, uniqueName } from "../../api/support.js";
+import { SparkSession, col, expr, histogram_numeric } from "../../../../src/index.js";
+import { NumericHistogram } from "../../../../src/exec/aggregate/histogram.js";
+import { JavaRandom } from "../../../../src/exec/aggregate/java-random.js";
+import { restartedAggregation } from "./support.js";
 
 const spark = new SparkSession("histogram-numeric", { "sluice.exec.workers": "0" });
 
@@ -103,29 +104,8 @@ test("histogram_numeric groups, and keeps its bins across micro-batches and a re
     ["b", [{ x: 7, y: 1 }]],
   ]);
 
-  const checkpoint = tempPath("ck-histogram");
-  const ms = new MemoryStream("k STRING, v DOUBLE", uniqueName("histogram"));
-  const run = async (data: { k: string; v: number }[]) => {
-    const name = uniqueName("histogram_out");
-    const q = spark.readStream
-      .format("memory")
-      .option("name", ms.name)
-      .load()
-      .groupBy("k")
-      .agg(expr("histogram_numeric(v, 3)").alias("h"))
-      .writeStream.format("memory")
-      .queryName(name)
-      .outputMode("complete")
-      .option("checkpointLocation", checkpoint)
-      .start();
-    try {
-      ms.addData(data);
-      await q.processAllAvailable();
-      return (await spark.table(name).orderBy(col("k")).collect()).map((r) => [r.k, r.h]);
-    } finally {
-      await q.stop();
-    }
-  };
+  const runs = restartedAggregation(spark, "k STRING, v DOUBLE", () => [expr("histogram_numeric(v, 3)").alias("h")], "histogram");
+  const run = async (data: { k: string; v: number }[]) => (await runs(data)).map((r) => [r.k, r.h]);
   await run([{ k: "a", v: 0 }, { k: "a", v: 1 }, { k: "a", v: 2 }, { k: "a", v: 10 }]);
   // Restored with bins 0, 1.5 (height 2), 10 and the generator after one draw: +11 merges (10,11),
   // +3 ties (0,1.5) with (1.5,3) and draws 0.894 > 1/2, so (0,1.5) merge into 1.

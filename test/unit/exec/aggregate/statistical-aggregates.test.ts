@@ -9,8 +9,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MemoryStream, SparkSession, col, expr } from "../../../../src/index.js";
-import { tempPath, uniqueName } from "../../api/support.js";
+import { SparkSession, expr } from "../../../../src/index.js";
+import { restartedAggregation } from "./support.js";
 
 const spark = new SparkSession("statistical-aggregates", { "sluice.exec.workers": "0" });
 
@@ -113,29 +113,8 @@ test("statistical aggregates group, and keep their state across micro-batches an
   const rows = await spark.sql("SELECT k, stddev_pop(v) AS s, max_by(n, v) AS m FROM VALUES ('a', 1, 'x'), ('a', 3, 'y'), ('b', 5, 'z') AS t(k, v, n) GROUP BY k ORDER BY k").collect();
   assert.deepEqual(rows.map((r) => [r.k, r.s, r.m]), [["a", 1, "y"], ["b", 0, "z"]]);
 
-  const checkpoint = tempPath("ck-stats");
-  const ms = new MemoryStream("k STRING, v INT, n STRING", uniqueName("stats"));
-  const run = async (data: { k: string; v: number; n: string }[]) => {
-    const name = uniqueName("stats_out");
-    const q = spark.readStream
-      .format("memory")
-      .option("name", ms.name)
-      .load()
-      .groupBy("k")
-      .agg(expr("var_samp(v)").alias("var"), expr("corr(v, v * v)").alias("corr"), expr("max_by(n, v)").alias("top"), expr("percentile(v, 0.5)").alias("p50"), expr("mode(n)").alias("mode"), expr("bit_or(v)").alias("bits"))
-      .writeStream.format("memory")
-      .queryName(name)
-      .outputMode("complete")
-      .option("checkpointLocation", checkpoint)
-      .start();
-    try {
-      ms.addData(data);
-      await q.processAllAvailable();
-      return (await spark.table(name).orderBy(col("k")).collect()).map((r) => [r.k, r.var, r.corr, r.top, r.p50, r.mode, r.bits]);
-    } finally {
-      await q.stop();
-    }
-  };
+  const runs = restartedAggregation(spark, "k STRING, v INT, n STRING", () => [expr("var_samp(v)").alias("var"), expr("corr(v, v * v)").alias("corr"), expr("max_by(n, v)").alias("top"), expr("percentile(v, 0.5)").alias("p50"), expr("mode(n)").alias("mode"), expr("bit_or(v)").alias("bits")], "stats");
+  const run = async (data: { k: string; v: number; n: string }[]) => (await runs(data)).map((r) => [r.k, r.var, r.corr, r.top, r.p50, r.mode, r.bits]);
   await run([{ k: "a", v: 1, n: "x" }, { k: "a", v: 2, n: "y" }]);
   const after = await run([{ k: "a", v: 4, n: "y" }, { k: "b", v: 8, n: "z" }]);
   const spreadOfA = [1, 2, 4];
