@@ -24,6 +24,7 @@
  *   type, unioned.
  */
 import { AnalysisError } from "../errors.js";
+import { sessionSetting } from "./expressions/session-zone.js";
 import { andExpr, node, mapExprChildren, exprChildren, type Expr, type SortOrderExpr, type LiteralExpr } from "../sql/expression.js";
 import type { CommonTableExpr, GroupByAst, QueryAst, QueryBody, RelationAst, SelectAst, SqlJoinType, ValuesAst } from "../sql/query-ast.js";
 import { ByteType, LongType, StringType, StructType, type DataType } from "../types/data-types.js";
@@ -786,7 +787,7 @@ class SqlPlanner {
     const perSet = sets.map((set) => {
       const having = sel.having === null ? null : overOutput(sel.having, set);
       const orders = orderKeys.map((o) => {
-        const pos = positional(o, items.length);
+        const pos = positional(o, items.length, "spark.sql.orderByOrdinal");
         return pos !== null ? column(`#s${pos}`) : overOutput(o, set);
       });
       // A session window is merged by the aggregation itself, so it stays a call in its grouping.
@@ -961,12 +962,14 @@ function groupingExpressions(groupBy: GroupByAst | null, items: readonly Expr[],
   const strip = (e: Expr): Expr => (e.kind === "alias" ? e.child : e);
   if (groupBy.all) return items.filter((e) => !containsAggregateCall(e)).map(strip);
   return groupBy.exprs.map((g) => {
-    const pos = positional(g, items.length);
+    const pos = positional(g, items.length, "spark.sql.groupByOrdinal");
     if (pos !== null) {
       if (containsAggregateCall(items[pos])) throw new AnalysisError(`analysis: GROUP BY position ${pos + 1} refers to an aggregate function (${outputName(items[pos])})`);
       return strip(items[pos]);
     }
-    if (g.kind === "column" && g.parts.length === 1 && !inputNames.has(g.parts[0].toLowerCase())) {
+    // spark.sql.groupByAliases (on by default): a name that is no input column may be a select alias.
+    const byAlias = sessionSetting("spark.sql.groupByAliases")?.trim().toLowerCase() !== "false";
+    if (byAlias && g.kind === "column" && g.parts.length === 1 && !inputNames.has(g.parts[0].toLowerCase())) {
       const hit = items.find((it) => it.kind === "alias" && it.name.toLowerCase() === g.parts[0].toLowerCase());
       if (hit !== undefined) return strip(hit);
     }
@@ -1001,7 +1004,7 @@ function orderByAll(orderBy: readonly SortOrderExpr[]): SortOrderExpr | null {
 
 /** An ORDER BY key resolved against a query's output: a position, or an expression that binds; else null. */
 function orderOnOutput(o: SortOrderExpr, out: ResolvedPlan): SortOrderExpr | null {
-  const pos = positional(o.child, out.schema.fields.length);
+  const pos = positional(o.child, out.schema.fields.length, "spark.sql.orderByOrdinal");
   if (pos !== null) return node({ ...o, child: ordinal(pos, out.schema.fields[pos].name) });
   try {
     bindExpr(o.child, out.schema, scopeOf(out));
@@ -1023,8 +1026,10 @@ function sortByOutput(plan: LogicalPlan, orderBy: readonly SortOrderExpr[]): Log
 }
 
 /** An integer literal used as a position (GROUP BY 1, ORDER BY 2): its 0-based index, else null. */
-function positional(e: Expr, width: number): number | null {
+function positional(e: Expr, width: number, setting: "spark.sql.groupByOrdinal" | "spark.sql.orderByOrdinal"): number | null {
   if (e.kind !== "literal" || (e.dataType.typeName !== "integer" && e.dataType.typeName !== "long")) return null;
+  // With the setting off (Spark's default is on), an integer is a constant like any other.
+  if (sessionSetting(setting)?.trim().toLowerCase() === "false") return null;
   const n = Number(e.value);
   if (!Number.isInteger(n) || n < 1 || n > width) {
     throw new AnalysisError(`analysis: position ${n} is not in the select list (valid range is [1, ${width}])`);

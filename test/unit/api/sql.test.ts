@@ -241,3 +241,20 @@ test("sql: EXPLAIN returns the query's plan as one row", async () => {
   const [x] = await spark.sql("EXPLAIN EXTENDED SELECT 1").collect();
   assert.match(String(x.plan), /== Analyzed Logical Plan ==/);
 });
+
+test("sql: spark.sql.groupByAliases, groupByOrdinal and orderByOrdinal turn alias and position lookups off", async () => {
+  spark.sql("CREATE OR REPLACE TEMP VIEW gd AS SELECT * FROM VALUES (1, 10), (1, 20), (2, 30) AS gd(a, b)");
+  assert.deepEqual(await rows("SELECT a AS k, sum(b) FROM gd GROUP BY k ORDER BY 1"), ["1,30", "2,30"]);
+  try {
+    spark.sql("SET spark.sql.groupByAliases=false");
+    assert.throws(() => spark.sql("SELECT a AS k, sum(b) FROM gd GROUP BY k"), (e: unknown) => e instanceof AnalysisError && /cannot resolve column 'k'/.test(e.message));
+    assert.throws(() => spark.sql("SELECT sum(b) FROM gd GROUP BY 3"), (e: unknown) => e instanceof AnalysisError && /position 3 is not in the select list/.test(e.message));
+    spark.sql("SET spark.sql.groupByOrdinal=false");
+    // GROUP BY 3 is now the constant 3: one group.
+    assert.deepEqual(await rows("SELECT sum(b) FROM gd GROUP BY 3"), ["60"]);
+    spark.sql("SET spark.sql.orderByOrdinal=false");
+    assert.deepEqual((await rows("SELECT a FROM gd ORDER BY 0")).length, 3);
+  } finally {
+    for (const k of ["spark.sql.groupByAliases", "spark.sql.groupByOrdinal", "spark.sql.orderByOrdinal"]) spark.conf.unset(k);
+  }
+});
