@@ -6,7 +6,7 @@
  * `checkStreamingQuery` adds the rules Spark's UnsupportedOperationChecker applies at `start()`.
  */
 import { AnalysisError, suggestion } from "../errors.js";
-import { joinKeyTimeIndex, joinStateValueWatermarks } from "./join-state-watermark.js";
+import { joinKeyTimeIndex, joinStateValueWatermarks, unmatchedOutputSides } from "./join-state-watermark.js";
 import type { StructType, DataType, StructField as Field } from "../types/data-types.js";
 import { IntegerType, StructField, StructType as Struct } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
@@ -748,7 +748,8 @@ function checkStreamingJoin(p: ResolvedJoin): void {
     const keyTime = joinKeyTimeIndex(p.left, p.leftKeys, p.right, p.rightKeys) !== null;
     const byValue = joinStateValueWatermarks(p);
     const jt = p.joinType;
-    for (const [needed, side] of [[jt === "left" || jt === "full" || jt === "left_semi", "left"], [jt === "right" || jt === "full", "right"]] as const) {
+    const outer = unmatchedOutputSides(jt);
+    for (const [needed, side] of [[outer.left, "left"], [outer.right, "right"]] as const) {
       if (needed && !keyTime && byValue[side] === null) {
         const what = jt === "left_semi" ? "LeftSemi" : jt === "full" ? "FullOuter" : jt === "left" ? "LeftOuter" : "RightOuter";
         throw new AnalysisError(

@@ -141,3 +141,11 @@ export function joinStateValueWatermarks(p: ResolvedJoin): { left: ((w: number) 
   const rightInPair = p.left.schema.fields.length + r;
   return { left: stateValueWatermark(p.residual, l, rightInPair), right: stateValueWatermark(p.residual, rightInPair, l) };
 }
+
+/**
+ * Which sides of a stream-stream join output their unmatched rows, and so keep a matched flag
+ * per row: the outer side(s) of an outer join, and the left side of a semi join.
+ */
+export function unmatchedOutputSides(joinType: string): { readonly left: boolean; readonly right: boolean } {
+  return { left: joinType === "left" || joinType === "full" || joinType === "left_semi", right: joinType === "right" || joinType === "full" };
+}

@@ -48,6 +48,7 @@ import { shapeString } from "../../types/print-schema.js";
 import { compileExpr, type Evaluator } from "../eval/compile.js";
 import type { HashJoinSpec } from "./hash-join.js";
 import type { JoinType } from "../../plan/logical.js";
+import { unmatchedOutputSides } from "../../plan/join-state-watermark.js";
 import { nullVector } from "../../columnar/build.js";
 import type { BatchContext, Operator, StateOperatorMetrics } from "../operator.js";
 import { stateOperatorMetrics } from "../operator.js";
@@ -317,10 +318,9 @@ export class StreamStreamJoinOperator implements Operator {
     const byValue = (side: "left" | "right"): number | null => (keyTime === null && (options.stateValueWatermark?.[side] ?? null) !== null ? (options.eventTime?.[side] ?? null) : null);
     const jt = this.joinType;
     if (jt === "left_anti") throw new InternalError(`${this.name}: left anti joins are refused by analysis`);
-    const leftOuter = jt === "left" || jt === "full" || jt === "left_semi";
-    const rightOuter = jt === "right" || jt === "full";
-    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options, keyTime, byValue("left"), leftOuter);
-    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options, keyTime, byValue("right"), rightOuter);
+    const outer = unmatchedOutputSides(jt);
+    this.left = new JoinSide(options.leftSchema, options.leftKeys, options.state?.left ?? null, `${this.name} left`, options, keyTime, byValue("left"), outer.left);
+    this.right = new JoinSide(options.rightSchema, options.rightKeys, options.state?.right ?? null, `${this.name} right`, options, keyTime, byValue("right"), outer.right);
     this.residual = options.residual === null ? null : compileExpr(options.residual);
   }
 
