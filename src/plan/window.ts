@@ -166,9 +166,10 @@ function boundFrame(spec: WindowSpec, orderBy: readonly BoundSortKey[]): BoundFr
   if (lower > upper) throw new AnalysisError(`analysis: the window frame's lower bound (${lower}) is above its upper bound (${upper})`);
   const intervals = [...offsetTypes].filter(isIntervalType);
   if (f.type === "rows" && intervals.length > 0) throw new AnalysisError("analysis: a ROWS frame's offsets must be integers, not intervals");
-  if (f.type === "rows" && [...offsetTypes].some((t) => t !== "integer" && t !== "short" && t !== "byte")) {
-    // Spark's SpecifiedWindowFrame: ROWS offsets are INT (a literal past 2^31 - 1 is a BIGINT).
-    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] a ROWS frame's offsets must be of type "INT", got "${[...offsetTypes].find((t) => t !== "integer" && t !== "short" && t !== "byte")?.toUpperCase()}"`);
+  // Spark's SpecifiedWindowFrame: ROWS offsets are INT (a literal past 2^31 - 1 is a BIGINT).
+  const notInt = f.type === "rows" ? [...offsetTypes].find((t) => t !== "integer" && t !== "short" && t !== "byte") : undefined;
+  if (notInt !== undefined) {
+    throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE] a ROWS frame's offsets must be of type "INT", got "${notInt.toUpperCase()}"`);
   }
   let months: BoundFrame["months"];
   if (f.type === "range" && (Number.isFinite(lower) && lower !== 0 || Number.isFinite(upper) && upper !== 0)) {
