@@ -11,7 +11,7 @@
 // and cannot be turned on from inside, and restarting keeps one rule for every Node 22.15+
 // (stripping, not a second loader) at the cost of one more process start (~40 ms), only on those
 // versions. Elsewhere (Node 20) tsx loads them when it is installed.
-import { register } from "node:module";
+import * as nodeModule from "node:module";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +41,14 @@ if (how === "respawn") {
     // With tsx, its load hook compiles TypeScript given as "module"; with native stripping a .ts
     // file must be "module-typescript" for Node to strip it.
     const typeScriptFormat = how === "native" ? "module-typescript" : "module";
-    register("./resolve-sluice.mjs", import.meta.url, { data: { entry, glueEntry, typeScriptFormat } });
+    const data = { entry, glueEntry, typeScriptFormat };
+    // tsx's own hooks live in the hooks thread (register); where Node can, ours run in this one.
+    if (how !== "tsx" && typeof nodeModule.registerHooks === "function") {
+      const { sluiceHooks } = await import("./resolve-sluice.mjs");
+      nodeModule.registerHooks(sluiceHooks(data));
+    } else {
+      nodeModule.register("./resolve-sluice.mjs", import.meta.url, { data });
+    }
   }
   const { main } = await import(new URL(useDist ? "../dist/cli-main.js" : "../src/cli/main.ts", import.meta.url).href);
   process.exitCode = await main(args);
