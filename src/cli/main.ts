@@ -7,13 +7,8 @@ import { resolve as resolvePath } from "node:path";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { SluiceError } from "../errors.js";
-import { SparkSession } from "../api/session.js";
 import { UsageError, wantsHelp } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
-import { CHECKPOINT_HELP, checkpointCommand } from "./checkpoint-command.js";
-import { DEMO_HELP, demoCommand } from "./demo-command.js";
-import { QUERY_HELP, queryCommand } from "./query-command.js";
-import { TABLE_HELP, tableCommand } from "./table-command.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -75,17 +70,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const [command, ...rest] = args;
   const io: CliIO = { out, err, verbose };
+  // Each command's module (and the engine behind it) loads only when that command runs, so
+  // `--version` and `--help` start in the time Node itself takes.
   switch (command) {
     case "run":
       return run(rest, verbose, out, err);
-    case "demo":
-      return subcommand("demo", rest, DEMO_HELP, demoCommand, io);
-    case "query":
-      return subcommand("query", rest, QUERY_HELP, queryCommand, io);
-    case "checkpoint":
-      return subcommand("checkpoint", rest, CHECKPOINT_HELP, checkpointCommand, io);
-    case "table":
-      return subcommand(["describe", "history", "optimize", "vacuum"].includes(rest[0] ?? "") ? `table ${rest[0]}` : "table", rest, TABLE_HELP, tableCommand, io);
+    case "demo": {
+      const m = await import("./demo-command.js");
+      return subcommand("demo", rest, m.DEMO_HELP, m.demoCommand, io);
+    }
+    case "query": {
+      const m = await import("./query-command.js");
+      return subcommand("query", rest, m.QUERY_HELP, m.queryCommand, io);
+    }
+    case "checkpoint": {
+      const m = await import("./checkpoint-command.js");
+      return subcommand("checkpoint", rest, m.CHECKPOINT_HELP, m.checkpointCommand, io);
+    }
+    case "table": {
+      const m = await import("./table-command.js");
+      return subcommand(["describe", "history", "optimize", "vacuum"].includes(rest[0] ?? "") ? `table ${rest[0]}` : "table", rest, m.TABLE_HELP, m.tableCommand, io);
+    }
     default:
       err(`sluice: unknown command '${command}'; run 'sluice --help'\n`);
       return EXIT_USAGE;
@@ -183,6 +188,7 @@ async function run(
     return EXIT_USAGE;
   }
   process.argv = [process.argv[0], file, ...jobArgs];
+  const { SparkSession } = await import("../api/session.js");
   let stopping = false;
   const stopAll = (signal: string) => {
     if (stopping) process.exit(EXIT_FAILED);
