@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { link, mkdir, open, readdir, rename, stat, unlink } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { Dirent, Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
@@ -95,6 +96,17 @@ export class LocalStorage implements Storage {
     if (path === "") return true;
     try {
       await stat(this.pathOf(path));
+      return true;
+    } catch (e) {
+      if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return false;
+      throw this.ioError("stat", path, e);
+    }
+  }
+
+  existsNow(path: string): boolean {
+    if (path === "") return true;
+    try {
+      statSync(this.pathOf(path));
       return true;
     } catch (e) {
       if (isCode(e, "ENOENT") || isCode(e, "ENOTDIR")) return false;

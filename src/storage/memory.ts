@@ -79,6 +79,10 @@ export class MemoryStorage implements Storage {
   }
 
   async exists(path: string): Promise<boolean> {
+    return this.existsNow(path);
+  }
+
+  existsNow(path: string): boolean {
     if (path === "") return true;
     checkKey(path, this.root);
     if (this.objects.has(path)) return true;

@@ -243,16 +243,21 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
 
     test("exists: an object, a folder holding objects, the root; not a missing key or a key prefix", async () => {
       const s = await make();
-      assert.equal(await s.exists(""), true, "the root exists");
+      // existsNow, where a storage offers it, must give the same answers at once.
+      const both = async (key: string, expected: boolean, message?: string) => {
+        assert.equal(await s.exists(key), expected, message ?? key);
+        if (s.existsNow !== undefined) assert.equal(s.existsNow(key), expected, `existsNow: ${message ?? key}`);
+      };
+      await both("", true, "the root exists");
       await s.put("land/2024/a.json", enc("{}"));
-      assert.equal(await s.exists("land/2024/a.json"), true);
-      assert.equal(await s.exists("land/2024"), true);
-      assert.equal(await s.exists("land"), true);
-      assert.equal(await s.exists("lan"), false, "a partial name is not a folder");
-      assert.equal(await s.exists("land/2024/a.json/x"), false);
-      assert.equal(await s.exists("missing/path"), false);
+      await both("land/2024/a.json", true);
+      await both("land/2024", true);
+      await both("land", true);
+      await both("lan", false, "a partial name is not a folder");
+      await both("land/2024/a.json/x", false);
+      await both("missing/path", false);
       await s.delete("land/2024/a.json");
-      assert.equal(await s.exists("land/2024/a.json"), false);
+      await both("land/2024/a.json", false);
     });
 
     test("delete removes, and is idempotent", async () => {

@@ -23,7 +23,16 @@ export function fileSourceConnector(format: FileFormat): SourceConnector {
   return {
     staticSchema: (options, userSchema) => {
       checkFileSource(format, options, userSchema);
-      return null; // Spark checks at load() that the path exists: that reads storage.
+      // Spark checks at load() that the path exists. Local and memory storages answer here; a
+      // remote one, and parquet schema inference, go through resolveSchema's blocking call.
+      if (format === "parquet" && userSchema === null) return null;
+      const { file } = resolveFileSourceOptions(format, options);
+      const loc = resolveSourceLocation(file.path);
+      if (loc.patterns.length === 0 && loc.key !== "") {
+        if (loc.storage.existsNow === undefined) return null;
+        if (!loc.storage.existsNow(loc.key)) throw pathMissing(format, file.path);
+      }
+      return declaredSchema(format, userSchema);
     },
     resolveSchema: (options, userSchema) => resolveFileSourceSchema(format, options, userSchema),
     create: (options, hints) => createFileSource(format, options, hints),
@@ -71,13 +80,20 @@ export async function resolveFileSourceSchema(format: FileFormat, options: Reado
   const { file } = resolveFileSourceOptions(format, options);
   const loc = resolveSourceLocation(file.path);
   await checkPathExists(format, loc, file.path);
+  if (format === "parquet" && userSchema === null) return inferParquetSchema(loc, file);
+  return declaredSchema(format, userSchema);
+}
+
+/** The schema of a `format` source given `userSchema` (not null for json/csv, as checkFileSource ensures). */
+function declaredSchema(format: FileFormat, userSchema: StructType | null): StructType {
   if (format === "text") return userSchema ?? TEXT_SCHEMA;
-  if (format === "parquet") {
-    if (userSchema === null) return inferParquetSchema(loc, file);
-    return StructType(userSchema.fields.map((f) => StructField(f.name, asNullable(f.dataType), true, f.metadata)));
-  }
   if (userSchema === null) throw new ConfigError(`${format} source: a schema is required for streaming file sources; pass .schema(...)`);
+  if (format === "parquet") return StructType(userSchema.fields.map((f) => StructField(f.name, asNullable(f.dataType), true, f.metadata)));
   return userSchema;
+}
+
+function pathMissing(format: FileFormat, path: string): ConfigError {
+  return new ConfigError(`${format} source: path does not exist: ${path}`, { option: "path", path });
 }
 
 /**
@@ -109,7 +125,5 @@ export function createFileSource(format: FileFormat, options: Readonly<Record<st
  */
 async function checkPathExists(format: FileFormat, loc: SourceLocation, path: string): Promise<void> {
   if (loc.patterns.length > 0 || loc.key === "") return;
-  if (!(await loc.storage.exists(loc.key))) {
-    throw new ConfigError(`${format} source: path does not exist: ${path}`, { option: "path", path });
-  }
+  if (!(await loc.storage.exists(loc.key))) throw pathMissing(format, path);
 }
