@@ -4,6 +4,9 @@
  * refuses a flag for workers (`--max-old-space-size`, `--title` … give
  * ERR_WORKER_INVALID_EXEC_ARGV) it starts with no flags rather than failing.
  */
+import * as nodeModule from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { WorkerOptions } from "node:worker_threads";
 
@@ -44,13 +47,30 @@ export function workerEntry(base: string, name: string): URL {
 export function startWorker(url: URL, options: WorkerOptions = {}): Worker {
   const typescript = url.pathname.endsWith(".ts");
   const target = typescript ? new URL("./worker-boot.mjs", import.meta.url) : url;
-  const opts: WorkerOptions = typescript ? { ...options, workerData: { ...asRecord(options.workerData), sluiceEntry: url.href } } : options;
+  const withData: WorkerOptions = typescript ? { ...options, workerData: { ...asRecord(options.workerData), sluiceEntry: url.href } } : options;
+  const cache = withData.env === undefined ? compileCacheDir() : undefined;
+  const opts: WorkerOptions = cache === undefined ? withData : { ...withData, env: { ...process.env, NODE_COMPILE_CACHE: cache } };
   try {
     return new Worker(target, { ...opts, execArgv: inheritableExecArgv() });
   } catch (e) {
     if (!(e instanceof Error && (e as { code?: unknown }).code === "ERR_WORKER_INVALID_EXEC_ARGV")) throw e;
     return new Worker(target, { ...opts, execArgv: [] });
   }
+}
+
+/**
+ * Where the worker threads keep V8's code cache: the folder this process uses, or Node's default
+ * (`os.tmpdir()/node-compile-cache`, as `sluice run` enables it) where Node has a compile cache
+ * (22.1+); undefined on Node 20 or with NODE_DISABLE_COMPILE_CACHE. A warm cache saves each
+ * worker ~70 ms of CPU compiling the engine's bundle, every query start.
+ */
+function compileCacheDir(): string | undefined {
+  if (process.env.NODE_DISABLE_COMPILE_CACHE !== undefined) return undefined;
+  const set = process.env.NODE_COMPILE_CACHE;
+  if (set !== undefined && set !== "") return set;
+  const node = nodeModule as { getCompileCacheDir?: () => string | undefined; enableCompileCache?: unknown };
+  if (typeof node.enableCompileCache !== "function") return undefined;
+  return node.getCompileCacheDir?.() ?? join(tmpdir(), "node-compile-cache");
 }
 
 function asRecord(data: unknown): Record<string, unknown> {
