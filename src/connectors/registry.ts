@@ -6,7 +6,7 @@
 import { ConfigError, suggestion } from "../errors.js";
 import type { StructType } from "../types/data-types.js";
 import type { Batch } from "../columnar/batch.js";
-import type { BoundExpr } from "../plan/expressions/bound.js";
+import type { BoundCall, BoundExpr } from "../plan/expressions/bound.js";
 import type { UpdateKeys } from "../plan/update-keys.js";
 import type { OutputMode } from "../plan/logical.js";
 import type { StreamSource } from "./source.js";
@@ -32,6 +32,13 @@ export interface SourceHints {
    * it must still return every row.
    */
   readonly columns?: readonly number[] | null;
+  /**
+   * A text source's fused read (issue 15): the plan reads `value` only as this `from_json` call,
+   * so the source returns the call's result in its place, parsed from the lines where they lie
+   * in the file's bytes; `schema` then types `value` as the call's result. Other sources never
+   * get it.
+   */
+  readonly jsonValue?: BoundCall | null;
   /**
    * The session time zone (`spark.sql.session.timeZone`) that zone-less timestamps in the input
    * are read in (Delta's timestamp partition values): an IANA name, `UTC` or an offset, validated

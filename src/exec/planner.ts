@@ -24,7 +24,7 @@ import { SampleOperator } from "./sample.js";
 import { EventTimeWatermarkOperator } from "./watermark.js";
 import { SessionWindowOperator } from "./session-window.js";
 import { ApplyWithStateOperator } from "./apply-with-state.js";
-import type { BoundExpr } from "../plan/expressions/bound.js";
+import type { BoundCall, BoundExpr } from "../plan/expressions/bound.js";
 import { InternalError } from "../errors.js";
 import { boundChildren, conjunction, mapBoundChildren, splitConjuncts } from "../plan/expressions/bound.js";
 
@@ -76,6 +76,14 @@ export interface PhysicalSource extends ResolvedSource {
    * return the others as nulls without reading them (`SourceHints.columns`).
    */
   readonly columns: readonly number[] | null;
+  /**
+   * A text source whose `value` the plan reads only as this `from_json` call: the source parses
+   * its lines in place and returns the call's result as its one column (`SourceHints.jsonValue`),
+   * and `readSchema` says so. Null otherwise.
+   */
+  readonly jsonValue: BoundCall | null;
+  /** The schema of the batches the source returns: `schema`, or `value` typed as `jsonValue`'s result. */
+  readonly readSchema: StructType;
 }
 
 export interface PhysicalPlan {
@@ -118,13 +126,21 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
   const build = (p: ResolvedPlan, above: readonly BoundExpr[] = [], need: Need = null): PhysicalNode => {
     switch (p.kind) {
       case "source":
-        sources.push({ ...p, filter: conjunction(above), columns: ordinals(need) });
+        sources.push({ ...p, filter: conjunction(above), columns: ordinals(need), jsonValue: null, readSchema: p.schema });
         return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p, required: ordinals(need) } };
       case "localRelation":
         return { kind: "local", batches: p.batches };
       case "deferred":
         return { kind: "deferred", load: p.load };
       case "project": {
+        const fused = fuseTextFromJson(p);
+        if (fused !== null) {
+          const below = above.map((c) => substituteRefs(c, fused.exprs)).filter(isHintable);
+          const src = fused.source;
+          sources.push({ ...src, filter: conjunction(below), columns: [0], jsonValue: fused.call, readSchema: StructType([StructField(src.schema.fields[0].name, fused.call.dataType, true)]) });
+          const leaf: PhysicalNode = { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: src, required: [0] } };
+          return wrap(new ProjectOperator(p.schema, fused.exprs), leaf, p, need);
+        }
         const below: BoundExpr[] = [];
         for (const c of above) {
           const rewritten = substituteRefs(c, p.exprs);
@@ -335,6 +351,49 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
 
   const root = build(plan, [], ctx.required === undefined || ctx.required === null ? null : new Set(ctx.required));
   return { root, sources, operators };
+}
+
+/**
+ * Issue 15's fused scan: the seed's `readStream.format("text")` → `CAST(value AS STRING)` →
+ * `from_json(value, schema)`. When the projection `p` reads a text source (through projections
+ * that only pass columns on) and every use of `value` is the argument of one and the same
+ * `from_json` call, returns the source, the call, and `p`'s expressions over the parsed column
+ * (ordinal 0, typed as the call's result): the source then parses its lines where they lie in
+ * the file's bytes instead of copying each into a `value` column for `from_json` to scan again.
+ * Null when the plan does not have that shape; results are the same either way.
+ */
+export function fuseTextFromJson(p: ResolvedPlan & { readonly kind: "project" }): { source: ResolvedSource; call: BoundCall; exprs: BoundExpr[] } | null {
+  let exprs: readonly BoundExpr[] = p.exprs;
+  let child = p.child;
+  while (child.kind === "project" && child.exprs.every((e) => e.kind === "ref")) {
+    const over = child.exprs;
+    exprs = exprs.map((e) => substituteRefs(e, over));
+    child = child.child;
+  }
+  if (child.kind !== "source" || child.node.format !== "text" || child.schema.fields.length !== 1) return null;
+  const source = child;
+  // Fields of an object: the closure's assignments are visible to the type checker.
+  const seen: { call: BoundCall | null; key: string; other: boolean } = { call: null, key: "", other: false };
+  const isValue = (e: BoundExpr): boolean =>
+    (e.kind === "ref" && e.ordinal === 0) || (e.kind === "cast" && e.dataType.typeName === "string" && e.child.kind === "ref" && e.child.ordinal === 0);
+  const visit = (e: BoundExpr): void => {
+    if (e.kind === "call" && e.fn.name === "from_json" && e.args.length === 1 && isValue(e.args[0])) {
+      const k = JSON.stringify([e.fn.options, e.dataType]);
+      if (seen.call === null) {
+        seen.call = e;
+        seen.key = k;
+      } else if (k !== seen.key) seen.other = true;
+      return;
+    }
+    if (e.kind === "ref") seen.other = true;
+    for (const c of boundChildren(e)) visit(c);
+  };
+  for (const e of exprs) visit(e);
+  const found = seen.call;
+  if (found === null || seen.other) return null;
+  const parsed: BoundExpr = { kind: "ref", ordinal: 0, name: source.schema.fields[0].name, dataType: found.dataType, nullable: true };
+  const replace = (e: BoundExpr): BoundExpr => (e.kind === "call" && e.fn.name === "from_json" && e.args.length === 1 && isValue(e.args[0]) ? parsed : mapBoundChildren(e, replace));
+  return { source, call: found, exprs: exprs.map(replace) };
 }
 
 /** The input columns `exprs` read. */

@@ -29,7 +29,7 @@ export async function* executeBatch(plan: ResolvedPlan, parallelism: Parallelism
   const fragments = new FragmentExecutor(parallelism);
   try {
     for (const [i, s] of physical.sources.entries()) {
-      const src = sourceConnector(s.node.format).create(s.node.options, { streaming: false, filter: s.filter, schema: s.schema, columns: s.columns });
+      const src = sourceConnector(s.node.format).create(s.node.options, { streaming: false, filter: s.filter, schema: s.readSchema, columns: s.columns, jsonValue: s.jsonValue });
       await src.open({ storage: scratch, metadataPrefix: `sources/${i}/` });
       sources.push(src);
     }

@@ -34,8 +34,9 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   const source = sourceConnector(leaf.node.format).create(leaf.node.options, {
     streaming: leaf.node.isStreaming,
     filter: leaf.filter,
-    schema: leaf.schema,
+    schema: leaf.readSchema,
     columns: leaf.columns,
+    jsonValue: leaf.jsonValue,
   });
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);

@@ -213,7 +213,7 @@ export class StreamingQuery {
         stateOptions: { minBatchesToRetain: retention.minBatchesToRetain, minDeltasForSnapshot: retention.minDeltasForSnapshot },
       });
       for (const [i, s] of physical.sources.entries()) {
-        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.schema, columns: s.columns });
+        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.readSchema, columns: s.columns, jsonValue: s.jsonValue });
         sources.push(src);
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }

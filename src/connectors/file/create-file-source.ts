@@ -115,7 +115,7 @@ function withSessionZone(format: FileFormat, options: Readonly<Record<string, st
 export function createFileSource(format: FileFormat, options: Readonly<Record<string, string>>, hints: SourceHints): StreamSource {
   const { file, format: formatOptions } = resolveFileSourceOptions(format, withSessionZone(format, options, hints.timeZone));
   const columns = hints.columns ?? null;
-  return new FileStreamSource({ format, schema: hints.schema, file, formatOptions, location: resolveSourceLocation(file.path), columns });
+  return new FileStreamSource({ format, schema: hints.schema, file, formatOptions, location: resolveSourceLocation(file.path), columns, jsonValue: hints.jsonValue ?? null });
 }
 
 /**

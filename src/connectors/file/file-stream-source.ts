@@ -64,6 +64,9 @@ import { SeenFiles } from "./seen-files.js";
 import { readLineChunks, isCorruptFileError, DEFAULT_CHUNK_LIMITS } from "./line-chunks.js";
 import type { ChunkLimits } from "./line-chunks.js";
 import { decodeChunk } from "./record-decoder.js";
+import { fromJsonLinesKernel } from "../../exec/eval/functions/json-functions.js";
+import type { LinesKernel } from "../../exec/eval/functions/json-functions.js";
+import type { BoundCall } from "../../plan/expressions/bound.js";
 import { readParquetFile } from "./parquet-file.js";
 import { hasSinkLog, readSinkLogFiles } from "../../tables/parquet-log/sink-log.js";
 
@@ -87,6 +90,8 @@ export interface FileStreamSourceConfig {
   readonly chunkLimits?: ChunkLimits;
   /** Ordinals of `schema`'s fields the query reads (Parquet skips the others); null or absent: all. */
   readonly columns?: readonly number[] | null;
+  /** Text only: return `value` parsed by this `from_json` call (`SourceHints.jsonValue`). */
+  readonly jsonValue?: BoundCall | null;
 }
 
 
@@ -136,10 +141,15 @@ export class FileStreamSource implements StreamSource {
   private lastFullListing: number | null = null;
   /** Lower-case names of the fields the query reads (Parquet decodes only these), or null for all. */
   private readonly readColumns: ReadonlySet<string> | null;
+  /** Text: the fused `from_json` parse of each chunk's lines, or null (lines become `value` strings). */
+  private readonly valueKernel: LinesKernel | null;
 
   constructor(config: FileStreamSourceConfig) {
     this.config = config;
     this.schema = config.schema;
+    const jsonValue = config.jsonValue ?? null;
+    if (jsonValue !== null && config.format !== "text") throw new InternalError(`file source: a fused from_json read is for text files, not ${config.format}`);
+    this.valueKernel = jsonValue === null ? null : fromJsonLinesKernel(jsonValue);
     const columns = config.columns ?? null;
     this.readColumns = columns === null ? null : new Set(columns.map((i) => config.schema.fields[i].name.toLowerCase()));
     this.description = `FileStreamSource[${fileUrlOf(config.location.storage, config.location.key)}]`;
@@ -488,7 +498,7 @@ export class FileStreamSource implements StreamSource {
     }
     let headerPending = true;
     for await (const chunk of readLineChunks(storage, key, url, size, this.lineSep, this.chunkLimits)) {
-      const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, url, headerPending);
+      const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, url, headerPending, this.valueKernel);
       if (rows.headerSeen) headerPending = false;
       this.readMetrics.malformed += rows.malformed;
       if (rows.numRows > 0) yield rows;

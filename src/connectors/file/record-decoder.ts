@@ -14,6 +14,7 @@ import { parseJsonLines } from "../../exec/json/from-json.js";
 import { parseCsvLines } from "../../formats/csv/parse-csv.js";
 import type { FormatOptions } from "./options.js";
 import type { LineChunk } from "./line-chunks.js";
+import type { LinesKernel } from "../../exec/eval/functions/json-functions.js";
 
 /** Rows decoded from one chunk. */
 export interface DecodedRows {
@@ -26,11 +27,17 @@ export interface DecodedRows {
   readonly headerSeen: boolean;
 }
 
-/** Decodes `chunk` of the file `url` into columns of `schema`. */
-export function decodeChunk(format: FormatOptions, schema: StructType, chunk: LineChunk, url: string, headerPending: boolean): DecodedRows {
+/**
+ * Decodes `chunk` of the file `url` into columns of `schema`. Text with a `valueKernel` (the fused
+ * `from_json` read) returns the kernel's parse of the lines in place of the `value` strings.
+ */
+export function decodeChunk(format: FormatOptions, schema: StructType, chunk: LineChunk, url: string, headerPending: boolean, valueKernel: LinesKernel | null = null): DecodedRows {
   switch (format.format) {
-    case "text":
-      return { columns: [linesAsStrings(chunk, schema)], numRows: chunk.starts.length, malformed: 0, headerSeen: false };
+    case "text": {
+      const n = chunk.starts.length;
+      const value = valueKernel === null ? linesAsStrings(chunk, schema) : valueKernel(chunk.data, chunk.starts, chunk.ends, n);
+      return { columns: [value], numRows: n, malformed: 0, headerSeen: false };
+    }
     case "json":
       return decodeJson(format, schema, chunk, url);
     case "csv": {

@@ -61,22 +61,55 @@ export function fromJson(input: Vector, schema: DataType, options?: FromJsonOpti
   if (input.kind !== "bytes") {
     throw new AnalysisError(`from_json: input must be a string column, got ${input.type.typeName}`);
   }
+  const { data, offsets } = input;
+  return fromJsonSlices(data, offsets, offsets.subarray(1), input.valid, input.length, schema, opts);
+}
+
+/**
+ * {@link fromJson} over texts that need not be contiguous: slot i is `data[starts[i], ends[i])`,
+ * or null where `valid[i]` is 0. The text source hands its lines here in place (`starts`/`ends`
+ * of a chunk's lines), so `from_json(CAST(value AS STRING))` over `format("text")` parses the
+ * file's bytes without first copying every line into a `value` column; results are identical.
+ */
+export function fromJsonLines(
+  data: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  valid: Uint8Array | null,
+  n: number,
+  schema: DataType,
+  options?: FromJsonOptions,
+): Vector {
+  const opts = resolveJsonOptions("from_json", options);
+  if (opts.mode === "DROPMALFORMED") {
+    throw new ConfigError("from_json: mode DROPMALFORMED is not supported; use PERMISSIVE or FAILFAST", { option: "mode" });
+  }
+  return fromJsonSlices(data, starts, ends, valid, n, schema, opts);
+}
+
+function fromJsonSlices(
+  data: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  valid: Uint8Array | null,
+  n: number,
+  schema: DataType,
+  opts: JsonOptions,
+): Vector {
   if (schema.typeName !== "struct" && schema.typeName !== "array" && schema.typeName !== "map") {
     throw new AnalysisError(`from_json: schema must be a struct, array or map type, got ${schema.typeName}`);
   }
-  const n = input.length;
   const root = new ColumnBuilder(schema, n);
   const corruptIndex = schema.typeName === "struct" ? corruptColumnIndex(schema, opts) : -1;
   const scanner = new JsonScanner(opts, schema.typeName === "struct" ? opts.columnNameOfCorruptRecord : null);
   scanner.prepare(root);
-  const { data, offsets, valid } = input;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) {
       root.clearSlot(i);
       continue;
     }
-    const s = offsets[i];
-    const e = offsets[i + 1];
+    const s = starts[i];
+    const e = ends[i];
     const status = scanner.parseRoot(data, s, e, root, i, false);
     if (status === ROOT_EMPTY) {
       root.clearSlot(i);

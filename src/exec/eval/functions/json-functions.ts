@@ -23,7 +23,7 @@ import {
   StructType,
 } from "../../../types/data-types.js";
 import type { DataType } from "../../../types/data-types.js";
-import { fromJson } from "../../json/from-json.js";
+import { fromJson, fromJsonLines } from "../../json/from-json.js";
 import type { FromJsonOptions } from "../../json/from-json.js";
 import { toJson } from "../../json/to-json.js";
 import { compileDatetimePattern, parseDateWithPattern, parseTimestampWithPattern } from "../../../formats/csv/datetime.js";
@@ -63,6 +63,25 @@ function codecOptions(o: JsonFunctionOptions): FromJsonOptions {
  * error (Spark's legacy parser would have accepted it).
  */
 export function fromJsonKernel(call: BoundCall): Kernel {
+  const parse = fromJsonParser(call);
+  return ([v]) => parse((schema, options) => fromJson(v, schema, options));
+}
+
+/**
+ * A `from_json` call's parse of a text chunk's lines in place: line i is `data[starts[i], ends[i])`.
+ * The text source runs it for `from_json(CAST(value AS STRING), …)` over `format("text")` (see
+ * `fuseTextFromJson` in the planner), with the results {@link fromJsonKernel} gives over the lines
+ * copied into a `value` column.
+ */
+export type LinesKernel = (data: Uint8Array, starts: Int32Array, ends: Int32Array, n: number) => Vector;
+
+export function fromJsonLinesKernel(call: BoundCall): LinesKernel {
+  const parse = fromJsonParser(call);
+  return (data, starts, ends, n) => parse((schema, options) => fromJsonLines(data, starts, ends, null, n, schema, options));
+}
+
+/** The call's options resolved once; runs `scan` with the schema to scan and applies the datetime patterns. */
+function fromJsonParser(call: BoundCall): (scan: (schema: DataType, options: FromJsonOptions) => Vector) => Vector {
   const o = resolveJsonFunctionOptions("from_json", call.fn.options);
   if (o.mode === "DROPMALFORMED") {
     throw new ConfigError("from_json: [PARSE_MODE_UNSUPPORTED] from_json() doesn't support the DROPMALFORMED mode; use PERMISSIVE or FAILFAST", {
@@ -76,9 +95,9 @@ export function fromJsonKernel(call: BoundCall): Kernel {
     failFast: o.mode === "FAILFAST",
     zone: o.timeZone,
   };
-  if (formats.timestamp === null && formats.date === null) return ([v]) => fromJson(v, call.dataType, codec);
+  if (formats.timestamp === null && formats.date === null) return (scan) => scan(call.dataType, codec);
   const textSchema = withDatetimesAsText(call.dataType, formats);
-  return ([v]) => parseDatetimeTexts(fromJson(v, textSchema, codec), call.dataType, formats);
+  return (scan) => parseDatetimeTexts(scan(textSchema, codec), call.dataType, formats);
 }
 
 /**
