@@ -11,7 +11,7 @@
  * Delta: `npm run bench:delta` runs the job into a Delta table (one batch, and ≈100k-row batches)
  * against DuckDB; the live files are found by an independent replay of the Delta log.
  * Env:  BENCH_EVENTS (default 1000000), BENCH_FILES (landing files, default 10), BENCH_RUNS (default 3), BENCH_ENGINES (default
- *       "sluice,duckdb2,duckdb1"; also "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
+ *       "sluice,sluiceWorkers,duckdb2,duckdb1"; also "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
@@ -31,10 +31,12 @@ import { readDeltaLog } from "../lib/delta-log.js";
  * `sluice`: Parquet with `_spark_metadata`, one batch. `sluiceDelta`: the same job into a Delta
  * table, one batch. `sluiceDelta100k`: into Delta with `maxFilesPerTrigger=1` (≈100k-row batches at
  * the default 10 landing files per 1 M events), to measure the Delta log's share of batch time.
+ * `sluiceWorkers`: the Parquet job with `sluice.exec.workers` set to the machine's cores, so worker
+ * threads parse and encode even where the default (0 on one or two cores) runs in one thread.
  */
-type Engine = "sluice" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
-const ENGINES: readonly Engine[] = ["sluice", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
-const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "duckdb2", "duckdb1"];
+type Engine = "sluice" | "sluiceWorkers" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
+const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
+const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "duckdb2", "duckdb1"];
 const isSluice = (e: Engine): boolean => e.startsWith("sluice");
 
 /** What a child process is asked to do (passed as one JSON argument). */
@@ -45,6 +47,8 @@ interface ChildTask {
   readonly checkpoint: string;
   readonly maxFilesPerTrigger: number | null;
   readonly format: "parquet" | "delta";
+  /** `sluice.exec.workers`, or null for the session's default. */
+  readonly workers: number | null;
 }
 
 /** One micro-batch of a sluice run, from its progress report. */
@@ -140,6 +144,7 @@ async function parent(): Promise<void> {
         maxFilesPerTrigger:
           engine === "sluiceDelta100k" ? 1 : process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
         format: engine === "sluiceDelta" || engine === "sluiceDelta100k" ? "delta" : "parquet",
+        workers: engine === "sluiceWorkers" ? cpus().length : null,
       };
       let r = await runChild(task);
       let check: Verification | null = null;
@@ -148,7 +153,7 @@ async function parent(): Promise<void> {
           const files =
             task.format === "delta"
               ? (await readDeltaLog(task.out, verifier)).files
-              : engine === "sluice"
+              : engine === "sluice" || engine === "sluiceWorkers"
                 ? await sparkMetadataFiles(task.out)
                 : [task.out];
           check = await verify(verifier, files, truth);
@@ -204,11 +209,13 @@ async function parent(): Promise<void> {
     const d = medians.get("duckdb2");
     if (m !== undefined && d !== undefined) summary[`ratio_${e}_vsDuckdb2`] = round(m / d, 3);
   }
+  const sw = medians.get("sluiceWorkers");
   const sl = medians.get("sluice");
   const d2 = medians.get("duckdb2");
   const d1 = medians.get("duckdb1");
   summary.ratioVsDuckdb2 = sl !== undefined && d2 !== undefined ? round(sl / d2, 3) : null;
   summary.ratioVsDuckdb1 = sl !== undefined && d1 !== undefined ? round(sl / d1, 3) : null;
+  summary.ratioWorkersVsDuckdb2 = sw !== undefined && d2 !== undefined ? round(sw / d2, 3) : null;
   process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
 }
 
@@ -337,6 +344,7 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
       : ((await import(new URL("../../dist/index.js", import.meta.url).href)) as typeof import("../../src/index.js"));
   const { SparkSession, col, from_json, StructType, StructField, StringType, LongType } = engine;
   const spark = SparkSession.builder.appName("bronze_to_silver").getOrCreate();
+  if (task.workers !== null) spark.conf.set("sluice.exec.workers", String(task.workers));
   const schema = StructType([
     StructField("event_id", StringType(), true),
     StructField("user_id", StringType(), true),

@@ -10,7 +10,8 @@
  * - `process`: a whole `sluice run JOB.ts` (the dist bundle), spawn to exit, the same query
  *   writing Gold to Delta — what a user waits for.
  *
- * Run: node --import tsx bench/workloads/windowed-gold.ts   (BENCH_ROWS, BENCH_FILES, BENCH_RUNS)
+ * Run: node --import tsx bench/workloads/windowed-gold.ts   (BENCH_ROWS, BENCH_FILES, BENCH_RUNS,
+ * BENCH_WORKERS: sluice.exec.workers)
  * Prints one JSON object.
  */
 import { spawnSync } from "node:child_process";
@@ -48,6 +49,9 @@ function median(xs: number[]): number {
 }
 
 const spark = SparkSession.builder.appName("bench-windowed-gold").getOrCreate();
+// BENCH_WORKERS sets sluice.exec.workers for both sluice runs (default: the session's default).
+const WORKERS = process.env.BENCH_WORKERS;
+if (WORKERS !== undefined) spark.conf.set("sluice.exec.workers", WORKERS);
 
 /** The windowed count through sluice's streaming query; returns `start end type count` lines. */
 async function sluiceQuery(): Promise<{ ms: number; lines: string[] }> {
@@ -103,7 +107,8 @@ await q.awaitTermination();
   );
   const out = join(dir, `gold-${Math.random().toString(36).slice(2)}`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [resolve("bin/sluice.mjs"), "run", job], { env: { ...process.env, SILVER: silver, GOLD: out, CK: `${out}-ck` }, encoding: "utf8" });
+  const conf = WORKERS === undefined ? [] : ["--conf", `sluice.exec.workers=${WORKERS}`];
+  const r = spawnSync(process.execPath, [resolve("bin/sluice.mjs"), "run", ...conf, job], { env: { ...process.env, SILVER: silver, GOLD: out, CK: `${out}-ck` }, encoding: "utf8" });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`sluice run failed: ${r.stderr}`);
   return ms;

@@ -81,12 +81,17 @@ export class RuntimeConfig {
   }
 
   /**
-   * Worker threads for stateless fragments (`sluice.exec.workers`, default: the machine's
-   * available parallelism; 0 disables) and the input size below which they are not used
-   * (`sluice.exec.parallelMinBytes`, default 8 MiB).
+   * Worker threads for stateless fragments (`sluice.exec.workers`; 0 runs the query in its own
+   * thread, Parquet encoding included) and the input size below which they are not used
+   * (`sluice.exec.parallelMinBytes`, default 8 MiB). The default is the machine's available
+   * parallelism, except on one or two cores, where it is 0: there the query's own thread already
+   * holds one core, and on a 2-core VM the seed job with 1 or 2 workers took the same wall time as
+   * with none (1.6 s per 1 M events) for 0.5 to 1.0 more CPU-seconds and twice the memory
+   * (worker start-up, the copies that move batches between threads, and three busy threads on two
+   * cores); `bench/workloads/bronze-to-silver.ts` measures both.
    */
   parallelism(): { workers: number; minBytes: number } {
-    const workers = Number(this.get("sluice.exec.workers") ?? String(availableParallelism()));
+    const workers = Number(this.get("sluice.exec.workers") ?? String(defaultWorkers()));
     const minBytes = Number(this.get("sluice.exec.parallelMinBytes") ?? String(8 * 1024 * 1024));
     if (!Number.isInteger(workers) || workers < 0) {
       throw new ConfigError(`session: sluice.exec.workers must be a non-negative integer, got "${this.get("sluice.exec.workers")}"`, {
@@ -459,4 +464,9 @@ export class SparkSessionBuilder {
     SparkSession.setActive(s);
     return s;
   }
+}
+
+/** `sluice.exec.workers` when unset: the available parallelism, or 0 on one or two cores (see `parallelism`). */
+export function defaultWorkers(cores: number = availableParallelism()): number {
+  return cores <= 2 ? 0 : cores;
 }
