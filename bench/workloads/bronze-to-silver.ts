@@ -26,6 +26,7 @@ import { checkBookingEvents, writeBookingEvents, writeExpectedEvents } from "../
 import type { BookingEventsTruth } from "../lib/booking-events.js";
 import { sparkMetadataFiles } from "../lib/spark-metadata.js";
 import { readDeltaLog } from "../lib/delta-log.js";
+import { saveResult } from "../lib/saved-results.js";
 
 /**
  * `sluice`: Parquet with `_spark_metadata`, one batch. `sluiceDelta`: the same job into a Delta
@@ -217,6 +218,8 @@ async function parent(): Promise<void> {
   summary.ratioVsDuckdb1 = sl !== undefined && d1 !== undefined ? round(sl / d1, 3) : null;
   summary.ratioWorkersVsDuckdb2 = sw !== undefined && d2 !== undefined ? round(sw / d2, 3) : null;
   process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  // The perf regression lane: bench/compare.ts sets this run against the previous one here.
+  log(`saved ${saveResult({ ...summary, workload: "bronze-to-silver" })}`);
 }
 
 /** Per-engine block of the output: per-run arrays, medians, and the worst verification over runs. */

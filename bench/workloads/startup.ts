@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { saveResult } from "../lib/saved-results.js";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const EVENTS = 1000;
@@ -137,4 +138,6 @@ if (existsSync(node24) && !process.version.startsWith("v24.")) nodes.push(node24
 
 const results = nodes.map(measure);
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ workload: "startup", events: EVENTS, runs: RUNS, results }, null, 2)}\n`);
+const summary = { workload: "startup", events: EVENTS, runs: RUNS, results };
+process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+process.stderr.write(`saved ${saveResult(summary)}\n`);
