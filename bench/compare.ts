@@ -23,7 +23,7 @@ if (latest === undefined) {
 const baseline = runs
   .slice(0, -1)
   .reverse()
-  .find((r) => sameMachine(r.machineKey, latest.machineKey) && r.events === latest.events && r.rows === latest.rows);
+  .find((r) => sameMachine(r.machineKey, latest.machineKey) && r.events === latest.events && r.rows === latest.rows && r.compression === latest.compression);
 if (baseline === undefined) {
   console.log(`bench compare: ${workload} ${latest.savedAt} has no earlier run on this machine to compare with`);
   process.exit(0);

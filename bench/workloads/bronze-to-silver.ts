@@ -35,6 +35,13 @@ import { saveResult } from "../lib/saved-results.js";
  * `sluiceWorkers`: the Parquet job with `sluice.exec.workers` set to the machine's cores, so worker
  * threads parse and encode even where the default (0 on one or two cores) runs in one thread.
  */
+/** The Parquet codec of every engine's output (`BENCH_COMPRESSION`: zstd, snappy, gzip or uncompressed). */
+const COMPRESSION = (() => {
+  const c = process.env.BENCH_COMPRESSION ?? "zstd";
+  if (!["zstd", "snappy", "gzip", "uncompressed"].includes(c)) throw new RangeError(`bench: BENCH_COMPRESSION must be zstd, snappy, gzip or uncompressed, got ${c}`);
+  return c;
+})();
+
 type Engine = "sluice" | "sluiceWorkers" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
 const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
 const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "duckdb2", "duckdb1"];
@@ -198,6 +205,7 @@ async function parent(): Promise<void> {
       idChecksum: truth.idChecksum,
     },
     machine: { cpus: cpus().length, node: process.version },
+    compression: COMPRESSION,
   };
   const medians = new Map<Engine, number>();
   for (const [engine, rs] of results) {
@@ -365,7 +373,7 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
     .filter(col("event_id").isNotNull())
     .dropDuplicates(["event_id"])
     .writeStream.format(task.format)
-    .option("compression", "zstd")
+    .option("compression", COMPRESSION)
     .option("checkpointLocation", task.checkpoint)
     .trigger({ availableNow: true });
   const c0 = process.cpuUsage();
@@ -392,7 +400,7 @@ async function runDuckdb(task: ChildTask, threads: number): Promise<ChildResult>
   const conn = await db.connect();
   const sql =
     `COPY (SELECT DISTINCT ON (event_id) * FROM read_ndjson('${sqlPath(task.landing)}/*', columns=${SCHEMA_COLUMNS}, ignore_errors=true) ` +
-    `WHERE event_id IS NOT NULL) TO '${sqlPath(task.out)}' (FORMAT parquet, COMPRESSION zstd)`;
+    `WHERE event_id IS NOT NULL) TO '${sqlPath(task.out)}' (FORMAT parquet, COMPRESSION ${COMPRESSION})`;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await conn.run(sql);
