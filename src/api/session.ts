@@ -294,6 +294,23 @@ export class SparkSession {
   static setActive(s: SparkSession | null): void {
     SparkSession.active = s;
     setActiveSessionConf(s === null ? null : s.conf);
+    if (s !== null) for (const hook of SparkSession.activationHooks) hook(s);
+  }
+
+  private static readonly activationHooks: ((s: SparkSession) => void)[] = [];
+
+  /**
+   * @internal Calls `hook` with the active session now (if any) and with each session that
+   * becomes active later, so `sluice run` can watch the job's queries without creating the job's
+   * session itself (its builder keeps its app name). Returns a function that removes the hook.
+   */
+  static onActivated(hook: (s: SparkSession) => void): () => void {
+    SparkSession.activationHooks.push(hook);
+    if (SparkSession.active !== null) hook(SparkSession.active);
+    return () => {
+      const i = SparkSession.activationHooks.indexOf(hook);
+      if (i >= 0) SparkSession.activationHooks.splice(i, 1);
+    };
   }
 
   /** Streaming sources: `spark.readStream.format(...)...load()`. */

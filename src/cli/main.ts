@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { SluiceError } from "../errors.js";
 import { UsageError, wantsHelp } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
+import type { ProgressMode } from "./run-monitor.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -49,6 +50,11 @@ Options:
   --conf KEY=VALUE   a session setting, as spark-submit's --conf (repeatable): set before the job
                      runs, so the job's own SparkSession.builder.config(...) calls still win.
                      E.g. --conf sluice.s3.endpoint=http://127.0.0.1:9000
+  --progress MODE    what to show while queries run, on stderr: live (a status block per query,
+                     redrawn in place; the default on a terminal), lines (one line per batch; the
+                     default otherwise), json (each StreamingQueryProgress as a JSON line, on
+                     stdout) or quiet. Every mode but json and quiet ends with a summary.
+  --quiet            the same as --progress quiet
   --verbose          print stack traces and causes on errors
 `;
 
@@ -159,8 +165,22 @@ async function run(
   const own: string[] = [];
   const conf: Record<string, string> = {};
   const before = sep < 0 ? args : args.slice(0, sep);
+  let progress: ProgressMode | null = null;
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
+    if (a === "--quiet") {
+      progress = "quiet";
+      continue;
+    }
+    if (a === "--progress" || a.startsWith("--progress=")) {
+      const m = a === "--progress" ? before[++i] : a.slice("--progress=".length);
+      if (m !== "live" && m !== "lines" && m !== "json" && m !== "quiet") {
+        err(`sluice run: --progress takes live, lines, json or quiet, got ${m === undefined ? "nothing" : JSON.stringify(m)}\n`);
+        return EXIT_USAGE;
+      }
+      progress = m;
+      continue;
+    }
     if (a !== "--conf" && !a.startsWith("--conf=")) {
       own.push(a);
       continue;
@@ -189,13 +209,21 @@ async function run(
   }
   process.argv = [process.argv[0], file, ...jobArgs];
   const { SparkSession } = await import("../api/session.js");
+  const { RunMonitor } = await import("./run-monitor.js");
+  // A terminal that reports no size (a bare pty) cannot hold a block redrawn in place.
+  const terminal = process.stderr.isTTY && process.stderr.rows > 0 && process.stderr.columns > 0;
+  const monitor = await RunMonitor.create(progress ?? (terminal ? "live" : "lines"), { out, err, terminal: process.stderr });
+  const unhook = SparkSession.onActivated((s) => monitor.attach(s));
   let stopping = false;
   const stopAll = (signal: string) => {
     if (stopping) process.exit(EXIT_FAILED);
     stopping = true;
     err(`sluice: ${signal} received, stopping queries after the batch in flight (again to force)\n`);
     const session = SparkSession.getActiveSession();
-    void (session === null ? Promise.resolve() : session.stop()).then(() => process.exit(EXIT_OK));
+    void (session === null ? Promise.resolve() : session.stop()).then(() => {
+      monitor.finish();
+      process.exit(EXIT_OK);
+    });
   };
   process.on("SIGINT", () => stopAll("SIGINT"));
   process.on("SIGTERM", () => stopAll("SIGTERM"));
@@ -213,8 +241,12 @@ async function run(
     }
     return EXIT_OK;
   } catch (e) {
+    monitor.finish();
     err(formatError(e, verbose));
     return EXIT_FAILED;
+  } finally {
+    unhook();
+    monitor.finish();
   }
 }
 

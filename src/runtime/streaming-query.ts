@@ -192,6 +192,21 @@ export class StreamingQuery {
     await this.done;
   }
 
+  /** The trigger as Spark prints it: `ProcessingTime(60000 ms)`, `AvailableNow`, `Once`, or `ProcessingTime(0 ms)` for the default. */
+  get triggerDescription(): string {
+    const t = this.spec.trigger;
+    switch (t.kind) {
+      case "default":
+        return "ProcessingTime(0 ms)";
+      case "processingTime":
+        return `ProcessingTime(${t.intervalMs} ms)`;
+      case "availableNow":
+        return "AvailableNow";
+      case "once":
+        return "Once";
+    }
+  }
+
   /** The physical plan as text (`explain()` on a running query). */
   explain(): string {
     return `== Streaming query ${this.name ?? this.idOrNull ?? this.runId} ==\noutputMode: ${this.spec.outputMode}\ntrigger: ${this.spec.trigger.kind}`;
