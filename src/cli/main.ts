@@ -10,6 +10,7 @@ import { SluiceError } from "../errors.js";
 import { UsageError, wantsHelp } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 import type { ProgressMode } from "./run-monitor.js";
+import type { MetricsEndpoint, QueryMetrics } from "./metrics-server.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -55,6 +56,9 @@ Options:
                      default otherwise), json (each StreamingQueryProgress as a JSON line, on
                      stdout) or quiet. Every mode but json and quiet ends with a summary.
   --quiet            the same as --progress quiet
+  --metrics-port N   serve Prometheus metrics of the job's queries at http://127.0.0.1:N/metrics
+                     (0 picks a free port, printed on stderr)
+  --metrics-host H   the address to serve them on instead of 127.0.0.1 (loopback)
   --verbose          print stack traces and causes on errors
 `;
 
@@ -166,6 +170,8 @@ async function run(
   const conf: Record<string, string> = {};
   const before = sep < 0 ? args : args.slice(0, sep);
   let progress: ProgressMode | null = null;
+  let metricsPort: number | null = null;
+  let metricsHost = "127.0.0.1";
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
     if (a === "--quiet") {
@@ -179,6 +185,25 @@ async function run(
         return EXIT_USAGE;
       }
       progress = m;
+      continue;
+    }
+    if (a === "--metrics-port" || a.startsWith("--metrics-port=")) {
+      const v = a === "--metrics-port" ? before[++i] : a.slice("--metrics-port=".length);
+      const n = Number(v);
+      if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
+        err(`sluice run: --metrics-port takes a port number from 0 to 65535, got ${v === undefined ? "nothing" : JSON.stringify(v)}\n`);
+        return EXIT_USAGE;
+      }
+      metricsPort = n;
+      continue;
+    }
+    if (a === "--metrics-host" || a.startsWith("--metrics-host=")) {
+      const v = a === "--metrics-host" ? before[++i] : a.slice("--metrics-host=".length);
+      if (v === undefined || v === "") {
+        err("sluice run: --metrics-host takes an address\n");
+        return EXIT_USAGE;
+      }
+      metricsHost = v;
       continue;
     }
     if (a !== "--conf" && !a.startsWith("--conf=")) {
@@ -213,7 +238,23 @@ async function run(
   // A terminal that reports no size (a bare pty) cannot hold a block redrawn in place.
   const terminal = process.stderr.isTTY && process.stderr.rows > 0 && process.stderr.columns > 0;
   const monitor = await RunMonitor.create(progress ?? (terminal ? "live" : "lines"), { out, err, terminal: process.stderr });
-  const unhook = SparkSession.onActivated((s) => monitor.attach(s));
+  let endpoint: MetricsEndpoint | null = null;
+  let metrics: QueryMetrics | null = null;
+  if (metricsPort !== null) {
+    const { QueryMetrics, serveMetrics } = await import("./metrics-server.js");
+    metrics = await QueryMetrics.create();
+    try {
+      endpoint = await serveMetrics(metrics, metricsPort, metricsHost);
+    } catch (e) {
+      err(formatError(e, verbose));
+      return EXIT_USAGE;
+    }
+    if (monitor.mode !== "quiet") err(`sluice: metrics at ${endpoint.url}\n`);
+  }
+  const unhook = SparkSession.onActivated((s) => {
+    monitor.attach(s);
+    metrics?.attach(s);
+  });
   let stopping = false;
   const stopAll = (signal: string) => {
     if (stopping) process.exit(EXIT_FAILED);
@@ -247,6 +288,7 @@ async function run(
   } finally {
     unhook();
     monitor.finish();
+    await endpoint?.close();
   }
 }
 
