@@ -24,6 +24,7 @@ export const LAYERS = [
   ["types"],
   ["storage"],
   ["options"],
+  ["log"],
   ["errors"],
 ];
 

@@ -282,7 +282,7 @@ async function run(
     }
     return EXIT_OK;
   } catch (e) {
-    monitor.finish();
+    monitor.finish(false);
     err(formatError(e, verbose));
     return EXIT_FAILED;
   } finally {

@@ -131,15 +131,18 @@ export class RunMonitor implements StreamingQueryListener {
     this.redraw();
   }
 
-  /** Stops redrawing and writes the summary (not in `quiet` or `json` mode); later calls do nothing. */
-  finish(): void {
+  /**
+   * Stops redrawing and writes the summary (not in `quiet` or `json` mode, nor with `withSummary`
+   * false: a job that failed ends with its error alone); later calls do nothing.
+   */
+  finish(withSummary = true): void {
     if (this.finished) return;
     this.finished = true;
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.session?.streams.removeListener(this);
     if (this.mode === "live") this.guard(() => this.render.done?.());
-    if (this.mode === "quiet" || this.mode === "json" || this.queries.size === 0) return;
+    if (!withSummary || this.mode === "quiet" || this.mode === "json" || this.queries.size === 0) return;
     this.guard(() => this.output.err(summary([...this.queries.values()], this.now())));
   }
 

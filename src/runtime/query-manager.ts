@@ -5,6 +5,7 @@
  */
 import { AnalysisError } from "../errors.js";
 import type { SluiceError } from "../errors.js";
+import { log } from "../log.js";
 import type { StreamingQueryProgress } from "./progress.js";
 import { StreamingQuery } from "./streaming-query.js";
 import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
@@ -136,7 +137,7 @@ export class StreamingQueryManager {
       try {
         call(l);
       } catch (e) {
-        process.stderr.write(`streams: a listener threw: ${e instanceof Error ? e.message : String(e)}\n`);
+        log.error("listener.failed", `streams: a listener threw: ${e instanceof Error ? e.message : String(e)}`, { error: e });
       }
     }
   }

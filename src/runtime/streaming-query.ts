@@ -31,6 +31,7 @@ import type { ResolvedPlan } from "../plan/analyze.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
+import { log } from "../log.js";
 import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
 import { streamingRetention } from "../checkpoint/retention.js";
 import type { StreamingRetention } from "../checkpoint/retention.js";
@@ -233,6 +234,17 @@ export class StreamingQuery {
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }
       sink = this.spec.createSink(this.id);
+      if (log.enabled("info")) {
+        log.info("query.started", `query ${this.name ?? this.id} started`, {
+          query: this.id,
+          runId: this.runId,
+          name: this.name,
+          trigger: this.triggerDescription,
+          outputMode: this.spec.outputMode,
+          checkpoint: cp.url,
+          sources: physical.sources.map((s, i) => ({ format: s.node.format, description: sources[i].description, options: s.node.options })),
+        });
+      }
       await this.loop(cp, physical, sources, sink, retention);
     } catch (e) {
       this.error = e instanceof SluiceError ? e : new InternalError(`query: ${describe(e)}`, { cause: e });
@@ -245,6 +257,9 @@ export class StreamingQuery {
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const w of this.drainWaiters) w.resolve();
       this.drainWaiters = [];
+      // A failure is info too: the error reaches the caller (awaitTermination, exception), who reports it.
+      if (this.error === null) log.info("query.stopped", `query ${this.name ?? this.idOrNull ?? this.runId} stopped`, { query: this.idOrNull ?? undefined, runId: this.runId });
+      else log.info("query.failed", `query ${this.name ?? this.idOrNull ?? this.runId} failed: ${this.error.message}`, { query: this.idOrNull ?? undefined, runId: this.runId, code: this.error.code });
       this.events.onTerminated(this, this.error);
     }
   }
@@ -418,6 +433,15 @@ export class StreamingQuery {
     if (this.progress.length > this.spec.numRecentProgress) this.progress.shift();
     this.batchesCompleted++;
     this.lastBatchId = batchId;
+    if (log.enabled("info")) {
+      log.info("batch.committed", `batch ${batchId} committed: ${numInputRows} rows in, ${progress.sink.numOutputRows} out`, {
+        query: this.id,
+        batch: batchId,
+        numInputRows,
+        numOutputRows: progress.sink.numOutputRows,
+        durationMs: progress.durationMs,
+      });
+    }
     this.events.onProgress(this, progress);
   }
 

@@ -53,6 +53,7 @@ import { fileUrlOf, keyOfUrl } from "../../storage/url.js";
 import { compareUtf8 } from "../../storage/keys.js";
 import type { ObjectInfo, Storage } from "../../storage/storage.js";
 import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } from "../../errors.js";
+import { log } from "../../log.js";
 import { cellWriterFor } from "../../formats/csv/cell-writers.js";
 import { defaultCsvOptions } from "../../formats/csv/options.js";
 import type { InputPartition, OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
@@ -338,13 +339,15 @@ export class FileStreamSource implements StreamSource {
     this.seen.recordSize(entry.path, info.size);
   }
 
-  /** Counts `url` as changed and warns on stderr, once per file. */
+  /** Counts `url` as changed and logs a warning, once per file. */
   private warnChanged(url: string, what: string): void {
     this.latestChangedFile = url;
     if (this.changedFiles.has(url)) return;
     this.changedFiles.add(url);
-    process.stderr.write(
-      `file source: warning: ${url} changed after it was listed (${what}). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${this.config.location.display}.\n`,
+    log.warn(
+      "file-source.changed-after-listing",
+      `file source: ${url} changed after it was listed (${what}). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${this.config.location.display}.`,
+      { path: url },
     );
   }
 

@@ -26,6 +26,7 @@ import { BytesBuilder, vectorFromValues } from "../../columnar/build.js";
 import { decodeUtf8, encodeUtf8 } from "../../columnar/utf8.js";
 import type { Vector } from "../../columnar/vector.js";
 import { AlreadyExistsError, ConfigError, NotFoundError, SourceError } from "../../errors.js";
+import { log } from "../../log.js";
 import type { Storage } from "../../storage/storage.js";
 import { toDisplayUrl } from "../../storage/url.js";
 import { ArrayType, BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType } from "../../types/data-types.js";
@@ -250,7 +251,7 @@ class KafkaSource implements StreamSource {
     const what = `kafka source: offsets ${from} to ${to - 1} of ${tpName(tp)} cannot be read: ${why}.`;
     if (this.o.failOnDataLoss) throw new SourceError(`${what} ${DATA_LOSS_FAIL}`, { offset: from });
     this.lost += to - from;
-    process.stderr.write(`${what} Skipping them (failOnDataLoss is false).\n`);
+    log.warn("kafka.data-loss", `${what} Skipping them (failOnDataLoss is false).`, { topic: tp.topic, partition: tp.partition, fromOffset: from, toOffset: to - 1 });
   }
 
   /** The partitions the source reads now. */

@@ -12,6 +12,7 @@
  * partition ListOffsets replies (v4+), and the requests run concurrently anyway.
  */
 import { ConfigError, SourceError } from "../../errors.js";
+import { log } from "../../log.js";
 import type { FetchResult, KafkaClient, KafkaClientConfig, KafkaProducer, KafkaRecord, ProducedRecord } from "./kafka-client.js";
 import { offsetOf, offsetsFrom, partitionsOf } from "./kafka-offsets.js";
 import type { PartitionOffsets, TopicPartition } from "./kafka-offsets.js";
@@ -179,7 +180,7 @@ function clientOptions(config: KafkaClientConfig, handledElsewhere: readonly str
   }
   const ignored = Object.keys(p).filter((k) => !used.has(k));
   if (ignored.length > 0) {
-    process.stderr.write(`kafka: warning: ignoring client settings with no effect on sluice's client: ${ignored.map((k) => `kafka.${k}`).join(", ")}\n`);
+    log.warn("kafka.ignored-settings", `kafka: ignoring client settings with no effect on sluice's client: ${ignored.map((k) => `kafka.${k}`).join(", ")}`, { settings: ignored.map((k) => `kafka.${k}`) });
   }
   return options;
 }

@@ -18,6 +18,7 @@ import type { StreamSource } from "../../../../src/connectors/source.js";
 import { toSchema } from "../../../../src/sql/ddl.js";
 import { ConfigError, SourceError } from "../../../../src/errors.js";
 import type { Storage } from "../../../../src/storage/storage.js";
+import { captureLog } from "../../../support/log-capture.js";
 
 const T0 = 1_732_600_000_000;
 
@@ -321,23 +322,13 @@ test("Trigger.Once's read limit 'all' admits every new file at once, ignoring ma
   assert.equal(rows, 3);
 });
 
-/** Runs `fn` while capturing what is written to stderr; returns it. */
+/** Runs `fn` while capturing sluice's log; returns its warnings' messages, one per line. */
 async function captureStderr(fn: () => Promise<void>): Promise<string> {
-  const original = process.stderr.write.bind(process.stderr);
-  let err = "";
-  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
-    err += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    await fn();
-  } finally {
-    process.stderr.write = original;
-  }
-  return err;
+  const records = await captureLog(fn);
+  return records.map((r) => `${r.msg}\n`).join("");
 }
 
-test("a file that grows after it was listed: read as it is, counted in the metrics, warned once on stderr", async () => {
+test("a file that grows after it was listed: read as it is, counted in the metrics, warned once in the log", async () => {
   const dir = await landing();
   await put(dir, "growing.txt", "a\nb\n", 0);
   const { src } = await start("text", dir);
@@ -352,7 +343,7 @@ test("a file that grows after it was listed: read as it is, counted in the metri
   });
   assert.deepEqual(rows.map((r) => r.value), ["a", "b", "c"], "which bytes are read does not change: the file as it is when read");
   assert.equal(err.split("\n").filter((l) => l !== "").length, 1, err);
-  assert.ok(err.startsWith(`file source: warning: ${url} changed after it was listed (4 bytes when listed, 6 bytes when batch 0 read it).`), err);
+  assert.ok(err.startsWith(`file source: ${url} changed after it was listed (4 bytes when listed, 6 bytes when batch 0 read it).`), err);
   assert.match(err, /Landing files must be placed atomically: write them elsewhere, then rename or move them into /);
   assert.equal(src.metrics?.().numFilesChangedAfterListing, "1");
   assert.equal(src.metrics?.().latestFileChangedAfterListing, url);
@@ -366,7 +357,7 @@ test("a file that grows after it was listed: read as it is, counted in the metri
     assert.equal(await src.latestOffset(o1, { kind: "default" }), o1, "a changed file is not admitted again");
   });
   const laterUrl = pathToFileURL(join(dir, "later.txt")).href;
-  assert.equal(more, `file source: warning: ${laterUrl} changed after it was listed (2 bytes when read, 4 bytes now; the change is not read (a file is read once)). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${dir}.\n`);
+  assert.equal(more, `file source: ${laterUrl} changed after it was listed (2 bytes when read, 4 bytes now; the change is not read (a file is read once)). Landing files must be placed atomically: write them elsewhere, then rename or move them into ${dir}.\n`);
   assert.equal(src.metrics?.().numFilesChangedAfterListing, "2");
   assert.equal(src.metrics?.().latestFileChangedAfterListing, laterUrl);
   await rm(dir, { recursive: true });
@@ -389,7 +380,7 @@ test("after a restart, a file modified since its listing is noticed by its modif
   assert.deepEqual(rows.map((r) => r.value), ["one", "more", "two"]);
   const url = pathToFileURL(join(dir, "a.txt")).href;
   assert.equal(err.split("\n").filter((l) => l !== "").length, 1, err);
-  assert.ok(err.startsWith(`file source: warning: ${url} changed after it was listed (modified at ${new Date(T0 + 5000).toISOString()} after it was listed (modified at ${new Date(T0).toISOString()}), 9 bytes when batch 0 read it)`), err);
+  assert.ok(err.startsWith(`file source: ${url} changed after it was listed (modified at ${new Date(T0 + 5000).toISOString()} after it was listed (modified at ${new Date(T0).toISOString()}), 9 bytes when batch 0 read it)`), err);
   assert.equal(again.src.metrics?.().numFilesChangedAfterListing, "1");
   await rm(dir, { recursive: true });
 });
@@ -413,7 +404,7 @@ test("the query's progress reports files changed after listing in the source's m
   const metrics = q.lastProgress?.sources[0].metrics ?? {};
   assert.equal(metrics.numFilesChangedAfterListing, "1");
   assert.equal(metrics.latestFileChangedAfterListing, url);
-  assert.match(err, new RegExp(`file source: warning: ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} changed after it was listed \\(2 bytes when read, 4 bytes now`));
+  assert.match(err, new RegExp(`file source: ${url.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} changed after it was listed \\(2 bytes when read, 4 bytes now`));
   assert.deepEqual((await spark.table(name).collect()).map((r) => r.value).sort(), ["1", "3"]);
 });
 
