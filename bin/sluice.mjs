@@ -140,14 +140,14 @@ function distIsFresh() {
   return existsSync(join(root, "src")) ? newest(join(root, "src")) <= built : true;
 }
 
-/** The command and, for `sluice run`, the job file: the first argument that is not an option (`--conf`, `--progress`, `--metrics-port` and `--metrics-host` take a value). */
+/** The command and, for `sluice run`, the job file: the first argument that is not an option (`--conf`, `--progress`, `--metrics-port`, `--metrics-host` and `--ui-port` take a value). */
 function commandAndFile(argv) {
   const rest = argv.filter((a) => a !== "--verbose");
   const command = rest[0];
   for (let i = 1; i < rest.length; i++) {
     const a = rest[i];
     if (a === "--") break;
-    if (a === "--conf" || a === "--progress" || a === "--metrics-port" || a === "--metrics-host") {
+    if (a === "--conf" || a === "--progress" || a === "--metrics-port" || a === "--metrics-host" || a === "--ui-port") {
       i++;
       continue;
     }

@@ -11,6 +11,7 @@ import { UsageError, wantsHelp } from "./cli-args.js";
 import type { CliIO } from "./cli-args.js";
 import type { ProgressMode } from "./run-monitor.js";
 import type { MetricsEndpoint, QueryMetrics } from "./metrics-server.js";
+import type { DashboardEndpoint, DashboardState } from "./ui-server.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -59,6 +60,9 @@ Options:
   --metrics-port N   serve Prometheus metrics of the job's queries at http://127.0.0.1:N/metrics
                      (0 picks a free port, printed on stderr)
   --metrics-host H   the address to serve them on instead of 127.0.0.1 (loopback)
+  --ui               serve a web dashboard of the job's queries on 127.0.0.1 (its address is
+                     printed on stderr): rates, rows, batch durations, state, watermark, batches
+  --ui-port N        the dashboard's port (default 4040, as Spark UI; 0 picks a free one)
   --verbose          print stack traces and causes on errors
 `;
 
@@ -172,6 +176,7 @@ async function run(
   let progress: ProgressMode | null = null;
   let metricsPort: number | null = null;
   let metricsHost = "127.0.0.1";
+  let uiPort: number | null = null;
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
     if (a === "--quiet") {
@@ -195,6 +200,20 @@ async function run(
         return EXIT_USAGE;
       }
       metricsPort = n;
+      continue;
+    }
+    if (a === "--ui") {
+      uiPort ??= 4040;
+      continue;
+    }
+    if (a === "--ui-port" || a.startsWith("--ui-port=")) {
+      const v = a === "--ui-port" ? before[++i] : a.slice("--ui-port=".length);
+      const n = Number(v);
+      if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
+        err(`sluice run: --ui-port takes a port number from 0 to 65535, got ${v === undefined ? "nothing" : JSON.stringify(v)}\n`);
+        return EXIT_USAGE;
+      }
+      uiPort = n;
       continue;
     }
     if (a === "--metrics-host" || a.startsWith("--metrics-host=")) {
@@ -251,9 +270,24 @@ async function run(
     }
     if (monitor.mode !== "quiet") err(`sluice: metrics at ${endpoint.url}\n`);
   }
+  let dashboard: DashboardEndpoint | null = null;
+  let dashboardState: DashboardState | null = null;
+  if (uiPort !== null) {
+    const { DashboardState, serveDashboard } = await import("./ui-server.js");
+    dashboardState = new DashboardState();
+    try {
+      dashboard = await serveDashboard(dashboardState, uiPort);
+    } catch (e) {
+      await endpoint?.close();
+      err(formatError(e, verbose));
+      return EXIT_USAGE;
+    }
+    if (monitor.mode !== "quiet") err(`sluice: dashboard at ${dashboard.url}\n`);
+  }
   const unhook = SparkSession.onActivated((s) => {
     monitor.attach(s);
     metrics?.attach(s);
+    dashboardState?.attach(s);
   });
   let stopping = false;
   const stopAll = (signal: string) => {
@@ -289,6 +323,7 @@ async function run(
     unhook();
     monitor.finish();
     await endpoint?.close();
+    await dashboard?.close();
   }
 }
 
