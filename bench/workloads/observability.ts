@@ -10,12 +10,13 @@
  * Prints one JSON object and saves it in bench/out/.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { writeBookingEvents } from "../lib/booking-events.js";
 import { saveResult } from "../lib/saved-results.js";
+import { writeSeedJob } from "../lib/seed-job.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -28,22 +29,7 @@ if (spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inh
 const dir = mkdtempSync(join(tmpdir(), "sluice-bench-obs-"));
 const landing = join(dir, "landing");
 await writeBookingEvents(landing, { events: EVENTS, files: 10 });
-const job = join(dir, "job.ts");
-writeFileSync(
-  job,
-  `import { SparkSession, col, from_json } from "sluice";
-const spark = SparkSession.builder.getOrCreate();
-const schema = "event_id STRING, user_id STRING, timestamp BIGINT, event_type STRING, payload STRING";
-const t0 = performance.now();
-const q = spark.readStream.format("text").option("maxFilesPerTrigger", 1).load(process.env.LANDING ?? "")
-  .select(from_json(col("value"), schema).alias("d")).select("d.*")
-  .filter(col("event_id").isNotNull()).dropDuplicates(["event_id"])
-  .writeStream.format("parquet").option("compression", "zstd").option("path", process.env.SILVER ?? "").option("checkpointLocation", process.env.CHECKPOINT ?? "")
-  .trigger({ availableNow: true }).start();
-await q.awaitTermination();
-process.stdout.write(\`QUERY_MS=\${performance.now() - t0}\\n\`);
-`,
-);
+const job = writeSeedJob(join(dir, "job.ts"), { trigger: "{ availableNow: true }", timed: true });
 
 /**
  * One `sluice run`: spawn to exit, and the query alone (start() to termination, as the job times

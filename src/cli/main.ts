@@ -179,63 +179,52 @@ async function run(
   let uiPort: number | null = null;
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
+    // The value of option `flag` (`--flag value` or `--flag=value`): undefined when it has none,
+    // null when `a` is another argument.
+    const valueOf = (flag: string): string | undefined | null => (a === flag ? before[++i] : a.startsWith(`${flag}=`) ? a.slice(flag.length + 1) : null);
+    const usage = (message: string): number => {
+      err(`sluice run: ${message}\n`);
+      return EXIT_USAGE;
+    };
+    const shown = (v: string | undefined) => (v === undefined ? "nothing" : JSON.stringify(v));
     if (a === "--quiet") {
       progress = "quiet";
-      continue;
-    }
-    if (a === "--progress" || a.startsWith("--progress=")) {
-      const m = a === "--progress" ? before[++i] : a.slice("--progress=".length);
-      if (m !== "live" && m !== "lines" && m !== "json" && m !== "quiet") {
-        err(`sluice run: --progress takes live, lines, json or quiet, got ${m === undefined ? "nothing" : JSON.stringify(m)}\n`);
-        return EXIT_USAGE;
-      }
-      progress = m;
-      continue;
-    }
-    if (a === "--metrics-port" || a.startsWith("--metrics-port=")) {
-      const v = a === "--metrics-port" ? before[++i] : a.slice("--metrics-port=".length);
-      const n = Number(v);
-      if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
-        err(`sluice run: --metrics-port takes a port number from 0 to 65535, got ${v === undefined ? "nothing" : JSON.stringify(v)}\n`);
-        return EXIT_USAGE;
-      }
-      metricsPort = n;
       continue;
     }
     if (a === "--ui") {
       uiPort ??= 4040;
       continue;
     }
-    if (a === "--ui-port" || a.startsWith("--ui-port=")) {
-      const v = a === "--ui-port" ? before[++i] : a.slice("--ui-port=".length);
-      const n = Number(v);
-      if (v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > 65535) {
-        err(`sluice run: --ui-port takes a port number from 0 to 65535, got ${v === undefined ? "nothing" : JSON.stringify(v)}\n`);
-        return EXIT_USAGE;
-      }
-      uiPort = n;
+    const mode = valueOf("--progress");
+    if (mode !== null) {
+      if (mode !== "live" && mode !== "lines" && mode !== "json" && mode !== "quiet") return usage(`--progress takes live, lines, json or quiet, got ${shown(mode)}`);
+      progress = mode;
       continue;
     }
-    if (a === "--metrics-host" || a.startsWith("--metrics-host=")) {
-      const v = a === "--metrics-host" ? before[++i] : a.slice("--metrics-host=".length);
-      if (v === undefined || v === "") {
-        err("sluice run: --metrics-host takes an address\n");
-        return EXIT_USAGE;
-      }
-      metricsHost = v;
+    const metrics = valueOf("--metrics-port");
+    const ui = metrics === null ? valueOf("--ui-port") : null;
+    if (metrics !== null || ui !== null) {
+      const v = metrics ?? ui ?? undefined;
+      const n = portNumber(v);
+      if (n === null) return usage(`${metrics !== null ? "--metrics-port" : "--ui-port"} takes a port number from 0 to 65535, got ${shown(v)}`);
+      if (metrics !== null) metricsPort = n;
+      else uiPort = n;
       continue;
     }
-    if (a !== "--conf" && !a.startsWith("--conf=")) {
+    const host = valueOf("--metrics-host");
+    if (host !== null) {
+      if (host === undefined || host === "") return usage("--metrics-host takes an address");
+      metricsHost = host;
+      continue;
+    }
+    const setting = valueOf("--conf");
+    if (setting === null) {
       own.push(a);
       continue;
     }
-    const setting = a === "--conf" ? before[++i] : a.slice("--conf=".length);
     const eq = setting === undefined ? -1 : setting.indexOf("=");
-    if (setting === undefined || eq <= 0) {
-      // The text is not echoed: a mistyped --conf may hold a secret.
-      err(`sluice run: --conf takes KEY=VALUE, got ${setting === undefined ? "nothing" : "an argument without '='"}\n`);
-      return EXIT_USAGE;
-    }
+    // The text is not echoed: a mistyped --conf may hold a secret.
+    if (setting === undefined || eq <= 0) return usage(`--conf takes KEY=VALUE, got ${setting === undefined ? "nothing" : "an argument without '='"}`);
     conf[setting.slice(0, eq)] = setting.slice(eq + 1);
   }
   if (own.length !== 1) {
@@ -325,6 +314,12 @@ async function run(
     await endpoint?.close();
     await dashboard?.close();
   }
+}
+
+/** `v` as a TCP port (0 picks a free one), or null. */
+function portNumber(v: string | undefined): number | null {
+  const n = Number(v);
+  return v === undefined || v === "" || !Number.isInteger(n) || n < 0 || n > 65535 ? null : n;
 }
 
 function ignoreClosedPipe(e: NodeJS.ErrnoException): void {

@@ -13,12 +13,11 @@
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Counter, Gauge, Registry } from "prom-client";
 import type { SparkSession } from "../api/session.js";
 import type { QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from "../runtime/query-manager.js";
 import type { StreamingQueryProgress } from "../runtime/progress.js";
-import { ConfigError } from "../errors.js";
+import { listen } from "./http-listen.js";
 
 type Labels = "query" | "query_id";
 
@@ -165,21 +164,11 @@ export async function serveMetrics(metrics: QueryMetrics, port: number, host = "
       (e: unknown) => res.writeHead(500, { "content-type": "text/plain" }).end(`metrics failed: ${e instanceof Error ? e.message : String(e)}\n`),
     );
   });
-  // A client that resets or stalls must not take the process down.
-  server.on("clientError", (_e, socket) => socket.destroy());
   server.requestTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new ConfigError(`--metrics-port: cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { option: "metrics-port", cause: e })),
-    );
-    server.listen(port, host, () => resolve());
-  });
-  server.on("error", () => undefined);
-  server.unref();
-  const a = server.address() as AddressInfo;
-  const shownHost = a.family === "IPv6" ? `[${a.address}]` : a.address;
+  // A client that resets or stalls costs its own request only (see listen).
+  const { origin } = await listen(server, port, host, "--metrics-port");
   return {
-    url: `http://${shownHost}:${a.port}/metrics`,
+    url: `${origin}/metrics`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -15,13 +15,12 @@
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import type { SparkSession } from "../api/session.js";
 import type { QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from "../runtime/query-manager.js";
 import type { StreamingQueryProgress } from "../runtime/progress.js";
-import { ConfigError } from "../errors.js";
+import { listen } from "./http-listen.js";
 import { RECENT_BATCHES, UI_PAGE } from "./ui-page.js";
 /** Event streams served at once; more are refused with 503. */
 export const MAX_STREAMS = 32;
@@ -198,18 +197,10 @@ export async function serveDashboard(state: DashboardState, port: number, host =
     }
     res.writeHead(404, { "content-type": "text/plain", ...security }).end("not found\n");
   });
-  server.on("clientError", (_e, socket) => socket.destroy());
   server.requestTimeout = 0; // event streams stay open; idle sockets are still closed by headersTimeout
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e: NodeJS.ErrnoException) => reject(new ConfigError(`--ui-port: cannot listen on ${host}:${port}: ${e.code ?? e.message}`, { option: "ui-port", cause: e })));
-    server.listen(port, host, () => resolve());
-  });
-  server.on("error", () => undefined);
-  server.unref();
-  const a = server.address() as AddressInfo;
-  const shownHost = a.family === "IPv6" ? `[${a.address}]` : a.address;
+  const { origin } = await listen(server, port, host, "--ui-port");
   return {
-    url: `http://${shownHost}:${a.port}/`,
+    url: `${origin}/`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of streams) s.destroy();

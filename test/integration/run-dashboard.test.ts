@@ -8,12 +8,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { writeBookingEvents } from "../../bench/lib/booking-events.js";
+import { writeSeedJob } from "../../bench/lib/seed-job.js";
 import { REPO_ROOT, SLUICE_BIN } from "../support/sluice-cli.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -25,23 +26,7 @@ test("the dashboard charts a running query live in headless Chromium", { skip, t
   const base = mkdtempSync(join(tmpdir(), "sluice-ui-"));
   const landing = join(base, "landing");
   await writeBookingEvents(landing, { events: 25 * 400, files: 25 });
-  const job = join(base, "job.ts");
-  writeFileSync(
-    job,
-    `import { SparkSession, col, from_json } from "sluice";
-const spark = SparkSession.builder.getOrCreate();
-const schema = "event_id STRING, user_id STRING, timestamp BIGINT, event_type STRING, payload STRING";
-spark.readStream.format("text").option("maxFilesPerTrigger", 1).load(process.env.LANDING ?? "")
-  .select(from_json(col("value"), schema).alias("d")).select("d.*")
-  .filter(col("event_id").isNotNull())
-  .withColumn("event_time", col("timestamp").divide(1000).cast("timestamp"))
-  .withWatermark("event_time", "10 minutes")
-  .dropDuplicates(["event_id", "event_time"])
-  .writeStream.format("parquet").queryName("bronze_to_silver")
-  .option("path", process.env.SILVER ?? "").option("checkpointLocation", process.env.CHECKPOINT ?? "")
-  .trigger({ processingTime: "250 milliseconds" }).start();
-`,
-  );
+  const job = writeSeedJob(join(base, "job.ts"), { trigger: `{ processingTime: "250 milliseconds" }`, queryName: "bronze_to_silver", watermark: true });
   const child = spawn(process.execPath, [SLUICE_BIN, "run", "--ui", "--ui-port", "0", job], {
     cwd: REPO_ROOT,
     env: { ...process.env, LANDING: landing, SILVER: join(base, "silver"), CHECKPOINT: join(base, "ck") },

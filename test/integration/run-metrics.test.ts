@@ -6,11 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:net";
 import { writeBookingEvents } from "../../bench/lib/booking-events.js";
+import { writeSeedJob } from "../../bench/lib/seed-job.js";
 import { REPO_ROOT, SLUICE_BIN } from "../support/sluice-cli.js";
 
 interface Progress {
@@ -39,19 +40,7 @@ test("metrics during a run match its progress JSON; bad clients change nothing",
   await writeBookingEvents(landing, { events: 3000, files: 3 });
   // The seed query with a short processingTime trigger: it keeps running (idle) after the three
   // files, until SIGTERM.
-  const job = join(base, "job.ts");
-  writeFileSync(
-    job,
-    `import { SparkSession, col, from_json } from "sluice";
-const spark = SparkSession.builder.getOrCreate();
-const schema = "event_id STRING, user_id STRING, timestamp BIGINT, event_type STRING, payload STRING";
-spark.readStream.format("text").option("maxFilesPerTrigger", 1).load(process.env.LANDING ?? "")
-  .select(from_json(col("value"), schema).alias("d")).select("d.*")
-  .filter(col("event_id").isNotNull()).dropDuplicates(["event_id"])
-  .writeStream.format("parquet").option("path", process.env.SILVER ?? "").option("checkpointLocation", process.env.CHECKPOINT ?? "")
-  .trigger({ processingTime: "100 milliseconds" }).start();
-`,
-  );
+  const job = writeSeedJob(join(base, "job.ts"), { trigger: `{ processingTime: "100 milliseconds" }` });
   const child = spawn(process.execPath, [SLUICE_BIN, "run", "--progress", "json", "--metrics-port", "0", job], {
     cwd: REPO_ROOT,
     env: { ...process.env, LANDING: landing, SILVER: join(base, "silver"), CHECKPOINT: join(base, "ck") },

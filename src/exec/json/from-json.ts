@@ -54,15 +54,11 @@ const K_STRING = kinds.K_STRING;
  * record index and the reason. DROPMALFORMED is rejected, as in Spark.
  */
 export function fromJson(input: Vector, schema: DataType, options?: FromJsonOptions): Vector {
-  const opts = resolveJsonOptions("from_json", options);
-  if (opts.mode === "DROPMALFORMED") {
-    throw new ConfigError("from_json: mode DROPMALFORMED is not supported; use PERMISSIVE or FAILFAST", { option: "mode" });
-  }
   if (input.kind !== "bytes") {
     throw new AnalysisError(`from_json: input must be a string column, got ${input.type.typeName}`);
   }
   const { data, offsets } = input;
-  return fromJsonSlices(data, offsets, offsets.subarray(1), input.valid, input.length, schema, opts);
+  return fromJsonLines(data, offsets, offsets.subarray(1), input.valid, input.length, schema, options);
 }
 
 /**
@@ -84,18 +80,6 @@ export function fromJsonLines(
   if (opts.mode === "DROPMALFORMED") {
     throw new ConfigError("from_json: mode DROPMALFORMED is not supported; use PERMISSIVE or FAILFAST", { option: "mode" });
   }
-  return fromJsonSlices(data, starts, ends, valid, n, schema, opts);
-}
-
-function fromJsonSlices(
-  data: Uint8Array,
-  starts: Int32Array,
-  ends: Int32Array,
-  valid: Uint8Array | null,
-  n: number,
-  schema: DataType,
-  opts: JsonOptions,
-): Vector {
   if (schema.typeName !== "struct" && schema.typeName !== "array" && schema.typeName !== "map") {
     throw new AnalysisError(`from_json: schema must be a struct, array or map type, got ${schema.typeName}`);
   }
