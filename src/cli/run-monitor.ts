@@ -209,6 +209,8 @@ export function statusBlock(v: QueryViewLike, nowMs: number): string {
     extra.push(`watermark ${p.eventTime.watermark ?? "-"}`);
     lines.push(`  ${extra.join("  ")}`);
   }
+  const bar = v.inFlightSinceMs === null ? null : progressBar(v.query?.batchProgress ?? null, nowMs);
+  if (bar !== null) lines.push(`  ${bar}`);
   const commit = v.lastCommitMs === null ? "none yet" : `${seconds(nowMs - v.lastCommitMs)} ago`;
   const flight = v.inFlightSinceMs === null ? (v.endedMs === null ? "waiting for data" : v.error === null ? "stopped" : `failed: ${v.error}`) : `batch in flight ${seconds(nowMs - v.inFlightSinceMs)}`;
   lines.push(`  last commit ${commit}  ${flight}`);
@@ -217,8 +219,24 @@ export function statusBlock(v: QueryViewLike, nowMs: number): string {
 
 /** The fields of a query's view {@link statusBlock} reads. */
 export type QueryViewLike = Pick<QueryView, "id" | "name" | "startedMs" | "last" | "rowsIn" | "rowsOut" | "lastCommitMs" | "inFlightSinceMs" | "endedMs" | "error"> & {
-  readonly query: Pick<StreamingQuery, "triggerDescription"> | null;
+  readonly query: Pick<StreamingQuery, "triggerDescription" | "batchProgress"> | null;
 };
+
+const BAR_WIDTH = 24;
+
+/**
+ * `[██████░░░░]  40%  4.0 of 10 files  ETA 2.1 s` for the batch in flight, or null when its
+ * sources do not know their size. The ETA assumes the rest goes as fast as what is done.
+ */
+export function progressBar(p: StreamingQuery["batchProgress"], nowMs: number): string | null {
+  if (p === null || p.total <= 0) return null;
+  const share = Math.max(0, Math.min(1, p.done / p.total));
+  const filled = Math.round(share * BAR_WIDTH);
+  const elapsed = nowMs - p.batchStartedMs;
+  const eta = p.done > 0 && elapsed > 0 ? `  ETA ${seconds((elapsed * (p.total - p.done)) / p.done)}` : "";
+  const done = Number.isInteger(p.done) ? count(p.done) : p.done.toFixed(1);
+  return `[${"█".repeat(filled)}${"░".repeat(BAR_WIDTH - filled)}] ${String(Math.floor(share * 100)).padStart(3)}%  ${done} of ${count(p.total)} ${p.unit}${eta}`;
+}
 
 /** The end-of-run summary: one block per query. */
 export function summary(views: readonly Pick<QueryView, "id" | "name" | "startedMs" | "endedMs" | "batches" | "rowsIn" | "rowsOut" | "last" | "error">[], nowMs: number): string {

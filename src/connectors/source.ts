@@ -61,6 +61,11 @@ export interface StreamSource {
   /** Per-source progress metrics (Spark's `sources[].metrics`). */
   metrics?(): Record<string, string>;
   /**
+   * How far the `read` in flight has got, where the source knows its size: `done` of `total` in
+   * `unit` (fractions allowed), or null between reads or when unknown. For display only.
+   */
+  readProgress?(): ReadProgress | null;
+  /**
    * Optional: splits `(start, end]` into partitions that can be read independently, in order, by
    * `readPartition` on a fresh instance of this source in another thread. Reading every partition
    * in order must yield exactly what `read(start, end)` yields.
@@ -72,3 +77,10 @@ export interface StreamSource {
 
 /** A unit of input a worker reads on its own; structured-cloneable (plain JSON values). */
 export type InputPartition = Readonly<Record<string, string | number | boolean | null>>;
+
+/** See {@link StreamSource.readProgress}. */
+export interface ReadProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly unit: "files" | "offsets" | "bytes";
+}

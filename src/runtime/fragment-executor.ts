@@ -5,7 +5,7 @@
  * The worker pool starts on first use and lives until the query stops.
  */
 import type { Batch } from "../columnar/batch.js";
-import type { StreamSource, OffsetJson } from "../connectors/source.js";
+import type { StreamSource, OffsetJson, ReadProgress } from "../connectors/source.js";
 import type { BatchContext } from "../exec/operator.js";
 import type { Fragment } from "../exec/planner.js";
 import { WorkerPool } from "./worker-pool.js";
@@ -44,6 +44,12 @@ export class FragmentExecutor {
     }
     this.pool ??= new WorkerPool(this.settings.workers);
     yield* this.pool.run(fragment.plan, fragment.required, partitions, ctx, onInputRows);
+  }
+
+  /** Files (partitions) of the fragment run in flight in the workers, or null (none, or in this thread). */
+  readProgress(): ReadProgress | null {
+    const p = this.pool?.readProgress() ?? null;
+    return p === null || p.total === 0 ? null : { done: p.done, total: p.total, unit: "files" };
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Batch } from "../columnar/batch.js";
 import type { Checkpoint } from "../checkpoint/checkpoint.js";
 import type { StreamSink } from "../connectors/sink.js";
-import type { StreamSource, OffsetJson, ReadLimit } from "../connectors/source.js";
+import type { StreamSource, OffsetJson, ReadLimit, ReadProgress } from "../connectors/source.js";
 import { sourceConnector } from "../connectors/registry.js";
 import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
 import type { BatchContext, EventTimeStats } from "../exec/operator.js";
@@ -90,6 +90,8 @@ export class StreamingQuery {
   private batchesCompleted = 0;
   private lastBatchId = -1;
   private fragments: FragmentExecutor | null = null;
+  /** The batch being run: when it started and its sources (for {@link batchProgress}). */
+  private inFlight: { readonly startedMs: number; readonly sources: readonly StreamSource[] } | null = null;
   /** The static sides of stream–static joins, kept while their Delta tables are unchanged. */
   private staticSides: StaticSideCache | null = null;
   private watermark: WatermarkTracker | null = null;
@@ -193,6 +195,21 @@ export class StreamingQuery {
     await this.done;
   }
 
+  /**
+   * How far the batch in flight has read its input, where its sources know their size (file
+   * sources: files, the current one by its bytes), with when the batch started; null between
+   * batches or when unknown. For progress displays.
+   */
+  get batchProgress(): (ReadProgress & { readonly batchStartedMs: number }) | null {
+    const b = this.inFlight;
+    if (b === null) return null;
+    const parts = [this.fragments?.readProgress() ?? null, ...b.sources.map((s) => s.readProgress?.() ?? null)].filter((p): p is ReadProgress => p !== null);
+    if (parts.length === 0) return null;
+    const unit = parts[0].unit;
+    const same = parts.filter((p) => p.unit === unit);
+    return { done: same.reduce((n, p) => n + p.done, 0), total: same.reduce((n, p) => n + p.total, 0), unit, batchStartedMs: b.startedMs };
+  }
+
   /** The trigger as Spark prints it: `ProcessingTime(60000 ms)`, `AvailableNow`, `Once`, or `ProcessingTime(0 ms)` for the default. */
   get triggerDescription(): string {
     const t = this.spec.trigger;
@@ -254,6 +271,7 @@ export class StreamingQuery {
       for (const s of sources) await s.stop().catch(() => undefined);
       if (sink?.stop !== undefined) await sink.stop().catch(() => undefined);
       this.active = false;
+      this.inFlight = null;
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
       for (const w of this.drainWaiters) w.resolve();
       this.drainWaiters = [];
@@ -355,6 +373,7 @@ export class StreamingQuery {
     const watermarkMs = watermark.currentMs;
     const ctx: BatchContext = { batchId, watermarkMs, lateEventsWatermarkMs: this.previousWatermarkMs, batchTimestampMs, outputMode: this.spec.outputMode };
     const t0 = Date.now();
+    this.inFlight = { startedMs: triggerStart, sources };
     for (const op of physical.operators) await op.open?.(ctx);
     const rowsPerSource = sources.map(() => 0);
     const inputs = sources.map((s, i) => () => countRows(readRange(s, start[i], end[i]), (n) => (rowsPerSource[i] += n)));
@@ -386,6 +405,7 @@ export class StreamingQuery {
     }
     await cp.writeCommit(batchId, watermark.currentMs);
     const commitMs = Date.now() - tCommit;
+    this.inFlight = null;
     const finished = Date.now();
     const numInputRows = rowsPerSource.reduce((a, b) => a + b, 0);
     const duration = Math.max(1, finished - triggerStart);

@@ -33,6 +33,8 @@ export class WorkerPool {
   private nextTaskId = 1;
   private dispatchWaiters: (() => void)[] = [];
   private closed = false;
+  /** The `run` in flight: partitions consumed and planned. */
+  private progress: { done: number; total: number } | null = null;
   /** Set when a worker died: the pool cannot be used any more. */
   private broken: ExecutionError | null = null;
 
@@ -63,6 +65,7 @@ export class WorkerPool {
   ): AsyncGenerator<Batch> {
     const ids: number[] = [];
     let dispatched = 0;
+    this.progress = { done: 0, total: partitions.length };
     const dispatchUpTo = async (limit: number) => {
       while (dispatched < partitions.length && dispatched < limit) {
         const slot = await this.freeSlot();
@@ -93,6 +96,7 @@ export class WorkerPool {
           if (t.done) {
             onInputRows(t.inputRows);
             this.tasks.delete(id);
+            if (this.progress !== null) this.progress.done++;
             break;
           }
           await new Promise<void>((resolve) => this.waiting.set(id, resolve));
@@ -102,7 +106,13 @@ export class WorkerPool {
       }
     } finally {
       for (const id of ids) this.tasks.delete(id);
+      this.progress = null;
     }
+  }
+
+  /** Partitions of the `run` in flight whose output has been consumed, of all; null between runs. */
+  readProgress(): { done: number; total: number } | null {
+    return this.progress === null ? null : { ...this.progress };
   }
 
   /** Terminates the workers. */

@@ -56,7 +56,7 @@ import { CorruptCheckpointError, InternalError, NotFoundError, SourceError } fro
 import { log } from "../../log.js";
 import { cellWriterFor } from "../../formats/csv/cell-writers.js";
 import { defaultCsvOptions } from "../../formats/csv/options.js";
-import type { InputPartition, OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
+import type { InputPartition, OffsetJson, ReadLimit, ReadProgress, SourceContext, StreamSource } from "../source.js";
 import type { FileFormat, FileSourceOptions, FormatOptions } from "./options.js";
 import { globToRegExp, listDataFiles } from "./listing.js";
 import { partitionValuesOf } from "../../tables/files/partition-path.js";
@@ -131,6 +131,8 @@ export class FileStreamSource implements StreamSource {
   private readonly written = new Map<number, FileSourceEntry[]>();
   private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
   private outstanding = { files: 0, bytes: 0 };
+  /** The `read` in flight: its files, those done, and the share of the current file's bytes read. */
+  private inFlight: { files: number; done: number; fileFraction: number } | null = null;
   /** Whether the folder is a file sink's output (`_spark_metadata`); null until a listing decides. */
   private sourceHasMetadata: boolean | null;
   /** Files that changed after they were listed, warned about once each (this run). */
@@ -239,7 +241,23 @@ export class FileStreamSource implements StreamSource {
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
-    for (const e of await this.entriesIn(start, end)) yield* this.readFile(e, true);
+    const entries = await this.entriesIn(start, end);
+    this.inFlight = { files: entries.length, done: 0, fileFraction: 0 };
+    try {
+      for (const e of entries) {
+        yield* this.readFile(e, true);
+        this.inFlight.done++;
+        this.inFlight.fileFraction = 0;
+      }
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** The files of the `read` in flight done so far, the current one by its bytes read. */
+  readProgress(): ReadProgress | null {
+    const f = this.inFlight;
+    return f === null || f.files === 0 ? null : { done: Math.min(f.files, f.done + f.fileFraction), total: f.files, unit: "files" };
   }
 
   /** One partition per file of `(start, end]`, in log order, with its size for scheduling. */
@@ -502,6 +520,9 @@ export class FileStreamSource implements StreamSource {
     let headerPending = true;
     for await (const chunk of readLineChunks(storage, key, url, size, this.lineSep, this.chunkLimits)) {
       const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, url, headerPending, this.valueKernel);
+      const n = chunk.ends.length;
+      // Compressed files: chunks count decompressed bytes, so the share is capped at the whole file.
+      if (this.inFlight !== null && n > 0 && size > 0) this.inFlight.fileFraction = Math.min(1, this.inFlight.fileFraction + (chunk.ends[n - 1] - chunk.starts[0]) / size);
       if (rows.headerSeen) headerPending = false;
       this.readMetrics.malformed += rows.malformed;
       if (rows.numRows > 0) yield rows;

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { SparkSession, MemoryStream, col } from "../../../src/index.js";
-import { RunMonitor, batchLine, statusBlock, summary } from "../../../src/cli/run-monitor.js";
+import { RunMonitor, batchLine, progressBar, statusBlock, summary } from "../../../src/cli/run-monitor.js";
 import type { ProgressMode } from "../../../src/cli/run-monitor.js";
 import type { StreamingQueryProgress } from "../../../src/runtime/progress.js";
 
@@ -101,7 +101,7 @@ test("the live block shows the query's figures; the summary names failures", () 
     inFlightSinceMs: 11_000,
     endedMs: null,
     error: null,
-    query: { triggerDescription: "ProcessingTime(60000 ms)" },
+    query: { triggerDescription: "ProcessingTime(60000 ms)", batchProgress: { done: 4, total: 10, unit: "files" as const, batchStartedMs: 11_000 } },
   };
   assert.equal(
     statusBlock(view, 12_500),
@@ -109,6 +109,8 @@ test("the live block shows the query's figures; the summary names failures", () 
       "▶ silver [01234567]  batch 7  trigger ProcessingTime(60000 ms)",
       "  input 40k rows/s  processed 80k rows/s  rows in 840,000  out 800,000",
       "  backlog 3 files (5.0 MiB)  state 1,000,000 rows  watermark 2026-12-06T23:50:00.000Z",
+      // 4 of 10 files in 1.5 s: the other 6 take 2.25 s more at that pace.
+      "  [██████████░░░░░░░░░░░░░░]  40%  4 of 10 files  ETA 2.3 s",
       "  last commit 2.5 s ago  batch in flight 1.5 s",
     ].join("\n"),
   );
@@ -117,4 +119,10 @@ test("the live block shows the query's figures; the summary names failures", () 
     summary([{ ...view, batches: 8, endedMs: 65_000, error: "boom" }], 70_000),
     "sluice: silver [01234567]: 8 batches, 840,000 rows in, 800,000 out in 1 min 5 s; output: DeltaSink[s3://lake/silver]; failed: boom\n",
   );
+});
+
+test("the progress bar: partial files, no ETA before anything is done, none without a size", () => {
+  assert.equal(progressBar({ done: 0, total: 3, unit: "files", batchStartedMs: 0 }, 500), "[░░░░░░░░░░░░░░░░░░░░░░░░]   0%  0 of 3 files");
+  assert.equal(progressBar({ done: 1.5, total: 3, unit: "files", batchStartedMs: 0 }, 3000), "[████████████░░░░░░░░░░░░]  50%  1.5 of 3 files  ETA 3.0 s");
+  assert.equal(progressBar(null, 0), null);
 });

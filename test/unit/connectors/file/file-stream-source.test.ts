@@ -508,3 +508,22 @@ test("useIncrementalListing lists after the greatest key admitted, in key order,
   assert.throws(() => checkFileSource("text", { path: dir, backfillInterval: "1h" }, null), /'backfillInterval' only applies with 'useIncrementalListing'/);
   await rm(dir, { recursive: true });
 });
+
+test("readProgress: files of the read in flight, the current one by its bytes; null between reads", async () => {
+  const dir = await landing();
+  for (let f = 0; f < 3; f++) await put(dir, `f${f}.txt`, Array.from({ length: 500 }, (_, i) => `line ${f}-${i}`).join("\n") + "\n", f);
+  const { src } = await start("text", dir);
+  const end = (await src.latestOffset(null, { kind: "default" })) ?? "";
+  assert.equal(src.readProgress?.(), null, "nothing in flight before a read");
+  const seen: number[] = [];
+  for await (const b of src.read(null, end)) {
+    assert.ok(b.numRows > 0);
+    const p = src.readProgress?.() ?? null;
+    assert.ok(p !== null && p.total === 3 && p.unit === "files");
+    seen.push(Math.round(p.done * 100) / 100);
+  }
+  // Each file is one chunk: when it is handed over, its bytes are read (all but its last newline).
+  assert.deepEqual(seen, [1, 2, 3]);
+  assert.equal(src.readProgress?.(), null, "nothing in flight after the read");
+  await rm(dir, { recursive: true });
+});
