@@ -259,3 +259,32 @@ test("sluice checkpoint import-spark: a query resumes where the Spark query's la
   assert.equal(again.code, 1);
   assert.match(again.stderr, /is not empty/);
 });
+
+test("readProgress: the batch in flight reports the offsets fetched of all it reads", { skip: kafkaSkip }, async () => {
+  const topic = "read_progress_t";
+  broker().produce(topic, events(0, 4000), { keys: events(0, 4000).map((_, i) => `r${i}`) });
+  const q = kafkaDf({ subscribe: topic, startingOffsets: "earliest" })
+    .writeStream.option("checkpointLocation", join(dir, "ck-read-progress"))
+    .trigger({ availableNow: true })
+    .foreachBatch(async () => undefined)
+    .start();
+  // Sample the query's progress between the reads' fetches until it ends.
+  const seen: { done: number; total: number; unit: string }[] = [];
+  let running = true;
+  const sample = (): void => {
+    const p = q.batchProgress;
+    if (p !== null) seen.push({ done: p.done, total: p.total, unit: p.unit });
+    if (running) setImmediate(sample);
+  };
+  sample();
+  await q.awaitTermination();
+  running = false;
+  assert.ok(seen.length > 0, "the read was in flight at some sample");
+  for (const p of seen) {
+    assert.equal(p.unit, "offsets");
+    assert.equal(p.total, 4000);
+    assert.ok(p.done >= 0 && p.done <= 4000, JSON.stringify(p));
+  }
+  assert.ok(seen.some((p) => p.done > 0 && p.done < 4000), `progress moved: ${JSON.stringify(seen.slice(0, 5))}`);
+  assert.equal(q.batchProgress, null);
+});

@@ -31,7 +31,7 @@ import type { Storage } from "../../storage/storage.js";
 import { toDisplayUrl } from "../../storage/url.js";
 import { ArrayType, BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType } from "../../types/data-types.js";
 import type { SourceConnector, Options, SourceHints } from "../registry.js";
-import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
+import type { OffsetJson, ReadLimit, ReadProgress, SourceContext, StreamSource } from "../source.js";
 import type { FetchResult, KafkaClient, KafkaClientConfig, KafkaRecord } from "./kafka-client.js";
 import { EARLIEST, LATEST, offsetOf, offsetsFrom, offsetsToJson, parsePartitionOffsets, partitionsOf, rateLimit, tpName } from "./kafka-offsets.js";
 import type { PartitionOffsets, TopicPartition } from "./kafka-offsets.js";
@@ -92,6 +92,8 @@ class KafkaSource implements StreamSource {
   private availableNowEnd: PartitionOffsets | null = null;
   private lastTriggerMs = Date.now();
   private lost = 0;
+  /** The `read` in flight: offsets fetched so far and in all (see readProgress). */
+  private inFlight: { done: number; total: number } | null = null;
   private behind: number[] = [];
   /** The latest offsets of the last `latestOffset` call, as JSON (Spark's `reportLatestOffset`). */
   private latestSeen: string | null = null;
@@ -162,36 +164,54 @@ class KafkaSource implements StreamSource {
     };
     const after = (i: number, at: number): PendingFetch | null => (at < ranges[i].to ? request(i, at) : i + 1 < ranges.length ? request(i + 1, ranges[i + 1].from) : null);
     let pending = ranges.length === 0 ? null : request(0, ranges[0].from);
-    while (pending !== null) {
-      const { i, at } = pending;
-      const { tp, to: stop } = ranges[i];
-      const f = await pending.result;
-      if (at < f.logStartOffset) {
-        this.dataLoss(tp, at, Math.min(stop, f.logStartOffset), "the offsets were deleted by retention");
-        pending = after(i, Math.min(stop, f.logStartOffset));
-        continue;
-      }
-      if (f.records.length === 0 && f.nextOffset <= at) {
-        if (at >= f.highWatermark) {
-          this.dataLoss(tp, at, stop, `the partition ends at ${f.highWatermark} (was the topic deleted and created again?)`);
-          pending = after(i, stop);
-        } else {
-          pending = request(i, at); // the broker had nothing ready for this fetch yet
-        }
-        continue;
-      }
-      pending = after(i, Math.min(stop, Math.max(f.nextOffset, at + 1)));
-      rows.startPartition(tp);
-      for (const rec of f.records) {
-        if (rec.offset >= stop) break;
-        rows.add(rec);
-        if (rows.length >= CHUNK_ROWS) {
-          yield rows.take(this.schema);
-          rows.startPartition(tp);
-        }
-      }
+    // Offsets of the ranges before range i, for readProgress.
+    const offsetsBefore: number[] = [];
+    let total = 0;
+    for (const r of ranges) {
+      offsetsBefore.push(total);
+      total += r.to - r.from;
     }
-    if (rows.length > 0) yield rows.take(this.schema);
+    this.inFlight = total > 0 ? { done: 0, total } : null;
+    try {
+      while (pending !== null) {
+        const { i, at } = pending;
+        if (this.inFlight !== null) this.inFlight.done = offsetsBefore[i] + (at - ranges[i].from);
+        const { tp, to: stop } = ranges[i];
+        const f = await pending.result;
+        if (at < f.logStartOffset) {
+          this.dataLoss(tp, at, Math.min(stop, f.logStartOffset), "the offsets were deleted by retention");
+          pending = after(i, Math.min(stop, f.logStartOffset));
+          continue;
+        }
+        if (f.records.length === 0 && f.nextOffset <= at) {
+          if (at >= f.highWatermark) {
+            this.dataLoss(tp, at, stop, `the partition ends at ${f.highWatermark} (was the topic deleted and created again?)`);
+            pending = after(i, stop);
+          } else {
+            pending = request(i, at); // the broker had nothing ready for this fetch yet
+          }
+          continue;
+        }
+        pending = after(i, Math.min(stop, Math.max(f.nextOffset, at + 1)));
+        rows.startPartition(tp);
+        for (const rec of f.records) {
+          if (rec.offset >= stop) break;
+          rows.add(rec);
+          if (rows.length >= CHUNK_ROWS) {
+            yield rows.take(this.schema);
+            rows.startPartition(tp);
+          }
+        }
+      }
+      if (rows.length > 0) yield rows.take(this.schema);
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** Offsets of the `read` in flight fetched so far, of all it reads. */
+  readProgress(): ReadProgress | null {
+    return this.inFlight === null ? null : { done: this.inFlight.done, total: this.inFlight.total, unit: "offsets" };
   }
 
   /**
