@@ -64,6 +64,11 @@ Options:
                      printed on stderr): rates, rows, batch durations, state, watermark, batches
   --ui-port N        the dashboard's port (default 4040, as Spark UI; 0 picks a free one)
   --verbose          print stack traces and causes on errors
+
+Environment:
+  SLUICE_LOG_LEVEL   the structured log's level on stderr: trace, debug, info (each query's
+                     start, batches and stop), warn (the default), error or silent. JSON lines
+                     off a terminal; credentials in logged options are redacted.
 `;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
