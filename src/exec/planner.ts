@@ -120,14 +120,20 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
     return { kind: "operator", op, child, fragment };
   };
 
+  // A source leaf, numbered in plan order; its fragment is the source alone, reading `read.columns`.
+  const sourceLeaf = (plan: ResolvedSource, read: Omit<PhysicalSource, keyof ResolvedSource>): PhysicalNode => {
+    sources.push({ ...plan, ...read });
+    const index = sources.length - 1;
+    return { kind: "source", index, fragment: { sourceIndex: index, plan, required: read.columns } };
+  };
+
   // `above`: conjuncts over p's output that the filters directly above p (through projections) apply.
   // `need`: p's output columns read above it (null: all); a source is told which of its columns
   // nothing reads, and may return them as nulls. Operators still compute every column they output.
   const build = (p: ResolvedPlan, above: readonly BoundExpr[] = [], need: Need = null): PhysicalNode => {
     switch (p.kind) {
       case "source":
-        sources.push({ ...p, filter: conjunction(above), columns: ordinals(need), jsonValue: null, readSchema: p.schema });
-        return { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: p, required: ordinals(need) } };
+        return sourceLeaf(p, { filter: conjunction(above), columns: ordinals(need), jsonValue: null, readSchema: p.schema });
       case "localRelation":
         return { kind: "local", batches: p.batches };
       case "deferred":
@@ -137,8 +143,8 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         if (fused !== null) {
           const below = above.map((c) => substituteRefs(c, fused.exprs)).filter(isHintable);
           const src = fused.source;
-          sources.push({ ...src, filter: conjunction(below), columns: [0], jsonValue: fused.call, readSchema: StructType([StructField(src.schema.fields[0].name, fused.call.dataType, true)]) });
-          const leaf: PhysicalNode = { kind: "source", index: sources.length - 1, fragment: { sourceIndex: sources.length - 1, plan: src, required: [0] } };
+          const readSchema = StructType([StructField(src.schema.fields[0].name, fused.call.dataType, true)]);
+          const leaf = sourceLeaf(src, { filter: conjunction(below), columns: [0], jsonValue: fused.call, readSchema });
           return wrap(new ProjectOperator(p.schema, fused.exprs), leaf, p, need);
         }
         const below: BoundExpr[] = [];

@@ -4,7 +4,7 @@
  * (with a throw-away metadata folder in memory), so batch and streaming reads agree exactly.
  */
 import type { Batch } from "../columnar/batch.js";
-import { sourceConnector } from "../connectors/registry.js";
+import { createSource } from "./physical-source.js";
 import type { StreamSource, OffsetJson } from "../connectors/source.js";
 import { AnalysisError } from "../errors.js";
 import type { BatchContext } from "../exec/operator.js";
@@ -29,7 +29,7 @@ export async function* executeBatch(plan: ResolvedPlan, parallelism: Parallelism
   const fragments = new FragmentExecutor(parallelism);
   try {
     for (const [i, s] of physical.sources.entries()) {
-      const src = sourceConnector(s.node.format).create(s.node.options, { streaming: false, filter: s.filter, schema: s.readSchema, columns: s.columns, jsonValue: s.jsonValue });
+      const src = createSource(s, false);
       await src.open({ storage: scratch, metadataPrefix: `sources/${i}/` });
       sources.push(src);
     }

@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import type { Batch } from "../columnar/batch.js";
 import type { InputPartition } from "../connectors/source.js";
-import { sourceConnector } from "../connectors/registry.js";
+import { createSource } from "./physical-source.js";
 import { registerBuiltinConnectors } from "../connectors/builtin.js";
 import { executePhysical, planPhysical } from "../exec/planner.js";
 import { InternalError, serializeError } from "../errors.js";
@@ -31,13 +31,7 @@ async function runTask(msg: WorkerRequest): Promise<void> {
   const { fragment, required, partition, taskId, batchTimestampMs } = msg;
   const physical = planPhysical(fragment, { outputMode: "append", stateFor: () => null, required });
   const leaf = physical.sources[0];
-  const source = sourceConnector(leaf.node.format).create(leaf.node.options, {
-    streaming: leaf.node.isStreaming,
-    filter: leaf.filter,
-    schema: leaf.readSchema,
-    columns: leaf.columns,
-    jsonValue: leaf.jsonValue,
-  });
+  const source = createSource(leaf, leaf.node.isStreaming);
   if (source.readPartition === undefined) {
     throw new InternalError(`worker: source ${leaf.node.format} cannot read partitions`);
   }

@@ -17,7 +17,7 @@ import type { Batch } from "../columnar/batch.js";
 import type { Checkpoint } from "../checkpoint/checkpoint.js";
 import type { StreamSink } from "../connectors/sink.js";
 import type { StreamSource, OffsetJson, ReadLimit, ReadProgress } from "../connectors/source.js";
-import { sourceConnector } from "../connectors/registry.js";
+import { createSource } from "./physical-source.js";
 import { CorruptCheckpointError, SluiceError, InternalError } from "../errors.js";
 import type { BatchContext, EventTimeStats } from "../exec/operator.js";
 import { WATERMARK_POLICY, WatermarkTracker, watermarkPolicy } from "./watermark-tracker.js";
@@ -246,7 +246,7 @@ export class StreamingQuery {
         stateOptions: { minBatchesToRetain: retention.minBatchesToRetain, minDeltasForSnapshot: retention.minDeltasForSnapshot },
       });
       for (const [i, s] of physical.sources.entries()) {
-        const src = sourceConnector(s.node.format).create(s.node.options, { streaming: true, filter: s.filter, schema: s.readSchema, columns: s.columns, jsonValue: s.jsonValue });
+        const src = createSource(s, true);
         sources.push(src);
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }
