@@ -20,8 +20,10 @@ import { readFileSync } from "node:fs";
 import type { SparkSession } from "../api/session.js";
 import type { QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener } from "../runtime/query-manager.js";
 import type { StreamingQueryProgress } from "../runtime/progress.js";
+import type { StreamingQuery } from "../runtime/streaming-query.js";
 import { listen } from "./http-listen.js";
-import { RECENT_BATCHES, UI_PAGE } from "./ui-page.js";
+import { UI_PAGE } from "./ui-page.js";
+
 /** Event streams served at once; more are refused with 503. */
 export const MAX_STREAMS = 32;
 /** A stream whose client has this many bytes unread is dropped (it stopped reading). */
@@ -39,18 +41,13 @@ export interface QueryState {
   readonly progress: readonly StreamingQueryProgress[];
 }
 
-interface Tracked {
-  id: string;
-  runId: string;
-  name: string | null;
-  active: boolean;
-  exception: string | null;
-  progress: StreamingQueryProgress[];
-}
-
-/** The dashboard's model of a session's queries, fed by the listener events. */
+/**
+ * The dashboard's model of a session's queries: the queries themselves (each keeps its recent
+ * progress, `spark.sql.streaming.numRecentProgressUpdates` of them, its status and its plan), and
+ * their listener events passed on to the page's event streams.
+ */
 export class DashboardState implements StreamingQueryListener {
-  private readonly queries = new Map<string, Tracked>();
+  private readonly queries = new Map<string, StreamingQuery>();
   private session: SparkSession | null = null;
   private readonly subscribers = new Set<(event: string, data: unknown) => void>();
 
@@ -61,52 +58,31 @@ export class DashboardState implements StreamingQueryListener {
   }
 
   onQueryStarted(e: QueryStartedEvent): void {
-    this.queries.set(e.id, { id: e.id, runId: e.runId, name: e.name, active: true, exception: null, progress: [] });
-    this.publish("query", this.stateOf(e.id));
+    // The manager registers a query before it reports its start, so it is found here.
+    const q = this.session?.streams.get(e.id) ?? null;
+    if (q === null) return;
+    this.queries.set(e.id, q);
+    this.publish("query", stateOf(q));
   }
 
   onQueryProgress(e: QueryProgressEvent): void {
-    const p = e.progress;
-    const t = this.queries.get(p.id) ?? { id: p.id, runId: p.runId, name: p.name, active: true, exception: null, progress: [] };
-    this.queries.set(p.id, t);
-    t.progress.push(p);
-    if (t.progress.length > RECENT_BATCHES) t.progress.shift();
-    this.publish("progress", p);
+    this.publish("progress", e.progress);
   }
 
   onQueryTerminated(e: QueryTerminatedEvent): void {
-    const t = this.queries.get(e.id);
-    if (t === undefined) return;
-    t.active = false;
-    t.exception = e.exception;
-    this.publish("query", this.stateOf(e.id));
+    const q = this.queries.get(e.id);
+    if (q !== undefined) this.publish("query", stateOf(q));
   }
 
   /** Every query, oldest first. */
   snapshot(): QueryState[] {
-    return [...this.queries.keys()].map((id) => this.stateOf(id)).filter((q): q is QueryState => q !== null);
+    return [...this.queries.values()].map(stateOf);
   }
 
   /** Calls `f` with each later event; returns the unsubscribe function. */
   subscribe(f: (event: string, data: unknown) => void): () => void {
     this.subscribers.add(f);
     return () => this.subscribers.delete(f);
-  }
-
-  private stateOf(id: string): QueryState | null {
-    const t = this.queries.get(id);
-    if (t === undefined) return null;
-    const q = this.session?.streams.get(id) ?? null;
-    return {
-      id: t.id,
-      runId: t.runId,
-      name: t.name,
-      trigger: q?.triggerDescription ?? "",
-      active: t.active,
-      exception: t.exception,
-      plan: q?.explain() ?? "",
-      progress: [...t.progress],
-    };
   }
 
   private publish(event: string, data: unknown): void {
@@ -118,6 +94,20 @@ export class DashboardState implements StreamingQueryListener {
       }
     }
   }
+}
+
+/** What the page shows of `q`; a stopped query keeps its trigger, plan and last batches. */
+function stateOf(q: StreamingQuery): QueryState {
+  return {
+    id: q.id,
+    runId: q.runId,
+    name: q.name,
+    trigger: q.triggerDescription,
+    active: q.isActive,
+    exception: q.exception?.message ?? null,
+    plan: q.explain(),
+    progress: [...q.recentProgress],
+  };
 }
 
 /** A running dashboard. */
