@@ -206,14 +206,17 @@ async function run(
       progress = mode;
       continue;
     }
-    const metrics = valueOf("--metrics-port");
-    const ui = metrics === null ? valueOf("--ui-port") : null;
-    if (metrics !== null || ui !== null) {
-      const v = metrics ?? ui ?? undefined;
-      const n = portNumber(v);
-      if (n === null) return usage(`${metrics !== null ? "--metrics-port" : "--ui-port"} takes a port number from 0 to 65535, got ${shown(v)}`);
-      if (metrics !== null) metricsPort = n;
-      else uiPort = n;
+    const badPort = (flag: string, v: string | undefined) => usage(`${flag} takes a port number from 0 to 65535, got ${shown(v)}`);
+    const mp = valueOf("--metrics-port");
+    if (mp !== null) {
+      metricsPort = portNumber(mp);
+      if (metricsPort === null) return badPort("--metrics-port", mp);
+      continue;
+    }
+    const up = valueOf("--ui-port");
+    if (up !== null) {
+      uiPort = portNumber(up);
+      if (uiPort === null) return badPort("--ui-port", up);
       continue;
     }
     const host = valueOf("--metrics-host");

@@ -97,10 +97,10 @@ export class QueryMetrics implements StreamingQueryListener {
     const committed = Date.parse(p.timestamp) + p.batchDuration;
     this.g.lastCommit.set(l, committed / 1000);
     for (const [phase, ms] of Object.entries(p.durationMs)) this.g.duration.set({ ...l, phase }, ms);
-    const wm = p.eventTime.watermark;
-    if (wm !== undefined && !Number.isNaN(Date.parse(wm))) {
-      this.g.watermark.set(l, Date.parse(wm) / 1000);
-      this.g.watermarkLag.set(l, (committed - Date.parse(wm)) / 1000);
+    const wm = p.eventTime.watermark === undefined ? NaN : Date.parse(p.eventTime.watermark);
+    if (!Number.isNaN(wm)) {
+      this.g.watermark.set(l, wm / 1000);
+      this.g.watermarkLag.set(l, (committed - wm) / 1000);
     }
     for (const [i, s] of p.stateOperators.entries()) {
       const op = { ...l, operator: `${i}:${s.operatorName}` };

@@ -54,7 +54,8 @@ export class RunMonitor implements StreamingQueryListener {
   private readonly queries = new Map<string, QueryView>();
   private session: SparkSession | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private render: ((text: string) => void) & { done?: () => void; clear?: () => void } = () => undefined;
+  /** Live mode's renderer (log-update), null in the other modes. */
+  private live: { (text: string): void; done(): void } | null = null;
   private broken = false;
   private finished = false;
 
@@ -69,8 +70,7 @@ export class RunMonitor implements StreamingQueryListener {
     const m = new RunMonitor(mode, output, now);
     if (mode === "live") {
       const { createLogUpdate } = await import("log-update");
-      const update = createLogUpdate(output.terminal, { showCursor: true });
-      m.render = Object.assign((text: string) => update(text), { done: () => update.done(), clear: () => update.clear() });
+      m.live = createLogUpdate(output.terminal, { showCursor: true });
     }
     return m;
   }
@@ -90,6 +90,7 @@ export class RunMonitor implements StreamingQueryListener {
       id: e.id,
       name: e.name,
       startedMs: this.now(),
+      // The manager registers a query before it reports its start, so it is found here.
       query: this.session?.streams.get(e.id) ?? null,
       batches: 0,
       rowsIn: 0,
@@ -141,22 +142,23 @@ export class RunMonitor implements StreamingQueryListener {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     this.session?.streams.removeListener(this);
-    if (this.mode === "live") this.guard(() => this.render.done?.());
+    const live = this.live;
+    if (live !== null) this.guard(() => live.done());
     if (!withSummary || this.mode === "quiet" || this.mode === "json" || this.queries.size === 0) return;
     this.guard(() => this.output.err(summary([...this.queries.values()], this.now())));
   }
 
   private redraw(): void {
-    if (this.mode !== "live" || this.broken) return;
+    const live = this.live;
+    if (live === null || this.broken) return;
     const t = this.now();
     for (const v of this.queries.values()) {
-      v.query ??= this.session?.streams.get(v.id) ?? null;
       const active = v.endedMs === null && !v.justCommitted && v.query?.status.isTriggerActive === true;
       v.justCommitted = false;
       if (active && v.inFlightSinceMs === null) v.inFlightSinceMs = t;
       if (!active) v.inFlightSinceMs = null;
     }
-    this.guard(() => this.render([...this.queries.values()].map((v) => statusBlock(v, t)).join("\n")));
+    this.guard(() => live([...this.queries.values()].map((v) => statusBlock(v, t)).join("\n")));
   }
 
   /** Runs `f`; the first failure is reported once and silences the monitor (the job goes on). */
@@ -178,18 +180,15 @@ export class RunMonitor implements StreamingQueryListener {
 
 /** One line for a committed batch (the `lines` mode). */
 export function batchLine(p: StreamingQueryProgress): string {
-  const parts = [
-    `sluice: ${label(p.name, p.id)} batch ${p.batchId}: ${count(p.numInputRows)} rows in, ${count(Math.max(0, p.sink.numOutputRows))} out`,
-    `in ${seconds(p.batchDuration)}`,
-  ];
-  if (p.numInputRows > 0) parts.push(`(${rate(p.processedRowsPerSecond)} rows/s)`);
+  const rows = `${count(p.numInputRows)} rows in, ${count(Math.max(0, p.sink.numOutputRows))} out in ${seconds(p.batchDuration)}`;
+  const parts = [`sluice: ${label(p.name, p.id)} batch ${p.batchId}: ${rows}${p.numInputRows > 0 ? ` (${rate(p.processedRowsPerSecond)} rows/s)` : ""}`];
   const state = stateRows(p);
   if (state !== null) parts.push(`state ${count(state)} rows`);
   const wm = p.eventTime.watermark;
   if (wm !== undefined) parts.push(`watermark ${wm}`);
-  const backlog = backlogOf(p);
-  if (backlog !== null && !/^0 files/.test(backlog)) parts.push(`backlog ${backlog}`);
-  return parts.join(", ").replace(", in ", " in ").replace(", (", " (");
+  const backlog = backlogOf(p, false);
+  if (backlog !== null) parts.push(`backlog ${backlog}`);
+  return parts.join(", ");
 }
 
 /** The live block of one query. */
@@ -202,8 +201,7 @@ export function statusBlock(v: QueryViewLike, nowMs: number): string {
   } else {
     lines.push(`  input ${rate(p.inputRowsPerSecond)} rows/s  processed ${rate(p.processedRowsPerSecond)} rows/s  rows in ${count(v.rowsIn)}  out ${count(v.rowsOut)}`);
     const extra: string[] = [];
-    const backlog = backlogOf(p);
-    extra.push(`backlog ${backlog ?? "-"}`);
+    extra.push(`backlog ${backlogOf(p, true) ?? "-"}`);
     const state = stateRows(p);
     extra.push(`state ${state === null ? "-" : `${count(state)} rows`}`);
     extra.push(`watermark ${p.eventTime.watermark ?? "-"}`);
@@ -259,13 +257,17 @@ function stateRows(p: StreamingQueryProgress): number | null {
   return p.stateOperators.reduce((n, s) => n + s.numRowsTotal, 0);
 }
 
-/** What the sources have not read yet, from their metrics: files and bytes, or Kafka offsets. */
-function backlogOf(p: StreamingQueryProgress): string | null {
+/**
+ * What the sources have not read yet, from their metrics: files and bytes, or Kafka offsets;
+ * `withEmpty` false leaves out the file sources with nothing outstanding.
+ */
+function backlogOf(p: StreamingQueryProgress, withEmpty: boolean): string | null {
   const parts: string[] = [];
   for (const s of p.sources) {
     const m = s.metrics;
     if (m.numFilesOutstanding !== undefined) {
-      parts.push(`${count(Number(m.numFilesOutstanding))} files (${bytes(Number(m.numBytesOutstanding ?? 0))})`);
+      const files = Number(m.numFilesOutstanding);
+      if (files > 0 || withEmpty) parts.push(`${count(files)} files (${bytes(Number(m.numBytesOutstanding ?? 0))})`);
     } else if (m.maxOffsetsBehindLatest !== undefined) {
       parts.push(`${count(Number(m.maxOffsetsBehindLatest))} offsets`);
     }
