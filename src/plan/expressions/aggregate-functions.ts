@@ -288,10 +288,18 @@ function constantOf(e: BoundExpr): number | null | undefined {
   if (e.kind !== "literal") return undefined;
   const v = e.value;
   if (v === null) return null;
-  if (typeof v === "number") return v;
-  if (typeof v === "bigint") return e.dataType.typeName === "decimal" ? Number(v) / 10 ** e.dataType.scale : Number(v);
+  const n = literalNumber(e);
+  if (n !== null) return n;
   if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
   return undefined;
+}
+
+/** A numeric literal's value as a number (decimals scaled), or null for any other literal. */
+function literalNumber(e: BoundExpr & { kind: "literal" }): number | null {
+  const v = e.value;
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return e.dataType.typeName === "decimal" ? Number(v) / 10 ** e.dataType.scale : Number(v);
+  return null;
 }
 
 /** Input types `histogram_numeric` takes as they are (their values are numbers underneath). */
@@ -360,12 +368,7 @@ function percentages(written: string, a: BoundExpr): { percentages: number[]; as
 /** A constant number, or array of numbers, from literals (through casts and `array(...)`); null otherwise. */
 export function constantNumbers(e: BoundExpr): number | number[] | null {
   if (e.kind === "cast") return constantNumbers(e.child);
-  if (e.kind === "literal") {
-    const v = e.value;
-    if (typeof v === "number") return v;
-    if (typeof v === "bigint") return e.dataType.typeName === "decimal" ? Number(v) / 10 ** e.dataType.scale : Number(v);
-    return null;
-  }
+  if (e.kind === "literal") return literalNumber(e);
   if (e.kind === "call" && e.fn.name === "array") {
     const out: number[] = [];
     for (const a of e.args) {
