@@ -6,7 +6,12 @@
 /** Seed of every key hash (Spark's `hash()` seed; any fixed value would do). */
 export const KEY_HASH_SEED = 42;
 
-/** MurmurHash3 x86_32 of `data[start, end)` with `seed`, as an unsigned 32-bit integer. */
+/**
+ * MurmurHash3 x86_32 of `data[start, end)` with `seed`, as a signed 32-bit integer (the same bits
+ * as the reference's unsigned result: `h >>> 0` gives that). Signed because V8 keeps an int32
+ * unboxed across calls, where a value of 2^31 or more is a heap number: a hash per row made half
+ * a million allocations per batch.
+ */
 export function murmur3(data: Uint8Array, start: number, end: number, seed: number): number {
   let h = seed | 0;
   const blocksEnd = start + ((end - start) & ~3);
@@ -36,7 +41,7 @@ export function murmur3(data: Uint8Array, start: number, end: number, seed: numb
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h >>> 0;
+  return h;
 }
 
 /**

@@ -19,6 +19,15 @@ test("murmur3 matches the reference x86_32 vectors", () => {
   assert.equal(murmur3(enc.encode("The quick brown fox jumps over the lazy dog"), 0, 43, 0), 0x2e4ff723);
   const padded = enc.encode("xxhelloyy");
   assert.equal(murmur3(padded, 2, 7, 0), 0x248bfa47, "hashes a sub-range in place");
+  // Results with the top bit set come back signed (an int32 never allocates in V8): the same bits.
+  assert.equal(murmur3(new Uint8Array(0), 0, 0, 0xffffffff), 0x81f16f39 | 0);
+  assert.equal(murmur3(enc.encode("abc"), 0, 3, 0x9747b28c) >>> 0, 0xc84a62dd);
+  assert.equal(murmur3(enc.encode("Hello, world!"), 0, 13, 0x9747b28c), 0x24884cba);
+  assert.equal(murmur3(enc.encode("ππππππππ"), 0, 16, 0x9747b28c) >>> 0, 0xd58063c1);
+  for (let i = 0; i < 1000; i++) {
+    const h = murmur3(enc.encode(`k${i}`), 0, String(i).length + 1, 7);
+    assert.equal(h, h | 0, "an int32");
+  }
 });
 
 test("tagged hashing equals hashing the encoded key", () => {
