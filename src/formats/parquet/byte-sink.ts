@@ -3,10 +3,17 @@
  * Reused across pages (`reset()`), so steady-state encoding allocates nothing per value.
  */
 
+/** Bytes from which {@link ByteSink.append} copies natively rather than in a loop. */
+const APPEND_NATIVE_BYTES = 256;
+const EMPTY = new Uint8Array(0);
+
 /** Growable byte buffer with little-endian writers. `bytes()` views the written prefix (no copy). */
 export class ByteSink {
   buf: Uint8Array;
   private view: DataView;
+  /** The last source of a mid-sized {@link append}, and a view of it. */
+  private srcBuf: Uint8Array = EMPTY;
+  private srcView: DataView = new DataView(EMPTY.buffer);
   /** Number of bytes written. */
   length = 0;
 
@@ -102,10 +109,24 @@ export class ByteSink {
   append(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.reserve(n);
-    if (n < 32) {
+    if (n < 16) {
       const b = this.buf;
       let o = this.length;
       for (let i = start; i < end; i++) b[o++] = src[i];
+    } else if (n < APPEND_NATIVE_BYTES) {
+      // Four bytes at a time through views kept across calls: a `subarray` per value (a JS object
+      // each) made a dictionary probe of many short strings a steady source of old-space garbage.
+      if (src !== this.srcBuf) {
+        this.srcBuf = src;
+        this.srcView = new DataView(src.buffer, src.byteOffset, src.byteLength);
+      }
+      const sv = this.srcView;
+      const dv = this.view;
+      let o = this.length;
+      let i = start;
+      for (const stop = end - 3; i < stop; i += 4, o += 4) dv.setUint32(o, sv.getUint32(i));
+      const b = this.buf;
+      for (; i < end; i++) b[o++] = src[i];
     } else {
       this.buf.set(src.subarray(start, end), this.length);
     }

@@ -27,9 +27,15 @@ import type { LeafColumn } from "./write-schema.js";
  * DICT_PROBE_DISTINCT of the values is abandoned early. 0.95 of 4096 keeps every column with
  * fewer than about 40 000 uniformly drawn distinct values (where a dictionary can still pay off
  * on a 20 000-row page); the end-of-first-page size check still applies to the rest.
+ *
+ * A first look after DICT_QUICK_PROBE_VALUES: not one repeat among them (a key or an id column;
+ * uniform draws from fewer than ~200 000 values repeat there with probability > 0.9) abandons the
+ * dictionary then. Hashing and unwinding a probe costs about as much as PLAIN-encoding the values
+ * twice, which a partitioned write pays once per file and column.
  */
 const DICT_PROBE_VALUES = 4096;
 const DICT_PROBE_DISTINCT = 0.95;
+const DICT_QUICK_PROBE_VALUES = 1024;
 
 /** Settings shared by every column of a file. */
 export interface ColumnWriterSettings {
@@ -438,22 +444,25 @@ export class ColumnWriter {
       g.set(this.page.dictIdx.subarray(0, this.dictCount));
       this.page.dictIdx = g;
     }
-    // On the chunk's first page, probe the first DICT_PROBE_VALUES values: nearly all distinct
-    // means the dictionary will not pay off, so stop paying for hashing now.
-    const probing = this.pagesWritten === 0 && this.dictPages === 0 && this.dictCount < DICT_PROBE_VALUES;
-    let stop = e;
-    if (probing) stop = Math.min(e, s + (DICT_PROBE_VALUES - this.dictCount));
-    let bytes = dict.addAll(data, offsets, sel, s, stop, this.page.dictIdx, this.dictCount);
-    this.dictCount += stop - s;
-    this.pagePlainBytes += bytes + 4 * (stop - s);
-    if (probing && this.dictCount >= DICT_PROBE_VALUES && dict.size > DICT_PROBE_DISTINCT * this.dictCount) {
-      this.abandonDictionary(dict);
-      return stop;
+    // On the chunk's first page, probe the first DICT_QUICK_PROBE_VALUES, then DICT_PROBE_VALUES
+    // values: (nearly) all distinct means the dictionary will not pay off, so stop hashing now.
+    while (s < e && this.pagesWritten === 0 && this.dictPages === 0 && this.dictCount < DICT_PROBE_VALUES) {
+      const quick = this.dictCount < DICT_QUICK_PROBE_VALUES;
+      const probe = quick ? DICT_QUICK_PROBE_VALUES : DICT_PROBE_VALUES;
+      const stop = Math.min(e, s + (probe - this.dictCount));
+      const bytes = dict.addAll(data, offsets, sel, s, stop, this.page.dictIdx, this.dictCount);
+      this.dictCount += stop - s;
+      this.pagePlainBytes += bytes + 4 * (stop - s);
+      s = stop;
+      if (this.dictCount === probe && dict.size > (quick ? this.dictCount - 1 : DICT_PROBE_DISTINCT * this.dictCount)) {
+        this.abandonDictionary(dict);
+        return s;
+      }
     }
-    if (stop < e) {
-      bytes = dict.addAll(data, offsets, sel, stop, e, this.page.dictIdx, this.dictCount);
-      this.dictCount += e - stop;
-      this.pagePlainBytes += bytes + 4 * (e - stop);
+    if (s < e) {
+      const bytes = dict.addAll(data, offsets, sel, s, e, this.page.dictIdx, this.dictCount);
+      this.dictCount += e - s;
+      this.pagePlainBytes += bytes + 4 * (e - s);
     }
     if (dict.plainBytes > this.settings.dictionaryPageSize) this.freezePending = true;
     return e;
