@@ -15,11 +15,20 @@ export function snappyMaxCompressedLength(n: number): number {
   return 32 + n + Math.floor(n / 6);
 }
 
-/** Compresses `input` into a new array holding the Snappy block. */
+/** Output space reused by {@link snappyCompress}, grown to the largest bound seen. */
+let scratch = new Uint8Array(0);
+
+/**
+ * Compresses `input` into a new array holding the Snappy block, which owns its buffer exactly.
+ * The block is built in reused space and copied out: a page's output kept as a view of a
+ * worst-case-sized buffer held 1.2× the page uncompressed until the file was written, and those
+ * bytes (external memory to V8) made a partitioned write collect garbage several times over.
+ */
 export function snappyCompress(input: Uint8Array): Uint8Array {
-  const out = new Uint8Array(snappyMaxCompressedLength(input.length));
-  const n = snappyCompressInto(input, out);
-  return out.subarray(0, n);
+  const bound = snappyMaxCompressedLength(input.length);
+  if (scratch.length < bound) scratch = new Uint8Array(Math.max(bound, scratch.length * 2));
+  const n = snappyCompressInto(input, scratch);
+  return scratch.slice(0, n);
 }
 
 const table = new Uint16Array(1 << HASH_BITS);

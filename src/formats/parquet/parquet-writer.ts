@@ -155,6 +155,23 @@ export class ParquetWriter {
    * `takeChunks()` as one array (the whole file when nothing was taken).
    */
   finish(): Uint8Array {
+    const parts = this.finishChunks();
+    let n = 0;
+    for (const p of parts) n += p.length;
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * As {@link finish}, but the bytes not yet taken come as they were produced, in file order
+   * (pages, then the footer), for a caller that writes them out in pieces: no copy of the file.
+   */
+  finishChunks(): Uint8Array[] {
     this.checkOpen();
     this.closeRowGroup();
     const footer = encodeFooter({
@@ -171,16 +188,7 @@ export class ParquetWriter {
     tail.set(MAGIC, 4);
     this.emit(tail);
     this.finished = true;
-    const parts = this.takeChunks();
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const out = new Uint8Array(n);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return this.takeChunks();
   }
 
   /**
