@@ -140,6 +140,9 @@ export class MemoryStorage implements Storage {
         chunks.push(chunk.slice());
         (writer as { bytesWritten: number }).bytesWritten += chunk.length;
       },
+      writev: async (list) => {
+        for (const c of list) await writer.write(c);
+      },
       close: async () => {
         check("close");
         state = "closed";

@@ -97,6 +97,11 @@ export interface ObjectWriter {
   readonly bytesWritten: number;
   /** Appends a chunk. The writer does not keep a reference to it after the promise resolves. */
   write(chunk: Uint8Array): Promise<void>;
+  /**
+   * Appends chunks in order, as that many `write` calls would, in as few operations as the
+   * storage allows (one vectored write on local disk): for a file produced as many small pieces.
+   */
+  writev(chunks: readonly Uint8Array[]): Promise<void>;
   /** Publishes the object atomically and returns its metadata. */
   close(): Promise<ObjectInfo>;
   /** Drops the object; nothing is published. */

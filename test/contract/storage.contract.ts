@@ -220,6 +220,26 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       assert.equal((await s.head("big/part-0.parquet"))?.size, 70_008);
     });
 
+    test("createWriter: writev appends its chunks in order, mixed with writes", async () => {
+      const s = await make();
+      const w = s.createWriter("v/part-0.parquet");
+      const many = Array.from({ length: 1500 }, (_, i) => Uint8Array.of(i & 0xff, (i >> 8) & 0xff));
+      await w.write(enc("head"));
+      await w.writev([enc("A"), new Uint8Array(0), Uint8Array.from({ length: 100_000 }, (_, i) => (i * 7) & 0xff), enc("B")]);
+      await w.writev(many); // more buffers than one writev(2) takes
+      await w.writev([]);
+      assert.equal(await s.head("v/part-0.parquet"), null, "not visible before close");
+      assert.equal(w.bytesWritten, 4 + 100_002 + 3000);
+      const info = await w.close();
+      assert.equal(info.size, 4 + 100_002 + 3000);
+      const back = await s.get("v/part-0.parquet");
+      assert.equal(dec(back.subarray(0, 5)), "headA");
+      assert.equal(back[5 + 777], (777 * 7) & 0xff);
+      assert.equal(dec(back.subarray(100_005, 100_006)), "B");
+      for (let i = 0; i < 1500; i += 149) assert.deepEqual([...back.subarray(100_006 + 2 * i, 100_008 + 2 * i)], [i & 0xff, (i >> 8) & 0xff]);
+      await assert.rejects(w.writev([enc("late")]), StorageError, "a closed writer refuses writes");
+    });
+
     test("createWriter: abort publishes nothing; close replaces an existing object; empty objects", async () => {
       const s = await make();
       const w = s.createWriter("w/x");

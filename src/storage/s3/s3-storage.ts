@@ -329,6 +329,11 @@ class S3ObjectWriter implements ObjectWriter {
     while (this.bufferedBytes >= this.partBytes()) await this.uploadPart(this.partBytes());
   }
 
+  async writev(chunks: readonly Uint8Array[]): Promise<void> {
+    // Chunks are gathered into parts anyway: a vectored write is successive writes.
+    for (const c of chunks) await this.write(c);
+  }
+
   /**
    * The size of the next part: the configured size, doubled every 1,000 parts, so an object of any
    * size fits in S3's 10,000 parts (parts but the last may differ in size).
