@@ -24,6 +24,36 @@ export class BytesDictionary {
   private dataBuf: Uint8Array = this.data.buf;
   private dataView = new DataView(this.dataBuf.buffer);
 
+  private static readonly pool: BytesDictionary[] = [];
+  private static pooledBytes = 0;
+  /** Bytes the pool keeps at most; dictionaries beyond are left to the GC. */
+  private static readonly POOL_LIMIT = 16 * 1024 * 1024;
+
+  /**
+   * An empty dictionary, with the grown arrays of a released one when the pool has one: a
+   * partitioned write opens a file per partition, each with a dictionary per string column, and
+   * growing each from scratch allocated ~25 MB per 500k-row write.
+   */
+  static take(): BytesDictionary {
+    const d = BytesDictionary.pool.pop();
+    if (d === undefined) return new BytesDictionary();
+    BytesDictionary.pooledBytes -= d.capacityBytes();
+    return d;
+  }
+
+  /** Clears `d` and keeps it for a later {@link take} (within the pool's limit); `d` must not be used after. */
+  static give(d: BytesDictionary): void {
+    d.clear();
+    const bytes = d.capacityBytes();
+    if (BytesDictionary.pooledBytes + bytes > BytesDictionary.POOL_LIMIT) return;
+    BytesDictionary.pool.push(d);
+    BytesDictionary.pooledBytes += bytes;
+  }
+
+  private capacityBytes(): number {
+    return this.data.buf.length + 4 * (this.offsets.length + this.hashes.length + this.slots.length);
+  }
+
   /** The id of `src[start, end)`, adding it if new. */
   add(src: Uint8Array, start: number, end: number): number {
     if (src !== this.srcBuf) this.setSource(src);

@@ -472,7 +472,7 @@ export class ColumnWriter {
   private abandonDictionary(dict: BytesDictionary): void {
     this.plainFromDictionary(this.page.values, dict);
     this.dictionaryStats(dict);
-    dict.clear();
+    BytesDictionary.give(dict);
     this.dict = null;
     this.dictCount = 0;
     this.freezePending = false;
@@ -480,11 +480,17 @@ export class ColumnWriter {
 
   private resetDictionary(): void {
     if (this.isBytes && this.settings.dictionary) {
-      if (this.dict === null) this.dict = new BytesDictionary();
+      if (this.dict === null) this.dict = BytesDictionary.take();
       else this.dict.clear();
     } else this.dict = null;
     this.dictFrozen = false;
     this.freezePending = false;
+  }
+
+  /** Gives the dictionary back to the pool: the column is done (its file finished). */
+  release(): void {
+    if (this.dict !== null) BytesDictionary.give(this.dict);
+    this.dict = null;
   }
 
   /** Statistics of the open chunk so far, including values only recorded in the dictionary. */
@@ -522,7 +528,7 @@ export class ColumnWriter {
         // Dictionary does not pay off (mostly distinct values): re-encode this page PLAIN, drop it.
         this.plainFromDictionary(body, dict);
         this.dictionaryStats(dict);
-        dict.clear();
+        BytesDictionary.give(dict);
         this.dict = null;
       } else {
         body.byte(width);

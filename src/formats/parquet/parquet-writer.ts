@@ -174,6 +174,7 @@ export class ParquetWriter {
   finishChunks(): Uint8Array[] {
     this.checkOpen();
     this.closeRowGroup();
+    for (const cw of this.columns) cw.release();
     const footer = encodeFooter({
       nodes: this.plan.nodes,
       rowGroups: this.rowGroups,

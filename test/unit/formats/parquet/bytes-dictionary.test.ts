@@ -49,3 +49,19 @@ test("ids are dense, first-seen order, one per distinct value across table growt
   assert.equal(d.add(data, offsets[1], offsets[2]), 0);
   assert.equal(entry(d, 0), values[1]);
 });
+
+test("a dictionary given back to the pool comes back empty, keeping its grown arrays", () => {
+  const d = BytesDictionary.take();
+  for (let i = 0; i < 5000; i++) d.add(enc.encode(`value-${i}`), 0, `value-${i}`.length);
+  assert.equal(d.size, 5000);
+  BytesDictionary.give(d);
+  const again = BytesDictionary.take();
+  assert.equal(again, d, "the pooled dictionary is reused");
+  assert.equal(again.size, 0);
+  assert.equal(again.plainBytes, 0);
+  const x = enc.encode("value-7");
+  assert.equal(again.add(x, 0, x.length), 0, "no entry survives the pool");
+  assert.equal(again.add(enc.encode("other"), 0, 5), 1);
+  assert.equal(again.add(x, 0, x.length), 0);
+  assert.notEqual(BytesDictionary.take(), again, "a taken dictionary has one user");
+});
