@@ -325,7 +325,7 @@ function scatterTo(v: Vector, positions: Int32Array, groupOf: Int32Array, start:
         const e = so[i + 1];
         // Four bytes at a time, then the tail: a native copy per row costs more than a typical
         // value's bytes.
-        for (; b + 4 <= e; b += 4, o += 4) dv.setUint32(o, sv.getUint32(b));
+        for (; b + 4 <= e; b += 4, o += 4) dv.setUint32(o, sv.getUint32(b, true), true);
         for (; b < e; b++) data[o++] = src[b];
         at[g] = o;
         offsets[positions[i] + 1] = o;
