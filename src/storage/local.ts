@@ -32,6 +32,8 @@ export class LocalStorage implements Storage {
   /** The absolute root folder. */
   readonly rootPath: string;
   private readonly fsync: boolean;
+  /** Folder fsyncs queued or running, by folder (see `syncFolder`). */
+  private readonly folderSyncs = new Map<string, FolderSync>();
 
   /** `rootPath` is resolved against the working directory; it need not exist yet. */
   constructor(rootPath: string, options: LocalStorageOptions = {}) {
@@ -244,14 +246,35 @@ export class LocalStorage implements Storage {
         if (f === dirname(f)) break;
       }
     }
-    for (const f of folders) {
-      const fh = await open(f, "r");
-      try {
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-    }
+    for (const f of folders) await this.syncFolder(f);
+  }
+
+  /**
+   * fsyncs `folder` after the caller's change to it. Concurrent callers share fsyncs: one that
+   * has not started yet covers every change made before it starts, so a caller joins it; behind a
+   * running one, a caller queues the next. The files of a partitioned write, closed together,
+   * then sync their common table folder once or twice instead of once each.
+   */
+  private syncFolder(folder: string): Promise<void> {
+    const current = this.folderSyncs.get(folder);
+    if (current !== undefined && !current.started) return current.done;
+    const entry: FolderSync = { started: false, done: Promise.resolve() };
+    const before = current === undefined ? Promise.resolve() : current.done.catch(() => undefined);
+    entry.done = before
+      .then(async () => {
+        entry.started = true;
+        const fh = await open(folder, "r");
+        try {
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+      })
+      .finally(() => {
+        if (this.folderSyncs.get(folder) === entry) this.folderSyncs.delete(folder);
+      });
+    this.folderSyncs.set(folder, entry);
+    return entry.done;
   }
 
   /** @internal A typed error for a failed file-system call on `key`. */
@@ -264,6 +287,12 @@ export class LocalStorage implements Storage {
     const detail = e instanceof Error ? e.message : String(e);
     return new StorageError(`local storage: cannot ${op} ${where}: ${detail}`, { path: where, cause: e, retryable });
   }
+}
+
+/** An fsync of a folder, shared by the callers that join it before it starts. */
+interface FolderSync {
+  started: boolean;
+  done: Promise<void>;
 }
 
 /** Buffers per writev(2) call: Linux's IOV_MAX. */
