@@ -12,6 +12,15 @@ import { KeyCodec } from "../../columnar/key-codec.js";
 import { hashKey, hashTagged } from "../../columnar/murmur3.js";
 import type { DataType } from "../../types/data-types.js";
 
+/** Slots of the value cache of a single string partition column: 256. */
+const FINGERPRINT_BITS = 8;
+
+/** True when `data[a, a + len)` and `data[b, b + len)` hold the same bytes. */
+function sameBytes(data: Uint8Array, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (data[a + k] !== data[b + k]) return false;
+  return true;
+}
+
 /** The rows of a batch grouped by partition. */
 export interface PartitionGroups {
   /** Number of distinct partitions in the batch, numbered in order of first appearance. */
@@ -29,6 +38,9 @@ export interface PartitionGroups {
 export class PartitionSplitter {
   private readonly codec: KeyCodec;
   private groupOf = new Int32Array(0);
+  /** The single string column's value cache (see `split`): fingerprints and their groups. */
+  private readonly cacheFp = new Int32Array(1 << FINGERPRINT_BITS);
+  private readonly cacheGroup = new Int32Array(1 << FINGERPRINT_BITS);
 
   constructor(
     private readonly ordinals: readonly number[],
@@ -47,11 +59,40 @@ export class PartitionSplitter {
       const v = batch.columns[this.ordinals[0]] as BytesVector;
       const { offsets, data, valid } = v;
       const nullHash = hashTagged(0, data, 0, 0);
+      // A partition column has few values (a date, a region): a direct-mapped cache from a
+      // fingerprint of the value (its length and last four bytes) to its group, confirmed against
+      // the bytes of the group's first row, settles nearly every row without hashing it.
+      const cacheFp = this.cacheFp;
+      const cacheGroup = this.cacheGroup.fill(-1);
+      const firstOf: number[] = [];
       for (let i = 0; i < n; i++) {
-        groupOf[i] =
-          valid !== null && valid[i] === 0
-            ? table.findOrInsertTagged(0, data, 0, 0, nullHash)
-            : table.findOrInsertTagged(1, data, offsets[i], offsets[i + 1], hashTagged(1, data, offsets[i], offsets[i + 1]));
+        if (valid !== null && valid[i] === 0) {
+          groupOf[i] = table.findOrInsertTagged(0, data, 0, 0, nullHash);
+          if (groupOf[i] === firstOf.length) firstOf.push(-1);
+          continue;
+        }
+        const s = offsets[i];
+        const e = offsets[i + 1];
+        const len = e - s;
+        const fp =
+          len >= 4
+            ? (data[e - 4] | (data[e - 3] << 8) | (data[e - 2] << 16) | (data[e - 1] << 24)) ^ Math.imul(len, 0x9e3779b1)
+            : len | (len > 0 ? data[s] << 8 : 0) | (len > 1 ? data[s + 1] << 16 : 0) | (len > 2 ? data[s + 2] << 24 : 0);
+        const slot = Math.imul(fp, 0x9e3779b1) >>> (32 - FINGERPRINT_BITS);
+        const cached = cacheGroup[slot];
+        if (cached >= 0 && cacheFp[slot] === fp) {
+          const r = firstOf[cached];
+          const rs = offsets[r];
+          if (offsets[r + 1] - rs === len && sameBytes(data, rs, s, len)) {
+            groupOf[i] = cached;
+            continue;
+          }
+        }
+        const g = table.findOrInsertTagged(1, data, s, e, hashTagged(1, data, s, e));
+        if (g === firstOf.length) firstOf.push(i);
+        cacheFp[slot] = fp;
+        cacheGroup[slot] = g;
+        groupOf[i] = g;
       }
     } else {
       const codec = this.codec;
