@@ -13,6 +13,9 @@ import { AnalysisError } from "../errors.js";
 import { WarehouseCatalog, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { WarehouseClient } from "../runtime/warehouse-client.js";
 import type { DataFrame } from "./dataframe.js";
+import { isFileSourceOption } from "../connectors/file/options.js";
+import type { FileFormat } from "../connectors/file/options.js";
+import { isFileSinkOption } from "../connectors/file/file-sink.js";
 import type { SparkSession } from "./session.js";
 
 /** Formats a path table may name (``delta.`/path` ``). */
@@ -85,10 +88,27 @@ export class SessionTables {
     if (ref.kind === "path") return this.session.read.format(ref.format).load(ref.location);
     const t = ref.table;
     if (t.format === "delta") return this.session.read.format("delta").load(t.location);
-    return this.session.read.format(t.format).options(t.options).schema(t.schema).load(t.location);
+    return this.session.read.format(t.format).options(storedOptions(t, "read")).schema(t.schema).load(t.location);
   }
 
   private key(database: string, name: string): string {
     return `${this.warehouse}|${database.toLowerCase()}.${name.toLowerCase()}`;
   }
+}
+
+/**
+ * The options of file table `t` its reader or writer takes. Spark hands a table's stored options
+ * (`CREATE TABLE … OPTIONS (…)`) to its source and sink, which ignore the names they do not know
+ * (`OPTIONS (password …)` is kept for the catalog); sluice's readers and writers refuse unknown
+ * names given to them directly, so the others are left here. Other formats get them all.
+ */
+export function storedOptions(t: WarehouseTable, use: "read" | "write"): Record<string, string> {
+  const format = t.format;
+  if (!isFileFormat(format)) return { ...t.options };
+  const takes = (k: string) => (use === "read" ? isFileSourceOption(format, k) : format !== "text" && isFileSinkOption(format, k));
+  return Object.fromEntries(Object.entries(t.options).filter(([k]) => takes(k)));
+}
+
+function isFileFormat(f: string): f is FileFormat {
+  return f === "text" || f === "json" || f === "csv" || f === "parquet";
 }

@@ -28,7 +28,7 @@ import { HISTORY_SCHEMA } from "../tables/delta/history.js";
 import { alterTableProperties } from "../tables/delta/alter-properties.js";
 import { loadTableSnapshot } from "../tables/delta/delta-describe.js";
 import { DETAIL_SCHEMA, describeDetail } from "../tables/delta/detail.js";
-import { isPathTable, type TableTargetRef } from "./session-tables.js";
+import { isPathTable, storedOptions, type TableTargetRef } from "./session-tables.js";
 import type { SparkSession } from "./session.js";
 
 type Command = Exclude<Statement, { kind: "query" | "createView" | "dropView" | "set" | "explain" }>;
@@ -252,7 +252,7 @@ async function writeInto(ref: TableTargetRef, data: DataFrame, mode: "append" | 
     return;
   }
   const t = ref.table;
-  const w = data.write.format(t.format).mode(mode).options(t.options);
+  const w = data.write.format(t.format).mode(mode).options(storedOptions(t, "write"));
   if (t.format === "delta") w.options(t.properties);
   if (t.partitionColumns.length > 0) w.partitionBy(...t.partitionColumns);
   await w.save(t.location);

@@ -46,6 +46,15 @@ const csvSinkOptions = {
   quoteAll: booleanOption,
 };
 
+/**
+ * Whether a `format` file sink takes the option `name` (case-insensitive): for a catalog table's
+ * stored options, which Spark hands to the writer too, its unknown names ignored.
+ */
+export function isFileSinkOption(format: DataFileFormat, name: string): boolean {
+  const n = name.toLowerCase();
+  return Object.keys(format === "csv" ? csvSinkOptions : sinkOptions).some((k) => k.toLowerCase() === n);
+}
+
 /** A file sink's validated options. */
 export interface FileSinkOptions extends FileSinkLayout {
   readonly storage: Storage;

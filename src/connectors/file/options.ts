@@ -118,6 +118,20 @@ export type FormatOptions =
   | { readonly format: "parquet"; readonly lineSep: null };
 
 /**
+ * Whether the `format` source takes the option `name` (case-insensitive; CSV's aliases too). For
+ * the options stored with a catalog table (`CREATE TABLE … OPTIONS (…)`): they reach its source
+ * as in Spark, whose sources ignore the names they do not know, where options given to a read
+ * directly are checked whole.
+ */
+export function isFileSourceOption(format: FileFormat, name: string): boolean {
+  const formatShape =
+    format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
+  const names = [...Object.keys(formatShape), ...Object.keys(fileSourceOptionShape), ...(format === "csv" ? Object.keys(csvOptionAliases) : [])];
+  const n = name.toLowerCase();
+  return names.some((k) => k.toLowerCase() === n);
+}
+
+/**
  * Validates `raw` for `format`: unknown names are a {@link ConfigError} with a did-you-mean, bad
  * values name the option and value, and Spark's cross-option rules apply (`maxFilesPerTrigger` and
  * `maxBytesPerTrigger` are exclusive). `path` may come from `load(path)` instead of the options.

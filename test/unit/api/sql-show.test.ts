@@ -125,3 +125,12 @@ test("SHOW TABLE EXTENDED LIKE lists tables and views with Spark's information t
   spark.sql("DROP VIEW ext_v");
   spark.sql("DROP TABLE ext_t");
 });
+
+test("a table's stored OPTIONS reach its reader as in Spark: names the source does not take are kept for the catalog only", async () => {
+  spark.sql("CREATE TABLE opts_t (a STRING, b INT) USING parquet OPTIONS (a '1', password 'secret', mergeSchema 'false')");
+  spark.sql("INSERT INTO opts_t VALUES ('x', 1)");
+  assert.deepEqual(await sql("SELECT * FROM opts_t"), ["x,1"]);
+  // Read directly, the same unknown name is still a mistake worth naming.
+  assert.throws(() => spark.read.format("parquet").option("a", "1").load(warehouse), /parquet source: unknown option 'a'/);
+  spark.sql("DROP TABLE opts_t");
+});
