@@ -131,6 +131,10 @@ export interface ViewMetadata {
   /** The database the view belongs to: the current one when it was made. */
   readonly database: string;
   readonly properties: Readonly<Record<string, string>>;
+  /** The view's query as written (`CREATE VIEW v AS …`), for DESCRIBE EXTENDED. */
+  readonly text?: string;
+  /** The names of the query's output columns, before any the view renames. */
+  readonly queryColumns?: readonly string[];
 }
 
 /** Temporary views (`createOrReplaceTempView`, the memory sink's tables). */

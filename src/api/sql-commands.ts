@@ -310,10 +310,11 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
     case "unsetProperties": {
       const props = { ...t.properties };
       for (const k of a.keys) {
-        if (!(k in props) && !a.ifExists && !isDelta) throw new AnalysisError(`analysis: ${ref.display} has no property '${k}'`);
+        // 'comment' is the table's comment (Spark's TableCatalog.PROP_COMMENT): unsetting it clears it.
+        if (!(k in props) && k !== "comment" && !a.ifExists && !isDelta) throw new AnalysisError(`analysis: ${ref.display} has no property '${k}'`);
         delete props[k];
       }
-      next = { ...t, properties: props };
+      next = { ...t, properties: props, comment: a.keys.includes("comment") ? null : t.comment };
       break;
     }
     case "rename":
@@ -454,6 +455,32 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
     ]);
   }
   const rows = columnRows(schema);
+  const info = view !== null ? session.catalog.viewInfo(parts[0]) : undefined;
+  if (st.mode === "extended" && info !== undefined) {
+    // A view made with CREATE VIEW (a temp view has no catalog entry): Spark's rows for a VIEW.
+    const props = Object.entries(redactOptions(session, info.properties)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    rows.push(
+      { col_name: "", data_type: "", comment: "" },
+      { col_name: "# Detailed Table Information", data_type: "", comment: "" },
+      { col_name: "Catalog", data_type: "spark_catalog", comment: "" },
+      { col_name: "Database", data_type: info.database, comment: "" },
+      { col_name: "Table", data_type: parts[0], comment: "" },
+      { col_name: "Created Time", data_type: "UNKNOWN", comment: "" },
+      { col_name: "Last Access", data_type: "UNKNOWN", comment: "" },
+      { col_name: "Created By", data_type: "sluice", comment: "" },
+      { col_name: "Type", data_type: "VIEW", comment: "" },
+      ...(info.text === undefined
+        ? []
+        : [
+            { col_name: "View Text", data_type: info.text, comment: "" },
+            { col_name: "View Original Text", data_type: info.text, comment: "" },
+          ]),
+      { col_name: "View Catalog and Namespace", data_type: `spark_catalog.${info.database}`, comment: "" },
+      { col_name: "View Query Output Columns", data_type: `[${(info.queryColumns ?? schema.fields.map((f) => f.name)).join(", ")}]`, comment: "" },
+      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+    );
+    return rowsFrame(session, DESCRIBE_SCHEMA, rows);
+  }
   const t = ref !== null && ref.kind === "warehouse" ? ref.table : null;
   if (t !== null && t.partitionColumns.length > 0) {
     rows.push({ col_name: "# Partition Information", data_type: "", comment: "" }, { col_name: "# col_name", data_type: "data_type", comment: "comment" });
@@ -463,7 +490,10 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
     }
   }
   if (st.mode === "extended" && t !== null) {
-    const props = Object.entries(t.properties);
+    // Spark's CatalogTable.toLinkedHashMap: table properties by name, storage properties (the
+    // OPTIONS) as given, both redacted.
+    const props = Object.entries(redactOptions(session, t.properties)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const storage = Object.entries(redactOptions(session, t.options));
     rows.push(
       { col_name: "", data_type: "", comment: "" },
       { col_name: "# Detailed Table Information", data_type: "", comment: "" },
@@ -471,6 +501,8 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
       { col_name: "Database", data_type: t.database, comment: "" },
       { col_name: "Table", data_type: t.name, comment: "" },
       { col_name: "Created Time", data_type: new Date(t.createdMs).toUTCString(), comment: "" },
+      { col_name: "Last Access", data_type: "UNKNOWN", comment: "" },
+      { col_name: "Created By", data_type: "sluice", comment: "" },
       { col_name: "Type", data_type: t.managed ? "MANAGED" : "EXTERNAL", comment: "" },
       { col_name: "Provider", data_type: t.format, comment: "" },
       ...(t.bucketing == null
@@ -483,6 +515,8 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
       ...(t.comment === null ? [] : [{ col_name: "Comment", data_type: t.comment, comment: "" }]),
       ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
       { col_name: "Location", data_type: t.location, comment: "" },
+      ...(storage.length === 0 ? [] : [{ col_name: "Storage Properties", data_type: `[${storage.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+      ...(t.partitionColumns.length === 0 ? [] : [{ col_name: "Partition Provider", data_type: "Catalog", comment: "" }]),
     );
   }
   return rowsFrame(session, DESCRIBE_SCHEMA, rows);

@@ -46,6 +46,7 @@ function execute(session: SparkSession, st: Statement): DataFrame {
         return emptyResult(session);
       }
       let plan = planQuery(st.query, sessionCatalog(session));
+      const queryColumns = analyzePlan(plan).schema.fields.map((f) => f.name);
       if (st.columns !== null) {
         const fields = analyzePlan(plan).schema.fields;
         if (fields.length !== st.columns.length) {
@@ -56,7 +57,7 @@ function execute(session: SparkSession, st: Statement): DataFrame {
       const df = dataFrameOf(session, plan);
       if (st.scope === "global") session.catalog.registerGlobalTempView(name, df);
       else if (st.temporary) session.catalog.registerTempView(name, df);
-      else session.catalog.registerTempView(name, df, { database: session.tables.currentDatabase, properties: st.properties });
+      else session.catalog.registerTempView(name, df, { database: session.tables.currentDatabase, properties: st.properties, text: st.queryText, queryColumns });
       return emptyResult(session);
     }
     case "dropView": {

@@ -272,6 +272,8 @@ export type Statement =
       readonly properties: Readonly<Record<string, string>>;
       /** The query (`AS query`), or null when the view reads a data source (`USING fmt`). */
       readonly query: QueryAst | null;
+      /** The query's text as written (DESCRIBE EXTENDED's `View Text`); absent for a data source view. */
+      readonly queryText?: string;
       /** `CREATE TEMP VIEW v [(col type, …)] USING fmt [OPTIONS (…)]`: a view over a data source. */
       readonly source: { readonly provider: string; readonly schema: readonly ColumnDef[] | null; readonly options: Readonly<Record<string, string>> } | null;
     }

@@ -637,8 +637,11 @@ class QueryParser {
       else break;
     }
     s.expectWord("AS");
+    const start = s.peek().start;
     const query = this.query();
-    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns, properties, query, source: null };
+    const end = s.atEnd() || s.atOp(";") ? s.peek().start : s.peek().end;
+    const queryText = s.text.slice(start, end).trim();
+    return { kind: "createView", name, replace, ifNotExists, scope, temporary, columns, properties, query, queryText, source: null };
   }
 
   /** The `USING fmt [OPTIONS (…)]` rest of a temporary view over a data source. */

@@ -134,3 +134,57 @@ test("a table's stored OPTIONS reach its reader as in Spark: names the source do
   assert.throws(() => spark.read.format("parquet").option("a", "1").load(warehouse), /parquet source: unknown option 'a'/);
   spark.sql("DROP TABLE opts_t");
 });
+
+test("DESC EXTENDED: a table's detailed rows as Spark's CatalogTable lists them; a CREATE VIEW's view rows; UNSET TBLPROPERTIES (comment)", async () => {
+  spark.sql("USE default");
+  spark.sql(
+    "CREATE TABLE desc_t (a STRING, b INT, c STRING) USING parquet OPTIONS (a '1', password 'pw') PARTITIONED BY (c) COMMENT 'tc' TBLPROPERTIES (t 'test', password 'pw')",
+  );
+  spark.sql("ALTER TABLE desc_t SET TBLPROPERTIES (e = '3')");
+  const detail = (await sql("DESC EXTENDED desc_t")).filter((r) => !r.startsWith("Created Time") && !r.startsWith("Location"));
+  assert.deepEqual(detail, [
+    "a,string,NULL",
+    "b,int,NULL",
+    "c,string,NULL",
+    "# Partition Information,,",
+    "# col_name,data_type,comment",
+    "c,string,NULL",
+    ",,",
+    "# Detailed Table Information,,",
+    "Catalog,spark_catalog,",
+    "Database,default,",
+    "Table,desc_t,",
+    "Last Access,UNKNOWN,",
+    "Created By,sluice,",
+    "Type,MANAGED,",
+    "Provider,parquet,",
+    "Comment,tc,",
+    "Table Properties,[e=3, password=*********(redacted), t=test],",
+    "Storage Properties,[a=1, password=*********(redacted)],",
+    "Partition Provider,Catalog,",
+  ]);
+  spark.sql("ALTER TABLE desc_t UNSET TBLPROPERTIES (comment)");
+  assert.ok(!(await sql("DESC EXTENDED desc_t")).some((r) => r.startsWith("Comment,")), "the comment is gone");
+  spark.sql("CREATE VIEW desc_v AS SELECT a, b FROM desc_t");
+  assert.deepEqual((await sql("DESC EXTENDED desc_v")).filter((r) => !r.startsWith("Created Time")), [
+    "a,string,NULL",
+    "b,int,NULL",
+    ",,",
+    "# Detailed Table Information,,",
+    "Catalog,spark_catalog,",
+    "Database,default,",
+    "Table,desc_v,",
+    "Last Access,UNKNOWN,",
+    "Created By,sluice,",
+    "Type,VIEW,",
+    "View Text,SELECT a, b FROM desc_t,",
+    "View Original Text,SELECT a, b FROM desc_t,",
+    "View Catalog and Namespace,spark_catalog.default,",
+    "View Query Output Columns,[a, b],",
+  ]);
+  spark.sql("CREATE TEMPORARY VIEW desc_tv AS SELECT a FROM desc_t");
+  assert.deepEqual(await sql("DESC EXTENDED desc_tv"), ["a,string,NULL"], "a temp view has no catalog entry to show");
+  spark.sql("DROP VIEW desc_v");
+  spark.sql("DROP VIEW desc_tv");
+  spark.sql("DROP TABLE desc_t");
+});
