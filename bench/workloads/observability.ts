@@ -6,7 +6,8 @@
  * following its event stream. Runs interleave; medians of `BENCH_RUNS` (5).
  *
  * Run: node --import tsx bench/workloads/observability.ts    (the dist/ bundle, built first;
- * BENCH_EVENTS, BENCH_RUNS, BENCH_CLIENTS=0 for the servers without clients)
+ * BENCH_EVENTS, BENCH_RUNS, BENCH_CLIENTS=0 for the servers without clients, BENCH_ON=a comma
+ * list of progress,log,metrics,ui to turn on only those: all four by default)
  * Prints one JSON object and saves it in bench/out/.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -22,6 +23,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** `BENCH_CLIENTS=0`: no scraper and no dashboard client (the servers alone). */
 const CLIENTS = process.env.BENCH_CLIENTS !== "0";
+const ON = new Set((process.env.BENCH_ON ?? "progress,log,metrics,ui").split(",").map((s) => s.trim()));
 const root = resolve(import.meta.dirname, "../..");
 const bin = join(root, "bin/sluice.mjs");
 
@@ -37,10 +39,15 @@ const job = writeSeedJob(join(dir, "job.ts"), { trigger: "{ availableNow: true }
  */
 async function run(on: boolean, i: number): Promise<{ processMs: number; queryMs: number }> {
   const out = join(dir, `${on ? "on" : "off"}-${i}`);
-  const args = on ? ["run", "--progress", "lines", "--metrics-port", "0", "--ui-port", "0", job] : ["run", "--quiet", job];
+  const onArgs = [
+    ...(ON.has("progress") ? ["--progress", "lines"] : ["--quiet"]),
+    ...(ON.has("metrics") ? ["--metrics-port", "0"] : []),
+    ...(ON.has("ui") ? ["--ui-port", "0"] : []),
+  ];
+  const args = on ? ["run", ...onArgs, job] : ["run", "--quiet", job];
   const t0 = performance.now();
   const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, LANDING: landing, SILVER: join(out, "silver"), CHECKPOINT: join(out, "ck"), SLUICE_LOG_LEVEL: on ? "info" : "warn" },
+    env: { ...process.env, LANDING: landing, SILVER: join(out, "silver"), CHECKPOINT: join(out, "ck"), SLUICE_LOG_LEVEL: on && ON.has("log") ? "info" : "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -65,7 +72,7 @@ async function run(on: boolean, i: number): Promise<{ processMs: number; queryMs
   const ms = performance.now() - t0;
   for (const stop of clients) stop();
   if (code !== 0) throw new Error(`bench: sluice run exited ${code}: ${stderr}`);
-  if (on && !/ batch 9: /.test(stderr)) throw new Error(`bench: the observed run did not report its batches: ${stderr.slice(0, 500)}`);
+  if (on && ON.has("progress") && !/ batch 9: /.test(stderr)) throw new Error(`bench: the observed run did not report its batches: ${stderr.slice(0, 500)}`);
   rmSync(out, { recursive: true, force: true });
   const queryMs = Number(/QUERY_MS=([\d.]+)/.exec(stdout)?.[1]);
   if (!Number.isFinite(queryMs)) throw new Error(`bench: the job did not report its time: ${stdout}`);
@@ -93,6 +100,7 @@ const summary = {
   events: EVENTS,
   runs: RUNS,
   clients: CLIENTS,
+  on: [...ON],
   node: process.version,
   queryOffMs: q(off).map(Math.round),
   queryOnMs: q(on).map(Math.round),
