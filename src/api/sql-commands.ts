@@ -304,9 +304,12 @@ function alterTable(session: SparkSession, st: Extract<Statement, { kind: "alter
       }
       break;
     }
-    case "setProperties":
-      next = { ...t, properties: { ...t.properties, ...a.properties } };
+    case "setProperties": {
+      // 'comment' is the table's comment (Spark's TableCatalog.PROP_COMMENT), not a property.
+      const { comment, ...rest } = a.properties;
+      next = { ...t, properties: { ...t.properties, ...rest }, comment: comment ?? t.comment };
       break;
+    }
     case "unsetProperties": {
       const props = { ...t.properties };
       for (const k of a.keys) {

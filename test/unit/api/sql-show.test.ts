@@ -163,6 +163,10 @@ test("DESC EXTENDED: a table's detailed rows as Spark's CatalogTable lists them;
     "Storage Properties,[a=1, password=*********(redacted)],",
     "Partition Provider,Catalog,",
   ]);
+  spark.sql("ALTER TABLE desc_t SET TBLPROPERTIES ('comment' = 'changed')");
+  const changed = await sql("DESC EXTENDED desc_t");
+  assert.ok(changed.includes("Comment,changed,"), "SET TBLPROPERTIES ('comment') sets the comment");
+  assert.ok(changed.includes("Table Properties,[e=3, password=*********(redacted), t=test],"), "and is not a property");
   spark.sql("ALTER TABLE desc_t UNSET TBLPROPERTIES (comment)");
   assert.ok(!(await sql("DESC EXTENDED desc_t")).some((r) => r.startsWith("Comment,")), "the comment is gone");
   spark.sql("CREATE VIEW desc_v AS SELECT a, b FROM desc_t");
