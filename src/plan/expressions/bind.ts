@@ -203,8 +203,12 @@ export function exprSql(e: Expr): string {
       return typeSql(e.dataType);
     case "alias":
       return `${exprSql(e.child)} AS ${e.name}`;
-    case "cast":
+    case "cast": {
+      // Spark's Cast.sql leaves out a cast to an array, map or struct (HiveQL had none).
+      const to = e.to.typeName;
+      if (to === "array" || to === "map" || to === "struct") return exprSql(e.child);
       return `${e.isTry === true ? "TRY_CAST" : "CAST"}(${exprSql(e.child)} AS ${typeSql(e.to)})`;
+    }
     case "unary":
       switch (e.op) {
         case "-":

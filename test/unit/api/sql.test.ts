@@ -258,3 +258,12 @@ test("sql: spark.sql.groupByAliases, groupByOrdinal and orderByOrdinal turn alia
     for (const k of ["spark.sql.groupByAliases", "spark.sql.groupByOrdinal", "spark.sql.orderByOrdinal"]) spark.conf.unset(k);
   }
 });
+
+test("sql: a cast to an array, map or struct is left out of the column name, as Spark's Cast.sql does", () => {
+  assert.deepEqual(spark.sql("SELECT array_append(CAST(NULL AS ARRAY<STRING>), 'a'), CAST(1 AS STRING), TRY_CAST('2' AS INT), CAST(map(1, 2) AS MAP<INT, BIGINT>)").columns, [
+    "array_append(NULL, a)",
+    "CAST(1 AS STRING)",
+    "TRY_CAST(2 AS INT)",
+    "map(1, 2)",
+  ]);
+});
