@@ -9,7 +9,7 @@
  * Not implemented (an analysis error instead): comparing array values, which Spark orders
  * element by element. (Maps are not comparable in Spark either.)
  */
-import type { DataType, StructType, StructField } from "../../types/data-types.js";
+import type { DataType, DecimalType as DecimalTypeT, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
 import { ArrayType, BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { DayTimeIntervalType, YearMonthIntervalType, isAnsiInterval } from "../../types/data-types.js";
@@ -386,6 +386,13 @@ function lit(value: BoundLiteral["value"], dataType: DataType): BoundLiteral {
   return { kind: "literal", value, dataType, nullable: value === null };
 }
 
+/** An integral literal's smallest decimal (`DecimalType.fromLiteral`: 0 is decimal(1,0)); null for anything else. */
+function literalDecimal(e: BoundExpr): DecimalTypeT | null {
+  if (e.kind !== "literal" || !isIntegral(e.dataType) || (typeof e.value !== "number" && typeof e.value !== "bigint")) return null;
+  const digits = (e.value < 0 ? -BigInt(e.value) : BigInt(e.value)).toString().length;
+  return DecimalType(digits, 0);
+}
+
 /** Wraps `e` in a cast to `t` unless it already has that type; a NULL literal is retyped. */
 export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (equalsIgnoreNullability(e.dataType, t)) return e;
@@ -730,8 +737,14 @@ class Binder {
     const anyDecimal = lt.typeName === "decimal" || rt.typeName === "decimal";
     const anyFloating = ["float", "double"].includes(lt.typeName) || ["float", "double"].includes(rt.typeName);
     if (anyDecimal && !anyFloating) {
-      const dl = decimalForType(lt);
-      const dr = decimalForType(rt);
+      // An integral literal beside a decimal is read with the fewest digits that hold it
+      // (DecimalPrecision with spark.sql.legacy.literal.pickMinimumPrecision, on by default).
+      // Only a literal as written: Spark sees CAST(1 AS TINYINT) as a cast, not a literal.
+      const written = (e: Expr | undefined) => e !== undefined && e.kind === "literal";
+      const rawLeft = src.kind === "binary" ? src.left : undefined;
+      const rawRight = src.kind === "binary" ? src.right : undefined;
+      const dl = written(rawLeft) && rt.typeName === "decimal" ? (literalDecimal(l) ?? decimalForType(lt)) : decimalForType(lt);
+      const dr = written(rawRight) && lt.typeName === "decimal" ? (literalDecimal(r) ?? decimalForType(rt)) : decimalForType(rt);
       if (dl === null || dr === null) throw new AnalysisError(`analysis: cannot apply '${op}' in '${exprSql(src)}'`);
       const cl = castTo(l, dl);
       const cr = castTo(r, dr);

@@ -267,3 +267,15 @@ test("sql: a cast to an array, map or struct is left out of the column name, as 
     "map(1, 2)",
   ]);
 });
+
+test("sql: an integer literal beside a decimal is read with the fewest digits that hold it, a cast one is not", () => {
+  const types = (q: string) => spark.sql(q).schema.fields.map((f) => JSON.stringify(f.dataType));
+  const dec = (p: number, s: number) => JSON.stringify({ typeName: "decimal", precision: p, scale: s });
+  // col is decimal(3,1). decimal(3,1) / decimal(1,0): scale max(6, 1 + 1 + 1) = 6, precision
+  // 3 - 1 + 0 + 6 = 8; decimal(1,0) / decimal(3,1): scale max(6, 0 + 3 + 1) = 6, precision
+  // 1 - 0 + 1 + 6 = 8; decimal(3,1) * decimal(3,0): precision 3 + 3 + 1 = 7 (Spark's DecimalPrecision).
+  assert.deepEqual(types("SELECT col / 0, 0 / col, col * 100 FROM VALUES (10.0) AS tab(col)"), [dec(8, 6), dec(8, 6), dec(7, 1)]);
+  // Written as a cast, the literal is an int: decimal(10,0).
+  assert.deepEqual(types("SELECT col / CAST(0 AS INT) FROM VALUES (10.0) AS tab(col)"), [dec(14, 12)]);
+  assert.deepEqual(types("SELECT try_sum(col / 0) FROM VALUES (10.0) AS tab(col)"), [dec(18, 6)]);
+});
