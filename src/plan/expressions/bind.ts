@@ -26,7 +26,7 @@ import type {
 } from "./bound.js";
 import { bindHigherOrderArgs, lookupLambdaVar, misplacedLambda } from "./lambda.js";
 import { higherOrderSqlArgs } from "./functions/higher-order.js";
-import { sessionTimeZone } from "./session-zone.js";
+import { sessionSetting, sessionTimeZone } from "./session-zone.js";
 import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
@@ -721,6 +721,13 @@ class Binder {
 
   private bindArithmetic(op: "+" | "-" | "*" | "/" | "%" | "div", left: BoundExpr, right: BoundExpr, src: Expr): BoundExpr {
     const text = src.kind === "binary" ? { node: src, whole: exprSql(src), left: exprSql(src.left), right: exprSql(src.right) } : { node: src, whole: exprSql(src), left: "", right: "" };
+    // Spark's AnsiTypeCoercion (spark.sql.ansi.enabled): a string beside a timestamp in a
+    // subtraction is read as that timestamp type; without ANSI it is a type mismatch.
+    if (op === "-" && sessionSetting("spark.sql.ansi.enabled")?.trim().toLowerCase() === "true") {
+      const isTs = (t: DataType) => t.typeName === "timestamp" || t.typeName === "timestamp_ntz";
+      if (left.dataType.typeName === "string" && isTs(right.dataType)) left = castTo(left, right.dataType);
+      else if (right.dataType.typeName === "string" && isTs(left.dataType)) right = castTo(right, left.dataType);
+    }
     const datetime = bindIntervalArithmetic(op, left, right, castTo, text);
     if (datetime !== undefined) return datetime;
     // Spark's PromoteStrings: a string operand of arithmetic is read as double; NULL as the other side.

@@ -279,3 +279,24 @@ test("sql: an integer literal beside a decimal is read with the fewest digits th
   assert.deepEqual(types("SELECT col / CAST(0 AS INT) FROM VALUES (10.0) AS tab(col)"), [dec(14, 12)]);
   assert.deepEqual(types("SELECT try_sum(col / 0) FROM VALUES (10.0) AS tab(col)"), [dec(18, 6)]);
 });
+
+test("sql: with spark.sql.ansi.enabled, datetime constructors and parsers raise where they would give null", async () => {
+  const ansi = new SparkSession("sql-ansi-test", { "sluice.exec.workers": "0", "spark.sql.ansi.enabled": "true", "spark.sql.session.timeZone": "UTC" });
+  const one = async (s: SparkSession, q: string) => Object.values((await s.sql(q).collect())[0])[0];
+  for (const q of [
+    "SELECT make_timestamp(2021, 7, 11, 6, 30, 60.007)",
+    "SELECT make_timestamp(1, 1, 1, 1, 1, 61)",
+    "SELECT to_timestamp('2019-10-06 10:11:12.1234567PST', 'yyyy-MM-dd HH:mm:ss.SSSSSS[zzz]')",
+    "SELECT to_timestamp('not a time')",
+    "SELECT to_date('2019-13-45')",
+    "SELECT unix_timestamp('nope', 'yyyy-MM-dd')",
+  ]) {
+    await assert.rejects(ansi.sql(q).collect(), /CANNOT_PARSE_TIMESTAMP|DATETIME_FIELD_OUT_OF_BOUNDS|CAST_INVALID_INPUT/, q);
+    assert.equal(await one(spark, q), null, `without ANSI: ${q}`);
+  }
+  assert.equal(await one(ansi, "SELECT try_to_timestamp('nope', 'yyyy-MM-dd')"), null, "try_ keeps its null");
+  assert.equal((await one(ansi, "SELECT make_timestamp(2021, 7, 11, 6, 30, 60)") as Date).toISOString(), "2021-07-11T06:31:00.000Z", "60 s is the next minute");
+  // A string beside a timestamp in a subtraction is read as a timestamp (AnsiTypeCoercion).
+  assert.equal(await one(ansi, "SELECT timestamp_ntz'2011-11-11 11:11:11' - '2011-11-11 11:11:10'"), 1_000_000n, "one second, in µs");
+  assert.throws(() => spark.sql("SELECT timestamp_ntz'2011-11-11 11:11:11' - '2011-11-11 11:11:10'"), AnalysisError, "a type mismatch without ANSI");
+});

@@ -117,8 +117,11 @@ function patternsOf(call: BoundCall, forParsing: boolean, fallback: string | nul
   return () => () => fixedPattern;
 }
 
-/** Parses every string slot to µs (null where it does not parse). */
-function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules, local = false): { values: BigInt64Array; valid: Uint8Array } {
+/**
+ * Parses every string slot to µs: null where it does not parse, or with `ansiFn` (the function's
+ * name, under spark.sql.ansi.enabled) an error naming the text, as Spark's CANNOT_PARSE_TIMESTAMP.
+ */
+function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules, local = false, ansiFn: string | null = null): { values: BigInt64Array; valid: Uint8Array } {
   const n = v.length;
   const values = new BigInt64Array(n);
   const valid = new Uint8Array(n);
@@ -133,9 +136,18 @@ function parseStrings(v: Vector, at: PatternAt, zone: ZoneRules, local = false):
     if (r !== null) {
       values[i] = r;
       valid[i] = 1;
+    } else if (ansiFn !== null) {
+      throw new ExecutionError(
+        `${ansiFn}: [CANNOT_PARSE_TIMESTAMP] Text '${s}' could not be parsed${formatter !== null ? " with its pattern" : ""}. Use try_to_timestamp to tolerate malformed input and return NULL instead; if necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+      );
     }
   }
   return { values, valid };
+}
+
+/** The function's name when its call raises ANSI errors (`spark.sql.ansi.enabled` at analysis), else null. */
+function ansiName(call: BoundCall): string | null {
+  return call.fn.options.ansi === "true" ? call.fn.name : null;
 }
 
 /** to_timestamp / to_timestamp_ltz / try_to_timestamp (str[, fmt]); a non-string argument was cast at bind time. */
@@ -147,23 +159,26 @@ function toTimestampKernel(call: BoundCall): Kernel {
   return (args, n) => {
     const v = args[0];
     if (v.kind === "i64") return v;
-    const r = parseStrings(v, patterns(args), zone, local);
+    const r = parseStrings(v, patterns(args), zone, local, ansiName(call));
     return longVector(call.dataType, r.values, compactMask(r.valid, n));
   };
 }
 
-/** Every string slot read as `CAST(s AS DATE)` does (null where it does not parse). */
-function parseDates(v: Vector): Vector {
+/** Every string slot read as `CAST(s AS DATE)` does (null where it does not parse, an error with `ansiFn`). */
+function parseDates(v: Vector, ansiFn: string | null): Vector {
   const n = v.length;
   const out = new Int32Array(n);
   const valid = new Uint8Array(n);
   if (v.kind === "bytes") {
     for (let i = 0; i < n; i++) {
       if (!isValid(v, i)) continue;
-      const d = parseDate(decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]));
+      const text = decodeUtf8(v.data, v.offsets[i], v.offsets[i + 1]);
+      const d = parseDate(text);
       if (d !== null) {
         out[i] = d;
         valid[i] = 1;
+      } else if (ansiFn !== null) {
+        throw new ExecutionError(`${ansiFn}: [CAST_INVALID_INPUT] The value '${text}' of the type "STRING" cannot be cast to "DATE" because it is malformed; if necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`);
       }
     }
   }
@@ -179,8 +194,8 @@ function toDateKernel(call: BoundCall): Kernel {
   return (args, n) => {
     const v = args[0];
     if (v.kind === "i32") return v;
-    if (castLike) return parseDates(v);
-    const r = parseStrings(v, patterns(args), zone);
+    if (castLike) return parseDates(v, ansiName(call));
+    const r = parseStrings(v, patterns(args), zone, false, ansiName(call));
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToDays(toLocalMicros(r.values[i], zone));
     return numberVector(DateType(), out, compactMask(r.valid, n));
@@ -297,7 +312,7 @@ function unixTimestampKernel(call: BoundCall): Kernel {
       for (let i = 0; i < n; i++) out[i] = microsToSeconds(v.values[i]);
       return call.fn.options.nullFormat === "true" ? broadcastLiteral(null, LongType(), n) : longVector(LongType(), out, v.valid);
     }
-    const r = parseStrings(v, patterns(args), zone);
+    const r = parseStrings(v, patterns(args), zone, false, ansiName(call));
     for (let i = 0; i < n; i++) if (r.valid[i] === 1) out[i] = microsToSeconds(r.values[i]);
     return longVector(LongType(), out, compactMask(r.valid, n));
   };
@@ -340,6 +355,7 @@ function utcConversionKernel(call: BoundCall, fromUtc: boolean): Kernel {
  */
 function makeTimestampKernel(call: BoundCall): Kernel {
   const zone = zoneOf(call);
+  const ansi = call.fn.options.ansi === "true";
   const lit = call.args.length > 6 ? literalArg(call, 6) : undefined;
   const fixedZone = typeof lit === "string" ? zoneRules(lit.trim()) : undefined;
   return (args, n) => {
@@ -357,6 +373,12 @@ function makeTimestampKernel(call: BoundCall): Kernel {
         rules = fixedZone !== undefined ? fixedZone : tzV.kind === "bytes" ? zoneRules(decodeUtf8(tzV.data, tzV.offsets[i], tzV.offsets[i + 1]).trim()) : null;
       }
       const r = rules === null ? null : makeTimestamp(y[i], mo[i], d[i], h[i], mi[i], secV.values[i], rules);
+      if (r === null && ansi && rules !== null) {
+        const sec = Number(secV.values[i]) / 1e6;
+        throw new ExecutionError(
+          `${call.fn.name}: [DATETIME_FIELD_OUT_OF_BOUNDS] no such date and time: year ${y[i]}, month ${mo[i]}, day ${d[i]}, hour ${h[i]}, minute ${mi[i]}, second ${sec}; if necessary set "spark.sql.ansi.enabled" to "false" to bypass this error.`,
+        );
+      }
       if (r === null) m[i] = 0;
       else out[i] = r;
     }

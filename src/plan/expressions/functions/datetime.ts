@@ -16,12 +16,12 @@ import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWi
 const S = StringType();
 
 export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
-  toTimestamp("to_timestamp", "session"),
-  toTimestamp("to_timestamp_ltz", "ltz"),
-  toTimestamp("to_timestamp_ntz", "ntz"),
+  ansiErrors(toTimestamp("to_timestamp", "session")),
+  ansiErrors(toTimestamp("to_timestamp_ltz", "ltz")),
+  ansiErrors(toTimestamp("to_timestamp_ntz", "ntz")),
   // Non-ANSI, to_timestamp already gives null for a text it cannot parse; Spark's upgrade errors stand.
   toTimestamp("try_to_timestamp", "session"),
-  {
+  ansiErrors({
     name: "to_date",
     timeZoneAware: true,
     minArgs: 1,
@@ -36,7 +36,7 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
       const f = formatOption(ctx, 1, null);
       return { args: withFormatArg([arg], f), dataType: DateType(), nullable: true, options: f.options };
     },
-  },
+  }),
   simple("current_timestamp", [], TimestampType(), { aliases: ["now"], neverNull: true }),
   // The session time zone's wall clock now (Spark's LocalTimestamp).
   zoned(simple("localtimestamp", [], TimestampNTZType(), { neverNull: true })),
@@ -112,8 +112,8 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
       return { args: withFormatArg([ts], f), dataType: S, nullable: true, options: f.options };
     },
   },
-  unixTimestamp("unix_timestamp", 0),
-  unixTimestamp("to_unix_timestamp", 1),
+  ansiErrors(unixTimestamp("unix_timestamp", 0)),
+  ansiErrors(unixTimestamp("to_unix_timestamp", 1)),
   {
     name: "from_unixtime",
     timeZoneAware: true,
@@ -140,9 +140,9 @@ export const DATETIME_FUNCTIONS: readonly FunctionDef[] = [
       return { args: [...zones, ts], dataType: TimestampNTZType(), nullable: true };
     },
   },
-  makeTimestamp("make_timestamp", "session"),
-  makeTimestamp("make_timestamp_ltz", "ltz"),
-  makeTimestamp("make_timestamp_ntz", "ntz"),
+  ansiErrors(makeTimestamp("make_timestamp", "session")),
+  ansiErrors(makeTimestamp("make_timestamp_ltz", "ltz")),
+  ansiErrors(makeTimestamp("make_timestamp_ntz", "ntz")),
   {
     name: "timestampadd",
     timeZoneAware: true,
@@ -258,6 +258,22 @@ function toTimestamp(name: string, kind: TimestampKind): FunctionDef {
       if (ntz && ctx.args.length === 1) return { args: [ctx.cast(arg, dataType)], dataType, nullable: true };
       const f = formatOption(ctx, 1, null);
       return { args: withFormatArg([arg], f), dataType, nullable: true, options: ntz ? { ...f.options, ...WALL_CLOCK } : f.options };
+    },
+  };
+}
+
+/**
+ * `def` with Spark's ANSI behaviour when `spark.sql.ansi.enabled` is true at analysis: the call's
+ * options carry `ansi`, and its kernel raises an error where it would give null for a text it
+ * cannot parse or fields out of range (try_to_timestamp keeps its nulls).
+ */
+function ansiErrors(def: FunctionDef): FunctionDef {
+  return {
+    ...def,
+    resolve(ctx) {
+      const r = def.resolve(ctx);
+      if (sessionSetting("spark.sql.ansi.enabled")?.trim().toLowerCase() !== "true") return r;
+      return { ...r, options: { ...(r.options ?? {}), ansi: "true" } };
     },
   };
 }
