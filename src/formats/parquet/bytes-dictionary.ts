@@ -3,6 +3,7 @@
  * the bytes themselves (no JavaScript strings, no per-value objects). Values are hashed and
  * compared 4 bytes at a time.
  */
+import { BoundedPool } from "./bounded-pool.js";
 import { ByteSink } from "./byte-sink.js";
 
 /** Distinct byte strings in insertion order, each with a dense id. */
@@ -24,10 +25,8 @@ export class BytesDictionary {
   private dataBuf: Uint8Array = this.data.buf;
   private dataView = new DataView(this.dataBuf.buffer);
 
-  private static readonly pool: BytesDictionary[] = [];
-  private static pooledBytes = 0;
-  /** Bytes the pool keeps at most; dictionaries beyond are left to the GC. */
-  private static readonly POOL_LIMIT = 16 * 1024 * 1024;
+  /** Cleared dictionaries for reuse, 16 MB at most. */
+  private static readonly pool = new BoundedPool(16 * 1024 * 1024, () => new BytesDictionary(), (d: BytesDictionary) => d.capacityBytes());
 
   /**
    * An empty dictionary, with the grown arrays of a released one when the pool has one: a
@@ -35,19 +34,13 @@ export class BytesDictionary {
    * growing each from scratch allocated ~25 MB per 500k-row write.
    */
   static take(): BytesDictionary {
-    const d = BytesDictionary.pool.pop();
-    if (d === undefined) return new BytesDictionary();
-    BytesDictionary.pooledBytes -= d.capacityBytes();
-    return d;
+    return BytesDictionary.pool.take();
   }
 
   /** Clears `d` and keeps it for a later {@link take} (within the pool's limit); `d` must not be used after. */
   static give(d: BytesDictionary): void {
     d.clear();
-    const bytes = d.capacityBytes();
-    if (BytesDictionary.pooledBytes + bytes > BytesDictionary.POOL_LIMIT) return;
-    BytesDictionary.pool.push(d);
-    BytesDictionary.pooledBytes += bytes;
+    BytesDictionary.pool.give(d);
   }
 
   private capacityBytes(): number {

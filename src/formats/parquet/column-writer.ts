@@ -12,6 +12,7 @@ import { SinkError } from "../../errors.js";
 import type { Vector } from "../../columnar/vector.js";
 import type { Codec } from "../compression/codec.js";
 import { ByteSink } from "./byte-sink.js";
+import { BoundedPool } from "./bounded-pool.js";
 import { BytesDictionary } from "./bytes-dictionary.js";
 import { Encoding, PageType, PhysicalType } from "./constants.js";
 import { bitWidth, encodeRleHybrid } from "./rle.js";
@@ -849,16 +850,11 @@ class PageBuffers {
   dictIdx = new Int32Array(4096);
   scratchIdx = new Int32Array(1024);
 
-  private static readonly pool: PageBuffers[] = [];
-  private static pooledBytes = 0;
-  /** Bytes the pool keeps at most; sets beyond are left to the GC. */
-  private static readonly POOL_LIMIT = 32 * 1024 * 1024;
+  /** Sets for reuse, 32 MB at most. */
+  private static readonly pool = new BoundedPool(32 * 1024 * 1024, () => new PageBuffers(), (pb: PageBuffers) => pb.capacity());
 
   static take(): PageBuffers {
-    const pb = PageBuffers.pool.pop();
-    if (pb === undefined) return new PageBuffers();
-    PageBuffers.pooledBytes -= pb.capacity();
-    return pb;
+    return PageBuffers.pool.take();
   }
 
   static give(pb: PageBuffers): void {
@@ -866,10 +862,7 @@ class PageBuffers {
     pb.reps.reset();
     pb.values.reset();
     pb.body.reset();
-    const bytes = pb.capacity();
-    if (PageBuffers.pooledBytes + bytes > PageBuffers.POOL_LIMIT) return;
-    PageBuffers.pool.push(pb);
-    PageBuffers.pooledBytes += bytes;
+    PageBuffers.pool.give(pb);
   }
 
   private capacity(): number {
