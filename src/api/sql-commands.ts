@@ -11,6 +11,7 @@
 import { AnalysisError } from "../errors.js";
 import type { ColumnDef, CreateTableStatement, MergeClauseAst, QueryAst, RelationAst, Statement, TableTarget } from "../sql/query-ast.js";
 import { node, type Expr } from "../sql/expression.js";
+import { parseExpression } from "../sql/parser.js";
 import { planQuery, type SqlCatalog } from "../plan/sql-planner.js";
 import { analyzePlan, childrenOfResolved, type ResolvedPlan } from "../plan/analyze.js";
 import type { LogicalPlan } from "../plan/logical.js";
@@ -215,12 +216,16 @@ function insert(
   const exprs = schema.fields.map((f): Expr => {
     const fromQuery = targetCols.findIndex((c) => c === f.name);
     const stat = statics.find(([k]) => k.toLowerCase() === f.name.toLowerCase());
+    // A column the INSERT does not name takes its DEFAULT, else null (Spark's ResolveDefaultColumns).
+    const d = f.metadata?.[CURRENT_DEFAULT];
     const value: Expr =
       fromQuery >= 0
         ? node({ kind: "ordinal", ordinal: fromQuery, name: out[fromQuery].name })
         : stat !== undefined
           ? stat[1]
-          : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
+          : typeof d === "string"
+            ? parseExpression(d)
+            : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
     return node({ kind: "alias", name: f.name, child: node({ kind: "cast", to: f.dataType, child: value }) });
   });
   plan = { kind: "project", child: plan, exprs };
@@ -522,6 +527,7 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
       ...(t.partitionColumns.length === 0 ? [] : [{ col_name: "Partition Provider", data_type: "Catalog", comment: "" }]),
     );
   }
+  rows.push(...defaultRows(schema));
   return rowsFrame(session, DESCRIBE_SCHEMA, rows);
 }
 
@@ -677,7 +683,10 @@ function show(session: SparkSession, st: Extract<Statement, { kind: "show" }>): 
 function createTableStatement(t: WarehouseTable, schema: StructType): string {
   const q = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
   const props = (entries: [string, string][]) => entries.map(([k, v]) => `  ${q(k)} = ${q(/secret|password|token|access.?key/i.test(k) ? "*********(redacted)" : v)}`).join(",\n");
-  const cols = schema.fields.map((f) => `  ${quoteIfNeeded(f.name)} ${sqlTypeName(f.dataType)}${f.nullable ? "" : " NOT NULL"}${typeof f.metadata?.comment === "string" ? ` COMMENT ${q(f.metadata.comment)}` : ""}`);
+  const cols = schema.fields.map((f) => {
+    const d = f.metadata?.[CURRENT_DEFAULT];
+    return `  ${quoteIfNeeded(f.name)} ${sqlTypeName(f.dataType)}${f.nullable ? "" : " NOT NULL"}${typeof d === "string" ? ` DEFAULT ${d}` : ""}${typeof f.metadata?.comment === "string" ? ` COMMENT ${q(f.metadata.comment)}` : ""}`;
+  });
   const lines = [`CREATE TABLE spark_catalog.${t.database}.${t.name} (`, `${cols.join(",\n")})`, `USING ${t.format}`];
   const options = Object.entries(t.options);
   if (options.length > 0) lines.push(`OPTIONS (\n${props(options)})`);
@@ -724,7 +733,22 @@ function tableSchema(session: SparkSession, ref: TableTargetRef): StructType {
 }
 
 function columnField(c: ColumnDef): StructType["fields"][number] {
-  return StructField(c.name, c.dataType, c.nullable, c.comment === null ? undefined : { comment: c.comment });
+  const metadata = { ...(c.comment === null ? {} : { comment: c.comment }), ...(c.defaultSql === undefined ? {} : { [CURRENT_DEFAULT]: c.defaultSql }) };
+  return StructField(c.name, c.dataType, c.nullable, Object.keys(metadata).length === 0 ? undefined : metadata);
+}
+
+/** The field metadata key of a column's default, as written (Spark's ResolveDefaultColumns.CURRENT_DEFAULT_COLUMN_METADATA_KEY). */
+const CURRENT_DEFAULT = "CURRENT_DEFAULT";
+
+/** DESCRIBE's closing block of column defaults (Spark's ResolveDefaultColumns.getDescribeMetadata); none without defaults. */
+function defaultRows(schema: StructType): { col_name: string; data_type: string; comment: string | null }[] {
+  const withDefault = schema.fields.filter((f) => typeof f.metadata?.[CURRENT_DEFAULT] === "string");
+  if (withDefault.length === 0) return [];
+  return [
+    { col_name: "", data_type: "", comment: "" },
+    { col_name: "# Column Default Values", data_type: "", comment: "" },
+    ...withDefault.map((f) => ({ col_name: f.name, data_type: simpleString(f.dataType), comment: String(f.metadata?.[CURRENT_DEFAULT]) })),
+  ];
 }
 
 function normalizeProvider(p: string | null): WarehouseFormat {

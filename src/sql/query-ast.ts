@@ -165,6 +165,8 @@ export interface ColumnDef {
   readonly dataType: DataType;
   readonly nullable: boolean;
   readonly comment: string | null;
+  /** `DEFAULT expr`: the expression's text as written (Spark's CURRENT_DEFAULT), or absent. */
+  readonly defaultSql?: string;
 }
 
 /** CREATE [OR REPLACE] [EXTERNAL] TABLE … [USING fmt] [PARTITIONED BY] [LOCATION] [TBLPROPERTIES] [AS query]. */

@@ -289,16 +289,22 @@ class QueryParser {
       const dataType = readDataType(s);
       let nullable = true;
       let comment: string | null = null;
+      let defaultSql: string | undefined;
       for (;;) {
         if (s.atWord("NOT") && s.atWord("NULL", 1)) {
           s.next();
           s.next();
           nullable = false;
         } else if (s.acceptWord("COMMENT")) comment = this.stringLiteral();
-        else if (s.atWord("DEFAULT") || s.atWord("GENERATED")) throw s.errorAt(s.peek().start, "column DEFAULT values and generated columns are not supported");
+        else if (s.acceptWord("DEFAULT")) {
+          // Kept as written, as Spark keeps it (CURRENT_DEFAULT); parsed here so a bad one fails now.
+          const start = s.peek().start;
+          this.e.expression();
+          defaultSql = s.text.slice(start, s.peek().start).trim();
+        } else if (s.atWord("GENERATED")) throw s.errorAt(s.peek().start, "generated columns are not supported");
         else break;
       }
-      out.push({ name, dataType, nullable, comment });
+      out.push({ name, dataType, nullable, comment, ...(defaultSql === undefined ? {} : { defaultSql }) });
     } while (s.acceptOp(","));
     this.close(open.start);
     return out;

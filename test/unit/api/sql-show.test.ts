@@ -192,3 +192,26 @@ test("DESC EXTENDED: a table's detailed rows as Spark's CatalogTable lists them;
   spark.sql("DROP VIEW desc_tv");
   spark.sql("DROP TABLE desc_t");
 });
+
+test("column DEFAULT values: kept as written, shown by DESC and SHOW CREATE TABLE, used by an INSERT that does not name the column", async () => {
+  spark.sql("USE default");
+  spark.sql("CREATE TABLE dflt (a STRING DEFAULT 'default-value', b INT DEFAULT 40 + 2, c INT) USING parquet");
+  assert.deepEqual(await sql("DESC dflt"), [
+    "a,string,NULL",
+    "b,int,NULL",
+    "c,int,NULL",
+    ",,",
+    "# Column Default Values,,",
+    "a,string,'default-value'",
+    "b,int,40 + 2",
+  ]);
+  const [ddl] = await sql("SHOW CREATE TABLE dflt");
+  assert.match(ddl, /a STRING DEFAULT 'default-value',\n {2}b INT DEFAULT 40 \+ 2,\n {2}c INT\)/);
+  spark.sql("INSERT INTO dflt (c) VALUES (1)");
+  spark.sql("INSERT INTO dflt (c, a) VALUES (2, 'given')");
+  spark.sql("INSERT INTO dflt VALUES ('all', 7, 3)");
+  assert.deepEqual(await sql("SELECT * FROM dflt ORDER BY c"), ["default-value,42,1", "given,42,2", "all,7,3"]);
+  assert.throws(() => spark.sql("CREATE TABLE dflt_bad (a INT DEFAULT (1 +) USING parquet"), /syntax error/);
+  assert.throws(() => spark.sql("CREATE TABLE dflt_gen (a INT GENERATED ALWAYS AS (1)) USING parquet"), /generated columns are not supported/);
+  spark.sql("DROP TABLE dflt");
+});
