@@ -61,7 +61,7 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
   let post: BoundExpr[] | null = null;
   let schema: StructType;
   let qualifiers: (string | null)[];
-  const usingNames = plan.natural ? commonNames(left.schema, right.schema) : plan.using;
+  const usingNames = plan.natural ? commonNames(left, right) : plan.using;
   if (usingNames !== null) {
     const { conjuncts, leftOrdinals, rightOrdinals } = bindUsing(usingNames, left, right);
     condition = conjunction(conjuncts);
@@ -76,8 +76,12 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
       const leftOwn = joinType === "right" || joinType === "full";
       const rightOwn = joinType !== "right";
       rest = [...range(nl).filter((i) => !leftOrdinals.includes(i) || leftOwn), ...range(right.schema.fields.length).filter((i) => !rightOrdinals.includes(i) || rightOwn).map((i) => nl + i)];
-      hidden = [...keyExprs.map(() => false), ...rest.map((i) => (i < nl ? leftOrdinals.includes(i) : rightOrdinals.includes(i - nl)))];
     }
+    // Hidden: the sides' own keys kept for `side.k`, and whatever a side already hid (a key of
+    // an earlier join in a chain).
+    const ownKey = (i: number) => plan.hiddenKeys === true && !semi && (i < nl ? leftOrdinals.includes(i) : rightOrdinals.includes(i - nl));
+    const restHidden = rest.map((i) => pairHidden[i] || ownKey(i));
+    if (restHidden.some((h) => h)) hidden = [...keyExprs.map(() => false), ...restHidden];
     post = [...keyExprs, ...rest.map((i) => refTo(fullPair, i))];
     schema = StructType(post.map((e, i) => StructField(i < keyExprs.length ? left.schema.fields[leftOrdinals[i]].name : fullPair.fields[rest[i - keyExprs.length]].name, e.dataType, e.nullable)));
     qualifiers = [
@@ -104,10 +108,18 @@ export function analyzeJoin(plan: JoinNode, left: ResolvedPlan, right: ResolvedP
   return { joinType, leftKeys, rightKeys, nullSafe, residual, pairSchema, post, schema, qualifiers, ...(hidden === null ? {} : { hidden }) };
 }
 
-/** Column names present on both sides, in the left side's order (NATURAL JOIN). */
-function commonNames(left: StructType, right: StructType): string[] {
-  const rightNames = new Set(right.fields.map((f) => f.name.toLowerCase()));
-  return left.fields.map((f) => f.name).filter((n) => rightNames.has(n.toLowerCase()));
+/**
+ * Column names present on both sides, in the left side's order (NATURAL JOIN): visible columns
+ * only, so a chain `a NATURAL JOIN b NATURAL JOIN c` is not confused by the key a join before
+ * kept hidden (Spark's `NATURAL JOIN` reads the output of the previous one).
+ */
+function commonNames(left: ResolvedPlan, right: ResolvedPlan): string[] {
+  const rightNames = new Set(visibleNames(right).map((n) => n.toLowerCase()));
+  return visibleNames(left).filter((n) => rightNames.has(n.toLowerCase()));
+}
+
+function visibleNames(p: ResolvedPlan): string[] {
+  return p.schema.fields.flatMap((f, i) => (p.hidden?.[i] === true ? [] : [f.name]));
 }
 
 function bindUsing(
@@ -120,8 +132,8 @@ function bindUsing(
   const rightOrdinals: number[] = [];
   const conjuncts: BoundExpr[] = [];
   for (const name of names) {
-    const li = uniqueOrdinal(left.schema, name, "left");
-    const ri = uniqueOrdinal(right.schema, name, "right");
+    const li = uniqueOrdinal(left, name, "left");
+    const ri = uniqueOrdinal(right, name, "right");
     leftOrdinals.push(li);
     rightOrdinals.push(ri);
     // Bind `l = r` over a two-column schema (so Spark's comparison coercion applies), then point
@@ -135,9 +147,10 @@ function bindUsing(
   return { conjuncts, leftOrdinals, rightOrdinals };
 }
 
-function uniqueOrdinal(schema: StructType, name: string, side: string): number {
-  const names = schema.fields.map((f) => f.name);
-  const hits = names.flatMap((n, i) => (n.toLowerCase() === name.toLowerCase() ? [i] : []));
+/** The one visible column `name` of a join side (a column a join before kept hidden does not count). */
+function uniqueOrdinal(side0: ResolvedPlan, name: string, side: string): number {
+  const names = side0.schema.fields.map((f) => f.name);
+  const hits = names.flatMap((n, i) => (n.toLowerCase() === name.toLowerCase() && side0.hidden?.[i] !== true ? [i] : []));
   if (hits.length === 0) {
     throw new AnalysisError(`analysis: USING column '${name}' cannot be resolved on the ${side} side of the join [${names.join(", ")}]${suggestion(name, names)}`);
   }

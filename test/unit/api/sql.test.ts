@@ -208,6 +208,11 @@ test("sql: USING / NATURAL joins keep each side's key reachable by its qualifier
   assert.deepEqual(await rows("SELECT k, u1.k AS lk, u2.k AS rk FROM u1 FULL JOIN u2 USING (k) ORDER BY k"), ["a,a,a", "b,b,NULL", "c,NULL,c"]);
   // The DataFrame API's join on names has no hidden columns.
   assert.deepEqual(spark.table("u1").join(spark.table("u2"), "k").columns, ["k", "v1", "v2"]);
+  // A chain of NATURAL joins reads the visible output of the one before: one k, not the hidden one.
+  spark.sql("CREATE OR REPLACE TEMP VIEW u3 AS SELECT * FROM VALUES ('a', 100), ('b', 200) AS u3(k, v3)");
+  assert.deepEqual(spark.sql("SELECT * FROM u1 NATURAL JOIN u2 NATURAL JOIN u3").columns, ["k", "v1", "v2", "v3"]);
+  assert.deepEqual(await rows("SELECT *, u2.k AS rk FROM u1 NATURAL JOIN u2 NATURAL JOIN u3"), ["a,1,10,100,a"]);
+  assert.deepEqual(await rows("SELECT k, v3 FROM u1 NATURAL LEFT JOIN u2 JOIN u3 USING (k) ORDER BY k"), ["a,100", "b,200"]);
 });
 
 test("sql: a nested WITH redefining an outer CTE follows spark.sql.legacy.ctePrecedencePolicy", async () => {
