@@ -31,7 +31,7 @@ import { ByteType, LongType, StringType, StructType, type DataType } from "../ty
 import { makeBatch } from "../columnar/batch.js";
 import type { LogicalPlan } from "./logical.js";
 import { analyzePlan, scopeOf, type ResolvedPlan } from "./analyze.js";
-import { bindExpr, outputName } from "./expressions/bind.js";
+import { bindExpr, exprSql, outputName } from "./expressions/bind.js";
 import type { BoundExpr } from "./expressions/bound.js";
 import { boundChildren } from "./expressions/bound.js";
 import { AGGREGATE_FUNCTIONS } from "./expressions/function-registry.js";
@@ -163,6 +163,14 @@ class SqlPlanner {
     }
     if (columnAliases !== null && columnAliases.length !== width) {
       throw new AnalysisError(`analysis: VALUES has ${width} columns but ${columnAliases.length} column aliases were given`);
+    }
+    // Spark's ResolveInlineTables: an inline table's values are evaluated once, at analysis, so
+    // each must be foldable; a non-deterministic call is not.
+    for (const row of v.rows) {
+      const bad = row.find(isNondeterministic);
+      if (bad !== undefined) {
+        throw new AnalysisError(`analysis: [INVALID_INLINE_TABLE.CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE] Cannot evaluate the expression "${exprSql(bad)}" in inline table definition`);
+      }
     }
     const names = columnAliases ?? Array.from({ length: width }, (_, i) => `col${i + 1}`);
     const rows: LogicalPlan[] = v.rows.map((row) => ({ kind: "project", child: oneRow(), exprs: row.map((e, i) => alias(e, names[i])) }));

@@ -739,7 +739,11 @@ class QueryParser {
     if (s.acceptWord("WITH")) {
       s.acceptWord("RECURSIVE");
       do {
+        const at = s.peek().start;
         const name = this.e.identifier("expected a name for the common table expression");
+        if (ctes.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+          throw s.errorAt(at, `CTE definition can't have duplicate names: '${name}'`);
+        }
         const columns = s.atOp("(") ? this.columnAliasList() : null;
         s.expectWord("AS");
         const open = s.expectOp("(", " before the common table expression's query");
@@ -920,8 +924,13 @@ class QueryParser {
       const kind = s.next().upper;
       const open = s.expectOp("(");
       const cols: number[][] = [];
-      do cols.push(this.groupingSet(indexOf));
-      while (s.acceptOp(","));
+      do {
+        const at = s.peek().start;
+        const set = this.groupingSet(indexOf);
+        // Spark's parser refuses `()` inside ROLLUP and CUBE (only GROUPING SETS takes it).
+        if (set.length === 0) throw s.errorAt(at, `Empty set in ${kind} grouping sets is not supported`);
+        cols.push(set);
+      } while (s.acceptOp(","));
       this.close(open.start);
       return { sets: kind === "ROLLUP" ? rollupSets(cols) : cubeSets(cols), plain: false };
     }

@@ -305,3 +305,16 @@ test("sql: with spark.sql.ansi.enabled, datetime constructors and parsers raise 
   assert.equal(await one(ansi, "SELECT timestamp_ntz'2011-11-11 11:11:11' - '2011-11-11 11:11:10'"), 1_000_000n, "one second, in µs");
   assert.throws(() => spark.sql("SELECT timestamp_ntz'2011-11-11 11:11:11' - '2011-11-11 11:11:10'"), AnalysisError, "a type mismatch without ANSI");
 });
+
+test("sql: Spark's refusals of duplicate CTE names, an empty set inside ROLLUP / CUBE and a non-deterministic inline table value", () => {
+  assert.throws(() => spark.sql("WITH c AS (SELECT 1), C AS (SELECT 2) SELECT * FROM c"), (e: unknown) => e instanceof ParseError && /CTE definition can't have duplicate names: 'C'/.test(e.message));
+  for (const kind of ["ROLLUP", "CUBE"]) {
+    assert.throws(
+      () => spark.sql(`SELECT a, count(*) FROM VALUES (1), (2) AS t(a) GROUP BY ${kind}(a, ())`),
+      (e: unknown) => e instanceof ParseError && new RegExp(`Empty set in ${kind} grouping sets is not supported`).test(e.message),
+    );
+  }
+  // GROUPING SETS takes the empty set.
+  assert.deepEqual(spark.sql("SELECT a, count(*) FROM VALUES (1), (2) AS t(a) GROUP BY GROUPING SETS ((a), ())").columns, ["a", "count(1)"]);
+  assert.throws(() => spark.sql("SELECT * FROM VALUES ('one', rand(5)), ('two', 3.0D) AS data(a, b)"), (e: unknown) => e instanceof AnalysisError && /CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE.*rand\(5\)/.test(e.message));
+});
