@@ -14,7 +14,7 @@ import type { StructField as Field } from "../types/data-types.js";
 import type { BoundExpr } from "./expressions/bound.js";
 import { castTo } from "./expressions/bind.js";
 import { GENERATOR_NAMES } from "./expressions/generator-names.js";
-import { findWiderCommonType } from "./expressions/coercion.js";
+import { equalsIgnoreNullability, findWiderCommonType } from "./expressions/coercion.js";
 import { typeString } from "./expressions/coercion.js";
 
 /** The base generator kinds sluice runs (json_tuple runs as a one-row stack). */
@@ -84,7 +84,16 @@ export function bindGenerator(name: string, args: readonly BoundExpr[], aliases:
       const types: DataType[] = [];
       for (let c = 0; c < width; c++) {
         const column = values.filter((_, i) => i % width === c).map((v) => v.dataType);
-        const t = findWiderCommonType(column);
+        // Spark's Stack: a column's values share one type; only NULLs are coerced to it.
+        const typed = column.filter((t) => t.typeName !== "null");
+        const first = typed[0];
+        const other = typed.findIndex((t) => !equalsIgnoreNullability(t, first));
+        if (other >= 0) {
+          throw new AnalysisError(
+            `analysis: [DATATYPE_MISMATCH.STACK_COLUMN_DIFF_TYPES] stack: the values of column ${c} have different types: ${typeString(first)} and ${typeString(typed[other])}`,
+          );
+        }
+        const t = first ?? findWiderCommonType(column);
         if (t === null) throw new AnalysisError(`analysis: stack: the values of column ${c} have incompatible types ${column.map(typeString).join(", ")}`);
         types.push(t);
       }
@@ -103,7 +112,8 @@ export function bindGenerator(name: string, args: readonly BoundExpr[], aliases:
       }
       const text = castTo(json, StringType());
       const values = args.slice(1).map((k, i): BoundExpr => {
-        if (k.dataType.typeName !== "string" && k.dataType.typeName !== "null") {
+        // A bare NULL field is no string either (Spark's JsonTuple takes StringType only).
+        if (k.dataType.typeName !== "string") {
           throw new AnalysisError(`analysis: [DATATYPE_MISMATCH.NON_STRING_TYPE] json_tuple requires that all arguments are strings, got ${typeString(k.dataType)} for field ${i + 1}`);
         }
         const path: BoundExpr =

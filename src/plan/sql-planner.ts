@@ -261,6 +261,9 @@ class SqlPlanner {
     const aggregates: Expr[] = [];
     for (const v of r.values) {
       if (v.exprs.length !== r.columns.length) throw new AnalysisError(`analysis: PIVOT: a value gives ${v.exprs.length} items for ${r.columns.length} pivot columns`);
+      // Spark's NON_LITERAL_PIVOT_VALUES: a pivot value is a constant, never a column.
+      const nonLiteral = v.exprs.find(readsColumns);
+      if (nonLiteral !== undefined) throw new AnalysisError(`analysis: [NON_LITERAL_PIVOT_VALUES] Literal expressions required for pivot values, found "${exprSql(nonLiteral)}"`);
       const cond = r.columns.map((c, k): Expr => node({ kind: "binary", op: "<=>", left: c, right: v.exprs[k] })).reduce(andExpr);
       const valueName = v.alias ?? (v.exprs.length === 1 ? outputName(v.exprs[0]) : `{${v.exprs.map(outputName).join(", ")}}`);
       aggregates.push(...pivotValueAggregates(r.aggregates, cond, valueName));
@@ -861,6 +864,11 @@ function call(name: string, args: readonly Expr[]): Expr {
 
 /** Spark's non-deterministic functions (`Nondeterministic` expressions) anywhere in `e`. */
 const NONDETERMINISTIC = new Set(["rand", "random", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name"]);
+
+/** Whether `e` reads a column (a pivot value or an inline table's value must not). */
+function readsColumns(e: Expr): boolean {
+  return e.kind === "column" || exprChildren(e).some(readsColumns);
+}
 
 function isNondeterministic(e: Expr): boolean {
   if (e.kind === "call" && NONDETERMINISTIC.has(e.name.toLowerCase())) return true;

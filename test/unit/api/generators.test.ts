@@ -23,9 +23,11 @@ test("explode of split: one row per word, null input gives none; explode_outer k
 });
 
 test("stack and inline produce Spark's column names and types", async () => {
-  const s = spark.range(1).select(stack(2, lit("x"), lit(1), lit("y"), lit(2n)));
+  const s = spark.range(1).select(stack(2, lit("x"), lit(1n), lit("y"), lit(2n)));
   assert.deepEqual(s.dtypes, [["col0", "string"], ["col1", "bigint"]]);
   assert.deepEqual((await s.collect()).map((r) => `${r.col0}${r.col1}`), ["x1", "y2"]);
+  // Spark's Stack does not widen a column (int beside bigint): only NULLs take the column's type.
+  assert.throws(() => spark.range(1).select(stack(2, lit("x"), lit(1), lit("y"), lit(2n))), /STACK_COLUMN_DIFF_TYPES/);
   const i = spark.sql("SELECT inline(array(struct(1 AS a, 'p' AS b), struct(2 AS a, 'q' AS b)))");
   assert.deepEqual(i.columns, ["a", "b"]);
   assert.deepEqual(await i.collect(), [{ a: 1, b: "p" }, { a: 2, b: "q" }]);

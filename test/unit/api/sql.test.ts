@@ -317,4 +317,10 @@ test("sql: Spark's refusals of duplicate CTE names, an empty set inside ROLLUP /
   // GROUPING SETS takes the empty set.
   assert.deepEqual(spark.sql("SELECT a, count(*) FROM VALUES (1), (2) AS t(a) GROUP BY GROUPING SETS ((a), ())").columns, ["a", "count(1)"]);
   assert.throws(() => spark.sql("SELECT * FROM VALUES ('one', rand(5)), ('two', 3.0D) AS data(a, b)"), (e: unknown) => e instanceof AnalysisError && /CANNOT_EVALUATE_EXPRESSION_IN_INLINE_TABLE.*rand\(5\)/.test(e.message));
+  const sales = "SELECT * FROM VALUES ('dotNET', 2012, 10000), ('Java', 2013, 20000) AS s(course, year, earnings)";
+  assert.throws(() => spark.sql(`SELECT * FROM (${sales}) PIVOT (sum(earnings) FOR year IN (course, 2013))`), (e: unknown) => e instanceof AnalysisError && /NON_LITERAL_PIVOT_VALUES.*course/.test(e.message));
+  assert.throws(() => spark.sql(`SELECT * FROM json_tuple('{"a": 1}', null)`), (e: unknown) => e instanceof AnalysisError && /NON_STRING_TYPE/.test(e.message));
+  assert.throws(() => spark.sql("SELECT * FROM stack(2, 1, '1.1', 'a', 2, 2.2, 'b')"), (e: unknown) => e instanceof AnalysisError && /STACK_COLUMN_DIFF_TYPES/.test(e.message));
+  // NULLs take their column's type.
+  assert.deepEqual(spark.sql("SELECT * FROM stack(2, 1, 'a', NULL, NULL)").schema.fields.map((f) => f.dataType.typeName), ["integer", "string"]);
 });
