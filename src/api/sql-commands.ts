@@ -198,8 +198,6 @@ function insert(
   if (target.length === 1 && session.catalog.hasView(target[0])) throw new AnalysisError(`analysis: ${target[0]} is a view; INSERT needs a table`);
   const ref = requireTable(session, target);
   const schema = tableSchema(session, ref);
-  let plan: LogicalPlan = planQuery(query, catalog);
-  const out = analyzePlan(plan).schema.fields;
   // Static partition values (PARTITION (p = 'x')) are columns the query does not give.
   const statics = Object.entries(partition ?? {}).filter((e): e is [string, Expr] => e[1] !== null);
   const staticNames = new Set(statics.map(([k]) => k.toLowerCase()));
@@ -208,6 +206,8 @@ function insert(
     if (f === undefined) throw new AnalysisError(`analysis: INSERT into ${ref.display}: '${c}' is not a column of the table [${schema.fields.map((x) => x.name).join(", ")}]`);
     return f.name;
   });
+  let plan: LogicalPlan = planQuery(withDefaults(query, targetCols, schema), catalog);
+  const out = analyzePlan(plan).schema.fields;
   if (out.length !== targetCols.length) {
     throw new AnalysisError(
       `analysis: cannot write to ${ref.display}: the table has ${targetCols.length} column${targetCols.length === 1 ? "" : "s"} to fill (${targetCols.join(", ")}) but the data has ${out.length}`,
@@ -238,6 +238,24 @@ function insert(
     await writeInto(ref, data, overwrite ? "overwrite" : "append");
     return [];
   });
+}
+
+/**
+ * `INSERT … VALUES (DEFAULT, …)`: each `DEFAULT` in a VALUES row becomes its target column's
+ * default, or NULL when it has none (Spark's ResolveDefaultColumns). An inline table reads no
+ * column, so a bare `DEFAULT` there can only be the keyword.
+ */
+function withDefaults(query: QueryAst, targetCols: readonly string[], schema: StructType): QueryAst {
+  if (query.body.kind !== "values") return query;
+  const isDefault = (e: Expr) => e.kind === "column" && e.parts.length === 1 && e.parts[0].toUpperCase() === "DEFAULT";
+  if (!query.body.rows.some((row) => row.some(isDefault))) return query;
+  const defaultOf = (i: number): Expr => {
+    const f = schema.fields.find((x) => x.name === targetCols[i]);
+    const d = f?.metadata?.[CURRENT_DEFAULT];
+    return typeof d === "string" ? parseExpression(d) : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
+  };
+  const rows = query.body.rows.map((row) => row.map((e, i) => (isDefault(e) ? defaultOf(i) : e)));
+  return { ...query, body: { kind: "values", rows } };
 }
 
 /** Whether a plan reads the files at `location`. */

@@ -210,7 +210,9 @@ test("column DEFAULT values: kept as written, shown by DESC and SHOW CREATE TABL
   spark.sql("INSERT INTO dflt (c) VALUES (1)");
   spark.sql("INSERT INTO dflt (c, a) VALUES (2, 'given')");
   spark.sql("INSERT INTO dflt VALUES ('all', 7, 3)");
-  assert.deepEqual(await sql("SELECT * FROM dflt ORDER BY c"), ["default-value,42,1", "given,42,2", "all,7,3"]);
+  // The DEFAULT keyword in VALUES: the column's default, or NULL for a column without one.
+  spark.sql("INSERT INTO dflt VALUES (DEFAULT, default, 4), ('x', 1, DEFAULT)");
+  assert.deepEqual(await sql("SELECT * FROM dflt ORDER BY c NULLS LAST"), ["default-value,42,1", "given,42,2", "all,7,3", "default-value,42,4", "x,1,NULL"]);
   assert.throws(() => spark.sql("CREATE TABLE dflt_bad (a INT DEFAULT (1 +) USING parquet"), /syntax error/);
   assert.throws(() => spark.sql("CREATE TABLE dflt_gen (a INT GENERATED ALWAYS AS (1)) USING parquet"), /generated columns are not supported/);
   spark.sql("DROP TABLE dflt");
