@@ -9,7 +9,7 @@
  * Not implemented (an analysis error instead): comparing array values, which Spark orders
  * element by element. (Maps are not comparable in Spark either.)
  */
-import type { DataType, DecimalType as DecimalTypeT, StructType, StructField } from "../../types/data-types.js";
+import type { DataType, StructType, StructField } from "../../types/data-types.js";
 import { GENERATOR_NAMES } from "./generator-names.js";
 import { ArrayType, BooleanType, BinaryType, ByteType, DateType, DoubleType, FloatType, IntegerType, LongType, NullType, ShortType, StringType, TimestampType, DecimalType, isNumeric, isIntegral } from "../../types/data-types.js";
 import { DayTimeIntervalType, YearMonthIntervalType, isAnsiInterval } from "../../types/data-types.js";
@@ -26,7 +26,7 @@ import type {
 } from "./bound.js";
 import { bindHigherOrderArgs, lookupLambdaVar, misplacedLambda } from "./lambda.js";
 import { higherOrderSqlArgs } from "./functions/higher-order.js";
-import { sessionSetting, sessionTimeZone } from "./session-zone.js";
+import { ansiEnabled, sessionTimeZone } from "./session-zone.js";
 import { bindIntervalArithmetic, bindIntervalExtract, bindIntervalMath, bindIntervalTry, bindIntervalNegate, checkIntervalComparison, intervalArithmeticName, intervalCallSql } from "./interval-arithmetic.js";
 import { STATISTICAL_AGGREGATES, resolveStatisticalAggregate } from "./aggregate-functions.js";
 import { timestampLiteral } from "../../sql/literals.js";
@@ -34,6 +34,7 @@ import {
   canCast,
   decimalArithmeticType,
   decimalForType,
+  literalDecimal,
   equalsIgnoreNullability,
   findCommonTypeForComparison,
   findTightestCommonType,
@@ -386,13 +387,6 @@ function lit(value: BoundLiteral["value"], dataType: DataType): BoundLiteral {
   return { kind: "literal", value, dataType, nullable: value === null };
 }
 
-/** An integral literal's smallest decimal (`DecimalType.fromLiteral`: 0 is decimal(1,0)); null for anything else. */
-function literalDecimal(e: BoundExpr): DecimalTypeT | null {
-  if (e.kind !== "literal" || !isIntegral(e.dataType) || (typeof e.value !== "number" && typeof e.value !== "bigint")) return null;
-  const digits = (e.value < 0 ? -BigInt(e.value) : BigInt(e.value)).toString().length;
-  return DecimalType(digits, 0);
-}
-
 /** Wraps `e` in a cast to `t` unless it already has that type; a NULL literal is retyped. */
 export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (equalsIgnoreNullability(e.dataType, t)) return e;
@@ -723,7 +717,7 @@ class Binder {
     const text = src.kind === "binary" ? { node: src, whole: exprSql(src), left: exprSql(src.left), right: exprSql(src.right) } : { node: src, whole: exprSql(src), left: "", right: "" };
     // Spark's AnsiTypeCoercion (spark.sql.ansi.enabled): a string beside a timestamp in a
     // subtraction is read as that timestamp type; without ANSI it is a type mismatch.
-    if (op === "-" && sessionSetting("spark.sql.ansi.enabled")?.trim().toLowerCase() === "true") {
+    if (op === "-" && ansiEnabled()) {
       const isTs = (t: DataType) => t.typeName === "timestamp" || t.typeName === "timestamp_ntz";
       if (left.dataType.typeName === "string" && isTs(right.dataType)) left = castTo(left, right.dataType);
       else if (right.dataType.typeName === "string" && isTs(left.dataType)) right = castTo(right, left.dataType);

@@ -4,6 +4,7 @@
  * explicit casts are allowed, and how types are spelled in SQL text and error messages.
  */
 import type { DataType, DecimalType as DecimalTypeT, StructField as StructFieldT } from "../../types/data-types.js";
+import type { BoundExpr } from "./bound.js";
 import {
   ArrayType,
   DecimalType,
@@ -49,6 +50,17 @@ export function equalsIgnoreNullability(a: DataType, b: DataType): boolean {
     );
   }
   return true;
+}
+
+/**
+ * An integral literal's smallest decimal (`DecimalType.fromLiteral`: 0 is decimal(1,0)), as
+ * DecimalPrecision reads a literal beside a decimal (`literalPickMinimumPrecision`); null for
+ * anything else.
+ */
+export function literalDecimal(e: BoundExpr): DecimalTypeT | null {
+  if (e.kind !== "literal" || !isIntegral(e.dataType) || (typeof e.value !== "number" && typeof e.value !== "bigint")) return null;
+  const digits = (e.value < 0 ? -BigInt(e.value) : BigInt(e.value)).toString().length;
+  return DecimalType(digits, 0);
 }
 
 /** The decimal type that holds every value of an integral or floating type (`DecimalType.forType`). */

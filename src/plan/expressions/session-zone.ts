@@ -33,6 +33,11 @@ export function sessionSetting(key: string): string | undefined {
   return (current ?? fallback)?.get(key);
 }
 
+/** Whether `spark.sql.ansi.enabled` is true for what analysis binds now. */
+export function ansiEnabled(): boolean {
+  return sessionSetting("spark.sql.ansi.enabled")?.trim().toLowerCase() === "true";
+}
+
 /** Runs `fn` with `conf` as the session settings of everything it binds. */
 export function withSessionConf<T>(conf: SessionConf, fn: () => T): T {
   const saved = current;

@@ -10,7 +10,7 @@ import { typeString } from "../coercion.js";
 import type { FunctionDef, ResolveContext } from "./define.js";
 import type { BoundExpr } from "../bound.js";
 import { expectArg, simple } from "./define.js";
-import { sessionSetting } from "../session-zone.js";
+import { ansiEnabled, sessionSetting } from "../session-zone.js";
 import { SESSION_WINDOW_FUNCTION, sessionGapMicros, TIME_WINDOW_FUNCTION, timeWindowOptions, timeWindowSpec, timeWindowType } from "../time-window-spec.js";
 
 const S = StringType();
@@ -272,7 +272,7 @@ function ansiErrors(def: FunctionDef): FunctionDef {
     ...def,
     resolve(ctx) {
       const r = def.resolve(ctx);
-      if (sessionSetting("spark.sql.ansi.enabled")?.trim().toLowerCase() !== "true") return r;
+      if (!ansiEnabled()) return r;
       return { ...r, options: { ...(r.options ?? {}), ansi: "true" } };
     },
   };

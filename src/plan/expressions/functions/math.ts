@@ -18,7 +18,7 @@ import {
 } from "../../../types/data-types.js";
 import { AnalysisError } from "../../../errors.js";
 import type { BoundExpr } from "../bound.js";
-import { decimalArithmeticType, decimalForType, findTightestCommonType, implicitCastType, typeString } from "../coercion.js";
+import { decimalArithmeticType, decimalForType, findTightestCommonType, implicitCastType, literalDecimal, typeString } from "../coercion.js";
 import type { FunctionDef, ResolveContext, ResolvedCall } from "./define.js";
 import { anyNullable, argTypeError, expectArg, simple } from "./define.js";
 
@@ -234,11 +234,7 @@ function arithmeticTypes(ctx: ResolveContext, op: ArithmeticFnOp): ResolvedCall 
 function operandDecimal(e: BoundExpr): DecimalTypeT {
   const t = e.dataType;
   if (t.typeName === "decimal") return t;
-  if (e.kind === "literal" && isIntegral(t) && (typeof e.value === "number" || typeof e.value === "bigint")) {
-    const digits = (e.value < 0 ? -BigInt(e.value) : BigInt(e.value)).toString().length;
-    return DecimalType(digits, 0);
-  }
-  const d = decimalForType(t);
+  const d = literalDecimal(e) ?? decimalForType(t);
   if (d === null) return argTypeError("arithmetic", "a numeric", t);
   return d;
 }
