@@ -217,15 +217,7 @@ function insert(
     const fromQuery = targetCols.findIndex((c) => c === f.name);
     const stat = statics.find(([k]) => k.toLowerCase() === f.name.toLowerCase());
     // A column the INSERT does not name takes its DEFAULT, else null (Spark's ResolveDefaultColumns).
-    const d = f.metadata?.[CURRENT_DEFAULT];
-    const value: Expr =
-      fromQuery >= 0
-        ? node({ kind: "ordinal", ordinal: fromQuery, name: out[fromQuery].name })
-        : stat !== undefined
-          ? stat[1]
-          : typeof d === "string"
-            ? parseExpression(d)
-            : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
+    const value: Expr = fromQuery >= 0 ? node({ kind: "ordinal", ordinal: fromQuery, name: out[fromQuery].name }) : stat !== undefined ? stat[1] : defaultValue(f);
     return node({ kind: "alias", name: f.name, child: node({ kind: "cast", to: f.dataType, child: value }) });
   });
   plan = { kind: "project", child: plan, exprs };
@@ -249,13 +241,14 @@ function withDefaults(query: QueryAst, targetCols: readonly string[], schema: St
   if (query.body.kind !== "values") return query;
   const isDefault = (e: Expr) => e.kind === "column" && e.parts.length === 1 && e.parts[0].toUpperCase() === "DEFAULT";
   if (!query.body.rows.some((row) => row.some(isDefault))) return query;
-  const defaultOf = (i: number): Expr => {
-    const f = schema.fields.find((x) => x.name === targetCols[i]);
-    const d = f?.metadata?.[CURRENT_DEFAULT];
-    return typeof d === "string" ? parseExpression(d) : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
-  };
-  const rows = query.body.rows.map((row) => row.map((e, i) => (isDefault(e) ? defaultOf(i) : e)));
+  const rows = query.body.rows.map((row) => row.map((e, i) => (isDefault(e) ? defaultValue(schema.fields.find((x) => x.name === targetCols[i])) : e)));
   return { ...query, body: { kind: "values", rows } };
+}
+
+/** A column's value where an INSERT gives none: its DEFAULT as written, else NULL (also for no column). */
+function defaultValue(f: StructType["fields"][number] | undefined): Expr {
+  const d = f?.metadata?.[CURRENT_DEFAULT];
+  return typeof d === "string" ? parseExpression(d) : node({ kind: "literal", value: null, dataType: { typeName: "null" } as DataType });
 }
 
 /** Whether a plan reads the files at `location`. */
@@ -484,7 +477,7 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
   const info = view !== null ? session.catalog.viewInfo(parts[0]) : undefined;
   if (st.mode === "extended" && info !== undefined) {
     // A view made with CREATE VIEW (a temp view has no catalog entry): Spark's rows for a VIEW.
-    const props = Object.entries(redactOptions(session, info.properties)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const props = sortedByKey(redactOptions(session, info.properties));
     rows.push(
       { col_name: "", data_type: "", comment: "" },
       { col_name: "# Detailed Table Information", data_type: "", comment: "" },
@@ -503,7 +496,7 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
           ]),
       { col_name: "View Catalog and Namespace", data_type: `spark_catalog.${info.database}`, comment: "" },
       { col_name: "View Query Output Columns", data_type: `[${(info.queryColumns ?? schema.fields.map((f) => f.name)).join(", ")}]`, comment: "" },
-      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: propertyList(props), comment: "" }]),
     );
     return rowsFrame(session, DESCRIBE_SCHEMA, rows);
   }
@@ -518,7 +511,7 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
   if (st.mode === "extended" && t !== null) {
     // Spark's CatalogTable.toLinkedHashMap: table properties by name, storage properties (the
     // OPTIONS) as given, both redacted.
-    const props = Object.entries(redactOptions(session, t.properties)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const props = sortedByKey(redactOptions(session, t.properties));
     const storage = Object.entries(redactOptions(session, t.options));
     rows.push(
       { col_name: "", data_type: "", comment: "" },
@@ -539,9 +532,9 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
             { col_name: "Sort Columns", data_type: `[${t.bucketing.sortColumns.map((c) => `\`${c}\``).join(", ")}]`, comment: "" },
           ]),
       ...(t.comment === null ? [] : [{ col_name: "Comment", data_type: t.comment, comment: "" }]),
-      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: `[${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+      ...(props.length === 0 ? [] : [{ col_name: "Table Properties", data_type: propertyList(props), comment: "" }]),
       { col_name: "Location", data_type: t.location, comment: "" },
-      ...(storage.length === 0 ? [] : [{ col_name: "Storage Properties", data_type: `[${storage.map(([k, v]) => `${k}=${v}`).join(", ")}]`, comment: "" }]),
+      ...(storage.length === 0 ? [] : [{ col_name: "Storage Properties", data_type: propertyList(storage), comment: "" }]),
       ...(t.partitionColumns.length === 0 ? [] : [{ col_name: "Partition Provider", data_type: "Catalog", comment: "" }]),
     );
   }
@@ -550,6 +543,16 @@ function describe(session: SparkSession, st: Extract<Statement, { kind: "describ
 }
 
 const GLOBAL_TEMP = "global_temp";
+
+/** `[k=v, …]`, as Spark's CatalogTable lists table and storage properties. */
+function propertyList(entries: readonly (readonly [string, string])[]): string {
+  return `[${entries.map(([k, v]) => `${k}=${v}`).join(", ")}]`;
+}
+
+/** The entries of `props` ordered by key (code units, as Scala's `sortBy(_._1)` on strings). */
+function sortedByKey(props: Readonly<Record<string, string>>): [string, string][] {
+  return Object.entries(props).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
 
 /** Spark's catalog times and creator lines; sluice does not track access times. */
 const CATALOG_TIMES = ["Created Time: UNKNOWN", "Last Access: UNKNOWN", "Created By: sluice"];
@@ -567,7 +570,7 @@ function tableInformation(t: WarehouseTable, schema: StructType): string {
     `Type: ${t.managed ? "MANAGED" : "EXTERNAL"}`,
     `Provider: ${t.format}`,
     ...(t.comment === null ? [] : [`Comment: ${t.comment}`]),
-    ...(props.length === 0 ? [] : [`Table Properties: [${props.map(([k, v]) => `${k}=${v}`).join(", ")}]`]),
+    ...(props.length === 0 ? [] : [`Table Properties: ${propertyList(props)}`]),
     `Location: ${/^[a-z][a-z0-9+.-]*:/i.test(t.location) ? t.location : `file:${t.location}`}`,
     ...(t.partitionColumns.length === 0 ? [] : ["Partition Provider: Catalog", `Partition Columns: [${t.partitionColumns.map((c) => `\`${c}\``).join(", ")}]`]),
     `Schema: ${treeString(schema)}`,

@@ -46,9 +46,9 @@ function execute(session: SparkSession, st: Statement): DataFrame {
         return emptyResult(session);
       }
       let plan = planQuery(st.query, sessionCatalog(session));
-      const queryColumns = analyzePlan(plan).schema.fields.map((f) => f.name);
+      const fields = analyzePlan(plan).schema.fields;
+      const queryColumns = fields.map((f) => f.name);
       if (st.columns !== null) {
-        const fields = analyzePlan(plan).schema.fields;
         if (fields.length !== st.columns.length) {
           throw new AnalysisError(`analysis: view '${name}' has ${fields.length} columns but ${st.columns.length} column names were given`);
         }

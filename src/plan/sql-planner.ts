@@ -865,7 +865,7 @@ function call(name: string, args: readonly Expr[]): Expr {
 /** Spark's non-deterministic functions (`Nondeterministic` expressions) anywhere in `e`. */
 const NONDETERMINISTIC = new Set(["rand", "random", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name"]);
 
-/** Whether `e` reads a column (a pivot value or an inline table's value must not). */
+/** Whether `e` reads a column (a pivot value must not). */
 function readsColumns(e: Expr): boolean {
   return e.kind === "column" || exprChildren(e).some(readsColumns);
 }
