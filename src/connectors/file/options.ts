@@ -14,7 +14,7 @@ import {
   positiveIntOption,
   validateOptions,
 } from "../../formats/text/options.js";
-import type { OptionValues } from "../../options.js";
+import type { OptionShape, OptionValues } from "../../options.js";
 import { csvOptionAliases, csvOptionShape, resolveCsvOptions } from "../../formats/csv/options.js";
 import type { CsvOptions } from "../../formats/csv/options.js";
 
@@ -117,6 +117,11 @@ export type FormatOptions =
   | { readonly format: "csv"; readonly lineSep: string | null; readonly csv: CsvOptions }
   | { readonly format: "parquet"; readonly lineSep: null };
 
+/** The options of the `format` reader itself (the file source's own come on top). */
+function formatOptionShape(format: FileFormat): OptionShape {
+  return format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
+}
+
 /**
  * Whether the `format` source takes the option `name` (case-insensitive; CSV's aliases too). For
  * the options stored with a catalog table (`CREATE TABLE … OPTIONS (…)`): they reach its source
@@ -124,9 +129,7 @@ export type FormatOptions =
  * directly are checked whole.
  */
 export function isFileSourceOption(format: FileFormat, name: string): boolean {
-  const formatShape =
-    format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
-  const names = [...Object.keys(formatShape), ...Object.keys(fileSourceOptionShape), ...(format === "csv" ? Object.keys(csvOptionAliases) : [])];
+  const names = [...Object.keys(formatOptionShape(format)), ...Object.keys(fileSourceOptionShape), ...(format === "csv" ? Object.keys(csvOptionAliases) : [])];
   const n = name.toLowerCase();
   return names.some((k) => k.toLowerCase() === n);
 }
@@ -141,8 +144,7 @@ export function resolveFileSourceOptions(
   raw: Readonly<Record<string, string>>,
 ): { file: FileSourceOptions; format: FormatOptions } {
   const subsystem = `${format} source`;
-  const formatShape =
-    format === "text" ? textOptionShape : format === "json" ? jsonOptionShape : format === "parquet" ? parquetOptionShape : csvOptionShape;
+  const formatShape = formatOptionShape(format);
   const aliases: Record<string, string> = format === "csv" ? { ...csvOptionAliases } : {};
   const shape = { ...formatShape, ...fileSourceOptionShape };
   // Every name and value is checked against the whole option set; the file options are then read
