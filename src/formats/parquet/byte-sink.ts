@@ -124,7 +124,7 @@ export class ByteSink {
       const dv = this.view;
       let o = this.length;
       let i = start;
-      for (const stop = end - 3; i < stop; i += 4, o += 4) dv.setUint32(o, sv.getUint32(i));
+      for (const stop = end - 3; i < stop; i += 4, o += 4) dv.setUint32(o, sv.getUint32(i, true), true);
       const b = this.buf;
       for (; i < end; i++) b[o++] = src[i];
     } else {
