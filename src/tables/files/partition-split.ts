@@ -2,8 +2,8 @@
  * Splitting a batch by the values of its partition columns, vectorised: each row's key is hashed
  * into a {@link BytesHashTable} (the single string column straight from its bytes, other keys
  * through the {@link KeyCodec}, as dropDuplicates does), which numbers the distinct keys of the
- * batch; a counting sort then lists each group's rows in row order. No JS value or string is made
- * per row: the caller names a group's partition from its first row.
+ * batch, and counts each group's rows (the offsets a scatter by group needs). No JS value or string
+ * is made per row: the caller names a group's partition from its first row.
  */
 import type { Batch } from "../../columnar/batch.js";
 import type { BytesVector } from "../../columnar/vector.js";
@@ -15,9 +15,11 @@ import type { DataType } from "../../types/data-types.js";
 /** Slots of the value cache of a single string partition column: 256. */
 const FINGERPRINT_BITS = 8;
 
-/** True when `data[a, a + len)` and `data[b, b + len)` hold the same bytes. */
-function sameBytes(data: Uint8Array, a: number, b: number, len: number): boolean {
-  for (let k = 0; k < len; k++) if (data[a + k] !== data[b + k]) return false;
+/** True when `data[a, a + len)` and `data[b, b + len)` hold the same bytes (four at a time). */
+function sameBytes(data: Uint8Array, view: DataView, a: number, b: number, len: number): boolean {
+  let k = 0;
+  for (; k + 4 <= len; k += 4) if (view.getInt32(a + k) !== view.getInt32(b + k)) return false;
+  for (; k < len; k++) if (data[a + k] !== data[b + k]) return false;
   return true;
 }
 
@@ -29,8 +31,10 @@ export interface PartitionGroups {
   readonly groupOf: Int32Array;
   /** `firstRow[g]`: the first row of group `g` (to read its partition values from). */
   readonly firstRow: Int32Array;
-  /** The rows of group `g`, ascending: `rows.subarray(start[g], start[g + 1])`. */
-  readonly rows: Int32Array;
+  /**
+   * Where each group's rows would start if the rows were sorted by group (a counting sort's
+   * offsets, one more than there are groups): group g has `start[g + 1] - start[g]` rows.
+   */
   readonly start: Int32Array;
 }
 
@@ -55,6 +59,8 @@ export class PartitionSplitter {
     const groupOf = this.groupOf;
     // A fresh table per batch: ids are dense per batch, and a batch holds few partitions.
     const table = new BytesHashTable(64, 1024);
+    /** The first row of each group, by group id. */
+    const firstOf: number[] = [];
     if (this.codec.singleBytes) {
       const v = batch.columns[this.ordinals[0]] as BytesVector;
       const { offsets, data, valid } = v;
@@ -64,11 +70,11 @@ export class PartitionSplitter {
       // the bytes of the group's first row, settles nearly every row without hashing it.
       const cacheFp = this.cacheFp;
       const cacheGroup = this.cacheGroup.fill(-1);
-      const firstOf: number[] = [];
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       for (let i = 0; i < n; i++) {
         if (valid !== null && valid[i] === 0) {
           groupOf[i] = table.findOrInsertTagged(0, data, 0, 0, nullHash);
-          if (groupOf[i] === firstOf.length) firstOf.push(-1);
+          if (groupOf[i] === firstOf.length) firstOf.push(i);
           continue;
         }
         const s = offsets[i];
@@ -83,7 +89,7 @@ export class PartitionSplitter {
         if (cached >= 0 && cacheFp[slot] === fp) {
           const r = firstOf[cached];
           const rs = offsets[r];
-          if (offsets[r + 1] - rs === len && sameBytes(data, rs, s, len)) {
+          if (offsets[r + 1] - rs === len && sameBytes(data, view, rs, s, len)) {
             groupOf[i] = cached;
             continue;
           }
@@ -100,21 +106,15 @@ export class PartitionSplitter {
       for (let i = 0; i < n; i++) {
         const len = codec.encode(i);
         const key = codec.scratch;
-        groupOf[i] = table.findOrInsert(key, 0, len, hashKey(key, 0, len));
+        const g = table.findOrInsert(key, 0, len, hashKey(key, 0, len));
+        if (g === firstOf.length) firstOf.push(i);
+        groupOf[i] = g;
       }
     }
     const count = table.idCount;
     const start = new Int32Array(count + 1);
-    const firstRow = new Int32Array(count).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const g = groupOf[i];
-      start[g + 1]++;
-      if (firstRow[g] < 0) firstRow[g] = i;
-    }
+    for (let i = 0; i < n; i++) start[groupOf[i] + 1]++;
     for (let g = 0; g < count; g++) start[g + 1] += start[g];
-    const at = start.slice(0, count);
-    const rows = new Int32Array(n);
-    for (let i = 0; i < n; i++) rows[at[groupOf[i]]++] = i;
-    return { count, groupOf: groupOf.subarray(0, n), firstRow, rows, start };
+    return { count, groupOf: groupOf.subarray(0, n), firstRow: Int32Array.from(firstOf), start };
   }
 }

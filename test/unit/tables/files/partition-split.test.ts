@@ -23,8 +23,9 @@ function check(splitter: PartitionSplitter, batch: ReturnType<typeof makeBatch>,
   const want = expected(keys);
   assert.deepEqual([...g.groupOf], want.groupOf);
   assert.equal(g.count, want.rows.length);
+  assert.equal(g.start[0], 0);
   for (let k = 0; k < g.count; k++) {
-    assert.deepEqual([...g.rows.subarray(g.start[k], g.start[k + 1])], want.rows[k]);
+    assert.equal(g.start[k + 1] - g.start[k], want.rows[k].length, `rows of group ${k}`);
     assert.equal(g.firstRow[k], want.rows[k][0]);
   }
 }
