@@ -38,6 +38,40 @@ const DICT_PROBE_VALUES = 4096;
 const DICT_PROBE_DISTINCT = 0.95;
 const DICT_QUICK_PROBE_VALUES = 1024;
 
+/**
+ * Files of one write after which a column whose dictionary every one of them dropped on its first
+ * page starts PLAIN in the next files.
+ */
+const DICT_HINT_FILES = 2;
+
+/**
+ * What the files of one write (the partition files of a partitioned write, the files a roll starts)
+ * learnt about their columns' dictionaries, by dotted leaf path: a column whose first page found
+ * (nearly) all values distinct in {@link DICT_HINT_FILES} files, and kept a dictionary in none, is
+ * a key or id column, and later files write it PLAIN without probing. Hashing and unwinding a probe
+ * costs about as much as PLAIN-encoding the values twice, paid per file and column. Only the
+ * encoding changes; the values and statistics are the same. Not shared across threads.
+ */
+export class DictionaryHints {
+  private readonly dropped = new Map<string, number>();
+  private readonly kept = new Set<string>();
+
+  /** True when the column at `path` should start PLAIN. */
+  skip(path: string): boolean {
+    return !this.kept.has(path) && (this.dropped.get(path) ?? 0) >= DICT_HINT_FILES;
+  }
+
+  /** A chunk of the column at `path` dropped its dictionary on its first page. */
+  drop(path: string): void {
+    this.dropped.set(path, (this.dropped.get(path) ?? 0) + 1);
+  }
+
+  /** A chunk of the column at `path` wrote a dictionary-encoded page. */
+  keep(path: string): void {
+    this.kept.add(path);
+  }
+}
+
 /** Settings shared by every column of a file. */
 export interface ColumnWriterSettings {
   readonly codec: Codec;
@@ -46,6 +80,8 @@ export interface ColumnWriterSettings {
   readonly pageRowLimit: number;
   readonly dictionary: boolean;
   readonly dictionaryPageSize: number;
+  /** The write's dictionary hints, shared with its other files; none when absent. */
+  readonly hints?: DictionaryHints;
 }
 
 /** A finished column chunk: its pages in file order plus what its metadata needs. */
@@ -471,6 +507,7 @@ export class ColumnWriter {
 
   /** Re-encodes the open page's values PLAIN and drops the dictionary for the rest of the chunk. */
   private abandonDictionary(dict: BytesDictionary): void {
+    this.settings.hints?.drop(this.leaf.dotted);
     this.plainFromDictionary(this.page.values, dict);
     this.dictionaryStats(dict);
     BytesDictionary.give(dict);
@@ -480,7 +517,7 @@ export class ColumnWriter {
   }
 
   private resetDictionary(): void {
-    if (this.isBytes && this.settings.dictionary) {
+    if (this.isBytes && this.settings.dictionary && this.settings.hints?.skip(this.leaf.dotted) !== true) {
       if (this.dict === null) this.dict = BytesDictionary.take();
       else this.dict.clear();
     } else this.dict = null;
@@ -527,6 +564,7 @@ export class ColumnWriter {
       const encodedEstimate = Math.ceil((this.dictCount * width) / 8);
       if (this.pagesWritten === 0 && this.dictPages === 0 && encodedEstimate + dict.plainBytes >= this.pagePlainBytes) {
         // Dictionary does not pay off (mostly distinct values): re-encode this page PLAIN, drop it.
+        this.settings.hints?.drop(this.leaf.dotted);
         this.plainFromDictionary(body, dict);
         this.dictionaryStats(dict);
         BytesDictionary.give(dict);
@@ -535,6 +573,7 @@ export class ColumnWriter {
         body.byte(width);
         encodeRleHybrid(body, this.page.dictIdx, 0, this.dictCount, width);
         encoding = Encoding.PLAIN_DICTIONARY;
+        if (this.dictPages === 0) this.settings.hints?.keep(this.leaf.dotted);
         this.dictPages++;
         if (this.freezePending) this.dictFrozen = true;
       }

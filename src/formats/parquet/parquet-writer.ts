@@ -17,7 +17,7 @@ import type { Batch } from "../../columnar/batch.js";
 import { SinkError } from "../../errors.js";
 import { codec, isCodecLoaded, loadCodec } from "../compression/codec.js";
 import { ColumnWriter, footerStats } from "./column-writer.js";
-import type { ColumnWriterSettings } from "./column-writer.js";
+import type { ColumnWriterSettings, DictionaryHints } from "./column-writer.js";
 import { CompressionCodec, MAGIC } from "./constants.js";
 import { encodeFooter } from "./footer.js";
 import type { ChunkMeta, RowGroupMeta } from "./footer.js";
@@ -30,6 +30,7 @@ import type { ParquetSchemaPlan } from "./write-schema.js";
 
 export type { ParquetWriteOptions } from "./write-options.js";
 export type { ColumnStats } from "./statistics.js";
+export { DictionaryHints } from "./column-writer.js";
 
 /** Rows encoded between two row-group size checks. */
 const SIZE_CHECK_ROWS = 16_384;
@@ -65,8 +66,9 @@ export class ParquetWriter {
   /**
    * Validates the options (`ConfigError`) and the schema (`SinkError` naming a column Parquet
    * cannot store). zstd must be loaded first (`await loadCodec("zstd")`, or use {@link create}).
+   * `hints` are shared by the files of one write (see `DictionaryHints`).
    */
-  constructor(schema: StructType, options: ParquetWriteOptions = {}) {
+  constructor(schema: StructType, options: ParquetWriteOptions = {}, hints?: DictionaryHints) {
     this.schema = schema;
     this.options = resolveWriteOptions(options);
     this.plan = planParquetSchema(schema);
@@ -78,6 +80,7 @@ export class ParquetWriter {
       pageRowLimit: o.pageRowLimit,
       dictionary: o.dictionary,
       dictionaryPageSize: o.dictionaryPageSize,
+      ...(hints === undefined ? {} : { hints }),
     };
     this.columns = this.plan.leaves.map((leaf) => new ColumnWriter(leaf, settings));
     this.fileStats = this.plan.leaves.map(() => new StatsAccumulator());
@@ -85,10 +88,10 @@ export class ParquetWriter {
   }
 
   /** Loads the codec's runtime if needed, then constructs the writer. */
-  static async create(schema: StructType, options: ParquetWriteOptions = {}): Promise<ParquetWriter> {
+  static async create(schema: StructType, options: ParquetWriteOptions = {}, hints?: DictionaryHints): Promise<ParquetWriter> {
     const name = resolveWriteOptions(options).compression;
     if (!isCodecLoaded(name)) await loadCodec(name);
-    return new ParquetWriter(schema, options);
+    return new ParquetWriter(schema, options, hints);
   }
 
   /** Bytes produced so far (taken or not), including closed row groups and the leading magic. */

@@ -37,7 +37,7 @@ import { toDisplayUrl } from "../../storage/url.js";
 import { StructType as Struct } from "../../types/data-types.js";
 import type { StructType } from "../../types/data-types.js";
 import { schemaToJson } from "../../types/json-schema.js";
-import { ParquetWriter } from "../../formats/parquet/parquet-writer.js";
+import { DictionaryHints, ParquetWriter } from "../../formats/parquet/parquet-writer.js";
 import type { ColumnStats, ParquetWriteOptions } from "../../formats/parquet/parquet-writer.js";
 import { writeJsonLines } from "../../formats/json/json-lines-writer.js";
 import { checkCsvSchema, CSV_WRITE_DEFAULTS, csvHeader, writeCsvLines } from "../../formats/csv/csv-writer.js";
@@ -158,6 +158,8 @@ export class DataFileWriter<S = undefined> {
   private readonly open = new Map<string, OpenFile<S>>();
   private readonly done: DataFile<S>[] = [];
   private thread: ParquetWriterThread | null = null;
+  /** What this write's Parquet files learn about their dictionaries, for the files after them. */
+  private readonly dictionaryHints = new DictionaryHints();
   /**
    * The split's buffers, reused batch after batch (a batch's partitions are written before the
    * next batch is split), taken from a pool and returned by `close`/`abort`.
@@ -298,7 +300,7 @@ export class DataFileWriter<S = undefined> {
       this.thread ??= this.options.writerThread();
       encoder = new RemoteEncoder(this.thread.open(this.dataSchema, this.parquetOptions));
     } else {
-      encoder = new LocalEncoder(await ParquetWriter.create(this.dataSchema, this.parquetOptions));
+      encoder = new LocalEncoder(await ParquetWriter.create(this.dataSchema, this.parquetOptions, this.dictionaryHints));
     }
     const stats = this.layout.stats?.(this.dataSchema) ?? null;
     return new OpenFile(this.storage, this.root + relativePath, relativePath, partitionValues, encoder, stats);

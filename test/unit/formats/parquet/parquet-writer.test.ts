@@ -22,7 +22,7 @@ import {
 import { batchFromRows, vectorFromValues } from "../../../../src/columnar/build.js";
 import { makeBatch } from "../../../../src/columnar/batch.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
-import { ParquetWriter, writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";
+import { DictionaryHints, ParquetWriter, writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";
 import { readParquet } from "../../../../src/formats/parquet/parquet-reader.js";
 import { ConfigError, SinkError } from "../../../../src/errors.js";
 import { query, tempFile } from "./duckdb.js";
@@ -552,4 +552,42 @@ test("endPages: files written in turn share page buffers, each keeps its own row
     assert.equal(k?.e, f === 2 ? "PLAIN, RLE" : "PLAIN_DICTIONARY, RLE", `file ${f}`);
     assert.equal(k?.n, expected[f].length);
   }
+});
+
+test("dictionary hints: after two files drop a column's dictionary, the write's next files start it PLAIN", async () => {
+  const schema = StructType([StructField("id", StringType()), StructField("kind", StringType())]);
+  const hints = new DictionaryHints();
+  const fileRows = (f: number) =>
+    Array.from({ length: 3000 }, (_, i) => ({ id: `evt-${f}-${i}`, kind: ["view", "search", "login"][(i * 7 + f) % 3] }));
+  const meta = async (f: number, w: ParquetWriter) => {
+    const bytes = w.finish();
+    assert.deepEqual((await readParquet(bytes)).batches.flatMap(batchToRows), fileRows(f), `file ${f} reads back`);
+    const path = tempFile(bytes, `hints-${f}`);
+    const rows = await query(`SELECT path_in_schema AS p, encodings AS e, stats_min_value AS mn, stats_max_value AS mx FROM parquet_metadata('${path}') ORDER BY p`);
+    return rows;
+  };
+  const files = [];
+  for (let f = 0; f < 4; f++) {
+    const w = new ParquetWriter(schema, {}, hints);
+    w.write(batchFromRows(schema, fileRows(f)));
+    files.push(await meta(f, w));
+    assert.equal(hints.skip("id"), f >= 1, `after file ${f}`);
+  }
+  // Every file PLAIN-encodes the key column (the first two after probing, the rest without) and
+  // keeps the dictionary of the repetitive one; statistics are the same either way.
+  for (const [f, m] of files.entries()) {
+    const sorted = fileRows(f).map((r) => r.id).sort();
+    assert.deepEqual(m, [
+      { p: "id", e: "PLAIN, RLE", mn: sorted[0], mx: sorted[sorted.length - 1] },
+      { p: "kind", e: "PLAIN_DICTIONARY, RLE", mn: "login", mx: "view" },
+    ], `file ${f}`);
+  }
+  assert.equal(hints.skip("id"), true);
+  assert.equal(hints.skip("kind"), false);
+  // A column that kept its dictionary in one file is never skipped, whatever others dropped.
+  const mixed = new DictionaryHints();
+  mixed.keep("c");
+  mixed.drop("c");
+  mixed.drop("c");
+  assert.equal(mixed.skip("c"), false);
 });
