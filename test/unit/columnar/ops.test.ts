@@ -5,8 +5,9 @@ import { ScratchArrays, copyBatch, scatterBatch, sliceBatch, sliceBatchView, tak
 import { toSchema } from "../../../src/sql/ddl.js";
 import { valueAt, batchToRows } from "../../../src/columnar/values.js";
 import { StringType, LongType, ArrayType, StructType, StructField, IntegerType, DecimalType } from "../../../src/types/data-types.js";
+import type { Vector } from "../../../src/columnar/vector.js";
 
-const read = (v: ReturnType<typeof vectorFromValues>) => Array.from({ length: v.length }, (_, i) => valueAt(v, i));
+const read = (v: Vector) => Array.from({ length: v.length }, (_, i) => valueAt(v, i));
 
 test("take gathers values and nulls of strings", () => {
   const v = vectorFromValues(StringType(), ["a", null, "ccc", "dé"]);
@@ -83,4 +84,30 @@ test("scatterBatch groups rows by group id, stable within a group, into reused b
   const again = scatterBatch(sliceBatchView(batch, 0, 40), groupOf, start, scratch);
   assert.deepEqual(batchToRows(again), batchToRows(batchFromRows(schema, expected)));
   assert.equal((again.columns[1] as { values: BigInt64Array }).values.buffer, (grouped.columns[1] as { values: BigInt64Array }).values.buffer);
+});
+
+test("scatterBatch moves strings of every length exactly, from a view into a bigger buffer", () => {
+  // Values of 0..70 bytes in up to 30 groups: the block copy overshoots into a group's later
+  // values, never into the next group nor past the source's last byte.
+  let seed = 7;
+  const rnd = (k: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+  for (const groups of [1, 2, 30]) {
+    const n = 3000;
+    const values = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? null : Array.from({ length: rnd(71) }, () => String.fromCharCode(97 + rnd(26))).join("")));
+    // The source's bytes end exactly at its last value, inside a bigger buffer.
+    const built = vectorFromValues(StringType(), values) as Extract<Vector, { kind: "bytes" }>;
+    const used = built.offsets[n];
+    const data = new Uint8Array(new ArrayBuffer(used + 64), 5, used);
+    data.set(built.data.subarray(0, used));
+    const v: Vector = { ...built, data };
+    const schema = toSchema("s STRING");
+    const batch = { schema, columns: [v], numRows: n };
+    const groupOf = Int32Array.from({ length: n }, () => rnd(groups));
+    const start = new Int32Array(groups + 1);
+    for (const g of groupOf) start[g + 1]++;
+    for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+    const got = scatterBatch(batch, groupOf, start);
+    const want = Array.from({ length: groups }, (_, g) => values.filter((_, i) => groupOf[i] === g)).flat();
+    assert.deepEqual(read(got.columns[0]), want, `${groups} groups`);
+  }
 });
