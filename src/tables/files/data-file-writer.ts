@@ -19,7 +19,9 @@
  *   `MAX_IN_FLIGHT` slices later (rolls by rows are exact).
  * - **Streaming puts.** A file's bytes go to storage as its row groups close, through the
  *   storage's chunked writer (`Storage.createWriter`; a multipart upload on S3), so a file is never
- *   held whole in memory; the object appears atomically when the file is closed.
+ *   held whole in memory; the object appears atomically when the file is closed. Writes run while
+ *   this thread encodes on (one in flight per file): the first one, the file's magic bytes, makes
+ *   its folder and opens its object early.
  * - **Stats.** A format's collector (`DataFileLayout.stats`) sees every batch of a file and the
  *   Parquet writer's column statistics at the end; its result rides on the {@link DataFile}.
  */
@@ -318,6 +320,8 @@ class OpenFile<S> {
   private closedGroups = 0;
   private closedRows = 0;
   private out: ObjectWriter | null = null;
+  /** The last write handed to `out` (they run one after another); settled before the next. */
+  private queued: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly storage: Storage,
@@ -364,6 +368,7 @@ class OpenFile<S> {
     try {
       const { chunks, columnStats } = await this.encoder.finish();
       await this.flush(chunks);
+      await this.queued;
       const out = this.out ?? this.storage.createWriter(this.key);
       const info = await out.close();
       return {
@@ -383,14 +388,24 @@ class OpenFile<S> {
 
   async abort(): Promise<void> {
     this.encoder.abort();
+    await this.queued.catch(() => undefined);
     await this.out?.abort();
   }
 
+  /**
+   * Hands `chunks` to the object writer without waiting for the write: the file's folder is made,
+   * its object opened and its bytes written while this thread encodes the next rows or the next
+   * partition's files (a partitioned write's 28 files would otherwise each wait in turn). At most
+   * one write per file is in flight: a flush first waits for the one before, and reports its error.
+   */
   private async flush(chunks: readonly Uint8Array[]): Promise<void> {
     if (!chunks.some((c) => c.length > 0)) return;
-    this.out ??= this.storage.createWriter(this.key);
+    await this.queued;
+    const out = (this.out ??= this.storage.createWriter(this.key));
     // A file's end comes as its pages, page headers and footer: one vectored write, no copy.
-    await this.out.writev(chunks);
+    const write = out.writev(chunks);
+    write.catch(() => undefined); // handled: the next flush, close or abort awaits `queued`
+    this.queued = write;
   }
 
   private failure(e: unknown): SluiceError {
