@@ -30,6 +30,8 @@ export const ErrorCodes = {
   CORRUPT_CHECKPOINT: "SLUICE_CORRUPT_CHECKPOINT",
   /** A value could not be evaluated (e.g. a function called on bad input where Spark errors too). */
   EXECUTION: "SLUICE_EXECUTION",
+  /** A row failed an `expectOrFail` data-quality rule. */
+  EXPECTATION_FAILED: "SLUICE_EXPECTATION_FAILED",
   /** The query was stopped while an operation waited. */
   STOPPED: "SLUICE_STOPPED",
   /** A bug in sluice: an invariant did not hold. */
@@ -50,6 +52,8 @@ export interface ErrorContext {
   row?: number;
   /** The offending column (`a.b`, `a[2]` inside nested values). */
   column?: string;
+  /** The data-quality rule a row failed. */
+  expectation?: string;
 }
 
 export interface SluiceErrorOptions extends ErrorContext {
@@ -145,6 +149,13 @@ export class CorruptCheckpointError extends SluiceError {
 export class ExecutionError extends SluiceError {
   constructor(message: string, options: SluiceErrorOptions = {}) {
     super(ErrorCodes.EXECUTION, message, options);
+  }
+}
+
+/** A row failed an expectation whose action is `fail`: the query stops (DLT's ON VIOLATION FAIL UPDATE). */
+export class ExpectationError extends SluiceError {
+  constructor(message: string, options: SluiceErrorOptions = {}) {
+    super(ErrorCodes.EXPECTATION_FAILED, message, options);
   }
 }
 

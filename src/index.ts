@@ -54,7 +54,8 @@ export type {
   QueryIdleEvent,
   QueryTerminatedEvent,
 } from "./runtime/query-manager.js";
-export type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress, SinkProgress } from "./runtime/progress.js";
+export type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress, SinkProgress, DataQualityProgress } from "./runtime/progress.js";
+export type { ExpectationMetrics } from "./exec/operator.js";
 export type { TriggerSpec } from "./runtime/trigger.js";
 export type { OutputMode } from "./plan/logical.js";
 export type { ForeachBatchFunction } from "./api/foreach-batch-sink.js";
@@ -76,6 +77,7 @@ export {
   CommitConflictError,
   CorruptCheckpointError,
   ExecutionError,
+  ExpectationError,
   InternalError,
   ErrorCodes,
 } from "./errors.js";

@@ -12,7 +12,7 @@ import { treeString, simpleString } from "../types/print-schema.js";
 import type { Expr } from "../sql/expression.js";
 import { andExpr, node } from "../sql/expression.js";
 import { parseIntervalText } from "../types/interval-text.js";
-import type { LogicalPlan } from "../plan/logical.js";
+import type { Expectation, ExpectationAction, LogicalPlan } from "../plan/logical.js";
 import { joinTypeOf } from "../plan/logical.js";
 import { selectWithGenerator } from "../plan/select-generator.js";
 import { DataFrameNaFunctions } from "./na-functions.js";
@@ -114,6 +114,60 @@ export class DataFrame {
   filter(condition: Column | string): DataFrame {
     const c = typeof condition === "string" ? parseExpression(condition) : condition.expr;
     return this.resolvingMissing((child) => ({ kind: "filter", child, condition: c }));
+  }
+
+  /**
+   * A data-quality rule, as Databricks DLT's `@dlt.expect`: every row is checked, rows where
+   * `condition` is not true (false or null) are counted as failed, and all rows go on. Each rule's
+   * passed and failed counts per micro-batch appear in the progress (`dataQuality`, and
+   * `observedMetrics.expectations` as `<name>.passed` / `<name>.failed`). Names are unique in a query.
+   * @example df.expect("valid_amount", "amount >= 0")
+   */
+  expect(name: string, condition: Column | string): DataFrame {
+    return this.expectations({ [name]: condition }, "warn");
+  }
+
+  /**
+   * As {@link expect}, and rows failing the rule are dropped (DLT's `expect_or_drop`): the rows kept
+   * are exactly those `filter(condition)` keeps, and the dropped ones are counted.
+   * @example df.expectOrDrop("valid_id", col("event_id").isNotNull())
+   */
+  expectOrDrop(name: string, condition: Column | string): DataFrame {
+    return this.expectations({ [name]: condition }, "drop");
+  }
+
+  /**
+   * As {@link expect}, and the first row failing the rule stops the query with an
+   * `ExpectationError` (code `SLUICE_EXPECTATION_FAILED`) naming the rule, the micro-batch and the
+   * row (DLT's `expect_or_fail`). The batch is not committed, so a restart runs it again.
+   */
+  expectOrFail(name: string, condition: Column | string): DataFrame {
+    return this.expectations({ [name]: condition }, "fail");
+  }
+
+  /** {@link expect} for each rule of `rules` (name → condition), as DLT's `expect_all`. */
+  expectAll(rules: Readonly<Record<string, Column | string>>): DataFrame {
+    return this.expectations(rules, "warn");
+  }
+
+  /** {@link expectOrDrop} for each rule: a row failing any of them is dropped (DLT's `expect_all_or_drop`). */
+  expectAllOrDrop(rules: Readonly<Record<string, Column | string>>): DataFrame {
+    return this.expectations(rules, "drop");
+  }
+
+  /** {@link expectOrFail} for each rule (DLT's `expect_all_or_fail`). */
+  expectAllOrFail(rules: Readonly<Record<string, Column | string>>): DataFrame {
+    return this.expectations(rules, "fail");
+  }
+
+  private expectations(rules: Readonly<Record<string, Column | string>>, action: ExpectationAction): DataFrame {
+    const expectations: Expectation[] = Object.entries(rules).map(([name, c]) => ({
+      name,
+      condition: typeof c === "string" ? parseExpression(c) : c.expr,
+      action,
+    }));
+    if (expectations.length === 0) return this;
+    return this.derive({ kind: "expect", child: this.logicalPlan, expectations });
   }
 
   /**

@@ -7,7 +7,7 @@
 import type { Batch } from "../columnar/batch.js";
 import { concatBatches } from "../columnar/ops.js";
 import type { StructType } from "../types/data-types.js";
-import type { OutputMode } from "../plan/logical.js";
+import type { ExpectationAction, OutputMode } from "../plan/logical.js";
 
 /** What the runtime tells an operator about the micro-batch being run. */
 export interface BatchContext {
@@ -53,6 +53,18 @@ export interface Operator {
   shouldRunAnotherBatch?(newWatermarkMs: number): boolean;
   /** `withWatermark`'s operator: the event times of the rows this batch, and the delay. */
   eventTimeStats?(): EventTimeStats;
+  /** Expectations' operator: each rule's passed and failed rows this batch. */
+  expectationMetrics?(): readonly ExpectationMetrics[];
+}
+
+/** One expectation's counts over a micro-batch. */
+export interface ExpectationMetrics {
+  readonly name: string;
+  readonly action: ExpectationAction;
+  /** The condition, as Spark would name it as a column. */
+  readonly condition: string;
+  readonly passedRecords: number;
+  readonly failedRecords: number;
 }
 
 /** The event times (ms) a watermark operator saw in one micro-batch (Spark's `EventTimeStats`). */

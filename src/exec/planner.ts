@@ -12,6 +12,7 @@ import type { OutputMode } from "../plan/logical.js";
 import type { StateLocation, StateStoreOptions } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
+import { ExpectOperator } from "./expect.js";
 import { SortOperator } from "./sort.js";
 import { LimitOperator, OffsetOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
@@ -160,6 +161,10 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         for (const c of splitConjuncts(p.condition)) if (isHintable(c)) below.push(c);
         return wrap(new FilterOperator(p.schema, p.condition), build(p.child, below, union(need, refsOf([p.condition]))), p, need);
       }
+      case "expect":
+        // Not part of a stateless fragment: the runtime reads its counts in this thread. Filters
+        // above it stay above it, so every rule sees (and counts) the rows as they arrive.
+        return wrap(new ExpectOperator(p.schema, p.expectations), build(p.child, [], union(need, refsOf(p.expectations.map((x) => x.condition)))));
       case "deduplicate": {
         const child = build(p.child, [], union(need, new Set([...p.keyOrdinals, ...(p.eventTime === null ? [] : [p.eventTime.ordinal])])));
         const operatorId = nextStateId++;

@@ -17,7 +17,7 @@ import { childrenOf } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
-import type { OutputMode } from "./logical.js";
+import type { ExpectationAction, OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 import { bindGenerator, type BoundGenerator } from "./generators.js";
 import { bindWindowFunction, type BoundWindowFunction } from "./window.js";
@@ -64,6 +64,18 @@ export interface ResolvedFilter extends ResolvedBase {
   readonly kind: "filter";
   readonly child: ResolvedPlan;
   readonly condition: BoundExpr;
+}
+/** A bound expectation; `text` names its condition in metrics and errors (Spark's column name for it). */
+export interface ResolvedExpectation {
+  readonly name: string;
+  readonly condition: BoundExpr;
+  readonly action: ExpectationAction;
+  readonly text: string;
+}
+export interface ResolvedExpect extends ResolvedBase {
+  readonly kind: "expect";
+  readonly child: ResolvedPlan;
+  readonly expectations: readonly ResolvedExpectation[];
 }
 export interface ResolvedDeduplicate extends ResolvedBase {
   readonly kind: "deduplicate";
@@ -205,6 +217,7 @@ export type ResolvedPlan =
   | ResolvedLocal
   | ResolvedProject
   | ResolvedFilter
+  | ResolvedExpect
   | ResolvedDeduplicate
   | ResolvedAggregate
   | ResolvedUnion
@@ -299,6 +312,19 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       const child = children[0];
       const condition = bindPredicate(plan.condition, child.schema, scopeOf(child));
       return freeze({ kind: "filter", child, condition, ...passThrough(child) });
+    }
+    case "expect": {
+      const child = children[0];
+      const taken = new Set(expectationNames(child));
+      const expectations = plan.expectations.map((x) => {
+        if (x.name.trim() === "") throw new AnalysisError("expect: an expectation needs a non-empty name");
+        if (taken.has(x.name)) throw new AnalysisError(`expect: the expectation name '${x.name}' is used twice in this query; names identify their metrics`);
+        taken.add(x.name);
+        const condition = bindPredicate(x.condition, child.schema, scopeOf(child));
+        if (containsAggregate(condition)) throw new AnalysisError(`expect: expectation '${x.name}' cannot use an aggregate function; it is checked row by row`);
+        return { name: x.name, condition, action: x.action, text: outputName(x.condition) };
+      });
+      return freeze({ kind: "expect", child, expectations, ...passThrough(child) });
     }
     case "deduplicate": {
       const child = children[0];
@@ -480,6 +506,12 @@ function extendHidden(child: ResolvedPlan, n: number): { hidden?: readonly boole
 }
 
 /** The output of an operator that passes its child's rows' columns through unchanged. */
+/** The names of the expectations in `plan` and below it. */
+export function expectationNames(plan: ResolvedPlan): string[] {
+  const own = plan.kind === "expect" ? plan.expectations.map((x) => x.name) : [];
+  return [...own, ...childrenOfResolved(plan).flatMap(expectationNames)];
+}
+
 function passThrough(child: ResolvedPlan): Pick<ResolvedBase, "schema" | "isStreaming" | "qualifiers" | "aliases" | "hidden" | "eventTimeDelays"> {
   return {
     schema: child.schema,

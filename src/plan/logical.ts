@@ -48,6 +48,26 @@ export interface FilterNode {
 }
 
 /**
+ * What a row that fails an expectation does: stays and is counted (`warn`), is dropped and counted
+ * (`drop`), or stops the query (`fail`). Databricks DLT's three actions.
+ */
+export type ExpectationAction = "warn" | "drop" | "fail";
+
+/** A named data-quality rule: rows where `condition` is not true (false or null) fail it. */
+export interface Expectation {
+  readonly name: string;
+  readonly condition: Expr;
+  readonly action: ExpectationAction;
+}
+
+/** `df.expect(…)` and its variants: rules checked on every row, counted per batch. */
+export interface ExpectNode {
+  readonly kind: "expect";
+  readonly child: LogicalPlan;
+  readonly expectations: readonly Expectation[];
+}
+
+/**
  * `dropDuplicates(keys)`; `keys` null means every column. `withinWatermark` is Spark 3.5's
  * `dropDuplicatesWithinWatermark(keys)`: on a stream, a key is remembered only until the watermark
  * passes its first event time plus the watermark delay.
@@ -231,6 +251,7 @@ export type LogicalPlan =
   | LocalRelationNode
   | ProjectNode
   | FilterNode
+  | ExpectNode
   | DeduplicateNode
   | AggregateNode
   | UnionNode

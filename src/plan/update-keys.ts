@@ -52,6 +52,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
       return { ordinals: plan.exprs.map((e) => (e.kind === "ref" ? (child.ordinals[e.ordinal] ?? -1) : -1)), groupCount: child.groupCount };
     }
     case "filter":
+    case "expect":
     case "sort":
     case "limit":
     case "offset":

@@ -2,7 +2,7 @@
  * Progress reports in Spark's `StreamingQueryProgress` JSON shape, so dashboards and alerting
  * written for Spark read them unchanged.
  */
-import type { StateOperatorMetrics } from "../exec/operator.js";
+import type { ExpectationMetrics, StateOperatorMetrics } from "../exec/operator.js";
 
 export interface SourceProgress {
   readonly description: string;
@@ -37,7 +37,28 @@ export interface StreamingQueryProgress {
   readonly stateOperators: readonly StateOperatorMetrics[];
   readonly sources: readonly SourceProgress[];
   readonly sink: SinkProgress;
+  /**
+   * Spark's named metric rows. A query with expectations has one named `expectations`:
+   * `<rule>.passed` and `<rule>.failed` per rule, which the Prometheus endpoint exports as gauges.
+   */
   readonly observedMetrics: Readonly<Record<string, unknown>>;
+  /** sluice's own section, present when the query has expectations: each rule's counts this batch. */
+  readonly dataQuality?: DataQualityProgress;
+}
+
+/** The data-quality section of a progress report (in the shape of DLT's `flow_progress.data_quality`). */
+export interface DataQualityProgress {
+  readonly expectations: readonly ExpectationMetrics[];
+}
+
+/** Spark's `observedMetrics` row of a batch's expectations: `<rule>.passed` and `<rule>.failed`. */
+export function expectationsRow(metrics: readonly ExpectationMetrics[]): Record<string, number> {
+  const row: Record<string, number> = {};
+  for (const m of metrics) {
+    row[`${m.name}.passed`] = m.passedRecords;
+    row[`${m.name}.failed`] = m.failedRecords;
+  }
+  return row;
 }
 
 export interface StreamingQueryStatus {

@@ -29,7 +29,7 @@ import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
-import { offsetForProgress } from "./progress.js";
+import { expectationsRow, offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
 import { log } from "../log.js";
 import { checkTimeoutSeconds, resolvesWithin } from "./timeout.js";
@@ -395,6 +395,7 @@ export class StreamingQuery {
     for await (const _ of data) void _;
     const addBatchMs = Date.now() - tAdd;
     const eventTimes = physical.operators.flatMap((op) => (op.eventTimeStats === undefined ? [] : [op.eventTimeStats()]));
+    const expectations = physical.operators.flatMap((op) => op.expectationMetrics?.() ?? []);
     watermark.update(eventTimes);
     this.previousWatermarkMs = watermarkMs;
     const tCommit = Date.now();
@@ -447,7 +448,8 @@ export class StreamingQuery {
       }),
       sources: sourceProgress,
       sink: { description: sink.description, numOutputRows, metrics: sinkMetrics ?? {} },
-      observedMetrics: {},
+      observedMetrics: expectations.length === 0 ? {} : { expectations: expectationsRow(expectations) },
+      ...(expectations.length === 0 ? {} : { dataQuality: { expectations } }),
     };
     this.progress.push(progress);
     if (this.progress.length > this.spec.numRecentProgress) this.progress.shift();
