@@ -6,6 +6,7 @@
  */
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
+import { sliceView } from "../../columnar/ops.js";
 import type { Vector } from "../../columnar/vector.js";
 import { andValidity, isValid } from "../../columnar/vector.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
@@ -22,7 +23,7 @@ import { compareScalar, compareVectors } from "./compare.js";
 import type { ComparisonOp } from "./compare.js";
 import { arithmetic, unaryArithmetic } from "./arithmetic.js";
 import type { ArithmeticOp } from "./arithmetic.js";
-import { and, choose, inList, inNumberSet, isNull, markWhere, not, or } from "./logic.js";
+import { and, choose, inBytesLiterals, inList, inNumberSet, isNull, markWhere, not, or } from "./logic.js";
 import { likeBytes, likeRegex } from "./functions/string-functions.js";
 import { kernelFor } from "./functions/kernels.js";
 import { compileHigherOrder } from "./functions/higher-order-functions.js";
@@ -134,11 +135,17 @@ function fold(b: BoundExpr): BoundExpr {
   }
 }
 
+/**
+ * A literal as a vector of the batch's length: broadcast once, then views of its first rows for
+ * batches no longer than it (chunks of a micro-batch vary in length; broadcasting a string literal
+ * per chunk copied its bytes once per row, every chunk). Kernels never write to their inputs.
+ */
 function literalEv(value: LiteralValue, b: BoundExpr): Ev {
   let cached: Vector | null = null;
   return (batch) => {
-    if (cached === null || cached.length !== batch.numRows) cached = broadcastLiteral(value, b.dataType, batch.numRows);
-    return cached;
+    const n = batch.numRows;
+    if (cached === null || cached.length < n) cached = broadcastLiteral(value, b.dataType, n);
+    return cached.length === n ? cached : sliceView(cached, 0, n);
   };
 }
 
@@ -281,6 +288,24 @@ function compileIn(b: Extract<BoundExpr, { kind: "in" }>): Ev {
       const v = child(batch, ctx);
       return inNumberSet(v, set, hasNull, negated) ?? inList(v, items.map((i) => i(batch, ctx)), negated);
     };
+  }
+  if (allLiteral && (kind === "string" || kind === "binary")) {
+    const encoder = new TextEncoder();
+    const literals: Uint8Array[] = [];
+    let hasNull = false;
+    for (const x of b.list) {
+      if (x.kind !== "literal") continue;
+      if (x.value === null) hasNull = true;
+      else if (typeof x.value === "string") literals.push(encoder.encode(x.value));
+      else if (x.value instanceof Uint8Array) literals.push(x.value);
+    }
+    if (literals.length + (hasNull ? 1 : 0) === b.list.length) {
+      const items = b.list.map(compile);
+      return (batch, ctx) => {
+        const v = child(batch, ctx);
+        return inBytesLiterals(v, literals, hasNull, negated) ?? inList(v, items.map((i) => i(batch, ctx)), negated);
+      };
+    }
   }
   const items = b.list.map(compile);
   return (batch, ctx) => inList(child(batch, ctx), items.map((i) => i(batch, ctx)), negated);

@@ -128,6 +128,40 @@ export function inList(child: Vector, items: readonly Vector[], negated: boolean
   return boolVector(found, compactMask(valid, n));
 }
 
+/**
+ * `child IN (literals)` over strings or binary: each value's bytes are compared with the few
+ * literals' bytes in place, where {@link inList} would broadcast each literal to the batch's length
+ * and compare whole vectors. Equality is byte equality, as Spark's for strings.
+ */
+export function inBytesLiterals(child: Vector, literals: readonly Uint8Array[], listHasNull: boolean, negated: boolean): BoolVector | null {
+  if (child.kind !== "bytes") return null;
+  const n = child.length;
+  const { offsets, data } = child;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = offsets[i];
+    const len = offsets[i + 1] - s;
+    for (const lit of literals) {
+      if (lit.length !== len) continue;
+      let k = 0;
+      while (k < len && data[s + k] === lit[k]) k++;
+      if (k === len) {
+        out[i] = 1;
+        break;
+      }
+    }
+  }
+  const cm = child.valid;
+  let valid: ValidityMask = cm;
+  if (listHasNull) {
+    const m = new Uint8Array(n);
+    for (let i = 0; i < n; i++) m[i] = (cm === null ? 1 : cm[i]) & out[i];
+    valid = compactMask(m, n);
+  }
+  if (negated) for (let i = 0; i < n; i++) out[i] ^= 1;
+  return boolVector(out, valid);
+}
+
 /** A fast IN over number-like values with a literal list (no nulls in the list). */
 export function inNumberSet(child: Vector, set: ReadonlySet<number | bigint>, listHasNull: boolean, negated: boolean): BoolVector | null {
   const n = child.length;

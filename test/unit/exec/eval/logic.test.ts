@@ -65,6 +65,14 @@ test("IN returns null when nothing matches and the list or value has a null", ()
   assert.deepEqual(values("x NOT IN (1, NULL)", schema, rows), [F, N, N]);
   const s = StructType([StructField("s", StringType())]);
   assert.deepEqual(values("s IN ('a', 'é')", s, [{ s: "é" }, { s: "b" }, { s: null }]), [T, F, N]);
+  // The same rules over strings against a literal list (compared in place, not broadcast):
+  // look-alikes of other lengths, the empty string, and nulls in the list or the value.
+  const strs = [{ s: "a" }, { s: "ab" }, { s: "" }, { s: null }, { s: "b" }];
+  assert.deepEqual(values("s IN ('a', '')", s, strs), [T, F, T, N, F]);
+  assert.deepEqual(values("s IN ('ab', NULL)", s, strs), [N, T, N, N, N]);
+  assert.deepEqual(values("s NOT IN ('a', 'abc')", s, strs), [F, T, T, N, T]);
+  assert.deepEqual(values("s NOT IN ('b', NULL)", s, strs), [N, N, N, N, F]);
+  assert.deepEqual(values("s IN (NULL)", s, strs), [N, N, N, N, N]);
 });
 
 test("CASE picks the first true branch; null conditions fall through", () => {
@@ -106,4 +114,13 @@ test("a filter over a batch with no nulls yields all true", () => {
   const batch = batchFromRows(schema, [{ event_id: "a" }, { event_id: "b" }]);
   const out = compileExpr(bindExpr(parseExpression("event_id IS NOT NULL"), schema))(batch);
   assert.deepEqual(readVector(out), [T, T]);
+});
+
+test("a literal evaluates right over chunks of varying lengths (one broadcast, views after it)", () => {
+  const schema = StructType([StructField("s", StringType())]);
+  const ev = compileExpr(bindExpr(parseExpression("concat(s, '-x')"), schema));
+  for (const n of [5, 3, 8, 1, 8]) {
+    const rows = Array.from({ length: n }, (_, i) => ({ s: `r${n}-${i}` }));
+    assert.deepEqual(readVector(ev(batchFromRows(schema, rows))), rows.map((r) => `${r.s}-x`), `${n} rows`);
+  }
 });
