@@ -11,7 +11,7 @@
  * Delta: `npm run bench:delta` runs the job into a Delta table (one batch, and ≈100k-row batches)
  * against DuckDB; the live files are found by an independent replay of the Delta log.
  * Env:  BENCH_EVENTS (default 1000000), BENCH_FILES (landing files, default 10), BENCH_RUNS (default 3), BENCH_ENGINES (default
- *       "sluice,sluiceWorkers,duckdb2,duckdb1"; also "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
+ *       "sluice,sluiceWorkers,duckdb2,duckdb1"; also "sluiceExpect5", "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
@@ -34,6 +34,8 @@ import { saveResult } from "../lib/saved-results.js";
  * the default 10 landing files per 1 M events), to measure the Delta log's share of batch time.
  * `sluiceWorkers`: the Parquet job with `sluice.exec.workers` set to the machine's cores, so worker
  * threads parse and encode even where the default (0 on one or two cores) runs in one thread.
+ * `sluiceExpect5`: the Parquet job with five expectations (the seed's filter becomes an
+ * `expectOrDrop`, four more only count), for what data-quality rules cost next to `sluice`.
  */
 /** The Parquet codec of every engine's output (`BENCH_COMPRESSION`: zstd, snappy, gzip or uncompressed). */
 const COMPRESSION = (() => {
@@ -42,8 +44,8 @@ const COMPRESSION = (() => {
   return c;
 })();
 
-type Engine = "sluice" | "sluiceWorkers" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
-const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
+type Engine = "sluice" | "sluiceWorkers" | "sluiceExpect5" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
+const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceExpect5", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
 const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "duckdb2", "duckdb1"];
 const isSluice = (e: Engine): boolean => e.startsWith("sluice");
 
@@ -161,7 +163,7 @@ async function parent(): Promise<void> {
           const files =
             task.format === "delta"
               ? (await readDeltaLog(task.out, verifier)).files
-              : engine === "sluice" || engine === "sluiceWorkers"
+              : engine === "sluice" || engine === "sluiceWorkers" || engine === "sluiceExpect5"
                 ? await sparkMetadataFiles(task.out)
                 : [task.out];
           check = await verify(verifier, files, truth);
@@ -365,12 +367,22 @@ async function runSluice(task: ChildTask): Promise<ChildResult> {
   ]);
   let reader = spark.readStream.format("text");
   if (task.maxFilesPerTrigger !== null) reader = reader.option("maxFilesPerTrigger", task.maxFilesPerTrigger);
-  const writer = reader
+  const parsed = reader
     .load(task.landing)
     .selectExpr("CAST(value AS STRING)")
     .select(from_json(col("value"), schema).alias("data"))
-    .select("data.*")
-    .filter(col("event_id").isNotNull())
+    .select("data.*");
+  // sluiceExpect5: the seed's filter as a drop rule, and four rules that count (the output is the same).
+  const checked =
+    task.engine === "sluiceExpect5"
+      ? parsed.expectOrDrop("valid_id", col("event_id").isNotNull()).expectAll({
+          has_user: "user_id IS NOT NULL",
+          positive_time: col("timestamp").gt(0),
+          known_type: "event_type IN ('booking_created', 'booking_modified', 'booking_cancelled', 'payment_captured', 'payment_failed', 'search_performed')",
+          small_payload: "length(payload) < 10000",
+        })
+      : parsed.filter(col("event_id").isNotNull());
+  const writer = checked
     .dropDuplicates(["event_id"])
     .writeStream.format(task.format)
     .option("compression", COMPRESSION)
