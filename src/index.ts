@@ -63,6 +63,7 @@ export { MemoryStream } from "./connectors/memory/memory-stream.js";
 export { setKafkaTokenProvider } from "./connectors/kafka/platformatic-client.js";
 export type { KafkaTokenProvider } from "./connectors/kafka/platformatic-client.js";
 export { DeltaTable } from "./api/delta-table.js";
+export { Observation } from "./api/observation.js";
 
 export {
   SluiceError,

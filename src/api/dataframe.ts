@@ -4,6 +4,7 @@
  * until an action (`collect`, `show`, `count`, `write…save`) or `writeStream…start()`.
  */
 import { AnalysisError, ConfigError, suggestion } from "../errors.js";
+import { Observation } from "./observation.js";
 import type { Batch } from "../columnar/batch.js";
 import { batchToRows } from "../columnar/values.js";
 import type { Row } from "../columnar/values.js";
@@ -158,6 +159,31 @@ export class DataFrame {
   /** {@link expectOrFail} for each rule (DLT's `expect_all_or_fail`). */
   expectAllOrFail(rules: Readonly<Record<string, Column | string>>): DataFrame {
     return this.expectations(rules, "fail");
+  }
+
+  /**
+   * Spark's `observe`: aggregate `metrics` over the rows passing this point, which go on unchanged.
+   * On a stream the metrics are computed per micro-batch and reported in its progress as
+   * `observedMetrics[name]`; on a batch DataFrame pass an {@link Observation} and read it after an
+   * action. Every metric is named by its alias and must aggregate (`count(lit(1)).alias("rows")`).
+   * @throws AnalysisError for a metric that does not aggregate, a name used twice, an `Observation`
+   *   on a stream or used twice.
+   */
+  observe(observation: string | Observation, ...metrics: Column[]): DataFrame {
+    const name = typeof observation === "string" ? observation : observation.name;
+    if (observation instanceof Observation) {
+      if (this.isStreaming) throw new AnalysisError("observe: an Observation does not support streaming DataFrames; observe a stream by name and read progress.observedMetrics");
+      if (observation.used) throw new AnalysisError(`observe: the Observation '${name}' is already used by a DataFrame; an Observation can be used once`);
+    }
+    const observed = this.derive({
+      kind: "observe",
+      child: this.logicalPlan,
+      name,
+      metrics: metrics.map((m) => m.expr),
+      observation: observation instanceof Observation ? observation : null,
+    });
+    if (observation instanceof Observation) observation.used = true;
+    return observed;
   }
 
   private expectations(rules: Readonly<Record<string, Column | string>>, action: ExpectationAction): DataFrame {

@@ -55,6 +55,8 @@ export interface Operator {
   eventTimeStats?(): EventTimeStats;
   /** Expectations' operator: each rule's passed and failed rows this batch. */
   expectationMetrics?(): readonly ExpectationMetrics[];
+  /** `observe`'s operator: this batch's metrics row under its name (after the input ended). */
+  observedMetrics?(): Readonly<Record<string, unknown>>;
 }
 
 /** One expectation's counts over a micro-batch. */

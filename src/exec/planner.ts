@@ -13,6 +13,7 @@ import type { StateLocation, StateStoreOptions } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
 import { ExpectOperator } from "./expect.js";
+import { ObserveOperator, aggregateInputs } from "./observe.js";
 import { SortOperator } from "./sort.js";
 import { LimitOperator, OffsetOperator } from "./limit.js";
 import { DeduplicateOperator } from "./dedup.js";
@@ -161,6 +162,13 @@ export function planPhysical(plan: ResolvedPlan, ctx: PlanningContext): Physical
         for (const c of splitConjuncts(p.condition)) if (isHintable(c)) below.push(c);
         return wrap(new FilterOperator(p.schema, p.condition), build(p.child, below, union(need, refsOf([p.condition]))), p, need);
       }
+      case "observe":
+        // Not part of a stateless fragment: the runtime reads its metrics in this thread; filters
+        // above it stay above it, so the metrics see the rows as they arrive.
+        return wrap(
+          new ObserveOperator(p.schema, p.name, () => operatorChain(p.aggregate), p.observation),
+          build(p.child, [], union(need, refsOf(aggregateInputs(p.aggregate)))),
+        );
       case "expect":
         // Not part of a stateless fragment: the runtime reads its counts in this thread. Filters
         // above it stay above it, so every rule sees (and counts) the rows as they arrive.
@@ -441,6 +449,21 @@ function isHintable(e: BoundExpr): boolean {
 function substituteRefs(e: BoundExpr, exprs: readonly BoundExpr[]): BoundExpr {
   const walk = (x: BoundExpr): BoundExpr => (x.kind === "ref" ? exprs[x.ordinal] : mapBoundChildren(x, walk));
   return walk(e);
+}
+
+/**
+ * The operators of a batch plan that is a chain over one local relation (an observe's metrics),
+ * leaf first, freshly planned.
+ */
+function operatorChain(plan: ResolvedPlan): Operator[] {
+  const chain: Operator[] = [];
+  let node = planPhysical(plan, { outputMode: "complete", stateFor: () => null }).root;
+  while (node.kind === "operator") {
+    chain.unshift(node.op);
+    node = node.child;
+  }
+  if (node.kind !== "local") throw new InternalError(`planner: an observe's metrics plan ends in ${node.kind}, expected a local relation`);
+  return chain;
 }
 
 /**

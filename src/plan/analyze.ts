@@ -17,7 +17,7 @@ import { childrenOf } from "./logical.js";
 import type { BoundExpr, BoundAggregate } from "./expressions/bound.js";
 import { bindExpr, bindPredicate, bindProjectList, outputName } from "./expressions/bind.js";
 import { boundChildren, containsAggregate, mapBoundChildren } from "./expressions/bound.js";
-import type { ExpectationAction, OutputMode } from "./logical.js";
+import type { ExpectationAction, ObservationSink, OutputMode } from "./logical.js";
 import { analyzeJoin, type ResolvedJoinParts } from "./analyze-join.js";
 import { bindGenerator, type BoundGenerator } from "./generators.js";
 import { bindWindowFunction, type BoundWindowFunction } from "./window.js";
@@ -76,6 +76,17 @@ export interface ResolvedExpect extends ResolvedBase {
   readonly kind: "expect";
   readonly child: ResolvedPlan;
   readonly expectations: readonly ResolvedExpectation[];
+}
+/**
+ * `observe`: `aggregate` is a global aggregation of the metrics over a placeholder relation with
+ * the child's schema; execution feeds it the rows that pass (`exec/observe.ts`).
+ */
+export interface ResolvedObserve extends ResolvedBase {
+  readonly kind: "observe";
+  readonly child: ResolvedPlan;
+  readonly name: string;
+  readonly aggregate: ResolvedPlan;
+  readonly observation: ObservationSink | null;
 }
 export interface ResolvedDeduplicate extends ResolvedBase {
   readonly kind: "deduplicate";
@@ -218,6 +229,7 @@ export type ResolvedPlan =
   | ResolvedProject
   | ResolvedFilter
   | ResolvedExpect
+  | ResolvedObserve
   | ResolvedDeduplicate
   | ResolvedAggregate
   | ResolvedUnion
@@ -315,6 +327,9 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
     }
     case "expect": {
       const child = children[0];
+      if (observationNames(child).includes(EXPECTATIONS_METRICS)) {
+        throw new AnalysisError(`expect: observed metrics named '${EXPECTATIONS_METRICS}' are below; that name holds the expectations' counts`);
+      }
       const taken = new Set(expectationNames(child));
       const expectations = plan.expectations.map((x) => {
         if (x.name.trim() === "") throw new AnalysisError("expect: an expectation needs a non-empty name");
@@ -325,6 +340,23 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
         return { name: x.name, condition, action: x.action, text: outputName(x.condition) };
       });
       return freeze({ kind: "expect", child, expectations, ...passThrough(child) });
+    }
+    case "observe": {
+      const child = children[0];
+      if (plan.name.trim() === "") throw new AnalysisError("observe: the observed metrics need a non-empty name");
+      if (plan.metrics.length === 0) throw new AnalysisError(`observe: '${plan.name}' needs at least one metric`);
+      if (observationNames(child).includes(plan.name)) throw new AnalysisError(`observe: multiple definitions of observed metrics named '${plan.name}'`);
+      if (plan.name === EXPECTATIONS_METRICS && expectationNames(child).length > 0) {
+        throw new AnalysisError(`observe: the name '${EXPECTATIONS_METRICS}' holds the counts of this query's expectations; choose another`);
+      }
+      // The metrics aggregate a placeholder with the child's columns (and names), so they bind as
+      // an aggregation over the child would, without a second copy of the child's plan.
+      const placeholder: ResolvedPlan = freeze({ kind: "localRelation", batches: [], ...passThrough(child), isStreaming: false });
+      const aggregate = analyzeAggregate([], plan.metrics, placeholder);
+      if (aggregate.kind !== "aggregate" || aggregate.aggregates.length === 0) {
+        throw new AnalysisError(`observe: the metrics of '${plan.name}' hold no aggregate function; observed metrics aggregate the rows (e.g. count(lit(1)), max(col))`);
+      }
+      return freeze({ kind: "observe", child, name: plan.name, aggregate, observation: plan.observation, ...passThrough(child) });
     }
     case "deduplicate": {
       const child = children[0];
@@ -506,6 +538,15 @@ function extendHidden(child: ResolvedPlan, n: number): { hidden?: readonly boole
 }
 
 /** The output of an operator that passes its child's rows' columns through unchanged. */
+/** The `observedMetrics` name that holds a query's expectation counts. */
+export const EXPECTATIONS_METRICS = "expectations";
+
+/** The names of the observed metrics in `plan` and below it. */
+export function observationNames(plan: ResolvedPlan): string[] {
+  const own = plan.kind === "observe" ? [plan.name] : [];
+  return [...own, ...childrenOfResolved(plan).flatMap(observationNames)];
+}
+
 /** The names of the expectations in `plan` and below it. */
 export function expectationNames(plan: ResolvedPlan): string[] {
   const own = plan.kind === "expect" ? plan.expectations.map((x) => x.name) : [];

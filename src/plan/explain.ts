@@ -41,6 +41,8 @@ function describe(p: ResolvedPlan): string {
       return `Project [${p.exprs.map((e, i) => `${boundSql(e)} AS ${p.schema.fields[i].name}`).join(", ")}]`;
     case "filter":
       return `Filter ${boundSql(p.condition)}`;
+    case "observe":
+      return `CollectMetrics ${p.name}, [${p.aggregate.schema.fields.map((f) => f.name).join(", ")}]`;
     case "expect":
       return `Expect [${p.expectations.map((x) => `${x.name} ${x.action.toUpperCase()} ${boundSql(x.condition)}`).join(", ")}]`;
     case "deduplicate":

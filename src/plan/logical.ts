@@ -67,6 +67,25 @@ export interface ExpectNode {
   readonly expectations: readonly Expectation[];
 }
 
+/** Receives the metrics a batch query's `observe` computed (the API's `Observation`). */
+export interface ObservationSink {
+  readonly name: string;
+  deliver(metrics: Readonly<Record<string, unknown>>): void;
+}
+
+/**
+ * `df.observe(name, …metrics)`: aggregate `metrics` over the rows passing through, per micro-batch
+ * (or once for a batch query), reported under `name`; the rows go on unchanged.
+ */
+export interface ObserveNode {
+  readonly kind: "observe";
+  readonly child: LogicalPlan;
+  readonly name: string;
+  readonly metrics: readonly Expr[];
+  /** The batch query's `Observation`, when one was given. */
+  readonly observation: ObservationSink | null;
+}
+
 /**
  * `dropDuplicates(keys)`; `keys` null means every column. `withinWatermark` is Spark 3.5's
  * `dropDuplicatesWithinWatermark(keys)`: on a stream, a key is remembered only until the watermark
@@ -252,6 +271,7 @@ export type LogicalPlan =
   | ProjectNode
   | FilterNode
   | ExpectNode
+  | ObserveNode
   | DeduplicateNode
   | AggregateNode
   | UnionNode

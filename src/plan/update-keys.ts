@@ -53,6 +53,7 @@ function keyOrdinals(plan: ResolvedPlan): KeyMap | "appendOnly" | string {
     }
     case "filter":
     case "expect":
+    case "observe":
     case "sort":
     case "limit":
     case "offset":

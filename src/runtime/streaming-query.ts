@@ -28,6 +28,7 @@ import { executePhysical, planPhysical } from "../exec/planner.js";
 import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
+import { EXPECTATIONS_METRICS } from "../plan/analyze.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { expectationsRow, offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
@@ -448,7 +449,11 @@ export class StreamingQuery {
       }),
       sources: sourceProgress,
       sink: { description: sink.description, numOutputRows, metrics: sinkMetrics ?? {} },
-      observedMetrics: expectations.length === 0 ? {} : { expectations: expectationsRow(expectations) },
+      observedMetrics: Object.assign(
+        {},
+        ...physical.operators.map((op) => op.observedMetrics?.() ?? {}),
+        expectations.length === 0 ? {} : { [EXPECTATIONS_METRICS]: expectationsRow(expectations) },
+      ) as Record<string, unknown>,
       ...(expectations.length === 0 ? {} : { dataQuality: { expectations } }),
     };
     this.progress.push(progress);
