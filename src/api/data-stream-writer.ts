@@ -27,6 +27,10 @@ import type { DataFrame } from "./dataframe.js";
 import { updateKeys } from "../plan/update-keys.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
+import { quarantinedSchema } from "../runtime/quarantine.js";
+import type { QuarantineTarget } from "../runtime/quarantine.js";
+import { resolveLocation } from "../storage/resolve.js";
+import type { StructType } from "../types/data-types.js";
 
 /** Sinks that may run without a checkpoint location (Spark uses a temporary one for these). */
 const TEMP_CHECKPOINT_FORMATS = new Set(["console", "memory", "noop"]);
@@ -117,9 +121,10 @@ export class DataStreamWriter {
     const format = this.formatName.toLowerCase();
     const isForeach = this.foreachBatchFn !== null;
     const checkpointOpt = this.opts.checkpointLocation ?? this.opts.checkpointlocation;
+    const quarantine = this.quarantine();
     const { target: catalogTarget, rest: sinkOptions } = splitCatalogOptions(
       format,
-      Object.fromEntries(Object.entries(this.opts).filter(([k]) => k.toLowerCase() !== "checkpointlocation")),
+      Object.fromEntries(Object.entries(this.opts).filter(([k]) => !QUERY_OPTIONS.has(k.toLowerCase()))),
     );
     const sessionConf = session.conf.getAll();
     // Malformed retention settings fail here, as Spark fails the query at start.
@@ -182,6 +187,32 @@ export class DataStreamWriter {
       pollingDelayMs: parseInterval(session.conf.get("spark.sql.streaming.pollingDelay") ?? "10ms", "spark.sql.streaming.pollingDelay"),
       numRecentProgress: Number(session.conf.get("spark.sql.streaming.numRecentProgressUpdates") ?? "100"),
       parallelism: session.conf.parallelism(),
+      quarantine,
     });
   }
+
+  /**
+   * The quarantine table (`quarantinePath`) and the schema of the rows the query's
+   * `expectOrQuarantine` rules check; null when the query has no such rules.
+   * @throws AnalysisError for such rules without a quarantinePath; ConfigError for `quarantineTable`.
+   */
+  private quarantine(): { target: QuarantineTarget; schema: StructType } | null {
+    const option = (name: string) => Object.entries(this.opts).find(([k]) => k.toLowerCase() === name)?.[1];
+    if (option("quarantinetable") !== undefined) {
+      throw new ConfigError("writeStream: option quarantineTable (a catalog table) is not supported yet; name the Delta table's location with quarantinePath", { option: "quarantineTable" });
+    }
+    const schema = quarantinedSchema(this.df.resolved);
+    const path = option("quarantinepath");
+    if (schema === null) return null;
+    if (path === undefined || path.trim() === "") {
+      throw new AnalysisError('writeStream: the query has expectOrQuarantine rules; name the Delta table for the rows they take out with .option("quarantinePath", …)', {
+        option: "quarantinePath",
+      });
+    }
+    const { storage, key } = resolveLocation(path);
+    return { target: { storage, key, location: path }, schema };
+  }
 }
+
+/** Options of the query itself, not handed to the sink. */
+const QUERY_OPTIONS = new Set(["checkpointlocation", "quarantinepath", "quarantinetable"]);

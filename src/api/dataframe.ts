@@ -146,6 +146,22 @@ export class DataFrame {
     return this.expectations({ [name]: condition }, "fail");
   }
 
+  /**
+   * As {@link expect}, and rows failing the rule leave the output for the query's quarantine table,
+   * a Delta table named by `writeStream.option("quarantinePath", …)`, written exactly once per
+   * micro-batch in step with the sink, with `_error` (every rule the row failed), `_batch_id` and
+   * `_ingested_at` before the row's columns. Streaming queries only.
+   * @example df.expectOrQuarantine("valid_amount", "amount >= 0")
+   */
+  expectOrQuarantine(name: string, condition: Column | string): DataFrame {
+    return this.expectations({ [name]: condition }, "quarantine");
+  }
+
+  /** {@link expectOrQuarantine} for each rule: a row failing any of them is quarantined. */
+  expectAllOrQuarantine(rules: Readonly<Record<string, Column | string>>): DataFrame {
+    return this.expectations(rules, "quarantine");
+  }
+
   /** {@link expect} for each rule of `rules` (name → condition), as DLT's `expect_all`. */
   expectAll(rules: Readonly<Record<string, Column | string>>): DataFrame {
     return this.expectations(rules, "warn");
@@ -193,7 +209,15 @@ export class DataFrame {
       action,
     }));
     if (expectations.length === 0) return this;
-    return this.derive({ kind: "expect", child: this.logicalPlan, expectations });
+    // Consecutive calls make one set of rules, as a DLT table's expectations are: every rule sees
+    // every row that reached the first, whatever an earlier rule decided.
+    const below = this.logicalPlan;
+    const resolved = this.resolved;
+    if (below.kind === "expect" && resolved.kind === "expect") {
+      const merged: LogicalPlan = { kind: "expect", child: below.child, expectations: [...below.expectations, ...expectations] };
+      return new DataFrame(this.sparkSession, merged, withSessionConf(this.sparkSession.conf, () => analyzeNode(merged, [resolved.child])));
+    }
+    return this.derive({ kind: "expect", child: below, expectations });
   }
 
   /**

@@ -55,8 +55,19 @@ export interface Operator {
   eventTimeStats?(): EventTimeStats;
   /** Expectations' operator: each rule's passed and failed rows this batch. */
   expectationMetrics?(): readonly ExpectationMetrics[];
+  /**
+   * Expectations' operator: the rows this micro-batch sent to quarantine (owned copies), each with
+   * the rules it failed; the list empties when the next batch opens.
+   */
+  quarantined?(): readonly QuarantinedRows[];
   /** `observe`'s operator: this batch's metrics row under its name (after the input ended). */
   observedMetrics?(): Readonly<Record<string, unknown>>;
+}
+
+/** Rows that failed an `expectOrQuarantine` rule, and per row the rules it failed (`errors[i]`). */
+export interface QuarantinedRows {
+  readonly batch: Batch;
+  readonly errors: readonly string[];
 }
 
 /** One expectation's counts over a micro-batch. */

@@ -49,9 +49,10 @@ export interface FilterNode {
 
 /**
  * What a row that fails an expectation does: stays and is counted (`warn`), is dropped and counted
- * (`drop`), or stops the query (`fail`). Databricks DLT's three actions.
+ * (`drop`), stops the query (`fail`): Databricks DLT's three actions; or leaves the output for the
+ * query's quarantine table (`quarantine`, with `writeStream.option("quarantinePath", …)`).
  */
-export type ExpectationAction = "warn" | "drop" | "fail";
+export type ExpectationAction = "warn" | "drop" | "fail" | "quarantine";
 
 /** A named data-quality rule: rows where `condition` is not true (false or null) fail it. */
 export interface Expectation {

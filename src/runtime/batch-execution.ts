@@ -14,6 +14,7 @@ import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { MemoryStorage } from "../storage/memory.js";
+import { quarantinedSchema } from "./quarantine.js";
 
 /**
  * Runs `plan` (which must not be streaming) and yields its output chunks. `parallelism` lets
@@ -22,6 +23,9 @@ import { MemoryStorage } from "../storage/memory.js";
 export async function* executeBatch(plan: ResolvedPlan, parallelism: ParallelismSettings = { workers: 0, minBytes: 0 }): AsyncGenerator<Batch> {
   if (plan.isStreaming) {
     throw new AnalysisError("analysis: queries with streaming sources must be executed with writeStream.start()");
+  }
+  if (quarantinedSchema(plan) !== null) {
+    throw new AnalysisError('analysis: expectOrQuarantine needs a streaming query with writeStream.option("quarantinePath", …); in a batch query use expectOrDrop, or filter the failing rows out yourself');
   }
   const physical = planPhysical(plan, { outputMode: "complete", stateFor: () => null });
   const scratch = MemoryStorage.fresh("batch-read");

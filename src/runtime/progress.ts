@@ -49,6 +49,8 @@ export interface StreamingQueryProgress {
 /** The data-quality section of a progress report (in the shape of DLT's `flow_progress.data_quality`). */
 export interface DataQualityProgress {
   readonly expectations: readonly ExpectationMetrics[];
+  /** With `quarantinePath`: the table and the rows this batch wrote to it. */
+  readonly quarantine?: { readonly path: string; readonly numRecords: number };
 }
 
 /** Spark's `observedMetrics` row of a batch's expectations: `<rule>.passed` and `<rule>.failed`. */

@@ -29,6 +29,9 @@ import { FragmentExecutor } from "./fragment-executor.js";
 import type { ParallelismSettings } from "./fragment-executor.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { EXPECTATIONS_METRICS } from "../plan/analyze.js";
+import { writeQuarantine } from "./quarantine.js";
+import type { QuarantineTarget } from "./quarantine.js";
+import type { StructType } from "../types/data-types.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { expectationsRow, offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
@@ -59,6 +62,8 @@ export interface QuerySpec {
   readonly numRecentProgress: number;
   /** Worker threads for stateless fragments, and the input size below which they are not used. */
   readonly parallelism: ParallelismSettings;
+  /** Where `expectOrQuarantine` rules send rows, and the rows' schema; null without such rules. */
+  readonly quarantine?: { readonly target: QuarantineTarget; readonly schema: StructType } | null;
 }
 
 /** Callbacks the query manager receives. */
@@ -394,6 +399,12 @@ export class StreamingQuery {
     // A sink that skipped the batch (already committed) may not have pulled the input; stateful
     // operators must still see all of it before their state is committed.
     for await (const _ of data) void _;
+    // Rows the expectations quarantined go to their table before the batch commits (see quarantine.ts).
+    const quarantine = this.spec.quarantine ?? null;
+    const quarantinedRecords =
+      quarantine === null
+        ? 0
+        : await writeQuarantine(quarantine.target, quarantine.schema, physical.operators.flatMap((op) => op.quarantined?.() ?? []), { queryId: this.id, batchId, batchTimestampMs });
     const addBatchMs = Date.now() - tAdd;
     const eventTimes = physical.operators.flatMap((op) => (op.eventTimeStats === undefined ? [] : [op.eventTimeStats()]));
     const expectations = physical.operators.flatMap((op) => op.expectationMetrics?.() ?? []);
@@ -454,7 +465,9 @@ export class StreamingQuery {
         ...physical.operators.map((op) => op.observedMetrics?.() ?? {}),
         expectations.length === 0 ? {} : { [EXPECTATIONS_METRICS]: expectationsRow(expectations) },
       ) as Record<string, unknown>,
-      ...(expectations.length === 0 ? {} : { dataQuality: { expectations } }),
+      ...(expectations.length === 0
+        ? {}
+        : { dataQuality: { expectations, ...(quarantine === null ? {} : { quarantine: { path: quarantine.target.location, numRecords: quarantinedRecords } }) } }),
     };
     this.progress.push(progress);
     if (this.progress.length > this.spec.numRecentProgress) this.progress.shift();
