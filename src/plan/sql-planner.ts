@@ -863,7 +863,7 @@ function call(name: string, args: readonly Expr[]): Expr {
 }
 
 /** Spark's non-deterministic functions (`Nondeterministic` expressions) anywhere in `e`. */
-const NONDETERMINISTIC = new Set(["rand", "random", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name"]);
+const NONDETERMINISTIC = new Set(["rand", "random", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name", "input_file_block_start", "input_file_block_length"]);
 
 /** Whether `e` reads a column (a pivot value must not). */
 function readsColumns(e: Expr): boolean {

@@ -44,6 +44,14 @@ function typeOf(col: ColumnName): Column {
 }
 export { typeOf as typeof };
 
+/**
+ * The URL of the file the row was read from, "" when it did not come straight from a file source
+ * (Spark's `input_file_name`). @example df.withColumn("source_file", input_file_name())
+ */
+export function input_file_name(): Column {
+  return call("input_file_name", []);
+}
+
 /** A random UUID string per row. @example uuid() */
 export function uuid(): Column {
   return call("uuid", []);

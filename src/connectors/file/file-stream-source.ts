@@ -39,6 +39,7 @@
  * at a time, sliced to the same row bound, columns matched to the schema by name (see
  * `parquet-file.ts`).
  */
+import { clearInputFile, setInputFile } from "../../exec/eval/input-file.js";
 import type { StructType, StructField } from "../../types/data-types.js";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
@@ -251,6 +252,7 @@ export class FileStreamSource implements StreamSource {
       }
     } finally {
       this.inFlight = null;
+      clearInputFile();
     }
   }
 
@@ -280,7 +282,11 @@ export class FileStreamSource implements StreamSource {
     }
     this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
     // The query's own source checked the file when it planned this partition.
-    yield* this.readFile({ path, timestamp, batchId }, false);
+    try {
+      yield* this.readFile({ path, timestamp, batchId }, false);
+    } finally {
+      clearInputFile();
+    }
   }
 
   /** The log entries of batches `(start, end]`, in order. Reads the log, never the folder. */
@@ -484,6 +490,8 @@ export class FileStreamSource implements StreamSource {
     try {
       for await (const part of this.readRecords(storage, key, entry.path, info.size, dataSchema)) {
         this.readMetrics.rows += part.numRows;
+        // input_file_name() of these rows (set per chunk: the consumer may have read another source since).
+        setInputFile(entry.path, 0, info.size);
         yield makeBatch(this.schema, this.assemble(part.columns, part.numRows, partitions), part.numRows);
       }
     } catch (e) {

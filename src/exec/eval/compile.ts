@@ -55,7 +55,7 @@ export function compileProjection(exprs: readonly BoundExpr[]): (batch: Batch, c
 }
 
 /** Calls that must run per batch (or per row), never folded into a constant. */
-const NONDETERMINISTIC = new Set(["current_timestamp", "current_date", "localtimestamp", "unix_timestamp", "rand", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id"]);
+const NONDETERMINISTIC = new Set(["current_timestamp", "current_date", "localtimestamp", "unix_timestamp", "rand", "randn", "uuid", "shuffle", "monotonically_increasing_id", "spark_partition_id", "input_file_name", "input_file_block_start", "input_file_block_length"]);
 
 function isConstant(b: BoundExpr): boolean {
   switch (b.kind) {

@@ -12,6 +12,7 @@ import { IntegerType, LongType, NullType, StringType } from "../../../types/data
 import { compareVectors } from "../compare.js";
 import { broadcastLiteral, boolVector, longVector, numberVector, stringsVector } from "../vectors.js";
 import type { Kernel, KernelFactory } from "./kernel.js";
+import { currentInputFile } from "../input-file.js";
 import { fixed } from "./kernel.js";
 
 /** A string constant the definition resolved into `options.value`. */
@@ -78,5 +79,8 @@ export const MISC_KERNELS: Readonly<Record<string, KernelFactory>> = {
   raise_error: fixed(raiseErrorKernel),
   equal_null: fixed(equalNullKernel),
   spark_partition_id: fixed((_args, n) => numberVector(IntegerType(), new Int32Array(n), null)),
+  input_file_name: fixed((_args, n) => broadcastLiteral(currentInputFile().path, StringType(), n)),
+  input_file_block_start: fixed((_args, n) => broadcastLiteral(BigInt(currentInputFile().start), LongType(), n)),
+  input_file_block_length: fixed((_args, n) => broadcastLiteral(BigInt(currentInputFile().length), LongType(), n)),
   monotonically_increasing_id: monotonicIdKernel,
 };

@@ -59,6 +59,10 @@ export const MISC_FUNCTIONS: readonly FunctionDef[] = [
   constantString("version", () => `${SPARK_VERSION} sluice`),
   { name: "spark_partition_id", minArgs: 0, maxArgs: 0, resolve: () => ({ args: [], dataType: IntegerType(), nullable: false }) },
   { name: "monotonically_increasing_id", minArgs: 0, maxArgs: 0, resolve: () => ({ args: [], dataType: LongType(), nullable: false }) },
+  // The file of the rows being read (exec/eval/input-file.ts): "" and -1 where no file source feeds them.
+  { name: "input_file_name", minArgs: 0, maxArgs: 0, resolve: () => ({ args: [], dataType: S, nullable: false }) },
+  { name: "input_file_block_start", minArgs: 0, maxArgs: 0, resolve: () => ({ args: [], dataType: LongType(), nullable: false }) },
+  { name: "input_file_block_length", minArgs: 0, maxArgs: 0, resolve: () => ({ args: [], dataType: LongType(), nullable: false }) },
 ];
 
 /** The operating-system user running the engine, as Spark's `current_user()` without a session user. */

@@ -1,0 +1,45 @@
+/**
+ * input_file_name(), input_file_block_start() and input_file_block_length(): the file each row was
+ * read from (file and Delta sources), "" / -1 where rows no longer come straight from a file.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { SparkSession, col, input_file_name } from "../../../src/index.js";
+import { tempPath } from "./support.js";
+
+const spark = SparkSession.builder.appName("input-file-name-test").getOrCreate();
+
+function landing(files: Record<string, string>): string {
+  const dir = tempPath("landing");
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+test("each row names the file it was read from; rows after an aggregation name none", async () => {
+  const dir = landing({ "one.json": '{"a":1}\n{"a":2}\n', "two.json": '{"a":3}\n' });
+  const url = (f: string) => pathToFileURL(join(dir, f)).href;
+  const df = spark.read.format("json").schema("a INT").load(dir);
+  const rows = await df.select(col("a"), input_file_name().alias("f")).selectExpr("a", "f", "input_file_block_start() AS s", "input_file_block_length() AS len").collect();
+  assert.deepEqual(
+    [...rows].sort((x, y) => Number(x.a) - Number(y.a)),
+    [
+      { a: 1, f: url("one.json"), s: 0n, len: BigInt(statSync(join(dir, "one.json")).size) },
+      { a: 2, f: url("one.json"), s: 0n, len: BigInt(statSync(join(dir, "one.json")).size) },
+      { a: 3, f: url("two.json"), s: 0n, len: BigInt(statSync(join(dir, "two.json")).size) },
+    ],
+  );
+  assert.deepEqual(await df.groupBy().count().select(input_file_name().alias("f")).collect(), [{ f: "" }]);
+  assert.deepEqual(await spark.range(2).select(input_file_name().alias("f")).collect(), [{ f: "" }, { f: "" }]);
+});
+
+test("a Delta table's rows name their data file", async () => {
+  const table = tempPath("delta");
+  await spark.createDataFrame([{ a: 1 }, { a: 2 }], "a INT").write.format("delta").save(table);
+  const files = await spark.read.format("delta").load(table).select(input_file_name().alias("f")).collect();
+  assert.equal(files.length, 2);
+  for (const { f } of files) assert.match(String(f), new RegExp(`^${pathToFileURL(table).href}/part-00000-.*\\.parquet$`));
+});
