@@ -18,6 +18,7 @@ import { ExpectationError, InternalError } from "../errors.js";
 import type { ResolvedExpectation } from "../plan/analyze.js";
 import type { StructType } from "../types/data-types.js";
 import { compileExpr } from "./eval/compile.js";
+import { currentInputFile } from "./eval/input-file.js";
 import type { Evaluator } from "./eval/compile.js";
 import type { BatchContext, ExpectationMetrics, Operator, QuarantinedRows } from "./operator.js";
 
@@ -92,7 +93,8 @@ export class ExpectOperator implements Operator {
     if (q > 0) {
       const rows = away.subarray(0, q);
       const errors = Array.from(rows, (i) => this.reasons(failedBy, i));
-      this.quarantine.push({ batch: takeBatch(batch, rows), errors });
+      const source = currentInputFile().path;
+      this.quarantine.push({ batch: takeBatch(batch, rows), errors, source: source === "" ? null : source });
     }
     return k === 0 ? null : takeBatch(batch, keep.subarray(0, k));
   }

@@ -68,6 +68,8 @@ export interface Operator {
 export interface QuarantinedRows {
   readonly batch: Batch;
   readonly errors: readonly string[];
+  /** The file the rows were read from (`input_file_name()` where they were checked), or null. */
+  readonly source: string | null;
 }
 
 /** One expectation's counts over a micro-batch. */

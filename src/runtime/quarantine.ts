@@ -6,8 +6,10 @@
  * `_ingested_at`), and the txn makes the second write a no-op, so each bad row lands exactly once,
  * in step with the main sink. A batch that quarantined nothing writes nothing.
  *
- * Columns: `_error` (every rule the row failed, with its condition), `_batch_id`, `_ingested_at`
- * (the batch's timestamp), then the row's columns as they were where the rules checked them.
+ * Columns: `_error` (every rule the row failed, with its condition), `_source` (the file the row
+ * was read from, as `input_file_name()`; null when it did not come straight from a file or Delta
+ * source), `_batch_id`, `_ingested_at` (the batch's timestamp), then the row's columns as they
+ * were where the rules checked them.
  */
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
@@ -30,7 +32,7 @@ export interface QuarantineTarget {
 }
 
 /** The columns sluice adds in front of a quarantined row's own. */
-export const QUARANTINE_COLUMNS = ["_error", "_batch_id", "_ingested_at"] as const;
+export const QUARANTINE_COLUMNS = ["_error", "_source", "_batch_id", "_ingested_at"] as const;
 
 /**
  * The schema of the rows the plan's quarantine rules check (null when it has none).
@@ -67,6 +69,7 @@ export async function writeQuarantine(
   if (total === 0) return 0;
   const tableSchema = StructType([
     StructField("_error", StringType(), false),
+    StructField("_source", StringType(), true),
     StructField("_batch_id", LongType(), false),
     StructField("_ingested_at", TimestampType(), false),
     ...schema.fields,
@@ -78,6 +81,7 @@ export async function writeQuarantine(
       tableSchema,
       [
         vectorFromValues(StringType(), r.errors),
+        vectorFromValues(StringType(), new Array<string | null>(n).fill(r.source)),
         longVector(LongType(), new BigInt64Array(n).fill(BigInt(batch.batchId)), null),
         longVector(TimestampType(), new BigInt64Array(n).fill(micros), null),
         ...r.batch.columns,

@@ -1,13 +1,14 @@
 /**
  * input_file_name(), input_file_block_start() and input_file_block_length(): the file each row was
- * read from (file and Delta sources), "" / -1 where rows no longer come straight from a file.
+ * read from (file and Delta sources), "" / -1 where rows no longer come straight from a file; and
+ * the quarantine table's `_source`, which is the same.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { SparkSession, col, input_file_name } from "../../../src/index.js";
+import { SparkSession, col, from_json, input_file_name } from "../../../src/index.js";
 import { tempPath } from "./support.js";
 
 const spark = SparkSession.builder.appName("input-file-name-test").getOrCreate();
@@ -42,4 +43,30 @@ test("a Delta table's rows name their data file", async () => {
   const files = await spark.read.format("delta").load(table).select(input_file_name().alias("f")).collect();
   assert.equal(files.length, 2);
   for (const { f } of files) assert.match(String(f), new RegExp(`^${pathToFileURL(table).href}/part-00000-.*\\.parquet$`));
+});
+
+test("quarantined rows from a file source carry the file in _source", async () => {
+  const dir = landing({ "events-1.json": '{"id":"a","n":1}\n{"id":null,"n":2}\nnot json\n' });
+  const out = tempPath("q");
+  const q = spark.readStream
+    .format("text")
+    .load(dir)
+    .select(from_json(col("value"), "id STRING, n INT").alias("d"))
+    .select("d.*")
+    .expectOrQuarantine("has_id", col("id").isNotNull())
+    .writeStream.format("delta")
+    .option("checkpointLocation", join(out, "checkpoint"))
+    .option("quarantinePath", join(out, "quarantine"))
+    .start(join(out, "silver"));
+  await q.processAllAvailable();
+  await q.stop();
+  const bad = await spark.read.format("delta").load(join(out, "quarantine")).select("_source", "id", "n").collect();
+  const file = pathToFileURL(join(dir, "events-1.json")).href;
+  assert.deepEqual(
+    [...bad].sort((x, y) => Number(x.n ?? 99) - Number(y.n ?? 99)),
+    [
+      { _source: file, id: null, n: 2 },
+      { _source: file, id: null, n: null },
+    ],
+  );
 });

@@ -67,7 +67,8 @@ test("failing rows go to the quarantine table with their reasons, batch and time
   );
   assert.ok(bad.every((r) => r._ingested_at !== null));
   const columns = (await spark.read.format("delta").load(join(dir, "quarantine")).columns);
-  assert.deepEqual(columns, ["_error", "_batch_id", "_ingested_at", "id", "amount"]);
+  assert.deepEqual(columns, ["_error", "_source", "_batch_id", "_ingested_at", "id", "amount"]);
+  assert.ok(bad.every((r) => r._source === null), "memory-stream rows have no source file");
 });
 
 test("a batch run again after a crash quarantines its rows once", async () => {
