@@ -28,6 +28,7 @@ Usage:
   sluice table describe|history|optimize|vacuum PATH
                                           inspect and maintain a Delta table
   sluice checkpoint show DIR [--json]     what a streaming query's checkpoint says
+  sluice quarantine show|replay PATH      the rows expectOrQuarantine refused, by error; replay them
   sluice checkpoint import-spark SRC DST  resume a Spark/Glue Kafka query's checkpoint in sluice
   sluice --help                           show this help
   sluice --version                        show the version
@@ -105,6 +106,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     case "checkpoint": {
       const m = await import("./checkpoint-command.js");
       return subcommand("checkpoint", rest, m.CHECKPOINT_HELP, m.checkpointCommand, io);
+    }
+    case "quarantine": {
+      const m = await import("./quarantine-command.js");
+      return subcommand("quarantine", rest, m.QUARANTINE_HELP, m.quarantineCommand, io);
     }
     case "table": {
       const m = await import("./table-command.js");
