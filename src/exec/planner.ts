@@ -13,6 +13,7 @@ import type { StateLocation, StateStoreOptions } from "../state/state-store.js";
 import { ProjectOperator } from "./project.js";
 import { FilterOperator } from "./filter.js";
 import { ExpectOperator } from "./expect.js";
+import { enterInputFile, inputFileOf, tagInputFile } from "./eval/input-file.js";
 import { ObserveOperator, aggregateInputs } from "./observe.js";
 import { SortOperator } from "./sort.js";
 import { LimitOperator, OffsetOperator } from "./limit.js";
@@ -501,8 +502,11 @@ export async function* executePhysical(
       for await (const b of executePhysical(node.right, inputs, runFragment, runStatic)) op.addBuild(b);
       op.endBuild();
       for await (const b of executePhysical(node.left, inputs, runFragment, runStatic)) {
+        const file = inputFileOf(b);
+        enterInputFile(file);
         const out = op.process(b);
-        if (out !== null && out.numRows > 0) yield out;
+        enterInputFile(undefined);
+        if (out !== null && out.numRows > 0) yield tagInputFile(out, file);
       }
       for (const out of op.finish()) if (out.numRows > 0) yield out;
       return;
@@ -522,8 +526,12 @@ export async function* executePhysical(
     case "operator": {
       const op = node.op;
       for await (const b of executePhysical(node.child, inputs, runFragment, runStatic)) {
+        // The chunk's file is current while the operator runs on it (input_file_name()).
+        const file = inputFileOf(b);
+        enterInputFile(file);
         const out = op.process(b);
-        if (out !== null && out.numRows > 0) yield out;
+        enterInputFile(undefined);
+        if (out !== null && out.numRows > 0) yield tagInputFile(out, file);
       }
       if (op.finish !== undefined) {
         for (const out of op.finish()) if (out.numRows > 0) yield out;

@@ -53,7 +53,7 @@ import { canonicalPath } from "../../tables/delta/log-replay.js";
 import { loadSnapshot } from "../../tables/delta/snapshot.js";
 import type { DeltaFile, DeltaMetadata, DeltaSnapshot } from "../../tables/delta/snapshot.js";
 import { readDeltaFile } from "../../tables/delta/table-reader.js";
-import { clearInputFile, setInputFile } from "../../exec/eval/input-file.js";
+import { tagInputFile } from "../../exec/eval/input-file.js";
 import { pruneFiles } from "../../tables/delta/data-skipping.js";
 import { firstVersionAtOrAfter, listCommits, readCommitActions } from "../../tables/delta/commit-history.js";
 import type { CommitListing } from "../../tables/delta/commit-history.js";
@@ -277,20 +277,14 @@ export class DeltaSource implements StreamSource {
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
     const descriptor = this.descriptor();
-    try {
-      for (const f of await this.filesIn(start, end)) yield* this.withInputFile(f, await readDeltaFile(this.storage, this.tableKey, descriptor, f, this.fileOptions));
-    } finally {
-      clearInputFile();
-    }
+    for (const f of await this.filesIn(start, end)) yield* this.withInputFile(f, await readDeltaFile(this.storage, this.tableKey, descriptor, f, this.fileOptions));
   }
 
   /** `batches` of data file `f`, each handed out with `f` as `input_file_name()` (its full URL, as in Spark). */
   private *withInputFile(f: DeltaFile, batches: readonly Batch[]): Iterable<Batch> {
     const url = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(f.rawPath) ? f.rawPath : `${this.tablePath.replace(/\/+$/, "")}/${f.rawPath.replace(/^\/+/, "")}`;
-    for (const b of batches) {
-      setInputFile(url, 0, f.size);
-      yield b;
-    }
+    const file = { path: url, start: 0, length: f.size };
+    for (const b of batches) yield tagInputFile(b, file);
   }
 
   /**
@@ -332,11 +326,7 @@ export class DeltaSource implements StreamSource {
       modificationTime: typeof modificationTime === "number" ? modificationTime : 0,
       dataChange: true,
     };
-    try {
-      yield* this.withInputFile(add, await readDeltaFile(this.storage, this.tableKey, snapshot, add, this.fileOptions));
-    } finally {
-      clearInputFile();
-    }
+    yield* this.withInputFile(add, await readDeltaFile(this.storage, this.tableKey, snapshot, add, this.fileOptions));
   }
 
   async commit(end: OffsetJson): Promise<void> {

@@ -39,7 +39,7 @@
  * at a time, sliced to the same row bound, columns matched to the schema by name (see
  * `parquet-file.ts`).
  */
-import { clearInputFile, setInputFile } from "../../exec/eval/input-file.js";
+import { tagInputFile } from "../../exec/eval/input-file.js";
 import type { StructType, StructField } from "../../types/data-types.js";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
@@ -252,7 +252,6 @@ export class FileStreamSource implements StreamSource {
       }
     } finally {
       this.inFlight = null;
-      clearInputFile();
     }
   }
 
@@ -282,11 +281,7 @@ export class FileStreamSource implements StreamSource {
     }
     this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
     // The query's own source checked the file when it planned this partition.
-    try {
-      yield* this.readFile({ path, timestamp, batchId }, false);
-    } finally {
-      clearInputFile();
-    }
+    yield* this.readFile({ path, timestamp, batchId }, false);
   }
 
   /** The log entries of batches `(start, end]`, in order. Reads the log, never the folder. */
@@ -488,11 +483,11 @@ export class FileStreamSource implements StreamSource {
     if (check) this.checkUnchanged(entry, info);
     const { dataSchema, partitions } = this.fileLayout(key);
     try {
+      const file = { path: entry.path, start: 0, length: info.size };
       for await (const part of this.readRecords(storage, key, entry.path, info.size, dataSchema)) {
         this.readMetrics.rows += part.numRows;
-        // input_file_name() of these rows (set per chunk: the consumer may have read another source since).
-        setInputFile(entry.path, 0, info.size);
-        yield makeBatch(this.schema, this.assemble(part.columns, part.numRows, partitions), part.numRows);
+        // input_file_name() of these rows.
+        yield tagInputFile(makeBatch(this.schema, this.assemble(part.columns, part.numRows, partitions), part.numRows), file);
       }
     } catch (e) {
       if (e instanceof NotFoundError && f.ignoreMissingFiles) {

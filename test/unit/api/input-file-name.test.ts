@@ -37,6 +37,16 @@ test("each row names the file it was read from; rows after an aggregation name n
   assert.deepEqual(await spark.range(2).select(input_file_name().alias("f")).collect(), [{ f: "" }, { f: "" }]);
 });
 
+test("queries running at once each see their own files", async () => {
+  const files = (tag: string) => Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`${tag}-${i}.json`, Array.from({ length: 50 }, (_, k) => `{"a":${i * 100 + k}}`).join("\n") + "\n"]));
+  const dirs = [landing(files("x")), landing(files("y"))];
+  const results = await Promise.all(dirs.map((d) => spark.read.format("json").schema("a INT").load(d).filter("a >= 0").select(input_file_name().alias("f")).collect()));
+  results.forEach((rows, i) => {
+    assert.equal(rows.length, 300);
+    for (const { f } of rows) assert.ok(String(f).startsWith(pathToFileURL(dirs[i]).href + "/"), `${String(f)} is not in ${dirs[i]}`);
+  });
+});
+
 test("a Delta table's rows name their data file", async () => {
   const table = tempPath("delta");
   await spark.createDataFrame([{ a: 1 }, { a: 2 }], "a INT").write.format("delta").save(table);
