@@ -4,9 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SparkSession, AnalysisError, ConfigError, MemoryStream, col } from "../../../src/index.js";
+import { SparkSession, AnalysisError, ConfigError, MemoryStream, col, from_json } from "../../../src/index.js";
 import { tempPath, uniqueName } from "./support.js";
 
 const spark = SparkSession.builder.appName("quarantine-test").getOrCreate();
@@ -94,4 +94,36 @@ test("quarantine rules need a quarantinePath and a stream; quarantineTable is re
   assert.throws(() => query(input, dir, { quarantineTable: "db.bad" }), (e: unknown) => e instanceof ConfigError && /quarantineTable/.test(e.message));
   const df = spark.createDataFrame([{ id: "a" }], "id STRING");
   await assert.rejects(df.expectOrQuarantine("has_id", "id IS NOT NULL").collect(), (e: unknown) => e instanceof AnalysisError && /streaming query/.test(e.message));
+});
+
+test("parse failures reach the quarantine with their text: from_json's corrupt-record column and a rule on it", async () => {
+  const dir = tempPath("quarantine-parse");
+  const landing = join(dir, "landing");
+  mkdirSync(landing, { recursive: true });
+  const lines = ['{"id":"a","n":1}', "not json", '{"id":"b","n":"x"}', '{"id":"c"', '{"id":"d","n":4}'];
+  writeFileSync(join(landing, "events.json"), lines.join("\n") + "\n");
+  const q = spark.readStream
+    .format("text")
+    .load(landing)
+    .select(from_json(col("value"), "id STRING, n INT, _corrupt_record STRING").alias("d"))
+    .select("d.*")
+    .expectOrQuarantine("parsed", col("_corrupt_record").isNull())
+    .drop("_corrupt_record")
+    .writeStream.format("delta")
+    .option("checkpointLocation", join(dir, "checkpoint"))
+    .option("quarantinePath", join(dir, "quarantine"))
+    .start(join(dir, "silver"));
+  await q.processAllAvailable();
+  await q.stop();
+  assert.deepEqual((await spark.read.format("delta").load(join(dir, "silver")).collect()).map((r) => r.id).sort(), ["a", "d"]);
+  const bad = await spark.read.format("delta").load(join(dir, "quarantine")).select("_error", "_corrupt_record", "id").collect();
+  assert.deepEqual(
+    sorted(bad, "_corrupt_record").map((r) => [r._corrupt_record, r.id]),
+    [
+      ['{"id":"b","n":"x"}', "b"],
+      ['{"id":"c"', null],
+      ["not json", null],
+    ],
+  );
+  assert.ok(bad.every((r) => r._error === "expectation failed: parsed (quarantine): (_corrupt_record IS NULL)"));
 });
