@@ -1,0 +1,79 @@
+/**
+ * The seed's Silver step over a landing file of valid events mixed with 23 kinds of bad input
+ * (truncated and malformed JSON, wrong types, numbers beyond BIGINT, 100,000-deep nesting, a 20 MB
+ * value, NUL bytes, invalid UTF-8, a BOM, blank lines, arrays and scalars instead of objects, …):
+ * the sink gets exactly the valid events, the quarantine exactly the bad records, the query does
+ * not crash, and each rule's counts add up to every record read.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SparkSession, col, from_json } from "../../../src/index.js";
+import { tempPath } from "./support.js";
+
+const spark = SparkSession.builder.appName("bad-input-test").getOrCreate();
+
+const BAD: readonly string[] = [
+  '{"event_id":"evt-x1",', // truncated
+  '{"event_id":"evt-2","timestamp":"abc"}', // wrong type
+  '{"event_id":"evt-3","timestamp":99999999999999999999}', // beyond BIGINT
+  "[1,2]", // an array, not an object
+  "null",
+  "42",
+  '"text"',
+  "true",
+  "", // empty
+  "   ", // whitespace only
+  '{"event_id":"dup","event_id":"dup2"}', // duplicate keys, neither an event id
+  '\uFEFF{"event_id":"evt-4"}', // a BOM before the record
+  "{'event_id':'single'}", // single quotes (Spark accepts them) and a bad id
+  '{"event_id":"evt-5" /* comment */}',
+  '{event_id:"evt-6"}', // unquoted field name
+  '{"event_id":"evt-7","timestamp":007}', // leading zeros
+  '{"event_id":"evt-8\there"}', // an unescaped control character
+  '{"event_id":"a"} trailing', // trailing text after an object with a bad id
+  '{"a":1}{"b":2}', // two objects, no id
+  '{"event_id":"evt-9\u0000"}', // a NUL byte
+  "[".repeat(100_000) + "]".repeat(100_000), // 100,000-deep nesting
+  `{"event_id":"${"x".repeat(20_000_000)}"}`, // a 20 MB value
+];
+/** A record that is not valid UTF-8: `{"event_id":"<0xff 0xfe>"}`. */
+const INVALID_UTF8 = Uint8Array.from([...Buffer.from('{"event_id":"'), 0xff, 0xfe, ...Buffer.from('"}')]);
+
+test("valid events reach Silver exactly once; every bad record reaches the quarantine; nothing crashes", async () => {
+  const dir = tempPath("bad-input");
+  mkdirSync(join(dir, "landing"), { recursive: true });
+  const valid = Array.from({ length: 60 }, (_, i) => `{"event_id":"evt-${1000 + (i % 50)}","timestamp":${i}}`); // 10 duplicates
+  const lines = [...valid.slice(0, 30), ...BAD, ...valid.slice(30)];
+  writeFileSync(join(dir, "landing", "mixed.json"), Buffer.concat([Buffer.from(lines.join("\n") + "\n"), INVALID_UTF8, Buffer.from("\n")]));
+  const q = spark.readStream
+    .format("text")
+    .load(join(dir, "landing"))
+    .select(from_json(col("value"), "event_id STRING, timestamp BIGINT, _corrupt_record STRING").alias("d"))
+    .select("d.*")
+    .expectAllOrQuarantine({ parsed: col("_corrupt_record").isNull(), valid_id: "event_id RLIKE '^evt-[0-9]+$'" })
+    .drop("_corrupt_record")
+    .dropDuplicates(["event_id"])
+    .writeStream.format("delta")
+    .option("checkpointLocation", join(dir, "checkpoint"))
+    .option("quarantinePath", join(dir, "quarantine"))
+    .trigger({ availableNow: true })
+    .start(join(dir, "silver"));
+  await q.awaitTermination();
+  const silver = await spark.read.format("delta").load(join(dir, "silver")).collect();
+  assert.deepEqual(
+    silver.map((r) => r.event_id).sort(),
+    Array.from({ length: 50 }, (_, i) => `evt-${1000 + i}`),
+  );
+  const records = lines.length + 1;
+  const quarantined = await spark.read.format("delta").load(join(dir, "quarantine")).select("_error", "_corrupt_record", "event_id").collect();
+  assert.equal(quarantined.length, BAD.length + 1, "every bad record, and only those");
+  const dq = q.lastProgress?.dataQuality;
+  assert.equal(dq?.quarantine?.numRecords, BAD.length + 1);
+  for (const rule of dq?.expectations ?? []) assert.equal(rule.passedRecords + rule.failedRecords, records, rule.name);
+  // A record whose text Spark's parser refuses keeps it, byte for byte, in _corrupt_record.
+  const texts = new Set(quarantined.map((r) => r._corrupt_record));
+  for (const bad of BAD.filter((b) => b.length < 1000 && ["{\"event_id\":\"evt-x1\",", "[1,2]", "42", '{event_id:"evt-6"}'].includes(b))) assert.ok(texts.has(bad), bad);
+  assert.ok(texts.has("[".repeat(100_000) + "]".repeat(100_000)), "the deep record is quarantined with its text");
+});
