@@ -138,11 +138,18 @@ export function inBytesLiterals(child: Vector, literals: readonly Uint8Array[], 
   const n = child.length;
   const { offsets, data } = child;
   const out = new Uint8Array(n);
+  // The literals by byte length: a value is compared only with those of its own length.
+  let maxLen = 0;
+  for (const lit of literals) maxLen = Math.max(maxLen, lit.length);
+  const byLength: (Uint8Array[] | undefined)[] = new Array<Uint8Array[] | undefined>(maxLen + 1);
+  for (const lit of literals) (byLength[lit.length] ??= []).push(lit);
   for (let i = 0; i < n; i++) {
     const s = offsets[i];
     const len = offsets[i + 1] - s;
-    for (const lit of literals) {
-      if (lit.length !== len) continue;
+    const candidates = len <= maxLen ? byLength[len] : undefined;
+    if (candidates === undefined) continue;
+    for (let c = 0; c < candidates.length; c++) {
+      const lit = candidates[c];
       let k = 0;
       while (k < len && data[s + k] === lit[k]) k++;
       if (k === len) {

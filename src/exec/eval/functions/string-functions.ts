@@ -149,10 +149,22 @@ export const lengthKernel: Kernel = ([v0]) => {
   const n = v.length;
   const out = new Int32Array(n);
   const { data, offsets } = v;
-  if (v.type.typeName === "binary") for (let i = 0; i < n; i++) out[i] = offsets[i + 1] - offsets[i];
+  // All-ASCII text (most columns, checked four bytes at a time): characters are bytes.
+  if (v.type.typeName === "binary" || (n > 0 && isAscii(data, offsets[0], offsets[n]))) for (let i = 0; i < n; i++) out[i] = offsets[i + 1] - offsets[i];
   else for (let i = 0; i < n; i++) out[i] = charCount(data, offsets[i], offsets[i + 1]);
   return numberVector({ typeName: "integer" }, out, v.valid);
 };
+
+/** True when `data[s, e)` holds only ASCII bytes. */
+function isAscii(data: Uint8Array, s: number, e: number): boolean {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let i = s;
+  for (; i + 16 <= e; i += 16) {
+    if (((view.getInt32(i) | view.getInt32(i + 4) | view.getInt32(i + 8) | view.getInt32(i + 12)) & 0x80808080) !== 0) return false;
+  }
+  for (; i < e; i++) if (data[i] >= 0x80) return false;
+  return true;
+}
 
 /**
  * substring(str, pos[, len]) with Spark's `substringSQL`: 1-based, 0 acts as 1, negative counts

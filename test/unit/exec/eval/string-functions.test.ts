@@ -71,6 +71,10 @@ test("length counts characters; substring is 1-based with Spark's negative/zero 
   assert.deepEqual(values("substring(s, 2, -1)", S, r), ["", "", null]);
   const b = StructType([StructField("b", BinaryType())]);
   assert.deepEqual(values("length(b)", b, [{ b: new Uint8Array([1, 2, 3]) }]), [3]);
+  // All-ASCII columns count bytes; one non-ASCII value anywhere (after 16-byte blocks too) counts characters.
+  const long = "a".repeat(37);
+  assert.deepEqual(values("length(s)", S, rows(long, "", "xyz")), [37, 0, 3]);
+  assert.deepEqual(values("length(s)", S, rows(long, "", `${long}é`)), [37, 0, 38]);
 });
 
 test("concat is null if any argument is; concat_ws skips nulls; || concatenates", () => {
