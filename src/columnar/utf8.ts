@@ -2,7 +2,7 @@
  * UTF-8 helpers shared by every string kernel. Strings live in vectors as UTF-8 bytes; these are the
  * only places that cross into JavaScript strings.
  */
-import { Buffer } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 
 const encoder = new TextEncoder();
 
@@ -30,6 +30,22 @@ export function encodeUtf8(s: string): Uint8Array {
 export function encodeUtf8Into(s: string, out: Uint8Array, at: number): number {
   const r = encoder.encodeInto(s, out.subarray(at));
   return r.read === s.length ? r.written : -1;
+}
+
+/**
+ * `data[start, end)` as valid UTF-8: a view of the same bytes when they are valid, else a copy with
+ * each invalid sequence replaced by U+FFFD (as Java's and every reader's decoding does). For raw
+ * input kept as a string (a line, a corrupt record), which Parquet and JSON writers must emit as
+ * valid UTF-8 for other readers (DuckDB refuses a file that is not).
+ */
+export function validUtf8(data: Uint8Array, start: number, end: number): Uint8Array {
+  const view = data.subarray(start, end);
+  return isUtf8(view) ? view : encoder.encode(asBuffer(data).toString("utf8", start, end));
+}
+
+/** True when `data` is valid UTF-8 (a native check). */
+export function isValidUtf8(data: Uint8Array): boolean {
+  return isUtf8(data);
 }
 
 /** A Buffer view over the same memory (no copy). */

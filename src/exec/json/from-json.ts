@@ -38,7 +38,7 @@ import * as scan from "./json-scanner.js";
 import { JsonScanner } from "./json-scanner.js";
 import { resolveJsonOptions } from "../../formats/json/json-options.js";
 import type { FromJsonOptions, JsonOptions } from "../../formats/json/json-options.js";
-import { decodeUtf8 } from "../../columnar/utf8.js";
+import { decodeUtf8, validUtf8 } from "../../columnar/utf8.js";
 
 export type { FromJsonOptions, JsonParseMode } from "../../formats/json/json-options.js";
 
@@ -200,12 +200,14 @@ function corruptColumnIndex(schema: StructType, opts: JsonOptions): number {
   return idx;
 }
 
+/** The record's text into the corrupt-record column; bytes that are not UTF-8 become U+FFFD. */
 function writeCorrupt(b: ColumnBuilder, r: number, data: Uint8Array, s: number, e: number): void {
   if (b.code !== K_STRING) return;
+  const text = validUtf8(data, s, e);
   const at = b.startSlot(r);
-  b.reserveBytes(e - s);
-  b.bytes.set(data.subarray(s, e), at);
-  b.pos = at + (e - s);
+  b.reserveBytes(text.length);
+  b.bytes.set(text, at);
+  b.pos = at + text.length;
   b.endSlot(r);
 }
 

@@ -15,7 +15,7 @@
  */
 import type { StructType } from "../../types/data-types.js";
 import type { Vector } from "../../columnar/vector.js";
-import { decodeUtf8 } from "../../columnar/utf8.js";
+import { decodeUtf8, validUtf8 } from "../../columnar/utf8.js";
 import { ConfigError, SourceError } from "../../errors.js";
 import type { CsvOptions } from "./options.js";
 import { CsvTokenizer, CELL_EMPTY, CELL_EMPTY_QUOTED } from "./tokenizer.js";
@@ -144,7 +144,11 @@ export function parseCsvLines(
         );
       }
       if (options.mode === "DROPMALFORMED") continue;
-      if (corrupt !== null) corrupt.write(rows, data, s, e);
+      if (corrupt !== null) {
+        // The raw line, made valid UTF-8 (a string column other readers can read).
+        const text = validUtf8(data, s, e);
+        corrupt.write(rows, text, 0, text.length);
+      }
     } else if (corrupt !== null) {
       corrupt.setNull(rows);
     }

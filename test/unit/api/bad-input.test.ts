@@ -11,6 +11,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession, col, from_json } from "../../../src/index.js";
 import { tempPath } from "./support.js";
+import { readDeltaLog } from "../../../bench/lib/delta-log.js";
+import { duckdb, queryRows, readParquetSql } from "../../support/duckdb.js";
 
 const spark = SparkSession.builder.appName("bad-input-test").getOrCreate();
 
@@ -38,15 +40,18 @@ const BAD: readonly string[] = [
   "[".repeat(100_000) + "]".repeat(100_000), // 100,000-deep nesting
   `{"event_id":"${"x".repeat(20_000_000)}"}`, // a 20 MB value
 ];
-/** A record that is not valid UTF-8: `{"event_id":"<0xff 0xfe>"}`. */
-const INVALID_UTF8 = Uint8Array.from([...Buffer.from('{"event_id":"'), 0xff, 0xfe, ...Buffer.from('"}')]);
+/** Records that are not valid UTF-8: inside a value, and between tokens (which makes it corrupt). */
+const INVALID_UTF8 = [
+  Uint8Array.from([...Buffer.from('{"event_id":"'), 0xff, 0xfe, ...Buffer.from('"}')]),
+  Uint8Array.from([...Buffer.from('{"event_id":"evt-77",'), 0xff, 0xfe, ...Buffer.from('"timestamp":1}')]),
+];
 
 test("valid events reach Silver exactly once; every bad record reaches the quarantine; nothing crashes", async () => {
   const dir = tempPath("bad-input");
   mkdirSync(join(dir, "landing"), { recursive: true });
   const valid = Array.from({ length: 60 }, (_, i) => `{"event_id":"evt-${1000 + (i % 50)}","timestamp":${i}}`); // 10 duplicates
   const lines = [...valid.slice(0, 30), ...BAD, ...valid.slice(30)];
-  writeFileSync(join(dir, "landing", "mixed.json"), Buffer.concat([Buffer.from(lines.join("\n") + "\n"), INVALID_UTF8, Buffer.from("\n")]));
+  writeFileSync(join(dir, "landing", "mixed.json"), Buffer.concat([Buffer.from(lines.join("\n") + "\n"), ...INVALID_UTF8.flatMap((b) => [b, Buffer.from("\n")])]));
   const q = spark.readStream
     .format("text")
     .load(join(dir, "landing"))
@@ -66,14 +71,34 @@ test("valid events reach Silver exactly once; every bad record reaches the quara
     silver.map((r) => r.event_id).sort(),
     Array.from({ length: 50 }, (_, i) => `evt-${1000 + i}`),
   );
-  const records = lines.length + 1;
+  const records = lines.length + INVALID_UTF8.length;
   const quarantined = await spark.read.format("delta").load(join(dir, "quarantine")).select("_error", "_corrupt_record", "event_id").collect();
-  assert.equal(quarantined.length, BAD.length + 1, "every bad record, and only those");
+  assert.equal(quarantined.length, BAD.length + INVALID_UTF8.length, "every bad record, and only those");
   const dq = q.lastProgress?.dataQuality;
-  assert.equal(dq?.quarantine?.numRecords, BAD.length + 1);
+  assert.equal(dq?.quarantine?.numRecords, BAD.length + INVALID_UTF8.length);
   for (const rule of dq?.expectations ?? []) assert.equal(rule.passedRecords + rule.failedRecords, records, rule.name);
   // A record whose text Spark's parser refuses keeps it, byte for byte, in _corrupt_record.
   const texts = new Set(quarantined.map((r) => r._corrupt_record));
   for (const bad of BAD.filter((b) => b.length < 1000 && ["{\"event_id\":\"evt-x1\",", "[1,2]", "42", '{event_id:"evt-6"}'].includes(b))) assert.ok(texts.has(bad), bad);
   assert.ok(texts.has("[".repeat(100_000) + "]".repeat(100_000)), "the deep record is quarantined with its text");
+  assert.ok(texts.has('{"event_id":"evt-77",\ufffd\ufffd"timestamp":1}'), "bytes that are not UTF-8 become U+FFFD in the text");
+  // Both tables are valid UTF-8 wherever a string is: DuckDB, which refuses a file that is not, reads them.
+  for (const t of ["silver", "quarantine"]) {
+    const { files } = await readDeltaLog(join(dir, t), await duckdb());
+    const rows = await queryRows(`SELECT * FROM ${readParquetSql(files)}`); // decodes every string
+    assert.equal(rows.length, t === "silver" ? 50 : BAD.length + INVALID_UTF8.length, t);
+  }
+});
+
+test("a text source's lines that are not UTF-8 become text other readers accept (U+FFFD for the bad bytes)", async () => {
+  const dir = tempPath("not-utf8");
+  mkdirSync(join(dir, "landing"), { recursive: true });
+  writeFileSync(join(dir, "landing", "lines.txt"), Buffer.concat([Buffer.from("plain\n"), ...INVALID_UTF8.flatMap((b) => [b, Buffer.from("\n")])]));
+  const lines = spark.read.format("text").load(join(dir, "landing"));
+  await lines.write.format("parquet").save(join(dir, "out"));
+  const rows = await queryRows(`SELECT value FROM read_parquet('${join(dir, "out")}/*.parquet') ORDER BY value`);
+  assert.deepEqual(
+    rows.map((r) => r.value),
+    ['plain', '{"event_id":"evt-77",\ufffd\ufffd"timestamp":1}', '{"event_id":"\ufffd\ufffd"}'].sort(),
+  );
 });
