@@ -122,11 +122,13 @@ export class ExpectOperator implements Operator {
     if (text.length > MAX_ROW_TEXT) text = text.slice(0, MAX_ROW_TEXT) + "…";
     const batchId = this.ctx?.batchId;
     const at = this.rowsBefore + row;
-    const where = batchId === undefined ? `row ${at}` : `micro-batch ${batchId}, row ${at} of its input to this step`;
+    const file = currentInputFile().path;
+    const where = `${batchId === undefined ? `row ${at}` : `micro-batch ${batchId}, row ${at} of its input to this step`}${file === "" ? "" : `, read from ${file}`}`;
     return new ExpectationError(`expectation '${x.name}' failed (ON VIOLATION FAIL): ${x.text} is not true for the record at ${where}: ${text}`, {
       expectation: x.name,
       operator: "expect",
       ...(batchId === undefined ? {} : { batchId }),
+      ...(file === "" ? {} : { path: file }),
       row: at,
     });
   }

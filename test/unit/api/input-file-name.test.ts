@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { SparkSession, col, from_json, input_file_name } from "../../../src/index.js";
+import { SparkSession, ExpectationError, col, from_json, input_file_name } from "../../../src/index.js";
 import { tempPath } from "./support.js";
 
 const spark = SparkSession.builder.appName("input-file-name-test").getOrCreate();
@@ -78,5 +78,13 @@ test("quarantined rows from a file source carry the file in _source", async () =
       { _source: file, id: null, n: 2 },
       { _source: file, id: null, n: null },
     ],
+  );
+});
+
+test("expectOrFail names the file of the failing record", async () => {
+  const dir = landing({ "ok.json": '{"id":"a"}\n', "bad.json": '{"id":"b"}\n{"id":null}\n' });
+  await assert.rejects(
+    spark.read.format("json").schema("id STRING").load(dir).expectOrFail("has_id", "id IS NOT NULL").collect(),
+    (e: unknown) => e instanceof ExpectationError && e.context.path === pathToFileURL(join(dir, "bad.json")).href && e.message.includes(`read from ${pathToFileURL(join(dir, "bad.json")).href}`),
   );
 });
