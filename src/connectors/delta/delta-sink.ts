@@ -17,7 +17,9 @@
  *
  * Options: `path`, `maxRecordsPerFile`, `targetFileSize` (bytes or `128mb`), `compression`
  * (`snappy` default, `zstd`, `gzip`, `none`), `mergeSchema` (add new
- * columns to the table schema), `overwriteSchema` (complete mode only: replace the table schema).
+ * columns to the table schema), `schemaContract` (`evolve` = mergeSchema, `freeze` the default,
+ * `discard_value`, `discard_row`: see `SchemaContract`), `overwriteSchema` (complete mode only:
+ * replace the table schema).
  * Writer options named `delta.*` and the session's `spark.databricks.delta.properties.defaults.*`
  * are the table's properties when the sink creates it (`newTableProperties`).
  * A Parquet checkpoint is written every `delta.checkpointInterval` (10) commits, then expired log
@@ -34,6 +36,8 @@ import type { SinkConnector, SinkContext } from "../registry.js";
 import { ConfigError, InternalError } from "../../errors.js";
 import { booleanOption, byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
 import { DELTA_COMPRESSIONS } from "../../tables/delta/data-writer.js";
+import { SCHEMA_CONTRACTS, checkSchemaContract } from "../../tables/delta/schema-evolution.js";
+import type { SchemaContract } from "../../tables/delta/schema-evolution.js";
 import type { DeltaCompression } from "../../tables/delta/data-writer.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
@@ -56,6 +60,7 @@ const deltaSinkOptions = {
   compression: enumOption(DELTA_COMPRESSIONS),
   mergeSchema: booleanOption,
   overwriteSchema: booleanOption,
+  schemaContract: enumOption(SCHEMA_CONTRACTS),
 };
 
 interface DeltaSinkOptions {
@@ -65,6 +70,7 @@ interface DeltaSinkOptions {
   readonly targetFileSize: number | undefined;
   readonly compression: DeltaCompression | undefined;
   readonly mergeSchema: boolean;
+  readonly schemaContract: SchemaContract | undefined;
   readonly overwriteSchema: boolean;
   readonly tableProperties: Readonly<Record<string, string>>;
   readonly cutoffTruncation: CutoffTruncation;
@@ -88,6 +94,7 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
       option: "overwriteSchema",
     });
   }
+  checkSchemaContract("delta sink", o.mergeSchema === true, o.schemaContract);
   const { storage, key } = resolveLocation(o.path);
   return {
     storage,
@@ -95,7 +102,8 @@ function resolveOptions(ctx: SinkContext): DeltaSinkOptions {
     maxRecordsPerFile: o.maxRecordsPerFile,
     targetFileSize: o.targetFileSize,
     compression: o.compression,
-    mergeSchema: o.mergeSchema === true,
+    mergeSchema: o.mergeSchema === true || o.schemaContract === "evolve",
+    schemaContract: o.schemaContract,
     overwriteSchema: o.overwriteSchema === true,
     tableProperties: newTableProperties(properties, sessionConf),
     cutoffTruncation: cutoffTruncation(sessionConf),
@@ -126,6 +134,7 @@ export class DeltaSink implements StreamSink {
       targetFileSize: o.targetFileSize,
       compression: o.compression,
       mergeSchema: o.mergeSchema,
+      ...(o.schemaContract === undefined ? {} : { schemaContract: o.schemaContract }),
       tableProperties: o.tableProperties,
       postCommit: this.postCommit,
       outputMode: ctx.outputMode === "update" ? "Update" : "Append",

@@ -16,6 +16,8 @@ import type { DeltaSnapshot } from "./snapshot.js";
 import type { DeltaCompression, WriteDataFilesOptions } from "./data-writer.js";
 import { commitActions } from "./transaction.js";
 import { conformed, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import type { ConformCount, Discard } from "./write-plan.js";
+import type { SchemaContract } from "./schema-evolution.js";
 import { toDisplayUrl } from "../../storage/url.js";
 
 /** Options of {@link appendToTable}. */
@@ -46,6 +48,8 @@ export interface AppendOptions {
   readonly base?: DeltaSnapshot | null;
   /** Add new columns of the data to the table schema (a `metaData` action in the same commit). */
   readonly mergeSchema?: boolean;
+  /** What to do with new columns without `mergeSchema` (see `SchemaContract`); `freeze` when absent. */
+  readonly schemaContract?: SchemaContract;
   /** The properties of the table when this append creates it (see `newTableProperties`). */
   readonly tableProperties?: Readonly<Record<string, string>>;
   /** `commitInfo.operation`; `WRITE` by default (the streaming sink passes `STREAMING UPDATE`). */
@@ -73,6 +77,9 @@ export interface AppendResult {
   readonly timings: { readonly dataMs: number; readonly logMs: number };
   /** The snapshot the append was planned on (null when the table did not exist); a `base` for the next one. */
   readonly snapshot: DeltaSnapshot | null;
+  /** Rows a `discard_row` contract dropped, and values a `discard_value` contract left out. */
+  readonly discardedRows?: number;
+  readonly discardedValues?: number;
 }
 
 /** Attempts when a concurrent writer creates the table or commits our appId's txn first. */
@@ -94,15 +101,16 @@ export async function appendToTable(
 ): Promise<AppendResult> {
   const append = await beginAppend(storage, tableKey, options);
   if (append.kind === "skipped") return append.result;
-  const count = { rows: 0 };
+  const count: ConformCount = { rows: 0 };
   const dataStarted = performance.now();
-  const adds = await writeDataFiles(storage, tableKey, append.schema, append.partitionBy, conformed(batches, append.schema, count), {
+  const adds = await writeDataFiles(storage, tableKey, append.schema, append.partitionBy, conformed(batches, append.schema, count, append.discard), {
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: append.targetFileSize,
     compression: options.compression,
     writerThread: options.writerThread,
   });
-  return append.commit(adds, count.rows, performance.now() - dataStarted);
+  const result = await append.commit(adds, count.rows, performance.now() - dataStarted);
+  return { ...result, discardedRows: count.discardedRows ?? 0, discardedValues: count.discardedValues ?? 0 };
 }
 
 /**
@@ -115,6 +123,8 @@ export interface PendingAppend {
   readonly partitionBy: readonly string[];
   /** The `targetFileSize` in force (the option, else the table's `delta.targetFileSize`, else 128 MiB). */
   readonly targetFileSize: number;
+  /** What a discard contract leaves out of the data (pass it to `conformed`); null when nothing. */
+  readonly discard: Discard | null;
   /**
    * Commits `adds` (files written for this plan) with the txn and any metadata change, retrying a
    * blind append over concurrent commits. When a concurrent commit covered the txn first, or moved
@@ -182,6 +192,7 @@ export async function beginAppend(
     schema: plan.schema,
     partitionBy: plan.partitionBy,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
+    discard: plan.discard,
     commit,
   };
 }

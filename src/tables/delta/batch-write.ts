@@ -18,6 +18,7 @@ import { checkpointAfterCommit } from "./post-commit.js";
 import { newTableProperties, splitTableProperties } from "./table-properties.js";
 import { cutoffTruncation } from "./log-cleanup.js";
 import { hasDeltaLog } from "./table-check.js";
+import { SCHEMA_CONTRACTS, checkSchemaContract } from "./schema-evolution.js";
 
 /** Spark's save modes, canonical spelling. */
 export type DeltaSaveMode = "append" | "overwrite" | "errorifexists" | "ignore";
@@ -27,6 +28,7 @@ const deltaWriteOptions = {
   path: z.string().min(1),
   mergeSchema: booleanOption,
   overwriteSchema: booleanOption,
+  schemaContract: enumOption(SCHEMA_CONTRACTS),
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
   compression: enumOption(DELTA_COMPRESSIONS),
@@ -77,6 +79,7 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
   const tableProperties = newTableProperties(properties, sessionConf);
   const truncation = cutoffTruncation(sessionConf);
   if (o.path === undefined) throw new ConfigError(`delta writer: 'path' is not specified; pass save(path) or option("path", ...)`, { option: "path" });
+  checkSchemaContract("delta writer", o.mergeSchema === true, o.schemaContract);
   const { storage, key } = resolveLocation(o.path);
   const url = fileUrlOf(storage, key);
   const exists = await hasDeltaLog(storage, key);
@@ -87,7 +90,8 @@ export async function saveDeltaTable(write: DeltaBatchWrite): Promise<DeltaBatch
   const common = {
     schema: write.schema,
     partitionBy: write.partitionBy.length > 0 ? write.partitionBy : undefined,
-    mergeSchema: o.mergeSchema === true,
+    mergeSchema: o.mergeSchema === true || o.schemaContract === "evolve",
+    ...(o.schemaContract === undefined ? {} : { schemaContract: o.schemaContract }),
     maxRecordsPerFile: o.maxRecordsPerFile,
     targetFileSize: o.targetFileSize,
     compression: o.compression,

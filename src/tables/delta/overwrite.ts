@@ -17,6 +17,7 @@ import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaFile } from "./snapshot.js";
 import { commitActions } from "./transaction.js";
 import { conformed, planWrite, sameFileLayout, targetFileSizeOf, txnCovered } from "./write-plan.js";
+import type { SchemaContract } from "./schema-evolution.js";
 import type { WritePlan } from "./write-plan.js";
 import { toDisplayUrl } from "../../storage/url.js";
 
@@ -33,6 +34,8 @@ export interface OverwriteOptions {
   readonly partitionBy?: readonly string[];
   /** Add new columns of the data to the table schema. */
   readonly mergeSchema?: boolean;
+  /** What to do with new columns without `mergeSchema` (see `SchemaContract`); `freeze` when absent. */
+  readonly schemaContract?: SchemaContract;
   /** Replace the table's schema and partitioning with the data's (a new `metaData`, same table id). */
   readonly overwriteSchema?: boolean;
   /** The properties of the table when this overwrite creates it (see `newTableProperties`). */
@@ -100,7 +103,7 @@ export async function overwriteTable(
   if (txnCovered(snapshot, options.txn)) return skippedResult();
   let plan = planWrite(snapshot, { ...options, replacesData: true }, tablePath);
   const count = { rows: 0 };
-  const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count), {
+  const adds = await writeDataFiles(storage, tableKey, plan.schema, plan.partitionBy, conformed(batches, plan.schema, count, plan.discard), {
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: targetFileSizeOf(options.targetFileSize, plan.configuration),
     compression: options.compression,

@@ -9,15 +9,38 @@ import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { nullVector } from "../../columnar/build.js";
 import type { Vector } from "../../columnar/vector.js";
-import { AnalysisError } from "../../errors.js";
+import { AnalysisError, ConfigError } from "../../errors.js";
 import { ArrayType, MapType, StructField, StructType } from "../../types/data-types.js";
 import type { DataType } from "../../types/data-types.js";
 import { simpleString } from "../../types/print-schema.js";
+
+/**
+ * What a write does with columns the table lacks, in the spirit of dlt's schema contracts: `evolve`
+ * adds them to the table (Delta's `mergeSchema`), `freeze` refuses the write (Delta's default),
+ * `discard_value` writes the rows without them, `discard_row` drops the rows that have a value in
+ * one of them (a top-level column; new nested fields are discarded as values) and writes the rest.
+ */
+export type SchemaContract = "evolve" | "freeze" | "discard_row" | "discard_value";
+
+/** The schema contracts, for option validation. */
+export const SCHEMA_CONTRACTS = ["evolve", "freeze", "discard_row", "discard_value"] as const;
+
+/**
+ * Checks a writer's `schemaContract` against its `mergeSchema`: both may only ask for the same.
+ * @throws ConfigError naming both options when `mergeSchema` is on and the contract is not `evolve`.
+ */
+export function checkSchemaContract(writer: string, mergeSchema: boolean, contract: SchemaContract | undefined): void {
+  if (mergeSchema && contract !== undefined && contract !== "evolve") {
+    throw new ConfigError(`${writer}: option mergeSchema adds new columns, but schemaContract '${contract}' says otherwise; set one of them`, { option: "schemaContract" });
+  }
+}
 
 /** Options of {@link evolveSchema}. */
 export interface EvolveSchemaOptions {
   /** Add the data's new columns and nested fields to the table schema instead of refusing them. */
   readonly mergeSchema: boolean;
+  /** What to do with new columns when `mergeSchema` is off: `freeze` (refuse, the default) or discard them. */
+  readonly contract?: SchemaContract;
   /** The table's location, for messages. */
   readonly tablePath: string;
 }
@@ -28,6 +51,8 @@ export interface EvolvedSchema {
   readonly schema: StructType;
   /** True when `schema` differs from the table's (the commit needs a new `metaData`). */
   readonly changed: boolean;
+  /** Under a discard contract: the data's columns the table lacks (dotted paths), left out of the files. */
+  readonly discarded: readonly string[];
 }
 
 /**
@@ -40,16 +65,20 @@ export interface EvolvedSchema {
  *   and suggesting `.option("mergeSchema", "true")`).
  */
 export function evolveSchema(table: StructType, data: StructType, options: EvolveSchemaOptions): EvolvedSchema {
-  const added: string[] = [];
+  const added: Added[] = [];
   const schema = mergeStruct(table, data, "", added, options.tablePath);
-  if (added.length > 0 && !options.mergeSchema) {
+  const contract = options.mergeSchema ? "evolve" : (options.contract ?? "freeze");
+  if (added.length === 0 || contract === "evolve") return { schema, changed: added.length > 0, discarded: [] };
+  if (contract === "freeze") {
     throw new AnalysisError(
-      `delta writer: the data has columns the table at ${options.tablePath} lacks: ${added.join(", ")}; ` +
-        `to add them to the table schema, write with .option("mergeSchema", "true")`,
+      `delta writer: the data has columns the table at ${options.tablePath} lacks: ${added.map((a) => `${a.path} ${a.type}`).join(", ")}; ` +
+        `to add them to the table schema, write with .option("mergeSchema", "true") (or option("schemaContract", "evolve")); ` +
+        `"discard_value" or "discard_row" leaves them out`,
       { path: options.tablePath },
     );
   }
-  return { schema, changed: added.length > 0 };
+  // The data is written with the table's own schema: `conformBatch` leaves the new columns out.
+  return { schema: table, changed: false, discarded: added.map((a) => a.path) };
 }
 
 /**
@@ -67,7 +96,13 @@ export function conformBatch(batch: Batch, target: StructType): Batch {
   return makeBatch(target, columns, batch.numRows);
 }
 
-function mergeStruct(table: StructType, data: StructType, prefix: string, added: string[], tablePath: string): StructType {
+/** A column or nested field of the data the table lacks: its dotted path and its type, for messages. */
+interface Added {
+  readonly path: string;
+  readonly type: string;
+}
+
+function mergeStruct(table: StructType, data: StructType, prefix: string, added: Added[], tablePath: string): StructType {
   const fail = (message: string): never => {
     throw new AnalysisError(`delta writer: ${message} (table at ${tablePath})`, { path: tablePath });
   };
@@ -92,7 +127,7 @@ function mergeStruct(table: StructType, data: StructType, prefix: string, added:
   }
   for (const d of data.fields) {
     if (table.fields.some((t) => t.name.toLowerCase() === d.name.toLowerCase())) continue;
-    added.push(`${prefix}${d.name} ${simpleString(d.dataType)}`);
+    added.push({ path: `${prefix}${d.name}`, type: simpleString(d.dataType) });
     fields.push(StructField(d.name, d.dataType, true, d.metadata));
   }
   const unchanged = fields.length === table.fields.length && fields.every((f, i) => f === table.fields[i]);
@@ -100,7 +135,7 @@ function mergeStruct(table: StructType, data: StructType, prefix: string, added:
 }
 
 /** The merged type of a column; the table's own type object when nothing was added inside it. */
-function mergeType(table: DataType, data: DataType, column: string, added: string[], tablePath: string): DataType {
+function mergeType(table: DataType, data: DataType, column: string, added: Added[], tablePath: string): DataType {
   if (table.typeName === "struct" && data.typeName === "struct") return mergeStruct(table, data, `${column}.`, added, tablePath);
   if (table.typeName === "array" && data.typeName === "array") {
     const e = mergeType(table.elementType, data.elementType, `${column}.element`, added, tablePath);

@@ -21,6 +21,8 @@ import type { DeltaCompression } from "./data-writer.js";
 import { checkpointAfterCommit } from "./post-commit.js";
 import type { PostCommitOptions } from "./post-commit.js";
 import { conformed } from "./write-plan.js";
+import type { ConformCount } from "./write-plan.js";
+import type { SchemaContract } from "./schema-evolution.js";
 import { loadSnapshotIfExists } from "./snapshot.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 
@@ -35,6 +37,8 @@ export interface DeltaStreamingOptions {
   readonly compression?: DeltaCompression;
   /** Add new columns of the data to the table schema. */
   readonly mergeSchema?: boolean;
+  /** What to do with new columns without `mergeSchema` (see `SchemaContract`). */
+  readonly schemaContract?: SchemaContract;
   /** The properties of the table when the first batch creates it (see `newTableProperties`). */
   readonly tableProperties?: Readonly<Record<string, string>>;
   /** How the checkpoint after a commit cleans up the log (a long-lived view of it, the cutoff truncation). */
@@ -67,6 +71,7 @@ export class DeltaStreamingTable implements StreamingTable<string> {
       targetFileSize: o.targetFileSize,
       compression: o.compression,
       mergeSchema: o.mergeSchema,
+      ...(o.schemaContract === undefined ? {} : { schemaContract: o.schemaContract }),
       tableProperties: o.tableProperties,
       base: this.base,
       operation: "STREAMING UPDATE",
@@ -78,10 +83,11 @@ export class DeltaStreamingTable implements StreamingTable<string> {
       return null;
     }
     const layout = deltaFileLayout(pending.partitionBy, { ...o, targetFileSize: pending.targetFileSize });
+    const count: ConformCount = { rows: 0 };
     return {
       schema: pending.schema,
       layout,
-      conform: (data: AsyncIterable<Batch>) => conformed(data, pending.schema, { rows: 0 }),
+      conform: (data: AsyncIterable<Batch>) => conformed(data, pending.schema, count, pending.discard),
       commit: async (files: readonly DataFile<string>[], written: WrittenData): Promise<BatchCommit> => {
         const r = await pending.commit(files.map(addFileOf), written.numRows, written.dataMs);
         this.base = r.snapshot;
@@ -95,6 +101,8 @@ export class DeltaStreamingTable implements StreamingTable<string> {
           logMs: String(Math.round(r.timings.logMs + performance.now() - checkpointStarted)),
           dataMs: String(Math.round(r.timings.dataMs)),
         };
+        if (count.discardedRows !== undefined) metrics.numDiscardedRows = String(count.discardedRows);
+        if (count.discardedValues !== undefined) metrics.numDiscardedValues = String(count.discardedValues);
         if (checkpointError !== null) metrics.checkpointError = checkpointError instanceof Error ? checkpointError.message : String(checkpointError);
         return { committed: true, metrics };
       },

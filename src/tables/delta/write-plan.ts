@@ -12,6 +12,8 @@ import { schemaToJson } from "../../types/json-schema.js";
 import type { DeltaAction } from "./actions.js";
 import { newTableActions } from "./create-table.js";
 import { conformBatch, evolveSchema } from "./schema-evolution.js";
+import type { SchemaContract } from "./schema-evolution.js";
+import { takeBatch } from "../../columnar/ops.js";
 import type { DeltaSnapshot } from "./snapshot.js";
 import { DEFAULT_TARGET_FILE_SIZE, tableTargetFileSize } from "./table-properties.js";
 import { checkWritable } from "./writer-protocol.js";
@@ -30,6 +32,8 @@ export interface WritePlanOptions {
   readonly partitionBy?: readonly string[];
   /** Add the data's new columns (and nested fields) to the table schema (Delta's `mergeSchema`). */
   readonly mergeSchema?: boolean;
+  /** What to do with new columns without `mergeSchema` (see `SchemaContract`); `freeze` when absent. */
+  readonly schemaContract?: SchemaContract;
   /**
    * Replace the table's schema and partitioning with the data's (Delta's `overwriteSchema`); only
    * overwrites may set it. Without `partitionBy` the table keeps its partition columns when the new
@@ -54,6 +58,16 @@ export interface WritePlan {
   readonly metadataActions: readonly DeltaAction[];
   /** The table configuration after the commit. */
   readonly configuration: Readonly<Record<string, string>>;
+  /** Columns of the data a discard contract leaves out, and whether rows with values in them are dropped; null when none. */
+  readonly discard: Discard | null;
+}
+
+/** What a discard contract leaves out of a write (see {@link conformed}). */
+export interface Discard {
+  /** The data's columns the table lacks (dotted paths; nested ones are always dropped as values). */
+  readonly columns: readonly string[];
+  /** `discard_row`: drop each row with a value in a new top-level column. */
+  readonly rows: boolean;
 }
 
 /**
@@ -70,10 +84,10 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
   if (snapshot === null) {
     const partitionBy = options.partitionBy ?? [];
     const configuration = options.tableProperties ?? {};
-    return { snapshot, schema: tableSchema, partitionBy, metadataActions: newTableActions(tableSchema, partitionBy, tablePath, configuration), configuration };
+    return { snapshot, schema: tableSchema, partitionBy, metadataActions: newTableActions(tableSchema, partitionBy, tablePath, configuration), configuration, discard: null };
   }
   const meta = snapshot.metadata;
-  const base = { snapshot, configuration: meta.configuration };
+  const base = { snapshot, configuration: meta.configuration, discard: null };
   if (options.overwriteSchema === true) {
     const keep = meta.partitionColumns.every((c) => options.schema.fields.some((f) => f.name === c));
     const partitionBy = options.partitionBy ?? (keep ? meta.partitionColumns : []);
@@ -96,9 +110,14 @@ export function planWrite(snapshot: DeltaSnapshot | null, options: WritePlanOpti
       { path: tablePath },
     );
   }
-  const evolved = evolveSchema(meta.schema, options.schema, { mergeSchema: options.mergeSchema === true, tablePath });
+  const evolved = evolveSchema(meta.schema, options.schema, {
+    mergeSchema: options.mergeSchema === true,
+    tablePath,
+    ...(options.schemaContract === undefined ? {} : { contract: options.schemaContract }),
+  });
   return {
     ...base,
+    discard: evolved.discarded.length === 0 ? null : { columns: evolved.discarded, rows: options.schemaContract === "discard_row" },
     schema: evolved.schema,
     partitionBy: meta.partitionColumns,
     metadataActions: evolved.changed ? [metadataAction(snapshot, schemaToJson(evolved.schema), meta.partitionColumns)] : [],
@@ -128,15 +147,54 @@ export function sameFileLayout(a: WritePlan, b: WritePlan): boolean {
   return schemaToJson(a.schema) === schemaToJson(b.schema) && sameColumns(a.partitionBy, b.partitionBy);
 }
 
-/** `batches` conformed to the plan's schema (columns by name, missing ones as nulls), counting rows into `count.rows`. */
+/** Rows written, and what a discard contract left out. */
+export interface ConformCount {
+  rows: number;
+  discardedRows?: number;
+  discardedValues?: number;
+}
+
+/**
+ * `batches` conformed to the plan's schema (columns by name, missing ones as nulls), counting rows
+ * into `count.rows`. With `discard`, rows with a value in a new top-level column are dropped
+ * (`discard_row`, counted in `count.discardedRows`) or those values left out (`discard_value`,
+ * counted in `count.discardedValues`).
+ */
 export async function* conformed(
   batches: Iterable<Batch> | AsyncIterable<Batch>,
   schema: StructType,
-  count: { rows: number },
+  count: ConformCount,
+  discard: Discard | null = null,
 ): AsyncGenerator<Batch> {
-  for await (const b of batches) {
+  const topLevel = discard === null ? [] : discard.columns.filter((c) => !c.includes("."));
+  for await (const input of batches) {
+    let b = input;
+    if (discard !== null && topLevel.length > 0) {
+      const ordinals = topLevel.map((c) => b.schema.fields.findIndex((f) => f.name === c)).filter((i) => i >= 0);
+      const hasValue = new Uint8Array(b.numRows);
+      let rowsWithValues = 0;
+      let values = 0;
+      for (const o of ordinals) {
+        const v = b.columns[o];
+        for (let i = 0; i < b.numRows; i++) {
+          if (v.kind === "null" || (v.valid !== null && v.valid[i] === 0)) continue;
+          values++;
+          if (hasValue[i] === 0) rowsWithValues++;
+          hasValue[i] = 1;
+        }
+      }
+      if (discard.rows && rowsWithValues > 0) {
+        const keep = new Int32Array(b.numRows - rowsWithValues);
+        let k = 0;
+        for (let i = 0; i < b.numRows; i++) if (hasValue[i] === 0) keep[k++] = i;
+        b = takeBatch(b, keep);
+        count.discardedRows = (count.discardedRows ?? 0) + rowsWithValues;
+      } else if (!discard.rows) {
+        count.discardedValues = (count.discardedValues ?? 0) + values;
+      }
+    }
     count.rows += b.numRows;
-    yield conformBatch(b, schema);
+    if (b.numRows > 0) yield conformBatch(b, schema);
   }
 }
 
