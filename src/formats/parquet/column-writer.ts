@@ -9,7 +9,8 @@
  * them are distinct), and frozen (later pages PLAIN) once it passes `dictionaryPageSize` bytes.
  */
 import { SinkError } from "../../errors.js";
-import type { Vector } from "../../columnar/vector.js";
+import type { BytesVector, Vector } from "../../columnar/vector.js";
+import { isValidUtf8, validUtf8 } from "../../columnar/utf8.js";
 import type { Codec } from "../compression/codec.js";
 import { ByteSink } from "./byte-sink.js";
 import { BoundedPool } from "./bounded-pool.js";
@@ -104,6 +105,8 @@ export class ColumnWriter {
   readonly chunkStats = new StatsAccumulator();
   private readonly settings: ColumnWriterSettings;
   private readonly isBytes: boolean;
+  /** A STRING column (UTF-8 text), whose values must be valid UTF-8. */
+  private readonly isString: boolean;
   private readonly flat: boolean;
 
   /** The open page's buffers, borrowed from the pool while the writer has a page open. */
@@ -132,6 +135,7 @@ export class ColumnWriter {
     this.leaf = leaf;
     this.settings = settings;
     this.isBytes = leaf.physical === PhysicalType.BYTE_ARRAY;
+    this.isString = leaf.type.typeName === "string";
     this.flat = leaf.steps.length === 0;
     this.resetDictionary();
   }
@@ -159,10 +163,17 @@ export class ColumnWriter {
     return this.pagesBytes + (pb === null ? 0 : pb.values.length + pb.defs.length / 8) + this.dictCount * 2 + (this.dict?.plainBytes ?? 0);
   }
 
-  /** Appends rows `[start, end)` of the top-level vector `top`. */
+  /**
+   * Appends rows `[start, end)` of the top-level vector `top`. A flat STRING column's bytes are
+   * checked to be UTF-8 (natively, the slice at once): values that are not get U+FFFD for their
+   * invalid bytes, so every reader (DuckDB refuses such a file) can read what sluice writes.
+   */
   write(top: Vector, start: number, end: number): void {
-    if (this.flat) this.writeFlat(top, start, end);
-    else this.writeNested(shred(this.leaf, top, start, end), end - start);
+    if (this.flat) {
+      if (this.isString && top.kind === "bytes" && end > start && !isValidUtf8(top.data.subarray(top.offsets[start], top.offsets[end]))) {
+        this.writeFlat(validStrings(top, start, end), 0, end - start);
+      } else this.writeFlat(top, start, end);
+    } else this.writeNested(shred(this.leaf, top, start, end), end - start);
   }
 
   private writeFlat(v: Vector, start: number, end: number): void {
@@ -700,6 +711,21 @@ export class ColumnWriter {
     this.releaseBuffers();
     return result;
   }
+}
+
+/** Rows `[start, end)` of `v` with each value made valid UTF-8 (U+FFFD for invalid bytes). */
+function validStrings(v: BytesVector, start: number, end: number): BytesVector {
+  const n = end - start;
+  const parts: Uint8Array[] = [];
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const text = validUtf8(v.data, v.offsets[start + i], v.offsets[start + i + 1]);
+    parts.push(text);
+    offsets[i + 1] = offsets[i] + text.length;
+  }
+  const data = new Uint8Array(offsets[n]);
+  parts.forEach((p, i) => data.set(p, offsets[i]));
+  return { ...v, length: n, valid: v.valid === null ? null : v.valid.subarray(start, end), offsets, data };
 }
 
 /** PLAIN-encodes rows `[s, e)` of a bytes vector into `out`; returns the bytes written. */

@@ -21,6 +21,7 @@ import {
 } from "../../../../src/types/data-types.js";
 import { batchFromRows, vectorFromValues } from "../../../../src/columnar/build.js";
 import { makeBatch } from "../../../../src/columnar/batch.js";
+import type { Vector } from "../../../../src/columnar/vector.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import { DictionaryHints, ParquetWriter, writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";
 import { readParquet } from "../../../../src/formats/parquet/parquet-reader.js";
@@ -590,4 +591,26 @@ test("dictionary hints: after two files drop a column's dictionary, the write's 
   mixed.drop("c");
   mixed.drop("c");
   assert.equal(mixed.skip("c"), false);
+});
+
+test("STRING values that are not UTF-8 are written with U+FFFD; BINARY values stay byte for byte", async () => {
+  const schema = StructType([StructField("s", StringType()), StructField("b", BinaryType())]);
+  const bad = Uint8Array.from([0x61, 0xff, 0xfe, 0x62]);
+  const strings: Vector = {
+    kind: "bytes",
+    type: StringType(),
+    length: 3,
+    valid: Uint8Array.from([1, 0, 1]),
+    offsets: Int32Array.from([0, 2, 2, 6]),
+    data: Uint8Array.from([0x6f, 0x6b, ...bad]),
+  };
+  const batch = makeBatch(schema, [strings, vectorFromValues(BinaryType(), [bad, null, bad])], 3);
+  const bytes = await writeParquet(schema, [batch]);
+  const path = tempFile(bytes, "not-utf8");
+  const rows = await query(`SELECT s, hex(b) AS b FROM read_parquet('${path}')`);
+  assert.deepEqual(rows, [
+    { s: "ok", b: "61FFFE62" },
+    { s: null, b: null },
+    { s: "a\ufffd\ufffdb", b: "61FFFE62" },
+  ]);
 });
