@@ -158,15 +158,23 @@ export function inBytesLiterals(child: Vector, literals: readonly Uint8Array[], 
       }
     }
   }
-  const cm = child.valid;
-  let valid: ValidityMask = cm;
+  return inLiteralsResult(out, child.valid, listHasNull, negated);
+}
+
+/**
+ * The result of `child IN (literals)` from `found` (1 where a literal matched): null where the
+ * child is null, or nothing matched and the list holds a null; negated for NOT IN.
+ */
+function inLiteralsResult(found: Uint8Array, childValid: ValidityMask, listHasNull: boolean, negated: boolean): BoolVector {
+  const n = found.length;
+  let valid: ValidityMask = childValid;
   if (listHasNull) {
     const m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) m[i] = (cm === null ? 1 : cm[i]) & out[i];
+    for (let i = 0; i < n; i++) m[i] = (childValid === null ? 1 : childValid[i]) & found[i];
     valid = compactMask(m, n);
   }
-  if (negated) for (let i = 0; i < n; i++) out[i] ^= 1;
-  return boolVector(out, valid);
+  if (negated) for (let i = 0; i < n; i++) found[i] ^= 1;
+  return boolVector(found, valid);
 }
 
 /** A fast IN over number-like values with a literal list (no nulls in the list). */
@@ -185,15 +193,7 @@ export function inNumberSet(child: Vector, set: ReadonlySet<number | bigint>, li
   }
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = set.has(values[i]) ? 1 : 0;
-  const cm = child.valid;
-  let valid: ValidityMask = cm;
-  if (listHasNull) {
-    const m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) m[i] = (cm === null ? 1 : cm[i]) & out[i];
-    valid = compactMask(m, n);
-  }
-  if (negated) for (let i = 0; i < n; i++) out[i] ^= 1;
-  return boolVector(out, valid);
+  return inLiteralsResult(out, child.valid, listHasNull, negated);
 }
 
 /**
