@@ -130,7 +130,7 @@ export class FileStreamSource implements StreamSource {
    * them costs no read of the log (a compact file holds every entry of the log's history).
    */
   private readonly written = new Map<number, FileSourceEntry[]>();
-  private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+  private readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0, tooLarge: 0 };
   private outstanding = { files: 0, bytes: 0 };
   /** The `read` in flight: its files, those done, and the share of the current file's bytes read. */
   private inFlight: { files: number; done: number; fileFraction: number } | null = null;
@@ -241,7 +241,7 @@ export class FileStreamSource implements StreamSource {
   }
 
   async *read(start: OffsetJson | null, end: OffsetJson): AsyncIterable<Batch> {
-    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0, tooLarge: 0 };
     const entries = await this.entriesIn(start, end);
     this.inFlight = { files: entries.length, done: 0, fileFraction: 0 };
     try {
@@ -279,7 +279,7 @@ export class FileStreamSource implements StreamSource {
     if (typeof path !== "string" || typeof timestamp !== "number" || typeof batchId !== "number") {
       throw new InternalError(`file source: malformed input partition ${JSON.stringify(partition)}`);
     }
-    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0 };
+    this.readMetrics = { files: 0, bytes: 0, rows: 0, malformed: 0, skipped: 0, tooLarge: 0 };
     // The query's own source checked the file when it planned this partition.
     yield* this.readFile({ path, timestamp, batchId }, false);
   }
@@ -330,6 +330,7 @@ export class FileStreamSource implements StreamSource {
       numBytesProcessed: String(m.bytes),
       numRecordsRead: String(m.rows),
       numMalformedRecords: String(m.malformed),
+      numRecordsTooLarge: String(m.tooLarge),
       numFilesSkipped: String(m.skipped),
       numFilesOutstanding: String(this.outstanding.files),
       numBytesOutstanding: String(this.outstanding.bytes),
@@ -521,7 +522,15 @@ export class FileStreamSource implements StreamSource {
       return;
     }
     let headerPending = true;
-    for await (const chunk of readLineChunks(storage, key, url, size, this.lineSep, this.chunkLimits)) {
+    const limits = { ...this.chunkLimits, maxRecordBytes: this.config.file.maxRecordBytes };
+    for await (const chunk of readLineChunks(storage, key, url, size, this.lineSep, limits)) {
+      if (chunk.oversized > 0) {
+        this.readMetrics.tooLarge += chunk.oversized;
+        log.warn("source.record_too_large", `file source: ${chunk.oversized} record(s) of ${url} from line ${chunk.firstLine} on exceed maxRecordBytes (${limits.maxRecordBytes}); each is kept as its first bytes, as a malformed record`, {
+          path: url,
+          records: chunk.oversized,
+        });
+      }
       const rows = decodeChunk(this.config.formatOptions, dataSchema, chunk, url, headerPending, this.valueKernel);
       const n = chunk.ends.length;
       // Compressed files: chunks count decompressed bytes, so the share is capped at the whole file.

@@ -6,6 +6,7 @@
  * boundary is carried into the next read. Compressed files are decompressed whole (gzip members
  * from Firehose are small) and then cut into chunks.
  */
+import { Buffer } from "node:buffer";
 import type { Storage } from "../../storage/storage.js";
 import { NotFoundError, SourceError, SluiceError } from "../../errors.js";
 import { splitLines, endOfLastCompleteLine } from "../../formats/text/lines.js";
@@ -20,13 +21,28 @@ export interface LineChunk {
   readonly firstLine: number;
   /** Whether line 0 is the file's first line. */
   readonly startOfFile: boolean;
+  /** Lines of this chunk cut to their first {@link OVERSIZED_PREFIX} bytes for exceeding `maxRecordBytes`. */
+  readonly oversized: number;
 }
+
+/**
+ * What is kept of a line longer than `maxRecordBytes`: its first 4 KiB (or `maxRecordBytes`, when
+ * smaller), enough to recognise it.
+ * As a record it no longer parses, so it reaches the corrupt-record column (and a quarantine rule
+ * on it) instead of being held whole.
+ */
+export const OVERSIZED_PREFIX = 4096;
 
 export interface ChunkLimits {
   /** Most lines per chunk. */
   readonly maxLines: number;
   /** Approximate most bytes per chunk (a single longer line still makes one chunk). */
   readonly maxBytes: number;
+  /**
+   * Longest line kept whole (the `maxRecordBytes` option); a longer one is cut to its first
+   * {@link OVERSIZED_PREFIX} bytes, and the rest is skipped without being held. Unlimited when absent.
+   */
+  readonly maxRecordBytes?: number;
 }
 
 /** Spark-sized defaults: ~64k rows or ~16 MiB per chunk. */
@@ -56,31 +72,72 @@ export async function* readLineChunks(
   let carry: Uint8Array = new Uint8Array(0);
   let line = 1;
   let first = true;
+  const maxRecord = limits.maxRecordBytes ?? Infinity;
+  // Inside a line longer than maxRecordBytes: its prefix is in `carry`, the rest is skipped up to its end.
+  let skipping = false;
+  let skipped = 0;
   while (pos < size) {
     const end = Math.min(size, pos + limits.maxBytes);
-    const part = await getFile(storage, key, url, { start: pos, end });
+    let part = await getFile(storage, key, url, { start: pos, end });
     pos = end;
+    if (skipping) {
+      const nl = firstLineEnd(part, lineSep);
+      if (nl < 0 && pos < size) continue; // still inside the oversized line: drop this read
+      skipping = false;
+      // From the line's end on, its separator included: it ends the kept prefix in `carry`.
+      part = nl < 0 ? new Uint8Array(0) : part.subarray(nl - (lineSep?.length ?? 1));
+      skipped++;
+    }
     const data = carry.length === 0 ? part : concatBytes(carry, part);
     const last = pos >= size;
     const cutAt = last ? data.length : endOfLastCompleteLine(data, lineSep);
     if (cutAt === 0 && !last) {
+      if (data.length > maxRecord) {
+        // A line already longer than a record may be: keep its prefix, skip the rest of it.
+        carry = data.slice(0, Math.min(OVERSIZED_PREFIX, maxRecord));
+        skipping = true;
+        continue;
+      }
       carry = data;
       continue;
     }
     const whole = data.subarray(0, cutAt);
-    for (const c of cut(whole, lineSep, line, first, limits)) {
+    for (const c of cut(whole, lineSep, line, first, limits, skipped)) {
       yield c;
       line += c.starts.length;
       first = false;
+      skipped = 0;
     }
     carry = data.slice(cutAt);
   }
-  if (carry.length > 0) yield* cut(carry, lineSep, line, first, limits);
+  if (carry.length > 0 || skipped > 0) yield* cut(carry, lineSep, line, first, limits, skipped);
 }
 
-function* cut(data: Uint8Array, lineSep: Uint8Array | undefined, firstLine: number, startOfFile: boolean, limits: ChunkLimits): Generator<LineChunk> {
+/** The offset just past the first line end in `data` (a `\n`, or `lineSep`), or -1 when none. */
+function firstLineEnd(data: Uint8Array, lineSep: Uint8Array | undefined): number {
+  if (lineSep === undefined) {
+    const i = data.indexOf(0x0a);
+    return i < 0 ? -1 : i + 1;
+  }
+  const i = Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(lineSep);
+  return i < 0 ? -1 : i + lineSep.length;
+}
+
+/**
+ * `data`'s lines as chunks within the limits. Lines longer than `maxRecordBytes` are cut to their
+ * prefix and counted; `alreadyCut` more (cut while reading) are counted on the first chunk.
+ */
+function* cut(data: Uint8Array, lineSep: Uint8Array | undefined, firstLine: number, startOfFile: boolean, limits: ChunkLimits, alreadyCut = 0): Generator<LineChunk> {
   const { starts, ends } = splitLines(data, lineSep);
   const n = starts.length;
+  const maxRecord = limits.maxRecordBytes ?? Infinity;
+  let oversized = alreadyCut;
+  for (let k = 0; k < n; k++) {
+    if (ends[k] - starts[k] > maxRecord) {
+      ends[k] = starts[k] + Math.min(OVERSIZED_PREFIX, maxRecord);
+      oversized++;
+    }
+  }
   let i = 0;
   while (i < n) {
     let j = i + 1;
@@ -92,6 +149,7 @@ function* cut(data: Uint8Array, lineSep: Uint8Array | undefined, firstLine: numb
       ends: ends.subarray(i, j),
       firstLine: firstLine + i,
       startOfFile: startOfFile && i === 0,
+      oversized: i === 0 ? oversized : 0,
     };
     i = j;
   }

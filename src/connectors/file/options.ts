@@ -14,6 +14,7 @@ import {
   positiveIntOption,
   validateOptions,
 } from "../../formats/text/options.js";
+import { byteSizeOption } from "../../options.js";
 import type { OptionShape, OptionValues } from "../../options.js";
 import { csvOptionAliases, csvOptionShape, resolveCsvOptions } from "../../formats/csv/options.js";
 import type { CsvOptions } from "../../formats/csv/options.js";
@@ -40,6 +41,12 @@ export const fileSourceOptionShape = {
   sourceArchiveDir: z.string().refine(() => false, { message: "is not supported yet (cleanSource 'archive' is not implemented)" }),
   ignoreCorruptFiles: booleanOption.default(false),
   ignoreMissingFiles: booleanOption.default(false),
+  /**
+   * Longest record (line) read whole, in bytes (default 16 MiB): a longer one is cut to its first
+   * 4 KiB, which no longer parses (it reaches the corrupt-record column), and counted in the
+   * progress (`numRecordsTooLarge`); the rest of it is never held in memory.
+   */
+  maxRecordBytes: byteSizeOption.default(16 * 1024 * 1024),
   /**
    * Lists only keys after the greatest key admitted so far (S3's StartAfter) instead of the whole
    * folder, and admits files in key order: for landing zones whose keys sort by arrival time, as

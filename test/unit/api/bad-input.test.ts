@@ -74,6 +74,9 @@ test("valid events reach Silver exactly once; every bad record reaches the quara
   const records = lines.length + INVALID_UTF8.length;
   const quarantined = await spark.read.format("delta").load(join(dir, "quarantine")).select("_error", "_corrupt_record", "event_id").collect();
   assert.equal(quarantined.length, BAD.length + INVALID_UTF8.length, "every bad record, and only those");
+  // The 20 MB record is over maxRecordBytes (16 MiB): cut to its first 4 KiB, counted, quarantined.
+  assert.equal(q.lastProgress?.sources[0].metrics.numRecordsTooLarge, "1");
+  assert.ok(quarantined.some((r) => typeof r._corrupt_record === "string" && r._corrupt_record.length === 4096 && r._corrupt_record.startsWith('{"event_id":"xxx')));
   const dq = q.lastProgress?.dataQuality;
   assert.equal(dq?.quarantine?.numRecords, BAD.length + INVALID_UTF8.length);
   for (const rule of dq?.expectations ?? []) assert.equal(rule.passedRecords + rule.failedRecords, records, rule.name);

@@ -35,3 +35,22 @@ test("chunks respect the line limit and number lines from 1", async () => {
   assert.deepEqual(r.firstLines, [1, 3, 5]);
   assert.deepEqual(r.starts, [true, false, false]);
 });
+
+test("a line longer than maxRecordBytes is cut to its prefix and counted, in ranged and whole reads, and never joins its neighbours", async () => {
+  const long = "L".repeat(1000);
+  const text = `first\n${long}\nafter\n${"M".repeat(300)}`;
+  // maxBytes 16: the file is read in ranges (the long line spans many); 4096: read whole.
+  for (const maxBytes of [16, 64, 4096]) {
+    const storage = MemoryStorage.fresh("line-chunks-oversized");
+    const data = new TextEncoder().encode(text);
+    await storage.put("f.txt", data);
+    const lines: string[] = [];
+    let oversized = 0;
+    for await (const c of readLineChunks(storage, "f.txt", "memory://x/f.txt", data.length, undefined, { maxBytes, maxLines: 1000, maxRecordBytes: 100 })) {
+      oversized += c.oversized;
+      for (let i = 0; i < c.starts.length; i++) lines.push(new TextDecoder().decode(c.data.subarray(c.starts[i], c.ends[i])));
+    }
+    assert.deepEqual(lines, ["first", "L".repeat(100), "after", "M".repeat(100)], `maxBytes ${maxBytes}`);
+    assert.equal(oversized, 2, `maxBytes ${maxBytes}`);
+  }
+});
