@@ -35,8 +35,15 @@ export function decodeChunk(format: FormatOptions, schema: StructType, chunk: Li
   switch (format.format) {
     case "text": {
       const n = chunk.starts.length;
-      const value = valueKernel === null ? linesAsStrings(chunk, schema) : valueKernel(chunk.data, chunk.starts, chunk.ends, n);
-      return { columns: [value], numRows: n, malformed: 0, headerSeen: false };
+      if (valueKernel === null) return { columns: [linesAsStrings(chunk, schema)], numRows: n, malformed: 0, headerSeen: false };
+      try {
+        return { columns: [valueKernel(chunk.data, chunk.starts, chunk.ends, n)], numRows: n, malformed: 0, headerSeen: false };
+      } catch (cause) {
+        // The fused from_json (FAILFAST) knows the record's index in the chunk, not its file and line.
+        if (!(cause instanceof ExecutionError) || typeof cause.context.offset !== "number") throw cause;
+        const line = chunk.firstLine + cause.context.offset;
+        throw new ExecutionError(`${cause.message} (${url} line ${line})`, { ...cause.context, path: url, offset: line, cause });
+      }
     }
     case "json":
       return decodeJson(format, schema, chunk, url);

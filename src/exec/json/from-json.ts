@@ -39,6 +39,7 @@ import { JsonScanner } from "./json-scanner.js";
 import { resolveJsonOptions } from "../../formats/json/json-options.js";
 import type { FromJsonOptions, JsonOptions } from "../../formats/json/json-options.js";
 import { decodeUtf8, validUtf8 } from "../../columnar/utf8.js";
+import { currentInputFile } from "../eval/input-file.js";
 
 export type { FromJsonOptions, JsonParseMode } from "../../formats/json/json-options.js";
 
@@ -99,9 +100,12 @@ export function fromJsonLines(
       root.clearSlot(i);
     } else if (status === ROOT_BAD) {
       if (opts.mode === "FAILFAST") {
-        throw new ExecutionError(`from_json: malformed record at index ${i} in FAILFAST mode: ${scanner.reason}; record: ${preview(data, s, e)}`, {
-          offset: i,
-        });
+        // The file the rows came from, when a file source fed them (input_file_name()).
+        const file = currentInputFile().path;
+        throw new ExecutionError(
+          `from_json: malformed record at index ${i} of its chunk${file === "" ? "" : ` read from ${file}`} in FAILFAST mode: ${scanner.reason}; record: ${preview(data, s, e)}`,
+          { offset: i, ...(file === "" ? {} : { path: file }) },
+        );
       }
       if (corruptIndex >= 0) writeCorrupt(root.children[corruptIndex], i, data, s, e);
     }

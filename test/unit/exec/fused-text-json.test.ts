@@ -109,5 +109,7 @@ test("a streaming query fuses too, and its Silver rows equal the unfused query's
 test("FAILFAST fails the fused read with from_json's error", async () => {
   const dir = landing();
   const failFast = (df: DataFrame) => df.select(from_json(col("value"), SCHEMA, { mode: "FAILFAST" }).alias("d")).select("d.*");
-  await assert.rejects(failFast(spark.read.format("text").load(dir)).collect(), /from_json: malformed record at index 3 in FAILFAST mode/);
+  await assert.rejects(failFast(spark.read.format("text").load(dir)).collect(), /from_json: malformed record at index 3 of its chunk in FAILFAST mode: .* \(file:\/\/.* line 4\)$/);
+  // Not fused (a filter first): the error names the file the chunk came from.
+  await assert.rejects(failFast(spark.read.format("text").load(dir).filter("value IS NOT NULL")).collect(), /from_json: malformed record at index 3 of its chunk read from file:\/\/.* in FAILFAST mode/);
 });
