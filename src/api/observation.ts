@@ -25,7 +25,7 @@ export class Observation implements ObservationSink {
     this.ready = new Promise((resolve) => (this.resolveReady = resolve));
   }
 
-  /** @internal The first run's metrics (later runs of the DataFrame do not change them, as in Spark). */
+  /** Called by the engine with the first run's metrics (later runs do not change them, as in Spark). */
   deliver(metrics: Readonly<Record<string, unknown>>): void {
     if (this.value !== null) return;
     this.value = metrics;
