@@ -1,7 +1,8 @@
 /**
- * The seed's Silver step over a landing file of valid events mixed with 23 kinds of bad input
- * (truncated and malformed JSON, wrong types, numbers beyond BIGINT, 100,000-deep nesting, a 20 MB
- * value, NUL bytes, invalid UTF-8, a BOM, blank lines, arrays and scalars instead of objects, …):
+ * The seed's Silver step over a landing file of valid events mixed with 49 kinds of bad input
+ * (truncated and malformed JSON, wrong types, numbers beyond BIGINT, fractions, NaN and strings
+ * for a BIGINT, 100,000-deep nesting, a 20 MB value, NUL bytes, invalid UTF-8, a BOM, blank lines,
+ * arrays, objects and scalars where a string or an object goes, invalid escapes, …):
  * the sink gets exactly the valid events, the quarantine exactly the bad records, the query does
  * not crash, and each rule's counts add up to every record read.
  */
@@ -39,6 +40,32 @@ const BAD: readonly string[] = [
   '{"event_id":"evt-9\u0000"}', // a NUL byte
   "[".repeat(100_000) + "]".repeat(100_000), // 100,000-deep nesting
   `{"event_id":"${"x".repeat(20_000_000)}"}`, // a 20 MB value
+  // Values that do not fit their type (Spark makes the record corrupt), and syntax Spark refuses:
+  '{"event_id":"evt-20","timestamp":1.5}', // a fraction for BIGINT
+  '{"event_id":"evt-21","timestamp":1e3}', // an exponent for BIGINT
+  '{"event_id":"evt-22","timestamp":NaN}', // NaN for BIGINT
+  '{"event_id":"evt-23","timestamp":-Infinity}',
+  '{"event_id":"evt-24","timestamp":-99999999999999999999}', // below BIGINT
+  '{"event_id":"evt-25","timestamp":true}', // a boolean for BIGINT
+  '{"event_id":"evt-26","timestamp":"123"}', // a string for BIGINT
+  '{"event_id":"evt-27","timestamp":{"a":1}}', // an object for BIGINT
+  '{"event_id":"evt-28","timestamp":[1]}', // an array for BIGINT
+  '{"event_id":"evt-29",}', // a trailing comma
+  '{"event_id":"evt-30" "timestamp":1}', // a missing comma
+  '{"event_id":"evt-31","timestamp":1,,}',
+  '{"event_id":"evt-32\\x41"}', // an invalid escape
+  '{"event_id":"evt-33\u0001"}', // a raw control character
+  '{"event_id":{"nested":1}}', // an object for a string: kept as its JSON text, not an id
+  '{"event_id":["evt-34"]}', // an array for a string
+  "{}",
+  "{ }",
+  '{"event_id":null}',
+  '{"event_id":""}',
+  '{"event_id":"evt-35\\u0000"}', // an escaped NUL: parses, not an id
+  '{"EVENT_ID":"evt-36"}', // the wrong case: no event_id
+  '{"event_id":"evt-37"', // the last brace missing
+  "}{",
+  '{"event_id":"evt-38","timestamp":0x10}', // hexadecimal
 ];
 /** Records that are not valid UTF-8: inside a value, and between tokens (which makes it corrupt). */
 const INVALID_UTF8 = [
