@@ -55,7 +55,7 @@ export function checkFileSource(format: FileFormat, options: Readonly<Record<str
     }
   }
   if ((format === "json" || format === "csv") && userSchema === null) {
-    throw new ConfigError(`${format} source: a schema is required for streaming file sources; pass .schema(...)`);
+    throw schemaRequired(format);
   }
   if (fmt.format === "csv" && userSchema !== null) checkCsvSchema(userSchema, fmt.csv);
   if (fmt.format === "json" && userSchema !== null) {
@@ -84,10 +84,20 @@ export async function resolveFileSourceSchema(format: FileFormat, options: Reado
   return declaredSchema(format, userSchema);
 }
 
+/**
+ * The error for a json or csv source without a schema. Structured Streaming never infers one; a
+ * batch read in Spark would, which sluice does not do yet.
+ */
+function schemaRequired(format: FileFormat): ConfigError {
+  return new ConfigError(`${format} source: a schema is required; pass .schema(...) (streaming file sources never infer one, and sluice does not infer one for batch reads yet)`, {
+    option: "schema",
+  });
+}
+
 /** The schema of a `format` source given `userSchema` (not null for json/csv, as checkFileSource ensures). */
 function declaredSchema(format: FileFormat, userSchema: StructType | null): StructType {
   if (format === "text") return userSchema ?? TEXT_SCHEMA;
-  if (userSchema === null) throw new ConfigError(`${format} source: a schema is required for streaming file sources; pass .schema(...)`);
+  if (userSchema === null) throw schemaRequired(format);
   if (format === "parquet") return StructType(userSchema.fields.map((f) => StructField(f.name, asNullable(f.dataType), true, f.metadata)));
   return userSchema;
 }

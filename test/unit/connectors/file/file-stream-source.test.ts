@@ -62,7 +62,7 @@ test("option validation: unknown option with did-you-mean, bad values, missing s
     () => checkFileSource("json", { path: "/tmp", maxFilesPerTrigger: "abc" }, toSchema("a INT")),
     /json source: option 'maxFilesPerTrigger' must be a positive integer, got "abc"/,
   );
-  assert.throws(() => checkFileSource("json", { path: "/tmp" }, null), /json source: a schema is required for streaming file sources; pass \.schema\(\.\.\.\)/);
+  assert.throws(() => checkFileSource("json", { path: "/tmp" }, null), /json source: a schema is required; pass \.schema\(\.\.\.\) \(streaming file sources never infer one, and sluice does not infer one for batch reads yet\)/);
   assert.throws(() => checkFileSource("csv", { path: "/tmp" }, null), /csv source: a schema is required/);
   assert.throws(() => checkFileSource("text", { path: "/tmp", cleanSource: "delete" }, null), /option 'cleanSource' is not supported yet/);
   assert.throws(() => checkFileSource("text", { path: "/tmp", cleanSource: "zip" }, null), /must be one of archive, delete, off/);
