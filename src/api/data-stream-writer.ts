@@ -27,10 +27,8 @@ import type { DataFrame } from "./dataframe.js";
 import { updateKeys } from "../plan/update-keys.js";
 import { optionValue } from "./options.js";
 import type { OptionValue } from "./options.js";
-import { quarantinedSchema } from "../runtime/quarantine.js";
+import { quarantinedSchema, quarantineTableSchema } from "../runtime/quarantine.js";
 import type { QuarantineTarget } from "../runtime/quarantine.js";
-import { resolveLocation } from "../storage/resolve.js";
-import type { StructType } from "../types/data-types.js";
 
 /** Sinks that may run without a checkpoint location (Spark uses a temporary one for these). */
 const TEMP_CHECKPOINT_FORMATS = new Set(["console", "memory", "noop"]);
@@ -121,7 +119,6 @@ export class DataStreamWriter {
     const format = this.formatName.toLowerCase();
     const isForeach = this.foreachBatchFn !== null;
     const checkpointOpt = this.opts.checkpointLocation ?? this.opts.checkpointlocation;
-    const quarantine = this.quarantine();
     const { target: catalogTarget, rest: sinkOptions } = splitCatalogOptions(
       format,
       Object.fromEntries(Object.entries(this.opts).filter(([k]) => !QUERY_OPTIONS.has(k.toLowerCase()))),
@@ -140,6 +137,7 @@ export class DataStreamWriter {
       updateKeys: updateKeys(this.df.resolved),
       sessionConf,
     });
+    const quarantine = this.quarantine({ queryName: this.name, writerThread: session.conf.parallelism().workers > 0, sessionConf });
     let createSink: (queryId: string) => StreamSink;
     if (isForeach) {
       const fn = this.foreachBatchFn;
@@ -196,21 +194,25 @@ export class DataStreamWriter {
    * `expectOrQuarantine` rules check; null when the query has no such rules.
    * @throws AnalysisError for such rules without a quarantinePath; ConfigError for `quarantineTable`.
    */
-  private quarantine(): { target: QuarantineTarget; schema: StructType } | null {
+  private quarantine(baseCtx: Omit<SinkContext, "options" | "schema" | "outputMode" | "partitionBy" | "queryId">): QuarantineTarget | null {
     const option = (name: string) => Object.entries(this.opts).find(([k]) => k.toLowerCase() === name)?.[1];
     if (option("quarantinetable") !== undefined) {
       throw new ConfigError("writeStream: option quarantineTable (a catalog table) is not supported yet; name the Delta table's location with quarantinePath", { option: "quarantineTable" });
     }
-    const schema = quarantinedSchema(this.df.resolved);
+    const rows = quarantinedSchema(this.df.resolved);
     const path = option("quarantinepath");
-    if (schema === null) return null;
+    if (rows === null) return null;
     if (path === undefined || path.trim() === "") {
       throw new AnalysisError('writeStream: the query has expectOrQuarantine rules; name the Delta table for the rows they take out with .option("quarantinePath", …)', {
         option: "quarantinePath",
       });
     }
-    const { storage, key } = resolveLocation(path);
-    return { target: { storage, key, location: path }, schema };
+    // The table is written by the Delta streaming sink, as any Delta table a query appends to.
+    const schema = quarantineTableSchema(rows);
+    const delta = sinkConnector("delta");
+    const ctx = (queryId: string): SinkContext => ({ ...baseCtx, options: { path }, schema, outputMode: "append", partitionBy: [], queryId });
+    delta.validate(ctx("validation"));
+    return { location: path, schema, createSink: (queryId) => delta.create(ctx(queryId)) };
   }
 }
 

@@ -1,10 +1,11 @@
 /**
  * The quarantine table: a Delta table (`writeStream.option("quarantinePath", …)`) that receives the
- * rows `expectOrQuarantine` rules took out of a micro-batch. It is written after the sink added the
- * batch and before the batch commits, in one Delta commit carrying `txn {appId: query id, version:
- * batch id}`: a batch re-run after a crash writes the same rows (same offsets, same
- * `_ingested_at`), and the txn makes the second write a no-op, so each bad row lands exactly once,
- * in step with the main sink. A batch that quarantined nothing writes nothing.
+ * rows `expectOrQuarantine` rules took out of a micro-batch. It is written through the Delta
+ * streaming sink (the query's id as its txn appId, the batch id as the version: checkpoints, log
+ * cleanup and the snapshot kept between batches come with it), after the main sink added the batch
+ * and before the batch commits: a batch re-run after a crash writes the same rows (same offsets,
+ * same `_ingested_at`), and the txn makes the second write a no-op, so each bad row lands exactly
+ * once, in step with the main sink. A batch that quarantined nothing writes nothing.
  *
  * Columns: `_error` (every rule the row failed, with its condition), `_source` (the file the row
  * was read from, as `input_file_name()`; null when it did not come straight from a file or Delta
@@ -14,21 +15,22 @@
 import type { Batch } from "../columnar/batch.js";
 import { makeBatch } from "../columnar/batch.js";
 import { vectorFromValues } from "../columnar/build.js";
+import type { StreamSink } from "../connectors/sink.js";
 import { AnalysisError } from "../errors.js";
 import type { QuarantinedRows } from "../exec/operator.js";
-import { longVector } from "../exec/eval/vectors.js";
+import { broadcastLiteral } from "../exec/eval/vectors.js";
 import type { ResolvedPlan } from "../plan/analyze.js";
 import { childrenOfResolved } from "../plan/analyze.js";
-import type { Storage } from "../storage/storage.js";
-import { appendToTable } from "../tables/delta/append.js";
 import { LongType, StringType, StructField, StructType, TimestampType } from "../types/data-types.js";
 
 /** Where a query's quarantined rows go. */
 export interface QuarantineTarget {
-  readonly storage: Storage;
-  readonly key: string;
   /** The location as the user gave it, for messages and progress. */
   readonly location: string;
+  /** The table's schema: {@link QUARANTINE_COLUMNS}, then the checked rows' columns. */
+  readonly schema: StructType;
+  /** The Delta streaming sink over the table, for the query with id `queryId`. */
+  readonly createSink: (queryId: string) => StreamSink;
 }
 
 /** The columns sluice adds in front of a quarantined row's own. */
@@ -58,43 +60,48 @@ export function quarantinedSchema(plan: ResolvedPlan): StructType | null {
   return schemas[0];
 }
 
-/** Writes one micro-batch's quarantined rows (nothing when there are none); returns how many. */
-export async function writeQuarantine(
-  target: QuarantineTarget,
-  schema: StructType,
-  rows: readonly QuarantinedRows[],
-  batch: { readonly queryId: string; readonly batchId: number; readonly batchTimestampMs: number },
-): Promise<number> {
-  const total = rows.reduce((n, r) => n + r.batch.numRows, 0);
-  if (total === 0) return 0;
-  const tableSchema = StructType([
+/** The quarantine table's schema for rows of `rows`: {@link QUARANTINE_COLUMNS}, then theirs. */
+export function quarantineTableSchema(rows: StructType): StructType {
+  return StructType([
     StructField("_error", StringType(), false),
     StructField("_source", StringType(), true),
     StructField("_batch_id", LongType(), false),
     StructField("_ingested_at", TimestampType(), false),
-    ...schema.fields,
+    ...rows.fields,
   ]);
+}
+
+/**
+ * Writes one micro-batch's quarantined rows through `sink` (the target's, with `schema` its
+ * table schema); nothing when there are none. Returns how many rows.
+ */
+export async function writeQuarantine(
+  sink: StreamSink,
+  schema: StructType,
+  rows: readonly QuarantinedRows[],
+  batch: { readonly batchId: number; readonly batchTimestampMs: number },
+): Promise<number> {
+  const total = rows.reduce((n, r) => n + r.batch.numRows, 0);
+  if (total === 0) return 0;
   const micros = BigInt(Math.trunc(batch.batchTimestampMs)) * 1000n;
   const batches: Batch[] = rows.map((r) => {
     const n = r.batch.numRows;
     return makeBatch(
-      tableSchema,
+      schema,
       [
         vectorFromValues(StringType(), r.errors),
-        vectorFromValues(StringType(), new Array<string | null>(n).fill(r.source)),
-        longVector(LongType(), new BigInt64Array(n).fill(BigInt(batch.batchId)), null),
-        longVector(TimestampType(), new BigInt64Array(n).fill(micros), null),
+        broadcastLiteral(r.source, StringType(), n),
+        broadcastLiteral(BigInt(batch.batchId), LongType(), n),
+        broadcastLiteral(micros, TimestampType(), n),
         ...r.batch.columns,
       ],
       n,
     );
   });
-  await appendToTable(target.storage, target.key, batches, {
-    schema: tableSchema,
-    txn: { appId: batch.queryId, version: batch.batchId },
-    mergeSchema: true,
-    operation: "STREAMING UPDATE",
-    operationParameters: { outputMode: "Append", queryId: batch.queryId, epochId: String(batch.batchId) },
-  });
+  await sink.addBatch({ batchId: batch.batchId, schema, outputMode: "append", data: fromArray(batches) });
   return total;
+}
+
+async function* fromArray(batches: readonly Batch[]): AsyncGenerator<Batch> {
+  yield* batches;
 }

@@ -31,7 +31,6 @@ import type { ResolvedPlan } from "../plan/analyze.js";
 import { EXPECTATIONS_METRICS } from "../plan/analyze.js";
 import { writeQuarantine } from "./quarantine.js";
 import type { QuarantineTarget } from "./quarantine.js";
-import type { StructType } from "../types/data-types.js";
 import type { StreamingQueryProgress, StreamingQueryStatus, SourceProgress } from "./progress.js";
 import { expectationsRow, offsetForProgress } from "./progress.js";
 import type { Trigger } from "./trigger.js";
@@ -62,8 +61,8 @@ export interface QuerySpec {
   readonly numRecentProgress: number;
   /** Worker threads for stateless fragments, and the input size below which they are not used. */
   readonly parallelism: ParallelismSettings;
-  /** Where `expectOrQuarantine` rules send rows, and the rows' schema; null without such rules. */
-  readonly quarantine?: { readonly target: QuarantineTarget; readonly schema: StructType } | null;
+  /** Where `expectOrQuarantine` rules send rows; null without such rules. */
+  readonly quarantine?: QuarantineTarget | null;
 }
 
 /** Callbacks the query manager receives. */
@@ -83,6 +82,8 @@ export class StreamingQuery {
   private readonly spec: QuerySpec;
   private readonly events: QueryEvents;
   private readonly progress: StreamingQueryProgress[] = [];
+  /** The quarantine table's sink while the query runs (see `quarantine.ts`); null without one. */
+  private quarantineSink: StreamSink | null = null;
   private statusValue: StreamingQueryStatus = { message: "Initializing sources", isDataAvailable: false, isTriggerActive: false };
   private error: SluiceError | null = null;
   private active = true;
@@ -257,6 +258,7 @@ export class StreamingQuery {
         await src.open({ storage: cp.storage, metadataPrefix: cp.sourcePrefix(i), sessionConf: this.spec.sessionConf });
       }
       sink = this.spec.createSink(this.id);
+      this.quarantineSink = this.spec.quarantine?.createSink(this.id) ?? null;
       if (log.enabled("info")) {
         log.info("query.started", `query ${this.name ?? this.id} started`, {
           query: this.id,
@@ -276,6 +278,8 @@ export class StreamingQuery {
       await this.fragments?.close();
       for (const s of sources) await s.stop().catch(() => undefined);
       if (sink?.stop !== undefined) await sink.stop().catch(() => undefined);
+      await this.quarantineSink?.stop?.().catch(() => undefined);
+      this.quarantineSink = null;
       this.active = false;
       this.inFlight = null;
       this.statusValue = { message: "Stopped", isDataAvailable: false, isTriggerActive: false };
@@ -402,9 +406,9 @@ export class StreamingQuery {
     // Rows the expectations quarantined go to their table before the batch commits (see quarantine.ts).
     const quarantine = this.spec.quarantine ?? null;
     const quarantinedRecords =
-      quarantine === null
+      quarantine === null || this.quarantineSink === null
         ? 0
-        : await writeQuarantine(quarantine.target, quarantine.schema, physical.operators.flatMap((op) => op.quarantined?.() ?? []), { queryId: this.id, batchId, batchTimestampMs });
+        : await writeQuarantine(this.quarantineSink, quarantine.schema, physical.operators.flatMap((op) => op.quarantined?.() ?? []), { batchId, batchTimestampMs });
     const addBatchMs = Date.now() - tAdd;
     const eventTimes = physical.operators.flatMap((op) => (op.eventTimeStats === undefined ? [] : [op.eventTimeStats()]));
     const expectations = physical.operators.flatMap((op) => op.expectationMetrics?.() ?? []);
@@ -467,7 +471,7 @@ export class StreamingQuery {
       ) as Record<string, unknown>,
       ...(expectations.length === 0
         ? {}
-        : { dataQuality: { expectations, ...(quarantine === null ? {} : { quarantine: { path: quarantine.target.location, numRecords: quarantinedRecords } }) } }),
+        : { dataQuality: { expectations, ...(quarantine === null ? {} : { quarantine: { path: quarantine.location, numRecords: quarantinedRecords } }) } }),
     };
     this.progress.push(progress);
     if (this.progress.length > this.spec.numRecentProgress) this.progress.shift();

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SparkSession, AnalysisError, ConfigError, MemoryStream, col, from_json } from "../../../src/index.js";
 import { tempPath, uniqueName } from "./support.js";
@@ -126,4 +126,20 @@ test("parse failures reach the quarantine with their text: from_json's corrupt-r
     ],
   );
   assert.ok(bad.every((r) => r._error === "expectation failed: parsed (quarantine): (_corrupt_record IS NULL)"));
+});
+
+test("the quarantine table is a Delta table like any sink's: a checkpoint every 10 commits keeps its log bounded", async () => {
+  const dir = tempPath("quarantine-checkpoint");
+  const input = new MemoryStream("id STRING, amount INT", uniqueName("ms-q-checkpoint"));
+  const q = query(input, dir);
+  try {
+    for (let b = 0; b < 11; b++) {
+      input.addData([{ id: `ok-${b}`, amount: 1 }, { id: null, amount: b + 1 }]);
+      await q.processAllAvailable();
+    }
+  } finally {
+    await q.stop();
+  }
+  assert.ok(existsSync(join(dir, "quarantine", "_delta_log", "00000000000000000010.checkpoint.parquet")), "checkpointed at version 10");
+  assert.equal((await spark.read.format("delta").load(join(dir, "quarantine")).collect()).length, 11);
 });
