@@ -3,6 +3,7 @@
  * only places that cross into JavaScript strings.
  */
 import { Buffer, isUtf8 } from "node:buffer";
+import type { BytesVector } from "./vector.js";
 
 const encoder = new TextEncoder();
 
@@ -41,6 +42,24 @@ export function encodeUtf8Into(s: string, out: Uint8Array, at: number): number {
 export function validUtf8(data: Uint8Array, start: number, end: number): Uint8Array {
   const view = data.subarray(start, end);
   return isUtf8(view) ? view : encoder.encode(asBuffer(data).toString("utf8", start, end));
+}
+
+/**
+ * Rows `[start, end)` of the string vector `v` with each value made valid UTF-8 (U+FFFD for
+ * invalid bytes, see {@link validUtf8}); call it once a native check found invalid bytes.
+ */
+export function validUtf8Vector(v: BytesVector, start = 0, end = v.length): BytesVector {
+  const n = end - start;
+  const parts: Uint8Array[] = [];
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const text = validUtf8(v.data, v.offsets[start + i], v.offsets[start + i + 1]);
+    parts.push(text);
+    offsets[i + 1] = offsets[i] + text.length;
+  }
+  const data = new Uint8Array(offsets[n]);
+  parts.forEach((p, i) => data.set(p, offsets[i]));
+  return { ...v, length: n, valid: v.valid === null ? null : v.valid.subarray(start, end), offsets, data };
 }
 
 /** True when `data` is valid UTF-8 (a native check). */

@@ -6,8 +6,8 @@
  * boundary is carried into the next read. Compressed files are decompressed whole (gzip members
  * from Firehose are small) and then cut into chunks.
  */
-import { Buffer } from "node:buffer";
 import type { Storage } from "../../storage/storage.js";
+import { asBuffer } from "../../columnar/utf8.js";
 import { NotFoundError, SourceError, SluiceError } from "../../errors.js";
 import { splitLines, endOfLastCompleteLine } from "../../formats/text/lines.js";
 import { codecOf, decompressFile } from "../../formats/text/compression.js";
@@ -119,7 +119,7 @@ function firstLineEnd(data: Uint8Array, lineSep: Uint8Array | undefined): number
     const i = data.indexOf(0x0a);
     return i < 0 ? -1 : i + 1;
   }
-  const i = Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(lineSep);
+  const i = asBuffer(data).indexOf(lineSep);
   return i < 0 ? -1 : i + lineSep.length;
 }
 

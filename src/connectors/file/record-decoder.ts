@@ -6,9 +6,9 @@
  *   never affects its neighbours;
  * - csv: see `formats/csv/parse-csv.ts`.
  */
-import { asBuffer, isValidUtf8, validUtf8 } from "../../columnar/utf8.js";
+import { asBuffer, isValidUtf8, validUtf8Vector } from "../../columnar/utf8.js";
 import type { StructType } from "../../types/data-types.js";
-import type { Vector } from "../../columnar/vector.js";
+import type { BytesVector, Vector } from "../../columnar/vector.js";
 import { ExecutionError, InternalError, SourceError } from "../../errors.js";
 import { parseJsonLines } from "../../exec/json/from-json.js";
 import { parseCsvLines } from "../../formats/csv/parse-csv.js";
@@ -78,22 +78,8 @@ function linesAsStrings(chunk: LineChunk, schema: StructType): Vector {
   }
   // A line that is not valid UTF-8 (a native check of the whole chunk first) gets U+FFFD for its
   // invalid bytes, so the string column holds text every reader accepts.
-  if (!isValidUtf8(out)) return validLines(out, offsets, n, schema);
-  return { kind: "bytes", type: schema.fields[0].dataType, length: n, valid: null, offsets, data: out };
-}
-
-/** `lines` (one per slot of `offsets`) with each one's invalid UTF-8 replaced. */
-function validLines(lines: Uint8Array, offsets: Int32Array, n: number, schema: StructType): Vector {
-  const parts: Uint8Array[] = [];
-  const out = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const text = validUtf8(lines, offsets[i], offsets[i + 1]);
-    parts.push(text);
-    out[i + 1] = out[i] + text.length;
-  }
-  const data = new Uint8Array(out[n]);
-  parts.forEach((p, i) => data.set(p, out[i]));
-  return { kind: "bytes", type: schema.fields[0].dataType, length: n, valid: null, offsets: out, data };
+  const lines: BytesVector = { kind: "bytes", type: schema.fields[0].dataType, length: n, valid: null, offsets, data: out };
+  return isValidUtf8(out) ? lines : validUtf8Vector(lines);
 }
 
 function decodeJson(format: Extract<FormatOptions, { format: "json" }>, schema: StructType, chunk: LineChunk, url: string): DecodedRows {

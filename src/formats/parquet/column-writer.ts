@@ -9,8 +9,8 @@
  * them are distinct), and frozen (later pages PLAIN) once it passes `dictionaryPageSize` bytes.
  */
 import { SinkError } from "../../errors.js";
-import type { BytesVector, Vector } from "../../columnar/vector.js";
-import { isValidUtf8, validUtf8 } from "../../columnar/utf8.js";
+import type { Vector } from "../../columnar/vector.js";
+import { isValidUtf8, validUtf8Vector } from "../../columnar/utf8.js";
 import type { Codec } from "../compression/codec.js";
 import { ByteSink } from "./byte-sink.js";
 import { BoundedPool } from "./bounded-pool.js";
@@ -171,7 +171,7 @@ export class ColumnWriter {
   write(top: Vector, start: number, end: number): void {
     if (this.flat) {
       if (this.isString && top.kind === "bytes" && end > start && !isValidUtf8(top.data.subarray(top.offsets[start], top.offsets[end]))) {
-        this.writeFlat(validStrings(top, start, end), 0, end - start);
+        this.writeFlat(validUtf8Vector(top, start, end), 0, end - start);
       } else this.writeFlat(top, start, end);
     } else this.writeNested(shred(this.leaf, top, start, end), end - start);
   }
@@ -711,21 +711,6 @@ export class ColumnWriter {
     this.releaseBuffers();
     return result;
   }
-}
-
-/** Rows `[start, end)` of `v` with each value made valid UTF-8 (U+FFFD for invalid bytes). */
-function validStrings(v: BytesVector, start: number, end: number): BytesVector {
-  const n = end - start;
-  const parts: Uint8Array[] = [];
-  const offsets = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const text = validUtf8(v.data, v.offsets[start + i], v.offsets[start + i + 1]);
-    parts.push(text);
-    offsets[i + 1] = offsets[i] + text.length;
-  }
-  const data = new Uint8Array(offsets[n]);
-  parts.forEach((p, i) => data.set(p, offsets[i]));
-  return { ...v, length: n, valid: v.valid === null ? null : v.valid.subarray(start, end), offsets, data };
 }
 
 /** PLAIN-encodes rows `[s, e)` of a bytes vector into `out`; returns the bytes written. */
