@@ -333,12 +333,27 @@ function scatterTo(v: Vector, positions: Int32Array, groupOf: Int32Array, start:
   }
 }
 
+/** Copies 16 bytes from `sv` at `b` to `dv` at `o`. */
+type BlockCopy = (dv: DataView, sv: DataView, o: number, b: number) => void;
+
+const copy16In8s: BlockCopy = (dv, sv, o, b) => {
+  dv.setBigInt64(o, sv.getBigInt64(b, true), true);
+  dv.setBigInt64(o + 8, sv.getBigInt64(b + 8, true), true);
+};
+
+const copy16In4s: BlockCopy = (dv, sv, o, b) => {
+  dv.setInt32(o, sv.getInt32(b, true), true);
+  dv.setInt32(o + 4, sv.getInt32(b + 4, true), true);
+  dv.setInt32(o + 8, sv.getInt32(b + 8, true), true);
+  dv.setInt32(o + 12, sv.getInt32(b + 12, true), true);
+};
+
 /**
  * V8 13 (Node 24) compiles DataView BigInt64 reads and writes to plain 8-byte moves; before it,
  * each one allocates a BigInt (measured: 3× slower than 4-byte moves), so older engines copy in
  * 4-byte words.
  */
-const scatterBytes = Number(process.versions.v8.split(".")[0]) >= 13 ? scatterBytes64 : scatterBytes32;
+const copy16: BlockCopy = Number(process.versions.v8.split(".")[0]) >= 13 ? copy16In8s : copy16In4s;
 
 /**
  * Copies value i (`src[so[i], so[i + 1])`) to its group's cursor `at[groupOf[i]]` and records its
@@ -349,7 +364,7 @@ const scatterBytes = Number(process.versions.v8.split(".")[0]) >= 13 ? scatterBy
  * a group go byte-exact. The reads stay inside the source too: the room after a value in its group
  * is the bytes of the group's later rows, which follow it in the source.
  */
-function scatterBytes64(
+function scatterBytes(
   src: Uint8Array,
   so: Int32Array,
   data: Uint8Array,
@@ -370,46 +385,7 @@ function scatterBytes64(
     const end = o + (e - b);
     if (end + 16 <= limit[g]) {
       do {
-        dv.setBigInt64(o, sv.getBigInt64(b, true), true);
-        dv.setBigInt64(o + 8, sv.getBigInt64(b + 8, true), true);
-        o += 16;
-        b += 16;
-      } while (o < end);
-    } else {
-      for (; b + 4 <= e; b += 4, o += 4) dv.setInt32(o, sv.getInt32(b, true), true);
-      for (; b < e; b++) data[o++] = src[b];
-    }
-    at[g] = end;
-    offsets[positions[i] + 1] = end;
-  }
-}
-
-/** {@link scatterBytes64} in 4-byte words, for engines before V8 13. */
-function scatterBytes32(
-  src: Uint8Array,
-  so: Int32Array,
-  data: Uint8Array,
-  offsets: Int32Array,
-  positions: Int32Array,
-  groupOf: Int32Array,
-  at: Int32Array,
-  limit: Int32Array,
-): void {
-  const n = positions.length;
-  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  for (let i = 0; i < n; i++) {
-    const g = groupOf[i];
-    let o = at[g];
-    let b = so[i];
-    const e = so[i + 1];
-    const end = o + (e - b);
-    if (end + 16 <= limit[g]) {
-      do {
-        dv.setInt32(o, sv.getInt32(b, true), true);
-        dv.setInt32(o + 4, sv.getInt32(b + 4, true), true);
-        dv.setInt32(o + 8, sv.getInt32(b + 8, true), true);
-        dv.setInt32(o + 12, sv.getInt32(b + 12, true), true);
+        copy16(dv, sv, o, b);
         o += 16;
         b += 16;
       } while (o < end);
