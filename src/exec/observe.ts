@@ -6,19 +6,15 @@
  */
 import type { Batch } from "../columnar/batch.js";
 import { valueAt } from "../columnar/values.js";
-import { InternalError } from "../errors.js";
-import type { ResolvedPlan } from "../plan/analyze.js";
+import type { ResolvedAggregate } from "../plan/analyze.js";
 import type { BoundExpr } from "../plan/expressions/bound.js";
 import type { ObservationSink } from "../plan/logical.js";
 import type { StructType } from "../types/data-types.js";
 import type { BatchContext, Operator } from "./operator.js";
 
 /** The expressions over its input that an observe's aggregation reads. */
-export function aggregateInputs(aggregate: ResolvedPlan): BoundExpr[] {
-  let p = aggregate;
-  while (p.kind === "project") p = p.child;
-  if (p.kind !== "aggregate") throw new InternalError(`observe: expected an aggregation, got ${p.kind}`);
-  return p.aggregates.flatMap((a) => (a.call.filter === undefined ? [...a.call.args] : [...a.call.args, a.call.filter]));
+export function aggregateInputs(aggregate: ResolvedAggregate): BoundExpr[] {
+  return aggregate.aggregates.flatMap((a) => (a.call.filter === undefined ? [...a.call.args] : [...a.call.args, a.call.filter]));
 }
 
 /** A metric value as JSON carries it: a bigint as a number when exact, else as its digits. */

@@ -85,7 +85,7 @@ export interface ResolvedObserve extends ResolvedBase {
   readonly kind: "observe";
   readonly child: ResolvedPlan;
   readonly name: string;
-  readonly aggregate: ResolvedPlan;
+  readonly aggregate: ResolvedAggregate;
   readonly observation: ObservationSink | null;
 }
 export interface ResolvedDeduplicate extends ResolvedBase {
@@ -353,7 +353,7 @@ export function analyzeNode(plan: LogicalPlan, children: readonly ResolvedPlan[]
       // an aggregation over the child would, without a second copy of the child's plan.
       const placeholder: ResolvedPlan = freeze({ kind: "localRelation", batches: [], ...passThrough(child), isStreaming: false });
       const aggregate = analyzeAggregate([], plan.metrics, placeholder);
-      if (aggregate.kind !== "aggregate" || aggregate.aggregates.length === 0) {
+      if (aggregate.aggregates.length === 0) {
         throw new AnalysisError(`observe: the metrics of '${plan.name}' hold no aggregate function; observed metrics aggregate the rows (e.g. count(lit(1)), max(col))`);
       }
       return freeze({ kind: "observe", child, name: plan.name, aggregate, observation: plan.observation, ...passThrough(child) });
