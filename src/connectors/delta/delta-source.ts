@@ -39,6 +39,7 @@ import type { Batch } from "../../columnar/batch.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { isStruct } from "../../types/data-types.js";
 import { schemaFromJson, schemaToJson } from "../../types/json-schema.js";
+import { describeFields, sameSchema } from "../../types/schema-compare.js";
 import type { Storage } from "../../storage/storage.js";
 import { resolveLocation } from "../../storage/resolve.js";
 import { MemoryStorage } from "../../storage/memory.js";
@@ -702,22 +703,4 @@ async function readStoredVersion(storage: Storage, key: string): Promise<number 
   return n;
 }
 
-/** Same field names (exact, in order) and types; nullability flags and metadata aside. */
-function sameSchema(a: StructType, b: StructType): boolean {
-  return sameIgnoringNullability(a, b);
-}
-
-function sameIgnoringNullability(a: DataType, b: DataType): boolean {
-  if (a.typeName === "struct" && b.typeName === "struct") {
-    return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i].name && sameIgnoringNullability(f.dataType, b.fields[i].dataType));
-  }
-  if (a.typeName === "array" && b.typeName === "array") return sameIgnoringNullability(a.elementType, b.elementType);
-  if (a.typeName === "map" && b.typeName === "map") return sameIgnoringNullability(a.keyType, b.keyType) && sameIgnoringNullability(a.valueType, b.valueType);
-  if (a.typeName === "decimal" && b.typeName === "decimal") return a.precision === b.precision && a.scale === b.scale;
-  return a.typeName === b.typeName;
-}
-
-function describeFields(s: StructType): string {
-  return s.fields.map((f) => `${f.name} ${f.dataType.typeName}`).join(", ");
-}
 
