@@ -13,6 +13,7 @@ import { deltaSourceConnector } from "./delta/delta-source.js";
 import { kafkaSourceConnector } from "./kafka/kafka-source.js";
 import { kafkaSinkConnector } from "./kafka/kafka-sink.js";
 import { kinesisSourceConnector } from "./kinesis/kinesis-source.js";
+import { icebergSourceConnector } from "./iceberg/iceberg-source.js";
 
 let registered = false;
 
@@ -30,4 +31,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
   registerConnector({ name: "kafka", source: kafkaSourceConnector(), sink: kafkaSinkConnector() });
   registerConnector({ name: "kinesis", source: kinesisSourceConnector });
+  registerConnector({ name: "iceberg", source: icebergSourceConnector });
 }

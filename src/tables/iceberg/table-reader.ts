@@ -1,0 +1,391 @@
+/**
+ * Reading an Iceberg table: pick the snapshot (current, by id, or as of a time), plan its scan
+ * (manifest list → manifests → live data files, each with the delete files that apply to it),
+ * and read each data file with the table's current schema.
+ *
+ * - **Paths.** Manifests hold absolute locations (`s3://bucket/warehouse/t/data/…`). A location
+ *   under the table's own `location` is read under the folder the table was opened at, so a table
+ *   copied or moved (the fixtures, a synced bucket) reads where it is; other locations are resolved
+ *   as they are written.
+ * - **Columns by field id.** A data file's columns are matched to the schema by their Parquet
+ *   `field_id` (renamed columns keep theirs), by name in files written without ids; columns a
+ *   file lacks (added later) read as null; promoted types (int → long, float → double, a wider
+ *   decimal) are cast.
+ * - **Deletes (v2).** A position delete file applies to data files whose data sequence number is
+ *   at most its own; an equality delete file to those whose number is strictly lower, and, when its
+ *   spec is partitioned, only in the same partition (spec "Scan Planning"). Null equals null in
+ *   equality deletes.
+ */
+import { AnalysisError, SourceError } from "../../errors.js";
+import type { Batch } from "../../columnar/batch.js";
+import { makeBatch } from "../../columnar/batch.js";
+import { nullVector } from "../../columnar/build.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
+import { takeBatch } from "../../columnar/ops.js";
+import { decodeUtf8 } from "../../columnar/utf8.js";
+import type { Vector } from "../../columnar/vector.js";
+import { castVector } from "../../exec/eval/cast.js";
+import { parquetSourceFromStorage, readParquetBatches, readParquetMetadata } from "../../formats/parquet/parquet-reader.js";
+import type { FileMetaData } from "../../formats/parquet/parquet-reader.js";
+import type { Storage } from "../../storage/storage.js";
+import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
+import { toDisplayUrl } from "../../storage/url.js";
+import type { DataType } from "../../types/data-types.js";
+import { simpleString } from "../../types/print-schema.js";
+import { sameLong } from "./long-json.js";
+import type { Long } from "./long-json.js";
+import { DATA, DELETED, EQUALITY_DELETES, POSITION_DELETES, readManifest, readManifestList } from "./manifest.js";
+import type { ManifestEntry, ManifestFile } from "./manifest.js";
+import { currentSchema, loadCurrentMetadata, readMetadataFile, specById } from "./metadata.js";
+import type { IcebergSchema, MetadataFile, Snapshot, TableMetadata } from "./metadata.js";
+import { sparkSchemaOf, sparkTypeOf } from "./types.js";
+
+/** Which snapshot to read: the current one when both are absent. */
+export interface SnapshotSpec {
+  readonly snapshotId?: Long | null;
+  /** ms since the epoch: the snapshot current at that time. */
+  readonly asOfTimestamp?: number | null;
+}
+
+/** The snapshot `spec` names, or null for a table without any. @throws AnalysisError when it does not exist. */
+export function selectSnapshot(m: TableMetadata, spec: SnapshotSpec = {}): Snapshot | null {
+  if (spec.snapshotId !== undefined && spec.snapshotId !== null) {
+    const s = m.snapshots.find((x) => sameLong(x["snapshot-id"], spec.snapshotId));
+    if (s === undefined) throw new AnalysisError(`iceberg: table ${m.location} has no snapshot ${String(spec.snapshotId)}`);
+    return s;
+  }
+  if (spec.asOfTimestamp !== undefined && spec.asOfTimestamp !== null) {
+    // The snapshot log is the history of the current branch; fall back to snapshot times.
+    const log = Array.isArray(m.raw["snapshot-log"]) ? (m.raw["snapshot-log"] as { "timestamp-ms": number; "snapshot-id": Long }[]) : [];
+    const entries = log.length > 0 ? log : m.snapshots.map((s) => ({ "timestamp-ms": s["timestamp-ms"], "snapshot-id": s["snapshot-id"] }));
+    let found: Long | null = null;
+    for (const e of entries) if (e["timestamp-ms"] <= spec.asOfTimestamp) found = e["snapshot-id"];
+    if (found === null) {
+      throw new AnalysisError(`iceberg: table ${m.location} has no snapshot at or before ${new Date(spec.asOfTimestamp).toISOString()}`);
+    }
+    return selectSnapshot(m, { snapshotId: found });
+  }
+  if (m.currentSnapshotId === null) return null;
+  return selectSnapshot(m, { snapshotId: m.currentSnapshotId });
+}
+
+/**
+ * The schema a read uses: the table's current schema, or for time travel (`spec` names a
+ * snapshot) the schema that snapshot was written with, as Iceberg's Spark reads do.
+ */
+export function readSchema(m: TableMetadata, spec: SnapshotSpec, snapshot: Snapshot | null): IcebergSchema {
+  const travel = (spec.snapshotId ?? null) !== null || (spec.asOfTimestamp ?? null) !== null;
+  const id = travel ? snapshot?.["schema-id"] : undefined;
+  return (id === undefined ? undefined : m.schemas.find((s) => s["schema-id"] === id)) ?? currentSchema(m);
+}
+
+/** An opened table: where it lives and its metadata. */
+export interface IcebergTableRef {
+  readonly storage: Storage;
+  readonly tableKey: string;
+  readonly current: MetadataFile;
+}
+
+/** Opens the table at `tableKey`, or at a given metadata file key. @throws NotFoundError when there is none. */
+export async function openIcebergTable(storage: Storage, tableKey: string, metadataKey?: string): Promise<IcebergTableRef> {
+  if (metadataKey !== undefined) {
+    return { storage, tableKey, current: { key: metadataKey, version: 0, metadata: await readMetadataFile(storage, metadataKey) } };
+  }
+  return { storage, tableKey, current: await loadCurrentMetadata(storage, tableKey) };
+}
+
+/** The storage and key of an absolute location in the table's manifests (see the module comment). */
+export function locate(table: { storage: Storage; tableKey: string }, location: string, m: TableMetadata): { storage: Storage; key: string } {
+  const base = normaliseLocation(m.location).replace(/\/+$/, "");
+  const path = normaliseLocation(location);
+  if (path.startsWith(base + "/")) {
+    const rest = path.slice(base.length + 1);
+    return { storage: table.storage, key: folderPrefix(table.tableKey) + decodeIfFileUrl(rest, path) };
+  }
+  return resolveLocation(location);
+}
+
+/** `s3a://` and `s3n://` name what `s3://` does; `file:/x` and `file:///x` the same file. */
+function normaliseLocation(l: string): string {
+  return l.replace(/^s3[an]:\/\//, "s3://").replace(/^file:\/(?!\/)/, "file:///").replace(/^file:\/\/(?!\/)/, "file:///");
+}
+
+function decodeIfFileUrl(rest: string, full: string): string {
+  if (!full.startsWith("file:")) return rest;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return rest;
+  }
+}
+
+/** One data file to read and the delete files that apply to it. */
+export interface ScanTask {
+  readonly data: ManifestEntry;
+  readonly positionDeletes: readonly ManifestEntry[];
+  readonly equalityDeletes: readonly ManifestEntry[];
+}
+
+/** The manifests of a snapshot (v2 manifest list, or v1's inline list). */
+export async function snapshotManifests(table: IcebergTableRef, snapshot: Snapshot): Promise<ManifestFile[]> {
+  const m = table.current.metadata;
+  const list = snapshot["manifest-list"];
+  if (list !== undefined) {
+    const { storage, key } = locate(table, list, m);
+    return readManifestList(await storage.get(key), toDisplayUrl(storage, key));
+  }
+  return (snapshot.manifests ?? []).map((p) => ({
+    manifestPath: p,
+    manifestLength: 0,
+    partitionSpecId: 0,
+    content: 0,
+    sequenceNumber: 0,
+    minSequenceNumber: 0,
+    addedSnapshotId: snapshot["snapshot-id"],
+    addedFilesCount: 0,
+    existingFilesCount: 0,
+    deletedFilesCount: 0,
+    addedRowsCount: 0,
+    existingRowsCount: 0,
+    deletedRowsCount: 0,
+  }));
+}
+
+/** The live entries (not DELETED) of every manifest of `snapshot`. */
+export async function liveEntries(table: IcebergTableRef, snapshot: Snapshot): Promise<ManifestEntry[]> {
+  const manifests = await snapshotManifests(table, snapshot);
+  const m = table.current.metadata;
+  const lists = await Promise.all(
+    manifests.map(async (mf) => {
+      const { storage, key } = locate(table, mf.manifestPath, m);
+      return readManifest(await storage.get(key), mf, toDisplayUrl(storage, key));
+    }),
+  );
+  return lists.flat().filter((e) => e.status !== DELETED);
+}
+
+/**
+ * The scan of `snapshot`: its live data files in manifest order, each with its deletes.
+ * @throws SourceError for a data file that is not Parquet (ORC and Avro data files are refused by name).
+ */
+export async function planScan(table: IcebergTableRef, snapshot: Snapshot | null): Promise<ScanTask[]> {
+  if (snapshot === null) return [];
+  const entries = await liveEntries(table, snapshot);
+  const m = table.current.metadata;
+  const data = entries.filter((e) => e.file.content === DATA);
+  const positions = entries.filter((e) => e.file.content === POSITION_DELETES);
+  const equalities = entries.filter((e) => e.file.content === EQUALITY_DELETES);
+  for (const e of [...data, ...positions, ...equalities]) {
+    if (e.file.fileFormat !== "PARQUET") {
+      throw new SourceError(`iceberg: ${e.file.filePath} is a ${e.file.fileFormat} file; sluice reads Parquet data and delete files only`, { path: e.file.filePath });
+    }
+  }
+  return data.map((d) => ({
+    data: d,
+    positionDeletes: positions.filter((p) => p.sequenceNumber >= d.sequenceNumber && mayHoldPath(p, d.file.filePath)),
+    equalityDeletes: equalities.filter((q) => q.sequenceNumber > d.sequenceNumber && (specById(m, q.specId).fields.length === 0 || samePartition(q, d))),
+  }));
+}
+
+/** Whether a position delete file may name `path` (its `file_path` bounds, when present). */
+function mayHoldPath(p: ManifestEntry, path: string): boolean {
+  const lower = p.file.lowerBounds?.get(FILE_PATH_ID);
+  const upper = p.file.upperBounds?.get(FILE_PATH_ID);
+  if (lower === undefined || upper === undefined) return true;
+  const bytes = new TextEncoder().encode(path);
+  return compareBytes(lower, bytes) <= 0 && compareBytes(bytes.subarray(0, upper.length), upper) <= 0;
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+function samePartition(a: ManifestEntry, b: ManifestEntry): boolean {
+  if (a.specId !== b.specId) return false;
+  const keys = Object.keys(a.file.partition);
+  return keys.every((k) => partitionKey(a.file.partition[k]) === partitionKey(b.file.partition[k]));
+}
+
+function partitionKey(v: unknown): string {
+  return v instanceof Uint8Array ? Buffer.from(v).toString("hex") : typeof v === "bigint" ? v.toString() : JSON.stringify(v ?? null);
+}
+
+/** Field ids of the position delete file columns (spec "Position Delete Files"). */
+export const FILE_PATH_ID = 2147483546;
+export const POS_ID = 2147483545;
+
+/** A top-level column of a Parquet file: its name and field id. */
+interface FileColumn {
+  readonly name: string;
+  readonly fieldId: number | undefined;
+}
+
+function topLevelColumns(md: FileMetaData): FileColumn[] {
+  const out: FileColumn[] = [];
+  const schema = md.schema;
+  let i = 1;
+  const skip = (): void => {
+    const n = schema[i].num_children ?? 0;
+    i++;
+    for (let k = 0; k < n; k++) skip();
+  };
+  const rootChildren = schema[0].num_children ?? 0;
+  for (let k = 0; k < rootChildren && i < schema.length; k++) {
+    const el = schema[i];
+    out.push({ name: el.name, fieldId: el.field_id });
+    skip();
+  }
+  return out;
+}
+
+/** Options of {@link readScanTask}. */
+export interface ReadTaskOptions {
+  /** Ordinals of the schema's top-level fields to read; the others come back null. Absent: all. */
+  readonly columns?: readonly number[] | null;
+}
+
+/**
+ * Reads one data file with `schema` (the table's), deletes applied, as batches (one per row
+ * group, rows removed by deletes left out).
+ * @throws SourceError when a column's type in the file cannot be read as the table's.
+ */
+export async function* readScanTask(table: IcebergTableRef, schema: IcebergSchema, task: ScanTask, options: ReadTaskOptions = {}): AsyncGenerator<Batch> {
+  const m = table.current.metadata;
+  const { storage, key } = locate(table, task.data.file.filePath, m);
+  const where = toDisplayUrl(storage, key);
+  const spark = sparkSchemaOf(schema);
+  const source = await parquetSourceFromStorage(storage, key);
+  const md = await readParquetMetadata(source, { path: where });
+  const fileColumns = topLevelColumns(md);
+  const hasIds = fileColumns.some((c) => c.fieldId !== undefined);
+  const wanted = new Set(options.columns ?? spark.fields.map((_, i) => i));
+  const equalityIds = new Set(task.equalityDeletes.flatMap((d) => d.file.equalityIds ?? []));
+  // Which file column each table field reads, or null (not read, or not in the file).
+  const sources = schema.fields.map((f, i) => {
+    if (!wanted.has(i) && !equalityIds.has(f.id)) return null;
+    const c = hasIds ? fileColumns.find((x) => x.fieldId === f.id) : fileColumns.find((x) => x.name === f.name);
+    return c?.name ?? null;
+  });
+  const read = [...new Set(sources.filter((s): s is string => s !== null))];
+  const deletedPositions = await positionDeletesFor(table, task);
+  const equality = await equalityDeletesFor(table, schema, task);
+  let position = 0;
+  for await (const b of readParquetBatches(source, { columns: read, path: where })) {
+    const byName = new Map(b.schema.fields.map((f, i) => [f.name, b.columns[i]]));
+    const columns: Vector[] = spark.fields.map((f, i) => {
+      const s = sources[i];
+      const v = s === null ? undefined : byName.get(s);
+      return v === undefined ? nullVector(f.dataType, b.numRows) : conform(v, f.dataType, f.name, where);
+    });
+    let batch = makeBatch(spark, columns, b.numRows);
+    if (deletedPositions !== null || equality.length > 0) batch = applyDeletes(batch, position, deletedPositions, equality, schema);
+    position += b.numRows;
+    if (batch.numRows > 0) {
+      // Columns read only to apply equality deletes are not part of the projection.
+      if (options.columns !== undefined && options.columns !== null) {
+        batch = makeBatch(spark, spark.fields.map((f, i) => (wanted.has(i) ? batch.columns[i] : nullVector(f.dataType, batch.numRows))), batch.numRows);
+      }
+      yield batch;
+    }
+  }
+}
+
+/** `v` (as read from the file) with the table's type: promoted types cast, nested types relabelled. */
+function conform(v: Vector, to: DataType, column: string, where: string): Vector {
+  const from = v.type;
+  if (from.typeName === to.typeName && from.typeName !== "struct" && from.typeName !== "array" && from.typeName !== "map") {
+    if (from.typeName === "decimal" && to.typeName === "decimal" && (from.precision !== to.precision || from.scale !== to.scale)) return castVector(v, to);
+    return v.type === to ? v : ({ ...v, type: to } as Vector);
+  }
+  const promotion =
+    (from.typeName === "integer" && to.typeName === "long") ||
+    (from.typeName === "float" && to.typeName === "double") ||
+    ((from.typeName === "short" || from.typeName === "byte") && (to.typeName === "integer" || to.typeName === "long")) ||
+    (from.typeName === "binary" && to.typeName === "string");
+  if (promotion) return castVector(v, to);
+  if (from.typeName === to.typeName) return castVector(v, to);
+  throw new SourceError(`iceberg: column '${column}' is ${simpleString(from)} in ${where} but ${simpleString(to)} in the table schema`, { path: where });
+}
+
+/** The row positions the task's position delete files remove from its data file, or null. */
+async function positionDeletesFor(table: IcebergTableRef, task: ScanTask): Promise<Set<number> | null> {
+  if (task.positionDeletes.length === 0) return null;
+  const out = new Set<number>();
+  const target = task.data.file.filePath;
+  for (const d of task.positionDeletes) {
+    const { storage, key } = locate(table, d.file.filePath, table.current.metadata);
+    const where = toDisplayUrl(storage, key);
+    const source = await parquetSourceFromStorage(storage, key);
+    for await (const b of readParquetBatches(source, { columns: ["file_path", "pos"], path: where })) {
+      const paths = b.columns[0];
+      const pos = b.columns[1];
+      if (paths.kind !== "bytes" || pos.kind !== "i64") throw new SourceError(`iceberg: ${where} is not a position delete file (file_path string, pos long)`, { path: where });
+      for (let i = 0; i < b.numRows; i++) {
+        if (decodeUtf8(paths.data, paths.offsets[i], paths.offsets[i + 1]) === target) out.add(Number(pos.values[i]));
+      }
+    }
+  }
+  return out;
+}
+
+/** One equality delete file read: the field ids it compares and the keys it deletes. */
+interface EqualityDelete {
+  readonly ids: readonly number[];
+  readonly keys: ReadonlySet<string>;
+}
+
+async function equalityDeletesFor(table: IcebergTableRef, schema: IcebergSchema, task: ScanTask): Promise<EqualityDelete[]> {
+  const out: EqualityDelete[] = [];
+  for (const d of task.equalityDeletes) {
+    const ids = d.file.equalityIds ?? [];
+    if (ids.length === 0) continue;
+    const fields = ids.map((id) => {
+      const f = schema.fields.find((x) => x.id === id);
+      if (f === undefined) throw new SourceError(`iceberg: equality delete file ${d.file.filePath} compares column id ${id}, which is not a top-level column of the schema`);
+      return f;
+    });
+    const { storage, key } = locate(table, d.file.filePath, table.current.metadata);
+    const where = toDisplayUrl(storage, key);
+    const source = await parquetSourceFromStorage(storage, key);
+    const md = await readParquetMetadata(source, { path: where });
+    const cols = topLevelColumns(md);
+    const names = fields.map((f) => cols.find((c) => c.fieldId === f.id)?.name ?? f.name);
+    const types = fields.map((f) => sparkTypeOf(f.type, f.name));
+    const codec = new KeyCodec(types, "iceberg equality delete");
+    const keys = new Set<string>();
+    for await (const b of readParquetBatches(source, { columns: names, path: where })) {
+      codec.bind(b.columns.map((c, i) => conform(c, types[i], names[i], where)));
+      for (let i = 0; i < b.numRows; i++) keys.add(keyText(codec, i));
+    }
+    out.push({ ids, keys });
+  }
+  return out;
+}
+
+function keyText(codec: KeyCodec, row: number): string {
+  const n = codec.encode(row);
+  return Buffer.from(codec.scratch.buffer, codec.scratch.byteOffset, n).toString("latin1");
+}
+
+function applyDeletes(batch: Batch, firstPosition: number, positions: Set<number> | null, equality: readonly EqualityDelete[], schema: IcebergSchema): Batch {
+  const keep = new Int32Array(batch.numRows);
+  let n = 0;
+  const codecs = equality.map((e) => {
+    const ordinals = e.ids.map((id) => schema.fields.findIndex((f) => f.id === id));
+    const codec = new KeyCodec(
+      ordinals.map((o) => batch.schema.fields[o].dataType),
+      "iceberg equality delete",
+    );
+    codec.bind(ordinals.map((o) => batch.columns[o]));
+    return codec;
+  });
+  for (let i = 0; i < batch.numRows; i++) {
+    if (positions !== null && positions.has(firstPosition + i)) continue;
+    let deleted = false;
+    for (let k = 0; k < equality.length && !deleted; k++) deleted = equality[k].keys.has(keyText(codecs[k], i));
+    if (!deleted) keep[n++] = i;
+  }
+  return n === batch.numRows ? batch : takeBatch(batch, keep.subarray(0, n));
+}
