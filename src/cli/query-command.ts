@@ -12,7 +12,7 @@ import type { CliIO } from "./cli-args.js";
 import { openDeltaSnapshot } from "./delta-location.js";
 import { formatResult, RESULT_FORMATS } from "./result-format.js";
 import type { ColumnKind, JsonValue, ResultColumn, ResultFormat } from "./result-format.js";
-import { deltaRelation, fileRelation, quoteString, rewriteTableReferences } from "./table-references.js";
+import { deltaRelation, fileRelation, icebergRelation, quoteString, rewriteTableReferences } from "./table-references.js";
 import type { Relation, TableReference } from "./table-references.js";
 import { StagedFiles } from "./staged-files.js";
 
@@ -212,7 +212,7 @@ async function relationOf(ref: TableReference, staged: StagedFiles): Promise<Rel
     case "csv":
       return fileRelation(ref.format, ref.path, staged);
     case "iceberg":
-      throw new ConfigError(`query: iceberg tables are not supported yet (iceberg.\`${ref.path}\`)`);
+      return icebergRelation(ref.path, staged);
   }
 }
 

@@ -48,6 +48,14 @@ export class StagedFiles {
     return join(this.root(), this.slug(storage), key);
   }
 
+  /** Writes `bytes` (data sluice produced for DuckDB) as a new local file named `name`; returns its path. */
+  async writeFile(name: string, bytes: Uint8Array): Promise<string> {
+    const path = join(this.root(), "_sluice", name);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
+    return path;
+  }
+
   /** Removes the downloaded copies. */
   dispose(): void {
     if (this.dir !== null) rmSync(this.dir, { recursive: true, force: true });

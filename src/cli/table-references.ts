@@ -5,6 +5,7 @@
  * snapshot (the log replayed by sluice), one `read_parquet` per partition with the partition
  * columns added as typed constants.
  */
+import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,10 @@ import type { DeltaFile, DeltaSnapshot } from "../tables/delta/snapshot.js";
 import type { DeltaLocation } from "./delta-location.js";
 import type { StagedFiles } from "./staged-files.js";
 import { listDataFiles } from "../connectors/file/listing.js";
+import type { Batch } from "../columnar/batch.js";
+import { writeParquet } from "../formats/parquet/parquet-writer.js";
+import { openIcebergTable, planScan, readScanTask, readSchema, selectSnapshot } from "../tables/iceberg/table-reader.js";
+import { sparkSchemaOf } from "../tables/iceberg/types.js";
 
 /** The table formats a reference can name. */
 export type ReferenceFormat = "delta" | "parquet" | "json" | "csv" | "iceberg";
@@ -158,6 +163,29 @@ export async function deltaRelation(location: DeltaLocation, snapshot: DeltaSnap
     selects.push(`SELECT ${cols.join(", ")} FROM read_parquet([${g.files.map(quoteString).join(", ")}], hive_partitioning = false)`);
   }
   return { sql: selects.join(" UNION ALL BY NAME "), files: [...groups.values()].flatMap((g) => g.files), directories: [] };
+}
+
+/**
+ * A DuckDB relation for an Iceberg table (its current snapshot): sluice reads it (deletes applied,
+ * columns matched by field id) and hands DuckDB the rows as one staged Parquet file, since
+ * DuckDB's iceberg extension cannot be installed here and would not apply every delete kind.
+ * A table without rows gives an empty relation with the right columns and types.
+ */
+export async function icebergRelation(path: string, staged: StagedFiles): Promise<Relation> {
+  const { storage, key } = resolveLocation(path);
+  const table = await openIcebergTable(storage, key);
+  const m = table.current.metadata;
+  const snapshot = selectSnapshot(m);
+  const iceSchema = readSchema(m, {}, snapshot);
+  const schema = sparkSchemaOf(iceSchema);
+  const batches: Batch[] = [];
+  for (const task of await planScan(table, snapshot)) for await (const b of readScanTask(table, iceSchema, task)) batches.push(b);
+  if (batches.length === 0) {
+    const cols = schema.fields.map((f) => `CAST(NULL AS ${duckdbType(f.dataType)}) AS ${quoteIdent(f.name)}`);
+    return { sql: `SELECT ${cols.join(", ")} WHERE false`, files: [], directories: [] };
+  }
+  const file = await staged.writeFile(`iceberg-${randomUUID()}.parquet`, await writeParquet(schema, batches));
+  return { sql: `SELECT * FROM read_parquet(${quoteString(file)})`, files: [file], directories: [] };
 }
 
 /**

@@ -14,12 +14,15 @@ import { batchFromRows } from "../../../src/columnar/build.js";
 import { SparkSession, MemoryStream } from "../../../src/index.js";
 import { writeParquet } from "../../../src/formats/parquet/parquet-writer.js";
 import { toSchema } from "../../../src/sql/ddl.js";
-import { AnalysisError, ConfigError } from "../../../src/errors.js";
+import { AnalysisError, ConfigError, NotFoundError } from "../../../src/errors.js";
+import { fixtureFolder } from "../../support/fixtures.js";
 import { LocalStorage } from "../../../src/storage/local.js";
 import { MemoryStorage } from "../../../src/storage/memory.js";
 import { appendToTable } from "../../../src/tables/delta/append.js";
 import { optimizeTable } from "../../../src/tables/delta/optimize.js";
 import { BooleanType, DateType, DoubleType, IntegerType, LongType, StringType, StructField, StructType, TimestampType } from "../../../src/types/data-types.js";
+
+const icebergFixtures = fixtureFolder("iceberg/icebird/hyperparam-iceberg");
 
 let dir = "";
 let storage: LocalStorage;
@@ -272,10 +275,15 @@ test("--unsafe lifts the lock: DuckDB reads any file", async () => {
   await assert.rejects(runQuery(`SELECT sum(a) AS s FROM read_csv('${csv}')`), /refused by the lock/);
 });
 
-test("errors: not a Delta table, a bad column, iceberg", async () => {
+test("errors: not a Delta table, a bad column, not an Iceberg table", async () => {
   await assert.rejects(runQuery(`SELECT * FROM ${table("nope")}`), (e: unknown) => e instanceof AnalysisError && /is not a Delta table/.test(e.message));
   await assert.rejects(runQuery(`SELECT nope FROM ${table("sales")}`), (e: unknown) => e instanceof AnalysisError && /nope/.test(e.message));
-  await assert.rejects(runQuery("SELECT * FROM iceberg.`/x`"), ConfigError);
+  await assert.rejects(runQuery("SELECT * FROM iceberg.`/x`"), (e: unknown) => e instanceof NotFoundError && /no Iceberg table at file:\/\/\/x/.test(e.message));
+});
+
+test("iceberg.`path` reads the table's current snapshot with its deletes applied", { skip: icebergFixtures.skip }, async () => {
+  const r = await runQuery(`SELECT count(*) AS n, min("Popularity Rank") AS lo FROM iceberg.\`${icebergFixtures.dir}/java/bunnies\``);
+  assert.deepEqual(r.rows, [["15", "0"]]);
 });
 
 test("tables outside the local file system are read from local copies that are removed afterwards", async () => {
