@@ -82,6 +82,7 @@ function writeSchemaElement(w: ThriftWriter, n: SchemaNode): void {
   if (n.converted !== undefined) w.i32(6, n.converted);
   if (n.scale !== undefined) w.i32(7, n.scale);
   if (n.precision !== undefined) w.i32(8, n.precision);
+  if (n.fieldId !== undefined) w.i32(9, n.fieldId);
   if (n.logical !== undefined) writeLogical(w, n.logical);
   w.endStruct();
 }

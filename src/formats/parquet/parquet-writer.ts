@@ -71,7 +71,7 @@ export class ParquetWriter {
   constructor(schema: StructType, options: ParquetWriteOptions = {}, hints?: DictionaryHints) {
     this.schema = schema;
     this.options = resolveWriteOptions(options);
-    this.plan = planParquetSchema(schema);
+    this.plan = planParquetSchema(schema, this.options.fieldIds);
     const o = this.options;
     const settings: ColumnWriterSettings = {
       codec: codec(o.compression, o.compressionLevel),

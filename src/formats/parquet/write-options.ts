@@ -37,6 +37,8 @@ export const parquetWriteOptionShape = {
   createdBy: z.string().default(DEFAULT_CREATED_BY),
   /** Footer key-value metadata, e.g. `org.apache.spark.sql.parquet.row.metadata` (Spark's schema JSON). */
   keyValueMetadata: z.record(z.string(), z.string()).default({}),
+  /** `field_id`s of schema nodes by dotted Parquet path (`user.id`, `tags.list.element`), as Iceberg needs. */
+  fieldIds: z.record(z.string(), z.number().int()).optional(),
 };
 
 /** Options of `new ParquetWriter(schema, options)`. */

@@ -39,6 +39,8 @@ export interface SchemaNode {
   readonly precision?: number;
   readonly scale?: number;
   readonly logical?: LogicalAnnotation;
+  /** The node's `field_id` (Iceberg's column ids); absent for most writers. */
+  readonly fieldId?: number;
 }
 
 /** How a leaf column is reached from its top-level vector, one step per nesting level. */
@@ -75,21 +77,49 @@ export interface ParquetSchemaPlan {
   readonly leaves: readonly LeafColumn[];
 }
 
-/** Converts a Spark schema to the Parquet schema the writer emits. Throws `SinkError` for void columns. */
-export function planParquetSchema(schema: StructType): ParquetSchemaPlan {
+/**
+ * Converts a Spark schema to the Parquet schema the writer emits. `fieldIds` gives nodes a
+ * `field_id`, keyed by their dotted Parquet path (`user.id`, `tags.list.element`,
+ * `m.key_value.key`). Throws `SinkError` for void columns.
+ */
+export function planParquetSchema(schema: StructType, fieldIds?: Readonly<Record<string, number>>): ParquetSchemaPlan {
   const nodes: SchemaNode[] = [{ name: "spark_schema", repetition: null, physical: null, numChildren: schema.fields.length }];
   const leaves: LeafColumn[] = [];
   schema.fields.forEach((f, i) => {
-    const ctx: WalkContext = { topField: i, topNullable: f.nullable, nodes, leaves };
+    const ctx: WalkContext = { topField: i, topNullable: f.nullable, nodes: fieldIds === undefined ? nodes : withIds(nodes, fieldIds), leaves };
     walk(ctx, f.name, f.dataType, f.nullable, [], 0, 0, []);
   });
   return { nodes, leaves };
 }
 
+/** Where the walk appends schema nodes, depth first (a node before its children). */
+interface NodeSink {
+  push(node: SchemaNode): unknown;
+}
+
+/** A sink appending to `nodes`, giving each node the id of its path. */
+function withIds(nodes: SchemaNode[], fieldIds: Readonly<Record<string, number>>): NodeSink {
+  const path: string[] = [];
+  const remaining: number[] = [];
+  return {
+    push(n: SchemaNode): number {
+      while (remaining.length > 0 && remaining[remaining.length - 1] === 0) {
+        remaining.pop();
+        path.pop();
+      }
+      if (remaining.length > 0) remaining[remaining.length - 1]--;
+      path.push(n.name);
+      remaining.push(n.numChildren ?? 0);
+      const id = fieldIds[path.join(".")];
+      return nodes.push(id === undefined ? n : { ...n, fieldId: id });
+    },
+  };
+}
+
 interface WalkContext {
   readonly topField: number;
   readonly topNullable: boolean;
-  readonly nodes: SchemaNode[];
+  readonly nodes: NodeSink;
   readonly leaves: LeafColumn[];
 }
 

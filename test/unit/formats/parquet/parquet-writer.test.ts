@@ -24,7 +24,8 @@ import { makeBatch } from "../../../../src/columnar/batch.js";
 import type { Vector } from "../../../../src/columnar/vector.js";
 import { batchToRows } from "../../../../src/columnar/values.js";
 import { DictionaryHints, ParquetWriter, writeParquet } from "../../../../src/formats/parquet/parquet-writer.js";
-import { readParquet } from "../../../../src/formats/parquet/parquet-reader.js";
+import { readParquet, readParquetMetadata } from "../../../../src/formats/parquet/parquet-reader.js";
+import { toSchema } from "../../../../src/sql/ddl.js";
 import { ConfigError, SinkError } from "../../../../src/errors.js";
 import { query, tempFile } from "./duckdb.js";
 
@@ -613,4 +614,18 @@ test("STRING values that are not UTF-8 are written with U+FFFD; BINARY values st
     { s: null, b: null },
     { s: "a\ufffd\ufffdb", b: "61FFFE62" },
   ]);
+});
+
+test("fieldIds gives schema nodes their field_id by dotted Parquet path; groups without one have none", async () => {
+  const schema = toSchema("id BIGINT, tags ARRAY<STRING>, m MAP<STRING, INT>, s STRUCT<a: INT, b: STRING>");
+  const b = batchFromRows(schema, [{ id: 1n, tags: ["x"], m: new Map([["k", 1]]), s: { a: 1, b: "q" } }]);
+  const fieldIds = { id: 1, tags: 2, "tags.list.element": 5, m: 3, "m.key_value.key": 6, "m.key_value.value": 7, s: 4, "s.a": 8, "s.b": 9 };
+  const bytes = await writeParquet(schema, [b], { fieldIds });
+  const md = await readParquetMetadata(bytes);
+  assert.deepEqual(
+    md.schema.map((e) => [e.name, e.field_id]),
+    [["spark_schema", undefined], ["id", 1], ["tags", 2], ["list", undefined], ["element", 5], ["m", 3], ["key_value", undefined], ["key", 6], ["value", 7], ["s", 4], ["a", 8], ["b", 9]],
+  );
+  // Readers that ignore ids read the same values.
+  assert.deepEqual(batchToRows((await readParquet(bytes)).batches[0]), batchToRows(b));
 });
