@@ -55,8 +55,8 @@ export type DataFileFormat = "parquet" | "json" | "csv";
 /** Codecs of data files: Parquet's page codecs; for JSON and CSV only `uncompressed` and `gzip` (whole file). */
 export type DataFileCodec = "uncompressed" | "snappy" | "gzip" | "zstd";
 
-/** How a format spells a partition column's value: `null` for the null partition. */
-export type PartitionValueText = (column: Vector, row: number) => string | null;
+/** How a format spells a partition column's value: `null` for the null partition. `index`: the column's place in `partitionBy`. */
+export type PartitionValueText = (column: Vector, row: number, index: number) => string | null;
 
 /** Accumulates one file's statistics in a format's own terms (Delta's stats JSON, Iceberg's metrics). */
 export interface FileStatsCollector<S> {
@@ -73,6 +73,16 @@ export interface DataFileLayout<S = undefined> {
   /** Partition columns, in folder order; each must be in the schema. */
   readonly partitionBy: readonly string[];
   readonly partitionValue: PartitionValueText;
+  /**
+   * The names partition folders show, one per `partitionBy` column; the column names when absent.
+   * Iceberg partitions by transformed columns it adds for the write (`id_bucket=3/`).
+   */
+  readonly partitionFolderNames?: readonly string[];
+  /**
+   * Whether an empty string is a partition value of its own; absent or false: it is the null
+   * partition, as in Hive and Spark. Iceberg keeps it (its source column is in the file too).
+   */
+  readonly keepEmptyPartitionValues?: boolean;
   /** Rows per file at most; unlimited when absent or 0. */
   readonly maxRecordsPerFile?: number;
   /** Encoded bytes after which a file is closed and the next started; unlimited when absent. */
@@ -81,6 +91,8 @@ export interface DataFileLayout<S = undefined> {
   readonly stats?: (dataSchema: StructType) => FileStatsCollector<S>;
   /** How CSV files are written (Spark's defaults when absent). */
   readonly csv?: CsvWriteOptions;
+  /** Parquet `field_id`s by dotted column path (see `ParquetWriteOptions.fieldIds`); none when absent. */
+  readonly parquetFieldIds?: Readonly<Record<string, number>>;
 }
 
 /** A data file written (not yet committed). */
@@ -89,7 +101,7 @@ export interface DataFile<S = undefined> {
   readonly key: string;
   /** Its path relative to the table root, not URI-encoded: `p=a%3Ab/part-00000-….c000.snappy.parquet`. */
   readonly relativePath: string;
-  /** The serialized partition values by column name (null: the null partition). */
+  /** The serialized partition values by column name, or by folder name where the layout names folders (null: the null partition). */
   readonly partitionValues: Readonly<Record<string, string | null>>;
   readonly size: number;
   readonly numRows: number;
@@ -205,6 +217,7 @@ export class DataFileWriter<S = undefined> {
       compression: layout.compression,
       rowGroupSize: Math.min(this.targetBytes, MAX_ROW_GROUP_BYTES),
       keyValueMetadata: { "org.apache.spark.sql.parquet.row.metadata": schemaToJson(this.dataSchema) },
+      ...(layout.parquetFieldIds === undefined ? {} : { fieldIds: layout.parquetFieldIds }),
     };
     this.root = folderPrefix(tableKey);
   }
@@ -223,11 +236,11 @@ export class DataFileWriter<S = undefined> {
     this.scratch ??= ScratchArrays.checkout();
     const grouped = groups.count === 1 ? data : scatterBatch(data, groups.groupOf, groups.start, this.scratch);
     for (let g = 0; g < groups.count; g++) {
-      const values = this.partitionOrdinals.map((o) => {
-        const v = this.layout.partitionValue(batch.columns[o], groups.firstRow[g]);
-        return v === "" ? null : v;
+      const values = this.partitionOrdinals.map((o, i) => {
+        const v = this.layout.partitionValue(batch.columns[o], groups.firstRow[g], i);
+        return v === "" && this.layout.keepEmptyPartitionValues !== true ? null : v;
       });
-      const dir = partitionFolder(this.layout.partitionBy, values);
+      const dir = partitionFolder(this.layout.partitionFolderNames ?? this.layout.partitionBy, values);
       await this.writePartition(dir, values, sliceBatchView(grouped, groups.start[g], groups.start[g + 1]));
       // Other partitions come next: this file's open pages end and lend their buffers to them.
       if (groups.count > 1) this.open.get(dir)?.idle();
@@ -290,7 +303,7 @@ export class DataFileWriter<S = undefined> {
   private async openFile(dir: string, values: readonly (string | null)[], firstChunkRows: number): Promise<OpenFile<S>> {
     const relativePath = `${dir}part-00000-${randomUUID()}.c000${dataFileExtension(this.layout.format, this.layout.compression)}`;
     const partitionValues: Record<string, string | null> = {};
-    this.layout.partitionBy.forEach((c, i) => (partitionValues[c] = values[i]));
+    (this.layout.partitionFolderNames ?? this.layout.partitionBy).forEach((c, i) => (partitionValues[c] = values[i]));
     let encoder: Encoder;
     const gzip = this.layout.compression === "gzip";
     if (this.layout.format === "json") encoder = new LineEncoder((b) => writeJsonLines(b), gzip, null);
