@@ -14,6 +14,7 @@ import { kafkaSourceConnector } from "./kafka/kafka-source.js";
 import { kafkaSinkConnector } from "./kafka/kafka-sink.js";
 import { kinesisSourceConnector } from "./kinesis/kinesis-source.js";
 import { icebergSourceConnector } from "./iceberg/iceberg-source.js";
+import { icebergSinkConnector } from "./iceberg/iceberg-sink.js";
 
 let registered = false;
 
@@ -31,5 +32,5 @@ export function registerBuiltinConnectors(): void {
   registerConnector({ name: "delta", source: deltaSourceConnector, sink: deltaSinkConnector });
   registerConnector({ name: "kafka", source: kafkaSourceConnector(), sink: kafkaSinkConnector() });
   registerConnector({ name: "kinesis", source: kinesisSourceConnector });
-  registerConnector({ name: "iceberg", source: icebergSourceConnector });
+  registerConnector({ name: "iceberg", source: icebergSourceConnector, sink: icebergSinkConnector });
 }

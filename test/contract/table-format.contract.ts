@@ -51,8 +51,18 @@ async function idsIn(storage: LocalStorage, keys: readonly string[]): Promise<nu
   return r.getRowObjectsJS().map((o) => Number(o.id));
 }
 
+/** Where formats legitimately differ. */
+export interface FormatTraits {
+  /** Iceberg keeps partition source columns in data files; Hive-style formats do not. */
+  readonly partitionColumnsInFiles?: boolean;
+  /** Hive-style formats put an empty value in the null partition; Iceberg keeps it apart. */
+  readonly emptyPartitionValueIsNull?: boolean;
+}
+
 /** Registers the contract tests for the format `name`. */
-export function tableFormatContract(name: string, open: OpenTable): void {
+export function tableFormatContract(name: string, open: OpenTable, traits: FormatTraits = {}): void {
+  const inFiles = traits.partitionColumnsInFiles === true;
+  const emptyIsNull = traits.emptyPartitionValueIsNull !== false;
   describe(`table format contract: ${name}`, () => {
     const fresh = (): { storage: LocalStorage; key: string } => {
       const storage = new LocalStorage(mkdtempSync(join(tmpdir(), "sluice-table-contract-")), { fsync: false });
@@ -113,7 +123,7 @@ export function tableFormatContract(name: string, open: OpenTable): void {
       assert.deepEqual(await idsIn(storage, await a.liveFiles()), [0, ...winner]);
     });
 
-    test("partitions: Hive folders, escaped values, null and empty values in __HIVE_DEFAULT_PARTITION__, no partition column in the files", async () => {
+    test("partitions: Hive folders, escaped values, null (and, Hive-style, empty) values in __HIVE_DEFAULT_PARTITION__", async () => {
       const { storage, key } = fresh();
       const table = open(storage, key, { queryId: "q", partitionBy: ["city"] });
       const w = await table.beginBatch(0, SCHEMA);
@@ -121,26 +131,31 @@ export function tableFormatContract(name: string, open: OpenTable): void {
       const cities = ["a/b:c", null, "", "plain", "a/b:c"];
       const { files, numRows } = await writeFiles(table, w, rows(0, 5, (i) => cities[i]));
       const byFolder = new Map(files.map((f) => [f.relativePath.slice(0, f.relativePath.indexOf("/")), f.partitionValues]));
-      assert.deepEqual([...byFolder.keys()].sort(), ["city=__HIVE_DEFAULT_PARTITION__", "city=a%2Fb%3Ac", "city=plain"]);
+      const folders = ["city=__HIVE_DEFAULT_PARTITION__", "city=a%2Fb%3Ac", "city=plain", ...(emptyIsNull ? [] : ["city="])];
+      assert.deepEqual([...byFolder.keys()].sort(), folders.sort());
       assert.deepEqual(byFolder.get("city=a%2Fb%3Ac"), { city: "a/b:c" });
       assert.deepEqual(byFolder.get("city=__HIVE_DEFAULT_PARTITION__"), { city: null });
       assert.equal(files.find((f) => f.relativePath.startsWith("city=a%2Fb%3Ac"))?.numRows, 2);
       assert.equal((await w.commit(files, { numRows, dataMs: 0 })).committed, true);
       const conn = await duckdb();
       const live = (await table.liveFiles()).map((k) => sqlString(storage.pathOf(k))).join(", ");
-      const r = await conn.runAndReadAll(`SELECT id, city, note FROM read_parquet([${live}], hive_partitioning = true) ORDER BY id`);
+      const r = await conn.runAndReadAll(`SELECT id, city, note FROM read_parquet([${live}], hive_partitioning = ${!inFiles}) ORDER BY id`);
       assert.deepEqual(
         r.getRowObjectsJS().map((o) => [Number(o.id), o.city, o.note]),
         [
           [0, "a/b:c", "n0"],
           [1, null, "n1"],
-          [2, null, "n2"],
+          [2, emptyIsNull ? null : "", "n2"],
           [3, "plain", "n3"],
           [4, "a/b:c", "n4"],
         ],
       );
       const columns = await conn.runAndReadAll(`SELECT name FROM parquet_schema(${sqlString(storage.pathOf(files[0].key))}) WHERE name <> 'spark_schema' ORDER BY name`);
-      assert.deepEqual(columns.getRowObjectsJS().map((o) => o.name), ["id", "note"], "the partition column is in the folder, not the file");
+      assert.deepEqual(
+        columns.getRowObjectsJS().map((o) => o.name),
+        inFiles ? ["city", "id", "note"] : ["id", "note"],
+        inFiles ? "the partition source column is in the file" : "the partition column is in the folder, not the file",
+      );
     });
 
     test("rolling by maxRecordsPerFile is the layout's: files hold at most that many rows", async () => {

@@ -1,0 +1,185 @@
+/**
+ * Tables sluice writes, read back by sluice and by independent readers: icebird (a JavaScript
+ * Iceberg reader: metadata, manifests, data), DuckDB (the data files the manifests list) and
+ * Python's avro library (manifests and manifest lists against the spec's required fields).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { icebergRead } from "icebird";
+import { MemoryStream, SparkSession } from "../../../../src/index.js";
+
+const spark = SparkSession.builder.getOrCreate();
+const dir = mkdtempSync(join(tmpdir(), "sluice-iceberg-write-"));
+
+/**
+ * icebird reads tables over `fetch`, which has no `file:` scheme in Node: this adapter serves
+ * `file:` URLs (GET with Range, HEAD) from disk and passes every other URL on.
+ */
+async function withFileFetch<T>(f: () => Promise<T>): Promise<T> {
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith("file:")) return original(input, init);
+    const path = fileURLToPath(url);
+    const bytes = readFileSync(path);
+    if (init?.method === "HEAD") return new Response(null, { status: 200, headers: { "content-length": String(bytes.length) } });
+    const range = new Headers(init?.headers).get("range");
+    const m = range === null ? null : /bytes=(\d+)-(\d*)/.exec(range);
+    if (m !== null) {
+      const start = Number(m[1]);
+      const end = m[2] === "" ? bytes.length : Number(m[2]) + 1;
+      return new Response(bytes.subarray(start, end), { status: 206, headers: { "content-length": String(end - start) } });
+    }
+    return new Response(bytes, { status: 200, headers: { "content-length": String(bytes.length) } });
+  };
+  try {
+    return await f();
+  } finally {
+    globalThis.fetch = original;
+  }
+}
+
+async function sluiceRows(path: string, options: Record<string, string> = {}): Promise<Record<string, unknown>[]> {
+  let r = spark.read.format("iceberg");
+  for (const [k, v] of Object.entries(options)) r = r.option(k, v);
+  return (await r.load(path).collect()) as Record<string, unknown>[];
+}
+
+test("a streamed table (append, partitioned) reads back in sluice, icebird and DuckDB, exactly once across a restart", async () => {
+  const table = join(dir, "silver");
+  const checkpoint = join(dir, "ck-silver");
+  const ms = new MemoryStream("id BIGINT, city STRING, amount DOUBLE, ts TIMESTAMP", `iceberg_write_${process.pid}`);
+  const start = () =>
+    spark.readStream.format("memory").option("name", ms.name).load()
+      .writeStream.format("iceberg").partitionBy("city").option("path", table).option("checkpointLocation", checkpoint).start();
+  let q = start();
+  const ts = new Date("2024-03-07T10:00:00Z");
+  ms.addData([
+    { id: 1n, city: "paris", amount: 1.5, ts },
+    { id: 2n, city: "oslo", amount: 2.5, ts },
+  ]);
+  await q.processAllAvailable();
+  ms.addData([{ id: 3n, city: "paris", amount: null, ts }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.equal(q.exception, null);
+  // A restart with the same checkpoint commits only new batches.
+  q = start();
+  ms.addData([{ id: 4n, city: null, amount: 4, ts }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.equal(q.exception, null);
+
+  const ids = (await sluiceRows(table)).map((r) => Number(r.id)).sort();
+  assert.deepEqual(ids, [1, 2, 3, 4]);
+
+  const metaDir = join(table, "metadata");
+  assert.equal(readFileSync(join(metaDir, "version-hint.text"), "utf8"), "3");
+  const meta = JSON.parse(readFileSync(join(metaDir, "v3.metadata.json"), "utf8")) as Record<string, unknown>;
+  assert.equal(meta["format-version"], 2);
+  const snapshots = meta.snapshots as { summary: Record<string, string>; "sequence-number": number }[];
+  assert.deepEqual(snapshots.map((s) => [s.summary.operation, s.summary["spark.sql.streaming.epochId"], s["sequence-number"]]), [
+    ["append", "0", 1],
+    ["append", "1", 2],
+    ["append", "2", 3],
+  ]);
+  assert.equal(snapshots[2].summary["total-records"], "4");
+  assert.deepEqual(meta["partition-specs"], [{ "spec-id": 0, fields: [{ "source-id": 2, "field-id": 1000, name: "city", transform: "identity" }] }]);
+
+  const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
+  assert.deepEqual(viaIcebird.map((r) => Number(r.id)).sort(), [1, 2, 3, 4]);
+  assert.deepEqual(viaIcebird.find((r) => Number(r.id) === 2), { id: 2n, city: "oslo", amount: 2.5, ts: viaIcebird.find((r) => Number(r.id) === 2)?.ts });
+
+  // DuckDB reads the data files the current manifests list (by path), with field ids in their schema.
+  const files = listedDataFiles(metaDir, snapshots.length);
+  assert.equal(files.length, 4);
+  const c = await (await DuckDBInstance.create(":memory:")).connect();
+  const r = await c.runAndReadAll(`select sum(id)::bigint as s, count(*)::int as n from read_parquet([${files.map((f) => `'${f}'`).join(", ")}])`);
+  assert.deepEqual(r.getRowObjectsJS(), [{ s: 10n, n: 4 }]);
+  const schema = await c.runAndReadAll(`select name, field_id from parquet_schema('${files[0]}') where name <> 'spark_schema' order by field_id`);
+  assert.deepEqual(schema.getRowObjectsJS().map((o) => [o.name, Number(o.field_id)]), [["id", 1], ["city", 2], ["amount", 3], ["ts", 4]]);
+});
+
+/** The data file paths of the manifests the newest snapshot lists, via Python's avro library. */
+function listedDataFiles(metaDir: string, version: number): string[] {
+  const meta = JSON.parse(readFileSync(join(metaDir, `v${version}.metadata.json`), "utf8")) as { snapshots: { "manifest-list": string }[] };
+  const list = fileURLToPath(meta.snapshots[meta.snapshots.length - 1]["manifest-list"]);
+  // Debian's python3-avro (installed by .ci/run) belongs to the system interpreter.
+  const out = execFileSync("/usr/bin/python3", ["-c", PY_LIST, list], { encoding: "utf8" });
+  return (JSON.parse(out) as string[]).map((u) => fileURLToPath(u));
+}
+
+/** Reads a manifest list and its manifests with the avro library; checks the spec's required fields. */
+const PY_LIST = String.raw`
+import sys, json
+from urllib.parse import urlparse, unquote
+from avro.datafile import DataFileReader
+from avro.io import DatumReader
+def read(path):
+    r = DataFileReader(open(path, "rb"), DatumReader())
+    meta = {k: v.decode() for k, v in r.meta.items()}
+    rows = list(r)
+    r.close()
+    return meta, rows
+meta, manifests = read(sys.argv[1])
+assert meta["format-version"] == "2", meta
+required = ["manifest_path", "manifest_length", "partition_spec_id", "content", "sequence_number", "min_sequence_number", "added_snapshot_id", "added_data_files_count", "existing_data_files_count", "deleted_data_files_count", "added_rows_count", "existing_rows_count", "deleted_rows_count"]
+files = []
+for m in manifests:
+    for k in required:
+        assert m.get(k) is not None, k
+    mmeta, entries = read(unquote(urlparse(m["manifest_path"]).path))
+    for k in ["schema", "partition-spec", "partition-spec-id", "format-version", "content"]:
+        assert k in mmeta, k
+    json.loads(mmeta["schema"])
+    for e in entries:
+        assert e["status"] in (0, 1, 2)
+        f = e["data_file"]
+        for k in ["content", "file_path", "file_format", "partition", "record_count", "file_size_in_bytes"]:
+            assert f.get(k) is not None, k
+        assert f["file_format"] == "PARQUET"
+        ids = {kv["key"] for kv in f["value_counts"]}
+        assert ids == {1, 2, 3, 4}, ids
+        if e["status"] != 2:
+            files.append(f["file_path"])
+print(json.dumps(files))
+`;
+
+test("complete mode writes an overwrite snapshot per batch; batch writes append and overwrite", async () => {
+  const table = join(dir, "gold");
+  const ms = new MemoryStream("user STRING", `iceberg_gold_${process.pid}`);
+  const q = spark.readStream.format("memory").option("name", ms.name).load().groupBy("user").count()
+    .writeStream.format("iceberg").outputMode("complete").option("path", table).option("checkpointLocation", join(dir, "ck-gold")).start();
+  ms.addData([{ user: "a" }, { user: "b" }, { user: "a" }]);
+  await q.processAllAvailable();
+  ms.addData([{ user: "b" }, { user: "c" }]);
+  await q.processAllAvailable();
+  await q.stop();
+  assert.equal(q.exception, null);
+  const rows = (await sluiceRows(table)).map((r) => [r.user, Number(r.count)]).sort();
+  assert.deepEqual(rows, [["a", 2], ["b", 2], ["c", 1]]);
+  const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
+  assert.deepEqual(viaIcebird.map((r) => [r.user, Number(r.count)]).sort(), rows);
+
+  const batch = join(dir, "batch");
+  const df = spark.createDataFrame([{ k: 1, v: "x" }, { k: 2, v: "y" }], "k INT, v STRING");
+  await df.write.format("iceberg").partitionBy("bucket(4, k)").save(batch);
+  await df.write.format("iceberg").mode("append").save(batch);
+  assert.equal((await sluiceRows(batch)).length, 4);
+  await df.filter("k = 1").write.format("iceberg").mode("overwrite").save(batch);
+  assert.deepEqual((await sluiceRows(batch)).map((r) => r.k), [1]);
+  await assert.rejects(async () => df.write.format("iceberg").save(batch), /already exists/);
+  // Time travel to the second snapshot sees both appends.
+  const meta = JSON.parse(readFileSync(join(batch, "metadata", "v3.metadata.json"), "utf8")) as { snapshots: { "snapshot-id": number }[] };
+  assert.equal((await sluiceRows(batch, { "snapshot-id": String(meta.snapshots[1]["snapshot-id"]) })).length, 4);
+  const folders = readdirSync(join(batch, "data")).sort();
+  assert.ok(folders.every((f) => /^k_bucket=[0-3]$/.test(f)), folders.join(","));
+  const viaIcebird2 = await withFileFetch(() => icebergRead({ tableUrl: `file://${batch}` }));
+  assert.deepEqual(viaIcebird2.map((r) => r.k), [1]);
+});
