@@ -4,4 +4,5 @@ import { IcebergStreamingTable } from "../../src/tables/iceberg/streaming-table.
 tableFormatContract("iceberg", (storage, key, { queryId, partitionBy }) => new IcebergStreamingTable(storage, key, { queryId, partitionBy }), {
   partitionColumnsInFiles: true,
   emptyPartitionValueIsNull: false,
+  nullFolder: "null",
 });

@@ -57,12 +57,15 @@ export interface FormatTraits {
   readonly partitionColumnsInFiles?: boolean;
   /** Hive-style formats put an empty value in the null partition; Iceberg keeps it apart. */
   readonly emptyPartitionValueIsNull?: boolean;
+  /** The null partition's folder text: Hive's `__HIVE_DEFAULT_PARTITION__`, Iceberg's `null`. */
+  readonly nullFolder?: string;
 }
 
 /** Registers the contract tests for the format `name`. */
 export function tableFormatContract(name: string, open: OpenTable, traits: FormatTraits = {}): void {
   const inFiles = traits.partitionColumnsInFiles === true;
   const emptyIsNull = traits.emptyPartitionValueIsNull !== false;
+  const nullFolder = `city=${traits.nullFolder ?? "__HIVE_DEFAULT_PARTITION__"}`;
   describe(`table format contract: ${name}`, () => {
     const fresh = (): { storage: LocalStorage; key: string } => {
       const storage = new LocalStorage(mkdtempSync(join(tmpdir(), "sluice-table-contract-")), { fsync: false });
@@ -123,7 +126,7 @@ export function tableFormatContract(name: string, open: OpenTable, traits: Forma
       assert.deepEqual(await idsIn(storage, await a.liveFiles()), [0, ...winner]);
     });
 
-    test("partitions: Hive folders, escaped values, null (and, Hive-style, empty) values in __HIVE_DEFAULT_PARTITION__", async () => {
+    test("partitions: Hive folders, escaped values, null (and, Hive-style, empty) values in the null partition", async () => {
       const { storage, key } = fresh();
       const table = open(storage, key, { queryId: "q", partitionBy: ["city"] });
       const w = await table.beginBatch(0, SCHEMA);
@@ -131,10 +134,10 @@ export function tableFormatContract(name: string, open: OpenTable, traits: Forma
       const cities = ["a/b:c", null, "", "plain", "a/b:c"];
       const { files, numRows } = await writeFiles(table, w, rows(0, 5, (i) => cities[i]));
       const byFolder = new Map(files.map((f) => [f.relativePath.slice(0, f.relativePath.indexOf("/")), f.partitionValues]));
-      const folders = ["city=__HIVE_DEFAULT_PARTITION__", "city=a%2Fb%3Ac", "city=plain", ...(emptyIsNull ? [] : ["city="])];
+      const folders = [nullFolder, "city=a%2Fb%3Ac", "city=plain", ...(emptyIsNull ? [] : ["city="])];
       assert.deepEqual([...byFolder.keys()].sort(), folders.sort());
       assert.deepEqual(byFolder.get("city=a%2Fb%3Ac"), { city: "a/b:c" });
-      assert.deepEqual(byFolder.get("city=__HIVE_DEFAULT_PARTITION__"), { city: null });
+      assert.deepEqual(byFolder.get(nullFolder), { city: null });
       assert.equal(files.find((f) => f.relativePath.startsWith("city=a%2Fb%3Ac"))?.numRows, 2);
       assert.equal((await w.commit(files, { numRows, dataMs: 0 })).committed, true);
       const conn = await duckdb();

@@ -83,6 +83,8 @@ export interface DataFileLayout<S = undefined> {
    * partition, as in Hive and Spark. Iceberg keeps it (its source column is in the file too).
    */
   readonly keepEmptyPartitionValues?: boolean;
+  /** The folder text of the null partition; Hive's `__HIVE_DEFAULT_PARTITION__` when absent (Iceberg: `null`). */
+  readonly nullPartitionFolder?: string;
   /** Rows per file at most; unlimited when absent or 0. */
   readonly maxRecordsPerFile?: number;
   /** Encoded bytes after which a file is closed and the next started; unlimited when absent. */
@@ -240,7 +242,7 @@ export class DataFileWriter<S = undefined> {
         const v = this.layout.partitionValue(batch.columns[o], groups.firstRow[g], i);
         return v === "" && this.layout.keepEmptyPartitionValues !== true ? null : v;
       });
-      const dir = partitionFolder(this.layout.partitionFolderNames ?? this.layout.partitionBy, values);
+      const dir = partitionFolder(this.layout.partitionFolderNames ?? this.layout.partitionBy, values, this.layout.nullPartitionFolder);
       await this.writePartition(dir, values, sliceBatchView(grouped, groups.start[g], groups.start[g + 1]));
       // Other partitions come next: this file's open pages end and lend their buffers to them.
       if (groups.count > 1) this.open.get(dir)?.idle();

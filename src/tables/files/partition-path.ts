@@ -30,11 +30,11 @@ export function unescapePathName(s: string): string {
  * The folder of a partition, `a=1/b=x%3Ay/` (empty for no partition columns): `values[i]` is the
  * serialized value of column `names[i]`, null for the null partition.
  */
-export function partitionFolder(names: readonly string[], values: readonly (string | null)[]): string {
+export function partitionFolder(names: readonly string[], values: readonly (string | null)[], nullText: string = HIVE_DEFAULT_PARTITION): string {
   let dir = "";
   for (let i = 0; i < names.length; i++) {
     const v = values[i];
-    dir += `${escapePathName(names[i])}=${v === null ? HIVE_DEFAULT_PARTITION : escapePathName(v)}/`;
+    dir += `${escapePathName(names[i])}=${v === null ? nullText : escapePathName(v)}/`;
   }
   return dir;
 }

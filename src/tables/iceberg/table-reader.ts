@@ -16,7 +16,7 @@
  *   spec is partitioned, only in the same partition (spec "Scan Planning"). Null equals null in
  *   equality deletes.
  */
-import { AnalysisError, SourceError } from "../../errors.js";
+import { AnalysisError, InternalError, SourceError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { nullVector } from "../../columnar/build.js";
@@ -103,6 +103,21 @@ export function locate(table: { storage: Storage; tableKey: string }, location: 
     return { storage: table.storage, key: folderPrefix(table.tableKey) + decodeIfFileUrl(rest, path) };
   }
   return resolveLocation(location);
+}
+
+/**
+ * The location to record for `key`, a key under the table folder `tableKey`: the table's own
+ * `location` joined with the key's path below the folder (percent-encoded for `file:` locations),
+ * so every path of a table starts with its location wherever the table was opened
+ * (the inverse of {@link locate}).
+ */
+export function locationOf(m: TableMetadata, tableKey: string, key: string): string {
+  const prefix = folderPrefix(tableKey);
+  if (!key.startsWith(prefix)) throw new InternalError(`iceberg: ${key} is not under the table folder ${tableKey}`);
+  const rest = key.slice(prefix.length);
+  const base = m.location.replace(/\/+$/, "");
+  if (!normaliseLocation(base).startsWith("file:")) return `${base}/${rest}`;
+  return `${base}/${rest.split("/").map((p) => encodeURIComponent(p).replace(/%3D/g, "=")).join("/")}`;
 }
 
 /** `s3a://` and `s3n://` name what `s3://` does; `file:/x` and `file:///x` the same file. */

@@ -42,7 +42,7 @@ import type { DataFileInfo, EntryToWrite, FieldSummary, ManifestEntry, ManifestF
 import type { AvroValue } from "./avro.js";
 import { FIRST_PARTITION_FIELD_ID, currentSchema, loadCurrentMetadata, parseTableMetadata, specById } from "./metadata.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
-import { liveEntries, snapshotManifests } from "./table-reader.js";
+import { liveEntries, locationOf, snapshotManifests } from "./table-reader.js";
 import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
 import type { Transform } from "./transforms.js";
 import { icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
@@ -191,6 +191,7 @@ export async function planIcebergWrite(storage: Storage, tableKey: string, schem
     partitionBy: transforms.map((_, i) => hiddenColumn(i)),
     partitionFolderNames: spec.fields.map((f) => f.name),
     keepEmptyPartitionValues: true,
+    nullPartitionFolder: "null",
     partitionValue: (column, row, i) => humanString(transforms[i].transform, transforms[i].resultType, column, row),
     maxRecordsPerFile: options.maxRecordsPerFile,
     targetFileSize: options.targetFileSize ?? (Number.isFinite(targetProp) && targetProp > 0 ? targetProp : 512 * 1024 * 1024),
@@ -459,12 +460,12 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       ...(parent === null ? {} : { "parent-snapshot-id": parent }),
       "timestamp-ms": now,
       summary: snapshotSummary(request, files, removed, parentSnapshot),
-      "manifest-list": fileUrlOf(storage, listKey),
+      "manifest-list": locationOf(m, tableKey, listKey),
       "schema-id": plan.schema["schema-id"],
     };
     const version = (base?.version ?? 0) + 1;
     const key = `${metaDir}v${version}.metadata.json`;
-    const raw = nextMetadata(m, base === null ? null : fileUrlOf(storage, base.key), snapshot, now);
+    const raw = nextMetadata(m, base === null ? null : locationOf(m, tableKey, base.key), snapshot, now);
     try {
       await storage.put(key, encodeUtf8(stringifyLongJson(raw, 2)), { ifNotExists: true });
     } catch (e) {
@@ -502,7 +503,7 @@ function dataFileInfo(plan: IcebergWritePlan, f: DataFile<IcebergFileMetrics>): 
   const m = f.stats;
   return {
     content: DATA,
-    filePath: fileUrlOf(plan.storage, f.key),
+    filePath: locationOf(plan.metadata, plan.tableKey, f.key),
     fileFormat: "PARQUET",
     partition,
     recordCount: f.numRows,
@@ -528,7 +529,7 @@ async function putManifest(
   const having = (status: number) => entries.filter((e) => e.status === status);
   const rows = (es: readonly EntryToWrite[]) => es.reduce((n, e) => n + e.file.recordCount, 0);
   return {
-    manifestPath: fileUrlOf(storage, key),
+    manifestPath: locationOf(plan.metadata, plan.tableKey, key),
     manifestLength: bytes.length,
     partitionSpecId: spec["spec-id"],
     content: content === "data" ? 0 : 1,

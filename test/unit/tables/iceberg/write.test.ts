@@ -6,13 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { icebergRead } from "icebird";
 import { MemoryStream, SparkSession } from "../../../../src/index.js";
+import { fixtureFolder } from "../../../support/fixtures.js";
 
 const spark = SparkSession.builder.getOrCreate();
 const dir = mkdtempSync(join(tmpdir(), "sluice-iceberg-write-"));
@@ -182,4 +183,40 @@ test("complete mode writes an overwrite snapshot per batch; batch writes append 
   assert.ok(folders.every((f) => /^k_bucket=[0-3]$/.test(f)), folders.join(","));
   const viaIcebird2 = await withFileFetch(() => icebergRead({ tableUrl: `file://${batch}` }));
   assert.deepEqual(viaIcebird2.map((r) => r.k), [1]);
+});
+
+const fixtures = fixtureFolder("iceberg/icebird/hyperparam-iceberg");
+
+test("appending to tables Spark and Java Iceberg wrote keeps their layout: location, spec, schema ids, sequence numbers", { skip: fixtures.skip }, async () => {
+  // spark/rename_column: partitioned by bucket[4](id) and identity(event_date, renamed from date).
+  const renamed = join(dir, "rename_column");
+  cpSync(join(fixtures.dir, "spark/rename_column"), renamed, { recursive: true });
+  const add = spark.createDataFrame(
+    [
+      { id: 5, name: "Peter", event_date: new Date("2022-01-03T00:00:00Z"), price: "1.25", active: true },
+      { id: 1, name: "Flopsy again", event_date: null, price: null, active: null },
+    ],
+    "id INT, name STRING, event_date DATE, price DECIMAL(10,2), active BOOLEAN",
+  );
+  await add.write.format("iceberg").mode("append").save(renamed);
+  const rows = await sluiceRows(renamed);
+  assert.equal(rows.length, 6);
+  assert.deepEqual(rows.filter((r) => r.name === "Peter").map((r) => String(r.price)), ["1.25"]);
+  const meta = JSON.parse(readFileSync(join(renamed, "metadata", "v4.metadata.json"), "utf8")) as Record<string, unknown>;
+  assert.equal(meta["last-sequence-number"], 2);
+  const snaps = meta.snapshots as { "manifest-list": string; "sequence-number": number; "parent-snapshot-id"?: unknown }[];
+  const last = snaps[snaps.length - 1];
+  assert.match(last["manifest-list"], /^s3a:\/\/hyperparam-iceberg\/spark\/rename_column\/metadata\/snap-/, "new paths start with the table's location");
+  assert.equal(last["sequence-number"], 2);
+  // New files land in the folders Spark's own bucket[4] chose for the same ids: id 1 → 0.
+  assert.ok(readdirSync(join(renamed, "data", "id_bucket=0", "date=null")).some((f) => f.startsWith("part-")), "id 1 with no date: bucket 0, the null partition");
+  const bucketOf5 = readdirSync(join(renamed, "data")).filter((f) => readdirSync(join(renamed, "data", f)).includes("date=2022-01-03"));
+  assert.equal(bucketOf5.length, 1);
+
+  // java/bunnies: the appended rows join the ones its deletes left (15).
+  const bunnies = join(dir, "bunnies");
+  cpSync(join(fixtures.dir, "java/bunnies"), bunnies, { recursive: true });
+  const before = await sluiceRows(bunnies);
+  await spark.createDataFrame([before[0]], spark.read.format("iceberg").load(bunnies).schema).write.format("iceberg").mode("append").save(bunnies);
+  assert.equal((await sluiceRows(bunnies)).length, 16);
 });
