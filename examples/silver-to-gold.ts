@@ -3,7 +3,8 @@
 //   SILVER=/data/silver GOLD=/data/gold/booking_summary CHECKPOINT=/data/_checkpoints/silver_to_gold \
 //   npx sluice run examples/silver-to-gold.ts
 // With GLUE_DATABASE set, Gold is also kept registered in the AWS Glue Data Catalog as
-// GLUE_DATABASE.booking_summary (or GLUE_TABLE), for Athena.
+// GLUE_DATABASE.booking_summary (or GLUE_TABLE), for Athena. SILVER_FORMAT / GOLD_FORMAT=iceberg
+// read and write Iceberg tables instead of Delta (the seed names both).
 import { SparkSession } from "sluice";
 
 const env = (name: string): string => {
@@ -14,11 +15,14 @@ const env = (name: string): string => {
 
 const spark = SparkSession.builder.appName("silver_to_gold").getOrCreate();
 
-const silverDf = spark.readStream.format("delta").option("maxFilesPerTrigger", process.env.MAX_FILES ?? "1000").load(env("SILVER"));
+const silverFormat = process.env.SILVER_FORMAT ?? "delta";
+// Each format's own name for the per-trigger file limit.
+const maxFilesOption = silverFormat === "iceberg" ? "streaming-max-files-per-micro-batch" : "maxFilesPerTrigger";
+const silverDf = spark.readStream.format(silverFormat).option(maxFilesOption, process.env.MAX_FILES ?? "1000").load(env("SILVER"));
 
 const goldDf = silverDf.groupBy("user_id").count();
 
-const writer = goldDf.writeStream.format("delta");
+const writer = goldDf.writeStream.format(process.env.GOLD_FORMAT ?? "delta");
 if (process.env.GLUE_DATABASE) {
   writer.option("catalog", "glue").option("database", process.env.GLUE_DATABASE).option("table", process.env.GLUE_TABLE ?? "booking_summary");
 }
