@@ -11,7 +11,7 @@
  * Delta: `npm run bench:delta` runs the job into a Delta table (one batch, and ≈100k-row batches)
  * against DuckDB; the live files are found by an independent replay of the Delta log.
  * Env:  BENCH_EVENTS (default 1000000), BENCH_FILES (landing files, default 10), BENCH_RUNS (default 3), BENCH_ENGINES (default
- *       "sluice,sluiceWorkers,duckdb2,duckdb1"; also "sluiceExpect5", "sluiceDelta", "sluiceDelta100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
+ *       "sluice,sluiceWorkers,duckdb2,duckdb1"; also "sluiceExpect5", "sluiceDelta", "sluiceDelta100k", "sluiceIceberg", "sluiceIceberg100k"), BENCH_DIR (work folder, default a fresh one under the OS temp
  *       folder), BENCH_KEEP=1 (keep the work folder), BENCH_MAX_FILES_PER_TRIGGER (sluice's
  *       `maxFilesPerTrigger`; unset = one batch for the whole landing zone).
  */
@@ -26,12 +26,15 @@ import { checkBookingEvents, writeBookingEvents, writeExpectedEvents } from "../
 import type { BookingEventsTruth } from "../lib/booking-events.js";
 import { sparkMetadataFiles } from "../lib/spark-metadata.js";
 import { readDeltaLog } from "../lib/delta-log.js";
+import { readIcebergTable } from "../lib/iceberg-table.js";
 import { saveResult } from "../lib/saved-results.js";
 
 /**
  * `sluice`: Parquet with `_spark_metadata`, one batch. `sluiceDelta`: the same job into a Delta
  * table, one batch. `sluiceDelta100k`: into Delta with `maxFilesPerTrigger=1` (≈100k-row batches at
  * the default 10 landing files per 1 M events), to measure the Delta log's share of batch time.
+ * `sluiceIceberg` and `sluiceIceberg100k`: the same two into an Iceberg table (its commit's share
+ * of batch time is `logMs`: planning against the metadata, manifests, list and metadata file).
  * `sluiceWorkers`: the Parquet job with `sluice.exec.workers` set to the machine's cores, so worker
  * threads parse and encode even where the default (0 on one or two cores) runs in one thread.
  * `sluiceExpect5`: the Parquet job with five expectations (the seed's filter becomes an
@@ -44,8 +47,10 @@ const COMPRESSION = (() => {
   return c;
 })();
 
-type Engine = "sluice" | "sluiceWorkers" | "sluiceExpect5" | "sluiceDelta" | "sluiceDelta100k" | "duckdb2" | "duckdb1";
-const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceExpect5", "sluiceDelta", "sluiceDelta100k", "duckdb2", "duckdb1"];
+type Engine = "sluice" | "sluiceWorkers" | "sluiceExpect5" | "sluiceDelta" | "sluiceDelta100k" | "sluiceIceberg" | "sluiceIceberg100k" | "duckdb2" | "duckdb1";
+const ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "sluiceExpect5", "sluiceDelta", "sluiceDelta100k", "sluiceIceberg", "sluiceIceberg100k", "duckdb2", "duckdb1"];
+/** Engines writing a table format, whose sink reports `logMs`. */
+const TABLE_ENGINES: readonly Engine[] = ["sluiceDelta", "sluiceDelta100k", "sluiceIceberg", "sluiceIceberg100k"];
 const DEFAULT_ENGINES: readonly Engine[] = ["sluice", "sluiceWorkers", "duckdb2", "duckdb1"];
 const isSluice = (e: Engine): boolean => e.startsWith("sluice");
 
@@ -56,7 +61,7 @@ interface ChildTask {
   readonly out: string;
   readonly checkpoint: string;
   readonly maxFilesPerTrigger: number | null;
-  readonly format: "parquet" | "delta";
+  readonly format: "parquet" | "delta" | "iceberg";
   /** `sluice.exec.workers`, or null for the session's default. */
   readonly workers: number | null;
 }
@@ -152,8 +157,8 @@ async function parent(): Promise<void> {
         out: isSluice(engine) ? join(dir, "silver") : join(dir, "silver.parquet"),
         checkpoint: join(dir, "checkpoint"),
         maxFilesPerTrigger:
-          engine === "sluiceDelta100k" ? 1 : process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
-        format: engine === "sluiceDelta" || engine === "sluiceDelta100k" ? "delta" : "parquet",
+          engine === "sluiceDelta100k" || engine === "sluiceIceberg100k" ? 1 : process.env.BENCH_MAX_FILES_PER_TRIGGER ? envInt("BENCH_MAX_FILES_PER_TRIGGER", 1) : null,
+        format: engine.startsWith("sluiceDelta") ? "delta" : engine.startsWith("sluiceIceberg") ? "iceberg" : "parquet",
         workers: engine === "sluiceWorkers" ? cpus().length : null,
       };
       let r = await runChild(task);
@@ -163,6 +168,8 @@ async function parent(): Promise<void> {
           const files =
             task.format === "delta"
               ? (await readDeltaLog(task.out, verifier)).files
+              : task.format === "iceberg"
+                ? [...readIcebergTable(task.out).files]
               : engine === "sluice" || engine === "sluiceWorkers" || engine === "sluiceExpect5"
                 ? await sparkMetadataFiles(task.out)
                 : [task.out];
@@ -215,7 +222,7 @@ async function parent(): Promise<void> {
     summary[engine] = s;
     if (typeof s.medianRowsPerSec === "number") medians.set(engine, s.medianRowsPerSec);
   }
-  for (const e of ["sluiceDelta", "sluiceDelta100k"] as const) {
+  for (const e of TABLE_ENGINES) {
     const m = medians.get(e);
     const d = medians.get("duckdb2");
     if (m !== undefined && d !== undefined) summary[`ratio_${e}_vsDuckdb2`] = round(m / d, 3);
@@ -258,7 +265,7 @@ function summarise(
     out.batches = okRuns.map((r) => r.child.batches ?? null);
     out.durationMs = okRuns.map((r) => r.child.durationMs ?? null);
   }
-  if (engine === "sluiceDelta" || engine === "sluiceDelta100k") {
+  if (TABLE_ENGINES.includes(engine)) {
     // The Delta log's share of each batch: the sink reports the time it spent on the log (snapshot
     // reads, the commit, checkpoints) as `logMs`; the rest of a batch is reading, parsing and
     // writing data files, which the Parquet sink does too.

@@ -5,7 +5,7 @@
  * new landing files in between, and again under kill -9; then two queries appending to one table
  * at once.
  *
- * Tables are checked by an independent reader (test/support/iceberg.ts: metadata JSON and
+ * Tables are checked by an independent reader (bench/lib/iceberg-table.ts: metadata JSON and
  * python3-avro over the manifests) and DuckDB over the live data files. Silver must hold every
  * valid event exactly once, with one snapshot per committed batch carrying its batch id; Gold
  * must hold exact per-user counts of Silver.
@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { idSetChecksum, writeBookingEvents } from "../../bench/lib/booking-events.js";
 import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
 import { queryRows, readParquetSql } from "../support/duckdb.js";
-import { readIcebergTable } from "../support/iceberg.js";
+import { readIcebergTable } from "../../bench/lib/iceberg-table.js";
 import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
 import { MemoryStream, SparkSession } from "../../src/index.js";
 

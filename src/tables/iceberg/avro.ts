@@ -7,7 +7,7 @@
  * 63-bit values). Codecs: `null`, `deflate` (Iceberg's default), `snappy` (with Avro's CRC-32
  * trailer) and `zstandard`.
  */
-import avro from "avsc";
+import type avroModule from "avsc";
 import { inflateRawSync } from "node:zlib";
 import { SourceError } from "../../errors.js";
 import { codec as parquetCodec, loadCodec, zstdDecompress } from "../../formats/compression/codec.js";
@@ -28,8 +28,22 @@ export interface AvroFile {
   readonly records: readonly { [key: string]: AvroValue }[];
 }
 
+type Avsc = typeof avroModule;
+
+/** avsc and its long type, loaded on first use (loading avsc costs ~20 ms of every process's start). */
+let loaded: { readonly avro: Avsc; readonly longType: avroModule.types.LongType } | null = null;
+
+async function avsc(): Promise<{ readonly avro: Avsc; readonly longType: avroModule.types.LongType }> {
+  if (loaded === null) {
+    const avro = (await import("avsc")).default;
+    loaded = { avro, longType: longTypeOf(avro) };
+  }
+  return loaded;
+}
+
 /** avsc's long type with {@link Long} values. */
-const longType = avro.types.LongType.__with({
+function longTypeOf(avro: Avsc): avroModule.types.LongType {
+  return avro.types.LongType.__with({
   fromBuffer: (buf: Buffer): Long => {
     const v = buf.readBigInt64LE(0);
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
@@ -43,11 +57,22 @@ const longType = avro.types.LongType.__with({
   toJSON: (n: Long): number => Number(n),
   isValid: (n: unknown): boolean => typeof n === "bigint" || (typeof n === "number" && Number.isInteger(n)),
   compare: (a: Long, b: Long): number => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0),
-});
+  });
+}
+
+/** Types by schema JSON: building one compiles its codec, which costs more than a small manifest's encoding. */
+const types = new Map<string, avroModule.Type>();
 
 /** The avsc type of `schema`, with {@link Long} longs and unions of null and one type unwrapped. */
-export function avroType(schema: AvroSchema): avro.Type {
-  return avro.Type.forSchema(schema as AvscSchema, { registry: { long: longType }, wrapUnions: "auto" });
+function avroType(lib: { readonly avro: Avsc; readonly longType: avroModule.types.LongType }, schema: AvroSchema): avroModule.Type {
+  const key = JSON.stringify(schema);
+  let t = types.get(key);
+  if (t === undefined) {
+    t = lib.avro.Type.forSchema(schema as AvscSchema, { registry: { long: lib.longType }, wrapUnions: "auto" });
+    if (types.size > 64) types.clear();
+    types.set(key, t);
+  }
+  return t;
 }
 
 type Callback = (err: Error | null, out?: Buffer) => void;
@@ -99,15 +124,16 @@ export async function readAvroFile(bytes: Uint8Array, where: string): Promise<Av
     throw new SourceError(`iceberg: ${where} is not an Avro container file (bad magic bytes)`, { path: where });
   }
   await loadCodec("zstd");
+  const lib = await avsc();
   return new Promise<AvroFile>((resolve, reject) => {
     const records: { [key: string]: AvroValue }[] = [];
     let metadata: Record<string, string> = {};
     let schema: unknown = null;
-    const decoder = new avro.streams.BlockDecoder({
+    const decoder = new lib.avro.streams.BlockDecoder({
       codecs: decodeCodecs,
       parseHook: (s: AvscSchema) => {
         schema = s;
-        return avroType(s as AvroSchema);
+        return avroType(lib, s as AvroSchema);
       },
     });
     decoder.on("metadata", (_type: unknown, _codec: string, header: { meta: Record<string, Buffer> }) => {
@@ -130,18 +156,19 @@ export interface AvroWriteOptions {
 }
 
 /** avsc's schema argument (its type is not exported by name). */
-type AvscSchema = Parameters<typeof avro.Type.forSchema>[0];
+type AvscSchema = Parameters<Avsc["Type"]["forSchema"]>[0];
 
 /** avsc's encoder options; `metadata` is supported by its BlockEncoder but missing from its types. */
-type BlockEncoderOptions = NonNullable<ConstructorParameters<typeof avro.streams.BlockEncoder>[1]> & { readonly metadata: Record<string, Buffer> };
+type BlockEncoderOptions = NonNullable<ConstructorParameters<Avsc["streams"]["BlockEncoder"]>[1]> & { readonly metadata: Record<string, Buffer> };
 
 /** Encodes `records` (valid for `schema`) as one container file. */
 export async function writeAvroFile(schema: AvroSchema, records: readonly unknown[], options: AvroWriteOptions): Promise<Uint8Array> {
-  const type = avroType(schema);
+  const lib = await avsc();
+  const type = avroType(lib, schema);
   const metadata: Record<string, Buffer> = {};
   for (const [k, v] of Object.entries(options.metadata)) metadata[k] = Buffer.from(v, "utf8");
   const encoderOptions: BlockEncoderOptions = { codec: options.codec ?? "deflate", metadata };
-  const encoder = new avro.streams.BlockEncoder(type, encoderOptions);
+  const encoder = new lib.avro.streams.BlockEncoder(type, encoderOptions);
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     encoder.on("data", (c: Buffer) => chunks.push(c));

@@ -18,7 +18,7 @@ import { NotFoundError } from "../../errors.js";
 import { loadCurrentMetadata } from "./metadata.js";
 import { liveEntries, locate, selectSnapshot } from "./table-reader.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite } from "./table-writer.js";
-import type { IcebergFileMetrics, IcebergWriteOptions } from "./table-writer.js";
+import type { IcebergFileMetrics, IcebergWriteOptions, KnownState } from "./table-writer.js";
 
 /** How a streaming query writes the table. */
 export interface IcebergStreamingOptions extends IcebergWriteOptions {
@@ -31,6 +31,8 @@ export class IcebergStreamingTable implements StreamingTable<IcebergFileMetrics>
   readonly description: string;
   /** Where data files are written: the table's `data/` folder. */
   readonly tableKey: string;
+  /** The table as this writer's last commit left it (see `KnownState`). */
+  private known: KnownState | null = null;
 
   constructor(
     readonly storage: Storage,
@@ -43,7 +45,7 @@ export class IcebergStreamingTable implements StreamingTable<IcebergFileMetrics>
 
   async beginBatch(batchId: number, schema: StructType): Promise<BatchWrite<IcebergFileMetrics> | null> {
     const started = performance.now();
-    const plan = await planIcebergWrite(this.storage, this.root, schema, this.options);
+    const plan = await planIcebergWrite(this.storage, this.root, schema, this.options, this.known);
     if (plan.base !== null && lastCommittedBatch(plan.base.metadata, this.options.queryId) >= batchId) return null;
     const planMs = performance.now() - started;
     return {
@@ -53,6 +55,7 @@ export class IcebergStreamingTable implements StreamingTable<IcebergFileMetrics>
       commit: async (files: readonly DataFile<IcebergFileMetrics>[], written: WrittenData): Promise<BatchCommit> => {
         const t = performance.now();
         const r = await commitIcebergWrite(plan, { files, operation: "append", streaming: { queryId: this.options.queryId, batchId } });
+        this.known = r.state;
         if (r.version === null) return { committed: false, metrics: {} };
         return {
           committed: true,

@@ -47,6 +47,16 @@ import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvr
 import type { Transform } from "./transforms.js";
 import { icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
 
+/**
+ * What a writer knows of the table after its own last commit: the metadata it wrote and the
+ * manifests of its snapshot, so the next write need not read them again while no other writer
+ * has committed since.
+ */
+export interface KnownState {
+  readonly file: MetadataFile;
+  readonly manifests: readonly ManifestFile[];
+}
+
 /** Snapshot summary keys Iceberg's Spark streaming sink writes. */
 export const QUERY_ID_PROPERTY = "spark.sql.streaming.queryId";
 export const EPOCH_ID_PROPERTY = "spark.sql.streaming.epochId";
@@ -89,6 +99,8 @@ export interface IcebergWritePlan {
   readonly layout: DataFileLayout<IcebergFileMetrics>;
   /** The data files go under this key (`<table>/data`). */
   readonly dataKey: string;
+  /** The manifests of the base's current snapshot, when the writer knows them (see {@link KnownState}). */
+  readonly baseManifests: readonly ManifestFile[] | null;
   /** Input batches reshaped to the table schema, plus the hidden partition columns. */
   conform(data: AsyncIterable<Batch>): AsyncIterable<Batch>;
 }
@@ -157,13 +169,24 @@ function newTableMetadata(location: string, schema: StructType, options: Iceberg
  * @throws AnalysisError when the data does not fit the table (a column it has not, a type it
  *   cannot take), or the table is format v1 (sluice writes v2 only).
  */
-export async function planIcebergWrite(storage: Storage, tableKey: string, schema: StructType, options: IcebergWriteOptions = {}): Promise<IcebergWritePlan> {
+export async function planIcebergWrite(
+  storage: Storage,
+  tableKey: string,
+  schema: StructType,
+  options: IcebergWriteOptions = {},
+  known: KnownState | null = null,
+): Promise<IcebergWritePlan> {
   let base: MetadataFile | null;
-  try {
-    base = await loadCurrentMetadata(storage, tableKey);
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-    base = null;
+  if (known !== null && !(await storage.exists(`${folderPrefix(tableKey)}metadata/v${known.file.version + 1}.metadata.json`))) {
+    // Still the newest version: no need to read and parse it again.
+    base = known.file;
+  } else {
+    try {
+      base = await loadCurrentMetadata(storage, tableKey);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      base = null;
+    }
   }
   const where = toDisplayUrl(storage, tableKey);
   const metadata = base?.metadata ?? newTableMetadata(fileUrlOf(storage, tableKey), schema, options);
@@ -209,6 +232,7 @@ export async function planIcebergWrite(storage: Storage, tableKey: string, schem
     writeSchema: Struct([...sparkSchema.fields, ...transforms.map((t, i) => StructField(hiddenColumn(i), t.resultType, true))]),
     layout,
     dataKey: `${folderPrefix(tableKey)}data`,
+    baseManifests: known !== null && base === known.file ? known.manifests : null,
     conform: (data) => conformed(data, sparkSchema, inputs, transforms),
   };
 }
@@ -393,6 +417,8 @@ export interface CommitResult {
   readonly snapshotId: Long | null;
   /** Commit attempts (1 without conflicts). */
   readonly attempts: number;
+  /** The table as this commit left it, for the writer's next write; null when nothing was committed. */
+  readonly state: KnownState | null;
 }
 
 /** How many times a commit re-reads the table and retries after losing a race. */
@@ -433,7 +459,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     const m = base?.metadata ?? plan.metadata;
     if (base !== null) {
       if (request.streaming !== undefined && lastCommittedBatch(m, request.streaming.queryId) >= request.streaming.batchId) {
-        return { version: null, snapshotId: null, attempts: attempt };
+        return { version: null, snapshotId: null, attempts: attempt, state: null };
       }
       checkStillFits(plan, m);
     }
@@ -441,18 +467,28 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     const parent = m.currentSnapshotId;
     const parentSnapshot = parent === null ? null : (m.snapshots.find((s) => sameLong(s["snapshot-id"], parent)) ?? null);
     const table = { storage, tableKey, current: { key: base?.key ?? "", version: base?.version ?? 0, metadata: m } };
-    const previous = parentSnapshot === null ? [] : await snapshotManifests(table, parentSnapshot);
+    const previous =
+      parentSnapshot === null ? [] : base === plan.base && plan.baseManifests !== null ? plan.baseManifests : await snapshotManifests(table, parentSnapshot);
     const removed = request.operation === "overwrite" && parentSnapshot !== null ? await liveEntries(table, parentSnapshot) : [];
-    if (added === null && files.length > 0) {
-      const entries: EntryToWrite[] = files.map((file) => ({ status: ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, file }));
-      added = await putManifest(storage, `${metaDir}${commitId}-m0.avro`, entries, plan.spec, plan, "data", snapshotId, sequenceNumber);
-    }
-    const manifests: ManifestFile[] = [];
-    if (added !== null) manifests.push({ ...added, sequenceNumber, minSequenceNumber: sequenceNumber });
-    if (request.operation === "append") manifests.push(...previous);
-    else manifests.push(...(await deletedManifests(storage, `${metaDir}${commitId}-${attempt}`, removed, m, plan, snapshotId, sequenceNumber)));
+    // Manifests and the list are written concurrently: none is visible before the metadata file.
+    const puts: Promise<void>[] = [];
     const listKey = `${metaDir}snap-${String(snapshotId)}-${attempt}-${commitId}.avro`;
-    await storage.put(listKey, await writeManifestList(manifests, snapshotId, parent, sequenceNumber));
+    const manifests: ManifestFile[] = [];
+    try {
+      if (added === null && files.length > 0) {
+        const entries: EntryToWrite[] = files.map((file) => ({ status: ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, file }));
+        added = await putManifest(storage, `${metaDir}${commitId}-m0.avro`, entries, plan.spec, plan, "data", snapshotId, sequenceNumber, puts);
+      }
+      if (added !== null) manifests.push({ ...added, sequenceNumber, minSequenceNumber: sequenceNumber });
+      if (request.operation === "append") manifests.push(...previous);
+      else manifests.push(...(await deletedManifests(storage, `${metaDir}${commitId}-${attempt}`, removed, m, plan, snapshotId, sequenceNumber, puts)));
+      puts.push(writeManifestList(manifests, snapshotId, parent, sequenceNumber).then((bytes) => storage.put(listKey, bytes)));
+    } catch (e) {
+      // No write is left unobserved when encoding fails.
+      await Promise.allSettled(puts);
+      throw e;
+    }
+    await Promise.all(puts);
     const now = Math.max(Date.now(), m.lastUpdatedMs + 1);
     const snapshot: Snapshot = {
       "sequence-number": sequenceNumber,
@@ -475,7 +511,8 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     }
     // A hint only: readers look for newer versions, and a failed write must not fail the commit.
     await storage.put(`${metaDir}version-hint.text`, encodeUtf8(String(version))).catch(() => undefined);
-    return { version, snapshotId, attempts: attempt };
+    const metadata: TableMetadata = { ...m, raw, lastSequenceNumber: sequenceNumber, lastUpdatedMs: now, currentSnapshotId: snapshotId, snapshots: [...m.snapshots, snapshot] };
+    return { version, snapshotId, attempts: attempt, state: { file: { key, version, metadata }, manifests } };
   }
   throw new CommitConflictError(`iceberg: gave up committing to ${toDisplayUrl(storage, tableKey)} after ${MAX_ATTEMPTS} concurrent commits won the race`);
 }
@@ -513,7 +550,7 @@ function dataFileInfo(plan: IcebergWritePlan, f: DataFile<IcebergFileMetrics>): 
   };
 }
 
-/** Writes a manifest and returns its manifest-list entry. */
+/** Encodes a manifest, starts writing it (the write joins `puts`) and returns its manifest-list entry. */
 async function putManifest(
   storage: Storage,
   key: string,
@@ -523,9 +560,10 @@ async function putManifest(
   content: "data" | "deletes",
   snapshotId: Long,
   sequenceNumber: number,
+  puts: Promise<void>[],
 ): Promise<ManifestFile> {
   const bytes = await writeManifest(entries, spec, plan.schema, content);
-  await storage.put(key, bytes);
+  puts.push(storage.put(key, bytes));
   const having = (status: number) => entries.filter((e) => e.status === status);
   const rows = (es: readonly EntryToWrite[]) => es.reduce((n, e) => n + e.file.recordCount, 0);
   return {
@@ -614,6 +652,7 @@ async function deletedManifests(
   plan: IcebergWritePlan,
   snapshotId: Long,
   sequenceNumber: number,
+  puts: Promise<void>[],
 ): Promise<ManifestFile[]> {
   const groups = new Map<string, ManifestEntry[]>();
   for (const e of previous) {
@@ -626,7 +665,7 @@ async function deletedManifests(
   let n = 1;
   for (const [k, entries] of groups) {
     const toWrite: EntryToWrite[] = entries.map((e) => ({ status: DELETED, snapshotId, sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, file: e.file }));
-    out.push(await putManifest(storage, `${keyPrefix}-m${n++}.avro`, toWrite, specById(m, entries[0].specId), plan, k.endsWith("/data") ? "data" : "deletes", snapshotId, sequenceNumber));
+    out.push(await putManifest(storage, `${keyPrefix}-m${n++}.avro`, toWrite, specById(m, entries[0].specId), plan, k.endsWith("/data") ? "data" : "deletes", snapshotId, sequenceNumber, puts));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * An independent reader of Iceberg tables for tests: the newest metadata file by the Hadoop
+ * An independent reader of Iceberg tables for tests and benchmarks: the newest metadata file by the Hadoop
  * convention (`version-hint.text`, else the highest `v<N>.metadata.json`), then the current
  * snapshot's manifest list and manifests read by Debian's python3-avro (installed by `.ci/run`),
  * which also checks the spec's required fields. Nothing of sluice's Iceberg code is used.
