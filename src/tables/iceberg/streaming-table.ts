@@ -14,8 +14,7 @@ import { fileUrlOf } from "../../storage/url.js";
 import type { StructType } from "../../types/data-types.js";
 import type { DataFile } from "../files/data-file-writer.js";
 import type { BatchCommit, BatchWrite, StreamingTable, WrittenData } from "../table-format.js";
-import { NotFoundError } from "../../errors.js";
-import { loadCurrentMetadata } from "./metadata.js";
+import { hadoopCatalog } from "./catalog-ops.js";
 import { liveEntries, locate, selectSnapshot } from "./table-reader.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite } from "./table-writer.js";
 import type { IcebergFileMetrics, IcebergWriteOptions, KnownState } from "./table-writer.js";
@@ -72,13 +71,8 @@ export class IcebergStreamingTable implements StreamingTable<IcebergFileMetrics>
   }
 
   async liveFiles(): Promise<string[]> {
-    let current;
-    try {
-      current = await loadCurrentMetadata(this.storage, this.root);
-    } catch (e) {
-      if (e instanceof NotFoundError) return [];
-      throw e;
-    }
+    const current = await (this.options.catalog ?? hadoopCatalog).load(this.storage, this.root);
+    if (current === null) return [];
     const table = { storage: this.storage, tableKey: this.root, current };
     const snapshot = selectSnapshot(current.metadata);
     if (snapshot === null) return [];

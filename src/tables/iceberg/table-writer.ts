@@ -12,15 +12,15 @@
  *   `lower_bounds`/`upper_bounds` in the spec's single-value binary form for primitive columns
  *   outside lists and maps; strings and binary truncated to 16 characters or bytes (Iceberg's
  *   default `truncate(16)`), an upper bound rounded up so it still bounds the values.
- * - **Commit.** Manifest, manifest list and `metadata/v<N+1>.metadata.json`, the last written
- *   put-if-absent: exactly one writer gets each version. A writer that loses re-reads the table,
- *   checks its batch is still not there and the schema still fits, and tries again. Then
- *   `version-hint.text` is updated (a hint: readers also list). A snapshot's summary records the
+ * - **Commit.** Manifest, manifest list, then the next metadata file, made current atomically by
+ *   the table's catalog (`catalog-ops.ts`: put-if-absent `v<N>.metadata.json` for file-system
+ *   tables, a `metadata_location` swap in Glue). A writer that loses re-reads the table, checks
+ *   its batch is still not there and the schema still fits, and tries again. A snapshot's summary records the
  *   streaming query id and batch (`spark.sql.streaming.queryId` / `epochId`, as Iceberg's Spark
  *   sink does), so a batch already committed is skipped.
  */
 import { randomUUID } from "node:crypto";
-import { AlreadyExistsError, AnalysisError, CommitConflictError, NotFoundError } from "../../errors.js";
+import { AnalysisError, CommitConflictError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
 import { makeBatch } from "../../columnar/batch.js";
 import { nullVector } from "../../columnar/build.js";
@@ -40,7 +40,9 @@ import type { Long } from "./long-json.js";
 import { ADDED, DATA, DELETED, writeManifest, writeManifestList } from "./manifest.js";
 import type { DataFileInfo, EntryToWrite, FieldSummary, ManifestEntry, ManifestFile } from "./manifest.js";
 import type { AvroValue } from "./avro.js";
-import { FIRST_PARTITION_FIELD_ID, currentSchema, loadCurrentMetadata, parseTableMetadata, specById } from "./metadata.js";
+import { FIRST_PARTITION_FIELD_ID, currentSchema, parseTableMetadata, specById } from "./metadata.js";
+import { hadoopCatalog } from "./catalog-ops.js";
+import type { IcebergCatalogOps } from "./catalog-ops.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
 import { liveEntries, locationOf, snapshotManifests } from "./table-reader.js";
 import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
@@ -63,6 +65,8 @@ export const EPOCH_ID_PROPERTY = "spark.sql.streaming.epochId";
 
 /** Options of a write. */
 export interface IcebergWriteOptions {
+  /** The table's catalog; file-system tables ({@link hadoopCatalog}) when absent. */
+  readonly catalog?: IcebergCatalogOps;
   /** Partitioning of a new table (see the module comment); ignored for an existing table. */
   readonly partitionBy?: readonly string[];
   /** Properties of a new table. */
@@ -99,6 +103,7 @@ export interface IcebergWritePlan {
   readonly layout: DataFileLayout<IcebergFileMetrics>;
   /** The data files go under this key (`<table>/data`). */
   readonly dataKey: string;
+  readonly catalog: IcebergCatalogOps;
   /** The manifests of the base's current snapshot, when the writer knows them (see {@link KnownState}). */
   readonly baseManifests: readonly ManifestFile[] | null;
   /** Input batches reshaped to the table schema, plus the hidden partition columns. */
@@ -176,18 +181,9 @@ export async function planIcebergWrite(
   options: IcebergWriteOptions = {},
   known: KnownState | null = null,
 ): Promise<IcebergWritePlan> {
-  let base: MetadataFile | null;
-  if (known !== null && !(await storage.exists(`${folderPrefix(tableKey)}metadata/v${known.file.version + 1}.metadata.json`))) {
-    // Still the newest version: no need to read and parse it again.
-    base = known.file;
-  } else {
-    try {
-      base = await loadCurrentMetadata(storage, tableKey);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
-      base = null;
-    }
-  }
+  const catalog = options.catalog ?? hadoopCatalog;
+  // While what this writer committed last is still current, it need not be read and parsed again.
+  const base = known !== null && (await catalog.isCurrent(storage, tableKey, known.file)) ? known.file : await catalog.load(storage, tableKey);
   const where = toDisplayUrl(storage, tableKey);
   const metadata = base?.metadata ?? newTableMetadata(fileUrlOf(storage, tableKey), schema, options);
   if (metadata.formatVersion !== 2) {
@@ -232,6 +228,7 @@ export async function planIcebergWrite(
     writeSchema: Struct([...sparkSchema.fields, ...transforms.map((t, i) => StructField(hiddenColumn(i), t.resultType, true))]),
     layout,
     dataKey: `${folderPrefix(tableKey)}data`,
+    catalog,
     baseManifests: known !== null && base === known.file ? known.manifests : null,
     conform: (data) => conformed(data, sparkSchema, inputs, transforms),
   };
@@ -499,18 +496,13 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       "manifest-list": locationOf(m, tableKey, listKey),
       "schema-id": plan.schema["schema-id"],
     };
-    const version = (base?.version ?? 0) + 1;
-    const key = `${metaDir}v${version}.metadata.json`;
     const raw = nextMetadata(m, base === null ? null : locationOf(m, tableKey, base.key), snapshot, now);
-    try {
-      await storage.put(key, encodeUtf8(stringifyLongJson(raw, 2)), { ifNotExists: true });
-    } catch (e) {
-      if (!(e instanceof AlreadyExistsError)) throw e;
-      base = await loadCurrentMetadata(storage, tableKey);
+    const committed = await plan.catalog.commit(storage, tableKey, base, stringifyLongJson(raw, 2));
+    if (committed === null) {
+      base = await plan.catalog.load(storage, tableKey);
       continue;
     }
-    // A hint only: readers look for newer versions, and a failed write must not fail the commit.
-    await storage.put(`${metaDir}version-hint.text`, encodeUtf8(String(version))).catch(() => undefined);
+    const { key, version } = committed;
     const metadata: TableMetadata = { ...m, raw, lastSequenceNumber: sequenceNumber, lastUpdatedMs: now, currentSnapshotId: snapshotId, snapshots: [...m.snapshots, snapshot] };
     return { version, snapshotId, attempts: attempt, state: { file: { key, version, metadata }, manifests } };
   }

@@ -1,0 +1,62 @@
+/**
+ * Where an Iceberg table's current metadata is recorded, and how a commit swaps it: the catalog.
+ * Writers go through this interface so a commit is atomic in whichever catalog owns the table.
+ *
+ * - {@link hadoopCatalog} (file-system tables, the default): versions are
+ *   `metadata/v<N>.metadata.json`, each written put-if-absent, so exactly one writer gets each
+ *   N; `metadata/version-hint.text` then names the newest (a hint: readers also look further).
+ * - The AWS Glue Data Catalog (`catalog/glue/glue-iceberg.ts`) keeps `metadata_location` in the
+ *   table's parameters and swaps it with Glue's `VersionId` as the optimistic lock.
+ */
+import { AlreadyExistsError, NotFoundError } from "../../errors.js";
+import { encodeUtf8 } from "../../columnar/utf8.js";
+import type { Storage } from "../../storage/storage.js";
+import { folderPrefix } from "../../storage/resolve.js";
+import { loadCurrentMetadata } from "./metadata.js";
+import type { MetadataFile } from "./metadata.js";
+
+/** A table's catalog, as writers use it. */
+export interface IcebergCatalogOps {
+  /** For messages: `hadoop`, `glue:db.table`. */
+  readonly description: string;
+  /** The table's current metadata, or null when there is no such table yet. */
+  load(storage: Storage, tableKey: string): Promise<MetadataFile | null>;
+  /** Whether `known` (what this writer committed last) is still the current metadata: a cheap check. */
+  isCurrent(storage: Storage, tableKey: string, known: MetadataFile): Promise<boolean>;
+  /**
+   * Writes `text` as the metadata version following `base` (null: the table's first) and makes it
+   * current, atomically. Returns its key and version, or null when another commit made a version
+   * current first (the caller re-reads and retries).
+   */
+  commit(storage: Storage, tableKey: string, base: MetadataFile | null, text: string): Promise<{ readonly key: string; readonly version: number } | null>;
+}
+
+/** File-system tables: put-if-absent `v<N>.metadata.json` and `version-hint.text` (Iceberg's HadoopTableOperations). */
+export const hadoopCatalog: IcebergCatalogOps = {
+  description: "hadoop",
+  async load(storage, tableKey) {
+    try {
+      return await loadCurrentMetadata(storage, tableKey);
+    } catch (e) {
+      if (e instanceof NotFoundError) return null;
+      throw e;
+    }
+  },
+  async isCurrent(storage, tableKey, known) {
+    return !(await storage.exists(`${folderPrefix(tableKey)}metadata/v${known.version + 1}.metadata.json`));
+  },
+  async commit(storage, tableKey, base, text) {
+    const dir = `${folderPrefix(tableKey)}metadata/`;
+    const version = (base?.version ?? 0) + 1;
+    const key = `${dir}v${version}.metadata.json`;
+    try {
+      await storage.put(key, encodeUtf8(text), { ifNotExists: true });
+    } catch (e) {
+      if (e instanceof AlreadyExistsError) return null;
+      throw e;
+    }
+    // A hint only: readers look for newer versions, and a failed write must not fail the commit.
+    await storage.put(`${dir}version-hint.text`, encodeUtf8(String(version))).catch(() => undefined);
+    return { key, version };
+  },
+};
