@@ -53,7 +53,8 @@ export function splitCatalogOptions(format: string, options: Options): { target:
     if (CATALOG_OPTIONS.has(k.toLowerCase())) picked[k.toLowerCase()] = v;
     else rest[k] = v;
   }
-  if (Object.keys(picked).length === 0) return { target: null, rest: options };
+  // Iceberg tables are committed through the catalog itself: the sink takes these options.
+  if (Object.keys(picked).length === 0 || format.toLowerCase() === "iceberg") return { target: null, rest: options };
   const catalog = picked.catalog;
   if (catalog === undefined) {
     const name = Object.keys(picked)[0];
@@ -62,7 +63,7 @@ export function splitCatalogOptions(format: string, options: Options): { target:
   if (catalog.toLowerCase() !== "glue") throw new ConfigError(`${format} sink: option 'catalog' must be "glue", got ${JSON.stringify(catalog)}`, { option: "catalog" });
   const tableFormat = CATALOG_TABLE_FORMATS.find((f) => f === format);
   if (tableFormat === undefined) {
-    throw new ConfigError(`${format} sink: option 'catalog' is supported for the delta, parquet, json and csv sinks, not ${format}`, { option: "catalog" });
+    throw new ConfigError(`${format} sink: option 'catalog' is supported for the delta, iceberg, parquet, json and csv sinks, not ${format}`, { option: "catalog" });
   }
   for (const name of ["database", "table"] as const) {
     const v = picked[name];

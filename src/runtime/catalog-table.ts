@@ -9,15 +9,16 @@
  */
 import { AnalysisError, ConfigError } from "../errors.js";
 import { csvReadOptions, GlueCatalog, glueSettingsFrom } from "../catalog/glue/glue-catalog.js";
-import type { CatalogTable, CatalogTableFormat } from "../catalog/glue/glue-catalog.js";
+import type { CatalogReadFormat, CatalogTable } from "../catalog/glue/glue-catalog.js";
 import { blockingCall } from "./blocking-call.js";
 
 /** Where a catalog table's data is and how to read it. */
 export interface CatalogTableRef {
   readonly database: string;
   readonly table: string;
+  /** The table's folder; for Iceberg, its current metadata file (`metadata_location`). */
   readonly location: string;
-  readonly format: CatalogTableFormat;
+  readonly format: CatalogReadFormat;
   /** Spark DDL of the columns (partition keys last), for formats whose files carry no schema (JSON, CSV). */
   readonly schemaDdl: string;
   /** Reader options the table's SerDe parameters imply (CSV separator, header). */
@@ -56,7 +57,7 @@ export function lookupCatalogTable(name: string, conf: Readonly<Record<string, s
 }
 
 /**
- * How to read a catalog table stored as files (Delta, Parquet, JSON, CSV): its location, format,
+ * How to read a catalog table stored as files (Delta, Iceberg, Parquet, JSON, CSV): its location, format,
  * columns and CSV reader options.
  * @throws AnalysisError when it has no location or a format sluice does not read.
  */
@@ -67,7 +68,9 @@ export function tableReadSpec(t: CatalogTable): CatalogTableRef {
     throw new AnalysisError(`table: ${full} in the Glue Data Catalog has a format sluice does not read (classification ${JSON.stringify(t.parameters.classification ?? null)})`);
   }
   const options = t.format === "csv" ? csvReadOptions(t) : {};
-  return { database: t.database, table: t.table, location: t.location, format: t.format, schemaDdl: catalogColumnsDdl(t) ?? "", options };
+  // An Iceberg table is read at the metadata file the catalog names current.
+  const location = t.format === "iceberg" ? (t.tableParameters.metadata_location ?? t.location) : t.location;
+  return { database: t.database, table: t.table, location, format: t.format, schemaDdl: catalogColumnsDdl(t) ?? "", options };
 }
 
 /**

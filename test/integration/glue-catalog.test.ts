@@ -279,7 +279,7 @@ describe("the Glue Data Catalog", { skip: motoSkip }, () => {
     assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("database", "db").start(), /option 'database' names a catalog table; set option 'catalog' to "glue"/);
     assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("catalog", "hive").start(), /option 'catalog' must be "glue"/);
     assert.throws(() => w().format("parquet").option("path", "memory://x/y").option("catalog", "glue").option("database", "db").start(), /option 'table' is required/);
-    assert.throws(() => w().format("console").option("catalog", "glue").option("database", "db").option("table", "t").start(), /supported for the delta, parquet, json and csv sinks/);
+    assert.throws(() => w().format("console").option("catalog", "glue").option("database", "db").option("table", "t").start(), /supported for the delta, iceberg, parquet, json and csv sinks/);
     assert.throws(() => glueSettingsFrom({ "sluice.glue.endpiont": "x" }), (e: unknown) => e instanceof ConfigError && /did you mean 'sluice.glue.endpoint'/.test(e.message));
   });
 });

@@ -24,6 +24,9 @@ type Sdk = typeof import("@aws-sdk/client-glue");
 /** The formats a catalog table can describe. */
 export type CatalogTableFormat = "delta" | "parquet" | "json" | "csv";
 
+/** The formats sluice reads catalog tables in: those it registers, and Iceberg (`table_type=ICEBERG`). */
+export type CatalogReadFormat = CatalogTableFormat | "iceberg";
+
 /** Every {@link CatalogTableFormat}. */
 export const CATALOG_TABLE_FORMATS: readonly CatalogTableFormat[] = ["delta", "parquet", "json", "csv"];
 
@@ -46,8 +49,8 @@ export interface CatalogTable {
   readonly database: string;
   readonly table: string;
   readonly location: string | null;
-  /** Delta when `table_type`/the provider say so, else the format of the SerDe or `classification`, else null. */
-  readonly format: CatalogTableFormat | null;
+  /** Delta or Iceberg when `table_type`/the provider say so, else the format of the SerDe or `classification`, else null. */
+  readonly format: CatalogReadFormat | null;
   /**
    * The table's parameters over its storage descriptor's (where streaming tables keep theirs)
    * over its SerDe's (a CSV table's separator and quote), for reading.
@@ -60,6 +63,21 @@ export interface CatalogTable {
   readonly versionId: string | null;
   /** The SerDe's class name, or null. */
   readonly serde: string | null;
+}
+
+/** A table as Glue's CreateTable and UpdateTable take it. */
+export interface GlueTableInput {
+  readonly Name: string;
+  readonly TableType?: string;
+  readonly Parameters?: Record<string, string>;
+  readonly PartitionKeys?: { Name: string; Type: string }[];
+  readonly StorageDescriptor?: {
+    readonly Location?: string;
+    readonly Columns?: { Name: string; Type: string; Parameters?: Record<string, string> }[];
+    readonly InputFormat?: string;
+    readonly OutputFormat?: string;
+    readonly SerdeInfo?: { SerializationLibrary?: string; Parameters?: Record<string, string> };
+  };
 }
 
 /** Connection settings of the Glue client. */
@@ -239,6 +257,38 @@ export class GlueCatalog {
     return added;
   }
 
+  /**
+   * Creates `database.table` (and the database when missing) from a Glue `TableInput`.
+   * @returns false when the table exists already (another writer created it first).
+   */
+  async createTableFrom(database: string, input: GlueTableInput): Promise<boolean> {
+    const { sdk, client } = await this.connect();
+    await this.ensureDatabase(database);
+    try {
+      await client.send(new sdk.CreateTableCommand({ ...this.catalog(), DatabaseName: database, TableInput: input }));
+      return true;
+    } catch (e) {
+      if (errorName(e) === "AlreadyExistsException") return false;
+      throw this.failure(`create table ${database}.${input.Name}`, e);
+    }
+  }
+
+  /**
+   * Replaces `database.<input.Name>` with `input` if its `VersionId` is still `versionId` (Glue's
+   * optimistic lock). @returns false when another writer changed the table since
+   * (ConcurrentModificationException).
+   */
+  async updateTableFrom(database: string, input: GlueTableInput, versionId: string | null): Promise<boolean> {
+    const { sdk, client } = await this.connect();
+    try {
+      await client.send(new sdk.UpdateTableCommand({ ...this.catalog(), DatabaseName: database, TableInput: input, ...(versionId === null ? {} : { VersionId: versionId }) }));
+      return true;
+    } catch (e) {
+      if (errorName(e) === "ConcurrentModificationException") return false;
+      throw this.failure(`update table ${database}.${input.Name}`, e);
+    }
+  }
+
   /** Closes the client's connections (the catalog can be used again: a new client is made). */
   async close(): Promise<void> {
     const c = this.client;
@@ -290,8 +340,9 @@ function errorName(e: unknown): string {
   return typeof e === "object" && e !== null && "name" in e && typeof e.name === "string" ? e.name : "Error";
 }
 
-function formatOf(parameters: Readonly<Record<string, string>>, serde: string | undefined, input: string | undefined): CatalogTableFormat | null {
+function formatOf(parameters: Readonly<Record<string, string>>, serde: string | undefined, input: string | undefined): CatalogReadFormat | null {
   const lower = (v: string | undefined): string => (v ?? "").toLowerCase();
+  if (lower(parameters.table_type) === "iceberg") return "iceberg";
   if (lower(parameters.table_type) === "delta" || lower(parameters["spark.sql.sources.provider"]) === "delta") return "delta";
   const classification = lower(parameters.classification);
   if (classification === "parquet" || classification === "json" || classification === "csv") return classification;

@@ -15,18 +15,22 @@
  * Options: `path`; `compression` (default: the table's `write.parquet.compression-codec`, else
  * zstd, Iceberg's default; `snappy`, `gzip`, `uncompressed`); `maxRecordsPerFile`;
  * `targetFileSize` (bytes or `128mb`); `tableProperty.<name>`: a property of a table the write
- * creates. A new table is partitioned by `partitionBy` columns (identity) or Spark's transform
+ * creates; `catalog` (`glue`), `database` and `table`: the table is committed through the Glue
+ * Data Catalog (`metadata_location` swapped with Glue's VersionId; Athena reads it by name). A new table is partitioned by `partitionBy` columns (identity) or Spark's transform
  * calls: `years(ts)`, `months(ts)`, `days(ts)`, `hours(ts)`, `bucket(16, id)`, `truncate(4, s)`.
  */
 import { z } from "zod";
-import { AnalysisError, ConfigError, NotFoundError } from "../../errors.js";
+import { AnalysisError, ConfigError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
 import { byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { writeDataFiles } from "../../tables/files/data-file-writer.js";
 import { LazyWriterThread } from "../../tables/files/writer-thread.js";
-import { findCurrentMetadata } from "../../tables/iceberg/metadata.js";
+import { hadoopCatalog } from "../../tables/iceberg/catalog-ops.js";
+import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
+import { GlueCatalog, glueSettingsFrom } from "../../catalog/glue/glue-catalog.js";
+import { GlueIcebergCatalog } from "../../catalog/glue/glue-iceberg.js";
 import { IcebergStreamingTable } from "../../tables/iceberg/streaming-table.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite } from "../../tables/iceberg/table-writer.js";
 import type { IcebergWriteOptions } from "../../tables/iceberg/table-writer.js";
@@ -36,21 +40,49 @@ import type { SinkBatch, StreamSink } from "../sink.js";
 
 const CODECS = ["zstd", "snappy", "gzip", "uncompressed"] as const;
 
+const GLUE_NAME = z.string().regex(/^[A-Za-z0-9_]{1,255}$/, "must be a Glue name (letters, digits, '_')");
+
 const SHAPE = {
   path: z.string().min(1),
   compression: enumOption(CODECS),
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
+  catalog: enumOption(["glue"] as const),
+  database: GLUE_NAME,
+  table: GLUE_NAME,
 };
 
 interface ResolvedSinkOptions {
   readonly storage: Storage;
   readonly key: string;
   readonly write: IcebergWriteOptions;
+  /** The Glue catalog the table is committed through, to close when done; null for file-system tables. */
+  readonly glue: GlueCatalog | null;
+}
+
+/**
+ * The table's catalog from `catalog`, `database` and `table`: Glue when `catalog` is `glue` (both
+ * names required), else file-system tables. @throws ConfigError for an incomplete set.
+ */
+export function icebergCatalogOf(
+  what: string,
+  o: { readonly catalog?: "glue"; readonly database?: string; readonly table?: string },
+  sessionConf: Readonly<Record<string, string>>,
+): { readonly ops: IcebergCatalogOps | null; readonly glue: GlueCatalog | null } {
+  if (o.catalog === undefined) {
+    const stray = o.database !== undefined ? "database" : o.table !== undefined ? "table" : null;
+    if (stray !== null) throw new ConfigError(`${what}: option '${stray}' names a catalog table; set option 'catalog' to "glue" as well`, { option: stray });
+    return { ops: null, glue: null };
+  }
+  for (const name of ["database", "table"] as const) {
+    if (o[name] === undefined) throw new ConfigError(`${what}: option '${name}' is required with 'catalog'`, { option: name });
+  }
+  const glue = new GlueCatalog(glueSettingsFrom(sessionConf));
+  return { ops: new GlueIcebergCatalog(glue, (o.database ?? "").toLowerCase(), (o.table ?? "").toLowerCase()), glue };
 }
 
 /** Splits `tableProperty.<name>` options (a new table's properties) from the others. */
-function resolve(what: string, options: Readonly<Record<string, string>>, partitionBy: readonly string[]): ResolvedSinkOptions {
+function resolve(what: string, options: Readonly<Record<string, string>>, partitionBy: readonly string[], sessionConf: Readonly<Record<string, string>>): ResolvedSinkOptions {
   const properties: Record<string, string> = {};
   const others: Record<string, string> = {};
   for (const [k, v] of Object.entries(options)) {
@@ -60,10 +92,13 @@ function resolve(what: string, options: Readonly<Record<string, string>>, partit
   const o = validateOptions(what, SHAPE, others);
   if (o.path === undefined) throw new ConfigError(`${what}: 'path' is not specified; pass save(path) / start(path) or option("path", ...)`, { option: "path" });
   const { storage, key } = resolveLocation(o.path);
+  const catalog = icebergCatalogOf(what, o, sessionConf);
   return {
     storage,
     key,
+    glue: catalog.glue,
     write: {
+      ...(catalog.ops === null ? {} : { catalog: catalog.ops }),
       partitionBy,
       properties,
       ...(o.compression === undefined ? {} : { compression: o.compression }),
@@ -74,7 +109,7 @@ function resolve(what: string, options: Readonly<Record<string, string>>, partit
 }
 
 function checkContext(ctx: SinkContext): ResolvedSinkOptions {
-  const r = resolve("iceberg sink", ctx.options, ctx.partitionBy);
+  const r = resolve("iceberg sink", ctx.options, ctx.partitionBy, ctx.sessionConf ?? {});
   if (ctx.outputMode === "update" && ctx.updateKeys !== undefined && ctx.updateKeys.kind !== "appendOnly") {
     throw new ConfigError("iceberg sink: update output mode with an aggregation is not supported yet (it needs a merge into the table); use complete mode, or append with a watermark", {
       option: "outputMode",
@@ -113,6 +148,7 @@ class IcebergSink implements StreamSink {
 
   async stop(): Promise<void> {
     await this.appends.stop();
+    await this.o.glue?.close();
   }
 }
 
@@ -129,14 +165,16 @@ async function* counted(data: AsyncIterable<Batch>, count: { rows: number }): As
  * does not fit it.
  */
 export async function saveIcebergTable(write: BatchWrite): Promise<{ version: number | null; numRows: number }> {
-  const o = resolve("iceberg writer", write.options, write.partitionBy);
-  let exists = true;
+  const o = resolve("iceberg writer", write.options, write.partitionBy, write.sessionConf ?? {});
   try {
-    await findCurrentMetadata(o.storage, o.key);
-  } catch (e) {
-    if (!(e instanceof NotFoundError)) throw e;
-    exists = false;
+    return await saveWith(write, o);
+  } finally {
+    await o.glue?.close();
   }
+}
+
+async function saveWith(write: BatchWrite, o: ResolvedSinkOptions): Promise<{ version: number | null; numRows: number }> {
+  const exists = (await (o.write.catalog ?? hadoopCatalog).load(o.storage, o.key)) !== null;
   const url = fileUrlOf(o.storage, o.key);
   if (exists && write.mode === "errorifexists") throw new AnalysisError(`iceberg writer: Table ${url} already exists; write with mode("append") or mode("overwrite")`, { path: url });
   if (exists && write.mode === "ignore") return { version: null, numRows: 0 };

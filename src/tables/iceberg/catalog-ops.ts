@@ -13,7 +13,7 @@ import { encodeUtf8 } from "../../columnar/utf8.js";
 import type { Storage } from "../../storage/storage.js";
 import { folderPrefix } from "../../storage/resolve.js";
 import { loadCurrentMetadata } from "./metadata.js";
-import type { MetadataFile } from "./metadata.js";
+import type { MetadataFile, TableMetadata } from "./metadata.js";
 
 /** A table's catalog, as writers use it. */
 export interface IcebergCatalogOps {
@@ -24,11 +24,17 @@ export interface IcebergCatalogOps {
   /** Whether `known` (what this writer committed last) is still the current metadata: a cheap check. */
   isCurrent(storage: Storage, tableKey: string, known: MetadataFile): Promise<boolean>;
   /**
-   * Writes `text` as the metadata version following `base` (null: the table's first) and makes it
-   * current, atomically. Returns its key and version, or null when another commit made a version
-   * current first (the caller re-reads and retries).
+   * Writes `next.text` (the document of `next.metadata`) as the metadata version following `base`
+   * (null: the table's first) and makes it current, atomically. Returns its key and version, or
+   * null when another commit made a version current first (the caller re-reads and retries).
    */
-  commit(storage: Storage, tableKey: string, base: MetadataFile | null, text: string): Promise<{ readonly key: string; readonly version: number } | null>;
+  commit(storage: Storage, tableKey: string, base: MetadataFile | null, next: NextMetadata): Promise<{ readonly key: string; readonly version: number } | null>;
+}
+
+/** The metadata a commit makes current. */
+export interface NextMetadata {
+  readonly text: string;
+  readonly metadata: TableMetadata;
 }
 
 /** File-system tables: put-if-absent `v<N>.metadata.json` and `version-hint.text` (Iceberg's HadoopTableOperations). */
@@ -45,12 +51,12 @@ export const hadoopCatalog: IcebergCatalogOps = {
   async isCurrent(storage, tableKey, known) {
     return !(await storage.exists(`${folderPrefix(tableKey)}metadata/v${known.version + 1}.metadata.json`));
   },
-  async commit(storage, tableKey, base, text) {
+  async commit(storage, tableKey, base, next) {
     const dir = `${folderPrefix(tableKey)}metadata/`;
     const version = (base?.version ?? 0) + 1;
     const key = `${dir}v${version}.metadata.json`;
     try {
-      await storage.put(key, encodeUtf8(text), { ifNotExists: true });
+      await storage.put(key, encodeUtf8(next.text), { ifNotExists: true });
     } catch (e) {
       if (e instanceof AlreadyExistsError) return null;
       throw e;

@@ -109,6 +109,11 @@ export interface MetadataFile {
   readonly metadata: TableMetadata;
 }
 
+/** The metadata file name a catalog that names versions itself uses (Iceberg's `%05d-<uuid>.metadata.json`). */
+export function catalogMetadataName(version: number, uuid: string): string {
+  return `${String(version).padStart(5, "0")}-${uuid}.metadata.json`;
+}
+
 const long = z.union([z.number().int(), z.bigint()]);
 
 const typeSchema: z.ZodType<IcebergType> = z.lazy(() =>

@@ -497,13 +497,13 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       "schema-id": plan.schema["schema-id"],
     };
     const raw = nextMetadata(m, base === null ? null : locationOf(m, tableKey, base.key), snapshot, now);
-    const committed = await plan.catalog.commit(storage, tableKey, base, stringifyLongJson(raw, 2));
+    const metadata: TableMetadata = { ...m, raw, lastSequenceNumber: sequenceNumber, lastUpdatedMs: now, currentSnapshotId: snapshotId, snapshots: [...m.snapshots, snapshot] };
+    const committed = await plan.catalog.commit(storage, tableKey, base, { text: stringifyLongJson(raw, 2), metadata });
     if (committed === null) {
       base = await plan.catalog.load(storage, tableKey);
       continue;
     }
     const { key, version } = committed;
-    const metadata: TableMetadata = { ...m, raw, lastSequenceNumber: sequenceNumber, lastUpdatedMs: now, currentSnapshotId: snapshotId, snapshots: [...m.snapshots, snapshot] };
     return { version, snapshotId, attempts: attempt, state: { file: { key, version, metadata }, manifests } };
   }
   throw new CommitConflictError(`iceberg: gave up committing to ${toDisplayUrl(storage, tableKey)} after ${MAX_ATTEMPTS} concurrent commits won the race`);
