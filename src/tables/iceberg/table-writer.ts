@@ -37,14 +37,14 @@ import { simpleString } from "../../types/print-schema.js";
 import type { DataFile, DataFileCodec, DataFileLayout, FileStatsCollector } from "../files/data-file-writer.js";
 import { sameLong, stringifyLongJson } from "./long-json.js";
 import type { Long } from "./long-json.js";
-import { ADDED, DATA, DELETED, writeManifest, writeManifestList } from "./manifest.js";
+import { ADDED, DATA, DELETED, readManifest, writeManifest, writeManifestList } from "./manifest.js";
 import type { DataFileInfo, EntryToWrite, FieldSummary, ManifestEntry, ManifestFile } from "./manifest.js";
 import type { AvroValue } from "./avro.js";
 import { FIRST_PARTITION_FIELD_ID, currentSchema, parseTableMetadata, specById } from "./metadata.js";
 import { hadoopCatalog } from "./catalog-ops.js";
 import type { IcebergCatalogOps } from "./catalog-ops.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
-import { liveEntries, locationOf, snapshotManifests } from "./table-reader.js";
+import { liveEntries, locate, locationOf, snapshotManifests } from "./table-reader.js";
 import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
 import type { Transform } from "./transforms.js";
 import { icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
@@ -477,7 +477,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
         added = await putManifest(storage, `${metaDir}${commitId}-m0.avro`, entries, plan.spec, plan, "data", snapshotId, sequenceNumber, puts);
       }
       if (added !== null) manifests.push({ ...added, sequenceNumber, minSequenceNumber: sequenceNumber });
-      if (request.operation === "append") manifests.push(...previous);
+      if (request.operation === "append") manifests.push(...(await mergedManifests(table, previous, m, plan, snapshotId, sequenceNumber, `${metaDir}${commitId}-${attempt}-merged.avro`, puts)));
       else manifests.push(...(await deletedManifests(storage, `${metaDir}${commitId}-${attempt}`, removed, m, plan, snapshotId, sequenceNumber, puts)));
       puts.push(writeManifestList(manifests, snapshotId, parent, sequenceNumber).then((bytes) => storage.put(listKey, bytes)));
     } catch (e) {
@@ -507,6 +507,43 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     return { version, snapshotId, attempts: attempt, state: { file: { key, version, metadata }, manifests } };
   }
   throw new CommitConflictError(`iceberg: gave up committing to ${toDisplayUrl(storage, tableKey)} after ${MAX_ATTEMPTS} concurrent commits won the race`);
+}
+
+/** Iceberg's defaults: `commit.manifest-merge.enabled` and `commit.manifest.min-count-to-merge`. */
+const MERGE_MIN_COUNT = 100;
+
+/**
+ * The manifests an append carries over from its parent: as they are, unless the table holds at
+ * least `commit.manifest.min-count-to-merge` (100) data manifests of the write's spec and
+ * `commit.manifest-merge.enabled` is not false; then those are merged into one manifest of
+ * EXISTING entries (their snapshot and sequence numbers kept, DELETED entries dropped), as
+ * Iceberg's merging append does, so a long-running stream does not leave readers one manifest
+ * per batch to open.
+ */
+async function mergedManifests(
+  table: { storage: Storage; tableKey: string; current: MetadataFile },
+  previous: readonly ManifestFile[],
+  m: TableMetadata,
+  plan: IcebergWritePlan,
+  snapshotId: Long,
+  sequenceNumber: number,
+  key: string,
+  puts: Promise<void>[],
+): Promise<ManifestFile[]> {
+  const props = m.properties;
+  const minCount = Number(props["commit.manifest.min-count-to-merge"] ?? MERGE_MIN_COUNT);
+  const mergeable = previous.filter((mf) => mf.content === 0 && mf.partitionSpecId === plan.spec["spec-id"]);
+  if (props["commit.manifest-merge.enabled"] === "false" || !(minCount > 0) || mergeable.length + 1 < minCount) return [...previous];
+  const entries: EntryToWrite[] = [];
+  for (const mf of mergeable) {
+    const { storage, key: k } = locate(table, mf.manifestPath, m);
+    for (const e of await readManifest(await storage.get(k), mf, toDisplayUrl(storage, k))) {
+      if (e.status === DELETED) continue;
+      entries.push({ status: 0, snapshotId: e.snapshotId ?? mf.addedSnapshotId, sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, file: e.file });
+    }
+  }
+  const merged = await putManifest(table.storage, key, entries, plan.spec, plan, "data", snapshotId, sequenceNumber, puts);
+  return [merged, ...previous.filter((mf) => !mergeable.includes(mf))];
 }
 
 /** A positive id below 2^53 (any positive long is valid; this one survives every JSON reader). */

@@ -220,3 +220,32 @@ test("appending to tables Spark and Java Iceberg wrote keeps their layout: locat
   await spark.createDataFrame([before[0]], spark.read.format("iceberg").load(bunnies).schema).write.format("iceberg").mode("append").save(bunnies);
   assert.equal((await sluiceRows(bunnies)).length, 16);
 });
+
+test("appends merge the table's data manifests once there are commit.manifest.min-count-to-merge of them; readers and streams see every file", async () => {
+  const table = join(dir, "merged");
+  for (let i = 0; i < 12; i++) {
+    await spark.createDataFrame([{ id: i }], "id INT").write.format("iceberg").mode("append").option("tableProperty.commit.manifest.min-count-to-merge", "5").save(table);
+  }
+  const meta = JSON.parse(readFileSync(join(table, "metadata", "v12.metadata.json"), "utf8")) as { snapshots: { "manifest-list": string }[] };
+  const listOf = (i: number) => fileURLToPath(meta.snapshots[i]["manifest-list"]);
+  const count = (list: string) => Number(execFileSync("/usr/bin/python3", ["-c", PY_COUNT, list], { encoding: "utf8" }).trim());
+  assert.equal(count(listOf(3)), 4, "below the threshold, one manifest per append");
+  assert.ok(count(listOf(11)) <= 5, `merged: ${count(listOf(11))} manifests after 12 appends`);
+  assert.deepEqual((await sluiceRows(table)).map((r) => r.id).sort((a, b) => Number(a) - Number(b)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
+  assert.equal(viaIcebird.length, 12);
+  // A stream reads each append's file once, across the merges.
+  const q = spark.readStream.format("iceberg").load(table).writeStream.format("memory").queryName("ice_merged").option("checkpointLocation", join(dir, "ck-merged")).start();
+  await q.processAllAvailable();
+  await q.stop();
+  assert.equal(q.exception, null);
+  assert.equal((await spark.table("ice_merged").collect()).length, 12);
+});
+
+const PY_COUNT = String.raw`
+import sys
+from avro.datafile import DataFileReader
+from avro.io import DatumReader
+r = DataFileReader(open(sys.argv[1], "rb"), DatumReader())
+print(len(list(r)))
+`;
