@@ -1,6 +1,8 @@
 /**
  * `sluice table describe|history|optimize|vacuum|register PATH`: inspecting and maintaining a Delta
- * table, and registering a table in the Glue Data Catalog.
+ * table, and registering a table in the Glue Data Catalog; for Iceberg tables (a `metadata/`
+ * folder of `*.metadata.json` and no `_delta_log/`) `describe`, `history`, `snapshots`,
+ * `expire-snapshots`, `remove-orphan-files`, `rewrite-data-files` and `register`.
  */
 import { parseExpression } from "../sql/parser.js";
 import { readHistory } from "../tables/delta/history.js";
@@ -24,11 +26,20 @@ import { hasSinkLog, readSinkLogFiles } from "../tables/parquet-log/sink-log.js"
 import { listDataFiles } from "../connectors/file/listing.js";
 import { extensionFilter } from "./table-references.js";
 import { SparkSession } from "../api/session.js";
+import { toDisplayUrl } from "../storage/url.js";
+import { schemaToJson } from "../types/json-schema.js";
+import { treeString } from "../types/print-schema.js";
+import { GlueIcebergCatalog } from "../catalog/glue/glue-iceberg.js";
+import { hadoopCatalog } from "../tables/iceberg/catalog-ops.js";
+import { metadataVersionOf } from "../tables/iceberg/metadata.js";
+import type { MetadataFile, TableMetadata } from "../tables/iceberg/metadata.js";
+import { expireSnapshots, icebergHistory, icebergSnapshots, icebergTableDetail, removeOrphanFiles, rewriteDataFiles } from "../tables/iceberg/maintenance.js";
+import type { IcebergTableDetail } from "../tables/iceberg/maintenance.js";
 
 /** Help text of `sluice table`. */
 export const TABLE_HELP = `Usage: sluice table SUBCOMMAND PATH [options]
 
-Inspects and maintains a Delta table. PATH is a local path, a file: URL, an s3:// URL (with the
+Inspects and maintains a Delta or Iceberg table. PATH is a local path, a file: URL, an s3:// URL (with the
 S3 settings of the environment: AWS_ENDPOINT_URL_S3, AWS_REGION, the AWS credential chain) or a
 memory:// URL.
 
@@ -46,12 +57,30 @@ Subcommands:
                                          lists them; a retention below the table's is refused unless
                                          --no-retention-check (Spark's retentionDurationCheck)
 
-  register PATH --database DB --table NAME [--format delta|parquet|json|csv]
+  register PATH --database DB --table NAME [--format delta|iceberg|parquet|json|csv]
                                          registers the table (or updates its entry) in the AWS
                                          Glue Data Catalog, as a streaming sink with option
-                                         catalog=glue does: Delta as table_type=DELTA, file folders
-                                         as Hive tables with their partitions. The format is
-                                         detected (a _delta_log/ means delta, else parquet).
+                                         catalog=glue does: Delta as table_type=DELTA, Iceberg as
+                                         table_type=ICEBERG at its current metadata file, file
+                                         folders as Hive tables with their partitions. The format
+                                         is detected (a _delta_log/ means delta, a metadata/ of
+                                         *.metadata.json iceberg, else parquet).
+
+Iceberg tables (describe, history and register detect them too):
+  snapshots PATH [--json]                the snapshots, oldest first: committed_at, snapshot_id,
+                                         parent_id, operation, summary
+  expire-snapshots PATH [--older-than TIME] [--retain-last N] [--dry-run]
+                                         drops snapshots committed before TIME (default 5 days
+                                         ago; never the current one nor the N newest, default 1)
+                                         and deletes the files only they reached
+  remove-orphan-files PATH [--older-than TIME] [--dry-run]
+                                         deletes files under the table no snapshot reaches, last
+                                         modified before TIME (default 3 days ago)
+  rewrite-data-files PATH [--target-file-size BYTES]
+                                         compacts each partition's data files (deletes applied)
+                                         into files of the target size, as one replace snapshot
+
+TIME is an ISO 8601 timestamp (2024-03-07T10:00:00Z) or milliseconds since the epoch.
 
 Options:
   --verbose    print stack traces and causes on errors
@@ -62,7 +91,7 @@ AWS_REGION, the AWS credential chain).
 Exit codes: 0 ok, 1 the table could not be read or changed, 2 usage error.
 `;
 
-const SUBCOMMANDS = ["describe", "history", "optimize", "vacuum", "register"] as const;
+const SUBCOMMANDS = ["describe", "history", "optimize", "vacuum", "register", "snapshots", "expire-snapshots", "remove-orphan-files", "rewrite-data-files"] as const;
 
 /** Runs `sluice table` with the arguments after `table`; resolves to the exit code. */
 export async function tableCommand(args: readonly string[], io: CliIO): Promise<number> {
@@ -78,6 +107,14 @@ export async function tableCommand(args: readonly string[], io: CliIO): Promise<
       return vacuum(rest, io);
     case "register":
       return register(rest, io);
+    case "snapshots":
+      return snapshots(rest, io);
+    case "expire-snapshots":
+      return expire(rest, io);
+    case "remove-orphan-files":
+      return orphans(rest, io);
+    case "rewrite-data-files":
+      return rewrite(rest, io);
     case undefined:
       throw new UsageError(`table: missing subcommand; expected one of ${SUBCOMMANDS.join(", ")}`, TABLE_HELP);
     default:
@@ -88,6 +125,12 @@ export async function tableCommand(args: readonly string[], io: CliIO): Promise<
 async function describe(args: readonly string[], io: CliIO): Promise<number> {
   const parsed = parseArgs(args, { json: "boolean" }, "table describe", TABLE_HELP);
   const path = onePath(parsed.positionals, "describe");
+  const iceberg = await icebergTableAt(path);
+  if (iceberg !== null) {
+    const d = await icebergTableDetail(iceberg.storage, iceberg.key);
+    io.out(parsed.flags.has("json") ? `${JSON.stringify({ ...d, schema: JSON.parse(schemaToJson(d.schema)) as unknown }, null, 2)}\n` : formatIcebergDetail(d));
+    return 0;
+  }
   const { location, snapshot } = await openDeltaSnapshot(path);
   const detail = await tableDetail(location, snapshot);
   io.out(parsed.flags.has("json") ? `${JSON.stringify(detail, null, 2)}\n` : formatTableDetail(detail, snapshot));
@@ -98,6 +141,27 @@ async function history(args: readonly string[], io: CliIO): Promise<number> {
   const parsed = parseArgs(args, { json: "boolean", limit: "string" }, "table history", TABLE_HELP);
   const path = onePath(parsed.positionals, "history");
   const limit = parsed.strings.has("limit") ? numberOption(parsed, "limit", 0, { min: 1, integer: true }, "table history", TABLE_HELP) : undefined;
+  const iceberg = await icebergTableAt(path);
+  if (iceberg !== null) {
+    const rows = icebergHistory(await icebergMetadata(iceberg)).reverse().slice(0, limit);
+    if (parsed.flags.has("json")) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+    else {
+      io.out(
+        formatResult(
+          [
+            { name: "made_current_at", kind: "other" },
+            { name: "snapshot_id", kind: "other" },
+            { name: "parent_id", kind: "other" },
+            { name: "is_current_ancestor", kind: "other" },
+          ],
+          rows.map((r) => [r.madeCurrentAt, r.snapshotId, r.parentId ?? "NULL", String(r.isCurrentAncestor)]),
+          "table",
+          { truncate: 0 },
+        ),
+      );
+    }
+    return 0;
+  }
   const location = await openDeltaLocation(path);
   const entries = await readHistory(location.storage, location.key, limit);
   if (parsed.flags.has("json")) {
@@ -124,6 +188,7 @@ async function history(args: readonly string[], io: CliIO): Promise<number> {
 async function optimize(args: readonly string[], io: CliIO): Promise<number> {
   const parsed = parseArgs(args, { where: "string" }, "table optimize", TABLE_HELP);
   const path = onePath(parsed.positionals, "optimize");
+  if ((await icebergTableAt(path)) !== null) throw new UsageError(`table optimize: ${path} is an Iceberg table; compact it with 'sluice table rewrite-data-files'`, TABLE_HELP);
   const where = parsed.strings.get("where");
   const predicate = where === undefined ? undefined : parseExpression(where);
   const location = await openDeltaLocation(path);
@@ -145,6 +210,9 @@ async function vacuum(args: readonly string[], io: CliIO): Promise<number> {
   const path = onePath(parsed.positionals, "vacuum");
   const retentionHours = parsed.strings.has("retain") ? numberOption(parsed, "retain", 0, { min: 0, integer: false }, "table vacuum", TABLE_HELP) : undefined;
   const dryRun = parsed.flags.has("dry-run");
+  if ((await icebergTableAt(path)) !== null) {
+    throw new UsageError(`table vacuum: ${path} is an Iceberg table; use 'sluice table expire-snapshots' and 'sluice table remove-orphan-files'`, TABLE_HELP);
+  }
   const location = await openDeltaLocation(path);
   const retentionCheck = !parsed.flags.has("no-retention-check");
   let result: VacuumResult;
@@ -177,8 +245,21 @@ async function register(args: readonly string[], io: CliIO): Promise<number> {
   const table = parsed.strings.get("table");
   if (database === undefined || table === undefined) throw new UsageError("table register: --database and --table are required", TABLE_HELP);
   const given = parsed.strings.get("format");
+  const iceberg = given === undefined || given.toLowerCase() === "iceberg" ? await icebergTableAt(path) : null;
+  if (given?.toLowerCase() === "iceberg" && iceberg === null) throw new ConfigError(`table register: no Iceberg table at ${path}`, { path });
+  if (iceberg !== null) {
+    const catalog = new GlueCatalog(glueSettingsFrom({}));
+    try {
+      const current = await icebergMetadataFile(iceberg);
+      const what = await new GlueIcebergCatalog(catalog, database.toLowerCase(), table.toLowerCase()).register(iceberg.key, current);
+      io.out(`register: iceberg table ${database.toLowerCase()}.${table.toLowerCase()} at ${current.metadata.location} ${what} in the Glue Data Catalog (metadata_location ${toDisplayUrl(iceberg.storage, current.key)})\n`);
+    } finally {
+      await catalog.close();
+    }
+    return 0;
+  }
   const format = given === undefined ? undefined : CATALOG_TABLE_FORMATS.find((f) => f === given.toLowerCase());
-  if (given !== undefined && format === undefined) throw new UsageError(`table register: --format must be one of ${CATALOG_TABLE_FORMATS.join(", ")}, got '${given}'`, TABLE_HELP);
+  if (given !== undefined && format === undefined) throw new UsageError(`table register: --format must be one of delta, iceberg, ${CATALOG_TABLE_FORMATS.filter((f) => f !== "delta").join(", ")}, got '${given}'`, TABLE_HELP);
   const { storage, key } = resolveLocation(path);
   const spec = await catalogSpec(path, storage, key, format, database, table);
   const catalog = new GlueCatalog(glueSettingsFrom({}));
@@ -250,6 +331,127 @@ function metricsText(e: HistoryEntry): string {
   const known = SUMMARY_METRICS.filter((k) => m[k] !== undefined);
   const keys = known.length > 0 ? known : Object.keys(m).sort();
   return keys.map((k) => `${k}=${m[k]}`).join(", ");
+}
+
+/** The Iceberg table at `path`, or null when the folder is not one (it has a `_delta_log/`, or no `metadata/*.metadata.json`). */
+async function icebergTableAt(path: string): Promise<{ storage: Storage; key: string } | null> {
+  const { storage, key } = resolveLocation(path);
+  if (await hasDeltaLog(storage, key)) return null;
+  const dir = `${key === "" ? "" : `${key}/`}metadata/`;
+  const listed = await storage.list(dir).catch(() => []);
+  return listed.some((o) => metadataVersionOf(o.path.slice(dir.length)) !== null) ? { storage, key } : null;
+}
+
+async function icebergMetadataFile(t: { storage: Storage; key: string }): Promise<MetadataFile> {
+  const current = await hadoopCatalog.load(t.storage, t.key);
+  if (current === null) throw new ConfigError(`table: no Iceberg table at ${toDisplayUrl(t.storage, t.key)}`);
+  return current;
+}
+
+async function icebergMetadata(t: { storage: Storage; key: string }): Promise<TableMetadata> {
+  return (await icebergMetadataFile(t)).metadata;
+}
+
+async function needIceberg(path: string, sub: string): Promise<{ storage: Storage; key: string }> {
+  const t = await icebergTableAt(path);
+  if (t === null) throw new ConfigError(`table ${sub}: ${path} is not an Iceberg table (no metadata/*.metadata.json)`, { path });
+  return t;
+}
+
+/** `--older-than`: an ISO 8601 timestamp or ms since the epoch; `fallback` when absent. */
+function timeOption(parsed: ReturnType<typeof parseArgs>, sub: string, fallback: number): number {
+  const text = parsed.strings.get("older-than");
+  if (text === undefined) return fallback;
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new UsageError(`table ${sub}: --older-than must be an ISO 8601 timestamp or milliseconds since the epoch, got '${text}'`, TABLE_HELP);
+  return ms;
+}
+
+async function snapshots(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { json: "boolean" }, "table snapshots", TABLE_HELP);
+  const t = await needIceberg(onePath(parsed.positionals, "snapshots"), "snapshots");
+  const rows = icebergSnapshots(await icebergMetadata(t));
+  if (parsed.flags.has("json")) {
+    io.out(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  io.out(
+    formatResult(
+      [
+        { name: "committed_at", kind: "other" },
+        { name: "snapshot_id", kind: "other" },
+        { name: "parent_id", kind: "other" },
+        { name: "operation", kind: "other" },
+        { name: "summary", kind: "other" },
+      ],
+      rows.map((r) => [r.committedAt, r.snapshotId, r.parentId ?? "NULL", r.operation, Object.entries(r.summary).map(([k, v]) => `${k}=${v}`).join(", ")]),
+      "table",
+      { truncate: 0 },
+    ),
+  );
+  return 0;
+}
+
+async function expire(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { "older-than": "string", "retain-last": "string", "dry-run": "boolean" }, "table expire-snapshots", TABLE_HELP);
+  const t = await needIceberg(onePath(parsed.positionals, "expire-snapshots"), "expire-snapshots");
+  const retainLast = parsed.strings.has("retain-last") ? numberOption(parsed, "retain-last", 1, { min: 1, integer: true }, "table expire-snapshots", TABLE_HELP) : 1;
+  const dryRun = parsed.flags.has("dry-run");
+  const r = await expireSnapshots(t.storage, t.key, { olderThanMs: timeOption(parsed, "expire-snapshots", Date.now() - 5 * 24 * 3600 * 1000), retainLast, dryRun });
+  const where = toDisplayUrl(t.storage, t.key);
+  const n = r.expired.length;
+  io.out(
+    dryRun
+      ? `expire-snapshots (dry run): would expire ${formatCount(n)} snapshot${n === 1 ? "" : "s"} and delete ${formatCount(r.files.length)} files of ${where}\n`
+      : `expire-snapshots: expired ${formatCount(n)} snapshot${n === 1 ? "" : "s"} and deleted ${formatCount(r.files.length)} files of ${where}${r.version === null ? "" : `; metadata version ${r.version}`}\n`,
+  );
+  if (dryRun) for (const f of r.files) io.out(`  ${f.startsWith(`${t.key}/`) ? f.slice(t.key.length + 1) : f}\n`);
+  return 0;
+}
+
+async function orphans(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { "older-than": "string", "dry-run": "boolean" }, "table remove-orphan-files", TABLE_HELP);
+  const t = await needIceberg(onePath(parsed.positionals, "remove-orphan-files"), "remove-orphan-files");
+  const dryRun = parsed.flags.has("dry-run");
+  const r = await removeOrphanFiles(t.storage, t.key, { olderThanMs: timeOption(parsed, "remove-orphan-files", Date.now() - 3 * 24 * 3600 * 1000), dryRun });
+  const n = r.files.length;
+  io.out(`remove-orphan-files${dryRun ? " (dry run): would delete" : ": deleted"} ${formatCount(n)} file${n === 1 ? "" : "s"} (${formatBytes(r.bytes)}) of ${toDisplayUrl(t.storage, t.key)}\n`);
+  if (dryRun) for (const f of r.files) io.out(`  ${f.startsWith(`${t.key}/`) ? f.slice(t.key.length + 1) : f}\n`);
+  return 0;
+}
+
+async function rewrite(args: readonly string[], io: CliIO): Promise<number> {
+  const parsed = parseArgs(args, { "target-file-size": "string" }, "table rewrite-data-files", TABLE_HELP);
+  const t = await needIceberg(onePath(parsed.positionals, "rewrite-data-files"), "rewrite-data-files");
+  const target = parsed.strings.has("target-file-size") ? numberOption(parsed, "target-file-size", 0, { min: 1, integer: true }, "table rewrite-data-files", TABLE_HELP) : undefined;
+  const r = await rewriteDataFiles(t.storage, t.key, target === undefined ? {} : { targetFileSize: target });
+  const where = toDisplayUrl(t.storage, t.key);
+  if (r.version === null) {
+    io.out(`rewrite-data-files: nothing to compact in ${where}\n`);
+    return 0;
+  }
+  io.out(
+    `rewrite-data-files: rewrote ${formatCount(r.rewrittenFiles)} data files${r.rewrittenDeleteFiles > 0 ? ` and ${formatCount(r.rewrittenDeleteFiles)} delete files` : ""} into ${formatCount(r.addedFiles)}; metadata version ${r.version} of ${where}\n`,
+  );
+  return 0;
+}
+
+/** `describe` of an Iceberg table, as lines. */
+function formatIcebergDetail(d: IcebergTableDetail): string {
+  const lines = [
+    `format             iceberg (v${d.formatVersion})`,
+    `location           ${d.location}`,
+    `id                 ${d.id}`,
+    `metadata file      ${d.metadataFile}`,
+    `current snapshot   ${d.currentSnapshotId ?? "none"} (${formatCount(d.numSnapshots)} snapshot${d.numSnapshots === 1 ? "" : "s"}, last sequence number ${d.lastSequenceNumber})`,
+    `last updated       ${d.lastUpdated}`,
+    `partition spec     ${d.partitionSpec.length === 0 ? "unpartitioned" : d.partitionSpec.join(", ")}`,
+    `files              ${formatCount(d.numFiles)} data (${formatBytes(d.sizeInBytes)}, ${formatCount(d.numRecords)} records), ${formatCount(d.numDeleteFiles)} delete`,
+    `properties         ${Object.keys(d.properties).length === 0 ? "none" : Object.entries(d.properties).map(([k, v]) => `${k}=${v}`).join(", ")}`,
+    "",
+    treeString(d.schema).trimEnd(),
+  ];
+  return `${lines.join("\n")}\n`;
 }
 
 function onePath(positionals: readonly string[], sub: string): string {

@@ -87,6 +87,26 @@ export class GlueIcebergCatalog implements IcebergCatalogOps {
     return { key, version };
   }
 
+  /**
+   * Points the Glue table at `current` (a file-system table registered for Athena): creates it, or
+   * updates its `metadata_location` (the old one becomes `previous_metadata_location`).
+   * @returns what was done.
+   */
+  async register(tableKey: string, current: MetadataFile): Promise<"created" | "updated" | "unchanged"> {
+    const location = locationOf(current.metadata, tableKey, current.key);
+    for (let attempt = 0; attempt <= this.glue.settings.maxConflictRetries; attempt++) {
+      const t = await this.glue.getTable(this.database, this.table);
+      if (t === null) {
+        if (await this.glue.createTableFrom(this.database, this.tableInput(current.metadata, location, null, {}))) return "created";
+        continue;
+      }
+      const previous = t.tableParameters.metadata_location ?? null;
+      if (previous === location) return "unchanged";
+      if (await this.glue.updateTableFrom(this.database, this.tableInput(current.metadata, location, previous, t.tableParameters), t.versionId)) return "updated";
+    }
+    throw new AnalysisError(`glue: ${this.database}.${this.table} kept changing while registering it; try again`);
+  }
+
   /** The Glue table: Iceberg's parameters, others' kept; the location; the current schema's columns. */
   private tableInput(m: TableMetadata, metadataLocation: string, previous: string | null, existing: Readonly<Record<string, string>>): GlueTableInput {
     const kept = Object.fromEntries(Object.entries(existing).filter(([k]) => !ICEBERG_PARAMETERS.includes(k)));

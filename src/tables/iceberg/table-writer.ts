@@ -401,8 +401,14 @@ function truncatedBinary(v: Uint8Array, upper: boolean): Uint8Array | null {
 /** What a commit adds, and (overwrite) whether it replaces every live file. */
 export interface CommitRequest {
   readonly files: readonly DataFile<IcebergFileMetrics>[];
-  /** `append`, or `overwrite` (every file live before is removed in the same snapshot). */
-  readonly operation: "append" | "overwrite";
+  /**
+   * `append`; `overwrite`: every file live before is removed in the same snapshot; `replace`
+   * (compaction): the files of `remove` are, which must all still be live (else the commit fails
+   * with CommitConflictError: another writer removed or rewrote them).
+   */
+  readonly operation: "append" | "overwrite" | "replace";
+  /** `replace`: the paths (as the manifests hold them) of the data and delete files the new files replace. */
+  readonly remove?: ReadonlySet<string>;
   /** The streaming query and batch, recorded in the summary for exactly-once. */
   readonly streaming?: { readonly queryId: string; readonly batchId: number };
 }
@@ -466,7 +472,11 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     const table = { storage, tableKey, current: { key: base?.key ?? "", version: base?.version ?? 0, metadata: m } };
     const previous =
       parentSnapshot === null ? [] : base === plan.base && plan.baseManifests !== null ? plan.baseManifests : await snapshotManifests(table, parentSnapshot);
-    const removed = request.operation === "overwrite" && parentSnapshot !== null ? await liveEntries(table, parentSnapshot) : [];
+    const live = request.operation !== "append" && parentSnapshot !== null ? await liveEntries(table, parentSnapshot) : [];
+    const removed = request.operation === "overwrite" ? live : live.filter((e) => request.remove?.has(e.file.filePath) === true);
+    if (request.operation === "replace" && removed.length !== (request.remove?.size ?? 0)) {
+      throw new CommitConflictError(`iceberg: files to replace in ${toDisplayUrl(storage, tableKey)} were removed or rewritten by another commit; run the rewrite again`);
+    }
     // Manifests and the list are written concurrently: none is visible before the metadata file.
     const puts: Promise<void>[] = [];
     const listKey = `${metaDir}snap-${String(snapshotId)}-${attempt}-${commitId}.avro`;
@@ -478,7 +488,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       }
       if (added !== null) manifests.push({ ...added, sequenceNumber, minSequenceNumber: sequenceNumber });
       if (request.operation === "append") manifests.push(...(await mergedManifests(table, previous, m, plan, snapshotId, sequenceNumber, `${metaDir}${commitId}-${attempt}-merged.avro`, puts)));
-      else manifests.push(...(await deletedManifests(storage, `${metaDir}${commitId}-${attempt}`, removed, m, plan, snapshotId, sequenceNumber, puts)));
+      else manifests.push(...(await rewrittenManifests(storage, `${metaDir}${commitId}-${attempt}`, live, new Set(removed), m, plan, snapshotId, sequenceNumber, puts)));
       puts.push(writeManifestList(manifests, snapshotId, parent, sequenceNumber).then((bytes) => storage.put(listKey, bytes)));
     } catch (e) {
       // No write is left unobserved when encoding fails.
@@ -492,7 +502,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       "snapshot-id": snapshotId,
       ...(parent === null ? {} : { "parent-snapshot-id": parent }),
       "timestamp-ms": now,
-      summary: snapshotSummary(request, files, removed, parentSnapshot),
+      summary: snapshotSummary(request, files, removed, live, parentSnapshot),
       "manifest-list": locationOf(m, tableKey, listKey),
       "schema-id": plan.schema["schema-id"],
     };
@@ -532,8 +542,10 @@ async function mergedManifests(
 ): Promise<ManifestFile[]> {
   const props = m.properties;
   const minCount = Number(props["commit.manifest.min-count-to-merge"] ?? MERGE_MIN_COUNT);
-  const mergeable = previous.filter((mf) => mf.content === 0 && mf.partitionSpecId === plan.spec["spec-id"]);
-  if (props["commit.manifest-merge.enabled"] === "false" || !(minCount > 0) || mergeable.length + 1 < minCount) return [...previous];
+  // A manifest of only DELETED entries (an overwrite's record of what it removed) is not carried on.
+  const carried = previous.filter((mf) => mf.addedFilesCount + mf.existingFilesCount > 0 || mf.deletedFilesCount === 0);
+  const mergeable = carried.filter((mf) => mf.content === 0 && mf.partitionSpecId === plan.spec["spec-id"]);
+  if (props["commit.manifest-merge.enabled"] === "false" || !(minCount > 0) || mergeable.length + 1 < minCount) return carried;
   const entries: EntryToWrite[] = [];
   for (const mf of mergeable) {
     const { storage, key: k } = locate(table, mf.manifestPath, m);
@@ -543,7 +555,7 @@ async function mergedManifests(
     }
   }
   const merged = await putManifest(table.storage, key, entries, plan.spec, plan, "data", snapshotId, sequenceNumber, puts);
-  return [merged, ...previous.filter((mf) => !mergeable.includes(mf))];
+  return [merged, ...carried.filter((mf) => !mergeable.includes(mf))];
 }
 
 /** A positive id below 2^53 (any positive long is valid; this one survives every JSON reader). */
@@ -672,11 +684,16 @@ function comparePartition(a: AvroValue, b: AvroValue): number {
   return 0;
 }
 
-/** For an overwrite: manifests marking every file live before as DELETED (data and delete files apart, per spec). */
-async function deletedManifests(
+/**
+ * For an overwrite or a replace: the table's live files (`live`) in new manifests (data and delete
+ * files apart, one per spec), those of `removed` as DELETED, the others as EXISTING, each with its
+ * sequence numbers.
+ */
+async function rewrittenManifests(
   storage: Storage,
   keyPrefix: string,
   previous: readonly ManifestEntry[],
+  removed: ReadonlySet<ManifestEntry>,
   m: TableMetadata,
   plan: IcebergWritePlan,
   snapshotId: Long,
@@ -693,13 +710,25 @@ async function deletedManifests(
   const out: ManifestFile[] = [];
   let n = 1;
   for (const [k, entries] of groups) {
-    const toWrite: EntryToWrite[] = entries.map((e) => ({ status: DELETED, snapshotId, sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, file: e.file }));
+    const toWrite: EntryToWrite[] = entries.map((e) => ({
+      status: removed.has(e) ? DELETED : 0,
+      snapshotId: removed.has(e) ? snapshotId : (e.snapshotId ?? snapshotId),
+      sequenceNumber: e.sequenceNumber,
+      fileSequenceNumber: e.fileSequenceNumber,
+      file: e.file,
+    }));
     out.push(await putManifest(storage, `${keyPrefix}-m${n++}.avro`, toWrite, specById(m, entries[0].specId), plan, k.endsWith("/data") ? "data" : "deletes", snapshotId, sequenceNumber, puts));
   }
   return out;
 }
 
-function snapshotSummary(request: CommitRequest, files: readonly DataFileInfo[], removed: readonly ManifestEntry[], parent: Snapshot | null): Record<string, string> {
+function snapshotSummary(
+  request: CommitRequest,
+  files: readonly DataFileInfo[],
+  removed: readonly ManifestEntry[],
+  live: readonly ManifestEntry[],
+  parent: Snapshot | null,
+): Record<string, string> {
   const p = parent?.summary ?? {};
   const total = (k: string): number => Number(p[k] ?? 0) || 0;
   const addedRecords = files.reduce((n, f) => n + f.recordCount, 0);
@@ -707,7 +736,7 @@ function snapshotSummary(request: CommitRequest, files: readonly DataFileInfo[],
   const removedData = removed.filter((e) => e.file.content === DATA);
   const removedDeletes = removed.filter((e) => e.file.content !== DATA);
   const partitions = new Set(files.map((f) => stringifyLongJson(Object.entries(f.partition).map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v]))));
-  const overwrite = request.operation === "overwrite";
+  const overwrite = request.operation !== "append";
   const s: Record<string, string> = {
     operation: request.operation,
     ...(request.streaming === undefined ? {} : { [QUERY_ID_PROPERTY]: request.streaming.queryId, [EPOCH_ID_PROPERTY]: String(request.streaming.batchId) }),
@@ -722,12 +751,25 @@ function snapshotSummary(request: CommitRequest, files: readonly DataFileInfo[],
     s["removed-files-size"] = String(removed.reduce((n, e) => n + e.file.fileSizeInBytes, 0));
     if (removedDeletes.length > 0) s["removed-delete-files"] = String(removedDeletes.length);
   }
-  s["total-records"] = String(overwrite ? addedRecords : total("total-records") + addedRecords);
-  s["total-files-size"] = String(overwrite ? addedSize : total("total-files-size") + addedSize);
-  s["total-data-files"] = String(overwrite ? files.length : total("total-data-files") + files.length);
-  s["total-delete-files"] = String(overwrite ? 0 : total("total-delete-files"));
-  s["total-position-deletes"] = String(overwrite ? 0 : total("total-position-deletes"));
-  s["total-equality-deletes"] = String(overwrite ? 0 : total("total-equality-deletes"));
+  if (overwrite) {
+    // The totals of what stays live (the whole table was read for the rewrite).
+    const kept = live.filter((e) => !removed.includes(e));
+    const keptData = kept.filter((e) => e.file.content === DATA);
+    const keptDeletes = kept.filter((e) => e.file.content !== DATA);
+    s["total-records"] = String(keptData.reduce((n, e) => n + e.file.recordCount, 0) + addedRecords);
+    s["total-files-size"] = String(kept.reduce((n, e) => n + e.file.fileSizeInBytes, 0) + addedSize);
+    s["total-data-files"] = String(keptData.length + files.length);
+    s["total-delete-files"] = String(keptDeletes.length);
+    s["total-position-deletes"] = String(keptDeletes.filter((e) => e.file.content === 1).reduce((n, e) => n + e.file.recordCount, 0));
+    s["total-equality-deletes"] = String(keptDeletes.filter((e) => e.file.content === 2).reduce((n, e) => n + e.file.recordCount, 0));
+  } else {
+    s["total-records"] = String(total("total-records") + addedRecords);
+    s["total-files-size"] = String(total("total-files-size") + addedSize);
+    s["total-data-files"] = String(total("total-data-files") + files.length);
+    s["total-delete-files"] = String(total("total-delete-files"));
+    s["total-position-deletes"] = String(total("total-position-deletes"));
+    s["total-equality-deletes"] = String(total("total-equality-deletes"));
+  }
   s["engine-name"] = "sluice";
   return s;
 }
