@@ -3,7 +3,8 @@
  *
  * Batch: the current snapshot, or `snapshot-id` / `versionAsOf` (a snapshot id), or
  * `as-of-timestamp` (ms) / `timestampAsOf` (a timestamp): the snapshot current then, read with
- * the schema it was written with. Deletes are applied.
+ * the schema it was written with. Deletes are applied. Data files whose column metrics prove that
+ * no row passes the query's filter are not read (`pruning.ts`; `numFilesPruned` in the progress).
  *
  * Streaming, as Iceberg's `SparkMicroBatchStream`:
  * - Offsets are Iceberg's `StreamingOffset` JSON: `{"version":1,"snapshot_id":S,"position":P,
@@ -35,6 +36,8 @@ import { currentSchema } from "../../tables/iceberg/metadata.js";
 import { locate, openIcebergTable, planScan, readScanTask, readSchema, selectSnapshot, snapshotManifests } from "../../tables/iceberg/table-reader.js";
 import type { IcebergTableRef, ScanTask, SnapshotSpec } from "../../tables/iceberg/table-reader.js";
 import { sparkSchemaOf } from "../../tables/iceberg/types.js";
+import { pruneEntries } from "../../tables/iceberg/pruning.js";
+import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { tagInputFile } from "../../exec/eval/input-file.js";
 import { toDisplayUrl } from "../../storage/url.js";
 import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
@@ -180,16 +183,21 @@ export class IcebergSource implements StreamSource {
   private readonly o: IcebergReadOptions;
   private readonly streaming: boolean;
   private readonly columns: readonly number[] | null;
+  /** A filter the plan applies after the source: files whose metrics prove no row matches it are not read. */
+  private readonly filter: BoundExpr | null;
   private table: IcebergTableRef | null = null;
   /** Added data files by snapshot id (text), cached: a snapshot never changes. */
   private readonly added = new Map<string, ManifestEntry[]>();
   private latest: OffsetJson | null = null;
+  /** Data files skipped by the filter (see {@link metrics}). */
+  private pruned = 0;
 
   constructor(options: Options, hints: SourceHints) {
     this.o = resolveIcebergReadOptions(options, hints.streaming);
     this.streaming = hints.streaming;
     this.schema = hints.schema;
     this.columns = hints.columns ?? null;
+    this.filter = hints.filter ?? null;
     this.description = `IcebergSource[${this.o.path}]`;
   }
 
@@ -310,7 +318,10 @@ export class IcebergSource implements StreamSource {
     if (to.scanAllFiles) {
       const snap = selectSnapshot(m, { snapshotId: to.snapshotId });
       const schema = readSchema(m, this.o.snapshot, snap);
-      for (const task of await planScan(t, snap)) yield* this.readTask(t, schema, task);
+      const tasks = await planScan(t, snap);
+      const kept = new Set(this.filter === null ? tasks.map((x) => x.data) : pruneEntries(tasks.map((x) => x.data), schema, this.filter));
+      this.pruned += tasks.length - kept.size;
+      for (const task of tasks) if (kept.has(task.data)) yield* this.readTask(t, schema, task);
       return;
     }
     const schema = this.streamSchema(m);
@@ -326,7 +337,10 @@ export class IcebergSource implements StreamSource {
       const added = await this.addedFiles(t, snap);
       const lo = i === at && from !== null ? from.position : 0;
       const hi = i === last ? to.position : added.length;
-      for (let p = lo; p < hi && p < added.length; p++) yield* this.readTask(t, schema, { data: added[p], positionDeletes: [], equalityDeletes: [] });
+      const range = added.slice(lo, hi);
+      const kept = new Set(this.filter === null ? range : pruneEntries(range, schema, this.filter));
+      this.pruned += range.length - kept.size;
+      for (const e of range) if (kept.has(e)) yield* this.readTask(t, schema, { data: e, positionDeletes: [], equalityDeletes: [] });
     }
   }
 
@@ -352,6 +366,11 @@ export class IcebergSource implements StreamSource {
     const url = fileUrlOf(storage, key);
     const block = { path: url, start: 0, length: task.data.file.fileSizeInBytes };
     for await (const b of readScanTask(t, schema, task, { columns: this.columns })) yield tagInputFile(b, block);
+  }
+
+  /** Progress metrics: data files skipped by their metrics since the query started. */
+  metrics(): Record<string, string> {
+    return { numFilesPruned: String(this.pruned) };
   }
 
   async commit(_end: OffsetJson): Promise<void> {}

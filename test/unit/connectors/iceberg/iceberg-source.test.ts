@@ -81,3 +81,21 @@ test("a Java-written table streams its append; its delete snapshot is refused un
   // The first snapshot's appended file: 21 rows, deletes of later snapshots not applied (appends only).
   assert.equal(skipped.ids.length, 21);
 });
+
+test("a filter skips data files whose column bounds rule it out, in streams and batch reads, with the same rows", async () => {
+  const table = join(dir, "pruned");
+  for (const from of [0, 10, 20]) {
+    await spark.createDataFrame(Array.from({ length: 10 }, (_, i) => ({ id: from + i, v: `v${from + i}`, ts: new Date(Date.UTC(2024, 0, 1 + from)) })), "id INT, v STRING, ts TIMESTAMP")
+      .write.format("iceberg").mode("append").save(table);
+  }
+  const q = spark.readStream.format("iceberg").load(table).filter("id >= 25 AND v IS NOT NULL").writeStream.format("memory").queryName("ice_pruned").option("checkpointLocation", join(dir, "ck-pruned")).start();
+  await q.processAllAvailable();
+  await q.stop();
+  assert.equal(q.exception, null);
+  assert.deepEqual(((await spark.table("ice_pruned").collect()) as Record<string, unknown>[]).map((r) => Number(r.id)).sort((a, b) => a - b), [25, 26, 27, 28, 29]);
+  const pruned = Math.max(...q.recentProgress.map((p) => Number(p.sources[0]?.metrics?.numFilesPruned ?? 0)));
+  assert.equal(pruned, 2, "the two files of ids 0-19 are not read");
+  const batch = (await spark.read.format("iceberg").load(table).filter("ts < TIMESTAMP'2024-01-05 00:00:00' OR v = 'v29'").collect()) as Record<string, unknown>[];
+  // Each file's rows share one timestamp (Jan 1, 11 and 21): the first file and v29's match.
+  assert.deepEqual(batch.map((r) => Number(r.id)).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 29]);
+});
