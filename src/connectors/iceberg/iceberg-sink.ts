@@ -7,8 +7,10 @@
  * - append: an `append` snapshot of the batch's files (the shared table sink over
  *   `IcebergStreamingTable`);
  * - complete: an `overwrite` snapshot replacing every live file with the batch's rows;
- * - update: accepted for queries without aggregation (each row is new, so it appends); an
- *   aggregation in update mode is refused until merges into Iceberg exist.
+ * - update: the batch's rows (an aggregation's changed groups) are merged into the table by the
+ *   grouping columns, copy-on-write (`upsertIcebergByKey`: files holding a changed key are
+ *   rewritten without it, in one `overwrite` snapshot); a query without aggregation appends. An
+ *   aggregation whose grouping columns are not all in the output is refused when the query starts.
  *
  * Batch: `append`, `overwrite` (one overwrite snapshot), `errorifexists`, `ignore`.
  *
@@ -32,7 +34,7 @@ import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
 import { GlueCatalog, glueSettingsFrom } from "../../catalog/glue/glue-catalog.js";
 import { GlueIcebergCatalog } from "../../catalog/glue/glue-iceberg.js";
 import { IcebergStreamingTable } from "../../tables/iceberg/streaming-table.js";
-import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite } from "../../tables/iceberg/table-writer.js";
+import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite, upsertIcebergByKey } from "../../tables/iceberg/table-writer.js";
 import type { IcebergWriteOptions } from "../../tables/iceberg/table-writer.js";
 import { TableStreamSink } from "../table-sink.js";
 import type { BatchWrite, SinkConnector, SinkContext } from "../registry.js";
@@ -110,10 +112,11 @@ function resolve(what: string, options: Readonly<Record<string, string>>, partit
 
 function checkContext(ctx: SinkContext): ResolvedSinkOptions {
   const r = resolve("iceberg sink", ctx.options, ctx.partitionBy, ctx.sessionConf ?? {});
-  if (ctx.outputMode === "update" && ctx.updateKeys !== undefined && ctx.updateKeys.kind !== "appendOnly") {
-    throw new ConfigError("iceberg sink: update output mode with an aggregation is not supported yet (it needs a merge into the table); use complete mode, or append with a watermark", {
-      option: "outputMode",
-    });
+  if (ctx.outputMode === "update" && ctx.updateKeys?.kind === "unknown") {
+    throw new ConfigError(
+      `iceberg sink: update output mode merges rows by the aggregation's grouping columns, but ${ctx.updateKeys.reason}; keep every grouping column in the output or use complete mode`,
+      { option: "outputMode" },
+    );
   }
   return r;
 }
@@ -134,6 +137,14 @@ class IcebergSink implements StreamSink {
   }
 
   async addBatch(batch: SinkBatch): Promise<{ numOutputRows: number; metrics: Readonly<Record<string, string>> }> {
+    const keys = this.ctx.updateKeys;
+    if (batch.outputMode === "update" && keys?.kind === "keys") {
+      const { result, numRows } = await upsertIcebergByKey(this.o.storage, this.o.key, batch.data, batch.schema, keys.columns, {
+        ...this.o.write,
+        streaming: { queryId: this.ctx.queryId, batchId: batch.batchId },
+      });
+      return { numOutputRows: result.version === null ? 0 : numRows, metrics: result.version === null ? {} : { version: String(result.version), snapshotId: String(result.snapshotId) } };
+    }
     if (batch.outputMode !== "complete") return this.appends.addBatch(batch);
     const plan = await planIcebergWrite(this.o.storage, this.o.key, batch.schema, this.o.write);
     if (plan.base !== null && lastCommittedBatch(plan.base.metadata, this.ctx.queryId) >= batch.batchId) {

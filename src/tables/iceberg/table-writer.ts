@@ -44,7 +44,10 @@ import { FIRST_PARTITION_FIELD_ID, currentSchema, parseTableMetadata, specById }
 import { hadoopCatalog } from "./catalog-ops.js";
 import type { IcebergCatalogOps } from "./catalog-ops.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
-import { liveEntries, locate, locationOf, snapshotManifests } from "./table-reader.js";
+import { liveEntries, locate, locationOf, planScan, readScanTask, snapshotManifests } from "./table-reader.js";
+import { KeyCodec } from "../../columnar/key-codec.js";
+import { takeBatch } from "../../columnar/ops.js";
+import { writeDataFiles } from "../files/data-file-writer.js";
 import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
 import type { Transform } from "./transforms.js";
 import { icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
@@ -407,7 +410,11 @@ export interface CommitRequest {
    * with CommitConflictError: another writer removed or rewrote them).
    */
   readonly operation: "append" | "overwrite" | "replace";
-  /** `replace`: the paths (as the manifests hold them) of the data and delete files the new files replace. */
+  /**
+   * The paths (as the manifests hold them) of the files the new files replace: for `replace`, and
+   * for an `overwrite` of part of the table (absent: the whole table). Every one must still be
+   * live (else CommitConflictError).
+   */
   readonly remove?: ReadonlySet<string>;
   /** The streaming query and batch, recorded in the summary for exactly-once. */
   readonly streaming?: { readonly queryId: string; readonly batchId: number };
@@ -472,9 +479,11 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
     const table = { storage, tableKey, current: { key: base?.key ?? "", version: base?.version ?? 0, metadata: m } };
     const previous =
       parentSnapshot === null ? [] : base === plan.base && plan.baseManifests !== null ? plan.baseManifests : await snapshotManifests(table, parentSnapshot);
-    const live = request.operation !== "append" && parentSnapshot !== null ? await liveEntries(table, parentSnapshot) : [];
-    const removed = request.operation === "overwrite" ? live : live.filter((e) => request.remove?.has(e.file.filePath) === true);
-    if (request.operation === "replace" && removed.length !== (request.remove?.size ?? 0)) {
+    // Appends, and overwrites that replace no file, carry the parent's manifests over unread.
+    const rewrites = request.operation !== "append" && request.remove?.size !== 0;
+    const live = rewrites && parentSnapshot !== null ? await liveEntries(table, parentSnapshot) : [];
+    const removed = request.remove === undefined ? (request.operation === "overwrite" ? live : []) : live.filter((e) => request.remove?.has(e.file.filePath) === true);
+    if (request.remove !== undefined && removed.length !== request.remove.size) {
       throw new CommitConflictError(`iceberg: files to replace in ${toDisplayUrl(storage, tableKey)} were removed or rewritten by another commit; run the rewrite again`);
     }
     // Manifests and the list are written concurrently: none is visible before the metadata file.
@@ -487,7 +496,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
         added = await putManifest(storage, `${metaDir}${commitId}-m0.avro`, entries, plan.spec, plan, "data", snapshotId, sequenceNumber, puts);
       }
       if (added !== null) manifests.push({ ...added, sequenceNumber, minSequenceNumber: sequenceNumber });
-      if (request.operation === "append") manifests.push(...(await mergedManifests(table, previous, m, plan, snapshotId, sequenceNumber, `${metaDir}${commitId}-${attempt}-merged.avro`, puts)));
+      if (!rewrites) manifests.push(...(await mergedManifests(table, previous, m, plan, snapshotId, sequenceNumber, `${metaDir}${commitId}-${attempt}-merged.avro`, puts)));
       else manifests.push(...(await rewrittenManifests(storage, `${metaDir}${commitId}-${attempt}`, live, new Set(removed), m, plan, snapshotId, sequenceNumber, puts)));
       puts.push(writeManifestList(manifests, snapshotId, parent, sequenceNumber).then((bytes) => storage.put(listKey, bytes)));
     } catch (e) {
@@ -502,7 +511,7 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
       "snapshot-id": snapshotId,
       ...(parent === null ? {} : { "parent-snapshot-id": parent }),
       "timestamp-ms": now,
-      summary: snapshotSummary(request, files, removed, live, parentSnapshot),
+      summary: snapshotSummary(request, files, removed, rewrites ? live : null, parentSnapshot),
       "manifest-list": locationOf(m, tableKey, listKey),
       "schema-id": plan.schema["schema-id"],
     };
@@ -726,7 +735,7 @@ function snapshotSummary(
   request: CommitRequest,
   files: readonly DataFileInfo[],
   removed: readonly ManifestEntry[],
-  live: readonly ManifestEntry[],
+  live: readonly ManifestEntry[] | null,
   parent: Snapshot | null,
 ): Record<string, string> {
   const p = parent?.summary ?? {};
@@ -736,7 +745,7 @@ function snapshotSummary(
   const removedData = removed.filter((e) => e.file.content === DATA);
   const removedDeletes = removed.filter((e) => e.file.content !== DATA);
   const partitions = new Set(files.map((f) => stringifyLongJson(Object.entries(f.partition).map(([k, v]) => [k, v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v]))));
-  const overwrite = request.operation !== "append";
+  const overwrite = live !== null;
   const s: Record<string, string> = {
     operation: request.operation,
     ...(request.streaming === undefined ? {} : { [QUERY_ID_PROPERTY]: request.streaming.queryId, [EPOCH_ID_PROPERTY]: String(request.streaming.batchId) }),
@@ -753,7 +762,7 @@ function snapshotSummary(
   }
   if (overwrite) {
     // The totals of what stays live (the whole table was read for the rewrite).
-    const kept = live.filter((e) => !removed.includes(e));
+    const kept = (live ?? []).filter((e) => !removed.includes(e));
     const keptData = kept.filter((e) => e.file.content === DATA);
     const keptDeletes = kept.filter((e) => e.file.content !== DATA);
     s["total-records"] = String(keptData.reduce((n, e) => n + e.file.recordCount, 0) + addedRecords);
@@ -789,4 +798,80 @@ function nextMetadata(m: TableMetadata, previousFile: string | null, snapshot: S
     raw["metadata-log"] = [...log("metadata-log"), { "timestamp-ms": m.lastUpdatedMs, "metadata-file": previousFile }].slice(-keep);
   }
   return raw;
+}
+
+/**
+ * Upserts `data` into the table by `keyColumns`, copy-on-write: the data files holding a row whose
+ * key is in `data` are rewritten without those rows, and `data`'s rows are added, in one
+ * `overwrite` snapshot (what a streaming aggregation's update mode needs: each batch holds the
+ * changed groups). Keys compare null-safely. Creates the table when there is none. Every live
+ * file is read to find the keys (Gold tables are small; pruning by key bounds is not done).
+ * @throws CommitConflictError when a concurrent commit removed a file being rewritten.
+ */
+export async function upsertIcebergByKey(
+  storage: Storage,
+  tableKey: string,
+  data: AsyncIterable<Batch>,
+  schema: StructType,
+  keyColumns: readonly string[],
+  options: IcebergWriteOptions & { readonly streaming?: { readonly queryId: string; readonly batchId: number } },
+): Promise<{ result: CommitResult; numRows: number }> {
+  const batches: Batch[] = [];
+  for await (const b of data) if (b.numRows > 0) batches.push(b);
+  const plan = await planIcebergWrite(storage, tableKey, schema, options);
+  if (options.streaming !== undefined && plan.base !== null && lastCommittedBatch(plan.base.metadata, options.streaming.queryId) >= options.streaming.batchId) {
+    return { result: { version: null, snapshotId: null, attempts: 1, state: null }, numRows: 0 };
+  }
+  const numRows = batches.reduce((n, b) => n + b.numRows, 0);
+  const keyOf = (s: StructType, name: string): number => {
+    const i = s.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (i < 0) throw new AnalysisError(`iceberg: merge key column '${name}' is not in (${s.fields.map((f) => f.name).join(", ")})`);
+    return i;
+  };
+  const incomingKeys = new Set<string>();
+  if (batches.length > 0) {
+    const ordinals = keyColumns.map((k) => keyOf(batches[0].schema, k));
+    const codec = new KeyCodec(ordinals.map((o) => batches[0].schema.fields[o].dataType), "iceberg merge");
+    for (const b of batches) {
+      codec.bind(ordinals.map((o) => b.columns[o]));
+      for (let i = 0; i < b.numRows; i++) incomingKeys.add(keyText(codec, i));
+    }
+  }
+  // The live files holding an incoming key, and what stays of them.
+  const kept: Batch[] = [];
+  const remove = new Set<string>();
+  if (plan.base !== null && incomingKeys.size > 0) {
+    const table = { storage, tableKey, current: plan.base };
+    const snapshot = plan.base.metadata.currentSnapshotId === null ? null : (plan.base.metadata.snapshots.find((s) => sameLong(s["snapshot-id"], plan.base?.metadata.currentSnapshotId)) ?? null);
+    const ordinals = keyColumns.map((k) => keyOf(plan.sparkSchema, k));
+    const codec = new KeyCodec(ordinals.map((o) => plan.sparkSchema.fields[o].dataType), "iceberg merge");
+    for (const task of await planScan(table, snapshot)) {
+      const rows: Batch[] = [];
+      let hit = false;
+      for await (const b of readScanTask(table, plan.schema, task)) {
+        codec.bind(ordinals.map((o) => b.columns[o]));
+        const keep = new Int32Array(b.numRows);
+        let n = 0;
+        for (let i = 0; i < b.numRows; i++) if (!incomingKeys.has(keyText(codec, i))) keep[n++] = i;
+        if (n < b.numRows) hit = true;
+        rows.push(n === b.numRows ? b : takeBatch(b, keep.subarray(0, n)));
+      }
+      if (hit) {
+        remove.add(task.data.file.filePath);
+        kept.push(...rows.filter((b) => b.numRows > 0));
+      }
+    }
+  }
+  async function* all(): AsyncGenerator<Batch> {
+    yield* kept;
+    yield* batches;
+  }
+  const files = await writeDataFiles(storage, plan.dataKey, plan.writeSchema, plan.layout, plan.conform(all()));
+  const result = await commitIcebergWrite(plan, { files, operation: "overwrite", remove, ...(options.streaming === undefined ? {} : { streaming: options.streaming }) });
+  return { result, numRows };
+}
+
+function keyText(codec: KeyCodec, row: number): string {
+  const n = codec.encode(row);
+  return Buffer.from(codec.scratch.buffer, codec.scratch.byteOffset, n).toString("latin1");
 }
