@@ -19,7 +19,7 @@ import { isFileSinkOption } from "../connectors/file/file-sink.js";
 import type { SparkSession } from "./session.js";
 
 /** Formats a path table may name (``delta.`/path` ``). */
-const PATH_FORMATS = new Set(["delta", "parquet", "json", "csv", "text"]);
+const PATH_FORMATS = new Set(["delta", "iceberg", "parquet", "json", "csv", "text"]);
 
 /** Does a parsed name denote a path table, ``fmt.`path` `` (a known format, then something with a path separator)? */
 export function isPathTable(parts: readonly string[]): boolean {
@@ -87,7 +87,8 @@ export class SessionTables {
   read(ref: TableTargetRef): DataFrame {
     if (ref.kind === "path") return this.session.read.format(ref.format).load(ref.location);
     const t = ref.table;
-    if (t.format === "delta") return this.session.read.format("delta").load(t.location);
+    // Table formats know their own schema (and Iceberg's may have evolved since the catalog's record).
+    if (t.format === "delta" || t.format === "iceberg") return this.session.read.format(t.format).load(t.location);
     return this.session.read.format(t.format).options(storedOptions(t, "read")).schema(t.schema).load(t.location);
   }
 

@@ -20,7 +20,7 @@ import { batchFromRows } from "../columnar/build.js";
 import type { Batch } from "../columnar/batch.js";
 import { BooleanType, StringType, StructField, StructType, findIntervalField, type DataType } from "../types/data-types.js";
 import { quoteIfNeeded, simpleString, sqlTypeName, treeString } from "../types/print-schema.js";
-import { WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
+import { isTableFormat, WAREHOUSE_FORMATS, type WarehouseFormat, type WarehouseTable } from "../catalog/warehouse/warehouse-catalog.js";
 import { fileUrlOf, resolveLocation } from "../storage/resolve.js";
 import { Column } from "./column.js";
 import { DataFrame } from "./dataframe.js";
@@ -111,9 +111,9 @@ function createTable(session: SparkSession, st: CreateTableStatement, catalog: S
   let schema: StructType;
   if (st.columns !== null) schema = StructType(st.columns.map(columnField));
   else if (query !== null) schema = analyzePlan(query).schema;
-  else if (provider === "delta" && st.location !== null) schema = session.read.format("delta").load(location).schema;
-  else throw new AnalysisError(`analysis: CREATE TABLE ${name} needs its columns, AS SELECT, or (for Delta) the LOCATION of an existing table`);
-  const interval = provider === "parquet" || provider === "delta" ? findIntervalField(schema) : null;
+  else if (isTableFormat(provider) && st.location !== null) schema = session.read.format(provider).load(location).schema;
+  else throw new AnalysisError(`analysis: CREATE TABLE ${name} needs its columns, AS SELECT, or (for Delta and Iceberg) the LOCATION of an existing table`);
+  const interval = provider === "parquet" || isTableFormat(provider) ? findIntervalField(schema) : null;
   if (interval !== null) {
     // Spark's DataSourceUtils.verifySchema: these formats have no interval type.
     throw new AnalysisError(
@@ -125,7 +125,7 @@ function createTable(session: SparkSession, st: CreateTableStatement, catalog: S
       throw new AnalysisError(`analysis: partition column '${p}' is not a column of the table [${schema.fields.map((f) => f.name).join(", ")}]`);
     }
   }
-  if (provider !== "delta" && st.partitionedBy.length > 0) {
+  if (!isTableFormat(provider) && st.partitionedBy.length > 0) {
     // File tables list partition columns last, as Spark's catalog does.
     const isPart = (n: string) => st.partitionedBy.some((p) => p.toLowerCase() === n.toLowerCase());
     schema = StructType([...schema.fields.filter((f) => !isPart(f.name)), ...st.partitionedBy.map((p) => schema.fields.find((f) => f.name.toLowerCase() === p.toLowerCase()) as StructType["fields"][number])]);
@@ -152,12 +152,17 @@ function createTable(session: SparkSession, st: CreateTableStatement, catalog: S
     () => {
       if (!pathTable) session.tables.client().createTable(table);
       if (provider === "delta" && query === null) session.tables.client().createDeltaLog(location, schema, st.partitionedBy, st.properties, conf);
+      if (provider === "iceberg" && query === null) session.tables.client().createIcebergMetadata(location, schema, st.partitionedBy, st.properties);
     },
     async () => {
       if (!pathTable) await session.tables.catalog().createTable(table);
       if (provider === "delta" && query === null) {
         const { createDeltaLog } = await import("../catalog/warehouse/warehouse-catalog.js");
         await createDeltaLog(location, schema, st.partitionedBy, st.properties, conf);
+      }
+      if (provider === "iceberg" && query === null) {
+        const { createIcebergMetadata } = await import("../catalog/warehouse/warehouse-catalog.js");
+        await createIcebergMetadata(location, schema, st.partitionedBy, st.properties);
       }
     },
   );
@@ -222,7 +227,7 @@ function insert(
   });
   plan = { kind: "project", child: plan, exprs };
   const data = new DataFrame(session, plan, analyzePlan(plan));
-  if (overwrite && (ref.kind === "path" ? ref.format : ref.table.format) !== "delta" && readsLocation(data.resolved, ref.kind === "path" ? ref.location : ref.table.location)) {
+  if (overwrite && !isTableFormat((ref.kind === "path" ? ref.format : ref.table.format) as WarehouseFormat) && readsLocation(data.resolved, ref.kind === "path" ? ref.location : ref.table.location)) {
     // A file table is emptied before it is written: Spark refuses to read what it overwrites.
     throw new AnalysisError(`analysis: cannot overwrite ${ref.display}: it is also being read from by the query`);
   }
@@ -263,13 +268,16 @@ function readsLocation(plan: ResolvedPlan, location: string): boolean {
 
 /** Writes `data` into a table with the table's format, partitioning and options. */
 async function writeInto(ref: TableTargetRef, data: DataFrame, mode: "append" | "overwrite", properties: Readonly<Record<string, string>> = {}): Promise<void> {
+  const format = ref.kind === "path" ? ref.format : ref.table.format;
+  // Iceberg's writer takes the properties of a table it creates as tableProperty.<name>.
+  const asOptions = (p: Readonly<Record<string, string>>) => (format === "iceberg" ? Object.fromEntries(Object.entries(p).map(([k, v]) => [`tableProperty.${k}`, v])) : p);
   if (ref.kind === "path") {
-    await data.write.format(ref.format).mode(mode).options(properties).save(ref.location);
+    await data.write.format(ref.format).mode(mode).options(asOptions(properties)).save(ref.location);
     return;
   }
   const t = ref.table;
   const w = data.write.format(t.format).mode(mode).options(storedOptions(t, "write"));
-  if (t.format === "delta") w.options(t.properties);
+  if (isTableFormat(t.format)) w.options(asOptions(t.properties));
   if (t.partitionColumns.length > 0) w.partitionBy(...t.partitionColumns);
   await w.save(t.location);
 }
@@ -749,7 +757,7 @@ function requireTable(session: SparkSession, parts: readonly string[]): TableTar
 }
 
 function tableSchema(session: SparkSession, ref: TableTargetRef): StructType {
-  if (ref.kind === "warehouse" && ref.table.format !== "delta") return ref.table.schema;
+  if (ref.kind === "warehouse" && !isTableFormat(ref.table.format)) return ref.table.schema;
   return session.tables.read(ref).schema;
 }
 

@@ -51,6 +51,11 @@ export class WarehouseClient {
     this.call("createDeltaLog", location, schema, [...partitionBy], { ...properties }, { ...sessionConf });
   }
 
+  /** Commits an empty Iceberg table at `location` (unless one is there). */
+  createIcebergMetadata(location: string, schema: StructType, partitionBy: readonly string[], properties: Readonly<Record<string, string>>): void {
+    this.call("createIcebergMetadata", location, schema, [...partitionBy], { ...properties });
+  }
+
   private call(op: string, ...args: unknown[]): unknown {
     return blockingCall("warehouse", this.warehouse, op, args);
   }

@@ -20,12 +20,18 @@ import { folderPrefix, resolveLocation } from "../../storage/resolve.js";
 import { fileUrlOf } from "../../storage/resolve.js";
 import { schemaFromJson, schemaToJson } from "../../types/json-schema.js";
 import type { StructType } from "../../types/data-types.js";
+import { createIcebergTable } from "../../tables/iceberg/table-writer.js";
 import { saveDeltaTable } from "../../tables/delta/batch-write.js";
 
 /** Table formats the warehouse catalog stores. */
-export type WarehouseFormat = "parquet" | "delta" | "json" | "csv" | "text";
+export type WarehouseFormat = "parquet" | "delta" | "iceberg" | "json" | "csv" | "text";
 
-export const WAREHOUSE_FORMATS: readonly WarehouseFormat[] = ["parquet", "delta", "json", "csv", "text"];
+export const WAREHOUSE_FORMATS: readonly WarehouseFormat[] = ["parquet", "delta", "iceberg", "json", "csv", "text"];
+
+/** Formats whose tables keep their own metadata (a log), so their folder needs no marker. */
+export function isTableFormat(f: WarehouseFormat): f is "delta" | "iceberg" {
+  return f === "delta" || f === "iceberg";
+}
 
 /** A table of the warehouse catalog. */
 export interface WarehouseTable {
@@ -150,7 +156,7 @@ export class WarehouseCatalog {
       if (e instanceof AlreadyExistsError) throw new AnalysisError(`analysis: table ${t.database}.${t.name} already exists`);
       throw e;
     }
-    if (t.format !== "delta") await markTableFolder(t.location, `${t.database}.${t.name}`);
+    if (!isTableFormat(t.format)) await markTableFolder(t.location, `${t.database}.${t.name}`);
   }
 
   /** Replaces a table's record (ALTER TABLE). */
@@ -228,6 +234,8 @@ export async function warehouseTask(warehouse: string, op: string, args: readonl
       return c.dropTable(args[0] as string, args[1] as string);
     case "createDeltaLog":
       return createDeltaLog(args[0] as string, args[1] as StructType, args[2] as string[], args[3] as Record<string, string>, args[4] as Record<string, string>);
+    case "createIcebergMetadata":
+      return createIcebergMetadata(args[0] as string, args[1] as StructType, args[2] as string[], args[3] as Record<string, string>);
     default:
       throw new AnalysisError(`catalog: unknown warehouse operation '${op}'`);
   }
@@ -250,4 +258,10 @@ export async function createDeltaLog(
     sessionConf,
     keepNullability: true,
   });
+}
+
+/** Commits an empty Iceberg table (its first metadata file, no snapshot) at `location`, unless one is there. */
+export async function createIcebergMetadata(location: string, schema: StructType, partitionBy: readonly string[], properties: Readonly<Record<string, string>>): Promise<void> {
+  const { storage, key } = resolveLocation(location);
+  await createIcebergTable(storage, key, schema, { partitionBy, properties });
 }

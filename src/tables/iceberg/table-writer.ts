@@ -875,3 +875,15 @@ function keyText(codec: KeyCodec, row: number): string {
   const n = codec.encode(row);
   return Buffer.from(codec.scratch.buffer, codec.scratch.byteOffset, n).toString("latin1");
 }
+
+/**
+ * Creates an empty table (its first metadata version, no snapshot) at `tableKey` unless one is
+ * there, as `CREATE TABLE … USING iceberg` does. Columns keep their nullability.
+ * @returns whether it created the table.
+ */
+export async function createIcebergTable(storage: Storage, tableKey: string, schema: StructType, options: IcebergWriteOptions = {}): Promise<boolean> {
+  const catalog = options.catalog ?? hadoopCatalog;
+  if ((await catalog.load(storage, tableKey)) !== null) return false;
+  const metadata = newTableMetadata(fileUrlOf(storage, tableKey), schema, options);
+  return (await catalog.commit(storage, tableKey, null, { text: stringifyLongJson(metadata.raw, 2), metadata })) !== null;
+}
