@@ -16,7 +16,8 @@
  *
  * Options: `path`; `compression` (default: the table's `write.parquet.compression-codec`, else
  * zstd, Iceberg's default; `snappy`, `gzip`, `uncompressed`); `maxRecordsPerFile`;
- * `targetFileSize` (bytes or `128mb`); `tableProperty.<name>`: a property of a table the write
+ * `targetFileSize` (bytes or `128mb`); `mergeSchema`: columns of the data the table lacks are
+ * added to its schema (new field ids, a new schema version); `tableProperty.<name>`: a property of a table the write
  * creates; `catalog` (`glue`), `database` and `table`: the table is committed through the Glue
  * Data Catalog (`metadata_location` swapped with Glue's VersionId; Athena reads it by name). A new table is partitioned by `partitionBy` columns (identity) or Spark's transform
  * calls: `years(ts)`, `months(ts)`, `days(ts)`, `hours(ts)`, `bucket(16, id)`, `truncate(4, s)`.
@@ -24,7 +25,7 @@
 import { z } from "zod";
 import { AnalysisError, ConfigError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
-import { byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
+import { booleanOption, byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
 import { writeDataFiles } from "../../tables/files/data-file-writer.js";
@@ -49,6 +50,7 @@ const SHAPE = {
   compression: enumOption(CODECS),
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
+  mergeSchema: booleanOption,
   catalog: enumOption(["glue"] as const),
   database: GLUE_NAME,
   table: GLUE_NAME,
@@ -106,6 +108,7 @@ function resolve(what: string, options: Readonly<Record<string, string>>, partit
       ...(o.compression === undefined ? {} : { compression: o.compression }),
       ...(o.maxRecordsPerFile === undefined ? {} : { maxRecordsPerFile: o.maxRecordsPerFile }),
       ...(o.targetFileSize === undefined ? {} : { targetFileSize: o.targetFileSize }),
+      ...(o.mergeSchema === true ? { mergeSchema: true } : {}),
     },
   };
 }

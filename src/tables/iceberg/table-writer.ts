@@ -50,7 +50,7 @@ import { takeBatch } from "../../columnar/ops.js";
 import { writeDataFiles } from "../files/data-file-writer.js";
 import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
 import type { Transform } from "./transforms.js";
-import { icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
+import { assignType, fieldsById, icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
 
 /**
  * What a writer knows of the table after its own last commit: the metadata it wrote and the
@@ -68,6 +68,8 @@ export const EPOCH_ID_PROPERTY = "spark.sql.streaming.epochId";
 
 /** Options of a write. */
 export interface IcebergWriteOptions {
+  /** Add the data's columns the table lacks to its schema (Spark's `mergeSchema`); else they are an error. */
+  readonly mergeSchema?: boolean;
   /** The table's catalog; file-system tables ({@link hadoopCatalog}) when absent. */
   readonly catalog?: IcebergCatalogOps;
   /** Partitioning of a new table (see the module comment); ignored for an existing table. */
@@ -97,7 +99,12 @@ export interface IcebergWritePlan {
   readonly base: MetadataFile | null;
   /** The metadata the commit builds on (the base, or the new table's). */
   readonly metadata: TableMetadata;
+  /** The schema the files are written with (the table's, or the evolved one). */
   readonly schema: IcebergSchema;
+  /** The id of the table's current schema when the write was planned (a commit checks it is still current). */
+  readonly baseSchemaId: number;
+  /** With mergeSchema, the new schema the commit makes current; null when the table's is kept. */
+  readonly evolvedSchema: IcebergSchema | null;
   readonly spec: PartitionSpec;
   /** The Spark schema of the table (what data files hold). */
   readonly sparkSchema: StructType;
@@ -192,7 +199,10 @@ export async function planIcebergWrite(
   if (metadata.formatVersion !== 2) {
     throw new AnalysisError(`iceberg: ${where} is a format v1 table; sluice writes format v2 (upgrade it with the table property format-version=2)`);
   }
-  const iceSchema = currentSchema(metadata);
+  const baseSchema = currentSchema(metadata);
+  // mergeSchema: columns of the data the table lacks are added (new ids, a new schema version).
+  const evolved = options.mergeSchema === true && base !== null ? addedColumns(baseSchema, schema, metadata) : null;
+  const iceSchema = evolved ?? baseSchema;
   const spec = specById(metadata, metadata.defaultSpecId);
   const sparkSchema = sparkSchemaOf(iceSchema);
   const inputs = matchColumns(schema, sparkSchema, where);
@@ -226,6 +236,8 @@ export async function planIcebergWrite(
     base,
     metadata,
     schema: iceSchema,
+    baseSchemaId: baseSchema["schema-id"],
+    evolvedSchema: evolved,
     spec,
     sparkSchema,
     writeSchema: Struct([...sparkSchema.fields, ...transforms.map((t, i) => StructField(hiddenColumn(i), t.resultType, true))]),
@@ -237,12 +249,34 @@ export async function planIcebergWrite(
   };
 }
 
+/**
+ * `base` with the data's top-level columns it lacks appended as optional fields (ids from the
+ * table's `last-column-id` on, nested ones too), as a new schema; null when nothing is new.
+ */
+function addedColumns(base: IcebergSchema, data: StructType, m: TableMetadata): IcebergSchema | null {
+  const have = new Set(base.fields.map((f) => f.name.toLowerCase()));
+  const fresh = data.fields.filter((f) => !have.has(f.name.toLowerCase()));
+  if (fresh.length === 0) return null;
+  const ids = { next: m.lastColumnId + 1 };
+  const own = fresh.map(() => ids.next++);
+  const fields = fresh.map((f, i) => ({ id: own[i], name: f.name, required: false, type: assignType(f.dataType, ids, f.name) }));
+  const schemaId = Math.max(...m.schemas.map((s) => s["schema-id"])) + 1;
+  return { ...base, "schema-id": schemaId, fields: [...base.fields, ...fields] };
+}
+
+/** `m` with `schema` added and current (and `last-column-id` raised to its highest id). */
+function withSchema(m: TableMetadata, schema: IcebergSchema): TableMetadata {
+  const lastColumnId = Math.max(m.lastColumnId, ...[...fieldsById(schema).keys()]);
+  const raw: Record<string, unknown> = { ...m.raw, schemas: [...m.schemas, schema], "current-schema-id": schema["schema-id"], "last-column-id": lastColumnId };
+  return { ...m, raw, schemas: [...m.schemas, schema], currentSchemaId: schema["schema-id"], lastColumnId };
+}
+
 /** For each table column, the ordinal of the input column it takes (by name, case-insensitively) or -1. */
 function matchColumns(input: StructType, table: StructType, where: string): number[] {
   for (const f of input.fields) {
     if (!table.fields.some((t) => t.name.toLowerCase() === f.name.toLowerCase())) {
       throw new AnalysisError(
-        `iceberg: column '${f.name}' is not in the schema of ${where} (${table.fields.map((t) => t.name).join(", ")}); sluice does not evolve Iceberg schemas yet`,
+        `iceberg: column '${f.name}' is not in the schema of ${where} (${table.fields.map((t) => t.name).join(", ")}); write with option mergeSchema=true to add it`,
       );
     }
   }
@@ -466,12 +500,13 @@ export async function commitIcebergWrite(plan: IcebergWritePlan, request: Commit
   let added: ManifestFile | null = null;
   let base = plan.base;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const m = base?.metadata ?? plan.metadata;
+    const m0 = base?.metadata ?? plan.metadata;
+    const m = plan.evolvedSchema === null || base === null ? m0 : withSchema(m0, plan.evolvedSchema);
     if (base !== null) {
       if (request.streaming !== undefined && lastCommittedBatch(m, request.streaming.queryId) >= request.streaming.batchId) {
         return { version: null, snapshotId: null, attempts: attempt, state: null };
       }
-      checkStillFits(plan, m);
+      checkStillFits(plan, m0);
     }
     const sequenceNumber = m.lastSequenceNumber + 1;
     const parent = m.currentSnapshotId;
@@ -576,7 +611,7 @@ function randomSnapshotId(): number {
 function checkStillFits(plan: IcebergWritePlan, m: TableMetadata): void {
   const schema = currentSchema(m);
   const spec = specById(m, m.defaultSpecId);
-  if (schema["schema-id"] !== plan.schema["schema-id"] || spec["spec-id"] !== plan.spec["spec-id"]) {
+  if (schema["schema-id"] !== plan.baseSchemaId || spec["spec-id"] !== plan.spec["spec-id"]) {
     throw new AnalysisError(`iceberg: the schema or partition spec of ${toDisplayUrl(plan.storage, plan.tableKey)} changed while writing; run the write again`);
   }
 }

@@ -277,3 +277,22 @@ test("update mode merges each batch's changed groups by key, copy-on-write, exac
   const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
   assert.equal(viaIcebird.length, 4);
 });
+
+test("mergeSchema adds the data's new columns with new field ids; older files read them as null; without it they are refused", async () => {
+  const table = join(dir, "evolving");
+  await spark.createDataFrame([{ id: 1 }], "id INT").write.format("iceberg").save(table);
+  const wider = spark.createDataFrame([{ id: 2, tags: ["x"], info: { a: 1 } }], "id INT, tags ARRAY<STRING>, info STRUCT<a: INT>");
+  await assert.rejects(async () => wider.write.format("iceberg").mode("append").save(table), /column 'tags' is not in the schema .*mergeSchema/);
+  await wider.write.format("iceberg").mode("append").option("mergeSchema", "true").save(table);
+  const rows = (await sluiceRows(table)).sort((a, b) => Number(a.id) - Number(b.id));
+  assert.deepEqual(rows, [
+    { id: 1, tags: null, info: null },
+    { id: 2, tags: ["x"], info: { a: 1 } },
+  ]);
+  const meta = JSON.parse(readFileSync(join(table, "metadata", "v2.metadata.json"), "utf8")) as { "current-schema-id": number; "last-column-id": number; schemas: { "schema-id": number; fields: { id: number; name: string }[] }[] };
+  assert.equal(meta["current-schema-id"], 1);
+  assert.equal(meta["last-column-id"], 5, "id 1; tags 2 and its element 4; info 3 and its field a 5");
+  assert.deepEqual(meta.schemas[1].fields.map((f) => [f.id, f.name]), [[1, "id"], [2, "tags"], [3, "info"]]);
+  const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
+  assert.equal(viaIcebird.length, 2);
+});
