@@ -37,7 +37,7 @@ import type { Long } from "./long-json.js";
 import { DATA, DELETED, EQUALITY_DELETES, POSITION_DELETES, readManifest, readManifestList } from "./manifest.js";
 import type { ManifestEntry, ManifestFile } from "./manifest.js";
 import { currentSchema, loadCurrentMetadata, readMetadataFile, specById } from "./metadata.js";
-import type { IcebergSchema, MetadataFile, Snapshot, TableMetadata } from "./metadata.js";
+import type { IcebergSchema, IcebergType, MetadataFile, Snapshot, TableMetadata } from "./metadata.js";
 import { sparkSchemaOf, sparkTypeOf } from "./types.js";
 
 /** Which snapshot to read: the current one when both are absent. */
@@ -231,28 +231,36 @@ function partitionKey(v: unknown): string {
 export const FILE_PATH_ID = 2147483546;
 export const POS_ID = 2147483545;
 
-/** A top-level column of a Parquet file: its name and field id. */
-interface FileColumn {
+/** A node of a Parquet file's schema: its name, field id and children (groups). */
+interface FileNode {
   readonly name: string;
   readonly fieldId: number | undefined;
+  readonly children: readonly FileNode[];
 }
 
-function topLevelColumns(md: FileMetaData): FileColumn[] {
-  const out: FileColumn[] = [];
+/** The top-level columns of a file, each with its subtree. */
+function fileTree(md: FileMetaData): FileNode[] {
   const schema = md.schema;
   let i = 1;
-  const skip = (): void => {
-    const n = schema[i].num_children ?? 0;
-    i++;
-    for (let k = 0; k < n; k++) skip();
+  const node = (): FileNode => {
+    const el = schema[i++];
+    const children: FileNode[] = [];
+    for (let k = 0; k < (el.num_children ?? 0) && i < schema.length; k++) children.push(node());
+    return { name: el.name, fieldId: el.field_id, children };
   };
-  const rootChildren = schema[0].num_children ?? 0;
-  for (let k = 0; k < rootChildren && i < schema.length; k++) {
-    const el = schema[i];
-    out.push({ name: el.name, fieldId: el.field_id });
-    skip();
-  }
+  const out: FileNode[] = [];
+  for (let k = 0; k < (schema[0].num_children ?? 0) && i < schema.length; k++) out.push(node());
   return out;
+}
+
+/** Whether any node of the file carries a field id (files written without ids match by name). */
+function hasFieldIds(nodes: readonly FileNode[]): boolean {
+  return nodes.some((n) => n.fieldId !== undefined || hasFieldIds(n.children));
+}
+
+/** The child of a file group that a table field reads: by id when the file has ids, else by name. */
+function matchChild(children: readonly FileNode[], id: number, name: string, byId: boolean): number {
+  return byId ? children.findIndex((c) => c.fieldId === id) : children.findIndex((c) => c.name === name);
 }
 
 /** Options of {@link readScanTask}. */
@@ -273,17 +281,17 @@ export async function* readScanTask(table: IcebergTableRef, schema: IcebergSchem
   const spark = sparkSchemaOf(schema);
   const source = await parquetSourceFromStorage(storage, key);
   const md = await readParquetMetadata(source, { path: where });
-  const fileColumns = topLevelColumns(md);
-  const hasIds = fileColumns.some((c) => c.fieldId !== undefined);
+  const fileColumns = fileTree(md);
+  const hasIds = hasFieldIds(fileColumns);
   const wanted = new Set(options.columns ?? spark.fields.map((_, i) => i));
   const equalityIds = new Set(task.equalityDeletes.flatMap((d) => d.file.equalityIds ?? []));
   // Which file column each table field reads, or null (not read, or not in the file).
   const sources = schema.fields.map((f, i) => {
     if (!wanted.has(i) && !equalityIds.has(f.id)) return null;
-    const c = hasIds ? fileColumns.find((x) => x.fieldId === f.id) : fileColumns.find((x) => x.name === f.name);
-    return c?.name ?? null;
+    const c = fileColumns[matchChild(fileColumns, f.id, f.name, hasIds)];
+    return c ?? null;
   });
-  const read = [...new Set(sources.filter((s): s is string => s !== null))];
+  const read = [...new Set(sources.filter((s): s is FileNode => s !== null).map((s) => s.name))];
   const deletedPositions = await positionDeletesFor(table, task);
   const equality = await equalityDeletesFor(table, schema, task);
   let position = 0;
@@ -291,8 +299,8 @@ export async function* readScanTask(table: IcebergTableRef, schema: IcebergSchem
     const byName = new Map(b.schema.fields.map((f, i) => [f.name, b.columns[i]]));
     const columns: Vector[] = spark.fields.map((f, i) => {
       const s = sources[i];
-      const v = s === null ? undefined : byName.get(s);
-      return v === undefined ? nullVector(f.dataType, b.numRows) : conform(v, f.dataType, f.name, where);
+      const v = s === null ? undefined : byName.get(s.name);
+      return v === undefined || s === null ? nullVector(f.dataType, b.numRows) : project(v, s, schema.fields[i].type, f.dataType, hasIds, f.name, where);
     });
     let batch = makeBatch(spark, columns, b.numRows);
     if (deletedPositions !== null || equality.length > 0) batch = applyDeletes(batch, position, deletedPositions, equality, schema);
@@ -307,7 +315,41 @@ export async function* readScanTask(table: IcebergTableRef, schema: IcebergSchem
   }
 }
 
-/** `v` (as read from the file) with the table's type: promoted types cast, nested types relabelled. */
+/**
+ * `v` (read from the file column `node`) shaped as the table's `type`: struct fields matched by
+ * id (by name in files without ids) at every level, inside lists and maps too; fields the file
+ * lacks read as null; promoted primitives cast.
+ */
+function project(v: Vector, node: FileNode, ice: IcebergType, type: DataType, byId: boolean, column: string, where: string): Vector {
+  if (typeof ice === "string") return conform(v, type, column, where);
+  if (ice.type === "struct" && type.typeName === "struct" && v.kind === "struct") {
+    const children = ice.fields.map((f, i) => {
+      const k = matchChild(node.children, f.id, f.name, byId);
+      const t = type.fields[i].dataType;
+      return k < 0 || k >= v.children.length ? nullVector(t, v.length) : project(v.children[k], node.children[k], f.type, t, byId, `${column}.${f.name}`, where);
+    });
+    return { kind: "struct", type, length: v.length, valid: v.valid, children };
+  }
+  // LIST: <name> { repeated list { element } }; MAP: <name> { repeated key_value { key; value } }.
+  // (A legacy two-level list's repeated node is the element itself.)
+  const repeated = node.children[0];
+  const inner = repeated?.children ?? [];
+  if (ice.type === "list" && type.typeName === "array" && v.kind === "list" && repeated !== undefined) {
+    const element = inner.length === 1 ? inner[0] : repeated;
+    return { ...v, type, child: project(v.child, element, ice.element, type.elementType, byId, `${column}.element`, where) };
+  }
+  if (ice.type === "map" && type.typeName === "map" && v.kind === "map" && inner.length === 2) {
+    return {
+      ...v,
+      type,
+      keys: project(v.keys, inner[0], ice.key, type.keyType, byId, `${column}.key`, where),
+      items: project(v.items, inner[1], ice.value, type.valueType, byId, `${column}.value`, where),
+    };
+  }
+  throw new SourceError(`iceberg: column '${column}' is ${simpleString(v.type)} in ${where} but ${simpleString(type)} in the table schema`, { path: where });
+}
+
+/** `v` (as read from the file) with the table's primitive type: promoted types cast. */
 function conform(v: Vector, to: DataType, column: string, where: string): Vector {
   const from = v.type;
   if (from.typeName === to.typeName && from.typeName !== "struct" && from.typeName !== "array" && from.typeName !== "map") {
@@ -365,7 +407,7 @@ async function equalityDeletesFor(table: IcebergTableRef, schema: IcebergSchema,
     const where = toDisplayUrl(storage, key);
     const source = await parquetSourceFromStorage(storage, key);
     const md = await readParquetMetadata(source, { path: where });
-    const cols = topLevelColumns(md);
+    const cols = fileTree(md);
     const names = fields.map((f) => cols.find((c) => c.fieldId === f.id)?.name ?? f.name);
     const types = fields.map((f) => sparkTypeOf(f.type, f.name));
     const codec = new KeyCodec(types, "iceberg equality delete");

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -295,4 +295,23 @@ test("mergeSchema adds the data's new columns with new field ids; older files re
   assert.deepEqual(meta.schemas[1].fields.map((f) => [f.id, f.name]), [[1, "id"], [2, "tags"], [3, "info"]]);
   const viaIcebird = await withFileFetch(() => icebergRead({ tableUrl: `file://${table}` }));
   assert.equal(viaIcebird.length, 2);
+});
+
+test("nested struct fields are matched by field id: a rename, a dropped and an added field inside a struct, also inside a list", async () => {
+  const table = join(dir, "nested");
+  await spark.createDataFrame([{ id: 1, info: { a: 1, b: "x" }, items: [{ q: 5 }] }], "id INT, info STRUCT<a: INT, b: STRING>, items ARRAY<STRUCT<q: INT>>").write.format("iceberg").save(table);
+  const key = join(table, "metadata", "v1.metadata.json");
+  const meta = JSON.parse(readFileSync(key, "utf8")) as { schemas: { fields: { name: string; type: { fields?: { id: number; name: string; required: boolean; type: unknown }[]; element?: { fields: { id: number; name: string; required: boolean; type: unknown }[] } } }[] }[]; "last-column-id": number };
+  // As an engine's ALTER TABLE would: info.a renamed to alpha, info.b dropped, info.c added; items' q renamed.
+  const info = meta.schemas[0].fields[1].type;
+  const a = info.fields?.find((f) => f.name === "a");
+  assert.ok(a !== undefined && info.fields !== undefined);
+  info.fields = [{ ...a, name: "alpha" }, { id: 99, name: "c", required: false, type: "string" }];
+  const element = meta.schemas[0].fields[2].type.element;
+  assert.ok(element !== undefined);
+  element.fields[0].name = "quantity";
+  meta["last-column-id"] = 99;
+  writeFileSync(key, JSON.stringify(meta));
+  const rows = await sluiceRows(table);
+  assert.deepEqual(rows, [{ id: 1, info: { alpha: 1, c: null }, items: [{ quantity: 5 }] }]);
 });
