@@ -80,7 +80,11 @@ export class GlueIcebergCatalog implements IcebergCatalogOps {
         (await this.glue.updateTableFrom(this.database, this.tableInput(next.metadata, location, baseLocation, current.parameters), current.versionId));
     }
     if (!swapped) {
-      // Never current: no reader can reach it.
+      // A swap whose answer was lost and was retried is refused by its own success: Glue then
+      // names this very file. Only a file known not to be current may go (a failure to ask
+      // fails the commit; a restarted query learns from the table what was committed).
+      const now = await this.metadataLocation();
+      if (now?.location === location) return { key, version };
       await storage.delete(key).catch(() => undefined);
       return null;
     }

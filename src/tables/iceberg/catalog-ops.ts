@@ -55,14 +55,23 @@ export const hadoopCatalog: IcebergCatalogOps = {
     const dir = `${folderPrefix(tableKey)}metadata/`;
     const version = (base?.version ?? 0) + 1;
     const key = `${dir}v${version}.metadata.json`;
+    const bytes = encodeUtf8(next.text);
     try {
-      await storage.put(key, encodeUtf8(next.text), { ifNotExists: true });
+      await storage.put(key, bytes, { ifNotExists: true });
     } catch (e) {
-      if (e instanceof AlreadyExistsError) return null;
-      throw e;
+      if (!(e instanceof AlreadyExistsError)) throw e;
+      // A put whose answer was lost and was sent again finds its own file: that is a win. The
+      // text names this commit's snapshot id and manifest list, so no other commit's is equal.
+      if (!sameBytes(await storage.get(key), bytes)) return null;
     }
     // A hint only: readers look for newer versions, and a failed write must not fail the commit.
     await storage.put(`${dir}version-hint.text`, encodeUtf8(String(version))).catch(() => undefined);
     return { key, version };
   },
 };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

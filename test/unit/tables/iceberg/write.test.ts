@@ -315,3 +315,36 @@ test("nested struct fields are matched by field id: a rename, a dropped and an a
   const rows = await sluiceRows(table);
   assert.deepEqual(rows, [{ id: 1, info: { alpha: 1, c: null }, items: [{ quantity: 5 }] }]);
 });
+
+test("a metadata put whose answer was lost and was sent again counts as the commit it made, not a conflict", async () => {
+  const { LocalStorage } = await import("../../../../src/storage/local.js");
+  const { AlreadyExistsError } = await import("../../../../src/errors.js");
+  const root = mkdtempSync(join(tmpdir(), "sluice-iceberg-lost-"));
+  const local = new LocalStorage(root, { fsync: false });
+  // A storage that applies the first put-if-absent of a metadata file, then answers as if it had
+  // not (the answer lost) so the caller's retry meets the file already there.
+  let lost = 0;
+  const lossy = Object.create(local) as typeof local;
+  lossy.put = async (key: string, data: Uint8Array, options?: { ifNotExists?: boolean }) => {
+    await local.put(key, data, options);
+    if (options?.ifNotExists === true && key.endsWith(".metadata.json") && lost === 0) {
+      lost++;
+      await local.put(key, data, options).catch((e: unknown) => {
+        if (e instanceof AlreadyExistsError) throw e;
+      });
+    }
+  };
+  const { IcebergStreamingTable } = await import("../../../../src/tables/iceberg/streaming-table.js");
+  const { writeDataFiles } = await import("../../../../src/tables/files/data-file-writer.js");
+  const { batchFromRows } = await import("../../../../src/columnar/build.js");
+  const { toSchema } = await import("../../../../src/sql/ddl.js");
+  const schema = toSchema("id BIGINT");
+  const t = new IcebergStreamingTable(lossy, "t", { queryId: "q" });
+  const w = await t.beginBatch(0, schema);
+  assert.ok(w !== null);
+  const files = await writeDataFiles(lossy, t.tableKey, w.schema, w.layout, w.conform((async function* () { yield batchFromRows(schema, [{ id: 1n }]); })()));
+  const c = await w.commit(files, { numRows: 1, dataMs: 0 });
+  assert.equal(lost, 1, "the lost answer happened");
+  assert.equal(c.committed, true, "its own file found in place is its commit");
+  assert.deepEqual((await sluiceRows(join(root, "t"))).map((r) => Number(r.id)), [1]);
+});
