@@ -16,26 +16,40 @@ export interface IcebergTableState {
   readonly files: readonly string[];
 }
 
-/** Maps a location of the table to the local file (tables written here have `file:` locations). */
-function localPath(location: string): string {
+/**
+ * Maps a location of the table to a local file: `file:` locations as they are; a location under
+ * `rebase.from` (a table downloaded from `s3://…`) under `rebase.to`.
+ */
+function localPath(location: string, rebase?: { readonly from: string; readonly to: string }): string {
+  if (rebase !== undefined && location.startsWith(rebase.from)) return rebase.to + location.slice(rebase.from.length);
   const u = new URL(location);
   if (u.protocol !== "file:") throw new Error(`not a local table path: ${location}`);
   return decodeURIComponent(u.pathname);
 }
 
-/** The table at `dir`, as of its newest metadata file. */
-export function readIcebergTable(dir: string): IcebergTableState {
+/** The table at `dir`, as of its newest metadata file; `rebase` maps its remote locations to local copies. */
+export function readIcebergTable(dir: string, rebase?: { readonly from: string; readonly to: string }): IcebergTableState {
   const meta = join(dir, "metadata");
   const hint = join(meta, "version-hint.text");
   let version = existsSync(hint) ? Number(readFileSync(hint, "utf8").trim()) : 0;
+  let file = `v${version}.metadata.json`;
   for (const f of readdirSync(meta)) {
-    const m = /^v(\d+)\.metadata\.json$/.exec(f);
-    if (m !== null) version = Math.max(version, Number(m[1]));
+    // Hadoop tables' v<N>.metadata.json, and catalog tables' <NNNNN>-<uuid>.metadata.json.
+    const m = /^(?:v(\d+)|(\d+)-[0-9a-f-]+)\.metadata\.json$/.exec(f);
+    if (m !== null && Number(m[1] ?? m[2]) >= version) {
+      version = Number(m[1] ?? m[2]);
+      file = f;
+    }
   }
-  const metadata = JSON.parse(readFileSync(join(meta, `v${version}.metadata.json`), "utf8")) as Record<string, unknown>;
+  const metadata = JSON.parse(readFileSync(join(meta, file), "utf8")) as Record<string, unknown>;
   const snapshots = (metadata.snapshots ?? []) as IcebergTableState["snapshots"];
   const current = snapshots.find((s) => s["snapshot-id"] === metadata["current-snapshot-id"]);
-  const files = current === undefined ? [] : (JSON.parse(execFileSync("/usr/bin/python3", ["-c", LIVE_FILES, localPath(current["manifest-list"])], { encoding: "utf8" })) as string[]).map(localPath);
+  const files =
+    current === undefined
+      ? []
+      : (JSON.parse(execFileSync("/usr/bin/python3", ["-c", LIVE_FILES, localPath(current["manifest-list"], rebase), JSON.stringify(rebase ?? null)], { encoding: "utf8" })) as string[]).map((l) =>
+          localPath(l, rebase),
+        );
   return { version, metadata, snapshots, files };
 }
 
@@ -51,6 +65,11 @@ def read(path):
     rows = list(r)
     r.close()
     return meta, rows
+rebase = json.loads(sys.argv[2])
+def local(location):
+    if rebase is not None and location.startswith(rebase["from"]):
+        return rebase["to"] + location[len(rebase["from"]):]
+    return unquote(urlparse(location).path)
 meta, manifests = read(sys.argv[1])
 assert meta["format-version"] == "2", meta
 required = ["manifest_path", "manifest_length", "partition_spec_id", "content", "sequence_number", "min_sequence_number", "added_snapshot_id", "added_data_files_count", "existing_data_files_count", "deleted_data_files_count", "added_rows_count", "existing_rows_count", "deleted_rows_count"]
@@ -58,7 +77,7 @@ files = []
 for m in manifests:
     for k in required:
         assert m.get(k) is not None, k
-    mmeta, entries = read(unquote(urlparse(m["manifest_path"]).path))
+    mmeta, entries = read(local(m["manifest_path"]))
     for k in ["schema", "partition-spec", "partition-spec-id", "format-version", "content"]:
         assert k in mmeta, k
     for e in entries:

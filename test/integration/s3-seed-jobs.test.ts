@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { writeBookingEvents } from "../../bench/lib/booking-events.js";
 import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
 import { readDeltaLog } from "../../bench/lib/delta-log.js";
+import { readIcebergTable } from "../../bench/lib/iceberg-table.js";
 import { duckdb, queryRows, readParquetSql } from "../support/duckdb.js";
 import { assertDeltaSilverMatches } from "../support/silver-check.js";
 import { createBucket, MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
@@ -165,6 +166,44 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
     assert.equal((JSON.parse(d.stdout) as { location: string }).location, `s3://${l.bucket}/silver/booking`);
     const commits = await listKeys(moto(), l.bucket, "_checkpoints/bronze_to_silver/commits/");
     assert.ok(commits.length >= 5, `the Silver query committed a batch per 2 files: ${commits.join(", ")}`);
+    assertNoCanaryIn(dir);
+  });
+
+  test("both jobs with Silver and Gold in Iceberg: exact tables, Gold registered in Glue as table_type=ICEBERG at its newest metadata", async () => {
+    const l = await lake("seed-iceberg");
+    const truth = await land(l, 6_000, 4, 17, "ice-");
+    const s3 = `s3://${l.bucket}`;
+    const env = { ...silverEnv(l), SILVER_FORMAT: "iceberg" };
+    await run(SILVER_JOB, env);
+    await run(GOLD_JOB, { ...goldEnv(l), SILVER_FORMAT: "iceberg", GOLD_FORMAT: "iceberg", GLUE_DATABASE: "lake", GLUE_TABLE: "iceberg_summary" });
+    const second = await land(l, 9_000, 2, 17, "ice2-");
+    await run(SILVER_JOB, env);
+    await run(GOLD_JOB, { ...goldEnv(l, "1"), SILVER_FORMAT: "iceberg", GOLD_FORMAT: "iceberg", GLUE_DATABASE: "lake", GLUE_TABLE: "iceberg_summary" });
+    void truth;
+    const dir = await download(l, "iceberg");
+    const rebase = { from: `${s3}/`, to: `${dir}/` };
+    const silver = readIcebergTable(join(dir, "silver", "booking"), rebase);
+    const gold = readIcebergTable(join(dir, "gold", "booking_summary"), rebase);
+    const t = (await queryRows(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM ${readParquetSql(silver.files)}`))[0];
+    assert.equal(Number(t.n), second.validDistinct, "every valid event once in Silver");
+    assert.equal(Number(t.d), second.validDistinct);
+    const silverCounts = `(SELECT user_id, count(*) AS count FROM ${readParquetSql(silver.files)} GROUP BY user_id)`;
+    const goldRows = `(SELECT user_id, count FROM ${readParquetSql(gold.files)})`;
+    const diff = async (a: string, b: string): Promise<number> => Number((await queryRows(`SELECT count(*) AS n FROM (${a} EXCEPT ALL ${b})`))[0].n);
+    assert.equal(await diff(silverCounts, goldRows), 0, "per-user counts of Silver missing from Gold");
+    assert.equal(await diff(goldRows, silverCounts), 0, "Gold rows that are not Silver's per-user counts");
+    const glue = new GlueClient({ region: "us-east-1", endpoint: moto(), credentials: MOTO_CREDENTIALS });
+    const table = (await glue.send(new GetTableCommand({ DatabaseName: "lake", Name: "iceberg_summary" }))).Table;
+    glue.destroy();
+    assert.equal(table?.Parameters?.table_type, "ICEBERG");
+    const newest = (await listKeys(moto(), l.bucket, "gold/booking_summary/metadata/")).filter((k) => k.endsWith(".metadata.json")).sort().pop();
+    assert.equal(table?.Parameters?.metadata_location, `${s3}/${newest ?? ""}`, "metadata_location names the newest metadata file");
+    assert.equal(table?.StorageDescriptor?.Location, `${s3}/gold/booking_summary`);
+    // sluice query reads the Iceberg tables on S3 through sluice's storage.
+    const q = await runSluice(["query", "--format", "json", `SELECT sum(count) AS n FROM iceberg.\`${s3}/gold/booking_summary\``], { env: awsEnv() });
+    outputs.push(q.stdout, q.stderr);
+    assert.equal(q.code, 0, q.stderr);
+    assert.deepEqual(JSON.parse(q.stdout), { n: second.validDistinct });
     assertNoCanaryIn(dir);
   });
 
