@@ -36,7 +36,7 @@ import { currentSchema } from "../../tables/iceberg/metadata.js";
 import { locate, openIcebergTable, planScan, readScanTask, readSchema, selectSnapshot, snapshotManifests } from "../../tables/iceberg/table-reader.js";
 import type { IcebergTableRef, ScanTask, SnapshotSpec } from "../../tables/iceberg/table-reader.js";
 import { sparkSchemaOf } from "../../tables/iceberg/types.js";
-import { pruneEntries } from "../../tables/iceberg/pruning.js";
+import { manifestFilter, pruneEntries } from "../../tables/iceberg/pruning.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import { tagInputFile } from "../../exec/eval/input-file.js";
 import { toDisplayUrl } from "../../storage/url.js";
@@ -318,7 +318,7 @@ export class IcebergSource implements StreamSource {
     if (to.scanAllFiles) {
       const snap = selectSnapshot(m, { snapshotId: to.snapshotId });
       const schema = readSchema(m, this.o.snapshot, snap);
-      const tasks = await planScan(t, snap);
+      const tasks = await planScan(t, snap, this.filter === null ? undefined : manifestFilter(m, schema, this.filter));
       const kept = new Set(this.filter === null ? tasks.map((x) => x.data) : pruneEntries(tasks.map((x) => x.data), schema, this.filter));
       this.pruned += tasks.length - kept.size;
       for (const task of tasks) if (kept.has(task.data)) yield* this.readTask(t, schema, task);

@@ -21,8 +21,8 @@ import type { BoundExpr } from "../../plan/expressions/bound.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { pruneFiles } from "../delta/data-skipping.js";
 import type { DeltaFile, DeltaMetadata } from "../delta/snapshot.js";
-import type { ManifestEntry } from "./manifest.js";
-import type { IcebergSchema, IcebergType } from "./metadata.js";
+import type { ManifestEntry, ManifestFile } from "./manifest.js";
+import type { IcebergSchema, IcebergType, TableMetadata } from "./metadata.js";
 import { sparkSchemaOf, sparkTypeOf } from "./types.js";
 
 /** A column with metrics: its id, its path of names, its Spark type. */
@@ -141,4 +141,43 @@ export function pruneEntries(entries: readonly ManifestEntry[], schema: IcebergS
   }));
   const metadata: DeltaMetadata = { id: "", schema: spark, schemaString: "", partitionColumns: [], configuration: {} };
   return pruneFiles(files, metadata, filter).map((f) => entries[Number(f.path)]);
+}
+
+/**
+ * A test of data manifests against `filter` from their partition summaries: for each identity
+ * partition field, the summary's bounds and null flag stand for the source column's range over
+ * the manifest's files, judged as {@link pruneEntries} judges one file. Other transforms, and
+ * manifests of other specs or without summaries, are kept.
+ */
+export function manifestFilter(m: TableMetadata, schema: IcebergSchema, filter: BoundExpr): (mf: ManifestFile) => boolean {
+  return (mf) => {
+    if (mf.partitions === undefined) return true;
+    const spec = m.specs.find((x) => x["spec-id"] === mf.partitionSpecId);
+    if (spec === undefined || spec.fields.length !== mf.partitions.length) return true;
+    const lower = new Map<number, Uint8Array>();
+    const upper = new Map<number, Uint8Array>();
+    const nulls = new Map<number, number>();
+    const rows = mf.addedRowsCount + mf.existingRowsCount;
+    spec.fields.forEach((f, i) => {
+      if (f.transform !== "identity") return;
+      const sum = mf.partitions?.[i];
+      if (sum === undefined) return;
+      if (sum.lowerBound !== undefined) lower.set(f["source-id"], sum.lowerBound);
+      if (sum.upperBound !== undefined) upper.set(f["source-id"], sum.upperBound);
+      // No null in any file: a null count of 0. Nulls and no bounds: every value is null (any
+      // other value would have bounded it), when the manifest's row count is known.
+      if (!sum.containsNull) nulls.set(f["source-id"], 0);
+      else if (sum.lowerBound === undefined && sum.upperBound === undefined && sum.containsNan !== true && rows > 0) nulls.set(f["source-id"], rows);
+    });
+    if (lower.size === 0 && upper.size === 0 && nulls.size === 0) return true;
+    const entry: ManifestEntry = {
+      status: 0,
+      snapshotId: mf.addedSnapshotId,
+      sequenceNumber: mf.sequenceNumber,
+      fileSequenceNumber: mf.sequenceNumber,
+      specId: mf.partitionSpecId,
+      file: { content: 0, filePath: mf.manifestPath, fileFormat: "PARQUET", partition: {}, recordCount: Math.max(rows, 1), fileSizeInBytes: mf.manifestLength, lowerBounds: lower, upperBounds: upper, nullValueCounts: nulls },
+    };
+    return pruneEntries([entry], schema, filter).length > 0;
+  };
 }

@@ -167,8 +167,8 @@ export async function snapshotManifests(table: IcebergTableRef, snapshot: Snapsh
 }
 
 /** The live entries (not DELETED) of every manifest of `snapshot`. */
-export async function liveEntries(table: IcebergTableRef, snapshot: Snapshot): Promise<ManifestEntry[]> {
-  const manifests = await snapshotManifests(table, snapshot);
+export async function liveEntries(table: IcebergTableRef, snapshot: Snapshot, keep: (mf: ManifestFile) => boolean = () => true): Promise<ManifestEntry[]> {
+  const manifests = (await snapshotManifests(table, snapshot)).filter(keep);
   const m = table.current.metadata;
   const lists = await Promise.all(
     manifests.map(async (mf) => {
@@ -180,12 +180,14 @@ export async function liveEntries(table: IcebergTableRef, snapshot: Snapshot): P
 }
 
 /**
- * The scan of `snapshot`: its live data files in manifest order, each with its deletes.
+ * The scan of `snapshot`: its live data files in manifest order, each with its deletes; data
+ * manifests `keepManifest` refuses (their partition summaries rule a filter out) are not read.
  * @throws SourceError for a data file that is not Parquet (ORC and Avro data files are refused by name).
  */
-export async function planScan(table: IcebergTableRef, snapshot: Snapshot | null): Promise<ScanTask[]> {
+export async function planScan(table: IcebergTableRef, snapshot: Snapshot | null, keepManifest?: (mf: ManifestFile) => boolean): Promise<ScanTask[]> {
   if (snapshot === null) return [];
-  const entries = await liveEntries(table, snapshot);
+  // Delete manifests are always read: a skipped one could hide deletes of a data file read.
+  const entries = await liveEntries(table, snapshot, keepManifest === undefined ? undefined : (mf) => mf.content !== 0 || keepManifest(mf));
   const m = table.current.metadata;
   const data = entries.filter((e) => e.file.content === DATA);
   const positions = entries.filter((e) => e.file.content === POSITION_DELETES);
