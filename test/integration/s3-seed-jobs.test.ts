@@ -17,7 +17,7 @@ import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
 import { readDeltaLog } from "../../bench/lib/delta-log.js";
 import { readIcebergTable } from "../../bench/lib/iceberg-table.js";
 import { duckdb, queryRows, readParquetSql } from "../support/duckdb.js";
-import { assertDeltaSilverMatches } from "../support/silver-check.js";
+import { assertDeltaSilverMatches, assertGoldCountsSilver } from "../support/silver-check.js";
 import { createBucket, MOTO_CREDENTIALS, motoForFile, motoSkip } from "../support/moto.js";
 import { downloadPrefix, listKeys, uploadDir } from "../../bench/lib/s3-objects.js";
 import { randomFaults, startFaultyS3 } from "../../bench/lib/s3-proxy.js";
@@ -110,13 +110,7 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
     const silver = join(dir, "silver", "booking");
     await assertDeltaSilverMatches(silver, truth, join(dir, "expected.ndjson"));
     const duck = await duckdb();
-    const s = await readDeltaLog(silver, duck);
-    const g = await readDeltaLog(join(dir, "gold", "booking_summary"), duck);
-    const silverCounts = `(SELECT user_id, count(*) AS count FROM ${readParquetSql(s.files)} GROUP BY user_id)`;
-    const gold = `(SELECT user_id, count FROM ${readParquetSql(g.files)})`;
-    const diff = async (a: string, b: string): Promise<number> => Number((await queryRows(`SELECT count(*) AS n FROM (${a} EXCEPT ALL ${b})`))[0].n);
-    assert.equal(await diff(silverCounts, gold), 0, "per-user counts of Silver missing from Gold");
-    assert.equal(await diff(gold, silverCounts), 0, "Gold rows that are not Silver's per-user counts");
+    await assertGoldCountsSilver((await readDeltaLog(silver, duck)).files, (await readDeltaLog(join(dir, "gold", "booking_summary"), duck)).files);
   }
 
   /** No object in `dir` (recursively) holds the canary secret. */
@@ -171,7 +165,7 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
 
   test("both jobs with Silver and Gold in Iceberg: exact tables, Gold registered in Glue as table_type=ICEBERG at its newest metadata", async () => {
     const l = await lake("seed-iceberg");
-    const truth = await land(l, 6_000, 4, 17, "ice-");
+    await land(l, 6_000, 4, 17, "ice-");
     const s3 = `s3://${l.bucket}`;
     const env = { ...silverEnv(l), SILVER_FORMAT: "iceberg" };
     await run(SILVER_JOB, env);
@@ -179,7 +173,6 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
     const second = await land(l, 9_000, 2, 17, "ice2-");
     await run(SILVER_JOB, env);
     await run(GOLD_JOB, { ...goldEnv(l, "1"), SILVER_FORMAT: "iceberg", GOLD_FORMAT: "iceberg", GLUE_DATABASE: "lake", GLUE_TABLE: "iceberg_summary" });
-    void truth;
     const dir = await download(l, "iceberg");
     const rebase = { from: `${s3}/`, to: `${dir}/` };
     const silver = readIcebergTable(join(dir, "silver", "booking"), rebase);
@@ -187,11 +180,7 @@ describe("the seed's jobs on s3://", { skip: motoSkip }, () => {
     const t = (await queryRows(`SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM ${readParquetSql(silver.files)}`))[0];
     assert.equal(Number(t.n), second.validDistinct, "every valid event once in Silver");
     assert.equal(Number(t.d), second.validDistinct);
-    const silverCounts = `(SELECT user_id, count(*) AS count FROM ${readParquetSql(silver.files)} GROUP BY user_id)`;
-    const goldRows = `(SELECT user_id, count FROM ${readParquetSql(gold.files)})`;
-    const diff = async (a: string, b: string): Promise<number> => Number((await queryRows(`SELECT count(*) AS n FROM (${a} EXCEPT ALL ${b})`))[0].n);
-    assert.equal(await diff(silverCounts, goldRows), 0, "per-user counts of Silver missing from Gold");
-    assert.equal(await diff(goldRows, silverCounts), 0, "Gold rows that are not Silver's per-user counts");
+    await assertGoldCountsSilver(silver.files, gold.files);
     const glue = new GlueClient({ region: "us-east-1", endpoint: moto(), credentials: MOTO_CREDENTIALS });
     const table = (await glue.send(new GetTableCommand({ DatabaseName: "lake", Name: "iceberg_summary" }))).Table;
     glue.destroy();

@@ -18,6 +18,7 @@ import { idSetChecksum, writeBookingEvents } from "../../bench/lib/booking-event
 import type { BookingEventsTruth } from "../../bench/lib/booking-events.js";
 import { readDeltaLog } from "../../bench/lib/delta-log.js";
 import { queryRows, readParquetSql } from "../support/duckdb.js";
+import { assertGoldCountsSilver } from "../support/silver-check.js";
 import { runKilledUntilDone, runSluice } from "../support/sluice-cli.js";
 
 const SILVER_JOB = "examples/bronze-to-silver.ts";
@@ -85,15 +86,7 @@ async function assertSilver(l: Lake, truth: BookingEventsTruth): Promise<void> {
 
 /** Gold holds, per user, the count of that user's rows in Silver. */
 async function assertGold(l: Lake): Promise<void> {
-  const silver = await readDeltaLog(l.silver, duck);
-  const gold = await readDeltaLog(l.gold, duck);
-  const s = `(SELECT user_id, count(*) AS count FROM ${readParquetSql(silver.files)} GROUP BY user_id)`;
-  const g = gold.files.length === 0 ? "(SELECT NULL::VARCHAR AS user_id, 0::BIGINT AS count WHERE false)" : `(SELECT user_id, count FROM ${readParquetSql(gold.files)})`;
-  const diff = async (a: string, b: string): Promise<number> => Number((await queryRows(`SELECT count(*) AS n FROM (${a} EXCEPT ALL ${b})`))[0].n);
-  assert.equal(await diff(s, g), 0, "per-user counts of Silver missing from Gold");
-  assert.equal(await diff(g, s), 0, "Gold rows that are not Silver's per-user counts");
-  const users = Number((await queryRows(`SELECT count(*) AS n FROM ${g}`))[0].n);
-  assert.ok(users > 0, "Gold has rows");
+  await assertGoldCountsSilver((await readDeltaLog(l.silver, duck)).files, (await readDeltaLog(l.gold, duck)).files);
 }
 
 test("silver → gold on Delta: two runs of both jobs with new landing files in between", async () => {

@@ -53,3 +53,15 @@ export function landingLines(dir: string): string[][] {
     .sort()
     .map((f) => readFileSync(join(dir, f), "utf8").split("\n").filter((l) => l !== ""));
 }
+
+/**
+ * Asserts Gold's live files hold, per user, exactly the count of that user's rows in Silver's
+ * live files (both ways, duplicates counted), and that Gold is not empty.
+ */
+export async function assertGoldCountsSilver(silverFiles: readonly string[], goldFiles: readonly string[]): Promise<void> {
+  const s = `(SELECT user_id, count(*) AS count FROM ${readParquetSql(silverFiles)} GROUP BY user_id)`;
+  const g = goldFiles.length === 0 ? "(SELECT NULL::VARCHAR AS user_id, 0::BIGINT AS count WHERE false)" : `(SELECT user_id, count FROM ${readParquetSql(goldFiles)})`;
+  assert.equal(await count(`SELECT count(*) AS n FROM (${s} EXCEPT ALL ${g})`), 0, "per-user counts of Silver missing from Gold");
+  assert.equal(await count(`SELECT count(*) AS n FROM (${g} EXCEPT ALL ${s})`), 0, "Gold rows that are not Silver's per-user counts");
+  assert.ok((await count(`SELECT count(*) AS n FROM ${g}`)) > 0, "Gold has rows");
+}

@@ -11,9 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { icebergRead } from "icebird";
+import { icebergManifests, icebergMetadata, icebergRead } from "icebird";
 import { MemoryStream, SparkSession } from "../../../../src/index.js";
 import { fixtureFolder } from "../../../support/fixtures.js";
+import { readIcebergTable } from "../../../../bench/lib/iceberg-table.js";
 
 const spark = SparkSession.builder.getOrCreate();
 const dir = mkdtempSync(join(tmpdir(), "sluice-iceberg-write-"));
@@ -98,59 +99,27 @@ test("a streamed table (append, partitioned) reads back in sluice, icebird and D
   assert.deepEqual(viaIcebird.find((r) => Number(r.id) === 2), { id: 2n, city: "oslo", amount: 2.5, ts: viaIcebird.find((r) => Number(r.id) === 2)?.ts });
 
   // DuckDB reads the data files the current manifests list (by path), with field ids in their schema.
-  const files = listedDataFiles(metaDir, snapshots.length);
+  // The independent reader (metadata JSON, python3-avro manifests with the spec's required fields).
+  const files = [...readIcebergTable(table).files];
   assert.equal(files.length, 4);
   const c = await (await DuckDBInstance.create(":memory:")).connect();
   const r = await c.runAndReadAll(`select sum(id)::bigint as s, count(*)::int as n from read_parquet([${files.map((f) => `'${f}'`).join(", ")}])`);
   assert.deepEqual(r.getRowObjectsJS(), [{ s: 10n, n: 4 }]);
   const schema = await c.runAndReadAll(`select name, field_id from parquet_schema('${files[0]}') where name <> 'spark_schema' order by field_id`);
   assert.deepEqual(schema.getRowObjectsJS().map((o) => [o.name, Number(o.field_id)]), [["id", 1], ["city", 2], ["amount", 3], ["ts", 4]]);
+  // Every data file's metrics, as icebird decodes the manifests: counts for each column id, and
+  // id bounds that bound the file's ids.
+  const manifests = await withFileFetch(async () => icebergManifests(await icebergMetadata({ tableUrl: `file://${table}` })));
+  const entries = manifests.flatMap((m) => m.entries);
+  assert.equal(entries.length, 4);
+  for (const e of entries) {
+    const f = e.data_file as unknown as { value_counts: { key: number; value: bigint }[]; null_value_counts: { key: number }[]; lower_bounds: { key: number; value: Uint8Array }[]; record_count: bigint };
+    assert.deepEqual(f.value_counts.map((kv) => kv.key).sort(), [1, 2, 3, 4]);
+    assert.ok(f.value_counts.every((kv) => BigInt(kv.value) === BigInt(f.record_count)), "value counts include nulls");
+    assert.deepEqual(f.null_value_counts.map((kv) => kv.key).sort(), [1, 2, 3, 4]);
+    assert.ok(f.lower_bounds.some((kv) => kv.key === 1));
+  }
 });
-
-/** The data file paths of the manifests the newest snapshot lists, via Python's avro library. */
-function listedDataFiles(metaDir: string, version: number): string[] {
-  const meta = JSON.parse(readFileSync(join(metaDir, `v${version}.metadata.json`), "utf8")) as { snapshots: { "manifest-list": string }[] };
-  const list = fileURLToPath(meta.snapshots[meta.snapshots.length - 1]["manifest-list"]);
-  // Debian's python3-avro (installed by .ci/run) belongs to the system interpreter.
-  const out = execFileSync("/usr/bin/python3", ["-c", PY_LIST, list], { encoding: "utf8" });
-  return (JSON.parse(out) as string[]).map((u) => fileURLToPath(u));
-}
-
-/** Reads a manifest list and its manifests with the avro library; checks the spec's required fields. */
-const PY_LIST = String.raw`
-import sys, json
-from urllib.parse import urlparse, unquote
-from avro.datafile import DataFileReader
-from avro.io import DatumReader
-def read(path):
-    r = DataFileReader(open(path, "rb"), DatumReader())
-    meta = {k: v.decode() for k, v in r.meta.items()}
-    rows = list(r)
-    r.close()
-    return meta, rows
-meta, manifests = read(sys.argv[1])
-assert meta["format-version"] == "2", meta
-required = ["manifest_path", "manifest_length", "partition_spec_id", "content", "sequence_number", "min_sequence_number", "added_snapshot_id", "added_data_files_count", "existing_data_files_count", "deleted_data_files_count", "added_rows_count", "existing_rows_count", "deleted_rows_count"]
-files = []
-for m in manifests:
-    for k in required:
-        assert m.get(k) is not None, k
-    mmeta, entries = read(unquote(urlparse(m["manifest_path"]).path))
-    for k in ["schema", "partition-spec", "partition-spec-id", "format-version", "content"]:
-        assert k in mmeta, k
-    json.loads(mmeta["schema"])
-    for e in entries:
-        assert e["status"] in (0, 1, 2)
-        f = e["data_file"]
-        for k in ["content", "file_path", "file_format", "partition", "record_count", "file_size_in_bytes"]:
-            assert f.get(k) is not None, k
-        assert f["file_format"] == "PARQUET"
-        ids = {kv["key"] for kv in f["value_counts"]}
-        assert ids == {1, 2, 3, 4}, ids
-        if e["status"] != 2:
-            files.append(f["file_path"])
-print(json.dumps(files))
-`;
 
 test("complete mode writes an overwrite snapshot per batch; batch writes append and overwrite", async () => {
   const table = join(dir, "gold");
