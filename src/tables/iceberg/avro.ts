@@ -60,6 +60,16 @@ function longTypeOf(avro: Avsc): avroModule.types.LongType {
   });
 }
 
+/**
+ * Loads avsc and builds the types of `schemas` now. A writer calls it before its first batch's
+ * data: loading and compiling then, while the heap is small, spares a major collection of a
+ * heap full of batch data later (measured: ~70 ms in the second 100k-row batch).
+ */
+export async function warmAvro(schemas: readonly AvroSchema[]): Promise<void> {
+  const lib = await avsc();
+  for (const s of schemas) avroType(lib, s);
+}
+
 /** Types by schema JSON: building one compiles its codec, which costs more than a small manifest's encoding. */
 const types = new Map<string, avroModule.Type>();
 

@@ -15,6 +15,8 @@ import type { StructType } from "../../types/data-types.js";
 import type { DataFile } from "../files/data-file-writer.js";
 import type { BatchCommit, BatchWrite, StreamingTable, WrittenData } from "../table-format.js";
 import { hadoopCatalog } from "./catalog-ops.js";
+import { warmAvro } from "./avro.js";
+import { MANIFEST_FILE_SCHEMA, manifestEntrySchema } from "./manifest.js";
 import { liveEntries, locate, selectSnapshot } from "./table-reader.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite } from "./table-writer.js";
 import type { IcebergFileMetrics, IcebergWriteOptions, KnownState } from "./table-writer.js";
@@ -45,6 +47,7 @@ export class IcebergStreamingTable implements StreamingTable<IcebergFileMetrics>
   async beginBatch(batchId: number, schema: StructType): Promise<BatchWrite<IcebergFileMetrics> | null> {
     const started = performance.now();
     const plan = await planIcebergWrite(this.storage, this.root, schema, this.options, this.known);
+    if (this.known === null) await warmAvro([manifestEntrySchema(plan.spec, plan.schema), MANIFEST_FILE_SCHEMA]);
     if (plan.base !== null && lastCommittedBatch(plan.base.metadata, this.options.queryId) >= batchId) return null;
     const planMs = performance.now() - started;
     return {
