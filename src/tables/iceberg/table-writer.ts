@@ -619,7 +619,12 @@ function randomSnapshotId(): number {
 function checkStillFits(plan: IcebergWritePlan, m: TableMetadata): void {
   const schema = currentSchema(m);
   const spec = specById(m, m.defaultSpecId);
-  if (schema["schema-id"] !== plan.baseSchemaId || spec["spec-id"] !== plan.spec["spec-id"]) {
+  // Ids alone do not do when the write planned a new table another writer then created: its
+  // schema 0 may number the columns differently. Compare what the files were written against.
+  const planned = plan.evolvedSchema === null ? plan.schema : null;
+  const sameFields = planned === null || stringifyLongJson(schema.fields) === stringifyLongJson(planned.fields);
+  const sameSpec = stringifyLongJson(spec.fields) === stringifyLongJson(plan.spec.fields);
+  if (schema["schema-id"] !== plan.baseSchemaId || spec["spec-id"] !== plan.spec["spec-id"] || !sameFields || !sameSpec) {
     throw new AnalysisError(`iceberg: the schema or partition spec of ${toDisplayUrl(plan.storage, plan.tableKey)} changed while writing; run the write again`);
   }
 }

@@ -317,3 +317,16 @@ test("a metadata put whose answer was lost and was sent again counts as the comm
   assert.equal(c.committed, true, "its own file found in place is its commit");
   assert.deepEqual((await sluiceRows(join(root, "t"))).map((r) => Number(r.id)), [1]);
 });
+
+test("two writes creating one table at once: the loser never commits files numbered for another schema", async () => {
+  const table = join(dir, "created-twice");
+  const one = spark.createDataFrame([{ a: 1, b: "x" }], "a INT, b STRING");
+  const two = spark.createDataFrame([{ b: "y", a: 2 }], "b STRING, a INT");
+  const results = await Promise.allSettled([one.write.format("iceberg").mode("append").save(table), two.write.format("iceberg").mode("append").save(table)]);
+  const failed = results.filter((r) => r.status === "rejected");
+  // Either both landed (the second planned against the first's table) or the loser was refused.
+  for (const f of failed) assert.match(String((f as PromiseRejectedResult).reason), /changed while writing; run the write again/);
+  const rows = (await sluiceRows(table)).map((r) => `${String(r.a)}:${String(r.b)}`).sort();
+  assert.deepEqual(rows, failed.length === 0 ? ["1:x", "2:y"] : rows.length === 1 ? rows : ["1:x", "2:y"]);
+  assert.ok(rows.every((r) => r === "1:x" || r === "2:y"), `no value read under another column: ${rows.join(", ")}`);
+});
