@@ -101,6 +101,8 @@ export class SourceReader {
     }
     const t = lookupCatalogTable(name, conf);
     this.format(t.format);
+    // A Glue Iceberg table is read at its metadata_location; a stream keeps following Glue's pointer.
+    if (t.format === "iceberg") this.option("catalog", "glue").option("database", t.database).option("table", t.table);
     for (const [k, v] of Object.entries(t.options)) if (!(k in this.opts)) this.option(k, v);
     if ((t.format === "json" || t.format === "csv") && this.userSchema === null) this.schema(t.schemaDdl);
     return this.load(t.location);

@@ -91,6 +91,33 @@ describe("Iceberg tables in the Glue Data Catalog", { skip: motoSkip }, () => {
     }
   });
 
+  test("readStream.table of a Glue Iceberg table follows metadata_location, not the newest file in the folder", async () => {
+    const bucket = await createBucket(moto(), "glue-ice-stream");
+    const path = `s3://${bucket}/silver/events`;
+    const spark = session(moto());
+    const append = (ids: number[]) =>
+      spark.createDataFrame(ids.map((id) => ({ id })), "id INT").write.format("iceberg").mode("append").option("catalog", "glue").option("database", "lake").option("table", "events_ice").save(path);
+    await append([1, 2]);
+    spark.conf.set("sluice.catalog", "glue");
+    try {
+      const q = spark.readStream.table("lake.events_ice").writeStream.format("memory").queryName("glue_ice_stream").option("checkpointLocation", `s3://${bucket}/_checkpoints/stream`).start();
+      await q.processAllAvailable();
+      // What a writer that has not swapped yet leaves: a newer-numbered metadata file Glue does not name.
+      const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+      const s3 = new S3Client({ region: "us-east-1", endpoint: moto(), forcePathStyle: true, credentials: MOTO_CREDENTIALS });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "silver/events/metadata/00099-00000000-0000-0000-0000-000000000000.metadata.json", Body: "{ not yet current" }));
+      s3.destroy();
+      await append([3]);
+      await q.processAllAvailable();
+      await q.stop();
+      assert.equal(q.exception, null);
+      const ids = (await spark.table("glue_ice_stream").collect()).map((r) => Number(r.id)).sort();
+      assert.deepEqual(ids, [1, 2, 3]);
+    } finally {
+      spark.conf.unset("sluice.catalog");
+    }
+  });
+
   test("a swap Glue refuses (ConcurrentModificationException) is retried on the new metadata; the losing metadata file is deleted", async () => {
     const bucket = await createBucket(moto(), "glue-ice-conflict");
     const path = `s3://${bucket}/silver/t`;

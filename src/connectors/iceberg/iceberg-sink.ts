@@ -31,9 +31,8 @@ import type { Storage } from "../../storage/storage.js";
 import { writeDataFiles } from "../../tables/files/data-file-writer.js";
 import { LazyWriterThread } from "../../tables/files/writer-thread.js";
 import { hadoopCatalog } from "../../tables/iceberg/catalog-ops.js";
-import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
-import { GlueCatalog, glueSettingsFrom } from "../../catalog/glue/glue-catalog.js";
-import { GlueIcebergCatalog } from "../../catalog/glue/glue-iceberg.js";
+import type { GlueCatalog } from "../../catalog/glue/glue-catalog.js";
+import { CATALOG_OPTIONS, icebergCatalogOf } from "./catalog-options.js";
 import { IcebergStreamingTable } from "../../tables/iceberg/streaming-table.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite, upsertIcebergByKey } from "../../tables/iceberg/table-writer.js";
 import type { IcebergWriteOptions } from "../../tables/iceberg/table-writer.js";
@@ -43,17 +42,13 @@ import type { SinkBatch, StreamSink } from "../sink.js";
 
 const CODECS = ["zstd", "snappy", "gzip", "uncompressed"] as const;
 
-const GLUE_NAME = z.string().regex(/^[A-Za-z0-9_]{1,255}$/, "must be a Glue name (letters, digits, '_')");
-
 const SHAPE = {
   path: z.string().min(1),
   compression: enumOption(CODECS),
   maxRecordsPerFile: positiveIntOption,
   targetFileSize: byteSizeOption,
   mergeSchema: booleanOption,
-  catalog: enumOption(["glue"] as const),
-  database: GLUE_NAME,
-  table: GLUE_NAME,
+  ...CATALOG_OPTIONS,
 };
 
 interface ResolvedSinkOptions {
@@ -62,27 +57,6 @@ interface ResolvedSinkOptions {
   readonly write: IcebergWriteOptions;
   /** The Glue catalog the table is committed through, to close when done; null for file-system tables. */
   readonly glue: GlueCatalog | null;
-}
-
-/**
- * The table's catalog from `catalog`, `database` and `table`: Glue when `catalog` is `glue` (both
- * names required), else file-system tables. @throws ConfigError for an incomplete set.
- */
-export function icebergCatalogOf(
-  what: string,
-  o: { readonly catalog?: "glue"; readonly database?: string; readonly table?: string },
-  sessionConf: Readonly<Record<string, string>>,
-): { readonly ops: IcebergCatalogOps | null; readonly glue: GlueCatalog | null } {
-  if (o.catalog === undefined) {
-    const stray = o.database !== undefined ? "database" : o.table !== undefined ? "table" : null;
-    if (stray !== null) throw new ConfigError(`${what}: option '${stray}' names a catalog table; set option 'catalog' to "glue" as well`, { option: stray });
-    return { ops: null, glue: null };
-  }
-  for (const name of ["database", "table"] as const) {
-    if (o[name] === undefined) throw new ConfigError(`${what}: option '${name}' is required with 'catalog'`, { option: name });
-  }
-  const glue = new GlueCatalog(glueSettingsFrom(sessionConf));
-  return { ops: new GlueIcebergCatalog(glue, (o.database ?? "").toLowerCase(), (o.table ?? "").toLowerCase()), glue };
 }
 
 /** Splits `tableProperty.<name>` options (a new table's properties) from the others. */

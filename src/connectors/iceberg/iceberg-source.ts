@@ -17,6 +17,9 @@
  *   is true, which skips it.
  * - Rate limits: `streaming-max-files-per-micro-batch` and `streaming-max-rows-per-micro-batch`
  *   (at least one file per batch); `Trigger.Once` (ReadLimit `all`) ignores them.
+ * - With `catalog=glue` (`database`, `table`: what `readStream.table("db.t")` sets for a Glue
+ *   Iceberg table) each batch finds the table's newest metadata at the Glue table's
+ *   `metadata_location`, never a metadata file a writer wrote but has not yet made current.
  */
 import { z } from "zod";
 import { AnalysisError, ConfigError, CorruptCheckpointError, SourceError } from "../../errors.js";
@@ -38,6 +41,9 @@ import type { IcebergTableRef, ScanTask, SnapshotSpec } from "../../tables/icebe
 import { sparkSchemaOf } from "../../tables/iceberg/types.js";
 import { manifestFilter, pruneEntries } from "../../tables/iceberg/pruning.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
+import type { GlueCatalog } from "../../catalog/glue/glue-catalog.js";
+import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
+import { CATALOG_OPTIONS, icebergCatalogOf } from "./catalog-options.js";
 import { tagInputFile } from "../../exec/eval/input-file.js";
 import { toDisplayUrl } from "../../storage/url.js";
 import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
@@ -85,6 +91,7 @@ const SHAPE = {
   "streaming-skip-overwrite-snapshots": booleanOption,
   "streaming-max-files-per-micro-batch": positiveIntOption,
   "streaming-max-rows-per-micro-batch": positiveIntOption,
+  ...CATALOG_OPTIONS,
 };
 
 /** The validated options of an Iceberg read. */
@@ -96,6 +103,8 @@ interface IcebergReadOptions {
   readonly skipOverwrites: boolean;
   readonly maxFiles: number | null;
   readonly maxRows: number | null;
+  /** `catalog`, `database`, `table`: a stream refreshes the table through its catalog. */
+  readonly catalog: { readonly catalog?: "glue"; readonly database?: string; readonly table?: string };
 }
 
 /** Validates the options. @throws ConfigError naming the option. */
@@ -121,6 +130,7 @@ export function resolveIcebergReadOptions(options: Options, streaming: boolean):
     skipOverwrites: o["streaming-skip-overwrite-snapshots"] === true,
     maxFiles: o["streaming-max-files-per-micro-batch"] ?? null,
     maxRows: o["streaming-max-rows-per-micro-batch"] ?? null,
+    catalog: { ...(o.catalog === undefined ? {} : { catalog: o.catalog }), ...(o.database === undefined ? {} : { database: o.database }), ...(o.table === undefined ? {} : { table: o.table }) },
   };
 }
 
@@ -191,6 +201,9 @@ export class IcebergSource implements StreamSource {
   private latest: OffsetJson | null = null;
   /** Data files skipped by the filter (see {@link metrics}). */
   private pruned = 0;
+  /** The table's catalog (from `catalog`), set by `open`; null for a file-system table. */
+  private catalog: IcebergCatalogOps | null = null;
+  private glue: GlueCatalog | null = null;
 
   constructor(options: Options, hints: SourceHints) {
     this.o = resolveIcebergReadOptions(options, hints.streaming);
@@ -201,13 +214,23 @@ export class IcebergSource implements StreamSource {
     this.description = `IcebergSource[${this.o.path}]`;
   }
 
-  async open(_ctx: SourceContext): Promise<void> {
+  async open(ctx: SourceContext): Promise<void> {
     this.table = await openAt(this.o.path);
+    const c = icebergCatalogOf("iceberg source", this.o.catalog, ctx.sessionConf ?? {});
+    this.catalog = c.ops;
+    this.glue = c.glue;
   }
 
+  /** The table's newest metadata: through its catalog when it has one (Glue's `metadata_location`), else its folder. */
   private async refresh(): Promise<IcebergTableRef> {
     const t = this.table ?? (await openAt(this.o.path));
-    this.table = await openIcebergTable(t.storage, t.tableKey);
+    if (this.catalog === null) {
+      this.table = await openIcebergTable(t.storage, t.tableKey);
+      return this.table;
+    }
+    const current = await this.catalog.load(t.storage, t.tableKey);
+    if (current === null) throw new SourceError(`iceberg source: ${this.catalog.description} no longer exists`);
+    this.table = { storage: t.storage, tableKey: t.tableKey, current };
     return this.table;
   }
 
@@ -377,6 +400,7 @@ export class IcebergSource implements StreamSource {
 
   async stop(): Promise<void> {
     this.table = null;
+    await this.glue?.close();
   }
 }
 
