@@ -12,7 +12,7 @@ import { GlueCatalog, glueSettingsFrom } from "../../src/catalog/glue/glue-catal
 import type { CatalogTableSpec } from "../../src/catalog/glue/glue-catalog.js";
 import { LongType, StringType, StructField, StructType } from "../../src/types/data-types.js";
 import { ConfigError } from "../../src/errors.js";
-import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
+import { createBucket, MOTO_CREDENTIALS, motoCredentialsInEnvironment, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
 import { startFaultyS3 } from "../../bench/lib/s3-proxy.js";
 import { runSluice } from "../support/sluice-cli.js";
 import { GlueContext } from "../../src/glue/index.js";
@@ -21,19 +21,12 @@ import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
 describe("the Glue Data Catalog", { skip: motoSkip }, () => {
   const moto = motoForFile();
   let proxy: FaultyS3;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  motoCredentialsInEnvironment({ before, after });
   before(async () => {
     proxy = await startFaultyS3(moto());
-    // Glue uses the AWS credential chain: the environment here.
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
   });
   after(async () => {
     await proxy.close();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
   });
 
   const glue = (): GlueClient => new GlueClient({ region: "us-east-1", endpoint: moto(), credentials: MOTO_CREDENTIALS });

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { GetTableCommand, GlueClient } from "@aws-sdk/client-glue";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { MemoryStream, SparkSession } from "../../src/index.js";
-import { createBucket, MOTO_CREDENTIALS, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
+import { createBucket, MOTO_CREDENTIALS, motoCredentialsInEnvironment, motoForFile, motoS3Conf, motoSkip } from "../support/moto.js";
 import { startFaultyS3 } from "../../bench/lib/s3-proxy.js";
 import type { FaultyS3 } from "../../bench/lib/s3-proxy.js";
 import { startGlueVersionLock } from "../support/glue-version-lock.js";
@@ -18,18 +18,12 @@ import { startGlueVersionLock } from "../support/glue-version-lock.js";
 describe("Iceberg tables in the Glue Data Catalog", { skip: motoSkip }, () => {
   const moto = motoForFile();
   let proxy: FaultyS3;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  motoCredentialsInEnvironment({ before, after });
   before(async () => {
     proxy = await startFaultyS3(moto());
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
   });
   after(async () => {
     await proxy.close();
-    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
-    else process.env.AWS_ACCESS_KEY_ID = saved.id;
-    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
-    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
   });
 
   const glueTable = async (db: string, name: string) => {

@@ -49,3 +49,21 @@ export async function createBucket(endpoint: string, hint = "test"): Promise<str
   }
   return name;
 }
+
+/**
+ * Registers `before`/`after` hooks of the calling suite that put moto's fake credentials in the
+ * environment (Glue uses the AWS credential chain) and restore what was there.
+ */
+export function motoCredentialsInEnvironment(hooks: { before: (f: () => void) => void; after: (f: () => void) => void }): void {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  hooks.before(() => {
+    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+  });
+  hooks.after(() => {
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  });
+}
