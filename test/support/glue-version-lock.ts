@@ -2,8 +2,9 @@
  * Glue's optimistic lock in front of moto, which does not enforce it: an HTTP proxy that keeps a
  * version number per table, answers every `GetTable` with it as the table's `VersionId`, and
  * refuses an `UpdateTable` whose `VersionId` is not the current one with
- * ConcurrentModificationException, as Glue does. Updates of one table are checked and applied one
- * at a time. Every other request passes through unchanged.
+ * ConcurrentModificationException, as Glue does. Reads and updates of one table take turns, so a
+ * table and its VersionId always answer for the same moment. Every other request passes through
+ * unchanged.
  */
 import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -38,6 +39,18 @@ export async function startGlueVersionLock(target: string): Promise<GlueVersionL
       up.on("error", reject);
       up.end(body);
     });
+  /** Runs `f` after every earlier call for `key` has finished. */
+  const serially = async (key: string, f: () => Promise<void>): Promise<void> => {
+    const previous = queues.get(key) ?? Promise.resolve();
+    let release = (): void => undefined;
+    queues.set(key, new Promise<void>((r) => (release = r)));
+    await previous;
+    try {
+      await f();
+    } finally {
+      release();
+    }
+  };
   const reply = (res: ServerResponse, u: Upstream, body: Buffer = u.body): void => {
     const headers = { ...u.headers, "content-length": String(body.length) };
     res.writeHead(u.status, headers);
@@ -53,12 +66,16 @@ export async function startGlueVersionLock(target: string): Promise<GlueVersionL
       const handle = async (): Promise<void> => {
         if (op === "AWSGlue.GetTable") {
           const j = json();
-          const u = await forward(req, body);
           const key = `${String(j.DatabaseName)}.${String(j.Name)}`;
-          if (u.status !== 200) return reply(res, u);
-          const out = JSON.parse(u.body.toString("utf8")) as { Table?: Record<string, unknown> };
-          if (out.Table !== undefined) out.Table.VersionId = String(versions.get(key) ?? 1);
-          return reply(res, u, Buffer.from(JSON.stringify(out)));
+          // Read in the table's queue, so the table and its VersionId are of one moment (Glue's
+          // answers are consistent): never an old table with the version of a newer one.
+          return serially(key, async () => {
+            const u = await forward(req, body);
+            if (u.status !== 200) return reply(res, u);
+            const out = JSON.parse(u.body.toString("utf8")) as { Table?: Record<string, unknown> };
+            if (out.Table !== undefined) out.Table.VersionId = String(versions.get(key) ?? 1);
+            return reply(res, u, Buffer.from(JSON.stringify(out)));
+          });
         }
         if (op === "AWSGlue.CreateTable") {
           const j = json() as { DatabaseName?: string; TableInput?: { Name?: string } };
@@ -69,11 +86,7 @@ export async function startGlueVersionLock(target: string): Promise<GlueVersionL
         if (op === "AWSGlue.UpdateTable") {
           const j = json() as { DatabaseName?: string; TableInput?: { Name?: string }; VersionId?: string };
           const key = `${String(j.DatabaseName)}.${String(j.TableInput?.Name)}`;
-          const previous = queues.get(key) ?? Promise.resolve();
-          let release = (): void => undefined;
-          queues.set(key, new Promise<void>((r) => (release = r)));
-          await previous;
-          try {
+          return serially(key, async () => {
             const current = versions.get(key) ?? 1;
             if (j.VersionId !== undefined && j.VersionId !== String(current)) {
               refused++;
@@ -83,10 +96,8 @@ export async function startGlueVersionLock(target: string): Promise<GlueVersionL
             }
             const u = await forward(req, body);
             if (u.status === 200) versions.set(key, current + 1);
-            return reply(res, u);
-          } finally {
-            release();
-          }
+            reply(res, u);
+          });
         }
         return reply(res, await forward(req, body));
       };
