@@ -48,7 +48,8 @@ export class TableStreamSink implements StreamSink {
   }
 }
 
-async function* counted(data: AsyncIterable<Batch>, count: { rows: number }): AsyncGenerator<Batch> {
+/** `data` as it is, adding each batch's rows to `count.rows` as it passes. */
+export async function* counted(data: AsyncIterable<Batch>, count: { rows: number }): AsyncGenerator<Batch> {
   for await (const b of data) {
     count.rows += b.numRows;
     yield b;

@@ -24,7 +24,6 @@
  */
 import { z } from "zod";
 import { AnalysisError, ConfigError } from "../../errors.js";
-import type { Batch } from "../../columnar/batch.js";
 import { booleanOption, byteSizeOption, enumOption, positiveIntOption, validateOptions } from "../../options.js";
 import { fileUrlOf, resolveLocation } from "../../storage/resolve.js";
 import type { Storage } from "../../storage/storage.js";
@@ -36,7 +35,7 @@ import { CATALOG_OPTIONS, icebergCatalogOf } from "./catalog-options.js";
 import { IcebergStreamingTable } from "../../tables/iceberg/streaming-table.js";
 import { commitIcebergWrite, lastCommittedBatch, planIcebergWrite, upsertIcebergByKey } from "../../tables/iceberg/table-writer.js";
 import type { IcebergWriteOptions } from "../../tables/iceberg/table-writer.js";
-import { TableStreamSink } from "../table-sink.js";
+import { counted, TableStreamSink } from "../table-sink.js";
 import type { BatchWrite, SinkConnector, SinkContext } from "../registry.js";
 import type { SinkBatch, StreamSink } from "../sink.js";
 
@@ -137,13 +136,6 @@ class IcebergSink implements StreamSink {
   async stop(): Promise<void> {
     await this.appends.stop();
     await this.o.glue?.close();
-  }
-}
-
-async function* counted(data: AsyncIterable<Batch>, count: { rows: number }): AsyncGenerator<Batch> {
-  for await (const b of data) {
-    count.rows += b.numRows;
-    yield b;
   }
 }
 

@@ -10,7 +10,7 @@ import { readAvroFile, writeAvroFile } from "./avro.js";
 import type { Long } from "./long-json.js";
 import { stringifyLongJson } from "./long-json.js";
 import type { IcebergSchema, IcebergType, PartitionSpec } from "./metadata.js";
-import { partitionResultType } from "./transforms.js";
+import { decimalRequiredBytes, partitionResultType } from "./transforms.js";
 
 /** Manifest entry status. */
 export const EXISTING = 0;
@@ -223,7 +223,7 @@ function avroPrimitive(t: IcebergType): AvroSchema {
   const decimal = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(t);
   if (decimal !== null) {
     const precision = Number(decimal[1]);
-    return { type: "fixed", name: `decimal_${precision}_${decimal[2]}`, size: decimalBytes(precision), logicalType: "decimal", precision, scale: Number(decimal[2]) };
+    return { type: "fixed", name: `decimal_${precision}_${decimal[2]}`, size: decimalRequiredBytes(precision), logicalType: "decimal", precision, scale: Number(decimal[2]) };
   }
   const fixed = /^fixed\[(\d+)\]$/.exec(t);
   if (fixed !== null) return { type: "fixed", name: `fixed_${fixed[1]}`, size: Number(fixed[1]) };
@@ -241,13 +241,6 @@ function avroPrimitive(t: IcebergType): AvroSchema {
     default:
       return t;
   }
-}
-
-/** Bytes of the fixed holding a decimal of `precision` digits (Iceberg's `TypeUtil.decimalRequiredBytes`). */
-export function decimalBytes(precision: number): number {
-  let n = 1;
-  while (Math.pow(2, 8 * n - 1) - 1 < Math.pow(10, precision)) n++;
-  return n;
 }
 
 /** The `r102` partition record of `spec` over `schema`. */

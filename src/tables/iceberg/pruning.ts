@@ -17,12 +17,14 @@
  */
 import { formatDate } from "../../columnar/datetime-text.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
+import { formatDecimal } from "../../columnar/values.js";
 import type { BoundExpr } from "../../plan/expressions/bound.js";
 import type { DataType, StructType } from "../../types/data-types.js";
 import { pruneFiles } from "../delta/data-skipping.js";
 import type { DeltaFile, DeltaMetadata } from "../delta/snapshot.js";
 import type { ManifestEntry, ManifestFile } from "./manifest.js";
 import type { IcebergSchema, IcebergType, TableMetadata } from "./metadata.js";
+import { unscaledFromBytes } from "./transforms.js";
 import { sparkSchemaOf, sparkTypeOf } from "./types.js";
 
 /** A column with metrics: its id, its path of names, its Spark type. */
@@ -65,16 +67,8 @@ function boundJson(type: DataType, b: Uint8Array, upper: boolean): unknown {
       return b.length === 1 ? b[0] !== 0 : undefined;
     case "string":
       return decodeUtf8(b, 0, b.length);
-    case "decimal": {
-      if (b.length === 0 || b.length > 16) return undefined;
-      let v = 0n;
-      for (const x of b) v = (v << 8n) | BigInt(x);
-      if ((b[0] & 0x80) !== 0) v -= 1n << BigInt(8 * b.length);
-      const neg = v < 0n;
-      const digits = (neg ? -v : v).toString().padStart(type.scale + 1, "0");
-      const text = type.scale === 0 ? digits : `${digits.slice(0, -type.scale)}.${digits.slice(-type.scale)}`;
-      return (neg ? "-" : "") + text;
-    }
+    case "decimal":
+      return b.length === 0 || b.length > 16 ? undefined : formatDecimal(unscaledFromBytes(b), type.scale);
     case "timestamp": {
       if (b.length !== 8) return undefined;
       const us = view.getBigInt64(0, true);

@@ -25,6 +25,7 @@ import { takeBatch } from "../../columnar/ops.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
 import type { Vector } from "../../columnar/vector.js";
 import { castVector } from "../../exec/eval/cast.js";
+import { compareBytes } from "../../formats/parquet/statistics.js";
 import { parquetSourceFromStorage, readParquetBatches, readParquetMetadata } from "../../formats/parquet/parquet-reader.js";
 import type { FileMetaData } from "../../formats/parquet/parquet-reader.js";
 import type { Storage } from "../../storage/storage.js";
@@ -210,13 +211,8 @@ function mayHoldPath(p: ManifestEntry, path: string): boolean {
   const upper = p.file.upperBounds?.get(FILE_PATH_ID);
   if (lower === undefined || upper === undefined) return true;
   const bytes = new TextEncoder().encode(path);
-  return compareBytes(lower, bytes) <= 0 && compareBytes(bytes.subarray(0, upper.length), upper) <= 0;
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
+  const head = Math.min(bytes.length, upper.length);
+  return compareBytes(lower, 0, lower.length, bytes, 0, bytes.length) <= 0 && compareBytes(bytes, 0, head, upper, 0, upper.length) <= 0;
 }
 
 function samePartition(a: ManifestEntry, b: ManifestEntry): boolean {
@@ -423,7 +419,8 @@ async function equalityDeletesFor(table: IcebergTableRef, schema: IcebergSchema,
   return out;
 }
 
-function keyText(codec: KeyCodec, row: number): string {
+/** Row `row` of the codec's bound columns as a string key (for sets of keys, as equality deletes and merges keep). */
+export function keyText(codec: KeyCodec, row: number): string {
   const n = codec.encode(row);
   return Buffer.from(codec.scratch.buffer, codec.scratch.byteOffset, n).toString("latin1");
 }

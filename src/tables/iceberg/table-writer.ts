@@ -44,11 +44,12 @@ import { FIRST_PARTITION_FIELD_ID, currentSchema, parseTableMetadata, specById }
 import { hadoopCatalog } from "./catalog-ops.js";
 import type { IcebergCatalogOps } from "./catalog-ops.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
-import { liveEntries, locate, locationOf, planScan, readScanTask, snapshotManifests } from "./table-reader.js";
+import { keyText, liveEntries, locate, locationOf, planScan, readScanTask, snapshotManifests } from "./table-reader.js";
+import { compareBytes } from "../../formats/parquet/statistics.js";
 import { KeyCodec } from "../../columnar/key-codec.js";
 import { takeBatch } from "../../columnar/ops.js";
 import { writeDataFiles } from "../files/data-file-writer.js";
-import { applyTransform, decimalBytes, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
+import { applyTransform, decimalBytes, unscaledFromText, humanString, parseTransform, partitionAvroValue, partitionResultType, transformedSparkType } from "./transforms.js";
 import type { Transform } from "./transforms.js";
 import { assignType, fieldsById, icebergSchemaOf, parquetFieldIds, sparkSchemaOf, sparkTypeOf } from "./types.js";
 
@@ -396,13 +397,8 @@ export function boundBytes(type: DataType, v: unknown, upper: boolean): Uint8Arr
       return typeof v === "number" ? fixedBytes(4, (d) => d.setFloat32(0, v, true)) : null;
     case "double":
       return typeof v === "number" ? fixedBytes(8, (d) => d.setFloat64(0, v, true)) : null;
-    case "decimal": {
-      if (typeof v !== "string") return null;
-      const neg = v.startsWith("-");
-      const [whole, frac = ""] = v.replace("-", "").split(".");
-      const unscaled = BigInt(whole + frac.padEnd(type.scale, "0").slice(0, type.scale)) * (neg ? -1n : 1n);
-      return decimalBytes(unscaled);
-    }
+    case "decimal":
+      return typeof v === "string" ? decimalBytes(unscaledFromText(v, type.scale)) : null;
     case "string":
       return typeof v === "string" ? truncatedString(v, upper) : null;
     case "binary":
@@ -732,9 +728,7 @@ function comparePartition(a: AvroValue, b: AvroValue): number {
   if (typeof a === "string" && typeof b === "string") {
     const x = encodeUtf8(a);
     const y = encodeUtf8(b);
-    const n = Math.min(x.length, y.length);
-    for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
-    return x.length - y.length;
+    return compareBytes(x, 0, x.length, y, 0, y.length);
   }
   if ((typeof a === "number" || typeof a === "bigint") && (typeof b === "number" || typeof b === "bigint")) return BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0;
   if (typeof a === "boolean" && typeof b === "boolean") return Number(a) - Number(b);
@@ -919,10 +913,6 @@ export async function upsertIcebergByKey(
   return { result, numRows };
 }
 
-function keyText(codec: KeyCodec, row: number): string {
-  const n = codec.encode(row);
-  return Buffer.from(codec.scratch.buffer, codec.scratch.byteOffset, n).toString("latin1");
-}
 
 /**
  * Creates an empty table (its first metadata version, no snapshot) at `tableKey` unless one is

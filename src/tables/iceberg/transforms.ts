@@ -12,6 +12,7 @@ import { civilFromDays, daysFromCivil } from "../../columnar/civil-date.js";
 import { formatDate, pad } from "../../columnar/datetime-text.js";
 import { murmur3 } from "../../columnar/murmur3.js";
 import { decodeUtf8 } from "../../columnar/utf8.js";
+import { formatDecimal } from "../../columnar/values.js";
 import type { BytesVector, I32Vector, Vector } from "../../columnar/vector.js";
 import { IntegerType, DateType } from "../../types/data-types.js";
 import type { DataType } from "../../types/data-types.js";
@@ -290,12 +291,8 @@ function valueText(type: DataType, v: Vector, row: number): string {
     case "bytes":
       if (type.typeName === "string") return decodeUtf8(v.data, v.offsets[row], v.offsets[row + 1]);
       return Buffer.from(v.data.subarray(v.offsets[row], v.offsets[row + 1])).toString("base64");
-    case "decimal": {
-      const scale = v.type.scale;
-      const neg = v.values[row] < 0n;
-      const digits = (neg ? -v.values[row] : v.values[row]).toString().padStart(scale + 1, "0");
-      return (neg ? "-" : "") + (scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`);
-    }
+    case "decimal":
+      return formatDecimal(v.values[row], v.type.scale);
     default:
       throw new AnalysisError(`iceberg: a ${type.typeName} value cannot be a partition value`);
   }
@@ -356,18 +353,34 @@ export function partitionAvroValue(text: string | null, type: IcebergType, t: Tr
   }
   const decimal = /^decimal\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(type);
   if (decimal !== null) {
-    const scale = Number(decimal[2]);
-    const [whole, frac = ""] = text.replace("-", "").split(".");
-    const unscaled = BigInt(whole + frac.padEnd(scale, "0")) * (text.startsWith("-") ? -1n : 1n);
-    return Buffer.from(fixedDecimal(unscaled, Number(decimal[1])));
+    return Buffer.from(fixedDecimal(unscaledFromText(text, Number(decimal[2])), Number(decimal[1])));
   }
   throw new AnalysisError(`iceberg: cannot store the partition value '${text}' as ${type}`);
 }
 
+/** Bytes of the fixed holding a decimal of `precision` digits (Iceberg's `TypeUtil.decimalRequiredBytes`). */
+export function decimalRequiredBytes(precision: number): number {
+  let n = 1;
+  while (Math.pow(2, 8 * n - 1) - 1 < Math.pow(10, precision)) n++;
+  return n;
+}
+
+/** The unscaled value of a decimal's text (`-12.5`) at `scale` (digits past it are dropped). */
+export function unscaledFromText(text: string, scale: number): bigint {
+  const [whole, frac = ""] = text.replace("-", "").split(".");
+  return BigInt(whole + frac.padEnd(scale, "0").slice(0, scale)) * (text.startsWith("-") ? -1n : 1n);
+}
+
+/** The value of big-endian two's complement bytes (the inverse of {@link decimalBytes}). */
+export function unscaledFromBytes(b: Uint8Array): bigint {
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return b.length > 0 && (b[0] & 0x80) !== 0 ? v - (1n << BigInt(8 * b.length)) : v;
+}
+
 /** A decimal's unscaled value as the fixed of Iceberg's Avro decimal (sign-extended big-endian). */
 function fixedDecimal(unscaled: bigint, precision: number): Uint8Array {
-  let size = 1;
-  while (Math.pow(2, 8 * size - 1) - 1 < Math.pow(10, precision)) size++;
+  const size = decimalRequiredBytes(precision);
   const out = new Uint8Array(size);
   let v = BigInt.asUintN(size * 8, unscaled);
   for (let i = size - 1; i >= 0; i--) {
