@@ -32,11 +32,11 @@ import type { StructType } from "../../types/data-types.js";
 import { describeFields, sameSchema } from "../../types/schema-compare.js";
 import { parseLongJson, sameLong, stringifyLongJson } from "../../tables/iceberg/long-json.js";
 import type { Long } from "../../tables/iceberg/long-json.js";
-import { ADDED, DATA, readManifest } from "../../tables/iceberg/manifest.js";
-import type { ManifestEntry } from "../../tables/iceberg/manifest.js";
+import { ADDED, DATA } from "../../tables/iceberg/manifest.js";
+import type { ManifestEntry, ManifestFile } from "../../tables/iceberg/manifest.js";
 import type { IcebergSchema, Snapshot, TableMetadata } from "../../tables/iceberg/metadata.js";
 import { currentSchema } from "../../tables/iceberg/metadata.js";
-import { locate, openIcebergTable, planScan, readScanTask, readSchema, selectSnapshot, snapshotManifests } from "../../tables/iceberg/table-reader.js";
+import { ancestors, locate, manifestEntries, openIcebergTable, planScan, readScanTask, readSchema, selectSnapshot } from "../../tables/iceberg/table-reader.js";
 import type { IcebergTableRef, ScanTask, SnapshotSpec } from "../../tables/iceberg/table-reader.js";
 import { sparkSchemaOf } from "../../tables/iceberg/types.js";
 import { manifestFilter, pruneEntries } from "../../tables/iceberg/pruning.js";
@@ -45,7 +45,6 @@ import type { GlueCatalog } from "../../catalog/glue/glue-catalog.js";
 import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
 import { CATALOG_OPTIONS, icebergCatalogOf } from "./catalog-options.js";
 import { tagInputFile } from "../../exec/eval/input-file.js";
-import { toDisplayUrl } from "../../storage/url.js";
 import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
 import type { Options, SourceConnector, SourceHints } from "../registry.js";
 
@@ -243,7 +242,7 @@ export class IcebergSource implements StreamSource {
     }
     const t = await this.refresh();
     const m = t.current.metadata;
-    const chain = ancestry(m);
+    const chain = [...ancestors(m)].reverse();
     if (chain.length === 0) return start;
     let from: StreamingOffset;
     if (start === null) {
@@ -321,15 +320,8 @@ export class IcebergSource implements StreamSource {
     const id = String(snapshot["snapshot-id"]);
     const cached = this.added.get(id);
     if (cached !== undefined) return cached;
-    const m = t.current.metadata;
-    const out: ManifestEntry[] = [];
-    for (const mf of await snapshotManifests(t, snapshot)) {
-      if (mf.content !== 0 || !sameLong(mf.addedSnapshotId, snapshot["snapshot-id"])) continue;
-      const { storage, key } = locate(t, mf.manifestPath, m);
-      for (const e of await readManifest(await storage.get(key), mf, toDisplayUrl(storage, key))) {
-        if (e.status === ADDED && e.file.content === DATA && sameLong(e.snapshotId, snapshot["snapshot-id"])) out.push(e);
-      }
-    }
+    const mine = (mf: ManifestFile) => mf.content === 0 && sameLong(mf.addedSnapshotId, snapshot["snapshot-id"]);
+    const out = (await manifestEntries(t, snapshot, mine)).filter((e) => e.status === ADDED && e.file.content === DATA && sameLong(e.snapshotId, snapshot["snapshot-id"]));
     this.added.set(id, out);
     return out;
   }
@@ -348,7 +340,7 @@ export class IcebergSource implements StreamSource {
       return;
     }
     const schema = this.streamSchema(m);
-    const chain = ancestry(m);
+    const chain = [...ancestors(m)].reverse();
     const from = start === null ? null : parseOffset(start);
     let at = from === null ? 0 : chain.findIndex((s) => sameLong(s["snapshot-id"], from.snapshotId));
     if (from === null && this.o.streamFromTimestamp !== null) at = chain.findIndex((s) => s["timestamp-ms"] >= (this.o.streamFromTimestamp ?? 0));
@@ -406,20 +398,6 @@ export class IcebergSource implements StreamSource {
 
 function sameOffset(a: StreamingOffset, b: StreamingOffset): boolean {
   return sameLong(a.snapshotId, b.snapshotId) && a.position === b.position && a.scanAllFiles === b.scanAllFiles;
-}
-
-/** The current branch's snapshots, oldest first (parent links from the current snapshot). */
-function ancestry(m: TableMetadata): Snapshot[] {
-  const out: Snapshot[] = [];
-  let id = m.currentSnapshotId;
-  const byId = new Map(m.snapshots.map((s) => [String(s["snapshot-id"]), s]));
-  while (id !== null && id !== undefined) {
-    const s = byId.get(String(id));
-    if (s === undefined) break;
-    out.push(s);
-    id = s["parent-snapshot-id"] ?? null;
-  }
-  return out.reverse();
 }
 
 /** The registry entry of the iceberg source. */

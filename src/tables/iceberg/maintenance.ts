@@ -24,11 +24,11 @@ import { hadoopCatalog } from "./catalog-ops.js";
 import type { IcebergCatalogOps } from "./catalog-ops.js";
 import { sameLong, stringifyLongJson } from "./long-json.js";
 import type { Long } from "./long-json.js";
-import { DATA, readManifest } from "./manifest.js";
+import { DATA } from "./manifest.js";
 import type { ManifestEntry } from "./manifest.js";
 import { currentSchema, specById } from "./metadata.js";
 import type { MetadataFile, Snapshot, TableMetadata } from "./metadata.js";
-import { liveEntries, locate, locationOf, planScan, readScanTask, selectSnapshot, snapshotManifests } from "./table-reader.js";
+import { ancestors, liveEntries, locate, locationOf, manifestEntries, planScan, readScanTask, selectSnapshot, snapshotManifests } from "./table-reader.js";
 import type { IcebergTableRef } from "./table-reader.js";
 import { commitIcebergWrite, planIcebergWrite } from "./table-writer.js";
 import { sparkSchemaOf } from "./types.js";
@@ -101,7 +101,7 @@ export interface HistoryRow {
 /** The table's `history`: the snapshot log, oldest first. */
 export function icebergHistory(m: TableMetadata): HistoryRow[] {
   const log = Array.isArray(m.raw["snapshot-log"]) ? (m.raw["snapshot-log"] as { "timestamp-ms": number; "snapshot-id": Long }[]) : [];
-  const ancestors = new Set(ancestryOf(m).map((s) => String(s["snapshot-id"])));
+  const current = new Set([...ancestors(m)].map((s) => String(s["snapshot-id"])));
   return log.map((e) => {
     const s = m.snapshots.find((x) => sameLong(x["snapshot-id"], e["snapshot-id"]));
     const parent = s?.["parent-snapshot-id"] ?? null;
@@ -109,7 +109,7 @@ export function icebergHistory(m: TableMetadata): HistoryRow[] {
       madeCurrentAt: new Date(e["timestamp-ms"]).toISOString(),
       snapshotId: String(e["snapshot-id"]),
       parentId: parent === null ? null : String(parent),
-      isCurrentAncestor: ancestors.has(String(e["snapshot-id"])),
+      isCurrentAncestor: current.has(String(e["snapshot-id"])),
     };
   });
 }
@@ -134,19 +134,6 @@ export function icebergSnapshots(m: TableMetadata): SnapshotRow[] {
     manifestList: s["manifest-list"] ?? "",
     summary: Object.fromEntries(Object.entries(s.summary ?? {}).filter(([k]) => k !== "operation")),
   }));
-}
-
-/** The current branch's snapshots, newest first. */
-function ancestryOf(m: TableMetadata): Snapshot[] {
-  const out: Snapshot[] = [];
-  let id: Long | null = m.currentSnapshotId;
-  while (id !== null) {
-    const s = m.snapshots.find((x) => sameLong(x["snapshot-id"], id));
-    if (s === undefined) break;
-    out.push(s);
-    id = s["parent-snapshot-id"] ?? null;
-  }
-  return out;
 }
 
 /** Options of {@link expireSnapshots}. */
@@ -176,7 +163,7 @@ export async function expireSnapshots(storage: Storage, tableKey: string, option
   const m = t.current.metadata;
   const cutoff = options.olderThanMs ?? Date.now() - FIVE_DAYS_MS;
   const retainLast = Math.max(1, options.retainLast ?? 1);
-  const ancestry = ancestryOf(m);
+  const ancestry = [...ancestors(m)];
   const protectedIds = new Set(ancestry.slice(0, retainLast).map((s) => String(s["snapshot-id"])));
   if (m.currentSnapshotId !== null) protectedIds.add(String(m.currentSnapshotId));
   for (const ref of Object.values((m.raw.refs ?? {}) as Record<string, { "snapshot-id": Long }>)) protectedIds.add(String(ref["snapshot-id"]));
@@ -189,7 +176,7 @@ export async function expireSnapshots(storage: Storage, tableKey: string, option
     for (const s of snapshots) {
       if (s["manifest-list"] !== undefined) out.add(locate(t, s["manifest-list"], m).key);
       for (const mf of await snapshotManifests(t, s)) out.add(locate(t, mf.manifestPath, m).key);
-      for (const e of live ? await liveEntries(t, s) : await allEntries(t, s)) out.add(locate(t, e.file.filePath, m).key);
+      for (const e of live ? await liveEntries(t, s) : await manifestEntries(t, s)) out.add(locate(t, e.file.filePath, m).key);
     }
     return out;
   };
@@ -203,16 +190,6 @@ export async function expireSnapshots(storage: Storage, tableKey: string, option
   const version = await commitMetadata(storage, tableKey, catalog, t.current, raw);
   for (const f of files) await storage.delete(f).catch(() => undefined);
   return { expired: expired.map((s) => String(s["snapshot-id"])), files, version };
-}
-
-/** Every entry of a snapshot's manifests, DELETED ones included (they name files the snapshot removed). */
-async function allEntries(t: IcebergTableRef, s: Snapshot): Promise<ManifestEntry[]> {
-  const out: ManifestEntry[] = [];
-  for (const mf of await snapshotManifests(t, s)) {
-    const { storage, key } = locate(t, mf.manifestPath, t.current.metadata);
-    out.push(...(await readManifest(await storage.get(key), mf, toDisplayUrl(storage, key))));
-  }
-  return out;
 }
 
 /** Writes `raw` as the metadata version after `base` through the catalog (a metadata-only change). */
@@ -247,7 +224,7 @@ export async function removeOrphanFiles(storage: Storage, tableKey: string, opti
   for (const s of m.snapshots) {
     if (s["manifest-list"] !== undefined) reachable.add(locate(t, s["manifest-list"], m).key);
     for (const mf of await snapshotManifests(t, s)) reachable.add(locate(t, mf.manifestPath, m).key);
-    for (const e of await allEntries(t, s)) reachable.add(locate(t, e.file.filePath, m).key);
+    for (const e of await manifestEntries(t, s)) reachable.add(locate(t, e.file.filePath, m).key);
   }
   const orphans = (await storage.list(folderPrefix(tableKey))).filter((o) => !reachable.has(o.path) && o.modificationTime < cutoff && !isMetadataVersion(o.path));
   if (options.dryRun !== true) for (const o of orphans) await storage.delete(o.path);

@@ -169,15 +169,31 @@ export async function snapshotManifests(table: IcebergTableRef, snapshot: Snapsh
 
 /** The live entries (not DELETED) of every manifest of `snapshot`. */
 export async function liveEntries(table: IcebergTableRef, snapshot: Snapshot, keep: (mf: ManifestFile) => boolean = () => true): Promise<ManifestEntry[]> {
+  return (await manifestEntries(table, snapshot, keep)).filter((e) => e.status !== DELETED);
+}
+
+/** Every entry of the manifests of `snapshot` that `keep` accepts, DELETED ones included (they name files the snapshot removed). */
+export async function manifestEntries(table: IcebergTableRef, snapshot: Snapshot, keep: (mf: ManifestFile) => boolean = () => true): Promise<ManifestEntry[]> {
   const manifests = (await snapshotManifests(table, snapshot)).filter(keep);
-  const m = table.current.metadata;
-  const lists = await Promise.all(
-    manifests.map(async (mf) => {
-      const { storage, key } = locate(table, mf.manifestPath, m);
-      return readManifest(await storage.get(key), mf, toDisplayUrl(storage, key));
-    }),
-  );
-  return lists.flat().filter((e) => e.status !== DELETED);
+  return (await Promise.all(manifests.map((mf) => readManifestOf(table, mf)))).flat();
+}
+
+/** The entries of one manifest of the table. */
+export async function readManifestOf(table: IcebergTableRef, mf: ManifestFile): Promise<ManifestEntry[]> {
+  const { storage, key } = locate(table, mf.manifestPath, table.current.metadata);
+  return readManifest(await storage.get(key), mf, toDisplayUrl(storage, key));
+}
+
+/** The current branch's snapshots, newest first, following parent links from the current one. */
+export function* ancestors(m: TableMetadata): Generator<Snapshot> {
+  const byId = new Map(m.snapshots.map((s) => [String(s["snapshot-id"]), s]));
+  let id: Long | null = m.currentSnapshotId;
+  while (id !== null) {
+    const s = byId.get(String(id));
+    if (s === undefined) return;
+    yield s;
+    id = s["parent-snapshot-id"] ?? null;
+  }
 }
 
 /**

@@ -37,14 +37,14 @@ import { simpleString } from "../../types/print-schema.js";
 import type { DataFile, DataFileCodec, DataFileLayout, FileStatsCollector } from "../files/data-file-writer.js";
 import { sameLong, stringifyLongJson } from "./long-json.js";
 import type { Long } from "./long-json.js";
-import { ADDED, DATA, DELETED, readManifest, writeManifest, writeManifestList } from "./manifest.js";
+import { ADDED, DATA, DELETED, writeManifest, writeManifestList } from "./manifest.js";
 import type { DataFileInfo, EntryToWrite, FieldSummary, ManifestEntry, ManifestFile } from "./manifest.js";
 import type { AvroValue } from "./avro.js";
 import { FIRST_PARTITION_FIELD_ID, currentSchema, parseTableMetadata, specById } from "./metadata.js";
 import { hadoopCatalog } from "./catalog-ops.js";
 import type { IcebergCatalogOps } from "./catalog-ops.js";
 import type { IcebergSchema, MetadataFile, PartitionField, PartitionSpec, Snapshot, TableMetadata } from "./metadata.js";
-import { keyText, liveEntries, locate, locationOf, planScan, readScanTask, snapshotManifests } from "./table-reader.js";
+import { ancestors, keyText, liveEntries, locationOf, planScan, readManifestOf, readScanTask, snapshotManifests } from "./table-reader.js";
 import { compareBytes } from "../../formats/parquet/statistics.js";
 import { KeyCodec } from "../../columnar/key-codec.js";
 import { takeBatch } from "../../columnar/ops.js";
@@ -474,16 +474,11 @@ const MAX_ATTEMPTS = 20;
 
 /** The last batch of `queryId` in the current branch's history, or -1 (Iceberg's Spark sink's check). */
 export function lastCommittedBatch(m: TableMetadata, queryId: string): number {
-  const byId = new Map(m.snapshots.map((s) => [String(s["snapshot-id"]), s]));
-  let id: Long | null = m.currentSnapshotId;
-  while (id !== null) {
-    const s = byId.get(String(id));
-    if (s === undefined) break;
+  for (const s of ancestors(m)) {
     if (s.summary?.[QUERY_ID_PROPERTY] === queryId) {
       const epoch = Number(s.summary[EPOCH_ID_PROPERTY]);
       return Number.isSafeInteger(epoch) ? epoch : -1;
     }
-    id = s["parent-snapshot-id"] ?? null;
   }
   return -1;
 }
@@ -596,8 +591,7 @@ async function mergedManifests(
   if (props["commit.manifest-merge.enabled"] === "false" || !(minCount > 0) || mergeable.length + 1 < minCount) return carried;
   const entries: EntryToWrite[] = [];
   for (const mf of mergeable) {
-    const { storage, key: k } = locate(table, mf.manifestPath, m);
-    for (const e of await readManifest(await storage.get(k), mf, toDisplayUrl(storage, k))) {
+    for (const e of await readManifestOf(table, mf)) {
       if (e.status === DELETED) continue;
       entries.push({ status: 0, snapshotId: e.snapshotId ?? mf.addedSnapshotId, sequenceNumber: e.sequenceNumber, fileSequenceNumber: e.fileSequenceNumber, file: e.file });
     }
