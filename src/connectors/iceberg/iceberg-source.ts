@@ -195,7 +195,10 @@ export class IcebergSource implements StreamSource {
   /** A filter the plan applies after the source: files whose metrics prove no row matches it are not read. */
   private readonly filter: BoundExpr | null;
   private table: IcebergTableRef | null = null;
-  /** Added data files by snapshot id (text), cached: a snapshot never changes. */
+  /**
+   * Added data files by snapshot id (text), cached: a snapshot never changes. `commit` drops all
+   * but the committed end's snapshot, so a long-running stream does not hold every snapshot's.
+   */
   private readonly added = new Map<string, ManifestEntry[]>();
   private latest: OffsetJson | null = null;
   /** Data files skipped by the filter (see {@link metrics}). */
@@ -388,7 +391,13 @@ export class IcebergSource implements StreamSource {
     return { numFilesPruned: String(this.pruned) };
   }
 
-  async commit(_end: OffsetJson): Promise<void> {}
+  async commit(end: OffsetJson): Promise<void> {
+    // The next batch starts in the end's snapshot; the others cached were read up to it (and a
+    // cache miss only reads a manifest list again).
+    const keep = String(parseOffset(end).snapshotId);
+    for (const id of [...this.added.keys()]) if (id !== keep) this.added.delete(id);
+  }
+
 
   async stop(): Promise<void> {
     this.table = null;
