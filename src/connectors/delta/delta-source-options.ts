@@ -32,7 +32,7 @@ const startingVersionOption = z.string().transform((s, ctx): number | "latest" =
 });
 
 /** A timestamp as Spark casts a string to one (session zone UTC): milliseconds since the epoch. */
-const timestampOption = z.string().transform((s, ctx) => {
+export const timestampOption = z.string().transform((s, ctx) => {
   const us = parseTimestamp(s);
   if (us === null) {
     ctx.addIssue({ code: "custom", message: "must be a timestamp such as 2024-01-01, 2024-01-01 10:00:00 or 2024-01-01T10:00:00Z" });

@@ -24,7 +24,6 @@
 import { z } from "zod";
 import { AnalysisError, ConfigError, CorruptCheckpointError, SourceError } from "../../errors.js";
 import type { Batch } from "../../columnar/batch.js";
-import { parseTimestamp } from "../../exec/eval/datetime.js";
 import { booleanOption, positiveIntOption, validateOptions } from "../../options.js";
 import { resolveLocation } from "../../storage/resolve.js";
 import { fileUrlOf } from "../../storage/url.js";
@@ -44,6 +43,7 @@ import type { BoundExpr } from "../../plan/expressions/bound.js";
 import type { GlueCatalog } from "../../catalog/glue/glue-catalog.js";
 import type { IcebergCatalogOps } from "../../tables/iceberg/catalog-ops.js";
 import { CATALOG_OPTIONS, icebergCatalogOf } from "./catalog-options.js";
+import { timestampOption } from "../delta/delta-source-options.js";
 import { tagInputFile } from "../../exec/eval/input-file.js";
 import type { OffsetJson, ReadLimit, SourceContext, StreamSource } from "../source.js";
 import type { Options, SourceConnector, SourceHints } from "../registry.js";
@@ -67,16 +67,6 @@ const millisOption = z.union([z.number(), z.string()]).transform((v, ctx) => {
     return z.NEVER;
   }
   return n;
-});
-
-/** A timestamp as Spark casts a string to one (UTC): ms since the epoch. */
-const timestampOption = z.string().transform((s, ctx) => {
-  const us = parseTimestamp(s);
-  if (us === null) {
-    ctx.addIssue({ code: "custom", message: "must be a timestamp such as 2024-01-01 10:00:00" });
-    return z.NEVER;
-  }
-  return Number(us / 1000n) - (us % 1000n < 0n ? 1 : 0);
 });
 
 const SHAPE = {
